@@ -1,0 +1,2 @@
+//! The deskvisa binary.
+fn main() {}

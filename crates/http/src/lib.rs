@@ -1,0 +1,1 @@
+//! deskvisa-http (filled by later issues).

@@ -1,0 +1,1 @@
+//! deskvisa-mail (filled by later issues).

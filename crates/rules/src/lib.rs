@@ -1,0 +1,56 @@
+//! # deskvisa-rules: the reciprocity rules, pure
+//!
+//! This crate is the executable form of DOMAIN.md's "The rules": it decides
+//! every stay request, every transition of a stay and every policy change of
+//! the deskvisa network. It does no I/O, reads no clock and draws no random
+//! numbers: the caller passes in what it loaded (a [`Snapshot`]) and the
+//! instant it is (`now`), and gets back a value that says what happens and
+//! why ([`Decision`], [`Transition`], [`PolicyBelowGuarantee`], ...).
+//!
+//! Input from the outside world becomes a domain type at the edge
+//! ([`Email::parse`], [`Locale::parse`], [`SiteId::parse`], [`parse_date`],
+//! [`TimeZone::parse`], [`WeekdaySet::parse`], [`Reason::parse`]) and never
+//! goes back to raw strings. What the rules themselves judge (an end date
+//! before the start is `bad_range`) is left to [`decide`], so that every
+//! violation is reported together.
+
+mod calendar;
+mod dates;
+mod decide;
+mod email;
+mod event;
+mod ids;
+mod locale;
+mod policy;
+mod quota;
+mod reciprocity;
+mod site_change;
+mod stay;
+mod status;
+mod text;
+mod violation;
+mod weekdays;
+mod zone;
+
+pub use calendar::SiteCalendar;
+pub use dates::{DateError, DateRange, parse_date};
+pub use decide::{
+    Acceptance, ApprovedBy, Decision, DeskLoad, HomeCluster, HostCluster, MemberFacts, MemberStay,
+    Outcome, Refusal, SiteFacts, Snapshot, StayRequest, answer_deadline, decide,
+};
+pub use email::{Email, EmailError};
+pub use event::{EventFacts, RegistrantStay, RegistrationGrant, RegistrationRefusal, registration};
+pub use ids::{ClusterId, EventId, IdError, MemberId, SiteId, StayId};
+pub use locale::{Locale, LocaleError};
+pub use policy::{
+    ApprovalMode, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBreach,
+    PolicyBelowGuarantee, PolicyDraft, PolicyField,
+};
+pub use reciprocity::{DeskCount, DeskOffering, Standing, standing};
+pub use site_change::{SiteSetup, dates_hold_stays};
+pub use stay::{Action, Actor, StayFacts, Transition, TransitionError, transition};
+pub use status::{ClusterStatus, MemberStatus, StatusError, StayStatus};
+pub use text::{Reason, ReasonError};
+pub use violation::{InactiveReason, Violation, ViolationCode};
+pub use weekdays::{WeekdaySet, WeekdaysError};
+pub use zone::{TimeZone, TimeZoneError};

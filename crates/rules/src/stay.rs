@@ -1,0 +1,257 @@
+//! The life of a stay after its request, as a state machine (DOMAIN.md, "The
+//! life of a stay"): approve, decline, expire and approve at the deadline,
+//! cancel, check-in, no-show. Every other move is refused with a reason the
+//! API turns into a stable code.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::status::StayStatus;
+use crate::text::Reason;
+use crate::zone::TimeZone;
+
+/// Who acts on a stay. The service has already checked that a person acting
+/// as `HostAdmin` administers the host cluster, and that a `Member` is the
+/// stay's own member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    /// The stay's member.
+    Member,
+    /// A cluster admin of the host cluster.
+    HostAdmin,
+    /// The background worker, at the answer deadline.
+    Worker,
+}
+
+/// What an actor asks to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Host: approve a pending stay before its deadline.
+    Approve,
+    /// Host: decline a pending stay before its deadline, with a reason.
+    Decline {
+        /// Why.
+        reason: Reason,
+    },
+    /// Worker: the deadline passed at a host whose policy is `approve`.
+    AutoApprove,
+    /// Worker: the deadline passed at a host whose policy is `expire`.
+    Expire,
+    /// Member (pending or approved) or host (approved only, with a reason):
+    /// call the stay off before its last date has passed.
+    Cancel {
+        /// Why; required of a host.
+        reason: Option<Reason>,
+    },
+    /// Host: the visitor arrived, on one of the stay's days.
+    CheckIn,
+    /// Host: the visitor did not come, marked after the end of the first held day.
+    NoShow,
+}
+
+impl Action {
+    /// The action's name, for history and logs.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Action::Approve => "approve",
+            Action::Decline { .. } => "decline",
+            Action::AutoApprove => "auto_approve",
+            Action::Expire => "expire",
+            Action::Cancel { .. } => "cancel",
+            Action::CheckIn => "check_in",
+            Action::NoShow => "no_show",
+        }
+    }
+}
+
+/// A stay as it stands, loaded by the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StayFacts {
+    /// Where it is in its life.
+    pub status: StayStatus,
+    /// The visitor has arrived.
+    pub checked_in: bool,
+    /// Marked no-show.
+    pub no_show: bool,
+    /// First date of the range.
+    pub start_date: NaiveDate,
+    /// Last date of the range, included.
+    pub end_date: NaiveDate,
+    /// The desk-days the stay holds now, in order.
+    pub held_days: Vec<NaiveDate>,
+    /// The open days of the stay as requested, in order (its first is the
+    /// first held day of the no-show rule).
+    pub days: Vec<NaiveDate>,
+    /// When the host's answer is due (pending stays).
+    pub answer_deadline: Option<DateTime<Utc>>,
+    /// The request was inside the guarantee when it was accepted.
+    pub within_guarantee: bool,
+    /// The host site's zone: "today" is its date.
+    pub zone: TimeZone,
+}
+
+/// The outcome of an allowed move: what the service writes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Transition {
+    /// The status before.
+    pub from: StayStatus,
+    /// The status after.
+    pub to: StayStatus,
+    /// Checked in after the move.
+    pub checked_in: bool,
+    /// Marked no-show after the move.
+    pub no_show: bool,
+    /// The desk-days given back.
+    pub released: Vec<NaiveDate>,
+    /// Recorded as a guarantee exception in the reciprocity ledger.
+    pub guarantee_exception: bool,
+}
+
+/// Why a move is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransitionError {
+    /// The stay is no longer pending: someone decided first, or the worker did.
+    #[error("the stay is no longer pending")]
+    NotPending,
+    /// The answer deadline has passed: the worker settles the stay now.
+    #[error("the answer deadline has passed; the stay is settled by the host's policy")]
+    DeadlinePassed,
+    /// The answer deadline has not passed yet (worker moves only).
+    #[error("the answer deadline has not passed yet")]
+    DeadlineNotReached,
+    /// The stay is final, or its last date has passed.
+    #[error("the stay is over")]
+    Over,
+    /// The stay is not approved (check-in, no-show, host cancellation).
+    #[error("the stay is not approved")]
+    NotApproved,
+    /// This actor may not make this move (a host declines a pending stay
+    /// rather than cancelling it; only the worker settles a deadline).
+    #[error("this move is not yours to make")]
+    NotAllowed,
+    /// A host's cancellation needs a reason.
+    #[error("a reason is required")]
+    ReasonRequired,
+    /// Check-in happens on one of the stay's held days.
+    #[error("today is not one of the stay's days")]
+    NotAStayDay,
+    /// A no-show may be marked only after the end of the first held day.
+    #[error("the first day of the stay has not ended yet")]
+    FirstDayNotOver,
+    /// Already checked in or marked no-show.
+    #[error("the stay is already marked")]
+    AlreadyMarked,
+}
+
+impl TransitionError {
+    /// The stable code the API returns.
+    pub const fn code(self) -> &'static str {
+        match self {
+            // "the stay moved on": the contract's code for every decision too late.
+            TransitionError::NotPending | TransitionError::DeadlinePassed => "stay_not_pending",
+            TransitionError::DeadlineNotReached => "deadline_not_reached",
+            TransitionError::Over => "stay_over",
+            TransitionError::NotApproved => "stay_not_approved",
+            TransitionError::NotAllowed => "forbidden",
+            TransitionError::ReasonRequired => "reason_required",
+            TransitionError::NotAStayDay => "not_a_stay_day",
+            TransitionError::FirstDayNotOver => "first_day_not_over",
+            TransitionError::AlreadyMarked => "already_marked",
+        }
+    }
+}
+
+/// Judges `action` by `actor` on `stay` at `now`.
+pub fn transition(stay: &StayFacts, action: &Action, actor: Actor, now: DateTime<Utc>) -> Result<Transition, TransitionError> {
+    let today = stay.zone.date_at(now);
+    let deadline_passed = stay.answer_deadline.is_some_and(|deadline| now >= deadline);
+    let unchanged = Transition {
+        from: stay.status,
+        to: stay.status,
+        checked_in: stay.checked_in,
+        no_show: stay.no_show,
+        released: Vec::new(),
+        guarantee_exception: false,
+    };
+    let release_all = || stay.held_days.clone();
+    let release_from_today = || stay.held_days.iter().copied().filter(|d| *d >= today).collect();
+
+    match (action, actor) {
+        (Action::Approve | Action::Decline { .. }, Actor::HostAdmin) => {
+            if stay.status != StayStatus::Pending {
+                return Err(TransitionError::NotPending);
+            }
+            if deadline_passed {
+                return Err(TransitionError::DeadlinePassed);
+            }
+            Ok(match action {
+                Action::Approve => Transition { to: StayStatus::Approved, ..unchanged },
+                _ => Transition {
+                    to: StayStatus::Declined,
+                    released: release_all(),
+                    guarantee_exception: stay.within_guarantee,
+                    ..unchanged
+                },
+            })
+        }
+        (Action::AutoApprove | Action::Expire, Actor::Worker) => {
+            if stay.status != StayStatus::Pending {
+                return Err(TransitionError::NotPending);
+            }
+            if !deadline_passed {
+                return Err(TransitionError::DeadlineNotReached);
+            }
+            Ok(match action {
+                Action::AutoApprove => Transition { to: StayStatus::Approved, ..unchanged },
+                _ => Transition {
+                    to: StayStatus::Expired,
+                    released: release_all(),
+                    guarantee_exception: stay.within_guarantee,
+                    ..unchanged
+                },
+            })
+        }
+        (Action::Cancel { reason }, Actor::Member | Actor::HostAdmin) => {
+            if stay.status.is_final() || today > stay.end_date {
+                return Err(TransitionError::Over);
+            }
+            let by_host = actor == Actor::HostAdmin;
+            if by_host && stay.status != StayStatus::Approved {
+                return Err(TransitionError::NotAllowed);
+            }
+            if by_host && reason.is_none() {
+                return Err(TransitionError::ReasonRequired);
+            }
+            Ok(Transition {
+                to: StayStatus::Cancelled,
+                released: release_from_today(),
+                guarantee_exception: by_host,
+                ..unchanged
+            })
+        }
+        (Action::CheckIn | Action::NoShow, Actor::HostAdmin) => {
+            match stay.status {
+                StayStatus::Approved => {}
+                StayStatus::Pending => return Err(TransitionError::NotApproved),
+                _ => return Err(TransitionError::Over),
+            }
+            if stay.checked_in || stay.no_show {
+                return Err(TransitionError::AlreadyMarked);
+            }
+            if matches!(action, Action::CheckIn) {
+                if !stay.held_days.contains(&today) {
+                    return Err(TransitionError::NotAStayDay);
+                }
+                return Ok(Transition { checked_in: true, ..unchanged });
+            }
+            let first_day = stay.days.first().copied().unwrap_or(stay.start_date);
+            if today <= first_day {
+                return Err(TransitionError::FirstDayNotOver);
+            }
+            Ok(Transition { no_show: true, released: release_from_today(), ..unchanged })
+        }
+        _ => Err(TransitionError::NotAllowed),
+    }
+}

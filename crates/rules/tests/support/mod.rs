@@ -1,0 +1,118 @@
+//! A small world for the rules' tests: a member of the Silesian cluster asks
+//! for a desk at the Copenhagen cluster's site. Every test changes only what
+//! it is about.
+#![allow(dead_code, clippy::unwrap_used, missing_docs)]
+
+use chrono::{DateTime, NaiveDate, Utc};
+use deskvisa_rules::*;
+use uuid::Uuid;
+
+pub fn d(s: &str) -> NaiveDate {
+    parse_date(s).unwrap()
+}
+
+pub fn t(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+pub fn uuid(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+pub const SILESIA: u128 = 1;
+pub const COPENHAGEN: u128 = 2;
+pub const STOCKHOLM: u128 = 3;
+
+pub fn cluster(n: u128) -> ClusterId {
+    ClusterId::from_uuid(uuid(n))
+}
+
+pub fn site(n: u128) -> SiteId {
+    SiteId::from_uuid(uuid(1000 + n))
+}
+
+pub fn stay_id(n: u128) -> StayId {
+    StayId::from_uuid(uuid(2000 + n))
+}
+
+/// Monday 2 March 2026, 10:00 in Copenhagen.
+pub fn monday_morning() -> DateTime<Utc> {
+    t("2026-03-02T09:00:00Z")
+}
+
+/// The default world: an active member of an active, reciprocating Silesian
+/// cluster; the Copenhagen cluster's site with 3 desks, Monday to Friday, the
+/// default host policy; nothing held.
+pub fn world() -> Snapshot {
+    Snapshot {
+        network: NetworkPolicy::default(),
+        member: MemberFacts {
+            id: MemberId::from_uuid(uuid(500)),
+            status: MemberStatus::Active,
+            vouched_until: None,
+        },
+        home: HomeCluster {
+            id: cluster(SILESIA),
+            status: ClusterStatus::Active,
+            zone: TimeZone::parse("Europe/Warsaw").unwrap(),
+            offering: DeskOffering::Offering,
+        },
+        host: HostCluster {
+            id: cluster(COPENHAGEN),
+            status: ClusterStatus::Active,
+            policy: HostPolicy::default(),
+        },
+        site: SiteFacts {
+            id: site(1),
+            zone: TimeZone::parse("Europe/Copenhagen").unwrap(),
+            desks: 3,
+            calendar: SiteCalendar::default(),
+        },
+        member_stays: Vec::new(),
+        held: DeskLoad::default(),
+    }
+}
+
+pub fn request(start: &str, end: &str) -> StayRequest {
+    StayRequest {
+        start_date: d(start),
+        end_date: d(end),
+    }
+}
+
+pub fn policy(draft: PolicyDraft) -> HostPolicy {
+    HostPolicy::new(draft, &NetworkPolicy::default()).unwrap()
+}
+
+/// An existing stay of the member.
+pub fn member_stay(n: u128, host: u128, start: &str, end: &str, status: StayStatus) -> MemberStay {
+    MemberStay {
+        id: stay_id(n),
+        site: site(host * 10),
+        host_cluster: cluster(host),
+        start_date: d(start),
+        end_date: d(end),
+        status,
+        no_show: false,
+    }
+}
+
+pub fn codes(decision: &Decision) -> Vec<&'static str> {
+    match decision {
+        Decision::Accepted(_) => Vec::new(),
+        Decision::Refused(refusal) => refusal.codes().iter().map(|c| c.as_str()).collect(),
+    }
+}
+
+#[track_caller]
+pub fn accepted(decision: Decision) -> Acceptance {
+    match decision {
+        Decision::Accepted(a) => a,
+        Decision::Refused(r) => panic!("expected acceptance, got {:?}", r.codes()),
+    }
+}
+
+#[track_caller]
+pub fn refused_with(decision: &Decision, expected: &[&str]) {
+    assert_eq!(codes(decision), expected, "{decision:?}");
+}

@@ -1,0 +1,1 @@
+//! deskvisa-service (filled by later issues).

@@ -1,0 +1,1 @@
+//! deskvisa-store (filled by later issues).
