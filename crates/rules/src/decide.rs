@@ -111,7 +111,8 @@ impl DeskLoad {
     /// This load with `days` held once more (as an accepted stay holds them).
     pub fn with_held(mut self, days: &[NaiveDate]) -> Self {
         for day in days {
-            *self.0.entry(*day).or_insert(0) += 1;
+            let held: &mut u32 = self.0.entry(*day).or_insert(0);
+            *held = held.saturating_add(1);
         }
         self
     }
@@ -119,9 +120,10 @@ impl DeskLoad {
 
 impl FromIterator<(NaiveDate, u32)> for DeskLoad {
     fn from_iter<I: IntoIterator<Item = (NaiveDate, u32)>>(iter: I) -> Self {
-        let mut map = BTreeMap::new();
+        let mut map: BTreeMap<NaiveDate, u32> = BTreeMap::new();
         for (date, held) in iter {
-            *map.entry(date).or_insert(0) += held;
+            let total = map.entry(date).or_insert(0);
+            *total = total.saturating_add(held);
         }
         DeskLoad(map)
     }

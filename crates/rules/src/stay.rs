@@ -214,7 +214,8 @@ pub fn transition(stay: &StayFacts, action: &Action, actor: Actor, now: DateTime
             })
         }
         (Action::Cancel { reason }, Actor::Member | Actor::HostAdmin) => {
-            if stay.status.is_final() || today > stay.end_date {
+            // A no-show is settled: it cannot be undone, nor turned into a cancellation.
+            if stay.status.is_final() || stay.no_show || today > stay.end_date {
                 return Err(TransitionError::Over);
             }
             let by_host = actor == Actor::HostAdmin;

@@ -83,16 +83,18 @@ impl TimeZone {
             };
         };
         // Invariant: local date at `lo` is before `date`, at `hi` it is not.
-        let (mut lo, mut hi) = (lo.and_utc(), hi.and_utc());
-        while hi - lo > TimeDelta::seconds(1) {
+        // Zone transitions fall on whole seconds, so bisect over seconds.
+        let (mut lo, mut hi) = (lo.and_utc().timestamp(), hi.and_utc().timestamp());
+        let at = |secs: i64| DateTime::<Utc>::from_timestamp(secs, 0).unwrap_or(DateTime::<Utc>::MAX_UTC);
+        while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
-            if self.date_at(mid) < date {
+            if self.date_at(at(mid)) < date {
                 lo = mid;
             } else {
                 hi = mid;
             }
         }
-        hi
+        at(hi)
     }
 }
 
