@@ -90,9 +90,7 @@ impl DateRange {
 
     /// Every date of the range, in order.
     pub fn dates(self) -> impl Iterator<Item = NaiveDate> {
-        self.start
-            .iter_days()
-            .take_while(move |d| *d <= self.end)
+        self.start.iter_days().take_while(move |d| *d <= self.end)
     }
 }
 
@@ -118,12 +116,24 @@ mod tests {
 
     #[test]
     fn a_well_written_date_parses() {
-        assert_eq!(d("2026-03-02"), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+        assert_eq!(
+            d("2026-03-02"),
+            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
+        );
     }
 
     #[test]
     fn impossible_or_loosely_written_dates_are_refused() {
-        for bad in ["2026-02-30", "2026-2-03", "26-02-03", "2026-02-03T00:00", " 2026-02-03", "2026/02/03", "+2026-02-03", ""] {
+        for bad in [
+            "2026-02-30",
+            "2026-2-03",
+            "26-02-03",
+            "2026-02-03T00:00",
+            " 2026-02-03",
+            "2026/02/03",
+            "+2026-02-03",
+            "",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
     }

@@ -250,7 +250,12 @@ pub enum Decision {
 /// A pending stay's answer deadline: the earlier of the request's instant
 /// plus the answer window (days of 24 hours) and the first instant of the
 /// stay's first date in the host site's zone.
-pub fn answer_deadline(requested_at: DateTime<Utc>, answer_window_days: u32, start_date: NaiveDate, zone: TimeZone) -> DateTime<Utc> {
+pub fn answer_deadline(
+    requested_at: DateTime<Utc>,
+    answer_window_days: u32,
+    start_date: NaiveDate,
+    zone: TimeZone,
+) -> DateTime<Utc> {
     let window_closes = requested_at
         .checked_add_signed(TimeDelta::days(i64::from(answer_window_days)))
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
@@ -259,7 +264,15 @@ pub fn answer_deadline(requested_at: DateTime<Utc>, answer_window_days: u32, sta
 
 /// Judges `request` against `snapshot` at the instant `now`.
 pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) -> Decision {
-    let Snapshot { network, member, home, host, site, member_stays, held } = snapshot;
+    let Snapshot {
+        network,
+        member,
+        home,
+        host,
+        site,
+        member_stays,
+        held,
+    } = snapshot;
     let policy = &host.policy;
     let (start, end) = (request.start_date, request.end_date);
     let today = site.zone.date_at(now);
@@ -268,18 +281,26 @@ pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) ->
 
     // Eligibility.
     if member.status == MemberStatus::Revoked {
-        violations.push(Violation::MemberInactive { reason: InactiveReason::Revoked });
+        violations.push(Violation::MemberInactive {
+            reason: InactiveReason::Revoked,
+        });
     } else if let Some(vouched_until) = member.vouched_until.filter(|last| end > *last) {
-        violations.push(Violation::MemberInactive { reason: InactiveReason::NotVouchedUntilEnd { vouched_until } });
+        violations.push(Violation::MemberInactive {
+            reason: InactiveReason::NotVouchedUntilEnd { vouched_until },
+        });
     }
     if home.id == host.id {
         violations.push(Violation::OwnCluster);
     }
     if home.status != ClusterStatus::Active {
-        violations.push(Violation::HomeClusterInactive { status: home.status });
+        violations.push(Violation::HomeClusterInactive {
+            status: home.status,
+        });
     }
     if host.status != ClusterStatus::Active {
-        violations.push(Violation::HostClusterInactive { status: host.status });
+        violations.push(Violation::HostClusterInactive {
+            status: host.status,
+        });
     }
     if let Standing::NotReciprocating { no_desks_since } = standing(home.offering, network, now) {
         violations.push(Violation::HomeNotReciprocating { no_desks_since });
@@ -333,14 +354,25 @@ pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) ->
         return Decision::Refused(Refusal { violations });
     };
     let days: Vec<NaiveDate> = site.calendar.open_days(range).collect();
-    let full_dates: Vec<NaiveDate> = days.iter().copied().filter(|d| held.held_on(*d) >= site.desks).collect();
+    let full_dates: Vec<NaiveDate> = days
+        .iter()
+        .copied()
+        .filter(|d| held.held_on(*d) >= site.desks)
+        .collect();
     if !full_dates.is_empty() {
-        return Decision::Refused(Refusal { violations: vec![Violation::NoCapacity { full_dates }] });
+        return Decision::Refused(Refusal {
+            violations: vec![Violation::NoCapacity { full_dates }],
+        });
     }
 
     let within_guarantee = days.len() <= network.guaranteed_days() as usize;
     let (outcome, answer_deadline) = match policy.approval_mode() {
-        ApprovalMode::Auto => (Outcome::Approved { by: ApprovedBy::AutoApprovalPolicy }, None),
+        ApprovalMode::Auto => (
+            Outcome::Approved {
+                by: ApprovedBy::AutoApprovalPolicy,
+            },
+            None,
+        ),
         ApprovalMode::Manual => {
             let deadline = answer_deadline(now, policy.answer_window_days(), start, site.zone);
             // A deadline already passed when the request is made applies at once.
@@ -348,12 +380,19 @@ pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) ->
                 Outcome::Pending
             } else {
                 match policy.on_no_answer() {
-                    OnNoAnswer::Approve => Outcome::Approved { by: ApprovedBy::AnswerDeadline },
+                    OnNoAnswer::Approve => Outcome::Approved {
+                        by: ApprovedBy::AnswerDeadline,
+                    },
                     OnNoAnswer::Expire => Outcome::Expired,
                 }
             };
             (outcome, Some(deadline))
         }
     };
-    Decision::Accepted(Acceptance { days, within_guarantee, outcome, answer_deadline })
+    Decision::Accepted(Acceptance {
+        days,
+        within_guarantee,
+        outcome,
+        answer_deadline,
+    })
 }

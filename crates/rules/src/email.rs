@@ -137,13 +137,22 @@ mod tests {
 
     #[test]
     fn an_address_without_or_with_two_at_signs_is_refused() {
-        assert_eq!(Email::parse("anna.example.com"), Err(EmailError::NoSingleAt));
+        assert_eq!(
+            Email::parse("anna.example.com"),
+            Err(EmailError::NoSingleAt)
+        );
         assert_eq!(Email::parse("a@b@example.com"), Err(EmailError::NoSingleAt));
     }
 
     #[test]
     fn a_local_part_with_bad_dots_or_characters_is_refused() {
-        for bad in [".a@example.com", "a.@example.com", "a..b@example.com", "a b@example.com", "@example.com"] {
+        for bad in [
+            ".a@example.com",
+            "a.@example.com",
+            "a..b@example.com",
+            "a b@example.com",
+            "@example.com",
+        ] {
             assert_eq!(Email::parse(bad), Err(EmailError::BadLocalPart), "{bad}");
         }
     }
@@ -156,7 +165,15 @@ mod tests {
 
     #[test]
     fn a_domain_that_is_no_domain_name_is_refused() {
-        for bad in ["a@localhost", "a@-x.com", "a@x-.com", "a@x..com", "a@1.2.3.4", "a@exa_mple.com", "a@example."] {
+        for bad in [
+            "a@localhost",
+            "a@-x.com",
+            "a@x-.com",
+            "a@x..com",
+            "a@1.2.3.4",
+            "a@exa_mple.com",
+            "a@example.",
+        ] {
             assert_eq!(Email::parse(bad), Err(EmailError::BadDomain), "{bad}");
         }
     }

@@ -73,7 +73,11 @@ impl RegistrationRefusal {
 }
 
 /// Whether a member of `home` may register for `event`, given their stays.
-pub fn registration(home: ClusterId, event: &EventFacts, stays: &[RegistrantStay]) -> Result<RegistrationGrant, RegistrationRefusal> {
+pub fn registration(
+    home: ClusterId,
+    event: &EventFacts,
+    stays: &[RegistrantStay],
+) -> Result<RegistrationGrant, RegistrationRefusal> {
     if home == event.host_cluster {
         return Ok(RegistrationGrant::HostMember);
     }
@@ -83,7 +87,12 @@ pub fn registration(home: ClusterId, event: &EventFacts, stays: &[RegistrantStay
     let date = event.local_start.date();
     stays
         .iter()
-        .find(|s| s.site == event.site && s.status == StayStatus::Approved && !s.no_show && s.held_days.contains(&date))
+        .find(|s| {
+            s.site == event.site
+                && s.status == StayStatus::Approved
+                && !s.no_show
+                && s.held_days.contains(&date)
+        })
         .map(|s| RegistrationGrant::Visitor { stay: s.id })
         .ok_or(RegistrationRefusal::NoStayCoveringEvent)
 }

@@ -25,8 +25,8 @@ mod policy;
 mod quota;
 mod reciprocity;
 mod site_change;
-mod stay;
 mod status;
+mod stay;
 mod text;
 mod violation;
 mod weekdays;
@@ -43,13 +43,13 @@ pub use event::{EventFacts, RegistrantStay, RegistrationGrant, RegistrationRefus
 pub use ids::{ClusterId, EventId, IdError, MemberId, SiteId, StayId};
 pub use locale::{Locale, LocaleError};
 pub use policy::{
-    ApprovalMode, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBreach,
-    PolicyBelowGuarantee, PolicyDraft, PolicyField,
+    ApprovalMode, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBelowGuarantee, PolicyBreach,
+    PolicyDraft, PolicyField,
 };
 pub use reciprocity::{DeskCount, DeskOffering, Standing, standing};
 pub use site_change::{SiteSetup, dates_hold_stays};
-pub use stay::{Action, Actor, StayFacts, Transition, TransitionError, transition};
 pub use status::{ClusterStatus, MemberStatus, StatusError, StayStatus};
+pub use stay::{Action, Actor, StayFacts, Transition, TransitionError, transition};
 pub use text::{Reason, ReasonError};
 pub use violation::{InactiveReason, Violation, ViolationCode};
 pub use weekdays::{WeekdaySet, WeekdaysError};

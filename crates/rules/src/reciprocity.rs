@@ -94,12 +94,19 @@ pub fn standing(offering: DeskOffering, network: &NetworkPolicy, now: DateTime<U
         DeskOffering::Offering => Standing::Reciprocating,
         DeskOffering::NoDesksSince { since } => {
             let grace = TimeDelta::days(i64::from(network.reciprocity_grace_days()));
-            let grace_ends = since.checked_add_signed(grace).unwrap_or(DateTime::<Utc>::MAX_UTC);
+            let grace_ends = since
+                .checked_add_signed(grace)
+                .unwrap_or(DateTime::<Utc>::MAX_UTC);
             // "for longer than the grace period": on the instant it ends, still in grace.
             if now > grace_ends {
-                Standing::NotReciprocating { no_desks_since: since }
+                Standing::NotReciprocating {
+                    no_desks_since: since,
+                }
             } else {
-                Standing::InGrace { no_desks_since: since, grace_ends }
+                Standing::InGrace {
+                    no_desks_since: since,
+                    grace_ends,
+                }
             }
         }
     }
@@ -119,8 +126,14 @@ mod tests {
 
     #[test]
     fn a_cluster_with_desks_now_is_offering() {
-        let history = [count("2026-01-01T00:00:00Z", 0), count("2026-02-01T00:00:00Z", 4)];
-        assert_eq!(DeskOffering::from_history(t("2025-12-01T00:00:00Z"), &history), DeskOffering::Offering);
+        let history = [
+            count("2026-01-01T00:00:00Z", 0),
+            count("2026-02-01T00:00:00Z", 4),
+        ];
+        assert_eq!(
+            DeskOffering::from_history(t("2025-12-01T00:00:00Z"), &history),
+            DeskOffering::Offering
+        );
     }
 
     #[test]
@@ -132,7 +145,9 @@ mod tests {
         ];
         assert_eq!(
             DeskOffering::from_history(t("2025-12-01T00:00:00Z"), &history),
-            DeskOffering::NoDesksSince { since: t("2026-02-01T00:00:00Z") }
+            DeskOffering::NoDesksSince {
+                since: t("2026-02-01T00:00:00Z")
+            }
         );
     }
 
@@ -140,18 +155,27 @@ mod tests {
     fn a_cluster_that_never_offered_a_desk_has_offered_none_since_it_joined() {
         assert_eq!(
             DeskOffering::from_history(t("2026-01-10T00:00:00Z"), &[]),
-            DeskOffering::NoDesksSince { since: t("2026-01-10T00:00:00Z") }
+            DeskOffering::NoDesksSince {
+                since: t("2026-01-10T00:00:00Z")
+            }
         );
     }
 
     #[test]
     fn the_grace_period_ends_thirty_days_after_the_desks_went() {
         let network = NetworkPolicy::default();
-        let offering = DeskOffering::NoDesksSince { since: t("2026-02-01T00:00:00Z") };
+        let offering = DeskOffering::NoDesksSince {
+            since: t("2026-02-01T00:00:00Z"),
+        };
         let at_end = standing(offering, &network, t("2026-03-03T00:00:00Z"));
         assert!(at_end.may_send(), "{at_end:?}");
         let just_after = standing(offering, &network, t("2026-03-03T00:00:01Z"));
-        assert_eq!(just_after, Standing::NotReciprocating { no_desks_since: t("2026-02-01T00:00:00Z") });
+        assert_eq!(
+            just_after,
+            Standing::NotReciprocating {
+                no_desks_since: t("2026-02-01T00:00:00Z")
+            }
+        );
         assert!(!just_after.may_send());
     }
 }

@@ -23,11 +23,18 @@ pub struct SiteSetup {
 /// The held dates from `today` on (in the site's current zone) that the
 /// change from `current` to `proposed` would take away; empty when the change
 /// is safe. Dates before today are history and never block a change.
-pub fn dates_hold_stays(held: &DeskLoad, today: NaiveDate, current: &SiteSetup, proposed: &SiteSetup) -> Vec<NaiveDate> {
+pub fn dates_hold_stays(
+    held: &DeskLoad,
+    today: NaiveDate,
+    current: &SiteSetup,
+    proposed: &SiteSetup,
+) -> Vec<NaiveDate> {
     let zone_changes = current.zone != proposed.zone;
     held.iter()
         .filter(|(date, n)| *n > 0 && *date >= today)
-        .filter(|(date, n)| zone_changes || *n > proposed.desks || !proposed.calendar.is_open(*date))
+        .filter(|(date, n)| {
+            zone_changes || *n > proposed.desks || !proposed.calendar.is_open(*date)
+        })
         .map(|(date, _)| date)
         .collect()
 }

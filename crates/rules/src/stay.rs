@@ -164,7 +164,12 @@ impl TransitionError {
 }
 
 /// Judges `action` by `actor` on `stay` at `now`.
-pub fn transition(stay: &StayFacts, action: &Action, actor: Actor, now: DateTime<Utc>) -> Result<Transition, TransitionError> {
+pub fn transition(
+    stay: &StayFacts,
+    action: &Action,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<Transition, TransitionError> {
     let today = stay.zone.date_at(now);
     let deadline_passed = stay.answer_deadline.is_some_and(|deadline| now >= deadline);
     let unchanged = Transition {
@@ -176,7 +181,13 @@ pub fn transition(stay: &StayFacts, action: &Action, actor: Actor, now: DateTime
         guarantee_exception: false,
     };
     let release_all = || stay.held_days.clone();
-    let release_from_today = || stay.held_days.iter().copied().filter(|d| *d >= today).collect();
+    let release_from_today = || {
+        stay.held_days
+            .iter()
+            .copied()
+            .filter(|d| *d >= today)
+            .collect()
+    };
 
     match (action, actor) {
         (Action::Approve | Action::Decline { .. }, Actor::HostAdmin) => {
@@ -187,7 +198,10 @@ pub fn transition(stay: &StayFacts, action: &Action, actor: Actor, now: DateTime
                 return Err(TransitionError::DeadlinePassed);
             }
             Ok(match action {
-                Action::Approve => Transition { to: StayStatus::Approved, ..unchanged },
+                Action::Approve => Transition {
+                    to: StayStatus::Approved,
+                    ..unchanged
+                },
                 _ => Transition {
                     to: StayStatus::Declined,
                     released: release_all(),
@@ -204,7 +218,10 @@ pub fn transition(stay: &StayFacts, action: &Action, actor: Actor, now: DateTime
                 return Err(TransitionError::DeadlineNotReached);
             }
             Ok(match action {
-                Action::AutoApprove => Transition { to: StayStatus::Approved, ..unchanged },
+                Action::AutoApprove => Transition {
+                    to: StayStatus::Approved,
+                    ..unchanged
+                },
                 _ => Transition {
                     to: StayStatus::Expired,
                     released: release_all(),
@@ -245,13 +262,20 @@ pub fn transition(stay: &StayFacts, action: &Action, actor: Actor, now: DateTime
                 if !stay.held_days.contains(&today) {
                     return Err(TransitionError::NotAStayDay);
                 }
-                return Ok(Transition { checked_in: true, ..unchanged });
+                return Ok(Transition {
+                    checked_in: true,
+                    ..unchanged
+                });
             }
             let first_day = stay.days.first().copied().unwrap_or(stay.start_date);
             if today <= first_day {
                 return Err(TransitionError::FirstDayNotOver);
             }
-            Ok(Transition { no_show: true, released: release_from_today(), ..unchanged })
+            Ok(Transition {
+                no_show: true,
+                released: release_from_today(),
+                ..unchanged
+            })
         }
         _ => Err(TransitionError::NotAllowed),
     }

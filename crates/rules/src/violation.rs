@@ -80,6 +80,37 @@ impl ViolationCode {
     }
 }
 
+impl ViolationCode {
+    /// What the rule refuses, in DOMAIN.md's words.
+    pub const fn meaning(self) -> &'static str {
+        match self {
+            ViolationCode::MemberInactive => {
+                "the member is revoked, or the stay ends after the member's vouched_until date"
+            }
+            ViolationCode::OwnCluster => "the site belongs to the member's home cluster",
+            ViolationCode::HomeClusterInactive => "the member's home cluster is not active",
+            ViolationCode::HostClusterInactive => "the host cluster is not active",
+            ViolationCode::HomeNotReciprocating => {
+                "the member's home cluster has offered no visitor desks for longer than the network's grace period"
+            }
+            ViolationCode::BadRange => "the end date is before the start date",
+            ViolationCode::NoOpenDays => "the range holds no open day",
+            ViolationCode::TooLong => "it has more open days than the host's maximum per stay",
+            ViolationCode::TooSoon => "it starts before today + the host's minimum notice",
+            ViolationCode::TooFar => "it starts after today + the host's booking horizon",
+            ViolationCode::OverlapsOwnStay => {
+                "the member already has a pending or approved stay on a date of this range"
+            }
+            ViolationCode::QuotaExceeded => {
+                "the member would have more stays at the host cluster than it allows in one 365-day window"
+            }
+            ViolationCode::NoCapacity => {
+                "some open day of the stay has no free desk (the answer names those dates)"
+            }
+        }
+    }
+}
+
 impl fmt::Display for ViolationCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -191,15 +222,26 @@ impl Violation {
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Violation::MemberInactive { reason: InactiveReason::Revoked } => {
-                f.write_str("your home cluster has withdrawn your membership")
+            Violation::MemberInactive {
+                reason: InactiveReason::Revoked,
+            } => f.write_str("your home cluster has withdrawn your membership"),
+            Violation::MemberInactive {
+                reason: InactiveReason::NotVouchedUntilEnd { vouched_until },
+            } => {
+                write!(
+                    f,
+                    "your home cluster vouches for you only until {vouched_until}; the stay ends later"
+                )
             }
-            Violation::MemberInactive { reason: InactiveReason::NotVouchedUntilEnd { vouched_until } } => {
-                write!(f, "your home cluster vouches for you only until {vouched_until}; the stay ends later")
+            Violation::OwnCluster => f.write_str(
+                "this site belongs to your own cluster; the scheme is for visits to other clusters",
+            ),
+            Violation::HomeClusterInactive { status } => {
+                write!(f, "your home cluster is {status}, not active")
             }
-            Violation::OwnCluster => f.write_str("this site belongs to your own cluster; the scheme is for visits to other clusters"),
-            Violation::HomeClusterInactive { status } => write!(f, "your home cluster is {status}, not active"),
-            Violation::HostClusterInactive { status } => write!(f, "the host cluster is {status}, not active"),
+            Violation::HostClusterInactive { status } => {
+                write!(f, "the host cluster is {status}, not active")
+            }
             Violation::HomeNotReciprocating { no_desks_since } => write!(
                 f,
                 "your home cluster has offered no visitor desks since {}, longer than the network allows",
@@ -207,9 +249,18 @@ impl fmt::Display for Violation {
             ),
             Violation::BadRange => f.write_str("the end date is before the start date"),
             Violation::NoOpenDays => f.write_str("the site is not open on any day of this range"),
-            Violation::TooLong { days, max } => write!(f, "the stay has {days} open days; this host allows at most {max}"),
-            Violation::TooSoon { earliest_start } => write!(f, "the stay starts too soon; the earliest start is {earliest_start}"),
-            Violation::TooFar { latest_start } => write!(f, "the stay starts too far ahead; the latest start is {latest_start}"),
+            Violation::TooLong { days, max } => write!(
+                f,
+                "the stay has {days} open days; this host allows at most {max}"
+            ),
+            Violation::TooSoon { earliest_start } => write!(
+                f,
+                "the stay starts too soon; the earliest start is {earliest_start}"
+            ),
+            Violation::TooFar { latest_start } => write!(
+                f,
+                "the stay starts too far ahead; the latest start is {latest_start}"
+            ),
             Violation::OverlapsOwnStay { stays } => write!(
                 f,
                 "you already have {} on these dates",
@@ -261,7 +312,10 @@ mod tests {
             ]
         );
         for code in ViolationCode::ALL {
-            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));
+            assert_eq!(
+                serde_json::to_string(&code).unwrap(),
+                format!("\"{}\"", code.as_str())
+            );
         }
     }
 

@@ -85,7 +85,9 @@ impl TimeZone {
         // Invariant: local date at `lo` is before `date`, at `hi` it is not.
         // Zone transitions fall on whole seconds, so bisect over seconds.
         let (mut lo, mut hi) = (lo.and_utc().timestamp(), hi.and_utc().timestamp());
-        let at = |secs: i64| DateTime::<Utc>::from_timestamp(secs, 0).unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let at = |secs: i64| {
+            DateTime::<Utc>::from_timestamp(secs, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
+        };
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
             if self.date_at(at(mid)) < date {

@@ -1,0 +1,53 @@
+# The commands a person types. `make run` and `make test` do all the set-up
+# they need on a fresh machine with the Rust toolchain.
+
+CARGO ?= cargo
+# nextest runs each test binary's tests in parallel processes; plain
+# `cargo test` is the fallback where it is not installed.
+NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
+
+.PHONY: run test check fmt fmt-check lint purity bench bench-smoke build clean
+
+## run: start deskvisa on embedded SQLite (var/deskvisa.sqlite) at http://127.0.0.1:8080
+run:
+	$(CARGO) run -p deskvisa -- serve
+
+## test: every test of every crate
+test:
+ifeq ($(NEXTEST),yes)
+	$(CARGO) nextest run --workspace --all-targets --no-fail-fast
+else
+	$(CARGO) test --workspace --all-targets --no-fail-fast
+endif
+
+## check: formatting, clippy with warnings as errors, and the rules crate's purity
+check: fmt-check lint purity
+
+fmt:
+	$(CARGO) fmt --all
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+lint:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## purity: the rules crate builds alone and depends on nothing that does I/O
+purity:
+	$(CARGO) check -p deskvisa-rules
+	./scripts/check-rules-purity.sh
+
+## bench: the rules benchmark (criterion; reports under target/criterion)
+bench:
+	$(CARGO) bench -p deskvisa-rules --bench decide
+
+## bench-smoke: run each benchmark once, as CI does
+bench-smoke:
+	$(CARGO) bench -p deskvisa-rules --bench decide -- --test
+
+build:
+	$(CARGO) build --workspace --all-targets
+
+clean:
+	$(CARGO) clean
+	rm -rf var

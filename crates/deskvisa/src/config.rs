@@ -1,0 +1,156 @@
+//! Configuration, in layers: the defaults compiled in (`config/default.toml`),
+//! then a file given with `--config` (or `DESKVISA_CONFIG`), then environment
+//! variables named after each key (`DESKVISA_DATABASE_URL`, ...). Typed, and
+//! built per run: no global statics, so tests build their own.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+const DEFAULTS: &str = include_str!("../../../config/default.toml");
+
+/// Everything deskvisa reads at start-up.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The database.
+    pub database: Database,
+    /// The HTTP server.
+    pub http: Http,
+}
+
+/// `[database]`.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    /// `sqlite://...` or `postgres://...`.
+    pub url: String,
+    /// Pool size.
+    pub max_connections: u32,
+}
+
+/// The URL may carry a password: never shown.
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let config = deskvisa_store::DatabaseConfig::new(self.url.clone());
+        f.debug_struct("Database")
+            .field("url", &format!("{config:?}"))
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
+}
+
+/// `[http]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Http {
+    /// The address to listen on.
+    pub bind: String,
+    /// The address people reach deskvisa at.
+    pub public_url: String,
+}
+
+impl Config {
+    /// Loads the layers. `file` overrides the defaults key by key; `env`
+    /// (a lookup, so tests can pass their own) overrides both.
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config> {
+        let mut table: toml::Table = DEFAULTS
+            .parse()
+            .context("the built-in defaults are not valid TOML")?;
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let overrides: toml::Table = text
+                .parse()
+                .with_context(|| format!("{} is not valid TOML", path.display()))?;
+            merge(&mut table, overrides);
+        }
+        for (section, values) in table.iter_mut() {
+            let Some(values) = values.as_table_mut() else {
+                continue;
+            };
+            for (key, value) in values.iter_mut() {
+                let name = format!("DESKVISA_{}_{}", section.to_uppercase(), key.to_uppercase());
+                if let Some(text) = env(&name) {
+                    *value = match value {
+                        toml::Value::Integer(_) => toml::Value::Integer(
+                            text.trim()
+                                .parse()
+                                .with_context(|| format!("{name} must be a whole number"))?,
+                        ),
+                        _ => toml::Value::String(text),
+                    };
+                }
+            }
+        }
+        toml::Value::Table(table)
+            .try_into()
+            .context("invalid configuration")
+    }
+}
+
+fn merge(base: &mut toml::Table, overrides: toml::Table) {
+    for (key, value) in overrides {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(inner)), toml::Value::Table(over)) => merge(inner, over),
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_embedded_sqlite_on_localhost() {
+        let config = Config::load(None, |_| None).unwrap();
+        assert!(config.database.url.starts_with("sqlite://var/"));
+        assert_eq!(config.database.max_connections, 1);
+        assert_eq!(config.http.bind, "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn a_file_overrides_the_defaults_and_the_environment_overrides_both() {
+        let dir = std::env::temp_dir().join(format!("deskvisa-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("prod.toml");
+        std::fs::write(
+            &file,
+            "[database]\nurl = \"postgres://app@db/deskvisa\"\nmax_connections = 8\n",
+        )
+        .unwrap();
+        let env =
+            |name: &str| (name == "DESKVISA_DATABASE_MAX_CONNECTIONS").then(|| "4".to_owned());
+        let config = Config::load(Some(&file), env).unwrap();
+        assert_eq!(config.database.url, "postgres://app@db/deskvisa");
+        assert_eq!(config.database.max_connections, 4);
+        assert_eq!(config.http.bind, "127.0.0.1:8080");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_misspelt_key_or_a_bad_number_is_an_error_not_a_silent_default() {
+        let dir = std::env::temp_dir().join(format!("deskvisa-config-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("bad.toml");
+        std::fs::write(&file, "[database]\nulr = \"x\"\n").unwrap();
+        assert!(Config::load(Some(&file), |_| None).is_err());
+        let env =
+            |name: &str| (name == "DESKVISA_DATABASE_MAX_CONNECTIONS").then(|| "many".to_owned());
+        assert!(Config::load(None, env).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_database_password_never_shows_in_debug_output() {
+        let env = |name: &str| {
+            (name == "DESKVISA_DATABASE_URL").then(|| "postgres://app:hunter2@db/x".to_owned())
+        };
+        let config = Config::load(None, env).unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}
