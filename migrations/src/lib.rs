@@ -2,11 +2,17 @@
 //!
 //! One sea-orm migration a file, tables and columns named by string (never
 //! through entities: migrations are frozen history, entities move on). The
-//! same migrations serve SQLite and PostgreSQL. The tables arrive with the
-//! stays service; until then the history is empty and `deskvisa migrate` only
-//! creates sea-orm's bookkeeping table.
+//! same migrations serve SQLite and PostgreSQL.
+//!
+//! The schema guards the invariants itself, so that a bug in the code cannot
+//! corrupt data: a day never holds more desks than the site has (`CHECK held
+//! <= desks` on `site_days`), a member holds at most one desk a day (unique
+//! `(member_id, date)` on `stay_days`), every desk-day points at its day's
+//! counter (foreign key), and every status is one of its known values.
 
 pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_initial_schema;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -14,6 +20,6 @@ pub struct Migrator;
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        Vec::new()
+        vec![Box::new(m20261128_000001_initial_schema::Migration)]
     }
 }

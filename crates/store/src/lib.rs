@@ -8,6 +8,7 @@
 //! begin (see `connect`).
 
 mod connect;
+mod entity;
 
 pub use connect::{Backend, ConnectError, DatabaseConfig, connect};
 pub use sea_orm::DatabaseConnection;

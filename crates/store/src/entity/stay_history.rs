@@ -1,0 +1,24 @@
+//! Every transition of a stay: who, when, from, to, why.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "stay_history")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub stay_id: Uuid,
+    pub at: DateTimeUtc,
+    pub actor: String,
+    pub by_member_id: Option<Uuid>,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub action: String,
+    pub reason: Option<String>,
+    pub guarantee_exception: bool,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,149 @@
+//! # deskvisa-testing: each test makes its own world
+//!
+//! [`TestDatabase::new`] gives a test its own migrated database: a fresh
+//! SQLite file in a temporary directory, or a fresh database on the real
+//! PostgreSQL server (`DESKVISA_TEST_POSTGRES`, default
+//! `postgres://postgres@127.0.0.1:5432`), with a small pool, dropped when the
+//! test ends, pass or fail. Tests run in parallel; nothing is shared.
+//!
+//! When PostgreSQL cannot be reached, a PostgreSQL test fails under `CI=true`
+//! and is skipped (with a line on stderr) elsewhere.
+#![allow(clippy::expect_used, clippy::print_stderr)]
+
+use std::path::PathBuf;
+
+use deskvisa_migrations::{Migrator, MigratorTrait};
+use deskvisa_store::{DatabaseConfig, DatabaseConnection, connect};
+use sea_orm::{ConnectionTrait, Database, Statement};
+
+/// The two databases deskvisa runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite, a file per test.
+    Sqlite,
+    /// The real PostgreSQL server, a database per test.
+    Postgres,
+}
+
+/// A test's own database.
+pub struct TestDatabase {
+    /// A pool on it.
+    pub db: DatabaseConnection,
+    /// Its URL (to open more pools, as a second application instance would).
+    pub url: String,
+    backend: Backend,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Directory(PathBuf),
+    Database { server: String, name: String },
+}
+
+fn postgres_server() -> String {
+    std::env::var("DESKVISA_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+impl TestDatabase {
+    /// A fresh, migrated database, or `None` when PostgreSQL is out of reach
+    /// outside CI.
+    pub async fn new(backend: Backend) -> Option<TestDatabase> {
+        let tag = uuid::Uuid::new_v4().simple().to_string();
+        let (url, cleanup, max_connections) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("deskvisa-test-{tag}"));
+                std::fs::create_dir_all(&dir).expect("temporary directory");
+                let url = format!("sqlite://{}?mode=rwc", dir.join("test.sqlite").display());
+                (url, Cleanup::Directory(dir), 1)
+            }
+            Backend::Postgres => {
+                let server = postgres_server();
+                let name = format!("deskvisa_test_{tag}");
+                let admin = match Database::connect(format!("{server}/postgres")).await {
+                    Ok(admin) => admin,
+                    Err(err) => {
+                        if std::env::var("CI").is_ok_and(|v| v == "true") {
+                            panic!("PostgreSQL at {server} is required in CI: {err}");
+                        }
+                        eprintln!("skipping a PostgreSQL test: {server} is out of reach ({err})");
+                        return None;
+                    }
+                };
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create the test database");
+                let _ = admin.close().await;
+                (format!("{server}/{name}"), Cleanup::Database { server, name }, 6)
+            }
+        };
+        let mut config = DatabaseConfig::new(url.clone());
+        config.max_connections = max_connections;
+        let db = connect(&config).await.expect("open the test database");
+        Migrator::up(&db, None).await.expect("migrate the test database");
+        Some(TestDatabase { db, url, backend, cleanup })
+    }
+
+    /// Which backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Another pool on the same database, as a second application instance
+    /// would open.
+    pub async fn another_pool(&self, max_connections: u32) -> DatabaseConnection {
+        let mut config = DatabaseConfig::new(self.url.clone());
+        config.max_connections = max_connections;
+        connect(&config).await.expect("open another pool")
+    }
+
+    /// Runs a query that returns one integer (for checks written in SQL).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
+            .await
+            .expect("query")
+            .expect("a row");
+        row.try_get_by_index::<i64>(0).expect("an integer")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Directory(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Database { server, name } => {
+                // Drop runs outside any runtime guarantee: use a thread of our own.
+                let (server, name) = (server.clone(), name.clone());
+                let _ = std::thread::spawn(move || {
+                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                        return;
+                    };
+                    runtime.block_on(async move {
+                        if let Ok(admin) = Database::connect(format!("{server}/postgres")).await {
+                            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// Runs a test body once on each backend: `on_both_backends(|db| async move { ... })`.
+pub async fn on_both_backends<F, Fut>(test: F)
+where
+    F: Fn(TestDatabase) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        if let Some(db) = TestDatabase::new(backend).await {
+            test(db).await;
+        }
+    }
+}
