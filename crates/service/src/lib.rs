@@ -1,39 +1,45 @@
 //! # deskvisa-service: the use cases
 //!
 //! Each use case is one transaction: load a snapshot through the store, let
-//! the rules decide, write the decision and its emails (to the outbox), or
-//! nothing. The worker that delivers emails and settles answer deadlines
-//! lives here too. Time enters only through a [`Clock`], so tests fix it.
-//!
-//! The use cases arrive with the stays service; this crate already holds the
-//! clock and the readiness check that the HTTP layer needs.
+//! the rules decide, write the decision (and, with the email issue, its
+//! outbox rows), or nothing. Transient conflicts retry the whole transaction;
+//! nothing database-shaped reaches a client. The worker that settles answer
+//! deadlines lives here too. Time enters only through a [`Clock`], so tests
+//! fix it; ids are drawn here, never in the rules.
 
+mod caller;
 mod clock;
+mod error;
+mod map;
+mod retry;
+mod stays;
+mod worker;
 
+pub use caller::Caller;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use deskvisa_store::DatabaseConnection;
+pub use deskvisa_store::{
+    ClusterRecord, DatabaseConnection, MemberRecord, Role, SiteRecord, StayRecord, Store,
+};
+pub use error::ServiceError;
+pub use map::{NewCluster, NewMember, NewSite};
+pub use stays::{StayCommand, StayRequestInput};
 
 use std::sync::Arc;
-
-/// A use case failed.
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    /// The database did not answer.
-    #[error("the database is unavailable")]
-    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
-}
 
 /// The use cases, over one database and one clock.
 #[derive(Clone)]
 pub struct Service {
-    db: DatabaseConnection,
+    store: Store,
     clock: Arc<dyn Clock>,
 }
 
 impl Service {
     /// The service over `db`, telling time by `clock`.
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
-        Service { db, clock }
+        Service {
+            store: Store::new(db),
+            clock,
+        }
     }
 
     /// The instant it is now.
@@ -43,9 +49,10 @@ impl Service {
 
     /// Whether the database answers.
     pub async fn ready(&self) -> Result<(), ServiceError> {
-        self.db
+        self.store
+            .db()
             .ping()
             .await
-            .map_err(|e| ServiceError::Unavailable(Box::new(e)))
+            .map_err(|_| ServiceError::Unavailable)
     }
 }

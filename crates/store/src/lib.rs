@@ -1,14 +1,31 @@
 //! # deskvisa-store: the database
 //!
 //! sea-orm 2 over SQLite (embedded, the default) and PostgreSQL (production).
-//! The store loads and saves; it never decides: everything it returns is a
-//! rules type, and every judgement is the rules crate's. The tables, entities
-//! and queries arrive with the stays service; this crate already owns how a
-//! connection is opened, because that is where the concurrency guarantees
-//! begin (see `connect`).
+//! The store loads and saves; it never decides: what it returns is a rules
+//! type or a plain record, and every judgement is the rules crate's.
+//!
+//! Concurrency, as measured in CONCURRENCY.md: write transactions begin
+//! `IMMEDIATE` on SQLite ([`Store::begin_write`]); capacity is taken with
+//! conditional updates on per-site per-day counters ([`Tx::hold_days`]);
+//! status changes are compare-and-swap from the expected status; a member's
+//! stay-writing transactions are serialized ([`Tx::lock_member`]); and the
+//! schema's constraints are the backstop. Database errors are classified in
+//! [`StoreError`] so the service can retry or map them.
 
 mod connect;
+mod convert;
+mod desks;
 mod entity;
+mod error;
+mod map;
+mod snapshot;
+mod stays;
+mod tx;
 
 pub use connect::{Backend, ConnectError, DatabaseConfig, connect};
+pub use error::StoreError;
+pub use map::{ClusterRecord, MemberRecord, Role, SiteRecord};
 pub use sea_orm::DatabaseConnection;
+pub use snapshot::SnapshotError;
+pub use stays::{HistoryEntry, NewStay, StayRecord};
+pub use tx::{Store, Tx};

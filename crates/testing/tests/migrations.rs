@@ -6,7 +6,10 @@ use deskvisa_testing::{Backend, TestDatabase};
 use sea_orm::ConnectionTrait;
 
 async fn exec(t: &TestDatabase, sql: &str) -> Result<(), String> {
-    t.db.execute_unprepared(sql).await.map(|_| ()).map_err(|e| e.to_string())
+    t.db.execute_unprepared(sql)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 fn uuid_literal(backend: Backend, n: u32) -> String {
@@ -19,17 +22,41 @@ fn uuid_literal(backend: Backend, n: u32) -> String {
 }
 
 async fn schema_guards_capacity(backend: Backend) {
-    let Some(t) = TestDatabase::new(backend).await else { return };
+    let Some(t) = TestDatabase::new(backend).await else {
+        return;
+    };
     let (cluster, site) = (uuid_literal(backend, 1), uuid_literal(backend, 2));
     let now = "'2026-03-02 09:00:00+00:00'";
     exec(&t, &format!("INSERT INTO clusters (id, name, city, country, timezone, latitude, longitude, joined_on, status, created_at) VALUES ({cluster}, 'HubClub', 'Ruda Śląska', 'PL', 'Europe/Warsaw', 50.2, 18.8, '2013-01-15', 'active', {now})")).await.unwrap();
     exec(&t, &format!("INSERT INTO sites (id, cluster_id, name, address, timezone, desks, open_weekdays, contact_email, house_rules, created_at, updated_at) VALUES ({site}, {cluster}, 'Incubator', 'ul. Wolności 6', 'Europe/Warsaw', 2, 31, 'desks@hubclub.example', '', {now}, {now})")).await.unwrap();
-    exec(&t, &format!("INSERT INTO site_days (site_id, date, desks, held) VALUES ({site}, '2026-03-04', 2, 2)")).await.unwrap();
-    let over = exec(&t, &format!("UPDATE site_days SET held = held + 1 WHERE site_id = {site}")).await;
-    assert!(over.is_err(), "{backend:?}: a day must never hold more desks than the site has");
-    let under = exec(&t, &format!("UPDATE site_days SET held = -1 WHERE site_id = {site}")).await;
+    exec(
+        &t,
+        &format!(
+            "INSERT INTO site_days (site_id, date, desks, held) VALUES ({site}, '2026-03-04', 2, 2)"
+        ),
+    )
+    .await
+    .unwrap();
+    let over = exec(
+        &t,
+        &format!("UPDATE site_days SET held = held + 1 WHERE site_id = {site}"),
+    )
+    .await;
+    assert!(
+        over.is_err(),
+        "{backend:?}: a day must never hold more desks than the site has"
+    );
+    let under = exec(
+        &t,
+        &format!("UPDATE site_days SET held = -1 WHERE site_id = {site}"),
+    )
+    .await;
     assert!(under.is_err(), "{backend:?}: held can never go below zero");
-    let bad_status = exec(&t, &format!("UPDATE clusters SET status = 'gone' WHERE id = {cluster}")).await;
+    let bad_status = exec(
+        &t,
+        &format!("UPDATE clusters SET status = 'gone' WHERE id = {cluster}"),
+    )
+    .await;
     assert!(bad_status.is_err(), "{backend:?}: statuses are checked");
     let orphan = exec(&t, &format!("INSERT INTO sites (id, cluster_id, name, address, timezone, desks, open_weekdays, contact_email, house_rules, created_at, updated_at) VALUES ({}, {}, 'x', 'x', 'UTC', 1, 31, 'x@x.example', '', {now}, {now})", uuid_literal(backend, 3), uuid_literal(backend, 99))).await;
     assert!(orphan.is_err(), "{backend:?}: foreign keys are enforced");
@@ -49,7 +76,9 @@ async fn the_schema_guards_capacity_statuses_and_references_on_postgres() {
 async fn migrating_down_and_up_again_works_on_both() {
     use deskvisa_migrations::{Migrator, MigratorTrait};
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let Some(t) = TestDatabase::new(backend).await else { continue };
+        let Some(t) = TestDatabase::new(backend).await else {
+            continue;
+        };
         Migrator::down(&t.db, None).await.unwrap();
         Migrator::up(&t.db, None).await.unwrap();
         assert_eq!(t.scalar("SELECT COUNT(*) FROM stays").await, 0);

@@ -1,0 +1,36 @@
+//! Who is asking: a member with their home cluster and roles. Every use case
+//! that reads or changes another's data checks it here, so that another
+//! cluster's objects are invisible (404), and visible ones that are not the
+//! caller's to change are forbidden (403).
+
+use deskvisa_rules::{ClusterId, MemberId};
+use deskvisa_store::StayRecord;
+
+/// An authenticated caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    /// The member.
+    pub member: MemberId,
+    /// Their home cluster.
+    pub cluster: ClusterId,
+    /// Administers their home cluster.
+    pub cluster_admin: bool,
+    /// Administers the network.
+    pub network_admin: bool,
+}
+
+impl Caller {
+    /// Whether the caller administers `cluster`.
+    pub fn admin_of(&self, cluster: ClusterId) -> bool {
+        self.cluster_admin && self.cluster == cluster
+    }
+
+    /// Whether the caller may see the stay: its member, the host's and the
+    /// home cluster's admins, network admins.
+    pub fn sees(&self, stay: &StayRecord) -> bool {
+        stay.member == self.member
+            || self.admin_of(stay.host_cluster)
+            || self.admin_of(stay.home_cluster)
+            || self.network_admin
+    }
+}

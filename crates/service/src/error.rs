@@ -1,0 +1,77 @@
+//! The service's errors: one variant per answer a client can get. The HTTP
+//! layer maps each to one status and one stable code.
+
+use deskvisa_rules::{PolicyBelowGuarantee, Refusal, TransitionError};
+use deskvisa_store::{SnapshotError, StoreError};
+
+/// A use case did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// Unknown, or not visible to the caller (never says which).
+    #[error("not found")]
+    NotFound,
+    /// Visible to the caller, but not theirs to change.
+    #[error("forbidden")]
+    Forbidden,
+    /// The rules refused the request (every violation, or `no_capacity` alone).
+    #[error("refused by the rules")]
+    Refused(Refusal),
+    /// The stay's state machine refused the move.
+    #[error("{0}")]
+    Transition(TransitionError),
+    /// A policy below its floors.
+    #[error("{0}")]
+    Policy(PolicyBelowGuarantee),
+    /// A conflict with a stable code (`email_taken`, `dates_hold_stays`, ...).
+    #[error("{message}")]
+    Conflict {
+        /// The stable code.
+        code: &'static str,
+        /// What happened.
+        message: String,
+    },
+    /// Input the rules' parsers refused.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database is unreachable or overloaded.
+    #[error("the database is unavailable")]
+    Unavailable,
+    /// A bug or corrupt data: logged in full, answered as 500 without detail.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Unavailable(_) | StoreError::Retry(_) => ServiceError::Unavailable,
+            other => ServiceError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<SnapshotError> for ServiceError {
+    fn from(err: SnapshotError) -> Self {
+        match err {
+            SnapshotError::UnknownMember | SnapshotError::UnknownSite => ServiceError::NotFound,
+            SnapshotError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// What one attempt of a transaction ended with: a result, or a transient
+/// conflict worth another attempt.
+pub(crate) enum Attempt<T> {
+    Done(Result<T, ServiceError>),
+    Again(StoreError),
+}
+
+impl<T> From<StoreError> for Attempt<T> {
+    fn from(err: StoreError) -> Self {
+        if err.is_retryable() {
+            Attempt::Again(err)
+        } else {
+            Attempt::Done(Err(err.into()))
+        }
+    }
+}

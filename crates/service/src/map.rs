@@ -1,0 +1,178 @@
+//! The map's use cases: clusters, sites, members, roles and host policies.
+
+use chrono::NaiveDate;
+use deskvisa_rules::{
+    ClusterId, ClusterStatus, Email, HostPolicy, Locale, MemberId, MemberStatus, NetworkPolicy,
+    PolicyDraft, SiteId, TimeZone, WeekdaySet,
+};
+use deskvisa_store::{ClusterRecord, MemberRecord, Role, SiteRecord, StoreError};
+
+use crate::Service;
+use crate::caller::Caller;
+use crate::error::ServiceError;
+
+/// A cluster to add.
+#[derive(Debug, Clone)]
+pub struct NewCluster {
+    /// Name.
+    pub name: String,
+    /// City.
+    pub city: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Its zone.
+    pub timezone: TimeZone,
+    /// Degrees north.
+    pub latitude: f64,
+    /// Degrees east.
+    pub longitude: f64,
+    /// Joined on.
+    pub joined_on: NaiveDate,
+}
+
+/// A site to add.
+#[derive(Debug, Clone)]
+pub struct NewSite {
+    /// Name.
+    pub name: String,
+    /// Address.
+    pub address: String,
+    /// Zone (the cluster's when absent).
+    pub timezone: Option<TimeZone>,
+    /// Visitor desks.
+    pub desks: u32,
+    /// Opening weekdays.
+    pub open_weekdays: WeekdaySet,
+    /// Contact.
+    pub contact_email: Email,
+    /// House rules.
+    pub house_rules: String,
+}
+
+/// A member to invite.
+#[derive(Debug, Clone)]
+pub struct NewMember {
+    /// Email.
+    pub email: Email,
+    /// Name.
+    pub name: String,
+    /// Company.
+    pub company: String,
+    /// Language.
+    pub locale: Locale,
+}
+
+impl Service {
+    /// Adds a cluster (the network's operator, or the seed).
+    pub async fn add_cluster(&self, new: NewCluster) -> Result<ClusterRecord, ServiceError> {
+        let record = ClusterRecord {
+            id: ClusterId::from_uuid(uuid::Uuid::new_v4()),
+            name: new.name,
+            city: new.city,
+            country: new.country,
+            timezone: new.timezone,
+            latitude: new.latitude,
+            longitude: new.longitude,
+            joined_on: new.joined_on,
+            status: ClusterStatus::Active,
+        };
+        let tx = self.store.begin_write().await?;
+        tx.insert_cluster(&record, self.now()).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Adds a site to a cluster.
+    pub async fn add_site(
+        &self,
+        cluster: ClusterId,
+        new: NewSite,
+    ) -> Result<SiteRecord, ServiceError> {
+        let tx = self.store.begin_write().await?;
+        let owner = tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
+        let record = SiteRecord {
+            id: SiteId::from_uuid(uuid::Uuid::new_v4()),
+            cluster_id: cluster,
+            name: new.name,
+            address: new.address,
+            timezone: new.timezone.unwrap_or(owner.timezone),
+            desks: new.desks,
+            open_weekdays: new.open_weekdays,
+            contact_email: new.contact_email.to_string(),
+            house_rules: new.house_rules,
+        };
+        tx.insert_site(&record, self.now()).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Invites a member of `cluster` (409 `email_taken` if the address is known).
+    pub async fn add_member(
+        &self,
+        cluster: ClusterId,
+        new: NewMember,
+    ) -> Result<MemberRecord, ServiceError> {
+        let record = MemberRecord {
+            id: MemberId::from_uuid(uuid::Uuid::new_v4()),
+            email: new.email,
+            name: new.name,
+            company: new.company,
+            locale: new.locale,
+            cluster_id: cluster,
+            status: MemberStatus::Invited,
+            vouched_until: None,
+        };
+        let tx = self.store.begin_write().await?;
+        tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
+        match tx.insert_member(&record, self.now()).await {
+            Err(StoreError::Unique(_)) => {
+                return Err(ServiceError::Conflict {
+                    code: "email_taken",
+                    message: "the email already belongs to a member".to_owned(),
+                });
+            }
+            other => other?,
+        }
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Gives a member a role.
+    pub async fn grant_role(&self, member: MemberId, role: Role) -> Result<(), ServiceError> {
+        let tx = self.store.begin_write().await?;
+        tx.member(member).await?.ok_or(ServiceError::NotFound)?;
+        tx.grant_role(member, role, self.now()).await?;
+        Ok(tx.commit().await?)
+    }
+
+    /// Saves a host policy, if it passes its floors under the network's policy.
+    pub async fn save_policy(
+        &self,
+        caller: &Caller,
+        cluster: ClusterId,
+        draft: PolicyDraft,
+    ) -> Result<HostPolicy, ServiceError> {
+        if !caller.admin_of(cluster) {
+            return Err(ServiceError::Forbidden);
+        }
+        let tx = self.store.begin_write().await?;
+        let network: NetworkPolicy = tx.network_policy().await?;
+        let policy = HostPolicy::new(draft, &network).map_err(ServiceError::Policy)?;
+        tx.save_policy(cluster, &policy, self.now()).await?;
+        tx.commit().await?;
+        Ok(policy)
+    }
+
+    /// The caller behind a member id (for authentication).
+    pub async fn caller(&self, member: MemberId) -> Result<Caller, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        let record = tx.member(member).await?.ok_or(ServiceError::NotFound)?;
+        let roles = tx.roles(member).await?;
+        Ok(Caller {
+            member,
+            cluster: record.cluster_id,
+            cluster_admin: roles.contains(&Role::ClusterAdmin),
+            network_admin: roles.contains(&Role::NetworkAdmin),
+        })
+    }
+}

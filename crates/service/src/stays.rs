@@ -1,0 +1,285 @@
+//! The life of a stay as use cases: request, the host's decisions, the
+//! member's and the host's cancellation, check-in and no-show, each one
+//! transaction that writes the stay, its desk-days and its history, or nothing.
+
+use deskvisa_rules::{
+    Action, Actor, Decision, MemberId, Outcome, Reason, Refusal, SiteId, StayId, StayRequest,
+    StayStatus, TransitionError, Violation, decide, transition,
+};
+use deskvisa_store::{HistoryEntry, NewStay, StayRecord, StoreError};
+
+use crate::Service;
+use crate::caller::Caller;
+use crate::error::{Attempt, ServiceError};
+use crate::retry::retrying;
+
+/// A stay request as the member sends it (dates already parsed).
+#[derive(Debug, Clone)]
+pub struct StayRequestInput {
+    /// Where.
+    pub site: SiteId,
+    /// First date.
+    pub start_date: chrono::NaiveDate,
+    /// Last date.
+    pub end_date: chrono::NaiveDate,
+    /// Why the member comes (free text, may be empty).
+    pub purpose: String,
+}
+
+/// What a person asks to do with a stay.
+#[derive(Debug, Clone)]
+pub enum StayCommand {
+    /// Host: approve.
+    Approve,
+    /// Host: decline, with a reason.
+    Decline(Reason),
+    /// Member or host: cancel (a host must give a reason).
+    Cancel(Option<Reason>),
+    /// Host: the visitor arrived.
+    CheckIn,
+    /// Host: the visitor did not come.
+    NoShow,
+}
+
+impl Service {
+    /// A member requests a stay.
+    pub async fn request_stay(
+        &self,
+        caller: &Caller,
+        input: &StayRequestInput,
+    ) -> Result<StayRecord, ServiceError> {
+        let request = StayRequest {
+            start_date: input.start_date,
+            end_date: input.end_date,
+        };
+        let id = StayId::from_uuid(uuid::Uuid::new_v4());
+        retrying("request a stay", || {
+            self.request_stay_once(caller.member, id, input, request)
+        })
+        .await?;
+        self.read_stay(id).await
+    }
+
+    async fn request_stay_once(
+        &self,
+        member: MemberId,
+        id: StayId,
+        input: &StayRequestInput,
+        request: StayRequest,
+    ) -> Attempt<()> {
+        let tx = match self.store.begin_write().await {
+            Ok(tx) => tx,
+            Err(e) => return e.into(),
+        };
+        if let Err(e) = tx.lock_member(member).await {
+            return e.into();
+        }
+        let snapshot = match tx.stay_snapshot(member, input.site, &request).await {
+            Ok(s) => s,
+            Err(deskvisa_store::SnapshotError::Store(e)) => return e.into(),
+            Err(e) => return Attempt::Done(Err(e.into())),
+        };
+        let now = self.now();
+        let acceptance = match decide(&snapshot, &request, now) {
+            Decision::Refused(refusal) => {
+                return Attempt::Done(Err(ServiceError::Refused(refusal)));
+            }
+            Decision::Accepted(acceptance) => acceptance,
+        };
+        if acceptance.holds_desks() {
+            match tx
+                .hold_days(input.site, snapshot.site.desks, &acceptance.days)
+                .await
+            {
+                Ok(Ok(())) => {}
+                Ok(Err(full_dates)) => {
+                    return Attempt::Done(Err(ServiceError::Refused(Refusal {
+                        violations: vec![Violation::NoCapacity { full_dates }],
+                    })));
+                }
+                Err(e) => return e.into(),
+            }
+        }
+        let status = acceptance.status();
+        let new = NewStay {
+            id,
+            member,
+            site: input.site,
+            host_cluster: snapshot.host.id,
+            home_cluster: snapshot.home.id,
+            start_date: request.start_date,
+            end_date: request.end_date,
+            status,
+            purpose: input.purpose.clone(),
+            answer_deadline: acceptance.answer_deadline,
+            within_guarantee: acceptance.within_guarantee,
+            held_days: if acceptance.holds_desks() {
+                acceptance.days.clone()
+            } else {
+                Vec::new()
+            },
+            created_at: now,
+        };
+        let mut entries = vec![HistoryEntry {
+            at: now,
+            actor: Actor::Member,
+            by: Some(member),
+            from: None,
+            to: StayStatus::Pending,
+            action: "request".to_owned(),
+            reason: None,
+            guarantee_exception: false,
+        }];
+        // A stay approved or expired at once records that move too.
+        match acceptance.outcome {
+            Outcome::Pending => {}
+            Outcome::Approved { by } => entries.push(HistoryEntry {
+                actor: Actor::Worker,
+                by: None,
+                from: Some(StayStatus::Pending),
+                to: StayStatus::Approved,
+                action: match by {
+                    deskvisa_rules::ApprovedBy::AutoApprovalPolicy => {
+                        "auto_approve_policy".to_owned()
+                    }
+                    deskvisa_rules::ApprovedBy::AnswerDeadline => "auto_approve".to_owned(),
+                },
+                ..entries[0].clone()
+            }),
+            Outcome::Expired => entries.push(HistoryEntry {
+                actor: Actor::Worker,
+                by: None,
+                from: Some(StayStatus::Pending),
+                to: StayStatus::Expired,
+                action: "expire".to_owned(),
+                guarantee_exception: acceptance.within_guarantee,
+                ..entries[0].clone()
+            }),
+        }
+        let written = async {
+            tx.insert_stay(&new, &entries[0]).await?;
+            for entry in &entries[1..] {
+                tx.record_history(id, entry).await?;
+            }
+            tx.commit().await
+        };
+        match written.await {
+            Ok(()) => {
+                tracing::info!(stay = %id, %member, site = %input.site, status = %status, "stay requested");
+                Attempt::Done(Ok(()))
+            }
+            // A desk-day of this member on the same date slipped in: read again.
+            Err(StoreError::Unique(e)) => Attempt::Again(StoreError::Unique(e)),
+            Err(e) => e.into(),
+        }
+    }
+
+    /// A stay, as the caller may see it.
+    pub async fn stay(&self, caller: &Caller, id: StayId) -> Result<StayRecord, ServiceError> {
+        let stay = self.read_stay(id).await?;
+        if caller.sees(&stay) {
+            Ok(stay)
+        } else {
+            Err(ServiceError::NotFound)
+        }
+    }
+
+    async fn read_stay(&self, id: StayId) -> Result<StayRecord, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        tx.stay(id, false).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// A person acts on a stay.
+    pub async fn act_on_stay(
+        &self,
+        caller: &Caller,
+        id: StayId,
+        command: StayCommand,
+    ) -> Result<StayRecord, ServiceError> {
+        retrying("act on a stay", || self.act_once(caller, id, &command)).await?;
+        self.read_stay(id).await
+    }
+
+    async fn act_once(&self, caller: &Caller, id: StayId, command: &StayCommand) -> Attempt<()> {
+        let tx = match self.store.begin_write().await {
+            Ok(tx) => tx,
+            Err(e) => return e.into(),
+        };
+        let stay = match tx.stay(id, true).await {
+            Ok(Some(stay)) if caller.sees(&stay) => stay,
+            Ok(_) => return Attempt::Done(Err(ServiceError::NotFound)),
+            Err(e) => return e.into(),
+        };
+        let host_admin = caller.admin_of(stay.host_cluster);
+        let (action, actor, reason) = match command {
+            StayCommand::Cancel(reason) if stay.member == caller.member => (
+                Action::Cancel { reason: None },
+                Actor::Member,
+                reason.clone(),
+            ),
+            StayCommand::Cancel(reason) if host_admin => (
+                Action::Cancel {
+                    reason: reason.clone(),
+                },
+                Actor::HostAdmin,
+                reason.clone(),
+            ),
+            _ if !host_admin => return Attempt::Done(Err(ServiceError::Forbidden)),
+            StayCommand::Approve => (Action::Approve, Actor::HostAdmin, None),
+            StayCommand::Decline(reason) => (
+                Action::Decline {
+                    reason: reason.clone(),
+                },
+                Actor::HostAdmin,
+                Some(reason.clone()),
+            ),
+            StayCommand::CheckIn => (Action::CheckIn, Actor::HostAdmin, None),
+            StayCommand::NoShow => (Action::NoShow, Actor::HostAdmin, None),
+            StayCommand::Cancel(_) => return Attempt::Done(Err(ServiceError::Forbidden)),
+        };
+        let now = self.now();
+        let moved = match transition(&stay.facts, &action, actor, now) {
+            Ok(moved) => moved,
+            Err(e) => return Attempt::Done(Err(ServiceError::Transition(e))),
+        };
+        let reason_text = reason.as_ref().map(|r| r.as_str().to_owned());
+        let written = async {
+            if !tx
+                .apply_transition(&stay, &moved, reason_text.as_deref(), now)
+                .await?
+            {
+                return Ok(false);
+            }
+            tx.record_history(
+                id,
+                &HistoryEntry {
+                    at: now,
+                    actor,
+                    by: Some(caller.member),
+                    from: Some(stay.status),
+                    to: moved.to,
+                    action: action.name().to_owned(),
+                    reason: reason_text.clone(),
+                    guarantee_exception: moved.guarantee_exception,
+                },
+            )
+            .await?;
+            tx.commit().await.map(|()| true)
+        };
+        match written.await {
+            Ok(true) => {
+                tracing::info!(stay = %id, action = action.name(), to = %moved.to, "stay moved");
+                Attempt::Done(Ok(()))
+            }
+            // Someone moved it first: the compare-and-swap lost.
+            Ok(false) => Attempt::Done(Err(ServiceError::Transition(
+                if stay.status == StayStatus::Pending {
+                    TransitionError::NotPending
+                } else {
+                    TransitionError::Over
+                },
+            ))),
+            Err(e) => e.into(),
+        }
+    }
+}

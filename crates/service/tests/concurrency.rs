@@ -1,0 +1,287 @@
+//! Races, on SQLite and on the real PostgreSQL: the last desk, two admins
+//! deciding at once, one member flooding a host with requests, two workers
+//! settling deadlines. Every round checks the counters in SQL afterwards.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod support;
+
+use std::sync::Arc;
+
+use deskvisa_rules::{Reason, TransitionError, ViolationCode};
+use deskvisa_service::*;
+use deskvisa_testing::{Backend, TestDatabase};
+use support::*;
+
+fn is_no_capacity(result: &Result<StayRecord, ServiceError>) -> bool {
+    matches!(result, Err(ServiceError::Refused(r)) if r.codes() == [ViolationCode::NoCapacity])
+}
+
+async fn last_desk(backend: Backend, requests: usize, rounds: usize) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let world = World::new(db, 3).await;
+    // A second application instance: its own pool and service on the same database.
+    let second = Service::new(
+        world.test_db.another_pool(6).await,
+        Arc::new(world.clock.clone()),
+    );
+    let mut members = Vec::new();
+    for i in 0..requests {
+        members.push(
+            world
+                .another_member(&format!("visitor{i}@hubclub.example"))
+                .await,
+        );
+    }
+    for round in 0..rounds {
+        // Weeks ahead, one week a round; two of three desks already taken.
+        let monday = d("2026-03-09") + chrono::Days::new(7 * round as u64);
+        let friday = monday + chrono::Days::new(4);
+        let (start, end) = (monday.to_string(), friday.to_string());
+        for early in [
+            world
+                .another_member(&format!("early{round}a@hubclub.example"))
+                .await,
+            world
+                .another_member(&format!("early{round}b@hubclub.example"))
+                .await,
+        ] {
+            world
+                .service
+                .request_stay(&early, &world.input(&start, &end))
+                .await
+                .unwrap();
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, member) in members.iter().enumerate() {
+            let service = if i % 2 == 0 {
+                world.service.clone()
+            } else {
+                second.clone()
+            };
+            let (member, input) = (*member, world.input(&start, &end));
+            tasks.spawn(async move { service.request_stay(&member, &input).await });
+        }
+        let results = tasks.join_all().await;
+        let winners = results.iter().filter(|r| r.is_ok()).count();
+        let losers = results.iter().filter(|r| is_no_capacity(r)).count();
+        let others: Vec<_> = results
+            .iter()
+            .filter(|r| !r.is_ok() && !is_no_capacity(r))
+            .collect();
+        assert!(
+            others.is_empty(),
+            "{backend:?} round {round}: unexpected answers {others:?}"
+        );
+        assert_eq!(
+            (winners, losers),
+            (1, requests - 1),
+            "{backend:?} round {round}"
+        );
+        assert_counters_sound(&world).await;
+        // Members who won hold a stay that week; free them for the next round.
+        for result in results.into_iter().flatten() {
+            let winner = members.iter().find(|m| m.member == result.member).unwrap();
+            world
+                .service
+                .act_on_stay(winner, result.id, StayCommand::Cancel(None))
+                .await
+                .unwrap();
+        }
+    }
+    assert_counters_sound(&world).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_requests_for_the_last_desk_on_sqlite_one_wins() {
+    last_desk(Backend::Sqlite, 50, 5).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_requests_for_the_last_desk_over_two_instances_on_postgres_one_wins() {
+    last_desk(Backend::Postgres, 200, 3).await;
+}
+
+async fn approval_race(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let world = World::new(db, 3).await;
+    let other_admin_member = world
+        .service
+        .add_member(world.host, person("mette@cph.example"))
+        .await
+        .unwrap();
+    world
+        .service
+        .grant_role(other_admin_member.id, Role::ClusterAdmin)
+        .await
+        .unwrap();
+    let other_admin = world.service.caller(other_admin_member.id).await.unwrap();
+    for round in 0..10u64 {
+        let monday = d("2026-03-09") + chrono::Days::new(7 * round);
+        let member = world
+            .another_member(&format!("racer{round}@hubclub.example"))
+            .await;
+        let stay = world
+            .service
+            .request_stay(
+                &member,
+                &world.input(&monday.to_string(), &monday.to_string()),
+            )
+            .await
+            .unwrap();
+        let (s1, s2) = (world.service.clone(), world.service.clone());
+        let (a1, a2) = (world.host_admin, other_admin);
+        let approve =
+            tokio::spawn(async move { s1.act_on_stay(&a1, stay.id, StayCommand::Approve).await });
+        let decline = tokio::spawn(async move {
+            s2.act_on_stay(
+                &a2,
+                stay.id,
+                StayCommand::Decline(Reason::parse("No room that day").unwrap()),
+            )
+            .await
+        });
+        let (approve, decline) = (approve.await.unwrap(), decline.await.unwrap());
+        let lost = |r: &Result<StayRecord, ServiceError>| {
+            matches!(
+                r,
+                Err(ServiceError::Transition(TransitionError::NotPending))
+            )
+        };
+        assert!(
+            (approve.is_ok() && lost(&decline)) || (decline.is_ok() && lost(&approve)),
+            "{backend:?}: exactly one decision wins: {approve:?} / {decline:?}"
+        );
+        let final_stay = world
+            .service
+            .stay(&world.host_admin, stay.id)
+            .await
+            .unwrap();
+        assert_eq!(final_stay.history.len(), 2, "one request, one decision");
+    }
+    assert_counters_sound(&world).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_admins_deciding_at_once_exactly_one_wins_on_sqlite() {
+    approval_race(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_admins_deciding_at_once_exactly_one_wins_on_postgres() {
+    approval_race(Backend::Postgres).await;
+}
+
+async fn quota_race(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let world = World::new(db, 5).await;
+    let mut sites = vec![world.site];
+    for i in 0..5 {
+        sites.push(world.another_site(&format!("Site {i}"), 5).await);
+    }
+    // Twenty requests at once, for different sites and weeks of one host.
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..20u64 {
+        let service = world.service.clone();
+        let member = world.member;
+        let monday = d("2026-03-09") + chrono::Days::new(7 * (i % 6));
+        let input = StayRequestInput {
+            site: sites[(i % 6) as usize],
+            start_date: monday,
+            end_date: monday + chrono::Days::new(2),
+            purpose: String::new(),
+        };
+        tasks.spawn(async move { service.request_stay(&member, &input).await });
+    }
+    let results = tasks.join_all().await;
+    let stays: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(
+        stays.len(),
+        2,
+        "{backend:?}: the default quota is 2 stays a year at one host"
+    );
+    for r in results.iter().filter(|r| r.is_err()) {
+        let Err(ServiceError::Refused(refusal)) = r else {
+            panic!("{backend:?}: unexpected {r:?}")
+        };
+        assert!(
+            refusal.codes().iter().all(|c| matches!(
+                c,
+                ViolationCode::QuotaExceeded | ViolationCode::OverlapsOwnStay
+            )),
+            "{refusal:?}"
+        );
+    }
+    assert_ne!(
+        stays[0].start_date, stays[1].start_date,
+        "no overlapping pair"
+    );
+    assert_eq!(world.test_db.scalar("SELECT COUNT(*) FROM stays").await, 2);
+    assert_counters_sound(&world).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_member_flooding_a_host_never_exceeds_the_quota_on_sqlite() {
+    quota_race(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_member_flooding_a_host_never_exceeds_the_quota_on_postgres() {
+    quota_race(Backend::Postgres).await;
+}
+
+async fn two_workers(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let world = World::new(db, 10).await;
+    let second = Service::new(
+        world.test_db.another_pool(4).await,
+        Arc::new(world.clock.clone()),
+    );
+    for i in 0..8 {
+        let member = world.another_member(&format!("w{i}@hubclub.example")).await;
+        world
+            .service
+            .request_stay(&member, &world.input("2026-03-16", "2026-03-18"))
+            .await
+            .unwrap();
+    }
+    world.clock.advance(chrono::TimeDelta::days(4));
+    let (a, b) = (world.service.clone(), second.clone());
+    let (x, y) = tokio::join!(a.settle_due_stays(), b.settle_due_stays());
+    assert_eq!(
+        x.unwrap() + y.unwrap(),
+        8,
+        "{backend:?}: each stay settled exactly once"
+    );
+    assert_eq!(
+        world
+            .test_db
+            .scalar("SELECT COUNT(*) FROM stays WHERE status = 'approved'")
+            .await,
+        8
+    );
+    assert_eq!(
+        world
+            .test_db
+            .scalar("SELECT COUNT(*) FROM stay_history WHERE action = 'auto_approve'")
+            .await,
+        8
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_workers_settle_each_due_stay_exactly_once_on_sqlite() {
+    two_workers(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_workers_settle_each_due_stay_exactly_once_on_postgres() {
+    two_workers(Backend::Postgres).await;
+}

@@ -1,0 +1,348 @@
+//! Stays: writing a new one with its desk-days and history, reading one back,
+//! and moving it on with a compare-and-swap from the status it was read in.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use deskvisa_rules::{
+    Actor, ClusterId, MemberId, SiteId, StayFacts, StayId, StayStatus, Transition,
+};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::convert::{parse, zone};
+use crate::entity::{site, stay, stay_day, stay_history};
+use crate::error::StoreError;
+use crate::tx::Tx;
+
+/// A stay to write, as the rules accepted it.
+#[derive(Debug, Clone)]
+pub struct NewStay {
+    /// Its new id.
+    pub id: StayId,
+    /// Who.
+    pub member: MemberId,
+    /// Where.
+    pub site: SiteId,
+    /// The site's cluster.
+    pub host_cluster: ClusterId,
+    /// The member's cluster.
+    pub home_cluster: ClusterId,
+    /// First date.
+    pub start_date: NaiveDate,
+    /// Last date.
+    pub end_date: NaiveDate,
+    /// Its status from the start.
+    pub status: StayStatus,
+    /// Why the member comes.
+    pub purpose: String,
+    /// When the host's answer is due.
+    pub answer_deadline: Option<DateTime<Utc>>,
+    /// Free under the guarantee.
+    pub within_guarantee: bool,
+    /// The desk-days it holds (none if it expired at once).
+    pub held_days: Vec<NaiveDate>,
+    /// When it was requested.
+    pub created_at: DateTime<Utc>,
+}
+
+/// One line of a stay's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Member, host admin or worker.
+    pub actor: Actor,
+    /// The person, if a person acted.
+    pub by: Option<MemberId>,
+    /// The status before (none for the request).
+    pub from: Option<StayStatus>,
+    /// The status after.
+    pub to: StayStatus,
+    /// What was done (request, approve, decline, ...).
+    pub action: String,
+    /// Why, when a reason was given.
+    pub reason: Option<String>,
+    /// Recorded as a guarantee exception.
+    pub guarantee_exception: bool,
+}
+
+/// A stay as stored, with its held days and history.
+#[derive(Debug, Clone)]
+pub struct StayRecord {
+    /// Its id.
+    pub id: StayId,
+    /// Who.
+    pub member: MemberId,
+    /// Where.
+    pub site: SiteId,
+    /// The site's cluster.
+    pub host_cluster: ClusterId,
+    /// The member's cluster.
+    pub home_cluster: ClusterId,
+    /// First date.
+    pub start_date: NaiveDate,
+    /// Last date.
+    pub end_date: NaiveDate,
+    /// The open dates it holds now.
+    pub days: Vec<NaiveDate>,
+    /// Status.
+    pub status: StayStatus,
+    /// Why the member comes.
+    pub purpose: String,
+    /// The host's reason for declining.
+    pub decline_reason: Option<String>,
+    /// The reason given for cancelling.
+    pub cancel_reason: Option<String>,
+    /// When the host's answer is due.
+    pub answer_deadline: Option<DateTime<Utc>>,
+    /// Free under the guarantee.
+    pub within_guarantee: bool,
+    /// Arrived.
+    pub checked_in: bool,
+    /// Did not come.
+    pub no_show: bool,
+    /// Requested at.
+    pub created_at: DateTime<Utc>,
+    /// Every transition, oldest first.
+    pub history: Vec<HistoryEntry>,
+    /// The facts the state machine judges.
+    pub facts: StayFacts,
+}
+
+fn actor_text(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Member => "member",
+        Actor::HostAdmin => "host_admin",
+        Actor::Worker => "worker",
+    }
+}
+
+fn actor(text: &str) -> Result<Actor, StoreError> {
+    match text {
+        "member" => Ok(Actor::Member),
+        "host_admin" => Ok(Actor::HostAdmin),
+        "worker" => Ok(Actor::Worker),
+        other => Err(StoreError::Corrupt(format!("actor `{other}`"))),
+    }
+}
+
+impl Tx {
+    /// Writes a new stay, its desk-days and the first line of its history.
+    /// The desks themselves must already be held ([`Tx::hold_days`]).
+    pub async fn insert_stay(&self, new: &NewStay, entry: &HistoryEntry) -> Result<(), StoreError> {
+        stay::Entity::insert(stay::ActiveModel {
+            id: Set(new.id.as_uuid()),
+            member_id: Set(new.member.as_uuid()),
+            site_id: Set(new.site.as_uuid()),
+            host_cluster_id: Set(new.host_cluster.as_uuid()),
+            home_cluster_id: Set(new.home_cluster.as_uuid()),
+            start_date: Set(new.start_date),
+            end_date: Set(new.end_date),
+            status: Set(new.status.as_str().to_owned()),
+            purpose: Set(new.purpose.clone()),
+            decline_reason: Set(None),
+            cancel_reason: Set(None),
+            answer_deadline: Set(new.answer_deadline),
+            within_guarantee: Set(new.within_guarantee),
+            checked_in: Set(false),
+            no_show: Set(false),
+            created_at: Set(new.created_at),
+            updated_at: Set(new.created_at),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        if !new.held_days.is_empty() {
+            let days = new.held_days.iter().map(|date| stay_day::ActiveModel {
+                stay_id: Set(new.id.as_uuid()),
+                date: Set(*date),
+                site_id: Set(new.site.as_uuid()),
+                member_id: Set(new.member.as_uuid()),
+            });
+            stay_day::Entity::insert_many(days)
+                .exec_without_returning(&self.tx)
+                .await?;
+        }
+        self.record_history(new.id, entry).await
+    }
+
+    /// Appends a line to a stay's history.
+    pub async fn record_history(
+        &self,
+        stay: StayId,
+        entry: &HistoryEntry,
+    ) -> Result<(), StoreError> {
+        stay_history::Entity::insert(stay_history::ActiveModel {
+            id: NotSet,
+            stay_id: Set(stay.as_uuid()),
+            at: Set(entry.at),
+            actor: Set(actor_text(entry.actor).to_owned()),
+            by_member_id: Set(entry.by.map(|m| m.as_uuid())),
+            from_status: Set(entry.from.map(|s| s.as_str().to_owned())),
+            to_status: Set(entry.to.as_str().to_owned()),
+            action: Set(entry.action.clone()),
+            reason: Set(entry.reason.clone()),
+            guarantee_exception: Set(entry.guarantee_exception),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// A stay with its held days, history and facts, if it exists. With
+    /// `for_update`, PostgreSQL locks its row until the transaction ends.
+    pub async fn stay(
+        &self,
+        id: StayId,
+        for_update: bool,
+    ) -> Result<Option<StayRecord>, StoreError> {
+        let mut query = stay::Entity::find_by_id(id.as_uuid());
+        if for_update && self.is_postgres() {
+            query = query.lock_exclusive();
+        }
+        let Some(row) = query.one(&self.tx).await? else {
+            return Ok(None);
+        };
+        let timezone: Option<String> = site::Entity::find_by_id(row.site_id)
+            .select_only()
+            .column(site::Column::Timezone)
+            .into_tuple()
+            .one(&self.tx)
+            .await?;
+        let zone = zone(
+            &timezone.ok_or_else(|| StoreError::Corrupt(format!("site of stay {id} missing")))?,
+        )?;
+        let days: Vec<NaiveDate> = stay_day::Entity::find()
+            .select_only()
+            .column(stay_day::Column::Date)
+            .filter(stay_day::Column::StayId.eq(row.id))
+            .order_by_asc(stay_day::Column::Date)
+            .into_tuple()
+            .all(&self.tx)
+            .await?;
+        let history = stay_history::Entity::find()
+            .filter(stay_history::Column::StayId.eq(row.id))
+            .order_by_asc(stay_history::Column::Id)
+            .all(&self.tx)
+            .await?
+            .into_iter()
+            .map(|h| {
+                Ok(HistoryEntry {
+                    at: h.at,
+                    actor: actor(&h.actor)?,
+                    by: h.by_member_id.map(MemberId::from_uuid),
+                    from: h
+                        .from_status
+                        .as_deref()
+                        .map(|s| parse("stay status", s))
+                        .transpose()?,
+                    to: parse("stay status", &h.to_status)?,
+                    action: h.action,
+                    reason: h.reason,
+                    guarantee_exception: h.guarantee_exception,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let status: StayStatus = parse("stay status", &row.status)?;
+        let facts = StayFacts {
+            status,
+            checked_in: row.checked_in,
+            no_show: row.no_show,
+            start_date: row.start_date,
+            end_date: row.end_date,
+            held_days: days.clone(),
+            days: days.clone(),
+            answer_deadline: row.answer_deadline,
+            within_guarantee: row.within_guarantee,
+            zone,
+        };
+        Ok(Some(StayRecord {
+            id,
+            member: MemberId::from_uuid(row.member_id),
+            site: SiteId::from_uuid(row.site_id),
+            host_cluster: ClusterId::from_uuid(row.host_cluster_id),
+            home_cluster: ClusterId::from_uuid(row.home_cluster_id),
+            start_date: row.start_date,
+            end_date: row.end_date,
+            days,
+            status,
+            purpose: row.purpose,
+            decline_reason: row.decline_reason,
+            cancel_reason: row.cancel_reason,
+            answer_deadline: row.answer_deadline,
+            within_guarantee: row.within_guarantee,
+            checked_in: row.checked_in,
+            no_show: row.no_show,
+            created_at: row.created_at,
+            history,
+            facts,
+        }))
+    }
+
+    /// Applies a transition the rules allowed, as a compare-and-swap from the
+    /// state the stay was read in: `false` when someone moved it first (the
+    /// caller answers `stay_not_pending` or re-reads).
+    pub async fn apply_transition(
+        &self,
+        stay: &StayRecord,
+        transition: &Transition,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let mut update = stay::Entity::update_many()
+            .col_expr(stay::Column::Status, Expr::value(transition.to.as_str()))
+            .col_expr(stay::Column::CheckedIn, Expr::value(transition.checked_in))
+            .col_expr(stay::Column::NoShow, Expr::value(transition.no_show))
+            .col_expr(stay::Column::UpdatedAt, Expr::value(now))
+            .filter(stay::Column::Id.eq(stay.id.as_uuid()))
+            .filter(stay::Column::Status.eq(stay.status.as_str()))
+            .filter(stay::Column::CheckedIn.eq(stay.checked_in))
+            .filter(stay::Column::NoShow.eq(stay.no_show));
+        match transition.to {
+            StayStatus::Declined => {
+                update = update.col_expr(
+                    stay::Column::DeclineReason,
+                    Expr::value(reason.map(str::to_owned)),
+                )
+            }
+            StayStatus::Cancelled => {
+                update = update.col_expr(
+                    stay::Column::CancelReason,
+                    Expr::value(reason.map(str::to_owned)),
+                )
+            }
+            _ => {}
+        }
+        if update.exec(&self.tx).await?.rows_affected != 1 {
+            return Ok(false);
+        }
+        if !transition.released.is_empty() {
+            stay_day::Entity::delete_many()
+                .filter(stay_day::Column::StayId.eq(stay.id.as_uuid()))
+                .filter(stay_day::Column::Date.is_in(transition.released.iter().copied()))
+                .exec(&self.tx)
+                .await?;
+            self.release_days(stay.site, &transition.released).await?;
+        }
+        Ok(true)
+    }
+
+    /// Pending stays whose answer deadline has passed, oldest first, at most `limit`.
+    pub async fn stays_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<StayId>, StoreError> {
+        let ids: Vec<uuid::Uuid> = stay::Entity::find()
+            .select_only()
+            .column(stay::Column::Id)
+            .filter(stay::Column::Status.eq("pending"))
+            .filter(stay::Column::AnswerDeadline.lte(now))
+            .order_by_asc(stay::Column::AnswerDeadline)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.tx)
+            .await?;
+        Ok(ids.into_iter().map(StayId::from_uuid).collect())
+    }
+}
