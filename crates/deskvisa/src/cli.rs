@@ -207,7 +207,12 @@ async fn serve(config: &Config) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", config.http.bind))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, public_url = %config.http.public_url, "deskvisa is serving");
-    deskvisa_http::run(listener, deskvisa_http::router(service), shutdown_signal()).await?;
+    deskvisa_http::run(
+        listener,
+        deskvisa_http::router(service, deskvisa_http::Limits::default()),
+        shutdown_signal(),
+    )
+    .await?;
     tracing::info!("deskvisa stopped serving");
     Ok(())
 }

@@ -48,7 +48,10 @@ mod tests {
         let db = connect(&DatabaseConfig::new("sqlite::memory:"))
             .await
             .unwrap();
-        crate::router(Service::new(db, Arc::new(SystemClock)))
+        crate::router(
+            Service::new(db, Arc::new(SystemClock)),
+            crate::Limits::default(),
+        )
     }
 
     #[tokio::test]

@@ -7,6 +7,9 @@ use deskvisa_store::{SnapshotError, StoreError};
 /// A use case did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
+    /// No valid token or session.
+    #[error("unauthenticated")]
+    Unauthenticated,
     /// Unknown, or not visible to the caller (never says which).
     #[error("not found")]
     NotFound,

@@ -11,8 +11,10 @@ mod caller;
 mod clock;
 mod error;
 mod map;
+mod reads;
 mod retry;
 mod stays;
+mod tokens;
 mod worker;
 
 pub use caller::Caller;
@@ -22,6 +24,7 @@ pub use deskvisa_store::{
 };
 pub use error::ServiceError;
 pub use map::{NewCluster, NewMember, NewSite};
+pub use reads::{DayAvailability, MAX_AVAILABILITY_DAYS};
 pub use stays::{StayCommand, StayRequestInput};
 
 use std::sync::Arc;

@@ -20,6 +20,7 @@ mod error;
 mod map;
 mod snapshot;
 mod stays;
+mod tokens;
 mod tx;
 
 pub use connect::{Backend, ConnectError, DatabaseConfig, connect};

@@ -346,3 +346,34 @@ impl Tx {
         Ok(ids.into_iter().map(StayId::from_uuid).collect())
     }
 }
+
+impl Tx {
+    /// A member's stays, newest first: at most `limit`, requested before
+    /// the cursor (the `created_at` and id of the last stay already shown).
+    pub async fn member_stays(
+        &self,
+        member: MemberId,
+        limit: u64,
+        before: Option<(DateTime<Utc>, StayId)>,
+    ) -> Result<Vec<StayId>, StoreError> {
+        use sea_orm::Condition;
+        let mut query = stay::Entity::find()
+            .select_only()
+            .column(stay::Column::Id)
+            .filter(stay::Column::MemberId.eq(member.as_uuid()))
+            .order_by_desc(stay::Column::CreatedAt)
+            .order_by_desc(stay::Column::Id)
+            .limit(limit);
+        if let Some((at, id)) = before {
+            query = query.filter(
+                Condition::any().add(stay::Column::CreatedAt.lt(at)).add(
+                    Condition::all()
+                        .add(stay::Column::CreatedAt.eq(at))
+                        .add(stay::Column::Id.lt(id.as_uuid())),
+                ),
+            );
+        }
+        let ids: Vec<uuid::Uuid> = query.into_tuple().all(&self.tx).await?;
+        Ok(ids.into_iter().map(StayId::from_uuid).collect())
+    }
+}

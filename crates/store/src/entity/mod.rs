@@ -2,8 +2,6 @@
 //! store is a rules type or a plain record.
 #![allow(missing_docs)]
 
-// Written by the API-token, idempotency and email work that follows.
-#[allow(dead_code)]
 pub mod api_token;
 pub mod closure;
 pub mod cluster;

@@ -1,0 +1,162 @@
+//! Errors as RFC 9457 problem details (`application/problem+json`), one
+//! status and one stable code per kind. Internal detail is logged, never
+//! sent: no stack trace, no SQL.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use deskvisa_rules::{Refusal, TransitionError, Violation};
+use deskvisa_service::ServiceError;
+use serde_json::{Map, Value, json};
+
+/// An error answer.
+#[derive(Debug)]
+pub struct Problem {
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+    extra: Map<String, Value>,
+}
+
+impl Problem {
+    /// A problem with a status, a stable code and a sentence for people.
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Problem {
+            status,
+            code,
+            detail: detail.into(),
+            extra: Map::new(),
+        }
+    }
+
+    /// Adds a member to the body.
+    pub fn with(mut self, key: &str, value: Value) -> Self {
+        self.extra.insert(key.to_owned(), value);
+        self
+    }
+
+    /// 400 `malformed_request`.
+    pub fn malformed(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, "malformed_request", detail)
+    }
+
+    /// 404 `not_found`.
+    pub fn not_found() -> Self {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such object, or not visible to you",
+        )
+    }
+
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let mut body = Map::new();
+        body.insert("type".into(), json!(format!("/problems/{}", self.code)));
+        body.insert(
+            "title".into(),
+            json!(self.status.canonical_reason().unwrap_or("Error")),
+        );
+        body.insert("status".into(), json!(self.status.as_u16()));
+        body.insert("detail".into(), json!(self.detail));
+        body.insert("code".into(), json!(self.code));
+        body.extend(self.extra);
+        let mut response = (self.status, Value::Object(body).to_string()).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}
+
+fn refusal(refusal: Refusal) -> Problem {
+    if let Some(full) = refusal.full_dates() {
+        return Problem::new(
+            StatusCode::CONFLICT,
+            "no_capacity",
+            refusal.violations[0].to_string(),
+        )
+        .with("full_dates", json!(full))
+        // The nearest ranges that fit arrive with the availability search.
+        .with("alternatives", json!([]));
+    }
+    let violations: Vec<Value> = refusal
+        .violations
+        .iter()
+        .map(|v: &Violation| {
+            let mut entry = serde_json::to_value(v).unwrap_or_else(|_| json!({}));
+            if let Value::Object(map) = &mut entry {
+                map.insert("code".into(), json!(v.code().as_str()));
+                map.insert("message".into(), json!(v.to_string()));
+            }
+            entry
+        })
+        .collect();
+    Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "rule_violation",
+        "the request breaks the network's rules",
+    )
+    .with("violations", Value::Array(violations))
+}
+
+fn transition(err: TransitionError) -> Problem {
+    let status = match err {
+        TransitionError::NotAllowed => StatusCode::FORBIDDEN,
+        TransitionError::ReasonRequired => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::CONFLICT,
+    };
+    Problem::new(status, err.code(), err.to_string())
+}
+
+impl From<ServiceError> for Problem {
+    fn from(err: ServiceError) -> Self {
+        match err {
+            ServiceError::Unauthenticated => Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "a valid bearer token is required",
+            ),
+            ServiceError::NotFound => Problem::not_found(),
+            ServiceError::Forbidden => Problem::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "you may read this, but not change it",
+            ),
+            ServiceError::Refused(r) => refusal(r),
+            ServiceError::Transition(e) => transition(e),
+            ServiceError::Policy(e) => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "policy_below_guarantee",
+                e.to_string(),
+            )
+            .with(
+                "breaches",
+                serde_json::to_value(&e.breaches).unwrap_or(Value::Null),
+            ),
+            ServiceError::Conflict { code, message } => {
+                Problem::new(StatusCode::CONFLICT, code, message)
+            }
+            ServiceError::Invalid(message) => Problem::malformed(message),
+            ServiceError::Unavailable => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the service is busy; try again shortly",
+            ),
+            ServiceError::Internal(detail) => {
+                tracing::error!(%detail, "internal error");
+                Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on our side",
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,552 @@
+//! The JSON API end to end, through the real router over a real database
+//! (SQLite and PostgreSQL), with bearer tokens made as `deskvisa token
+//! create` makes them and a fixed clock: Monday 2 March 2026, 10:00 in
+//! Copenhagen.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::{DateTime, NaiveDate, Utc};
+use deskvisa_http::{Limits, router};
+use deskvisa_rules::{Email, Locale, TimeZone, WeekdaySet};
+use deskvisa_service::*;
+use deskvisa_testing::{Backend, TestDatabase, on_both_backends};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fn t(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+struct Api {
+    app: Router,
+    service: Service,
+    member: String,
+    admin: String,
+    stranger_admin: String,
+    site: String,
+    host: String,
+    test_db: TestDatabase,
+}
+
+async fn cluster(service: &Service, name: &str, zone: &str) -> ClusterRecord {
+    service
+        .add_cluster(NewCluster {
+            name: name.to_owned(),
+            city: name.to_owned(),
+            country: "DK".to_owned(),
+            timezone: TimeZone::parse(zone).unwrap(),
+            latitude: 55.0,
+            longitude: 12.0,
+            joined_on: NaiveDate::from_ymd_opt(2013, 1, 15).unwrap(),
+        })
+        .await
+        .unwrap()
+}
+
+async fn person(service: &Service, cluster: &ClusterRecord, email: &str, admin: bool) -> String {
+    let m = service
+        .add_member(
+            cluster.id,
+            NewMember {
+                email: Email::parse(email).unwrap(),
+                name: "P".into(),
+                company: "F".into(),
+                locale: Locale::Pl,
+            },
+        )
+        .await
+        .unwrap();
+    if admin {
+        service.grant_role(m.id, Role::ClusterAdmin).await.unwrap();
+    }
+    service.create_token(&m.email, "test").await.unwrap()
+}
+
+impl Api {
+    async fn new(test_db: TestDatabase, desks: u32) -> Api {
+        let clock = ManualClock::new(t("2026-03-02T09:00:00Z"));
+        let service = Service::new(test_db.db.clone(), Arc::new(clock));
+        let home = cluster(&service, "HubClub", "Europe/Warsaw").await;
+        let host = cluster(&service, "Copenhagen Digital", "Europe/Copenhagen").await;
+        let third = cluster(&service, "Cluster 55", "Europe/Stockholm").await;
+        let mut sites = Vec::new();
+        for c in [&home, &host, &third] {
+            let s = service
+                .add_site(
+                    c.id,
+                    NewSite {
+                        name: format!("{} House", c.name),
+                        address: "Somewhere 1".into(),
+                        timezone: None,
+                        desks,
+                        open_weekdays: WeekdaySet::MON_TO_FRI,
+                        contact_email: Email::parse("desks@site.example").unwrap(),
+                        house_rules: String::new(),
+                    },
+                )
+                .await
+                .unwrap();
+            sites.push(s);
+        }
+        Api {
+            app: router(service.clone(), Limits::default()),
+            member: person(&service, &home, "anna@hubclub.example", false).await,
+            admin: person(&service, &host, "lars@cph.example", true).await,
+            stranger_admin: person(&service, &third, "erik@c55.example", true).await,
+            site: sites[1].id.to_string(),
+            host: host.id.to_string(),
+            service,
+            test_db,
+        }
+    }
+
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        call(&self.app, method, path, token, body.map(|b| b.to_string())).await
+    }
+
+    fn stay_body(&self, start: &str, end: &str) -> Value {
+        json!({"site_id": self.site, "start_date": start, "end_date": end, "purpose": "Business breakfast"})
+    }
+}
+
+async fn call(
+    app: &Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+) -> (StatusCode, Value) {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => request
+            .header("content-type", "application/json")
+            .body(Body::from(body)),
+        None => request.body(Body::empty()),
+    }
+    .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let problem = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|v| v == "application/problem+json");
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let value: Value = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+    };
+    if !status.is_success() {
+        assert!(problem, "{status}: every error is problem+json: {value}");
+        assert_eq!(value["status"], status.as_u16(), "{value}");
+        assert!(
+            value["code"].is_string() && value["detail"].is_string(),
+            "{value}"
+        );
+    }
+    (status, value)
+}
+
+#[tokio::test]
+async fn a_stay_is_requested_approved_and_cancelled_through_the_api() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let (status, stay) = api
+            .call(
+                "POST",
+                "/api/v1/stays",
+                Some(&api.member),
+                Some(api.stay_body("2026-03-04", "2026-03-10")),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{stay}");
+        assert_eq!(stay["status"], "pending");
+        assert_eq!(
+            stay["days"],
+            json!([
+                "2026-03-04",
+                "2026-03-05",
+                "2026-03-06",
+                "2026-03-09",
+                "2026-03-10"
+            ])
+        );
+        assert_eq!(stay["answer_deadline"], "2026-03-03T23:00:00Z");
+        let id = stay["id"].as_str().unwrap().to_owned();
+
+        let (status, listed) = api
+            .call("GET", "/api/v1/stays", Some(&api.member), None)
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(listed["items"][0]["id"], id.as_str());
+        assert_eq!(listed["next_cursor"], Value::Null);
+
+        let (status, approved) = api
+            .call(
+                "POST",
+                &format!("/api/v1/stays/{id}/approve"),
+                Some(&api.admin),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{approved}");
+        assert_eq!(approved["status"], "approved");
+        assert_eq!(approved["history"].as_array().unwrap().len(), 2);
+        let (status, again) = api
+            .call(
+                "POST",
+                &format!("/api/v1/stays/{id}/approve"),
+                Some(&api.admin),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (status, again["code"].as_str()),
+            (StatusCode::CONFLICT, Some("stay_not_pending"))
+        );
+
+        let (status, cancelled) = api
+            .call(
+                "POST",
+                &format!("/api/v1/stays/{id}/cancel"),
+                Some(&api.member),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{cancelled}");
+        assert_eq!(cancelled["status"], "cancelled");
+        let (status, over) = api
+            .call(
+                "POST",
+                &format!("/api/v1/stays/{id}/cancel"),
+                Some(&api.member),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (status, over["code"].as_str()),
+            (StatusCode::CONFLICT, Some("stay_over"))
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_decline_needs_a_reason() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let (_, stay) = api
+            .call(
+                "POST",
+                "/api/v1/stays",
+                Some(&api.member),
+                Some(api.stay_body("2026-03-04", "2026-03-04")),
+            )
+            .await;
+        let path = format!("/api/v1/stays/{}/decline", stay["id"].as_str().unwrap());
+        let (status, problem) = api
+            .call("POST", &path, Some(&api.admin), Some(json!({})))
+            .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required"))
+        );
+        let (status, declined) = api
+            .call(
+                "POST",
+                &path,
+                Some(&api.admin),
+                Some(json!({"reason": "A delegation has every desk"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(declined["decline_reason"], "A delegation has every desk");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn refusals_name_every_rule_and_capacity_names_the_full_dates() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 1).await;
+        let (status, problem) = api
+            .call(
+                "POST",
+                "/api/v1/stays",
+                Some(&api.member),
+                Some(api.stay_body("2026-03-02", "2026-03-13")),
+            )
+            .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("rule_violation"))
+        );
+        let codes: Vec<_> = problem["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["too_long", "too_soon"]);
+        assert!(
+            problem["violations"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("at most 5")
+        );
+
+        let (status, _) = api
+            .call(
+                "POST",
+                "/api/v1/stays",
+                Some(&api.member),
+                Some(api.stay_body("2026-03-04", "2026-03-05")),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let other = {
+            let home = api
+                .service
+                .map()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|(c, _)| c.name == "HubClub")
+                .unwrap()
+                .0;
+            person(&api.service, &home, "piotr@hubclub.example", false).await
+        };
+        let (status, problem) = api
+            .call(
+                "POST",
+                "/api/v1/stays",
+                Some(&other),
+                Some(api.stay_body("2026-03-05", "2026-03-06")),
+            )
+            .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::CONFLICT, Some("no_capacity"))
+        );
+        assert_eq!(problem["full_dates"], json!(["2026-03-05"]));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_4xx_and_writes_nothing() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let post = |body: String| {
+            let app = api.app.clone();
+            let token = api.member.clone();
+            async move { call(&app, "POST", "/api/v1/stays", Some(&token), Some(body)).await }
+        };
+        let cases = [
+            ("{not json".to_owned(), StatusCode::BAD_REQUEST, "malformed_request"),
+            (json!({"site_id": api.site, "start_date": 20260304, "end_date": "2026-03-05"}).to_string(), StatusCode::BAD_REQUEST, "malformed_request"),
+            (json!({"site_id": api.site, "end_date": "2026-03-05"}).to_string(), StatusCode::BAD_REQUEST, "malformed_request"),
+            (api.stay_body("2026-02-30", "2026-03-05").to_string(), StatusCode::BAD_REQUEST, "malformed_request"),
+            (json!({"site_id": "nope", "start_date": "2026-03-04", "end_date": "2026-03-05"}).to_string(), StatusCode::BAD_REQUEST, "malformed_request"),
+            (
+                json!({"site_id": "6f1c1f57-8f7a-4b8e-9c63-0f4a1d2b3c4d", "start_date": "2026-03-04", "end_date": "2026-03-05"}).to_string(),
+                StatusCode::NOT_FOUND,
+                "not_found",
+            ),
+            (api.stay_body("2026-03-04", "2053-07-20").to_string(), StatusCode::UNPROCESSABLE_ENTITY, "rule_violation"),
+            (format!("{{\"purpose\": \"{}\"}}", "x".repeat(70 * 1024)), StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"),
+        ];
+        for (body, status, code) in cases {
+            let (got, problem) = post(body).await;
+            assert_eq!((got, problem["code"].as_str()), (status, Some(code)), "{problem}");
+        }
+        let (status, _) = api.call("GET", "/api/v1/sites/x/availability?from=2026-03-01&to=2027-03-03", Some(&api.member), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let path = format!("/api/v1/sites/{}/availability?from=2026-03-01&to=2027-03-03", api.site);
+        let (status, problem) = api.call("GET", &path, Some(&api.member), None).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")), "367 days is too many");
+        assert_eq!(api.test_db.scalar("SELECT COUNT(*) FROM stays").await, 0, "nothing written");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn roles_and_clusters_wall_each_other_off() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let (status, problem) = api.call("GET", "/api/v1/stays", None, None).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("unauthenticated"))
+        );
+        let (status, _) = api
+            .call("GET", "/api/v1/stays", Some("dv_not-a-token"), None)
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+        let (_, stay) = api
+            .call(
+                "POST",
+                "/api/v1/stays",
+                Some(&api.member),
+                Some(api.stay_body("2026-03-04", "2026-03-04")),
+            )
+            .await;
+        let id = stay["id"].as_str().unwrap();
+        let (status, problem) = api
+            .call(
+                "POST",
+                &format!("/api/v1/stays/{id}/approve"),
+                Some(&api.member),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("forbidden")),
+            "a member cannot decide"
+        );
+        let (status, _) = api
+            .call(
+                "GET",
+                &format!("/api/v1/stays/{id}"),
+                Some(&api.stranger_admin),
+                None,
+            )
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::NOT_FOUND,
+            "another cluster's stay is invisible"
+        );
+        let (status, _) = api
+            .call(
+                "POST",
+                &format!("/api/v1/stays/{id}/approve"),
+                Some(&api.stranger_admin),
+                None,
+            )
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+
+        let policy = format!("/api/v1/clusters/{}/policy", api.host);
+        let (status, problem) = api.call("PUT", &policy, Some(&api.stranger_admin), Some(json!({
+            "max_days_per_stay": 5, "stays_per_year": 2, "min_notice_days": 1, "horizon_days": 120,
+            "approval_mode": "auto", "answer_window_days": 3, "on_no_answer": "approve"
+        }))).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("forbidden")),
+            "another cluster's policy is 403"
+        );
+        let (status, problem) = api.call("PUT", &policy, Some(&api.admin), Some(json!({
+            "max_days_per_stay": 4, "stays_per_year": 2, "min_notice_days": 1, "horizon_days": 120,
+            "approval_mode": "auto", "answer_window_days": 3, "on_no_answer": "approve"
+        }))).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("policy_below_guarantee")
+            )
+        );
+        let (status, me) = api.call("GET", "/api/v1/me", Some(&api.admin), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(me["roles"][1]["role"], "cluster_admin");
+    })
+    .await;
+}
+
+async fn last_desk_over_http(backend: Backend, requests: usize) {
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let api = Api::new(db, 1).await;
+    // A second application instance on its own pool.
+    let second = router(
+        Service::new(
+            api.test_db.another_pool(6).await,
+            Arc::new(ManualClock::new(t("2026-03-02T09:00:00Z"))),
+        ),
+        Limits::default(),
+    );
+    let home = api
+        .service
+        .map()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(c, _)| c.name == "HubClub")
+        .unwrap()
+        .0;
+    let mut tokens = Vec::new();
+    for i in 0..requests {
+        tokens.push(person(&api.service, &home, &format!("v{i}@hubclub.example"), false).await);
+    }
+    for round in 0..3u64 {
+        let monday = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap() + chrono::Days::new(7 * round);
+        let body = api
+            .stay_body(
+                &monday.to_string(),
+                &(monday + chrono::Days::new(4)).to_string(),
+            )
+            .to_string();
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, token) in tokens.iter().enumerate() {
+            let app = if i % 2 == 0 {
+                api.app.clone()
+            } else {
+                second.clone()
+            };
+            let (token, body) = (token.clone(), body.clone());
+            tasks.spawn(async move {
+                call(&app, "POST", "/api/v1/stays", Some(&token), Some(body)).await
+            });
+        }
+        let answers = tasks.join_all().await;
+        let created = answers
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::CREATED)
+            .count();
+        let full = answers
+            .iter()
+            .filter(|(s, p)| *s == StatusCode::CONFLICT && p["code"] == "no_capacity")
+            .count();
+        assert_eq!(
+            (created, full),
+            (1, requests - 1),
+            "{backend:?} round {round}: {:?}",
+            answers.iter().map(|a| a.0).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            api.test_db
+                .scalar("SELECT COUNT(*) FROM site_days WHERE held > desks")
+                .await,
+            0
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_requests_for_the_last_desk_through_http_on_sqlite() {
+    last_desk_over_http(Backend::Sqlite, 50).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_requests_for_the_last_desk_over_two_instances_through_http_on_postgres() {
+    last_desk_over_http(Backend::Postgres, 200).await;
+}

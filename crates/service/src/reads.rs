@@ -1,0 +1,137 @@
+//! What callers read: their own stays, the map, a site's free desks.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use deskvisa_rules::{ClusterId, DateRange, HostPolicy, SiteId, StayId};
+use deskvisa_store::{ClusterRecord, SiteRecord, StayRecord};
+
+use crate::Service;
+use crate::caller::Caller;
+use crate::error::ServiceError;
+
+/// One day of a site's calendar, as the availability route shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayAvailability {
+    /// The date.
+    pub date: NaiveDate,
+    /// An open day.
+    pub open: bool,
+    /// Desks offered (0 on a closed day).
+    pub desks: u32,
+    /// Desks held by pending and approved stays.
+    pub held: u32,
+    /// Desks still free.
+    pub free: u32,
+}
+
+/// The most days one availability call may cover.
+pub const MAX_AVAILABILITY_DAYS: u64 = 366;
+
+impl Service {
+    /// The caller's own stays, newest first.
+    pub async fn my_stays(
+        &self,
+        caller: &Caller,
+        limit: u64,
+        before: Option<(DateTime<Utc>, StayId)>,
+    ) -> Result<Vec<StayRecord>, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        let ids = tx.member_stays(caller.member, limit, before).await?;
+        let mut stays = Vec::with_capacity(ids.len());
+        for id in ids {
+            stays.extend(tx.stay(id, false).await?);
+        }
+        Ok(stays)
+    }
+
+    /// Every cluster with its sites.
+    pub async fn map(&self) -> Result<Vec<(ClusterRecord, Vec<SiteRecord>)>, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        let clusters = tx.clusters().await?;
+        let sites = tx.sites(None).await?;
+        Ok(clusters
+            .into_iter()
+            .map(|c| {
+                let own = sites
+                    .iter()
+                    .filter(|s| s.cluster_id == c.id)
+                    .cloned()
+                    .collect();
+                (c, own)
+            })
+            .collect())
+    }
+
+    /// One cluster with its sites.
+    pub async fn cluster_with_sites(
+        &self,
+        id: ClusterId,
+    ) -> Result<(ClusterRecord, Vec<SiteRecord>), ServiceError> {
+        let tx = self.store.begin_read().await?;
+        let cluster = tx.cluster(id).await?.ok_or(ServiceError::NotFound)?;
+        let sites = tx.sites(Some(id)).await?;
+        Ok((cluster, sites))
+    }
+
+    /// One site.
+    pub async fn site(&self, id: SiteId) -> Result<SiteRecord, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        tx.site(id).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// A cluster's host policy (the defaults until one is saved).
+    pub async fn policy(&self, cluster: ClusterId) -> Result<HostPolicy, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
+        Ok(tx.host_policy(cluster).await?)
+    }
+
+    /// Free desks at a site, day by day, over at most 366 days.
+    pub async fn availability(
+        &self,
+        site: SiteId,
+        range: DateRange,
+    ) -> Result<Vec<DayAvailability>, ServiceError> {
+        if range.len() > MAX_AVAILABILITY_DAYS {
+            return Err(ServiceError::Invalid(format!(
+                "at most {MAX_AVAILABILITY_DAYS} days a call"
+            )));
+        }
+        let tx = self.store.begin_read().await?;
+        let record = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
+        let calendar = tx
+            .site_calendar(
+                site,
+                i16::from(record.open_weekdays.bits()),
+                range.start(),
+                range.end(),
+            )
+            .await?;
+        let load = tx.desk_load(site, range.start(), range.end()).await?;
+        Ok(range
+            .dates()
+            .map(|date| {
+                let open = calendar.is_open(date);
+                let desks = if open { record.desks } else { 0 };
+                let held = load.held_on(date);
+                DayAvailability {
+                    date,
+                    open,
+                    desks,
+                    held,
+                    free: desks.saturating_sub(held),
+                }
+            })
+            .collect())
+    }
+}
+
+impl Service {
+    /// One member's record.
+    pub async fn member(
+        &self,
+        id: deskvisa_rules::MemberId,
+    ) -> Result<deskvisa_store::MemberRecord, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        tx.member(id).await?.ok_or(ServiceError::NotFound)
+    }
+}
