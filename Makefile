@@ -8,9 +8,9 @@ NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 
 .PHONY: run test check fmt fmt-check lint purity bench bench-smoke build clean
 
-## run: start deskvisa on embedded SQLite (var/deskvisa.sqlite) at http://127.0.0.1:8080
+## run: deskvisa on embedded SQLite (var/deskvisa.sqlite) with the demo network, at http://127.0.0.1:8080
 run:
-	$(CARGO) run -p deskvisa -- serve
+	$(CARGO) run -p deskvisa -- serve --demo
 
 ## test: every test of every crate
 test:

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use deskvisa_migrations::{Migrator, MigratorTrait};
-use deskvisa_service::{Service, SystemClock};
+use deskvisa_service::{Role, Service, SystemClock};
 use deskvisa_store::{DatabaseConfig, DatabaseConnection, connect};
 
 use crate::config::Config;
@@ -30,8 +30,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the web application and the JSON API (migrates the database first).
-    Serve,
+    /// Serve the web application and the JSON API, with the worker in-process
+    /// (migrates the database first).
+    Serve {
+        /// Load the demo network if the database is empty, and print tokens
+        /// for a demo member and a demo host admin.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Deliver emails and settle answer deadlines, without serving HTTP.
     Worker,
     /// Bring the database schema up to date.
@@ -40,6 +46,11 @@ enum Command {
     Seed {
         #[command(subcommand)]
         what: SeedCommand,
+    },
+    /// Give people roles.
+    Admin {
+        #[command(subcommand)]
+        action: AdminCommand,
     },
     /// Manage API tokens.
     Token {
@@ -82,12 +93,31 @@ enum SeedCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Make a member a network admin.
+    Network {
+        /// The member's email address.
+        #[arg(long)]
+        email: String,
+    },
+    /// Make a member an admin of their own cluster.
+    Cluster {
+        /// The member's email address.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum TokenCommand {
     /// Create an API token for a member.
     Create {
         /// The member's email address.
         #[arg(long)]
         email: String,
+        /// A label to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        label: String,
     },
 }
 
@@ -147,7 +177,13 @@ fn say(line: &str) {
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
     match cli.command {
-        Command::Serve => serve(&config).await.map(|()| ExitCode::SUCCESS),
+        Command::Serve { demo } => serve(&config, demo).await.map(|()| ExitCode::SUCCESS),
+        Command::Worker => {
+            let service = service(&config).await?;
+            tracing::info!("worker started");
+            service.run_worker(WORKER_INTERVAL, shutdown_signal()).await;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Migrate => {
             let db = open(&config).await?;
             let pending = Migrator::get_pending_migrations(&db).await?.len();
@@ -157,16 +193,41 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             ));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Seed {
+            what: SeedCommand::Demo,
+        } => {
+            let report = service(&config).await?.seed_demo().await?;
+            print_demo(&config, &report);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin { action } => {
+            let (email, role) = match action {
+                AdminCommand::Network { email } => (email, Role::NetworkAdmin),
+                AdminCommand::Cluster { email } => (email, Role::ClusterAdmin),
+            };
+            let service = service(&config).await?;
+            let member = service.member_by_email(&parse_email(&email)?).await?;
+            service.grant_role(member.id, role).await?;
+            say(&format!("{} is now {}", member.email, role.as_str()));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Token {
+            action: TokenCommand::Create { email, label },
+        } => {
+            let token = service(&config)
+                .await?
+                .create_token(&parse_email(&email)?, &label)
+                .await?;
+            say(&token);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Rules => {
             for code in deskvisa_rules::ViolationCode::ALL {
                 say(&format!("{:<24} {}", code.as_str(), code.meaning()));
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Worker
-        | Command::Seed { .. }
-        | Command::Token { .. }
-        | Command::Mail { .. }
+        Command::Mail { .. }
         | Command::Report { .. }
         | Command::Member { .. }
         | Command::Backup { .. }
@@ -175,6 +236,50 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// How often the worker looks for answer deadlines that have passed.
+const WORKER_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
+
+fn parse_email(text: &str) -> Result<deskvisa_rules::Email> {
+    deskvisa_rules::Email::parse(text).map_err(|e| anyhow::anyhow!("{text}: {e}"))
+}
+
+async fn service(config: &Config) -> Result<Service> {
+    let db = open(config).await?;
+    Migrator::up(&db, None).await.context("migration failed")?;
+    Ok(Service::new(db, Arc::new(SystemClock)))
+}
+
+fn print_demo(config: &Config, report: &deskvisa_service::seed::SeedReport) {
+    use deskvisa_service::seed::{DEMO_HOST_ADMIN, DEMO_MEMBER, DEMO_NETWORK_ADMIN};
+    let url = &config.http.public_url;
+    if report.loaded {
+        say(&format!(
+            "Loaded the demo network: {} clusters.",
+            report.clusters
+        ));
+    }
+    say(&format!(
+        "\ndeskvisa: {url}   (API docs come with /docs; health at {url}/healthz)\n"
+    ));
+    say("Ready-made API tokens (new ones on every start):");
+    say(&format!(
+        "  visiting member  {DEMO_MEMBER:<42} {}",
+        report.member_token
+    ));
+    say(&format!(
+        "  host admin       {DEMO_HOST_ADMIN:<42} {}",
+        report.host_admin_token
+    ));
+    say(&format!(
+        "  network admin    {DEMO_NETWORK_ADMIN:<42} {}",
+        report.network_admin_token
+    ));
+    say(&format!(
+        "\nTry:  curl -H 'Authorization: Bearer {}' {url}/api/v1/clusters\n",
+        report.member_token
+    ));
 }
 
 async fn open(config: &Config) -> Result<DatabaseConnection> {
@@ -198,21 +303,36 @@ fn sqlite_file(url: &str) -> Option<PathBuf> {
     Some(PathBuf::from(path))
 }
 
-async fn serve(config: &Config) -> Result<()> {
-    let db = open(config).await?;
-    Migrator::up(&db, None).await.context("migration failed")?;
-    let service = Service::new(db, Arc::new(SystemClock));
+async fn serve(config: &Config, demo: bool) -> Result<()> {
+    let service = service(config).await?;
+    if demo {
+        let report = service.seed_demo().await?;
+        print_demo(config, &report);
+    }
     let listener = tokio::net::TcpListener::bind(&config.http.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.http.bind))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, public_url = %config.http.public_url, "deskvisa is serving");
+    let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = {
+        let service = service.clone();
+        tokio::spawn(async move {
+            service
+                .run_worker(WORKER_INTERVAL, async {
+                    let _ = worker_stopped.await;
+                })
+                .await;
+        })
+    };
     deskvisa_http::run(
         listener,
         deskvisa_http::router(service, deskvisa_http::Limits::default()),
         shutdown_signal(),
     )
     .await?;
+    let _ = stop_worker.send(());
+    let _ = worker.await;
     tracing::info!("deskvisa stopped serving");
     Ok(())
 }

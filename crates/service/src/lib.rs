@@ -13,6 +13,7 @@ mod error;
 mod map;
 mod reads;
 mod retry;
+pub mod seed;
 mod stays;
 mod tokens;
 mod worker;

@@ -176,3 +176,54 @@ impl Service {
         })
     }
 }
+
+impl Service {
+    /// A host admin closes a site on a date, unless the day holds stays
+    /// (409 `dates_hold_stays` with the date).
+    pub async fn close_day(
+        &self,
+        caller: &Caller,
+        site: SiteId,
+        date: NaiveDate,
+        reason: &str,
+    ) -> Result<(), ServiceError> {
+        use deskvisa_rules::{SiteSetup, dates_hold_stays};
+        let tx = self.store.begin_write().await?;
+        let record = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
+        if !caller.admin_of(record.cluster_id) && !caller.network_admin {
+            return Err(ServiceError::Forbidden);
+        }
+        let calendar = tx
+            .site_calendar(site, i16::from(record.open_weekdays.bits()), date, date)
+            .await?;
+        let held = tx.desk_load(site, date, date).await?;
+        let current = SiteSetup {
+            zone: record.timezone,
+            desks: record.desks,
+            calendar: calendar.clone(),
+        };
+        let proposed = SiteSetup {
+            calendar: calendar.with_closure(date),
+            ..current.clone()
+        };
+        let today = record.timezone.date_at(self.now());
+        let lost = dates_hold_stays(&held, today, &current, &proposed);
+        if !lost.is_empty() {
+            return Err(ServiceError::Conflict {
+                code: "dates_hold_stays",
+                message: format!(
+                    "stays hold desks on {}",
+                    lost.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+        match tx.insert_closure(site, date, reason, self.now()).await {
+            Err(StoreError::Unique(_)) => return Ok(()),
+            other => other?,
+        }
+        Ok(tx.commit().await?)
+    }
+}

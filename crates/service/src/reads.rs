@@ -135,3 +135,16 @@ impl Service {
         tx.member(id).await?.ok_or(ServiceError::NotFound)
     }
 }
+
+impl Service {
+    /// A member by email.
+    pub async fn member_by_email(
+        &self,
+        email: &deskvisa_rules::Email,
+    ) -> Result<deskvisa_store::MemberRecord, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        tx.member_by_email(email)
+            .await?
+            .ok_or(ServiceError::NotFound)
+    }
+}

@@ -368,3 +368,46 @@ impl Tx {
         Ok(())
     }
 }
+
+impl Tx {
+    /// Closes a site on a date (`Unique` if it is closed already).
+    pub async fn insert_closure(
+        &self,
+        site: SiteId,
+        date: NaiveDate,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        crate::entity::closure::Entity::insert(crate::entity::closure::ActiveModel {
+            site_id: Set(site.as_uuid()),
+            date: Set(date),
+            reason: Set(reason.to_owned()),
+            created_at: Set(now),
+        })
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Whether any cluster exists yet.
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(cluster::Entity::find().one(&self.tx).await?.is_none())
+    }
+}
+
+impl Tx {
+    /// A cluster's members, by email.
+    pub async fn cluster_members(
+        &self,
+        cluster: ClusterId,
+    ) -> Result<Vec<MemberRecord>, StoreError> {
+        member::Entity::find()
+            .filter(member::Column::ClusterId.eq(cluster.as_uuid()))
+            .order_by_asc(member::Column::Email)
+            .all(&self.tx)
+            .await?
+            .into_iter()
+            .map(member_record)
+            .collect()
+    }
+}

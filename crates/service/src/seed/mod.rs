@@ -1,0 +1,285 @@
+//! `deskvisa seed demo`: a realistic network to try deskvisa with. 43
+//! clusters in their real cities and zones on five continents, 1 to 3 sites
+//! each, an admin and two members per cluster, a network admin, some
+//! closures and some stays around today. Loading is skipped when the
+//! database already holds clusters; fresh tokens are made every time.
+
+pub mod network;
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use deskvisa_rules::{ClusterId, Email, Locale, SiteId, TimeZone, WeekdaySet, parse_date};
+
+use crate::error::ServiceError;
+use crate::map::{NewCluster, NewMember, NewSite};
+use crate::stays::{StayCommand, StayRequestInput};
+use crate::{Role, Service};
+
+/// The demo member whose token `make run` prints: Anna of HubClub.
+pub const DEMO_MEMBER: &str = "anna.nowak@hubclub.example";
+/// The demo host admin whose token `make run` prints: Copenhagen's admin.
+pub const DEMO_HOST_ADMIN: &str = "admin@copenhagen-digital-cluster.example";
+/// The network admin.
+pub const DEMO_NETWORK_ADMIN: &str = "network@deskvisa.example";
+
+/// What seeding did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedReport {
+    /// Whether the network was loaded now (false: it was there already).
+    pub loaded: bool,
+    /// Clusters in the database.
+    pub clusters: usize,
+    /// A fresh token for [`DEMO_MEMBER`].
+    pub member_token: String,
+    /// A fresh token for [`DEMO_HOST_ADMIN`].
+    pub host_admin_token: String,
+    /// A fresh token for [`DEMO_NETWORK_ADMIN`].
+    pub network_admin_token: String,
+}
+
+const FIRST: [&str; 12] = [
+    "Anna", "Lars", "Mette", "Piotr", "Sofia", "Kenji", "Aroha", "Lucas", "Maya", "Jonas", "Elif",
+    "Diego",
+];
+const LAST: [&str; 12] = [
+    "Nowak",
+    "Jensen",
+    "Lindqvist",
+    "Kowalski",
+    "Rossi",
+    "Tanaka",
+    "Ngata",
+    "Silva",
+    "Cohen",
+    "Müller",
+    "Yılmaz",
+    "García",
+];
+
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// Letters of the demo names as ASCII, for email addresses.
+fn ascii(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'ü' => 'u',
+            'ı' | 'í' => 'i',
+            'á' => 'a',
+            'é' => 'e',
+            other => other,
+        })
+        .collect()
+}
+
+fn bad(what: &str, e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Internal(format!("demo data: {what}: {e}"))
+}
+
+fn next_weekday(from: NaiveDate, weekday: Weekday, weeks_ahead: u64) -> NaiveDate {
+    let ahead = (7 + weekday.num_days_from_monday() - from.weekday().num_days_from_monday()) % 7;
+    from + Days::new(u64::from(ahead) + 7 * weeks_ahead)
+}
+
+impl Service {
+    /// Loads the demo network if the database is empty, and makes fresh
+    /// tokens for the demo people.
+    pub async fn seed_demo(&self) -> Result<SeedReport, ServiceError> {
+        let empty = {
+            let tx = self.store.begin_read().await?;
+            tx.is_empty().await?
+        };
+        if empty {
+            self.load_demo().await?;
+        }
+        let clusters = self.map().await?.len();
+        let token = |email: &'static str| async move {
+            let email = Email::parse(email).map_err(|e| bad("email", e))?;
+            self.create_token(&email, "demo").await
+        };
+        Ok(SeedReport {
+            loaded: empty,
+            clusters,
+            member_token: token(DEMO_MEMBER).await?,
+            host_admin_token: token(DEMO_HOST_ADMIN).await?,
+            network_admin_token: token(DEMO_NETWORK_ADMIN).await?,
+        })
+    }
+
+    async fn load_demo(&self) -> Result<(), ServiceError> {
+        let mut clusters: Vec<(ClusterId, Vec<SiteId>)> = Vec::new();
+        for (i, demo) in network::NETWORK.iter().enumerate() {
+            let cluster = self
+                .add_cluster(NewCluster {
+                    name: demo.name.to_owned(),
+                    city: demo.city.to_owned(),
+                    country: demo.country.to_owned(),
+                    timezone: TimeZone::parse(demo.timezone).map_err(|e| bad(demo.name, e))?,
+                    latitude: demo.latitude,
+                    longitude: demo.longitude,
+                    joined_on: parse_date(demo.joined_on).map_err(|e| bad(demo.name, e))?,
+                })
+                .await?;
+            let mut sites = Vec::new();
+            for s in demo.sites {
+                let site = self
+                    .add_site(
+                        cluster.id,
+                        NewSite {
+                            name: s.name.to_owned(),
+                            address: s.address.to_owned(),
+                            timezone: None,
+                            desks: s.desks,
+                            open_weekdays: WeekdaySet::parse(s.open_weekdays.split(','))
+                                .map_err(|e| bad(s.name, e))?,
+                            contact_email: Email::parse(s.contact_email)
+                                .map_err(|e| bad(s.name, e))?,
+                            house_rules: s.house_rules.to_owned(),
+                        },
+                    )
+                    .await?;
+                sites.push(site.id);
+            }
+            let domain = format!("{}.example", slug(demo.name));
+            let people = [
+                (format!("admin@{domain}"), true),
+                (
+                    format!("{}.{}@{domain}", FIRST[i % 12], LAST[(i + 3) % 12]),
+                    false,
+                ),
+                (
+                    format!("{}.{}@{domain}", FIRST[(i + 5) % 12], LAST[(i + 7) % 12]),
+                    false,
+                ),
+            ];
+            for (n, (email, admin)) in people.iter().enumerate() {
+                let email = if i == 0 && n == 1 {
+                    DEMO_MEMBER.to_owned()
+                } else {
+                    email.clone()
+                };
+                let member = self
+                    .add_member(
+                        cluster.id,
+                        NewMember {
+                            email: Email::parse(&ascii(&email.to_lowercase()))
+                                .map_err(|e| bad(&email, e))?,
+                            name: format!("{} {}", FIRST[(i + n) % 12], LAST[(i + 2 * n) % 12]),
+                            company: format!("{} member firm {}", demo.city, n + 1),
+                            locale: if demo.country == "PL" {
+                                Locale::Pl
+                            } else {
+                                Locale::En
+                            },
+                        },
+                    )
+                    .await?;
+                if *admin {
+                    self.grant_role(member.id, Role::ClusterAdmin).await?;
+                }
+            }
+            if i == 0 {
+                let network_admin = self
+                    .add_member(
+                        cluster.id,
+                        NewMember {
+                            email: Email::parse(DEMO_NETWORK_ADMIN)
+                                .map_err(|e| bad("network admin", e))?,
+                            name: "Joanna Sochacka".to_owned(),
+                            company: "Rudzki Inkubator Przedsiębiorczości".to_owned(),
+                            locale: Locale::Pl,
+                        },
+                    )
+                    .await?;
+                self.grant_role(network_admin.id, Role::NetworkAdmin)
+                    .await?;
+            }
+            clusters.push((cluster.id, sites));
+        }
+        self.demo_stays_and_closures(&clusters).await
+    }
+
+    /// A few closures and stays around today, so the calendars and inboxes
+    /// have something to show.
+    async fn demo_stays_and_closures(
+        &self,
+        clusters: &[(ClusterId, Vec<SiteId>)],
+    ) -> Result<(), ServiceError> {
+        let map = self.map().await?;
+        let today = self.now().date_naive();
+        for (n, (cluster, sites)) in clusters.iter().enumerate().take(10) {
+            let Some(site) = sites.first() else { continue };
+            let admin = self.admin_caller(*cluster).await?;
+            let closed = next_weekday(today, Weekday::Fri, 2 + (n as u64 % 3));
+            self.close_day(&admin, *site, closed, "Staff training day")
+                .await?;
+        }
+        // Members of the first clusters visit the next ones.
+        for n in 0..12usize {
+            let (home, _) = &clusters[n % clusters.len()];
+            let (host, host_sites) = &clusters[(n * 7 + 3) % clusters.len()];
+            let (Some(site), false) = (host_sites.first(), home == host) else {
+                continue;
+            };
+            let Some((_, sites)) = map.iter().find(|(c, _)| c.id == *host) else {
+                continue;
+            };
+            if sites.iter().all(|s| s.desks == 0) {
+                continue;
+            }
+            let member = self.visitor_caller(*home).await?;
+            let monday = next_weekday(today, Weekday::Mon, 1 + (n as u64 % 4));
+            let input = StayRequestInput {
+                site: *site,
+                start_date: monday,
+                end_date: monday + Days::new(2 + (n as u64 % 3)),
+                purpose: "Meeting partners and joining the business breakfast".to_owned(),
+            };
+            let Ok(stay) = self.request_stay(&member, &input).await else {
+                continue;
+            };
+            if n % 3 != 2 {
+                let admin = self.admin_caller(*host).await?;
+                let _ = self
+                    .act_on_stay(&admin, stay.id, StayCommand::Approve)
+                    .await;
+            }
+        }
+        Ok(())
+    }
+
+    async fn admin_caller(&self, cluster: ClusterId) -> Result<crate::Caller, ServiceError> {
+        self.cluster_member(cluster, true).await
+    }
+
+    async fn visitor_caller(&self, cluster: ClusterId) -> Result<crate::Caller, ServiceError> {
+        self.cluster_member(cluster, false).await
+    }
+
+    async fn cluster_member(
+        &self,
+        cluster: ClusterId,
+        admin: bool,
+    ) -> Result<crate::Caller, ServiceError> {
+        // Read the members, then let the connection go: SQLite's pool has one.
+        let members = {
+            let tx = self.store.begin_read().await?;
+            tx.cluster_members(cluster).await?
+        };
+        for member in members {
+            let caller = self.caller(member.id).await?;
+            if caller.cluster_admin == admin {
+                return Ok(caller);
+            }
+        }
+        Err(ServiceError::NotFound)
+    }
+}
