@@ -15,18 +15,10 @@ fn one_of(column: &'static str, values: &[&'static str]) -> SimpleExpr {
 }
 
 fn fk(from: &'static str, column: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from, column)
-        .to(to, "id")
-        .on_delete(ForeignKeyAction::Restrict)
-        .to_owned()
+    ForeignKey::create().from(from, column).to(to, "id").on_delete(ForeignKeyAction::Restrict).to_owned()
 }
 
-fn index(
-    name: &'static str,
-    table: &'static str,
-    columns: &[&'static str],
-) -> IndexCreateStatement {
+fn index(name: &'static str, table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
     let mut index = Index::create();
     index.name(name).table(table);
     for column in columns {
@@ -155,11 +147,7 @@ impl MigrationTrait for Migration {
                 .primary_key(Index::create().col("site_id").col("date"))
                 .foreign_key(&mut fk("site_days", "site_id", "sites"))
                 // The capacity invariant, in the database itself.
-                .check(
-                    Expr::col("held")
-                        .gte(0)
-                        .and(Expr::col("held").lte(Expr::col("desks"))),
-                )
+                .check(Expr::col("held").gte(0).and(Expr::col("held").lte(Expr::col("desks"))))
                 .to_owned(),
             Table::create()
                 .table("stays")
@@ -184,21 +172,10 @@ impl MigrationTrait for Migration {
                 .foreign_key(&mut fk("stays", "site_id", "sites"))
                 .foreign_key(&mut fk("stays", "host_cluster_id", "clusters"))
                 .foreign_key(&mut fk("stays", "home_cluster_id", "clusters"))
-                .check(one_of(
-                    "status",
-                    &["pending", "approved", "declined", "cancelled", "expired"],
-                ))
+                .check(one_of("status", &["pending", "approved", "declined", "cancelled", "expired"]))
                 .check(Expr::col("end_date").gte(Expr::col("start_date")))
-                .check(
-                    Expr::col("checked_in")
-                        .eq(false)
-                        .or(Expr::col("no_show").eq(false)),
-                )
-                .check(
-                    Expr::col("status")
-                        .ne("pending")
-                        .or(Expr::col("answer_deadline").is_not_null()),
-                )
+                .check(Expr::col("checked_in").eq(false).or(Expr::col("no_show").eq(false)))
+                .check(Expr::col("status").ne("pending").or(Expr::col("answer_deadline").is_not_null()))
                 .to_owned(),
             Table::create()
                 .table("stay_days")
@@ -236,6 +213,8 @@ impl MigrationTrait for Migration {
                 .col(uuid("member_id"))
                 .col(string("key"))
                 .col(string("request_hash"))
+                // Set in the stay's own transaction: a key maps to at most one stay.
+                .col(uuid_null("stay_id"))
                 .col(integer_null("status_code"))
                 .col(text_null("response_body"))
                 .col(timestamp_with_time_zone("created_at"))
@@ -275,11 +254,7 @@ impl MigrationTrait for Migration {
         }
         let indexes = [
             index("sites_cluster", "sites", &["cluster_id"]),
-            index(
-                "site_desk_counts_site",
-                "site_desk_counts",
-                &["site_id", "at"],
-            ),
+            index("site_desk_counts_site", "site_desk_counts", &["site_id", "at"]),
             index("members_cluster", "members", &["cluster_id"]),
             index("stays_member", "stays", &["member_id", "start_date"]),
             index("stays_site", "stays", &["site_id", "start_date"]),
@@ -325,9 +300,7 @@ impl MigrationTrait for Migration {
             "clusters",
             "network_policy",
         ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

@@ -188,14 +188,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let db = open(&config).await?;
             let pending = Migrator::get_pending_migrations(&db).await?.len();
             Migrator::up(&db, None).await.context("migration failed")?;
-            say(&format!(
-                "database up to date ({pending} migrations applied)"
-            ));
+            say(&format!("database up to date ({pending} migrations applied)"));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Seed {
-            what: SeedCommand::Demo,
-        } => {
+        Command::Seed { what: SeedCommand::Demo } => {
             let report = service(&config).await?.seed_demo().await?;
             print_demo(&config, &report);
             Ok(ExitCode::SUCCESS)
@@ -211,13 +207,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             say(&format!("{} is now {}", member.email, role.as_str()));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Token {
-            action: TokenCommand::Create { email, label },
-        } => {
-            let token = service(&config)
-                .await?
-                .create_token(&parse_email(&email)?, &label)
-                .await?;
+        Command::Token { action: TokenCommand::Create { email, label } } => {
+            let token = service(&config).await?.create_token(&parse_email(&email)?, &label).await?;
             say(&token);
             Ok(ExitCode::SUCCESS)
         }
@@ -255,38 +246,20 @@ fn print_demo(config: &Config, report: &deskvisa_service::seed::SeedReport) {
     use deskvisa_service::seed::{DEMO_HOST_ADMIN, DEMO_MEMBER, DEMO_NETWORK_ADMIN};
     let url = &config.http.public_url;
     if report.loaded {
-        say(&format!(
-            "Loaded the demo network: {} clusters.",
-            report.clusters
-        ));
+        say(&format!("Loaded the demo network: {} clusters.", report.clusters));
     }
-    say(&format!(
-        "\ndeskvisa: {url}   (API docs come with /docs; health at {url}/healthz)\n"
-    ));
+    say(&format!("\ndeskvisa: {url}   (API docs come with /docs; health at {url}/healthz)\n"));
     say("Ready-made API tokens (new ones on every start):");
-    say(&format!(
-        "  visiting member  {DEMO_MEMBER:<42} {}",
-        report.member_token
-    ));
-    say(&format!(
-        "  host admin       {DEMO_HOST_ADMIN:<42} {}",
-        report.host_admin_token
-    ));
-    say(&format!(
-        "  network admin    {DEMO_NETWORK_ADMIN:<42} {}",
-        report.network_admin_token
-    ));
-    say(&format!(
-        "\nTry:  curl -H 'Authorization: Bearer {}' {url}/api/v1/clusters\n",
-        report.member_token
-    ));
+    say(&format!("  visiting member  {DEMO_MEMBER:<42} {}", report.member_token));
+    say(&format!("  host admin       {DEMO_HOST_ADMIN:<42} {}", report.host_admin_token));
+    say(&format!("  network admin    {DEMO_NETWORK_ADMIN:<42} {}", report.network_admin_token));
+    say(&format!("\nTry:  curl -H 'Authorization: Bearer {}' {url}/api/v1/clusters\n", report.member_token));
 }
 
 async fn open(config: &Config) -> Result<DatabaseConnection> {
     let dir = sqlite_file(&config.database.url).and_then(|path| path.parent().map(PathBuf::from));
     if let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let mut db = DatabaseConfig::new(config.database.url.clone());
     db.max_connections = config.database.max_connections;
@@ -296,10 +269,7 @@ async fn open(config: &Config) -> Result<DatabaseConnection> {
 /// The file behind a `sqlite://` URL, if it names one.
 fn sqlite_file(url: &str) -> Option<PathBuf> {
     let rest = url.strip_prefix("sqlite://")?;
-    let path = rest
-        .split('?')
-        .next()
-        .filter(|p| !p.is_empty() && *p != ":memory:")?;
+    let path = rest.split('?').next().filter(|p| !p.is_empty() && *p != ":memory:")?;
     Some(PathBuf::from(path))
 }
 
@@ -325,12 +295,8 @@ async fn serve(config: &Config, demo: bool) -> Result<()> {
                 .await;
         })
     };
-    deskvisa_http::run(
-        listener,
-        deskvisa_http::router(service, deskvisa_http::Limits::default()),
-        shutdown_signal(),
-    )
-    .await?;
+    deskvisa_http::run(listener, deskvisa_http::router(service, deskvisa_http::Limits::default()), shutdown_signal())
+        .await?;
     let _ = stop_worker.send(());
     let _ = worker.await;
     tracing::info!("deskvisa stopped serving");
@@ -367,10 +333,7 @@ mod tests {
 
     #[test]
     fn the_sqlite_file_is_found_in_its_url() {
-        assert_eq!(
-            sqlite_file("sqlite://var/deskvisa.sqlite?mode=rwc"),
-            Some(PathBuf::from("var/deskvisa.sqlite"))
-        );
+        assert_eq!(sqlite_file("sqlite://var/deskvisa.sqlite?mode=rwc"), Some(PathBuf::from("var/deskvisa.sqlite")));
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://h/db"), None);
     }

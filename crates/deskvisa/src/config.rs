@@ -55,15 +55,11 @@ impl Config {
     /// Loads the layers. `file` overrides the defaults key by key; `env`
     /// (a lookup, so tests can pass their own) overrides both.
     pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config> {
-        let mut table: toml::Table = DEFAULTS
-            .parse()
-            .context("the built-in defaults are not valid TOML")?;
+        let mut table: toml::Table = DEFAULTS.parse().context("the built-in defaults are not valid TOML")?;
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
-            let overrides: toml::Table = text
-                .parse()
-                .with_context(|| format!("{} is not valid TOML", path.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let overrides: toml::Table =
+                text.parse().with_context(|| format!("{} is not valid TOML", path.display()))?;
             merge(&mut table, overrides);
         }
         for (section, values) in table.iter_mut() {
@@ -75,18 +71,14 @@ impl Config {
                 if let Some(text) = env(&name) {
                     *value = match value {
                         toml::Value::Integer(_) => toml::Value::Integer(
-                            text.trim()
-                                .parse()
-                                .with_context(|| format!("{name} must be a whole number"))?,
+                            text.trim().parse().with_context(|| format!("{name} must be a whole number"))?,
                         ),
                         _ => toml::Value::String(text),
                     };
                 }
             }
         }
-        toml::Value::Table(table)
-            .try_into()
-            .context("invalid configuration")
+        toml::Value::Table(table).try_into().context("invalid configuration")
     }
 }
 
@@ -118,13 +110,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("deskvisa-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("prod.toml");
-        std::fs::write(
-            &file,
-            "[database]\nurl = \"postgres://app@db/deskvisa\"\nmax_connections = 8\n",
-        )
-        .unwrap();
-        let env =
-            |name: &str| (name == "DESKVISA_DATABASE_MAX_CONNECTIONS").then(|| "4".to_owned());
+        std::fs::write(&file, "[database]\nurl = \"postgres://app@db/deskvisa\"\nmax_connections = 8\n").unwrap();
+        let env = |name: &str| (name == "DESKVISA_DATABASE_MAX_CONNECTIONS").then(|| "4".to_owned());
         let config = Config::load(Some(&file), env).unwrap();
         assert_eq!(config.database.url, "postgres://app@db/deskvisa");
         assert_eq!(config.database.max_connections, 4);
@@ -139,17 +126,14 @@ mod tests {
         let file = dir.join("bad.toml");
         std::fs::write(&file, "[database]\nulr = \"x\"\n").unwrap();
         assert!(Config::load(Some(&file), |_| None).is_err());
-        let env =
-            |name: &str| (name == "DESKVISA_DATABASE_MAX_CONNECTIONS").then(|| "many".to_owned());
+        let env = |name: &str| (name == "DESKVISA_DATABASE_MAX_CONNECTIONS").then(|| "many".to_owned());
         assert!(Config::load(None, env).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn the_database_password_never_shows_in_debug_output() {
-        let env = |name: &str| {
-            (name == "DESKVISA_DATABASE_URL").then(|| "postgres://app:hunter2@db/x".to_owned())
-        };
+        let env = |name: &str| (name == "DESKVISA_DATABASE_URL").then(|| "postgres://app:hunter2@db/x".to_owned());
         let config = Config::load(None, env).unwrap();
         assert!(!format!("{config:?}").contains("hunter2"));
     }

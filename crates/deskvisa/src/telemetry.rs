@@ -6,9 +6,7 @@ use tracing_subscriber::EnvFilter;
 /// Installs the global subscriber, once, at start-up.
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if std::env::var("DESKVISA_LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().init();
     } else {

@@ -1,9 +1,7 @@
 //! The JSON bodies of API.md ("Bodies"), built from the service's records.
 
 use deskvisa_rules::{HostPolicy, PolicyDraft};
-use deskvisa_service::{
-    Caller, ClusterRecord, DayAvailability, MemberRecord, SiteRecord, StayRecord,
-};
+use deskvisa_service::{Caller, ClusterRecord, DayAvailability, MemberRecord, SiteRecord, StayRecord};
 use serde_json::{Value, json};
 
 /// A stay, with its history when `with_history`.

@@ -37,10 +37,7 @@ pub struct Limits {
 impl Default for Limits {
     /// 64 KiB, 30 seconds.
     fn default() -> Self {
-        Limits {
-            max_body_bytes: 64 * 1024,
-            request_timeout: Duration::from_secs(30),
-        }
+        Limits { max_body_bytes: 64 * 1024, request_timeout: Duration::from_secs(30) }
     }
 }
 
@@ -52,10 +49,7 @@ pub fn router(service: Service, limits: Limits) -> Router {
         .merge(map::routes())
         .fallback(|| async { Problem::not_found() })
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            limits.request_timeout,
-        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .with_state(service)
 }
 
@@ -66,7 +60,5 @@ pub async fn run(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
 }

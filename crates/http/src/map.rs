@@ -24,10 +24,7 @@ pub(crate) fn routes() -> Router<Service> {
         .route("/api/v1/sites/{id}/availability", get(availability))
 }
 
-async fn me(
-    State(service): State<Service>,
-    Authenticated(caller): Authenticated,
-) -> Result<Response, Problem> {
+async fn me(State(service): State<Service>, Authenticated(caller): Authenticated) -> Result<Response, Problem> {
     let member = service.member(caller.member).await?;
     let (cluster, sites) = service.cluster_with_sites(caller.cluster).await?;
     let mut body = dto::member(&member, Some(&caller));
@@ -37,15 +34,9 @@ async fn me(
     Ok(axum::Json(body).into_response())
 }
 
-async fn clusters(
-    State(service): State<Service>,
-    Authenticated(_): Authenticated,
-) -> Result<Response, Problem> {
+async fn clusters(State(service): State<Service>, Authenticated(_): Authenticated) -> Result<Response, Problem> {
     let map = service.map().await?;
-    let items: Vec<_> = map
-        .iter()
-        .map(|(c, sites)| dto::cluster(c, sites))
-        .collect();
+    let items: Vec<_> = map.iter().map(|(c, sites)| dto::cluster(c, sites)).collect();
     Ok(axum::Json(json!({"items": items, "next_cursor": null})).into_response())
 }
 
@@ -54,9 +45,7 @@ async fn cluster(
     Authenticated(_): Authenticated,
     Path(cluster): Path<String>,
 ) -> Result<Response, Problem> {
-    let (c, sites) = service
-        .cluster_with_sites(id(&cluster, ClusterId::parse)?)
-        .await?;
+    let (c, sites) = service.cluster_with_sites(id(&cluster, ClusterId::parse)?).await?;
     Ok(axum::Json(dto::cluster(&c, &sites)).into_response())
 }
 
@@ -108,8 +97,5 @@ async fn availability(
     let to = parse_date(&window.to).map_err(|e| Problem::malformed(format!("to: {e}")))?;
     let range = DateRange::new(from, to).ok_or_else(|| Problem::malformed("to is before from"))?;
     let days = service.availability(site, range).await?;
-    Ok(
-        axum::Json(json!({"site_id": site, "days": days.iter().map(dto::day).collect::<Vec<_>>()}))
-            .into_response(),
-    )
+    Ok(axum::Json(json!({"site_id": site, "days": days.iter().map(dto::day).collect::<Vec<_>>()})).into_response())
 }

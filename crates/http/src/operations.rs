@@ -10,9 +10,7 @@ use deskvisa_service::Service;
 use serde_json::json;
 
 pub(crate) fn routes() -> Router<Service> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
 }
 
 /// The process is up and answering.
@@ -26,10 +24,7 @@ async fn readyz(State(service): State<Service>) -> impl IntoResponse {
         Ok(()) => (StatusCode::OK, Json(json!({"status": "ready"}))),
         Err(err) => {
             tracing::warn!(error = %err, "not ready");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "unavailable"})),
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable"})))
         }
     }
 }
@@ -45,32 +40,19 @@ mod tests {
     use tower::ServiceExt;
 
     async fn app() -> axum::Router {
-        let db = connect(&DatabaseConfig::new("sqlite::memory:"))
-            .await
-            .unwrap();
-        crate::router(
-            Service::new(db, Arc::new(SystemClock)),
-            crate::Limits::default(),
-        )
+        let db = connect(&DatabaseConfig::new("sqlite::memory:")).await.unwrap();
+        crate::router(Service::new(db, Arc::new(SystemClock)), crate::Limits::default())
     }
 
     #[tokio::test]
     async fn the_process_answers_healthz() {
-        let response = app()
-            .await
-            .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let response = app().await.oneshot(Request::get("/healthz").body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(response.status(), 200);
     }
 
     #[tokio::test]
     async fn readyz_answers_when_the_database_does() {
-        let response = app()
-            .await
-            .oneshot(Request::get("/readyz").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let response = app().await.oneshot(Request::get("/readyz").body(Body::empty()).unwrap()).await.unwrap();
         assert_eq!(response.status(), 200);
     }
 }

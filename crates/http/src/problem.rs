@@ -20,12 +20,7 @@ pub struct Problem {
 impl Problem {
     /// A problem with a status, a stable code and a sentence for people.
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Problem {
-            status,
-            code,
-            detail: detail.into(),
-            extra: Map::new(),
-        }
+        Problem { status, code, detail: detail.into(), extra: Map::new() }
     }
 
     /// Adds a member to the body.
@@ -41,11 +36,7 @@ impl Problem {
 
     /// 404 `not_found`.
     pub fn not_found() -> Self {
-        Problem::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no such object, or not visible to you",
-        )
+        Problem::new(StatusCode::NOT_FOUND, "not_found", "no such object, or not visible to you")
     }
 
     /// The status.
@@ -54,37 +45,44 @@ impl Problem {
     }
 }
 
-impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
+impl Problem {
+    /// The body as JSON text.
+    pub fn body(&self) -> String {
         let mut body = Map::new();
         body.insert("type".into(), json!(format!("/problems/{}", self.code)));
-        body.insert(
-            "title".into(),
-            json!(self.status.canonical_reason().unwrap_or("Error")),
-        );
+        body.insert("title".into(), json!(self.status.canonical_reason().unwrap_or("Error")));
         body.insert("status".into(), json!(self.status.as_u16()));
         body.insert("detail".into(), json!(self.detail));
         body.insert("code".into(), json!(self.code));
-        body.extend(self.extra);
-        let mut response = (self.status, Value::Object(body).to_string()).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static("application/problem+json"),
-        );
-        response
+        body.extend(self.extra.clone());
+        Value::Object(body).to_string()
+    }
+}
+
+/// A response with a JSON body already rendered: problem+json for errors.
+pub fn json_text(status: StatusCode, body: String) -> Response {
+    let content_type = if status.is_client_error() || status.is_server_error() {
+        "application/problem+json"
+    } else {
+        "application/json"
+    };
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static(content_type));
+    response
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        json_text(self.status, self.body())
     }
 }
 
 fn refusal(refusal: Refusal) -> Problem {
     if let Some(full) = refusal.full_dates() {
-        return Problem::new(
-            StatusCode::CONFLICT,
-            "no_capacity",
-            refusal.violations[0].to_string(),
-        )
-        .with("full_dates", json!(full))
-        // The nearest ranges that fit arrive with the availability search.
-        .with("alternatives", json!([]));
+        return Problem::new(StatusCode::CONFLICT, "no_capacity", refusal.violations[0].to_string())
+            .with("full_dates", json!(full))
+            // The nearest ranges that fit arrive with the availability search.
+            .with("alternatives", json!([]));
     }
     let violations: Vec<Value> = refusal
         .violations
@@ -98,12 +96,8 @@ fn refusal(refusal: Refusal) -> Problem {
             entry
         })
         .collect();
-    Problem::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "rule_violation",
-        "the request breaks the network's rules",
-    )
-    .with("violations", Value::Array(violations))
+    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violation", "the request breaks the network's rules")
+        .with("violations", Value::Array(violations))
 }
 
 fn transition(err: TransitionError) -> Problem {
@@ -118,44 +112,28 @@ fn transition(err: TransitionError) -> Problem {
 impl From<ServiceError> for Problem {
     fn from(err: ServiceError) -> Self {
         match err {
-            ServiceError::Unauthenticated => Problem::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                "a valid bearer token is required",
-            ),
+            ServiceError::Unauthenticated => {
+                Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "a valid bearer token is required")
+            }
             ServiceError::NotFound => Problem::not_found(),
-            ServiceError::Forbidden => Problem::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "you may read this, but not change it",
-            ),
+            ServiceError::Forbidden => {
+                Problem::new(StatusCode::FORBIDDEN, "forbidden", "you may read this, but not change it")
+            }
             ServiceError::Refused(r) => refusal(r),
             ServiceError::Transition(e) => transition(e),
-            ServiceError::Policy(e) => Problem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "policy_below_guarantee",
-                e.to_string(),
-            )
-            .with(
-                "breaches",
-                serde_json::to_value(&e.breaches).unwrap_or(Value::Null),
-            ),
-            ServiceError::Conflict { code, message } => {
-                Problem::new(StatusCode::CONFLICT, code, message)
+            ServiceError::Policy(e) => {
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "policy_below_guarantee", e.to_string())
+                    .with("breaches", serde_json::to_value(&e.breaches).unwrap_or(Value::Null))
             }
+            ServiceError::Conflict { code, message } => Problem::new(StatusCode::CONFLICT, code, message),
+            ServiceError::Rejected { code, message } => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
             ServiceError::Invalid(message) => Problem::malformed(message),
-            ServiceError::Unavailable => Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "the service is busy; try again shortly",
-            ),
+            ServiceError::Unavailable => {
+                Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the service is busy; try again shortly")
+            }
             ServiceError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
-                Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "something went wrong on our side",
-                )
+                Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on our side")
             }
         }
     }

@@ -1,20 +1,19 @@
 //! The stays routes of API.md: request, list, read, and every move.
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use deskvisa_rules::{Reason, SiteId, StayId, parse_date};
-use deskvisa_service::{Service, StayCommand, StayRequestInput};
+use deskvisa_service::{Caller, KeyedAnswer, Service, StayCommand, StayRequestInput, request_hash};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::dto;
-use crate::extract::{ApiJson, Authenticated, id};
-use crate::problem::Problem;
+use crate::extract::{ApiJson, Authenticated, MaybeJson, id};
+use crate::problem::{Problem, json_text};
 
 pub(crate) fn routes() -> Router<Service> {
     Router::new()
@@ -46,14 +45,57 @@ fn date(field: &str, text: &str) -> Result<chrono::NaiveDate, Problem> {
 async fn request_stay(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
-    ApiJson(body): ApiJson<StayRequestBody>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Value>,
 ) -> Result<Response, Problem> {
-    let site =
-        SiteId::parse(&body.site_id).map_err(|e| Problem::malformed(format!("site_id: {e}")))?;
+    let Some(key) = headers.get("idempotency-key") else {
+        let (status, text): (StatusCode, String) = run_request(&service, &caller, &body, None).await?;
+        return Ok(json_text(status, text));
+    };
+    let key = key
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 255)
+        .ok_or_else(|| Problem::malformed("Idempotency-Key: 1 to 255 visible ASCII characters"))?;
+    match service.claim_idempotency_key(&caller, key, &request_hash(&body)).await? {
+        KeyedAnswer::Replay { status, body } => {
+            Ok(json_text(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), body))
+        }
+        KeyedAnswer::Created(stay) => Ok(json_text(StatusCode::CREATED, dto::stay(&stay, true).to_string())),
+        KeyedAnswer::Run => {
+            let (status, text) = match run_request::<(StatusCode, String)>(&service, &caller, &body, Some(key)).await {
+                Ok(response) => return finish(&service, &caller, key, response).await,
+                Err(problem) => (problem.status(), problem.body()),
+            };
+            service.finish_idempotency_key(&caller, key, status.as_u16(), &text).await?;
+            Ok(json_text(status, text))
+        }
+    }
+}
+
+/// Records a successful keyed answer before it is sent.
+async fn finish(
+    service: &Service,
+    caller: &Caller,
+    key: &str,
+    response: (StatusCode, String),
+) -> Result<Response, Problem> {
+    let (status, text) = response;
+    service.finish_idempotency_key(caller, key, status.as_u16(), &text).await?;
+    Ok(json_text(status, text))
+}
+
+async fn run_request<R: From<(StatusCode, String)>>(
+    service: &Service,
+    caller: &Caller,
+    body: &Value,
+    key: Option<&str>,
+) -> Result<R, Problem> {
+    let body: StayRequestBody = serde_json::from_value(body.clone()).map_err(|e| Problem::malformed(e.to_string()))?;
+    let site = SiteId::parse(&body.site_id).map_err(|e| Problem::malformed(format!("site_id: {e}")))?;
     let purpose = body.purpose.unwrap_or_default().trim().to_owned();
-    if purpose.chars().count() > MAX_PURPOSE_CHARS
-        || purpose.chars().any(|c| c.is_control() && c != '\n')
-    {
+    if purpose.chars().count() > MAX_PURPOSE_CHARS || purpose.chars().any(|c| c.is_control() && c != '\n') {
         return Err(Problem::malformed(format!(
             "purpose: at most {MAX_PURPOSE_CHARS} characters, no control characters"
         )));
@@ -64,8 +106,8 @@ async fn request_stay(
         end_date: date("end_date", &body.end_date)?,
         purpose,
     };
-    let stay = service.request_stay(&caller, &input).await?;
-    Ok((StatusCode::CREATED, axum::Json(dto::stay(&stay, true))).into_response())
+    let stay = service.request_stay_keyed(caller, &input, key).await?;
+    Ok(R::from((StatusCode::CREATED, dto::stay(&stay, true).to_string())))
 }
 
 #[derive(Deserialize)]
@@ -76,10 +118,7 @@ struct Page {
 
 fn parse_cursor(text: &str) -> Option<(DateTime<Utc>, StayId)> {
     let (at, id) = text.split_once('_')?;
-    Some((
-        DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc),
-        StayId::parse(id).ok()?,
-    ))
+    Some((DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc), StayId::parse(id).ok()?))
 }
 
 async fn my_stays(
@@ -93,18 +132,11 @@ async fn my_stays(
     }
     let before = match page.cursor.as_deref() {
         None | Some("") => None,
-        Some(text) => Some(
-            parse_cursor(text)
-                .ok_or_else(|| Problem::malformed("cursor: not one this server gave"))?,
-        ),
+        Some(text) => Some(parse_cursor(text).ok_or_else(|| Problem::malformed("cursor: not one this server gave"))?),
     };
     let stays = service.my_stays(&caller, limit, before).await?;
     let next = (stays.len() as u64 == limit)
-        .then(|| {
-            stays
-                .last()
-                .map(|s| format!("{}_{}", s.created_at.to_rfc3339(), s.id))
-        })
+        .then(|| stays.last().map(|s| format!("{}_{}", s.created_at.to_rfc3339(), s.id)))
         .flatten();
     let items: Vec<_> = stays.iter().map(|s| dto::stay(s, false)).collect();
     Ok(axum::Json(json!({"items": items, "next_cursor": next})).into_response())
@@ -125,9 +157,7 @@ async fn act(
     stay: &str,
     command: StayCommand,
 ) -> Result<Response, Problem> {
-    let stay = service
-        .act_on_stay(caller, id(stay, StayId::parse)?, command)
-        .await?;
+    let stay = service.act_on_stay(caller, id(stay, StayId::parse)?, command).await?;
     Ok(axum::Json(dto::stay(&stay, true)).into_response())
 }
 
@@ -137,19 +167,11 @@ struct ReasonBody {
     reason: Option<String>,
 }
 
-/// An optional JSON body with an optional reason: empty body, `{}`, or
-/// `{"reason": "..."}`.
-fn reason(body: &Bytes) -> Result<Option<Reason>, Problem> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
-    let parsed: ReasonBody =
-        serde_json::from_slice(body).map_err(|e| Problem::malformed(e.to_string()))?;
-    match parsed.reason.as_deref().map(str::trim) {
+/// The optional reason of an optional body: none, `{}`, or `{"reason": "..."}`.
+fn reason(body: Option<ReasonBody>) -> Result<Option<Reason>, Problem> {
+    match body.and_then(|b| b.reason).as_deref().map(str::trim) {
         None | Some("") => Ok(None),
-        Some(text) => Reason::parse(text)
-            .map(Some)
-            .map_err(|e| Problem::malformed(format!("reason: {e}"))),
+        Some(text) => Reason::parse(text).map(Some).map_err(|e| Problem::malformed(format!("reason: {e}"))),
     }
 }
 
@@ -165,15 +187,10 @@ async fn decline(
     State(s): State<Service>,
     Authenticated(c): Authenticated,
     Path(stay): Path<String>,
-    body: Bytes,
+    MaybeJson(body): MaybeJson<ReasonBody>,
 ) -> Result<Response, Problem> {
-    let reason = reason(&body)?.ok_or_else(|| {
-        Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "reason_required",
-            "a decline needs a reason",
-        )
-    })?;
+    let reason = reason(body)?
+        .ok_or_else(|| Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "reason_required", "a decline needs a reason"))?;
     act(&s, &c, &stay, StayCommand::Decline(reason)).await
 }
 
@@ -181,10 +198,9 @@ async fn cancel(
     State(s): State<Service>,
     Authenticated(c): Authenticated,
     Path(stay): Path<String>,
-    body: Bytes,
+    MaybeJson(body): MaybeJson<ReasonBody>,
 ) -> Result<Response, Problem> {
-    let reason = reason(&body)?;
-    act(&s, &c, &stay, StayCommand::Cancel(reason)).await
+    act(&s, &c, &stay, StayCommand::Cancel(reason(body)?)).await
 }
 
 async fn check_in(

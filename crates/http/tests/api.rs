@@ -105,13 +105,7 @@ impl Api {
         }
     }
 
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
+    async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
         call(&self.app, method, path, token, body.map(|b| b.to_string())).await
     }
 
@@ -127,36 +121,39 @@ async fn call(
     token: Option<&str>,
     body: Option<String>,
 ) -> (StatusCode, Value) {
+    call_with(app, method, path, token, body, &[]).await
+}
+
+async fn call_with(
+    app: &Router,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<String>,
+    headers: &[(&str, &str)],
+) -> (StatusCode, Value) {
     let mut request = Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
     if let Some(token) = token {
         request = request.header("authorization", format!("Bearer {token}"));
     }
     let request = match body {
-        Some(body) => request
-            .header("content-type", "application/json")
-            .body(Body::from(body)),
+        Some(body) => request.header("content-type", "application/json").body(Body::from(body)),
         None => request.body(Body::empty()),
     }
     .unwrap();
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
-    let problem = response
-        .headers()
-        .get("content-type")
-        .is_some_and(|v| v == "application/problem+json");
+    let problem = response.headers().get("content-type").is_some_and(|v| v == "application/problem+json");
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let value: Value = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
-    };
+    let value: Value =
+        if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
     if !status.is_success() {
         assert!(problem, "{status}: every error is problem+json: {value}");
         assert_eq!(value["status"], status.as_u16(), "{value}");
-        assert!(
-            value["code"].is_string() && value["detail"].is_string(),
-            "{value}"
-        );
+        assert!(value["code"].is_string() && value["detail"].is_string(), "{value}");
     }
     (status, value)
 }
@@ -165,82 +162,32 @@ async fn call(
 async fn a_stay_is_requested_approved_and_cancelled_through_the_api() {
     on_both_backends(|db| async move {
         let api = Api::new(db, 2).await;
-        let (status, stay) = api
-            .call(
-                "POST",
-                "/api/v1/stays",
-                Some(&api.member),
-                Some(api.stay_body("2026-03-04", "2026-03-10")),
-            )
-            .await;
+        let (status, stay) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-04", "2026-03-10"))).await;
         assert_eq!(status, StatusCode::CREATED, "{stay}");
         assert_eq!(stay["status"], "pending");
-        assert_eq!(
-            stay["days"],
-            json!([
-                "2026-03-04",
-                "2026-03-05",
-                "2026-03-06",
-                "2026-03-09",
-                "2026-03-10"
-            ])
-        );
+        assert_eq!(stay["days"], json!(["2026-03-04", "2026-03-05", "2026-03-06", "2026-03-09", "2026-03-10"]));
         assert_eq!(stay["answer_deadline"], "2026-03-03T23:00:00Z");
         let id = stay["id"].as_str().unwrap().to_owned();
 
-        let (status, listed) = api
-            .call("GET", "/api/v1/stays", Some(&api.member), None)
-            .await;
+        let (status, listed) = api.call("GET", "/api/v1/stays", Some(&api.member), None).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(listed["items"][0]["id"], id.as_str());
         assert_eq!(listed["next_cursor"], Value::Null);
 
-        let (status, approved) = api
-            .call(
-                "POST",
-                &format!("/api/v1/stays/{id}/approve"),
-                Some(&api.admin),
-                None,
-            )
-            .await;
+        let (status, approved) = api.call("POST", &format!("/api/v1/stays/{id}/approve"), Some(&api.admin), None).await;
         assert_eq!(status, StatusCode::OK, "{approved}");
         assert_eq!(approved["status"], "approved");
         assert_eq!(approved["history"].as_array().unwrap().len(), 2);
-        let (status, again) = api
-            .call(
-                "POST",
-                &format!("/api/v1/stays/{id}/approve"),
-                Some(&api.admin),
-                None,
-            )
-            .await;
-        assert_eq!(
-            (status, again["code"].as_str()),
-            (StatusCode::CONFLICT, Some("stay_not_pending"))
-        );
+        let (status, again) = api.call("POST", &format!("/api/v1/stays/{id}/approve"), Some(&api.admin), None).await;
+        assert_eq!((status, again["code"].as_str()), (StatusCode::CONFLICT, Some("stay_not_pending")));
 
-        let (status, cancelled) = api
-            .call(
-                "POST",
-                &format!("/api/v1/stays/{id}/cancel"),
-                Some(&api.member),
-                None,
-            )
-            .await;
+        let (status, cancelled) =
+            api.call("POST", &format!("/api/v1/stays/{id}/cancel"), Some(&api.member), None).await;
         assert_eq!(status, StatusCode::OK, "{cancelled}");
         assert_eq!(cancelled["status"], "cancelled");
-        let (status, over) = api
-            .call(
-                "POST",
-                &format!("/api/v1/stays/{id}/cancel"),
-                Some(&api.member),
-                None,
-            )
-            .await;
-        assert_eq!(
-            (status, over["code"].as_str()),
-            (StatusCode::CONFLICT, Some("stay_over"))
-        );
+        let (status, over) = api.call("POST", &format!("/api/v1/stays/{id}/cancel"), Some(&api.member), None).await;
+        assert_eq!((status, over["code"].as_str()), (StatusCode::CONFLICT, Some("stay_over")));
     })
     .await;
 }
@@ -249,30 +196,13 @@ async fn a_stay_is_requested_approved_and_cancelled_through_the_api() {
 async fn a_decline_needs_a_reason() {
     on_both_backends(|db| async move {
         let api = Api::new(db, 2).await;
-        let (_, stay) = api
-            .call(
-                "POST",
-                "/api/v1/stays",
-                Some(&api.member),
-                Some(api.stay_body("2026-03-04", "2026-03-04")),
-            )
-            .await;
+        let (_, stay) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-04", "2026-03-04"))).await;
         let path = format!("/api/v1/stays/{}/decline", stay["id"].as_str().unwrap());
-        let (status, problem) = api
-            .call("POST", &path, Some(&api.admin), Some(json!({})))
-            .await;
-        assert_eq!(
-            (status, problem["code"].as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required"))
-        );
-        let (status, declined) = api
-            .call(
-                "POST",
-                &path,
-                Some(&api.admin),
-                Some(json!({"reason": "A delegation has every desk"})),
-            )
-            .await;
+        let (status, problem) = api.call("POST", &path, Some(&api.admin), Some(json!({}))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason_required")));
+        let (status, declined) =
+            api.call("POST", &path, Some(&api.admin), Some(json!({"reason": "A delegation has every desk"}))).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(declined["decline_reason"], "A delegation has every desk");
     })
@@ -283,65 +213,24 @@ async fn a_decline_needs_a_reason() {
 async fn refusals_name_every_rule_and_capacity_names_the_full_dates() {
     on_both_backends(|db| async move {
         let api = Api::new(db, 1).await;
-        let (status, problem) = api
-            .call(
-                "POST",
-                "/api/v1/stays",
-                Some(&api.member),
-                Some(api.stay_body("2026-03-02", "2026-03-13")),
-            )
-            .await;
-        assert_eq!(
-            (status, problem["code"].as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, Some("rule_violation"))
-        );
-        let codes: Vec<_> = problem["violations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v["code"].as_str().unwrap())
-            .collect();
+        let (status, problem) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-02", "2026-03-13"))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("rule_violation")));
+        let codes: Vec<_> =
+            problem["violations"].as_array().unwrap().iter().map(|v| v["code"].as_str().unwrap()).collect();
         assert_eq!(codes, ["too_long", "too_soon"]);
-        assert!(
-            problem["violations"][0]["message"]
-                .as_str()
-                .unwrap()
-                .contains("at most 5")
-        );
+        assert!(problem["violations"][0]["message"].as_str().unwrap().contains("at most 5"));
 
-        let (status, _) = api
-            .call(
-                "POST",
-                "/api/v1/stays",
-                Some(&api.member),
-                Some(api.stay_body("2026-03-04", "2026-03-05")),
-            )
-            .await;
+        let (status, _) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-04", "2026-03-05"))).await;
         assert_eq!(status, StatusCode::CREATED);
         let other = {
-            let home = api
-                .service
-                .map()
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|(c, _)| c.name == "HubClub")
-                .unwrap()
-                .0;
+            let home = api.service.map().await.unwrap().into_iter().find(|(c, _)| c.name == "HubClub").unwrap().0;
             person(&api.service, &home, "piotr@hubclub.example", false).await
         };
-        let (status, problem) = api
-            .call(
-                "POST",
-                "/api/v1/stays",
-                Some(&other),
-                Some(api.stay_body("2026-03-05", "2026-03-06")),
-            )
-            .await;
-        assert_eq!(
-            (status, problem["code"].as_str()),
-            (StatusCode::CONFLICT, Some("no_capacity"))
-        );
+        let (status, problem) =
+            api.call("POST", "/api/v1/stays", Some(&other), Some(api.stay_body("2026-03-05", "2026-03-06"))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("no_capacity")));
         assert_eq!(problem["full_dates"], json!(["2026-03-05"]));
     })
     .await;
@@ -389,80 +278,56 @@ async fn roles_and_clusters_wall_each_other_off() {
     on_both_backends(|db| async move {
         let api = Api::new(db, 2).await;
         let (status, problem) = api.call("GET", "/api/v1/stays", None, None).await;
-        assert_eq!(
-            (status, problem["code"].as_str()),
-            (StatusCode::UNAUTHORIZED, Some("unauthenticated"))
-        );
-        let (status, _) = api
-            .call("GET", "/api/v1/stays", Some("dv_not-a-token"), None)
-            .await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
+        let (status, _) = api.call("GET", "/api/v1/stays", Some("dv_not-a-token"), None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-        let (_, stay) = api
-            .call(
-                "POST",
-                "/api/v1/stays",
-                Some(&api.member),
-                Some(api.stay_body("2026-03-04", "2026-03-04")),
-            )
-            .await;
+        let (_, stay) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-04", "2026-03-04"))).await;
         let id = stay["id"].as_str().unwrap();
-        let (status, problem) = api
-            .call(
-                "POST",
-                &format!("/api/v1/stays/{id}/approve"),
-                Some(&api.member),
-                None,
-            )
-            .await;
+        let (status, problem) = api.call("POST", &format!("/api/v1/stays/{id}/approve"), Some(&api.member), None).await;
         assert_eq!(
             (status, problem["code"].as_str()),
             (StatusCode::FORBIDDEN, Some("forbidden")),
             "a member cannot decide"
         );
-        let (status, _) = api
-            .call(
-                "GET",
-                &format!("/api/v1/stays/{id}"),
-                Some(&api.stranger_admin),
-                None,
-            )
-            .await;
-        assert_eq!(
-            status,
-            StatusCode::NOT_FOUND,
-            "another cluster's stay is invisible"
-        );
-        let (status, _) = api
-            .call(
-                "POST",
-                &format!("/api/v1/stays/{id}/approve"),
-                Some(&api.stranger_admin),
-                None,
-            )
-            .await;
+        let (status, _) = api.call("GET", &format!("/api/v1/stays/{id}"), Some(&api.stranger_admin), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "another cluster's stay is invisible");
+        let (status, _) =
+            api.call("POST", &format!("/api/v1/stays/{id}/approve"), Some(&api.stranger_admin), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
 
         let policy = format!("/api/v1/clusters/{}/policy", api.host);
-        let (status, problem) = api.call("PUT", &policy, Some(&api.stranger_admin), Some(json!({
-            "max_days_per_stay": 5, "stays_per_year": 2, "min_notice_days": 1, "horizon_days": 120,
-            "approval_mode": "auto", "answer_window_days": 3, "on_no_answer": "approve"
-        }))).await;
+        let (status, problem) = api
+            .call(
+                "PUT",
+                &policy,
+                Some(&api.stranger_admin),
+                Some(json!({
+                    "max_days_per_stay": 5, "stays_per_year": 2, "min_notice_days": 1, "horizon_days": 120,
+                    "approval_mode": "auto", "answer_window_days": 3, "on_no_answer": "approve"
+                })),
+            )
+            .await;
         assert_eq!(
             (status, problem["code"].as_str()),
             (StatusCode::FORBIDDEN, Some("forbidden")),
             "another cluster's policy is 403"
         );
-        let (status, problem) = api.call("PUT", &policy, Some(&api.admin), Some(json!({
-            "max_days_per_stay": 4, "stays_per_year": 2, "min_notice_days": 1, "horizon_days": 120,
-            "approval_mode": "auto", "answer_window_days": 3, "on_no_answer": "approve"
-        }))).await;
+        let (status, problem) = api
+            .call(
+                "PUT",
+                &policy,
+                Some(&api.admin),
+                Some(json!({
+                    "max_days_per_stay": 4, "stays_per_year": 2, "min_notice_days": 1, "horizon_days": 120,
+                    "approval_mode": "auto", "answer_window_days": 3, "on_no_answer": "approve"
+                })),
+            )
+            .await;
         assert_eq!(
             (status, problem["code"].as_str()),
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some("policy_below_guarantee")
-            )
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("policy_below_guarantee"))
         );
         let (status, me) = api.call("GET", "/api/v1/me", Some(&api.admin), None).await;
         assert_eq!(status, StatusCode::OK);
@@ -478,66 +343,33 @@ async fn last_desk_over_http(backend: Backend, requests: usize) {
     let api = Api::new(db, 1).await;
     // A second application instance on its own pool.
     let second = router(
-        Service::new(
-            api.test_db.another_pool(6).await,
-            Arc::new(ManualClock::new(t("2026-03-02T09:00:00Z"))),
-        ),
+        Service::new(api.test_db.another_pool(6).await, Arc::new(ManualClock::new(t("2026-03-02T09:00:00Z")))),
         Limits::default(),
     );
-    let home = api
-        .service
-        .map()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|(c, _)| c.name == "HubClub")
-        .unwrap()
-        .0;
+    let home = api.service.map().await.unwrap().into_iter().find(|(c, _)| c.name == "HubClub").unwrap().0;
     let mut tokens = Vec::new();
     for i in 0..requests {
         tokens.push(person(&api.service, &home, &format!("v{i}@hubclub.example"), false).await);
     }
     for round in 0..3u64 {
         let monday = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap() + chrono::Days::new(7 * round);
-        let body = api
-            .stay_body(
-                &monday.to_string(),
-                &(monday + chrono::Days::new(4)).to_string(),
-            )
-            .to_string();
+        let body = api.stay_body(&monday.to_string(), &(monday + chrono::Days::new(4)).to_string()).to_string();
         let mut tasks = tokio::task::JoinSet::new();
         for (i, token) in tokens.iter().enumerate() {
-            let app = if i % 2 == 0 {
-                api.app.clone()
-            } else {
-                second.clone()
-            };
+            let app = if i % 2 == 0 { api.app.clone() } else { second.clone() };
             let (token, body) = (token.clone(), body.clone());
-            tasks.spawn(async move {
-                call(&app, "POST", "/api/v1/stays", Some(&token), Some(body)).await
-            });
+            tasks.spawn(async move { call(&app, "POST", "/api/v1/stays", Some(&token), Some(body)).await });
         }
         let answers = tasks.join_all().await;
-        let created = answers
-            .iter()
-            .filter(|(s, _)| *s == StatusCode::CREATED)
-            .count();
-        let full = answers
-            .iter()
-            .filter(|(s, p)| *s == StatusCode::CONFLICT && p["code"] == "no_capacity")
-            .count();
+        let created = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
+        let full = answers.iter().filter(|(s, p)| *s == StatusCode::CONFLICT && p["code"] == "no_capacity").count();
         assert_eq!(
             (created, full),
             (1, requests - 1),
             "{backend:?} round {round}: {:?}",
             answers.iter().map(|a| a.0).collect::<Vec<_>>()
         );
-        assert_eq!(
-            api.test_db
-                .scalar("SELECT COUNT(*) FROM site_days WHERE held > desks")
-                .await,
-            0
-        );
+        assert_eq!(api.test_db.scalar("SELECT COUNT(*) FROM site_days WHERE held > desks").await, 0);
     }
 }
 
@@ -549,4 +381,80 @@ async fn fifty_requests_for_the_last_desk_through_http_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_requests_for_the_last_desk_over_two_instances_through_http_on_postgres() {
     last_desk_over_http(Backend::Postgres, 200).await;
+}
+
+#[tokio::test]
+async fn an_idempotency_key_replays_the_first_answer_and_creates_nothing_more() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let body = api.stay_body("2026-03-04", "2026-03-05").to_string();
+        let key = [("idempotency-key", "trip-2026-03-cph")];
+        let mut answers = Vec::new();
+        for _ in 0..10 {
+            answers.push(call_with(&api.app, "POST", "/api/v1/stays", Some(&api.member), Some(body.clone()), &key).await);
+        }
+        assert_eq!(answers[0].0, StatusCode::CREATED);
+        assert!(answers.iter().all(|a| *a == answers[0]), "ten equal answers");
+        assert_eq!(api.test_db.scalar("SELECT COUNT(*) FROM stays").await, 1);
+
+        // The same body with keys in another order and other spacing is the same body.
+        let reordered = format!(
+            "{{ \"purpose\": \"Business breakfast\", \"end_date\": \"2026-03-05\", \"start_date\": \"2026-03-04\", \"site_id\": \"{}\" }}",
+            api.site
+        );
+        let again = call_with(&api.app, "POST", "/api/v1/stays", Some(&api.member), Some(reordered), &key).await;
+        assert_eq!(again, answers[0]);
+
+        let other = api.stay_body("2026-03-11", "2026-03-12").to_string();
+        let (status, problem) = call_with(&api.app, "POST", "/api/v1/stays", Some(&api.member), Some(other.clone()), &key).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("idempotency_key_reused")));
+        // Keys belong to their member: another member's same key is theirs alone.
+        let (_, problem) = call_with(&api.app, "POST", "/api/v1/stays", Some(&api.stranger_admin), Some(other), &key).await;
+        assert_ne!(problem["code"], "idempotency_key_reused");
+
+        // A refused request's answer is replayed too.
+        let refused = api.stay_body("2026-03-02", "2026-03-02").to_string();
+        let first = call_with(&api.app, "POST", "/api/v1/stays", Some(&api.member), Some(refused.clone()), &[("idempotency-key", "k2")]).await;
+        let second = call_with(&api.app, "POST", "/api/v1/stays", Some(&api.member), Some(refused), &[("idempotency-key", "k2")]).await;
+        assert_eq!(first.0, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(first, second);
+    })
+    .await;
+}
+
+async fn concurrent_key(backend: Backend) {
+    let Some(db) = TestDatabase::new(backend).await else { return };
+    let api = Api::new(db, 2).await;
+    let body = api.stay_body("2026-03-04", "2026-03-05").to_string();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (app, token, body) = (api.app.clone(), api.member.clone(), body.clone());
+        tasks.spawn(async move {
+            call_with(&app, "POST", "/api/v1/stays", Some(&token), Some(body), &[("idempotency-key", "same")]).await
+        });
+    }
+    let answers = tasks.join_all().await;
+    let created: Vec<_> = answers.iter().filter(|a| a.0 == StatusCode::CREATED).collect();
+    assert!(
+        !created.is_empty() && created.iter().all(|a| a.1 == created[0].1),
+        "{backend:?}: every 201 is the same answer"
+    );
+    for (status, problem) in answers.iter().filter(|a| a.0 != StatusCode::CREATED) {
+        assert_eq!(
+            (*status, problem["code"].as_str()),
+            (StatusCode::CONFLICT, Some("idempotency_key_in_flight")),
+            "{backend:?}"
+        );
+    }
+    assert_eq!(api.test_db.scalar("SELECT COUNT(*) FROM stays").await, 1, "{backend:?}: one stay");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_requests_with_one_key_make_one_stay_on_sqlite() {
+    concurrent_key(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_concurrent_requests_with_one_key_make_one_stay_on_postgres() {
+    concurrent_key(Backend::Postgres).await;
 }

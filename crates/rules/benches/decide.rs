@@ -25,57 +25,31 @@ fn world() -> (Snapshot, StayRequest, DateTime<Utc>) {
             MemberStay {
                 id: StayId::from_uuid(id(1000 + u128::from(i))),
                 site: SiteId::from_uuid(id(100 + u128::from(i % 5))),
-                host_cluster: ClusterId::from_uuid(id(if i == 3 {
-                    2
-                } else {
-                    3 + u128::from(i % 5)
-                })),
+                host_cluster: ClusterId::from_uuid(id(if i == 3 { 2 } else { 3 + u128::from(i % 5) })),
                 start_date: start,
                 end_date: start.checked_add_days(Days::new(4)).unwrap(),
-                status: if i % 7 == 0 {
-                    StayStatus::Cancelled
-                } else {
-                    StayStatus::Approved
-                },
+                status: if i % 7 == 0 { StayStatus::Cancelled } else { StayStatus::Approved },
                 no_show: false,
             }
         })
         .collect();
     // 90 days of occupancy: every day from today on holds some desks.
-    let held = (0..90u64)
-        .map(|i| {
-            (
-                today.checked_add_days(Days::new(i)).unwrap(),
-                (i % 7) as u32,
-            )
-        })
-        .collect();
+    let held = (0..90u64).map(|i| (today.checked_add_days(Days::new(i)).unwrap(), (i % 7) as u32)).collect();
     let snapshot = Snapshot {
         network: NetworkPolicy::default(),
-        member: MemberFacts {
-            id: MemberId::from_uuid(id(500)),
-            status: MemberStatus::Active,
-            vouched_until: None,
-        },
+        member: MemberFacts { id: MemberId::from_uuid(id(500)), status: MemberStatus::Active, vouched_until: None },
         home: HomeCluster {
             id: ClusterId::from_uuid(id(1)),
             status: ClusterStatus::Active,
             zone: TimeZone::parse("Europe/Warsaw").unwrap(),
             offering: DeskOffering::Offering,
         },
-        host: HostCluster {
-            id: host,
-            status: ClusterStatus::Active,
-            policy: HostPolicy::default(),
-        },
+        host: HostCluster { id: host, status: ClusterStatus::Active, policy: HostPolicy::default() },
         site: SiteFacts {
             id: SiteId::from_uuid(id(100)),
             zone: TimeZone::parse("Europe/Copenhagen").unwrap(),
             desks: 8,
-            calendar: SiteCalendar::new(
-                WeekdaySet::MON_TO_FRI,
-                [NaiveDate::from_ymd_opt(2026, 4, 6).unwrap()],
-            ),
+            calendar: SiteCalendar::new(WeekdaySet::MON_TO_FRI, [NaiveDate::from_ymd_opt(2026, 4, 6).unwrap()]),
         },
         member_stays,
         held,
@@ -97,10 +71,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function("decide: 50 past stays, 5 days, 90 days of occupancy", |b| {
         b.iter(|| decide(black_box(&snapshot), black_box(&request), black_box(now)))
     });
-    let refused = StayRequest {
-        start_date: request.end_date,
-        end_date: request.start_date,
-    };
+    let refused = StayRequest { start_date: request.end_date, end_date: request.start_date };
     c.bench_function("decide: refused (bad range)", |b| {
         b.iter(|| decide(black_box(&snapshot), black_box(&refused), black_box(now)))
     });

@@ -25,10 +25,7 @@ impl Default for SiteCalendar {
 impl SiteCalendar {
     /// A calendar open on `open_weekdays` except on the `closures`.
     pub fn new(open_weekdays: WeekdaySet, closures: impl IntoIterator<Item = NaiveDate>) -> Self {
-        SiteCalendar {
-            open_weekdays,
-            closures: closures.into_iter().collect(),
-        }
+        SiteCalendar { open_weekdays, closures: closures.into_iter().collect() }
     }
 
     /// The weekdays the site opens.
@@ -68,9 +65,7 @@ impl SiteCalendar {
     pub fn count_open_days(&self, range: DateRange) -> u64 {
         let total = range.len();
         let first = u64::from(range.start().weekday().num_days_from_monday());
-        let in_rest = (0..total % 7)
-            .filter(|i| self.is_open_weekday_number((first + i) % 7))
-            .count() as u64;
+        let in_rest = (0..total % 7).filter(|i| self.is_open_weekday_number((first + i) % 7)).count() as u64;
         let closed_in_range = self
             .closures
             .range(range.start()..=range.end())
@@ -104,16 +99,11 @@ mod tests {
     #[test]
     fn wednesday_to_the_next_tuesday_at_a_weekday_site_is_five_days() {
         let calendar = SiteCalendar::default();
-        let days: Vec<_> = calendar
-            .open_days(range("2026-03-04", "2026-03-10"))
-            .collect();
+        let days: Vec<_> = calendar.open_days(range("2026-03-04", "2026-03-10")).collect();
         assert_eq!(days.len(), 5);
         assert_eq!(days[0], d("2026-03-04"));
         assert_eq!(days[4], d("2026-03-10"));
-        assert_eq!(
-            calendar.count_open_days(range("2026-03-04", "2026-03-10")),
-            5
-        );
+        assert_eq!(calendar.count_open_days(range("2026-03-04", "2026-03-10")), 5);
     }
 
     #[test]
@@ -121,34 +111,20 @@ mod tests {
         let calendar = SiteCalendar::default().with_closure(d("2026-03-05"));
         assert!(!calendar.is_open(d("2026-03-05")));
         assert!(calendar.is_open(d("2026-03-06")));
-        assert_eq!(
-            calendar.count_open_days(range("2026-03-02", "2026-03-08")),
-            4
-        );
+        assert_eq!(calendar.count_open_days(range("2026-03-02", "2026-03-08")), 4);
     }
 
     #[test]
     fn a_closure_on_a_weekend_changes_nothing() {
         let calendar = SiteCalendar::default().with_closure(d("2026-03-07"));
-        assert_eq!(
-            calendar.count_open_days(range("2026-03-02", "2026-03-08")),
-            5
-        );
+        assert_eq!(calendar.count_open_days(range("2026-03-02", "2026-03-08")), 5);
     }
 
     #[test]
     fn a_weekend_holds_no_open_day() {
         let calendar = SiteCalendar::default();
-        assert_eq!(
-            calendar
-                .open_days(range("2026-03-07", "2026-03-08"))
-                .count(),
-            0
-        );
-        assert_eq!(
-            calendar.count_open_days(range("2026-03-07", "2026-03-08")),
-            0
-        );
+        assert_eq!(calendar.open_days(range("2026-03-07", "2026-03-08")).count(), 0);
+        assert_eq!(calendar.count_open_days(range("2026-03-07", "2026-03-08")), 0);
     }
 
     #[test]
@@ -162,10 +138,7 @@ mod tests {
             for len in 0..60 {
                 let start = first + chrono::Days::new(start_offset);
                 let r = DateRange::new(start, start + chrono::Days::new(len)).unwrap();
-                assert_eq!(
-                    calendar.count_open_days(r),
-                    calendar.open_days(r).count() as u64
-                );
+                assert_eq!(calendar.count_open_days(r), calendar.open_days(r).count() as u64);
             }
         }
     }

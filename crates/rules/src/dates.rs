@@ -18,9 +18,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, DateError> {
     let shape_ok = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape_ok {
         return Err(err());
     }
@@ -43,18 +41,12 @@ impl DateRange {
 
     /// The range of one day.
     pub fn day(date: NaiveDate) -> Self {
-        DateRange {
-            start: date,
-            end: date,
-        }
+        DateRange { start: date, end: date }
     }
 
     /// This range with another end, kept no earlier than the start.
     pub fn with_end(self, end: NaiveDate) -> Self {
-        DateRange {
-            start: self.start,
-            end: end.max(self.start),
-        }
+        DateRange { start: self.start, end: end.max(self.start) }
     }
 
     /// The first date.
@@ -96,14 +88,12 @@ impl DateRange {
 
 /// `date + days`, or the last date chrono knows when that is beyond it.
 pub(crate) fn add_days_saturating(date: NaiveDate, days: u64) -> NaiveDate {
-    date.checked_add_days(Days::new(days))
-        .unwrap_or(NaiveDate::MAX)
+    date.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX)
 }
 
 /// `date - days`, or the first date chrono knows when that is before it.
 pub(crate) fn sub_days_saturating(date: NaiveDate, days: u64) -> NaiveDate {
-    date.checked_sub_days(Days::new(days))
-        .unwrap_or(NaiveDate::MIN)
+    date.checked_sub_days(Days::new(days)).unwrap_or(NaiveDate::MIN)
 }
 
 #[cfg(test)]
@@ -116,24 +106,14 @@ mod tests {
 
     #[test]
     fn a_well_written_date_parses() {
-        assert_eq!(
-            d("2026-03-02"),
-            NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
-        );
+        assert_eq!(d("2026-03-02"), NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
     }
 
     #[test]
     fn impossible_or_loosely_written_dates_are_refused() {
-        for bad in [
-            "2026-02-30",
-            "2026-2-03",
-            "26-02-03",
-            "2026-02-03T00:00",
-            " 2026-02-03",
-            "2026/02/03",
-            "+2026-02-03",
-            "",
-        ] {
+        for bad in
+            ["2026-02-30", "2026-2-03", "26-02-03", "2026-02-03T00:00", " 2026-02-03", "2026/02/03", "+2026-02-03", ""]
+        {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
     }

@@ -264,15 +264,7 @@ pub fn answer_deadline(
 
 /// Judges `request` against `snapshot` at the instant `now`.
 pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) -> Decision {
-    let Snapshot {
-        network,
-        member,
-        home,
-        host,
-        site,
-        member_stays,
-        held,
-    } = snapshot;
+    let Snapshot { network, member, home, host, site, member_stays, held } = snapshot;
     let policy = &host.policy;
     let (start, end) = (request.start_date, request.end_date);
     let today = site.zone.date_at(now);
@@ -281,26 +273,18 @@ pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) ->
 
     // Eligibility.
     if member.status == MemberStatus::Revoked {
-        violations.push(Violation::MemberInactive {
-            reason: InactiveReason::Revoked,
-        });
+        violations.push(Violation::MemberInactive { reason: InactiveReason::Revoked });
     } else if let Some(vouched_until) = member.vouched_until.filter(|last| end > *last) {
-        violations.push(Violation::MemberInactive {
-            reason: InactiveReason::NotVouchedUntilEnd { vouched_until },
-        });
+        violations.push(Violation::MemberInactive { reason: InactiveReason::NotVouchedUntilEnd { vouched_until } });
     }
     if home.id == host.id {
         violations.push(Violation::OwnCluster);
     }
     if home.status != ClusterStatus::Active {
-        violations.push(Violation::HomeClusterInactive {
-            status: home.status,
-        });
+        violations.push(Violation::HomeClusterInactive { status: home.status });
     }
     if host.status != ClusterStatus::Active {
-        violations.push(Violation::HostClusterInactive {
-            status: host.status,
-        });
+        violations.push(Violation::HostClusterInactive { status: host.status });
     }
     if let Standing::NotReciprocating { no_desks_since } = standing(home.offering, network, now) {
         violations.push(Violation::HomeNotReciprocating { no_desks_since });
@@ -340,10 +324,7 @@ pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) ->
         }
     }
     let max = policy.stays_per_year();
-    let counted = member_stays
-        .iter()
-        .filter(|s| s.host_cluster == host.id && s.status.is_live())
-        .map(|s| s.start_date);
+    let counted = member_stays.iter().filter(|s| s.host_cluster == host.id && s.status.is_live()).map(|s| s.start_date);
     let (window, others) = busiest_window(start, counted);
     if others.saturating_add(1) > max {
         violations.push(Violation::QuotaExceeded { max, window });
@@ -354,25 +335,14 @@ pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) ->
         return Decision::Refused(Refusal { violations });
     };
     let days: Vec<NaiveDate> = site.calendar.open_days(range).collect();
-    let full_dates: Vec<NaiveDate> = days
-        .iter()
-        .copied()
-        .filter(|d| held.held_on(*d) >= site.desks)
-        .collect();
+    let full_dates: Vec<NaiveDate> = days.iter().copied().filter(|d| held.held_on(*d) >= site.desks).collect();
     if !full_dates.is_empty() {
-        return Decision::Refused(Refusal {
-            violations: vec![Violation::NoCapacity { full_dates }],
-        });
+        return Decision::Refused(Refusal { violations: vec![Violation::NoCapacity { full_dates }] });
     }
 
     let within_guarantee = days.len() <= network.guaranteed_days() as usize;
     let (outcome, answer_deadline) = match policy.approval_mode() {
-        ApprovalMode::Auto => (
-            Outcome::Approved {
-                by: ApprovedBy::AutoApprovalPolicy,
-            },
-            None,
-        ),
+        ApprovalMode::Auto => (Outcome::Approved { by: ApprovedBy::AutoApprovalPolicy }, None),
         ApprovalMode::Manual => {
             let deadline = answer_deadline(now, policy.answer_window_days(), start, site.zone);
             // A deadline already passed when the request is made applies at once.
@@ -380,19 +350,12 @@ pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) ->
                 Outcome::Pending
             } else {
                 match policy.on_no_answer() {
-                    OnNoAnswer::Approve => Outcome::Approved {
-                        by: ApprovedBy::AnswerDeadline,
-                    },
+                    OnNoAnswer::Approve => Outcome::Approved { by: ApprovedBy::AnswerDeadline },
                     OnNoAnswer::Expire => Outcome::Expired,
                 }
             };
             (outcome, Some(deadline))
         }
     };
-    Decision::Accepted(Acceptance {
-        days,
-        within_guarantee,
-        outcome,
-        answer_deadline,
-    })
+    Decision::Accepted(Acceptance { days, within_guarantee, outcome, answer_deadline })
 }

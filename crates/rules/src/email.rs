@@ -77,9 +77,7 @@ fn valid_local_part(local: &str) -> bool {
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || ATEXT_SPECIALS.contains(c))
+        && local.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || ATEXT_SPECIALS.contains(c))
 }
 
 /// Letters, digits and hyphens in labels of 1 to 63, at least two labels, and
@@ -96,9 +94,7 @@ fn valid_domain(domain: &str) -> bool {
     domain.len() <= 253
         && labels.len() >= 2
         && labels.iter().all(label_ok)
-        && labels
-            .last()
-            .is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()))
+        && labels.last().is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()))
 }
 
 impl fmt::Display for Email {
@@ -137,22 +133,13 @@ mod tests {
 
     #[test]
     fn an_address_without_or_with_two_at_signs_is_refused() {
-        assert_eq!(
-            Email::parse("anna.example.com"),
-            Err(EmailError::NoSingleAt)
-        );
+        assert_eq!(Email::parse("anna.example.com"), Err(EmailError::NoSingleAt));
         assert_eq!(Email::parse("a@b@example.com"), Err(EmailError::NoSingleAt));
     }
 
     #[test]
     fn a_local_part_with_bad_dots_or_characters_is_refused() {
-        for bad in [
-            ".a@example.com",
-            "a.@example.com",
-            "a..b@example.com",
-            "a b@example.com",
-            "@example.com",
-        ] {
+        for bad in [".a@example.com", "a.@example.com", "a..b@example.com", "a b@example.com", "@example.com"] {
             assert_eq!(Email::parse(bad), Err(EmailError::BadLocalPart), "{bad}");
         }
     }
@@ -165,15 +152,7 @@ mod tests {
 
     #[test]
     fn a_domain_that_is_no_domain_name_is_refused() {
-        for bad in [
-            "a@localhost",
-            "a@-x.com",
-            "a@x-.com",
-            "a@x..com",
-            "a@1.2.3.4",
-            "a@exa_mple.com",
-            "a@example.",
-        ] {
+        for bad in ["a@localhost", "a@-x.com", "a@x-.com", "a@x..com", "a@1.2.3.4", "a@exa_mple.com", "a@example."] {
             assert_eq!(Email::parse(bad), Err(EmailError::BadDomain), "{bad}");
         }
     }

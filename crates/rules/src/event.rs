@@ -87,12 +87,7 @@ pub fn registration(
     let date = event.local_start.date();
     stays
         .iter()
-        .find(|s| {
-            s.site == event.site
-                && s.status == StayStatus::Approved
-                && !s.no_show
-                && s.held_days.contains(&date)
-        })
+        .find(|s| s.site == event.site && s.status == StayStatus::Approved && !s.no_show && s.held_days.contains(&date))
         .map(|s| RegistrationGrant::Visitor { stay: s.id })
         .ok_or(RegistrationRefusal::NoStayCoveringEvent)
 }

@@ -100,10 +100,7 @@ mod tests {
     #[test]
     fn text_that_is_not_a_uuid_is_refused_with_the_kind_named() {
         let err = StayId::parse("42").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "`42` is not a valid stay id (ids are UUIDs)"
-        );
+        assert_eq!(err.to_string(), "`42` is not a valid stay id (ids are UUIDs)");
     }
 
     #[test]

@@ -35,16 +35,16 @@ mod zone;
 pub use calendar::SiteCalendar;
 pub use dates::{DateError, DateRange, parse_date};
 pub use decide::{
-    Acceptance, ApprovedBy, Decision, DeskLoad, HomeCluster, HostCluster, MemberFacts, MemberStay,
-    Outcome, Refusal, SiteFacts, Snapshot, StayRequest, answer_deadline, decide,
+    Acceptance, ApprovedBy, Decision, DeskLoad, HomeCluster, HostCluster, MemberFacts, MemberStay, Outcome, Refusal,
+    SiteFacts, Snapshot, StayRequest, answer_deadline, decide,
 };
 pub use email::{Email, EmailError};
 pub use event::{EventFacts, RegistrantStay, RegistrationGrant, RegistrationRefusal, registration};
 pub use ids::{ClusterId, EventId, IdError, MemberId, SiteId, StayId};
 pub use locale::{Locale, LocaleError};
 pub use policy::{
-    ApprovalMode, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBelowGuarantee, PolicyBreach,
-    PolicyDraft, PolicyField,
+    ApprovalMode, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBelowGuarantee, PolicyBreach, PolicyDraft,
+    PolicyField,
 };
 pub use reciprocity::{DeskCount, DeskOffering, Standing, standing};
 pub use site_change::{SiteSetup, dates_hold_stays};

@@ -89,18 +89,8 @@ pub struct PolicyBreach {
 impl fmt::Display for PolicyBreach {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.limit {
-            Limit::AtLeast(n) => write!(
-                f,
-                "{} must be at least {n} (given {})",
-                self.field.as_str(),
-                self.given
-            ),
-            Limit::AtMost(n) => write!(
-                f,
-                "{} must be at most {n} (given {})",
-                self.field.as_str(),
-                self.given
-            ),
+            Limit::AtLeast(n) => write!(f, "{} must be at least {n} (given {})", self.field.as_str(), self.given),
+            Limit::AtMost(n) => write!(f, "{} must be at most {n} (given {})", self.field.as_str(), self.given),
         }
     }
 }
@@ -120,11 +110,7 @@ impl PolicyBelowGuarantee {
 }
 
 fn list(breaches: &[PolicyBreach]) -> String {
-    breaches
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
+    breaches.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
 /// Collects the breaches of a policy's fields.
@@ -134,29 +120,15 @@ struct Bounds(Vec<PolicyBreach>);
 impl Bounds {
     fn check(&mut self, field: PolicyField, given: u32, min: u32, max: u32) -> &mut Self {
         if given < min {
-            self.0.push(PolicyBreach {
-                field,
-                limit: Limit::AtLeast(min),
-                given,
-            });
+            self.0.push(PolicyBreach { field, limit: Limit::AtLeast(min), given });
         } else if given > max {
-            self.0.push(PolicyBreach {
-                field,
-                limit: Limit::AtMost(max),
-                given,
-            });
+            self.0.push(PolicyBreach { field, limit: Limit::AtMost(max), given });
         }
         self
     }
 
     fn finish(&mut self) -> Result<(), PolicyBelowGuarantee> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(PolicyBelowGuarantee {
-                breaches: std::mem::take(&mut self.0),
-            })
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(PolicyBelowGuarantee { breaches: std::mem::take(&mut self.0) }) }
     }
 }
 
@@ -170,10 +142,7 @@ pub struct NetworkPolicy {
 impl Default for NetworkPolicy {
     /// Five guaranteed days, thirty days of grace.
     fn default() -> Self {
-        NetworkPolicy {
-            guaranteed_days: 5,
-            reciprocity_grace_days: 30,
-        }
+        NetworkPolicy { guaranteed_days: 5, reciprocity_grace_days: 30 }
     }
 }
 
@@ -186,28 +155,12 @@ impl NetworkPolicy {
     pub const MAX_GRACE_DAYS: u32 = 365;
 
     /// A network policy, if its fields are inside their bounds.
-    pub fn new(
-        guaranteed_days: u32,
-        reciprocity_grace_days: u32,
-    ) -> Result<Self, PolicyBelowGuarantee> {
+    pub fn new(guaranteed_days: u32, reciprocity_grace_days: u32) -> Result<Self, PolicyBelowGuarantee> {
         Bounds::default()
-            .check(
-                PolicyField::GuaranteedDays,
-                guaranteed_days,
-                Self::MIN_GUARANTEED_DAYS,
-                Self::MAX_GUARANTEED_DAYS,
-            )
-            .check(
-                PolicyField::ReciprocityGraceDays,
-                reciprocity_grace_days,
-                0,
-                Self::MAX_GRACE_DAYS,
-            )
+            .check(PolicyField::GuaranteedDays, guaranteed_days, Self::MIN_GUARANTEED_DAYS, Self::MAX_GUARANTEED_DAYS)
+            .check(PolicyField::ReciprocityGraceDays, reciprocity_grace_days, 0, Self::MAX_GRACE_DAYS)
             .finish()?;
-        Ok(NetworkPolicy {
-            guaranteed_days,
-            reciprocity_grace_days,
-        })
+        Ok(NetworkPolicy { guaranteed_days, reciprocity_grace_days })
     }
 
     /// The open days per stay that every host must grant.
@@ -302,36 +255,11 @@ impl HostPolicy {
     fn check(draft: PolicyDraft, guaranteed_days: u32) -> Result<(), PolicyBelowGuarantee> {
         let (window_min, window_max) = Self::ANSWER_WINDOW_DAYS;
         Bounds::default()
-            .check(
-                PolicyField::MaxDaysPerStay,
-                draft.max_days_per_stay,
-                guaranteed_days,
-                Self::MAX_DAYS_PER_STAY,
-            )
-            .check(
-                PolicyField::StaysPerYear,
-                draft.stays_per_year,
-                Self::MIN_STAYS_PER_YEAR,
-                Self::MAX_STAYS_PER_YEAR,
-            )
-            .check(
-                PolicyField::MinNoticeDays,
-                draft.min_notice_days,
-                0,
-                Self::MAX_MIN_NOTICE_DAYS,
-            )
-            .check(
-                PolicyField::HorizonDays,
-                draft.horizon_days,
-                Self::MIN_HORIZON_DAYS,
-                Self::MAX_HORIZON_DAYS,
-            )
-            .check(
-                PolicyField::AnswerWindowDays,
-                draft.answer_window_days,
-                window_min,
-                window_max,
-            )
+            .check(PolicyField::MaxDaysPerStay, draft.max_days_per_stay, guaranteed_days, Self::MAX_DAYS_PER_STAY)
+            .check(PolicyField::StaysPerYear, draft.stays_per_year, Self::MIN_STAYS_PER_YEAR, Self::MAX_STAYS_PER_YEAR)
+            .check(PolicyField::MinNoticeDays, draft.min_notice_days, 0, Self::MAX_MIN_NOTICE_DAYS)
+            .check(PolicyField::HorizonDays, draft.horizon_days, Self::MIN_HORIZON_DAYS, Self::MAX_HORIZON_DAYS)
+            .check(PolicyField::AnswerWindowDays, draft.answer_window_days, window_min, window_max)
             .finish()
     }
 
@@ -400,34 +328,16 @@ mod tests {
         let network = NetworkPolicy::default();
         type Setter = fn(&mut PolicyDraft, u32);
         let cases: [(PolicyField, Setter, u32, u32); 5] = [
-            (
-                PolicyField::MaxDaysPerStay,
-                |d, v| d.max_days_per_stay = v,
-                5,
-                4,
-            ),
+            (PolicyField::MaxDaysPerStay, |d, v| d.max_days_per_stay = v, 5, 4),
             (PolicyField::StaysPerYear, |d, v| d.stays_per_year = v, 1, 0),
-            (
-                PolicyField::MinNoticeDays,
-                |d, v| d.min_notice_days = v,
-                7,
-                8,
-            ),
+            (PolicyField::MinNoticeDays, |d, v| d.min_notice_days = v, 7, 8),
             (PolicyField::HorizonDays, |d, v| d.horizon_days = v, 30, 29),
-            (
-                PolicyField::AnswerWindowDays,
-                |d, v| d.answer_window_days = v,
-                1,
-                0,
-            ),
+            (PolicyField::AnswerWindowDays, |d, v| d.answer_window_days = v, 1, 0),
         ];
         for (field, set, inside, outside) in cases {
             let mut ok = PolicyDraft::default();
             set(&mut ok, inside);
-            assert!(
-                HostPolicy::new(ok, &network).is_ok(),
-                "{field:?} = {inside}"
-            );
+            assert!(HostPolicy::new(ok, &network).is_ok(), "{field:?} = {inside}");
             let mut bad = PolicyDraft::default();
             set(&mut bad, outside);
             let err = HostPolicy::new(bad, &network).unwrap_err();
@@ -458,24 +368,15 @@ mod tests {
                 (PolicyField::AnswerWindowDays, Limit::AtMost(14)),
             ]
         );
-        assert!(
-            err.to_string()
-                .contains("max_days_per_stay must be at least 5 (given 3)")
-        );
+        assert!(err.to_string().contains("max_days_per_stay must be at least 5 (given 3)"));
     }
 
     #[test]
     fn the_maximum_follows_the_network_guarantee() {
         let network = NetworkPolicy::new(7, 30).unwrap();
-        let draft = PolicyDraft {
-            max_days_per_stay: 6,
-            ..PolicyDraft::default()
-        };
+        let draft = PolicyDraft { max_days_per_stay: 6, ..PolicyDraft::default() };
         let err = HostPolicy::new(draft, &network).unwrap_err();
-        assert_eq!(
-            fields(&err),
-            [(PolicyField::MaxDaysPerStay, Limit::AtLeast(7))]
-        );
+        assert_eq!(fields(&err), [(PolicyField::MaxDaysPerStay, Limit::AtLeast(7))]);
     }
 
     #[test]

@@ -11,15 +11,10 @@ const WINDOW_SPAN: u64 = 364;
 
 /// Among the 365-day windows that contain `start`, the one holding the most
 /// of `other_starts`, with how many it holds (the new stay not counted).
-pub(crate) fn busiest_window(
-    start: NaiveDate,
-    other_starts: impl Iterator<Item = NaiveDate>,
-) -> (DateRange, u32) {
+pub(crate) fn busiest_window(start: NaiveDate, other_starts: impl Iterator<Item = NaiveDate>) -> (DateRange, u32) {
     let earliest = sub_days_saturating(start, WINDOW_SPAN);
     let latest_end = add_days_saturating(start, WINDOW_SPAN);
-    let mut starts: Vec<NaiveDate> = other_starts
-        .filter(|d| earliest <= *d && *d <= latest_end)
-        .collect();
+    let mut starts: Vec<NaiveDate> = other_starts.filter(|d| earliest <= *d && *d <= latest_end).collect();
     starts.sort_unstable();
     let window_at = |d: NaiveDate| DateRange::day(d).with_end(add_days_saturating(d, WINDOW_SPAN));
     let held_by = |window: DateRange| {
@@ -30,12 +25,8 @@ pub(crate) fn busiest_window(
     // The count only changes where a window stops holding a start (d = x + 1)
     // or starts holding one (d = y - 364); the busiest window begins at one of
     // those points or at the earliest possible start.
-    let candidates = std::iter::once(earliest).chain(starts.iter().flat_map(|x| {
-        [
-            x.succ_opt().unwrap_or(*x),
-            sub_days_saturating(*x, WINDOW_SPAN),
-        ]
-    }));
+    let candidates = std::iter::once(earliest)
+        .chain(starts.iter().flat_map(|x| [x.succ_opt().unwrap_or(*x), sub_days_saturating(*x, WINDOW_SPAN)]));
     let mut best = (window_at(earliest), held_by(window_at(earliest)));
     for d in candidates.filter(|d| earliest <= *d && *d <= start) {
         let window = window_at(d);

@@ -45,17 +45,8 @@ impl DeskOffering {
         let last_offer = history.iter().filter(|c| c.desks > 0).map(|c| c.at).max();
         let since = match last_offer {
             // The first entry after the last offer began the run without desks.
-            Some(offered_at) => history
-                .iter()
-                .filter(|c| c.at > offered_at)
-                .map(|c| c.at)
-                .min()
-                .unwrap_or(latest.at),
-            None => history
-                .iter()
-                .map(|c| c.at)
-                .min()
-                .map_or(joined_at, |first| first.min(joined_at)),
+            Some(offered_at) => history.iter().filter(|c| c.at > offered_at).map(|c| c.at).min().unwrap_or(latest.at),
+            None => history.iter().map(|c| c.at).min().map_or(joined_at, |first| first.min(joined_at)),
         };
         DeskOffering::NoDesksSince { since }
     }
@@ -94,19 +85,12 @@ pub fn standing(offering: DeskOffering, network: &NetworkPolicy, now: DateTime<U
         DeskOffering::Offering => Standing::Reciprocating,
         DeskOffering::NoDesksSince { since } => {
             let grace = TimeDelta::days(i64::from(network.reciprocity_grace_days()));
-            let grace_ends = since
-                .checked_add_signed(grace)
-                .unwrap_or(DateTime::<Utc>::MAX_UTC);
+            let grace_ends = since.checked_add_signed(grace).unwrap_or(DateTime::<Utc>::MAX_UTC);
             // "for longer than the grace period": on the instant it ends, still in grace.
             if now > grace_ends {
-                Standing::NotReciprocating {
-                    no_desks_since: since,
-                }
+                Standing::NotReciprocating { no_desks_since: since }
             } else {
-                Standing::InGrace {
-                    no_desks_since: since,
-                    grace_ends,
-                }
+                Standing::InGrace { no_desks_since: since, grace_ends }
             }
         }
     }
@@ -126,28 +110,17 @@ mod tests {
 
     #[test]
     fn a_cluster_with_desks_now_is_offering() {
-        let history = [
-            count("2026-01-01T00:00:00Z", 0),
-            count("2026-02-01T00:00:00Z", 4),
-        ];
-        assert_eq!(
-            DeskOffering::from_history(t("2025-12-01T00:00:00Z"), &history),
-            DeskOffering::Offering
-        );
+        let history = [count("2026-01-01T00:00:00Z", 0), count("2026-02-01T00:00:00Z", 4)];
+        assert_eq!(DeskOffering::from_history(t("2025-12-01T00:00:00Z"), &history), DeskOffering::Offering);
     }
 
     #[test]
     fn the_run_without_desks_starts_at_the_first_zero_after_the_last_offer() {
-        let history = [
-            count("2026-03-01T00:00:00Z", 0),
-            count("2026-01-01T00:00:00Z", 3),
-            count("2026-02-01T00:00:00Z", 0),
-        ];
+        let history =
+            [count("2026-03-01T00:00:00Z", 0), count("2026-01-01T00:00:00Z", 3), count("2026-02-01T00:00:00Z", 0)];
         assert_eq!(
             DeskOffering::from_history(t("2025-12-01T00:00:00Z"), &history),
-            DeskOffering::NoDesksSince {
-                since: t("2026-02-01T00:00:00Z")
-            }
+            DeskOffering::NoDesksSince { since: t("2026-02-01T00:00:00Z") }
         );
     }
 
@@ -155,27 +128,18 @@ mod tests {
     fn a_cluster_that_never_offered_a_desk_has_offered_none_since_it_joined() {
         assert_eq!(
             DeskOffering::from_history(t("2026-01-10T00:00:00Z"), &[]),
-            DeskOffering::NoDesksSince {
-                since: t("2026-01-10T00:00:00Z")
-            }
+            DeskOffering::NoDesksSince { since: t("2026-01-10T00:00:00Z") }
         );
     }
 
     #[test]
     fn the_grace_period_ends_thirty_days_after_the_desks_went() {
         let network = NetworkPolicy::default();
-        let offering = DeskOffering::NoDesksSince {
-            since: t("2026-02-01T00:00:00Z"),
-        };
+        let offering = DeskOffering::NoDesksSince { since: t("2026-02-01T00:00:00Z") };
         let at_end = standing(offering, &network, t("2026-03-03T00:00:00Z"));
         assert!(at_end.may_send(), "{at_end:?}");
         let just_after = standing(offering, &network, t("2026-03-03T00:00:01Z"));
-        assert_eq!(
-            just_after,
-            Standing::NotReciprocating {
-                no_desks_since: t("2026-02-01T00:00:00Z")
-            }
-        );
+        assert_eq!(just_after, Standing::NotReciprocating { no_desks_since: t("2026-02-01T00:00:00Z") });
         assert!(!just_after.may_send());
     }
 }

@@ -32,9 +32,7 @@ pub fn dates_hold_stays(
     let zone_changes = current.zone != proposed.zone;
     held.iter()
         .filter(|(date, n)| *n > 0 && *date >= today)
-        .filter(|(date, n)| {
-            zone_changes || *n > proposed.desks || !proposed.calendar.is_open(*date)
-        })
+        .filter(|(date, n)| zone_changes || *n > proposed.desks || !proposed.calendar.is_open(*date))
         .map(|(date, _)| date)
         .collect()
 }

@@ -112,10 +112,7 @@ mod tests {
     fn statuses_round_trip_through_their_names() {
         for s in StayStatus::ALL {
             assert_eq!(s.as_str().parse::<StayStatus>().unwrap(), *s);
-            assert_eq!(
-                serde_json::to_string(s).unwrap(),
-                format!("\"{}\"", s.as_str())
-            );
+            assert_eq!(serde_json::to_string(s).unwrap(), format!("\"{}\"", s.as_str()));
         }
         for s in ClusterStatus::ALL {
             assert_eq!(s.as_str().parse::<ClusterStatus>().unwrap(), *s);

@@ -181,13 +181,7 @@ pub fn transition(
         guarantee_exception: false,
     };
     let release_all = || stay.held_days.clone();
-    let release_from_today = || {
-        stay.held_days
-            .iter()
-            .copied()
-            .filter(|d| *d >= today)
-            .collect()
-    };
+    let release_from_today = || stay.held_days.iter().copied().filter(|d| *d >= today).collect();
 
     match (action, actor) {
         (Action::Approve | Action::Decline { .. }, Actor::HostAdmin) => {
@@ -198,10 +192,7 @@ pub fn transition(
                 return Err(TransitionError::DeadlinePassed);
             }
             Ok(match action {
-                Action::Approve => Transition {
-                    to: StayStatus::Approved,
-                    ..unchanged
-                },
+                Action::Approve => Transition { to: StayStatus::Approved, ..unchanged },
                 _ => Transition {
                     to: StayStatus::Declined,
                     released: release_all(),
@@ -218,10 +209,7 @@ pub fn transition(
                 return Err(TransitionError::DeadlineNotReached);
             }
             Ok(match action {
-                Action::AutoApprove => Transition {
-                    to: StayStatus::Approved,
-                    ..unchanged
-                },
+                Action::AutoApprove => Transition { to: StayStatus::Approved, ..unchanged },
                 _ => Transition {
                     to: StayStatus::Expired,
                     released: release_all(),
@@ -262,20 +250,13 @@ pub fn transition(
                 if !stay.held_days.contains(&today) {
                     return Err(TransitionError::NotAStayDay);
                 }
-                return Ok(Transition {
-                    checked_in: true,
-                    ..unchanged
-                });
+                return Ok(Transition { checked_in: true, ..unchanged });
             }
             let first_day = stay.days.first().copied().unwrap_or(stay.start_date);
             if today <= first_day {
                 return Err(TransitionError::FirstDayNotOver);
             }
-            Ok(Transition {
-                no_show: true,
-                released: release_from_today(),
-                ..unchanged
-            })
+            Ok(Transition { no_show: true, released: release_from_today(), ..unchanged })
         }
         _ => Err(TransitionError::NotAllowed),
     }

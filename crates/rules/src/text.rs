@@ -38,10 +38,7 @@ impl Reason {
         if text.chars().count() > Self::MAX_CHARS {
             return Err(ReasonError::TooLong);
         }
-        if text
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
-        {
+        if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
             return Err(ReasonError::ControlCharacter);
         }
         Ok(Reason(text.replace("\r\n", "\n").replace('\r', "\n")))
@@ -84,18 +81,12 @@ mod tests {
     #[test]
     fn a_reason_at_the_limit_is_kept_and_one_past_it_refused() {
         assert!(Reason::parse(&"ż".repeat(Reason::MAX_CHARS)).is_ok());
-        assert_eq!(
-            Reason::parse(&"ż".repeat(Reason::MAX_CHARS + 1)),
-            Err(ReasonError::TooLong)
-        );
+        assert_eq!(Reason::parse(&"ż".repeat(Reason::MAX_CHARS + 1)), Err(ReasonError::TooLong));
     }
 
     #[test]
     fn control_characters_are_refused() {
         assert_eq!(Reason::parse("a\u{0}b"), Err(ReasonError::ControlCharacter));
-        assert_eq!(
-            Reason::parse("a\u{1b}[31mb"),
-            Err(ReasonError::ControlCharacter)
-        );
+        assert_eq!(Reason::parse("a\u{1b}[31mb"), Err(ReasonError::ControlCharacter));
     }
 }

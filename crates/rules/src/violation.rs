@@ -104,9 +104,7 @@ impl ViolationCode {
             ViolationCode::QuotaExceeded => {
                 "the member would have more stays at the host cluster than it allows in one 365-day window"
             }
-            ViolationCode::NoCapacity => {
-                "some open day of the stay has no free desk (the answer names those dates)"
-            }
+            ViolationCode::NoCapacity => "some open day of the stay has no free desk (the answer names those dates)",
         }
     }
 }
@@ -222,20 +220,15 @@ impl Violation {
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Violation::MemberInactive {
-                reason: InactiveReason::Revoked,
-            } => f.write_str("your home cluster has withdrawn your membership"),
-            Violation::MemberInactive {
-                reason: InactiveReason::NotVouchedUntilEnd { vouched_until },
-            } => {
-                write!(
-                    f,
-                    "your home cluster vouches for you only until {vouched_until}; the stay ends later"
-                )
+            Violation::MemberInactive { reason: InactiveReason::Revoked } => {
+                f.write_str("your home cluster has withdrawn your membership")
             }
-            Violation::OwnCluster => f.write_str(
-                "this site belongs to your own cluster; the scheme is for visits to other clusters",
-            ),
+            Violation::MemberInactive { reason: InactiveReason::NotVouchedUntilEnd { vouched_until } } => {
+                write!(f, "your home cluster vouches for you only until {vouched_until}; the stay ends later")
+            }
+            Violation::OwnCluster => {
+                f.write_str("this site belongs to your own cluster; the scheme is for visits to other clusters")
+            }
             Violation::HomeClusterInactive { status } => {
                 write!(f, "your home cluster is {status}, not active")
             }
@@ -249,23 +242,18 @@ impl fmt::Display for Violation {
             ),
             Violation::BadRange => f.write_str("the end date is before the start date"),
             Violation::NoOpenDays => f.write_str("the site is not open on any day of this range"),
-            Violation::TooLong { days, max } => write!(
-                f,
-                "the stay has {days} open days; this host allows at most {max}"
-            ),
-            Violation::TooSoon { earliest_start } => write!(
-                f,
-                "the stay starts too soon; the earliest start is {earliest_start}"
-            ),
-            Violation::TooFar { latest_start } => write!(
-                f,
-                "the stay starts too far ahead; the latest start is {latest_start}"
-            ),
-            Violation::OverlapsOwnStay { stays } => write!(
-                f,
-                "you already have {} on these dates",
-                if stays.len() == 1 { "a stay" } else { "stays" }
-            ),
+            Violation::TooLong { days, max } => {
+                write!(f, "the stay has {days} open days; this host allows at most {max}")
+            }
+            Violation::TooSoon { earliest_start } => {
+                write!(f, "the stay starts too soon; the earliest start is {earliest_start}")
+            }
+            Violation::TooFar { latest_start } => {
+                write!(f, "the stay starts too far ahead; the latest start is {latest_start}")
+            }
+            Violation::OverlapsOwnStay { stays } => {
+                write!(f, "you already have {} on these dates", if stays.len() == 1 { "a stay" } else { "stays" })
+            }
             Violation::QuotaExceeded { max, window } => write!(
                 f,
                 "this host allows at most {max} stays per member in 365 days; you would have more between {} and {}",
@@ -312,18 +300,13 @@ mod tests {
             ]
         );
         for code in ViolationCode::ALL {
-            assert_eq!(
-                serde_json::to_string(&code).unwrap(),
-                format!("\"{}\"", code.as_str())
-            );
+            assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));
         }
     }
 
     #[test]
     fn a_violation_serializes_with_its_code_and_details() {
-        let v = Violation::NoCapacity {
-            full_dates: vec![NaiveDate::from_ymd_opt(2026, 3, 4).unwrap()],
-        };
+        let v = Violation::NoCapacity { full_dates: vec![NaiveDate::from_ymd_opt(2026, 3, 4).unwrap()] };
         assert_eq!(
             serde_json::to_value(&v).unwrap(),
             serde_json::json!({"code": "no_capacity", "full_dates": ["2026-03-04"]})

@@ -63,16 +63,12 @@ impl WeekdaySet {
 
     /// The days in the set, Monday first.
     pub fn iter(self) -> impl Iterator<Item = Weekday> {
-        (0u8..7)
-            .filter(move |i| self.0 & (1 << i) != 0)
-            .filter_map(|i| Weekday::try_from(i).ok())
+        (0u8..7).filter(move |i| self.0 & (1 << i) != 0).filter_map(|i| Weekday::try_from(i).ok())
     }
 
     /// The names of the days in the set, Monday first.
     pub fn names(self) -> impl Iterator<Item = &'static str> {
-        (0..7)
-            .filter(move |i| self.0 & (1 << i) != 0)
-            .map(|i| NAMES[i])
+        (0..7).filter(move |i| self.0 & (1 << i) != 0).map(|i| NAMES[i])
     }
 
     /// The set as a bit mask, Monday in the lowest bit (for storage).

@@ -23,10 +23,7 @@ impl TimeZone {
 
     /// Parses an IANA name, exactly as the tz database spells it.
     pub fn parse(name: &str) -> Result<Self, TimeZoneError> {
-        name.trim()
-            .parse::<Tz>()
-            .map(TimeZone)
-            .map_err(|_| TimeZoneError(name.chars().take(64).collect()))
+        name.trim().parse::<Tz>().map(TimeZone).map_err(|_| TimeZoneError(name.chars().take(64).collect()))
     }
 
     /// Wraps a chrono-tz zone.
@@ -50,8 +47,7 @@ impl TimeZone {
         let offset = self.0.offset_from_utc_datetime(&utc).fix();
         // At the very ends of chrono's range the local time may not be
         // representable; the UTC date is then the best answer there is.
-        utc.checked_add_offset(offset)
-            .map_or_else(|| utc.date(), |local| local.date())
+        utc.checked_add_offset(offset).map_or_else(|| utc.date(), |local| local.date())
     }
 
     /// The first instant of `date` here: local midnight, or, where the clocks
@@ -72,10 +68,7 @@ impl TimeZone {
     fn first_instant_on_or_after(self, date: NaiveDate) -> DateTime<Utc> {
         let midnight = date.and_time(NaiveTime::MIN);
         let bracket = TimeDelta::hours(26);
-        let (Some(lo), Some(hi)) = (
-            midnight.checked_sub_signed(bracket),
-            midnight.checked_add_signed(bracket),
-        ) else {
+        let (Some(lo), Some(hi)) = (midnight.checked_sub_signed(bracket), midnight.checked_add_signed(bracket)) else {
             return if date < NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or(NaiveDate::MIN) {
                 DateTime::<Utc>::MIN_UTC
             } else {
@@ -85,9 +78,7 @@ impl TimeZone {
         // Invariant: local date at `lo` is before `date`, at `hi` it is not.
         // Zone transitions fall on whole seconds, so bisect over seconds.
         let (mut lo, mut hi) = (lo.and_utc().timestamp(), hi.and_utc().timestamp());
-        let at = |secs: i64| {
-            DateTime::<Utc>::from_timestamp(secs, 0).unwrap_or(DateTime::<Utc>::MAX_UTC)
-        };
+        let at = |secs: i64| DateTime::<Utc>::from_timestamp(secs, 0).unwrap_or(DateTime::<Utc>::MAX_UTC);
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
             if self.date_at(at(mid)) < date {

@@ -11,11 +11,7 @@ use proptest::prelude::*;
 use support::{cluster, site, stay_id};
 
 fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    }
+    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
 }
 
 fn any_zone() -> impl Strategy<Value = TimeZone> {
@@ -29,10 +25,7 @@ fn plausible_now() -> impl Strategy<Value = DateTime<Utc>> {
 
 /// Any instant chrono can hold.
 fn any_now() -> impl Strategy<Value = DateTime<Utc>> {
-    let (lo, hi) = (
-        DateTime::<Utc>::MIN_UTC.timestamp(),
-        DateTime::<Utc>::MAX_UTC.timestamp(),
-    );
+    let (lo, hi) = (DateTime::<Utc>::MIN_UTC.timestamp(), DateTime::<Utc>::MAX_UTC.timestamp());
     prop_oneof![
         1 => Just(DateTime::<Utc>::MIN_UTC),
         1 => Just(DateTime::<Utc>::MAX_UTC),
@@ -43,10 +36,7 @@ fn any_now() -> impl Strategy<Value = DateTime<Utc>> {
 
 /// Any date chrono can hold, with the ends of the calendar made likely.
 fn any_date() -> impl Strategy<Value = NaiveDate> {
-    let (lo, hi) = (
-        NaiveDate::MIN.num_days_from_ce(),
-        NaiveDate::MAX.num_days_from_ce(),
-    );
+    let (lo, hi) = (NaiveDate::MIN.num_days_from_ce(), NaiveDate::MAX.num_days_from_ce());
     prop_oneof![
         1 => Just(NaiveDate::MIN),
         1 => Just(NaiveDate::MAX),
@@ -56,11 +46,9 @@ fn any_date() -> impl Strategy<Value = NaiveDate> {
 
 fn add(date: NaiveDate, days: i64) -> NaiveDate {
     if days >= 0 {
-        date.checked_add_days(Days::new(days.unsigned_abs()))
-            .unwrap_or(NaiveDate::MAX)
+        date.checked_add_days(Days::new(days.unsigned_abs())).unwrap_or(NaiveDate::MAX)
     } else {
-        date.checked_sub_days(Days::new(days.unsigned_abs()))
-            .unwrap_or(NaiveDate::MIN)
+        date.checked_sub_days(Days::new(days.unsigned_abs())).unwrap_or(NaiveDate::MIN)
     }
 }
 
@@ -77,37 +65,20 @@ impl DaysFromCe for NaiveDate {
 fn policies() -> impl Strategy<Value = (NetworkPolicy, HostPolicy)> {
     (5u32..=30, 0u32..=365).prop_flat_map(|(guaranteed, grace)| {
         let network = NetworkPolicy::new(guaranteed, grace).unwrap();
-        (
-            guaranteed..=365u32,
-            1u32..=365,
-            0u32..=7,
-            30u32..=730,
-            any::<bool>(),
-            1u32..=14,
-            any::<bool>(),
+        (guaranteed..=365u32, 1u32..=365, 0u32..=7, 30u32..=730, any::<bool>(), 1u32..=14, any::<bool>()).prop_map(
+            move |(max, per_year, notice, horizon, auto, window, expire)| {
+                let draft = PolicyDraft {
+                    max_days_per_stay: max,
+                    stays_per_year: per_year,
+                    min_notice_days: notice,
+                    horizon_days: horizon,
+                    approval_mode: if auto { ApprovalMode::Auto } else { ApprovalMode::Manual },
+                    answer_window_days: window,
+                    on_no_answer: if expire { OnNoAnswer::Expire } else { OnNoAnswer::Approve },
+                };
+                (network, HostPolicy::new(draft, &network).unwrap())
+            },
         )
-            .prop_map(
-                move |(max, per_year, notice, horizon, auto, window, expire)| {
-                    let draft = PolicyDraft {
-                        max_days_per_stay: max,
-                        stays_per_year: per_year,
-                        min_notice_days: notice,
-                        horizon_days: horizon,
-                        approval_mode: if auto {
-                            ApprovalMode::Auto
-                        } else {
-                            ApprovalMode::Manual
-                        },
-                        answer_window_days: window,
-                        on_no_answer: if expire {
-                            OnNoAnswer::Expire
-                        } else {
-                            OnNoAnswer::Approve
-                        },
-                    };
-                    (network, HostPolicy::new(draft, &network).unwrap())
-                },
-            )
     })
 }
 
@@ -126,20 +97,8 @@ struct StaySeed {
 
 fn stay_seeds() -> impl Strategy<Value = Vec<StaySeed>> {
     prop::collection::vec(
-        (
-            1u128..=4,
-            -500i64..500,
-            0i64..15,
-            prop::sample::select(StayStatus::ALL.to_vec()),
-            prop::bool::weighted(0.1),
-        )
-            .prop_map(|(host, start, len, status, no_show)| StaySeed {
-                host,
-                start,
-                len,
-                status,
-                no_show,
-            }),
+        (1u128..=4, -500i64..500, 0i64..15, prop::sample::select(StayStatus::ALL.to_vec()), prop::bool::weighted(0.1))
+            .prop_map(|(host, start, len, status, no_show)| StaySeed { host, start, len, status, no_show }),
         0..60,
     )
 }
@@ -180,17 +139,8 @@ fn snapshot(
             zone: TimeZone::UTC,
             offering: DeskOffering::Offering,
         },
-        host: HostCluster {
-            id: cluster(HOST),
-            status: ClusterStatus::Active,
-            policy,
-        },
-        site: SiteFacts {
-            id: site(HOST * 10),
-            zone,
-            desks,
-            calendar,
-        },
+        host: HostCluster { id: cluster(HOST), status: ClusterStatus::Active, policy },
+        site: SiteFacts { id: site(HOST * 10), zone, desks, calendar },
         member_stays: Vec::new(),
         held: DeskLoad::default(),
     }
@@ -199,12 +149,7 @@ fn snapshot(
 /// Counts, the slow and obvious way, whether a new stay starting on `start`
 /// keeps the member within the host's quota: every window d..=d+364 that
 /// holds `start` is tried.
-fn within_quota_brute_force(
-    stays: &[MemberStay],
-    host: ClusterId,
-    start: NaiveDate,
-    max: u32,
-) -> bool {
+fn within_quota_brute_force(stays: &[MemberStay], host: ClusterId, start: NaiveDate, max: u32) -> bool {
     (0..=364).all(|back| {
         let from = add(start, -back);
         let to = add(from, 364);
@@ -219,10 +164,7 @@ fn within_quota_brute_force(
 
 /// The calendar of a site: at least one opening weekday, some closures near `today`.
 fn calendar_near(today: NaiveDate, bits: u8, closures: &[i64]) -> SiteCalendar {
-    SiteCalendar::new(
-        WeekdaySet::from_bits(bits),
-        closures.iter().map(|c| add(today, *c)),
-    )
+    SiteCalendar::new(WeekdaySet::from_bits(bits), closures.iter().map(|c| add(today, *c)))
 }
 
 proptest! {
@@ -478,20 +420,11 @@ fn decide_answers_in_every_zone_the_tz_database_knows() {
     let network = NetworkPolicy::default();
     for tz in chrono_tz::TZ_VARIANTS {
         let zone = TimeZone::from_tz(tz);
-        let mut w = snapshot(
-            network,
-            HostPolicy::default(),
-            zone,
-            2,
-            SiteCalendar::default(),
-        );
+        let mut w = snapshot(network, HostPolicy::default(), zone, 2, SiteCalendar::default());
         w.home.zone = zone;
         for now in instants {
             let today = zone.date_at(now);
-            let request = StayRequest {
-                start_date: add(today, 2),
-                end_date: add(today, 8),
-            };
+            let request = StayRequest { start_date: add(today, 2), end_date: add(today, 8) };
             let _ = decide(&w, &request, now);
             let _ = answer_deadline(now, 14, add(today, 2), zone);
         }

@@ -16,10 +16,7 @@ fn ordinary() -> StayRequest {
 #[test]
 fn the_ordinary_request_is_accepted_and_waits_for_the_host() {
     let acceptance = accepted(decide(&world(), &ordinary(), monday_morning()));
-    assert_eq!(
-        acceptance.days,
-        [d("2026-03-04"), d("2026-03-05"), d("2026-03-06")]
-    );
+    assert_eq!(acceptance.days, [d("2026-03-04"), d("2026-03-05"), d("2026-03-06")]);
     assert_eq!(acceptance.outcome, Outcome::Pending);
     assert!(acceptance.within_guarantee);
     assert!(acceptance.holds_desks());
@@ -29,10 +26,7 @@ fn the_ordinary_request_is_accepted_and_waits_for_the_host() {
 fn member_inactive_when_revoked_but_not_when_only_invited() {
     let mut w = world();
     w.member.status = MemberStatus::Revoked;
-    refused_with(
-        &decide(&w, &ordinary(), monday_morning()),
-        &["member_inactive"],
-    );
+    refused_with(&decide(&w, &ordinary(), monday_morning()), &["member_inactive"]);
     w.member.status = MemberStatus::Invited;
     accepted(decide(&w, &ordinary(), monday_morning()));
 }
@@ -59,10 +53,7 @@ fn home_cluster_inactive_when_suspended_or_left() {
     for status in [ClusterStatus::Suspended, ClusterStatus::Left] {
         let mut w = world();
         w.home.status = status;
-        refused_with(
-            &decide(&w, &ordinary(), monday_morning()),
-            &["home_cluster_inactive"],
-        );
+        refused_with(&decide(&w, &ordinary(), monday_morning()), &["home_cluster_inactive"]);
     }
 }
 
@@ -71,10 +62,7 @@ fn host_cluster_inactive_when_suspended_or_left() {
     for status in [ClusterStatus::Suspended, ClusterStatus::Left] {
         let mut w = world();
         w.host.status = status;
-        refused_with(
-            &decide(&w, &ordinary(), monday_morning()),
-            &["host_cluster_inactive"],
-        );
+        refused_with(&decide(&w, &ordinary(), monday_morning()), &["host_cluster_inactive"]);
     }
 }
 
@@ -82,46 +70,23 @@ fn host_cluster_inactive_when_suspended_or_left() {
 fn home_not_reciprocating_one_second_after_the_grace_period_but_not_at_its_end() {
     let now = monday_morning();
     let mut w = world();
-    w.home.offering = DeskOffering::NoDesksSince {
-        since: now - TimeDelta::days(30) - TimeDelta::seconds(1),
-    };
+    w.home.offering = DeskOffering::NoDesksSince { since: now - TimeDelta::days(30) - TimeDelta::seconds(1) };
     refused_with(&decide(&w, &ordinary(), now), &["home_not_reciprocating"]);
-    w.home.offering = DeskOffering::NoDesksSince {
-        since: now - TimeDelta::days(30),
-    };
+    w.home.offering = DeskOffering::NoDesksSince { since: now - TimeDelta::days(30) };
     accepted(decide(&w, &ordinary(), now));
 }
 
 #[test]
 fn bad_range_when_the_end_is_the_day_before_the_start() {
-    let decision = decide(
-        &world(),
-        &request("2026-03-04", "2026-03-03"),
-        monday_morning(),
-    );
+    let decision = decide(&world(), &request("2026-03-04", "2026-03-03"), monday_morning());
     refused_with(&decision, &["bad_range"]);
-    accepted(decide(
-        &world(),
-        &request("2026-03-04", "2026-03-04"),
-        monday_morning(),
-    ));
+    accepted(decide(&world(), &request("2026-03-04", "2026-03-04"), monday_morning()));
 }
 
 #[test]
 fn no_open_days_for_a_weekend_but_a_weekend_and_a_monday_is_one_day() {
-    refused_with(
-        &decide(
-            &world(),
-            &request("2026-03-07", "2026-03-08"),
-            monday_morning(),
-        ),
-        &["no_open_days"],
-    );
-    let a = accepted(decide(
-        &world(),
-        &request("2026-03-07", "2026-03-09"),
-        monday_morning(),
-    ));
+    refused_with(&decide(&world(), &request("2026-03-07", "2026-03-08"), monday_morning()), &["no_open_days"]);
+    let a = accepted(decide(&world(), &request("2026-03-07", "2026-03-09"), monday_morning()));
     assert_eq!(a.days, [d("2026-03-09")]);
 }
 
@@ -129,78 +94,37 @@ fn no_open_days_for_a_weekend_but_a_weekend_and_a_monday_is_one_day() {
 fn no_open_days_when_the_only_open_day_is_closed() {
     let mut w = world();
     w.site.calendar = SiteCalendar::default().with_closure(d("2026-03-04"));
-    refused_with(
-        &decide(&w, &request("2026-03-04", "2026-03-04"), monday_morning()),
-        &["no_open_days"],
-    );
+    refused_with(&decide(&w, &request("2026-03-04", "2026-03-04"), monday_morning()), &["no_open_days"]);
 }
 
 #[test]
 fn too_long_at_six_open_days_but_five_across_a_weekend_are_fine() {
-    let decision = decide(
-        &world(),
-        &request("2026-03-04", "2026-03-11"),
-        monday_morning(),
-    );
+    let decision = decide(&world(), &request("2026-03-04", "2026-03-11"), monday_morning());
     refused_with(&decision, &["too_long"]);
-    let Decision::Refused(refusal) = decision else {
-        unreachable!()
-    };
+    let Decision::Refused(refusal) = decision else { unreachable!() };
     assert_eq!(refusal.violations, [Violation::TooLong { days: 6, max: 5 }]);
     // Wednesday to the next Tuesday: five open days.
-    let a = accepted(decide(
-        &world(),
-        &request("2026-03-04", "2026-03-10"),
-        monday_morning(),
-    ));
+    let a = accepted(decide(&world(), &request("2026-03-04", "2026-03-10"), monday_morning()));
     assert_eq!(a.days.len(), 5);
 }
 
 #[test]
 fn too_long_follows_the_host_maximum_above_the_guarantee() {
     let mut w = world();
-    w.host.policy = policy(PolicyDraft {
-        max_days_per_stay: 6,
-        ..PolicyDraft::default()
-    });
-    let a = accepted(decide(
-        &w,
-        &request("2026-03-04", "2026-03-11"),
-        monday_morning(),
-    ));
+    w.host.policy = policy(PolicyDraft { max_days_per_stay: 6, ..PolicyDraft::default() });
+    let a = accepted(decide(&w, &request("2026-03-04", "2026-03-11"), monday_morning()));
     assert_eq!(a.days.len(), 6);
-    assert!(
-        !a.within_guarantee,
-        "six days are more than the guarantee's five"
-    );
-    refused_with(
-        &decide(&w, &request("2026-03-04", "2026-03-12"), monday_morning()),
-        &["too_long"],
-    );
+    assert!(!a.within_guarantee, "six days are more than the guarantee's five");
+    refused_with(&decide(&w, &request("2026-03-04", "2026-03-12"), monday_morning()), &["too_long"]);
 }
 
 #[test]
 fn too_soon_today_but_tomorrow_is_fine_with_one_day_of_notice() {
-    let decision = decide(
-        &world(),
-        &request("2026-03-02", "2026-03-03"),
-        monday_morning(),
-    );
+    let decision = decide(&world(), &request("2026-03-02", "2026-03-03"), monday_morning());
     refused_with(&decision, &["too_soon"]);
-    let Decision::Refused(refusal) = decision else {
-        unreachable!()
-    };
-    assert_eq!(
-        refusal.violations,
-        [Violation::TooSoon {
-            earliest_start: d("2026-03-03")
-        }]
-    );
-    accepted(decide(
-        &world(),
-        &request("2026-03-03", "2026-03-03"),
-        monday_morning(),
-    ));
+    let Decision::Refused(refusal) = decision else { unreachable!() };
+    assert_eq!(refusal.violations, [Violation::TooSoon { earliest_start: d("2026-03-03") }]);
+    accepted(decide(&world(), &request("2026-03-03", "2026-03-03"), monday_morning()));
 }
 
 #[test]
@@ -208,97 +132,40 @@ fn too_soon_counts_from_today_in_the_host_zone() {
     // 23:30 UTC on Sunday 1 March is already Monday 2 March in Copenhagen:
     // a stay starting Monday is too soon there, whatever the member's zone.
     let late_sunday = t("2026-03-01T23:30:00Z");
-    refused_with(
-        &decide(&world(), &request("2026-03-02", "2026-03-02"), late_sunday),
-        &["too_soon"],
-    );
-    accepted(decide(
-        &world(),
-        &request("2026-03-02", "2026-03-02"),
-        t("2026-03-01T22:30:00Z"),
-    ));
+    refused_with(&decide(&world(), &request("2026-03-02", "2026-03-02"), late_sunday), &["too_soon"]);
+    accepted(decide(&world(), &request("2026-03-02", "2026-03-02"), t("2026-03-01T22:30:00Z")));
 }
 
 #[test]
 fn too_far_one_day_past_the_horizon_but_not_on_it() {
     // 2 March + 120 days = Tuesday 30 June.
-    let decision = decide(
-        &world(),
-        &request("2026-07-01", "2026-07-01"),
-        monday_morning(),
-    );
+    let decision = decide(&world(), &request("2026-07-01", "2026-07-01"), monday_morning());
     refused_with(&decision, &["too_far"]);
-    let Decision::Refused(refusal) = decision else {
-        unreachable!()
-    };
-    assert_eq!(
-        refusal.violations,
-        [Violation::TooFar {
-            latest_start: d("2026-06-30")
-        }]
-    );
-    accepted(decide(
-        &world(),
-        &request("2026-06-30", "2026-06-30"),
-        monday_morning(),
-    ));
+    let Decision::Refused(refusal) = decision else { unreachable!() };
+    assert_eq!(refusal.violations, [Violation::TooFar { latest_start: d("2026-06-30") }]);
+    accepted(decide(&world(), &request("2026-06-30", "2026-06-30"), monday_morning()));
 }
 
 #[test]
 fn overlaps_own_stay_sharing_one_date_but_not_when_adjacent() {
     let mut w = world();
-    w.member_stays = vec![member_stay(
-        1,
-        STOCKHOLM,
-        "2026-03-02",
-        "2026-03-04",
-        StayStatus::Approved,
-    )];
+    w.member_stays = vec![member_stay(1, STOCKHOLM, "2026-03-02", "2026-03-04", StayStatus::Approved)];
     let decision = decide(&w, &ordinary(), monday_morning());
     refused_with(&decision, &["overlaps_own_stay"]);
-    let Decision::Refused(refusal) = decision else {
-        unreachable!()
-    };
-    assert_eq!(
-        refusal.violations,
-        [Violation::OverlapsOwnStay {
-            stays: vec![stay_id(1)]
-        }]
-    );
-    w.member_stays = vec![member_stay(
-        1,
-        STOCKHOLM,
-        "2026-03-02",
-        "2026-03-03",
-        StayStatus::Pending,
-    )];
+    let Decision::Refused(refusal) = decision else { unreachable!() };
+    assert_eq!(refusal.violations, [Violation::OverlapsOwnStay { stays: vec![stay_id(1)] }]);
+    w.member_stays = vec![member_stay(1, STOCKHOLM, "2026-03-02", "2026-03-03", StayStatus::Pending)];
     accepted(decide(&w, &ordinary(), monday_morning()));
 }
 
 #[test]
 fn overlaps_own_stay_ignores_stays_that_no_longer_hold_their_dates() {
     let mut w = world();
-    for status in [
-        StayStatus::Declined,
-        StayStatus::Cancelled,
-        StayStatus::Expired,
-    ] {
-        w.member_stays = vec![member_stay(
-            1,
-            STOCKHOLM,
-            "2026-03-04",
-            "2026-03-06",
-            status,
-        )];
+    for status in [StayStatus::Declined, StayStatus::Cancelled, StayStatus::Expired] {
+        w.member_stays = vec![member_stay(1, STOCKHOLM, "2026-03-04", "2026-03-06", status)];
         accepted(decide(&w, &ordinary(), monday_morning()));
     }
-    let mut no_show = member_stay(
-        1,
-        STOCKHOLM,
-        "2026-03-04",
-        "2026-03-06",
-        StayStatus::Approved,
-    );
+    let mut no_show = member_stay(1, STOCKHOLM, "2026-03-04", "2026-03-06", StayStatus::Approved);
     no_show.no_show = true;
     w.member_stays = vec![no_show];
     accepted(decide(&w, &ordinary(), monday_morning()));
@@ -310,42 +177,17 @@ fn quota_exceeded_with_two_stays_at_the_host_in_the_window_but_not_when_one_is_3
     // Two earlier stays at the host cluster (at another of its sites): one
     // starting 364 days before the new one (4 March 2026), so inside a window.
     w.member_stays = vec![
-        member_stay(
-            1,
-            COPENHAGEN,
-            "2025-03-05",
-            "2025-03-06",
-            StayStatus::Approved,
-        ),
-        member_stay(
-            2,
-            COPENHAGEN,
-            "2025-09-01",
-            "2025-09-02",
-            StayStatus::Approved,
-        ),
+        member_stay(1, COPENHAGEN, "2025-03-05", "2025-03-06", StayStatus::Approved),
+        member_stay(2, COPENHAGEN, "2025-09-01", "2025-09-02", StayStatus::Approved),
     ];
     let decision = decide(&w, &ordinary(), monday_morning());
     refused_with(&decision, &["quota_exceeded"]);
-    let Decision::Refused(refusal) = decision else {
-        unreachable!()
-    };
-    let Violation::QuotaExceeded { max, window } = &refusal.violations[0] else {
-        unreachable!()
-    };
+    let Decision::Refused(refusal) = decision else { unreachable!() };
+    let Violation::QuotaExceeded { max, window } = &refusal.violations[0] else { unreachable!() };
     assert_eq!(*max, 2);
-    assert_eq!(
-        (window.start(), window.end()),
-        (d("2025-03-05"), d("2026-03-04"))
-    );
+    assert_eq!((window.start(), window.end()), (d("2025-03-05"), d("2026-03-04")));
 
-    w.member_stays[0] = member_stay(
-        1,
-        COPENHAGEN,
-        "2025-03-04",
-        "2025-03-06",
-        StayStatus::Approved,
-    );
+    w.member_stays[0] = member_stay(1, COPENHAGEN, "2025-03-04", "2025-03-06", StayStatus::Approved);
     accepted(decide(&w, &ordinary(), monday_morning()));
 }
 
@@ -353,69 +195,25 @@ fn quota_exceeded_with_two_stays_at_the_host_in_the_window_but_not_when_one_is_3
 fn quota_counts_pending_stays_ahead_but_not_other_hosts_or_dead_stays() {
     let mut w = world();
     w.member_stays = vec![
-        member_stay(
-            1,
-            COPENHAGEN,
-            "2026-04-06",
-            "2026-04-07",
-            StayStatus::Pending,
-        ),
-        member_stay(
-            2,
-            STOCKHOLM,
-            "2026-05-04",
-            "2026-05-05",
-            StayStatus::Approved,
-        ),
-        member_stay(
-            3,
-            COPENHAGEN,
-            "2026-05-11",
-            "2026-05-12",
-            StayStatus::Declined,
-        ),
+        member_stay(1, COPENHAGEN, "2026-04-06", "2026-04-07", StayStatus::Pending),
+        member_stay(2, STOCKHOLM, "2026-05-04", "2026-05-05", StayStatus::Approved),
+        member_stay(3, COPENHAGEN, "2026-05-11", "2026-05-12", StayStatus::Declined),
     ];
     accepted(decide(&w, &ordinary(), monday_morning()));
-    w.member_stays.push(member_stay(
-        4,
-        COPENHAGEN,
-        "2026-06-01",
-        "2026-06-02",
-        StayStatus::Approved,
-    ));
-    refused_with(
-        &decide(&w, &ordinary(), monday_morning()),
-        &["quota_exceeded"],
-    );
+    w.member_stays.push(member_stay(4, COPENHAGEN, "2026-06-01", "2026-06-02", StayStatus::Approved));
+    refused_with(&decide(&w, &ordinary(), monday_morning()), &["quota_exceeded"]);
 }
 
 #[test]
 fn no_capacity_names_the_full_dates_and_one_free_desk_is_enough() {
     let mut w = world();
-    w.held = [
-        (d("2026-03-04"), 2),
-        (d("2026-03-05"), 3),
-        (d("2026-03-06"), 3),
-    ]
-    .into_iter()
-    .collect();
+    w.held = [(d("2026-03-04"), 2), (d("2026-03-05"), 3), (d("2026-03-06"), 3)].into_iter().collect();
     let decision = decide(&w, &ordinary(), monday_morning());
     refused_with(&decision, &["no_capacity"]);
-    let Decision::Refused(refusal) = &decision else {
-        unreachable!()
-    };
-    assert_eq!(
-        refusal.full_dates(),
-        Some(&[d("2026-03-05"), d("2026-03-06")][..])
-    );
+    let Decision::Refused(refusal) = &decision else { unreachable!() };
+    assert_eq!(refusal.full_dates(), Some(&[d("2026-03-05"), d("2026-03-06")][..]));
 
-    w.held = [
-        (d("2026-03-04"), 2),
-        (d("2026-03-05"), 2),
-        (d("2026-03-06"), 2),
-    ]
-    .into_iter()
-    .collect();
+    w.held = [(d("2026-03-04"), 2), (d("2026-03-05"), 2), (d("2026-03-06"), 2)].into_iter().collect();
     accepted(decide(&w, &ordinary(), monday_morning()));
 }
 
@@ -423,14 +221,8 @@ fn no_capacity_names_the_full_dates_and_one_free_desk_is_enough() {
 fn no_capacity_ignores_closed_days_inside_the_range() {
     let mut w = world();
     // The weekend is full of nothing: the site is closed then.
-    w.held = [(d("2026-03-07"), 3), (d("2026-03-08"), 3)]
-        .into_iter()
-        .collect();
-    accepted(decide(
-        &w,
-        &request("2026-03-06", "2026-03-09"),
-        monday_morning(),
-    ));
+    w.held = [(d("2026-03-07"), 3), (d("2026-03-08"), 3)].into_iter().collect();
+    accepted(decide(&w, &request("2026-03-06", "2026-03-09"), monday_morning()));
 }
 
 #[test]
@@ -438,10 +230,7 @@ fn no_capacity_is_judged_only_when_nothing_else_is_wrong() {
     let mut w = world();
     w.held = [(d("2026-03-04"), 3)].into_iter().collect();
     w.member.status = MemberStatus::Revoked;
-    refused_with(
-        &decide(&w, &ordinary(), monday_morning()),
-        &["member_inactive"],
-    );
+    refused_with(&decide(&w, &ordinary(), monday_morning()), &["member_inactive"]);
 }
 
 #[test]
@@ -450,31 +239,11 @@ fn every_violation_is_reported_together_in_domain_order() {
     w.member.status = MemberStatus::Revoked;
     w.home.status = ClusterStatus::Suspended;
     w.host.status = ClusterStatus::Left;
-    w.home.offering = DeskOffering::NoDesksSince {
-        since: t("2025-01-01T00:00:00Z"),
-    };
+    w.home.offering = DeskOffering::NoDesksSince { since: t("2025-01-01T00:00:00Z") };
     w.member_stays = vec![
-        member_stay(
-            1,
-            COPENHAGEN,
-            "2026-02-02",
-            "2026-02-03",
-            StayStatus::Approved,
-        ),
-        member_stay(
-            2,
-            COPENHAGEN,
-            "2026-02-09",
-            "2026-02-10",
-            StayStatus::Approved,
-        ),
-        member_stay(
-            3,
-            STOCKHOLM,
-            "2026-03-02",
-            "2026-03-03",
-            StayStatus::Approved,
-        ),
+        member_stay(1, COPENHAGEN, "2026-02-02", "2026-02-03", StayStatus::Approved),
+        member_stay(2, COPENHAGEN, "2026-02-09", "2026-02-10", StayStatus::Approved),
+        member_stay(3, STOCKHOLM, "2026-03-02", "2026-03-03", StayStatus::Approved),
     ];
     // Today, eight open days long, overlapping stay 3, third stay at the host.
     let decision = decide(&w, &request("2026-03-02", "2026-03-11"), monday_morning());
@@ -495,28 +264,16 @@ fn every_violation_is_reported_together_in_domain_order() {
 
 #[test]
 fn a_bad_range_still_reports_what_the_start_date_alone_breaks() {
-    let decision = decide(
-        &world(),
-        &request("2026-07-08", "2026-07-01"),
-        monday_morning(),
-    );
+    let decision = decide(&world(), &request("2026-07-08", "2026-07-01"), monday_morning());
     refused_with(&decision, &["bad_range", "too_far"]);
 }
 
 #[test]
 fn automatic_approval_approves_at_once_with_no_deadline() {
     let mut w = world();
-    w.host.policy = policy(PolicyDraft {
-        approval_mode: ApprovalMode::Auto,
-        ..PolicyDraft::default()
-    });
+    w.host.policy = policy(PolicyDraft { approval_mode: ApprovalMode::Auto, ..PolicyDraft::default() });
     let a = accepted(decide(&w, &ordinary(), monday_morning()));
-    assert_eq!(
-        a.outcome,
-        Outcome::Approved {
-            by: ApprovedBy::AutoApprovalPolicy
-        }
-    );
+    assert_eq!(a.outcome, Outcome::Approved { by: ApprovedBy::AutoApprovalPolicy });
     assert_eq!(a.answer_deadline, None);
     assert_eq!(a.status(), StayStatus::Approved);
 }
@@ -528,36 +285,21 @@ fn a_pending_stay_is_due_an_answer_within_the_window_or_before_it_starts() {
     let a = accepted(decide(&world(), &ordinary(), monday_morning()));
     assert_eq!(a.answer_deadline, Some(t("2026-03-03T23:00:00Z")));
     // A stay a month ahead: three days of 24 hours.
-    let a = accepted(decide(
-        &world(),
-        &request("2026-04-06", "2026-04-07"),
-        monday_morning(),
-    ));
+    let a = accepted(decide(&world(), &request("2026-04-06", "2026-04-07"), monday_morning()));
     assert_eq!(a.answer_deadline, Some(t("2026-03-05T09:00:00Z")));
 }
 
 #[test]
 fn a_deadline_already_passed_is_applied_at_once() {
     let mut w = world();
-    w.host.policy = policy(PolicyDraft {
-        min_notice_days: 0,
-        ..PolicyDraft::default()
-    });
+    w.host.policy = policy(PolicyDraft { min_notice_days: 0, ..PolicyDraft::default() });
     let today = request("2026-03-02", "2026-03-02");
     let a = accepted(decide(&w, &today, monday_morning()));
-    assert_eq!(
-        a.outcome,
-        Outcome::Approved {
-            by: ApprovedBy::AnswerDeadline
-        }
-    );
+    assert_eq!(a.outcome, Outcome::Approved { by: ApprovedBy::AnswerDeadline });
     assert!(a.holds_desks());
 
-    w.host.policy = policy(PolicyDraft {
-        min_notice_days: 0,
-        on_no_answer: OnNoAnswer::Expire,
-        ..PolicyDraft::default()
-    });
+    w.host.policy =
+        policy(PolicyDraft { min_notice_days: 0, on_no_answer: OnNoAnswer::Expire, ..PolicyDraft::default() });
     let a = accepted(decide(&w, &today, monday_morning()));
     assert_eq!(a.outcome, Outcome::Expired);
     assert_eq!(a.status(), StayStatus::Expired);
@@ -569,11 +311,7 @@ fn a_raised_guarantee_overrides_an_older_host_maximum() {
     let mut w = world();
     w.network = NetworkPolicy::new(7, 30).unwrap();
     w.host.policy = HostPolicy::from_saved(PolicyDraft::default()).unwrap();
-    let a = accepted(decide(
-        &w,
-        &request("2026-03-04", "2026-03-12"),
-        monday_morning(),
-    ));
+    let a = accepted(decide(&w, &request("2026-03-04", "2026-03-12"), monday_morning()));
     assert_eq!(a.days.len(), 7);
     assert!(a.within_guarantee);
 }

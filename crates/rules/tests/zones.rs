@@ -66,169 +66,39 @@ const TODAY: &[(&str, &str, &str)] = &[
 #[test]
 fn today_is_the_date_in_the_host_zone() {
     for (instant, name, expected) in TODAY {
-        assert_eq!(
-            zone(name).date_at(t(instant)),
-            d(expected),
-            "{instant} in {name}"
-        );
+        assert_eq!(zone(name).date_at(t(instant)), d(expected), "{instant} in {name}");
     }
 }
 
 /// (requested at, answer window in days, stay start, zone, deadline)
 const DEADLINES: &[(&str, u32, &str, &str, &str)] = &[
     // Across the spring change: midnight of the 30th is CEST (+2).
-    (
-        "2026-03-27T12:00:00Z",
-        3,
-        "2026-03-30",
-        "Europe/Warsaw",
-        "2026-03-29T22:00:00Z",
-    ),
+    ("2026-03-27T12:00:00Z", 3, "2026-03-30", "Europe/Warsaw", "2026-03-29T22:00:00Z"),
     // The day of the change begins in CET (+1).
-    (
-        "2026-03-27T12:00:00Z",
-        3,
-        "2026-03-29",
-        "Europe/Warsaw",
-        "2026-03-28T23:00:00Z",
-    ),
+    ("2026-03-27T12:00:00Z", 3, "2026-03-29", "Europe/Warsaw", "2026-03-28T23:00:00Z"),
     // The window is 3 × 24 hours, not three local days.
-    (
-        "2026-03-20T09:00:00Z",
-        3,
-        "2026-04-01",
-        "Europe/Warsaw",
-        "2026-03-23T09:00:00Z",
-    ),
+    ("2026-03-20T09:00:00Z", 3, "2026-04-01", "Europe/Warsaw", "2026-03-23T09:00:00Z"),
     // The day after the autumn change begins in CET again.
-    (
-        "2026-10-23T12:00:00Z",
-        3,
-        "2026-10-26",
-        "Europe/Warsaw",
-        "2026-10-25T23:00:00Z",
-    ),
-    (
-        "2026-11-01T00:00:00Z",
-        1,
-        "2026-11-02",
-        "America/New_York",
-        "2026-11-02T00:00:00Z",
-    ),
-    (
-        "2026-10-31T12:00:00Z",
-        3,
-        "2026-11-01",
-        "America/New_York",
-        "2026-11-01T04:00:00Z",
-    ),
-    (
-        "2026-03-06T12:00:00Z",
-        3,
-        "2026-03-08",
-        "America/New_York",
-        "2026-03-08T05:00:00Z",
-    ),
-    (
-        "2026-03-06T12:00:00Z",
-        3,
-        "2026-03-09",
-        "America/New_York",
-        "2026-03-09T04:00:00Z",
-    ),
-    (
-        "2026-11-27T00:00:00Z",
-        3,
-        "2026-11-29",
-        "Pacific/Auckland",
-        "2026-11-28T11:00:00Z",
-    ),
-    (
-        "2026-04-01T00:00:00Z",
-        14,
-        "2026-04-05",
-        "Pacific/Auckland",
-        "2026-04-04T11:00:00Z",
-    ),
-    (
-        "2026-04-01T00:00:00Z",
-        14,
-        "2026-04-06",
-        "Pacific/Auckland",
-        "2026-04-05T12:00:00Z",
-    ),
-    (
-        "2026-11-28T00:00:00Z",
-        14,
-        "2026-12-01",
-        "Pacific/Kiritimati",
-        "2026-11-30T10:00:00Z",
-    ),
-    (
-        "2026-11-28T00:00:00Z",
-        14,
-        "2026-12-01",
-        "Pacific/Honolulu",
-        "2026-12-01T10:00:00Z",
-    ),
-    (
-        "2026-11-28T00:00:00Z",
-        14,
-        "2026-12-01",
-        "Pacific/Pago_Pago",
-        "2026-12-01T11:00:00Z",
-    ),
-    (
-        "2026-11-28T00:00:00Z",
-        14,
-        "2026-12-01",
-        "Asia/Kolkata",
-        "2026-11-30T18:30:00Z",
-    ),
-    (
-        "2026-11-28T00:00:00Z",
-        14,
-        "2026-12-01",
-        "Asia/Kathmandu",
-        "2026-11-30T18:15:00Z",
-    ),
-    (
-        "2026-11-28T00:00:00Z",
-        1,
-        "2026-12-01",
-        "Asia/Kathmandu",
-        "2026-11-29T00:00:00Z",
-    ),
+    ("2026-10-23T12:00:00Z", 3, "2026-10-26", "Europe/Warsaw", "2026-10-25T23:00:00Z"),
+    ("2026-11-01T00:00:00Z", 1, "2026-11-02", "America/New_York", "2026-11-02T00:00:00Z"),
+    ("2026-10-31T12:00:00Z", 3, "2026-11-01", "America/New_York", "2026-11-01T04:00:00Z"),
+    ("2026-03-06T12:00:00Z", 3, "2026-03-08", "America/New_York", "2026-03-08T05:00:00Z"),
+    ("2026-03-06T12:00:00Z", 3, "2026-03-09", "America/New_York", "2026-03-09T04:00:00Z"),
+    ("2026-11-27T00:00:00Z", 3, "2026-11-29", "Pacific/Auckland", "2026-11-28T11:00:00Z"),
+    ("2026-04-01T00:00:00Z", 14, "2026-04-05", "Pacific/Auckland", "2026-04-04T11:00:00Z"),
+    ("2026-04-01T00:00:00Z", 14, "2026-04-06", "Pacific/Auckland", "2026-04-05T12:00:00Z"),
+    ("2026-11-28T00:00:00Z", 14, "2026-12-01", "Pacific/Kiritimati", "2026-11-30T10:00:00Z"),
+    ("2026-11-28T00:00:00Z", 14, "2026-12-01", "Pacific/Honolulu", "2026-12-01T10:00:00Z"),
+    ("2026-11-28T00:00:00Z", 14, "2026-12-01", "Pacific/Pago_Pago", "2026-12-01T11:00:00Z"),
+    ("2026-11-28T00:00:00Z", 14, "2026-12-01", "Asia/Kolkata", "2026-11-30T18:30:00Z"),
+    ("2026-11-28T00:00:00Z", 14, "2026-12-01", "Asia/Kathmandu", "2026-11-30T18:15:00Z"),
+    ("2026-11-28T00:00:00Z", 1, "2026-12-01", "Asia/Kathmandu", "2026-11-29T00:00:00Z"),
     // Requested on the first day itself: the deadline is already behind.
-    (
-        "2026-12-01T12:00:00Z",
-        3,
-        "2026-12-01",
-        "Europe/Warsaw",
-        "2026-11-30T23:00:00Z",
-    ),
+    ("2026-12-01T12:00:00Z", 3, "2026-12-01", "Europe/Warsaw", "2026-11-30T23:00:00Z"),
     // Zones whose clocks jump over midnight: the day begins at 01:00.
-    (
-        "2026-09-01T00:00:00Z",
-        14,
-        "2026-09-06",
-        "America/Santiago",
-        "2026-09-06T04:00:00Z",
-    ),
-    (
-        "2026-03-20T00:00:00Z",
-        14,
-        "2026-03-29",
-        "Asia/Beirut",
-        "2026-03-28T22:00:00Z",
-    ),
-    (
-        "2026-03-20T00:00:00Z",
-        14,
-        "2026-03-28",
-        "Asia/Beirut",
-        "2026-03-27T22:00:00Z",
-    ),
+    ("2026-09-01T00:00:00Z", 14, "2026-09-06", "America/Santiago", "2026-09-06T04:00:00Z"),
+    ("2026-03-20T00:00:00Z", 14, "2026-03-29", "Asia/Beirut", "2026-03-28T22:00:00Z"),
+    ("2026-03-20T00:00:00Z", 14, "2026-03-28", "Asia/Beirut", "2026-03-27T22:00:00Z"),
 ];
 
 #[test]
@@ -247,10 +117,7 @@ fn a_day_that_begins_after_a_jump_begins_on_the_new_offset() {
     let santiago = zone("America/Santiago");
     let start = santiago.start_of_day(d("2026-09-06"));
     assert_eq!(santiago.date_at(start), d("2026-09-06"));
-    assert_eq!(
-        santiago.date_at(start - chrono::TimeDelta::seconds(1)),
-        d("2026-09-05")
-    );
+    assert_eq!(santiago.date_at(start - chrono::TimeDelta::seconds(1)), d("2026-09-05"));
 }
 
 #[test]
@@ -268,8 +135,5 @@ fn decide_uses_the_host_zone_for_today_at_the_ends_of_the_earth() {
     w.site.zone = zone("Pacific/Pago_Pago");
     w.site.calendar = SiteCalendar::new(WeekdaySet::ALL, []);
     accepted(decide(&w, &request("2026-11-28", "2026-11-29"), now));
-    refused_with(
-        &decide(&w, &request("2026-11-27", "2026-11-28"), now),
-        &["too_soon"],
-    );
+    refused_with(&decide(&w, &request("2026-11-27", "2026-11-28"), now), &["too_soon"]);
 }

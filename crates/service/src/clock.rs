@@ -60,9 +60,6 @@ mod tests {
         let clock = ManualClock::new(at);
         assert_eq!(clock.now(), at);
         clock.advance(TimeDelta::hours(25));
-        assert_eq!(
-            clock.now(),
-            "2026-03-03T10:00:00Z".parse::<DateTime<Utc>>().unwrap()
-        );
+        assert_eq!(clock.now(), "2026-03-03T10:00:00Z".parse::<DateTime<Utc>>().unwrap());
     }
 }

@@ -33,6 +33,14 @@ pub enum ServiceError {
         /// What happened.
         message: String,
     },
+    /// Well-formed input refused with a stable code (422).
+    #[error("{message}")]
+    Rejected {
+        /// The stable code.
+        code: &'static str,
+        /// What happened.
+        message: String,
+    },
     /// Input the rules' parsers refused.
     #[error("{0}")]
     Invalid(String),
@@ -71,10 +79,6 @@ pub(crate) enum Attempt<T> {
 
 impl<T> From<StoreError> for Attempt<T> {
     fn from(err: StoreError) -> Self {
-        if err.is_retryable() {
-            Attempt::Again(err)
-        } else {
-            Attempt::Done(Err(err.into()))
-        }
+        if err.is_retryable() { Attempt::Again(err) } else { Attempt::Done(Err(err.into())) }
     }
 }

@@ -10,6 +10,7 @@
 mod caller;
 mod clock;
 mod error;
+mod idempotency;
 mod map;
 mod reads;
 mod retry;
@@ -20,10 +21,9 @@ mod worker;
 
 pub use caller::Caller;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use deskvisa_store::{
-    ClusterRecord, DatabaseConnection, MemberRecord, Role, SiteRecord, StayRecord, Store,
-};
+pub use deskvisa_store::{ClusterRecord, DatabaseConnection, MemberRecord, Role, SiteRecord, StayRecord, Store};
 pub use error::ServiceError;
+pub use idempotency::{KeyedAnswer, request_hash};
 pub use map::{NewCluster, NewMember, NewSite};
 pub use reads::{DayAvailability, MAX_AVAILABILITY_DAYS};
 pub use stays::{StayCommand, StayRequestInput};
@@ -40,10 +40,7 @@ pub struct Service {
 impl Service {
     /// The service over `db`, telling time by `clock`.
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
-        Service {
-            store: Store::new(db),
-            clock,
-        }
+        Service { store: Store::new(db), clock }
     }
 
     /// The instant it is now.
@@ -53,10 +50,6 @@ impl Service {
 
     /// Whether the database answers.
     pub async fn ready(&self) -> Result<(), ServiceError> {
-        self.store
-            .db()
-            .ping()
-            .await
-            .map_err(|_| ServiceError::Unavailable)
+        self.store.db().ping().await.map_err(|_| ServiceError::Unavailable)
     }
 }

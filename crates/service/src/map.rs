@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 use deskvisa_rules::{
-    ClusterId, ClusterStatus, Email, HostPolicy, Locale, MemberId, MemberStatus, NetworkPolicy,
-    PolicyDraft, SiteId, TimeZone, WeekdaySet,
+    ClusterId, ClusterStatus, Email, HostPolicy, Locale, MemberId, MemberStatus, NetworkPolicy, PolicyDraft, SiteId,
+    TimeZone, WeekdaySet,
 };
 use deskvisa_store::{ClusterRecord, MemberRecord, Role, SiteRecord, StoreError};
 
@@ -83,11 +83,7 @@ impl Service {
     }
 
     /// Adds a site to a cluster.
-    pub async fn add_site(
-        &self,
-        cluster: ClusterId,
-        new: NewSite,
-    ) -> Result<SiteRecord, ServiceError> {
+    pub async fn add_site(&self, cluster: ClusterId, new: NewSite) -> Result<SiteRecord, ServiceError> {
         let tx = self.store.begin_write().await?;
         let owner = tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
         let record = SiteRecord {
@@ -107,11 +103,7 @@ impl Service {
     }
 
     /// Invites a member of `cluster` (409 `email_taken` if the address is known).
-    pub async fn add_member(
-        &self,
-        cluster: ClusterId,
-        new: NewMember,
-    ) -> Result<MemberRecord, ServiceError> {
+    pub async fn add_member(&self, cluster: ClusterId, new: NewMember) -> Result<MemberRecord, ServiceError> {
         let record = MemberRecord {
             id: MemberId::from_uuid(uuid::Uuid::new_v4()),
             email: new.email,
@@ -193,19 +185,10 @@ impl Service {
         if !caller.admin_of(record.cluster_id) && !caller.network_admin {
             return Err(ServiceError::Forbidden);
         }
-        let calendar = tx
-            .site_calendar(site, i16::from(record.open_weekdays.bits()), date, date)
-            .await?;
+        let calendar = tx.site_calendar(site, i16::from(record.open_weekdays.bits()), date, date).await?;
         let held = tx.desk_load(site, date, date).await?;
-        let current = SiteSetup {
-            zone: record.timezone,
-            desks: record.desks,
-            calendar: calendar.clone(),
-        };
-        let proposed = SiteSetup {
-            calendar: calendar.with_closure(date),
-            ..current.clone()
-        };
+        let current = SiteSetup { zone: record.timezone, desks: record.desks, calendar: calendar.clone() };
+        let proposed = SiteSetup { calendar: calendar.with_closure(date), ..current.clone() };
         let today = record.timezone.date_at(self.now());
         let lost = dates_hold_stays(&held, today, &current, &proposed);
         if !lost.is_empty() {
@@ -213,10 +196,7 @@ impl Service {
                 code: "dates_hold_stays",
                 message: format!(
                     "stays hold desks on {}",
-                    lost.iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    lost.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
                 ),
             });
         }

@@ -51,21 +51,14 @@ impl Service {
         Ok(clusters
             .into_iter()
             .map(|c| {
-                let own = sites
-                    .iter()
-                    .filter(|s| s.cluster_id == c.id)
-                    .cloned()
-                    .collect();
+                let own = sites.iter().filter(|s| s.cluster_id == c.id).cloned().collect();
                 (c, own)
             })
             .collect())
     }
 
     /// One cluster with its sites.
-    pub async fn cluster_with_sites(
-        &self,
-        id: ClusterId,
-    ) -> Result<(ClusterRecord, Vec<SiteRecord>), ServiceError> {
+    pub async fn cluster_with_sites(&self, id: ClusterId) -> Result<(ClusterRecord, Vec<SiteRecord>), ServiceError> {
         let tx = self.store.begin_read().await?;
         let cluster = tx.cluster(id).await?.ok_or(ServiceError::NotFound)?;
         let sites = tx.sites(Some(id)).await?;
@@ -86,26 +79,14 @@ impl Service {
     }
 
     /// Free desks at a site, day by day, over at most 366 days.
-    pub async fn availability(
-        &self,
-        site: SiteId,
-        range: DateRange,
-    ) -> Result<Vec<DayAvailability>, ServiceError> {
+    pub async fn availability(&self, site: SiteId, range: DateRange) -> Result<Vec<DayAvailability>, ServiceError> {
         if range.len() > MAX_AVAILABILITY_DAYS {
-            return Err(ServiceError::Invalid(format!(
-                "at most {MAX_AVAILABILITY_DAYS} days a call"
-            )));
+            return Err(ServiceError::Invalid(format!("at most {MAX_AVAILABILITY_DAYS} days a call")));
         }
         let tx = self.store.begin_read().await?;
         let record = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
-        let calendar = tx
-            .site_calendar(
-                site,
-                i16::from(record.open_weekdays.bits()),
-                range.start(),
-                range.end(),
-            )
-            .await?;
+        let calendar =
+            tx.site_calendar(site, i16::from(record.open_weekdays.bits()), range.start(), range.end()).await?;
         let load = tx.desk_load(site, range.start(), range.end()).await?;
         Ok(range
             .dates()
@@ -113,13 +94,7 @@ impl Service {
                 let open = calendar.is_open(date);
                 let desks = if open { record.desks } else { 0 };
                 let held = load.held_on(date);
-                DayAvailability {
-                    date,
-                    open,
-                    desks,
-                    held,
-                    free: desks.saturating_sub(held),
-                }
+                DayAvailability { date, open, desks, held, free: desks.saturating_sub(held) }
             })
             .collect())
     }
@@ -127,10 +102,7 @@ impl Service {
 
 impl Service {
     /// One member's record.
-    pub async fn member(
-        &self,
-        id: deskvisa_rules::MemberId,
-    ) -> Result<deskvisa_store::MemberRecord, ServiceError> {
+    pub async fn member(&self, id: deskvisa_rules::MemberId) -> Result<deskvisa_store::MemberRecord, ServiceError> {
         let tx = self.store.begin_read().await?;
         tx.member(id).await?.ok_or(ServiceError::NotFound)
     }
@@ -143,8 +115,6 @@ impl Service {
         email: &deskvisa_rules::Email,
     ) -> Result<deskvisa_store::MemberRecord, ServiceError> {
         let tx = self.store.begin_read().await?;
-        tx.member_by_email(email)
-            .await?
-            .ok_or(ServiceError::NotFound)
+        tx.member_by_email(email).await?.ok_or(ServiceError::NotFound)
     }
 }

@@ -3,8 +3,8 @@
 //! transaction that writes the stay, its desk-days and its history, or nothing.
 
 use deskvisa_rules::{
-    Action, Actor, Decision, MemberId, Outcome, Reason, Refusal, SiteId, StayId, StayRequest,
-    StayStatus, TransitionError, Violation, decide, transition,
+    Action, Actor, Decision, MemberId, Outcome, Reason, Refusal, SiteId, StayId, StayRequest, StayStatus,
+    TransitionError, Violation, decide, transition,
 };
 use deskvisa_store::{HistoryEntry, NewStay, StayRecord, StoreError};
 
@@ -43,20 +43,22 @@ pub enum StayCommand {
 
 impl Service {
     /// A member requests a stay.
-    pub async fn request_stay(
+    pub async fn request_stay(&self, caller: &Caller, input: &StayRequestInput) -> Result<StayRecord, ServiceError> {
+        self.request_stay_keyed(caller, input, None).await
+    }
+
+    /// A member requests a stay under an idempotency key already claimed
+    /// with [`Service::claim_idempotency_key`]: the key is linked to the stay
+    /// in the stay's own transaction.
+    pub async fn request_stay_keyed(
         &self,
         caller: &Caller,
         input: &StayRequestInput,
+        key: Option<&str>,
     ) -> Result<StayRecord, ServiceError> {
-        let request = StayRequest {
-            start_date: input.start_date,
-            end_date: input.end_date,
-        };
+        let request = StayRequest { start_date: input.start_date, end_date: input.end_date };
         let id = StayId::from_uuid(uuid::Uuid::new_v4());
-        retrying("request a stay", || {
-            self.request_stay_once(caller.member, id, input, request)
-        })
-        .await?;
+        retrying("request a stay", || self.request_stay_once(caller.member, id, input, request, key)).await?;
         self.read_stay(id).await
     }
 
@@ -66,6 +68,7 @@ impl Service {
         id: StayId,
         input: &StayRequestInput,
         request: StayRequest,
+        key: Option<&str>,
     ) -> Attempt<()> {
         let tx = match self.store.begin_write().await {
             Ok(tx) => tx,
@@ -87,10 +90,7 @@ impl Service {
             Decision::Accepted(acceptance) => acceptance,
         };
         if acceptance.holds_desks() {
-            match tx
-                .hold_days(input.site, snapshot.site.desks, &acceptance.days)
-                .await
-            {
+            match tx.hold_days(input.site, snapshot.site.desks, &acceptance.days).await {
                 Ok(Ok(())) => {}
                 Ok(Err(full_dates)) => {
                     return Attempt::Done(Err(ServiceError::Refused(Refusal {
@@ -113,11 +113,7 @@ impl Service {
             purpose: input.purpose.clone(),
             answer_deadline: acceptance.answer_deadline,
             within_guarantee: acceptance.within_guarantee,
-            held_days: if acceptance.holds_desks() {
-                acceptance.days.clone()
-            } else {
-                Vec::new()
-            },
+            held_days: if acceptance.holds_desks() { acceptance.days.clone() } else { Vec::new() },
             created_at: now,
         };
         let mut entries = vec![HistoryEntry {
@@ -139,9 +135,7 @@ impl Service {
                 from: Some(StayStatus::Pending),
                 to: StayStatus::Approved,
                 action: match by {
-                    deskvisa_rules::ApprovedBy::AutoApprovalPolicy => {
-                        "auto_approve_policy".to_owned()
-                    }
+                    deskvisa_rules::ApprovedBy::AutoApprovalPolicy => "auto_approve_policy".to_owned(),
                     deskvisa_rules::ApprovedBy::AnswerDeadline => "auto_approve".to_owned(),
                 },
                 ..entries[0].clone()
@@ -161,6 +155,9 @@ impl Service {
             for entry in &entries[1..] {
                 tx.record_history(id, entry).await?;
             }
+            if let Some(key) = key {
+                tx.link_key(member, key, id).await?;
+            }
             tx.commit().await
         };
         match written.await {
@@ -177,11 +174,7 @@ impl Service {
     /// A stay, as the caller may see it.
     pub async fn stay(&self, caller: &Caller, id: StayId) -> Result<StayRecord, ServiceError> {
         let stay = self.read_stay(id).await?;
-        if caller.sees(&stay) {
-            Ok(stay)
-        } else {
-            Err(ServiceError::NotFound)
-        }
+        if caller.sees(&stay) { Ok(stay) } else { Err(ServiceError::NotFound) }
     }
 
     async fn read_stay(&self, id: StayId) -> Result<StayRecord, ServiceError> {
@@ -212,27 +205,17 @@ impl Service {
         };
         let host_admin = caller.admin_of(stay.host_cluster);
         let (action, actor, reason) = match command {
-            StayCommand::Cancel(reason) if stay.member == caller.member => (
-                Action::Cancel { reason: None },
-                Actor::Member,
-                reason.clone(),
-            ),
-            StayCommand::Cancel(reason) if host_admin => (
-                Action::Cancel {
-                    reason: reason.clone(),
-                },
-                Actor::HostAdmin,
-                reason.clone(),
-            ),
+            StayCommand::Cancel(reason) if stay.member == caller.member => {
+                (Action::Cancel { reason: None }, Actor::Member, reason.clone())
+            }
+            StayCommand::Cancel(reason) if host_admin => {
+                (Action::Cancel { reason: reason.clone() }, Actor::HostAdmin, reason.clone())
+            }
             _ if !host_admin => return Attempt::Done(Err(ServiceError::Forbidden)),
             StayCommand::Approve => (Action::Approve, Actor::HostAdmin, None),
-            StayCommand::Decline(reason) => (
-                Action::Decline {
-                    reason: reason.clone(),
-                },
-                Actor::HostAdmin,
-                Some(reason.clone()),
-            ),
+            StayCommand::Decline(reason) => {
+                (Action::Decline { reason: reason.clone() }, Actor::HostAdmin, Some(reason.clone()))
+            }
             StayCommand::CheckIn => (Action::CheckIn, Actor::HostAdmin, None),
             StayCommand::NoShow => (Action::NoShow, Actor::HostAdmin, None),
             StayCommand::Cancel(_) => return Attempt::Done(Err(ServiceError::Forbidden)),
@@ -244,10 +227,7 @@ impl Service {
         };
         let reason_text = reason.as_ref().map(|r| r.as_str().to_owned());
         let written = async {
-            if !tx
-                .apply_transition(&stay, &moved, reason_text.as_deref(), now)
-                .await?
-            {
+            if !tx.apply_transition(&stay, &moved, reason_text.as_deref(), now).await? {
                 return Ok(false);
             }
             tx.record_history(
@@ -272,13 +252,11 @@ impl Service {
                 Attempt::Done(Ok(()))
             }
             // Someone moved it first: the compare-and-swap lost.
-            Ok(false) => Attempt::Done(Err(ServiceError::Transition(
-                if stay.status == StayStatus::Pending {
-                    TransitionError::NotPending
-                } else {
-                    TransitionError::Over
-                },
-            ))),
+            Ok(false) => Attempt::Done(Err(ServiceError::Transition(if stay.status == StayStatus::Pending {
+                TransitionError::NotPending
+            } else {
+                TransitionError::Over
+            }))),
             Err(e) => e.into(),
         }
     }

@@ -22,16 +22,11 @@ impl Service {
     /// returned once and never stored.
     pub async fn create_token(&self, email: &Email, label: &str) -> Result<String, ServiceError> {
         let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| ServiceError::Internal(format!("no randomness: {e}")))?;
+        getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(format!("no randomness: {e}")))?;
         let token = format!("dv_{}", URL_SAFE_NO_PAD.encode(bytes));
         let tx = self.store.begin_write().await?;
-        let member = tx
-            .member_by_email(email)
-            .await?
-            .ok_or(ServiceError::NotFound)?;
-        tx.insert_token(member.id, &hash(&token), label, self.now())
-            .await?;
+        let member = tx.member_by_email(email).await?.ok_or(ServiceError::NotFound)?;
+        tx.insert_token(member.id, &hash(&token), label, self.now()).await?;
         tx.commit().await?;
         Ok(token)
     }
@@ -41,14 +36,8 @@ impl Service {
     pub async fn authenticate(&self, token: &str) -> Result<Caller, ServiceError> {
         let member = {
             let tx = self.store.begin_read().await?;
-            let member = tx
-                .token_member(&hash(token))
-                .await?
-                .ok_or(ServiceError::Unauthenticated)?;
-            let record = tx
-                .member(member)
-                .await?
-                .ok_or(ServiceError::Unauthenticated)?;
+            let member = tx.token_member(&hash(token)).await?.ok_or(ServiceError::Unauthenticated)?;
+            let record = tx.member(member).await?.ok_or(ServiceError::Unauthenticated)?;
             if record.status == MemberStatus::Revoked {
                 return Err(ServiceError::Unauthenticated);
             }
@@ -62,9 +51,6 @@ impl Service {
 mod tests {
     #[test]
     fn the_stored_hash_is_sha256_in_hex() {
-        assert_eq!(
-            super::hash("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(super::hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

@@ -93,15 +93,14 @@ impl Service {
 
     /// Runs the worker until `shutdown` completes, settling due stays every
     /// `every`.
-    pub async fn run_worker(
-        &self,
-        every: Duration,
-        shutdown: impl std::future::Future<Output = ()>,
-    ) {
+    pub async fn run_worker(&self, every: Duration, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
         loop {
             if let Err(err) = self.settle_due_stays().await {
                 tracing::warn!(error = %err, "worker pass failed; trying again next round");
+            }
+            if let Err(err) = self.purge_idempotency_keys().await {
+                tracing::warn!(error = %err, "purging old idempotency keys failed");
             }
             tokio::select! {
                 () = &mut shutdown => return,

@@ -22,17 +22,10 @@ async fn last_desk(backend: Backend, requests: usize, rounds: usize) {
     };
     let world = World::new(db, 3).await;
     // A second application instance: its own pool and service on the same database.
-    let second = Service::new(
-        world.test_db.another_pool(6).await,
-        Arc::new(world.clock.clone()),
-    );
+    let second = Service::new(world.test_db.another_pool(6).await, Arc::new(world.clock.clone()));
     let mut members = Vec::new();
     for i in 0..requests {
-        members.push(
-            world
-                .another_member(&format!("visitor{i}@hubclub.example"))
-                .await,
-        );
+        members.push(world.another_member(&format!("visitor{i}@hubclub.example")).await);
     }
     for round in 0..rounds {
         // Weeks ahead, one week a round; two of three desks already taken.
@@ -40,54 +33,28 @@ async fn last_desk(backend: Backend, requests: usize, rounds: usize) {
         let friday = monday + chrono::Days::new(4);
         let (start, end) = (monday.to_string(), friday.to_string());
         for early in [
-            world
-                .another_member(&format!("early{round}a@hubclub.example"))
-                .await,
-            world
-                .another_member(&format!("early{round}b@hubclub.example"))
-                .await,
+            world.another_member(&format!("early{round}a@hubclub.example")).await,
+            world.another_member(&format!("early{round}b@hubclub.example")).await,
         ] {
-            world
-                .service
-                .request_stay(&early, &world.input(&start, &end))
-                .await
-                .unwrap();
+            world.service.request_stay(&early, &world.input(&start, &end)).await.unwrap();
         }
         let mut tasks = tokio::task::JoinSet::new();
         for (i, member) in members.iter().enumerate() {
-            let service = if i % 2 == 0 {
-                world.service.clone()
-            } else {
-                second.clone()
-            };
+            let service = if i % 2 == 0 { world.service.clone() } else { second.clone() };
             let (member, input) = (*member, world.input(&start, &end));
             tasks.spawn(async move { service.request_stay(&member, &input).await });
         }
         let results = tasks.join_all().await;
         let winners = results.iter().filter(|r| r.is_ok()).count();
         let losers = results.iter().filter(|r| is_no_capacity(r)).count();
-        let others: Vec<_> = results
-            .iter()
-            .filter(|r| !r.is_ok() && !is_no_capacity(r))
-            .collect();
-        assert!(
-            others.is_empty(),
-            "{backend:?} round {round}: unexpected answers {others:?}"
-        );
-        assert_eq!(
-            (winners, losers),
-            (1, requests - 1),
-            "{backend:?} round {round}"
-        );
+        let others: Vec<_> = results.iter().filter(|r| !r.is_ok() && !is_no_capacity(r)).collect();
+        assert!(others.is_empty(), "{backend:?} round {round}: unexpected answers {others:?}");
+        assert_eq!((winners, losers), (1, requests - 1), "{backend:?} round {round}");
         assert_counters_sound(&world).await;
         // Members who won hold a stay that week; free them for the next round.
         for result in results.into_iter().flatten() {
             let winner = members.iter().find(|m| m.member == result.member).unwrap();
-            world
-                .service
-                .act_on_stay(winner, result.id, StayCommand::Cancel(None))
-                .await
-                .unwrap();
+            world.service.act_on_stay(winner, result.id, StayCommand::Cancel(None)).await.unwrap();
         }
     }
     assert_counters_sound(&world).await;
@@ -108,58 +75,29 @@ async fn approval_race(backend: Backend) {
         return;
     };
     let world = World::new(db, 3).await;
-    let other_admin_member = world
-        .service
-        .add_member(world.host, person("mette@cph.example"))
-        .await
-        .unwrap();
-    world
-        .service
-        .grant_role(other_admin_member.id, Role::ClusterAdmin)
-        .await
-        .unwrap();
+    let other_admin_member = world.service.add_member(world.host, person("mette@cph.example")).await.unwrap();
+    world.service.grant_role(other_admin_member.id, Role::ClusterAdmin).await.unwrap();
     let other_admin = world.service.caller(other_admin_member.id).await.unwrap();
     for round in 0..10u64 {
         let monday = d("2026-03-09") + chrono::Days::new(7 * round);
-        let member = world
-            .another_member(&format!("racer{round}@hubclub.example"))
-            .await;
-        let stay = world
-            .service
-            .request_stay(
-                &member,
-                &world.input(&monday.to_string(), &monday.to_string()),
-            )
-            .await
-            .unwrap();
+        let member = world.another_member(&format!("racer{round}@hubclub.example")).await;
+        let stay =
+            world.service.request_stay(&member, &world.input(&monday.to_string(), &monday.to_string())).await.unwrap();
         let (s1, s2) = (world.service.clone(), world.service.clone());
         let (a1, a2) = (world.host_admin, other_admin);
-        let approve =
-            tokio::spawn(async move { s1.act_on_stay(&a1, stay.id, StayCommand::Approve).await });
+        let approve = tokio::spawn(async move { s1.act_on_stay(&a1, stay.id, StayCommand::Approve).await });
         let decline = tokio::spawn(async move {
-            s2.act_on_stay(
-                &a2,
-                stay.id,
-                StayCommand::Decline(Reason::parse("No room that day").unwrap()),
-            )
-            .await
+            s2.act_on_stay(&a2, stay.id, StayCommand::Decline(Reason::parse("No room that day").unwrap())).await
         });
         let (approve, decline) = (approve.await.unwrap(), decline.await.unwrap());
         let lost = |r: &Result<StayRecord, ServiceError>| {
-            matches!(
-                r,
-                Err(ServiceError::Transition(TransitionError::NotPending))
-            )
+            matches!(r, Err(ServiceError::Transition(TransitionError::NotPending)))
         };
         assert!(
             (approve.is_ok() && lost(&decline)) || (decline.is_ok() && lost(&approve)),
             "{backend:?}: exactly one decision wins: {approve:?} / {decline:?}"
         );
-        let final_stay = world
-            .service
-            .stay(&world.host_admin, stay.id)
-            .await
-            .unwrap();
+        let final_stay = world.service.stay(&world.host_admin, stay.id).await.unwrap();
         assert_eq!(final_stay.history.len(), 2, "one request, one decision");
     }
     assert_counters_sound(&world).await;
@@ -200,27 +138,15 @@ async fn quota_race(backend: Backend) {
     }
     let results = tasks.join_all().await;
     let stays: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
-    assert_eq!(
-        stays.len(),
-        2,
-        "{backend:?}: the default quota is 2 stays a year at one host"
-    );
+    assert_eq!(stays.len(), 2, "{backend:?}: the default quota is 2 stays a year at one host");
     for r in results.iter().filter(|r| r.is_err()) {
-        let Err(ServiceError::Refused(refusal)) = r else {
-            panic!("{backend:?}: unexpected {r:?}")
-        };
+        let Err(ServiceError::Refused(refusal)) = r else { panic!("{backend:?}: unexpected {r:?}") };
         assert!(
-            refusal.codes().iter().all(|c| matches!(
-                c,
-                ViolationCode::QuotaExceeded | ViolationCode::OverlapsOwnStay
-            )),
+            refusal.codes().iter().all(|c| matches!(c, ViolationCode::QuotaExceeded | ViolationCode::OverlapsOwnStay)),
             "{refusal:?}"
         );
     }
-    assert_ne!(
-        stays[0].start_date, stays[1].start_date,
-        "no overlapping pair"
-    );
+    assert_ne!(stays[0].start_date, stays[1].start_date, "no overlapping pair");
     assert_eq!(world.test_db.scalar("SELECT COUNT(*) FROM stays").await, 2);
     assert_counters_sound(&world).await;
 }
@@ -240,40 +166,17 @@ async fn two_workers(backend: Backend) {
         return;
     };
     let world = World::new(db, 10).await;
-    let second = Service::new(
-        world.test_db.another_pool(4).await,
-        Arc::new(world.clock.clone()),
-    );
+    let second = Service::new(world.test_db.another_pool(4).await, Arc::new(world.clock.clone()));
     for i in 0..8 {
         let member = world.another_member(&format!("w{i}@hubclub.example")).await;
-        world
-            .service
-            .request_stay(&member, &world.input("2026-03-16", "2026-03-18"))
-            .await
-            .unwrap();
+        world.service.request_stay(&member, &world.input("2026-03-16", "2026-03-18")).await.unwrap();
     }
     world.clock.advance(chrono::TimeDelta::days(4));
     let (a, b) = (world.service.clone(), second.clone());
     let (x, y) = tokio::join!(a.settle_due_stays(), b.settle_due_stays());
-    assert_eq!(
-        x.unwrap() + y.unwrap(),
-        8,
-        "{backend:?}: each stay settled exactly once"
-    );
-    assert_eq!(
-        world
-            .test_db
-            .scalar("SELECT COUNT(*) FROM stays WHERE status = 'approved'")
-            .await,
-        8
-    );
-    assert_eq!(
-        world
-            .test_db
-            .scalar("SELECT COUNT(*) FROM stay_history WHERE action = 'auto_approve'")
-            .await,
-        8
-    );
+    assert_eq!(x.unwrap() + y.unwrap(), 8, "{backend:?}: each stay settled exactly once");
+    assert_eq!(world.test_db.scalar("SELECT COUNT(*) FROM stays WHERE status = 'approved'").await, 8);
+    assert_eq!(world.test_db.scalar("SELECT COUNT(*) FROM stay_history WHERE action = 'auto_approve'").await, 8);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

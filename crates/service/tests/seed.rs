@@ -14,36 +14,18 @@ async fn the_demo_network_loads_once_with_working_tokens() {
     assert!(first.loaded);
     assert_eq!(first.clusters, 43);
     assert!(t.scalar("SELECT COUNT(*) FROM sites").await >= 43);
-    assert!(
-        t.scalar("SELECT COUNT(*) FROM stays").await >= 5,
-        "some stays to look at"
-    );
+    assert!(t.scalar("SELECT COUNT(*) FROM stays").await >= 5, "some stays to look at");
     assert!(t.scalar("SELECT COUNT(*) FROM closures").await >= 5);
     let member = service.authenticate(&first.member_token).await.unwrap();
     assert!(!member.cluster_admin);
     let host = service.authenticate(&first.host_admin_token).await.unwrap();
     assert!(host.cluster_admin);
-    assert!(
-        service
-            .authenticate(&first.network_admin_token)
-            .await
-            .unwrap()
-            .network_admin
-    );
-    assert_eq!(
-        service.member(member.member).await.unwrap().email.as_str(),
-        seed::DEMO_MEMBER
-    );
+    assert!(service.authenticate(&first.network_admin_token).await.unwrap().network_admin);
+    assert_eq!(service.member(member.member).await.unwrap().email.as_str(), seed::DEMO_MEMBER);
 
     let second = service.seed_demo().await.unwrap();
     assert!(!second.loaded, "a second run loads nothing");
     assert_eq!(second.clusters, 43);
-    assert_ne!(
-        second.member_token, first.member_token,
-        "fresh tokens every time"
-    );
-    assert!(
-        service.authenticate(&first.member_token).await.is_ok(),
-        "older tokens keep working"
-    );
+    assert_ne!(second.member_token, first.member_token, "fresh tokens every time");
+    assert!(service.authenticate(&first.member_token).await.is_ok(), "older tokens keep working");
 }

@@ -6,9 +6,7 @@
 mod support;
 
 use chrono::TimeDelta;
-use deskvisa_rules::{
-    ApprovalMode, OnNoAnswer, PolicyDraft, Reason, StayStatus, TransitionError, ViolationCode,
-};
+use deskvisa_rules::{ApprovalMode, OnNoAnswer, PolicyDraft, Reason, StayStatus, TransitionError, ViolationCode};
 use deskvisa_service::*;
 use deskvisa_testing::on_both_backends;
 use support::*;
@@ -21,53 +19,19 @@ fn reason(text: &str) -> Reason {
 async fn a_request_holds_its_desks_and_the_host_approves_it() {
     on_both_backends(|db| async move {
         let w = World::new(db, 2).await;
-        let stay = w
-            .service
-            .request_stay(&w.member, &w.input("2026-03-04", "2026-03-10"))
-            .await
-            .unwrap();
+        let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-10")).await.unwrap();
         assert_eq!(stay.status, StayStatus::Pending);
-        assert_eq!(
-            stay.days,
-            [
-                "2026-03-04",
-                "2026-03-05",
-                "2026-03-06",
-                "2026-03-09",
-                "2026-03-10"
-            ]
-            .map(d)
-        );
+        assert_eq!(stay.days, ["2026-03-04", "2026-03-05", "2026-03-06", "2026-03-09", "2026-03-10"].map(d));
         assert_eq!(stay.answer_deadline, Some(t("2026-03-03T23:00:00Z")));
         assert_eq!(w.test_db.scalar("SELECT SUM(held) FROM site_days").await, 5);
 
-        let approved = w
-            .service
-            .act_on_stay(&w.host_admin, stay.id, StayCommand::Approve)
-            .await
-            .unwrap();
+        let approved = w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await.unwrap();
         assert_eq!(approved.status, StayStatus::Approved);
-        assert_eq!(
-            approved
-                .history
-                .iter()
-                .map(|h| h.action.as_str())
-                .collect::<Vec<_>>(),
-            ["request", "approve"]
-        );
+        assert_eq!(approved.history.iter().map(|h| h.action.as_str()).collect::<Vec<_>>(), ["request", "approve"]);
         assert_eq!(approved.history[1].by, Some(w.host_admin.member));
         // Approving twice: the stay moved on.
-        let again = w
-            .service
-            .act_on_stay(&w.host_admin, stay.id, StayCommand::Approve)
-            .await;
-        assert!(
-            matches!(
-                again,
-                Err(ServiceError::Transition(TransitionError::NotPending))
-            ),
-            "{again:?}"
-        );
+        let again = w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await;
+        assert!(matches!(again, Err(ServiceError::Transition(TransitionError::NotPending))), "{again:?}");
         assert_counters_sound(&w).await;
     })
     .await;
@@ -77,30 +41,16 @@ async fn a_request_holds_its_desks_and_the_host_approves_it() {
 async fn a_decline_gives_every_desk_back_and_keeps_the_reason() {
     on_both_backends(|db| async move {
         let w = World::new(db, 2).await;
-        let stay = w
-            .service
-            .request_stay(&w.member, &w.input("2026-03-04", "2026-03-06"))
-            .await
-            .unwrap();
+        let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
         let declined = w
             .service
-            .act_on_stay(
-                &w.host_admin,
-                stay.id,
-                StayCommand::Decline(reason("Fully booked by a delegation")),
-            )
+            .act_on_stay(&w.host_admin, stay.id, StayCommand::Decline(reason("Fully booked by a delegation")))
             .await
             .unwrap();
         assert_eq!(declined.status, StayStatus::Declined);
-        assert_eq!(
-            declined.decline_reason.as_deref(),
-            Some("Fully booked by a delegation")
-        );
+        assert_eq!(declined.decline_reason.as_deref(), Some("Fully booked by a delegation"));
         assert!(declined.days.is_empty());
-        assert!(
-            declined.history[1].guarantee_exception,
-            "a decline inside the guarantee is an exception"
-        );
+        assert!(declined.history[1].guarantee_exception, "a decline inside the guarantee is an exception");
         assert_eq!(w.test_db.scalar("SELECT SUM(held) FROM site_days").await, 0);
         assert_counters_sound(&w).await;
     })
@@ -111,37 +61,16 @@ async fn a_decline_gives_every_desk_back_and_keeps_the_reason() {
 async fn cancelling_mid_stay_releases_the_days_from_today_on() {
     on_both_backends(|db| async move {
         let w = World::new(db, 2).await;
-        let stay = w
-            .service
-            .request_stay(&w.member, &w.input("2026-03-04", "2026-03-06"))
-            .await
-            .unwrap();
-        w.service
-            .act_on_stay(&w.host_admin, stay.id, StayCommand::Approve)
-            .await
-            .unwrap();
+        let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
+        w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await.unwrap();
         // Thursday 5 March, 10:00 in Copenhagen.
         w.clock.set(t("2026-03-05T09:00:00Z"));
-        let cancelled = w
-            .service
-            .act_on_stay(&w.member, stay.id, StayCommand::Cancel(None))
-            .await
-            .unwrap();
+        let cancelled = w.service.act_on_stay(&w.member, stay.id, StayCommand::Cancel(None)).await.unwrap();
         assert_eq!(cancelled.status, StayStatus::Cancelled);
-        assert_eq!(
-            cancelled.days,
-            [d("2026-03-04")],
-            "Wednesday stays a visitor-day"
-        );
+        assert_eq!(cancelled.days, [d("2026-03-04")], "Wednesday stays a visitor-day");
         assert_eq!(w.test_db.scalar("SELECT SUM(held) FROM site_days").await, 1);
-        let again = w
-            .service
-            .act_on_stay(&w.member, stay.id, StayCommand::Cancel(None))
-            .await;
-        assert!(
-            matches!(again, Err(ServiceError::Transition(TransitionError::Over))),
-            "{again:?}"
-        );
+        let again = w.service.act_on_stay(&w.member, stay.id, StayCommand::Cancel(None)).await;
+        assert!(matches!(again, Err(ServiceError::Transition(TransitionError::Over))), "{again:?}");
         assert_counters_sound(&w).await;
     })
     .await;
@@ -151,48 +80,18 @@ async fn cancelling_mid_stay_releases_the_days_from_today_on() {
 async fn a_host_cancels_an_approved_stay_only_with_a_reason() {
     on_both_backends(|db| async move {
         let w = World::new(db, 2).await;
-        let stay = w
-            .service
-            .request_stay(&w.member, &w.input("2026-03-04", "2026-03-06"))
-            .await
-            .unwrap();
-        let pending = w
-            .service
-            .act_on_stay(
-                &w.host_admin,
-                stay.id,
-                StayCommand::Cancel(Some(reason("x"))),
-            )
-            .await;
+        let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
+        let pending = w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Cancel(Some(reason("x")))).await;
         assert!(
-            matches!(
-                pending,
-                Err(ServiceError::Transition(TransitionError::NotAllowed))
-            ),
+            matches!(pending, Err(ServiceError::Transition(TransitionError::NotAllowed))),
             "a host declines a pending stay"
         );
-        w.service
-            .act_on_stay(&w.host_admin, stay.id, StayCommand::Approve)
-            .await
-            .unwrap();
-        let without = w
-            .service
-            .act_on_stay(&w.host_admin, stay.id, StayCommand::Cancel(None))
-            .await;
-        assert!(
-            matches!(
-                without,
-                Err(ServiceError::Transition(TransitionError::ReasonRequired))
-            ),
-            "{without:?}"
-        );
+        w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await.unwrap();
+        let without = w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Cancel(None)).await;
+        assert!(matches!(without, Err(ServiceError::Transition(TransitionError::ReasonRequired))), "{without:?}");
         let done = w
             .service
-            .act_on_stay(
-                &w.host_admin,
-                stay.id,
-                StayCommand::Cancel(Some(reason("Water damage"))),
-            )
+            .act_on_stay(&w.host_admin, stay.id, StayCommand::Cancel(Some(reason("Water damage"))))
             .await
             .unwrap();
         assert_eq!(done.cancel_reason.as_deref(), Some("Water damage"));
@@ -205,18 +104,10 @@ async fn a_host_cancels_an_approved_stay_only_with_a_reason() {
 async fn an_unanswered_stay_is_approved_at_its_deadline_or_expired_where_the_host_says_so() {
     on_both_backends(|db| async move {
         let w = World::new(db, 2).await;
-        let first = w
-            .service
-            .request_stay(&w.member, &w.input("2026-03-16", "2026-03-17"))
-            .await
-            .unwrap();
+        let first = w.service.request_stay(&w.member, &w.input("2026-03-16", "2026-03-17")).await.unwrap();
         assert_eq!(first.answer_deadline, Some(t("2026-03-05T09:00:00Z")));
         w.clock.set(t("2026-03-05T08:59:59Z"));
-        assert_eq!(
-            w.service.settle_due_stays().await.unwrap(),
-            0,
-            "not before the deadline"
-        );
+        assert_eq!(w.service.settle_due_stays().await.unwrap(), 0, "not before the deadline");
         w.clock.set(t("2026-03-05T09:00:00Z"));
         assert_eq!(w.service.settle_due_stays().await.unwrap(), 1);
         let settled = w.service.stay(&w.member, first.id).await.unwrap();
@@ -227,26 +118,16 @@ async fn an_unanswered_stay_is_approved_at_its_deadline_or_expired_where_the_hos
             .save_policy(
                 &w.host_admin,
                 w.host,
-                PolicyDraft {
-                    on_no_answer: OnNoAnswer::Expire,
-                    ..PolicyDraft::default()
-                },
+                PolicyDraft { on_no_answer: OnNoAnswer::Expire, ..PolicyDraft::default() },
             )
             .await
             .unwrap();
-        let second = w
-            .service
-            .request_stay(&w.member, &w.input("2026-03-23", "2026-03-24"))
-            .await
-            .unwrap();
+        let second = w.service.request_stay(&w.member, &w.input("2026-03-23", "2026-03-24")).await.unwrap();
         w.clock.advance(TimeDelta::days(3));
         assert_eq!(w.service.settle_due_stays().await.unwrap(), 1);
         let expired = w.service.stay(&w.member, second.id).await.unwrap();
         assert_eq!(expired.status, StayStatus::Expired);
-        assert!(
-            expired.days.is_empty(),
-            "an expired stay gives its desks back"
-        );
+        assert!(expired.days.is_empty(), "an expired stay gives its desks back");
         assert_counters_sound(&w).await;
     })
     .await;
@@ -260,18 +141,11 @@ async fn automatic_approval_approves_at_once() {
             .save_policy(
                 &w.host_admin,
                 w.host,
-                PolicyDraft {
-                    approval_mode: ApprovalMode::Auto,
-                    ..PolicyDraft::default()
-                },
+                PolicyDraft { approval_mode: ApprovalMode::Auto, ..PolicyDraft::default() },
             )
             .await
             .unwrap();
-        let stay = w
-            .service
-            .request_stay(&w.member, &w.input("2026-03-04", "2026-03-04"))
-            .await
-            .unwrap();
+        let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-04")).await.unwrap();
         assert_eq!(stay.status, StayStatus::Approved);
         assert_eq!(stay.answer_deadline, None);
     })
@@ -282,57 +156,22 @@ async fn automatic_approval_approves_at_once() {
 async fn check_in_on_a_stay_day_and_no_show_after_the_first_day() {
     on_both_backends(|db| async move {
         let w = World::new(db, 2).await;
-        let arriving = w
-            .service
-            .request_stay(&w.member, &w.input("2026-03-04", "2026-03-05"))
-            .await
-            .unwrap();
-        w.service
-            .act_on_stay(&w.host_admin, arriving.id, StayCommand::Approve)
-            .await
-            .unwrap();
-        let early = w
-            .service
-            .act_on_stay(&w.host_admin, arriving.id, StayCommand::CheckIn)
-            .await;
-        assert!(
-            matches!(
-                early,
-                Err(ServiceError::Transition(TransitionError::NotAStayDay))
-            ),
-            "{early:?}"
-        );
+        let arriving = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-05")).await.unwrap();
+        w.service.act_on_stay(&w.host_admin, arriving.id, StayCommand::Approve).await.unwrap();
+        let early = w.service.act_on_stay(&w.host_admin, arriving.id, StayCommand::CheckIn).await;
+        assert!(matches!(early, Err(ServiceError::Transition(TransitionError::NotAStayDay))), "{early:?}");
         w.clock.set(t("2026-03-04T08:00:00Z"));
-        let checked = w
-            .service
-            .act_on_stay(&w.host_admin, arriving.id, StayCommand::CheckIn)
-            .await
-            .unwrap();
+        let checked = w.service.act_on_stay(&w.host_admin, arriving.id, StayCommand::CheckIn).await.unwrap();
         assert!(checked.checked_in);
 
         let other = w.another_member("piotr@hubclub.example").await;
         w.clock.set(t("2026-03-02T09:00:00Z"));
-        let absent = w
-            .service
-            .request_stay(&other, &w.input("2026-03-04", "2026-03-06"))
-            .await
-            .unwrap();
-        w.service
-            .act_on_stay(&w.host_admin, absent.id, StayCommand::Approve)
-            .await
-            .unwrap();
+        let absent = w.service.request_stay(&other, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
+        w.service.act_on_stay(&w.host_admin, absent.id, StayCommand::Approve).await.unwrap();
         w.clock.set(t("2026-03-05T08:00:00Z"));
-        let marked = w
-            .service
-            .act_on_stay(&w.host_admin, absent.id, StayCommand::NoShow)
-            .await
-            .unwrap();
+        let marked = w.service.act_on_stay(&w.host_admin, absent.id, StayCommand::NoShow).await.unwrap();
         assert!(marked.no_show);
-        assert_eq!(
-            marked.days,
-            [d("2026-03-04")],
-            "Thursday and Friday go back"
-        );
+        assert_eq!(marked.days, [d("2026-03-04")], "Thursday and Friday go back");
         assert_counters_sound(&w).await;
     })
     .await;
@@ -342,60 +181,25 @@ async fn check_in_on_a_stay_day_and_no_show_after_the_first_day() {
 async fn a_member_cannot_decide_and_another_cluster_sees_nothing() {
     on_both_backends(|db| async move {
         let w = World::new(db, 2).await;
-        let stay = w
-            .service
-            .request_stay(&w.member, &w.input("2026-03-04", "2026-03-04"))
-            .await
-            .unwrap();
-        let by_member = w
-            .service
-            .act_on_stay(&w.member, stay.id, StayCommand::Approve)
-            .await;
-        assert!(
-            matches!(by_member, Err(ServiceError::Forbidden)),
-            "{by_member:?}"
-        );
+        let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-04")).await.unwrap();
+        let by_member = w.service.act_on_stay(&w.member, stay.id, StayCommand::Approve).await;
+        assert!(matches!(by_member, Err(ServiceError::Forbidden)), "{by_member:?}");
 
-        let third = w
-            .service
-            .add_cluster(cluster("Cluster 55", "Stockholm", "SE", "Europe/Stockholm"))
-            .await
-            .unwrap();
-        let stranger = w
-            .service
-            .add_member(third.id, person("erik@c55.example"))
-            .await
-            .unwrap();
-        w.service
-            .grant_role(stranger.id, Role::ClusterAdmin)
-            .await
-            .unwrap();
+        let third = w.service.add_cluster(cluster("Cluster 55", "Stockholm", "SE", "Europe/Stockholm")).await.unwrap();
+        let stranger = w.service.add_member(third.id, person("erik@c55.example")).await.unwrap();
+        w.service.grant_role(stranger.id, Role::ClusterAdmin).await.unwrap();
         let stranger = w.service.caller(stranger.id).await.unwrap();
-        assert!(matches!(
-            w.service.stay(&stranger, stay.id).await,
-            Err(ServiceError::NotFound)
-        ));
-        let decide = w
-            .service
-            .act_on_stay(&stranger, stay.id, StayCommand::Approve)
-            .await;
-        assert!(
-            matches!(decide, Err(ServiceError::NotFound)),
-            "another cluster's stay is 404, not 403"
-        );
+        assert!(matches!(w.service.stay(&stranger, stay.id).await, Err(ServiceError::NotFound)));
+        let decide = w.service.act_on_stay(&stranger, stay.id, StayCommand::Approve).await;
+        assert!(matches!(decide, Err(ServiceError::NotFound)), "another cluster's stay is 404, not 403");
 
         // The home cluster's admin sees the stay (read only).
         let home_admin = w.another_member("boss@hubclub.example").await;
-        w.service
-            .grant_role(home_admin.member, Role::ClusterAdmin)
-            .await
-            .unwrap();
+        w.service.grant_role(home_admin.member, Role::ClusterAdmin).await.unwrap();
         let home_admin = w.service.caller(home_admin.member).await.unwrap();
         assert!(w.service.stay(&home_admin, stay.id).await.is_ok());
         assert!(matches!(
-            w.service
-                .act_on_stay(&home_admin, stay.id, StayCommand::Approve)
-                .await,
+            w.service.act_on_stay(&home_admin, stay.id, StayCommand::Approve).await,
             Err(ServiceError::Forbidden)
         ));
     })
@@ -406,22 +210,10 @@ async fn a_member_cannot_decide_and_another_cluster_sees_nothing() {
 async fn refusals_carry_every_violation() {
     on_both_backends(|db| async move {
         let w = World::new(db, 2).await;
-        let refused = w
-            .service
-            .request_stay(&w.member, &w.input("2026-03-02", "2026-03-13"))
-            .await;
-        let Err(ServiceError::Refused(refusal)) = refused else {
-            panic!("{refused:?}")
-        };
-        assert_eq!(
-            refusal.codes(),
-            [ViolationCode::TooLong, ViolationCode::TooSoon]
-        );
-        assert_eq!(
-            w.test_db.scalar("SELECT COUNT(*) FROM stays").await,
-            0,
-            "nothing written"
-        );
+        let refused = w.service.request_stay(&w.member, &w.input("2026-03-02", "2026-03-13")).await;
+        let Err(ServiceError::Refused(refusal)) = refused else { panic!("{refused:?}") };
+        assert_eq!(refusal.codes(), [ViolationCode::TooLong, ViolationCode::TooSoon]);
+        assert_eq!(w.test_db.scalar("SELECT COUNT(*) FROM stays").await, 0, "nothing written");
     })
     .await;
 }

@@ -103,13 +103,9 @@ pub enum ConnectError {
 
 /// Opens a pool with the settings above.
 pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, ConnectError> {
-    let backend = Backend::of(&config.url)
-        .ok_or_else(|| ConnectError::UnsupportedUrl(redact(&config.url)))?;
+    let backend = Backend::of(&config.url).ok_or_else(|| ConnectError::UnsupportedUrl(redact(&config.url)))?;
     let mut options = ConnectOptions::new(config.url.clone());
-    options
-        .max_connections(config.max_connections)
-        .acquire_timeout(config.acquire_timeout)
-        .sqlx_logging(false);
+    options.max_connections(config.max_connections).acquire_timeout(config.acquire_timeout).sqlx_logging(false);
     if backend == Backend::Sqlite {
         let busy_timeout = config.busy_timeout;
         options
@@ -154,17 +150,12 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("fresh.sqlite");
         let _ = std::fs::remove_file(&path);
-        let db = connect(&DatabaseConfig::new(format!("sqlite://{}", path.display())))
-            .await
-            .unwrap();
+        let db = connect(&DatabaseConfig::new(format!("sqlite://{}", path.display()))).await.unwrap();
         let pragma = |sql: &'static str| {
             let db = db.clone();
             async move {
-                let row = db
-                    .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-                    .await
-                    .unwrap()
-                    .unwrap();
+                let row =
+                    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap().unwrap();
                 row.try_get_by_index::<String>(0)
                     .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
                     .unwrap()
@@ -180,12 +171,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_unsupported_url_is_refused_with_its_password_hidden() {
-        let err = connect(&DatabaseConfig::new("mysql://u:pw@h/db"))
-            .await
-            .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "unsupported database URL `mysql://u:***@h/db` (use sqlite:// or postgres://)"
-        );
+        let err = connect(&DatabaseConfig::new("mysql://u:pw@h/db")).await.unwrap_err();
+        assert_eq!(err.to_string(), "unsupported database URL `mysql://u:***@h/db` (use sqlite:// or postgres://)");
     }
 }

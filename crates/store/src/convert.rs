@@ -9,8 +9,7 @@ use crate::error::StoreError;
 
 /// Parses a stored status or mode.
 pub(crate) fn parse<T: FromStr>(what: &str, text: &str) -> Result<T, StoreError> {
-    text.parse()
-        .map_err(|_| StoreError::Corrupt(format!("{what} `{text}`")))
+    text.parse().map_err(|_| StoreError::Corrupt(format!("{what} `{text}`")))
 }
 
 /// A stored time zone name.

@@ -32,10 +32,7 @@ impl Tx {
             desks: Set(stored(desks)),
             held: Set(0),
         });
-        site_day::Entity::insert_many(rows)
-            .on_conflict_do_nothing()
-            .exec_without_returning(&self.tx)
-            .await?;
+        site_day::Entity::insert_many(rows).on_conflict_do_nothing().exec_without_returning(&self.tx).await?;
         if self.is_postgres() {
             // Lock the rows in date order first: a multi-row UPDATE visits
             // rows in physical order, and two of them deadlocked that way.
@@ -51,10 +48,7 @@ impl Tx {
                 .await?;
         }
         let taken = site_day::Entity::update_many()
-            .col_expr(
-                site_day::Column::Held,
-                Expr::col(site_day::Column::Held).add(1),
-            )
+            .col_expr(site_day::Column::Held, Expr::col(site_day::Column::Held).add(1))
             .filter(site_day::Column::SiteId.eq(site.as_uuid()))
             .filter(site_day::Column::Date.is_in(days.iter().copied()))
             .filter(Expr::col(site_day::Column::Held).lt(Expr::col(site_day::Column::Desks)))
@@ -85,10 +79,7 @@ impl Tx {
             return Ok(());
         }
         let released = site_day::Entity::update_many()
-            .col_expr(
-                site_day::Column::Held,
-                Expr::col(site_day::Column::Held).sub(1),
-            )
+            .col_expr(site_day::Column::Held, Expr::col(site_day::Column::Held).sub(1))
             .filter(site_day::Column::SiteId.eq(site.as_uuid()))
             .filter(site_day::Column::Date.is_in(days.iter().copied()))
             .filter(site_day::Column::Held.gt(0))
@@ -96,10 +87,7 @@ impl Tx {
             .await?
             .rows_affected;
         if released != days.len() as u64 {
-            return Err(StoreError::Corrupt(format!(
-                "released {released} of {} desk-days at site {site}",
-                days.len()
-            )));
+            return Err(StoreError::Corrupt(format!("released {released} of {} desk-days at site {site}", days.len())));
         }
         Ok(())
     }

@@ -51,9 +51,7 @@ impl From<DbErr> for StoreError {
                 sea_orm::sqlx::Error::Database(db) => {
                     Some((db.code().map(|c| c.into_owned()), db.message().to_owned()))
                 }
-                sea_orm::sqlx::Error::PoolTimedOut
-                | sea_orm::sqlx::Error::PoolClosed
-                | sea_orm::sqlx::Error::Io(_) => {
+                sea_orm::sqlx::Error::PoolTimedOut | sea_orm::sqlx::Error::PoolClosed | sea_orm::sqlx::Error::Io(_) => {
                     return StoreError::Unavailable(e.to_string());
                 }
                 _ => None,
@@ -68,9 +66,7 @@ impl From<DbErr> for StoreError {
         match code.as_deref() {
             // SQLite BUSY, BUSY_SNAPSHOT, LOCKED; PostgreSQL serialization
             // failure, deadlock, lock not available.
-            Some("5" | "517" | "261" | "6" | "40001" | "40P01" | "55P03") => {
-                StoreError::Retry(message)
-            }
+            Some("5" | "517" | "261" | "6" | "40001" | "40P01" | "55P03") => StoreError::Retry(message),
             Some("2067" | "1555" | "23505") => StoreError::Unique(message),
             Some("275" | "23514") => StoreError::Check(message),
             Some("787" | "23503") => StoreError::ForeignKey(message),

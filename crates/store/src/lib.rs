@@ -17,6 +17,7 @@ mod convert;
 mod desks;
 mod entity;
 mod error;
+mod idempotency;
 mod map;
 mod snapshot;
 mod stays;
@@ -25,6 +26,7 @@ mod tx;
 
 pub use connect::{Backend, ConnectError, DatabaseConfig, connect};
 pub use error::StoreError;
+pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};
 pub use map::{ClusterRecord, MemberRecord, Role, SiteRecord};
 pub use sea_orm::DatabaseConnection;
 pub use snapshot::SnapshotError;

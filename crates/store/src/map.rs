@@ -3,8 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{
-    ClusterId, ClusterStatus, Email, HostPolicy, Locale, MemberId, MemberStatus, SiteId, TimeZone,
-    WeekdaySet,
+    ClusterId, ClusterStatus, Email, HostPolicy, Locale, MemberId, MemberStatus, SiteId, TimeZone, WeekdaySet,
 };
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -133,12 +132,10 @@ fn site_record(row: site::Model) -> Result<SiteRecord, StoreError> {
 fn member_record(row: member::Model) -> Result<MemberRecord, StoreError> {
     Ok(MemberRecord {
         id: MemberId::from_uuid(row.id),
-        email: Email::parse(&row.email)
-            .map_err(|_| StoreError::Corrupt(format!("email of member {}", row.id)))?,
+        email: Email::parse(&row.email).map_err(|_| StoreError::Corrupt(format!("email of member {}", row.id)))?,
         name: row.name,
         company: row.company,
-        locale: Locale::parse(&row.locale)
-            .map_err(|_| StoreError::Corrupt(format!("locale `{}`", row.locale)))?,
+        locale: Locale::parse(&row.locale).map_err(|_| StoreError::Corrupt(format!("locale `{}`", row.locale)))?,
         cluster_id: ClusterId::from_uuid(row.cluster_id),
         status: parse("member status", &row.status)?,
         vouched_until: row.vouched_until,
@@ -147,11 +144,7 @@ fn member_record(row: member::Model) -> Result<MemberRecord, StoreError> {
 
 impl Tx {
     /// Adds a cluster.
-    pub async fn insert_cluster(
-        &self,
-        c: &ClusterRecord,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub async fn insert_cluster(&self, c: &ClusterRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
         cluster::Entity::insert(cluster::ActiveModel {
             id: Set(c.id.as_uuid()),
             name: Set(c.name.clone()),
@@ -171,11 +164,7 @@ impl Tx {
 
     /// One cluster.
     pub async fn cluster(&self, id: ClusterId) -> Result<Option<ClusterRecord>, StoreError> {
-        cluster::Entity::find_by_id(id.as_uuid())
-            .one(&self.tx)
-            .await?
-            .map(cluster_record)
-            .transpose()
+        cluster::Entity::find_by_id(id.as_uuid()).one(&self.tx).await?.map(cluster_record).transpose()
     }
 
     /// Every cluster, by name.
@@ -210,12 +199,7 @@ impl Tx {
     }
 
     /// Records a site's desk count from `at` on (reciprocity standing).
-    pub async fn record_desk_count(
-        &self,
-        site: SiteId,
-        desks: u32,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub async fn record_desk_count(&self, site: SiteId, desks: u32, at: DateTime<Utc>) -> Result<(), StoreError> {
         site_desk_count::Entity::insert(site_desk_count::ActiveModel {
             id: NotSet,
             site_id: Set(site.as_uuid()),
@@ -229,11 +213,7 @@ impl Tx {
 
     /// One site.
     pub async fn site(&self, id: SiteId) -> Result<Option<SiteRecord>, StoreError> {
-        site::Entity::find_by_id(id.as_uuid())
-            .one(&self.tx)
-            .await?
-            .map(site_record)
-            .transpose()
+        site::Entity::find_by_id(id.as_uuid()).one(&self.tx).await?.map(site_record).transpose()
     }
 
     /// Every site, or a cluster's, by name.
@@ -242,20 +222,11 @@ impl Tx {
         if let Some(cluster) = cluster {
             query = query.filter(site::Column::ClusterId.eq(cluster.as_uuid()));
         }
-        query
-            .all(&self.tx)
-            .await?
-            .into_iter()
-            .map(site_record)
-            .collect()
+        query.all(&self.tx).await?.into_iter().map(site_record).collect()
     }
 
     /// Adds a member (`Unique` if the email is taken).
-    pub async fn insert_member(
-        &self,
-        m: &MemberRecord,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub async fn insert_member(&self, m: &MemberRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
         member::Entity::insert(member::ActiveModel {
             id: Set(m.id.as_uuid()),
             email: Set(m.email.as_str().to_owned()),
@@ -275,11 +246,7 @@ impl Tx {
 
     /// One member.
     pub async fn member(&self, id: MemberId) -> Result<Option<MemberRecord>, StoreError> {
-        member::Entity::find_by_id(id.as_uuid())
-            .one(&self.tx)
-            .await?
-            .map(member_record)
-            .transpose()
+        member::Entity::find_by_id(id.as_uuid()).one(&self.tx).await?.map(member_record).transpose()
     }
 
     /// A member by email.
@@ -293,21 +260,14 @@ impl Tx {
     }
 
     /// Gives a member a role (no-op if held).
-    pub async fn grant_role(
-        &self,
-        member: MemberId,
-        role: Role,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub async fn grant_role(&self, member: MemberId, role: Role, now: DateTime<Utc>) -> Result<(), StoreError> {
         member_role::Entity::insert(member_role::ActiveModel {
             member_id: Set(member.as_uuid()),
             role: Set(role.as_str().to_owned()),
             granted_at: Set(now),
         })
         .on_conflict(
-            OnConflict::columns([member_role::Column::MemberId, member_role::Column::Role])
-                .do_nothing()
-                .to_owned(),
+            OnConflict::columns([member_role::Column::MemberId, member_role::Column::Role]).do_nothing().to_owned(),
         )
         .exec_without_returning(&self.tx)
         .await?;
@@ -330,12 +290,7 @@ impl Tx {
     }
 
     /// Saves a cluster's host policy.
-    pub async fn save_policy(
-        &self,
-        cluster: ClusterId,
-        p: &HostPolicy,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub async fn save_policy(&self, cluster: ClusterId, p: &HostPolicy, now: DateTime<Utc>) -> Result<(), StoreError> {
         let d = p.draft();
         let model = policy::ActiveModel {
             cluster_id: Set(cluster.as_uuid()),
@@ -397,10 +352,7 @@ impl Tx {
 
 impl Tx {
     /// A cluster's members, by email.
-    pub async fn cluster_members(
-        &self,
-        cluster: ClusterId,
-    ) -> Result<Vec<MemberRecord>, StoreError> {
+    pub async fn cluster_members(&self, cluster: ClusterId) -> Result<Vec<MemberRecord>, StoreError> {
         member::Entity::find()
             .filter(member::Column::ClusterId.eq(cluster.as_uuid()))
             .order_by_asc(member::Column::Email)

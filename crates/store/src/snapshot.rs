@@ -2,16 +2,14 @@
 
 use chrono::{Days, NaiveDate, NaiveTime};
 use deskvisa_rules::{
-    ClusterId, ClusterStatus, DeskCount, DeskLoad, DeskOffering, HomeCluster, HostCluster,
-    HostPolicy, MemberFacts, MemberId, MemberStatus, MemberStay, NetworkPolicy, PolicyDraft,
-    SiteCalendar, SiteFacts, SiteId, Snapshot, StayId, StayRequest, WeekdaySet,
+    ClusterId, ClusterStatus, DeskCount, DeskLoad, DeskOffering, HomeCluster, HostCluster, HostPolicy, MemberFacts,
+    MemberId, MemberStatus, MemberStay, NetworkPolicy, PolicyDraft, SiteCalendar, SiteFacts, SiteId, Snapshot, StayId,
+    StayRequest, WeekdaySet,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::convert::{approval_mode, count, on_no_answer, parse, zone};
-use crate::entity::{
-    closure, cluster, member, network_policy, policy, site, site_day, site_desk_count, stay,
-};
+use crate::entity::{closure, cluster, member, network_policy, policy, site, site_day, site_desk_count, stay};
 use crate::error::StoreError;
 use crate::tx::Tx;
 
@@ -41,10 +39,7 @@ impl Tx {
     /// member's row; on SQLite, `BEGIN IMMEDIATE` already admits one writer.
     pub async fn lock_member(&self, member: MemberId) -> Result<(), StoreError> {
         if self.is_postgres() {
-            member::Entity::find_by_id(member.as_uuid())
-                .lock_exclusive()
-                .one(&self.tx)
-                .await?;
+            member::Entity::find_by_id(member.as_uuid()).lock_exclusive().one(&self.tx).await?;
         }
         Ok(())
     }
@@ -54,19 +49,13 @@ impl Tx {
         let Some(row) = network_policy::Entity::find_by_id(1).one(&self.tx).await? else {
             return Ok(NetworkPolicy::default());
         };
-        NetworkPolicy::new(
-            count("guaranteed_days", row.guaranteed_days)?,
-            count("grace", row.reciprocity_grace_days)?,
-        )
-        .map_err(|e| StoreError::Corrupt(e.to_string()))
+        NetworkPolicy::new(count("guaranteed_days", row.guaranteed_days)?, count("grace", row.reciprocity_grace_days)?)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
     /// A cluster's host policy (the defaults until one is saved).
     pub async fn host_policy(&self, cluster: ClusterId) -> Result<HostPolicy, StoreError> {
-        let Some(row) = policy::Entity::find_by_id(cluster.as_uuid())
-            .one(&self.tx)
-            .await?
-        else {
+        let Some(row) = policy::Entity::find_by_id(cluster.as_uuid()).one(&self.tx).await? else {
             return Ok(HostPolicy::default());
         };
         HostPolicy::from_saved(PolicyDraft {
@@ -83,11 +72,7 @@ impl Tx {
 
     /// Whether a cluster offers visitor desks now, from its sites' desk
     /// counts over time.
-    pub async fn desk_offering(
-        &self,
-        cluster: ClusterId,
-        joined_on: NaiveDate,
-    ) -> Result<DeskOffering, StoreError> {
+    pub async fn desk_offering(&self, cluster: ClusterId, joined_on: NaiveDate) -> Result<DeskOffering, StoreError> {
         let site_ids: Vec<uuid::Uuid> = site::Entity::find()
             .select_only()
             .column(site::Column::Id)
@@ -107,10 +92,7 @@ impl Tx {
             .iter()
             .map(|c| {
                 per_site.insert(c.site_id, c.desks.max(0).unsigned_abs());
-                DeskCount {
-                    at: c.at,
-                    desks: per_site.values().sum(),
-                }
+                DeskCount { at: c.at, desks: per_site.values().sum() }
             })
             .collect();
         let joined_at = joined_on.and_time(NaiveTime::MIN).and_utc();
@@ -133,18 +115,13 @@ impl Tx {
             .into_tuple()
             .all(&self.tx)
             .await?;
-        let bits = u8::try_from(open_weekdays)
-            .map_err(|_| StoreError::Corrupt(format!("open weekdays {open_weekdays}")))?;
+        let bits =
+            u8::try_from(open_weekdays).map_err(|_| StoreError::Corrupt(format!("open weekdays {open_weekdays}")))?;
         Ok(SiteCalendar::new(WeekdaySet::from_bits(bits), closures))
     }
 
     /// Desks held per day at a site over `from..=to`.
-    pub async fn desk_load(
-        &self,
-        site: SiteId,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<DeskLoad, StoreError> {
+    pub async fn desk_load(&self, site: SiteId, from: NaiveDate, to: NaiveDate) -> Result<DeskLoad, StoreError> {
         let rows: Vec<(NaiveDate, i32)> = site_day::Entity::find()
             .select_only()
             .column(site_day::Column::Date)
@@ -154,10 +131,7 @@ impl Tx {
             .into_tuple()
             .all(&self.tx)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(d, held)| (d, held.max(0).unsigned_abs()))
-            .collect())
+        Ok(rows.into_iter().map(|(d, held)| (d, held.max(0).unsigned_abs())).collect())
     }
 
     /// Everything `decide` needs for `request` by `member` at `site`.
@@ -167,43 +141,25 @@ impl Tx {
         site_id: SiteId,
         request: &StayRequest,
     ) -> Result<Snapshot, SnapshotError> {
-        let member = member::Entity::find_by_id(member_id.as_uuid())
-            .one(&self.tx)
-            .await?
-            .ok_or(SnapshotError::UnknownMember)?;
-        let site = site::Entity::find_by_id(site_id.as_uuid())
-            .one(&self.tx)
-            .await?
-            .ok_or(SnapshotError::UnknownSite)?;
+        let member =
+            member::Entity::find_by_id(member_id.as_uuid()).one(&self.tx).await?.ok_or(SnapshotError::UnknownMember)?;
+        let site =
+            site::Entity::find_by_id(site_id.as_uuid()).one(&self.tx).await?.ok_or(SnapshotError::UnknownSite)?;
         let clusters = cluster::Entity::find()
             .filter(cluster::Column::Id.is_in([member.cluster_id, site.cluster_id]))
             .all(&self.tx)
             .await?;
         let find = |id| {
-            clusters
-                .iter()
-                .find(|c| c.id == id)
-                .ok_or_else(|| StoreError::Corrupt(format!("cluster {id} missing")))
+            clusters.iter().find(|c| c.id == id).ok_or_else(|| StoreError::Corrupt(format!("cluster {id} missing")))
         };
         let (home, host) = (find(member.cluster_id)?, find(site.cluster_id)?);
 
-        let (first, last) = (
-            request.start_date.min(request.end_date),
-            request.start_date.max(request.end_date),
-        );
+        let (first, last) = (request.start_date.min(request.end_date), request.start_date.max(request.end_date));
         let home_id = ClusterId::from_uuid(home.id);
         let host_id = ClusterId::from_uuid(host.id);
         // Stays that can overlap the range or share a quota window with its start.
-        let window_start = request
-            .start_date
-            .checked_sub_days(Days::new(365))
-            .unwrap_or(NaiveDate::MIN);
-        let window_end = last.max(
-            request
-                .start_date
-                .checked_add_days(Days::new(365))
-                .unwrap_or(NaiveDate::MAX),
-        );
+        let window_start = request.start_date.checked_sub_days(Days::new(365)).unwrap_or(NaiveDate::MIN);
+        let window_end = last.max(request.start_date.checked_add_days(Days::new(365)).unwrap_or(NaiveDate::MAX));
         let stays = stay::Entity::find()
             .filter(stay::Column::MemberId.eq(member.id))
             .filter(stay::Column::Status.is_in(["pending", "approved"]))
@@ -248,9 +204,7 @@ impl Tx {
                 id: site_id,
                 zone: zone(&site.timezone)?,
                 desks: count("desks", site.desks)?,
-                calendar: self
-                    .site_calendar(site_id, site.open_weekdays, first, last)
-                    .await?,
+                calendar: self.site_calendar(site_id, site.open_weekdays, first, last).await?,
             },
             member_stays,
             held: self.desk_load(site_id, first, last).await?,

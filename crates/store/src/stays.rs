@@ -2,13 +2,9 @@
 //! and moving it on with a compare-and-swap from the status it was read in.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use deskvisa_rules::{
-    Actor, ClusterId, MemberId, SiteId, StayFacts, StayId, StayStatus, Transition,
-};
+use deskvisa_rules::{Actor, ClusterId, MemberId, SiteId, StayFacts, StayId, StayStatus, Transition};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use crate::convert::{parse, zone};
 use crate::entity::{site, stay, stay_day, stay_history};
@@ -159,19 +155,13 @@ impl Tx {
                 site_id: Set(new.site.as_uuid()),
                 member_id: Set(new.member.as_uuid()),
             });
-            stay_day::Entity::insert_many(days)
-                .exec_without_returning(&self.tx)
-                .await?;
+            stay_day::Entity::insert_many(days).exec_without_returning(&self.tx).await?;
         }
         self.record_history(new.id, entry).await
     }
 
     /// Appends a line to a stay's history.
-    pub async fn record_history(
-        &self,
-        stay: StayId,
-        entry: &HistoryEntry,
-    ) -> Result<(), StoreError> {
+    pub async fn record_history(&self, stay: StayId, entry: &HistoryEntry) -> Result<(), StoreError> {
         stay_history::Entity::insert(stay_history::ActiveModel {
             id: NotSet,
             stay_id: Set(stay.as_uuid()),
@@ -191,11 +181,7 @@ impl Tx {
 
     /// A stay with its held days, history and facts, if it exists. With
     /// `for_update`, PostgreSQL locks its row until the transaction ends.
-    pub async fn stay(
-        &self,
-        id: StayId,
-        for_update: bool,
-    ) -> Result<Option<StayRecord>, StoreError> {
+    pub async fn stay(&self, id: StayId, for_update: bool) -> Result<Option<StayRecord>, StoreError> {
         let mut query = stay::Entity::find_by_id(id.as_uuid());
         if for_update && self.is_postgres() {
             query = query.lock_exclusive();
@@ -209,9 +195,7 @@ impl Tx {
             .into_tuple()
             .one(&self.tx)
             .await?;
-        let zone = zone(
-            &timezone.ok_or_else(|| StoreError::Corrupt(format!("site of stay {id} missing")))?,
-        )?;
+        let zone = zone(&timezone.ok_or_else(|| StoreError::Corrupt(format!("site of stay {id} missing")))?)?;
         let days: Vec<NaiveDate> = stay_day::Entity::find()
             .select_only()
             .column(stay_day::Column::Date)
@@ -231,11 +215,7 @@ impl Tx {
                     at: h.at,
                     actor: actor(&h.actor)?,
                     by: h.by_member_id.map(MemberId::from_uuid),
-                    from: h
-                        .from_status
-                        .as_deref()
-                        .map(|s| parse("stay status", s))
-                        .transpose()?,
+                    from: h.from_status.as_deref().map(|s| parse("stay status", s)).transpose()?,
                     to: parse("stay status", &h.to_status)?,
                     action: h.action,
                     reason: h.reason,
@@ -300,16 +280,10 @@ impl Tx {
             .filter(stay::Column::NoShow.eq(stay.no_show));
         match transition.to {
             StayStatus::Declined => {
-                update = update.col_expr(
-                    stay::Column::DeclineReason,
-                    Expr::value(reason.map(str::to_owned)),
-                )
+                update = update.col_expr(stay::Column::DeclineReason, Expr::value(reason.map(str::to_owned)))
             }
             StayStatus::Cancelled => {
-                update = update.col_expr(
-                    stay::Column::CancelReason,
-                    Expr::value(reason.map(str::to_owned)),
-                )
+                update = update.col_expr(stay::Column::CancelReason, Expr::value(reason.map(str::to_owned)))
             }
             _ => {}
         }
@@ -328,11 +302,7 @@ impl Tx {
     }
 
     /// Pending stays whose answer deadline has passed, oldest first, at most `limit`.
-    pub async fn stays_due(
-        &self,
-        now: DateTime<Utc>,
-        limit: u64,
-    ) -> Result<Vec<StayId>, StoreError> {
+    pub async fn stays_due(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<StayId>, StoreError> {
         let ids: Vec<uuid::Uuid> = stay::Entity::find()
             .select_only()
             .column(stay::Column::Id)
@@ -366,11 +336,9 @@ impl Tx {
             .limit(limit);
         if let Some((at, id)) = before {
             query = query.filter(
-                Condition::any().add(stay::Column::CreatedAt.lt(at)).add(
-                    Condition::all()
-                        .add(stay::Column::CreatedAt.eq(at))
-                        .add(stay::Column::Id.lt(id.as_uuid())),
-                ),
+                Condition::any()
+                    .add(stay::Column::CreatedAt.lt(at))
+                    .add(Condition::all().add(stay::Column::CreatedAt.eq(at)).add(stay::Column::Id.lt(id.as_uuid()))),
             );
         }
         let ids: Vec<uuid::Uuid> = query.into_tuple().all(&self.tx).await?;

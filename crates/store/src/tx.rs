@@ -4,8 +4,7 @@
 //! the guarded updates are safe and losers see `no_capacity`, not 40001.
 
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::error::StoreError;
@@ -44,19 +43,13 @@ impl Store {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             })
             .await?;
-        Ok(Tx {
-            tx,
-            backend: self.backend(),
-        })
+        Ok(Tx { tx, backend: self.backend() })
     }
 
     /// Begins a read-only transaction (a consistent view across queries).
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
         let tx = self.db.begin().await?;
-        Ok(Tx {
-            tx,
-            backend: self.backend(),
-        })
+        Ok(Tx { tx, backend: self.backend() })
     }
 }
 

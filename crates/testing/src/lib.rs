@@ -41,8 +41,7 @@ enum Cleanup {
 }
 
 fn postgres_server() -> String {
-    std::env::var("DESKVISA_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+    std::env::var("DESKVISA_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
 }
 
 impl TestDatabase {
@@ -70,30 +69,16 @@ impl TestDatabase {
                         return None;
                     }
                 };
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create the test database");
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create the test database");
                 let _ = admin.close().await;
-                (
-                    format!("{server}/{name}"),
-                    Cleanup::Database { server, name },
-                    6,
-                )
+                (format!("{server}/{name}"), Cleanup::Database { server, name }, 6)
             }
         };
         let mut config = DatabaseConfig::new(url.clone());
         config.max_connections = max_connections;
         let db = connect(&config).await.expect("open the test database");
-        Migrator::up(&db, None)
-            .await
-            .expect("migrate the test database");
-        Some(TestDatabase {
-            db,
-            url,
-            backend,
-            cleanup,
-        })
+        Migrator::up(&db, None).await.expect("migrate the test database");
+        Some(TestDatabase { db, url, backend, cleanup })
     }
 
     /// Which backend.
@@ -131,19 +116,13 @@ impl Drop for TestDatabase {
                 // Drop runs outside any runtime guarantee: use a thread of our own.
                 let (server, name) = (server.clone(), name.clone());
                 let _ = std::thread::spawn(move || {
-                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                    else {
+                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                         return;
                     };
                     runtime.block_on(async move {
                         if let Ok(admin) = Database::connect(format!("{server}/postgres")).await {
-                            let _ = admin
-                                .execute_unprepared(&format!(
-                                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                                ))
-                                .await;
+                            let _ =
+                                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
                             let _ = admin.close().await;
                         }
                     });

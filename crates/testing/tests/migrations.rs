@@ -6,10 +6,7 @@ use deskvisa_testing::{Backend, TestDatabase};
 use sea_orm::ConnectionTrait;
 
 async fn exec(t: &TestDatabase, sql: &str) -> Result<(), String> {
-    t.db.execute_unprepared(sql)
-        .await
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    t.db.execute_unprepared(sql).await.map(|_| ()).map_err(|e| e.to_string())
 }
 
 fn uuid_literal(backend: Backend, n: u32) -> String {
@@ -29,34 +26,14 @@ async fn schema_guards_capacity(backend: Backend) {
     let now = "'2026-03-02 09:00:00+00:00'";
     exec(&t, &format!("INSERT INTO clusters (id, name, city, country, timezone, latitude, longitude, joined_on, status, created_at) VALUES ({cluster}, 'HubClub', 'Ruda Śląska', 'PL', 'Europe/Warsaw', 50.2, 18.8, '2013-01-15', 'active', {now})")).await.unwrap();
     exec(&t, &format!("INSERT INTO sites (id, cluster_id, name, address, timezone, desks, open_weekdays, contact_email, house_rules, created_at, updated_at) VALUES ({site}, {cluster}, 'Incubator', 'ul. Wolności 6', 'Europe/Warsaw', 2, 31, 'desks@hubclub.example', '', {now}, {now})")).await.unwrap();
-    exec(
-        &t,
-        &format!(
-            "INSERT INTO site_days (site_id, date, desks, held) VALUES ({site}, '2026-03-04', 2, 2)"
-        ),
-    )
-    .await
-    .unwrap();
-    let over = exec(
-        &t,
-        &format!("UPDATE site_days SET held = held + 1 WHERE site_id = {site}"),
-    )
-    .await;
-    assert!(
-        over.is_err(),
-        "{backend:?}: a day must never hold more desks than the site has"
-    );
-    let under = exec(
-        &t,
-        &format!("UPDATE site_days SET held = -1 WHERE site_id = {site}"),
-    )
-    .await;
+    exec(&t, &format!("INSERT INTO site_days (site_id, date, desks, held) VALUES ({site}, '2026-03-04', 2, 2)"))
+        .await
+        .unwrap();
+    let over = exec(&t, &format!("UPDATE site_days SET held = held + 1 WHERE site_id = {site}")).await;
+    assert!(over.is_err(), "{backend:?}: a day must never hold more desks than the site has");
+    let under = exec(&t, &format!("UPDATE site_days SET held = -1 WHERE site_id = {site}")).await;
     assert!(under.is_err(), "{backend:?}: held can never go below zero");
-    let bad_status = exec(
-        &t,
-        &format!("UPDATE clusters SET status = 'gone' WHERE id = {cluster}"),
-    )
-    .await;
+    let bad_status = exec(&t, &format!("UPDATE clusters SET status = 'gone' WHERE id = {cluster}")).await;
     assert!(bad_status.is_err(), "{backend:?}: statuses are checked");
     let orphan = exec(&t, &format!("INSERT INTO sites (id, cluster_id, name, address, timezone, desks, open_weekdays, contact_email, house_rules, created_at, updated_at) VALUES ({}, {}, 'x', 'x', 'UTC', 1, 31, 'x@x.example', '', {now}, {now})", uuid_literal(backend, 3), uuid_literal(backend, 99))).await;
     assert!(orphan.is_err(), "{backend:?}: foreign keys are enforced");

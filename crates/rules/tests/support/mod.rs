@@ -46,22 +46,14 @@ pub fn monday_morning() -> DateTime<Utc> {
 pub fn world() -> Snapshot {
     Snapshot {
         network: NetworkPolicy::default(),
-        member: MemberFacts {
-            id: MemberId::from_uuid(uuid(500)),
-            status: MemberStatus::Active,
-            vouched_until: None,
-        },
+        member: MemberFacts { id: MemberId::from_uuid(uuid(500)), status: MemberStatus::Active, vouched_until: None },
         home: HomeCluster {
             id: cluster(SILESIA),
             status: ClusterStatus::Active,
             zone: TimeZone::parse("Europe/Warsaw").unwrap(),
             offering: DeskOffering::Offering,
         },
-        host: HostCluster {
-            id: cluster(COPENHAGEN),
-            status: ClusterStatus::Active,
-            policy: HostPolicy::default(),
-        },
+        host: HostCluster { id: cluster(COPENHAGEN), status: ClusterStatus::Active, policy: HostPolicy::default() },
         site: SiteFacts {
             id: site(1),
             zone: TimeZone::parse("Europe/Copenhagen").unwrap(),
@@ -74,10 +66,7 @@ pub fn world() -> Snapshot {
 }
 
 pub fn request(start: &str, end: &str) -> StayRequest {
-    StayRequest {
-        start_date: d(start),
-        end_date: d(end),
-    }
+    StayRequest { start_date: d(start), end_date: d(end) }
 }
 
 pub fn policy(draft: PolicyDraft) -> HostPolicy {

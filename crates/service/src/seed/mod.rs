@@ -36,10 +36,8 @@ pub struct SeedReport {
     pub network_admin_token: String,
 }
 
-const FIRST: [&str; 12] = [
-    "Anna", "Lars", "Mette", "Piotr", "Sofia", "Kenji", "Aroha", "Lucas", "Maya", "Jonas", "Elif",
-    "Diego",
-];
+const FIRST: [&str; 12] =
+    ["Anna", "Lars", "Mette", "Piotr", "Sofia", "Kenji", "Aroha", "Lucas", "Maya", "Jonas", "Elif", "Diego"];
 const LAST: [&str; 12] = [
     "Nowak",
     "Jensen",
@@ -138,10 +136,8 @@ impl Service {
                             address: s.address.to_owned(),
                             timezone: None,
                             desks: s.desks,
-                            open_weekdays: WeekdaySet::parse(s.open_weekdays.split(','))
-                                .map_err(|e| bad(s.name, e))?,
-                            contact_email: Email::parse(s.contact_email)
-                                .map_err(|e| bad(s.name, e))?,
+                            open_weekdays: WeekdaySet::parse(s.open_weekdays.split(',')).map_err(|e| bad(s.name, e))?,
+                            contact_email: Email::parse(s.contact_email).map_err(|e| bad(s.name, e))?,
                             house_rules: s.house_rules.to_owned(),
                         },
                     )
@@ -151,34 +147,19 @@ impl Service {
             let domain = format!("{}.example", slug(demo.name));
             let people = [
                 (format!("admin@{domain}"), true),
-                (
-                    format!("{}.{}@{domain}", FIRST[i % 12], LAST[(i + 3) % 12]),
-                    false,
-                ),
-                (
-                    format!("{}.{}@{domain}", FIRST[(i + 5) % 12], LAST[(i + 7) % 12]),
-                    false,
-                ),
+                (format!("{}.{}@{domain}", FIRST[i % 12], LAST[(i + 3) % 12]), false),
+                (format!("{}.{}@{domain}", FIRST[(i + 5) % 12], LAST[(i + 7) % 12]), false),
             ];
             for (n, (email, admin)) in people.iter().enumerate() {
-                let email = if i == 0 && n == 1 {
-                    DEMO_MEMBER.to_owned()
-                } else {
-                    email.clone()
-                };
+                let email = if i == 0 && n == 1 { DEMO_MEMBER.to_owned() } else { email.clone() };
                 let member = self
                     .add_member(
                         cluster.id,
                         NewMember {
-                            email: Email::parse(&ascii(&email.to_lowercase()))
-                                .map_err(|e| bad(&email, e))?,
+                            email: Email::parse(&ascii(&email.to_lowercase())).map_err(|e| bad(&email, e))?,
                             name: format!("{} {}", FIRST[(i + n) % 12], LAST[(i + 2 * n) % 12]),
                             company: format!("{} member firm {}", demo.city, n + 1),
-                            locale: if demo.country == "PL" {
-                                Locale::Pl
-                            } else {
-                                Locale::En
-                            },
+                            locale: if demo.country == "PL" { Locale::Pl } else { Locale::En },
                         },
                     )
                     .await?;
@@ -191,16 +172,14 @@ impl Service {
                     .add_member(
                         cluster.id,
                         NewMember {
-                            email: Email::parse(DEMO_NETWORK_ADMIN)
-                                .map_err(|e| bad("network admin", e))?,
+                            email: Email::parse(DEMO_NETWORK_ADMIN).map_err(|e| bad("network admin", e))?,
                             name: "Joanna Sochacka".to_owned(),
                             company: "Rudzki Inkubator Przedsiębiorczości".to_owned(),
                             locale: Locale::Pl,
                         },
                     )
                     .await?;
-                self.grant_role(network_admin.id, Role::NetworkAdmin)
-                    .await?;
+                self.grant_role(network_admin.id, Role::NetworkAdmin).await?;
             }
             clusters.push((cluster.id, sites));
         }
@@ -209,18 +188,14 @@ impl Service {
 
     /// A few closures and stays around today, so the calendars and inboxes
     /// have something to show.
-    async fn demo_stays_and_closures(
-        &self,
-        clusters: &[(ClusterId, Vec<SiteId>)],
-    ) -> Result<(), ServiceError> {
+    async fn demo_stays_and_closures(&self, clusters: &[(ClusterId, Vec<SiteId>)]) -> Result<(), ServiceError> {
         let map = self.map().await?;
         let today = self.now().date_naive();
         for (n, (cluster, sites)) in clusters.iter().enumerate().take(10) {
             let Some(site) = sites.first() else { continue };
             let admin = self.admin_caller(*cluster).await?;
             let closed = next_weekday(today, Weekday::Fri, 2 + (n as u64 % 3));
-            self.close_day(&admin, *site, closed, "Staff training day")
-                .await?;
+            self.close_day(&admin, *site, closed, "Staff training day").await?;
         }
         // Members of the first clusters visit the next ones.
         for n in 0..12usize {
@@ -248,9 +223,7 @@ impl Service {
             };
             if n % 3 != 2 {
                 let admin = self.admin_caller(*host).await?;
-                let _ = self
-                    .act_on_stay(&admin, stay.id, StayCommand::Approve)
-                    .await;
+                let _ = self.act_on_stay(&admin, stay.id, StayCommand::Approve).await;
             }
         }
         Ok(())
@@ -264,11 +237,7 @@ impl Service {
         self.cluster_member(cluster, false).await
     }
 
-    async fn cluster_member(
-        &self,
-        cluster: ClusterId,
-        admin: bool,
-    ) -> Result<crate::Caller, ServiceError> {
+    async fn cluster_member(&self, cluster: ClusterId, admin: bool) -> Result<crate::Caller, ServiceError> {
         // Read the members, then let the connection go: SQLite's pool has one.
         let members = {
             let tx = self.store.begin_read().await?;

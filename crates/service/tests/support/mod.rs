@@ -33,39 +33,14 @@ impl World {
     pub async fn new(test_db: TestDatabase, desks: u32) -> World {
         let clock = ManualClock::new(t("2026-03-02T09:00:00Z"));
         let service = Service::new(test_db.db.clone(), Arc::new(clock.clone()));
-        let home = service
-            .add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw"))
-            .await
-            .unwrap();
-        let host = service
-            .add_cluster(cluster(
-                "Copenhagen Digital",
-                "Copenhagen",
-                "DK",
-                "Europe/Copenhagen",
-            ))
-            .await
-            .unwrap();
-        service
-            .add_site(home.id, site("HubClub Incubator", 4))
-            .await
-            .unwrap();
-        let site = service
-            .add_site(host.id, site("Nyhavn House", desks))
-            .await
-            .unwrap();
-        let member = service
-            .add_member(home.id, person("anna@hubclub.example"))
-            .await
-            .unwrap();
-        let admin = service
-            .add_member(host.id, person("lars@cph.example"))
-            .await
-            .unwrap();
-        service
-            .grant_role(admin.id, Role::ClusterAdmin)
-            .await
-            .unwrap();
+        let home = service.add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw")).await.unwrap();
+        let host =
+            service.add_cluster(cluster("Copenhagen Digital", "Copenhagen", "DK", "Europe/Copenhagen")).await.unwrap();
+        service.add_site(home.id, site("HubClub Incubator", 4)).await.unwrap();
+        let site = service.add_site(host.id, site("Nyhavn House", desks)).await.unwrap();
+        let member = service.add_member(home.id, person("anna@hubclub.example")).await.unwrap();
+        let admin = service.add_member(host.id, person("lars@cph.example")).await.unwrap();
+        service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
         World {
             member: service.caller(member.id).await.unwrap(),
             host_admin: service.caller(admin.id).await.unwrap(),
@@ -80,21 +55,13 @@ impl World {
 
     /// Another member of the home cluster.
     pub async fn another_member(&self, email: &str) -> Caller {
-        let m = self
-            .service
-            .add_member(self.home, person(email))
-            .await
-            .unwrap();
+        let m = self.service.add_member(self.home, person(email)).await.unwrap();
         self.service.caller(m.id).await.unwrap()
     }
 
     /// Another site of the host cluster.
     pub async fn another_site(&self, name: &str, desks: u32) -> SiteId {
-        self.service
-            .add_site(self.host, site(name, desks))
-            .await
-            .unwrap()
-            .id
+        self.service.add_site(self.host, site(name, desks)).await.unwrap().id
     }
 
     pub fn input(&self, start: &str, end: &str) -> StayRequestInput {
@@ -144,19 +111,12 @@ pub fn person(email: &str) -> NewMember {
 /// desk-days behind it.
 pub async fn assert_counters_sound(world: &World) {
     let t = &world.test_db;
-    assert_eq!(
-        t.scalar("SELECT COUNT(*) FROM site_days WHERE held > desks OR held < 0")
-            .await,
-        0
-    );
+    assert_eq!(t.scalar("SELECT COUNT(*) FROM site_days WHERE held > desks OR held < 0").await, 0);
     let mismatched = t
         .scalar(
             "SELECT COUNT(*) FROM site_days sd WHERE sd.held <> \
              (SELECT COUNT(*) FROM stay_days s WHERE s.site_id = sd.site_id AND s.date = sd.date)",
         )
         .await;
-    assert_eq!(
-        mismatched, 0,
-        "every counter equals the desk-days behind it"
-    );
+    assert_eq!(mismatched, 0, "every counter equals the desk-days behind it");
 }

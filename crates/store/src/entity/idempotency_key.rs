@@ -10,6 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub key: String,
     pub request_hash: String,
+    pub stay_id: Option<Uuid>,
     pub status_code: Option<i32>,
     pub response_body: Option<String>,
     pub created_at: DateTimeUtc,

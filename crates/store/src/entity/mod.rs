@@ -5,8 +5,6 @@
 pub mod api_token;
 pub mod closure;
 pub mod cluster;
-// Written by the API-token, idempotency and email work that follows.
-#[allow(dead_code)]
 pub mod idempotency_key;
 pub mod member;
 pub mod member_role;
