@@ -6,6 +6,7 @@
 //! code. The router is built by a function and tested in-process; `run`
 //! takes its listener and shutdown signal from the caller.
 
+mod admin;
 mod dto;
 mod extract;
 mod map;
@@ -47,6 +48,7 @@ pub fn router(service: Service, limits: Limits) -> Router {
         .merge(operations::routes())
         .merge(stays::routes())
         .merge(map::routes())
+        .merge(admin::routes())
         .fallback(|| async { Problem::not_found() })
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))

@@ -25,7 +25,7 @@ pub enum KeyedAnswer {
     },
     /// The first request created this stay but died before answering:
     /// answer it as created.
-    Created(StayRecord),
+    Created(Box<StayRecord>),
 }
 
 fn reused() -> ServiceError {
@@ -64,7 +64,7 @@ impl Service {
                 Ok(KeyedAnswer::Replay { status, body })
             }
             KeyState::Created { request_hash: first, stay } if first == request_hash => {
-                Ok(KeyedAnswer::Created(self.stay(caller, stay).await?))
+                Ok(KeyedAnswer::Created(Box::new(self.stay(caller, stay).await?)))
             }
             KeyState::InFlight { request_hash: first } if first == request_hash => Err(ServiceError::Conflict {
                 code: "idempotency_key_in_flight",

@@ -7,6 +7,7 @@
 //! deadlines lives here too. Time enters only through a [`Clock`], so tests
 //! fix it; ids are drawn here, never in the rules.
 
+mod admin;
 mod caller;
 mod clock;
 mod error;
@@ -15,13 +16,17 @@ mod map;
 mod reads;
 mod retry;
 pub mod seed;
+mod sites;
 mod stays;
 mod tokens;
 mod worker;
 
+pub use admin::ClusterPatch;
 pub use caller::Caller;
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use deskvisa_store::{ClusterRecord, DatabaseConnection, MemberRecord, Role, SiteRecord, StayRecord, Store};
+pub use deskvisa_store::{
+    ClusterRecord, DatabaseConnection, MemberRecord, Role, SitePatch, SiteRecord, StayRecord, Store,
+};
 pub use error::ServiceError;
 pub use idempotency::{KeyedAnswer, request_hash};
 pub use map::{NewCluster, NewMember, NewSite};

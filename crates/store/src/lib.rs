@@ -27,7 +27,7 @@ mod tx;
 pub use connect::{Backend, ConnectError, DatabaseConfig, connect};
 pub use error::StoreError;
 pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};
-pub use map::{ClusterRecord, MemberRecord, Role, SiteRecord};
+pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};
 pub use sea_orm::DatabaseConnection;
 pub use snapshot::SnapshotError;
 pub use stays::{HistoryEntry, NewStay, StayRecord};

@@ -363,3 +363,224 @@ impl Tx {
             .collect()
     }
 }
+
+/// Changes to a site; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct SitePatch {
+    /// Name.
+    pub name: Option<String>,
+    /// Address.
+    pub address: Option<String>,
+    /// Zone.
+    pub timezone: Option<TimeZone>,
+    /// Visitor desks.
+    pub desks: Option<u32>,
+    /// Opening weekdays.
+    pub open_weekdays: Option<WeekdaySet>,
+    /// Contact.
+    pub contact_email: Option<String>,
+    /// House rules.
+    pub house_rules: Option<String>,
+}
+
+impl Tx {
+    /// Locks a site's row until the transaction ends (PostgreSQL): a site
+    /// change takes it exclusively, a stay request shares it, so desks never
+    /// change under a request that is taking them.
+    pub async fn lock_site(&self, site: SiteId, exclusive: bool) -> Result<(), StoreError> {
+        use sea_orm::QuerySelect;
+        if self.is_postgres() {
+            let query = site::Entity::find_by_id(site.as_uuid());
+            if exclusive {
+                query.lock_exclusive().one(&self.tx).await?;
+            } else {
+                query.lock_shared().one(&self.tx).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Dates from `from` on that hold desks at a site, with how many.
+    pub async fn held_from(&self, site: SiteId, from: NaiveDate) -> Result<deskvisa_rules::DeskLoad, StoreError> {
+        use sea_orm::QuerySelect;
+        let rows: Vec<(NaiveDate, i32)> = crate::entity::site_day::Entity::find()
+            .select_only()
+            .column(crate::entity::site_day::Column::Date)
+            .column(crate::entity::site_day::Column::Held)
+            .filter(crate::entity::site_day::Column::SiteId.eq(site.as_uuid()))
+            .filter(crate::entity::site_day::Column::Date.gte(from))
+            .filter(crate::entity::site_day::Column::Held.gt(0))
+            .into_tuple()
+            .all(&self.tx)
+            .await?;
+        Ok(rows.into_iter().map(|(d, n)| (d, n.max(0).unsigned_abs())).collect())
+    }
+
+    /// Applies a patch to a site; when the desks change, the day counters
+    /// from `today` on follow and the desk count over time is recorded.
+    pub async fn update_site(
+        &self,
+        current: &SiteRecord,
+        patch: &SitePatch,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<SiteRecord, StoreError> {
+        use sea_orm::sea_query::Expr;
+        let mut next = current.clone();
+        if let Some(v) = &patch.name {
+            next.name = v.clone();
+        }
+        if let Some(v) = &patch.address {
+            next.address = v.clone();
+        }
+        if let Some(v) = patch.timezone {
+            next.timezone = v;
+        }
+        if let Some(v) = patch.desks {
+            next.desks = v;
+        }
+        if let Some(v) = patch.open_weekdays {
+            next.open_weekdays = v;
+        }
+        if let Some(v) = &patch.contact_email {
+            next.contact_email = v.clone();
+        }
+        if let Some(v) = &patch.house_rules {
+            next.house_rules = v.clone();
+        }
+        site::Entity::update_many()
+            .col_expr(site::Column::Name, Expr::value(next.name.clone()))
+            .col_expr(site::Column::Address, Expr::value(next.address.clone()))
+            .col_expr(site::Column::Timezone, Expr::value(next.timezone.name()))
+            .col_expr(site::Column::Desks, Expr::value(stored(next.desks)))
+            .col_expr(site::Column::OpenWeekdays, Expr::value(i16::from(next.open_weekdays.bits())))
+            .col_expr(site::Column::ContactEmail, Expr::value(next.contact_email.clone()))
+            .col_expr(site::Column::HouseRules, Expr::value(next.house_rules.clone()))
+            .col_expr(site::Column::UpdatedAt, Expr::value(now))
+            .filter(site::Column::Id.eq(current.id.as_uuid()))
+            .exec(&self.tx)
+            .await?;
+        if next.desks != current.desks {
+            crate::entity::site_day::Entity::update_many()
+                .col_expr(crate::entity::site_day::Column::Desks, Expr::value(stored(next.desks)))
+                .filter(crate::entity::site_day::Column::SiteId.eq(current.id.as_uuid()))
+                .filter(crate::entity::site_day::Column::Date.gte(today))
+                .exec(&self.tx)
+                .await?;
+            self.record_desk_count(current.id, next.desks, now).await?;
+        }
+        Ok(next)
+    }
+
+    /// A site's closures over a window, by date.
+    pub async fn closures(&self, site: SiteId) -> Result<Vec<(NaiveDate, String)>, StoreError> {
+        use sea_orm::QuerySelect;
+        Ok(crate::entity::closure::Entity::find()
+            .select_only()
+            .column(crate::entity::closure::Column::Date)
+            .column(crate::entity::closure::Column::Reason)
+            .filter(crate::entity::closure::Column::SiteId.eq(site.as_uuid()))
+            .order_by_asc(crate::entity::closure::Column::Date)
+            .into_tuple()
+            .all(&self.tx)
+            .await?)
+    }
+
+    /// Reopens a closed day; whether it was closed.
+    pub async fn delete_closure(&self, site: SiteId, date: NaiveDate) -> Result<bool, StoreError> {
+        Ok(crate::entity::closure::Entity::delete_many()
+            .filter(crate::entity::closure::Column::SiteId.eq(site.as_uuid()))
+            .filter(crate::entity::closure::Column::Date.eq(date))
+            .exec(&self.tx)
+            .await?
+            .rows_affected
+            == 1)
+    }
+
+    /// Changes a cluster's fields.
+    pub async fn update_cluster(&self, c: &ClusterRecord) -> Result<(), StoreError> {
+        use sea_orm::sea_query::Expr;
+        cluster::Entity::update_many()
+            .col_expr(cluster::Column::Name, Expr::value(c.name.clone()))
+            .col_expr(cluster::Column::City, Expr::value(c.city.clone()))
+            .col_expr(cluster::Column::Country, Expr::value(c.country.clone()))
+            .col_expr(cluster::Column::Timezone, Expr::value(c.timezone.name()))
+            .col_expr(cluster::Column::Latitude, Expr::value(c.latitude))
+            .col_expr(cluster::Column::Longitude, Expr::value(c.longitude))
+            .col_expr(cluster::Column::Status, Expr::value(c.status.as_str()))
+            .filter(cluster::Column::Id.eq(c.id.as_uuid()))
+            .exec(&self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Saves the network policy.
+    pub async fn save_network_policy(
+        &self,
+        p: &deskvisa_rules::NetworkPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        use crate::entity::network_policy;
+        network_policy::Entity::insert(network_policy::ActiveModel {
+            id: Set(1),
+            guaranteed_days: Set(stored(p.guaranteed_days())),
+            reciprocity_grace_days: Set(stored(p.reciprocity_grace_days())),
+            updated_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::column(network_policy::Column::Id)
+                .update_columns([
+                    network_policy::Column::GuaranteedDays,
+                    network_policy::Column::ReciprocityGraceDays,
+                    network_policy::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&self.tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Changes a member's name, locale, status or vouched-until date.
+    pub async fn update_member(&self, m: &MemberRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+        use sea_orm::sea_query::Expr;
+        member::Entity::update_many()
+            .col_expr(member::Column::Name, Expr::value(m.name.clone()))
+            .col_expr(member::Column::Locale, Expr::value(m.locale.as_str()))
+            .col_expr(member::Column::Status, Expr::value(m.status.as_str()))
+            .col_expr(member::Column::VouchedUntil, Expr::value(m.vouched_until))
+            .col_expr(member::Column::UpdatedAt, Expr::value(now))
+            .filter(member::Column::Id.eq(m.id.as_uuid()))
+            .exec(&self.tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Takes a role away; whether it was held.
+    pub async fn revoke_role(&self, member: MemberId, role: Role) -> Result<bool, StoreError> {
+        Ok(member_role::Entity::delete_many()
+            .filter(member_role::Column::MemberId.eq(member.as_uuid()))
+            .filter(member_role::Column::Role.eq(role.as_str()))
+            .exec(&self.tx)
+            .await?
+            .rows_affected
+            == 1)
+    }
+
+    /// How many admins a cluster has.
+    pub async fn admin_count(&self, cluster: ClusterId) -> Result<u64, StoreError> {
+        use sea_orm::{PaginatorTrait, QuerySelect};
+        let admins: Vec<uuid::Uuid> = member_role::Entity::find()
+            .select_only()
+            .column(member_role::Column::MemberId)
+            .filter(member_role::Column::Role.eq(Role::ClusterAdmin.as_str()))
+            .into_tuple()
+            .all(&self.tx)
+            .await?;
+        Ok(member::Entity::find()
+            .filter(member::Column::ClusterId.eq(cluster.as_uuid()))
+            .filter(member::Column::Id.is_in(admins))
+            .count(&self.tx)
+            .await?)
+    }
+}

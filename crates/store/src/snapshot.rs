@@ -143,8 +143,12 @@ impl Tx {
     ) -> Result<Snapshot, SnapshotError> {
         let member =
             member::Entity::find_by_id(member_id.as_uuid()).one(&self.tx).await?.ok_or(SnapshotError::UnknownMember)?;
-        let site =
-            site::Entity::find_by_id(site_id.as_uuid()).one(&self.tx).await?.ok_or(SnapshotError::UnknownSite)?;
+        // Shares the site's row lock with other requests; a site change waits.
+        let mut site_query = site::Entity::find_by_id(site_id.as_uuid());
+        if self.is_postgres() {
+            site_query = site_query.lock_shared();
+        }
+        let site = site_query.one(&self.tx).await?.ok_or(SnapshotError::UnknownSite)?;
         let clusters = cluster::Entity::find()
             .filter(cluster::Column::Id.is_in([member.cluster_id, site.cluster_id]))
             .all(&self.tx)

@@ -345,3 +345,35 @@ impl Tx {
         Ok(ids.into_iter().map(StayId::from_uuid).collect())
     }
 }
+
+impl Tx {
+    /// Stays at a site (the host's inbox), by start date, optionally of one
+    /// status and starting within a window.
+    pub async fn site_stays(
+        &self,
+        site: SiteId,
+        status: Option<StayStatus>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        limit: u64,
+    ) -> Result<Vec<StayId>, StoreError> {
+        let mut query = stay::Entity::find()
+            .select_only()
+            .column(stay::Column::Id)
+            .filter(stay::Column::SiteId.eq(site.as_uuid()))
+            .order_by_asc(stay::Column::StartDate)
+            .order_by_asc(stay::Column::CreatedAt)
+            .limit(limit);
+        if let Some(status) = status {
+            query = query.filter(stay::Column::Status.eq(status.as_str()));
+        }
+        if let Some(from) = from {
+            query = query.filter(stay::Column::EndDate.gte(from));
+        }
+        if let Some(to) = to {
+            query = query.filter(stay::Column::StartDate.lte(to));
+        }
+        let ids: Vec<uuid::Uuid> = query.into_tuple().all(&self.tx).await?;
+        Ok(ids.into_iter().map(StayId::from_uuid).collect())
+    }
+}

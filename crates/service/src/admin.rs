@@ -1,0 +1,241 @@
+//! Running the network and a cluster: adding and changing clusters, the
+//! network policy, a cluster's admins and members. Network admins may do all
+//! of it; a cluster's admins, what concerns their own cluster.
+
+use chrono::NaiveDate;
+use deskvisa_rules::{ClusterId, ClusterStatus, Email, Locale, MemberId, MemberStatus, NetworkPolicy, TimeZone};
+use deskvisa_store::{ClusterRecord, MemberRecord, Role, StoreError};
+
+use crate::Service;
+use crate::caller::Caller;
+use crate::error::ServiceError;
+use crate::map::{NewCluster, NewMember};
+
+/// Changes to a cluster; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterPatch {
+    /// Name.
+    pub name: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    /// Zone.
+    pub timezone: Option<TimeZone>,
+    /// Degrees north.
+    pub latitude: Option<f64>,
+    /// Degrees east.
+    pub longitude: Option<f64>,
+    /// Active, suspended, left.
+    pub status: Option<ClusterStatus>,
+}
+
+fn network_admin(caller: &Caller) -> Result<(), ServiceError> {
+    if caller.network_admin { Ok(()) } else { Err(ServiceError::Forbidden) }
+}
+
+fn runs(caller: &Caller, cluster: ClusterId) -> Result<(), ServiceError> {
+    if caller.network_admin || caller.admin_of(cluster) { Ok(()) } else { Err(ServiceError::Forbidden) }
+}
+
+impl Service {
+    /// A network admin adds a cluster to the map.
+    pub async fn create_cluster(&self, caller: &Caller, new: NewCluster) -> Result<ClusterRecord, ServiceError> {
+        network_admin(caller)?;
+        self.add_cluster(new).await
+    }
+
+    /// A network admin changes a cluster, its status included.
+    pub async fn update_cluster(
+        &self,
+        caller: &Caller,
+        id: ClusterId,
+        patch: ClusterPatch,
+    ) -> Result<ClusterRecord, ServiceError> {
+        let tx = self.store.begin_write().await?;
+        let mut c = tx.cluster(id).await?.ok_or(ServiceError::NotFound)?;
+        network_admin(caller)?;
+        c.name = patch.name.unwrap_or(c.name);
+        c.city = patch.city.unwrap_or(c.city);
+        c.country = patch.country.unwrap_or(c.country);
+        c.timezone = patch.timezone.unwrap_or(c.timezone);
+        c.latitude = patch.latitude.unwrap_or(c.latitude);
+        c.longitude = patch.longitude.unwrap_or(c.longitude);
+        c.status = patch.status.unwrap_or(c.status);
+        tx.update_cluster(&c).await?;
+        tx.commit().await?;
+        Ok(c)
+    }
+
+    /// The network policy.
+    pub async fn network_policy(&self) -> Result<NetworkPolicy, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        Ok(tx.network_policy().await?)
+    }
+
+    /// A network admin changes the network policy.
+    pub async fn save_network_policy(
+        &self,
+        caller: &Caller,
+        guaranteed_days: u32,
+        reciprocity_grace_days: u32,
+    ) -> Result<NetworkPolicy, ServiceError> {
+        network_admin(caller)?;
+        let policy = NetworkPolicy::new(guaranteed_days, reciprocity_grace_days).map_err(ServiceError::Policy)?;
+        let tx = self.store.begin_write().await?;
+        tx.save_network_policy(&policy, self.now()).await?;
+        tx.commit().await?;
+        Ok(policy)
+    }
+
+    /// Makes a person one of a cluster's admins, inviting them as a member of
+    /// that cluster first if they are not one.
+    pub async fn add_cluster_admin(
+        &self,
+        caller: &Caller,
+        cluster: ClusterId,
+        email: Email,
+        name: String,
+    ) -> Result<MemberRecord, ServiceError> {
+        {
+            let tx = self.store.begin_read().await?;
+            tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
+        }
+        runs(caller, cluster)?;
+        let existing = {
+            let tx = self.store.begin_read().await?;
+            tx.member_by_email(&email).await?
+        };
+        let member = match existing {
+            Some(m) if m.cluster_id == cluster => m,
+            Some(_) => {
+                return Err(ServiceError::Conflict {
+                    code: "email_taken",
+                    message: "the email belongs to a member of another cluster".to_owned(),
+                });
+            }
+            None => {
+                self.add_member(cluster, NewMember { email, name, company: String::new(), locale: Locale::En }).await?
+            }
+        };
+        self.grant_role(member.id, Role::ClusterAdmin).await?;
+        Ok(member)
+    }
+
+    /// Takes the admin role away, never from a cluster's last admin (409 `last_admin`).
+    pub async fn remove_cluster_admin(
+        &self,
+        caller: &Caller,
+        cluster: ClusterId,
+        member: MemberId,
+    ) -> Result<(), ServiceError> {
+        let tx = self.store.begin_write().await?;
+        tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
+        runs(caller, cluster)?;
+        let record = tx.member(member).await?.filter(|m| m.cluster_id == cluster).ok_or(ServiceError::NotFound)?;
+        if !tx.roles(record.id).await?.contains(&Role::ClusterAdmin) {
+            return Err(ServiceError::NotFound);
+        }
+        if tx.admin_count(cluster).await? <= 1 {
+            return Err(ServiceError::Conflict {
+                code: "last_admin",
+                message: "a cluster keeps at least one admin".to_owned(),
+            });
+        }
+        tx.revoke_role(member, Role::ClusterAdmin).await?;
+        Ok(tx.commit().await?)
+    }
+
+    /// A cluster's admin (or a network admin) invites a member of that cluster.
+    pub async fn invite_member(
+        &self,
+        caller: &Caller,
+        cluster: ClusterId,
+        new: NewMember,
+    ) -> Result<MemberRecord, ServiceError> {
+        {
+            let tx = self.store.begin_read().await?;
+            tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
+        }
+        runs(caller, cluster)?;
+        self.add_member(cluster, new).await
+    }
+
+    /// A cluster's members, with their roles.
+    pub async fn members_of(
+        &self,
+        caller: &Caller,
+        cluster: ClusterId,
+    ) -> Result<Vec<(MemberRecord, Vec<Role>)>, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
+        runs(caller, cluster)?;
+        let mut out = Vec::new();
+        for m in tx.cluster_members(cluster).await? {
+            let roles = tx.roles(m.id).await?;
+            out.push((m, roles));
+        }
+        Ok(out)
+    }
+
+    /// Changes how long a cluster vouches for one of its members (`None`: no end).
+    pub async fn set_vouched_until(
+        &self,
+        caller: &Caller,
+        cluster: ClusterId,
+        member: MemberId,
+        vouched_until: Option<NaiveDate>,
+    ) -> Result<MemberRecord, ServiceError> {
+        self.change_member(caller, cluster, member, |m| m.vouched_until = vouched_until).await
+    }
+
+    /// Revokes a member: their tokens and sessions stop working at once.
+    pub async fn revoke_member(
+        &self,
+        caller: &Caller,
+        cluster: ClusterId,
+        member: MemberId,
+    ) -> Result<MemberRecord, ServiceError> {
+        self.change_member(caller, cluster, member, |m| m.status = MemberStatus::Revoked).await
+    }
+
+    async fn change_member(
+        &self,
+        caller: &Caller,
+        cluster: ClusterId,
+        member: MemberId,
+        change: impl FnOnce(&mut MemberRecord),
+    ) -> Result<MemberRecord, ServiceError> {
+        let tx = self.store.begin_write().await?;
+        tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
+        runs(caller, cluster)?;
+        let mut record = tx.member(member).await?.filter(|m| m.cluster_id == cluster).ok_or(ServiceError::NotFound)?;
+        change(&mut record);
+        tx.update_member(&record, self.now()).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// A member changes their own name or language.
+    pub async fn update_me(
+        &self,
+        caller: &Caller,
+        name: Option<String>,
+        locale: Option<Locale>,
+    ) -> Result<MemberRecord, ServiceError> {
+        let tx = self.store.begin_write().await?;
+        let mut record = tx.member(caller.member).await?.ok_or(ServiceError::NotFound)?;
+        if let Some(name) = name {
+            record.name = name;
+        }
+        if let Some(locale) = locale {
+            record.locale = locale;
+        }
+        match tx.update_member(&record, self.now()).await {
+            Err(StoreError::Unique(_)) => return Err(ServiceError::Internal("unexpected unique violation".into())),
+            other => other?,
+        }
+        tx.commit().await?;
+        Ok(record)
+    }
+}

@@ -1,0 +1,120 @@
+//! A host's sites: adding and changing them, closing and reopening days,
+//! and the inbox of stays at a site. A change never strands a held day:
+//! desks, opening weekdays or the zone that would take a held day away are
+//! refused with those dates (409 `dates_hold_stays`).
+
+use chrono::NaiveDate;
+use deskvisa_rules::{ClusterId, SiteCalendar, SiteId, SiteSetup, StayStatus, dates_hold_stays};
+use deskvisa_store::{SitePatch, SiteRecord, StayRecord, StoreError};
+
+use crate::Service;
+use crate::caller::Caller;
+use crate::error::ServiceError;
+use crate::map::NewSite;
+
+fn hold_stays(dates: &[NaiveDate]) -> ServiceError {
+    ServiceError::Conflict {
+        code: "dates_hold_stays",
+        message: format!(
+            "stays hold desks on {}",
+            dates.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+impl Service {
+    /// A cluster's admin adds a site.
+    pub async fn create_site(
+        &self,
+        caller: &Caller,
+        cluster: ClusterId,
+        new: NewSite,
+    ) -> Result<SiteRecord, ServiceError> {
+        {
+            let tx = self.store.begin_read().await?;
+            tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
+        }
+        if !caller.admin_of(cluster) {
+            return Err(ServiceError::Forbidden);
+        }
+        self.add_site(cluster, new).await
+    }
+
+    /// A site's admin changes it, unless the change would take held days away.
+    pub async fn update_site(
+        &self,
+        caller: &Caller,
+        site: SiteId,
+        patch: SitePatch,
+    ) -> Result<SiteRecord, ServiceError> {
+        let tx = self.store.begin_write().await?;
+        tx.lock_site(site, true).await?;
+        let current = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
+        if !caller.admin_of(current.cluster_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        let today = current.timezone.date_at(self.now());
+        let held = tx.held_from(site, today).await?;
+        let closures: Vec<NaiveDate> = tx.closures(site).await?.into_iter().map(|(d, _)| d).collect();
+        let setup =
+            |zone, desks, weekdays| SiteSetup { zone, desks, calendar: SiteCalendar::new(weekdays, closures.clone()) };
+        let before = setup(current.timezone, current.desks, current.open_weekdays);
+        let after = setup(
+            patch.timezone.unwrap_or(current.timezone),
+            patch.desks.unwrap_or(current.desks),
+            patch.open_weekdays.unwrap_or(current.open_weekdays),
+        );
+        let lost = dates_hold_stays(&held, today, &before, &after);
+        if !lost.is_empty() {
+            return Err(hold_stays(&lost));
+        }
+        let updated = match tx.update_site(&current, &patch, today, self.now()).await {
+            // The schema's backstop (held <= desks) caught a day held meanwhile.
+            Err(StoreError::Check(_)) => return Err(hold_stays(&[])),
+            other => other?,
+        };
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    /// A site's closures.
+    pub async fn closures(&self, site: SiteId) -> Result<Vec<(NaiveDate, String)>, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        tx.site(site).await?.ok_or(ServiceError::NotFound)?;
+        Ok(tx.closures(site).await?)
+    }
+
+    /// A site's admin reopens a closed day.
+    pub async fn reopen_day(&self, caller: &Caller, site: SiteId, date: NaiveDate) -> Result<(), ServiceError> {
+        let tx = self.store.begin_write().await?;
+        let record = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
+        if !caller.admin_of(record.cluster_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        if !tx.delete_closure(site, date).await? {
+            return Err(ServiceError::NotFound);
+        }
+        Ok(tx.commit().await?)
+    }
+
+    /// The stays at a site, for its cluster's admins (the host's inbox).
+    pub async fn site_stays(
+        &self,
+        caller: &Caller,
+        site: SiteId,
+        status: Option<StayStatus>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<StayRecord>, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        let record = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
+        if !caller.admin_of(record.cluster_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        let mut stays = Vec::new();
+        for id in tx.site_stays(site, status, from, to, 500).await? {
+            stays.extend(tx.stay(id, false).await?);
+        }
+        Ok(stays)
+    }
+}
