@@ -30,6 +30,9 @@ struct Api {
     stranger_admin: String,
     site: String,
     host: String,
+    home: String,
+    network: String,
+    clock: ManualClock,
     test_db: TestDatabase,
 }
 
@@ -70,7 +73,7 @@ async fn person(service: &Service, cluster: &ClusterRecord, email: &str, admin: 
 impl Api {
     async fn new(test_db: TestDatabase, desks: u32) -> Api {
         let clock = ManualClock::new(t("2026-03-02T09:00:00Z"));
-        let service = Service::new(test_db.db.clone(), Arc::new(clock));
+        let service = Service::new(test_db.db.clone(), Arc::new(clock.clone()));
         let home = cluster(&service, "HubClub", "Europe/Warsaw").await;
         let host = cluster(&service, "Copenhagen Digital", "Europe/Copenhagen").await;
         let third = cluster(&service, "Cluster 55", "Europe/Stockholm").await;
@@ -100,6 +103,14 @@ impl Api {
             stranger_admin: person(&service, &third, "erik@c55.example", true).await,
             site: sites[1].id.to_string(),
             host: host.id.to_string(),
+            home: home.id.to_string(),
+            network: {
+                let token = person(&service, &home, "network@deskvisa.example", false).await;
+                let caller = service.authenticate(&token).await.unwrap();
+                service.grant_role(caller.member, Role::NetworkAdmin).await.unwrap();
+                token
+            },
+            clock,
             service,
             test_db,
         }
@@ -457,4 +468,177 @@ async fn twenty_concurrent_requests_with_one_key_make_one_stay_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_concurrent_requests_with_one_key_make_one_stay_on_postgres() {
     concurrent_key(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn every_eligibility_code_is_reachable_through_the_api() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let request = |token: String| {
+            let app = api.app.clone();
+            let body = api.stay_body("2026-03-04", "2026-03-06").to_string();
+            async move { call(&app, "POST", "/api/v1/stays", Some(&token), Some(body)).await }
+        };
+        let codes = |v: &Value| -> Vec<String> {
+            v["violations"]
+                .as_array()
+                .map(|a| a.iter().map(|x| x["code"].as_str().unwrap().to_owned()).collect())
+                .unwrap_or_default()
+        };
+        let (_, me) = api.call("GET", "/api/v1/me", Some(&api.member), None).await;
+        let member_path = format!("/api/v1/clusters/{}/members/{}", api.home, me["id"].as_str().unwrap());
+
+        // member_inactive through vouched_until, set by the home cluster's admin.
+        let home_admin = {
+            let home = api.service.map().await.unwrap().into_iter().find(|(c, _)| c.name == "HubClub").unwrap().0;
+            person(&api.service, &home, "boss@hubclub.example", true).await
+        };
+        let (status, _) =
+            api.call("PATCH", &member_path, Some(&home_admin), Some(json!({"vouched_until": "2026-03-05"}))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(codes(&request(api.member.clone()).await.1), ["member_inactive"]);
+        api.call("PATCH", &member_path, Some(&home_admin), Some(json!({"vouched_until": null}))).await;
+
+        // own_cluster: the host's own admin asks at the host's site.
+        assert_eq!(codes(&request(api.admin.clone()).await.1), ["own_cluster"]);
+
+        // home_cluster_inactive and host_cluster_inactive, set by the network admin.
+        let home_path = format!("/api/v1/clusters/{}", api.home);
+        let (status, _) = api.call("PATCH", &home_path, Some(&api.network), Some(json!({"status": "suspended"}))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(codes(&request(api.member.clone()).await.1), ["home_cluster_inactive"]);
+        api.call("PATCH", &home_path, Some(&api.network), Some(json!({"status": "active"}))).await;
+        let host_path = format!("/api/v1/clusters/{}", api.host);
+        api.call("PATCH", &host_path, Some(&api.network), Some(json!({"status": "left"}))).await;
+        assert_eq!(codes(&request(api.member.clone()).await.1), ["host_cluster_inactive"]);
+        api.call("PATCH", &host_path, Some(&api.network), Some(json!({"status": "active"}))).await;
+        let (status, _) = api.call("PATCH", &host_path, Some(&api.admin), Some(json!({"status": "left"}))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "only the network changes a cluster's status");
+
+        // home_not_reciprocating: the home cluster's only site goes to zero desks,
+        // and the clock moves past the 30 days of grace.
+        let (_, home_cluster) = api.call("GET", &home_path, Some(&api.member), None).await;
+        let home_site = home_cluster["sites"][0]["id"].as_str().unwrap().to_owned();
+        let (status, _) = api
+            .call("PATCH", &format!("/api/v1/sites/{home_site}"), Some(&home_admin), Some(json!({"desks": 0})))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(codes(&request(api.member.clone()).await.1).is_empty(), "still in grace");
+        api.clock.set(t("2026-04-02T09:00:01Z"));
+        let late = {
+            let app = api.app.clone();
+            let body = api.stay_body("2026-04-08", "2026-04-09").to_string();
+            call(&app, "POST", "/api/v1/stays", Some(&api.member), Some(body)).await
+        };
+        assert_eq!(codes(&late.1), ["home_not_reciprocating"]);
+
+        // member_inactive by revocation: the member's tokens stop working at once.
+        let (status, _) = api.call("DELETE", &member_path, Some(&home_admin), None).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, _) = api.call("GET", "/api/v1/me", Some(&api.member), None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_site_change_or_closure_never_strands_a_held_day() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let (status, _) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-04", "2026-03-05"))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let site = format!("/api/v1/sites/{}", api.site);
+        let (status, problem) = api.call("PATCH", &site, Some(&api.admin), Some(json!({"desks": 0}))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("dates_hold_stays")));
+        assert!(problem["detail"].as_str().unwrap().contains("2026-03-04"));
+        let (status, problem) = api
+            .call("PATCH", &site, Some(&api.admin), Some(json!({"open_weekdays": ["mon", "tue", "thu", "fri"]})))
+            .await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("dates_hold_stays")));
+        let (status, _) = api.call("PATCH", &site, Some(&api.admin), Some(json!({"timezone": "Europe/Oslo"}))).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        let (status, updated) = api
+            .call("PATCH", &site, Some(&api.admin), Some(json!({"desks": 1, "house_rules": "Badge at the door"})))
+            .await;
+        assert_eq!(status, StatusCode::OK, "one desk still covers the one held");
+        assert_eq!(updated["desks"], 1);
+        let (_, days) = api
+            .call("GET", &format!("{site}/availability?from=2026-03-04&to=2026-03-05"), Some(&api.member), None)
+            .await;
+        assert_eq!(days["days"][0], json!({"date": "2026-03-04", "open": true, "desks": 1, "held": 1, "free": 0}));
+
+        let closures = format!("{site}/closures");
+        let (status, problem) = api
+            .call("POST", &closures, Some(&api.admin), Some(json!({"date": "2026-03-05", "reason": "Fire drill"})))
+            .await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("dates_hold_stays")));
+        let (status, _) = api
+            .call("POST", &closures, Some(&api.admin), Some(json!({"date": "2026-03-06", "reason": "Fire drill"})))
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (_, listed) = api.call("GET", &closures, Some(&api.member), None).await;
+        assert_eq!(listed["items"], json!([{"date": "2026-03-06", "reason": "Fire drill"}]));
+        let (status, _) =
+            api.call("POST", &closures, Some(&api.member), Some(json!({"date": "2026-03-09", "reason": "x"}))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = api.call("DELETE", &format!("{closures}/2026-03-06"), Some(&api.admin), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+
+        let (status, inbox) = api.call("GET", &format!("{site}/stays?status=pending"), Some(&api.admin), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(inbox["items"].as_array().unwrap().len(), 1);
+        let (status, _) = api.call("GET", &format!("{site}/stays"), Some(&api.stranger_admin), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "sites are public; another host's inbox is not theirs");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn clusters_admins_and_members_are_run_by_the_right_people() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let new_cluster = json!({"name": "Tokyo Creative Tech", "city": "Tokyo", "country": "JP", "timezone": "Asia/Tokyo", "latitude": 35.68, "longitude": 139.69});
+        let (status, _) = api.call("POST", "/api/v1/clusters", Some(&api.admin), Some(new_cluster.clone())).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, tokyo) = api.call("POST", "/api/v1/clusters", Some(&api.network), Some(new_cluster)).await;
+        assert_eq!(status, StatusCode::CREATED, "{tokyo}");
+        let tokyo_id = tokyo["id"].as_str().unwrap();
+        let (status, bad) = api.call("POST", "/api/v1/clusters", Some(&api.network), Some(json!({"name": "X", "city": "Y", "country": "jp", "timezone": "Asia/Tokyo", "latitude": 95.0, "longitude": 0.0}))).await;
+        assert_eq!((status, bad["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
+
+        // The network admin makes the new cluster's first admin.
+        let admins = format!("/api/v1/clusters/{tokyo_id}/admins");
+        let (status, first) = api.call("POST", &admins, Some(&api.network), Some(json!({"email": "Kenji@Tokyo.example", "name": "Kenji Tanaka"}))).await;
+        assert_eq!(status, StatusCode::CREATED, "{first}");
+        assert_eq!(first["email"], "kenji@tokyo.example");
+        assert_eq!(first["status"], "invited");
+        let (status, problem) = api.call("DELETE", &format!("{admins}/{}", first["id"].as_str().unwrap()), Some(&api.network), None).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("last_admin")));
+
+        // Members: invited by their cluster's admin; an address is one member.
+        let members = format!("/api/v1/clusters/{}/members", api.host);
+        let (status, _) = api.call("POST", &members, Some(&api.admin), Some(json!({"email": "mette@cph.example", "name": "Mette", "company": "Novo", "locale": "en"}))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, taken) = api.call("POST", &members, Some(&api.admin), Some(json!({"email": "METTE@cph.example", "name": "Mette"}))).await;
+        assert_eq!((status, taken["code"].as_str()), (StatusCode::CONFLICT, Some("email_taken")));
+        let (status, _) = api.call("POST", &members, Some(&api.stranger_admin), Some(json!({"email": "x@cph.example", "name": "X"}))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, listed) = api.call("GET", &members, Some(&api.admin), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+
+        // Network policy: everyone reads it, only the network changes it.
+        let (_, policy) = api.call("GET", "/api/v1/network/policy", Some(&api.member), None).await;
+        assert_eq!(policy, json!({"guaranteed_days": 5, "reciprocity_grace_days": 30}));
+        let (status, _) = api.call("PUT", "/api/v1/network/policy", Some(&api.admin), Some(json!({"guaranteed_days": 6, "reciprocity_grace_days": 30}))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, problem) = api.call("PUT", "/api/v1/network/policy", Some(&api.network), Some(json!({"guaranteed_days": 4, "reciprocity_grace_days": 30}))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("policy_below_guarantee")));
+
+        let (status, me) = api.call("PATCH", "/api/v1/me", Some(&api.member), Some(json!({"name": "Anna Nowak", "locale": "pl"}))).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!((me["name"].as_str(), me["locale"].as_str()), (Some("Anna Nowak"), Some("pl")));
+    })
+    .await;
 }
