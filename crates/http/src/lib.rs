@@ -10,6 +10,7 @@ mod admin;
 mod dto;
 mod extract;
 mod map;
+mod metrics;
 mod operations;
 mod problem;
 mod stays;
@@ -44,12 +45,15 @@ impl Default for Limits {
 
 /// The application: every route, over one service.
 pub fn router(service: Service, limits: Limits) -> Router {
+    metrics::init();
     Router::new()
+        .route("/metrics", axum::routing::get(metrics::render))
         .merge(operations::routes())
         .merge(stays::routes())
         .merge(map::routes())
         .merge(admin::routes())
         .fallback(|| async { Problem::not_found() })
+        .route_layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .with_state(service)

@@ -106,7 +106,18 @@ async fn run_request<R: From<(StatusCode, String)>>(
         end_date: date("end_date", &body.end_date)?,
         purpose,
     };
-    let stay = service.request_stay_keyed(caller, &input, key).await?;
+    let stay = match service.request_stay_keyed(caller, &input, key).await {
+        Ok(stay) => stay,
+        Err(err) => {
+            crate::metrics::stay_requested(match &err {
+                deskvisa_service::ServiceError::Refused(r) if r.full_dates().is_some() => "no_capacity",
+                deskvisa_service::ServiceError::Refused(_) => "rule_violation",
+                _ => "error",
+            });
+            return Err(err.into());
+        }
+    };
+    crate::metrics::stay_requested(stay.status.as_str());
     Ok(R::from((StatusCode::CREATED, dto::stay(&stay, true).to_string())))
 }
 

@@ -642,3 +642,20 @@ async fn clusters_admins_and_members_are_run_by_the_right_people() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn metrics_show_requests_by_route_stays_and_the_outbox() {
+    let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let api = Api::new(db, 2).await;
+    let (status, _) =
+        api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-04", "2026-03-05"))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let response = api.app.clone().oneshot(Request::get("/metrics").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    assert!(text.contains(r#"http_requests_total{method="POST",route="/api/v1/stays",status="201"}"#), "{text}");
+    assert!(text.contains("http_request_duration_seconds_bucket"), "{text}");
+    assert!(text.contains(r#"stays_requested_total{outcome="pending"}"#), "{text}");
+    assert!(text.contains(r#"stays{status="pending"} 1"#), "{text}");
+    assert!(text.contains("outbox_depth 0"), "{text}");
+}

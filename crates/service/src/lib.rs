@@ -30,7 +30,7 @@ pub use deskvisa_store::{
 pub use error::ServiceError;
 pub use idempotency::{KeyedAnswer, request_hash};
 pub use map::{NewCluster, NewMember, NewSite};
-pub use reads::{DayAvailability, MAX_AVAILABILITY_DAYS};
+pub use reads::{DayAvailability, Gauges, MAX_AVAILABILITY_DAYS};
 pub use stays::{StayCommand, StayRequestInput};
 
 use std::sync::Arc;

@@ -118,3 +118,25 @@ impl Service {
         tx.member_by_email(email).await?.ok_or(ServiceError::NotFound)
     }
 }
+
+/// Figures for `/metrics`, read from the database at each scrape.
+#[derive(Debug, Clone, Default)]
+pub struct Gauges {
+    /// Stays per status.
+    pub stays_by_status: Vec<(String, i64)>,
+    /// Emails waiting in the outbox.
+    pub outbox_depth: u64,
+    /// Seconds since the oldest waiting email was written.
+    pub outbox_age_seconds: f64,
+}
+
+impl Service {
+    /// The gauges `/metrics` shows.
+    pub async fn gauges(&self) -> Result<Gauges, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        let stays_by_status = tx.stays_by_status().await?;
+        let (outbox_depth, oldest) = tx.outbox_depth().await?;
+        let outbox_age_seconds = oldest.map_or(0.0, |at| (self.now() - at).num_milliseconds().max(0) as f64 / 1000.0);
+        Ok(Gauges { stays_by_status, outbox_depth, outbox_age_seconds })
+    }
+}

@@ -377,3 +377,34 @@ impl Tx {
         Ok(ids.into_iter().map(StayId::from_uuid).collect())
     }
 }
+
+impl Tx {
+    /// Emails waiting in the outbox, and when the oldest was written.
+    pub async fn outbox_depth(&self) -> Result<(u64, Option<DateTime<Utc>>), StoreError> {
+        use crate::entity::outbox;
+        use sea_orm::PaginatorTrait;
+        let pending = outbox::Entity::find().filter(outbox::Column::Status.eq("pending"));
+        let count = pending.clone().count(&self.tx).await?;
+        let oldest: Option<DateTime<Utc>> = pending
+            .select_only()
+            .column(outbox::Column::CreatedAt)
+            .order_by_asc(outbox::Column::CreatedAt)
+            .into_tuple()
+            .one(&self.tx)
+            .await?;
+        Ok((count, oldest))
+    }
+
+    /// How many stays there are in each status.
+    pub async fn stays_by_status(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        use sea_orm::sea_query::{Expr, ExprTrait};
+        Ok(stay::Entity::find()
+            .select_only()
+            .column(stay::Column::Status)
+            .column_as(Expr::col(stay::Column::Id).count(), "n")
+            .group_by(stay::Column::Status)
+            .into_tuple()
+            .all(&self.tx)
+            .await?)
+    }
+}

@@ -9,8 +9,6 @@ pub mod idempotency_key;
 pub mod member;
 pub mod member_role;
 pub mod network_policy;
-// Written by the API-token, idempotency and email work that follows.
-#[allow(dead_code)]
 pub mod outbox;
 pub mod policy;
 pub mod site;

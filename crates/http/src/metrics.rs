@@ -1,0 +1,71 @@
+//! `/metrics` in Prometheus text: requests and latencies per route template,
+//! stays requested by outcome, and, read from the database at each scrape,
+//! stays by status and the outbox's depth and age. The recorder is
+//! process-wide (the `metrics` facade is), installed once on first use.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use deskvisa_service::Service;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::problem::Problem;
+
+/// Latency buckets, in seconds: fine below 25 ms, where the targets are.
+const BUCKETS: [f64; 14] = [0.001, 0.002, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+
+fn handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let builder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("duration_seconds".into()), &BUCKETS)
+            .unwrap_or_else(|_| PrometheusBuilder::new());
+        let recorder = builder.build_recorder();
+        let handle = recorder.handle();
+        // Another recorder may be installed already (a test harness, say):
+        // then this one still renders what is recorded through it.
+        let _ = metrics::set_global_recorder(recorder);
+        handle
+    })
+}
+
+/// Makes sure the recorder exists before the first request is counted.
+pub(crate) fn init() {
+    let _ = handle();
+}
+
+/// Counts every request and times it, by method, route template and status.
+pub(crate) async fn track(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let route =
+        request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    response
+}
+
+/// Counts a stay request by what became of it.
+pub(crate) fn stay_requested(outcome: &'static str) {
+    metrics::counter!("stays_requested_total", "outcome" => outcome).increment(1);
+}
+
+/// `GET /metrics`.
+pub(crate) async fn render(State(service): State<Service>) -> Result<Response, Problem> {
+    let gauges = service.gauges().await?;
+    for (status, n) in &gauges.stays_by_status {
+        metrics::gauge!("stays", "status" => status.clone()).set(*n as f64);
+    }
+    metrics::gauge!("outbox_depth").set(gauges.outbox_depth as f64);
+    metrics::gauge!("outbox_oldest_age_seconds").set(gauges.outbox_age_seconds);
+    let text = handle().render();
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
+}
