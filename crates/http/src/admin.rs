@@ -2,38 +2,42 @@
 //! cluster's admins, members and sites, a site's closures and its inbox, and
 //! a member's own name and language.
 
-use axum::Router;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, patch, post};
 use chrono::NaiveDate;
 use deskvisa_rules::{
     ClusterId, ClusterStatus, Email, Locale, MemberId, SiteId, StayStatus, TimeZone, WeekdaySet, parse_date,
 };
 use deskvisa_service::{ClusterPatch, NewCluster, NewMember, NewSite, Service, SitePatch};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::dto;
+use crate::dto::{
+    self, Closure, ClosureList, Cluster, Member, MemberList, NetworkPolicy, ProblemBody, Site, Stay, StayList,
+};
 use crate::extract::{ApiJson, Authenticated, id};
 use crate::problem::Problem;
 
-pub(crate) fn routes() -> Router<Service> {
-    Router::new()
-        .route("/api/v1/me", patch(update_me))
-        .route("/api/v1/clusters", post(create_cluster))
-        .route("/api/v1/clusters/{id}", patch(update_cluster))
-        .route("/api/v1/network/policy", get(network_policy).put(save_network_policy))
-        .route("/api/v1/clusters/{id}/admins", post(add_admin))
-        .route("/api/v1/clusters/{id}/admins/{member_id}", delete(remove_admin))
-        .route("/api/v1/clusters/{id}/members", post(invite_member).get(members))
-        .route("/api/v1/clusters/{id}/members/{member_id}", patch(update_member).delete(revoke_member))
-        .route("/api/v1/clusters/{id}/sites", post(create_site))
-        .route("/api/v1/sites/{id}", patch(update_site))
-        .route("/api/v1/sites/{id}/closures", get(closures).post(close_day))
-        .route("/api/v1/sites/{id}/closures/{date}", delete(reopen_day))
-        .route("/api/v1/sites/{id}/stays", get(site_stays))
+pub(crate) fn routes() -> OpenApiRouter<Service> {
+    OpenApiRouter::new()
+        .routes(routes!(update_me))
+        .routes(routes!(create_cluster))
+        .routes(routes!(update_cluster))
+        .routes(routes!(network_policy, save_network_policy))
+        .routes(routes!(add_admin))
+        .routes(routes!(remove_admin))
+        .routes(routes!(invite_member, members))
+        .routes(routes!(update_member, revoke_member))
+        .routes(routes!(create_site))
+        .routes(routes!(update_site))
+        .routes(routes!(closures, close_day))
+        .routes(routes!(reopen_day))
+        .routes(routes!(site_stays))
 }
 
 fn bad(field: &str, e: impl std::fmt::Display) -> Problem {
@@ -77,12 +81,23 @@ fn date(field: &str, value: &str) -> Result<NaiveDate, Problem> {
     parse_date(value).map_err(|e| bad(field, e))
 }
 
-#[derive(Deserialize)]
-struct MePatch {
+/// The body.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct MePatch {
     name: Option<String>,
     locale: Option<String>,
 }
 
+/// Change one's own name or language.
+#[utoipa::path(
+    patch, path = "/api/v1/me", tag = "members", security(("bearer" = [])),
+    request_body = MePatch,
+    responses(
+        (status = 200, description = "The caller", body = Member),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn update_me(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -91,11 +106,12 @@ async fn update_me(
     let name = body.name.as_deref().map(|n| text("name", n, 200)).transpose()?;
     let locale = body.locale.as_deref().map(|l| Locale::parse(l).map_err(|e| bad("locale", e))).transpose()?;
     let member = service.update_me(&caller, name, locale).await?;
-    Ok(axum::Json(dto::member(&member, Some(&caller))).into_response())
+    Ok(Json(Member::new(&member, Member::roles_of(&caller))).into_response())
 }
 
-#[derive(Deserialize)]
-struct ClusterBody {
+/// The body.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct ClusterBody {
     name: String,
     city: String,
     country: String,
@@ -105,6 +121,17 @@ struct ClusterBody {
     joined_on: Option<String>,
 }
 
+/// A network admin adds a cluster to the map.
+#[utoipa::path(
+    post, path = "/api/v1/clusters", tag = "map", security(("bearer" = [])),
+    request_body = ClusterBody,
+    responses(
+        (status = 201, description = "The cluster", body = Cluster),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn create_cluster(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -123,20 +150,35 @@ async fn create_cluster(
         },
     };
     let cluster = service.create_cluster(&caller, new).await?;
-    Ok((StatusCode::CREATED, axum::Json(dto::cluster(&cluster, &[]))).into_response())
+    Ok((StatusCode::CREATED, Json(Cluster::new(&cluster, &[]))).into_response())
 }
 
-#[derive(Deserialize)]
-struct ClusterPatchBody {
+/// The body.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct ClusterPatchBody {
     name: Option<String>,
     city: Option<String>,
     country: Option<String>,
     timezone: Option<String>,
     latitude: Option<f64>,
     longitude: Option<f64>,
+    #[schema(value_type = Option<String>, pattern = "^(active|suspended|left)$")]
     status: Option<ClusterStatus>,
 }
 
+/// A network admin changes a cluster, its status included.
+#[utoipa::path(
+    patch, path = "/api/v1/clusters/{id}", tag = "map", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The cluster's id")),
+    request_body = ClusterPatchBody,
+    responses(
+        (status = 200, description = "The cluster", body = Cluster),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn update_cluster(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -155,35 +197,66 @@ async fn update_cluster(
     };
     let updated = service.update_cluster(&caller, cluster, patch).await?;
     let (_, sites) = service.cluster_with_sites(updated.id).await?;
-    Ok(axum::Json(dto::cluster(&updated, &sites)).into_response())
+    Ok(Json(Cluster::new(&updated, &sites)).into_response())
 }
 
+/// The network policy.
+#[utoipa::path(
+    get, path = "/api/v1/network/policy", tag = "map", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The policy", body = NetworkPolicy),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn network_policy(State(service): State<Service>, Authenticated(_): Authenticated) -> Result<Response, Problem> {
     let p = service.network_policy().await?;
-    Ok(axum::Json(json!(p)).into_response())
+    Ok(Json(NetworkPolicy { guaranteed_days: p.guaranteed_days(), reciprocity_grace_days: p.reciprocity_grace_days() })
+        .into_response())
 }
 
-#[derive(Deserialize)]
-struct NetworkPolicyBody {
-    guaranteed_days: u32,
-    reciprocity_grace_days: u32,
-}
-
+/// A network admin changes the network policy.
+#[utoipa::path(
+    put, path = "/api/v1/network/policy", tag = "map", security(("bearer" = [])),
+    request_body = NetworkPolicy,
+    responses(
+        (status = 200, description = "The policy", body = NetworkPolicy),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`policy_below_guarantee`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn save_network_policy(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
-    ApiJson(body): ApiJson<NetworkPolicyBody>,
+    ApiJson(body): ApiJson<NetworkPolicy>,
 ) -> Result<Response, Problem> {
     let p = service.save_network_policy(&caller, body.guaranteed_days, body.reciprocity_grace_days).await?;
-    Ok(axum::Json(json!(p)).into_response())
+    Ok(Json(NetworkPolicy { guaranteed_days: p.guaranteed_days(), reciprocity_grace_days: p.reciprocity_grace_days() })
+        .into_response())
 }
 
-#[derive(Deserialize)]
-struct AdminBody {
+/// The body.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct AdminBody {
     email: String,
     name: String,
 }
 
+/// Make a person one of the cluster's admins, inviting them as its member first if needed.
+#[utoipa::path(
+    post, path = "/api/v1/clusters/{id}/admins", tag = "members", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The cluster's id")),
+    request_body = AdminBody,
+    responses(
+        (status = 201, description = "The admin", body = Member),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`email_taken`: a member of another cluster", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn add_admin(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -194,9 +267,21 @@ async fn add_admin(
     let member = service
         .add_cluster_admin(&caller, cluster, email("email", &body.email)?, text("name", &body.name, 200)?)
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(dto::member(&member, None))).into_response())
+    Ok((StatusCode::CREATED, Json(Member::new(&member, admin_roles(&member, true)))).into_response())
 }
 
+/// Take the admin role away (never from the last admin).
+#[utoipa::path(
+    delete, path = "/api/v1/clusters/{id}/admins/{member_id}", tag = "members", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The cluster's id"), ("member_id" = String, Path, description = "The member's id")),
+    responses(
+        (status = 204, description = "Done"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`last_admin`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn remove_admin(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -206,8 +291,9 @@ async fn remove_admin(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize)]
-struct MemberBody {
+/// The body.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct MemberBody {
     email: String,
     name: String,
     #[serde(default)]
@@ -216,6 +302,20 @@ struct MemberBody {
     locale: Option<String>,
 }
 
+/// Invite a member of this home cluster.
+#[utoipa::path(
+    post, path = "/api/v1/clusters/{id}/members", tag = "members", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The cluster's id")),
+    request_body = MemberBody,
+    responses(
+        (status = 201, description = "The member", body = Member),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`email_taken`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn invite_member(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -235,26 +335,46 @@ async fn invite_member(
             .unwrap_or_default(),
     };
     let member = service.invite_member(&caller, cluster, new).await?;
-    Ok((StatusCode::CREATED, axum::Json(dto::member(&member, None))).into_response())
+    Ok((StatusCode::CREATED, Json(Member::new(&member, admin_roles(&member, false)))).into_response())
 }
 
+/// The cluster's members.
+#[utoipa::path(
+    get, path = "/api/v1/clusters/{id}/members", tag = "members", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The cluster's id")),
+    responses(
+        (status = 200, description = "The members", body = MemberList),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn members(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(cluster): Path<String>,
 ) -> Result<Response, Problem> {
     let list = service.members_of(&caller, id(&cluster, ClusterId::parse)?).await?;
-    let items: Vec<Value> = list
+    let items = list
         .iter()
-        .map(|(m, roles)| {
-            let mut body = dto::member(m, None);
-            body["roles"] = json!(roles.iter().map(|r| r.as_str()).collect::<Vec<_>>());
-            body
-        })
+        .map(|(m, roles)| Member::new(m, admin_roles(m, roles.contains(&deskvisa_service::Role::ClusterAdmin))))
         .collect();
-    Ok(axum::Json(json!({"items": items, "next_cursor": null})).into_response())
+    Ok(Json(MemberList { items, next_cursor: None }).into_response())
 }
 
+/// Change how long the cluster vouches for a member (null: no end).
+#[utoipa::path(
+    patch, path = "/api/v1/clusters/{id}/members/{member_id}", tag = "members", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The cluster's id"), ("member_id" = String, Path, description = "The member's id")),
+    request_body = VouchedUntilBody,
+    responses(
+        (status = 200, description = "The member", body = Member),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn update_member(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -269,9 +389,20 @@ async fn update_member(
         Some(_) => return Err(Problem::malformed("vouched_until: a date written as YYYY-MM-DD, or null")),
     };
     let updated = service.set_vouched_until(&caller, cluster, member, vouched_until).await?;
-    Ok(axum::Json(dto::member(&updated, None)).into_response())
+    Ok(Json(Member::new(&updated, Vec::new())).into_response())
 }
 
+/// Revoke a member: their tokens stop working at once.
+#[utoipa::path(
+    delete, path = "/api/v1/clusters/{id}/members/{member_id}", tag = "members", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The cluster's id"), ("member_id" = String, Path, description = "The member's id")),
+    responses(
+        (status = 200, description = "The member, revoked", body = Member),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn revoke_member(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -279,15 +410,17 @@ async fn revoke_member(
 ) -> Result<Response, Problem> {
     let revoked =
         service.revoke_member(&caller, id(&cluster, ClusterId::parse)?, id(&member, MemberId::parse)?).await?;
-    Ok(axum::Json(dto::member(&revoked, None)).into_response())
+    Ok(Json(Member::new(&revoked, Vec::new())).into_response())
 }
 
-#[derive(Deserialize)]
-struct SiteBody {
+/// The body.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct SiteBody {
     name: String,
     address: String,
     timezone: Option<String>,
     desks: u32,
+    #[schema(value_type = Option<Vec<String>>)]
     open_weekdays: Option<WeekdaySet>,
     contact_email: String,
     #[serde(default)]
@@ -305,6 +438,19 @@ fn rules_text(value: &str) -> Result<String, Problem> {
     if value.trim().is_empty() { Ok(String::new()) } else { text("house_rules", value, 5000) }
 }
 
+/// The cluster's admins add a site.
+#[utoipa::path(
+    post, path = "/api/v1/clusters/{id}/sites", tag = "map", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The cluster's id")),
+    request_body = SiteBody,
+    responses(
+        (status = 201, description = "The site", body = Site),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn create_site(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -322,20 +468,36 @@ async fn create_site(
         house_rules: rules_text(&body.house_rules)?,
     };
     let site = service.create_site(&caller, cluster, new).await?;
-    Ok((StatusCode::CREATED, axum::Json(dto::site(&site))).into_response())
+    Ok((StatusCode::CREATED, Json(Site::new(&site))).into_response())
 }
 
-#[derive(Deserialize)]
-struct SitePatchBody {
+/// The body.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct SitePatchBody {
     name: Option<String>,
     address: Option<String>,
     timezone: Option<String>,
     desks: Option<u32>,
+    #[schema(value_type = Option<Vec<String>>)]
     open_weekdays: Option<WeekdaySet>,
     contact_email: Option<String>,
     house_rules: Option<String>,
 }
 
+/// Change a site, unless held days would be lost.
+#[utoipa::path(
+    patch, path = "/api/v1/sites/{id}", tag = "map", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The site's id")),
+    request_body = SitePatchBody,
+    responses(
+        (status = 200, description = "The site", body = Site),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`dates_hold_stays`: the change would take held days", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn update_site(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -357,30 +519,50 @@ async fn update_site(
         house_rules: body.house_rules.as_deref().map(rules_text).transpose()?,
     };
     let updated = service.update_site(&caller, site, patch).await?;
-    Ok(axum::Json(dto::site(&updated)).into_response())
+    Ok(Json(Site::new(&updated)).into_response())
 }
 
+/// The site's closed days.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{id}/closures", tag = "map", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The site's id")),
+    responses(
+        (status = 200, description = "The closures", body = ClosureList),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn closures(
     State(service): State<Service>,
     Authenticated(_): Authenticated,
     Path(site): Path<String>,
 ) -> Result<Response, Problem> {
     let site = id(&site, SiteId::parse)?;
-    let items: Vec<Value> = service
-        .closures(site)
-        .await?
-        .into_iter()
-        .map(|(date, reason)| json!({"date": date, "reason": reason}))
-        .collect();
-    Ok(axum::Json(json!({"site_id": site, "items": items})).into_response())
+    let items = service.closures(site).await?.into_iter().map(|(date, reason)| Closure { date, reason }).collect();
+    Ok(Json(ClosureList { site_id: site.as_uuid(), items }).into_response())
 }
 
-#[derive(Deserialize)]
-struct ClosureBody {
+/// The body.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct ClosureBody {
     date: String,
     reason: String,
 }
 
+/// Close the site on a day, unless stays hold it.
+#[utoipa::path(
+    post, path = "/api/v1/sites/{id}/closures", tag = "map", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The site's id")),
+    request_body = ClosureBody,
+    responses(
+        (status = 201, description = "The closure", body = Closure),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`dates_hold_stays`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn close_day(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -391,9 +573,21 @@ async fn close_day(
     let date = date("date", &body.date)?;
     let reason = text("reason", &body.reason, 500)?;
     service.close_day(&caller, site, date, &reason).await?;
-    Ok((StatusCode::CREATED, axum::Json(json!({"date": date, "reason": reason}))).into_response())
+    Ok((StatusCode::CREATED, Json(Closure { date, reason })).into_response())
 }
 
+/// Reopen a closed day.
+#[utoipa::path(
+    delete, path = "/api/v1/sites/{id}/closures/{date}", tag = "map", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The site's id"), ("date" = String, Path, description = "YYYY-MM-DD")),
+    responses(
+        (status = 204, description = "Done"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn reopen_day(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -404,13 +598,26 @@ async fn reopen_day(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize)]
+/// Filters of the inbox.
+#[derive(Deserialize, utoipa::IntoParams)]
 struct InboxQuery {
     status: Option<String>,
     from: Option<String>,
     to: Option<String>,
 }
 
+/// The stays at a site: the host's inbox.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{id}/stays", tag = "stays", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The site's id"), InboxQuery),
+    responses(
+        (status = 200, description = "The stays", body = StayList),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn site_stays(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -422,6 +629,23 @@ async fn site_stays(
     let from = query.from.as_deref().map(|d| date("from", d)).transpose()?;
     let to = query.to.as_deref().map(|d| date("to", d)).transpose()?;
     let stays = service.site_stays(&caller, site, status, from, to).await?;
-    let items: Vec<Value> = stays.iter().map(|s| dto::stay(s, false)).collect();
-    Ok(axum::Json(json!({"items": items, "next_cursor": null})).into_response())
+    let items = stays.iter().map(|s| Stay::new(s, false)).collect();
+    Ok(Json(StayList { items, next_cursor: None }).into_response())
+}
+
+/// How long a cluster vouches for a member.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct VouchedUntilBody {
+    /// The last date vouched for, `YYYY-MM-DD`, or null for no end.
+    #[allow(dead_code)]
+    vouched_until: Option<String>,
+}
+
+/// The roles of a member shown to their admins.
+fn admin_roles(m: &deskvisa_service::MemberRecord, cluster_admin: bool) -> Vec<dto::RoleGrant> {
+    let mut roles = vec![dto::RoleGrant { role: "member".into(), cluster_id: None }];
+    if cluster_admin {
+        roles.push(dto::RoleGrant { role: "cluster_admin".into(), cluster_id: Some(m.cluster_id.as_uuid()) });
+    }
+    roles
 }

@@ -24,6 +24,10 @@ use axum::http::StatusCode;
 use deskvisa_service::Service;
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
 
 pub use problem::Problem;
 
@@ -43,15 +47,59 @@ impl Default for Limits {
     }
 }
 
-/// The application: every route, over one service.
-pub fn router(service: Service, limits: Limits) -> Router {
-    metrics::init();
-    Router::new()
-        .route("/metrics", axum::routing::get(metrics::render))
+/// The OpenAPI document's frame: title, tags, the bearer scheme.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "deskvisa",
+        description = "Free desks for members of a network of ICT business clusters, wherever they travel in it. \
+Every error is `application/problem+json` (RFC 9457) with a stable `code`."
+    ),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "stays", description = "Requesting stays, and their whole life"),
+        (name = "map", description = "Clusters, sites, policies, closures, free desks"),
+        (name = "members", description = "Members, admins, the caller"),
+        (name = "operations", description = "Health, readiness, metrics"),
+    )
+)]
+struct ApiDoc;
+
+/// `Authorization: Bearer <token>`, tokens made by `deskvisa token create`.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// Every route with its documentation, before state and layers.
+fn documented() -> (Router<Service>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(operations::routes())
+        .routes(utoipa_axum::routes!(metrics::render))
         .merge(stays::routes())
         .merge(map::routes())
         .merge(admin::routes())
+        .split_for_parts()
+}
+
+/// The OpenAPI 3.1 document of every route (served at `/openapi.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    documented().1
+}
+
+/// The application: every route, over one service.
+pub fn router(service: Service, limits: Limits) -> Router {
+    metrics::init();
+    let (routes, api) = documented();
+    routes
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
         .fallback(|| async { Problem::not_found() })
         .route_layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))

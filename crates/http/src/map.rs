@@ -1,101 +1,169 @@
 //! The map routes of API.md: the caller, clusters with their sites, host
 //! policies, a site and its free desks.
 
-use axum::Router;
+use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use deskvisa_rules::{ClusterId, DateRange, PolicyDraft, SiteId, parse_date};
+use deskvisa_rules::{ClusterId, DateRange, SiteId, parse_date};
 use deskvisa_service::Service;
 use serde::Deserialize;
-use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::dto;
+use crate::dto::{Availability, Cluster, ClusterList, Day, Me, Member, Policy, ProblemBody, Site};
 use crate::extract::{ApiJson, Authenticated, id};
 use crate::problem::Problem;
 
-pub(crate) fn routes() -> Router<Service> {
-    Router::new()
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/clusters", get(clusters))
-        .route("/api/v1/clusters/{id}", get(cluster))
-        .route("/api/v1/clusters/{id}/policy", get(policy).put(save_policy))
-        .route("/api/v1/sites/{id}", get(site))
-        .route("/api/v1/sites/{id}/availability", get(availability))
+pub(crate) fn routes() -> OpenApiRouter<Service> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(clusters))
+        .routes(routes!(cluster))
+        .routes(routes!(policy, save_policy))
+        .routes(routes!(site))
+        .routes(routes!(availability))
 }
 
-async fn me(State(service): State<Service>, Authenticated(caller): Authenticated) -> Result<Response, Problem> {
+/// The caller: member, home cluster, roles.
+#[utoipa::path(
+    get, path = "/api/v1/me", tag = "members", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = Me),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn me(State(service): State<Service>, Authenticated(caller): Authenticated) -> Result<Json<Me>, Problem> {
     let member = service.member(caller.member).await?;
     let (cluster, sites) = service.cluster_with_sites(caller.cluster).await?;
-    let mut body = dto::member(&member, Some(&caller));
-    if let serde_json::Value::Object(map) = &mut body {
-        map.insert("cluster".into(), dto::cluster(&cluster, &sites));
-    }
-    Ok(axum::Json(body).into_response())
+    Ok(Json(Me { member: Member::new(&member, Member::roles_of(&caller)), cluster: Cluster::new(&cluster, &sites) }))
 }
 
-async fn clusters(State(service): State<Service>, Authenticated(_): Authenticated) -> Result<Response, Problem> {
+/// Every cluster on the map with its sites.
+#[utoipa::path(
+    get, path = "/api/v1/clusters", tag = "map", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The map", body = ClusterList),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn clusters(
+    State(service): State<Service>,
+    Authenticated(_): Authenticated,
+) -> Result<Json<ClusterList>, Problem> {
     let map = service.map().await?;
-    let items: Vec<_> = map.iter().map(|(c, sites)| dto::cluster(c, sites)).collect();
-    Ok(axum::Json(json!({"items": items, "next_cursor": null})).into_response())
+    Ok(Json(ClusterList { items: map.iter().map(|(c, sites)| Cluster::new(c, sites)).collect(), next_cursor: None }))
 }
 
+/// One cluster with its sites.
+#[utoipa::path(
+    get, path = "/api/v1/clusters/{id}", tag = "map", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The cluster's id")),
+    responses(
+        (status = 200, description = "The cluster", body = Cluster),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn cluster(
     State(service): State<Service>,
     Authenticated(_): Authenticated,
     Path(cluster): Path<String>,
-) -> Result<Response, Problem> {
+) -> Result<Json<Cluster>, Problem> {
     let (c, sites) = service.cluster_with_sites(id(&cluster, ClusterId::parse)?).await?;
-    Ok(axum::Json(dto::cluster(&c, &sites)).into_response())
+    Ok(Json(Cluster::new(&c, &sites)))
 }
 
+/// A cluster's host policy (DOMAIN.md's defaults until one is saved).
+#[utoipa::path(
+    get, path = "/api/v1/clusters/{id}/policy", tag = "map", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The cluster's id")),
+    responses(
+        (status = 200, description = "The policy", body = Policy),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn policy(
     State(service): State<Service>,
     Authenticated(_): Authenticated,
     Path(cluster): Path<String>,
-) -> Result<Response, Problem> {
-    let policy = service.policy(id(&cluster, ClusterId::parse)?).await?;
-    Ok(axum::Json(dto::policy(&policy)).into_response())
+) -> Result<Json<Policy>, Problem> {
+    Ok(Json(Policy::new(&service.policy(id(&cluster, ClusterId::parse)?).await?)))
 }
 
+/// The cluster's admins save its host policy, if it passes its floors.
+#[utoipa::path(
+    put, path = "/api/v1/clusters/{id}/policy", tag = "map", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The cluster's id")),
+    request_body = Policy,
+    responses(
+        (status = 200, description = "The saved policy", body = Policy),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: another cluster's policy", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`policy_below_guarantee` with every field out of bounds", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn save_policy(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(cluster): Path<String>,
-    ApiJson(draft): ApiJson<PolicyDraft>,
-) -> Result<Response, Problem> {
+    ApiJson(body): ApiJson<Policy>,
+) -> Result<Json<Policy>, Problem> {
     let cluster = id(&cluster, ClusterId::parse)?;
     // An unknown cluster is 404 before it is 403.
     service.policy(cluster).await?;
-    let policy = service.save_policy(&caller, cluster, draft).await?;
-    Ok(axum::Json(dto::policy(&policy)).into_response())
+    Ok(Json(Policy::new(&service.save_policy(&caller, cluster, body.draft()).await?)))
 }
 
+/// One site.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{id}", tag = "map", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The site's id")),
+    responses(
+        (status = 200, description = "The site", body = Site),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn site(
     State(service): State<Service>,
     Authenticated(_): Authenticated,
     Path(site): Path<String>,
-) -> Result<Response, Problem> {
-    let site = service.site(id(&site, SiteId::parse)?).await?;
-    Ok(axum::Json(dto::site(&site)).into_response())
+) -> Result<Json<Site>, Problem> {
+    Ok(Json(Site::new(&service.site(id(&site, SiteId::parse)?).await?)))
 }
 
-#[derive(Deserialize)]
+/// A window of dates.
+#[derive(Deserialize, utoipa::IntoParams)]
 struct Window {
+    /// First date, `YYYY-MM-DD`.
     from: String,
+    /// Last date, included (at most 366 days a call).
     to: String,
 }
 
+/// Free desks at a site, day by day.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{id}/availability", tag = "map", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The site's id"), Window),
+    responses(
+        (status = 200, description = "Every day of the window", body = Availability),
+        (status = 400, description = "`malformed_request`: bad dates, or more than 366 days", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn availability(
     State(service): State<Service>,
     Authenticated(_): Authenticated,
     Path(site): Path<String>,
     Query(window): Query<Window>,
-) -> Result<Response, Problem> {
+) -> Result<Json<Availability>, Problem> {
     let site = id(&site, SiteId::parse)?;
     let from = parse_date(&window.from).map_err(|e| Problem::malformed(format!("from: {e}")))?;
     let to = parse_date(&window.to).map_err(|e| Problem::malformed(format!("to: {e}")))?;
     let range = DateRange::new(from, to).ok_or_else(|| Problem::malformed("to is before from"))?;
     let days = service.availability(site, range).await?;
-    Ok(axum::Json(json!({"site_id": site, "days": days.iter().map(dto::day).collect::<Vec<_>>()})).into_response())
+    Ok(Json(Availability { site_id: site.as_uuid(), days: days.iter().map(Day::new).collect() }))
 }

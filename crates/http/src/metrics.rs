@@ -58,7 +58,11 @@ pub(crate) fn stay_requested(outcome: &'static str) {
     metrics::counter!("stays_requested_total", "outcome" => outcome).increment(1);
 }
 
-/// `GET /metrics`.
+/// Prometheus text: requests, latencies, stays by outcome and status, outbox depth and age.
+#[utoipa::path(
+    get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain"))
+)]
 pub(crate) async fn render(State(service): State<Service>) -> Result<Response, Problem> {
     let gauges = service.gauges().await?;
     for (status, n) in &gauges.stays_by_status {

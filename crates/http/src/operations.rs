@@ -1,30 +1,39 @@
 //! Operations endpoints: `/healthz` (the process is up) and `/readyz` (the
 //! database answers), for load balancers and orchestrators.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use axum::routing::get;
-use axum::{Json, Router};
 use deskvisa_service::Service;
-use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub(crate) fn routes() -> Router<Service> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+use crate::dto::Health;
+
+pub(crate) fn routes() -> OpenApiRouter<Service> {
+    OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz))
 }
 
 /// The process is up and answering.
-async fn healthz() -> impl IntoResponse {
-    Json(json!({"status": "ok"}))
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Up", body = Health)))]
+async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok".into() })
 }
 
 /// The database answers.
-async fn readyz(State(service): State<Service>) -> impl IntoResponse {
+#[utoipa::path(
+    get, path = "/readyz", tag = "operations",
+    responses(
+        (status = 200, description = "Ready", body = Health),
+        (status = 503, description = "The database does not answer", body = Health),
+    )
+)]
+async fn readyz(State(service): State<Service>) -> (StatusCode, Json<Health>) {
     match service.ready().await {
-        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready"}))),
+        Ok(()) => (StatusCode::OK, Json(Health { status: "ready".into() })),
         Err(err) => {
             tracing::warn!(error = %err, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable"})))
+            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable".into() }))
         }
     }
 }

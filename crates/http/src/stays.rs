@@ -1,39 +1,45 @@
 //! The stays routes of API.md: request, list, read, and every move.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::{DateTime, Utc};
 use deskvisa_rules::{Reason, SiteId, StayId, parse_date};
 use deskvisa_service::{Caller, KeyedAnswer, Service, StayCommand, StayRequestInput, request_hash};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::dto;
+use crate::dto::{ProblemBody, Stay, StayList};
 use crate::extract::{ApiJson, Authenticated, MaybeJson, id};
 use crate::problem::{Problem, json_text};
 
-pub(crate) fn routes() -> Router<Service> {
-    Router::new()
-        .route("/api/v1/stays", post(request_stay).get(my_stays))
-        .route("/api/v1/stays/{id}", get(read_stay))
-        .route("/api/v1/stays/{id}/approve", post(approve))
-        .route("/api/v1/stays/{id}/decline", post(decline))
-        .route("/api/v1/stays/{id}/cancel", post(cancel))
-        .route("/api/v1/stays/{id}/check-in", post(check_in))
-        .route("/api/v1/stays/{id}/no-show", post(no_show))
+pub(crate) fn routes() -> OpenApiRouter<Service> {
+    OpenApiRouter::new()
+        .routes(routes!(request_stay, my_stays))
+        .routes(routes!(read_stay))
+        .routes(routes!(approve))
+        .routes(routes!(decline))
+        .routes(routes!(cancel))
+        .routes(routes!(check_in))
+        .routes(routes!(no_show))
 }
 
 /// The longest purpose accepted, in characters.
 const MAX_PURPOSE_CHARS: usize = 1000;
 
-#[derive(Deserialize)]
-struct StayRequestBody {
+/// A stay request.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct StayRequestBody {
+    /// The host site.
     site_id: String,
+    /// First date, `YYYY-MM-DD`, in the site's zone.
     start_date: String,
+    /// Last date, included.
     end_date: String,
+    /// Why the member comes (at most 1000 characters).
     #[serde(default)]
     purpose: Option<String>,
 }
@@ -42,6 +48,25 @@ fn date(field: &str, text: &str) -> Result<chrono::NaiveDate, Problem> {
     parse_date(text).map_err(|e| Problem::malformed(format!("{field}: {e}")))
 }
 
+/// Request a stay at a partner site.
+///
+/// Accepted requests are `pending`, or `approved` at once at hosts with
+/// automatic approval. The same `Idempotency-Key` with the same body answers
+/// the first answer again and creates nothing more.
+#[utoipa::path(
+    post, path = "/api/v1/stays", tag = "stays", security(("bearer" = [])),
+    request_body = StayRequestBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: 1 to 255 characters, scoped to the caller")),
+    responses(
+        (status = 201, description = "The stay", body = Stay),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such site", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`no_capacity` with `full_dates`, or `idempotency_key_in_flight`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 413, description = "`body_too_large`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`rule_violation` with every rule broken, or `idempotency_key_reused`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn request_stay(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -62,7 +87,9 @@ async fn request_stay(
         KeyedAnswer::Replay { status, body } => {
             Ok(json_text(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), body))
         }
-        KeyedAnswer::Created(stay) => Ok(json_text(StatusCode::CREATED, dto::stay(&stay, true).to_string())),
+        KeyedAnswer::Created(stay) => {
+            Ok(json_text(StatusCode::CREATED, serde_json::to_string(&Stay::new(&stay, true)).unwrap_or_default()))
+        }
         KeyedAnswer::Run => {
             let (status, text) = match run_request::<(StatusCode, String)>(&service, &caller, &body, Some(key)).await {
                 Ok(response) => return finish(&service, &caller, key, response).await,
@@ -118,12 +145,15 @@ async fn run_request<R: From<(StatusCode, String)>>(
         }
     };
     crate::metrics::stay_requested(stay.status.as_str());
-    Ok(R::from((StatusCode::CREATED, dto::stay(&stay, true).to_string())))
+    Ok(R::from((StatusCode::CREATED, serde_json::to_string(&Stay::new(&stay, true)).unwrap_or_default())))
 }
 
-#[derive(Deserialize)]
+/// A page of a list.
+#[derive(Deserialize, utoipa::IntoParams)]
 struct Page {
+    /// 1 to 200 (default 50).
     limit: Option<u64>,
+    /// The `next_cursor` of the page before.
     cursor: Option<String>,
 }
 
@@ -132,6 +162,15 @@ fn parse_cursor(text: &str) -> Option<(DateTime<Utc>, StayId)> {
     Some((DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc), StayId::parse(id).ok()?))
 }
 
+/// The caller's own stays, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/stays", tag = "stays", security(("bearer" = [])), params(Page),
+    responses(
+        (status = 200, description = "A page of stays", body = StayList),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn my_stays(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
@@ -149,17 +188,28 @@ async fn my_stays(
     let next = (stays.len() as u64 == limit)
         .then(|| stays.last().map(|s| format!("{}_{}", s.created_at.to_rfc3339(), s.id)))
         .flatten();
-    let items: Vec<_> = stays.iter().map(|s| dto::stay(s, false)).collect();
-    Ok(axum::Json(json!({"items": items, "next_cursor": next})).into_response())
+    let items = stays.iter().map(|s| Stay::new(s, false)).collect();
+    Ok(axum::Json(StayList { items, next_cursor: next }).into_response())
 }
 
+/// One stay with its history: for its member, the host's and the home
+/// cluster's admins, and network admins.
+#[utoipa::path(
+    get, path = "/api/v1/stays/{id}", tag = "stays", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The stay's id")),
+    responses(
+        (status = 200, description = "The stay", body = Stay),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn read_stay(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(stay): Path<String>,
 ) -> Result<Response, Problem> {
     let stay = service.stay(&caller, id(&stay, StayId::parse)?).await?;
-    Ok(axum::Json(dto::stay(&stay, true)).into_response())
+    Ok(axum::Json(Stay::new(&stay, true)).into_response())
 }
 
 async fn act(
@@ -169,11 +219,13 @@ async fn act(
     command: StayCommand,
 ) -> Result<Response, Problem> {
     let stay = service.act_on_stay(caller, id(stay, StayId::parse)?, command).await?;
-    Ok(axum::Json(dto::stay(&stay, true)).into_response())
+    Ok(axum::Json(Stay::new(&stay, true)).into_response())
 }
 
-#[derive(Deserialize, Default)]
-struct ReasonBody {
+/// A reason.
+#[derive(Deserialize, Default, ToSchema)]
+pub(crate) struct ReasonBody {
+    /// Why (at most 1000 characters).
     #[serde(default)]
     reason: Option<String>,
 }
@@ -186,6 +238,18 @@ fn reason(body: Option<ReasonBody>) -> Result<Option<Reason>, Problem> {
     }
 }
 
+/// The host approves a pending stay before its answer deadline.
+#[utoipa::path(
+    post, path = "/api/v1/stays/{id}/approve", tag = "stays", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The stay's id")),
+    responses(
+        (status = 200, description = "The stay, moved on", body = Stay),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: visible, but not yours to decide", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`stay_not_pending`, `stay_over`, `stay_not_approved`, `not_a_stay_day`, `first_day_not_over`, `already_marked`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn approve(
     State(s): State<Service>,
     Authenticated(c): Authenticated,
@@ -194,6 +258,20 @@ async fn approve(
     act(&s, &c, &stay, StayCommand::Approve).await
 }
 
+/// The host declines a pending stay, with a reason.
+#[utoipa::path(
+    post, path = "/api/v1/stays/{id}/decline", tag = "stays", security(("bearer" = [])), request_body = ReasonBody,
+    params(("id" = String, Path, description = "The stay's id")),
+    responses(
+        (status = 200, description = "The stay, moved on", body = Stay),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: visible, but not yours to decide", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`stay_not_pending`, `stay_over`, `stay_not_approved`, `not_a_stay_day`, `first_day_not_over`, `already_marked`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`reason_required`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn decline(
     State(s): State<Service>,
     Authenticated(c): Authenticated,
@@ -205,6 +283,20 @@ async fn decline(
     act(&s, &c, &stay, StayCommand::Decline(reason)).await
 }
 
+/// The member cancels a pending or approved stay, or the host an approved one (with a reason); desk-days from today on are released.
+#[utoipa::path(
+    post, path = "/api/v1/stays/{id}/cancel", tag = "stays", security(("bearer" = [])), request_body(content = Option<ReasonBody>, description = "Optional for a member"),
+    params(("id" = String, Path, description = "The stay's id")),
+    responses(
+        (status = 200, description = "The stay, moved on", body = Stay),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: visible, but not yours to decide", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`stay_not_pending`, `stay_over`, `stay_not_approved`, `not_a_stay_day`, `first_day_not_over`, `already_marked`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`reason_required` (a host's cancellation)", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn cancel(
     State(s): State<Service>,
     Authenticated(c): Authenticated,
@@ -214,6 +306,18 @@ async fn cancel(
     act(&s, &c, &stay, StayCommand::Cancel(reason(body)?)).await
 }
 
+/// The host marks the visitor arrived, on one of the stay's days.
+#[utoipa::path(
+    post, path = "/api/v1/stays/{id}/check-in", tag = "stays", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The stay's id")),
+    responses(
+        (status = 200, description = "The stay, moved on", body = Stay),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: visible, but not yours to decide", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`stay_not_pending`, `stay_over`, `stay_not_approved`, `not_a_stay_day`, `first_day_not_over`, `already_marked`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn check_in(
     State(s): State<Service>,
     Authenticated(c): Authenticated,
@@ -222,6 +326,18 @@ async fn check_in(
     act(&s, &c, &stay, StayCommand::CheckIn).await
 }
 
+/// The host marks a no-show after the first day; the remaining desk-days are released.
+#[utoipa::path(
+    post, path = "/api/v1/stays/{id}/no-show", tag = "stays", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The stay's id")),
+    responses(
+        (status = 200, description = "The stay, moved on", body = Stay),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: visible, but not yours to decide", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`stay_not_pending`, `stay_over`, `stay_not_approved`, `not_a_stay_day`, `first_day_not_over`, `already_marked`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
 async fn no_show(
     State(s): State<Service>,
     Authenticated(c): Authenticated,
