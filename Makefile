@@ -6,7 +6,7 @@ CARGO ?= cargo
 # `cargo test` is the fallback where it is not installed.
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: run test check fmt fmt-check lint purity bench bench-smoke build clean
+.PHONY: run test check fmt fmt-check lint purity openapi-check bench bench-smoke build clean
 
 ## run: deskvisa on embedded SQLite (var/deskvisa.sqlite) with the demo network, at http://127.0.0.1:8080
 run:
@@ -36,6 +36,10 @@ lint:
 purity:
 	$(CARGO) check -p deskvisa-rules
 	./scripts/check-rules-purity.sh
+
+## openapi-check: validate /openapi.json with an independent validator (PyPI)
+openapi-check:
+	./scripts/check-openapi.sh
 
 ## bench: the rules benchmark (criterion; reports under target/criterion)
 bench:

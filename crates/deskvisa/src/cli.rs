@@ -84,6 +84,8 @@ enum Command {
     },
     /// List the rule codes that refuse a stay request, with their meaning.
     Rules,
+    /// Print the OpenAPI 3.1 document of the HTTP API (as served at /openapi.json).
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,6 +212,10 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Token { action: TokenCommand::Create { email, label } } => {
             let token = service(&config).await?.create_token(&parse_email(&email)?, &label).await?;
             say(&token);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Openapi => {
+            say(&deskvisa_http::openapi().to_pretty_json().context("rendering the OpenAPI document")?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules => {

@@ -1,0 +1,140 @@
+//! The served OpenAPI document: OpenAPI 3.1, every route of API.md's
+//! implemented sections with its method, every operation answering problem
+//! details on error, and the interactive docs served with no network.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use deskvisa_service::{Service, SystemClock};
+use deskvisa_testing::{Backend, TestDatabase};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// API.md's routes of "The map", "Stays" and "Operations", and `/api/v1/me`.
+const CONTRACT: &[(&str, &str)] = &[
+    ("get", "/api/v1/me"),
+    ("patch", "/api/v1/me"),
+    ("get", "/api/v1/clusters"),
+    ("post", "/api/v1/clusters"),
+    ("get", "/api/v1/clusters/{id}"),
+    ("patch", "/api/v1/clusters/{id}"),
+    ("get", "/api/v1/network/policy"),
+    ("put", "/api/v1/network/policy"),
+    ("post", "/api/v1/clusters/{id}/admins"),
+    ("delete", "/api/v1/clusters/{id}/admins/{member_id}"),
+    ("get", "/api/v1/clusters/{id}/policy"),
+    ("put", "/api/v1/clusters/{id}/policy"),
+    ("post", "/api/v1/clusters/{id}/members"),
+    ("get", "/api/v1/clusters/{id}/members"),
+    ("patch", "/api/v1/clusters/{id}/members/{member_id}"),
+    ("delete", "/api/v1/clusters/{id}/members/{member_id}"),
+    ("post", "/api/v1/clusters/{id}/sites"),
+    ("get", "/api/v1/sites/{id}"),
+    ("patch", "/api/v1/sites/{id}"),
+    ("get", "/api/v1/sites/{id}/closures"),
+    ("post", "/api/v1/sites/{id}/closures"),
+    ("delete", "/api/v1/sites/{id}/closures/{date}"),
+    ("get", "/api/v1/sites/{id}/availability"),
+    ("post", "/api/v1/stays"),
+    ("get", "/api/v1/stays"),
+    ("get", "/api/v1/sites/{id}/stays"),
+    ("get", "/api/v1/stays/{id}"),
+    ("post", "/api/v1/stays/{id}/approve"),
+    ("post", "/api/v1/stays/{id}/decline"),
+    ("post", "/api/v1/stays/{id}/cancel"),
+    ("post", "/api/v1/stays/{id}/check-in"),
+    ("post", "/api/v1/stays/{id}/no-show"),
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/metrics"),
+];
+
+async fn fetch(app: &axum::Router, path: &str) -> (StatusCode, String, String) {
+    let response = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let kind = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let body = String::from_utf8_lossy(&response.into_body().collect().await.unwrap().to_bytes()).into_owned();
+    (status, kind, body)
+}
+
+async fn app() -> (axum::Router, TestDatabase) {
+    let t = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    (deskvisa_http::router(Service::new(t.db.clone(), Arc::new(SystemClock)), deskvisa_http::Limits::default()), t)
+}
+
+#[tokio::test]
+async fn the_served_document_is_openapi_3_1_with_every_contract_route() {
+    let (app, _db) = app().await;
+    let (status, kind, body) = fetch(&app, "/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.starts_with("application/json"), "{kind}");
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |m| (m.clone(), path.clone())))
+        .collect();
+    let contract: BTreeSet<(String, String)> =
+        CONTRACT.iter().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())).collect();
+    let missing: Vec<_> = contract.difference(&documented).collect();
+    assert!(missing.is_empty(), "routes of the contract missing from the document: {missing:?}");
+    let unknown: Vec<_> = documented.difference(&contract).collect();
+    assert!(unknown.is_empty(), "documented routes this test does not know (add them to CONTRACT): {unknown:?}");
+
+    for (method, path) in &documented {
+        let operation = &doc["paths"][path][method];
+        let responses = operation["responses"].as_object().unwrap();
+        assert!(responses.keys().any(|s| s.starts_with('2')), "{method} {path} documents a success");
+        if path.starts_with("/api/") {
+            assert!(responses.contains_key("401"), "{method} {path} documents 401");
+            assert_eq!(operation["security"][0]["bearer"], serde_json::json!([]), "{method} {path} needs a token");
+            for (code, response) in responses.iter().filter(|(s, _)| s.starts_with('4')) {
+                assert!(
+                    response["content"]["application/problem+json"].is_object(),
+                    "{method} {path} {code} is problem+json"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_documented_route_is_served() {
+    let (app, _db) = app().await;
+    for (method, path) in CONTRACT {
+        let concrete = path
+            .replace("{id}", "6f1c1f57-8f7a-4b8e-9c63-0f4a1d2b3c4d")
+            .replace("{member_id}", "6f1c1f57-8f7a-4b8e-9c63-0f4a1d2b3c4d")
+            .replace("{date}", "2026-03-04");
+        let request =
+            Request::builder().method(method.to_uppercase().as_str()).uri(&concrete).body(Body::empty()).unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        if path.starts_with("/api/") {
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}: routed, and guarded");
+        } else {
+            assert_eq!(status, StatusCode::OK, "{method} {path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_interactive_docs_are_served_from_deskvisa_itself() {
+    let (app, _db) = app().await;
+    let (status, kind, body) = fetch(&app, "/docs/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.starts_with("text/html"), "{kind}");
+    assert!(body.contains("swagger"), "the page is Swagger UI");
+    assert!(!body.contains("https://"), "no asset from elsewhere");
+    let (status, _, script) = fetch(&app, "/docs/swagger-ui-bundle.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(script.len() > 100_000, "the bundle is served locally");
+}
