@@ -62,6 +62,12 @@ impl Config {
                 text.parse().with_context(|| format!("{} is not valid TOML", path.display()))?;
             merge(&mut table, overrides);
         }
+        // `DATABASE_URL`, the usual name, selects the database too; the
+        // deskvisa-specific name wins when both are set.
+        let env = |name: &str| match name {
+            "DESKVISA_DATABASE_URL" => env(name).or_else(|| env("DATABASE_URL")),
+            _ => env(name),
+        };
         for (section, values) in table.iter_mut() {
             let Some(values) = values.as_table_mut() else {
                 continue;
@@ -129,6 +135,18 @@ mod tests {
         let env = |name: &str| (name == "DESKVISA_DATABASE_MAX_CONNECTIONS").then(|| "many".to_owned());
         assert!(Config::load(None, env).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn database_url_selects_the_database_unless_the_deskvisa_name_is_set() {
+        let plain = |name: &str| (name == "DATABASE_URL").then(|| "postgres://db/x".to_owned());
+        assert_eq!(Config::load(None, plain).unwrap().database.url, "postgres://db/x");
+        let both = |name: &str| match name {
+            "DATABASE_URL" => Some("postgres://db/x".to_owned()),
+            "DESKVISA_DATABASE_URL" => Some("postgres://db/y".to_owned()),
+            _ => None,
+        };
+        assert_eq!(Config::load(None, both).unwrap().database.url, "postgres://db/y");
     }
 
     #[test]
