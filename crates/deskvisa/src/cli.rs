@@ -254,7 +254,7 @@ fn print_demo(config: &Config, report: &deskvisa_service::seed::SeedReport) {
     if report.loaded {
         say(&format!("Loaded the demo network: {} clusters.", report.clusters));
     }
-    say(&format!("\ndeskvisa: {url}   (API docs come with /docs; health at {url}/healthz)\n"));
+    say(&format!("\ndeskvisa: {url}   API docs: {url}/docs   OpenAPI: {url}/openapi.json\n"));
     say("Ready-made API tokens (new ones on every start):");
     say(&format!("  visiting member  {DEMO_MEMBER:<42} {}", report.member_token));
     say(&format!("  host admin       {DEMO_HOST_ADMIN:<42} {}", report.host_admin_token));

@@ -369,9 +369,10 @@ async fn last_desk_over_http(backend: Backend, requests: usize) {
         for (i, token) in tokens.iter().enumerate() {
             let app = if i % 2 == 0 { api.app.clone() } else { second.clone() };
             let (token, body) = (token.clone(), body.clone());
-            tasks.spawn(async move { call(&app, "POST", "/api/v1/stays", Some(&token), Some(body)).await });
+            tasks.spawn(async move { (i, call(&app, "POST", "/api/v1/stays", Some(&token), Some(body)).await) });
         }
-        let answers = tasks.join_all().await;
+        let results = tasks.join_all().await;
+        let answers: Vec<_> = results.iter().map(|(_, a)| a.clone()).collect();
         let created = answers.iter().filter(|(s, _)| *s == StatusCode::CREATED).count();
         let full = answers.iter().filter(|(s, p)| *s == StatusCode::CONFLICT && p["code"] == "no_capacity").count();
         assert_eq!(
@@ -380,6 +381,11 @@ async fn last_desk_over_http(backend: Backend, requests: usize) {
             "{backend:?} round {round}: {:?}",
             answers.iter().map(|a| a.0).collect::<Vec<_>>()
         );
+        // The winner cancels, so that the quota never decides a later round.
+        for (i, (_, stay)) in results.iter().filter(|(_, a)| a.0 == StatusCode::CREATED) {
+            let path = format!("/api/v1/stays/{}/cancel", stay["id"].as_str().unwrap());
+            assert_eq!(call(&api.app, "POST", &path, Some(&tokens[*i]), None).await.0, StatusCode::OK);
+        }
         assert_eq!(api.test_db.scalar("SELECT COUNT(*) FROM site_days WHERE held > desks").await, 0);
     }
 }
@@ -658,4 +664,68 @@ async fn metrics_show_requests_by_route_stays_and_the_outbox() {
     assert!(text.contains(r#"stays_requested_total{outcome="pending"}"#), "{text}");
     assert!(text.contains(r#"stays{status="pending"} 1"#), "{text}");
     assert!(text.contains("outbox_depth 0"), "{text}");
+}
+
+#[tokio::test]
+async fn check_in_no_show_and_the_answer_deadline_through_the_api() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 3).await;
+        let (_, first) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-04", "2026-03-05"))).await;
+        let first = first["id"].as_str().unwrap().to_owned();
+        api.call("POST", &format!("/api/v1/stays/{first}/approve"), Some(&api.admin), None).await;
+        let (status, problem) =
+            api.call("POST", &format!("/api/v1/stays/{first}/check-in"), Some(&api.admin), None).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("not_a_stay_day")));
+        api.clock.set(t("2026-03-04T08:00:00Z"));
+        let (status, checked) =
+            api.call("POST", &format!("/api/v1/stays/{first}/check-in"), Some(&api.admin), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(checked["checked_in"], true);
+        let (status, problem) =
+            api.call("POST", &format!("/api/v1/stays/{first}/no-show"), Some(&api.admin), None).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("already_marked")));
+
+        // Another member's approved stay, marked no-show on its second day.
+        let other = {
+            let home = api.service.map().await.unwrap().into_iter().find(|(c, _)| c.name == "HubClub").unwrap().0;
+            person(&api.service, &home, "piotr@hubclub.example", false).await
+        };
+        api.clock.set(t("2026-03-02T09:00:00Z"));
+        let (_, second) =
+            api.call("POST", "/api/v1/stays", Some(&other), Some(api.stay_body("2026-03-04", "2026-03-06"))).await;
+        let second = second["id"].as_str().unwrap().to_owned();
+        api.call("POST", &format!("/api/v1/stays/{second}/approve"), Some(&api.admin), None).await;
+        api.clock.set(t("2026-03-05T08:00:00Z"));
+        let (status, marked) =
+            api.call("POST", &format!("/api/v1/stays/{second}/no-show"), Some(&api.admin), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!((marked["no_show"].as_bool(), marked["days"].clone()), (Some(true), json!(["2026-03-04"])));
+
+        // Unanswered requests: approved at the deadline, or expired where the host says so.
+        api.clock.set(t("2026-03-09T09:00:00Z"));
+        let (_, pending) =
+            api.call("POST", "/api/v1/stays", Some(&other), Some(api.stay_body("2026-03-23", "2026-03-24"))).await;
+        let pending = pending["id"].as_str().unwrap().to_owned();
+        api.clock.set(t("2026-03-12T09:00:00Z"));
+        assert_eq!(api.service.settle_due_stays().await.unwrap(), 1);
+        let (_, settled) = api.call("GET", &format!("/api/v1/stays/{pending}"), Some(&other), None).await;
+        assert_eq!(settled["status"], "approved");
+        assert_eq!(settled["history"][1]["action"], "auto_approve");
+        assert_eq!(settled["history"][1]["actor"], "worker");
+
+        let policy = json!({"max_days_per_stay": 5, "stays_per_year": 5, "min_notice_days": 1, "horizon_days": 120,
+                            "approval_mode": "manual", "answer_window_days": 1, "on_no_answer": "expire"});
+        let (status, _) =
+            api.call("PUT", &format!("/api/v1/clusters/{}/policy", api.host), Some(&api.admin), Some(policy)).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, doomed) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-30", "2026-03-31"))).await;
+        let doomed = doomed["id"].as_str().unwrap().to_owned();
+        api.clock.set(t("2026-03-13T09:00:00Z"));
+        assert_eq!(api.service.settle_due_stays().await.unwrap(), 1);
+        let (_, expired) = api.call("GET", &format!("/api/v1/stays/{doomed}"), Some(&api.member), None).await;
+        assert_eq!((expired["status"].as_str(), expired["days"].clone()), (Some("expired"), json!([])));
+    })
+    .await;
 }
