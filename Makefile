@@ -6,7 +6,7 @@ CARGO ?= cargo
 # `cargo test` is the fallback where it is not installed.
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: run test check fmt fmt-check lint purity openapi-check bench bench-smoke build clean
+.PHONY: run test check fmt fmt-check lint purity openapi-check bench bench-smoke wrk build clean
 
 ## run: deskvisa on embedded SQLite (var/deskvisa.sqlite) with the demo network, at http://127.0.0.1:8080
 run:
@@ -41,13 +41,21 @@ purity:
 openapi-check:
 	./scripts/check-openapi.sh
 
-## bench: the rules benchmark (criterion; reports under target/criterion)
-bench:
+## bench: the rules benchmark (criterion) and W1, stay requests through HTTP (wrk) against in-process
+bench: wrk
 	$(CARGO) bench -p deskvisa-rules --bench decide
+	$(CARGO) build --release -p deskvisa -p deskvisa-bench
+	./target/release/deskvisa-bench --seconds 10 --connections 16
 
-## bench-smoke: run each benchmark once, as CI does
-bench-smoke:
+## bench-smoke: each benchmark once, briefly, as CI runs it
+bench-smoke: wrk
 	$(CARGO) bench -p deskvisa-rules --bench decide -- --test
+	$(CARGO) build -p deskvisa -p deskvisa-bench
+	./target/debug/deskvisa-bench --seconds 2 --connections 4
+
+# wrk from Debian, the load tool of the HTTP benchmarks.
+wrk:
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 
 build:
 	$(CARGO) build --workspace --all-targets

@@ -180,6 +180,8 @@ async fn a_stay_is_requested_approved_and_cancelled_through_the_api() {
         assert_eq!(stay["days"], json!(["2026-03-04", "2026-03-05", "2026-03-06", "2026-03-09", "2026-03-10"]));
         assert_eq!(stay["answer_deadline"], "2026-03-03T23:00:00Z");
         let id = stay["id"].as_str().unwrap().to_owned();
+        let (_, read_back) = api.call("GET", &format!("/api/v1/stays/{id}"), Some(&api.member), None).await;
+        assert_eq!(read_back, stay, "the answer to the request is the stay as stored");
 
         let (status, listed) = api.call("GET", "/api/v1/stays", Some(&api.member), None).await;
         assert_eq!(status, StatusCode::OK);

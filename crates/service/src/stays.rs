@@ -58,8 +58,9 @@ impl Service {
     ) -> Result<StayRecord, ServiceError> {
         let request = StayRequest { start_date: input.start_date, end_date: input.end_date };
         let id = StayId::from_uuid(uuid::Uuid::new_v4());
-        retrying("request a stay", || self.request_stay_once(caller.member, id, input, request, key)).await?;
-        self.read_stay(id).await
+        // The answer is built from what the write transaction wrote: no
+        // second transaction to read it back.
+        retrying("request a stay", || self.request_stay_once(caller.member, id, input, request, key)).await
     }
 
     async fn request_stay_once(
@@ -69,7 +70,7 @@ impl Service {
         input: &StayRequestInput,
         request: StayRequest,
         key: Option<&str>,
-    ) -> Attempt<()> {
+    ) -> Attempt<StayRecord> {
         let tx = match self.store.begin_write().await {
             Ok(tx) => tx,
             Err(e) => return e.into(),
@@ -163,7 +164,39 @@ impl Service {
         match written.await {
             Ok(()) => {
                 tracing::info!(stay = %id, %member, site = %input.site, status = %status, "stay requested");
-                Attempt::Done(Ok(()))
+                let days = new.held_days.clone();
+                Attempt::Done(Ok(StayRecord {
+                    id,
+                    member,
+                    site: input.site,
+                    host_cluster: new.host_cluster,
+                    home_cluster: new.home_cluster,
+                    start_date: new.start_date,
+                    end_date: new.end_date,
+                    days: days.clone(),
+                    status,
+                    purpose: new.purpose,
+                    decline_reason: None,
+                    cancel_reason: None,
+                    answer_deadline: new.answer_deadline,
+                    within_guarantee: new.within_guarantee,
+                    checked_in: false,
+                    no_show: false,
+                    created_at: now,
+                    history: entries,
+                    facts: deskvisa_rules::StayFacts {
+                        status,
+                        checked_in: false,
+                        no_show: false,
+                        start_date: new.start_date,
+                        end_date: new.end_date,
+                        held_days: days.clone(),
+                        days,
+                        answer_deadline: new.answer_deadline,
+                        within_guarantee: new.within_guarantee,
+                        zone: snapshot.site.zone,
+                    },
+                }))
             }
             // A desk-day of this member on the same date slipped in: read again.
             Err(StoreError::Unique(e)) => Attempt::Again(StoreError::Unique(e)),
