@@ -304,7 +304,10 @@ async fn main() -> Result<()> {
     let _ = std::fs::remove_dir_all(&http_dir);
     let _ = std::fs::remove_dir_all(&direct_dir);
     if http.non_2xx > 0 || direct_failures > 0 {
-        bail!("every request of W1 is a valid stay: {} through HTTP and {direct_failures} in-process failed", http.non_2xx);
+        bail!(
+            "every request of W1 is a valid stay: {} through HTTP and {direct_failures} in-process failed",
+            http.non_2xx
+        );
     }
     Ok(())
 }
