@@ -96,12 +96,7 @@ impl Stay {
                     .map(|h| HistoryEntry {
                         at: h.at,
                         by: h.by.map(|m| m.as_uuid()),
-                        actor: match h.actor {
-                            deskvisa_rules::Actor::Member => "member",
-                            deskvisa_rules::Actor::HostAdmin => "host_admin",
-                            deskvisa_rules::Actor::Worker => "worker",
-                        }
-                        .to_owned(),
+                        actor: h.actor.as_str().to_owned(),
                         action: h.action.clone(),
                         from: h.from.map(|s| s.as_str().to_owned()),
                         to: h.to.as_str().to_owned(),

@@ -50,6 +50,22 @@ pub enum Action {
     NoShow,
 }
 
+impl Actor {
+    /// As the API and the database spell it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Actor::Member => "member",
+            Actor::HostAdmin => "host_admin",
+            Actor::Worker => "worker",
+        }
+    }
+
+    /// The actor spelled `text`, if any.
+    pub fn parse(text: &str) -> Option<Actor> {
+        [Actor::Member, Actor::HostAdmin, Actor::Worker].into_iter().find(|a| a.as_str() == text)
+    }
+}
+
 impl Action {
     /// The action's name, for history and logs.
     pub const fn name(&self) -> &'static str {

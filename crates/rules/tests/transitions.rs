@@ -270,3 +270,12 @@ fn a_no_show_waits_for_the_end_of_the_first_day_and_releases_from_the_mark_on() 
     assert!(done.no_show);
     assert_eq!(done.released, [d("2026-03-10"), d("2026-03-11"), d("2026-03-12"), d("2026-03-13")]);
 }
+
+#[test]
+fn actors_round_trip_through_their_names() {
+    for actor in [Actor::Member, Actor::HostAdmin, Actor::Worker] {
+        assert_eq!(Actor::parse(actor.as_str()), Some(actor));
+    }
+    assert_eq!(Actor::HostAdmin.as_str(), "host_admin");
+    assert_eq!(Actor::parse("admin"), None);
+}

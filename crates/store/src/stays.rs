@@ -106,21 +106,8 @@ pub struct StayRecord {
     pub facts: StayFacts,
 }
 
-fn actor_text(actor: Actor) -> &'static str {
-    match actor {
-        Actor::Member => "member",
-        Actor::HostAdmin => "host_admin",
-        Actor::Worker => "worker",
-    }
-}
-
 fn actor(text: &str) -> Result<Actor, StoreError> {
-    match text {
-        "member" => Ok(Actor::Member),
-        "host_admin" => Ok(Actor::HostAdmin),
-        "worker" => Ok(Actor::Worker),
-        other => Err(StoreError::Corrupt(format!("actor `{other}`"))),
-    }
+    Actor::parse(text).ok_or_else(|| StoreError::Corrupt(format!("actor `{text}`")))
 }
 
 impl Tx {
@@ -166,7 +153,7 @@ impl Tx {
             id: NotSet,
             stay_id: Set(stay.as_uuid()),
             at: Set(entry.at),
-            actor: Set(actor_text(entry.actor).to_owned()),
+            actor: Set(entry.actor.as_str().to_owned()),
             by_member_id: Set(entry.by.map(|m| m.as_uuid())),
             from_status: Set(entry.from.map(|s| s.as_str().to_owned())),
             to_status: Set(entry.to.as_str().to_owned()),
