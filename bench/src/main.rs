@@ -1,11 +1,14 @@
-//! # deskvisa-bench: W1, stay requests per second
+//! # deskvisa-bench: the HTTP workloads, driven by wrk
 //!
-//! Stay requests through HTTP with durable commits (the real `deskvisa serve`
-//! binary, driven by wrk), against the same stay transaction called
-//! in-process through the service with no HTTP, on a fresh SQLite database
-//! each. Every request is a distinct accepted stay: members × open dates,
-//! at a site with more desks than requests. Prints requests per second, p99
-//! latency, the ratio, and the server's peak memory.
+//! - **W1**, stay requests per second: through HTTP with durable commits (the
+//!   real `deskvisa serve` binary), against the same stay transaction called
+//!   in-process through the service with no HTTP, on a fresh SQLite database
+//!   each. Every request is a distinct accepted stay: members × open dates,
+//!   at a site with more desks than requests. Prints requests per second, p99
+//!   latency, the ratio, and the server's peak memory.
+//! - **W2**, availability: every site of the demo network for 90 days, round
+//!   robin, against a static response of the same size served by the same
+//!   server (the application's router with one static route beside it).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
@@ -18,7 +21,9 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use deskvisa_migrations::{Migrator, MigratorTrait};
 use deskvisa_rules::{Email, Locale, PolicyDraft, TimeZone, WeekdaySet};
 use deskvisa_service::{Caller, NewCluster, NewMember, NewSite, Role, Service, StayRequestInput, SystemClock};
-use deskvisa_store::{DatabaseConfig, connect};
+use deskvisa_store::{DatabaseConfig, connect_store};
+
+mod postgres;
 
 /// Members who send requests (each asks for one open day at a time).
 const MEMBERS: usize = 400;
@@ -27,6 +32,7 @@ struct Setup {
     service: Service,
     members: Vec<(Caller, String)>,
     site: String,
+    host: String,
     dates: Vec<NaiveDate>,
 }
 
@@ -35,12 +41,11 @@ fn arg(name: &str, default: u64) -> u64 {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-async fn setup(db_path: &Path) -> Result<Setup> {
-    let mut config = DatabaseConfig::new(format!("sqlite://{}?mode=rwc", db_path.display()));
-    config.max_connections = 1;
-    let db = connect(&config).await?;
-    Migrator::up(&db, None).await?;
-    let service = Service::new(db, Arc::new(SystemClock));
+async fn setup(url: &str) -> Result<Setup> {
+    // The server's own defaults: one writer and four readers on SQLite.
+    let store = connect_store(&DatabaseConfig::new(url)).await?;
+    Migrator::up(store.db(), None).await?;
+    let service = Service::with_store(store, Arc::new(SystemClock));
     let cluster = |name: &str, zone: &str| NewCluster {
         name: name.to_owned(),
         city: name.to_owned(),
@@ -97,7 +102,7 @@ async fn setup(db_path: &Path) -> Result<Setup> {
         .filter_map(|d| today.checked_add_days(Days::new(d)))
         .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
         .collect();
-    Ok(Setup { service, members, site: host_site.id.to_string(), dates })
+    Ok(Setup { service, members, site: host_site.id.to_string(), host: host.id.to_string(), dates })
 }
 
 /// Request `n` of a run: member `n % MEMBERS` asks for date `n / MEMBERS`.
@@ -205,7 +210,7 @@ fn parse_duration(text: &str) -> Option<Duration> {
 
 async fn through_http(
     setup: &Setup,
-    db_path: &Path,
+    url: &str,
     dir: &Path,
     connections: usize,
     seconds: u64,
@@ -216,7 +221,7 @@ async fn through_http(
     let port = 18_000 + (std::process::id() % 1000) as u16;
     let mut server = Command::new(&binary)
         .arg("serve")
-        .env("DESKVISA_DATABASE_URL", format!("sqlite://{}?mode=rwc", db_path.display()))
+        .env("DESKVISA_DATABASE_URL", url)
         .env("DESKVISA_HTTP_BIND", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
@@ -233,13 +238,7 @@ async fn through_http(
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let output = Command::new("wrk")
-        .args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency", "-s"])
-        .arg(&script)
-        .arg(format!("http://127.0.0.1:{port}"))
-        .args(["--", "2"])
-        .output()
-        .context("running wrk (make bench installs it)")?;
+    let result = run_wrk(&format!("http://127.0.0.1:{port}"), Some(&script), connections, seconds);
     let status = std::fs::read_to_string(format!("/proc/{}/status", server.id())).unwrap_or_default();
     let peak_memory_kib = status
         .lines()
@@ -248,6 +247,21 @@ async fn through_http(
         .unwrap_or(0);
     let _ = server.kill();
     let _ = server.wait();
+    Ok(WrkResult { peak_memory_kib, ..result? })
+}
+
+/// Runs wrk (two threads) against `url`, with a Lua script if given.
+fn run_wrk(url: &str, script: Option<&Path>, connections: usize, seconds: u64) -> Result<WrkResult> {
+    let mut command = Command::new("wrk");
+    command.args(["-t2", &format!("-c{connections}"), &format!("-d{seconds}s"), "--latency"]);
+    if let Some(script) = script {
+        command.arg("-s").arg(script);
+    }
+    command.arg(url);
+    if script.is_some() {
+        command.args(["--", "2"]);
+    }
+    let output = command.output().context("running wrk (make bench installs it)")?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     let rate =
         text.lines().find_map(|l| l.strip_prefix("Requests/sec:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0.0);
@@ -260,7 +274,47 @@ async fn through_http(
     if rate == 0.0 {
         bail!("wrk gave no figures:\n{text}\n{}", String::from_utf8_lossy(&output.stderr));
     }
-    Ok(WrkResult { rate, p99, non_2xx, peak_memory_kib })
+    Ok(WrkResult { rate, p99, non_2xx, peak_memory_kib: 0 })
+}
+
+/// A SQLite file in `dir`.
+fn sqlite_url(dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join("bench.sqlite").display())
+}
+
+/// W1 on PostgreSQL: through HTTP, and pgbench, each on a fresh database.
+async fn w1_postgres(connections: usize, seconds: u64) -> Result<(WrkResult, postgres::PgbenchResult)> {
+    let server =
+        std::env::var("DESKVISA_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
+    let dir = fresh_dir("postgres")?;
+    let http_db = postgres::PgDatabase::create(&server, "http").await?;
+    let http_setup = setup(&http_db.url()).await?;
+    let http = through_http(&http_setup, &http_db.url(), &dir, connections, seconds).await;
+    drop(http_setup);
+    http_db.drop_now().await?;
+
+    let raw_db = postgres::PgDatabase::create(&server, "pgbench").await?;
+    let raw_setup = setup(&raw_db.url()).await?;
+    let requests = raw_setup.dates.len() * MEMBERS;
+    let plan: Vec<_> = (0..requests)
+        .filter_map(|n| pick(n, &raw_setup.dates))
+        .map(|(m, date)| {
+            let caller = &raw_setup.members[m].0;
+            (
+                caller.member.to_string(),
+                caller.cluster.to_string(),
+                raw_setup.site.clone(),
+                raw_setup.host.clone(),
+                date.to_string(),
+            )
+        })
+        .collect();
+    drop(raw_setup);
+    postgres::write_plan(&raw_db.url(), &plan).await?;
+    let raw = postgres::pgbench(&raw_db.url(), &dir, connections, seconds);
+    raw_db.drop_now().await?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok((http?, raw?))
 }
 
 fn fresh_dir(tag: &str) -> Result<PathBuf> {
@@ -270,44 +324,141 @@ fn fresh_dir(tag: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// W2: the availability of every demo site for 90 days, against a static
+/// response of the same size from the same server.
+async fn w2(connections: usize, seconds: u64) -> Result<(WrkResult, WrkResult)> {
+    let dir = fresh_dir("w2")?;
+    let store = connect_store(&DatabaseConfig::new(format!("sqlite://{}?mode=rwc", dir.join("w2.sqlite").display())))
+        .await?;
+    Migrator::up(store.db(), None).await?;
+    let service = Service::with_store(store, Arc::new(SystemClock));
+    let report = service.seed_demo().await?;
+    let from = chrono::Utc::now().date_naive() + Days::new(7);
+    let to = from + Days::new(89);
+    let paths: Vec<String> = service
+        .map()
+        .await?
+        .iter()
+        .flat_map(|(_, sites)| sites.iter().map(|s| format!("/api/v1/sites/{}/availability?from={from}&to={to}", s.id)))
+        .collect();
+    let app = deskvisa_http::router(service, deskvisa_http::Limits::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let port = listener.local_addr()?.port();
+    // The first site's answer, byte for byte, becomes the static response.
+    let probe = tokio::spawn(deskvisa_http::run(listener, app.clone(), std::future::pending()));
+    let first = paths.first().context("the demo network has sites")?;
+    let body = http_get(port, first, &report.member_token)?;
+    probe.abort();
+    let _ = probe.await;
+    let body_len = body.len();
+    let app = axum::Router::new()
+        .route(
+            "/bench/static",
+            axum::routing::get(move || {
+                let body = body.clone();
+                async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], body) }
+            }),
+        )
+        .merge(app);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let port = listener.local_addr()?.port();
+    let server = tokio::spawn(deskvisa_http::run(listener, app, std::future::pending()));
+
+    let quoted: Vec<String> = paths.iter().map(|p| format!("\"{p}\"")).collect();
+    let script = dir.join("w2.lua");
+    std::fs::write(
+        &script,
+        format!(
+            r#"-- Generated by deskvisa-bench: the availability of every site, round robin.
+local paths = {{{paths}}}
+local n = 0
+function request()
+  n = n + 1
+  return wrk.format("GET", paths[(n % #paths) + 1], {{["Authorization"] = "Bearer {token}"}})
+end
+"#,
+            paths = quoted.join(","),
+            token = report.member_token
+        ),
+    )?;
+    let base = format!("http://127.0.0.1:{port}");
+    let availability = run_wrk(&base, Some(&script), connections, seconds)?;
+    let fixed = run_wrk(&format!("{base}/bench/static"), None, connections, seconds)?;
+    server.abort();
+    let _ = std::fs::remove_dir_all(&dir);
+    println!("W2: {} sites, 90 days each, {body_len} bytes a response", paths.len());
+    Ok((availability, fixed))
+}
+
+/// One GET over plain HTTP/1.1, for the body.
+fn http_get(port: u16, path: &str, token: &str) -> Result<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n")?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response)?;
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").context("an HTTP response")?;
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    if !head.starts_with("HTTP/1.1 200") {
+        bail!("GET {path}: {head}");
+    }
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        bail!("GET {path}: a chunked answer (the benchmark expects a length)");
+    }
+    Ok(response[split + 4..].to_vec())
+}
+
+fn print_row(name: &str, rate: f64, p99: Duration, failed: u64) {
+    println!("| {name} | {rate:.0} | {:.1} ms | {failed} |", p99.as_secs_f64() * 1e3);
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let seconds = arg("--seconds", 10);
     let connections = arg("--connections", 16) as usize;
-    println!("W1 on SQLite (synchronous=FULL), {connections} connections, {seconds} s each, {MEMBERS} members");
-
-    let http_dir = fresh_dir("http")?;
-    let http_db = http_dir.join("w1.sqlite");
-    let http_setup = setup(&http_db).await?;
-    let http = through_http(&http_setup, &http_db, &http_dir, connections, seconds).await?;
-
-    let direct_dir = fresh_dir("direct")?;
-    let direct_setup = setup(&direct_dir.join("w1.sqlite")).await?;
-    let (direct_rate, direct_p99, direct_failures) = direct(&direct_setup, connections, seconds).await?;
-
+    let args: Vec<String> = std::env::args().collect();
+    let only = args.iter().position(|a| a == "--workload").and_then(|i| args.get(i + 1)).cloned();
+    let run = |w: &str| only.as_deref().is_none_or(|o| o == w);
+    println!("SQLite with synchronous=FULL; PostgreSQL as installed; {connections} connections, {seconds} s each");
     println!("| workload | requests/s | p99 | failed |");
     println!("| --- | --- | --- | --- |");
-    println!(
-        "| W1 through HTTP (deskvisa serve + wrk) | {:.0} | {:.1} ms | {} |",
-        http.rate,
-        http.p99.as_secs_f64() * 1e3,
-        http.non_2xx
-    );
-    println!(
-        "| W1 in-process (the same transaction, no HTTP) | {:.0} | {:.1} ms | {} |",
-        direct_rate,
-        direct_p99.as_secs_f64() * 1e3,
-        direct_failures
-    );
-    println!("ratio HTTP / in-process: {:.2} (target >= 0.7)", http.rate / direct_rate);
-    println!("server peak memory (VmHWM): {:.1} MB (target <= 64 MB)", http.peak_memory_kib as f64 / 1024.0);
-    let _ = std::fs::remove_dir_all(&http_dir);
-    let _ = std::fs::remove_dir_all(&direct_dir);
-    if http.non_2xx > 0 || direct_failures > 0 {
-        bail!(
-            "every request of W1 is a valid stay: {} through HTTP and {direct_failures} in-process failed",
-            http.non_2xx
+    let mut failed = 0;
+
+    if run("w1") {
+        let http_dir = fresh_dir("http")?;
+        let http_url = sqlite_url(&http_dir);
+        let http_setup = setup(&http_url).await?;
+        let http = through_http(&http_setup, &http_url, &http_dir, connections, seconds).await?;
+        let direct_dir = fresh_dir("direct")?;
+        let direct_setup = setup(&sqlite_url(&direct_dir)).await?;
+        let (direct_rate, direct_p99, direct_failures) = direct(&direct_setup, connections, seconds).await?;
+        print_row("W1 stay requests through HTTP (deskvisa serve + wrk)", http.rate, http.p99, http.non_2xx);
+        print_row("W1 the same transaction in-process (no HTTP)", direct_rate, direct_p99, direct_failures as u64);
+        println!("W1 ratio HTTP / in-process: {:.2} (target >= 0.7)", http.rate / direct_rate);
+        println!("W1 server peak memory (VmHWM): {:.1} MB (target <= 64 MB)", http.peak_memory_kib as f64 / 1024.0);
+        let _ = std::fs::remove_dir_all(&http_dir);
+        let _ = std::fs::remove_dir_all(&direct_dir);
+        failed += http.non_2xx + direct_failures as u64;
+    }
+    if run("w2") {
+        let (availability, fixed) = w2(connections, seconds).await?;
+        print_row("W2 availability, every demo site, 90 days", availability.rate, availability.p99, availability.non_2xx);
+        print_row("W2 a static response of the same size", fixed.rate, fixed.p99, fixed.non_2xx);
+        println!("W2 ratio availability / static: {:.2} (target >= 0.5)", availability.rate / fixed.rate);
+        failed += availability.non_2xx + fixed.non_2xx;
+    }
+    if run("w1-postgres") {
+        let (http, pgbench) = w1_postgres(connections, seconds).await?;
+        print_row("W1 on PostgreSQL through HTTP (deskvisa serve + wrk)", http.rate, http.p99, http.non_2xx);
+        println!(
+            "| W1 on PostgreSQL, pgbench running the same statements | {:.0} | {:.1} ms (mean) | {} |",
+            pgbench.tps, pgbench.latency_ms, pgbench.failed
         );
+        println!("W1 PostgreSQL ratio HTTP / pgbench: {:.2} (target >= 0.5)", http.rate / pgbench.tps);
+        failed += http.non_2xx + pgbench.failed;
+    }
+    if failed > 0 {
+        bail!("{failed} requests failed; every request of the workloads is valid");
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use deskvisa_migrations::{Migrator, MigratorTrait};
 use deskvisa_service::{Role, Service, SystemClock};
-use deskvisa_store::{DatabaseConfig, DatabaseConnection, connect};
+use deskvisa_store::{DatabaseConfig, Store, connect_store};
 
 use crate::config::Config;
 
@@ -187,9 +187,9 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate => {
-            let db = open(&config).await?;
-            let pending = Migrator::get_pending_migrations(&db).await?.len();
-            Migrator::up(&db, None).await.context("migration failed")?;
+            let store = open(&config).await?;
+            let pending = Migrator::get_pending_migrations(store.db()).await?.len();
+            Migrator::up(store.db(), None).await.context("migration failed")?;
             say(&format!("database up to date ({pending} migrations applied)"));
             Ok(ExitCode::SUCCESS)
         }
@@ -243,9 +243,9 @@ fn parse_email(text: &str) -> Result<deskvisa_rules::Email> {
 }
 
 async fn service(config: &Config) -> Result<Service> {
-    let db = open(config).await?;
-    Migrator::up(&db, None).await.context("migration failed")?;
-    Ok(Service::new(db, Arc::new(SystemClock)))
+    let store = open(config).await?;
+    Migrator::up(store.db(), None).await.context("migration failed")?;
+    Ok(Service::with_store(store, Arc::new(SystemClock)))
 }
 
 fn print_demo(config: &Config, report: &deskvisa_service::seed::SeedReport) {
@@ -262,14 +262,17 @@ fn print_demo(config: &Config, report: &deskvisa_service::seed::SeedReport) {
     say(&format!("\nTry:  curl -H 'Authorization: Bearer {}' {url}/api/v1/clusters\n", report.member_token));
 }
 
-async fn open(config: &Config) -> Result<DatabaseConnection> {
+async fn open(config: &Config) -> Result<Store> {
     let dir = sqlite_file(&config.database.url).and_then(|path| path.parent().map(PathBuf::from));
     if let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let mut db = DatabaseConfig::new(config.database.url.clone());
-    db.max_connections = config.database.max_connections;
-    Ok(connect(&db).await?)
+    if config.database.max_connections > 0 {
+        db.max_connections = config.database.max_connections;
+    }
+    db.readers = config.database.readers;
+    Ok(connect_store(&db).await?)
 }
 
 /// The file behind a `sqlite://` URL, if it names one.

@@ -26,8 +26,10 @@ pub struct Config {
 pub struct Database {
     /// `sqlite://...` or `postgres://...`.
     pub url: String,
-    /// Pool size.
+    /// Pool size; 0 chooses by backend (1 writer on SQLite, 8 on PostgreSQL).
     pub max_connections: u32,
+    /// SQLite files: connections kept for reads beside the writer.
+    pub readers: u32,
 }
 
 /// The URL may carry a password: never shown.
@@ -37,6 +39,7 @@ impl std::fmt::Debug for Database {
         f.debug_struct("Database")
             .field("url", &format!("{config:?}"))
             .field("max_connections", &self.max_connections)
+            .field("readers", &self.readers)
             .finish()
     }
 }
@@ -107,7 +110,8 @@ mod tests {
     fn the_defaults_are_embedded_sqlite_on_localhost() {
         let config = Config::load(None, |_| None).unwrap();
         assert!(config.database.url.starts_with("sqlite://var/"));
-        assert_eq!(config.database.max_connections, 1);
+        assert_eq!(config.database.max_connections, 0, "chosen by backend");
+        assert_eq!(config.database.readers, 4);
         assert_eq!(config.http.bind, "127.0.0.1:8080");
     }
 

@@ -73,7 +73,7 @@ async fn person(service: &Service, cluster: &ClusterRecord, email: &str, admin: 
 impl Api {
     async fn new(test_db: TestDatabase, desks: u32) -> Api {
         let clock = ManualClock::new(t("2026-03-02T09:00:00Z"));
-        let service = Service::new(test_db.db.clone(), Arc::new(clock.clone()));
+        let service = Service::with_store(test_db.store().await, Arc::new(clock.clone()));
         let home = cluster(&service, "HubClub", "Europe/Warsaw").await;
         let host = cluster(&service, "Copenhagen Digital", "Europe/Copenhagen").await;
         let third = cluster(&service, "Cluster 55", "Europe/Stockholm").await;

@@ -4,7 +4,7 @@
 //! caller's to change are forbidden (403).
 
 use deskvisa_rules::{ClusterId, MemberId};
-use deskvisa_store::StayRecord;
+use deskvisa_store::{MemberRecord, Role, StayRecord};
 
 /// An authenticated caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +20,16 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The caller a member record with these roles is.
+    pub fn new(member: &MemberRecord, roles: &[Role]) -> Caller {
+        Caller {
+            member: member.id,
+            cluster: member.cluster_id,
+            cluster_admin: roles.contains(&Role::ClusterAdmin),
+            network_admin: roles.contains(&Role::NetworkAdmin),
+        }
+    }
+
     /// Whether the caller administers `cluster`.
     pub fn admin_of(&self, cluster: ClusterId) -> bool {
         self.cluster_admin && self.cluster == cluster

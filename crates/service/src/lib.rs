@@ -48,6 +48,11 @@ impl Service {
         Service { store: Store::new(db), clock }
     }
 
+    /// The service over an opened store (see `deskvisa_store::connect_store`).
+    pub fn with_store(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Service { store, clock }
+    }
+
     /// The instant it is now, to the microsecond: what both databases store,
     /// so an answer built in memory equals the same record read back.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

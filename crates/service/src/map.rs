@@ -160,12 +160,7 @@ impl Service {
         let tx = self.store.begin_read().await?;
         let record = tx.member(member).await?.ok_or(ServiceError::NotFound)?;
         let roles = tx.roles(member).await?;
-        Ok(Caller {
-            member,
-            cluster: record.cluster_id,
-            cluster_admin: roles.contains(&Role::ClusterAdmin),
-            network_admin: roles.contains(&Role::NetworkAdmin),
-        })
+        Ok(Caller::new(&record, &roles))
     }
 }
 

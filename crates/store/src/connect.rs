@@ -12,6 +12,8 @@ use std::time::Duration;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
+use crate::tx::Store;
+
 /// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -41,6 +43,9 @@ pub struct DatabaseConfig {
     pub url: String,
     /// Pool size (SQLite: 1 is best; PostgreSQL: keep it small).
     pub max_connections: u32,
+    /// SQLite files only: connections kept for read-only transactions
+    /// (0: reads share the writer's pool).
+    pub readers: u32,
     /// How long a SQLite writer waits for the lock before giving up.
     pub busy_timeout: Duration,
     /// How long a caller waits for a pooled connection.
@@ -58,6 +63,7 @@ impl DatabaseConfig {
         DatabaseConfig {
             url,
             max_connections,
+            readers: 4,
             busy_timeout: Duration::from_secs(5),
             acquire_timeout: Duration::from_secs(10),
         }
@@ -70,6 +76,7 @@ impl std::fmt::Debug for DatabaseConfig {
         f.debug_struct("DatabaseConfig")
             .field("url", &redact(&self.url))
             .field("max_connections", &self.max_connections)
+            .field("readers", &self.readers)
             .field("busy_timeout", &self.busy_timeout)
             .field("acquire_timeout", &self.acquire_timeout)
             .finish()
@@ -122,6 +129,18 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, Conn
     }
     tracing::debug!(config = ?config, "opening the database");
     Ok(Database::connect(options).await?)
+}
+
+/// Opens the store: on a SQLite file, one pool that writes and one of
+/// `readers` connections that read; elsewhere, one pool for both.
+pub async fn connect_store(config: &DatabaseConfig) -> Result<Store, ConnectError> {
+    let db = connect(config).await?;
+    let in_memory = config.url.contains(":memory:") || config.url.contains("mode=memory");
+    if Backend::of(&config.url) != Some(Backend::Sqlite) || in_memory || config.readers == 0 {
+        return Ok(Store::new(db));
+    }
+    let readers = DatabaseConfig { max_connections: config.readers, ..config.clone() };
+    Ok(Store::with_readers(db, connect(&readers).await?))
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
 //! The capacity guard: desk-days are taken with a conditional update on the
-//! per-site per-day counters (`held < desks`, rows affected checked) and given
-//! back with its mirror. No check-then-insert anywhere: two requests for the
+//! per-site per-day counters (`held < desks`, the days actually taken read
+//! back with `RETURNING`) and given back with its mirror. No check-then-insert anywhere: two requests for the
 //! last desk cannot both succeed, on SQLite or PostgreSQL.
 
 use chrono::NaiveDate;
 use deskvisa_rules::SiteId;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, StatementBuilder};
 
 use crate::convert::stored;
 use crate::entity::site_day;
@@ -26,6 +26,50 @@ impl Tx {
         if days.is_empty() {
             return Ok(Ok(()));
         }
+        if desks == 0 {
+            return Ok(Err(days.to_vec()));
+        }
+        let taken =
+            if self.is_postgres() { self.take_days_postgres(site, desks, days).await? } else { self.take_days_sqlite(site, desks, days).await? };
+        if taken.len() == days.len() {
+            return Ok(Ok(()));
+        }
+        // Some day was full. (The caller drops the transaction, which undoes
+        // the increments that did happen.)
+        Ok(Err(days.iter().filter(|d| !taken.contains(d)).copied().collect()))
+    }
+
+    /// SQLite admits one writer at a time (`BEGIN IMMEDIATE`), so one upsert
+    /// does it: a missing day row is created holding one desk, an existing
+    /// one is incremented only while `held < desks`; the days taken come
+    /// back.
+    async fn take_days_sqlite(&self, site: SiteId, desks: u32, days: &[NaiveDate]) -> Result<Vec<NaiveDate>, StoreError> {
+        let held = (site_day::Entity, site_day::Column::Held);
+        let mut insert = Query::insert();
+        insert
+            .into_table(site_day::Entity)
+            .columns([site_day::Column::SiteId, site_day::Column::Date, site_day::Column::Desks, site_day::Column::Held]);
+        for date in days {
+            insert
+                .values([site.as_uuid().into(), (*date).into(), stored(desks).into(), 1i32.into()])
+                .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+        }
+        insert
+            .on_conflict(
+                OnConflict::columns([site_day::Column::SiteId, site_day::Column::Date])
+                    .value(site_day::Column::Held, Expr::col(held).add(1))
+                    .action_and_where(Expr::col(held).lt(Expr::col((site_day::Entity, site_day::Column::Desks))))
+                    .to_owned(),
+            )
+            .returning_col(site_day::Column::Date);
+        self.returned_dates(&insert).await
+    }
+
+    /// On PostgreSQL: create the missing day rows, lock the rows in date
+    /// order (a multi-row UPDATE visits rows in physical order, and two of
+    /// them deadlocked that way), then increment where `held < desks`; the
+    /// days taken come back.
+    async fn take_days_postgres(&self, site: SiteId, desks: u32, days: &[NaiveDate]) -> Result<Vec<NaiveDate>, StoreError> {
         let rows = days.iter().map(|date| site_day::ActiveModel {
             site_id: Set(site.as_uuid()),
             date: Set(*date),
@@ -33,44 +77,32 @@ impl Tx {
             held: Set(0),
         });
         site_day::Entity::insert_many(rows).on_conflict_do_nothing().exec_without_returning(&self.tx).await?;
-        if self.is_postgres() {
-            // Lock the rows in date order first: a multi-row UPDATE visits
-            // rows in physical order, and two of them deadlocked that way.
-            let _: Vec<NaiveDate> = site_day::Entity::find()
-                .select_only()
-                .column(site_day::Column::Date)
-                .filter(site_day::Column::SiteId.eq(site.as_uuid()))
-                .filter(site_day::Column::Date.is_in(days.iter().copied()))
-                .order_by_asc(site_day::Column::Date)
-                .lock_exclusive()
-                .into_tuple()
-                .all(&self.tx)
-                .await?;
-        }
-        let taken = site_day::Entity::update_many()
-            .col_expr(site_day::Column::Held, Expr::col(site_day::Column::Held).add(1))
-            .filter(site_day::Column::SiteId.eq(site.as_uuid()))
-            .filter(site_day::Column::Date.is_in(days.iter().copied()))
-            .filter(Expr::col(site_day::Column::Held).lt(Expr::col(site_day::Column::Desks)))
-            .exec(&self.tx)
-            .await?
-            .rows_affected;
-        if taken == days.len() as u64 {
-            return Ok(Ok(()));
-        }
-        // Some day was full: name the full days. (The caller drops the
-        // transaction, which undoes the increments that did happen.)
-        let full: Vec<NaiveDate> = site_day::Entity::find()
+        let _: Vec<NaiveDate> = site_day::Entity::find()
             .select_only()
             .column(site_day::Column::Date)
             .filter(site_day::Column::SiteId.eq(site.as_uuid()))
             .filter(site_day::Column::Date.is_in(days.iter().copied()))
-            .filter(Expr::col(site_day::Column::Held).gte(Expr::col(site_day::Column::Desks)))
             .order_by_asc(site_day::Column::Date)
+            .lock_exclusive()
             .into_tuple()
             .all(&self.tx)
             .await?;
-        Ok(Err(full))
+        let held = (site_day::Entity, site_day::Column::Held);
+        let update = Query::update()
+            .table(site_day::Entity)
+            .value(site_day::Column::Held, Expr::col(held).add(1))
+            .and_where(Expr::col(site_day::Column::SiteId).eq(site.as_uuid()))
+            .and_where(Expr::col(site_day::Column::Date).is_in(days.iter().copied()))
+            .and_where(Expr::col(held).lt(Expr::col((site_day::Entity, site_day::Column::Desks))))
+            .returning_col(site_day::Column::Date)
+            .to_owned();
+        self.returned_dates(&update).await
+    }
+
+    /// Runs a statement whose `RETURNING` clause names dates.
+    async fn returned_dates<S: StatementBuilder>(&self, statement: &S) -> Result<Vec<NaiveDate>, StoreError> {
+        let rows = self.tx.query_all(statement).await?;
+        Ok(rows.iter().map(|row| row.try_get::<NaiveDate>("", "date")).collect::<Result<_, _>>()?)
     }
 
     /// Gives back one desk on each of `days` at `site`.

@@ -24,7 +24,7 @@ mod stays;
 mod tokens;
 mod tx;
 
-pub use connect::{Backend, ConnectError, DatabaseConfig, connect};
+pub use connect::{Backend, ConnectError, DatabaseConfig, connect, connect_store};
 pub use error::StoreError;
 pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};
 pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};

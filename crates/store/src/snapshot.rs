@@ -6,7 +6,8 @@ use deskvisa_rules::{
     MemberId, MemberStatus, MemberStay, NetworkPolicy, PolicyDraft, SiteCalendar, SiteFacts, SiteId, Snapshot, StayId,
     StayRequest, WeekdaySet,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Alias, Expr, JoinType, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::convert::{approval_mode, count, on_no_answer, parse, zone};
 use crate::entity::{closure, cluster, member, network_policy, policy, site, site_day, site_desk_count, stay};
@@ -49,8 +50,7 @@ impl Tx {
         let Some(row) = network_policy::Entity::find_by_id(1).one(&self.tx).await? else {
             return Ok(NetworkPolicy::default());
         };
-        NetworkPolicy::new(count("guaranteed_days", row.guaranteed_days)?, count("grace", row.reciprocity_grace_days)?)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))
+        network_policy_from(row.guaranteed_days, row.reciprocity_grace_days)
     }
 
     /// A cluster's host policy (the defaults until one is saved).
@@ -58,30 +58,30 @@ impl Tx {
         let Some(row) = policy::Entity::find_by_id(cluster.as_uuid()).one(&self.tx).await? else {
             return Ok(HostPolicy::default());
         };
-        HostPolicy::from_saved(PolicyDraft {
-            max_days_per_stay: count("max_days_per_stay", row.max_days_per_stay)?,
-            stays_per_year: count("stays_per_year", row.stays_per_year)?,
-            min_notice_days: count("min_notice_days", row.min_notice_days)?,
-            horizon_days: count("horizon_days", row.horizon_days)?,
-            approval_mode: approval_mode(&row.approval_mode)?,
-            answer_window_days: count("answer_window_days", row.answer_window_days)?,
-            on_no_answer: on_no_answer(&row.on_no_answer)?,
-        })
-        .map_err(|e| StoreError::Corrupt(e.to_string()))
+        host_policy_from(
+            row.max_days_per_stay,
+            row.stays_per_year,
+            row.min_notice_days,
+            row.horizon_days,
+            &row.approval_mode,
+            row.answer_window_days,
+            &row.on_no_answer,
+        )
     }
 
     /// Whether a cluster offers visitor desks now, from its sites' desk
     /// counts over time.
     pub async fn desk_offering(&self, cluster: ClusterId, joined_on: NaiveDate) -> Result<DeskOffering, StoreError> {
-        let site_ids: Vec<uuid::Uuid> = site::Entity::find()
-            .select_only()
-            .column(site::Column::Id)
-            .filter(site::Column::ClusterId.eq(cluster.as_uuid()))
-            .into_tuple()
-            .all(&self.tx)
-            .await?;
         let counts = site_desk_count::Entity::find()
-            .filter(site_desk_count::Column::SiteId.is_in(site_ids))
+            .filter(
+                site_desk_count::Column::SiteId.in_subquery(
+                    Query::select()
+                        .column(site::Column::Id)
+                        .from(site::Entity)
+                        .and_where(site::Column::ClusterId.eq(cluster.as_uuid()))
+                        .to_owned(),
+                ),
+            )
             .order_by_asc(site_desk_count::Column::At)
             .order_by_asc(site_desk_count::Column::Id)
             .all(&self.tx)
@@ -141,31 +141,25 @@ impl Tx {
         site_id: SiteId,
         request: &StayRequest,
     ) -> Result<Snapshot, SnapshotError> {
-        let member =
-            member::Entity::find_by_id(member_id.as_uuid()).one(&self.tx).await?.ok_or(SnapshotError::UnknownMember)?;
-        // Shares the site's row lock with other requests; a site change waits.
-        let mut site_query = site::Entity::find_by_id(site_id.as_uuid());
         if self.is_postgres() {
-            site_query = site_query.lock_shared();
+            // Shares the site's row lock with other requests; a site change waits.
+            site::Entity::find_by_id(site_id.as_uuid()).select_only().column(site::Column::Id).lock_shared().into_tuple::<uuid::Uuid>().one(&self.tx).await?;
         }
-        let site = site_query.one(&self.tx).await?.ok_or(SnapshotError::UnknownSite)?;
-        let clusters = cluster::Entity::find()
-            .filter(cluster::Column::Id.is_in([member.cluster_id, site.cluster_id]))
-            .all(&self.tx)
-            .await?;
-        let find = |id| {
-            clusters.iter().find(|c| c.id == id).ok_or_else(|| StoreError::Corrupt(format!("cluster {id} missing")))
+        let Some(row) = self.snapshot_row(member_id, site_id).await? else {
+            return Err(if member::Entity::find_by_id(member_id.as_uuid()).one(&self.tx).await?.is_none() {
+                SnapshotError::UnknownMember
+            } else {
+                SnapshotError::UnknownSite
+            });
         };
-        let (home, host) = (find(member.cluster_id)?, find(site.cluster_id)?);
-
+        let home_id = ClusterId::from_uuid(row.home_id);
+        let host_id = ClusterId::from_uuid(row.host_id);
         let (first, last) = (request.start_date.min(request.end_date), request.start_date.max(request.end_date));
-        let home_id = ClusterId::from_uuid(home.id);
-        let host_id = ClusterId::from_uuid(host.id);
         // Stays that can overlap the range or share a quota window with its start.
         let window_start = request.start_date.checked_sub_days(Days::new(365)).unwrap_or(NaiveDate::MIN);
         let window_end = last.max(request.start_date.checked_add_days(Days::new(365)).unwrap_or(NaiveDate::MAX));
         let stays = stay::Entity::find()
-            .filter(stay::Column::MemberId.eq(member.id))
+            .filter(stay::Column::MemberId.eq(member_id.as_uuid()))
             .filter(stay::Column::Status.is_in(["pending", "approved"]))
             .filter(stay::Column::EndDate.gte(window_start.min(first)))
             .filter(stay::Column::StartDate.lte(window_end))
@@ -187,31 +181,148 @@ impl Tx {
             .collect::<Result<Vec<_>, StoreError>>()?;
 
         Ok(Snapshot {
-            network: self.network_policy().await?,
+            network: row.network_policy()?,
             member: MemberFacts {
                 id: member_id,
-                status: parse::<MemberStatus>("member status", &member.status)?,
-                vouched_until: member.vouched_until,
+                status: parse::<MemberStatus>("member status", &row.member_status)?,
+                vouched_until: row.vouched_until,
             },
             home: HomeCluster {
                 id: home_id,
-                status: parse::<ClusterStatus>("cluster status", &home.status)?,
-                zone: zone(&home.timezone)?,
-                offering: self.desk_offering(home_id, home.joined_on).await?,
+                status: parse::<ClusterStatus>("cluster status", &row.home_status)?,
+                zone: zone(&row.home_timezone)?,
+                offering: self.desk_offering(home_id, row.home_joined_on).await?,
             },
             host: HostCluster {
                 id: host_id,
-                status: parse::<ClusterStatus>("cluster status", &host.status)?,
-                policy: self.host_policy(host_id).await?,
+                status: parse::<ClusterStatus>("cluster status", &row.host_status)?,
+                policy: row.host_policy()?,
             },
             site: SiteFacts {
                 id: site_id,
-                zone: zone(&site.timezone)?,
-                desks: count("desks", site.desks)?,
-                calendar: self.site_calendar(site_id, site.open_weekdays, first, last).await?,
+                zone: zone(&row.site_timezone)?,
+                desks: count("desks", row.site_desks)?,
+                calendar: self.site_calendar(site_id, row.site_open_weekdays, first, last).await?,
             },
             member_stays,
             held: self.desk_load(site_id, first, last).await?,
         })
     }
+
+    /// The member, the site, both clusters and both policies in one query.
+    async fn snapshot_row(&self, member_id: MemberId, site_id: SiteId) -> Result<Option<SnapshotRow>, StoreError> {
+        use sea_orm::sea_query::ExprTrait as _;
+        let (m, s, home, host, p, n) =
+            (Alias::new("m"), Alias::new("s"), Alias::new("home"), Alias::new("host"), Alias::new("p"), Alias::new("n"));
+        let col = |table: &Alias, column: &str| Expr::col((table.clone(), Alias::new(column)));
+        let mut query = Query::select();
+        query
+            .expr_as(col(&m, "status"), "member_status")
+            .expr_as(col(&m, "vouched_until"), "vouched_until")
+            .expr_as(col(&home, "id"), "home_id")
+            .expr_as(col(&home, "status"), "home_status")
+            .expr_as(col(&home, "timezone"), "home_timezone")
+            .expr_as(col(&home, "joined_on"), "home_joined_on")
+            .expr_as(col(&host, "id"), "host_id")
+            .expr_as(col(&host, "status"), "host_status")
+            .expr_as(col(&s, "timezone"), "site_timezone")
+            .expr_as(col(&s, "desks"), "site_desks")
+            .expr_as(col(&s, "open_weekdays"), "site_open_weekdays")
+            .expr_as(col(&p, "max_days_per_stay"), "max_days_per_stay")
+            .expr_as(col(&p, "stays_per_year"), "stays_per_year")
+            .expr_as(col(&p, "min_notice_days"), "min_notice_days")
+            .expr_as(col(&p, "horizon_days"), "horizon_days")
+            .expr_as(col(&p, "approval_mode"), "approval_mode")
+            .expr_as(col(&p, "answer_window_days"), "answer_window_days")
+            .expr_as(col(&p, "on_no_answer"), "on_no_answer")
+            .expr_as(col(&n, "guaranteed_days"), "guaranteed_days")
+            .expr_as(col(&n, "reciprocity_grace_days"), "reciprocity_grace_days")
+            .from_as(member::Entity, m.clone())
+            .join_as(JoinType::InnerJoin, site::Entity, s.clone(), col(&s, "id").eq(site_id.as_uuid()))
+            .join_as(JoinType::InnerJoin, cluster::Entity, home.clone(), col(&home, "id").equals((m.clone(), Alias::new("cluster_id"))))
+            .join_as(JoinType::InnerJoin, cluster::Entity, host.clone(), col(&host, "id").equals((s.clone(), Alias::new("cluster_id"))))
+            .join_as(JoinType::LeftJoin, policy::Entity, p.clone(), col(&p, "cluster_id").equals((s.clone(), Alias::new("cluster_id"))))
+            .join_as(JoinType::LeftJoin, network_policy::Entity, n.clone(), col(&n, "id").eq(1))
+            .and_where(col(&m, "id").eq(member_id.as_uuid()));
+        let statement = self.tx.get_database_backend().build(&query);
+        Ok(SnapshotRow::find_by_statement(statement).one(&self.tx).await?)
+    }
+}
+
+/// One row of [`Tx::snapshot_row`]: the policies are absent (NULL) until saved.
+#[derive(Debug, FromQueryResult)]
+struct SnapshotRow {
+    member_status: String,
+    vouched_until: Option<NaiveDate>,
+    home_id: uuid::Uuid,
+    home_status: String,
+    home_timezone: String,
+    home_joined_on: NaiveDate,
+    host_id: uuid::Uuid,
+    host_status: String,
+    site_timezone: String,
+    site_desks: i32,
+    site_open_weekdays: i16,
+    max_days_per_stay: Option<i32>,
+    stays_per_year: Option<i32>,
+    min_notice_days: Option<i32>,
+    horizon_days: Option<i32>,
+    approval_mode: Option<String>,
+    answer_window_days: Option<i32>,
+    on_no_answer: Option<String>,
+    guaranteed_days: Option<i32>,
+    reciprocity_grace_days: Option<i32>,
+}
+
+impl SnapshotRow {
+    fn network_policy(&self) -> Result<NetworkPolicy, StoreError> {
+        match (self.guaranteed_days, self.reciprocity_grace_days) {
+            (Some(days), Some(grace)) => network_policy_from(days, grace),
+            _ => Ok(NetworkPolicy::default()),
+        }
+    }
+
+    fn host_policy(&self) -> Result<HostPolicy, StoreError> {
+        match (
+            self.max_days_per_stay,
+            self.stays_per_year,
+            self.min_notice_days,
+            self.horizon_days,
+            &self.approval_mode,
+            self.answer_window_days,
+            &self.on_no_answer,
+        ) {
+            (Some(max), Some(per_year), Some(notice), Some(horizon), Some(mode), Some(window), Some(no_answer)) => {
+                host_policy_from(max, per_year, notice, horizon, mode, window, no_answer)
+            }
+            _ => Ok(HostPolicy::default()),
+        }
+    }
+}
+
+fn network_policy_from(guaranteed_days: i32, grace_days: i32) -> Result<NetworkPolicy, StoreError> {
+    NetworkPolicy::new(count("guaranteed_days", guaranteed_days)?, count("grace", grace_days)?)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn host_policy_from(
+    max_days_per_stay: i32,
+    stays_per_year: i32,
+    min_notice_days: i32,
+    horizon_days: i32,
+    mode: &str,
+    answer_window_days: i32,
+    no_answer: &str,
+) -> Result<HostPolicy, StoreError> {
+    HostPolicy::from_saved(PolicyDraft {
+        max_days_per_stay: count("max_days_per_stay", max_days_per_stay)?,
+        stays_per_year: count("stays_per_year", stays_per_year)?,
+        min_notice_days: count("min_notice_days", min_notice_days)?,
+        horizon_days: count("horizon_days", horizon_days)?,
+        approval_mode: approval_mode(mode)?,
+        answer_window_days: count("answer_window_days", answer_window_days)?,
+        on_no_answer: on_no_answer(no_answer)?,
+    })
+    .map_err(|e| StoreError::Corrupt(e.to_string()))
 }

@@ -9,16 +9,25 @@ use sea_orm::{
 
 use crate::error::StoreError;
 
-/// The database, for the service.
+/// The database, for the service: a pool for transactions that write and
+/// one for those that only read. On PostgreSQL they are the same pool; on a
+/// SQLite file the readers are connections of their own, which WAL lets read
+/// while the one writer writes, so reads never queue behind writes.
 #[derive(Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    reads: DatabaseConnection,
 }
 
 impl Store {
-    /// A store over an open pool.
+    /// A store whose reads and writes share one pool.
     pub fn new(db: DatabaseConnection) -> Self {
-        Store { db }
+        Store { reads: db.clone(), db }
+    }
+
+    /// A store with a pool of its own for read-only transactions.
+    pub fn with_readers(db: DatabaseConnection, reads: DatabaseConnection) -> Self {
+        Store { db, reads }
     }
 
     /// The pool, for reads that need no transaction.
@@ -48,7 +57,7 @@ impl Store {
 
     /// Begins a read-only transaction (a consistent view across queries).
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
-        let tx = self.db.begin().await?;
+        let tx = self.reads.begin().await?;
         Ok(Tx { tx, backend: self.backend() })
     }
 }

@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 
 use deskvisa_migrations::{Migrator, MigratorTrait};
-use deskvisa_store::{DatabaseConfig, DatabaseConnection, connect};
+use deskvisa_store::{DatabaseConfig, DatabaseConnection, Store, connect};
 use sea_orm::{ConnectionTrait, Database, Statement};
 
 /// The two databases deskvisa runs on.
@@ -92,6 +92,18 @@ impl TestDatabase {
         let mut config = DatabaseConfig::new(self.url.clone());
         config.max_connections = max_connections;
         connect(&config).await.expect("open another pool")
+    }
+
+    /// The store the application opens on this database: on SQLite, a
+    /// writer pool and two readers of its own; on PostgreSQL, the test's pool.
+    pub async fn store(&self) -> Store {
+        match self.backend {
+            Backend::Sqlite => {
+                let readers = DatabaseConfig { max_connections: 2, ..DatabaseConfig::new(self.url.clone()) };
+                Store::with_readers(self.db.clone(), connect(&readers).await.expect("open the readers"))
+            }
+            Backend::Postgres => Store::new(self.db.clone()),
+        }
     }
 
     /// Runs a query that returns one integer (for checks written in SQL).

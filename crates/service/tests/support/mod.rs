@@ -32,7 +32,7 @@ pub struct World {
 impl World {
     pub async fn new(test_db: TestDatabase, desks: u32) -> World {
         let clock = ManualClock::new(t("2026-03-02T09:00:00Z"));
-        let service = Service::new(test_db.db.clone(), Arc::new(clock.clone()));
+        let service = Service::with_store(test_db.store().await, Arc::new(clock.clone()));
         let home = service.add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw")).await.unwrap();
         let host =
             service.add_cluster(cluster("Copenhagen Digital", "Copenhagen", "DK", "Europe/Copenhagen")).await.unwrap();
