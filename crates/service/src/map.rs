@@ -180,8 +180,7 @@ impl Service {
         if !caller.admin_of(record.cluster_id) && !caller.network_admin {
             return Err(ServiceError::Forbidden);
         }
-        let calendar = tx.site_calendar(site, i16::from(record.open_weekdays.bits()), date, date).await?;
-        let held = tx.desk_load(site, date, date).await?;
+        let (calendar, held) = tx.site_days(site, i16::from(record.open_weekdays.bits()), date, date).await?;
         let current = SiteSetup { zone: record.timezone, desks: record.desks, calendar: calendar.clone() };
         let proposed = SiteSetup { calendar: calendar.with_closure(date), ..current.clone() };
         let today = record.timezone.date_at(self.now());

@@ -85,9 +85,8 @@ impl Service {
         }
         let tx = self.store.begin_read().await?;
         let record = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
-        let calendar =
-            tx.site_calendar(site, i16::from(record.open_weekdays.bits()), range.start(), range.end()).await?;
-        let load = tx.desk_load(site, range.start(), range.end()).await?;
+        let (calendar, load) =
+            tx.site_days(site, i16::from(record.open_weekdays.bits()), range.start(), range.end()).await?;
         Ok(range
             .dates()
             .map(|date| {

@@ -152,10 +152,7 @@ impl Service {
             }),
         }
         let written = async {
-            tx.insert_stay(&new, &entries[0]).await?;
-            for entry in &entries[1..] {
-                tx.record_history(id, entry).await?;
-            }
+            tx.insert_stay(&new, &entries).await?;
             if let Some(key) = key {
                 tx.link_key(member, key, id).await?;
             }

@@ -188,3 +188,26 @@ async fn two_workers_settle_each_due_stay_exactly_once_on_sqlite() {
 async fn two_workers_settle_each_due_stay_exactly_once_on_postgres() {
     two_workers(Backend::Postgres).await;
 }
+
+/// The guard itself, as a request that lost a race meets it: of three days,
+/// only the one that is full is named, and nothing stays held.
+#[tokio::test]
+async fn the_capacity_guard_names_only_the_full_days_and_takes_nothing() {
+    deskvisa_testing::on_both_backends(|db| async move {
+        let w = World::new(db, 1).await;
+        w.service.request_stay(&w.member, &w.input("2026-03-05", "2026-03-05")).await.unwrap();
+        let days = [d("2026-03-04"), d("2026-03-05"), d("2026-03-06")];
+        let store = w.test_db.store().await;
+        let tx = store.begin_write().await.unwrap();
+        let taken = tx.hold_days(w.site, 1, &days).await.unwrap();
+        assert_eq!(taken, Err(vec![d("2026-03-05")]));
+        drop(tx);
+        assert_eq!(w.test_db.scalar("SELECT SUM(held) FROM site_days").await, 1);
+        let tx = store.begin_write().await.unwrap();
+        assert_eq!(tx.hold_days(w.site, 1, &[d("2026-03-04"), d("2026-03-06")]).await.unwrap(), Ok(()));
+        tx.commit().await.unwrap();
+        assert_eq!(w.test_db.scalar("SELECT SUM(held) FROM site_days").await, 3);
+        assert_eq!(w.test_db.scalar("SELECT CAST(MAX(held) AS BIGINT) FROM site_days").await, 1);
+    })
+    .await;
+}

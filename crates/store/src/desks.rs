@@ -52,7 +52,7 @@ impl Tx {
         for date in days {
             insert
                 .values([site.as_uuid().into(), (*date).into(), stored(desks).into(), 1i32.into()])
-                .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(e.to_string())))?;
+                .map_err(crate::stays::statement_error)?;
         }
         insert
             .on_conflict(

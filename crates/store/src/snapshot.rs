@@ -6,7 +6,7 @@ use deskvisa_rules::{
     MemberId, MemberStatus, MemberStay, NetworkPolicy, PolicyDraft, SiteCalendar, SiteFacts, SiteId, Snapshot, StayId,
     StayRequest, WeekdaySet,
 };
-use sea_orm::sea_query::{Alias, Expr, JoinType, Query};
+use sea_orm::sea_query::{Alias, Expr, JoinType, Query, UnionType};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::convert::{approval_mode, count, on_no_answer, parse, zone};
@@ -99,39 +99,48 @@ impl Tx {
         Ok(DeskOffering::from_history(joined_at, &history))
     }
 
-    /// The site's calendar over `from..=to` (closures outside are not loaded).
-    pub async fn site_calendar(
+    /// The site's calendar and the desks held on each day over `from..=to`,
+    /// from its closures and its day counters, in one query.
+    pub async fn site_days(
         &self,
         site: SiteId,
         open_weekdays: i16,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<SiteCalendar, StoreError> {
-        let closures: Vec<NaiveDate> = closure::Entity::find()
-            .select_only()
-            .column(closure::Column::Date)
-            .filter(closure::Column::SiteId.eq(site.as_uuid()))
-            .filter(closure::Column::Date.between(from, to))
-            .into_tuple()
-            .all(&self.tx)
-            .await?;
-        let bits =
-            u8::try_from(open_weekdays).map_err(|_| StoreError::Corrupt(format!("open weekdays {open_weekdays}")))?;
-        Ok(SiteCalendar::new(WeekdaySet::from_bits(bits), closures))
-    }
-
-    /// Desks held per day at a site over `from..=to`.
-    pub async fn desk_load(&self, site: SiteId, from: NaiveDate, to: NaiveDate) -> Result<DeskLoad, StoreError> {
-        let rows: Vec<(NaiveDate, i32)> = site_day::Entity::find()
-            .select_only()
+    ) -> Result<(SiteCalendar, DeskLoad), StoreError> {
+        use sea_orm::sea_query::ExprTrait as _;
+        let mut query = Query::select()
             .column(site_day::Column::Date)
             .column(site_day::Column::Held)
-            .filter(site_day::Column::SiteId.eq(site.as_uuid()))
-            .filter(site_day::Column::Date.between(from, to))
-            .into_tuple()
-            .all(&self.tx)
-            .await?;
-        Ok(rows.into_iter().map(|(d, held)| (d, held.max(0).unsigned_abs())).collect())
+            .expr_as(Expr::val(0), "closed")
+            .from(site_day::Entity)
+            .and_where(Expr::col(site_day::Column::SiteId).eq(site.as_uuid()))
+            .and_where(Expr::col(site_day::Column::Date).between(from, to))
+            .to_owned();
+        query.union(
+            UnionType::All,
+            Query::select()
+                .column(closure::Column::Date)
+                .expr_as(Expr::val(0), "held")
+                .expr_as(Expr::val(1), "closed")
+                .from(closure::Entity)
+                .and_where(Expr::col(closure::Column::SiteId).eq(site.as_uuid()))
+                .and_where(Expr::col(closure::Column::Date).between(from, to))
+                .to_owned(),
+        );
+        let mut closures = Vec::new();
+        let mut load = Vec::new();
+        for row in self.tx.query_all(&query).await? {
+            let date: NaiveDate = row.try_get("", "date")?;
+            if row.try_get::<i32>("", "closed")? == 1 {
+                closures.push(date);
+            } else {
+                load.push((date, Ord::max(row.try_get::<i32>("", "held")?, 0).unsigned_abs()));
+            }
+        }
+        let bits =
+            u8::try_from(open_weekdays).map_err(|_| StoreError::Corrupt(format!("open weekdays {open_weekdays}")))?;
+        Ok((SiteCalendar::new(WeekdaySet::from_bits(bits), closures), load.into_iter().collect()))
     }
 
     /// Everything `decide` needs for `request` by `member` at `site`.
@@ -180,6 +189,7 @@ impl Tx {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
 
+        let (calendar, held) = self.site_days(site_id, row.site_open_weekdays, first, last).await?;
         Ok(Snapshot {
             network: row.network_policy()?,
             member: MemberFacts {
@@ -202,10 +212,10 @@ impl Tx {
                 id: site_id,
                 zone: zone(&row.site_timezone)?,
                 desks: count("desks", row.site_desks)?,
-                calendar: self.site_calendar(site_id, row.site_open_weekdays, first, last).await?,
+                calendar,
             },
             member_stays,
-            held: self.desk_load(site_id, first, last).await?,
+            held,
         })
     }
 

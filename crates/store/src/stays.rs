@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{Actor, ClusterId, MemberId, SiteId, StayFacts, StayId, StayStatus, Transition};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::sea_query::{Expr, InsertStatement, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 
 use crate::convert::{parse, zone};
 use crate::entity::{site, stay, stay_day, stay_history};
@@ -106,63 +106,135 @@ pub struct StayRecord {
     pub facts: StayFacts,
 }
 
+/// The insert of one history line.
+fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<InsertStatement, StoreError> {
+    Ok(Query::insert()
+        .into_table(stay_history::Entity)
+        .columns([
+            stay_history::Column::StayId,
+            stay_history::Column::At,
+            stay_history::Column::Actor,
+            stay_history::Column::ByMemberId,
+            stay_history::Column::FromStatus,
+            stay_history::Column::ToStatus,
+            stay_history::Column::Action,
+            stay_history::Column::Reason,
+            stay_history::Column::GuaranteeException,
+        ])
+        .values([
+            stay.as_uuid().into(),
+            entry.at.into(),
+            entry.actor.as_str().into(),
+            entry.by.map(|m| m.as_uuid()).into(),
+            entry.from.map(|s| s.as_str()).into(),
+            entry.to.as_str().into(),
+            entry.action.clone().into(),
+            entry.reason.clone().into(),
+            entry.guarantee_exception.into(),
+        ])
+        .map_err(statement_error)?
+        .to_owned())
+}
+
+/// A statement built with the wrong number of values: a bug, reported as such.
+pub(crate) fn statement_error(err: sea_orm::sea_query::error::Error) -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Custom(format!("statement: {err}")))
+}
+
 fn actor(text: &str) -> Result<Actor, StoreError> {
     Actor::parse(text).ok_or_else(|| StoreError::Corrupt(format!("actor `{text}`")))
 }
 
 impl Tx {
-    /// Writes a new stay, its desk-days and the first line of its history.
-    /// The desks themselves must already be held ([`Tx::hold_days`]).
-    pub async fn insert_stay(&self, new: &NewStay, entry: &HistoryEntry) -> Result<(), StoreError> {
-        stay::Entity::insert(stay::ActiveModel {
-            id: Set(new.id.as_uuid()),
-            member_id: Set(new.member.as_uuid()),
-            site_id: Set(new.site.as_uuid()),
-            host_cluster_id: Set(new.host_cluster.as_uuid()),
-            home_cluster_id: Set(new.home_cluster.as_uuid()),
-            start_date: Set(new.start_date),
-            end_date: Set(new.end_date),
-            status: Set(new.status.as_str().to_owned()),
-            purpose: Set(new.purpose.clone()),
-            decline_reason: Set(None),
-            cancel_reason: Set(None),
-            answer_deadline: Set(new.answer_deadline),
-            within_guarantee: Set(new.within_guarantee),
-            checked_in: Set(false),
-            no_show: Set(false),
-            created_at: Set(new.created_at),
-            updated_at: Set(new.created_at),
-        })
-        .exec_without_returning(&self.tx)
-        .await?;
+    /// Writes a new stay, its desk-days and its history (oldest first). The
+    /// desks themselves must already be held ([`Tx::hold_days`]). On SQLite
+    /// the statements travel to the database in one round trip.
+    pub async fn insert_stay(&self, new: &NewStay, history: &[HistoryEntry]) -> Result<(), StoreError> {
+        let mut statements = vec![
+            Query::insert()
+                .into_table(stay::Entity)
+                .columns([
+                    stay::Column::Id,
+                    stay::Column::MemberId,
+                    stay::Column::SiteId,
+                    stay::Column::HostClusterId,
+                    stay::Column::HomeClusterId,
+                    stay::Column::StartDate,
+                    stay::Column::EndDate,
+                    stay::Column::Status,
+                    stay::Column::Purpose,
+                    stay::Column::AnswerDeadline,
+                    stay::Column::WithinGuarantee,
+                    stay::Column::CheckedIn,
+                    stay::Column::NoShow,
+                    stay::Column::CreatedAt,
+                    stay::Column::UpdatedAt,
+                ])
+                .values([
+                    new.id.as_uuid().into(),
+                    new.member.as_uuid().into(),
+                    new.site.as_uuid().into(),
+                    new.host_cluster.as_uuid().into(),
+                    new.home_cluster.as_uuid().into(),
+                    new.start_date.into(),
+                    new.end_date.into(),
+                    new.status.as_str().into(),
+                    new.purpose.clone().into(),
+                    new.answer_deadline.into(),
+                    new.within_guarantee.into(),
+                    false.into(),
+                    false.into(),
+                    new.created_at.into(),
+                    new.created_at.into(),
+                ])
+                .map_err(statement_error)?
+                .to_owned(),
+        ];
         if !new.held_days.is_empty() {
-            let days = new.held_days.iter().map(|date| stay_day::ActiveModel {
-                stay_id: Set(new.id.as_uuid()),
-                date: Set(*date),
-                site_id: Set(new.site.as_uuid()),
-                member_id: Set(new.member.as_uuid()),
-            });
-            stay_day::Entity::insert_many(days).exec_without_returning(&self.tx).await?;
+            let mut days = Query::insert();
+            days.into_table(stay_day::Entity).columns([
+                stay_day::Column::StayId,
+                stay_day::Column::Date,
+                stay_day::Column::SiteId,
+                stay_day::Column::MemberId,
+            ]);
+            for date in &new.held_days {
+                days.values([new.id.as_uuid().into(), (*date).into(), new.site.as_uuid().into(), new.member.as_uuid().into()])
+                    .map_err(statement_error)?;
+            }
+            statements.push(days);
         }
-        self.record_history(new.id, entry).await
+        for entry in history {
+            statements.push(history_insert(new.id, entry)?);
+        }
+        self.execute_all(&statements).await
     }
 
     /// Appends a line to a stay's history.
     pub async fn record_history(&self, stay: StayId, entry: &HistoryEntry) -> Result<(), StoreError> {
-        stay_history::Entity::insert(stay_history::ActiveModel {
-            id: NotSet,
-            stay_id: Set(stay.as_uuid()),
-            at: Set(entry.at),
-            actor: Set(entry.actor.as_str().to_owned()),
-            by_member_id: Set(entry.by.map(|m| m.as_uuid())),
-            from_status: Set(entry.from.map(|s| s.as_str().to_owned())),
-            to_status: Set(entry.to.as_str().to_owned()),
-            action: Set(entry.action.clone()),
-            reason: Set(entry.reason.clone()),
-            guarantee_exception: Set(entry.guarantee_exception),
-        })
-        .exec_without_returning(&self.tx)
-        .await?;
+        self.execute_all(&[history_insert(stay, entry)?]).await
+    }
+
+    /// Runs statements in order: on SQLite as one multi-statement round
+    /// trip (sqlx binds each statement's parameters in turn), on PostgreSQL
+    /// one by one (its extended protocol takes one statement at a time).
+    async fn execute_all(&self, statements: &[InsertStatement]) -> Result<(), StoreError> {
+        let backend = self.tx.get_database_backend();
+        if self.is_postgres() || statements.len() == 1 {
+            for statement in statements {
+                self.tx.execute(statement).await?;
+            }
+            return Ok(());
+        }
+        let mut sql = String::new();
+        let mut values = Vec::new();
+        for statement in statements {
+            let built = backend.build(statement);
+            sql.push_str(&built.sql);
+            sql.push_str(";\n");
+            values.extend(built.values.map(|v| v.0).unwrap_or_default());
+        }
+        self.tx.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
         Ok(())
     }
 
