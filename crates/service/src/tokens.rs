@@ -34,14 +34,11 @@ impl Service {
     /// The caller a bearer token speaks for, if the token is live and its
     /// member not revoked.
     pub async fn authenticate(&self, token: &str) -> Result<Caller, ServiceError> {
-        let tx = self.store.begin_read().await?;
-        let member = tx.token_member(&hash(token)).await?.ok_or(ServiceError::Unauthenticated)?;
-        let record = tx.member(member).await?.ok_or(ServiceError::Unauthenticated)?;
-        if record.status == MemberStatus::Revoked {
+        let (member, roles) = self.store.token_holder(&hash(token)).await?.ok_or(ServiceError::Unauthenticated)?;
+        if member.status == MemberStatus::Revoked {
             return Err(ServiceError::Unauthenticated);
         }
-        let roles = tx.roles(member).await?;
-        Ok(Caller::new(&record, &roles))
+        Ok(Caller::new(&member, &roles))
     }
 }
 

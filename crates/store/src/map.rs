@@ -129,7 +129,16 @@ fn site_record(row: site::Model) -> Result<SiteRecord, StoreError> {
     })
 }
 
-fn member_record(row: member::Model) -> Result<MemberRecord, StoreError> {
+/// A stored role.
+pub(crate) fn role(text: &str) -> Result<Role, StoreError> {
+    match text {
+        "cluster_admin" => Ok(Role::ClusterAdmin),
+        "network_admin" => Ok(Role::NetworkAdmin),
+        other => Err(StoreError::Corrupt(format!("role `{other}`"))),
+    }
+}
+
+pub(crate) fn member_record(row: member::Model) -> Result<MemberRecord, StoreError> {
     Ok(MemberRecord {
         id: MemberId::from_uuid(row.id),
         email: Email::parse(&row.email).map_err(|_| StoreError::Corrupt(format!("email of member {}", row.id)))?,
@@ -280,13 +289,7 @@ impl Tx {
             .filter(member_role::Column::MemberId.eq(member.as_uuid()))
             .all(&self.tx)
             .await?;
-        rows.into_iter()
-            .map(|r| match r.role.as_str() {
-                "cluster_admin" => Ok(Role::ClusterAdmin),
-                "network_admin" => Ok(Role::NetworkAdmin),
-                other => Err(StoreError::Corrupt(format!("role `{other}`"))),
-            })
-            .collect()
+        rows.into_iter().map(|r| role(&r.role)).collect()
     }
 
     /// Saves a cluster's host policy.

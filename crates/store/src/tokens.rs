@@ -3,11 +3,50 @@
 
 use chrono::{DateTime, Utc};
 use deskvisa_rules::MemberId;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, Iterable, Set};
 
-use crate::entity::api_token;
+use crate::entity::{api_token, member, member_role};
 use crate::error::StoreError;
-use crate::tx::Tx;
+use crate::map::{MemberRecord, Role, member_record, role};
+use crate::tx::{Store, Tx};
+
+impl Store {
+    /// The member a live token belongs to, with their roles: one statement
+    /// on the read pool (a single statement needs no transaction to be
+    /// consistent), since every API request asks it.
+    pub async fn token_holder(&self, token_hash: &str) -> Result<Option<(MemberRecord, Vec<Role>)>, StoreError> {
+        let mut query = Query::select();
+        for column in member::Column::iter() {
+            query.column((member::Entity, column));
+        }
+        query
+            .expr_as(Expr::col((member_role::Entity, member_role::Column::Role)), "role")
+            .from(api_token::Entity)
+            .inner_join(
+                member::Entity,
+                Expr::col((member::Entity, member::Column::Id)).equals((api_token::Entity, api_token::Column::MemberId)),
+            )
+            .left_join(
+                member_role::Entity,
+                Expr::col((member_role::Entity, member_role::Column::MemberId))
+                    .equals((member::Entity, member::Column::Id)),
+            )
+            .and_where(Expr::col((api_token::Entity, api_token::Column::TokenHash)).eq(token_hash))
+            .and_where(Expr::col((api_token::Entity, api_token::Column::RevokedAt)).is_null());
+        let rows = self.reads().query_all(&query).await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let member = member_record(member::Model::from_query_result(first, "")?)?;
+        let roles = rows
+            .iter()
+            .filter_map(|row| row.try_get::<Option<String>>("", "role").transpose())
+            .map(|text| role(&text?))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some((member, roles)))
+    }
+}
 
 impl Tx {
     /// Stores a new token's hash for a member.
@@ -29,15 +68,5 @@ impl Tx {
         .exec_without_returning(&self.tx)
         .await?;
         Ok(())
-    }
-
-    /// The member a live token belongs to.
-    pub async fn token_member(&self, token_hash: &str) -> Result<Option<MemberId>, StoreError> {
-        let row = api_token::Entity::find()
-            .filter(api_token::Column::TokenHash.eq(token_hash))
-            .filter(api_token::Column::RevokedAt.is_null())
-            .one(&self.tx)
-            .await?;
-        Ok(row.map(|r| MemberId::from_uuid(r.member_id)))
     }
 }

@@ -35,6 +35,11 @@ impl Store {
         &self.db
     }
 
+    /// The pool for reads.
+    pub(crate) fn reads(&self) -> &DatabaseConnection {
+        &self.reads
+    }
+
     /// Which database this is.
     pub fn backend(&self) -> DbBackend {
         self.db.get_database_backend()
