@@ -263,6 +263,9 @@ fn run_wrk(url: &str, script: Option<&Path>, connections: usize, seconds: u64) -
     }
     let output = command.output().context("running wrk (make bench installs it)")?;
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    if std::env::var_os("DESKVISA_BENCH_VERBOSE").is_some() {
+        eprintln!("{text}");
+    }
     let rate =
         text.lines().find_map(|l| l.strip_prefix("Requests/sec:")).and_then(|v| v.trim().parse().ok()).unwrap_or(0.0);
     let p99 = text.lines().find_map(|l| l.trim().strip_prefix("99%")).and_then(parse_duration).unwrap_or_default();

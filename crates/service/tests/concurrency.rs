@@ -211,3 +211,38 @@ async fn the_capacity_guard_names_only_the_full_days_and_takes_nothing() {
     })
     .await;
 }
+
+/// Writes that give up half-way (desks taken, then dropped) interleaved with
+/// requests that succeed: on SQLite they share batches of one commit, and a
+/// write that gives up must leave nothing behind while the others all land.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writes_that_give_up_leave_nothing_while_the_rest_of_their_batch_commits() {
+    deskvisa_testing::on_both_backends(|db| async move {
+        let w = World::new(db, 100).await;
+        let store = w.test_db.store().await;
+        let mut members = Vec::new();
+        for i in 0..20 {
+            members.push(w.another_member(&format!("batch{i}@hubclub.example")).await);
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for (i, member) in members.iter().enumerate() {
+            let (service, member, input) = (w.service.clone(), *member, w.input("2026-03-09", "2026-03-13"));
+            tasks.spawn(async move { service.request_stay(&member, &input).await.map(|_| ()).map_err(|e| e.to_string()) });
+            let (store, site) = (store.clone(), w.site);
+            let days = [d("2026-03-09"), d("2026-03-10"), d("2026-03-11")];
+            tasks.spawn(async move {
+                let tx = store.begin_write().await.map_err(|e| e.to_string())?;
+                assert_eq!(tx.hold_days(site, 100, &days).await.unwrap(), Ok(()), "write {i}");
+                drop(tx);
+                Ok(())
+            });
+        }
+        for result in tasks.join_all().await {
+            assert_eq!(result, Ok(()));
+        }
+        assert_eq!(w.test_db.scalar("SELECT COUNT(*) FROM stays").await, 20);
+        assert_eq!(w.test_db.scalar("SELECT CAST(SUM(held) AS BIGINT) FROM site_days").await, 20 * 5);
+        assert_counters_sound(&w).await;
+    })
+    .await;
+}

@@ -5,7 +5,8 @@
 //! type or a plain record, and every judgement is the rules crate's.
 //!
 //! Concurrency, as measured in CONCURRENCY.md: write transactions begin
-//! `IMMEDIATE` on SQLite ([`Store::begin_write`]); capacity is taken with
+//! `IMMEDIATE` on SQLite ([`Store::begin_write`]), where queued writes share
+//! one durable commit ([`group_commit`]); capacity is taken with
 //! conditional updates on per-site per-day counters ([`Tx::hold_days`]);
 //! status changes are compare-and-swap from the expected status; a member's
 //! stay-writing transactions are serialized ([`Tx::lock_member`]); and the
@@ -17,6 +18,7 @@ mod convert;
 mod desks;
 mod entity;
 mod error;
+pub mod group_commit;
 mod idempotency;
 mod map;
 mod snapshot;

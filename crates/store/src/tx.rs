@@ -1,13 +1,18 @@
-//! Transactions. Every write begins `IMMEDIATE` on SQLite (a deferred
-//! transaction that reads and then writes fails at once with "database is
-//! locked", ignoring the busy timeout); PostgreSQL runs READ COMMITTED, where
-//! the guarded updates are safe and losers see `no_capacity`, not 40001.
+//! Transactions. On SQLite every write runs in a savepoint of a batch that
+//! commits as a group (see [`crate::group_commit`]), begun `IMMEDIATE` (a
+//! deferred transaction that reads and then writes fails at once with
+//! "database is locked", ignoring the busy timeout); PostgreSQL runs each
+//! write in a transaction of its own at READ COMMITTED, where the guarded
+//! updates are safe and losers see `no_capacity`, not 40001.
+
+use std::sync::Arc;
 
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::error::StoreError;
+use crate::group_commit::{Slot, Writer};
 
 /// The database, for the service: a pool for transactions that write and
 /// one for those that only read. On PostgreSQL they are the same pool; on a
@@ -17,17 +22,21 @@ use crate::error::StoreError;
 pub struct Store {
     db: DatabaseConnection,
     reads: DatabaseConnection,
+    /// SQLite's group-committing writer (none on PostgreSQL).
+    writer: Option<Arc<Writer>>,
 }
 
 impl Store {
     /// A store whose reads and writes share one pool.
     pub fn new(db: DatabaseConnection) -> Self {
-        Store { reads: db.clone(), db }
+        Store::with_readers(db.clone(), db)
     }
 
     /// A store with a pool of its own for read-only transactions.
     pub fn with_readers(db: DatabaseConnection, reads: DatabaseConnection) -> Self {
-        Store { db, reads }
+        let writer = (db.get_database_backend() == DbBackend::Sqlite)
+            .then(|| Writer::new(db.clone(), std::time::Duration::from_secs(10)));
+        Store { db, reads, writer }
     }
 
     /// The pool, for reads that need no transaction.
@@ -47,6 +56,10 @@ impl Store {
 
     /// Begins a transaction that may write.
     pub async fn begin_write(&self) -> Result<Tx, StoreError> {
+        if let Some(writer) = &self.writer {
+            let (tx, slot) = writer.begin().await?;
+            return Ok(Tx { tx, backend: self.backend(), slot: Some(slot) });
+        }
         let tx = self
             .db
             .begin_with_options(TransactionOptions {
@@ -57,27 +70,37 @@ impl Store {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             })
             .await?;
-        Ok(Tx { tx, backend: self.backend() })
+        Ok(Tx { tx, backend: self.backend(), slot: None })
     }
 
     /// Begins a read-only transaction (a consistent view across queries).
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
         let tx = self.reads.begin().await?;
-        Ok(Tx { tx, backend: self.backend() })
+        Ok(Tx { tx, backend: self.backend(), slot: None })
     }
 }
 
 /// One transaction. Dropping it without [`Tx::commit`] rolls it back, which
 /// is what every error path does: after a failed statement, never commit.
 pub struct Tx {
+    // Dropped first: an uncommitted savepoint is rolled back before its
+    // place in the batch is given up.
     pub(crate) tx: DatabaseTransaction,
     pub(crate) backend: DbBackend,
+    slot: Option<Slot>,
 }
 
 impl Tx {
     /// Makes every write of the transaction durable.
+    /// On SQLite this releases the write's savepoint and waits for its
+    /// batch to commit.
     pub async fn commit(self) -> Result<(), StoreError> {
-        Ok(self.tx.commit().await?)
+        let Tx { tx, slot, .. } = self;
+        tx.commit().await?;
+        match slot {
+            Some(slot) => slot.committed().await,
+            None => Ok(()),
+        }
     }
 
     /// Whether this is PostgreSQL (row locks) or SQLite (one writer at a time).
