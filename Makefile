@@ -41,7 +41,8 @@ purity:
 openapi-check:
 	./scripts/check-openapi.sh
 
-## bench: the rules benchmark (criterion) and W1, stay requests through HTTP (wrk) against in-process
+## bench: the rules benchmark (criterion); W1, stay requests through HTTP (wrk) against in-process on
+## SQLite and against pgbench on PostgreSQL; W2, availability against a static response
 bench: wrk
 	$(CARGO) bench -p deskvisa-rules --bench decide
 	$(CARGO) build --release -p deskvisa -p deskvisa-bench
@@ -53,9 +54,11 @@ bench-smoke: wrk
 	$(CARGO) build -p deskvisa -p deskvisa-bench
 	./target/debug/deskvisa-bench --seconds 2 --connections 4
 
-# wrk from Debian, the load tool of the HTTP benchmarks.
+# wrk from Debian, the load tool of the HTTP benchmarks; pgbench comes with
+# PostgreSQL server package (postgresql-contrib pulls it in).
 wrk:
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	@command -v pgbench >/dev/null || (apt-get update -qq && apt-get install -y -qq postgresql-contrib)
 
 build:
 	$(CARGO) build --workspace --all-targets

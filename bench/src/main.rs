@@ -8,7 +8,8 @@
 //!   latency, the ratio, and the server's peak memory.
 //! - **W2**, availability: every site of the demo network for 90 days, round
 //!   robin, against a static response of the same size served by the same
-//!   server (the application's router with one static route beside it).
+//!   server (the application's router with one static route beside it) to
+//!   the same signed-in caller.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
@@ -208,13 +209,7 @@ fn parse_duration(text: &str) -> Option<Duration> {
     }))
 }
 
-async fn through_http(
-    setup: &Setup,
-    url: &str,
-    dir: &Path,
-    connections: usize,
-    seconds: u64,
-) -> Result<WrkResult> {
+async fn through_http(setup: &Setup, url: &str, dir: &Path, connections: usize, seconds: u64) -> Result<WrkResult> {
     let script = dir.join("w1.lua");
     wrk_script(setup, &script)?;
     let binary = std::env::current_exe()?.with_file_name("deskvisa");
@@ -314,7 +309,7 @@ async fn w1_postgres(connections: usize, seconds: u64) -> Result<(WrkResult, pos
         .collect();
     drop(raw_setup);
     postgres::write_plan(&raw_db.url(), &plan).await?;
-    let raw = postgres::pgbench(&raw_db.url(), &dir, connections, seconds);
+    let raw = postgres::pgbench(&raw_db.url(), &dir, plan.len(), connections, seconds);
     raw_db.drop_now().await?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok((http?, raw?))
@@ -331,8 +326,8 @@ fn fresh_dir(tag: &str) -> Result<PathBuf> {
 /// response of the same size from the same server.
 async fn w2(connections: usize, seconds: u64) -> Result<(WrkResult, WrkResult)> {
     let dir = fresh_dir("w2")?;
-    let store = connect_store(&DatabaseConfig::new(format!("sqlite://{}?mode=rwc", dir.join("w2.sqlite").display())))
-        .await?;
+    let store =
+        connect_store(&DatabaseConfig::new(format!("sqlite://{}?mode=rwc", dir.join("w2.sqlite").display()))).await?;
     Migrator::up(store.db(), None).await?;
     let service = Service::with_store(store, Arc::new(SystemClock));
     let report = service.seed_demo().await?;
@@ -344,7 +339,7 @@ async fn w2(connections: usize, seconds: u64) -> Result<(WrkResult, WrkResult)> 
         .iter()
         .flat_map(|(_, sites)| sites.iter().map(|s| format!("/api/v1/sites/{}/availability?from={from}&to={to}", s.id)))
         .collect();
-    let app = deskvisa_http::router(service, deskvisa_http::Limits::default());
+    let app = deskvisa_http::router(service.clone(), deskvisa_http::Limits::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
     // The first site's answer, byte for byte, becomes the static response.
@@ -354,12 +349,24 @@ async fn w2(connections: usize, seconds: u64) -> Result<(WrkResult, WrkResult)> 
     probe.abort();
     let _ = probe.await;
     let body_len = body.len();
+    // The same caller is authenticated as for availability (the route is
+    // for signed-in callers): what differs is only the answer's making.
     let app = axum::Router::new()
         .route(
             "/bench/static",
-            axum::routing::get(move || {
-                let body = body.clone();
-                async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], body) }
+            axum::routing::get(move |headers: axum::http::HeaderMap| {
+                let (body, service) = (body.clone(), service.clone());
+                async move {
+                    let token = headers
+                        .get(axum::http::header::AUTHORIZATION)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.strip_prefix("Bearer "))
+                        .unwrap_or_default();
+                    match service.authenticate(token).await {
+                        Ok(_) => Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body)),
+                        Err(_) => Err(axum::http::StatusCode::UNAUTHORIZED),
+                    }
+                }
             }),
         )
         .merge(app);
@@ -386,7 +393,12 @@ end
     )?;
     let base = format!("http://127.0.0.1:{port}");
     let availability = run_wrk(&base, Some(&script), connections, seconds)?;
-    let fixed = run_wrk(&format!("{base}/bench/static"), None, connections, seconds)?;
+    let fixed_script = dir.join("static.lua");
+    std::fs::write(
+        &fixed_script,
+        format!("wrk.headers[\"Authorization\"] = \"Bearer {}\"\nwrk.path = \"/bench/static\"\n", report.member_token),
+    )?;
+    let fixed = run_wrk(&base, Some(&fixed_script), connections, seconds)?;
     server.abort();
     let _ = std::fs::remove_dir_all(&dir);
     println!("W2: {} sites, 90 days each, {body_len} bytes a response", paths.len());
@@ -397,7 +409,10 @@ end
 fn http_get(port: u16, path: &str, token: &str) -> Result<Vec<u8>> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n")?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    )?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response)?;
     let split = response.windows(4).position(|w| w == b"\r\n\r\n").context("an HTTP response")?;
@@ -445,7 +460,12 @@ async fn main() -> Result<()> {
     }
     if run("w2") {
         let (availability, fixed) = w2(connections, seconds).await?;
-        print_row("W2 availability, every demo site, 90 days", availability.rate, availability.p99, availability.non_2xx);
+        print_row(
+            "W2 availability, every demo site, 90 days",
+            availability.rate,
+            availability.p99,
+            availability.non_2xx,
+        );
         print_row("W2 a static response of the same size", fixed.rate, fixed.p99, fixed.non_2xx);
         println!("W2 ratio availability / static: {:.2} (target >= 0.5)", availability.rate / fixed.rate);
         failed += availability.non_2xx + fixed.non_2xx;

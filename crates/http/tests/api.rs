@@ -585,6 +585,18 @@ async fn a_site_change_or_closure_never_strands_a_held_day() {
             .call("POST", &closures, Some(&api.admin), Some(json!({"date": "2026-03-06", "reason": "Fire drill"})))
             .await;
         assert_eq!(status, StatusCode::CREATED);
+        let (_, days) = api
+            .call("GET", &format!("{site}/availability?from=2026-03-04&to=2026-03-06"), Some(&api.member), None)
+            .await;
+        assert_eq!(
+            days["days"],
+            json!([
+                {"date": "2026-03-04", "open": true, "desks": 1, "held": 1, "free": 0},
+                {"date": "2026-03-05", "open": true, "desks": 1, "held": 1, "free": 0},
+                {"date": "2026-03-06", "open": false, "desks": 0, "held": 0, "free": 0},
+            ]),
+            "held days, free days and the closed day, read together"
+        );
         let (_, listed) = api.call("GET", &closures, Some(&api.member), None).await;
         assert_eq!(listed["items"], json!([{"date": "2026-03-06", "reason": "Fire drill"}]));
         let (status, _) =

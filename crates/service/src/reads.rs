@@ -83,16 +83,13 @@ impl Service {
         if range.len() > MAX_AVAILABILITY_DAYS {
             return Err(ServiceError::Invalid(format!("at most {MAX_AVAILABILITY_DAYS} days a call")));
         }
-        let tx = self.store.begin_read().await?;
-        let record = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
-        let (calendar, load) =
-            tx.site_days(site, i16::from(record.open_weekdays.bits()), range.start(), range.end()).await?;
+        let days = self.store.site_days(site, range.start(), range.end()).await?.ok_or(ServiceError::NotFound)?;
         Ok(range
             .dates()
             .map(|date| {
-                let open = calendar.is_open(date);
-                let desks = if open { record.desks } else { 0 };
-                let held = load.held_on(date);
+                let open = days.calendar.is_open(date);
+                let desks = if open { days.desks } else { 0 };
+                let held = days.held.held_on(date);
                 DayAvailability { date, open, desks, held, free: desks.saturating_sub(held) }
             })
             .collect())

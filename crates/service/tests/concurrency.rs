@@ -227,7 +227,9 @@ async fn writes_that_give_up_leave_nothing_while_the_rest_of_their_batch_commits
         let mut tasks = tokio::task::JoinSet::new();
         for (i, member) in members.iter().enumerate() {
             let (service, member, input) = (w.service.clone(), *member, w.input("2026-03-09", "2026-03-13"));
-            tasks.spawn(async move { service.request_stay(&member, &input).await.map(|_| ()).map_err(|e| e.to_string()) });
+            tasks.spawn(
+                async move { service.request_stay(&member, &input).await.map(|_| ()).map_err(|e| e.to_string()) },
+            );
             let (store, site) = (store.clone(), w.site);
             let days = [d("2026-03-09"), d("2026-03-10"), d("2026-03-11")];
             tasks.spawn(async move {

@@ -29,8 +29,11 @@ impl Tx {
         if desks == 0 {
             return Ok(Err(days.to_vec()));
         }
-        let taken =
-            if self.is_postgres() { self.take_days_postgres(site, desks, days).await? } else { self.take_days_sqlite(site, desks, days).await? };
+        let taken = if self.is_postgres() {
+            self.take_days_postgres(site, desks, days).await?
+        } else {
+            self.take_days_sqlite(site, desks, days).await?
+        };
         if taken.len() == days.len() {
             return Ok(Ok(()));
         }
@@ -43,12 +46,20 @@ impl Tx {
     /// does it: a missing day row is created holding one desk, an existing
     /// one is incremented only while `held < desks`; the days taken come
     /// back.
-    async fn take_days_sqlite(&self, site: SiteId, desks: u32, days: &[NaiveDate]) -> Result<Vec<NaiveDate>, StoreError> {
+    async fn take_days_sqlite(
+        &self,
+        site: SiteId,
+        desks: u32,
+        days: &[NaiveDate],
+    ) -> Result<Vec<NaiveDate>, StoreError> {
         let held = (site_day::Entity, site_day::Column::Held);
         let mut insert = Query::insert();
-        insert
-            .into_table(site_day::Entity)
-            .columns([site_day::Column::SiteId, site_day::Column::Date, site_day::Column::Desks, site_day::Column::Held]);
+        insert.into_table(site_day::Entity).columns([
+            site_day::Column::SiteId,
+            site_day::Column::Date,
+            site_day::Column::Desks,
+            site_day::Column::Held,
+        ]);
         for date in days {
             insert
                 .values([site.as_uuid().into(), (*date).into(), stored(desks).into(), 1i32.into()])
@@ -69,7 +80,12 @@ impl Tx {
     /// order (a multi-row UPDATE visits rows in physical order, and two of
     /// them deadlocked that way), then increment where `held < desks`; the
     /// days taken come back.
-    async fn take_days_postgres(&self, site: SiteId, desks: u32, days: &[NaiveDate]) -> Result<Vec<NaiveDate>, StoreError> {
+    async fn take_days_postgres(
+        &self,
+        site: SiteId,
+        desks: u32,
+        days: &[NaiveDate],
+    ) -> Result<Vec<NaiveDate>, StoreError> {
         let rows = days.iter().map(|date| site_day::ActiveModel {
             site_id: Set(site.as_uuid()),
             date: Set(*date),

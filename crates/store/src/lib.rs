@@ -13,6 +13,7 @@
 //! schema's constraints are the backstop. Database errors are classified in
 //! [`StoreError`] so the service can retry or map them.
 
+mod availability;
 mod connect;
 mod convert;
 mod desks;
@@ -26,6 +27,7 @@ mod stays;
 mod tokens;
 mod tx;
 
+pub use availability::SiteDays;
 pub use connect::{Backend, ConnectError, DatabaseConfig, connect, connect_store};
 pub use error::StoreError;
 pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};

@@ -152,7 +152,13 @@ impl Tx {
     ) -> Result<Snapshot, SnapshotError> {
         if self.is_postgres() {
             // Shares the site's row lock with other requests; a site change waits.
-            site::Entity::find_by_id(site_id.as_uuid()).select_only().column(site::Column::Id).lock_shared().into_tuple::<uuid::Uuid>().one(&self.tx).await?;
+            site::Entity::find_by_id(site_id.as_uuid())
+                .select_only()
+                .column(site::Column::Id)
+                .lock_shared()
+                .into_tuple::<uuid::Uuid>()
+                .one(&self.tx)
+                .await?;
         }
         let Some(row) = self.snapshot_row(member_id, site_id).await? else {
             return Err(if member::Entity::find_by_id(member_id.as_uuid()).one(&self.tx).await?.is_none() {
@@ -222,8 +228,14 @@ impl Tx {
     /// The member, the site, both clusters and both policies in one query.
     async fn snapshot_row(&self, member_id: MemberId, site_id: SiteId) -> Result<Option<SnapshotRow>, StoreError> {
         use sea_orm::sea_query::ExprTrait as _;
-        let (m, s, home, host, p, n) =
-            (Alias::new("m"), Alias::new("s"), Alias::new("home"), Alias::new("host"), Alias::new("p"), Alias::new("n"));
+        let (m, s, home, host, p, n) = (
+            Alias::new("m"),
+            Alias::new("s"),
+            Alias::new("home"),
+            Alias::new("host"),
+            Alias::new("p"),
+            Alias::new("n"),
+        );
         let col = |table: &Alias, column: &str| Expr::col((table.clone(), Alias::new(column)));
         let mut query = Query::select();
         query
@@ -249,9 +261,24 @@ impl Tx {
             .expr_as(col(&n, "reciprocity_grace_days"), "reciprocity_grace_days")
             .from_as(member::Entity, m.clone())
             .join_as(JoinType::InnerJoin, site::Entity, s.clone(), col(&s, "id").eq(site_id.as_uuid()))
-            .join_as(JoinType::InnerJoin, cluster::Entity, home.clone(), col(&home, "id").equals((m.clone(), Alias::new("cluster_id"))))
-            .join_as(JoinType::InnerJoin, cluster::Entity, host.clone(), col(&host, "id").equals((s.clone(), Alias::new("cluster_id"))))
-            .join_as(JoinType::LeftJoin, policy::Entity, p.clone(), col(&p, "cluster_id").equals((s.clone(), Alias::new("cluster_id"))))
+            .join_as(
+                JoinType::InnerJoin,
+                cluster::Entity,
+                home.clone(),
+                col(&home, "id").equals((m.clone(), Alias::new("cluster_id"))),
+            )
+            .join_as(
+                JoinType::InnerJoin,
+                cluster::Entity,
+                host.clone(),
+                col(&host, "id").equals((s.clone(), Alias::new("cluster_id"))),
+            )
+            .join_as(
+                JoinType::LeftJoin,
+                policy::Entity,
+                p.clone(),
+                col(&p, "cluster_id").equals((s.clone(), Alias::new("cluster_id"))),
+            )
             .join_as(JoinType::LeftJoin, network_policy::Entity, n.clone(), col(&n, "id").eq(1))
             .and_where(col(&m, "id").eq(member_id.as_uuid()));
         let statement = self.tx.get_database_backend().build(&query);

@@ -199,8 +199,13 @@ impl Tx {
                 stay_day::Column::MemberId,
             ]);
             for date in &new.held_days {
-                days.values([new.id.as_uuid().into(), (*date).into(), new.site.as_uuid().into(), new.member.as_uuid().into()])
-                    .map_err(statement_error)?;
+                days.values([
+                    new.id.as_uuid().into(),
+                    (*date).into(),
+                    new.site.as_uuid().into(),
+                    new.member.as_uuid().into(),
+                ])
+                .map_err(statement_error)?;
             }
             statements.push(days);
         }

@@ -25,7 +25,8 @@ impl Store {
             .from(api_token::Entity)
             .inner_join(
                 member::Entity,
-                Expr::col((member::Entity, member::Column::Id)).equals((api_token::Entity, api_token::Column::MemberId)),
+                Expr::col((member::Entity, member::Column::Id))
+                    .equals((api_token::Entity, api_token::Column::MemberId)),
             )
             .left_join(
                 member_role::Entity,

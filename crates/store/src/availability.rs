@@ -1,0 +1,76 @@
+//! A site's availability in one statement: the site's desks and opening
+//! days, its day counters and its closures over a window, read together so
+//! the answer is consistent without a transaction (availability is the most
+//! asked read of all).
+
+use chrono::NaiveDate;
+use deskvisa_rules::{DeskLoad, SiteCalendar, SiteId, WeekdaySet};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+use crate::convert::count;
+use crate::error::StoreError;
+use crate::tx::Store;
+
+/// Written once with PostgreSQL's `$n`; SQLite reads `?n` the same way.
+const AVAILABILITY: &str = "\
+SELECT s.desks AS desks, s.open_weekdays AS open_weekdays, d.date AS date, d.held AS held, d.closed AS closed
+  FROM sites s
+  LEFT JOIN (SELECT site_id, date, held, 0 AS closed FROM site_days WHERE site_id = $1 AND date BETWEEN $2 AND $3
+             UNION ALL
+             SELECT site_id, date, 0 AS held, 1 AS closed FROM closures WHERE site_id = $1 AND date BETWEEN $2 AND $3) d
+    ON d.site_id = s.id
+ WHERE s.id = $1";
+
+/// What availability is made of.
+#[derive(Debug, Clone)]
+pub struct SiteDays {
+    /// The site's desks.
+    pub desks: u32,
+    /// Its opening days and closures over the window.
+    pub calendar: SiteCalendar,
+    /// Desks held per day over the window.
+    pub held: DeskLoad,
+}
+
+impl Store {
+    /// The site's desks, calendar and held desks over `from..=to`, or `None`
+    /// when there is no such site.
+    pub async fn site_days(
+        &self,
+        site: SiteId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Option<SiteDays>, StoreError> {
+        let backend = self.backend();
+        let sql = match backend {
+            DbBackend::Postgres => AVAILABILITY.to_owned(),
+            _ => AVAILABILITY.replace('$', "?"),
+        };
+        let statement = Statement::from_sql_and_values(backend, sql, [site.as_uuid().into(), from.into(), to.into()]);
+        let rows = self.reads().query_all_raw(statement).await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let desks = count("desks", first.try_get::<i32>("", "desks")?)?;
+        let open_weekdays = first.try_get::<i16>("", "open_weekdays")?;
+        let bits =
+            u8::try_from(open_weekdays).map_err(|_| StoreError::Corrupt(format!("open weekdays {open_weekdays}")))?;
+        let mut closures = Vec::new();
+        let mut held = Vec::new();
+        for row in &rows {
+            let Some(date) = row.try_get::<Option<NaiveDate>>("", "date")? else {
+                continue;
+            };
+            if row.try_get::<i32>("", "closed")? == 1 {
+                closures.push(date);
+            } else {
+                held.push((date, Ord::max(row.try_get::<i32>("", "held")?, 0).unsigned_abs()));
+            }
+        }
+        Ok(Some(SiteDays {
+            desks,
+            calendar: SiteCalendar::new(WeekdaySet::from_bits(bits), closures),
+            held: held.into_iter().collect(),
+        }))
+    }
+}
