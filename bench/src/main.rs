@@ -25,6 +25,7 @@ use deskvisa_service::{Caller, NewCluster, NewMember, NewSite, Role, Service, St
 use deskvisa_store::{DatabaseConfig, connect_store};
 
 mod postgres;
+mod raw_sqlite;
 
 /// Members who send requests (each asks for one open day at a time).
 const MEMBERS: usize = 400;
@@ -343,33 +344,23 @@ async fn w2(connections: usize, seconds: u64) -> Result<(WrkResult, WrkResult)> 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
     // The first site's answer, byte for byte, becomes the static response.
-    let probe = tokio::spawn(deskvisa_http::run(listener, app.clone(), std::future::pending()));
+    let probe = tokio::spawn(deskvisa_http::run(listener, app, std::future::pending()));
     let first = paths.first().context("the demo network has sites")?;
     let body = http_get(port, first, &report.member_token)?;
     probe.abort();
     let _ = probe.await;
     let body_len = body.len();
-    // The same caller is authenticated as for availability (the route is
-    // for signed-in callers): what differs is only the answer's making.
-    let app = axum::Router::new()
-        .route(
-            "/bench/static",
-            axum::routing::get(move |headers: axum::http::HeaderMap| {
-                let (body, service) = (body.clone(), service.clone());
-                async move {
-                    let token = headers
-                        .get(axum::http::header::AUTHORIZATION)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.strip_prefix("Bearer "))
-                        .unwrap_or_default();
-                    match service.authenticate(token).await {
-                        Ok(_) => Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body)),
-                        Err(_) => Err(axum::http::StatusCode::UNAUTHORIZED),
-                    }
-                }
-            }),
-        )
-        .merge(app);
+    // Served behind the same middleware, to the same signed-in caller (the
+    // route is for signed-in callers): what differs is only the answer's
+    // making.
+    let fixed = axum::Router::new().route(
+        "/bench/static",
+        axum::routing::get(move |deskvisa_http::Authenticated(_): deskvisa_http::Authenticated| {
+            let body = body.clone();
+            async move { ([(axum::http::header::CONTENT_TYPE, "application/json")], body) }
+        }),
+    );
+    let app = deskvisa_http::router_with(service, deskvisa_http::Limits::default(), fixed);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
     let server = tokio::spawn(deskvisa_http::run(listener, app, std::future::pending()));
@@ -452,7 +443,26 @@ async fn main() -> Result<()> {
         let (direct_rate, direct_p99, direct_failures) = direct(&direct_setup, connections, seconds).await?;
         print_row("W1 stay requests through HTTP (deskvisa serve + wrk)", http.rate, http.p99, http.non_2xx);
         print_row("W1 the same transaction in-process (no HTTP)", direct_rate, direct_p99, direct_failures as u64);
+        let raw_dir = fresh_dir("raw")?;
+        let raw_setup = setup(&sqlite_url(&raw_dir)).await?;
+        let requests: Vec<raw_sqlite::Request> = (0..raw_setup.dates.len() * MEMBERS)
+            .filter_map(|n| pick(n, &raw_setup.dates))
+            .map(|(m, date)| {
+                let caller = &raw_setup.members[m].0;
+                let host = deskvisa_rules::ClusterId::parse(&raw_setup.host).map(|c| c.as_uuid()).unwrap_or_default();
+                let site = deskvisa_rules::SiteId::parse(&raw_setup.site).map(|s| s.as_uuid()).unwrap_or_default();
+                (caller.member.as_uuid(), caller.cluster.as_uuid(), site, host, date)
+            })
+            .collect();
+        drop(raw_setup);
+        // A plain pool of one connection, as the writer has.
+        let raw_db = deskvisa_store::connect(&DatabaseConfig::new(sqlite_url(&raw_dir))).await?;
+        let (raw_rate, raw_p99, raw_failures) = raw_sqlite::run(raw_db, Arc::new(requests), connections, seconds).await;
+        print_row("W1 raw SQL, one transaction each (no ORM, no group commit)", raw_rate, raw_p99, raw_failures as u64);
+        let _ = std::fs::remove_dir_all(&raw_dir);
+        failed += raw_failures as u64;
         println!("W1 ratio HTTP / in-process: {:.2} (target >= 0.7)", http.rate / direct_rate);
+        println!("W1 ratio in-process / raw SQL: {:.2}", direct_rate / raw_rate);
         println!("W1 server peak memory (VmHWM): {:.1} MB (target <= 64 MB)", http.peak_memory_kib as f64 / 1024.0);
         let _ = std::fs::remove_dir_all(&http_dir);
         let _ = std::fs::remove_dir_all(&direct_dir);

@@ -386,6 +386,7 @@ pub struct MemberList {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Day {
     /// The date.
+    #[serde(serialize_with = "iso_date")]
     pub date: NaiveDate,
     /// An open day.
     pub open: bool,
@@ -402,6 +403,31 @@ impl Day {
     pub fn new(d: &DayAvailability) -> Self {
         Day { date: d.date, open: d.open, desks: d.desks, held: d.held, free: d.free }
     }
+}
+
+/// `YYYY-MM-DD` written straight into the output: availability answers are
+/// mostly dates, and chrono's serializer formats them a character at a time.
+fn iso_date<S: serde::Serializer>(date: &NaiveDate, serializer: S) -> Result<S::Ok, S::Error> {
+    use chrono::Datelike;
+    let (year, month, day) = (date.year(), date.month(), date.day());
+    if !(0..=9999).contains(&year) {
+        return serializer.collect_str(date);
+    }
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let y = year.unsigned_abs();
+    let text = [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(month / 10),
+        digit(month),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ];
+    serializer.serialize_str(std::str::from_utf8(&text).map_err(serde::ser::Error::custom)?)
 }
 
 /// Free desks at a site, day by day.
@@ -479,4 +505,23 @@ pub struct ProblemBody {
     /// With `no_capacity`: nearby ranges of the same length that fit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alternatives: Option<Vec<DateSpan>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_is_written_as_chrono_writes_its_date() {
+        for text in ["2026-03-04", "0999-01-09", "2027-12-31", "0000-01-01"] {
+            let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+            let day = Day { date, open: true, desks: 3, held: 1, free: 2 };
+            let json = serde_json::to_value(&day).unwrap();
+            assert_eq!(json["date"], serde_json::to_value(date).unwrap(), "{text}");
+            assert_eq!(json["date"], text);
+        }
+        let far = NaiveDate::from_ymd_opt(12_345, 6, 7).unwrap();
+        let json = serde_json::to_value(Day { date: far, open: false, desks: 0, held: 0, free: 0 }).unwrap();
+        assert_eq!(json["date"], serde_json::to_value(far).unwrap());
+    }
 }

@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
+pub use extract::Authenticated;
 pub use problem::Problem;
 
 /// Limits on requests.
@@ -96,9 +97,16 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// The application: every route, over one service.
 pub fn router(service: Service, limits: Limits) -> Router {
+    router_with(service, limits, Router::new())
+}
+
+/// The application with `extra` routes beside its own, behind the same
+/// middleware (the benchmarks serve their baseline this way).
+pub fn router_with(service: Service, limits: Limits, extra: Router<Service>) -> Router {
     metrics::init();
     let (routes, api) = documented();
     routes
+        .merge(extra)
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
         .fallback(|| async { Problem::not_found() })
         .route_layer(axum::middleware::from_fn(metrics::track))
