@@ -1,8 +1,8 @@
 //! # deskvisa-service: the use cases
 //!
 //! Each use case is one transaction: load a snapshot through the store, let
-//! the rules decide, write the decision (and, with the email issue, its
-//! outbox rows), or nothing. Transient conflicts retry the whole transaction;
+//! the rules decide, write the decision and the emails it causes (outbox
+//! rows), or nothing. Transient conflicts retry the whole transaction;
 //! nothing database-shaped reaches a client. The worker that settles answer
 //! deadlines lives here too. Time enters only through a [`Clock`], so tests
 //! fix it; ids are drawn here, never in the rules.
@@ -12,6 +12,7 @@ mod caller;
 mod clock;
 mod error;
 mod idempotency;
+mod mail_events;
 mod map;
 mod reads;
 mod retry;
@@ -29,6 +30,7 @@ pub use deskvisa_store::{
 };
 pub use error::ServiceError;
 pub use idempotency::{KeyedAnswer, request_hash};
+pub use mail_events::StayEvent;
 pub use map::{NewCluster, NewMember, NewSite};
 pub use reads::{DayAvailability, Gauges, MAX_AVAILABILITY_DAYS};
 pub use stays::{StayCommand, StayRequestInput};

@@ -11,6 +11,7 @@ use deskvisa_store::{HistoryEntry, NewStay, StayRecord, StoreError};
 use crate::Service;
 use crate::caller::Caller;
 use crate::error::{Attempt, ServiceError};
+use crate::mail_events::stay_mails;
 use crate::retry::retrying;
 
 /// A stay request as the member sends it (dates already parsed).
@@ -152,7 +153,15 @@ impl Service {
             }),
         }
         let written = async {
-            tx.insert_stay(&new, &entries).await?;
+            let mails: Vec<_> = entries
+                .iter()
+                .enumerate()
+                .flat_map(|(i, e)| {
+                    let reason = e.reason.as_deref();
+                    stay_mails(id, member, new.host_cluster, e.from, e.to, reason, i as u32)
+                })
+                .collect();
+            tx.insert_stay(&new, &entries, &mails).await?;
             if let Some(key) = key {
                 tx.link_key(member, key, id).await?;
             }
@@ -274,6 +283,17 @@ impl Service {
                 },
             )
             .await?;
+            let sequence = u32::try_from(stay.history.len()).unwrap_or(u32::MAX);
+            let mails = stay_mails(
+                id,
+                stay.member,
+                stay.host_cluster,
+                Some(stay.status),
+                moved.to,
+                reason_text.as_deref(),
+                sequence,
+            );
+            tx.enqueue_mail(&mails, now).await?;
             tx.commit().await.map(|()| true)
         };
         match written.await {

@@ -217,3 +217,36 @@ async fn refusals_carry_every_violation() {
     })
     .await;
 }
+
+async fn queued(t: &deskvisa_testing::TestDatabase) -> (i64, i64) {
+    (
+        t.scalar("SELECT COUNT(*) FROM outbox").await,
+        t.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").await,
+    )
+}
+
+/// Every move that DOMAIN.md's "Emails" names queues its emails in the
+/// move's own transaction; a refused request and a check-in queue none.
+#[tokio::test]
+async fn each_move_queues_its_emails_in_its_own_transaction() {
+    on_both_backends(|db| async move {
+        let w = World::new(db, 2).await;
+        let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
+        assert_eq!(queued(&w.test_db).await, (2, 2), "the member and the host's admins");
+        let refused = w.service.request_stay(&w.member, &w.input("2026-03-05", "2026-03-05")).await;
+        assert!(refused.is_err());
+        assert_eq!(queued(&w.test_db).await.0, 2, "a refusal writes nothing");
+        w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await.unwrap();
+        assert_eq!(queued(&w.test_db).await.0, 3);
+        w.service.act_on_stay(&w.member, stay.id, StayCommand::Cancel(None)).await.unwrap();
+        assert_eq!(queued(&w.test_db).await.0, 5, "the member and the host's admins");
+        let kinds = w
+            .test_db
+            .scalar("SELECT COUNT(*) FROM outbox WHERE kind IN ('stay_requested', 'stay_requested_host', 'stay_approved', 'stay_cancelled', 'stay_cancelled_host')")
+            .await;
+        assert_eq!(kinds, 5);
+        let to_admins = w.test_db.scalar(&format!("SELECT COUNT(*) FROM outbox WHERE recipient = 'admins:{}'", w.host)).await;
+        assert_eq!(to_admins, 2);
+    })
+    .await;
+}

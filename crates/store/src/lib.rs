@@ -22,6 +22,7 @@ mod error;
 pub mod group_commit;
 mod idempotency;
 mod map;
+mod outbox;
 mod snapshot;
 mod stays;
 mod tokens;
@@ -32,6 +33,7 @@ pub use connect::{Backend, ConnectError, DatabaseConfig, connect, connect_store}
 pub use error::StoreError;
 pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};
 pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};
+pub use outbox::{MailRow, NewMail};
 pub use sea_orm::DatabaseConnection;
 pub use snapshot::SnapshotError;
 pub use stays::{HistoryEntry, NewStay, StayRecord};

@@ -146,10 +146,16 @@ fn actor(text: &str) -> Result<Actor, StoreError> {
 }
 
 impl Tx {
-    /// Writes a new stay, its desk-days and its history (oldest first). The
+    /// Writes a new stay, its desk-days, its history (oldest first) and the
+    /// emails it causes. The
     /// desks themselves must already be held ([`Tx::hold_days`]). On SQLite
     /// the statements travel to the database in one round trip.
-    pub async fn insert_stay(&self, new: &NewStay, history: &[HistoryEntry]) -> Result<(), StoreError> {
+    pub async fn insert_stay(
+        &self,
+        new: &NewStay,
+        history: &[HistoryEntry],
+        mails: &[crate::NewMail],
+    ) -> Result<(), StoreError> {
         let mut statements = vec![
             Query::insert()
                 .into_table(stay::Entity)
@@ -211,6 +217,9 @@ impl Tx {
         }
         for entry in history {
             statements.push(history_insert(new.id, entry)?);
+        }
+        if !mails.is_empty() {
+            statements.push(crate::outbox::mail_insert(mails, new.created_at)?);
         }
         self.execute_all(&statements).await
     }

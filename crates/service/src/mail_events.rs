@@ -1,0 +1,105 @@
+//! Which emails a stay's moves cause, as outbox rows written in the move's
+//! own transaction (DOMAIN.md, "Emails"). The rows carry the event's facts;
+//! the delivery worker renders them in each recipient's language.
+
+use deskvisa_rules::{ClusterId, MemberId, StayId, StayStatus};
+use deskvisa_store::NewMail;
+use serde::{Deserialize, Serialize};
+
+/// The facts an email about a stay is written from, as the outbox keeps them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StayEvent {
+    /// The stay.
+    pub stay: uuid::Uuid,
+    /// A decline's or cancellation's reason.
+    pub reason: Option<String>,
+    /// For a cancellation: whether the stay had been approved (then a
+    /// calendar cancellation goes with it).
+    pub had_been_approved: bool,
+    /// The calendar SEQUENCE: raised on every move of the stay.
+    pub sequence: u32,
+}
+
+/// `member:<uuid>`: one member.
+pub fn to_member(member: MemberId) -> String {
+    format!("member:{member}")
+}
+
+/// `admins:<uuid>`: a cluster's admins, expanded when delivered.
+pub fn to_admins(cluster: ClusterId) -> String {
+    format!("admins:{cluster}")
+}
+
+fn mail(kind: &str, recipient: String, event: &StayEvent) -> NewMail {
+    NewMail {
+        kind: kind.to_owned(),
+        recipient,
+        // Serializing plain strings, numbers and booleans cannot fail.
+        payload: serde_json::to_string(event).unwrap_or_default(),
+    }
+}
+
+/// The emails a stay reaching `to` causes.
+pub fn stay_mails(
+    stay: StayId,
+    member: MemberId,
+    host: ClusterId,
+    from: Option<StayStatus>,
+    to: StayStatus,
+    reason: Option<&str>,
+    sequence: u32,
+) -> Vec<NewMail> {
+    let event = StayEvent {
+        stay: stay.as_uuid(),
+        reason: reason.map(str::to_owned),
+        had_been_approved: from == Some(StayStatus::Approved),
+        sequence,
+    };
+    match (from, to) {
+        (None, StayStatus::Pending) => vec![
+            mail("stay_requested", to_member(member), &event),
+            mail("stay_requested_host", to_admins(host), &event),
+        ],
+        (None | Some(StayStatus::Pending), StayStatus::Approved) => {
+            vec![mail("stay_approved", to_member(member), &event)]
+        }
+        (Some(StayStatus::Pending), StayStatus::Declined) => vec![mail("stay_declined", to_member(member), &event)],
+        (None | Some(StayStatus::Pending), StayStatus::Expired) => {
+            vec![mail("stay_expired", to_member(member), &event)]
+        }
+        (Some(_), StayStatus::Cancelled) => vec![
+            mail("stay_cancelled", to_member(member), &event),
+            mail("stay_cancelled_host", to_admins(host), &event),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_request_tells_the_member_and_the_host_admins_and_a_check_in_tells_nobody() {
+        let (stay, member, host) = (
+            StayId::from_uuid(uuid::Uuid::nil()),
+            MemberId::from_uuid(uuid::Uuid::nil()),
+            ClusterId::from_uuid(uuid::Uuid::nil()),
+        );
+        let kinds = |from, to| {
+            stay_mails(stay, member, host, from, to, None, 1).into_iter().map(|m| m.kind).collect::<Vec<_>>()
+        };
+        assert_eq!(kinds(None, StayStatus::Pending), ["stay_requested", "stay_requested_host"]);
+        assert_eq!(kinds(Some(StayStatus::Pending), StayStatus::Approved), ["stay_approved"]);
+        assert_eq!(kinds(Some(StayStatus::Approved), StayStatus::Cancelled), ["stay_cancelled", "stay_cancelled_host"]);
+        assert!(
+            kinds(Some(StayStatus::Approved), StayStatus::Approved).is_empty(),
+            "check-in and no-show send nothing"
+        );
+        let cancelled = stay_mails(stay, member, host, Some(StayStatus::Approved), StayStatus::Cancelled, Some("x"), 3);
+        let event: StayEvent = serde_json::from_str(&cancelled[0].payload).unwrap();
+        assert!(event.had_been_approved);
+        assert_eq!((event.reason.as_deref(), event.sequence), (Some("x"), 3));
+    }
+}

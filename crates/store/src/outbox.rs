@@ -1,0 +1,243 @@
+//! The outbox: emails written in the transaction that causes them, then
+//! claimed, sent and marked by the delivery worker.
+//!
+//! A row names its recipient by member id (`member:<uuid>`) or, for mail to
+//! a cluster's admins, by cluster (`admins:<uuid>`): the worker expands such a
+//! row into one row per admin in one transaction, so each message has an
+//! outbox id of its own (its Message-ID) and is sent exactly once. The payload
+//! is the event's facts as JSON; the message is rendered when it is sent, in
+//! the recipient's language (`locale` is filled in then).
+//!
+//! Claiming sets a lease (`lease_until`) and counts the attempt: on
+//! PostgreSQL with `FOR UPDATE SKIP LOCKED`, so workers never wait on each
+//! other; on SQLite through the one writer. A worker that dies mid-send
+//! leaves a lease that runs out, and the row is claimed again.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Query, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Statement,
+};
+
+use crate::entity::outbox;
+use crate::error::StoreError;
+use crate::stays::statement_error;
+use crate::tx::{Store, Tx};
+
+/// An email to queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMail {
+    /// What kind of email (the mail crate's kind names).
+    pub kind: String,
+    /// `member:<uuid>` or `admins:<uuid>` (a cluster's admins).
+    pub recipient: String,
+    /// The event's facts, as JSON.
+    pub payload: String,
+}
+
+/// A queued email as stored.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct MailRow {
+    /// Its id: the message's Message-ID is derived from it.
+    pub id: uuid::Uuid,
+    /// Its kind.
+    pub kind: String,
+    /// Who (see [`NewMail::recipient`]).
+    pub recipient: String,
+    /// The recipient's language, once known.
+    pub locale: String,
+    /// The event's facts.
+    pub payload: String,
+    /// `pending`, `sent` or `dead`.
+    pub status: String,
+    /// Claims so far.
+    pub attempts: i32,
+    /// Queued at.
+    pub created_at: DateTime<Utc>,
+    /// Not to be tried before.
+    pub next_attempt_at: DateTime<Utc>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+}
+
+/// The insert of queued emails.
+pub(crate) fn mail_insert(
+    mails: &[NewMail],
+    now: DateTime<Utc>,
+) -> Result<sea_orm::sea_query::InsertStatement, StoreError> {
+    let mut insert = Query::insert();
+    insert.into_table(outbox::Entity).columns([
+        outbox::Column::Id,
+        outbox::Column::Kind,
+        outbox::Column::Recipient,
+        outbox::Column::Locale,
+        outbox::Column::Payload,
+        outbox::Column::Status,
+        outbox::Column::Attempts,
+        outbox::Column::CreatedAt,
+        outbox::Column::NextAttemptAt,
+    ]);
+    for mail in mails {
+        let values: [SimpleExpr; 9] = [
+            uuid::Uuid::new_v4().into(),
+            mail.kind.clone().into(),
+            mail.recipient.clone().into(),
+            "".into(),
+            mail.payload.clone().into(),
+            "pending".into(),
+            0i32.into(),
+            now.into(),
+            now.into(),
+        ];
+        insert.values(values).map_err(statement_error)?;
+    }
+    Ok(insert)
+}
+
+/// Written once with PostgreSQL's `$n`; SQLite reads `?n` the same way.
+const CLAIM: &str = "\
+UPDATE outbox SET lease_until = $2, attempts = attempts + 1
+ WHERE id IN (SELECT id FROM outbox
+               WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1)
+               ORDER BY next_attempt_at LIMIT $3 SKIP_LOCKED)
+RETURNING id, kind, recipient, locale, payload, status, attempts, created_at, next_attempt_at, last_error";
+
+impl Tx {
+    /// Queues emails in this transaction: they exist exactly when the change
+    /// that causes them does.
+    pub async fn enqueue_mail(&self, mails: &[NewMail], now: DateTime<Utc>) -> Result<(), StoreError> {
+        if mails.is_empty() {
+            return Ok(());
+        }
+        self.tx.execute(&mail_insert(mails, now)?).await?;
+        Ok(())
+    }
+
+    /// Replaces a row addressed to a cluster's admins by one row per admin
+    /// (already sent rows are left alone).
+    pub async fn expand_mail(&self, id: uuid::Uuid, into: &[NewMail], now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let done = outbox::Entity::update_many()
+            .col_expr(outbox::Column::Status, "sent".into())
+            .col_expr(outbox::Column::SentAt, now.into())
+            .col_expr(outbox::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into())
+            .filter(outbox::Column::Id.eq(id))
+            .filter(outbox::Column::Status.eq("pending"))
+            .exec(&self.tx)
+            .await?
+            .rows_affected;
+        if done == 1 {
+            self.enqueue_mail(into, now).await?;
+        }
+        Ok(done == 1)
+    }
+}
+
+impl Store {
+    /// Claims up to `limit` due emails for `lease`.
+    pub async fn claim_mail(
+        &self,
+        limit: u32,
+        now: DateTime<Utc>,
+        lease: chrono::TimeDelta,
+    ) -> Result<Vec<MailRow>, StoreError> {
+        let backend = self.backend();
+        let sql = match backend {
+            DbBackend::Postgres => CLAIM.replace("SKIP_LOCKED", "FOR UPDATE SKIP LOCKED"),
+            _ => CLAIM.replace("SKIP_LOCKED", "").replace('$', "?"),
+        };
+        let statement =
+            Statement::from_sql_and_values(backend, sql, [now.into(), (now + lease).into(), i64::from(limit).into()]);
+        let tx = self.begin_write().await?;
+        let rows = tx.tx.query_all_raw(statement).await?;
+        let mails = rows.iter().map(|row| MailRow::from_query_result(row, "")).collect::<Result<Vec<_>, _>>()?;
+        tx.commit().await?;
+        Ok(mails)
+    }
+
+    /// The email went out.
+    pub async fn mail_sent(&self, id: uuid::Uuid, locale: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.mark(
+            id,
+            vec![
+                (outbox::Column::Status, "sent".into()),
+                (outbox::Column::Locale, locale.into()),
+                (outbox::Column::SentAt, now.into()),
+                (outbox::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into()),
+                (outbox::Column::LastError, Option::<String>::None.into()),
+            ],
+        )
+        .await
+    }
+
+    /// A transient failure: try again at `next`.
+    pub async fn mail_retry(&self, id: uuid::Uuid, next: DateTime<Utc>, error: &str) -> Result<(), StoreError> {
+        self.mark(
+            id,
+            vec![
+                (outbox::Column::Status, "pending".into()),
+                (outbox::Column::NextAttemptAt, next.into()),
+                (outbox::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into()),
+                (outbox::Column::LastError, error.into()),
+                (outbox::Column::Locale, "".into()),
+            ],
+        )
+        .await
+    }
+
+    /// A permanent failure: the email waits in the dead letters.
+    pub async fn mail_dead(&self, id: uuid::Uuid, error: &str) -> Result<(), StoreError> {
+        self.mark(
+            id,
+            vec![
+                (outbox::Column::Status, "dead".into()),
+                (outbox::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into()),
+                (outbox::Column::LastError, error.into()),
+            ],
+        )
+        .await
+    }
+
+    async fn mark(&self, id: uuid::Uuid, values: Vec<(outbox::Column, SimpleExpr)>) -> Result<(), StoreError> {
+        let tx = self.begin_write().await?;
+        let mut update = outbox::Entity::update_many().filter(outbox::Column::Id.eq(id));
+        for (column, value) in values {
+            update = update.col_expr(column, value);
+        }
+        update.exec(&tx.tx).await?;
+        tx.commit().await
+    }
+
+    /// Emails that failed for good, newest first.
+    pub async fn dead_mail(&self) -> Result<Vec<MailRow>, StoreError> {
+        Ok(outbox::Entity::find()
+            .filter(outbox::Column::Status.eq("dead"))
+            .order_by_desc(outbox::Column::CreatedAt)
+            .into_model::<MailRow>()
+            .all(self.reads())
+            .await?)
+    }
+
+    /// Puts a failed (or sent) email back in the queue, due now; false when
+    /// there is no such email.
+    pub async fn requeue_mail(&self, id: uuid::Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let tx = self.begin_write().await?;
+        let changed = outbox::Entity::update_many()
+            .col_expr(outbox::Column::Status, "pending".into())
+            .col_expr(outbox::Column::NextAttemptAt, now.into())
+            .col_expr(outbox::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into())
+            .filter(outbox::Column::Id.eq(id))
+            .exec(&tx.tx)
+            .await?
+            .rows_affected;
+        tx.commit().await?;
+        Ok(changed == 1)
+    }
+
+    /// Emails by status, for the metrics: (pending, dead).
+    pub async fn mail_counts(&self) -> Result<(u64, u64), StoreError> {
+        use sea_orm::PaginatorTrait;
+        let pending = outbox::Entity::find().filter(outbox::Column::Status.eq("pending")).count(self.reads()).await?;
+        let dead = outbox::Entity::find().filter(outbox::Column::Status.eq("dead")).count(self.reads()).await?;
+        Ok((pending, dead))
+    }
+}
