@@ -250,3 +250,36 @@ async fn each_move_queues_its_emails_in_its_own_transaction() {
     })
     .await;
 }
+
+/// The outbox's life as the delivery worker drives it: a claim leases rows
+/// (a second claim gets none), sent rows leave the queue, a transient
+/// failure comes back when due, a permanent one waits in the dead letters
+/// until requeued.
+#[tokio::test]
+async fn queued_emails_are_claimed_once_then_sent_retried_or_dead_lettered() {
+    on_both_backends(|db| async move {
+        let w = World::new(db, 2).await;
+        w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
+        let store = w.test_db.store().await;
+        let now = chrono::Utc::now();
+        let lease = TimeDelta::minutes(5);
+        let claimed = store.claim_mail(10, now, lease).await.unwrap();
+        assert_eq!(claimed.len(), 2);
+        assert!(claimed.iter().all(|m| m.attempts == 1 && m.status == "pending"));
+        assert!(store.claim_mail(10, now, lease).await.unwrap().is_empty(), "leased rows are nobody else's");
+        store.mail_sent(claimed[0].id, "pl", now).await.unwrap();
+        store.mail_retry(claimed[1].id, now - TimeDelta::seconds(1), "421 try later").await.unwrap();
+        let again = store.claim_mail(10, now, lease).await.unwrap();
+        assert_eq!((again.len(), again[0].id, again[0].attempts), (1, claimed[1].id, 2));
+        assert_eq!(again[0].last_error.as_deref(), Some("421 try later"));
+        store.mail_dead(again[0].id, "550 no such user").await.unwrap();
+        assert_eq!(store.dead_mail().await.unwrap().len(), 1);
+        assert_eq!(store.mail_counts().await.unwrap(), (0, 1));
+        assert!(store.requeue_mail(again[0].id, now).await.unwrap());
+        assert_eq!(store.claim_mail(10, now, lease).await.unwrap().len(), 1);
+        // A lease that ran out (a worker died mid-send) is claimed again.
+        let later = now + TimeDelta::minutes(6);
+        assert_eq!(store.claim_mail(10, later, lease).await.unwrap().len(), 1);
+    })
+    .await;
+}
