@@ -1,0 +1,364 @@
+//! RFC 5545 calendar files for stays: one all-day VEVENT spanning the stay,
+//! sent as an invitation (`METHOD:REQUEST`) when a stay is approved and as a
+//! cancellation (`METHOD:CANCEL`, same UID, higher SEQUENCE) when an approved
+//! stay is cancelled.
+//!
+//! Lines end in CRLF and are folded at 75 octets without splitting a UTF-8
+//! character; TEXT values are escaped.
+
+use std::fmt;
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use deskvisa_rules::Locale;
+
+use crate::StayMail;
+use crate::dates::long_date;
+
+/// The iTIP method of a calendar file: what the receiving calendar should do
+/// with the event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IcsMethod {
+    /// An invitation: add (or update) the event.
+    Request,
+    /// A cancellation: remove the event with this UID.
+    Cancel,
+    /// Information only, no scheduling.
+    Publish,
+}
+
+impl IcsMethod {
+    /// The value of the `METHOD` property and of the `method=` parameter of
+    /// `text/calendar`: `REQUEST`, `CANCEL` or `PUBLISH`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            IcsMethod::Request => "REQUEST",
+            IcsMethod::Cancel => "CANCEL",
+            IcsMethod::Publish => "PUBLISH",
+        }
+    }
+}
+
+impl fmt::Display for IcsMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The longest a content line may be, in octets, without its CRLF.
+const MAX_LINE_OCTETS: usize = 75;
+
+/// The UID of a stay's event: stable for the stay's whole life, so that
+/// updates and the cancellation replace the same event.
+pub fn stay_uid(stay_id: &str) -> String {
+    let id: String = stay_id
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    format!("stay-{id}@deskvisa")
+}
+
+/// The stay as one all-day VEVENT in a VCALENDAR with `method`: DTSTART the
+/// first day, DTEND the day after the last (exclusive), UID from the stay id,
+/// the mail's SEQUENCE, `dtstamp` as DTSTAMP; ORGANIZER the site's contact,
+/// ATTENDEE the member (not for [`IcsMethod::Publish`]). CRLF line endings.
+pub fn stay_calendar(mail: &StayMail, method: IcsMethod, dtstamp: DateTime<Utc>) -> String {
+    let locale = mail.locale();
+    let end_exclusive = exclusive_end(mail.start_date, mail.end_date);
+    let mut out = String::with_capacity(1024);
+    let mut line = |text: &str| fold_into(&mut out, text);
+
+    line("BEGIN:VCALENDAR");
+    line("PRODID:-//deskvisa//EN");
+    line("VERSION:2.0");
+    line("CALSCALE:GREGORIAN");
+    line(&format!("METHOD:{method}"));
+    line("BEGIN:VEVENT");
+    line(&format!("UID:{}", stay_uid(&mail.stay_id)));
+    line(&format!("SEQUENCE:{}", mail.sequence));
+    line(&format!("DTSTAMP:{}", dtstamp.format("%Y%m%dT%H%M%SZ")));
+    line(&format!("DTSTART;VALUE=DATE:{}", ics_date(mail.start_date)));
+    line(&format!("DTEND;VALUE=DATE:{}", ics_date(end_exclusive)));
+    line(&format!("SUMMARY:{}", escape_text(&summary(mail, locale))));
+    line(&format!("LOCATION:{}", escape_text(&mail.site_address)));
+    line(&format!("DESCRIPTION:{}", escape_text(&description(mail, locale, method))));
+    let url = uri(&mail.stay_url);
+    if url.starts_with("https://") || url.starts_with("http://") {
+        line(&format!("URL:{url}"));
+    }
+    line(&format!("ORGANIZER;CN={}:mailto:{}", param(&mail.site_name), uri(&mail.site_contact_email)));
+    match method {
+        IcsMethod::Request => line(&format!(
+            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{}",
+            param(&mail.member_name),
+            uri(&mail.member_email)
+        )),
+        IcsMethod::Cancel => line(&format!(
+            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT:mailto:{}",
+            param(&mail.member_name),
+            uri(&mail.member_email)
+        )),
+        IcsMethod::Publish => {}
+    }
+    line(match method {
+        IcsMethod::Cancel => "STATUS:CANCELLED",
+        IcsMethod::Request | IcsMethod::Publish => "STATUS:CONFIRMED",
+    });
+    line("TRANSP:OPAQUE");
+    line("END:VEVENT");
+    line("END:VCALENDAR");
+    out
+}
+
+/// The day after `end` (DTEND of an all-day event is exclusive); never
+/// before the day after `start`, and saturating at the end of time.
+fn exclusive_end(start: NaiveDate, end: NaiveDate) -> NaiveDate {
+    let last = end.max(start);
+    last.checked_add_days(Days::new(1)).unwrap_or(last)
+}
+
+fn ics_date(date: NaiveDate) -> String {
+    date.format("%Y%m%d").to_string()
+}
+
+fn summary(mail: &StayMail, locale: Locale) -> String {
+    match locale {
+        Locale::En => format!("Guest desk: {}", mail.site_name),
+        Locale::Pl => format!("Biurko gościnne: {}", mail.site_name),
+    }
+}
+
+fn description(mail: &StayMail, locale: Locale, method: IcsMethod) -> String {
+    let days = mail.days.len();
+    let (start, end) = (long_date(locale, mail.start_date), long_date(locale, mail.end_date));
+    let mut text = String::new();
+    match locale {
+        Locale::En => {
+            if method == IcsMethod::Cancel {
+                text.push_str("This stay is cancelled.\n");
+                if let Some(reason) = mail.reason.as_deref().filter(|r| !r.trim().is_empty()) {
+                    text.push_str(&format!("Reason: {reason}\n"));
+                }
+                text.push('\n');
+            }
+            text.push_str(&format!(
+                "Guest desk at {} ({}), {start} – {end}, {days} desk day{}.\n",
+                mail.site_name,
+                mail.host_cluster_name,
+                if days == 1 { "" } else { "s" }
+            ));
+            text.push_str(&format!("Address: {}\nContact: {}\n", mail.site_address, mail.site_contact_email));
+            if method != IcsMethod::Cancel && !mail.house_rules.trim().is_empty() {
+                text.push_str(&format!("\nHouse rules:\n{}\n", mail.house_rules.trim()));
+            }
+            if !mail.stay_url.trim().is_empty() {
+                text.push_str(&format!("\nYour stay: {}", mail.stay_url.trim()));
+            }
+        }
+        Locale::Pl => {
+            if method == IcsMethod::Cancel {
+                text.push_str("Ten pobyt został odwołany.\n");
+                if let Some(reason) = mail.reason.as_deref().filter(|r| !r.trim().is_empty()) {
+                    text.push_str(&format!("Powód: {reason}\n"));
+                }
+                text.push('\n');
+            }
+            text.push_str(&format!(
+                "Biurko gościnne: {} ({}), {start} – {end}, dni z biurkiem: {days}.\n",
+                mail.site_name, mail.host_cluster_name
+            ));
+            text.push_str(&format!("Adres: {}\nKontakt: {}\n", mail.site_address, mail.site_contact_email));
+            if method != IcsMethod::Cancel && !mail.house_rules.trim().is_empty() {
+                text.push_str(&format!("\nZasady obowiązujące na miejscu:\n{}\n", mail.house_rules.trim()));
+            }
+            if !mail.stay_url.trim().is_empty() {
+                text.push_str(&format!("\nTwój pobyt: {}", mail.stay_url.trim()));
+            }
+        }
+    }
+    text.trim_end().to_owned()
+}
+
+/// Escapes a TEXT value (RFC 5545, 3.3.11): backslash, semicolon and comma
+/// are backslash-escaped, every line break becomes `\n`, and other control
+/// characters (which a content line may not hold) are dropped.
+pub fn escape_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 8);
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("\\n");
+            }
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A parameter value, always quoted: DQUOTE (which a parameter cannot hold)
+/// becomes an apostrophe, control characters are dropped.
+fn param(value: &str) -> String {
+    let inner: String = value.chars().filter(|c| !c.is_control()).map(|c| if c == '"' { '\'' } else { c }).collect();
+    format!("\"{}\"", inner.trim())
+}
+
+/// A URI or address value: whitespace and control characters dropped.
+fn uri(value: &str) -> String {
+    value.chars().filter(|c| !c.is_control() && !c.is_whitespace()).collect()
+}
+
+/// Appends one content line, folded so that no physical line exceeds 75
+/// octets (continuations start with one space), each ending in CRLF.
+fn fold_into(out: &mut String, line: &str) {
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > MAX_LINE_OCTETS {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+}
+
+/// Folds one content line (see [`stay_calendar`]); exposed for tests and for
+/// other calendar writers.
+pub fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3 + 2);
+    fold_into(&mut out, line);
+    out
+}
+
+/// Undoes folding (a CRLF followed by a space or tab), for reading back.
+pub fn unfold(text: &str) -> String {
+    text.replace("\r\n ", "").replace("\r\n\t", "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{MailKind, sample};
+
+    fn stamp() -> DateTime<Utc> {
+        NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(9, 15, 7).unwrap().and_utc()
+    }
+
+    fn property<'a>(unfolded: &'a str, name: &str) -> Vec<&'a str> {
+        unfolded.split("\r\n").filter(|l| l.starts_with(name)).collect()
+    }
+
+    #[test]
+    fn every_line_ends_in_crlf_and_fits_75_octets() {
+        let mut mail = sample(MailKind::StayApproved, "pl");
+        mail.site_address =
+            "ul. Świętokrzyska 12, lokal 4, 00-916 Warszawa, województwo mazowieckie, Polska — wejście od podwórza, źółęż"
+                .to_owned();
+        let ics = stay_calendar(&mail, IcsMethod::Request, stamp());
+        assert!(ics.ends_with("END:VCALENDAR\r\n"));
+        assert!(!ics.replace("\r\n", "").contains('\n'), "bare LF");
+        assert!(!ics.replace("\r\n", "").contains('\r'), "bare CR");
+        for physical in ics.split("\r\n") {
+            assert!(physical.len() <= 75, "{} octets: {physical}", physical.len());
+        }
+        let unfolded = unfold(&ics);
+        assert_eq!(
+            property(&unfolded, "LOCATION:"),
+            vec![
+                "LOCATION:ul. Świętokrzyska 12\\, lokal 4\\, 00-916 Warszawa\\, województwo mazowieckie\\, Polska — wejście od podwórza\\, źółęż"
+            ]
+        );
+    }
+
+    #[test]
+    fn folding_never_splits_a_multibyte_character() {
+        // 'ż' is two octets: a line of them hits the limit mid-character if split naively.
+        let line = format!("LOCATION:{}", "ż".repeat(100));
+        let folded = fold(&line);
+        let physical: Vec<&str> = folded.trim_end_matches("\r\n").split("\r\n").collect();
+        assert!(physical.len() > 2);
+        // 9 ASCII octets + 33 two-octet characters = 75; the 34th goes on.
+        assert_eq!(physical[0].len(), 75);
+        // A space + 37 two-octet characters = 75.
+        assert_eq!(physical[1].len(), 75);
+        for (i, p) in physical.iter().enumerate() {
+            assert!(p.len() <= 75);
+            if i > 0 {
+                assert!(p.starts_with(' '));
+            }
+        }
+        assert_eq!(unfold(&folded), format!("{line}\r\n"));
+        // Short lines are left alone.
+        assert_eq!(fold("VERSION:2.0"), "VERSION:2.0\r\n");
+        // Exactly 75 octets: no fold.
+        let exact = "X".repeat(75);
+        assert_eq!(fold(&exact), format!("{exact}\r\n"));
+        assert_eq!(fold(&"X".repeat(76)), format!("{exact}\r\n X\r\n"));
+    }
+
+    #[test]
+    fn text_values_are_escaped() {
+        assert_eq!(escape_text("a\\b;c,d\ne\r\nf\rg"), "a\\\\b\\;c\\,d\\ne\\nf\\ng");
+        assert_eq!(escape_text("tab\there\u{7}"), "tab here");
+        let mut mail = sample(MailKind::StayApproved, "en");
+        mail.site_name = "Hub; \"North\", Floor 2".to_owned();
+        mail.member_name = "Nowak, Anna \"Ania\"".to_owned();
+        let unfolded = unfold(&stay_calendar(&mail, IcsMethod::Request, stamp()));
+        assert_eq!(property(&unfolded, "SUMMARY:"), vec!["SUMMARY:Guest desk: Hub\\; \"North\"\\, Floor 2"]);
+        assert_eq!(
+            property(&unfolded, "ORGANIZER"),
+            vec!["ORGANIZER;CN=\"Hub; 'North', Floor 2\":mailto:desks@copenhagen-digital-cluster.example"]
+        );
+        assert!(property(&unfolded, "ATTENDEE")[0].starts_with("ATTENDEE;CN=\"Nowak, Anna 'Ania'\";ROLE="));
+        let description = property(&unfolded, "DESCRIPTION:")[0];
+        assert!(description.contains("\\nHouse rules:\\nReception opens at 8:00\\; ask for a visitor badge.\\n"));
+    }
+
+    #[test]
+    fn dates_are_all_day_with_an_exclusive_end() {
+        let mail = sample(MailKind::StayApproved, "en");
+        let unfolded = unfold(&stay_calendar(&mail, IcsMethod::Request, stamp()));
+        assert_eq!(property(&unfolded, "DTSTART"), vec!["DTSTART;VALUE=DATE:20260309"]);
+        assert_eq!(property(&unfolded, "DTEND"), vec!["DTEND;VALUE=DATE:20260314"]);
+        assert_eq!(property(&unfolded, "DTSTAMP"), vec!["DTSTAMP:20260302T091507Z"]);
+        // Across a month and a year end.
+        let mut mail = mail;
+        mail.start_date = NaiveDate::from_ymd_opt(2026, 12, 28).unwrap();
+        mail.end_date = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+        let unfolded = unfold(&stay_calendar(&mail, IcsMethod::Request, stamp()));
+        assert_eq!(property(&unfolded, "DTEND"), vec!["DTEND;VALUE=DATE:20270101"]);
+    }
+
+    #[test]
+    fn the_uid_is_stable_per_stay_and_the_header_is_complete() {
+        let approved = sample(MailKind::StayApproved, "en");
+        let cancelled = sample(MailKind::StayCancelled, "pl");
+        let a = unfold(&stay_calendar(&approved, IcsMethod::Request, stamp()));
+        let c = unfold(&stay_calendar(&cancelled, IcsMethod::Cancel, stamp() + chrono::TimeDelta::days(3)));
+        let uid = "UID:stay-0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73@deskvisa";
+        assert_eq!(property(&a, "UID:"), vec![uid]);
+        assert_eq!(property(&c, "UID:"), vec![uid]);
+        assert_eq!(stay_uid(" 0195B7A2-4C1E-7D3A-9F50-2A6C8E1D4B73 "), stay_uid(&approved.stay_id));
+        for line in ["BEGIN:VCALENDAR", "PRODID:-//deskvisa//EN", "VERSION:2.0", "CALSCALE:GREGORIAN"] {
+            assert!(a.contains(&format!("{line}\r\n")));
+        }
+        assert!(a.contains("METHOD:REQUEST\r\n") && a.contains("STATUS:CONFIRMED\r\n"));
+        assert!(a.contains("PARTSTAT=ACCEPTED"));
+        assert!(c.contains("METHOD:CANCEL\r\n") && c.contains("STATUS:CANCELLED\r\n"));
+        assert!(c.contains("DESCRIPTION:Ten pobyt został odwołany.\\nPowód: "));
+        let publish = stay_calendar(&approved, IcsMethod::Publish, stamp());
+        assert!(publish.contains("METHOD:PUBLISH\r\n") && !publish.contains("ATTENDEE"));
+    }
+}

@@ -1,0 +1,129 @@
+//! The plain data one stay email is written from ([`StayMail`]), stored as
+//! JSON in the outbox, and realistic samples for previews.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use deskvisa_rules::Locale;
+use serde::{Deserialize, Serialize};
+
+use crate::MailKind;
+
+/// Everything needed to write one stay email (all plain data, so it can be
+/// stored as JSON in the outbox and rendered later).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StayMail {
+    /// Which email this is.
+    pub kind: MailKind,
+    /// The recipient's language: `en` or `pl` (anything else is English).
+    pub locale: String,
+    /// The recipient's name.
+    pub recipient_name: String,
+    /// The recipient's address.
+    pub recipient_email: String,
+    /// The visiting member's name.
+    pub member_name: String,
+    /// The visiting member's address.
+    pub member_email: String,
+    /// The visiting member's company.
+    pub member_company: String,
+    /// The host site's name.
+    pub site_name: String,
+    /// The host site's postal address.
+    pub site_address: String,
+    /// The host site's IANA time zone, such as `Europe/Copenhagen`.
+    pub site_timezone: String,
+    /// The host site's contact address (the calendar ORGANIZER).
+    pub site_contact_email: String,
+    /// The host site's house rules (free text, may span lines).
+    pub house_rules: String,
+    /// The host cluster's name.
+    pub host_cluster_name: String,
+    /// The stay's id (uuid text); the calendar UID derives from it.
+    pub stay_id: String,
+    /// The first day of the stay.
+    pub start_date: NaiveDate,
+    /// The last day of the stay (inclusive).
+    pub end_date: NaiveDate,
+    /// The open days the stay holds a desk on.
+    pub days: Vec<NaiveDate>,
+    /// What the member comes for.
+    pub purpose: String,
+    /// Why the stay was declined or cancelled, when a reason was given.
+    pub reason: Option<String>,
+    /// When the host's answer is due (for pending stays).
+    pub answer_deadline: Option<DateTime<Utc>>,
+    /// The calendar SEQUENCE: raised on every change of the stay.
+    pub sequence: u32,
+    /// For cancellations: whether the stay had been approved (then the member
+    /// has an invitation in their calendar, and a `METHOD:CANCEL` goes out).
+    pub had_been_approved: bool,
+    /// The link to the stay (for hosts: where to decide).
+    pub stay_url: String,
+}
+
+impl StayMail {
+    /// The recipient's locale; English when the text is not a known locale.
+    pub fn locale(&self) -> Locale {
+        Locale::parse(&self.locale).unwrap_or_default()
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// A realistic sample of `kind` in `locale` (for `deskvisa mail preview`):
+/// a Polish member visiting a Copenhagen site for a working week.
+pub fn sample(kind: MailKind, locale: &str) -> StayMail {
+    let locale = Locale::parse(locale).unwrap_or_default();
+    let (recipient_name, recipient_email) = if kind.to_host() {
+        ("Mette Sørensen", "admin@copenhagen-digital-cluster.example")
+    } else {
+        ("Anna Nowak", "anna.nowak@hubclub.example")
+    };
+    let start = date(2026, 3, 9);
+    let days: Vec<NaiveDate> = (0..5).filter_map(|i| start.checked_add_days(chrono::Days::new(i))).collect();
+    let (purpose, house_rules, reason) = match locale {
+        Locale::En => (
+            "Meeting Danish fintech partners and preparing a joint Horizon Europe proposal.",
+            "Reception opens at 8:00; ask for a visitor badge.\nQuiet zone on the 2nd floor: calls in the phone booths, please.\nLeave the desk clear by 18:00.",
+            "The site is closed that week for renovation of the 2nd floor.",
+        ),
+        Locale::Pl => (
+            "Spotkania z duńskimi partnerami z branży fintech i przygotowanie wspólnego wniosku do programu Horyzont Europa.",
+            "Recepcja jest czynna od 8:00; proszę poprosić o identyfikator gościa.\nNa 2. piętrze obowiązuje strefa ciszy: rozmowy w budkach telefonicznych.\nBiurko proszę zwolnić do 18:00.",
+            "W tym tygodniu lokalizacja jest zamknięta z powodu remontu 2. piętra.",
+        ),
+    };
+    let cancelled = matches!(kind, MailKind::StayCancelled | MailKind::StayCancelledHost);
+    StayMail {
+        kind,
+        locale: locale.as_str().to_owned(),
+        recipient_name: recipient_name.to_owned(),
+        recipient_email: recipient_email.to_owned(),
+        member_name: "Anna Nowak".to_owned(),
+        member_email: "anna.nowak@hubclub.example".to_owned(),
+        member_company: "Hub Club Software sp. z o.o.".to_owned(),
+        site_name: "Copenhagen Digital Cluster – Nørrebro".to_owned(),
+        site_address: "Nørrebrogade 45, 2200 København N, Denmark".to_owned(),
+        site_timezone: "Europe/Copenhagen".to_owned(),
+        site_contact_email: "desks@copenhagen-digital-cluster.example".to_owned(),
+        house_rules: house_rules.to_owned(),
+        host_cluster_name: "Copenhagen Digital Cluster".to_owned(),
+        stay_id: "0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73".to_owned(),
+        start_date: start,
+        end_date: date(2026, 3, 13),
+        days,
+        purpose: purpose.to_owned(),
+        reason: matches!(kind, MailKind::StayDeclined | MailKind::StayCancelled | MailKind::StayCancelledHost)
+            .then(|| reason.to_owned()),
+        answer_deadline: matches!(kind, MailKind::StayRequested | MailKind::StayRequestedHost)
+            .then(|| date(2026, 3, 3).and_hms_opt(23, 0, 0).unwrap_or_default().and_utc()),
+        sequence: match kind {
+            MailKind::StayApproved => 1,
+            _ if cancelled => 2,
+            _ => 0,
+        },
+        had_been_approved: cancelled,
+        stay_url: "https://deskvisa.example/stays/0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73".to_owned(),
+    }
+}

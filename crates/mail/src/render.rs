@@ -1,0 +1,289 @@
+//! Writing a stay email: subject (here, in Rust), plain-text and HTML bodies
+//! (askama templates under `templates/<kind>/<locale>.{txt,html}`, compiled
+//! in; HTML escapes everything by default), and the calendar file that goes
+//! with approvals and with cancellations of approved stays.
+
+use askama::Template;
+use chrono::{DateTime, Utc};
+use deskvisa_rules::Locale;
+
+use crate::dates::{date_range, instant_in_zone, long_date};
+use crate::ics::{IcsMethod, stay_calendar};
+use crate::{MailKind, StayMail};
+
+/// One email, ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The subject line (one line: no control characters).
+    pub subject: String,
+    /// The plain-text body.
+    pub text: String,
+    /// The HTML body (a complete document, inline styles only).
+    pub html: String,
+    /// The calendar file that goes with the email, if any.
+    pub calendar: Option<CalendarFile>,
+}
+
+/// A calendar file (`text/calendar`) to send with an email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarFile {
+    /// The iTIP method, also the `method=` parameter of the MIME type.
+    pub method: IcsMethod,
+    /// The full VCALENDAR text, with CRLF line endings.
+    pub content: String,
+}
+
+/// Which calendar file, if any, goes with `mail`: approvals invite
+/// (`REQUEST`); cancellations of a stay that had been approved cancel
+/// (`CANCEL`); nothing else carries one.
+pub fn calendar_method(mail: &StayMail) -> Option<IcsMethod> {
+    match mail.kind {
+        MailKind::StayApproved => Some(IcsMethod::Request),
+        MailKind::StayCancelled | MailKind::StayCancelledHost if mail.had_been_approved => Some(IcsMethod::Cancel),
+        _ => None,
+    }
+}
+
+/// Writes `mail` in its recipient's locale; `now` is the calendar file's
+/// DTSTAMP. Never fails: should a template ever fail to render, the body
+/// falls back to a plain summary.
+pub fn render(mail: &StayMail, now: DateTime<Utc>) -> Rendered {
+    let locale = mail.locale();
+    let method = calendar_method(mail);
+    let view = View::new(mail, locale, method.is_some());
+    let text = render_text(&view).unwrap_or_else(|_| fallback_text(&view));
+    let html = render_html(&view).unwrap_or_else(|_| fallback_html(&view));
+    let calendar = method.map(|method| CalendarFile { method, content: stay_calendar(mail, method, now) });
+    Rendered { subject: view.subject.clone(), text, html, calendar }
+}
+
+/// What the templates see: the mail itself and what is computed from it.
+struct View<'a> {
+    /// The mail.
+    m: &'a StayMail,
+    /// `en` or `pl`, for `<html lang>`.
+    lang: &'static str,
+    subject: String,
+    /// First and last day, written out.
+    start: String,
+    end: String,
+    /// The stay's days, compactly: "9–13 March 2026".
+    range: String,
+    /// The open days held, written out.
+    days: Vec<String>,
+    day_count: usize,
+    /// The answer deadline in the site's zone, with the zone named.
+    deadline: Option<String>,
+    reason: Option<&'a str>,
+    purpose: Option<&'a str>,
+    house_rules: Option<&'a str>,
+    company: Option<&'a str>,
+    /// The stay's link, only if it is an http(s) URL.
+    url: Option<&'a str>,
+    /// Whether a calendar file goes with the email.
+    calendar: bool,
+    footer: &'static str,
+}
+
+fn non_empty(s: &str) -> Option<&str> {
+    let s = s.trim();
+    (!s.is_empty()).then_some(s)
+}
+
+impl<'a> View<'a> {
+    fn new(m: &'a StayMail, locale: Locale, calendar: bool) -> Self {
+        let url = non_empty(&m.stay_url).filter(|u| {
+            (u.starts_with("https://") || u.starts_with("http://")) && !u.chars().any(|c| c.is_control() || c == ' ')
+        });
+        View {
+            m,
+            lang: locale.as_str(),
+            subject: one_line(&subject(m, locale)),
+            start: long_date(locale, m.start_date),
+            end: long_date(locale, m.end_date),
+            range: date_range(locale, m.start_date, m.end_date),
+            days: m.days.iter().map(|d| long_date(locale, *d)).collect(),
+            day_count: m.days.len(),
+            deadline: m.answer_deadline.map(|d| instant_in_zone(locale, d, &m.site_timezone)),
+            reason: m.reason.as_deref().and_then(non_empty),
+            purpose: non_empty(&m.purpose),
+            house_rules: non_empty(&m.house_rules),
+            company: non_empty(&m.member_company),
+            url,
+            calendar,
+            footer: match locale {
+                Locale::En => {
+                    "deskvisa: free desks for members of the ICT cluster network, wherever they travel in it. \
+                     You receive this email because of a stay in deskvisa."
+                }
+                Locale::Pl => {
+                    "deskvisa: bezpłatne biurka dla członków sieci klastrów ICT, gdziekolwiek podróżują. \
+                     Otrzymujesz tę wiadomość w związku z pobytem w deskvisa."
+                }
+            },
+        }
+    }
+}
+
+/// Control characters (line breaks above all) become spaces, runs of
+/// whitespace one space: a subject is one line.
+fn one_line(s: &str) -> String {
+    s.split(|c: char| c.is_control() || c.is_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+fn subject(m: &StayMail, locale: Locale) -> String {
+    let range = date_range(locale, m.start_date, m.end_date);
+    let (site, member) = (m.site_name.trim(), m.member_name.trim());
+    match (locale, m.kind) {
+        (Locale::En, MailKind::StayRequested) => format!("Your stay request: {site}, {range}"),
+        (Locale::En, MailKind::StayRequestedHost) => {
+            format!("Please decide: {member} asks for a desk at {site}, {range}")
+        }
+        (Locale::En, MailKind::StayApproved) => format!("Approved: your desk at {site}, {range}"),
+        (Locale::En, MailKind::StayDeclined) => format!("Declined: your stay request at {site}, {range}"),
+        (Locale::En, MailKind::StayExpired) => format!("No answer in time: your stay request at {site}, {range}"),
+        (Locale::En, MailKind::StayCancelled) => format!("Cancelled: your stay at {site}, {range}"),
+        (Locale::En, MailKind::StayCancelledHost) => format!("Cancelled: {member}'s stay at {site}, {range}"),
+        (Locale::Pl, MailKind::StayRequested) => format!("Twój wniosek o pobyt: {site}, {range}"),
+        (Locale::Pl, MailKind::StayRequestedHost) => {
+            format!("Prośba o decyzję: {member} prosi o biurko – {site}, {range}")
+        }
+        (Locale::Pl, MailKind::StayApproved) => format!("Pobyt zatwierdzony: {site}, {range}"),
+        (Locale::Pl, MailKind::StayDeclined) => format!("Wniosek odrzucony: {site}, {range}"),
+        (Locale::Pl, MailKind::StayExpired) => format!("Wniosek wygasł bez odpowiedzi: {site}, {range}"),
+        (Locale::Pl, MailKind::StayCancelled) => format!("Pobyt odwołany: {site}, {range}"),
+        (Locale::Pl, MailKind::StayCancelledHost) => format!("Pobyt odwołany: {member} – {site}, {range}"),
+    }
+}
+
+/// One template struct per file; each sees the [`View`] as `v`.
+macro_rules! templates {
+    ($($name:ident => $path:tt),* $(,)?) => {$(
+        #[derive(Template)]
+        #[template(path = $path)]
+        struct $name<'a> {
+            v: &'a View<'a>,
+        }
+    )*};
+}
+
+templates! {
+    StayRequestedEnTxt => "stay_requested/en.txt",
+    StayRequestedEnHtml => "stay_requested/en.html",
+    StayRequestedPlTxt => "stay_requested/pl.txt",
+    StayRequestedPlHtml => "stay_requested/pl.html",
+    StayRequestedHostEnTxt => "stay_requested_host/en.txt",
+    StayRequestedHostEnHtml => "stay_requested_host/en.html",
+    StayRequestedHostPlTxt => "stay_requested_host/pl.txt",
+    StayRequestedHostPlHtml => "stay_requested_host/pl.html",
+    StayApprovedEnTxt => "stay_approved/en.txt",
+    StayApprovedEnHtml => "stay_approved/en.html",
+    StayApprovedPlTxt => "stay_approved/pl.txt",
+    StayApprovedPlHtml => "stay_approved/pl.html",
+    StayDeclinedEnTxt => "stay_declined/en.txt",
+    StayDeclinedEnHtml => "stay_declined/en.html",
+    StayDeclinedPlTxt => "stay_declined/pl.txt",
+    StayDeclinedPlHtml => "stay_declined/pl.html",
+    StayExpiredEnTxt => "stay_expired/en.txt",
+    StayExpiredEnHtml => "stay_expired/en.html",
+    StayExpiredPlTxt => "stay_expired/pl.txt",
+    StayExpiredPlHtml => "stay_expired/pl.html",
+    StayCancelledEnTxt => "stay_cancelled/en.txt",
+    StayCancelledEnHtml => "stay_cancelled/en.html",
+    StayCancelledPlTxt => "stay_cancelled/pl.txt",
+    StayCancelledPlHtml => "stay_cancelled/pl.html",
+    StayCancelledHostEnTxt => "stay_cancelled_host/en.txt",
+    StayCancelledHostEnHtml => "stay_cancelled_host/en.html",
+    StayCancelledHostPlTxt => "stay_cancelled_host/pl.txt",
+    StayCancelledHostPlHtml => "stay_cancelled_host/pl.html",
+}
+
+fn render_text(v: &View<'_>) -> askama::Result<String> {
+    let locale = v.m.locale();
+    match (v.m.kind, locale) {
+        (MailKind::StayRequested, Locale::En) => StayRequestedEnTxt { v }.render(),
+        (MailKind::StayRequested, Locale::Pl) => StayRequestedPlTxt { v }.render(),
+        (MailKind::StayRequestedHost, Locale::En) => StayRequestedHostEnTxt { v }.render(),
+        (MailKind::StayRequestedHost, Locale::Pl) => StayRequestedHostPlTxt { v }.render(),
+        (MailKind::StayApproved, Locale::En) => StayApprovedEnTxt { v }.render(),
+        (MailKind::StayApproved, Locale::Pl) => StayApprovedPlTxt { v }.render(),
+        (MailKind::StayDeclined, Locale::En) => StayDeclinedEnTxt { v }.render(),
+        (MailKind::StayDeclined, Locale::Pl) => StayDeclinedPlTxt { v }.render(),
+        (MailKind::StayExpired, Locale::En) => StayExpiredEnTxt { v }.render(),
+        (MailKind::StayExpired, Locale::Pl) => StayExpiredPlTxt { v }.render(),
+        (MailKind::StayCancelled, Locale::En) => StayCancelledEnTxt { v }.render(),
+        (MailKind::StayCancelled, Locale::Pl) => StayCancelledPlTxt { v }.render(),
+        (MailKind::StayCancelledHost, Locale::En) => StayCancelledHostEnTxt { v }.render(),
+        (MailKind::StayCancelledHost, Locale::Pl) => StayCancelledHostPlTxt { v }.render(),
+    }
+    .map(|text| tidy_text(&text))
+}
+
+fn render_html(v: &View<'_>) -> askama::Result<String> {
+    let locale = v.m.locale();
+    match (v.m.kind, locale) {
+        (MailKind::StayRequested, Locale::En) => StayRequestedEnHtml { v }.render(),
+        (MailKind::StayRequested, Locale::Pl) => StayRequestedPlHtml { v }.render(),
+        (MailKind::StayRequestedHost, Locale::En) => StayRequestedHostEnHtml { v }.render(),
+        (MailKind::StayRequestedHost, Locale::Pl) => StayRequestedHostPlHtml { v }.render(),
+        (MailKind::StayApproved, Locale::En) => StayApprovedEnHtml { v }.render(),
+        (MailKind::StayApproved, Locale::Pl) => StayApprovedPlHtml { v }.render(),
+        (MailKind::StayDeclined, Locale::En) => StayDeclinedEnHtml { v }.render(),
+        (MailKind::StayDeclined, Locale::Pl) => StayDeclinedPlHtml { v }.render(),
+        (MailKind::StayExpired, Locale::En) => StayExpiredEnHtml { v }.render(),
+        (MailKind::StayExpired, Locale::Pl) => StayExpiredPlHtml { v }.render(),
+        (MailKind::StayCancelled, Locale::En) => StayCancelledEnHtml { v }.render(),
+        (MailKind::StayCancelled, Locale::Pl) => StayCancelledPlHtml { v }.render(),
+        (MailKind::StayCancelledHost, Locale::En) => StayCancelledHostEnHtml { v }.render(),
+        (MailKind::StayCancelledHost, Locale::Pl) => StayCancelledHostPlHtml { v }.render(),
+    }
+}
+
+/// Plain text as mail wants it: no trailing spaces, at most one blank line
+/// in a row, one final newline.
+fn tidy_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = true;
+    for line in text.lines().map(str::trim_end) {
+        if line.is_empty() {
+            if blank {
+                continue;
+            }
+            blank = true;
+        } else {
+            blank = false;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('\n');
+    out
+}
+
+fn fallback_text(v: &View<'_>) -> String {
+    let mut text = format!("{}\n\n{}\n{}\n{} – {}\n", v.subject, v.m.site_name, v.m.site_address, v.start, v.end);
+    if let Some(url) = v.url {
+        text.push_str(&format!("\n{url}\n"));
+    }
+    text
+}
+
+fn fallback_html(v: &View<'_>) -> String {
+    let text = fallback_text(v);
+    let mut out =
+        String::from("<!DOCTYPE html><html><body><pre style=\"font-family:sans-serif;white-space:pre-wrap;\">");
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out.push_str("</pre></body></html>");
+    out
+}

@@ -1,0 +1,166 @@
+//! Rendering tests: every kind in every locale, calendar files, escaping.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::ics::unfold;
+use crate::{IcsMethod, MailKind, StayMail, render, sample};
+
+fn now() -> DateTime<Utc> {
+    NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(9, 0, 0).unwrap().and_utc()
+}
+
+fn uid(ics: &str) -> String {
+    unfold(ics).split("\r\n").find(|l| l.starts_with("UID:")).unwrap().to_owned()
+}
+
+fn sequence(ics: &str) -> u32 {
+    unfold(ics).split("\r\n").find_map(|l| l.strip_prefix("SEQUENCE:")).unwrap().parse().unwrap()
+}
+
+#[test]
+fn every_kind_renders_in_every_locale() {
+    for kind in MailKind::ALL {
+        for locale in ["en", "pl"] {
+            let mail = sample(kind, locale);
+            let r = render(&mail, now());
+            let what = format!("{kind} {locale}");
+            assert!(!r.subject.trim().is_empty(), "{what}");
+            assert!(!r.subject.contains(['\r', '\n']), "{what}");
+            assert!(r.text.len() > 200, "{what}: {}", r.text);
+            assert!(r.html.starts_with("<!DOCTYPE html>"), "{what}");
+            assert!(r.html.contains(&format!("<html lang=\"{locale}\">")), "{what}");
+            for body in [&r.text, &r.html] {
+                assert!(!body.contains("{{") && !body.contains("{%"), "{what}: template syntax left");
+                assert!(body.contains("Copenhagen Digital Cluster"), "{what}");
+                assert!(body.contains("Nørrebrogade 45, 2200 København N, Denmark"), "{what}");
+            }
+            assert!(!r.text.contains("\n\n\n"), "{what}: {}", r.text);
+            assert!(!r.html.contains("http://") || r.html.contains("https://"), "{what}");
+            assert!(!r.html.contains("<img") && !r.html.contains("<link") && !r.html.contains("<script"), "{what}");
+            match locale {
+                "pl" => {
+                    assert!(r.text.starts_with("Dzień dobry,\n"), "{what}");
+                    assert!(r.text.contains("lokalizacji"), "{what}");
+                    assert!(r.text.contains("marca 2026"), "{what}");
+                    assert!(!r.text.contains("Hello") && !r.text.contains(" March "), "{what}");
+                }
+                _ => {
+                    assert!(r.text.starts_with("Hello "), "{what}");
+                    assert!(r.text.contains("March 2026"), "{what}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn dates_deadlines_and_links_are_written_per_locale() {
+    let en = render(&sample(MailKind::StayRequestedHost, "en"), now());
+    assert!(en.text.contains("From:       Monday, 9 March 2026"), "{}", en.text);
+    assert!(en.text.contains("To:         Friday, 13 March 2026"));
+    assert!(en.text.contains("Please decide by 4 March 2026, 00:00 (Europe/Copenhagen)."));
+    assert!(en.text.contains("https://deskvisa.example/stays/0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73"));
+    assert!(en.html.contains("href=\"https://deskvisa.example/stays/0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73\""));
+    assert_eq!(
+        en.subject,
+        "Please decide: Anna Nowak asks for a desk at Copenhagen Digital Cluster – Nørrebro, 9–13 March 2026"
+    );
+
+    let pl = render(&sample(MailKind::StayRequestedHost, "pl"), now());
+    assert!(pl.text.contains("poniedziałek, 9 marca 2026"), "{}", pl.text);
+    assert!(pl.text.contains("piątek, 13 marca 2026"));
+    assert!(pl.text.contains("Prosimy o decyzję do 4 marca 2026, 00:00 (Europe/Copenhagen)."));
+    assert!(pl.html.contains("Zatwierdź lub odrzuć"));
+    assert!(pl.subject.starts_with("Prośba o decyzję: Anna Nowak"));
+
+    let approved = render(&sample(MailKind::StayApproved, "pl"), now());
+    assert!(approved.text.contains("Zasady obowiązujące na miejscu:\nRecepcja jest czynna od 8:00"));
+    assert!(approved.text.contains("  - środa, 11 marca 2026\n"));
+    assert!(approved.text.contains("desks@copenhagen-digital-cluster.example"));
+
+    let declined = render(&sample(MailKind::StayDeclined, "en"), now());
+    assert!(declined.text.contains("The host's reason:\nThe site is closed that week"));
+    let mut no_reason = sample(MailKind::StayDeclined, "pl");
+    no_reason.reason = Some("  ".to_owned());
+    assert!(render(&no_reason, now()).text.contains("Gospodarz nie podał powodu."));
+}
+
+#[test]
+fn an_unknown_locale_is_english() {
+    let mut mail = sample(MailKind::StayExpired, "en");
+    mail.locale = "de".to_owned();
+    let r = render(&mail, now());
+    assert!(r.text.starts_with("Hello Anna Nowak,"));
+    assert!(r.html.contains("<html lang=\"en\">"));
+}
+
+#[test]
+fn user_text_is_escaped_in_html_and_kept_out_of_links() {
+    let mut mail = sample(MailKind::StayRequestedHost, "en");
+    mail.member_name = "<script>alert(1)</script> & \"Co\"".to_owned();
+    mail.purpose = "<b>bold</b> plans".to_owned();
+    mail.stay_url = "javascript:alert(1)".to_owned();
+    mail.site_name = "Hub\r\nBcc: evil@x.example".to_owned();
+    let r = render(&mail, now());
+    assert!(!r.html.contains("<script>") && !r.html.contains("<b>bold"));
+    assert!(r.html.contains("&#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;Co&#34;"), "{}", r.html);
+    assert!(!r.html.contains("javascript:") && !r.text.contains("javascript:"));
+    assert_eq!(
+        r.subject,
+        "Please decide: <script>alert(1)</script> & \"Co\" asks for a desk at Hub Bcc: evil@x.example, 9–13 March 2026"
+    );
+    // The text body is plain text: nothing escaped there.
+    assert!(r.text.contains("<b>bold</b> plans"));
+}
+
+#[test]
+fn which_mails_carry_a_calendar() {
+    for kind in MailKind::ALL {
+        let mut mail = sample(kind, "en");
+        let expected = match kind {
+            MailKind::StayApproved => Some(IcsMethod::Request),
+            MailKind::StayCancelled | MailKind::StayCancelledHost => Some(IcsMethod::Cancel),
+            _ => None,
+        };
+        assert_eq!(render(&mail, now()).calendar.map(|c| c.method), expected, "{kind}");
+        mail.had_been_approved = false;
+        let expected = if kind == MailKind::StayApproved { Some(IcsMethod::Request) } else { None };
+        assert_eq!(render(&mail, now()).calendar.map(|c| c.method), expected, "{kind} never approved");
+    }
+    let mut pending_cancel = sample(MailKind::StayCancelled, "en");
+    pending_cancel.had_been_approved = false;
+    let r = render(&pending_cancel, now());
+    assert!(!r.text.contains("calendar"), "{}", r.text);
+}
+
+#[test]
+fn a_cancellation_replaces_the_invitation() {
+    let approved = sample(MailKind::StayApproved, "en");
+    let invitation = render(&approved, now()).calendar.unwrap();
+    assert_eq!(invitation.method, IcsMethod::Request);
+    assert!(invitation.content.contains("METHOD:REQUEST\r\n"));
+
+    let cancelled = StayMail {
+        kind: MailKind::StayCancelled,
+        sequence: approved.sequence + 1,
+        had_been_approved: true,
+        ..approved.clone()
+    };
+    let cancellation = render(&cancelled, now()).calendar.unwrap();
+    assert_eq!(cancellation.method, IcsMethod::Cancel);
+    assert!(cancellation.content.contains("METHOD:CANCEL\r\n"));
+    assert!(cancellation.content.contains("STATUS:CANCELLED\r\n"));
+    assert_eq!(uid(&cancellation.content), uid(&invitation.content));
+    assert!(sequence(&cancellation.content) > sequence(&invitation.content));
+    assert!(render(&cancelled, now()).text.contains("removes the stay from your calendar"));
+}
+
+#[test]
+fn a_stay_mail_round_trips_through_json() {
+    let mail = sample(MailKind::StayCancelledHost, "pl");
+    let json = serde_json::to_value(&mail).unwrap();
+    assert_eq!(json["kind"], "stay_cancelled_host");
+    assert_eq!(json["start_date"], "2026-03-09");
+    let back: StayMail = serde_json::from_value(json).unwrap();
+    assert_eq!(back, mail);
+}
