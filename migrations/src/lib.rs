@@ -13,6 +13,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_initial_schema;
+mod m20261202_000001_stay_reminders;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -20,6 +21,6 @@ pub struct Migrator;
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_initial_schema::Migration)]
+        vec![Box::new(m20261128_000001_initial_schema::Migration), Box::new(m20261202_000001_stay_reminders::Migration)]
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use deskvisa_migrations::{Migrator, MigratorTrait};
-use deskvisa_service::{Role, Service, SystemClock};
+use deskvisa_service::{Mailer, Role, Service, SystemClock};
 use deskvisa_store::{DatabaseConfig, Store, connect_store};
 
 use crate::config::Config;
@@ -132,14 +132,36 @@ enum MailCommand {
         /// The outbox id.
         id: String,
     },
-    /// Render a sample of an email.
+    /// Render a sample of an email to the terminal or a file.
     Preview {
-        /// The kind of email (stay_approved, sign_in, ...).
+        /// The kind of email: stay_requested, stay_requested_host,
+        /// stay_approved, stay_declined, stay_expired, stay_cancelled,
+        /// stay_cancelled_host, stay_reminder, answer_reminder.
         kind: String,
         /// en or pl.
         #[arg(long, default_value = "en")]
         locale: String,
+        /// Which part: the subject and plain text, the HTML, the calendar
+        /// file, or the whole message as sent (eml).
+        #[arg(long, value_enum, default_value_t = PreviewPart::Text)]
+        part: PreviewPart,
+        /// Write to this file instead of the terminal.
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
+}
+
+/// A part of a previewed email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PreviewPart {
+    /// Subject and plain-text body.
+    Text,
+    /// The HTML body.
+    Html,
+    /// The calendar file, if the email carries one.
+    Ics,
+    /// The whole MIME message, as an `.eml` file.
+    Eml,
 }
 
 #[derive(Debug, Subcommand)]
@@ -182,10 +204,12 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Serve { demo } => serve(&config, demo).await.map(|()| ExitCode::SUCCESS),
         Command::Worker => {
             let service = service(&config).await?;
-            tracing::info!("worker started");
-            service.run_worker(WORKER_INTERVAL, shutdown_signal()).await;
+            let mailer = mailer(&config)?;
+            tracing::info!(transport = %config.mail.transport, "worker started");
+            service.run_worker(config.mail.worker(), Some(mailer), shutdown_signal()).await;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Mail { action } => mail_command(&config, action).await,
         Command::Migrate => {
             let store = open(&config).await?;
             let pending = Migrator::get_pending_migrations(store.db()).await?.len();
@@ -224,19 +248,112 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Mail { .. }
-        | Command::Report { .. }
-        | Command::Member { .. }
-        | Command::Backup { .. }
-        | Command::Restore { .. } => {
+        Command::Report { .. } | Command::Member { .. } | Command::Backup { .. } | Command::Restore { .. } => {
             tracing::error!("this command is planned but not available in this build yet");
             Ok(ExitCode::from(2))
         }
     }
 }
 
-/// How often the worker looks for answer deadlines that have passed.
-const WORKER_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
+/// The configured transport, ready to deliver.
+fn mailer(config: &Config) -> Result<Arc<Mailer>> {
+    let transport = config.mail.transport()?;
+    let sender = deskvisa_mail::Sender::new(&transport, &config.mail.from_name, &config.mail.from)
+        .context("cannot set up email delivery (the [mail] configuration)")?;
+    Ok(Arc::new(Mailer::new(sender, config.mail.delivery())))
+}
+
+async fn mail_command(config: &Config, action: MailCommand) -> Result<ExitCode> {
+    match action {
+        MailCommand::Failed => {
+            let service = service(config).await?;
+            let failed = service.failed_mail().await?;
+            if failed.is_empty() {
+                say("no failed emails");
+            }
+            for row in failed {
+                let to = recipient_text(&service, &row.recipient).await;
+                say(&format!(
+                    "{}  {}  {:<20} to {}  after {} attempt{}: {}",
+                    row.id,
+                    row.created_at.format("%Y-%m-%d %H:%M:%SZ"),
+                    row.kind,
+                    to,
+                    row.attempts,
+                    if row.attempts == 1 { "" } else { "s" },
+                    row.last_error.as_deref().unwrap_or("-")
+                ));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        MailCommand::Retry { id } => {
+            let id = uuid::Uuid::parse_str(id.trim()).with_context(|| format!("`{id}` is not an outbox id"))?;
+            let service = service(config).await?;
+            match service.retry_mail(id).await {
+                Ok(row) => {
+                    say(&format!("{} ({}) is queued again; the worker sends it shortly", row.id, row.kind));
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(deskvisa_service::ServiceError::NotFound) => {
+                    tracing::error!(%id, "no such email in the outbox");
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(err) => Err(err.into()),
+            }
+        }
+        MailCommand::Preview { kind, locale, part, output } => {
+            let Some(kind) = deskvisa_mail::MailKind::parse(&kind) else {
+                let kinds: Vec<&str> = deskvisa_mail::MailKind::ALL.iter().map(|k| k.as_str()).collect();
+                anyhow::bail!("unknown kind `{kind}`; one of: {}", kinds.join(", "));
+            };
+            anyhow::ensure!(deskvisa_rules::Locale::parse(&locale).is_ok(), "unknown locale `{locale}`: en or pl");
+            let mail = deskvisa_mail::sample(kind, &locale);
+            let rendered = deskvisa_mail::render(&mail, chrono::Utc::now());
+            let text = match part {
+                PreviewPart::Text => format!("Subject: {}\n\n{}", rendered.subject, rendered.text),
+                PreviewPart::Html => rendered.html.clone(),
+                PreviewPart::Ics => match &rendered.calendar {
+                    Some(calendar) => calendar.content.clone(),
+                    None => anyhow::bail!("{kind} carries no calendar file"),
+                },
+                PreviewPart::Eml => {
+                    let message = deskvisa_mail::build_message(
+                        &config.mail.from_name,
+                        &config.mail.from,
+                        "preview",
+                        &rendered,
+                        &mail.recipient_name,
+                        &mail.recipient_email,
+                    )?;
+                    String::from_utf8_lossy(&message.formatted()).into_owned()
+                }
+            };
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+                    say(&format!("wrote {}", path.display()));
+                }
+                None => say(text.trim_end()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `member:<id>` as the member's address, when it is known.
+async fn recipient_text(service: &Service, recipient: &str) -> String {
+    let member = recipient
+        .strip_prefix("member:")
+        .and_then(|id| uuid::Uuid::parse_str(id).ok())
+        .map(deskvisa_rules::MemberId::from_uuid);
+    match member {
+        Some(id) => match service.member(id).await {
+            Ok(m) => m.email.as_str().to_owned(),
+            Err(_) => recipient.to_owned(),
+        },
+        None => recipient.to_owned(),
+    }
+}
 
 fn parse_email(text: &str) -> Result<deskvisa_rules::Email> {
     deskvisa_rules::Email::parse(text).map_err(|e| anyhow::anyhow!("{text}: {e}"))
@@ -245,7 +362,7 @@ fn parse_email(text: &str) -> Result<deskvisa_rules::Email> {
 async fn service(config: &Config) -> Result<Service> {
     let store = open(config).await?;
     Migrator::up(store.db(), None).await.context("migration failed")?;
-    Ok(Service::with_store(store, Arc::new(SystemClock)))
+    Ok(Service::with_store(store, Arc::new(SystemClock)).with_public_url(&config.http.public_url))
 }
 
 fn print_demo(config: &Config, report: &deskvisa_service::seed::SeedReport) {
@@ -284,9 +401,16 @@ fn sqlite_file(url: &str) -> Option<PathBuf> {
 
 async fn serve(config: &Config, demo: bool) -> Result<()> {
     let service = service(config).await?;
+    let mailer = mailer(config)?;
     if demo {
         let report = service.seed_demo().await?;
         print_demo(config, &report);
+        if config.mail.transport.trim() == "file" {
+            say(&format!(
+                "Emails are written as .eml files under {}/ (open them with any mail program).\n",
+                config.mail.dir
+            ));
+        }
     }
     let listener = tokio::net::TcpListener::bind(&config.http.bind)
         .await
@@ -296,9 +420,10 @@ async fn serve(config: &Config, demo: bool) -> Result<()> {
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = {
         let service = service.clone();
+        let worker_config = config.mail.worker();
         tokio::spawn(async move {
             service
-                .run_worker(WORKER_INTERVAL, async {
+                .run_worker(worker_config, Some(mailer), async {
                     let _ = worker_stopped.await;
                 })
                 .await;

@@ -18,6 +18,8 @@ pub struct Config {
     pub database: Database,
     /// The HTTP server.
     pub http: Http,
+    /// Email delivery.
+    pub mail: Mail,
 }
 
 /// `[database]`.
@@ -52,6 +54,118 @@ pub struct Http {
     pub bind: String,
     /// The address people reach deskvisa at.
     pub public_url: String,
+}
+
+/// `[mail]`: how and when email is delivered.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mail {
+    /// `file` or `smtp`.
+    pub transport: String,
+    /// Where `file` writes `.eml` files.
+    pub dir: String,
+    /// The sender address.
+    pub from: String,
+    /// The sender's display name.
+    pub from_name: String,
+    /// The SMTP server.
+    pub smtp_host: String,
+    /// Its port.
+    pub smtp_port: u16,
+    /// `starttls`, `tls` or `none`.
+    pub smtp_security: String,
+    /// User name; empty for none.
+    pub smtp_username: String,
+    /// Password; empty for none. Never shown.
+    pub smtp_password: String,
+    /// Seconds one SMTP command may take.
+    pub smtp_timeout_seconds: u64,
+    /// Messages sent at once.
+    pub concurrency: u32,
+    /// Rows claimed per round.
+    pub batch: u32,
+    /// Seconds a claimed message stays its worker's.
+    pub lease_seconds: u32,
+    /// The first retry's delay, in milliseconds.
+    pub retry_base_ms: u32,
+    /// The longest delay between tries, in seconds.
+    pub retry_max_seconds: u32,
+    /// Tries before a transient failure becomes a dead letter.
+    pub max_attempts: u32,
+    /// How often the worker looks for email, in milliseconds.
+    pub poll_ms: u32,
+    /// Days before a stay that its member is reminded.
+    pub reminder_days: u32,
+    /// Hours before an answer deadline that host admins are reminded.
+    pub answer_reminder_hours: u32,
+}
+
+/// The SMTP password is never shown.
+impl std::fmt::Debug for Mail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mail")
+            .field("transport", &self.transport)
+            .field("dir", &self.dir)
+            .field("from", &self.from)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_security", &self.smtp_security)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &if self.smtp_password.is_empty() { "" } else { "<redacted>" })
+            .finish_non_exhaustive()
+    }
+}
+
+impl Mail {
+    /// The transport this section describes; an error names the bad key.
+    pub fn transport(&self) -> Result<deskvisa_mail::TransportConfig> {
+        use deskvisa_mail::{Security, TransportConfig};
+        match self.transport.trim() {
+            "file" => Ok(TransportConfig::File { dir: self.dir.clone().into() }),
+            "smtp" => {
+                let security = match self.smtp_security.trim() {
+                    "starttls" => Security::StartTls,
+                    "tls" => Security::Tls,
+                    "none" => Security::None,
+                    other => anyhow::bail!("mail.smtp_security must be starttls, tls or none, not `{other}`"),
+                };
+                anyhow::ensure!(!self.smtp_host.trim().is_empty(), "mail.smtp_host is empty");
+                let optional = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+                Ok(TransportConfig::Smtp {
+                    host: self.smtp_host.trim().to_owned(),
+                    port: self.smtp_port,
+                    security,
+                    username: optional(&self.smtp_username),
+                    password: optional(&self.smtp_password),
+                    timeout: std::time::Duration::from_secs(self.smtp_timeout_seconds.max(1)),
+                })
+            }
+            other => anyhow::bail!("mail.transport must be file or smtp, not `{other}`"),
+        }
+    }
+
+    /// How the worker delivers.
+    pub fn delivery(&self) -> deskvisa_service::DeliveryConfig {
+        use chrono::TimeDelta;
+        deskvisa_service::DeliveryConfig {
+            batch: self.batch.max(1),
+            concurrency: self.concurrency.max(1) as usize,
+            lease: TimeDelta::seconds(i64::from(self.lease_seconds.max(1))),
+            retry_base: TimeDelta::milliseconds(i64::from(self.retry_base_ms.max(1))),
+            retry_max: TimeDelta::seconds(i64::from(self.retry_max_seconds.max(1))),
+            max_attempts: self.max_attempts.max(1),
+        }
+    }
+
+    /// How the worker paces itself and reminds people.
+    pub fn worker(&self) -> deskvisa_service::WorkerConfig {
+        deskvisa_service::WorkerConfig {
+            mail_poll: std::time::Duration::from_millis(u64::from(self.poll_ms.max(10))),
+            reminder_days: self.reminder_days,
+            answer_notice: chrono::TimeDelta::hours(i64::from(self.answer_reminder_hours)),
+            ..deskvisa_service::WorkerConfig::default()
+        }
+    }
 }
 
 impl Config {
@@ -151,6 +265,34 @@ mod tests {
             _ => None,
         };
         assert_eq!(Config::load(None, both).unwrap().database.url, "postgres://db/y");
+    }
+
+    #[test]
+    fn mail_goes_to_files_by_default_and_smtp_is_configured_by_the_environment() {
+        let config = Config::load(None, |_| None).unwrap();
+        assert_eq!(config.mail.transport().unwrap(), deskvisa_mail::TransportConfig::File { dir: "var/mail".into() });
+        let env = |name: &str| match name {
+            "DESKVISA_MAIL_TRANSPORT" => Some("smtp".to_owned()),
+            "DESKVISA_MAIL_SMTP_HOST" => Some("mail.example.org".to_owned()),
+            "DESKVISA_MAIL_SMTP_PORT" => Some("465".to_owned()),
+            "DESKVISA_MAIL_SMTP_SECURITY" => Some("tls".to_owned()),
+            "DESKVISA_MAIL_SMTP_PASSWORD" => Some("s3cret-pw".to_owned()),
+            _ => None,
+        };
+        let config = Config::load(None, env).unwrap();
+        match config.mail.transport().unwrap() {
+            deskvisa_mail::TransportConfig::Smtp { host, port, security, username, password, .. } => {
+                assert_eq!((host.as_str(), port, security), ("mail.example.org", 465, deskvisa_mail::Security::Tls));
+                assert_eq!((username, password.as_deref()), (None, Some("s3cret-pw")));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!format!("{config:?}").contains("s3cret-pw"));
+        let bad = |name: &str| (name == "DESKVISA_MAIL_SMTP_SECURITY").then(|| "ssl".to_owned());
+        let config = Config::load(None, |n| if n == "DESKVISA_MAIL_TRANSPORT" { Some("smtp".into()) } else { bad(n) });
+        assert!(config.unwrap().mail.transport().unwrap_err().to_string().contains("smtp_security"));
+        let config = Config::load(None, |n| (n == "DESKVISA_MAIL_TRANSPORT").then(|| "pigeon".to_owned())).unwrap();
+        assert!(config.mail.transport().is_err());
     }
 
     #[test]

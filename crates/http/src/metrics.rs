@@ -1,6 +1,7 @@
 //! `/metrics` in Prometheus text: requests and latencies per route template,
 //! stays requested by outcome, and, read from the database at each scrape,
-//! stays by status and the outbox's depth and age. The recorder is
+//! stays by status and the outbox's depth, age and dead letters; emails
+//! sent and failed by kind, counted by a worker running in this process. The recorder is
 //! process-wide (the `metrics` facade is), installed once on first use.
 
 use std::sync::OnceLock;
@@ -70,6 +71,7 @@ pub(crate) async fn render(State(service): State<Service>) -> Result<Response, P
     }
     metrics::gauge!("outbox_depth").set(gauges.outbox_depth as f64);
     metrics::gauge!("outbox_oldest_age_seconds").set(gauges.outbox_age_seconds);
+    metrics::gauge!("outbox_dead").set(gauges.outbox_dead as f64);
     let text = handle().render();
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }

@@ -1,7 +1,7 @@
 //! The stays routes of API.md: request, list, read, and every move.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use deskvisa_rules::{Reason, SiteId, StayId, parse_date};
@@ -20,6 +20,7 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
     OpenApiRouter::new()
         .routes(routes!(request_stay, my_stays))
         .routes(routes!(read_stay))
+        .routes(routes!(stay_calendar))
         .routes(routes!(approve))
         .routes(routes!(decline))
         .routes(routes!(cancel))
@@ -210,6 +211,36 @@ async fn read_stay(
 ) -> Result<Response, Problem> {
     let stay = service.stay(&caller, id(&stay, StayId::parse)?).await?;
     Ok(axum::Json(Stay::new(&stay, true)).into_response())
+}
+
+/// The stay as an iCalendar file (`METHOD:PUBLISH`, one all-day event, the
+/// same UID and SEQUENCE as the emailed invitations): for its member and
+/// the host's admins.
+#[utoipa::path(
+    get, path = "/api/v1/stays/{id}/calendar.ics", tag = "stays", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The stay's id")),
+    responses(
+        (status = 200, description = "RFC 5545 calendar", body = String, content_type = "text/calendar"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: the home cluster's and network admins may read the stay, not take its calendar", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn stay_calendar(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    Path(stay): Path<String>,
+) -> Result<Response, Problem> {
+    let stay = id(&stay, StayId::parse)?;
+    let ics = service.stay_calendar(&caller, stay).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8; method=PUBLISH".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"stay-{stay}.ics\"")),
+        ],
+        ics,
+    )
+        .into_response())
 }
 
 async fn act(

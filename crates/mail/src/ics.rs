@@ -11,8 +11,8 @@ use std::fmt;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use deskvisa_rules::Locale;
 
-use crate::StayMail;
 use crate::dates::long_date;
+use crate::{MailKind, StayMail};
 
 /// The iTIP method of a calendar file: what the receiving calendar should do
 /// with the event.
@@ -101,8 +101,13 @@ pub fn stay_calendar(mail: &StayMail, method: IcsMethod, dtstamp: DateTime<Utc>)
         )),
         IcsMethod::Publish => {}
     }
+    // A published copy of a stay that is over before it began (cancelled,
+    // declined, expired) says so; so does every cancellation.
+    let called_off = matches!(mail.kind, MailKind::StayCancelled | MailKind::StayDeclined | MailKind::StayExpired);
     line(match method {
         IcsMethod::Cancel => "STATUS:CANCELLED",
+        IcsMethod::Publish if called_off => "STATUS:CANCELLED",
+        IcsMethod::Publish if mail.kind == MailKind::StayRequested => "STATUS:TENTATIVE",
         IcsMethod::Request | IcsMethod::Publish => "STATUS:CONFIRMED",
     });
     line("TRANSP:OPAQUE");
@@ -250,7 +255,7 @@ pub fn unfold(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{MailKind, sample};
+    use crate::sample;
 
     fn stamp() -> DateTime<Utc> {
         NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(9, 15, 7).unwrap().and_utc()

@@ -24,11 +24,15 @@ pub enum MailKind {
     StayCancelled,
     /// To the host's cluster admins: a stay at their site is cancelled.
     StayCancelledHost,
+    /// To the member: the stay begins in a few days.
+    StayReminder,
+    /// To the host's cluster admins: a pending stay's answer window is about to close.
+    AnswerReminder,
 }
 
 impl MailKind {
     /// Every kind, in the order of a stay's life.
-    pub const ALL: [MailKind; 7] = [
+    pub const ALL: [MailKind; 9] = [
         MailKind::StayRequested,
         MailKind::StayRequestedHost,
         MailKind::StayApproved,
@@ -36,6 +40,8 @@ impl MailKind {
         MailKind::StayExpired,
         MailKind::StayCancelled,
         MailKind::StayCancelledHost,
+        MailKind::StayReminder,
+        MailKind::AnswerReminder,
     ];
 
     /// The stable name: `stay_requested`, `stay_requested_host`, ...
@@ -48,6 +54,8 @@ impl MailKind {
             MailKind::StayExpired => "stay_expired",
             MailKind::StayCancelled => "stay_cancelled",
             MailKind::StayCancelledHost => "stay_cancelled_host",
+            MailKind::StayReminder => "stay_reminder",
+            MailKind::AnswerReminder => "answer_reminder",
         }
     }
 
@@ -59,7 +67,7 @@ impl MailKind {
 
     /// Whether the email goes to the host's cluster admins (not the member).
     pub const fn to_host(self) -> bool {
-        matches!(self, MailKind::StayRequestedHost | MailKind::StayCancelledHost)
+        matches!(self, MailKind::StayRequestedHost | MailKind::StayCancelledHost | MailKind::AnswerReminder)
     }
 }
 

@@ -116,8 +116,11 @@ pub fn sample(kind: MailKind, locale: &str) -> StayMail {
         purpose: purpose.to_owned(),
         reason: matches!(kind, MailKind::StayDeclined | MailKind::StayCancelled | MailKind::StayCancelledHost)
             .then(|| reason.to_owned()),
-        answer_deadline: matches!(kind, MailKind::StayRequested | MailKind::StayRequestedHost)
-            .then(|| date(2026, 3, 3).and_hms_opt(23, 0, 0).unwrap_or_default().and_utc()),
+        answer_deadline: matches!(
+            kind,
+            MailKind::StayRequested | MailKind::StayRequestedHost | MailKind::AnswerReminder
+        )
+        .then(|| date(2026, 3, 3).and_hms_opt(23, 0, 0).unwrap_or_default().and_utc()),
         sequence: match kind {
             MailKind::StayApproved => 1,
             _ if cancelled => 2,

@@ -144,6 +144,10 @@ fn subject(m: &StayMail, locale: Locale) -> String {
         (Locale::En, MailKind::StayExpired) => format!("No answer in time: your stay request at {site}, {range}"),
         (Locale::En, MailKind::StayCancelled) => format!("Cancelled: your stay at {site}, {range}"),
         (Locale::En, MailKind::StayCancelledHost) => format!("Cancelled: {member}'s stay at {site}, {range}"),
+        (Locale::En, MailKind::StayReminder) => format!("Soon: your stay at {site}, {range}"),
+        (Locale::En, MailKind::AnswerReminder) => {
+            format!("Still waiting for your answer: {member} at {site}, {range}")
+        }
         (Locale::Pl, MailKind::StayRequested) => format!("Twój wniosek o pobyt: {site}, {range}"),
         (Locale::Pl, MailKind::StayRequestedHost) => {
             format!("Prośba o decyzję: {member} prosi o biurko – {site}, {range}")
@@ -153,6 +157,10 @@ fn subject(m: &StayMail, locale: Locale) -> String {
         (Locale::Pl, MailKind::StayExpired) => format!("Wniosek wygasł bez odpowiedzi: {site}, {range}"),
         (Locale::Pl, MailKind::StayCancelled) => format!("Pobyt odwołany: {site}, {range}"),
         (Locale::Pl, MailKind::StayCancelledHost) => format!("Pobyt odwołany: {member} – {site}, {range}"),
+        (Locale::Pl, MailKind::StayReminder) => format!("Już wkrótce: Twój pobyt – {site}, {range}"),
+        (Locale::Pl, MailKind::AnswerReminder) => {
+            format!("Wniosek wciąż czeka na decyzję: {member} – {site}, {range}")
+        }
     }
 }
 
@@ -196,6 +204,14 @@ templates! {
     StayCancelledHostEnHtml => "stay_cancelled_host/en.html",
     StayCancelledHostPlTxt => "stay_cancelled_host/pl.txt",
     StayCancelledHostPlHtml => "stay_cancelled_host/pl.html",
+    StayReminderEnTxt => "stay_reminder/en.txt",
+    StayReminderEnHtml => "stay_reminder/en.html",
+    StayReminderPlTxt => "stay_reminder/pl.txt",
+    StayReminderPlHtml => "stay_reminder/pl.html",
+    AnswerReminderEnTxt => "answer_reminder/en.txt",
+    AnswerReminderEnHtml => "answer_reminder/en.html",
+    AnswerReminderPlTxt => "answer_reminder/pl.txt",
+    AnswerReminderPlHtml => "answer_reminder/pl.html",
 }
 
 fn render_text(v: &View<'_>) -> askama::Result<String> {
@@ -215,6 +231,10 @@ fn render_text(v: &View<'_>) -> askama::Result<String> {
         (MailKind::StayCancelled, Locale::Pl) => StayCancelledPlTxt { v }.render(),
         (MailKind::StayCancelledHost, Locale::En) => StayCancelledHostEnTxt { v }.render(),
         (MailKind::StayCancelledHost, Locale::Pl) => StayCancelledHostPlTxt { v }.render(),
+        (MailKind::StayReminder, Locale::En) => StayReminderEnTxt { v }.render(),
+        (MailKind::StayReminder, Locale::Pl) => StayReminderPlTxt { v }.render(),
+        (MailKind::AnswerReminder, Locale::En) => AnswerReminderEnTxt { v }.render(),
+        (MailKind::AnswerReminder, Locale::Pl) => AnswerReminderPlTxt { v }.render(),
     }
     .map(|text| tidy_text(&text))
 }
@@ -236,6 +256,10 @@ fn render_html(v: &View<'_>) -> askama::Result<String> {
         (MailKind::StayCancelled, Locale::Pl) => StayCancelledPlHtml { v }.render(),
         (MailKind::StayCancelledHost, Locale::En) => StayCancelledHostEnHtml { v }.render(),
         (MailKind::StayCancelledHost, Locale::Pl) => StayCancelledHostPlHtml { v }.render(),
+        (MailKind::StayReminder, Locale::En) => StayReminderEnHtml { v }.render(),
+        (MailKind::StayReminder, Locale::Pl) => StayReminderPlHtml { v }.render(),
+        (MailKind::AnswerReminder, Locale::En) => AnswerReminderEnHtml { v }.render(),
+        (MailKind::AnswerReminder, Locale::Pl) => AnswerReminderPlHtml { v }.render(),
     }
 }
 

@@ -175,7 +175,7 @@ impl Sender {
     }
 
     /// Sends one message to `to_name <to_email>`, with the Message-ID
-    /// `<{message_id}@deskvisa>` (so a retried send of the same outbox row
+    /// `<{message_id}@{sender's domain}>` (so a retried send of the same outbox row
     /// carries the same id).
     pub async fn send(
         &self,
@@ -213,7 +213,7 @@ fn mailbox(name: &str, email: &str) -> Result<Mailbox, MailError> {
 }
 
 /// Builds the message `send` sends: From, To (one recipient), Subject,
-/// Message-ID `<{message_id}@deskvisa>`, Date; a multipart/alternative of
+/// Message-ID `<{message_id}@{domain of from_email}>`, Date; a multipart/alternative of
 /// text and HTML, and with a calendar file the layout mail clients expect:
 ///
 /// ```text
@@ -239,11 +239,13 @@ pub fn build_message(
     if id.is_empty() {
         return Err(MailError::Message(format!("`{}` cannot be a Message-ID", header_text(message_id))));
     }
+    let from = mailbox(from_name, from_email)?;
+    let domain = from.email.domain().to_owned();
     let builder = Message::builder()
-        .from(mailbox(from_name, from_email)?)
+        .from(from)
         .to(mailbox(to_name, to_email)?)
         .subject(header_text(&rendered.subject))
-        .message_id(Some(format!("<{id}@deskvisa>")));
+        .message_id(Some(format!("<{id}@{domain}>")));
     let alternative = MultiPart::alternative()
         .singlepart(SinglePart::plain(rendered.text.clone()))
         .singlepart(SinglePart::html(rendered.html.clone()));
@@ -310,7 +312,7 @@ mod tests {
         assert_eq!(message.envelope().to()[0].to_string(), "anna.nowak@hubclub.example");
         let headers = headers(&text);
         assert_eq!(headers.iter().filter(|h| h.starts_with("To: ")).count(), 1);
-        assert!(headers.iter().any(|h| h == "Message-ID: <outbox-42@deskvisa>"), "{headers:?}");
+        assert!(headers.iter().any(|h| h == "Message-ID: <outbox-42@deskvisa.example>"), "{headers:?}");
         assert!(headers.iter().any(|h| h.starts_with("Date: ")));
     }
 
@@ -382,7 +384,7 @@ mod tests {
         assert_eq!(files.len(), 1);
         assert_eq!(files[0].extension().and_then(|e| e.to_str()), Some("eml"));
         let eml = std::fs::read_to_string(&files[0]).unwrap();
-        assert!(eml.contains("Message-ID: <stay-1-cancel@deskvisa>"));
+        assert!(eml.contains("Message-ID: <stay-1-cancel@deskvisa.example>"));
         assert!(eml.contains("method=CANCEL"));
         let bad = sender.send("x", &rendered, "Anna", "not-an-address").await;
         assert!(matches!(bad, Err(SendError::Permanent(_))));

@@ -8,8 +8,10 @@
 //! fix it; ids are drawn here, never in the rules.
 
 mod admin;
+mod calendar;
 mod caller;
 mod clock;
+mod delivery;
 mod error;
 mod idempotency;
 mod mail_events;
@@ -25,6 +27,7 @@ mod worker;
 pub use admin::ClusterPatch;
 pub use caller::Caller;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use delivery::{DeliveryConfig, DeliveryReport, Mailer, backoff};
 pub use deskvisa_store::{
     ClusterRecord, DatabaseConnection, MemberRecord, Role, SitePatch, SiteRecord, StayRecord, Store,
 };
@@ -34,6 +37,7 @@ pub use mail_events::StayEvent;
 pub use map::{NewCluster, NewMember, NewSite};
 pub use reads::{DayAvailability, Gauges, MAX_AVAILABILITY_DAYS};
 pub use stays::{StayCommand, StayRequestInput};
+pub use worker::{WorkerConfig, WorkerReport};
 
 use std::sync::Arc;
 
@@ -42,17 +46,31 @@ use std::sync::Arc;
 pub struct Service {
     store: Store,
     clock: Arc<dyn Clock>,
+    /// The address people reach deskvisa at: links in emails and calendar
+    /// files are built from it, never from a request's Host header.
+    public_url: Arc<str>,
 }
 
 impl Service {
     /// The service over `db`, telling time by `clock`.
     pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
-        Service { store: Store::new(db), clock }
+        Service::with_store(Store::new(db), clock)
     }
 
     /// The service over an opened store (see `deskvisa_store::connect_store`).
     pub fn with_store(store: Store, clock: Arc<dyn Clock>) -> Self {
-        Service { store, clock }
+        Service { store, clock, public_url: Arc::from("http://127.0.0.1:8080") }
+    }
+
+    /// The same service, linking to deskvisa at `url` in emails.
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Arc::from(url.trim_end_matches('/'));
+        self
+    }
+
+    /// The store underneath (for tools and tests that inspect the outbox).
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// The instant it is now, to the microsecond: what both databases store,

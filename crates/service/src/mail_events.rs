@@ -39,6 +39,18 @@ fn mail(kind: &str, recipient: String, event: &StayEvent) -> NewMail {
     }
 }
 
+/// The member's reminder that an approved stay begins soon.
+pub fn stay_reminder(stay: StayId, member: MemberId, sequence: u32) -> NewMail {
+    let event = StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved: true, sequence };
+    mail("stay_reminder", to_member(member), &event)
+}
+
+/// The host admins' reminder that a pending stay's answer window closes soon.
+pub fn answer_reminder(stay: StayId, host: ClusterId, sequence: u32) -> NewMail {
+    let event = StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved: false, sequence };
+    mail("answer_reminder", to_admins(host), &event)
+}
+
 /// The emails a stay reaching `to` causes.
 pub fn stay_mails(
     stay: StayId,

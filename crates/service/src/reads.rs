@@ -124,6 +124,8 @@ pub struct Gauges {
     pub outbox_depth: u64,
     /// Seconds since the oldest waiting email was written.
     pub outbox_age_seconds: f64,
+    /// Emails that failed for good (dead letters).
+    pub outbox_dead: u64,
 }
 
 impl Service {
@@ -133,6 +135,8 @@ impl Service {
         let stays_by_status = tx.stays_by_status().await?;
         let (outbox_depth, oldest) = tx.outbox_depth().await?;
         let outbox_age_seconds = oldest.map_or(0.0, |at| (self.now() - at).num_milliseconds().max(0) as f64 / 1000.0);
-        Ok(Gauges { stays_by_status, outbox_depth, outbox_age_seconds })
+        drop(tx);
+        let (_, outbox_dead) = self.store.mail_counts().await?;
+        Ok(Gauges { stays_by_status, outbox_depth, outbox_age_seconds, outbox_dead })
     }
 }

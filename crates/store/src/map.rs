@@ -570,6 +570,29 @@ impl Tx {
             == 1)
     }
 
+    /// A cluster's admins who may still act (not revoked), by email: the
+    /// people mail "to the host's cluster admins" goes to.
+    pub async fn cluster_admins(&self, cluster: ClusterId) -> Result<Vec<MemberRecord>, StoreError> {
+        use sea_orm::QuerySelect;
+        let admins: Vec<uuid::Uuid> = member_role::Entity::find()
+            .select_only()
+            .column(member_role::Column::MemberId)
+            .filter(member_role::Column::Role.eq(Role::ClusterAdmin.as_str()))
+            .into_tuple()
+            .all(&self.tx)
+            .await?;
+        member::Entity::find()
+            .filter(member::Column::ClusterId.eq(cluster.as_uuid()))
+            .filter(member::Column::Id.is_in(admins))
+            .filter(member::Column::Status.ne(MemberStatus::Revoked.as_str()))
+            .order_by_asc(member::Column::Email)
+            .all(&self.tx)
+            .await?
+            .into_iter()
+            .map(member_record)
+            .collect()
+    }
+
     /// How many admins a cluster has.
     pub async fn admin_count(&self, cluster: ClusterId) -> Result<u64, StoreError> {
         use sea_orm::{PaginatorTrait, QuerySelect};

@@ -207,6 +207,24 @@ impl Store {
         tx.commit().await
     }
 
+    /// Whether any email is due now (a cheap read before claiming, so an
+    /// idle worker never writes).
+    pub async fn mail_due(&self, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        use sea_orm::{Condition, PaginatorTrait};
+        let due = outbox::Entity::find()
+            .filter(outbox::Column::Status.eq("pending"))
+            .filter(outbox::Column::NextAttemptAt.lte(now))
+            .filter(Condition::any().add(outbox::Column::LeaseUntil.is_null()).add(outbox::Column::LeaseUntil.lt(now)))
+            .count(self.reads())
+            .await?;
+        Ok(due > 0)
+    }
+
+    /// One queued email, whatever its status.
+    pub async fn mail(&self, id: uuid::Uuid) -> Result<Option<MailRow>, StoreError> {
+        Ok(outbox::Entity::find_by_id(id).into_model::<MailRow>().one(self.reads()).await?)
+    }
+
     /// Emails that failed for good, newest first.
     pub async fn dead_mail(&self) -> Result<Vec<MailRow>, StoreError> {
         Ok(outbox::Entity::find()
@@ -225,6 +243,8 @@ impl Store {
             .col_expr(outbox::Column::Status, "pending".into())
             .col_expr(outbox::Column::NextAttemptAt, now.into())
             .col_expr(outbox::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into())
+            // A fresh start: the retry budget counts again from zero.
+            .col_expr(outbox::Column::Attempts, 0i32.into())
             .filter(outbox::Column::Id.eq(id))
             .exec(&tx.tx)
             .await?

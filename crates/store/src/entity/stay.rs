@@ -23,6 +23,8 @@ pub struct Model {
     pub no_show: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub reminded_at: Option<DateTimeUtc>,
+    pub answer_reminded_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,411 @@
+//! Delivering the outbox: claim due rows, write each message from the
+//! database as it is now, send it through the configured transport, mark it.
+//!
+//! - A row addressed to a cluster's admins is first expanded into one row
+//!   per admin, in one transaction, so each message has its own outbox id.
+//! - The Message-ID is the outbox id: a message sent again after a crash
+//!   (sent, then the worker died before marking it) is recognisably the same
+//!   message; at most the messages in flight at the crash are sent twice.
+//! - A transient failure (4xx, no connection, timeout) is retried with
+//!   exponential backoff and jitter, up to a number of attempts; a permanent
+//!   one (5xx, an address that is no address) goes to the dead letters at
+//!   once. Dead letters show in `/metrics` and `deskvisa mail failed`, and
+//!   `deskvisa mail retry ID` puts one back in the queue.
+//!
+//! Nothing here runs on a request's path: requests only write outbox rows.
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+use deskvisa_mail::{MailKind, SendError, Sender, StayMail};
+use deskvisa_rules::{ClusterId, MemberId, StayId, StayStatus};
+use deskvisa_store::{MailRow, NewMail};
+
+use crate::Service;
+use crate::error::ServiceError;
+use crate::mail_events::{StayEvent, to_member};
+
+/// How the worker delivers email.
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    /// Rows claimed per round.
+    pub batch: u32,
+    /// Messages sent at once.
+    pub concurrency: usize,
+    /// How long a claimed row is the claimer's: longer than a batch takes
+    /// to send, so a live worker never loses its rows to another.
+    pub lease: TimeDelta,
+    /// The first retry's delay; each further retry doubles it.
+    pub retry_base: TimeDelta,
+    /// The longest delay between two tries.
+    pub retry_max: TimeDelta,
+    /// Tries before a transiently failing message becomes a dead letter.
+    pub max_attempts: u32,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        DeliveryConfig {
+            batch: 32,
+            concurrency: 4,
+            lease: TimeDelta::minutes(5),
+            retry_base: TimeDelta::seconds(30),
+            retry_max: TimeDelta::hours(1),
+            // With the defaults: about two days of trying.
+            max_attempts: 60,
+        }
+    }
+}
+
+/// A transport and how to use it.
+#[derive(Debug)]
+pub struct Mailer {
+    sender: Sender,
+    config: DeliveryConfig,
+}
+
+impl Mailer {
+    /// Delivers through `sender` as `config` says.
+    pub fn new(sender: Sender, config: DeliveryConfig) -> Self {
+        let config = DeliveryConfig { batch: config.batch.max(1), concurrency: config.concurrency.max(1), ..config };
+        Mailer { sender, config }
+    }
+
+    /// How it delivers.
+    pub fn config(&self) -> &DeliveryConfig {
+        &self.config
+    }
+}
+
+/// What one delivery run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    /// Messages handed to the transport.
+    pub sent: usize,
+    /// Messages that failed transiently and wait for another try.
+    pub retried: usize,
+    /// Messages that became dead letters.
+    pub dead: usize,
+    /// Rows for a cluster's admins split into one row per admin.
+    pub expanded: usize,
+}
+
+impl DeliveryReport {
+    fn add(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Sent => self.sent += 1,
+            Outcome::Retry => self.retried += 1,
+            Outcome::Dead => self.dead += 1,
+            Outcome::Expanded => self.expanded += 1,
+        }
+    }
+}
+
+/// What became of one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Sent,
+    Retry,
+    Dead,
+    Expanded,
+}
+
+/// Who a row is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Recipient {
+    Member(MemberId),
+    Admins(ClusterId),
+}
+
+impl Recipient {
+    fn parse(text: &str) -> Option<Recipient> {
+        let (scope, id) = text.split_once(':')?;
+        let id = uuid::Uuid::parse_str(id).ok()?;
+        match scope {
+            "member" => Some(Recipient::Member(MemberId::from_uuid(id))),
+            "admins" => Some(Recipient::Admins(ClusterId::from_uuid(id))),
+            _ => None,
+        }
+    }
+}
+
+/// The delay before try `attempts + 1`, after `attempts` failed tries:
+/// `base · 2^(attempts-1)`, at most `max`, times a jitter factor in
+/// `[0.5, 1.5)` (`unit` is a uniform draw in `[0, 1)`), so that messages
+/// that failed together do not all come back together.
+pub fn backoff(attempts: u32, base: TimeDelta, max: TimeDelta, unit: f64) -> TimeDelta {
+    let exponent = attempts.saturating_sub(1).min(30);
+    let base_ms = base.num_milliseconds().max(1) as f64;
+    let max_ms = max.num_milliseconds().max(1) as f64;
+    let delay = (base_ms * f64::from(1u32 << exponent)).min(max_ms);
+    let factor = 0.5 + unit.clamp(0.0, 1.0);
+    TimeDelta::milliseconds((delay * factor).round() as i64)
+}
+
+/// A uniform draw in `[0, 1)` from the OS's randomness (via uuid v4).
+fn unit_draw() -> f64 {
+    (uuid::Uuid::new_v4().as_u128() as u32) as f64 / (f64::from(u32::MAX) + 1.0)
+}
+
+/// Text for the outbox's `last_error`: one line, bounded.
+fn error_text(err: &str) -> String {
+    err.chars().map(|c| if c.is_control() { ' ' } else { c }).take(500).collect()
+}
+
+impl Service {
+    /// Delivers every email due now, `mailer.config().concurrency` at a time,
+    /// until none is due; returns what it did.
+    pub async fn deliver_mail(&self, mailer: &Arc<Mailer>) -> Result<DeliveryReport, ServiceError> {
+        let mut report = DeliveryReport::default();
+        loop {
+            let now = self.now();
+            if !self.store.mail_due(now).await? {
+                return Ok(report);
+            }
+            let rows = self.store.claim_mail(mailer.config.batch, now, mailer.config.lease).await?;
+            if rows.is_empty() {
+                return Ok(report);
+            }
+            let permits = Arc::new(tokio::sync::Semaphore::new(mailer.config.concurrency));
+            let mut tasks = tokio::task::JoinSet::new();
+            for row in rows {
+                let Ok(permit) = permits.clone().acquire_owned().await else {
+                    break;
+                };
+                let (service, mailer) = (self.clone(), mailer.clone());
+                tasks.spawn(async move {
+                    let outcome = service.deliver_row(&mailer, row).await;
+                    drop(permit);
+                    outcome
+                });
+            }
+            while let Some(joined) = tasks.join_next().await {
+                match joined {
+                    Ok(Ok(outcome)) => report.add(outcome),
+                    // The row keeps its lease and is tried again when it runs out.
+                    Ok(Err(err)) => tracing::warn!(error = %err, "delivering an email failed; it will be tried again"),
+                    Err(err) => tracing::error!(error = %err, "an email delivery task failed"),
+                }
+            }
+        }
+    }
+
+    async fn deliver_row(&self, mailer: &Mailer, row: MailRow) -> Result<Outcome, ServiceError> {
+        let kind = MailKind::parse(&row.kind);
+        match (kind, Recipient::parse(&row.recipient)) {
+            (_, Some(Recipient::Admins(cluster))) => self.expand_to_admins(&row, cluster).await,
+            (Some(kind), Some(Recipient::Member(member))) => match self.compose(kind, member, &row.payload).await? {
+                Some(mail) => self.send(mailer, &row, &mail).await,
+                None => {
+                    self.give_up(&row, "the recipient, or what the email is about, no longer exists").await?;
+                    Ok(Outcome::Dead)
+                }
+            },
+            _ => {
+                self.give_up(&row, &format!("unknown kind `{}` or recipient `{}`", row.kind, row.recipient)).await?;
+                Ok(Outcome::Dead)
+            }
+        }
+    }
+
+    /// Replaces a row for a cluster's admins by one row per admin.
+    async fn expand_to_admins(&self, row: &MailRow, cluster: ClusterId) -> Result<Outcome, ServiceError> {
+        let now = self.now();
+        let tx = self.store.begin_write().await?;
+        let admins = tx.cluster_admins(cluster).await?;
+        if admins.is_empty() {
+            tracing::warn!(outbox = %row.id, %cluster, kind = %row.kind, "no admin to tell: the email is dropped");
+        }
+        let mails: Vec<NewMail> = admins
+            .iter()
+            .map(|admin| NewMail {
+                kind: row.kind.clone(),
+                recipient: to_member(admin.id),
+                payload: row.payload.clone(),
+            })
+            .collect();
+        tx.expand_mail(row.id, &mails, now).await?;
+        tx.commit().await?;
+        Ok(Outcome::Expanded)
+    }
+
+    async fn send(&self, mailer: &Mailer, row: &MailRow, mail: &StayMail) -> Result<Outcome, ServiceError> {
+        let now = self.now();
+        let rendered = deskvisa_mail::render(mail, now);
+        let sent =
+            mailer.sender.send(&row.id.to_string(), &rendered, &mail.recipient_name, &mail.recipient_email).await;
+        let attempts = u32::try_from(row.attempts).unwrap_or(0);
+        let outcome = match &sent {
+            Ok(()) => Outcome::Sent,
+            Err(SendError::Transient(_)) if attempts < mailer.config.max_attempts => Outcome::Retry,
+            Err(_) => Outcome::Dead,
+        };
+        // Marking must not be lost to a passing database hiccup: a message
+        // sent and left unmarked is sent again when its lease runs out.
+        let mut tries = 0;
+        loop {
+            let now = self.now();
+            let marked = match (&sent, outcome) {
+                (Ok(()), _) => self.store.mail_sent(row.id, &mail.locale, now).await,
+                (Err(err), Outcome::Retry) => {
+                    let delay = backoff(attempts, mailer.config.retry_base, mailer.config.retry_max, unit_draw());
+                    self.store.mail_retry(row.id, now + delay, &error_text(&err.to_string())).await
+                }
+                (Err(err), _) => self.store.mail_dead(row.id, &error_text(&err.to_string())).await,
+            };
+            match marked {
+                Ok(()) => break,
+                Err(err) if tries < 5 => {
+                    tries += 1;
+                    tracing::debug!(error = %err, "marking an email failed; trying again");
+                    tokio::time::sleep(std::time::Duration::from_millis(20 << tries)).await;
+                }
+                Err(err) => return Err(err.into()),
+            }
+        }
+        let kind = row.kind.clone();
+        match (&sent, outcome) {
+            (Ok(()), _) => {
+                metrics::counter!("mail_sent_total", "kind" => kind).increment(1);
+                tracing::debug!(outbox = %row.id, kind = %row.kind, "email sent");
+            }
+            (Err(err), Outcome::Retry) => {
+                metrics::counter!("mail_failures_total", "kind" => kind, "outcome" => "retry").increment(1);
+                tracing::info!(outbox = %row.id, attempts, error = %err, "email not delivered yet; will retry");
+            }
+            (Err(err), _) => {
+                metrics::counter!("mail_failures_total", "kind" => kind, "outcome" => "dead").increment(1);
+                tracing::warn!(outbox = %row.id, attempts, error = %err, "email failed for good: dead letter");
+            }
+        }
+        Ok(outcome)
+    }
+
+    async fn give_up(&self, row: &MailRow, why: &str) -> Result<(), ServiceError> {
+        tracing::warn!(outbox = %row.id, kind = %row.kind, why, "email cannot be written: dead letter");
+        metrics::counter!("mail_failures_total", "kind" => row.kind.clone(), "outcome" => "dead").increment(1);
+        Ok(self.store.mail_dead(row.id, why).await?)
+    }
+
+    /// Writes the email of `kind` for `recipient` from `payload` (a
+    /// [`StayEvent`]) and the database as it is now; `None` when the
+    /// recipient or the stay no longer exists.
+    pub async fn compose(
+        &self,
+        kind: MailKind,
+        recipient: MemberId,
+        payload: &str,
+    ) -> Result<Option<StayMail>, ServiceError> {
+        let Ok(event) = serde_json::from_str::<StayEvent>(payload) else {
+            return Ok(None);
+        };
+        self.compose_event(kind, recipient, event).await
+    }
+
+    /// Writes the email of `kind` for `recipient` about `event`.
+    pub(crate) async fn compose_event(
+        &self,
+        kind: MailKind,
+        recipient: MemberId,
+        event: StayEvent,
+    ) -> Result<Option<StayMail>, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        let Some(person) = tx.member(recipient).await? else {
+            return Ok(None);
+        };
+        let Some(stay) = tx.stay(StayId::from_uuid(event.stay), false).await? else {
+            return Ok(None);
+        };
+        let visitor = if stay.member == recipient { Some(person.clone()) } else { tx.member(stay.member).await? };
+        let (Some(visitor), Some(site), Some(host)) =
+            (visitor, tx.site(stay.site).await?, tx.cluster(stay.host_cluster).await?)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(StayMail {
+            kind,
+            locale: person.locale.as_str().to_owned(),
+            recipient_name: person.name.clone(),
+            recipient_email: person.email.as_str().to_owned(),
+            member_name: visitor.name,
+            member_email: visitor.email.as_str().to_owned(),
+            member_company: visitor.company,
+            site_name: site.name,
+            site_address: site.address,
+            site_timezone: site.timezone.name().to_owned(),
+            site_contact_email: site.contact_email,
+            house_rules: site.house_rules,
+            host_cluster_name: host.name,
+            stay_id: stay.id.to_string(),
+            start_date: stay.start_date,
+            end_date: stay.end_date,
+            days: stay.days,
+            purpose: stay.purpose,
+            reason: event.reason,
+            answer_deadline: (stay.status == StayStatus::Pending).then_some(stay.answer_deadline).flatten(),
+            sequence: event.sequence,
+            had_been_approved: event.had_been_approved,
+            stay_url: self.stay_url(stay.id),
+        }))
+    }
+
+    /// The page of a stay, from the configured public URL (never from a
+    /// request's Host header).
+    pub(crate) fn stay_url(&self, stay: StayId) -> String {
+        format!("{}/stays/{stay}", self.public_url.trim_end_matches('/'))
+    }
+
+    /// The outbox's dead letters, newest first.
+    pub async fn failed_mail(&self) -> Result<Vec<MailRow>, ServiceError> {
+        Ok(self.store.dead_mail().await?)
+    }
+
+    /// Puts one email back in the queue, due now (a dead letter, or a sent
+    /// message to send again); `NotFound` when there is no such email.
+    pub async fn retry_mail(&self, id: uuid::Uuid) -> Result<MailRow, ServiceError> {
+        if !self.store.requeue_mail(id, self.now()).await? {
+            return Err(ServiceError::NotFound);
+        }
+        self.store.mail(id).await?.ok_or(ServiceError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_ceiling_with_jitter_around_it() {
+        let (base, max) = (TimeDelta::seconds(30), TimeDelta::hours(1));
+        assert_eq!(backoff(1, base, max, 0.5), TimeDelta::seconds(30));
+        assert_eq!(backoff(2, base, max, 0.5), TimeDelta::seconds(60));
+        assert_eq!(backoff(5, base, max, 0.5), TimeDelta::seconds(480));
+        assert_eq!(backoff(20, base, max, 0.5), TimeDelta::hours(1));
+        assert_eq!(backoff(u32::MAX, base, max, 0.5), TimeDelta::hours(1));
+        // Jitter spreads a delay over [0.5, 1.5) of it.
+        assert_eq!(backoff(1, base, max, 0.0), TimeDelta::seconds(15));
+        assert_eq!(backoff(1, base, max, 0.999), TimeDelta::milliseconds(44_970));
+        for _ in 0..1000 {
+            let d = backoff(3, base, max, unit_draw());
+            assert!(d >= TimeDelta::seconds(60) && d < TimeDelta::seconds(180), "{d}");
+        }
+    }
+
+    #[test]
+    fn recipients_are_a_member_or_a_clusters_admins() {
+        let id = uuid::Uuid::new_v4();
+        assert_eq!(Recipient::parse(&format!("member:{id}")), Some(Recipient::Member(MemberId::from_uuid(id))));
+        assert_eq!(Recipient::parse(&format!("admins:{id}")), Some(Recipient::Admins(ClusterId::from_uuid(id))));
+        assert_eq!(Recipient::parse("member:nope"), None);
+        assert_eq!(Recipient::parse(&format!("others:{id}")), None);
+        assert_eq!(Recipient::parse("anna@example.org"), None);
+    }
+
+    #[test]
+    fn error_text_is_one_bounded_line() {
+        let text = error_text(&format!("550 no\r\nsuch user {}", "x".repeat(1000)));
+        assert!(!text.contains(['\r', '\n']));
+        assert_eq!(text.chars().count(), 500);
+    }
+}
