@@ -6,11 +6,18 @@
 //! `postgres://postgres@127.0.0.1:5432`), with a small pool, dropped when the
 //! test ends, pass or fail. Tests run in parallel; nothing is shared.
 //!
+//! [`smtp::SmtpSink`] is a real SMTP server (aiosmtpd) and [`ics::parse_ics`]
+//! reads calendar files with two independent parsers, both from the Python
+//! tools `make test-tools` installs.
+//!
 //! When PostgreSQL cannot be reached, a PostgreSQL test fails under `CI=true`
 //! and is skipped (with a line on stderr) elsewhere.
 #![allow(clippy::expect_used, clippy::print_stderr)]
 
 use std::path::PathBuf;
+
+pub mod ics;
+pub mod smtp;
 
 use deskvisa_migrations::{Migrator, MigratorTrait};
 use deskvisa_store::{DatabaseConfig, DatabaseConnection, Store, connect};

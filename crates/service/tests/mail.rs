@@ -1,0 +1,632 @@
+//! Emails, end to end through a real SMTP server (aiosmtpd in a child
+//! process): who gets what, in which language and shape; calendar files as
+//! two independent parsers read them, in zones from UTC−10 to UTC+13 and
+//! across DST changes; an SMTP outage that delays mail and loses none; a
+//! crash between sending and marking; two workers on one PostgreSQL; dead
+//! letters and their retry; reminders sent once; header injection.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use deskvisa_mail::{Security, Sender, TransportConfig};
+use deskvisa_rules::{Email, Locale, OnNoAnswer, PolicyDraft, Reason, TimeZone, WeekdaySet};
+use deskvisa_service::*;
+use deskvisa_testing::ics::parse_ics;
+use deskvisa_testing::smtp::{Received, SinkOptions, SmtpSink};
+use deskvisa_testing::{Backend, TestDatabase, on_both_backends};
+use support::*;
+
+const FROM: &str = "deskvisa@deskvisa.example";
+
+fn mailer_to(port: u16, config: DeliveryConfig) -> Arc<Mailer> {
+    let transport = TransportConfig::Smtp {
+        host: "127.0.0.1".to_owned(),
+        port,
+        security: Security::None,
+        username: None,
+        password: None,
+        timeout: Duration::from_secs(10),
+    };
+    Arc::new(Mailer::new(Sender::new(&transport, "deskvisa", FROM).unwrap(), config))
+}
+
+/// Retries that come quickly, a lease of a minute.
+fn quick() -> DeliveryConfig {
+    DeliveryConfig {
+        retry_base: TimeDelta::milliseconds(100),
+        retry_max: TimeDelta::seconds(1),
+        lease: TimeDelta::seconds(60),
+        ..DeliveryConfig::default()
+    }
+}
+
+fn member_named(email: &str, name: &str, locale: Locale) -> NewMember {
+    NewMember { email: Email::parse(email).unwrap(), name: name.to_owned(), company: "Firm".to_owned(), locale }
+}
+
+async fn new_member(w: &World, email: &str, locale: Locale) -> Caller {
+    let m = w.service.add_member(w.home, member_named(email, email, locale)).await.unwrap();
+    w.service.caller(m.id).await.unwrap()
+}
+
+/// The one envelope recipient of each message, with its kind guessed from
+/// nothing: tests look at subjects and bodies themselves.
+fn by_recipient(messages: &[Received]) -> BTreeMap<String, Vec<&Received>> {
+    let mut map: BTreeMap<String, Vec<&Received>> = BTreeMap::new();
+    for m in messages {
+        assert_eq!(m.rcpt_tos.len(), 1, "one recipient per message: {:?}", m.rcpt_tos);
+        map.entry(m.rcpt_tos[0].clone()).or_default().push(m);
+    }
+    map
+}
+
+/// Every message is multipart text + HTML in one language, from deskvisa,
+/// to the envelope's recipient, with a Message-ID of the outbox's shape.
+fn assert_well_formed(m: &Received) {
+    assert_eq!(m.mail_from, FROM);
+    let to = m.header_all("To");
+    assert_eq!(to.len(), 1, "{:?}", m.headers);
+    assert!(to[0].contains(&m.rcpt_tos[0]), "To {} vs envelope {:?}", to[0], m.rcpt_tos);
+    assert!(m.header("From").unwrap().contains(FROM));
+    assert!(m.header("Date").is_some());
+    let id = m.message_id();
+    let uuid =
+        id.strip_prefix('<').and_then(|s| s.strip_suffix("@deskvisa.example>")).unwrap_or_else(|| panic!("{id}"));
+    assert!(uuid::Uuid::parse_str(uuid).is_ok(), "{id}");
+    assert!(m.header("Content-Type").unwrap().starts_with("multipart/"), "{:?}", m.header("Content-Type"));
+    assert!(!m.text().is_empty() && m.html().starts_with("<!DOCTYPE html>"), "text and HTML");
+}
+
+fn calendar_of(m: &Received) -> Option<(&str, &str)> {
+    m.part("text/calendar").map(|p| (p.params.get("method").map_or("", String::as_str), p.content.as_str()))
+}
+
+/// Delivers until `count` messages have arrived (the clock moves a second
+/// per round, so retries come due).
+async fn deliver_until(w: &World, mailer: &Arc<Mailer>, sink: &SmtpSink, count: usize) -> Vec<Received> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        w.service.deliver_mail(mailer).await.unwrap();
+        let messages = sink.messages();
+        if messages.len() >= count {
+            return messages;
+        }
+        assert!(std::time::Instant::now() < deadline, "{} of {count} messages arrived", messages.len());
+        w.clock.advance(TimeDelta::seconds(1));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn every_stay_email_reaches_the_right_people_in_their_language() {
+    on_both_backends(|db| async move {
+        let sink = SmtpSink::start();
+        let mailer = mailer_to(sink.port, quick());
+        let w = World::new(db, 3).await;
+        let ola = new_member(&w, "ola@hubclub.example", Locale::Pl).await;
+        // A second admin of the host, who reads Polish.
+        let piotr = w.service.add_member(w.host, member_named("piotr@cph.example", "Piotr", Locale::Pl)).await.unwrap();
+        w.service.grant_role(piotr.id, Role::ClusterAdmin).await.unwrap();
+
+        // Requested: the member and both host admins hear of it.
+        let stay = w.service.request_stay(&ola, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
+        let messages = deliver_until(&w, &mailer, &sink, 3).await;
+        let to = by_recipient(&messages);
+        assert_eq!(
+            to.keys().cloned().collect::<Vec<_>>(),
+            ["lars@cph.example", "ola@hubclub.example", "piotr@cph.example"]
+        );
+        for m in &messages {
+            assert_well_formed(m);
+            assert!(calendar_of(m).is_none(), "a request carries no calendar");
+        }
+        let ola_mail = to["ola@hubclub.example"][0];
+        assert!(
+            ola_mail.subject().starts_with("Twój wniosek o pobyt: Nyhavn House, 9–13 marca 2026"),
+            "{}",
+            ola_mail.subject()
+        );
+        assert!(ola_mail.text().starts_with("Dzień dobry,"));
+        assert!(to["lars@cph.example"][0].subject().starts_with("Please decide: "));
+        assert!(to["lars@cph.example"][0].text().contains(&format!("/stays/{}", stay.id)), "a link to decide");
+        assert!(to["piotr@cph.example"][0].subject().starts_with("Prośba o decyzję: "));
+
+        // Approved: the member gets the invitation, inline and attached.
+        w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await.unwrap();
+        let messages = deliver_until(&w, &mailer, &sink, 4).await;
+        let approved = &messages[3];
+        assert_well_formed(approved);
+        assert_eq!(approved.rcpt_tos, ["ola@hubclub.example"]);
+        assert!(approved.subject().starts_with("Pobyt zatwierdzony: Nyhavn House"));
+        assert!(approved.text().contains("Badge at the door."), "house rules");
+        assert!(approved.text().contains("desks@cph.example"), "the site's contact");
+        let (method, ics) = calendar_of(approved).expect("an invitation");
+        assert_eq!(method, "REQUEST");
+        assert!(ics.contains("METHOD:REQUEST"));
+        let attachment = approved.parts.iter().find(|p| p.filename.as_deref() == Some("invite.ics")).unwrap();
+        assert_eq!(attachment.disposition.as_deref(), Some("attachment"));
+        assert_eq!(attachment.content, ics);
+
+        // Cancelled after approval: a calendar cancellation to the member,
+        // word to both admins.
+        w.service.act_on_stay(&ola, stay.id, StayCommand::Cancel(None)).await.unwrap();
+        let messages = deliver_until(&w, &mailer, &sink, 7).await;
+        let to = by_recipient(&messages[4..]);
+        let cancelled = to["ola@hubclub.example"][0];
+        assert!(cancelled.subject().starts_with("Pobyt odwołany: Nyhavn House"));
+        let (method, cancel_ics) = calendar_of(cancelled).expect("a cancellation");
+        assert_eq!(method, "CANCEL");
+        let (invite, cancel) = (parse_ics(ics), parse_ics(cancel_ics));
+        assert_eq!(invite.icalendar.events[0].uid, cancel.icalendar.events[0].uid);
+        assert!(cancel.icalendar.events[0].sequence > invite.icalendar.events[0].sequence);
+        assert!(to["lars@cph.example"][0].subject().starts_with("Cancelled: "));
+        assert!(to["piotr@cph.example"][0].subject().starts_with("Pobyt odwołany: "));
+
+        // Declined, with the host's reason.
+        let second = w.service.request_stay(&w.member, &w.input("2026-03-16", "2026-03-18")).await.unwrap();
+        let reason = Reason::parse("A delegation from Osaka has every desk that week").unwrap();
+        w.service.act_on_stay(&w.host_admin, second.id, StayCommand::Decline(reason)).await.unwrap();
+        let messages = deliver_until(&w, &mailer, &sink, 11).await;
+        let declined: Vec<&Received> = messages[7..].iter().filter(|m| m.subject().starts_with("Declined")).collect();
+        assert_eq!(declined.len(), 1);
+        assert_eq!(declined[0].rcpt_tos, ["anna@hubclub.example"]);
+        assert!(declined[0].text().contains("A delegation from Osaka has every desk that week"));
+        assert!(calendar_of(declined[0]).is_none(), "nothing was ever in a calendar");
+
+        // Expired: the host lets unanswered requests lapse.
+        let draft = PolicyDraft { on_no_answer: OnNoAnswer::Expire, ..PolicyDraft::default() };
+        w.service.save_policy(&w.host_admin, w.host, draft).await.unwrap();
+        let third = w.service.request_stay(&ola, &w.input("2026-03-23", "2026-03-24")).await.unwrap();
+        w.clock.set(third.answer_deadline.unwrap() + TimeDelta::seconds(1));
+        assert_eq!(w.service.settle_due_stays().await.unwrap(), 1);
+        let messages = deliver_until(&w, &mailer, &sink, 15).await;
+        let expired: Vec<&Received> =
+            messages[11..].iter().filter(|m| m.subject().starts_with("Wniosek wygasł")).collect();
+        assert_eq!(expired.len(), 1, "{:?}", messages[11..].iter().map(Received::subject).collect::<Vec<_>>());
+        assert_eq!(expired[0].rcpt_tos, ["ola@hubclub.example"]);
+
+        // Nothing more, nothing twice.
+        assert_eq!(w.service.deliver_mail(&mailer).await.unwrap(), DeliveryReport::default());
+        let all = sink.messages();
+        assert_eq!(all.len(), 15);
+        let ids: BTreeSet<&str> = all.iter().map(Received::message_id).collect();
+        assert_eq!(ids.len(), 15, "every message has its own Message-ID");
+        assert_eq!(w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'").await, 0);
+    })
+    .await;
+}
+
+/// A site of the host in `zone`.
+async fn site_in(w: &World, name: &str, zone: &str, address: &str) -> deskvisa_rules::SiteId {
+    let new = NewSite {
+        name: name.to_owned(),
+        address: address.to_owned(),
+        timezone: Some(TimeZone::parse(zone).unwrap()),
+        desks: 2,
+        open_weekdays: WeekdaySet::MON_TO_FRI,
+        contact_email: Email::parse("desks@cph.example").unwrap(),
+        house_rules: String::new(),
+    };
+    w.service.add_site(w.host, new).await.unwrap().id
+}
+
+#[tokio::test]
+async fn calendar_files_read_the_same_in_two_parsers_from_utc_minus_10_to_utc_plus_13_and_across_dst() {
+    let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let sink = SmtpSink::start();
+    let mailer = mailer_to(sink.port, quick());
+    let w = World::new(db, 2).await;
+    // (zone, first, last, why): the clock says 2 March 2026, 09:00 UTC.
+    let cases = [
+        ("Pacific/Honolulu", "2026-03-09", "2026-03-13", "UTC−10"),
+        ("Europe/London", "2026-03-16", "2026-03-20", "UTC+0"),
+        ("Asia/Kolkata", "2026-03-10", "2026-03-12", "UTC+5:30"),
+        ("Pacific/Tongatapu", "2026-03-03", "2026-03-06", "UTC+13, where 3 March has begun"),
+        ("Europe/Warsaw", "2026-03-26", "2026-03-31", "summer time begins on 29 March"),
+        ("Pacific/Auckland", "2026-04-02", "2026-04-08", "summer time ends on 5 April"),
+        ("America/New_York", "2026-03-05", "2026-03-10", "summer time begins on 8 March"),
+    ];
+    let mut expected = Vec::new();
+    for (i, (zone, first, last, why)) in cases.iter().enumerate() {
+        let site = site_in(&w, &format!("Site {i}"), zone, &format!("Street {i}, {zone}")).await;
+        let visitor = new_member(&w, &format!("visitor{i}@hubclub.example"), Locale::En).await;
+        let input = StayRequestInput { site, start_date: d(first), end_date: d(last), purpose: "Partners".to_owned() };
+        let stay = w.service.request_stay(&visitor, &input).await.unwrap_or_else(|e| panic!("{zone}: {e:?}"));
+        w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await.unwrap();
+        let end_exclusive = d(last).succ_opt().unwrap().to_string();
+        let address = format!("Street {i}, {zone}");
+        expected.push((
+            format!("visitor{i}@hubclub.example"),
+            stay.id,
+            *zone,
+            *first,
+            end_exclusive,
+            *why,
+            visitor,
+            address,
+        ));
+    }
+    // Each stay: a request to the member, one to the admin, an approval.
+    let messages = deliver_until(&w, &mailer, &sink, cases.len() * 3).await;
+    let to = by_recipient(&messages);
+    for (email, stay, zone, first, end_exclusive, why, visitor, address) in &expected {
+        let approval = to[email].iter().find(|m| calendar_of(m).is_some()).expect("an approval with a calendar");
+        let (_, ics) = calendar_of(approval).unwrap();
+        let served = w.service.stay_calendar(visitor, *stay).await.unwrap();
+        for (what, text, method) in [("emailed", ics.to_owned(), "REQUEST"), ("served", served, "PUBLISH")] {
+            let both = parse_ics(&text);
+            for (parser, calendar) in [("icalendar", &both.icalendar), ("vobject", &both.vobject)] {
+                let context = format!("{zone} ({why}), {what}, read by {parser}");
+                assert_eq!(calendar.method.as_deref(), Some(method), "{context}");
+                assert_eq!(calendar.events.len(), 1, "{context}");
+                let event = &calendar.events[0];
+                assert_eq!(event.dtstart.as_deref(), Some(*first), "{context}");
+                assert_eq!(event.dtend.as_deref(), Some(end_exclusive.as_str()), "{context}: DTEND is exclusive");
+                assert_eq!(event.uid.as_deref(), Some(format!("stay-{stay}@deskvisa").as_str()), "{context}");
+                assert_eq!(event.location.as_deref(), Some(address.as_str()), "{context}");
+                assert_eq!(
+                    event.organizer.as_deref().map(str::to_lowercase),
+                    Some("mailto:desks@cph.example".to_owned()),
+                    "{context}"
+                );
+                assert_eq!(event.sequence, 1, "{context}: the approval is the stay's second move");
+                assert_eq!(event.status.as_deref(), Some("CONFIRMED"), "{context}");
+                if method == "REQUEST" {
+                    assert_eq!(event.attendees, [format!("mailto:{email}")], "{context}");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_smtp_outage_delays_mail_never_a_booking_and_loses_nothing() {
+    on_both_backends(|db| async move {
+        let mut sink = SmtpSink::start();
+        sink.stop();
+        let mailer = mailer_to(sink.port, quick());
+        let w = World::new(db, 10).await;
+        let config = WorkerConfig { mail_poll: Duration::from_millis(10), ..WorkerConfig::default() };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let worker = {
+            let (service, mailer) = (w.service.clone(), mailer.clone());
+            tokio::spawn(async move {
+                service
+                    .run_worker(config, Some(mailer), async {
+                        let _ = stopped.await;
+                    })
+                    .await;
+            })
+        };
+        // Ten requests and five approvals while no mail server answers.
+        let mut visitors = Vec::new();
+        for i in 0..10 {
+            let visitor = new_member(&w, &format!("v{i}@hubclub.example"), Locale::En).await;
+            let stay = w.service.request_stay(&visitor, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
+            if i % 2 == 0 {
+                w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await.unwrap();
+            }
+            visitors.push(stay.id);
+        }
+        // The worker tries, fails and keeps every email for later.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let tried = w
+                .test_db
+                .scalar(
+                    "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND attempts >= 2 AND last_error IS NOT NULL",
+                )
+                .await;
+            if tried >= 10 {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "the worker never tried to send");
+            w.clock.advance(TimeDelta::seconds(1));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(sink.messages().len(), 0);
+        assert_eq!(w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'dead'").await, 0);
+
+        // The server comes back: every email arrives, once.
+        sink.resume();
+        let expected = 10 + 10 + 5;
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while sink.messages().len() < expected {
+            assert!(std::time::Instant::now() < deadline, "{} of {expected} arrived", sink.messages().len());
+            w.clock.advance(TimeDelta::seconds(1));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // Everything is marked sent, and a few more rounds send nothing again.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'").await > 0 {
+            assert!(std::time::Instant::now() < deadline, "rows left unsent");
+            w.clock.advance(TimeDelta::seconds(1));
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        w.clock.advance(TimeDelta::minutes(10));
+        assert_eq!(w.service.deliver_mail(&mailer).await.unwrap(), DeliveryReport::default());
+        stop.send(()).unwrap();
+        worker.await.unwrap();
+        let messages = sink.messages();
+        assert_eq!(messages.len(), expected);
+        let ids: BTreeSet<&str> = messages.iter().map(Received::message_id).collect();
+        assert_eq!(ids.len(), expected, "no message twice");
+        let approvals = messages.iter().filter(|m| m.subject().starts_with("Approved")).count();
+        assert_eq!(approvals, 5);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_crash_between_sending_and_marking_sends_one_duplicate_with_the_same_message_id() {
+    on_both_backends(|db| async move {
+        let sink = SmtpSink::start();
+        let mailer = mailer_to(sink.port, quick());
+        let w = World::new(db, 2).await;
+        w.service.request_stay(&w.member, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
+
+        // A worker claims the rows and sends the member's email, then dies
+        // before marking it: exactly what the worker does, up to the crash.
+        let lease = TimeDelta::seconds(60);
+        let rows = w.service.store().claim_mail(10, w.service.now(), lease).await.unwrap();
+        assert_eq!(rows.len(), 2, "the member's email and the one for the host's admins");
+        let row = rows.iter().find(|r| r.recipient.starts_with("member:")).unwrap();
+        let member = deskvisa_rules::MemberId::parse(&row.recipient["member:".len()..]).unwrap();
+        let kind = deskvisa_mail::MailKind::parse(&row.kind).unwrap();
+        let mail = w.service.compose(kind, member, &row.payload).await.unwrap().unwrap();
+        let crashed = Sender::new(
+            &TransportConfig::Smtp {
+                host: "127.0.0.1".to_owned(),
+                port: sink.port,
+                security: Security::None,
+                username: None,
+                password: None,
+                timeout: Duration::from_secs(5),
+            },
+            "deskvisa",
+            FROM,
+        )
+        .unwrap();
+        let rendered = deskvisa_mail::render(&mail, w.service.now());
+        crashed.send(&row.id.to_string(), &rendered, &mail.recipient_name, &mail.recipient_email).await.unwrap();
+        drop(crashed);
+
+        // While the dead worker's lease lasts, nobody touches its rows.
+        assert_eq!(w.service.deliver_mail(&mailer).await.unwrap(), DeliveryReport::default());
+        assert_eq!(sink.messages().len(), 1);
+
+        // The lease runs out: another worker takes over.
+        w.clock.advance(lease + TimeDelta::seconds(1));
+        let report = w.service.deliver_mail(&mailer).await.unwrap();
+        assert_eq!((report.sent, report.expanded, report.dead), (2, 1, 0), "{report:?}");
+        let messages = sink.messages();
+        assert_eq!(messages.len(), 3);
+        let to_member: Vec<&Received> = messages.iter().filter(|m| m.rcpt_tos == ["anna@hubclub.example"]).collect();
+        assert_eq!(to_member.len(), 2, "one duplicate");
+        let expected_id = format!("<{}@deskvisa.example>", row.id);
+        assert_eq!(to_member[0].message_id(), expected_id);
+        assert_eq!(to_member[1].message_id(), expected_id, "the same Message-ID: recognisably the same message");
+
+        // And no more after that.
+        w.clock.advance(TimeDelta::hours(1));
+        assert_eq!(w.service.deliver_mail(&mailer).await.unwrap(), DeliveryReport::default());
+        assert_eq!(sink.messages().len(), 3);
+        assert_eq!(w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'").await, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_workers_on_one_postgres_deliver_a_thousand_emails_each_exactly_once() {
+    let Some(db) = TestDatabase::new(Backend::Postgres).await else {
+        return;
+    };
+    let sink = SmtpSink::start();
+    let w = World::new(db, 2).await;
+    let stay = w.service.request_stay(&w.member, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
+    // Deliver the request's own emails first, so only the thousand remain.
+    let setup = mailer_to(sink.port, quick());
+    deliver_until(&w, &setup, &sink, 2).await;
+    let payload = serde_json::to_string(&StayEvent {
+        stay: stay.id.as_uuid(),
+        reason: None,
+        had_been_approved: false,
+        sequence: 0,
+    })
+    .unwrap();
+    let mails: Vec<deskvisa_store::NewMail> = (0..1000)
+        .map(|_| deskvisa_store::NewMail {
+            kind: "stay_requested".to_owned(),
+            recipient: format!("member:{}", w.member.member),
+            payload: payload.clone(),
+        })
+        .collect();
+    for chunk in mails.chunks(250) {
+        let tx = w.service.store().begin_write().await.unwrap();
+        tx.enqueue_mail(chunk, w.service.now()).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    // Two workers, each with its own pool and its own SMTP connections.
+    let second =
+        Service::with_store(deskvisa_store::Store::new(w.test_db.another_pool(4).await), Arc::new(w.clock.clone()));
+    let config = DeliveryConfig { batch: 20, concurrency: 4, ..quick() };
+    let (a, b) = (mailer_to(sink.port, config.clone()), mailer_to(sink.port, config));
+    let (ra, rb) = tokio::join!(w.service.deliver_mail(&a), second.deliver_mail(&b));
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert_eq!(ra.sent + rb.sent, 1000, "{ra:?} {rb:?}");
+    assert!(ra.sent > 0 && rb.sent > 0, "both workers took part: {ra:?} {rb:?}");
+    let messages = sink.wait_for(1002, Duration::from_secs(30)).await;
+    assert_eq!(messages.len(), 1002);
+    let ids: BTreeSet<&str> = messages.iter().map(Received::message_id).collect();
+    assert_eq!(ids.len(), 1002, "no duplicate");
+    assert_eq!(w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'").await, 0);
+}
+
+#[tokio::test]
+async fn a_refused_address_is_a_dead_letter_at_once_and_can_be_sent_again() {
+    on_both_backends(|db| async move {
+        let mut sink =
+            SmtpSink::start_with(SinkOptions { reject: Some("bounce".to_owned()), ..SinkOptions::default() });
+        let mailer = mailer_to(sink.port, quick());
+        let w = World::new(db, 2).await;
+        let bouncer = new_member(&w, "bounce@hubclub.example", Locale::En).await;
+        w.service.request_stay(&bouncer, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
+        let messages = deliver_until(&w, &mailer, &sink, 1).await;
+        assert_eq!(messages[0].rcpt_tos, ["lars@cph.example"], "the host admin's copy went out");
+        let report = w.service.deliver_mail(&mailer).await.unwrap();
+        assert_eq!(report, DeliveryReport::default(), "the refused one is not retried");
+        let failed = w.service.failed_mail().await.unwrap();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0].attempts, 1, "after one try");
+        assert!(failed[0].last_error.as_deref().unwrap().contains("550"), "{:?}", failed[0].last_error);
+        assert_eq!(w.service.gauges().await.unwrap().outbox_dead, 1);
+
+        // The mailbox is fixed; an operator sends it again.
+        sink.stop();
+        sink.set_options(SinkOptions::default());
+        sink.resume();
+        let row = w.service.retry_mail(failed[0].id).await.unwrap();
+        assert_eq!(row.status, "pending");
+        let messages = deliver_until(&w, &mailer, &sink, 2).await;
+        assert_eq!(messages[1].rcpt_tos, ["bounce@hubclub.example"]);
+        assert_eq!(messages[1].message_id(), format!("<{}@deskvisa.example>", failed[0].id));
+        assert!(w.service.failed_mail().await.unwrap().is_empty());
+        assert!(matches!(w.service.retry_mail(uuid::Uuid::new_v4()).await, Err(ServiceError::NotFound)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_mailbox_that_keeps_failing_for_now_is_retried_with_backoff_then_dead_lettered() {
+    let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let sink = SmtpSink::start_with(SinkOptions { tempfail: Some("later".to_owned()), ..SinkOptions::default() });
+    let config = DeliveryConfig { max_attempts: 4, ..quick() };
+    let mailer = mailer_to(sink.port, config);
+    let w = World::new(db, 2).await;
+    let later = new_member(&w, "later@hubclub.example", Locale::En).await;
+    w.service.request_stay(&later, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
+    let mut retried = 0;
+    for _ in 0..20 {
+        let report = w.service.deliver_mail(&mailer).await.unwrap();
+        retried += report.retried;
+        if report.dead == 1 {
+            break;
+        }
+        // Not due again before its backoff: a round right away sends nothing.
+        if report.retried == 1 {
+            assert_eq!(w.service.deliver_mail(&mailer).await.unwrap().retried, 0);
+        }
+        w.clock.advance(TimeDelta::seconds(2));
+    }
+    assert_eq!(retried, 3, "three retries, then the fourth attempt gives up");
+    let failed = w.service.failed_mail().await.unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].attempts, 4);
+    assert!(failed[0].last_error.as_deref().unwrap().contains("451"));
+}
+
+#[tokio::test]
+async fn reminders_go_out_once_however_many_workers_run() {
+    on_both_backends(|db| async move {
+        let sink = SmtpSink::start();
+        let mailer = mailer_to(sink.port, quick());
+        let w = World::new(db, 2).await;
+        let config = WorkerConfig::default();
+        let coming = w.service.request_stay(&w.member, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
+        w.service.act_on_stay(&w.host_admin, coming.id, StayCommand::Approve).await.unwrap();
+        let other = new_member(&w, "ewa@hubclub.example", Locale::Pl).await;
+        let pending = w.service.request_stay(&other, &w.input("2026-03-16", "2026-03-20")).await.unwrap();
+        assert_eq!(pending.answer_deadline, Some(t("2026-03-05T09:00:00Z")));
+        deliver_until(&w, &mailer, &sink, 5).await;
+
+        // Nothing is due yet.
+        assert_eq!(w.service.send_reminders(&config).await.unwrap(), (0, 0));
+        // 4 March, 10:00 UTC: the answer window closes within 24 hours.
+        w.clock.set(t("2026-03-04T10:00:00Z"));
+        let second = Service::with_store(w.test_db.store().await, Arc::new(w.clock.clone()));
+        let (a, b) = tokio::join!(w.service.send_reminders(&config), second.send_reminders(&config));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a.1 + b.1, 1, "one answer reminder: {a:?} {b:?}");
+        assert_eq!(a.0 + b.0, 0);
+        // 7 March, 00:30 in Copenhagen: two days before the stay.
+        w.clock.set(t("2026-03-06T23:30:00Z"));
+        let (a, b) = tokio::join!(w.service.send_reminders(&config), second.send_reminders(&config));
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!((a.0 + b.0, a.1 + b.1), (1, 0), "one stay reminder: {a:?} {b:?}");
+        assert_eq!(w.service.send_reminders(&config).await.unwrap(), (0, 0));
+
+        let messages = deliver_until(&w, &mailer, &sink, 7).await;
+        let new = &messages[5..];
+        let answer: Vec<&Received> = new.iter().filter(|m| m.subject().starts_with("Still waiting")).collect();
+        assert_eq!(answer.len(), 1);
+        assert_eq!(answer[0].rcpt_tos, ["lars@cph.example"]);
+        assert!(answer[0].text().contains("5 March 2026, 10:00 (Europe/Copenhagen)"), "{}", answer[0].text());
+        let soon: Vec<&Received> = new.iter().filter(|m| m.subject().starts_with("Soon: your stay")).collect();
+        assert_eq!(soon.len(), 1);
+        assert_eq!(soon[0].rcpt_tos, ["anna@hubclub.example"]);
+        assert!(soon[0].text().contains("Monday, 9 March 2026"));
+        w.clock.advance(TimeDelta::hours(12));
+        assert_eq!(w.service.send_reminders(&config).await.unwrap(), (0, 0));
+        assert_eq!(w.service.deliver_mail(&mailer).await.unwrap(), DeliveryReport::default());
+        assert_eq!(sink.messages().len(), 7);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn text_typed_by_users_adds_no_header_and_no_recipient() {
+    on_both_backends(|db| async move {
+        let sink = SmtpSink::start();
+        let mailer = mailer_to(sink.port, quick());
+        let w = World::new(db, 2).await;
+        let evil = "\r\nBcc: evil@attacker.example\r\nX-Injected: yes";
+        let m = w
+            .service
+            .add_member(w.home, member_named("eve@hubclub.example", &format!("Eve{evil}"), Locale::En))
+            .await
+            .unwrap();
+        let eve = w.service.caller(m.id).await.unwrap();
+        let site = site_in(&w, &format!("Hub{evil}"), "Europe/Copenhagen", &format!("Street{evil}")).await;
+        let input = StayRequestInput {
+            site,
+            start_date: d("2026-03-09"),
+            end_date: d("2026-03-13"),
+            purpose: format!("Work{evil}\r\n\r\nbody"),
+        };
+        let stay = w.service.request_stay(&eve, &input).await.unwrap();
+        w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await.unwrap();
+        let reason = Reason::parse(&format!("Sorry{evil}")).unwrap();
+        w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Cancel(Some(reason))).await.unwrap();
+        let messages = deliver_until(&w, &mailer, &sink, 5).await;
+        assert_eq!(messages.len(), 5);
+        for m in &messages {
+            assert!(m.rcpt_tos == ["eve@hubclub.example"] || m.rcpt_tos == ["lars@cph.example"], "{:?}", m.rcpt_tos);
+            for (name, value) in &m.raw_headers {
+                assert!(
+                    !name.eq_ignore_ascii_case("bcc") && !name.eq_ignore_ascii_case("x-injected"),
+                    "{name}: {value}"
+                );
+                let unfolded = value.replace("\r\n ", " ").replace("\r\n\t", " ");
+                assert!(!unfolded.contains(['\r', '\n']), "{name}: {value:?}");
+            }
+            // The header block as sent: no line of it starts with an injected name.
+            let head = m.raw.split("\r\n\r\n").next().unwrap().to_ascii_lowercase();
+            assert!(head.split("\r\n").all(|l| !l.starts_with("bcc:") && !l.starts_with("x-injected:")), "{head}");
+            assert_eq!(m.header_all("Subject").len(), 1);
+            assert_eq!(m.header_all("To").len(), 1);
+            if let Some((_, ics)) = calendar_of(m) {
+                let both = parse_ics(ics);
+                assert_eq!(both.icalendar.events.len(), 1);
+                assert_eq!(both.icalendar.events[0].attendees, ["mailto:eve@hubclub.example"]);
+                assert_eq!(both.vobject.events[0].attendees, ["mailto:eve@hubclub.example"]);
+            }
+        }
+    })
+    .await;
+}
