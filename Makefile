@@ -6,19 +6,23 @@ CARGO ?= cargo
 # `cargo test` is the fallback where it is not installed.
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: run test check fmt fmt-check lint purity openapi-check bench bench-smoke wrk build clean
+.PHONY: run test test-tools check fmt fmt-check lint purity openapi-check bench bench-smoke wrk build clean
 
 ## run: deskvisa on embedded SQLite (var/deskvisa.sqlite) with the demo network, at http://127.0.0.1:8080
 run:
 	$(CARGO) run -p deskvisa -- serve --demo
 
-## test: every test of every crate
-test:
+## test: every test of every crate (the mail tests talk to a real SMTP server)
+test: test-tools
 ifeq ($(NEXTEST),yes)
 	$(CARGO) nextest run --workspace --all-targets --no-fail-fast
 else
 	$(CARGO) test --workspace --all-targets --no-fail-fast
 endif
+
+## test-tools: the tests' Python peers from PyPI (aiosmtpd, icalendar, vobject) in var/tools/py
+test-tools:
+	./scripts/test-tools.sh
 
 ## check: formatting, clippy with warnings as errors, and the rules crate's purity
 check: fmt-check lint purity
@@ -42,17 +46,18 @@ openapi-check:
 	./scripts/check-openapi.sh
 
 ## bench: the rules benchmark (criterion); W1, stay requests through HTTP (wrk) against in-process on
-## SQLite and against pgbench on PostgreSQL; W2, availability against a static response
-bench: wrk
+## SQLite and against pgbench on PostgreSQL; W2, availability against a static response; M1, the
+## outbox's drain rate against the local SMTP server's; M2, approvals with a prompt and a slow SMTP server
+bench: wrk test-tools
 	$(CARGO) bench -p deskvisa-rules --bench decide
 	$(CARGO) build --release -p deskvisa -p deskvisa-bench
 	./target/release/deskvisa-bench --seconds 10 --connections 16
 
 ## bench-smoke: each benchmark once, briefly, as CI runs it
-bench-smoke: wrk
+bench-smoke: wrk test-tools
 	$(CARGO) bench -p deskvisa-rules --bench decide -- --test
 	$(CARGO) build -p deskvisa -p deskvisa-bench
-	./target/debug/deskvisa-bench --seconds 2 --connections 4
+	./target/debug/deskvisa-bench --seconds 2 --connections 4 --stays 20
 
 # wrk from Debian, the load tool of the HTTP benchmarks; pgbench comes with
 # PostgreSQL server package (postgresql-contrib pulls it in).

@@ -24,6 +24,7 @@ use deskvisa_rules::{Email, Locale, PolicyDraft, TimeZone, WeekdaySet};
 use deskvisa_service::{Caller, NewCluster, NewMember, NewSite, Role, Service, StayRequestInput, SystemClock};
 use deskvisa_store::{DatabaseConfig, connect_store};
 
+mod mail;
 mod postgres;
 mod raw_sqlite;
 
@@ -219,6 +220,11 @@ async fn through_http(setup: &Setup, url: &str, dir: &Path, connections: usize, 
         .arg("serve")
         .env("DESKVISA_DATABASE_URL", url)
         .env("DESKVISA_HTTP_BIND", format!("127.0.0.1:{port}"))
+        // W1 measures the request path against the same transaction
+        // in-process, which sends no mail; the outbox's delivery has its
+        // own workloads (M1, M2). Its files go beside the database.
+        .env("DESKVISA_MAIL_DIR", dir.join("mail"))
+        .env("DESKVISA_MAIL_POLL_MS", "3600000")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
@@ -489,6 +495,35 @@ async fn main() -> Result<()> {
         );
         println!("W1 PostgreSQL ratio HTTP / pgbench: {:.2} (target >= 0.5)", http.rate / pgbench.tps);
         failed += http.non_2xx + pgbench.failed;
+    }
+    if run("m1") {
+        let concurrency = 4;
+        let drain = mail::m1(concurrency, seconds).await?;
+        println!(
+            "| M1 the local SMTP server accepting straight from {concurrency} senders | {:.0} messages/s | | |",
+            drain.direct
+        );
+        println!("| M1 the outbox worker delivering ({concurrency} at once) | {:.0} messages/s | | |", drain.outbox);
+        println!("M1 ratio outbox / straight: {:.2} (target >= 0.8)", drain.outbox / drain.direct);
+    }
+    if run("m2") {
+        let stays = arg("--stays", 300) as usize;
+        let m2 = mail::m2(4, stays).await?;
+        println!(
+            "| M2 approvals through HTTP, SMTP answering at once | | {:.1} ms | |",
+            m2.prompt_p99.as_secs_f64() * 1e3
+        );
+        println!(
+            "| M2 approvals through HTTP, SMTP answering 2 s late | | {:.1} ms | {} |",
+            m2.slow_p99.as_secs_f64() * 1e3,
+            m2.failed
+        );
+        println!(
+            "M2 ratio slow / prompt p99: {:.2} (target <= 1.2), {} approvals",
+            m2.slow_p99.as_secs_f64() / m2.prompt_p99.as_secs_f64().max(1e-9),
+            m2.approvals
+        );
+        failed += m2.failed as u64;
     }
     if failed > 0 {
         bail!("{failed} requests failed; every request of the workloads is valid");

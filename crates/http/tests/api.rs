@@ -680,6 +680,55 @@ async fn metrics_show_requests_by_route_stays_and_the_outbox() {
     // The request queued its emails in its own transaction: one to the
     // member, one to the host's admins.
     assert!(text.contains("outbox_depth 2"), "{text}");
+    assert!(text.contains("outbox_dead 0"), "{text}");
+}
+
+async fn get_raw(app: &Router, path: &str, token: &str) -> (StatusCode, String, String) {
+    let request = Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let content_type =
+        response.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    (status, content_type, body)
+}
+
+#[tokio::test]
+async fn a_stay_downloads_as_a_calendar_file_for_its_member_and_the_host() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let (_, stay) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-04", "2026-03-10"))).await;
+        let id = stay["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/stays/{id}/calendar.ics");
+        let (status, content_type, pending) = get_raw(&api.app, &path, &api.member).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(content_type, "text/calendar; charset=utf-8; method=PUBLISH");
+        assert!(pending.contains("METHOD:PUBLISH\r\n") && pending.contains("STATUS:TENTATIVE\r\n"), "{pending}");
+        assert!(pending.contains(&format!("UID:stay-{id}@deskvisa\r\n")));
+        assert!(pending.contains("DTSTART;VALUE=DATE:20260304\r\nDTEND;VALUE=DATE:20260311\r\n"));
+        assert!(pending.contains("SEQUENCE:0\r\n"));
+
+        api.call("POST", &format!("/api/v1/stays/{id}/approve"), Some(&api.admin), None).await;
+        let (status, _, approved) = get_raw(&api.app, &path, &api.admin).await;
+        assert_eq!(status, StatusCode::OK, "the host's admin may download it");
+        assert!(approved.contains("STATUS:CONFIRMED\r\n") && approved.contains("SEQUENCE:1\r\n"), "{approved}");
+        assert!(!approved.contains("ATTENDEE"), "a published copy invites nobody");
+
+        // The home cluster's network admin may read the stay, not take its calendar;
+        // another cluster's admin does not learn it exists.
+        let (status, _, _) = get_raw(&api.app, &path, &api.network).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _, body) = get_raw(&api.app, &path, &api.stranger_admin).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+        let (status, _, _) = get_raw(&api.app, "/api/v1/stays/not-a-uuid/calendar.ics", &api.member).await;
+        assert!(status == StatusCode::NOT_FOUND || status == StatusCode::BAD_REQUEST, "{status}");
+
+        api.call("POST", &format!("/api/v1/stays/{id}/cancel"), Some(&api.member), None).await;
+        let (_, _, cancelled) = get_raw(&api.app, &path, &api.member).await;
+        assert!(cancelled.contains("STATUS:CANCELLED\r\n") && cancelled.contains("SEQUENCE:2\r\n"), "{cancelled}");
+    })
+    .await;
 }
 
 #[tokio::test]

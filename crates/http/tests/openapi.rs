@@ -14,7 +14,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-/// API.md's routes of "The map", "Stays" and "Operations", and `/api/v1/me`.
+/// API.md's routes of "The map", "Stays" (with the stay's calendar file) and "Operations", and `/api/v1/me`.
 const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/me"),
     ("patch", "/api/v1/me"),
@@ -48,6 +48,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/stays/{id}/cancel"),
     ("post", "/api/v1/stays/{id}/check-in"),
     ("post", "/api/v1/stays/{id}/no-show"),
+    ("get", "/api/v1/stays/{id}/calendar.ics"),
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),

@@ -15,6 +15,7 @@ pub mod ics;
 mod kind;
 mod model;
 mod render;
+mod smtp;
 pub mod transport;
 
 pub use dates::{date_range, day_month_year, instant_in_zone, long_date};

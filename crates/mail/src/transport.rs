@@ -1,6 +1,7 @@
-//! Delivering rendered emails: through an SMTP server (lettre's pooled
-//! async transport, plain, STARTTLS or implicit TLS) or into `.eml` files in
-//! a directory (development, tests, previews).
+//! Delivering rendered emails: through an SMTP server (pooled connections
+//! speaking lettre's SMTP, plain, STARTTLS or implicit TLS; see
+//! [`crate::smtp`]) or into `.eml` files in a directory (development,
+//! tests, previews).
 //!
 //! Failures come back split the way the outbox worker needs them: a
 //! [`SendError::Transient`] is retried later (4xx replies, connection
@@ -14,7 +15,9 @@ use std::time::Duration;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{Address, AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::smtp::SmtpPool;
 
 use crate::Rendered;
 
@@ -119,7 +122,7 @@ impl SendError {
 }
 
 enum Inner {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpPool),
     File(AsyncFileTransport<Tokio1Executor>),
 }
 
@@ -143,8 +146,7 @@ impl fmt::Debug for Sender {
 
 impl Sender {
     /// Sets up the transport for `config`, sending as `from_name <from_email>`.
-    /// For SMTP this must run inside a Tokio runtime (the connection pool
-    /// starts its housekeeping task); no connection is opened yet. For files,
+    /// For SMTP no connection is opened yet. For files,
     /// the directory is created if missing.
     pub fn new(config: &TransportConfig, from_name: &str, from_email: &str) -> Result<Sender, MailError> {
         // Fail early on a bad sender address.
@@ -156,19 +158,17 @@ impl Sender {
                 Inner::File(AsyncFileTransport::<Tokio1Executor>::new(dir))
             }
             TransportConfig::Smtp { host, port, security, username, password, timeout } => {
-                let builder = match security {
-                    Security::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host.as_str()),
-                    Security::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)
-                        .map_err(|e| MailError::Transport(e.to_string()))?,
-                    Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host)
-                        .map_err(|e| MailError::Transport(e.to_string()))?,
-                };
-                let mut builder = builder.port(*port).timeout(Some(*timeout));
-                if let Some(username) = username {
-                    builder =
-                        builder.credentials(Credentials::new(username.clone(), password.clone().unwrap_or_default()));
+                if host.trim().is_empty() {
+                    return Err(MailError::Transport("the SMTP host is empty".to_owned()));
                 }
-                Inner::Smtp(builder.build())
+                if *security != Security::None {
+                    // Fail at start-up, not at the first email, on a host TLS cannot verify.
+                    lettre::transport::smtp::client::TlsParameters::new(host.clone())
+                        .map_err(|e| MailError::Transport(e.to_string()))?;
+                }
+                let credentials =
+                    username.as_ref().map(|user| Credentials::new(user.clone(), password.clone().unwrap_or_default()));
+                Inner::Smtp(SmtpPool::new(host.trim().to_owned(), *port, *security, credentials, *timeout))
             }
         };
         Ok(Sender { inner, from_name: from_name.to_owned(), from_email: from_email.to_owned() })
@@ -187,9 +187,7 @@ impl Sender {
         let message = build_message(&self.from_name, &self.from_email, message_id, rendered, to_name, to_email)
             .map_err(|e| SendError::Permanent(e.to_string()))?;
         match &self.inner {
-            Inner::Smtp(transport) => transport.send(message).await.map(drop).map_err(|e| {
-                if e.is_permanent() { SendError::Permanent(e.to_string()) } else { SendError::Transient(e.to_string()) }
-            }),
+            Inner::Smtp(pool) => pool.send(&message).await,
             Inner::File(transport) => {
                 transport.send(message).await.map(drop).map_err(|e| SendError::Transient(e.to_string()))
             }
