@@ -116,6 +116,91 @@ pub fn stay_calendar(mail: &StayMail, method: IcsMethod, dtstamp: DateTime<Utc>)
     out
 }
 
+/// An event at a site, as a calendar file shows it (DOMAIN.md, "Events").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventCalendar {
+    /// The event's id (uuid text); the UID derives from it.
+    pub event_id: String,
+    /// Its title.
+    pub title: String,
+    /// What it is about (free text, may span lines).
+    pub description: String,
+    /// The site's name.
+    pub site_name: String,
+    /// The site's address (LOCATION).
+    pub address: String,
+    /// The site's IANA zone, in which `starts_at` and `ends_at` are given.
+    pub timezone: deskvisa_rules::TimeZone,
+    /// Local start at the site.
+    pub starts_at: chrono::NaiveDateTime,
+    /// Local end at the site.
+    pub ends_at: chrono::NaiveDateTime,
+    /// The site's contact (ORGANIZER).
+    pub organizer_email: String,
+    /// The registered person (ATTENDEE), for invitations.
+    pub attendee: Option<(String, String)>,
+    /// Raised on every change of the event or the registration.
+    pub sequence: u32,
+    /// The event or the registration is called off.
+    pub cancelled: bool,
+}
+
+/// The UID of an event's calendar entry.
+pub fn event_uid(event_id: &str) -> String {
+    let id: String = event_id
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    format!("event-{id}@deskvisa")
+}
+
+/// An event as one timed VEVENT. Times are written in UTC (`...Z`), read
+/// from the site's wall clock in its zone ([`deskvisa_rules::TimeZone::instant_of`]),
+/// so every calendar shows the right moment in its own zone, around DST
+/// changes included, with no VTIMEZONE to get wrong; the site's zone is
+/// named in the description.
+pub fn event_calendar(event: &EventCalendar, method: IcsMethod, dtstamp: DateTime<Utc>) -> String {
+    let start = event.timezone.instant_of(event.starts_at);
+    let end = event.timezone.instant_of(event.ends_at).max(start);
+    let mut out = String::with_capacity(1024);
+    let mut line = |text: &str| fold_into(&mut out, text);
+    line("BEGIN:VCALENDAR");
+    line("PRODID:-//deskvisa//EN");
+    line("VERSION:2.0");
+    line("CALSCALE:GREGORIAN");
+    line(&format!("METHOD:{method}"));
+    line("BEGIN:VEVENT");
+    line(&format!("UID:{}", event_uid(&event.event_id)));
+    line(&format!("SEQUENCE:{}", event.sequence));
+    line(&format!("DTSTAMP:{}", dtstamp.format("%Y%m%dT%H%M%SZ")));
+    line(&format!("DTSTART:{}", start.format("%Y%m%dT%H%M%SZ")));
+    line(&format!("DTEND:{}", end.format("%Y%m%dT%H%M%SZ")));
+    line(&format!("SUMMARY:{}", escape_text(&event.title)));
+    line(&format!("LOCATION:{}", escape_text(&format!("{}, {}", event.site_name, event.address))));
+    let description = format!(
+        "{}\n\n{} – {} ({})",
+        event.description.trim(),
+        event.starts_at.format("%Y-%m-%d %H:%M"),
+        event.ends_at.format("%H:%M"),
+        event.timezone.name()
+    );
+    line(&format!("DESCRIPTION:{}", escape_text(description.trim_start())));
+    line(&format!("ORGANIZER;CN={}:mailto:{}", param(&event.site_name), uri(&event.organizer_email)));
+    if let (Some((name, email)), false) = (&event.attendee, method == IcsMethod::Publish) {
+        line(&format!(
+            "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{}",
+            param(name),
+            uri(email)
+        ));
+    }
+    line(if event.cancelled || method == IcsMethod::Cancel { "STATUS:CANCELLED" } else { "STATUS:CONFIRMED" });
+    line("END:VEVENT");
+    line("END:VCALENDAR");
+    out
+}
+
 /// The day after `end` (DTEND of an all-day event is exclusive); never
 /// before the day after `start`, and saturating at the end of time.
 fn exclusive_end(start: NaiveDate, end: NaiveDate) -> NaiveDate {

@@ -19,7 +19,7 @@ mod smtp;
 pub mod transport;
 
 pub use dates::{date_range, day_month_year, instant_in_zone, long_date};
-pub use ics::IcsMethod;
+pub use ics::{EventCalendar, IcsMethod, event_calendar};
 pub use kind::MailKind;
 pub use model::{StayMail, sample};
 pub use render::{CalendarFile, Rendered, calendar_method, render};

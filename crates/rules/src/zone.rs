@@ -50,6 +50,23 @@ impl TimeZone {
         utc.checked_add_offset(offset).map_or_else(|| utc.date(), |local| local.date())
     }
 
+    /// The instant a wall-clock time here names: where the clocks go back
+    /// and the time happens twice, the earlier; where they jump forward over
+    /// it (a gap), the time read with the offset before the jump, as RFC 5545
+    /// says (02:30 on a night the clocks go from 02:00 to 03:00 is 03:30).
+    pub fn instant_of(self, local: chrono::NaiveDateTime) -> DateTime<Utc> {
+        match self.0.from_local_datetime(&local) {
+            LocalResult::Single(t) => t.with_timezone(&Utc),
+            LocalResult::Ambiguous(earlier, _) => earlier.with_timezone(&Utc),
+            LocalResult::None => {
+                let before = local.checked_sub_signed(TimeDelta::hours(3)).unwrap_or(local);
+                let offset = self.0.offset_from_local_datetime(&before).earliest().map(|o| o.fix());
+                let utc = offset.and_then(|o| local.checked_sub_offset(o)).unwrap_or(local);
+                utc.and_utc()
+            }
+        }
+    }
+
     /// The first instant of `date` here: local midnight, or, where the clocks
     /// jump over midnight (a gap), the instant the day begins after the jump;
     /// where midnight happens twice, the earlier. Saturates at chrono's limits.
@@ -137,5 +154,22 @@ mod tests {
             let _ = zone.start_of_day(NaiveDate::MAX);
             let _ = zone.start_of_day(NaiveDate::MIN);
         }
+    }
+
+    #[test]
+    fn a_wall_clock_time_names_one_instant_even_around_dst() {
+        let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let kolkata = TimeZone::parse("Asia/Kolkata").unwrap();
+        assert_eq!(kolkata.instant_of(at("2026-03-10 09:00")), utc("2026-03-10T03:30:00Z"));
+        let warsaw = TimeZone::parse("Europe/Warsaw").unwrap();
+        // 29 March 2026: 02:00 becomes 03:00; 02:30 does not exist.
+        assert_eq!(warsaw.instant_of(at("2026-03-29 02:30")), utc("2026-03-29T01:30:00Z"));
+        assert_eq!(warsaw.instant_of(at("2026-03-29 03:30")), utc("2026-03-29T01:30:00Z"));
+        // 25 October 2026: 02:30 happens twice; the earlier (summer time).
+        assert_eq!(warsaw.instant_of(at("2026-10-25 02:30")), utc("2026-10-25T00:30:00Z"));
+        let auckland = TimeZone::parse("Pacific/Auckland").unwrap();
+        // 5 April 2026: 03:00 becomes 02:00; 02:30 twice, the first at +13.
+        assert_eq!(auckland.instant_of(at("2026-04-05 02:30")), utc("2026-04-04T13:30:00Z"));
     }
 }

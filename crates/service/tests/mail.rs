@@ -630,3 +630,54 @@ async fn text_typed_by_users_adds_no_header_and_no_recipient() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn event_invitations_name_the_right_instant_in_two_parsers_around_dst() {
+    use deskvisa_mail::{EventCalendar, IcsMethod, event_calendar};
+    let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    // (zone, local start, local end, UTC start, UTC end)
+    let cases = [
+        ("Pacific/Honolulu", "2026-03-10 08:00", "2026-03-10 09:30", "2026-03-10T18:00:00Z", "2026-03-10T19:30:00Z"),
+        ("Asia/Kolkata", "2026-03-10 09:00", "2026-03-10 10:00", "2026-03-10T03:30:00Z", "2026-03-10T04:30:00Z"),
+        ("Pacific/Tongatapu", "2026-03-10 07:30", "2026-03-10 09:00", "2026-03-09T18:30:00Z", "2026-03-09T20:00:00Z"),
+        // The night summer time begins: 02:30 does not exist and means 03:30.
+        ("Europe/Warsaw", "2026-03-29 02:30", "2026-03-29 04:00", "2026-03-29T01:30:00Z", "2026-03-29T02:00:00Z"),
+        // The night summer time ends: 02:30 happens twice; the first is meant.
+        ("Pacific/Auckland", "2026-04-05 02:30", "2026-04-05 08:00", "2026-04-04T13:30:00Z", "2026-04-04T20:00:00Z"),
+    ];
+    for (zone, start, end, utc_start, utc_end) in cases {
+        let event = EventCalendar {
+            event_id: "0195b7a2-0000-7000-8000-00000000e001".to_owned(),
+            title: "Business breakfast; fintech, AI".to_owned(),
+            description: "Coffee, then ten-minute pitches.".to_owned(),
+            site_name: "Nyhavn House".to_owned(),
+            address: "Nyhavn 1, 1051 København".to_owned(),
+            timezone: TimeZone::parse(zone).unwrap(),
+            starts_at: at(start),
+            ends_at: at(end),
+            organizer_email: "desks@cph.example".to_owned(),
+            attendee: Some(("Anna Nowak".to_owned(), "anna@hubclub.example".to_owned())),
+            sequence: 0,
+            cancelled: false,
+        };
+        let ics = event_calendar(&event, IcsMethod::Request, t("2026-03-02T09:00:00Z"));
+        let both = parse_ics(&ics);
+        for (parser, calendar) in [("icalendar", &both.icalendar), ("vobject", &both.vobject)] {
+            let e = &calendar.events[0];
+            assert_eq!(calendar.method.as_deref(), Some("REQUEST"), "{zone} {parser}");
+            assert_eq!((e.dtstart.as_deref(), e.dtend.as_deref()), (Some(utc_start), Some(utc_end)), "{zone} {parser}");
+            assert_eq!(e.summary.as_deref(), Some("Business breakfast; fintech, AI"), "{zone} {parser}");
+            assert_eq!(e.uid.as_deref(), Some("event-0195b7a2-0000-7000-8000-00000000e001@deskvisa"));
+            assert_eq!(e.attendees, ["mailto:anna@hubclub.example"], "{zone} {parser}");
+            assert!(e.description.as_deref().unwrap().contains(zone), "the site's zone is named");
+        }
+        let cancelled = event_calendar(
+            &EventCalendar { sequence: 1, cancelled: true, ..event },
+            IcsMethod::Cancel,
+            t("2026-03-03T09:00:00Z"),
+        );
+        let both = parse_ics(&cancelled);
+        assert_eq!(both.vobject.events[0].status.as_deref(), Some("CANCELLED"));
+        assert_eq!(both.icalendar.events[0].sequence, 1);
+    }
+}
