@@ -5,7 +5,8 @@
 //!   per admin, in one transaction, so each message has its own outbox id.
 //! - The Message-ID is the outbox id: a message sent again after a crash
 //!   (sent, then the worker died before marking it) is recognisably the same
-//!   message; at most the messages in flight at the crash are sent twice.
+//!   message; at most the messages in flight at the crash (being sent, or
+//!   being marked: twice the concurrency) are sent twice.
 //! - A transient failure (4xx, no connection, timeout) is retried with
 //!   exponential backoff and jitter, up to a number of attempts; a permanent
 //!   one (5xx, an address that is no address) goes to the dead letters at
@@ -46,7 +47,7 @@ pub struct DeliveryConfig {
 impl Default for DeliveryConfig {
     fn default() -> Self {
         DeliveryConfig {
-            batch: 32,
+            batch: 64,
             concurrency: 4,
             lease: TimeDelta::minutes(5),
             retry_base: TimeDelta::seconds(30),
@@ -154,48 +155,87 @@ fn error_text(err: &str) -> String {
 
 impl Service {
     /// Delivers every email due now, `mailer.config().concurrency` at a time,
-    /// until none is due; returns what it did.
+    /// until none is due; returns what it did. Sends run back to back: the
+    /// next batch is claimed as soon as the last one is handed out, so no
+    /// sender waits for the slowest of a batch.
     pub async fn deliver_mail(&self, mailer: &Arc<Mailer>) -> Result<DeliveryReport, ServiceError> {
         let mut report = DeliveryReport::default();
+        let mut queue: std::collections::VecDeque<MailRow> = std::collections::VecDeque::new();
+        let mut tasks = tokio::task::JoinSet::new();
+        let mut exhausted = false;
+        let mut failure = None;
+        // A permit is one SMTP exchange in flight; marking the outcome goes
+        // on without it, so no sender waits on the database's commit.
+        let sending = Arc::new(tokio::sync::Semaphore::new(mailer.config.concurrency));
         loop {
-            let now = self.now();
-            if !self.store.mail_due(now).await? {
-                return Ok(report);
-            }
-            let rows = self.store.claim_mail(mailer.config.batch, now, mailer.config.lease).await?;
-            if rows.is_empty() {
-                return Ok(report);
-            }
-            let permits = Arc::new(tokio::sync::Semaphore::new(mailer.config.concurrency));
-            let mut tasks = tokio::task::JoinSet::new();
-            for row in rows {
-                let Ok(permit) = permits.clone().acquire_owned().await else {
+            while tasks.len() < 2 * mailer.config.concurrency {
+                if queue.is_empty() {
+                    if exhausted {
+                        break;
+                    }
+                    match self.claim_due(mailer).await {
+                        Ok(rows) if rows.is_empty() => {
+                            exhausted = true;
+                            break;
+                        }
+                        Ok(rows) => queue.extend(rows),
+                        Err(err) => {
+                            // Let the sends in flight finish before answering.
+                            failure = Some(err);
+                            exhausted = true;
+                            break;
+                        }
+                    }
+                }
+                let Some(row) = queue.pop_front() else {
+                    break;
+                };
+                let Ok(permit) = sending.clone().acquire_owned().await else {
                     break;
                 };
                 let (service, mailer) = (self.clone(), mailer.clone());
-                tasks.spawn(async move {
-                    let outcome = service.deliver_row(&mailer, row).await;
-                    drop(permit);
-                    outcome
-                });
+                tasks.spawn(async move { service.deliver_row(&mailer, row, permit).await });
             }
-            while let Some(joined) = tasks.join_next().await {
-                match joined {
-                    Ok(Ok(outcome)) => report.add(outcome),
-                    // The row keeps its lease and is tried again when it runs out.
-                    Ok(Err(err)) => tracing::warn!(error = %err, "delivering an email failed; it will be tried again"),
-                    Err(err) => tracing::error!(error = %err, "an email delivery task failed"),
+            match tasks.join_next().await {
+                Some(Ok(Ok(outcome))) => report.add(outcome),
+                // The row keeps its lease and is tried again when it runs out.
+                Some(Ok(Err(err))) => {
+                    tracing::warn!(error = %err, "delivering an email failed; it will be tried again")
+                }
+                Some(Err(err)) => tracing::error!(error = %err, "an email delivery task failed"),
+                None => {
+                    if let Some(err) = failure {
+                        return Err(err);
+                    }
+                    // Rows written during this run (one per admin) are due too.
+                    if !self.store.mail_due(self.now()).await? {
+                        return Ok(report);
+                    }
+                    exhausted = false;
                 }
             }
         }
     }
 
-    async fn deliver_row(&self, mailer: &Mailer, row: MailRow) -> Result<Outcome, ServiceError> {
+    async fn claim_due(&self, mailer: &Mailer) -> Result<Vec<MailRow>, ServiceError> {
+        let now = self.now();
+        if !self.store.mail_due(now).await? {
+            return Ok(Vec::new());
+        }
+        Ok(self.store.claim_mail(mailer.config.batch, now, mailer.config.lease).await?)
+    }
+
+    async fn deliver_row(
+        &self,
+        mailer: &Mailer,
+        row: MailRow,
+        permit: tokio::sync::OwnedSemaphorePermit,
+    ) -> Result<Outcome, ServiceError> {
         let kind = MailKind::parse(&row.kind);
         match (kind, Recipient::parse(&row.recipient)) {
             (_, Some(Recipient::Admins(cluster))) => self.expand_to_admins(&row, cluster).await,
             (Some(kind), Some(Recipient::Member(member))) => match self.compose(kind, member, &row.payload).await? {
-                Some(mail) => self.send(mailer, &row, &mail).await,
+                Some(mail) => self.send(mailer, &row, &mail, permit).await,
                 None => {
                     self.give_up(&row, "the recipient, or what the email is about, no longer exists").await?;
                     Ok(Outcome::Dead)
@@ -229,11 +269,18 @@ impl Service {
         Ok(Outcome::Expanded)
     }
 
-    async fn send(&self, mailer: &Mailer, row: &MailRow, mail: &StayMail) -> Result<Outcome, ServiceError> {
+    async fn send(
+        &self,
+        mailer: &Mailer,
+        row: &MailRow,
+        mail: &StayMail,
+        permit: tokio::sync::OwnedSemaphorePermit,
+    ) -> Result<Outcome, ServiceError> {
         let now = self.now();
         let rendered = deskvisa_mail::render(mail, now);
         let sent =
             mailer.sender.send(&row.id.to_string(), &rendered, &mail.recipient_name, &mail.recipient_email).await;
+        drop(permit);
         let attempts = u32::try_from(row.attempts).unwrap_or(0);
         let outcome = match &sent {
             Ok(()) => Outcome::Sent,
@@ -309,43 +356,35 @@ impl Service {
         recipient: MemberId,
         event: StayEvent,
     ) -> Result<Option<StayMail>, ServiceError> {
-        let tx = self.store.begin_read().await?;
-        let Some(person) = tx.member(recipient).await? else {
+        let Some(facts) = self.store.mail_facts(StayId::from_uuid(event.stay), recipient).await? else {
             return Ok(None);
         };
-        let Some(stay) = tx.stay(StayId::from_uuid(event.stay), false).await? else {
-            return Ok(None);
-        };
-        let visitor = if stay.member == recipient { Some(person.clone()) } else { tx.member(stay.member).await? };
-        let (Some(visitor), Some(site), Some(host)) =
-            (visitor, tx.site(stay.site).await?, tx.cluster(stay.host_cluster).await?)
-        else {
-            return Ok(None);
-        };
+        let status = facts.stay_status()?;
+        let stay = StayId::from_uuid(facts.stay_id);
         Ok(Some(StayMail {
             kind,
-            locale: person.locale.as_str().to_owned(),
-            recipient_name: person.name.clone(),
-            recipient_email: person.email.as_str().to_owned(),
-            member_name: visitor.name,
-            member_email: visitor.email.as_str().to_owned(),
-            member_company: visitor.company,
-            site_name: site.name,
-            site_address: site.address,
-            site_timezone: site.timezone.name().to_owned(),
-            site_contact_email: site.contact_email,
-            house_rules: site.house_rules,
-            host_cluster_name: host.name,
-            stay_id: stay.id.to_string(),
-            start_date: stay.start_date,
-            end_date: stay.end_date,
-            days: stay.days,
-            purpose: stay.purpose,
+            locale: facts.recipient_locale,
+            recipient_name: facts.recipient_name,
+            recipient_email: facts.recipient_email,
+            member_name: facts.member_name,
+            member_email: facts.member_email,
+            member_company: facts.member_company,
+            site_name: facts.site_name,
+            site_address: facts.site_address,
+            site_timezone: facts.site_timezone,
+            site_contact_email: facts.site_contact_email,
+            house_rules: facts.house_rules,
+            host_cluster_name: facts.host_cluster_name,
+            stay_id: stay.to_string(),
+            start_date: facts.start_date,
+            end_date: facts.end_date,
+            days: facts.days,
+            purpose: facts.purpose,
             reason: event.reason,
-            answer_deadline: (stay.status == StayStatus::Pending).then_some(stay.answer_deadline).flatten(),
+            answer_deadline: (status == StayStatus::Pending).then_some(facts.answer_deadline).flatten(),
             sequence: event.sequence,
             had_been_approved: event.had_been_approved,
-            stay_url: self.stay_url(stay.id),
+            stay_url: self.stay_url(stay),
         }))
     }
 
