@@ -16,6 +16,9 @@ pub enum MailKind {
     StayRequestedHost,
     /// To the member: the stay is approved (carries a `METHOD:REQUEST` invitation).
     StayApproved,
+    /// To the host's cluster admins: a stay was approved with no admin's
+    /// decision (automatic approval, or the answer deadline passed).
+    StayApprovedHost,
     /// To the member: the host declined the stay.
     StayDeclined,
     /// To the member: the host did not answer in time and the request lapsed.
@@ -32,10 +35,11 @@ pub enum MailKind {
 
 impl MailKind {
     /// Every kind, in the order of a stay's life.
-    pub const ALL: [MailKind; 9] = [
+    pub const ALL: [MailKind; 10] = [
         MailKind::StayRequested,
         MailKind::StayRequestedHost,
         MailKind::StayApproved,
+        MailKind::StayApprovedHost,
         MailKind::StayDeclined,
         MailKind::StayExpired,
         MailKind::StayCancelled,
@@ -50,6 +54,7 @@ impl MailKind {
             MailKind::StayRequested => "stay_requested",
             MailKind::StayRequestedHost => "stay_requested_host",
             MailKind::StayApproved => "stay_approved",
+            MailKind::StayApprovedHost => "stay_approved_host",
             MailKind::StayDeclined => "stay_declined",
             MailKind::StayExpired => "stay_expired",
             MailKind::StayCancelled => "stay_cancelled",
@@ -67,7 +72,13 @@ impl MailKind {
 
     /// Whether the email goes to the host's cluster admins (not the member).
     pub const fn to_host(self) -> bool {
-        matches!(self, MailKind::StayRequestedHost | MailKind::StayCancelledHost | MailKind::AnswerReminder)
+        matches!(
+            self,
+            MailKind::StayRequestedHost
+                | MailKind::StayApprovedHost
+                | MailKind::StayCancelledHost
+                | MailKind::AnswerReminder
+        )
     }
 }
 

@@ -140,6 +140,7 @@ fn subject(m: &StayMail, locale: Locale) -> String {
             format!("Please decide: {member} asks for a desk at {site}, {range}")
         }
         (Locale::En, MailKind::StayApproved) => format!("Approved: your desk at {site}, {range}"),
+        (Locale::En, MailKind::StayApprovedHost) => format!("Coming: {member} at {site}, {range}"),
         (Locale::En, MailKind::StayDeclined) => format!("Declined: your stay request at {site}, {range}"),
         (Locale::En, MailKind::StayExpired) => format!("No answer in time: your stay request at {site}, {range}"),
         (Locale::En, MailKind::StayCancelled) => format!("Cancelled: your stay at {site}, {range}"),
@@ -153,6 +154,7 @@ fn subject(m: &StayMail, locale: Locale) -> String {
             format!("Prośba o decyzję: {member} prosi o biurko – {site}, {range}")
         }
         (Locale::Pl, MailKind::StayApproved) => format!("Pobyt zatwierdzony: {site}, {range}"),
+        (Locale::Pl, MailKind::StayApprovedHost) => format!("Przyjazd: {member} – {site}, {range}"),
         (Locale::Pl, MailKind::StayDeclined) => format!("Wniosek odrzucony: {site}, {range}"),
         (Locale::Pl, MailKind::StayExpired) => format!("Wniosek wygasł bez odpowiedzi: {site}, {range}"),
         (Locale::Pl, MailKind::StayCancelled) => format!("Pobyt odwołany: {site}, {range}"),
@@ -188,6 +190,10 @@ templates! {
     StayApprovedEnHtml => "stay_approved/en.html",
     StayApprovedPlTxt => "stay_approved/pl.txt",
     StayApprovedPlHtml => "stay_approved/pl.html",
+    StayApprovedHostEnTxt => "stay_approved_host/en.txt",
+    StayApprovedHostEnHtml => "stay_approved_host/en.html",
+    StayApprovedHostPlTxt => "stay_approved_host/pl.txt",
+    StayApprovedHostPlHtml => "stay_approved_host/pl.html",
     StayDeclinedEnTxt => "stay_declined/en.txt",
     StayDeclinedEnHtml => "stay_declined/en.html",
     StayDeclinedPlTxt => "stay_declined/pl.txt",
@@ -223,6 +229,8 @@ fn render_text(v: &View<'_>) -> askama::Result<String> {
         (MailKind::StayRequestedHost, Locale::Pl) => StayRequestedHostPlTxt { v }.render(),
         (MailKind::StayApproved, Locale::En) => StayApprovedEnTxt { v }.render(),
         (MailKind::StayApproved, Locale::Pl) => StayApprovedPlTxt { v }.render(),
+        (MailKind::StayApprovedHost, Locale::En) => StayApprovedHostEnTxt { v }.render(),
+        (MailKind::StayApprovedHost, Locale::Pl) => StayApprovedHostPlTxt { v }.render(),
         (MailKind::StayDeclined, Locale::En) => StayDeclinedEnTxt { v }.render(),
         (MailKind::StayDeclined, Locale::Pl) => StayDeclinedPlTxt { v }.render(),
         (MailKind::StayExpired, Locale::En) => StayExpiredEnTxt { v }.render(),
@@ -248,6 +256,8 @@ fn render_html(v: &View<'_>) -> askama::Result<String> {
         (MailKind::StayRequestedHost, Locale::Pl) => StayRequestedHostPlHtml { v }.render(),
         (MailKind::StayApproved, Locale::En) => StayApprovedEnHtml { v }.render(),
         (MailKind::StayApproved, Locale::Pl) => StayApprovedPlHtml { v }.render(),
+        (MailKind::StayApprovedHost, Locale::En) => StayApprovedHostEnHtml { v }.render(),
+        (MailKind::StayApprovedHost, Locale::Pl) => StayApprovedHostPlHtml { v }.render(),
         (MailKind::StayDeclined, Locale::En) => StayDeclinedEnHtml { v }.render(),
         (MailKind::StayDeclined, Locale::Pl) => StayDeclinedPlHtml { v }.render(),
         (MailKind::StayExpired, Locale::En) => StayExpiredEnHtml { v }.render(),

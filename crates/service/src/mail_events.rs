@@ -51,6 +51,40 @@ pub fn answer_reminder(stay: StayId, host: ClusterId, sequence: u32) -> NewMail 
     mail("answer_reminder", to_admins(host), &event)
 }
 
+/// The emails a new stay causes, from the history it was written with:
+/// a pending request tells the member and asks the host's admins to decide;
+/// a stay approved at once (automatic approval) tells the member it is
+/// approved and the admins who is coming; one expired at once (its deadline
+/// had passed, under the `expire` policy) tells the member only.
+pub fn request_mails(
+    stay: StayId,
+    member: MemberId,
+    host: ClusterId,
+    history: &[(Option<StayStatus>, StayStatus, Option<String>)],
+) -> Vec<NewMail> {
+    let Some((last, (from, to, reason))) = history.iter().enumerate().last() else {
+        return Vec::new();
+    };
+    let sequence = u32::try_from(last).unwrap_or(u32::MAX);
+    match to {
+        StayStatus::Approved => settled_mails(stay, member, host, *to, sequence),
+        _ => stay_mails(stay, member, host, *from, *to, reason.as_deref(), sequence),
+    }
+}
+
+/// The emails a pending stay settled with no admin's decision causes
+/// (automatic approval, or its answer deadline): approved, the member and
+/// the host's admins hear of it; expired, the member.
+pub fn settled_mails(stay: StayId, member: MemberId, host: ClusterId, to: StayStatus, sequence: u32) -> Vec<NewMail> {
+    let event = StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved: false, sequence };
+    match to {
+        StayStatus::Approved => {
+            vec![mail("stay_approved", to_member(member), &event), mail("stay_approved_host", to_admins(host), &event)]
+        }
+        _ => stay_mails(stay, member, host, Some(StayStatus::Pending), to, None, sequence),
+    }
+}
+
 /// The emails a stay reaching `to` causes.
 pub fn stay_mails(
     stay: StayId,
@@ -109,6 +143,31 @@ mod tests {
             kinds(Some(StayStatus::Approved), StayStatus::Approved).is_empty(),
             "check-in and no-show send nothing"
         );
+        let requested = |history: &[(Option<StayStatus>, StayStatus, Option<String>)]| {
+            request_mails(stay, member, host, history).into_iter().map(|m| (m.kind, m.recipient)).collect::<Vec<_>>()
+        };
+        let (m, a) = (to_member(member), to_admins(host));
+        assert_eq!(
+            requested(&[(None, StayStatus::Pending, None)]),
+            [("stay_requested".to_owned(), m.clone()), ("stay_requested_host".to_owned(), a.clone())]
+        );
+        assert_eq!(
+            requested(&[(None, StayStatus::Pending, None), (Some(StayStatus::Pending), StayStatus::Approved, None)]),
+            [("stay_approved".to_owned(), m.clone()), ("stay_approved_host".to_owned(), a)],
+            "approved at once: nothing to decide"
+        );
+        assert_eq!(
+            requested(&[(None, StayStatus::Pending, None), (Some(StayStatus::Pending), StayStatus::Expired, None)]),
+            [("stay_expired".to_owned(), m)]
+        );
+        let approved = request_mails(
+            stay,
+            member,
+            host,
+            &[(None, StayStatus::Pending, None), (Some(StayStatus::Pending), StayStatus::Approved, None)],
+        );
+        let event: StayEvent = serde_json::from_str(&approved[0].payload).unwrap();
+        assert_eq!(event.sequence, 1, "the approval is the second move");
         let cancelled = stay_mails(stay, member, host, Some(StayStatus::Approved), StayStatus::Cancelled, Some("x"), 3);
         let event: StayEvent = serde_json::from_str(&cancelled[0].payload).unwrap();
         assert!(event.had_been_approved);

@@ -153,14 +153,8 @@ impl Service {
             }),
         }
         let written = async {
-            let mails: Vec<_> = entries
-                .iter()
-                .enumerate()
-                .flat_map(|(i, e)| {
-                    let reason = e.reason.as_deref();
-                    stay_mails(id, member, new.host_cluster, e.from, e.to, reason, i as u32)
-                })
-                .collect();
+            let moves: Vec<_> = entries.iter().map(|e| (e.from, e.to, e.reason.clone())).collect();
+            let mails = crate::mail_events::request_mails(id, member, new.host_cluster, &moves);
             tx.insert_stay(&new, &entries, &mails).await?;
             if let Some(key) = key {
                 tx.link_key(member, key, id).await?;

@@ -85,15 +85,7 @@ impl Service {
             )
             .await?;
             let sequence = u32::try_from(stay.history.len()).unwrap_or(u32::MAX);
-            let mails = crate::mail_events::stay_mails(
-                id,
-                stay.member,
-                stay.host_cluster,
-                Some(StayStatus::Pending),
-                moved.to,
-                None,
-                sequence,
-            );
+            let mails = crate::mail_events::settled_mails(id, stay.member, stay.host_cluster, moved.to, sequence);
             tx.enqueue_mail(&mails, now).await?;
             tx.commit().await.map(|()| true)
         };

@@ -681,3 +681,32 @@ async fn event_invitations_name_the_right_instant_in_two_parsers_around_dst() {
         assert_eq!(both.icalendar.events[0].sequence, 1);
     }
 }
+
+#[tokio::test]
+async fn a_stay_approved_with_no_decision_tells_the_member_and_asks_the_admins_nothing() {
+    on_both_backends(|db| async move {
+        let sink = SmtpSink::start();
+        let mailer = mailer_to(sink.port, quick());
+        let w = World::new(db, 2).await;
+        let draft = PolicyDraft { approval_mode: deskvisa_rules::ApprovalMode::Auto, ..PolicyDraft::default() };
+        w.service.save_policy(&w.host_admin, w.host, draft).await.unwrap();
+        let stay = w.service.request_stay(&w.member, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
+        assert_eq!(stay.status, deskvisa_rules::StayStatus::Approved);
+        let messages = deliver_until(&w, &mailer, &sink, 2).await;
+        let to = by_recipient(&messages);
+        assert_eq!(to["anna@hubclub.example"].len(), 1, "one email, not a request and an approval");
+        let approved = to["anna@hubclub.example"][0];
+        assert!(approved.subject().starts_with("Approved: your desk at Nyhavn House"), "{}", approved.subject());
+        let (method, ics) = calendar_of(approved).unwrap();
+        assert_eq!(method, "REQUEST");
+        assert_eq!(parse_ics(ics).icalendar.events[0].sequence, 1);
+        let coming = to["lars@cph.example"][0];
+        assert!(coming.subject().starts_with("Coming: A Person at Nyhavn House"), "{}", coming.subject());
+        assert!(!coming.text().contains("decide"), "nothing to decide: {}", coming.text());
+        assert!(calendar_of(coming).is_none());
+        w.clock.advance(TimeDelta::hours(1));
+        assert_eq!(w.service.deliver_mail(&mailer).await.unwrap(), DeliveryReport::default());
+        assert_eq!(sink.messages().len(), 2);
+    })
+    .await;
+}
