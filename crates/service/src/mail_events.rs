@@ -62,9 +62,10 @@ pub fn request_mails(
     host: ClusterId,
     history: &[(Option<StayStatus>, StayStatus, Option<String>)],
 ) -> Vec<NewMail> {
-    let Some((last, (from, to, reason))) = history.iter().enumerate().last() else {
+    let Some((from, to, reason)) = history.last() else {
         return Vec::new();
     };
+    let last = history.len() - 1;
     let sequence = u32::try_from(last).unwrap_or(u32::MAX);
     match to {
         StayStatus::Approved => settled_mails(stay, member, host, *to, sequence),
