@@ -159,6 +159,18 @@ impl Service {
     /// next batch is claimed as soon as the last one is handed out, so no
     /// sender waits for the slowest of a batch.
     pub async fn deliver_mail(&self, mailer: &Arc<Mailer>) -> Result<DeliveryReport, ServiceError> {
+        let (_keep, never) = tokio::sync::watch::channel(false);
+        self.deliver_mail_until(mailer, &never).await
+    }
+
+    /// [`Self::deliver_mail`], claiming nothing more once `stop` turns true:
+    /// the sends in flight finish and are marked, rows claimed but not
+    /// started are given back, due at once for another worker.
+    pub async fn deliver_mail_until(
+        &self,
+        mailer: &Arc<Mailer>,
+        stop: &tokio::sync::watch::Receiver<bool>,
+    ) -> Result<DeliveryReport, ServiceError> {
         let mut report = DeliveryReport::default();
         let mut queue: std::collections::VecDeque<MailRow> = std::collections::VecDeque::new();
         let mut tasks = tokio::task::JoinSet::new();
@@ -169,6 +181,14 @@ impl Service {
         let sending = Arc::new(tokio::sync::Semaphore::new(mailer.config.concurrency));
         loop {
             while tasks.len() < 2 * mailer.config.concurrency {
+                if *stop.borrow() {
+                    exhausted = true;
+                    let unstarted: Vec<uuid::Uuid> = queue.drain(..).map(|row| row.id).collect();
+                    if let Err(err) = self.store.release_mail(&unstarted).await {
+                        tracing::warn!(error = %err, "giving back unsent emails failed; their leases run out");
+                    }
+                    break;
+                }
                 if queue.is_empty() {
                     if exhausted {
                         break;
@@ -208,7 +228,7 @@ impl Service {
                         return Err(err);
                     }
                     // Rows written during this run (one per admin) are due too.
-                    if !self.store.mail_due(self.now()).await? {
+                    if *stop.borrow() || !self.store.mail_due(self.now()).await? {
                         return Ok(report);
                     }
                     exhausted = false;

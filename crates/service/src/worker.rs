@@ -201,7 +201,7 @@ impl Service {
                     return;
                 };
                 loop {
-                    if let Err(err) = self.deliver_mail(&mailer).await {
+                    if let Err(err) = self.deliver_mail_until(&mailer, &stopped).await {
                         tracing::warn!(error = %err, "delivering email failed; trying again shortly");
                     }
                     tokio::select! {

@@ -710,3 +710,66 @@ async fn a_stay_approved_with_no_decision_tells_the_member_and_asks_the_admins_n
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_worker_stopping_mid_queue_finishes_its_sends_and_gives_the_rest_back() {
+    on_both_backends(|db| async move {
+        let sink =
+            SmtpSink::start_with(SinkOptions { delay: Some(Duration::from_millis(100)), ..SinkOptions::default() });
+        let w = World::new(db, 2).await;
+        let stay = w.service.request_stay(&w.member, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
+        let payload = serde_json::to_string(&StayEvent {
+            stay: stay.id.as_uuid(),
+            reason: None,
+            had_been_approved: false,
+            sequence: 0,
+        })
+        .unwrap();
+        let mails: Vec<deskvisa_store::NewMail> = (0..40)
+            .map(|_| deskvisa_store::NewMail {
+                kind: "stay_requested".to_owned(),
+                recipient: format!("member:{}", w.member.member),
+                payload: payload.clone(),
+            })
+            .collect();
+        let tx = w.service.store().begin_write().await.unwrap();
+        tx.enqueue_mail(&mails, w.service.now()).await.unwrap();
+        tx.commit().await.unwrap();
+        // 42 rows: the forty, and the request's own two.
+        let mailer = mailer_to(sink.port, DeliveryConfig { batch: 64, concurrency: 2, ..quick() });
+        let config = WorkerConfig { mail_poll: Duration::from_millis(10), ..WorkerConfig::default() };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let worker = {
+            let (service, mailer) = (w.service.clone(), mailer.clone());
+            tokio::spawn(async move {
+                service
+                    .run_worker(config, Some(mailer), async {
+                        let _ = stopped.await;
+                    })
+                    .await;
+            })
+        };
+        sink.wait_for(2, Duration::from_secs(30)).await;
+        stop.send(()).unwrap();
+        worker.await.unwrap();
+        let sent = w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'sent'").await;
+        assert!(sent < 42, "it stopped before the end of the queue ({sent} sent)");
+        assert_eq!(
+            w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND lease_until IS NOT NULL").await,
+            0,
+            "nothing is left leased to a worker that is gone"
+        );
+        assert_eq!(
+            w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND attempts > 0").await,
+            0,
+            "a row given back counts no attempt"
+        );
+        // Another worker, at once (no lease to wait for), sends the rest.
+        w.service.deliver_mail(&mailer).await.unwrap();
+        let messages = sink.wait_for(42, Duration::from_secs(60)).await;
+        assert_eq!(messages.len(), 42);
+        let ids: BTreeSet<&str> = messages.iter().map(Received::message_id).collect();
+        assert_eq!(ids.len(), 42, "none twice");
+    })
+    .await;
+}

@@ -154,6 +154,27 @@ impl Store {
         Ok(mails)
     }
 
+    /// Gives claimed emails back untouched (a worker shutting down before
+    /// it got to them): due again at once, for any worker.
+    pub async fn release_mail(&self, ids: &[uuid::Uuid]) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let tx = self.begin_write().await?;
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into())
+            // The claim counted an attempt that never happened.
+            .col_expr(outbox::Column::Attempts, {
+                use sea_orm::sea_query::ExprTrait;
+                sea_orm::sea_query::Expr::col(outbox::Column::Attempts).sub(1)
+            })
+            .filter(outbox::Column::Id.is_in(ids.iter().copied()))
+            .filter(outbox::Column::Status.eq("pending"))
+            .exec(&tx.tx)
+            .await?;
+        tx.commit().await
+    }
+
     /// The email went out.
     pub async fn mail_sent(&self, id: uuid::Uuid, locale: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.mark(
