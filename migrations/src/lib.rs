@@ -14,6 +14,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_initial_schema;
 mod m20261202_000001_stay_reminders;
+mod m20261202_000002_sign_in;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -21,6 +22,10 @@ pub struct Migrator;
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_initial_schema::Migration), Box::new(m20261202_000001_stay_reminders::Migration)]
+        vec![
+            Box::new(m20261128_000001_initial_schema::Migration),
+            Box::new(m20261202_000001_stay_reminders::Migration),
+            Box::new(m20261202_000002_sign_in::Migration),
+        ]
     }
 }

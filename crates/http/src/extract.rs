@@ -58,24 +58,74 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for MaybeJson<T> {
     }
 }
 
-/// The caller, authenticated by a bearer token.
+/// The caller, authenticated by a bearer token or, for the web pages, a
+/// session cookie. A state-changing request that only a cookie
+/// authenticates must come from deskvisa's own pages (CSRF): a browser's
+/// `Sec-Fetch-Site` or `Origin` says so, or it is refused with 403.
 pub struct Authenticated(pub Caller);
+
+/// The bearer token of a request, if it carries one.
+pub(crate) fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// The value of cookie `name`, if the request carries it.
+pub(crate) fn session_cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.trim())
+        .filter(|v| !v.is_empty())
+}
+
+/// The scheme, host and port of a URL: what `Origin` carries.
+fn origin_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    url[after_scheme..].find('/').map_or(url, |i| &url[..after_scheme + i])
+}
+
+/// Refuses a request another site made a browser send: `Sec-Fetch-Site`
+/// must be `same-origin` (or `none`, typed by the person), else `Origin`
+/// must be deskvisa's own. A request with neither did not come from a
+/// browser that could be tricked.
+pub(crate) fn same_origin(headers: &axum::http::HeaderMap, public_url: &str) -> Result<(), Problem> {
+    let refused = || Problem::new(StatusCode::FORBIDDEN, "forbidden", "a cross-site request is refused");
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return if matches!(site, "same-origin" | "none") { Ok(()) } else { Err(refused()) };
+    }
+    if let Some(origin) = headers.get(axum::http::header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        return if origin.trim_end_matches('/') == origin_of(public_url.trim_end_matches('/')) {
+            Ok(())
+        } else {
+            Err(refused())
+        };
+    }
+    Ok(())
+}
 
 impl FromRequestParts<Service> for Authenticated {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, service: &Service) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "a valid bearer token is required")
-            })?;
-        Ok(Authenticated(service.authenticate(token).await?))
+        if let Some(token) = bearer(&parts.headers) {
+            return Ok(Authenticated(service.authenticate(token).await?));
+        }
+        if let Some(session) = session_cookie(&parts.headers, crate::auth::cookie_name(service)) {
+            if !parts.method.is_safe() {
+                same_origin(&parts.headers, service.public_url())?;
+            }
+            return Ok(Authenticated(service.authenticate_session(session).await?));
+        }
+        Err(Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "a valid bearer token or session is required"))
     }
 }
 
@@ -83,4 +133,25 @@ impl FromRequestParts<Service> for Authenticated {
 /// one names nothing).
 pub fn id<T>(text: &str, parse: impl Fn(&str) -> Result<T, deskvisa_rules::IdError>) -> Result<T, Problem> {
     parse(text).map_err(|_| Problem::not_found())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn an_origin_is_scheme_host_and_port() {
+        assert_eq!(origin_of("https://desks.example.org"), "https://desks.example.org");
+        assert_eq!(origin_of("https://desks.example.org/app"), "https://desks.example.org");
+        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn cookies_are_found_by_exact_name() {
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(axum::http::header::COOKIE, "a=1; deskvisa_session_x=2; deskvisa_session=abc".parse().unwrap());
+        assert_eq!(session_cookie(&headers, "deskvisa_session"), Some("abc"));
+        assert_eq!(session_cookie(&headers, "b"), None);
+    }
 }

@@ -7,12 +7,14 @@
 //! takes its listener and shutdown signal from the caller.
 
 mod admin;
+mod auth;
 mod dto;
 mod extract;
 mod map;
 mod metrics;
 mod operations;
 mod problem;
+mod security;
 mod stays;
 
 use std::future::Future;
@@ -62,6 +64,7 @@ Every error is `application/problem+json` (RFC 9457) with a stable `code`."
         (name = "map", description = "Clusters, sites, policies, closures, free desks"),
         (name = "members", description = "Members, admins, the caller"),
         (name = "operations", description = "Health, readiness, metrics"),
+        (name = "sign-in", description = "Sign-in by email link, sessions, API tokens"),
     )
 )]
 struct ApiDoc;
@@ -87,6 +90,7 @@ fn documented() -> (Router<Service>, utoipa::openapi::OpenApi) {
         .merge(stays::routes())
         .merge(map::routes())
         .merge(admin::routes())
+        .merge(auth::routes())
         .split_for_parts()
 }
 
@@ -112,6 +116,7 @@ pub fn router_with(service: Service, limits: Limits, extra: Router<Service>) -> 
         .route_layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
+        .layer(axum::middleware::from_fn_with_state(service.clone(), security::headers))
         .with_state(service)
 }
 

@@ -10,6 +10,7 @@
 //!
 //! [`sample`] gives a realistic [`StayMail`] of every kind for previews.
 
+mod account;
 mod dates;
 pub mod ics;
 mod kind;
@@ -18,6 +19,7 @@ mod render;
 mod smtp;
 pub mod transport;
 
+pub use account::{AccountKind, AccountMail, account_sample, render_account};
 pub use dates::{date_range, day_month_year, instant_in_zone, long_date};
 pub use ics::{EventCalendar, IcsMethod, event_calendar};
 pub use kind::MailKind;

@@ -115,7 +115,8 @@ impl Service {
                 });
             }
             None => {
-                self.add_member(cluster, NewMember { email, name, company: String::new(), locale: Locale::En }).await?
+                let new = NewMember { email, name, company: String::new(), locale: Locale::En };
+                self.insert_member(cluster, new, true).await?
             }
         };
         self.grant_role(member.id, Role::ClusterAdmin).await?;
@@ -158,7 +159,7 @@ impl Service {
             tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
         }
         runs(caller, cluster)?;
-        self.add_member(cluster, new).await
+        self.insert_member(cluster, new, true).await
     }
 
     /// A cluster's members, with their roles.

@@ -18,7 +18,7 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use deskvisa_mail::{MailKind, SendError, Sender, StayMail};
+use deskvisa_mail::{AccountKind, MailKind, SendError, Sender, StayMail};
 use deskvisa_rules::{ClusterId, MemberId, StayId, StayStatus};
 use deskvisa_store::{MailRow, NewMail};
 
@@ -252,12 +252,28 @@ impl Service {
         permit: tokio::sync::OwnedSemaphorePermit,
     ) -> Result<Outcome, ServiceError> {
         let kind = MailKind::parse(&row.kind);
-        match (kind, Recipient::parse(&row.recipient)) {
-            (_, Some(Recipient::Admins(cluster))) => self.expand_to_admins(&row, cluster).await,
-            (Some(kind), Some(Recipient::Member(member))) => match self.compose(kind, member, &row.payload).await? {
-                Some(mail) => self.send(mailer, &row, &mail, permit).await,
+        let account = AccountKind::parse(&row.kind);
+        match (kind, account, Recipient::parse(&row.recipient)) {
+            (_, _, Some(Recipient::Admins(cluster))) => self.expand_to_admins(&row, cluster).await,
+            (Some(kind), _, Some(Recipient::Member(member))) => match self.compose(kind, member, &row.payload).await? {
+                Some(mail) => {
+                    let rendered = deskvisa_mail::render(&mail, self.now());
+                    let to = (mail.recipient_name.as_str(), mail.recipient_email.as_str());
+                    self.send(mailer, &row, &rendered, to, &mail.locale, permit).await
+                }
                 None => {
                     self.give_up(&row, "the recipient, or what the email is about, no longer exists").await?;
+                    Ok(Outcome::Dead)
+                }
+            },
+            (None, Some(kind), Some(Recipient::Member(_))) => match self.compose_account(kind, &row.payload).await? {
+                Some(mail) => {
+                    let rendered = deskvisa_mail::render_account(&mail);
+                    let to = (mail.recipient_name.as_str(), mail.recipient_email.as_str());
+                    self.send(mailer, &row, &rendered, to, &mail.locale, permit).await
+                }
+                None => {
+                    self.give_up(&row, "the sign-in link was used or expired before it could be sent").await?;
                     Ok(Outcome::Dead)
                 }
             },
@@ -293,13 +309,12 @@ impl Service {
         &self,
         mailer: &Mailer,
         row: &MailRow,
-        mail: &StayMail,
+        rendered: &deskvisa_mail::Rendered,
+        (to_name, to_email): (&str, &str),
+        locale: &str,
         permit: tokio::sync::OwnedSemaphorePermit,
     ) -> Result<Outcome, ServiceError> {
-        let now = self.now();
-        let rendered = deskvisa_mail::render(mail, now);
-        let sent =
-            mailer.sender.send(&row.id.to_string(), &rendered, &mail.recipient_name, &mail.recipient_email).await;
+        let sent = mailer.sender.send(&row.id.to_string(), rendered, to_name, to_email).await;
         drop(permit);
         let attempts = u32::try_from(row.attempts).unwrap_or(0);
         let outcome = match &sent {
@@ -313,7 +328,7 @@ impl Service {
         loop {
             let now = self.now();
             let marked = match (&sent, outcome) {
-                (Ok(()), _) => self.store.mail_sent(row.id, &mail.locale, now).await,
+                (Ok(()), _) => self.store.mail_sent(row.id, locale, now).await,
                 (Err(err), Outcome::Retry) => {
                     let delay = backoff(attempts, mailer.config.retry_base, mailer.config.retry_max, unit_draw());
                     self.store.mail_retry(row.id, now + delay, &error_text(&err.to_string())).await

@@ -19,6 +19,7 @@ mod map;
 mod reads;
 mod retry;
 pub mod seed;
+mod sign_in;
 mod sites;
 mod stays;
 mod tokens;
@@ -36,6 +37,7 @@ pub use idempotency::{KeyedAnswer, request_hash};
 pub use mail_events::StayEvent;
 pub use map::{NewCluster, NewMember, NewSite};
 pub use reads::{DayAvailability, Gauges, MAX_AVAILABILITY_DAYS};
+pub use sign_in::{AccountEvent, SESSION_LIFETIME, SIGN_IN_LINK_LIFETIME};
 pub use stays::{StayCommand, StayRequestInput};
 pub use worker::{WorkerConfig, WorkerReport};
 

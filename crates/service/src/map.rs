@@ -102,8 +102,20 @@ impl Service {
         Ok(record)
     }
 
-    /// Invites a member of `cluster` (409 `email_taken` if the address is known).
+    /// Adds a member of `cluster` without telling them (the demo, tools,
+    /// tests); 409 `email_taken` if the address is known.
     pub async fn add_member(&self, cluster: ClusterId, new: NewMember) -> Result<MemberRecord, ServiceError> {
+        self.insert_member(cluster, new, false).await
+    }
+
+    /// Adds a member of `cluster` and, with `welcome`, queues the welcome
+    /// email with a sign-in link in the same transaction.
+    pub(crate) async fn insert_member(
+        &self,
+        cluster: ClusterId,
+        new: NewMember,
+        welcome: bool,
+    ) -> Result<MemberRecord, ServiceError> {
         let record = MemberRecord {
             id: MemberId::from_uuid(uuid::Uuid::new_v4()),
             email: new.email,
@@ -124,6 +136,13 @@ impl Service {
                 });
             }
             other => other?,
+        }
+        if welcome {
+            let now = self.now();
+            let token = uuid::Uuid::new_v4();
+            tx.insert_sign_in_token(token, record.id, now, now + crate::SIGN_IN_LINK_LIFETIME).await?;
+            let mail = crate::sign_in::account_mail(deskvisa_mail::AccountKind::MemberInvited, &record, token);
+            tx.enqueue_mail(&[mail], now).await?;
         }
         tx.commit().await?;
         Ok(record)

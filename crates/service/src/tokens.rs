@@ -12,7 +12,7 @@ use crate::caller::Caller;
 use crate::error::ServiceError;
 
 /// The stored form of a token.
-fn hash(token: &str) -> String {
+pub(crate) fn hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -25,6 +25,7 @@ mod mail_facts;
 mod map;
 mod outbox;
 mod reminders;
+mod sign_in;
 mod snapshot;
 mod stays;
 mod tokens;

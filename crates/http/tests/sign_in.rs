@@ -1,0 +1,451 @@
+//! Sign-in by email link end to end: the link really emailed (a real SMTP
+//! server), its page that consumes nothing, the form that does, the session
+//! cookie, replay and expiry, no enumeration, cross-site refusals, logout,
+//! revocation, security headers, and no raw secret in the database.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use chrono::{NaiveDate, TimeDelta};
+use deskvisa_http::{Limits, router};
+use deskvisa_mail::{Security, Sender, TransportConfig};
+use deskvisa_rules::{Email, Locale, TimeZone};
+use deskvisa_service::*;
+use deskvisa_testing::smtp::SmtpSink;
+use deskvisa_testing::{Backend, TestDatabase, on_both_backends};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+struct World {
+    app: Router,
+    service: Service,
+    clock: ManualClock,
+    sink: SmtpSink,
+    mailer: Arc<Mailer>,
+    home: ClusterRecord,
+    test_db: TestDatabase,
+}
+
+async fn world(test_db: TestDatabase) -> World {
+    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
+    let service =
+        Service::with_store(test_db.store().await, Arc::new(clock.clone())).with_public_url("http://127.0.0.1:8080");
+    let home = service
+        .add_cluster(NewCluster {
+            name: "HubClub".into(),
+            city: "Ruda Śląska".into(),
+            country: "PL".into(),
+            timezone: TimeZone::parse("Europe/Warsaw").unwrap(),
+            latitude: 50.3,
+            longitude: 18.9,
+            joined_on: NaiveDate::from_ymd_opt(2013, 1, 15).unwrap(),
+        })
+        .await
+        .unwrap();
+    for (email, locale) in [("anna@hubclub.example", Locale::Pl), ("revoked@hubclub.example", Locale::En)] {
+        service
+            .add_member(
+                home.id,
+                NewMember { email: Email::parse(email).unwrap(), name: "Anna".into(), company: "F".into(), locale },
+            )
+            .await
+            .unwrap();
+    }
+    let sink = SmtpSink::start();
+    let transport = TransportConfig::Smtp {
+        host: "127.0.0.1".into(),
+        port: sink.port,
+        security: Security::None,
+        username: None,
+        password: None,
+        timeout: Duration::from_secs(10),
+    };
+    let mailer = Arc::new(Mailer::new(
+        Sender::new(&transport, "deskvisa", "deskvisa@deskvisa.example").unwrap(),
+        DeliveryConfig::default(),
+    ));
+    World { app: router(service.clone(), Limits::default()), service, clock, sink, mailer, home, test_db }
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    Answer { status, headers, body }
+}
+
+fn json_post(path: &str, body: &str) -> Request<Body> {
+    Request::post(path).header("content-type", "application/json").body(Body::from(body.to_owned())).unwrap()
+}
+
+fn form_post(path: &str, body: &str) -> axum::http::request::Builder {
+    let _ = body;
+    Request::post(path).header("content-type", "application/x-www-form-urlencoded")
+}
+
+/// Asks for a link for `email` and returns the token from the email that arrives.
+async fn link_for(w: &World, email: &str) -> String {
+    let before = w.sink.messages().len();
+    let answer = send(&w.app, json_post("/api/v1/auth/magic-link", &format!("{{\"email\":\"{email}\"}}"))).await;
+    assert_eq!(answer.status, StatusCode::ACCEPTED);
+    w.service.deliver_mail(&w.mailer).await.unwrap();
+    let messages = w.sink.wait_for(before + 1, Duration::from_secs(10)).await;
+    let text = messages[before].text().to_owned();
+    let start = text.find("/auth/verify?token=").expect("a sign-in link") + "/auth/verify?token=".len();
+    let token: String =
+        text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    assert!(text.contains(&format!("http://127.0.0.1:8080/auth/verify?token={token}")), "built from the public URL");
+    token
+}
+
+fn cookie_of(answer: &Answer) -> String {
+    let set = answer.headers.get("set-cookie").expect("a session cookie").to_str().unwrap().to_owned();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"), "{set}");
+    set.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_member_signs_in_through_the_link_the_server_really_sent() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let token = link_for(&w, "Anna@HubClub.example").await;
+        let message = &w.sink.messages()[0];
+        assert_eq!(message.rcpt_tos, ["anna@hubclub.example"]);
+        assert!(message.subject().contains("logowania"), "in the member's language: {}", message.subject());
+
+        // Mail scanners open links: a hundred GETs consume nothing.
+        for _ in 0..100 {
+            let page =
+                send(&w.app, Request::get(format!("/auth/verify?token={token}")).body(Body::empty()).unwrap()).await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(page.body.contains("<form method=\"post\" action=\"/auth/verify\">"));
+        }
+        let signed_in = send(
+            &w.app,
+            form_post("/auth/verify", "")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(format!("token={token}")))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{}", signed_in.body);
+        assert_eq!(signed_in.headers["location"], "/");
+        let cookie = cookie_of(&signed_in);
+        assert!(cookie.starts_with("deskvisa_session="), "plain http: no __Host- prefix, no Secure");
+
+        let me = send(&w.app, Request::get("/api/v1/me").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+        assert_eq!(me.status, StatusCode::OK, "{}", me.body);
+        assert!(
+            me.body.contains("\"status\":\"active\""),
+            "an invited member's first sign-in makes them active: {}",
+            me.body
+        );
+
+        // The link works once.
+        let replay =
+            send(&w.app, form_post("/auth/verify", "").body(Body::from(format!("token={token}"))).unwrap()).await;
+        assert_eq!(replay.status, StatusCode::BAD_REQUEST);
+        assert!(replay.body.contains("expired or was already used"));
+
+        // The database holds no raw token or session id.
+        let session = cookie.split_once('=').unwrap().1.to_owned();
+        assert_no_secret_stored(&w, &[&token, &session]).await;
+
+        // Logging out ends the session on the server.
+        let out = send(
+            &w.app,
+            Request::post("/api/v1/auth/logout")
+                .header("cookie", &cookie)
+                .header("origin", "http://127.0.0.1:8080")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.body);
+        assert!(out.headers["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+        let me = send(&w.app, Request::get("/api/v1/me").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+        assert_eq!(me.status, StatusCode::UNAUTHORIZED);
+    })
+    .await;
+}
+
+/// Every byte of the database (on SQLite, its files; on PostgreSQL, a text
+/// dump of every table) is searched for the secrets.
+async fn assert_no_secret_stored(w: &World, secrets: &[&str]) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = &w.test_db.db;
+    let backend = db.get_database_backend();
+    let tables: Vec<String> = match w.test_db.backend() {
+        Backend::Sqlite => db
+            .query_all_raw(Statement::from_string(backend, "SELECT name FROM sqlite_master WHERE type = 'table'"))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0).unwrap())
+            .collect(),
+        Backend::Postgres => db
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0).unwrap())
+            .collect(),
+    };
+    assert!(tables.iter().any(|t| t == "sessions") && tables.iter().any(|t| t == "outbox"), "{tables:?}");
+    for table in tables {
+        let dump = match w.test_db.backend() {
+            // Every column of every row as text, joined.
+            Backend::Postgres => format!("SELECT COALESCE(string_agg(t::text, ' '), '') FROM \"{table}\" t"),
+            Backend::Sqlite => {
+                let columns: Vec<String> = db
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!("SELECT name FROM pragma_table_info('{table}')"),
+                    ))
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        let c = r.try_get_by_index::<String>(0).unwrap();
+                        format!(
+                            "COALESCE(CASE WHEN typeof(\"{c}\") = 'blob' THEN hex(\"{c}\") ELSE CAST(\"{c}\" AS TEXT) END, '')"
+                        )
+                    })
+                    .collect();
+                format!("SELECT COALESCE(group_concat({}, ' '), '') FROM \"{table}\"", columns.join(" || ' ' || "))
+            }
+        };
+        let row = db.query_one_raw(Statement::from_string(backend, dump)).await.unwrap().unwrap();
+        let text: String = row.try_get_by_index(0).unwrap();
+        for secret in secrets {
+            assert!(!text.contains(secret), "table {table} holds a raw secret");
+        }
+    }
+}
+
+#[tokio::test]
+async fn known_and_unknown_addresses_get_the_same_answer_and_only_members_get_mail() {
+    let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let w = world(db).await;
+    let revoke = w.service.member_by_email(&Email::parse("revoked@hubclub.example").unwrap()).await.unwrap();
+    let admin = w
+        .service
+        .add_member(
+            w.home.id,
+            NewMember {
+                email: Email::parse("boss@hubclub.example").unwrap(),
+                name: "B".into(),
+                company: "F".into(),
+                locale: Locale::En,
+            },
+        )
+        .await
+        .unwrap();
+    w.service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
+    let boss = w.service.caller(admin.id).await.unwrap();
+    w.service.revoke_member(&boss, w.home.id, revoke.id).await.unwrap();
+
+    let mut answers = Vec::new();
+    for email in ["anna@hubclub.example", "nobody@nowhere.example", "revoked@hubclub.example"] {
+        answers.push(send(&w.app, json_post("/api/v1/auth/magic-link", &format!("{{\"email\":\"{email}\"}}"))).await);
+    }
+    for a in &answers[1..] {
+        assert_eq!(a.status, answers[0].status);
+        assert_eq!(a.body, answers[0].body);
+        let strip = |h: &HeaderMap| {
+            let mut h = h.clone();
+            h.remove("date");
+            format!("{h:?}")
+        };
+        assert_eq!(strip(&a.headers), strip(&answers[0].headers), "headers but Date are identical");
+    }
+    assert_eq!(
+        w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'sign_in'").await,
+        1,
+        "only the member is mailed"
+    );
+    let bad = send(&w.app, json_post("/api/v1/auth/magic-link", "{\"email\":\"not an address\"}")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_link_expires_after_fifteen_minutes_and_api_clients_get_a_token() {
+    let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let w = world(db).await;
+    let old = link_for(&w, "anna@hubclub.example").await;
+    w.clock.advance(TimeDelta::minutes(15) + TimeDelta::seconds(1));
+    let late = send(&w.app, json_post("/api/v1/auth/token", &format!("{{\"token\":\"{old}\"}}"))).await;
+    assert_eq!(late.status, StatusCode::UNAUTHORIZED, "{}", late.body);
+
+    let fresh = link_for(&w, "anna@hubclub.example").await;
+    let answer = send(&w.app, json_post("/api/v1/auth/token", &format!("{{\"token\":\"{fresh}\"}}"))).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let value: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    let api_token = value["api_token"].as_str().unwrap();
+    assert_eq!(value["member"]["email"], "anna@hubclub.example");
+    let me = send(
+        &w.app,
+        Request::get("/api/v1/me").header("authorization", format!("Bearer {api_token}")).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(me.status, StatusCode::OK);
+    let again = send(&w.app, json_post("/api/v1/auth/token", &format!("{{\"token\":\"{fresh}\"}}"))).await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED, "used once");
+    let out = send(
+        &w.app,
+        Request::post("/api/v1/auth/logout")
+            .header("authorization", format!("Bearer {api_token}"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    let me = send(
+        &w.app,
+        Request::get("/api/v1/me").header("authorization", format!("Bearer {api_token}")).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED, "the token is revoked");
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_and_a_revoked_members_session_stops_at_once() {
+    let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let w = world(db).await;
+    let token = link_for(&w, "anna@hubclub.example").await;
+    // Login CSRF: another site's form cannot sign anyone in.
+    let forged = send(
+        &w.app,
+        form_post("/auth/verify", "")
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::from(format!("token={token}")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let signed_in = send(
+        &w.app,
+        form_post("/auth/verify", "")
+            .header("origin", "http://127.0.0.1:8080")
+            .body(Body::from(format!("token={token}")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "the token survived the forged post");
+    let cookie = cookie_of(&signed_in);
+    for (name, value) in
+        [("sec-fetch-site", "cross-site"), ("sec-fetch-site", "same-site"), ("origin", "https://evil.example")]
+    {
+        let forged = send(
+            &w.app,
+            Request::post("/api/v1/auth/logout")
+                .header("cookie", &cookie)
+                .header(name, value)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN, "{name}: {value}");
+        assert!(forged.headers["content-type"].to_str().unwrap().starts_with("application/problem+json"));
+    }
+    // Reads with the cookie are fine from anywhere a browser navigates.
+    let me = send(&w.app, Request::get("/api/v1/me").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    assert_eq!(me.status, StatusCode::OK);
+
+    let anna = w.service.member_by_email(&Email::parse("anna@hubclub.example").unwrap()).await.unwrap();
+    let admin = w
+        .service
+        .add_member(
+            w.home.id,
+            NewMember {
+                email: Email::parse("boss@hubclub.example").unwrap(),
+                name: "B".into(),
+                company: "F".into(),
+                locale: Locale::En,
+            },
+        )
+        .await
+        .unwrap();
+    w.service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
+    w.service.revoke_member(&w.service.caller(admin.id).await.unwrap(), w.home.id, anna.id).await.unwrap();
+    let me = send(&w.app, Request::get("/api/v1/me").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED, "revoked: the session stops at once");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_errors_included() {
+    let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let w = world(db).await;
+    for request in [
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+        Request::get("/no/such/page").body(Body::empty()).unwrap(),
+        Request::get("/api/v1/me").body(Body::empty()).unwrap(),
+        Request::get("/auth/verify?token=x").body(Body::empty()).unwrap(),
+        json_post("/api/v1/auth/magic-link", "{"),
+    ] {
+        let path = request.uri().to_string();
+        let a = send(&w.app, request).await;
+        let csp = a.headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"), "{path}: {csp}");
+        assert_eq!(a.headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(a.headers["referrer-policy"], "no-referrer", "{path}");
+        assert!(a.headers.get("strict-transport-security").is_none(), "{path}: no HSTS over plain http");
+    }
+    let https = router(w.service.clone().with_public_url("https://desks.example.org"), Limits::default());
+    let a = send(&https, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert!(a.headers["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+}
+
+#[tokio::test]
+async fn an_invited_member_gets_a_welcome_with_a_working_sign_in_link() {
+    let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let w = world(db).await;
+    let admin = w
+        .service
+        .add_member(
+            w.home.id,
+            NewMember {
+                email: Email::parse("boss@hubclub.example").unwrap(),
+                name: "B".into(),
+                company: "F".into(),
+                locale: Locale::En,
+            },
+        )
+        .await
+        .unwrap();
+    w.service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
+    let boss = w.service.caller(admin.id).await.unwrap();
+    let new = NewMember {
+        email: Email::parse("jan@hubclub.example").unwrap(),
+        name: "Jan Kowalski".into(),
+        company: "Firma".into(),
+        locale: Locale::Pl,
+    };
+    w.service.invite_member(&boss, w.home.id, new).await.unwrap();
+    w.service.deliver_mail(&w.mailer).await.unwrap();
+    let messages = w.sink.wait_for(1, Duration::from_secs(10)).await;
+    let welcome = &messages[0];
+    assert_eq!(welcome.rcpt_tos, ["jan@hubclub.example"]);
+    assert_eq!(welcome.subject(), "HubClub zaprasza Cię do deskvisa");
+    assert!(welcome.text().contains("http://127.0.0.1:8080/sign-in"), "the sign-in page, for when the link expired");
+    let text = welcome.text();
+    let start = text.find("/auth/verify?token=").unwrap() + "/auth/verify?token=".len();
+    let token: String =
+        text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    let answer = send(&w.app, json_post("/api/v1/auth/token", &format!("{{\"token\":\"{token}\"}}"))).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+}

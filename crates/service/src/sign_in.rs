@@ -1,0 +1,182 @@
+//! Sign-in by email link: a request queues a single-use link (valid 15
+//! minutes) for a member who is not revoked, and answers the same whether
+//! or not the address is known; following the link's form consumes it and
+//! starts a session (web pages) or makes an API token (API clients).
+//!
+//! The token is drawn (256 bits, the OS's CSPRNG) when its email is
+//! written, and only its SHA-256 is stored: the database never holds a raw
+//! sign-in token, session id or API token.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::TimeDelta;
+use deskvisa_mail::{AccountKind, AccountMail};
+use deskvisa_rules::{Email, MemberStatus};
+use deskvisa_store::{MemberRecord, NewMail};
+use serde::{Deserialize, Serialize};
+
+use crate::Service;
+use crate::caller::Caller;
+use crate::error::ServiceError;
+use crate::mail_events::to_member;
+use crate::tokens::hash;
+
+/// How long a sign-in link works (DOMAIN.md: at most 15 minutes).
+pub const SIGN_IN_LINK_LIFETIME: TimeDelta = TimeDelta::minutes(15);
+
+/// How long a session lasts without signing in again.
+pub const SESSION_LIFETIME: TimeDelta = TimeDelta::days(30);
+
+/// What the outbox keeps for an account email: which token row it carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountEvent {
+    /// The sign-in token's id (never the token).
+    pub token: uuid::Uuid,
+}
+
+/// 256 bits from the OS's CSPRNG, URL-safe, with a prefix naming its use.
+pub(crate) fn secret(prefix: &str) -> Result<String, ServiceError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(format!("no randomness: {e}")))?;
+    Ok(format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes)))
+}
+
+/// The email queuing a sign-in link of `kind` for `member`.
+pub(crate) fn account_mail(kind: AccountKind, member: &MemberRecord, token: uuid::Uuid) -> NewMail {
+    NewMail {
+        kind: kind.as_str().to_owned(),
+        recipient: to_member(member.id),
+        // Serializing a uuid cannot fail.
+        payload: serde_json::to_string(&AccountEvent { token }).unwrap_or_default(),
+    }
+}
+
+impl Service {
+    /// Queues a sign-in link for the member with this address, if there is
+    /// one who is not revoked; does nothing otherwise, and says nothing
+    /// either way.
+    pub async fn request_sign_in(&self, email: &Email) -> Result<(), ServiceError> {
+        let now = self.now();
+        let tx = self.store.begin_write().await?;
+        let Some(member) = tx.member_by_email(email).await? else {
+            return Ok(());
+        };
+        if member.status == MemberStatus::Revoked {
+            return Ok(());
+        }
+        let token = uuid::Uuid::new_v4();
+        tx.insert_sign_in_token(token, member.id, now, now + SIGN_IN_LINK_LIFETIME).await?;
+        tx.enqueue_mail(&[account_mail(AccountKind::SignIn, &member, token)], now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Writes an account email at delivery: draws its token and stores its
+    /// hash. `None` when the link can no longer work (used, expired, or the
+    /// member is gone or revoked).
+    pub(crate) async fn compose_account(
+        &self,
+        kind: AccountKind,
+        payload: &str,
+    ) -> Result<Option<AccountMail>, ServiceError> {
+        let Ok(event) = serde_json::from_str::<AccountEvent>(payload) else {
+            return Ok(None);
+        };
+        let token = secret("sg_")?;
+        let Some((member, expires_at)) = self.store.set_sign_in_hash(event.token, &hash(&token)).await? else {
+            return Ok(None);
+        };
+        let now = self.now();
+        if expires_at <= now {
+            return Ok(None);
+        }
+        let tx = self.store.begin_read().await?;
+        let Some(member) = tx.member(member).await? else {
+            return Ok(None);
+        };
+        if member.status == MemberStatus::Revoked {
+            return Ok(None);
+        }
+        let cluster = tx.cluster(member.cluster_id).await?.map(|c| c.name).unwrap_or_default();
+        Ok(Some(AccountMail {
+            kind,
+            locale: member.locale.as_str().to_owned(),
+            recipient_name: member.name.clone(),
+            recipient_email: member.email.as_str().to_owned(),
+            link: format!("{}/auth/verify?token={token}", self.public_url),
+            sign_in_page: format!("{}/sign-in", self.public_url),
+            cluster_name: cluster,
+            valid_minutes: u32::try_from((expires_at - now).num_minutes().max(1)).unwrap_or(15),
+        }))
+    }
+
+    /// Consumes a sign-in token: the member it was for (an invited member
+    /// becomes active), or `Unauthenticated` when it is unknown, used,
+    /// expired, or its member revoked.
+    async fn consume(&self, token: &str) -> Result<(MemberRecord, deskvisa_store::Tx), ServiceError> {
+        let now = self.now();
+        let tx = self.store.begin_write().await?;
+        let member = tx.consume_sign_in_token(&hash(token.trim()), now).await?.ok_or(ServiceError::Unauthenticated)?;
+        let mut member = tx.member(member).await?.ok_or(ServiceError::Unauthenticated)?;
+        match member.status {
+            MemberStatus::Revoked => return Err(ServiceError::Unauthenticated),
+            MemberStatus::Invited => {
+                member.status = MemberStatus::Active;
+                tx.update_member(&member, now).await?;
+            }
+            MemberStatus::Active => {}
+        }
+        Ok((member, tx))
+    }
+
+    /// Consumes a sign-in token and starts a session: the new session's
+    /// secret (for the cookie, never stored) and the caller.
+    pub async fn sign_in(&self, token: &str) -> Result<(String, Caller), ServiceError> {
+        let (member, tx) = self.consume(token).await?;
+        let session = secret("ss_")?;
+        let now = self.now();
+        tx.insert_session(member.id, &hash(&session), now, now + SESSION_LIFETIME).await?;
+        let roles = tx.roles(member.id).await?;
+        tx.commit().await?;
+        Ok((session, Caller::new(&member, &roles)))
+    }
+
+    /// Consumes a sign-in token and makes an API token for its member.
+    pub async fn sign_in_for_api(&self, token: &str) -> Result<(String, MemberRecord), ServiceError> {
+        let (member, tx) = self.consume(token).await?;
+        let api_token = secret("dv_")?;
+        tx.insert_token(member.id, &hash(&api_token), "sign-in", self.now()).await?;
+        tx.commit().await?;
+        Ok((api_token, member))
+    }
+
+    /// The caller a session cookie speaks for, if the session is live and
+    /// its member not revoked.
+    pub async fn authenticate_session(&self, session: &str) -> Result<Caller, ServiceError> {
+        let (member, roles) =
+            self.store.session_holder(&hash(session), self.now()).await?.ok_or(ServiceError::Unauthenticated)?;
+        if member.status == MemberStatus::Revoked {
+            return Err(ServiceError::Unauthenticated);
+        }
+        Ok(Caller::new(&member, &roles))
+    }
+
+    /// Ends a session on the server.
+    pub async fn end_session(&self, session: &str) -> Result<(), ServiceError> {
+        let tx = self.store.begin_write().await?;
+        tx.end_session(&hash(session), self.now()).await?;
+        Ok(tx.commit().await?)
+    }
+
+    /// Revokes an API token.
+    pub async fn revoke_api_token(&self, token: &str) -> Result<(), ServiceError> {
+        let tx = self.store.begin_write().await?;
+        tx.revoke_api_token(&hash(token), self.now()).await?;
+        Ok(tx.commit().await?)
+    }
+
+    /// The address people reach deskvisa at.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+}

@@ -1,0 +1,175 @@
+//! Sign-in tokens and sessions. Only hashes are stored: a sign-in token's
+//! hash is written when the email carrying it goes out (the token exists
+//! nowhere else but in that email), a session's when it starts. Consuming a
+//! token is one conditional update, so a token works once, however many
+//! instances race for it.
+
+use chrono::{DateTime, Utc};
+use deskvisa_rules::MemberId;
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+
+use crate::entity::member;
+use crate::error::StoreError;
+use crate::map::{MemberRecord, Role, member_record, role};
+use crate::tx::{Store, Tx};
+
+fn sql(backend: DbBackend, text: &str) -> String {
+    match backend {
+        DbBackend::Postgres => text.to_owned(),
+        _ => text.replace('$', "?"),
+    }
+}
+
+impl Tx {
+    async fn run(&self, text: &str, values: Vec<Value>) -> Result<u64, StoreError> {
+        let statement = Statement::from_sql_and_values(self.backend, sql(self.backend, text), values);
+        Ok(self.tx.execute_raw(statement).await?.rows_affected())
+    }
+
+    /// A new sign-in token for `member`, valid until `expires_at`; its hash
+    /// comes when its email is written.
+    pub async fn insert_sign_in_token(
+        &self,
+        id: uuid::Uuid,
+        member: MemberId,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.run(
+            "INSERT INTO sign_in_tokens (id, member_id, token_hash, created_at, expires_at, used_at) \
+             VALUES ($1, $2, NULL, $3, $4, NULL)",
+            vec![id.into(), member.as_uuid().into(), now.into(), expires_at.into()],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Uses up the live, unused token with this hash: its member, for
+    /// exactly one caller.
+    pub async fn consume_sign_in_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<MemberId>, StoreError> {
+        let statement = Statement::from_sql_and_values(
+            self.backend,
+            sql(
+                self.backend,
+                "UPDATE sign_in_tokens SET used_at = $2 \
+                  WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING member_id",
+            ),
+            [token_hash.into(), now.into()],
+        );
+        let row = self.tx.query_one_raw(statement).await?;
+        Ok(row.map(|r| r.try_get_by_index::<uuid::Uuid>(0)).transpose()?.map(MemberId::from_uuid))
+    }
+
+    /// Starts a session for `member`.
+    pub async fn insert_session(
+        &self,
+        member: MemberId,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.run(
+            "INSERT INTO sessions (id, member_id, token_hash, created_at, expires_at, ended_at) \
+             VALUES ($1, $2, $3, $4, $5, NULL)",
+            vec![
+                uuid::Uuid::new_v4().into(),
+                member.as_uuid().into(),
+                token_hash.into(),
+                now.into(),
+                expires_at.into(),
+            ],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Ends the session with this hash; false when there was none live.
+    pub async fn end_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        Ok(self
+            .run(
+                "UPDATE sessions SET ended_at = $2 WHERE token_hash = $1 AND ended_at IS NULL",
+                vec![token_hash.into(), now.into()],
+            )
+            .await?
+            == 1)
+    }
+
+    /// Revokes the API token with this hash; false when there was none live.
+    pub async fn revoke_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        Ok(self
+            .run(
+                "UPDATE api_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
+                vec![token_hash.into(), now.into()],
+            )
+            .await?
+            == 1)
+    }
+}
+
+impl Store {
+    /// Writes the hash of the token about to be emailed (a new one on every
+    /// attempt: only the latest email's link works); the token's member and
+    /// expiry, or `None` when it was used meanwhile.
+    pub async fn set_sign_in_hash(
+        &self,
+        id: uuid::Uuid,
+        token_hash: &str,
+    ) -> Result<Option<(MemberId, DateTime<Utc>)>, StoreError> {
+        let tx = self.begin_write().await?;
+        let statement = Statement::from_sql_and_values(
+            tx.backend,
+            sql(
+                tx.backend,
+                "UPDATE sign_in_tokens SET token_hash = $2 WHERE id = $1 AND used_at IS NULL \
+                 RETURNING member_id, expires_at",
+            ),
+            [id.into(), token_hash.into()],
+        );
+        let row = tx.tx.query_one_raw(statement).await?;
+        let found = match row {
+            Some(row) => Some((
+                MemberId::from_uuid(row.try_get_by_index::<uuid::Uuid>(0)?),
+                row.try_get_by_index::<DateTime<Utc>>(1)?,
+            )),
+            None => None,
+        };
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    /// The member of a live session, with their roles: one statement on the
+    /// read pool.
+    pub async fn session_holder(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(MemberRecord, Vec<Role>)>, StoreError> {
+        let backend = self.backend();
+        let statement = Statement::from_sql_and_values(
+            backend,
+            sql(
+                backend,
+                "SELECT m.*, r.role AS role FROM sessions s \
+                   JOIN members m ON m.id = s.member_id \
+                   LEFT JOIN member_roles r ON r.member_id = m.id \
+                  WHERE s.token_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2",
+            ),
+            [token_hash.into(), now.into()],
+        );
+        let rows = self.reads().query_all_raw(statement).await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let member = member_record(member::Model::from_query_result(first, "")?)?;
+        let roles = rows
+            .iter()
+            .filter_map(|row| row.try_get::<Option<String>>("", "role").transpose())
+            .map(|text| role(&text?))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Some((member, roles)))
+    }
+}
