@@ -1,6 +1,8 @@
 //! Sign-in without passwords: single-use sign-in tokens (valid minutes,
-//! stored only as a hash, the hash written when the email goes out), and
-//! sessions for the web pages (stored only as a hash, ended server-side).
+//! stored only as a hash, the hash written when the email goes out),
+//! sessions for the web pages (stored only as a hash, ended server-side),
+//! and rate-limit counters kept in the database so that every instance
+//! counts the same hits.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -44,6 +46,17 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("rate_limits")
+                    .col(string("bucket"))
+                    .col(timestamp_with_time_zone("window_start"))
+                    .col(integer("hits"))
+                    .primary_key(Index::create().col("bucket").col("window_start"))
+                    .to_owned(),
+            )
+            .await?;
         for (name, table) in [("sign_in_tokens_member", "sign_in_tokens"), ("sessions_member", "sessions")] {
             manager
                 .create_index(Index::create().name(name).table(table).col("member_id").col("created_at").to_owned())
@@ -53,7 +66,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["sessions", "sign_in_tokens"] {
+        for table in ["rate_limits", "sessions", "sign_in_tokens"] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())

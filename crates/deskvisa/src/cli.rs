@@ -362,7 +362,9 @@ fn parse_email(text: &str) -> Result<deskvisa_rules::Email> {
 async fn service(config: &Config) -> Result<Service> {
     let store = open(config).await?;
     Migrator::up(store.db(), None).await.context("migration failed")?;
-    Ok(Service::with_store(store, Arc::new(SystemClock)).with_public_url(&config.http.public_url))
+    Ok(Service::with_store(store, Arc::new(SystemClock))
+        .with_public_url(&config.http.public_url)
+        .with_rate_limits(config.auth.rate_limits()))
 }
 
 fn print_demo(config: &Config, report: &deskvisa_service::seed::SeedReport) {
@@ -429,8 +431,9 @@ async fn serve(config: &Config, demo: bool) -> Result<()> {
                 .await;
         })
     };
-    deskvisa_http::run(listener, deskvisa_http::router(service, deskvisa_http::Limits::default()), shutdown_signal())
-        .await?;
+    let limits =
+        deskvisa_http::Limits { trusted_proxies: config.auth.trusted_proxies()?, ..deskvisa_http::Limits::default() };
+    deskvisa_http::run(listener, deskvisa_http::router(service, limits), shutdown_signal()).await?;
     let _ = stop_worker.send(());
     let _ = worker.await;
     tracing::info!("deskvisa stopped serving");

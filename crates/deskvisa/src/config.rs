@@ -20,6 +20,40 @@ pub struct Config {
     pub http: Http,
     /// Email delivery.
     pub mail: Mail,
+    /// Sign-in and rate limits.
+    pub auth: Auth,
+}
+
+/// `[auth]`: how often people may ask, and whom to believe about who asks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    /// Sign-in emails per address per hour.
+    pub sign_in_emails_per_address_per_hour: u32,
+    /// Sign-in requests per client address per minute.
+    pub sign_in_requests_per_client_per_minute: u32,
+    /// Comma-separated proxy addresses whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: String,
+}
+
+impl Auth {
+    /// The rate limits.
+    pub fn rate_limits(&self) -> deskvisa_service::RateLimits {
+        deskvisa_service::RateLimits {
+            sign_in_emails_per_address_per_hour: self.sign_in_emails_per_address_per_hour,
+            sign_in_requests_per_client_per_minute: self.sign_in_requests_per_client_per_minute,
+        }
+    }
+
+    /// The trusted proxies; an error names the entry that is no address.
+    pub fn trusted_proxies(&self) -> Result<Vec<std::net::IpAddr>> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| a.parse().with_context(|| format!("auth.trusted_proxies: `{a}` is not an IP address")))
+            .collect()
+    }
 }
 
 /// `[database]`.
@@ -293,6 +327,18 @@ mod tests {
         assert!(config.unwrap().mail.transport().unwrap_err().to_string().contains("smtp_security"));
         let config = Config::load(None, |n| (n == "DESKVISA_MAIL_TRANSPORT").then(|| "pigeon".to_owned())).unwrap();
         assert!(config.mail.transport().is_err());
+    }
+
+    #[test]
+    fn rate_limits_and_trusted_proxies_come_from_the_configuration() {
+        let config = Config::load(None, |_| None).unwrap();
+        assert_eq!(config.auth.rate_limits(), deskvisa_service::RateLimits::default());
+        assert!(config.auth.trusted_proxies().unwrap().is_empty());
+        let env = |name: &str| (name == "DESKVISA_AUTH_TRUSTED_PROXIES").then(|| "10.0.0.1, ::1".to_owned());
+        let proxies = Config::load(None, env).unwrap().auth.trusted_proxies().unwrap();
+        assert_eq!(proxies, ["10.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap()]);
+        let env = |name: &str| (name == "DESKVISA_AUTH_TRUSTED_PROXIES").then(|| "proxy.internal".to_owned());
+        assert!(Config::load(None, env).unwrap().auth.trusted_proxies().is_err());
     }
 
     #[test]

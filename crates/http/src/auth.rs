@@ -16,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::dto::{Member, ProblemBody};
-use crate::extract::{ApiJson, Authenticated, bearer, session_cookie};
+use crate::extract::{ApiJson, Authenticated, ClientAddress, bearer, session_cookie};
 use crate::problem::Problem;
 
 pub(crate) fn routes() -> OpenApiRouter<Service> {
@@ -64,14 +64,16 @@ pub(crate) struct Accepted {
     responses(
         (status = 202, description = "Accepted (whether or not the address is known)", body = Accepted),
         (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: this client asked too often (with `Retry-After`)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn magic_link(
     State(service): State<Service>,
+    ClientAddress(client): ClientAddress,
     ApiJson(body): ApiJson<MagicLinkBody>,
 ) -> Result<Response, Problem> {
     let email = Email::parse(&body.email).map_err(|e| Problem::malformed(format!("email: {e}")))?;
-    service.request_sign_in(&email).await?;
+    service.request_sign_in(&email, client).await?;
     let answer = Accepted {
         status: "accepted",
         message: "If the address belongs to a member, a sign-in link is on its way. It works once, for 15 minutes.",
@@ -145,6 +147,11 @@ async fn verify(
     crate::extract::same_origin(&headers, service.public_url())?;
     match service.sign_in(&form.token).await {
         Ok((session, _)) => {
+            // A new session id at every sign-in: whatever session this
+            // browser had before ends now.
+            if let Some(old) = session_cookie(&headers, cookie_name(&service)) {
+                service.end_session(old).await?;
+            }
             let cookie = session_cookie_header(&service, &session, SESSION_LIFETIME.num_seconds())?;
             Ok((
                 StatusCode::SEE_OTHER,

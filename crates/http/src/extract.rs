@@ -129,6 +129,43 @@ impl FromRequestParts<Service> for Authenticated {
     }
 }
 
+/// The proxies whose `X-Forwarded-For` is believed.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TrustedProxies(pub(crate) std::sync::Arc<Vec<std::net::IpAddr>>);
+
+/// The client's address: the peer's, or, when the peer is a trusted proxy,
+/// the nearest address in `X-Forwarded-For` that is not itself a trusted
+/// proxy. `None` when the server was not started with peer addresses
+/// (in-process tests).
+pub(crate) fn client_address(parts: &Parts) -> Option<std::net::IpAddr> {
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
+    let trusted = parts.extensions.get::<TrustedProxies>().cloned().unwrap_or_default();
+    if !trusted.0.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded: Vec<std::net::IpAddr> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    // Right to left: each trusted hop vouches for the one before it.
+    Some(forwarded.into_iter().rev().find(|a| !trusted.0.contains(a)).unwrap_or(peer))
+}
+
+/// The client's address, as [`client_address`] finds it.
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(client_address(parts)))
+    }
+}
+
 /// Parses a path or query id into a rules id type, or 404 (an id that is not
 /// one names nothing).
 pub fn id<T>(text: &str, parse: impl Fn(&str) -> Result<T, deskvisa_rules::IdError>) -> Result<T, Problem> {

@@ -35,18 +35,21 @@ pub use extract::Authenticated;
 pub use problem::Problem;
 
 /// Limits on requests.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Limits {
     /// The largest body accepted (413 `body_too_large` above).
     pub max_body_bytes: usize,
     /// How long a request may take before 408.
     pub request_timeout: Duration,
+    /// Proxies whose `X-Forwarded-For` names the client (rate limits count
+    /// by client address); from anyone else the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Limits {
     /// 64 KiB, 30 seconds.
     fn default() -> Self {
-        Limits { max_body_bytes: 64 * 1024, request_timeout: Duration::from_secs(30) }
+        Limits { max_body_bytes: 64 * 1024, request_timeout: Duration::from_secs(30), trusted_proxies: Vec::new() }
     }
 }
 
@@ -115,6 +118,7 @@ pub fn router_with(service: Service, limits: Limits, extra: Router<Service>) -> 
         .fallback(|| async { Problem::not_found() })
         .route_layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(axum::Extension(extract::TrustedProxies(std::sync::Arc::new(limits.trusted_proxies.clone()))))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .layer(axum::middleware::from_fn_with_state(service.clone(), security::headers))
         .with_state(service)
@@ -127,5 +131,9 @@ pub async fn run(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    // The peer's address is what rate limits count by (or, from a trusted
+    // proxy, the address it forwards).
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -15,12 +15,14 @@ pub struct Problem {
     code: &'static str,
     detail: String,
     extra: Map<String, Value>,
+    /// Seconds for a `Retry-After` header (429).
+    retry_after: Option<u64>,
 }
 
 impl Problem {
     /// A problem with a status, a stable code and a sentence for people.
     pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
-        Problem { status, code, detail: detail.into(), extra: Map::new() }
+        Problem { status, code, detail: detail.into(), extra: Map::new(), retry_after: None }
     }
 
     /// Adds a member to the body.
@@ -73,7 +75,11 @@ pub fn json_text(status: StatusCode, body: String) -> Response {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        json_text(self.status, self.body())
+        let mut response = json_text(self.status, self.body());
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -128,6 +134,15 @@ impl From<ServiceError> for Problem {
             ServiceError::Conflict { code, message } => Problem::new(StatusCode::CONFLICT, code, message),
             ServiceError::Rejected { code, message } => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
             ServiceError::Invalid(message) => Problem::malformed(message),
+            ServiceError::RateLimited { retry_after_seconds } => {
+                let mut problem = Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    format!("too many requests; try again in {retry_after_seconds} seconds"),
+                );
+                problem.retry_after = Some(retry_after_seconds);
+                problem.with("retry_after", json!(retry_after_seconds))
+            }
             ServiceError::Unavailable => {
                 Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the service is busy; try again shortly")
             }

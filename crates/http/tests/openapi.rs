@@ -106,7 +106,10 @@ async fn the_served_document_is_openapi_3_1_with_every_contract_route() {
     for (method, path) in &documented {
         let operation = &doc["paths"][path][method];
         let responses = operation["responses"].as_object().unwrap();
-        assert!(responses.keys().any(|s| s.starts_with('2') || s.starts_with('3')), "{method} {path} documents a success");
+        assert!(
+            responses.keys().any(|s| s.starts_with('2') || s.starts_with('3')),
+            "{method} {path} documents a success"
+        );
         let anonymous = ANONYMOUS.iter().any(|(m, p)| m == method && p == path);
         if path.starts_with("/api/") {
             if !anonymous {

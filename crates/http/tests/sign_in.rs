@@ -449,3 +449,110 @@ async fn an_invited_member_gets_a_welcome_with_a_working_sign_in_link() {
     let answer = send(&w.app, json_post("/api/v1/auth/token", &format!("{{\"token\":\"{token}\"}}"))).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
 }
+
+fn from_client(mut request: Request<Body>, peer: &str) -> Request<Body> {
+    let address: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+    request.extensions_mut().insert(axum::extract::ConnectInfo(address));
+    request
+}
+
+#[tokio::test]
+async fn one_client_asking_too_often_gets_429_and_one_address_is_mailed_only_so_often() {
+    let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let w = world(db).await;
+    let limits = RateLimits { sign_in_emails_per_address_per_hour: 2, sign_in_requests_per_client_per_minute: 4 };
+    let proxied = Limits { trusted_proxies: vec!["10.0.0.2".parse().unwrap()], ..Limits::default() };
+    let app = router(w.service.clone().with_rate_limits(limits), proxied);
+    let ask = |peer: &str, forwarded: Option<&str>| {
+        let mut request = json_post("/api/v1/auth/magic-link", "{\"email\":\"anna@hubclub.example\"}");
+        if let Some(f) = forwarded {
+            request.headers_mut().insert("x-forwarded-for", f.parse().unwrap());
+        }
+        from_client(request, peer)
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(send(&app, ask("192.0.2.10", None)).await);
+    }
+    assert_eq!(statuses.iter().map(|a| a.status.as_u16()).collect::<Vec<_>>(), [202, 202, 202, 202, 429]);
+    let limited = &statuses[4];
+    let retry: u64 = limited.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    assert!(limited.body.contains("\"code\":\"rate_limited\""));
+    // The address itself was mailed twice: the other two answers were 202 all the same.
+    assert_eq!(w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'sign_in'").await, 2);
+
+    // Behind the trusted proxy, the forwarded client is counted, not the proxy;
+    // a forwarded header from an untrusted peer is ignored.
+    for _ in 0..4 {
+        assert_eq!(send(&app, ask("10.0.0.2", Some("198.51.100.7"))).await.status, StatusCode::ACCEPTED);
+    }
+    assert_eq!(send(&app, ask("10.0.0.2", Some("198.51.100.7"))).await.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(send(&app, ask("10.0.0.2", Some("198.51.100.8"))).await.status, StatusCode::ACCEPTED);
+    assert_eq!(
+        send(&app, ask("192.0.2.10", Some("198.51.100.9"))).await.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "an untrusted peer cannot choose whom it is counted as"
+    );
+    // A minute later the client may ask again.
+    w.clock.advance(TimeDelta::seconds(61));
+    assert_eq!(send(&app, ask("192.0.2.10", None)).await.status, StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn rate_limits_hold_across_two_instances_on_one_postgres() {
+    let Some(db) = TestDatabase::new(Backend::Postgres).await else {
+        return;
+    };
+    let w = world(db).await;
+    let limits = RateLimits { sign_in_emails_per_address_per_hour: 3, sign_in_requests_per_client_per_minute: 10 };
+    let second =
+        Service::with_store(deskvisa_store::Store::new(w.test_db.another_pool(4).await), Arc::new(w.clock.clone()));
+    let apps = [
+        router(w.service.clone().with_rate_limits(limits), Limits::default()),
+        router(second.with_rate_limits(limits), Limits::default()),
+    ];
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let app = apps[i % 2].clone();
+        tasks.push(tokio::spawn(async move {
+            let request = json_post("/api/v1/auth/magic-link", "{\"email\":\"anna@hubclub.example\"}");
+            send(&app, from_client(request, "192.0.2.44")).await.status
+        }));
+    }
+    let mut accepted = 0;
+    let mut limited = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            StatusCode::ACCEPTED => accepted += 1,
+            StatusCode::TOO_MANY_REQUESTS => limited += 1,
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!((accepted, limited), (10, 6), "the client's limit is one count across both instances");
+    assert_eq!(
+        w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'sign_in'").await,
+        3,
+        "and so is the address's"
+    );
+}
+
+#[tokio::test]
+async fn signing_in_again_rotates_the_session() {
+    let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let w = world(db).await;
+    let first = link_for(&w, "anna@hubclub.example").await;
+    let a = send(&w.app, form_post("/auth/verify", "").body(Body::from(format!("token={first}"))).unwrap()).await;
+    let old = cookie_of(&a);
+    let second = link_for(&w, "anna@hubclub.example").await;
+    let b = send(
+        &w.app,
+        form_post("/auth/verify", "").header("cookie", &old).body(Body::from(format!("token={second}"))).unwrap(),
+    )
+    .await;
+    let new = cookie_of(&b);
+    assert_ne!(old, new, "a new session id");
+    let me = |cookie: String| Request::get("/api/v1/me").header("cookie", cookie).body(Body::empty()).unwrap();
+    assert_eq!(send(&w.app, me(old)).await.status, StatusCode::UNAUTHORIZED, "the old session ended");
+    assert_eq!(send(&w.app, me(new)).await.status, StatusCode::OK);
+}

@@ -44,6 +44,12 @@ pub enum ServiceError {
     /// Input the rules' parsers refused.
     #[error("{0}")]
     Invalid(String),
+    /// Too many requests from this client: try again after this many seconds.
+    #[error("rate limited")]
+    RateLimited {
+        /// Seconds until the current window ends.
+        retry_after_seconds: u64,
+    },
     /// The database is unreachable or overloaded.
     #[error("the database is unavailable")]
     Unavailable,

@@ -37,7 +37,7 @@ pub use idempotency::{KeyedAnswer, request_hash};
 pub use mail_events::StayEvent;
 pub use map::{NewCluster, NewMember, NewSite};
 pub use reads::{DayAvailability, Gauges, MAX_AVAILABILITY_DAYS};
-pub use sign_in::{AccountEvent, SESSION_LIFETIME, SIGN_IN_LINK_LIFETIME};
+pub use sign_in::{AccountEvent, RateLimits, SESSION_LIFETIME, SIGN_IN_LINK_LIFETIME};
 pub use stays::{StayCommand, StayRequestInput};
 pub use worker::{WorkerConfig, WorkerReport};
 
@@ -51,6 +51,8 @@ pub struct Service {
     /// The address people reach deskvisa at: links in emails and calendar
     /// files are built from it, never from a request's Host header.
     public_url: Arc<str>,
+    /// How often people may ask for things.
+    rate_limits: sign_in::RateLimits,
 }
 
 impl Service {
@@ -61,12 +63,18 @@ impl Service {
 
     /// The service over an opened store (see `deskvisa_store::connect_store`).
     pub fn with_store(store: Store, clock: Arc<dyn Clock>) -> Self {
-        Service { store, clock, public_url: Arc::from("http://127.0.0.1:8080") }
+        Service { store, clock, public_url: Arc::from("http://127.0.0.1:8080"), rate_limits: RateLimits::default() }
     }
 
     /// The same service, linking to deskvisa at `url` in emails.
     pub fn with_public_url(mut self, url: &str) -> Self {
         self.public_url = Arc::from(url.trim_end_matches('/'));
+        self
+    }
+
+    /// The same service with these rate limits.
+    pub fn with_rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = limits;
         self
     }
 

@@ -51,24 +51,73 @@ pub(crate) fn account_mail(kind: AccountKind, member: &MemberRecord, token: uuid
     }
 }
 
+/// How often people may ask for sign-in links; configuration, so tests and
+/// benchmarks can raise them. Counters live in the database: every
+/// instance counts the same hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Sign-in emails one address receives per hour; past it, requests are
+    /// still answered 202 but nobody is mailed (nothing is revealed).
+    pub sign_in_emails_per_address_per_hour: u32,
+    /// Sign-in requests one client address may make per minute; past it, 429.
+    pub sign_in_requests_per_client_per_minute: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        RateLimits { sign_in_emails_per_address_per_hour: 5, sign_in_requests_per_client_per_minute: 20 }
+    }
+}
+
+/// The start of the window of `length` that holds `now`.
+fn window_start(now: chrono::DateTime<chrono::Utc>, length: TimeDelta) -> chrono::DateTime<chrono::Utc> {
+    let step = length.num_seconds().max(1);
+    let start = now.timestamp().div_euclid(step) * step;
+    chrono::DateTime::from_timestamp(start, 0).unwrap_or(now)
+}
+
 impl Service {
     /// Queues a sign-in link for the member with this address, if there is
-    /// one who is not revoked; does nothing otherwise, and says nothing
-    /// either way.
-    pub async fn request_sign_in(&self, email: &Email) -> Result<(), ServiceError> {
+    /// one who is not revoked and the address is under its hourly limit;
+    /// does nothing otherwise, and says nothing either way. `client` is the
+    /// asking client's address: over its limit, `RateLimited`. Known and
+    /// unknown addresses cost the same one write transaction, so the answer
+    /// takes the same time.
+    pub async fn request_sign_in(&self, email: &Email, client: Option<std::net::IpAddr>) -> Result<(), ServiceError> {
         let now = self.now();
+        let limits = self.rate_limits;
+        let minute = window_start(now, TimeDelta::minutes(1));
+        let hour = window_start(now, TimeDelta::hours(1));
         let tx = self.store.begin_write().await?;
-        let Some(member) = tx.member_by_email(email).await? else {
-            return Ok(());
-        };
-        if member.status == MemberStatus::Revoked {
-            return Ok(());
+        if let Some(client) = client {
+            let hits = tx.hit(&format!("sign-in-client:{client}"), minute).await?;
+            if hits > limits.sign_in_requests_per_client_per_minute {
+                tx.commit().await?;
+                let retry_after = (minute + TimeDelta::minutes(1) - now).num_seconds().max(1);
+                return Err(ServiceError::RateLimited { retry_after_seconds: retry_after.unsigned_abs() });
+            }
         }
-        let token = uuid::Uuid::new_v4();
-        tx.insert_sign_in_token(token, member.id, now, now + SIGN_IN_LINK_LIFETIME).await?;
-        tx.enqueue_mail(&[account_mail(AccountKind::SignIn, &member, token)], now).await?;
+        let mailed = tx.hit(&format!("sign-in-address:{email}"), hour).await?;
+        let member = tx.member_by_email(email).await?;
+        if let Some(member) = member.filter(|m| m.status != MemberStatus::Revoked) {
+            if mailed <= limits.sign_in_emails_per_address_per_hour {
+                let token = uuid::Uuid::new_v4();
+                tx.insert_sign_in_token(token, member.id, now, now + SIGN_IN_LINK_LIFETIME).await?;
+                tx.enqueue_mail(&[account_mail(AccountKind::SignIn, &member, token)], now).await?;
+            } else {
+                tracing::info!(member = %member.id, "sign-in emails over the hourly limit: not mailed");
+            }
+        }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Forgets rate-limit windows older than a day.
+    pub async fn purge_rate_limits(&self) -> Result<u64, ServiceError> {
+        let tx = self.store.begin_write().await?;
+        let purged = tx.purge_rate_limits(self.now() - TimeDelta::days(1)).await?;
+        tx.commit().await?;
+        Ok(purged)
     }
 
     /// Writes an account email at delivery: draws its token and stores its

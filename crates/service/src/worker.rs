@@ -186,6 +186,9 @@ impl Service {
                     if let Err(err) = self.purge_idempotency_keys().await {
                         tracing::warn!(error = %err, "purging old idempotency keys failed");
                     }
+                    if let Err(err) = self.purge_rate_limits().await {
+                        tracing::warn!(error = %err, "purging old rate-limit windows failed");
+                    }
                     tokio::select! {
                         _ = stopped.wait_for(|s| *s) => return,
                         () = tokio::time::sleep(config.every) => {}

@@ -110,6 +110,30 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// Counts one hit on `bucket` in the window starting at `window_start`:
+    /// the hits so far in it, this one included (one upsert, so concurrent
+    /// instances never lose a hit).
+    pub async fn hit(&self, bucket: &str, window_start: DateTime<Utc>) -> Result<u32, StoreError> {
+        let statement = Statement::from_sql_and_values(
+            self.backend,
+            sql(
+                self.backend,
+                "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)                  ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits",
+            ),
+            [bucket.into(), window_start.into()],
+        );
+        let row = self.tx.query_one_raw(statement).await?;
+        let hits = row.map(|r| r.try_get_by_index::<i32>(0)).transpose()?.unwrap_or(1);
+        Ok(u32::try_from(hits).unwrap_or(u32::MAX))
+    }
+
+    /// Forgets rate-limit windows that began before `before`.
+    pub async fn purge_rate_limits(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.run("DELETE FROM rate_limits WHERE window_start < $1", vec![before.into()]).await
+    }
+}
+
 impl Store {
     /// Writes the hash of the token about to be emailed (a new one on every
     /// attempt: only the latest email's link works); the token's member and
