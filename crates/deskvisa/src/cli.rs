@@ -136,7 +136,8 @@ enum MailCommand {
     Preview {
         /// The kind of email: stay_requested, stay_requested_host,
         /// stay_approved, stay_declined, stay_expired, stay_cancelled,
-        /// stay_cancelled_host, stay_reminder, answer_reminder.
+        /// stay_cancelled_host, stay_reminder, answer_reminder, sign_in,
+        /// member_invited.
         kind: String,
         /// en or pl.
         #[arg(long, default_value = "en")]
@@ -302,13 +303,21 @@ async fn mail_command(config: &Config, action: MailCommand) -> Result<ExitCode> 
             }
         }
         MailCommand::Preview { kind, locale, part, output } => {
-            let Some(kind) = deskvisa_mail::MailKind::parse(&kind) else {
-                let kinds: Vec<&str> = deskvisa_mail::MailKind::ALL.iter().map(|k| k.as_str()).collect();
+            anyhow::ensure!(deskvisa_rules::Locale::parse(&locale).is_ok(), "unknown locale `{locale}`: en or pl");
+            let (rendered, to_name, to_email) = if let Some(stay) = deskvisa_mail::MailKind::parse(&kind) {
+                let mail = deskvisa_mail::sample(stay, &locale);
+                (deskvisa_mail::render(&mail, chrono::Utc::now()), mail.recipient_name, mail.recipient_email)
+            } else if let Some(account) = deskvisa_mail::AccountKind::parse(&kind) {
+                let mail = deskvisa_mail::account_sample(account, &locale);
+                (deskvisa_mail::render_account(&mail), mail.recipient_name, mail.recipient_email)
+            } else {
+                let kinds: Vec<&str> = deskvisa_mail::MailKind::ALL
+                    .iter()
+                    .map(|k| k.as_str())
+                    .chain(deskvisa_mail::AccountKind::ALL.iter().map(|k| k.as_str()))
+                    .collect();
                 anyhow::bail!("unknown kind `{kind}`; one of: {}", kinds.join(", "));
             };
-            anyhow::ensure!(deskvisa_rules::Locale::parse(&locale).is_ok(), "unknown locale `{locale}`: en or pl");
-            let mail = deskvisa_mail::sample(kind, &locale);
-            let rendered = deskvisa_mail::render(&mail, chrono::Utc::now());
             let text = match part {
                 PreviewPart::Text => format!("Subject: {}\n\n{}", rendered.subject, rendered.text),
                 PreviewPart::Html => rendered.html.clone(),
@@ -322,8 +331,8 @@ async fn mail_command(config: &Config, action: MailCommand) -> Result<ExitCode> 
                         &config.mail.from,
                         "preview",
                         &rendered,
-                        &mail.recipient_name,
-                        &mail.recipient_email,
+                        &to_name,
+                        &to_email,
                     )?;
                     String::from_utf8_lossy(&message.formatted()).into_owned()
                 }
