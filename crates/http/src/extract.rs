@@ -138,21 +138,34 @@ pub(crate) struct TrustedProxies(pub(crate) std::sync::Arc<Vec<std::net::IpAddr>
 /// proxy. `None` when the server was not started with peer addresses
 /// (in-process tests).
 pub(crate) fn client_address(parts: &Parts) -> Option<std::net::IpAddr> {
-    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
+    // An IPv4 peer on a dual-stack socket arrives as ::ffff:a.b.c.d.
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip().to_canonical();
     let trusted = parts.extensions.get::<TrustedProxies>().cloned().unwrap_or_default();
     if !trusted.0.contains(&peer) {
         return Some(peer);
     }
-    let forwarded: Vec<std::net::IpAddr> = parts
+    let entries: Vec<&str> = parts
         .headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse().ok())
+        .map(str::trim)
         .collect();
-    // Right to left: each trusted hop vouches for the one before it.
-    Some(forwarded.into_iter().rev().find(|a| !trusted.0.contains(a)).unwrap_or(peer))
+    // Right to left: each trusted hop vouches for the one before it. An
+    // entry that is no address ends the walk there (never skipped, or a
+    // client could slip its own choice past a hop the proxy wrote).
+    let mut client = peer;
+    for entry in entries.into_iter().rev() {
+        let Ok(address) = entry.parse::<std::net::IpAddr>().map(|a| a.to_canonical()) else {
+            break;
+        };
+        client = address;
+        if !trusted.0.contains(&address) {
+            break;
+        }
+    }
+    Some(client)
 }
 
 /// The client's address, as [`client_address`] finds it.
@@ -182,6 +195,35 @@ mod tests {
         assert_eq!(origin_of("https://desks.example.org"), "https://desks.example.org");
         assert_eq!(origin_of("https://desks.example.org/app"), "https://desks.example.org");
         assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
+    }
+
+    fn parts(peer: &str, forwarded: &str, trusted: &[&str]) -> Parts {
+        let mut request = axum::http::Request::new(());
+        if !forwarded.is_empty() {
+            request.headers_mut().insert("x-forwarded-for", forwarded.parse().unwrap());
+        }
+        let peer: std::net::SocketAddr = peer.parse().unwrap();
+        request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        let trusted = trusted.iter().map(|a| a.parse().unwrap()).collect();
+        request.extensions_mut().insert(TrustedProxies(std::sync::Arc::new(trusted)));
+        request.into_parts().0
+    }
+
+    #[test]
+    fn the_client_is_found_behind_trusted_proxies_only() {
+        let ip = |s: &str| Some(s.parse::<std::net::IpAddr>().unwrap());
+        assert_eq!(client_address(&parts("192.0.2.1:1", "198.51.100.7", &["10.0.0.2"])), ip("192.0.2.1"));
+        assert_eq!(client_address(&parts("10.0.0.2:1", "198.51.100.7", &["10.0.0.2"])), ip("198.51.100.7"));
+        // A client's own forged entries sit to the left of what the proxy wrote.
+        assert_eq!(client_address(&parts("10.0.0.2:1", "6.6.6.6, 198.51.100.7", &["10.0.0.2"])), ip("198.51.100.7"));
+        // Two trusted hops.
+        let two = parts("10.0.0.2:1", "198.51.100.7, 10.0.0.3", &["10.0.0.2", "10.0.0.3"]);
+        assert_eq!(client_address(&two), ip("198.51.100.7"));
+        // An entry that is no address ends the walk: nothing left of it is believed.
+        assert_eq!(client_address(&parts("10.0.0.2:1", "6.6.6.6, 1.2.3.4:5678", &["10.0.0.2"])), ip("10.0.0.2"));
+        // An IPv4 peer on a dual-stack socket is still the trusted proxy.
+        assert_eq!(client_address(&parts("[::ffff:10.0.0.2]:1", "198.51.100.7", &["10.0.0.2"])), ip("198.51.100.7"));
+        assert_eq!(client_address(&parts("10.0.0.2:1", "", &["10.0.0.2"])), ip("10.0.0.2"));
     }
 
     #[test]

@@ -173,9 +173,14 @@ impl Service {
     ) -> Result<DeliveryReport, ServiceError> {
         let mut report = DeliveryReport::default();
         let mut queue: std::collections::VecDeque<MailRow> = std::collections::VecDeque::new();
+        // When the rows in `queue` were claimed: past half their lease they
+        // are given back and claimed afresh, so no row is sent on a lease
+        // that may have run out (and been taken by another worker).
+        let mut claimed_at = self.now();
         let mut tasks = tokio::task::JoinSet::new();
         let mut exhausted = false;
         let mut failure = None;
+        let mut expanded_seen = 0;
         // A permit is one SMTP exchange in flight; marking the outcome goes
         // on without it, so no sender waits on the database's commit.
         let sending = Arc::new(tokio::sync::Semaphore::new(mailer.config.concurrency));
@@ -183,10 +188,7 @@ impl Service {
             while tasks.len() < 2 * mailer.config.concurrency {
                 if *stop.borrow() {
                     exhausted = true;
-                    let unstarted: Vec<uuid::Uuid> = queue.drain(..).map(|row| row.id).collect();
-                    if let Err(err) = self.store.release_mail(&unstarted).await {
-                        tracing::warn!(error = %err, "giving back unsent emails failed; their leases run out");
-                    }
+                    self.give_back(&mut queue).await;
                     break;
                 }
                 if queue.is_empty() {
@@ -198,7 +200,10 @@ impl Service {
                             exhausted = true;
                             break;
                         }
-                        Ok(rows) => queue.extend(rows),
+                        Ok(rows) => {
+                            claimed_at = self.now();
+                            queue.extend(rows);
+                        }
                         Err(err) => {
                             // Let the sends in flight finish before answering.
                             failure = Some(err);
@@ -207,33 +212,63 @@ impl Service {
                         }
                     }
                 }
-                let Some(row) = queue.pop_front() else {
-                    break;
-                };
                 let Ok(permit) = sending.clone().acquire_owned().await else {
                     break;
                 };
+                if self.now() >= claimed_at + mailer.config.lease / 2 {
+                    self.give_back(&mut queue).await;
+                    continue;
+                }
+                let Some(row) = queue.pop_front() else {
+                    break;
+                };
                 let (service, mailer) = (self.clone(), mailer.clone());
-                tasks.spawn(async move { service.deliver_row(&mailer, row, permit).await });
+                tasks.spawn(async move {
+                    let (id, attempts) = (row.id, row.attempts);
+                    (id, attempts, service.deliver_row(&mailer, row, permit).await)
+                });
             }
             match tasks.join_next().await {
-                Some(Ok(Ok(outcome))) => report.add(outcome),
-                // The row keeps its lease and is tried again when it runs out.
-                Some(Ok(Err(err))) => {
-                    tracing::warn!(error = %err, "delivering an email failed; it will be tried again")
+                Some(Ok((_, _, Ok(outcome)))) => report.add(outcome),
+                Some(Ok((id, attempts, Err(err)))) => {
+                    // Not the mail server's doing (the database, most likely):
+                    // tried again after a backoff, and not for ever.
+                    let attempts = u32::try_from(attempts).unwrap_or(0);
+                    let marked = if attempts >= mailer.config.max_attempts {
+                        report.dead += 1;
+                        self.store.mail_dead(id, &error_text(&err.to_string())).await
+                    } else {
+                        report.retried += 1;
+                        let delay = backoff(attempts, mailer.config.retry_base, mailer.config.retry_max, unit_draw());
+                        self.store.mail_retry(id, self.now() + delay, &error_text(&err.to_string())).await
+                    };
+                    tracing::warn!(outbox = %id, error = %err, "delivering an email failed; it will be tried again");
+                    if let Err(err) = marked {
+                        tracing::warn!(outbox = %id, error = %err, "marking the failure failed too; its lease runs out");
+                    }
                 }
                 Some(Err(err)) => tracing::error!(error = %err, "an email delivery task failed"),
                 None => {
                     if let Some(err) = failure {
                         return Err(err);
                     }
-                    // Rows written during this run (one per admin) are due too.
-                    if *stop.borrow() || !self.store.mail_due(self.now()).await? {
+                    // Rows written during this run (one per admin) are due
+                    // too; with none written, this run is done.
+                    if *stop.borrow() || report.expanded == expanded_seen {
                         return Ok(report);
                     }
+                    expanded_seen = report.expanded;
                     exhausted = false;
                 }
             }
+        }
+    }
+
+    /// Gives the claimed rows not started back, due at once for any worker.
+    async fn give_back(&self, queue: &mut std::collections::VecDeque<MailRow>) {
+        let unstarted: Vec<uuid::Uuid> = queue.drain(..).map(|row| row.id).collect();
+        if let Err(err) = self.store.release_mail(&unstarted).await {
+            tracing::warn!(error = %err, "giving back unsent emails failed; their leases run out");
         }
     }
 

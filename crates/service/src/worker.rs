@@ -123,21 +123,29 @@ impl Service {
             )
         };
         let mut reminded = 0;
-        for stay in coming.iter().filter(|s| stay_reminder_due(s, now, config.reminder_days)) {
-            if retrying("remind a member", || self.remind(stay, Reminder::Stay)).await? {
+        for stay in &coming {
+            // A stay that will never be due (begun, or booked inside the
+            // window) is marked as handled, so it leaves the candidates.
+            let send = stay_reminder_due(stay, now, config.reminder_days);
+            if !send && !stay_reminder_never_due(stay, now, config.reminder_days) {
+                continue;
+            }
+            if retrying("remind a member", || self.remind(stay, Reminder::Stay, send)).await? && send {
                 reminded += 1;
             }
         }
         let mut answer_reminded = 0;
-        for stay in closing.iter().filter(|s| answer_reminder_due(s, now, config.answer_notice)) {
-            if retrying("remind host admins", || self.remind(stay, Reminder::Answer)).await? {
+        for stay in &closing {
+            let send = answer_reminder_due(stay, now, config.answer_notice);
+            if retrying("remind host admins", || self.remind(stay, Reminder::Answer, send)).await? && send {
                 answer_reminded += 1;
             }
         }
         Ok((reminded, answer_reminded))
     }
 
-    async fn remind(&self, stay: &ReminderCandidate, which: Reminder) -> Attempt<bool> {
+    /// Claims the reminder on the stay and, with `send`, queues its email.
+    async fn remind(&self, stay: &ReminderCandidate, which: Reminder, send: bool) -> Attempt<bool> {
         let now = self.now();
         let written = async {
             let tx = self.store.begin_write().await?;
@@ -147,6 +155,9 @@ impl Service {
             };
             if !claimed {
                 return Ok(false);
+            }
+            if !send {
+                return tx.commit().await.map(|()| true);
             }
             let mail = match which {
                 Reminder::Stay => crate::mail_events::stay_reminder(stay.stay, stay.member, 0),
@@ -275,6 +286,16 @@ fn stay_reminder_due(stay: &ReminderCandidate, now: DateTime<Utc>, days: u32) ->
         return false;
     };
     today >= reminder_day && today < stay.start_date && requested < reminder_day
+}
+
+/// Whether the member of an approved stay will never be reminded: the stay
+/// has begun at the site, or it was requested on or after its reminder day.
+fn stay_reminder_never_due(stay: &ReminderCandidate, now: DateTime<Utc>, days: u32) -> bool {
+    let tz = stay.zone.tz();
+    let today = now.with_timezone(&tz).date_naive();
+    let requested = stay.created_at.with_timezone(&tz).date_naive();
+    let reminder_day = stay.start_date.checked_sub_days(Days::new(u64::from(days))).unwrap_or(stay.start_date);
+    today >= stay.start_date || requested >= reminder_day
 }
 
 /// Whether the host admins of a pending stay are to be reminded now: its

@@ -773,3 +773,20 @@ async fn a_worker_stopping_mid_queue_finishes_its_sends_and_gives_the_rest_back(
     })
     .await;
 }
+
+#[tokio::test]
+async fn stays_that_will_never_be_reminded_leave_the_candidates_without_an_email() {
+    let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let w = World::new(db, 2).await;
+    // Requested on 2 March for 3 March: inside the two-day window from the start.
+    let late = w.service.request_stay(&w.member, &w.input("2026-03-03", "2026-03-04")).await.unwrap();
+    w.service.act_on_stay(&w.host_admin, late.id, StayCommand::Approve).await.unwrap();
+    let queued = w.test_db.scalar("SELECT COUNT(*) FROM outbox").await;
+    assert_eq!(w.service.send_reminders(&WorkerConfig::default()).await.unwrap(), (0, 0));
+    assert_eq!(w.test_db.scalar("SELECT COUNT(*) FROM outbox").await, queued, "no reminder email");
+    assert_eq!(
+        w.test_db.scalar("SELECT COUNT(*) FROM stays WHERE reminded_at IS NOT NULL").await,
+        1,
+        "marked as handled, so it never crowds out stays that are due"
+    );
+}

@@ -190,9 +190,10 @@ impl Store {
         .await
     }
 
-    /// A transient failure: try again at `next`.
+    /// A transient failure: try again at `next` (unless the email went out
+    /// meanwhile: a late word never undoes a send).
     pub async fn mail_retry(&self, id: uuid::Uuid, next: DateTime<Utc>, error: &str) -> Result<(), StoreError> {
-        self.mark(
+        self.mark_pending(
             id,
             vec![
                 (outbox::Column::Status, "pending".into()),
@@ -205,9 +206,10 @@ impl Store {
         .await
     }
 
-    /// A permanent failure: the email waits in the dead letters.
+    /// A permanent failure: the email waits in the dead letters (unless it
+    /// went out meanwhile).
     pub async fn mail_dead(&self, id: uuid::Uuid, error: &str) -> Result<(), StoreError> {
-        self.mark(
+        self.mark_pending(
             id,
             vec![
                 (outbox::Column::Status, "dead".into()),
@@ -216,6 +218,18 @@ impl Store {
             ],
         )
         .await
+    }
+
+    async fn mark_pending(&self, id: uuid::Uuid, values: Vec<(outbox::Column, SimpleExpr)>) -> Result<(), StoreError> {
+        let tx = self.begin_write().await?;
+        let mut update = outbox::Entity::update_many()
+            .filter(outbox::Column::Id.eq(id))
+            .filter(outbox::Column::Status.eq("pending"));
+        for (column, value) in values {
+            update = update.col_expr(column, value);
+        }
+        update.exec(&tx.tx).await?;
+        tx.commit().await
     }
 
     async fn mark(&self, id: uuid::Uuid, values: Vec<(outbox::Column, SimpleExpr)>) -> Result<(), StoreError> {
