@@ -50,13 +50,28 @@ const MAX_LINE_OCTETS: usize = 75;
 /// The UID of a stay's event: stable for the stay's whole life, so that
 /// updates and the cancellation replace the same event.
 pub fn stay_uid(stay_id: &str) -> String {
-    let id: String = stay_id
-        .trim()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    format!("stay-{id}@deskvisa")
+    uid("stay", stay_id)
+}
+
+/// `{kind}-{id}@deskvisa`, the id reduced to lower-case letters, digits and dashes.
+fn uid(kind: &str, id: &str) -> String {
+    let id: String =
+        id.trim().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').map(|c| c.to_ascii_lowercase()).collect();
+    format!("{kind}-{id}@deskvisa")
+}
+
+/// The lines every calendar file starts with, up to its VEVENT's UID,
+/// SEQUENCE and DTSTAMP.
+fn calendar_head(line: &mut impl FnMut(&str), method: IcsMethod, uid: &str, sequence: u32, dtstamp: DateTime<Utc>) {
+    line("BEGIN:VCALENDAR");
+    line("PRODID:-//deskvisa//EN");
+    line("VERSION:2.0");
+    line("CALSCALE:GREGORIAN");
+    line(&format!("METHOD:{method}"));
+    line("BEGIN:VEVENT");
+    line(&format!("UID:{uid}"));
+    line(&format!("SEQUENCE:{sequence}"));
+    line(&format!("DTSTAMP:{}", dtstamp.format("%Y%m%dT%H%M%SZ")));
 }
 
 /// The stay as one all-day VEVENT in a VCALENDAR with `method`: DTSTART the
@@ -69,15 +84,7 @@ pub fn stay_calendar(mail: &StayMail, method: IcsMethod, dtstamp: DateTime<Utc>)
     let mut out = String::with_capacity(1024);
     let mut line = |text: &str| fold_into(&mut out, text);
 
-    line("BEGIN:VCALENDAR");
-    line("PRODID:-//deskvisa//EN");
-    line("VERSION:2.0");
-    line("CALSCALE:GREGORIAN");
-    line(&format!("METHOD:{method}"));
-    line("BEGIN:VEVENT");
-    line(&format!("UID:{}", stay_uid(&mail.stay_id)));
-    line(&format!("SEQUENCE:{}", mail.sequence));
-    line(&format!("DTSTAMP:{}", dtstamp.format("%Y%m%dT%H%M%SZ")));
+    calendar_head(&mut line, method, &stay_uid(&mail.stay_id), mail.sequence, dtstamp);
     line(&format!("DTSTART;VALUE=DATE:{}", ics_date(mail.start_date)));
     line(&format!("DTEND;VALUE=DATE:{}", ics_date(end_exclusive)));
     line(&format!("SUMMARY:{}", escape_text(&summary(mail, locale))));
@@ -147,13 +154,7 @@ pub struct EventCalendar {
 
 /// The UID of an event's calendar entry.
 pub fn event_uid(event_id: &str) -> String {
-    let id: String = event_id
-        .trim()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    format!("event-{id}@deskvisa")
+    uid("event", event_id)
 }
 
 /// An event as one timed VEVENT. Times are written in UTC (`...Z`), read
@@ -166,15 +167,7 @@ pub fn event_calendar(event: &EventCalendar, method: IcsMethod, dtstamp: DateTim
     let end = event.timezone.instant_of(event.ends_at).max(start);
     let mut out = String::with_capacity(1024);
     let mut line = |text: &str| fold_into(&mut out, text);
-    line("BEGIN:VCALENDAR");
-    line("PRODID:-//deskvisa//EN");
-    line("VERSION:2.0");
-    line("CALSCALE:GREGORIAN");
-    line(&format!("METHOD:{method}"));
-    line("BEGIN:VEVENT");
-    line(&format!("UID:{}", event_uid(&event.event_id)));
-    line(&format!("SEQUENCE:{}", event.sequence));
-    line(&format!("DTSTAMP:{}", dtstamp.format("%Y%m%dT%H%M%SZ")));
+    calendar_head(&mut line, method, &event_uid(&event.event_id), event.sequence, dtstamp);
     line(&format!("DTSTART:{}", start.format("%Y%m%dT%H%M%SZ")));
     line(&format!("DTEND:{}", end.format("%Y%m%dT%H%M%SZ")));
     line(&format!("SUMMARY:{}", escape_text(&event.title)));

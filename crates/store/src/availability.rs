@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use deskvisa_rules::{DeskLoad, SiteCalendar, SiteId, WeekdaySet};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 
 use crate::convert::count;
 use crate::error::StoreError;
@@ -42,10 +42,7 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Option<SiteDays>, StoreError> {
         let backend = self.backend();
-        let sql = match backend {
-            DbBackend::Postgres => AVAILABILITY.to_owned(),
-            _ => AVAILABILITY.replace('$', "?"),
-        };
+        let sql = crate::tx::portable_sql(backend, AVAILABILITY);
         let statement = Statement::from_sql_and_values(backend, sql, [site.as_uuid().into(), from.into(), to.into()]);
         let rows = self.reads().query_all_raw(statement).await?;
         let Some(first) = rows.first() else {

@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{MemberId, StayId, StayStatus};
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 
 use crate::convert::parse;
 use crate::error::StoreError;
-use crate::tx::Store;
+use crate::tx::{Store, portable_sql};
 
 /// The facts of one stay email, for one recipient.
 #[derive(Debug, Clone, PartialEq, FromQueryResult)]
@@ -82,10 +82,7 @@ impl Store {
     /// no longer exists.
     pub async fn mail_facts(&self, stay: StayId, recipient: MemberId) -> Result<Option<MailFacts>, StoreError> {
         let backend = self.backend();
-        let sql = |text: &str| match backend {
-            DbBackend::Postgres => text.to_owned(),
-            _ => text.replace('$', "?"),
-        };
+        let sql = |text: &str| portable_sql(backend, text);
         let reads = self.reads();
         let statement =
             Statement::from_sql_and_values(backend, sql(FACTS), [stay.as_uuid().into(), recipient.as_uuid().into()]);

@@ -570,17 +570,22 @@ impl Tx {
             == 1)
     }
 
-    /// A cluster's admins who may still act (not revoked), by email: the
-    /// people mail "to the host's cluster admins" goes to.
-    pub async fn cluster_admins(&self, cluster: ClusterId) -> Result<Vec<MemberRecord>, StoreError> {
+    /// Everyone who holds the cluster-admin role (of whichever cluster).
+    async fn cluster_admin_ids(&self) -> Result<Vec<uuid::Uuid>, StoreError> {
         use sea_orm::QuerySelect;
-        let admins: Vec<uuid::Uuid> = member_role::Entity::find()
+        Ok(member_role::Entity::find()
             .select_only()
             .column(member_role::Column::MemberId)
             .filter(member_role::Column::Role.eq(Role::ClusterAdmin.as_str()))
             .into_tuple()
             .all(&self.tx)
-            .await?;
+            .await?)
+    }
+
+    /// A cluster's admins who may still act (not revoked), by email: the
+    /// people mail "to the host's cluster admins" goes to.
+    pub async fn cluster_admins(&self, cluster: ClusterId) -> Result<Vec<MemberRecord>, StoreError> {
+        let admins = self.cluster_admin_ids().await?;
         member::Entity::find()
             .filter(member::Column::ClusterId.eq(cluster.as_uuid()))
             .filter(member::Column::Id.is_in(admins))
@@ -595,14 +600,8 @@ impl Tx {
 
     /// How many admins a cluster has.
     pub async fn admin_count(&self, cluster: ClusterId) -> Result<u64, StoreError> {
-        use sea_orm::{PaginatorTrait, QuerySelect};
-        let admins: Vec<uuid::Uuid> = member_role::Entity::find()
-            .select_only()
-            .column(member_role::Column::MemberId)
-            .filter(member_role::Column::Role.eq(Role::ClusterAdmin.as_str()))
-            .into_tuple()
-            .all(&self.tx)
-            .await?;
+        use sea_orm::PaginatorTrait;
+        let admins = self.cluster_admin_ids().await?;
         Ok(member::Entity::find()
             .filter(member::Column::ClusterId.eq(cluster.as_uuid()))
             .filter(member::Column::Id.is_in(admins))

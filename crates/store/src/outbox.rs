@@ -143,7 +143,7 @@ impl Store {
         let backend = self.backend();
         let sql = match backend {
             DbBackend::Postgres => CLAIM.replace("SKIP_LOCKED", "FOR UPDATE SKIP LOCKED"),
-            _ => CLAIM.replace("SKIP_LOCKED", "").replace('$', "?"),
+            _ => crate::tx::portable_sql(backend, &CLAIM.replace("SKIP_LOCKED", "")),
         };
         let statement =
             Statement::from_sql_and_values(backend, sql, [now.into(), (now + lease).into(), i64::from(limit).into()]);

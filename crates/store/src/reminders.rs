@@ -7,12 +7,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{ClusterId, MemberId, StayId, TimeZone};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Statement};
 
 use crate::convert::zone;
 use crate::entity::stay;
 use crate::error::StoreError;
-use crate::tx::Tx;
+use crate::tx::{Tx, portable_sql};
 
 /// A stay someone may need reminding of.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,13 +59,6 @@ SELECT s.id, s.member_id, s.host_cluster_id, t.timezone, s.start_date, s.created
    AND s.answer_deadline IS NOT NULL AND s.answer_deadline <= $1 AND s.answer_deadline > $2
  ORDER BY s.answer_deadline LIMIT $3";
 
-fn sql(backend: DbBackend, text: &str) -> String {
-    match backend {
-        DbBackend::Postgres => text.to_owned(),
-        _ => text.replace('$', "?"),
-    }
-}
-
 fn candidate(row: Row) -> Result<ReminderCandidate, StoreError> {
     Ok(ReminderCandidate {
         stay: StayId::from_uuid(row.id),
@@ -89,7 +82,7 @@ impl Tx {
     ) -> Result<Vec<ReminderCandidate>, StoreError> {
         let statement = Statement::from_sql_and_values(
             self.backend,
-            sql(self.backend, COMING),
+            portable_sql(self.backend, COMING),
             [false.into(), from.into(), to.into(), (limit as i64).into()],
         );
         let rows = self.tx.query_all_raw(statement).await?;
@@ -106,7 +99,7 @@ impl Tx {
     ) -> Result<Vec<ReminderCandidate>, StoreError> {
         let statement = Statement::from_sql_and_values(
             self.backend,
-            sql(self.backend, CLOSING),
+            portable_sql(self.backend, CLOSING),
             [until.into(), after.into(), (limit as i64).into()],
         );
         let rows = self.tx.query_all_raw(statement).await?;

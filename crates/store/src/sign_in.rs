@@ -6,23 +6,15 @@
 
 use chrono::{DateTime, Utc};
 use deskvisa_rules::MemberId;
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, Statement, Value};
 
-use crate::entity::member;
 use crate::error::StoreError;
-use crate::map::{MemberRecord, Role, member_record, role};
-use crate::tx::{Store, Tx};
-
-fn sql(backend: DbBackend, text: &str) -> String {
-    match backend {
-        DbBackend::Postgres => text.to_owned(),
-        _ => text.replace('$', "?"),
-    }
-}
+use crate::map::{MemberRecord, Role};
+use crate::tx::{Store, Tx, portable_sql};
 
 impl Tx {
     async fn run(&self, text: &str, values: Vec<Value>) -> Result<u64, StoreError> {
-        let statement = Statement::from_sql_and_values(self.backend, sql(self.backend, text), values);
+        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, text), values);
         Ok(self.tx.execute_raw(statement).await?.rows_affected())
     }
 
@@ -53,7 +45,7 @@ impl Tx {
     ) -> Result<Option<MemberId>, StoreError> {
         let statement = Statement::from_sql_and_values(
             self.backend,
-            sql(
+            portable_sql(
                 self.backend,
                 "UPDATE sign_in_tokens SET used_at = $2 \
                   WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING member_id",
@@ -117,7 +109,7 @@ impl Tx {
     pub async fn hit(&self, bucket: &str, window_start: DateTime<Utc>) -> Result<u32, StoreError> {
         let statement = Statement::from_sql_and_values(
             self.backend,
-            sql(
+            portable_sql(
                 self.backend,
                 "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)                  ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits",
             ),
@@ -146,7 +138,7 @@ impl Store {
         let tx = self.begin_write().await?;
         let statement = Statement::from_sql_and_values(
             tx.backend,
-            sql(
+            portable_sql(
                 tx.backend,
                 "UPDATE sign_in_tokens SET token_hash = $2 WHERE id = $1 AND used_at IS NULL \
                  RETURNING member_id, expires_at",
@@ -175,7 +167,7 @@ impl Store {
         let backend = self.backend();
         let statement = Statement::from_sql_and_values(
             backend,
-            sql(
+            portable_sql(
                 backend,
                 "SELECT m.*, r.role AS role FROM sessions s \
                    JOIN members m ON m.id = s.member_id \
@@ -185,15 +177,6 @@ impl Store {
             [token_hash.into(), now.into()],
         );
         let rows = self.reads().query_all_raw(statement).await?;
-        let Some(first) = rows.first() else {
-            return Ok(None);
-        };
-        let member = member_record(member::Model::from_query_result(first, "")?)?;
-        let roles = rows
-            .iter()
-            .filter_map(|row| row.try_get::<Option<String>>("", "role").transpose())
-            .map(|text| role(&text?))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(Some((member, roles)))
+        crate::tokens::member_with_roles(&rows)
     }
 }

@@ -36,17 +36,25 @@ impl Store {
             .and_where(Expr::col((api_token::Entity, api_token::Column::TokenHash)).eq(token_hash))
             .and_where(Expr::col((api_token::Entity, api_token::Column::RevokedAt)).is_null());
         let rows = self.reads().query_all(&query).await?;
-        let Some(first) = rows.first() else {
-            return Ok(None);
-        };
-        let member = member_record(member::Model::from_query_result(first, "")?)?;
-        let roles = rows
-            .iter()
-            .filter_map(|row| row.try_get::<Option<String>>("", "role").transpose())
-            .map(|text| role(&text?))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(Some((member, roles)))
+        member_with_roles(&rows)
     }
+}
+
+/// A member and their roles from rows of the member's columns joined with
+/// one `role` each (none when the rows are empty).
+pub(crate) fn member_with_roles(
+    rows: &[sea_orm::QueryResult],
+) -> Result<Option<(MemberRecord, Vec<Role>)>, StoreError> {
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let member = member_record(member::Model::from_query_result(first, "")?)?;
+    let roles = rows
+        .iter()
+        .filter_map(|row| row.try_get::<Option<String>>("", "role").transpose())
+        .map(|text| role(&text?))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Some((member, roles)))
 }
 
 impl Tx {

@@ -108,3 +108,12 @@ impl Tx {
         self.backend == DbBackend::Postgres
     }
 }
+
+/// SQL written once with PostgreSQL's `$n` placeholders, for `backend`:
+/// SQLite reads `?n` the same way.
+pub(crate) fn portable_sql(backend: DbBackend, text: &str) -> String {
+    match backend {
+        DbBackend::Postgres => text.to_owned(),
+        _ => text.replace('$', "?"),
+    }
+}
