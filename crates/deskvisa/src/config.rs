@@ -32,6 +32,8 @@ pub struct Auth {
     pub sign_in_emails_per_address_per_hour: u32,
     /// Sign-in requests per client address per minute.
     pub sign_in_requests_per_client_per_minute: u32,
+    /// Stay requests per member per hour.
+    pub stay_requests_per_member_per_hour: u32,
     /// Comma-separated proxy addresses whose `X-Forwarded-For` is believed.
     pub trusted_proxies: String,
 }
@@ -42,6 +44,7 @@ impl Auth {
         deskvisa_service::RateLimits {
             sign_in_emails_per_address_per_hour: self.sign_in_emails_per_address_per_hour,
             sign_in_requests_per_client_per_minute: self.sign_in_requests_per_client_per_minute,
+            stay_requests_per_member_per_hour: self.stay_requests_per_member_per_hour,
         }
     }
 

@@ -794,3 +794,62 @@ async fn check_in_no_show_and_the_answer_deadline_through_the_api() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_member_asking_for_stays_too_often_gets_429_on_every_instance() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 3).await;
+        let limits = RateLimits { stay_requests_per_member_per_hour: 4, ..RateLimits::default() };
+        let first = router(api.service.clone().with_rate_limits(limits), Limits::default());
+        let second = router(
+            Service::new(api.test_db.another_pool(2).await, Arc::new(api.clock.clone())).with_rate_limits(limits),
+            Limits::default(),
+        );
+        let instances = [&first, &second];
+        // Refused requests count too: two refusals, two stays, then the limit.
+        let asks = [
+            ("2026-03-10", "2026-03-09", StatusCode::UNPROCESSABLE_ENTITY),
+            ("2026-03-16", "2026-03-20", StatusCode::CREATED),
+            ("2026-03-17", "2026-03-18", StatusCode::UNPROCESSABLE_ENTITY),
+            ("2026-03-23", "2026-03-27", StatusCode::CREATED),
+        ];
+        for (i, (start, end, expected)) in asks.iter().enumerate() {
+            let body = api.stay_body(start, end).to_string();
+            let (status, answer) = call(instances[i % 2], "POST", "/api/v1/stays", Some(&api.member), Some(body)).await;
+            assert_eq!(status, *expected, "request {i}: {answer}");
+        }
+        let over = Request::post("/api/v1/stays")
+            .header("authorization", format!("Bearer {}", api.member))
+            .header("content-type", "application/json")
+            .body(Body::from(api.stay_body("2026-03-30", "2026-04-03").to_string()))
+            .unwrap();
+        let response = second.clone().oneshot(over).await.unwrap();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=3600).contains(&retry_after), "{retry_after}");
+        let body: Value = serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+        assert_eq!(body["code"], "rate_limited");
+        assert_eq!(api.test_db.scalar("SELECT COUNT(*) FROM stays").await, 2, "nothing more was written");
+
+        // Other members are not held back.
+        let (status, _) = call(
+            &first,
+            "POST",
+            "/api/v1/stays",
+            Some(&api.admin),
+            Some(api.stay_body("2026-03-30", "2026-04-03").to_string()),
+        )
+        .await;
+        assert_ne!(status, StatusCode::TOO_MANY_REQUESTS);
+        // The member is heard again an hour on (and the rules speak: two stays
+        // a year at this host is its policy).
+        api.clock.advance(chrono::TimeDelta::hours(1));
+        let body = api.stay_body("2026-03-30", "2026-04-03").to_string();
+        let (status, answer) = call(&first, "POST", "/api/v1/stays", Some(&api.member), Some(body)).await;
+        assert_eq!(
+            (status, answer["violations"][0]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("quota_exceeded"))
+        );
+    })
+    .await;
+}

@@ -460,7 +460,11 @@ fn from_client(mut request: Request<Body>, peer: &str) -> Request<Body> {
 async fn one_client_asking_too_often_gets_429_and_one_address_is_mailed_only_so_often() {
     let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
     let w = world(db).await;
-    let limits = RateLimits { sign_in_emails_per_address_per_hour: 2, sign_in_requests_per_client_per_minute: 4 };
+    let limits = RateLimits {
+        sign_in_emails_per_address_per_hour: 2,
+        sign_in_requests_per_client_per_minute: 4,
+        ..RateLimits::default()
+    };
     let proxied = Limits { trusted_proxies: vec!["10.0.0.2".parse().unwrap()], ..Limits::default() };
     let app = router(w.service.clone().with_rate_limits(limits), proxied);
     let ask = |peer: &str, forwarded: Option<&str>| {
@@ -505,7 +509,11 @@ async fn rate_limits_hold_across_two_instances_on_one_postgres() {
         return;
     };
     let w = world(db).await;
-    let limits = RateLimits { sign_in_emails_per_address_per_hour: 3, sign_in_requests_per_client_per_minute: 10 };
+    let limits = RateLimits {
+        sign_in_emails_per_address_per_hour: 3,
+        sign_in_requests_per_client_per_minute: 10,
+        ..RateLimits::default()
+    };
     let second =
         Service::with_store(deskvisa_store::Store::new(w.test_db.another_pool(4).await), Arc::new(w.clock.clone()));
     let apps = [

@@ -61,16 +61,23 @@ pub struct RateLimits {
     pub sign_in_emails_per_address_per_hour: u32,
     /// Sign-in requests one client address may make per minute; past it, 429.
     pub sign_in_requests_per_client_per_minute: u32,
+    /// Stay requests one member may make per hour, refused ones included;
+    /// past it, 429.
+    pub stay_requests_per_member_per_hour: u32,
 }
 
 impl Default for RateLimits {
     fn default() -> Self {
-        RateLimits { sign_in_emails_per_address_per_hour: 5, sign_in_requests_per_client_per_minute: 20 }
+        RateLimits {
+            sign_in_emails_per_address_per_hour: 5,
+            sign_in_requests_per_client_per_minute: 20,
+            stay_requests_per_member_per_hour: 30,
+        }
     }
 }
 
 /// The start of the window of `length` that holds `now`.
-fn window_start(now: chrono::DateTime<chrono::Utc>, length: TimeDelta) -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn window_start(now: chrono::DateTime<chrono::Utc>, length: TimeDelta) -> chrono::DateTime<chrono::Utc> {
     let step = length.num_seconds().max(1);
     let start = now.timestamp().div_euclid(step) * step;
     chrono::DateTime::from_timestamp(start, 0).unwrap_or(now)

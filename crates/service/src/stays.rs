@@ -2,6 +2,7 @@
 //! member's and the host's cancellation, check-in and no-show, each one
 //! transaction that writes the stay, its desk-days and its history, or nothing.
 
+use chrono::{DateTime, TimeDelta, Utc};
 use deskvisa_rules::{
     Action, Actor, Decision, MemberId, Outcome, Reason, Refusal, SiteId, StayId, StayRequest, StayStatus,
     TransitionError, Violation, decide, transition,
@@ -13,6 +14,7 @@ use crate::caller::Caller;
 use crate::error::{Attempt, ServiceError};
 use crate::mail_events::stay_mails;
 use crate::retry::retrying;
+use crate::sign_in::window_start;
 
 /// A stay request as the member sends it (dates already parsed).
 #[derive(Debug, Clone)]
@@ -79,14 +81,32 @@ impl Service {
         if let Err(e) = tx.lock_member(member).await {
             return e.into();
         }
+        let now = self.now();
+        // Every request counts, refused ones too: the hit is committed
+        // whatever the answer.
+        let hour = window_start(now, TimeDelta::hours(1));
+        let hits = match tx.hit(&format!("stay-requests:{member}"), hour).await {
+            Ok(hits) => hits,
+            Err(e) => return e.into(),
+        };
+        if hits > self.rate_limits.stay_requests_per_member_per_hour {
+            if let Err(e) = tx.commit().await {
+                return e.into();
+            }
+            let retry_after = (hour + TimeDelta::hours(1) - now).num_seconds().max(1);
+            return Attempt::Done(Err(ServiceError::RateLimited { retry_after_seconds: retry_after.unsigned_abs() }));
+        }
         let snapshot = match tx.stay_snapshot(member, input.site, &request).await {
             Ok(s) => s,
             Err(deskvisa_store::SnapshotError::Store(e)) => return e.into(),
             Err(e) => return Attempt::Done(Err(e.into())),
         };
-        let now = self.now();
         let acceptance = match decide(&snapshot, &request, now) {
             Decision::Refused(refusal) => {
+                // Only the member's lock and the hit were written.
+                if let Err(e) = tx.commit().await {
+                    return e.into();
+                }
                 return Attempt::Done(Err(ServiceError::Refused(refusal)));
             }
             Decision::Accepted(acceptance) => acceptance,
@@ -95,6 +115,12 @@ impl Service {
             match tx.hold_days(input.site, snapshot.site.desks, &acceptance.days).await {
                 Ok(Ok(())) => {}
                 Ok(Err(full_dates)) => {
+                    // Some days were taken before a full one: undo them all,
+                    // then count the request by itself.
+                    drop(tx);
+                    if let Err(e) = self.count_stay_request(member, hour).await {
+                        return e.into();
+                    }
                     return Attempt::Done(Err(ServiceError::Refused(Refusal {
                         violations: vec![Violation::NoCapacity { full_dates }],
                     })));
@@ -202,6 +228,13 @@ impl Service {
             Err(StoreError::Unique(e)) => Attempt::Again(StoreError::Unique(e)),
             Err(e) => e.into(),
         }
+    }
+
+    /// Counts a refused stay request against the member's hourly limit.
+    async fn count_stay_request(&self, member: MemberId, hour: DateTime<Utc>) -> Result<(), StoreError> {
+        let tx = self.store.begin_write().await?;
+        tx.hit(&format!("stay-requests:{member}"), hour).await?;
+        tx.commit().await
     }
 
     /// A stay, as the caller may see it.
