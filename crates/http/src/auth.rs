@@ -89,6 +89,16 @@ pub(crate) struct TokenQuery {
     token: String,
 }
 
+/// The sign-in form: the token, and the form's own CSRF token.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct SignInForm {
+    /// The token from the email.
+    #[serde(default)]
+    token: String,
+    /// The hidden field the page put in the form (see `csrf`).
+    csrf: Option<String>,
+}
+
 fn escape(text: &str) -> String {
     text.chars()
         .map(|c| match c {
@@ -117,34 +127,43 @@ fn page(title: &str, body: &str) -> String {
     get, path = "/auth/verify", tag = "sign-in", params(TokenQuery),
     responses((status = 200, description = "A page with a Sign in button", body = String, content_type = "text/html"))
 )]
-async fn verify_page(Query(query): Query<TokenQuery>) -> Response {
+async fn verify_page(State(service): State<Service>, Query(query): Query<TokenQuery>) -> Result<Response, Problem> {
+    let form_token = crate::csrf::issue(&service)?;
     let body = format!(
         "<p>Welcome back. Press the button to sign in on this device.</p>\
          <form method=\"post\" action=\"/auth/verify\"><input type=\"hidden\" name=\"token\" value=\"{}\">\
+         <input type=\"hidden\" name=\"{}\" value=\"{}\">\
          <button type=\"submit\" style=\"font-size:1rem;padding:.6rem 1.2rem\">Sign in</button></form>",
-        escape(query.token.trim())
+        escape(query.token.trim()),
+        crate::csrf::FIELD,
+        form_token.value,
     );
-    ([(header::CACHE_CONTROL, "no-store")], Html(page("Sign in to deskvisa", &body))).into_response()
+    Ok((
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store")), (header::SET_COOKIE, form_token.cookie)],
+        Html(page("Sign in to deskvisa", &body)),
+    )
+        .into_response())
 }
 
 /// Consumes the token, starts a session (cookie) and goes to `/`; a used,
 /// expired or unknown token gets a page saying so.
 #[utoipa::path(
     post, path = "/auth/verify", tag = "sign-in",
-    request_body(content = TokenQuery, content_type = "application/x-www-form-urlencoded"),
+    request_body(content = SignInForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 303, description = "Signed in: the session cookie is set, on to `/`"),
         (status = 400, description = "The link was used, has expired, or is unknown", body = String, content_type = "text/html"),
-        (status = 403, description = "`forbidden`: a cross-site form post", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: a cross-site form post, or one without the page's form token", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn verify(
     State(service): State<Service>,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<TokenQuery>,
+    axum::Form(form): axum::Form<SignInForm>,
 ) -> Result<Response, Problem> {
     // Login CSRF: another site must not sign a visitor in as someone else.
     crate::extract::same_origin(&headers, service.public_url())?;
+    crate::csrf::check(&service, &headers, form.csrf.as_deref())?;
     match service.sign_in(&form.token).await {
         Ok((session, _)) => {
             // A new session id at every sign-in: whatever session this

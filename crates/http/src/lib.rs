@@ -8,6 +8,7 @@
 
 mod admin;
 mod auth;
+mod csrf;
 mod dto;
 mod extract;
 mod map;

@@ -109,6 +109,29 @@ async fn link_for(w: &World, email: &str) -> String {
     token
 }
 
+/// Opens the link's page as a browser does and returns the post its button
+/// sends: the token with the page's form token in the body, the form token's
+/// cookie (beside `session`, if any) and `headers`.
+async fn button(w: &World, token: &str, headers: &[(&str, &str)], session: Option<&str>) -> Request<Body> {
+    let page = send(&w.app, Request::get(format!("/auth/verify?token={token}")).body(Body::empty()).unwrap()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let set = page.headers["set-cookie"].to_str().unwrap();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
+    let form_cookie = set.split(';').next().unwrap().to_owned();
+    let start = page.body.find("name=\"csrf\" value=\"").expect("a form token") + "name=\"csrf\" value=\"".len();
+    let field: String = page.body[start..].chars().take_while(|c| *c != '"').collect();
+    assert_eq!(form_cookie.split_once('=').unwrap().1, field, "the cookie and the field agree");
+    let cookie = match session {
+        Some(session) => format!("{form_cookie}; {session}"),
+        None => form_cookie,
+    };
+    let mut request = form_post("/auth/verify", "").header("cookie", cookie);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.body(Body::from(format!("token={token}&csrf={field}"))).unwrap()
+}
+
 fn cookie_of(answer: &Answer) -> String {
     let set = answer.headers.get("set-cookie").expect("a session cookie").to_str().unwrap().to_owned();
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"), "{set}");
@@ -131,14 +154,7 @@ async fn a_member_signs_in_through_the_link_the_server_really_sent() {
             assert_eq!(page.status, StatusCode::OK);
             assert!(page.body.contains("<form method=\"post\" action=\"/auth/verify\">"));
         }
-        let signed_in = send(
-            &w.app,
-            form_post("/auth/verify", "")
-                .header("sec-fetch-site", "same-origin")
-                .body(Body::from(format!("token={token}")))
-                .unwrap(),
-        )
-        .await;
+        let signed_in = send(&w.app, button(&w, &token, &[("sec-fetch-site", "same-origin")], None).await).await;
         assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{}", signed_in.body);
         assert_eq!(signed_in.headers["location"], "/");
         let cookie = cookie_of(&signed_in);
@@ -153,8 +169,7 @@ async fn a_member_signs_in_through_the_link_the_server_really_sent() {
         );
 
         // The link works once.
-        let replay =
-            send(&w.app, form_post("/auth/verify", "").body(Body::from(format!("token={token}"))).unwrap()).await;
+        let replay = send(&w.app, button(&w, &token, &[], None).await).await;
         assert_eq!(replay.status, StatusCode::BAD_REQUEST);
         assert!(replay.body.contains("expired or was already used"));
 
@@ -327,24 +342,21 @@ async fn cross_site_posts_are_refused_and_a_revoked_members_session_stops_at_onc
     let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
     let w = world(db).await;
     let token = link_for(&w, "anna@hubclub.example").await;
-    // Login CSRF: another site's form cannot sign anyone in.
-    let forged = send(
-        &w.app,
-        form_post("/auth/verify", "")
-            .header("sec-fetch-site", "cross-site")
-            .body(Body::from(format!("token={token}")))
-            .unwrap(),
-    )
-    .await;
+    // Login CSRF: another site's form cannot sign anyone in, whether the
+    // browser says where the form came from or not: without the page's own
+    // form token, or with one its cookie does not match, nothing happens.
+    let forged = send(&w.app, button(&w, &token, &[("sec-fetch-site", "cross-site")], None).await).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    let signed_in = send(
-        &w.app,
-        form_post("/auth/verify", "")
-            .header("origin", "http://127.0.0.1:8080")
-            .body(Body::from(format!("token={token}")))
-            .unwrap(),
-    )
-    .await;
+    let bare = form_post("/auth/verify", "").body(Body::from(format!("token={token}"))).unwrap();
+    let bare = send(&w.app, bare).await;
+    assert_eq!(bare.status, StatusCode::FORBIDDEN, "{}", bare.body);
+    assert!(bare.headers["content-type"].to_str().unwrap().starts_with("application/problem+json"));
+    let guessed = form_post("/auth/verify", "")
+        .header("cookie", "deskvisa_csrf=attacker-chosen")
+        .body(Body::from(format!("token={token}&csrf=something-else")))
+        .unwrap();
+    assert_eq!(send(&w.app, guessed).await.status, StatusCode::FORBIDDEN);
+    let signed_in = send(&w.app, button(&w, &token, &[("origin", "http://127.0.0.1:8080")], None).await).await;
     assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "the token survived the forged post");
     let cookie = cookie_of(&signed_in);
     for (name, value) in
@@ -550,14 +562,10 @@ async fn signing_in_again_rotates_the_session() {
     let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
     let w = world(db).await;
     let first = link_for(&w, "anna@hubclub.example").await;
-    let a = send(&w.app, form_post("/auth/verify", "").body(Body::from(format!("token={first}"))).unwrap()).await;
+    let a = send(&w.app, button(&w, &first, &[], None).await).await;
     let old = cookie_of(&a);
     let second = link_for(&w, "anna@hubclub.example").await;
-    let b = send(
-        &w.app,
-        form_post("/auth/verify", "").header("cookie", &old).body(Body::from(format!("token={second}"))).unwrap(),
-    )
-    .await;
+    let b = send(&w.app, button(&w, &second, &[], Some(&old)).await).await;
     let new = cookie_of(&b);
     assert_ne!(old, new, "a new session id");
     let me = |cookie: String| Request::get("/api/v1/me").header("cookie", cookie).body(Body::empty()).unwrap();

@@ -37,7 +37,7 @@ pub use idempotency::{KeyedAnswer, request_hash};
 pub use mail_events::StayEvent;
 pub use map::{NewCluster, NewMember, NewSite};
 pub use reads::{DayAvailability, Gauges, MAX_AVAILABILITY_DAYS};
-pub use sign_in::{AccountEvent, RateLimits, SESSION_LIFETIME, SIGN_IN_LINK_LIFETIME};
+pub use sign_in::{AccountEvent, RateLimits, SESSION_LIFETIME, SIGN_IN_LINK_LIFETIME, secret};
 pub use stays::{StayCommand, StayRequestInput};
 pub use worker::{WorkerConfig, WorkerReport};
 

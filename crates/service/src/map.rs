@@ -196,7 +196,7 @@ impl Service {
         use deskvisa_rules::{SiteSetup, dates_hold_stays};
         let tx = self.store.begin_write().await?;
         let record = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
-        if !caller.admin_of(record.cluster_id) && !caller.network_admin {
+        if !caller.admin_of(record.cluster_id) {
             return Err(ServiceError::Forbidden);
         }
         let (calendar, held) = tx.site_days(site, i16::from(record.open_weekdays.bits()), date, date).await?;

@@ -35,7 +35,7 @@ pub struct AccountEvent {
 }
 
 /// 256 bits from the OS's CSPRNG, URL-safe, with a prefix naming its use.
-pub(crate) fn secret(prefix: &str) -> Result<String, ServiceError> {
+pub fn secret(prefix: &str) -> Result<String, ServiceError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| ServiceError::Internal(format!("no randomness: {e}")))?;
     Ok(format!("{prefix}{}", URL_SAFE_NO_PAD.encode(bytes)))

@@ -1,0 +1,640 @@
+//! The authorization matrix: every route the router serves, called by six
+//! callers (anonymous, a member of cluster A, a member of B, an admin of A, an
+//! admin of B, a network admin) on an object of cluster A and one of cluster
+//! B, against the table below.
+//!
+//! The table is written from the "who" columns of API.md and "Who sees a
+//! stay" in DOMAIN.md, not from the handlers: a cell is the exact status the
+//! caller must get. Objects the caller may not read answer 404, objects it may
+//! read but not change 403. The routes come from the router's own OpenAPI
+//! document, so a new route without a row fails the test, and so does a row
+//! for a route that is gone.
+//!
+//! Every cell that succeeds runs on its own copy of the world (a `VACUUM
+//! INTO` of the SQLite file), so each one starts from the same state; the
+//! refused cells run on one shared world, which must come out of them
+//! unchanged. On PostgreSQL the refused cells run again, on a world of their
+//! own.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::Request;
+use chrono::{DateTime, NaiveDate, Utc};
+use deskvisa_http::{Limits, router};
+use deskvisa_rules::{Email, Locale, MemberId, PolicyDraft, SiteId, TimeZone, WeekdaySet};
+use deskvisa_service::*;
+use deskvisa_store::{DatabaseConfig, connect_store};
+use deskvisa_testing::{Backend, TestDatabase};
+use sea_orm::{ConnectionTrait, Statement};
+use tower::ServiceExt;
+
+/// The callers, in the order of every row's cells.
+const CALLERS: [&str; 6] = ["anonymous", "member of A", "member of B", "admin of A", "admin of B", "network admin"];
+
+/// What a route's path (or body) names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum On {
+    /// Nothing of a cluster's: one column of cells.
+    Nothing,
+    /// `{id}` is the cluster.
+    Cluster,
+    /// `{id}` the cluster, `{member_id}` a plain member of it.
+    ClusterMember,
+    /// `{id}` the cluster, `{member_id}` its second admin.
+    ClusterAdmin,
+    /// `{id}` is a site of the cluster.
+    Site,
+    /// `{id}` a site of the cluster, `{date}` a day it is closed.
+    Closure,
+    /// `{id}` is a pending stay of the cluster's member (hosted by the other).
+    PendingStay,
+    /// `{id}` is an approved stay of the cluster's member, under way since
+    /// its first day (last Friday), not checked in.
+    CurrentStay,
+    /// The body's `{site}` is a site of the cluster.
+    SiteInBody,
+}
+
+/// One route's expected answers.
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    query: &'static str,
+    on: On,
+    body: Option<&'static str>,
+    /// On cluster A's object, per caller.
+    a: [u16; 6],
+    /// On cluster B's object, per caller.
+    b: [u16; 6],
+}
+
+const fn row(
+    method: &'static str,
+    path: &'static str,
+    on: On,
+    body: Option<&'static str>,
+    a: [u16; 6],
+    b: [u16; 6],
+) -> Row {
+    Row { method, path, query: "", on, body, a, b }
+}
+
+/// A route whose answers do not depend on whose object it is.
+const fn flat(method: &'static str, path: &'static str, on: On, body: Option<&'static str>, all: [u16; 6]) -> Row {
+    row(method, path, on, body, all, all)
+}
+
+const fn with_query(mut r: Row, query: &'static str) -> Row {
+    r.query = query;
+    r
+}
+
+const SIGNED_IN: [u16; 6] = [401, 200, 200, 200, 200, 200];
+const NETWORK_ONLY: [u16; 6] = [401, 403, 403, 403, 403, 200];
+const CLUSTER: &str = r#"{"name": "Tokyo Creative Tech", "city": "Tokyo", "country": "JP", "timezone": "Asia/Tokyo", "latitude": 35.68, "longitude": 139.69}"#;
+const POLICY: &str = r#"{"max_days_per_stay": 5, "stays_per_year": 10, "min_notice_days": 1, "horizon_days": 120, "approval_mode": "manual", "answer_window_days": 3, "on_no_answer": "approve"}"#;
+const SITE: &str = r#"{"name": "Harbour Annex", "address": "Quay 2", "desks": 4, "open_weekdays": ["mon", "tue", "wed", "thu", "fri"], "contact_email": "annex@example.org", "house_rules": ""}"#;
+const STAY: &str =
+    r#"{"site_id": "{site}", "start_date": "2026-03-23", "end_date": "2026-03-27", "purpose": "Meet the cluster"}"#;
+
+/// Who may do what, from API.md's "who" columns; `On` says what A's and B's
+/// object is. Stays: A's is a stay of A's member hosted by B, so B's admins
+/// are its host and A's admins its home.
+fn table() -> Vec<Row> {
+    use On::*;
+    vec![
+        //                                                                  anon  mA   mB   aA   aB   net
+        flat("get", "/api/v1/me", Nothing, None, SIGNED_IN),
+        flat("patch", "/api/v1/me", Nothing, Some(r#"{"name": "Renamed"}"#), SIGNED_IN),
+        flat("get", "/api/v1/clusters", Nothing, None, SIGNED_IN),
+        flat("post", "/api/v1/clusters", Nothing, Some(CLUSTER), [401, 403, 403, 403, 403, 201]),
+        flat("get", "/api/v1/clusters/{id}", Cluster, None, SIGNED_IN),
+        flat("patch", "/api/v1/clusters/{id}", Cluster, Some(r#"{"name": "Renamed"}"#), NETWORK_ONLY),
+        flat("get", "/api/v1/network/policy", Nothing, None, SIGNED_IN),
+        flat(
+            "put",
+            "/api/v1/network/policy",
+            Nothing,
+            Some(r#"{"guaranteed_days": 5, "reciprocity_grace_days": 30}"#),
+            NETWORK_ONLY,
+        ),
+        row(
+            "post",
+            "/api/v1/clusters/{id}/admins",
+            Cluster,
+            Some(r#"{"email": "new.admin@example.org", "name": "New Admin"}"#),
+            [401, 403, 403, 201, 403, 201],
+            [401, 403, 403, 403, 201, 201],
+        ),
+        row(
+            "delete",
+            "/api/v1/clusters/{id}/admins/{member_id}",
+            ClusterAdmin,
+            None,
+            [401, 403, 403, 204, 403, 204],
+            [401, 403, 403, 403, 204, 204],
+        ),
+        flat("get", "/api/v1/clusters/{id}/policy", Cluster, None, SIGNED_IN),
+        row(
+            "put",
+            "/api/v1/clusters/{id}/policy",
+            Cluster,
+            Some(POLICY),
+            [401, 403, 403, 200, 403, 403],
+            [401, 403, 403, 403, 200, 403],
+        ),
+        row(
+            "post",
+            "/api/v1/clusters/{id}/members",
+            Cluster,
+            Some(r#"{"email": "new.member@example.org", "name": "New", "company": "Firm", "locale": "en"}"#),
+            [401, 403, 403, 201, 403, 201],
+            [401, 403, 403, 403, 201, 201],
+        ),
+        row(
+            "get",
+            "/api/v1/clusters/{id}/members",
+            Cluster,
+            None,
+            [401, 403, 403, 200, 403, 200],
+            [401, 403, 403, 403, 200, 200],
+        ),
+        row(
+            "patch",
+            "/api/v1/clusters/{id}/members/{member_id}",
+            ClusterMember,
+            Some(r#"{"vouched_until": "2027-01-01"}"#),
+            [401, 403, 403, 200, 403, 200],
+            [401, 403, 403, 403, 200, 200],
+        ),
+        row(
+            "delete",
+            "/api/v1/clusters/{id}/members/{member_id}",
+            ClusterMember,
+            None,
+            [401, 403, 403, 200, 403, 200],
+            [401, 403, 403, 403, 200, 200],
+        ),
+        row(
+            "post",
+            "/api/v1/clusters/{id}/sites",
+            Cluster,
+            Some(SITE),
+            [401, 403, 403, 201, 403, 403],
+            [401, 403, 403, 403, 201, 403],
+        ),
+        flat("get", "/api/v1/sites/{id}", Site, None, SIGNED_IN),
+        row(
+            "patch",
+            "/api/v1/sites/{id}",
+            Site,
+            Some(r#"{"house_rules": "Quiet, please"}"#),
+            [401, 403, 403, 200, 403, 403],
+            [401, 403, 403, 403, 200, 403],
+        ),
+        flat("get", "/api/v1/sites/{id}/closures", Site, None, SIGNED_IN),
+        row(
+            "post",
+            "/api/v1/sites/{id}/closures",
+            Site,
+            Some(r#"{"date": "2026-04-02", "reason": "Holiday"}"#),
+            [401, 403, 403, 201, 403, 403],
+            [401, 403, 403, 403, 201, 403],
+        ),
+        row(
+            "delete",
+            "/api/v1/sites/{id}/closures/{date}",
+            Closure,
+            None,
+            [401, 403, 403, 204, 403, 403],
+            [401, 403, 403, 403, 204, 403],
+        ),
+        with_query(
+            flat("get", "/api/v1/sites/{id}/availability", Site, None, SIGNED_IN),
+            "?from=2026-03-02&to=2026-03-31",
+        ),
+        // Stays at one's own cluster are the rules' to refuse (`own_cluster`).
+        row(
+            "post",
+            "/api/v1/stays",
+            SiteInBody,
+            Some(STAY),
+            [401, 422, 201, 422, 201, 201],
+            [401, 201, 422, 201, 422, 201],
+        ),
+        flat("get", "/api/v1/stays", Nothing, None, SIGNED_IN),
+        row(
+            "get",
+            "/api/v1/sites/{id}/stays",
+            Site,
+            None,
+            [401, 403, 403, 200, 403, 403],
+            [401, 403, 403, 403, 200, 403],
+        ),
+        row(
+            "get",
+            "/api/v1/stays/{id}",
+            CurrentStay,
+            None,
+            [401, 200, 404, 200, 200, 200],
+            [401, 404, 200, 200, 200, 200],
+        ),
+        row(
+            "post",
+            "/api/v1/stays/{id}/approve",
+            PendingStay,
+            None,
+            [401, 403, 404, 403, 200, 403],
+            [401, 404, 403, 200, 403, 403],
+        ),
+        row(
+            "post",
+            "/api/v1/stays/{id}/decline",
+            PendingStay,
+            Some(r#"{"reason": "A delegation has every desk"}"#),
+            [401, 403, 404, 403, 200, 403],
+            [401, 404, 403, 200, 403, 403],
+        ),
+        row(
+            "post",
+            "/api/v1/stays/{id}/cancel",
+            CurrentStay,
+            Some(r#"{"reason": "The building closes for works"}"#),
+            [401, 200, 404, 403, 200, 403],
+            [401, 404, 200, 200, 403, 403],
+        ),
+        row(
+            "post",
+            "/api/v1/stays/{id}/check-in",
+            CurrentStay,
+            None,
+            [401, 403, 404, 403, 200, 403],
+            [401, 404, 403, 200, 403, 403],
+        ),
+        row(
+            "post",
+            "/api/v1/stays/{id}/no-show",
+            CurrentStay,
+            None,
+            [401, 403, 404, 403, 200, 403],
+            [401, 404, 403, 200, 403, 403],
+        ),
+        row(
+            "get",
+            "/api/v1/stays/{id}/calendar.ics",
+            CurrentStay,
+            None,
+            [401, 200, 404, 403, 200, 403],
+            [401, 404, 200, 200, 403, 403],
+        ),
+        flat("post", "/api/v1/auth/magic-link", Nothing, Some(r#"{"email": "someone@example.org"}"#), [202; 6]),
+        with_query(flat("get", "/auth/verify", Nothing, None, [200; 6]), "?token=not-a-token"),
+        // A form post without the form token its page sets is refused
+        // before its sign-in token is looked at (sign_in.rs posts real ones).
+        flat("post", "/auth/verify", Nothing, Some("token=not-a-token"), [403; 6]),
+        flat("post", "/api/v1/auth/token", Nothing, Some(r#"{"token": "not-a-token"}"#), [401; 6]),
+        flat("post", "/api/v1/auth/logout", Nothing, None, [401, 204, 204, 204, 204, 204]),
+        flat("get", "/healthz", Nothing, None, [200; 6]),
+        flat("get", "/readyz", Nothing, None, [200; 6]),
+        flat("get", "/metrics", Nothing, None, [200; 6]),
+    ]
+}
+
+/// The objects of one cluster that the paths name.
+#[derive(Debug, Clone)]
+struct Objects {
+    cluster: String,
+    site: String,
+    plain_member: String,
+    second_admin: String,
+    closed_day: &'static str,
+    pending_stay: String,
+    current_stay: String,
+}
+
+/// The world every cell starts from.
+struct World {
+    /// Bearer tokens, in `CALLERS` order (none for the anonymous caller).
+    tokens: [Option<String>; 6],
+    a: Objects,
+    b: Objects,
+}
+
+fn t(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+const TODAY: &str = "2026-03-02T09:00:00Z";
+
+async fn cluster(service: &Service, name: &str, zone: &str) -> ClusterRecord {
+    service
+        .add_cluster(NewCluster {
+            name: name.to_owned(),
+            city: name.to_owned(),
+            country: "DK".to_owned(),
+            timezone: TimeZone::parse(zone).unwrap(),
+            latitude: 55.0,
+            longitude: 12.0,
+            joined_on: NaiveDate::from_ymd_opt(2013, 1, 15).unwrap(),
+        })
+        .await
+        .unwrap()
+}
+
+async fn person(service: &Service, cluster: &ClusterRecord, email: &str, role: Option<Role>) -> (MemberId, String) {
+    let m = service
+        .add_member(
+            cluster.id,
+            NewMember {
+                email: Email::parse(email).unwrap(),
+                name: "P".into(),
+                company: "F".into(),
+                locale: Locale::En,
+            },
+        )
+        .await
+        .unwrap();
+    if let Some(role) = role {
+        service.grant_role(m.id, role).await.unwrap();
+    }
+    (m.id, service.create_token(&m.email, "matrix").await.unwrap())
+}
+
+async fn site(service: &Service, cluster: &ClusterRecord) -> SiteRecord {
+    service
+        .add_site(
+            cluster.id,
+            NewSite {
+                name: format!("{} House", cluster.name),
+                address: "Somewhere 1".into(),
+                timezone: None,
+                desks: 5,
+                open_weekdays: WeekdaySet::MON_TO_FRI,
+                contact_email: Email::parse("desks@site.example").unwrap(),
+                house_rules: String::new(),
+            },
+        )
+        .await
+        .unwrap()
+}
+
+async fn stay(service: &Service, token: &str, site: SiteId, start: &str, end: &str) -> StayRecord {
+    let caller = service.authenticate(token).await.unwrap();
+    service
+        .request_stay(
+            &caller,
+            &StayRequestInput {
+                site,
+                start_date: start.parse().unwrap(),
+                end_date: end.parse().unwrap(),
+                purpose: "Work".into(),
+            },
+        )
+        .await
+        .unwrap()
+}
+
+async fn build_world(service: &Service, clock: &ManualClock) -> World {
+    clock.set(t("2026-02-02T09:00:00Z"));
+    let alpha = cluster(service, "Alpha", "Europe/Warsaw").await;
+    let beta = cluster(service, "Beta", "Europe/Copenhagen").await;
+    let central = cluster(service, "Central", "Europe/Berlin").await;
+    let (site_a, site_b) = (site(service, &alpha).await, site(service, &beta).await);
+    // The network admin's home offers desks too, so its members may travel.
+    site(service, &central).await;
+    let (_, member_a) = person(service, &alpha, "member@alpha.example", None).await;
+    let (_, member_b) = person(service, &beta, "member@beta.example", None).await;
+    let (_, admin_a) = person(service, &alpha, "admin@alpha.example", Some(Role::ClusterAdmin)).await;
+    let (_, admin_b) = person(service, &beta, "admin@beta.example", Some(Role::ClusterAdmin)).await;
+    let (_, network) = person(service, &central, "network@central.example", Some(Role::NetworkAdmin)).await;
+    let (plain_a, _) = person(service, &alpha, "plain@alpha.example", None).await;
+    let (plain_b, _) = person(service, &beta, "plain@beta.example", None).await;
+    let (second_a, _) = person(service, &alpha, "second@alpha.example", Some(Role::ClusterAdmin)).await;
+    let (second_b, _) = person(service, &beta, "second@beta.example", Some(Role::ClusterAdmin)).await;
+    // Room in the quota for the stays the cells request.
+    let draft = PolicyDraft { stays_per_year: 10, ..PolicyDraft::default() };
+    for (admin, cluster) in [(&admin_a, &alpha), (&admin_b, &beta)] {
+        let caller = service.authenticate(admin).await.unwrap();
+        service.save_policy(&caller, cluster.id, draft).await.unwrap();
+    }
+    let closed_day = "2026-04-01";
+    for (admin, site) in [(&admin_a, &site_a), (&admin_b, &site_b)] {
+        let caller = service.authenticate(admin).await.unwrap();
+        service.close_day(&caller, site.id, closed_day.parse().unwrap(), "Holiday").await.unwrap();
+    }
+    // Stays under way since Friday, asked for and approved a month ago.
+    let current_a = stay(service, &member_a, site_b.id, "2026-02-27", "2026-03-05").await;
+    let current_b = stay(service, &member_b, site_a.id, "2026-02-27", "2026-03-05").await;
+    for (admin, stay) in [(&admin_b, &current_a), (&admin_a, &current_b)] {
+        let caller = service.authenticate(admin).await.unwrap();
+        service.act_on_stay(&caller, stay.id, StayCommand::Approve).await.unwrap();
+    }
+    clock.set(t(TODAY));
+    let pending_a = stay(service, &member_a, site_b.id, "2026-03-16", "2026-03-20").await;
+    let pending_b = stay(service, &member_b, site_a.id, "2026-03-16", "2026-03-20").await;
+    let objects = |cluster: &ClusterRecord,
+                   site: &SiteRecord,
+                   plain: MemberId,
+                   second: MemberId,
+                   pending: &StayRecord,
+                   current: &StayRecord| Objects {
+        cluster: cluster.id.to_string(),
+        site: site.id.to_string(),
+        plain_member: plain.to_string(),
+        second_admin: second.to_string(),
+        closed_day,
+        pending_stay: pending.id.to_string(),
+        current_stay: current.id.to_string(),
+    };
+    World {
+        a: objects(&alpha, &site_a, plain_a, second_a, &pending_a, &current_a),
+        b: objects(&beta, &site_b, plain_b, second_b, &pending_b, &current_b),
+        tokens: [None, Some(member_a), Some(member_b), Some(admin_a), Some(admin_b), Some(network)],
+    }
+}
+
+/// The request a cell sends.
+fn request(r: &Row, objects: &Objects, token: Option<&str>) -> Request<Body> {
+    let id: &str = match r.on {
+        On::Nothing | On::SiteInBody => "",
+        On::Cluster | On::ClusterMember | On::ClusterAdmin => &objects.cluster,
+        On::Site | On::Closure => &objects.site,
+        On::PendingStay => &objects.pending_stay,
+        On::CurrentStay => &objects.current_stay,
+    };
+    let member = if r.on == On::ClusterAdmin { &objects.second_admin } else { &objects.plain_member };
+    let path = r.path.replace("{id}", id).replace("{member_id}", member).replace("{date}", objects.closed_day);
+    let mut builder = Request::builder().method(r.method.to_uppercase().as_str()).uri(format!("{path}{}", r.query));
+    if let Some(token) = token {
+        builder = builder.header("authorization", format!("Bearer {token}"));
+    }
+    match r.body {
+        Some(body) if body.starts_with('{') => {
+            builder.header("content-type", "application/json").body(Body::from(body.replace("{site}", &objects.site)))
+        }
+        Some(form) => builder.header("content-type", "application/x-www-form-urlencoded").body(Body::from(form)),
+        None => builder.body(Body::empty()),
+    }
+    .unwrap()
+}
+
+/// One cell to check.
+struct Cell<'t> {
+    row: &'t Row,
+    target: char,
+    caller: usize,
+    expected: u16,
+}
+
+fn cells(table: &[Row]) -> Vec<Cell<'_>> {
+    let mut cells = Vec::new();
+    for row in table {
+        let targets: &[char] = if row.on == On::Nothing { &['A'] } else { &['A', 'B'] };
+        for &target in targets {
+            let expected = if target == 'A' { row.a } else { row.b };
+            for (caller, &expected) in expected.iter().enumerate() {
+                cells.push(Cell { row, target, caller, expected });
+            }
+        }
+    }
+    cells
+}
+
+impl Cell<'_> {
+    fn name(&self) -> String {
+        format!("{} {} on {}'s object, as {}", self.row.method, self.row.path, self.target, CALLERS[self.caller])
+    }
+
+    fn succeeds(&self) -> bool {
+        (200..400).contains(&self.expected)
+    }
+
+    async fn check(&self, app: &Router, world: &World) -> Option<String> {
+        let objects = if self.target == 'A' { &world.a } else { &world.b };
+        let response =
+            app.clone().oneshot(request(self.row, objects, world.tokens[self.caller].as_deref())).await.unwrap();
+        let status = response.status().as_u16();
+        (status != self.expected).then(|| format!("{}: {status}, the table says {}", self.name(), self.expected))
+    }
+}
+
+/// Rows per table, to show that refused cells wrote nothing (but for
+/// `rate_limits`: a stay request the rules refuse still counts against the
+/// member's hourly limit).
+async fn counts(db: &sea_orm::DatabaseConnection) -> Vec<(String, i64)> {
+    let mut counts = Vec::new();
+    for table in [
+        "clusters",
+        "sites",
+        "members",
+        "member_roles",
+        "policies",
+        "closures",
+        "stays",
+        "stay_history",
+        "site_days",
+        "site_desk_counts",
+        "stay_days",
+        "idempotency_keys",
+        "network_policy",
+        "outbox",
+        "sessions",
+        "sign_in_tokens",
+        "api_tokens",
+    ] {
+        let row = db
+            .query_one_raw(Statement::from_string(db.get_database_backend(), format!("SELECT COUNT(*) FROM {table}")))
+            .await
+            .unwrap_or_else(|e| panic!("{table}: {e}"))
+            .unwrap();
+        counts.push((table.to_owned(), row.try_get_by_index::<i64>(0).unwrap()));
+    }
+    counts
+}
+
+fn documented_routes() -> BTreeSet<(String, String)> {
+    let doc = serde_json::to_value(deskvisa_http::openapi()).unwrap();
+    doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |m| (m.clone(), path.clone())))
+        .collect()
+}
+
+#[test]
+fn every_route_the_router_serves_has_a_row_and_every_row_a_route() {
+    let routes = documented_routes();
+    let table = table();
+    let rows: BTreeSet<(String, String)> = table.iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
+    assert_eq!(rows.len(), table.len(), "one row per route");
+    let missing: Vec<_> = routes.difference(&rows).collect();
+    assert!(missing.is_empty(), "routes with no row in the authorization table: {missing:?}");
+    let stale: Vec<_> = rows.difference(&routes).collect();
+    assert!(stale.is_empty(), "rows for routes the router does not serve: {stale:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_every_caller_as_the_table_says_on_sqlite() {
+    let base = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let clock = ManualClock::new(t(TODAY));
+    let service = Service::with_store(base.store().await, Arc::new(clock.clone()));
+    let world = build_world(&service, &clock).await;
+    let before = counts(&base.db).await;
+    let table = table();
+    let cells = cells(&table);
+    let dir = std::env::temp_dir().join(format!("deskvisa-matrix-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let mut wrong = Vec::new();
+    let shared = router(service.clone(), Limits::default());
+    for cell in cells.iter().filter(|c| !c.succeeds()) {
+        wrong.extend(cell.check(&shared, &world).await);
+    }
+    assert_eq!(counts(&base.db).await, before, "refused requests wrote nothing");
+
+    let mut forks = 0;
+    for (i, cell) in cells.iter().filter(|c| c.succeeds()).enumerate() {
+        let file = dir.join(format!("cell-{i}.sqlite"));
+        base.db.execute_unprepared(&format!("VACUUM INTO '{}'", file.display())).await.unwrap();
+        let config = DatabaseConfig { readers: 1, ..DatabaseConfig::new(format!("sqlite://{}", file.display())) };
+        let store = connect_store(&config).await.unwrap();
+        let fork = Service::with_store(store, Arc::new(ManualClock::new(t(TODAY))));
+        wrong.extend(cell.check(&router(fork, Limits::default()), &world).await);
+        let _ = std::fs::remove_file(&file);
+        forks += 1;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(forks > 100, "{forks} cells succeed");
+    assert!(
+        wrong.is_empty(),
+        "{} of {} cells answer otherwise than the table:\n{}",
+        wrong.len(),
+        cells.len(),
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_refusal_in_the_table_holds_on_postgres() {
+    let Some(base) = TestDatabase::new(Backend::Postgres).await else {
+        return;
+    };
+    let clock = ManualClock::new(t(TODAY));
+    let service = Service::with_store(base.store().await, Arc::new(clock.clone()));
+    let world = build_world(&service, &clock).await;
+    let before = counts(&base.db).await;
+    let table = table();
+    let app = router(service, Limits::default());
+    let mut wrong = Vec::new();
+    let refusals: Vec<_> = cells(&table).into_iter().filter(|c| !c.succeeds()).collect();
+    for cell in &refusals {
+        wrong.extend(cell.check(&app, &world).await);
+    }
+    assert!(wrong.is_empty(), "{} of {} refusals differ:\n{}", wrong.len(), refusals.len(), wrong.join("\n"));
+    assert_eq!(counts(&base.db).await, before, "refused requests wrote nothing");
+}
