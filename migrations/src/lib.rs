@@ -15,6 +15,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_initial_schema;
 mod m20261202_000001_stay_reminders;
 mod m20261202_000002_sign_in;
+mod m20261202_000003_ledger_indexes;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_initial_schema::Migration),
             Box::new(m20261202_000001_stay_reminders::Migration),
             Box::new(m20261202_000002_sign_in::Migration),
+            Box::new(m20261202_000003_ledger_indexes::Migration),
         ]
     }
 }

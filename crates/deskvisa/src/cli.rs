@@ -175,6 +175,9 @@ enum ReportCommand {
         /// Last date (YYYY-MM-DD).
         #[arg(long)]
         to: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -249,7 +252,21 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Report { .. } | Command::Member { .. } | Command::Backup { .. } | Command::Restore { .. } => {
+        Command::Report { what: ReportCommand::Reciprocity { from, to, json } } => {
+            let from = deskvisa_rules::parse_date(&from).map_err(|e| anyhow::anyhow!("--from: {e}"))?;
+            let to = deskvisa_rules::parse_date(&to).map_err(|e| anyhow::anyhow!("--to: {e}"))?;
+            let period = deskvisa_rules::Period::new(from, to)?;
+            let report = service(&config).await?.ledger(period).await?;
+            if json {
+                say(&serde_json::to_string_pretty(&report.ledger)?);
+            } else {
+                for line in crate::report::render(&report) {
+                    say(&line);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Member { .. } | Command::Backup { .. } | Command::Restore { .. } => {
             tracing::error!("this command is planned but not available in this build yet");
             Ok(ExitCode::from(2))
         }

@@ -2,11 +2,12 @@
 //!
 //! One binary with subcommands: `serve` (the web application), `worker`
 //! (email delivery and answer deadlines), `migrate`, `seed`, and the
-//! operator's commands. Only this crate reads configuration, sets up tracing
+//! operator's commands (`report`, `mail`, `token`, ...). Only this crate reads configuration, sets up tracing
 //! and owns `main`.
 
 mod cli;
 mod config;
+mod report;
 mod telemetry;
 
 use std::process::ExitCode;

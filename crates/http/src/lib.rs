@@ -15,6 +15,7 @@ mod map;
 mod metrics;
 mod operations;
 mod problem;
+mod reports;
 mod security;
 mod stays;
 
@@ -69,6 +70,7 @@ Every error is `application/problem+json` (RFC 9457) with a stable `code`."
         (name = "members", description = "Members, admins, the caller"),
         (name = "operations", description = "Health, readiness, metrics"),
         (name = "sign-in", description = "Sign-in by email link, sessions, API tokens"),
+        (name = "reports", description = "The reciprocity ledger"),
     )
 )]
 struct ApiDoc;
@@ -95,6 +97,7 @@ fn documented() -> (Router<Service>, utoipa::openapi::OpenApi) {
         .merge(map::routes())
         .merge(admin::routes())
         .merge(auth::routes())
+        .merge(reports::routes())
         .split_for_parts()
 }
 

@@ -853,3 +853,83 @@ async fn a_member_asking_for_stays_too_often_gets_429_on_every_instance() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_reciprocity_ledger_comes_as_json_and_as_csv_to_those_who_may_see_it() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let (_, stay) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-04", "2026-03-06"))).await;
+        let id = stay["id"].as_str().unwrap().to_owned();
+        api.call("POST", &format!("/api/v1/stays/{id}/approve"), Some(&api.admin), None).await;
+        api.clock.set(t("2026-04-01T09:00:00Z"));
+        let path = "/api/v1/reports/reciprocity?from=2026-03-01&to=2026-03-31";
+
+        let (status, ledger) = api.call("GET", path, Some(&api.network), None).await;
+        assert_eq!(status, StatusCode::OK, "{ledger}");
+        assert_eq!((ledger["from"].as_str(), ledger["to"].as_str()), (Some("2026-03-01"), Some("2026-03-31")));
+        assert_eq!(ledger["clusters"].as_array().unwrap().len(), 3, "every cluster, with or without stays");
+        assert_eq!(
+            ledger["matrix"],
+            json!([{"host_cluster_id": api.host, "host_name": "Copenhagen Digital", "home_cluster_id": api.home,
+                    "home_name": "HubClub", "visitor_days": 3}])
+        );
+        let host = ledger["clusters"].as_array().unwrap().iter().find(|c| c["cluster_id"] == api.host.as_str()).unwrap();
+        assert_eq!((host["days_hosted"].as_u64(), host["balance"].as_i64()), (Some(3), Some(3)));
+        assert_eq!((host["requests_received"].as_u64(), host["requests_approved"].as_u64()), (Some(1), Some(1)));
+        assert_eq!(host["standing"], "reciprocating");
+
+        // A cluster admin sees their own cluster only; a member nothing.
+        let (status, own) = api.call("GET", path, Some(&api.stranger_admin), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(own["clusters"].as_array().unwrap().len(), 1);
+        assert_eq!(own["matrix"], json!([]), "the stay was between two other clusters");
+        assert_eq!(api.call("GET", path, Some(&api.member), None).await.0, StatusCode::FORBIDDEN);
+
+        // CSV for spreadsheets: the clusters, or the matrix.
+        let (status, kind, csv) = get_csv(&api.app, path, &api.network).await;
+        assert_eq!((status, kind.as_str()), (StatusCode::OK, "text/csv; charset=utf-8"));
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(lines[0].starts_with("cluster_id,name,country,standing,days_hosted,days_used,balance,"), "{csv}");
+        assert_eq!(lines.len(), 4, "a header and three clusters: {csv}");
+        assert!(lines.iter().any(|l| l.starts_with(&format!("{},Copenhagen Digital,DK,reciprocating,3,0,3,1,1,0,0,0,", api.host))), "{csv}");
+        let (_, _, matrix) = get_csv(&api.app, &format!("{path}&table=matrix"), &api.network).await;
+        assert_eq!(
+            matrix,
+            format!("host_cluster_id,host_name,home_cluster_id,home_name,visitor_days\r\n{},Copenhagen Digital,{},HubClub,3\r\n", api.host, api.home)
+        );
+
+        for bad in [
+            "/api/v1/reports/reciprocity?from=2026-03-31&to=2026-03-01",
+            "/api/v1/reports/reciprocity?from=2026-03-01&to=2032-03-01",
+            "/api/v1/reports/reciprocity?from=March&to=2026-03-01",
+        ] {
+            let (status, problem) = api.call("GET", bad, Some(&api.network), None).await;
+            assert_eq!((status, problem["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")), "{bad}");
+        }
+        let (status, _, _) = get_csv(&api.app, &format!("{path}&table=everything"), &api.network).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    })
+    .await;
+}
+
+async fn get_csv(app: &Router, path: &str, token: &str) -> (StatusCode, String, String) {
+    let request = Request::get(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("accept", "text/csv")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let kind = response.headers()["content-type"].to_str().unwrap().to_owned();
+    if status == StatusCode::OK {
+        assert!(
+            response.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment; filename=\"reciprocity-")
+        );
+    }
+    let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    (status, kind, body)
+}

@@ -291,6 +291,11 @@ fn table() -> Vec<Row> {
             [401, 200, 404, 403, 200, 403],
             [401, 404, 200, 200, 403, 403],
         ),
+        // Network admins see the whole ledger, cluster admins their own rows.
+        with_query(
+            flat("get", "/api/v1/reports/reciprocity", Nothing, None, [401, 403, 403, 200, 200, 200]),
+            "?from=2026-03-01&to=2026-03-31",
+        ),
         flat("post", "/api/v1/auth/magic-link", Nothing, Some(r#"{"email": "someone@example.org"}"#), [202; 6]),
         with_query(flat("get", "/auth/verify", Nothing, None, [200; 6]), "?token=not-a-token"),
         // A form post without the form token its page sets is refused

@@ -22,7 +22,7 @@ const ANONYMOUS: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/token"),
 ];
 
-/// API.md's routes of "Sign-in", "The map", "Stays" (with the stay's calendar file) and "Operations", and `/api/v1/me`.
+/// API.md's routes of "Sign-in", "The map", "Stays" (with the stay's calendar file), "Reports" and "Operations", and `/api/v1/me`.
 const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/me"),
     ("patch", "/api/v1/me"),
@@ -57,6 +57,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/stays/{id}/check-in"),
     ("post", "/api/v1/stays/{id}/no-show"),
     ("get", "/api/v1/stays/{id}/calendar.ics"),
+    ("get", "/api/v1/reports/reciprocity"),
     ("post", "/api/v1/auth/magic-link"),
     ("get", "/auth/verify"),
     ("post", "/auth/verify"),

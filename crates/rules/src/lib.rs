@@ -20,6 +20,7 @@ mod decide;
 mod email;
 mod event;
 mod ids;
+mod ledger;
 mod locale;
 mod policy;
 mod quota;
@@ -41,6 +42,10 @@ pub use decide::{
 pub use email::{Email, EmailError};
 pub use event::{EventFacts, RegistrantStay, RegistrationGrant, RegistrationRefusal, registration};
 pub use ids::{ClusterId, EventId, IdError, MemberId, SiteId, StayId};
+pub use ledger::{
+    ClusterFigures, ExceptionKind, GuaranteeException, HeldDay, Ledger, LedgerCounts, MAX_PERIOD_DAYS, MatrixCell,
+    Period, PeriodError, RequestCounts, is_visitor_day, median,
+};
 pub use locale::{Locale, LocaleError};
 pub use policy::{
     ApprovalMode, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBelowGuarantee, PolicyBreach, PolicyDraft,

@@ -14,6 +14,7 @@ mod clock;
 mod delivery;
 mod error;
 mod idempotency;
+mod ledger;
 mod mail_events;
 mod map;
 mod reads;
@@ -34,6 +35,7 @@ pub use deskvisa_store::{
 };
 pub use error::ServiceError;
 pub use idempotency::{KeyedAnswer, request_hash};
+pub use ledger::LedgerReport;
 pub use mail_events::StayEvent;
 pub use map::{NewCluster, NewMember, NewSite};
 pub use reads::{DayAvailability, Gauges, MAX_AVAILABILITY_DAYS};

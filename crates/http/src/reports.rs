@@ -1,0 +1,304 @@
+//! `GET /api/v1/reports/reciprocity`: the reciprocity ledger as JSON, or as
+//! CSV for spreadsheets (`Accept: text/csv`; `table=clusters`, the default,
+//! `matrix` or `exceptions`).
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use deskvisa_rules::{ClusterId, ExceptionKind, Ledger, Period, Standing, parse_date};
+use deskvisa_service::{LedgerReport, Service};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::dto::ProblemBody;
+use crate::extract::Authenticated;
+use crate::problem::Problem;
+
+pub(crate) fn routes() -> OpenApiRouter<Service> {
+    OpenApiRouter::new().routes(routes!(reciprocity))
+}
+
+/// The period, and for CSV which table.
+#[derive(Deserialize, utoipa::IntoParams)]
+struct LedgerQuery {
+    /// First date, `YYYY-MM-DD`.
+    from: String,
+    /// Last date, included (at most 1830 days).
+    to: String,
+    /// For `Accept: text/csv`: `clusters` (default), `matrix` or `exceptions`.
+    table: Option<String>,
+}
+
+/// One cluster's figures over the period.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ClusterFiguresBody {
+    cluster_id: uuid::Uuid,
+    name: String,
+    country: String,
+    /// `reciprocating`, `in_grace` or `not_reciprocating` (now).
+    standing: &'static str,
+    /// With no desks offered: since when.
+    no_desks_since: Option<DateTime<Utc>>,
+    /// In grace: when it ends.
+    grace_ends: Option<DateTime<Utc>>,
+    days_hosted: u64,
+    days_used: u64,
+    /// Hosted − used.
+    balance: i64,
+    requests_received: u64,
+    requests_approved: u64,
+    requests_declined: u64,
+    requests_expired: u64,
+    guarantee_exceptions: u64,
+    /// Median time from request to a host admin's answer.
+    median_answer_seconds: Option<i64>,
+}
+
+/// Visitor-days one host gave one home cluster's members.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct MatrixCellBody {
+    host_cluster_id: uuid::Uuid,
+    host_name: String,
+    home_cluster_id: uuid::Uuid,
+    home_name: String,
+    visitor_days: u64,
+}
+
+/// A guarantee exception.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ExceptionBody {
+    stay_id: uuid::Uuid,
+    host_cluster_id: uuid::Uuid,
+    home_cluster_id: uuid::Uuid,
+    at: DateTime<Utc>,
+    /// `declined`, `expired` or `cancelled_by_host`.
+    kind: &'static str,
+    reason: Option<String>,
+}
+
+/// The ledger of DOMAIN.md over a period.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LedgerBody {
+    from: NaiveDate,
+    to: NaiveDate,
+    /// Per cluster (a cluster admin: their own only).
+    clusters: Vec<ClusterFiguresBody>,
+    /// The non-zero cells of host × home (a cluster admin: their row and column).
+    matrix: Vec<MatrixCellBody>,
+    exceptions: Vec<ExceptionBody>,
+}
+
+fn kind_name(kind: ExceptionKind) -> &'static str {
+    match kind {
+        ExceptionKind::Declined => "declined",
+        ExceptionKind::Expired => "expired",
+        ExceptionKind::CancelledByHost => "cancelled_by_host",
+    }
+}
+
+impl LedgerBody {
+    fn new(report: &LedgerReport) -> LedgerBody {
+        let cluster = |id: ClusterId| report.clusters.iter().find(|c| c.id == id);
+        let name = |id: ClusterId| cluster(id).map(|c| c.name.clone()).unwrap_or_default();
+        let Ledger { period, clusters, matrix, exceptions } = &report.ledger;
+        LedgerBody {
+            from: period.from(),
+            to: period.to(),
+            clusters: clusters
+                .iter()
+                .map(|f| {
+                    let (standing, no_desks_since, grace_ends) = match f.standing {
+                        Standing::Reciprocating => ("reciprocating", None, None),
+                        Standing::InGrace { no_desks_since, grace_ends } => {
+                            ("in_grace", Some(no_desks_since), Some(grace_ends))
+                        }
+                        Standing::NotReciprocating { no_desks_since } => {
+                            ("not_reciprocating", Some(no_desks_since), None)
+                        }
+                    };
+                    ClusterFiguresBody {
+                        cluster_id: f.cluster_id.as_uuid(),
+                        name: name(f.cluster_id),
+                        country: cluster(f.cluster_id).map(|c| c.country.clone()).unwrap_or_default(),
+                        standing,
+                        no_desks_since,
+                        grace_ends,
+                        days_hosted: f.days_hosted,
+                        days_used: f.days_used,
+                        balance: f.balance,
+                        requests_received: f.requests_received,
+                        requests_approved: f.requests_approved,
+                        requests_declined: f.requests_declined,
+                        requests_expired: f.requests_expired,
+                        guarantee_exceptions: f.guarantee_exceptions,
+                        median_answer_seconds: f.median_answer_seconds,
+                    }
+                })
+                .collect(),
+            matrix: matrix
+                .iter()
+                .map(|c| MatrixCellBody {
+                    host_cluster_id: c.host_cluster_id.as_uuid(),
+                    host_name: name(c.host_cluster_id),
+                    home_cluster_id: c.home_cluster_id.as_uuid(),
+                    home_name: name(c.home_cluster_id),
+                    visitor_days: c.visitor_days,
+                })
+                .collect(),
+            exceptions: exceptions
+                .iter()
+                .map(|e| ExceptionBody {
+                    stay_id: e.stay_id.as_uuid(),
+                    host_cluster_id: e.host_cluster_id.as_uuid(),
+                    home_cluster_id: e.home_cluster_id.as_uuid(),
+                    at: e.at,
+                    kind: kind_name(e.kind),
+                    reason: e.reason.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A CSV field: quoted when it must be, and a text that a spreadsheet would
+/// run as a formula made inert with a leading apostrophe.
+fn text_field(value: &str) -> String {
+    let value =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
+    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
+}
+
+fn optional<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn csv(body: &LedgerBody, table: &str) -> Result<String, Problem> {
+    let mut lines = Vec::new();
+    match table {
+        "clusters" => {
+            lines.push(
+                "cluster_id,name,country,standing,days_hosted,days_used,balance,requests_received,requests_approved,\
+                 requests_declined,requests_expired,guarantee_exceptions,median_answer_seconds"
+                    .to_owned(),
+            );
+            for c in &body.clusters {
+                lines.push(format!(
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    c.cluster_id,
+                    text_field(&c.name),
+                    text_field(&c.country),
+                    c.standing,
+                    c.days_hosted,
+                    c.days_used,
+                    c.balance,
+                    c.requests_received,
+                    c.requests_approved,
+                    c.requests_declined,
+                    c.requests_expired,
+                    c.guarantee_exceptions,
+                    optional(c.median_answer_seconds),
+                ));
+            }
+        }
+        "matrix" => {
+            lines.push("host_cluster_id,host_name,home_cluster_id,home_name,visitor_days".to_owned());
+            for c in &body.matrix {
+                lines.push(format!(
+                    "{},{},{},{},{}",
+                    c.host_cluster_id,
+                    text_field(&c.host_name),
+                    c.home_cluster_id,
+                    text_field(&c.home_name),
+                    c.visitor_days
+                ));
+            }
+        }
+        "exceptions" => {
+            lines.push("stay_id,host_cluster_id,home_cluster_id,at,kind,reason".to_owned());
+            for e in &body.exceptions {
+                lines.push(format!(
+                    "{},{},{},{},{},{}",
+                    e.stay_id,
+                    e.host_cluster_id,
+                    e.home_cluster_id,
+                    e.at.to_rfc3339(),
+                    e.kind,
+                    text_field(e.reason.as_deref().unwrap_or_default())
+                ));
+            }
+        }
+        other => {
+            return Err(Problem::malformed(format!("table: `{other}` is none of clusters, matrix, exceptions")));
+        }
+    }
+    let mut text = lines.join("\r\n");
+    text.push_str("\r\n");
+    Ok(text)
+}
+
+fn wants_csv(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| v.trim().split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("text/csv")))
+}
+
+/// The reciprocity ledger over a period.
+#[utoipa::path(
+    get, path = "/api/v1/reports/reciprocity", tag = "reports", security(("bearer" = [])),
+    params(LedgerQuery),
+    responses(
+        (status = 200, description = "The ledger (as CSV with `Accept: text/csv`)",
+         content((LedgerBody = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "`malformed_request`: bad dates or table, a period backwards or over 1830 days", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: neither a network admin nor a cluster admin", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn reciprocity(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    headers: HeaderMap,
+    Query(query): Query<LedgerQuery>,
+) -> Result<Response, Problem> {
+    let from = parse_date(&query.from).map_err(|e| Problem::malformed(format!("from: {e}")))?;
+    let to = parse_date(&query.to).map_err(|e| Problem::malformed(format!("to: {e}")))?;
+    let period = Period::new(from, to).map_err(|e| Problem::malformed(e.to_string()))?;
+    let report = service.reciprocity_ledger(&caller, period).await?;
+    let body = LedgerBody::new(&report);
+    if !wants_csv(&headers) {
+        return Ok(Json(body).into_response());
+    }
+    let table = query.table.as_deref().unwrap_or("clusters");
+    let text = csv(&body, table)?;
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"reciprocity-{table}-{from}-{to}.csv\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        text,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_field;
+
+    #[test]
+    fn csv_text_is_quoted_and_formulas_are_made_inert() {
+        assert_eq!(text_field("Copenhagen Digital"), "Copenhagen Digital");
+        assert_eq!(text_field("Łódź, Poland"), "\"Łódź, Poland\"");
+        assert_eq!(text_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(text_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(text_field("-1"), "'-1");
+    }
+}

@@ -1,0 +1,285 @@
+//! The reciprocity ledger, on SQLite and PostgreSQL: DOMAIN.md's worked
+//! example gives exactly its figures, and a larger scripted network (stays
+//! approved, declined, cancelled mid-way by the host, expired, no-show,
+//! across a period boundary and across time zones from Auckland to Los
+//! Angeles) gives the figures worked out by hand below, figure by figure.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod support;
+
+use std::sync::Arc;
+
+use deskvisa_rules::{
+    ClusterFigures, ClusterId, ExceptionKind, Ledger, MatrixCell, Period, PolicyDraft, Reason, SiteId, Standing, StayId,
+};
+use deskvisa_service::*;
+use deskvisa_testing::on_both_backends;
+use support::{cluster, d, person, site, t};
+
+struct Network {
+    service: Service,
+    clock: ManualClock,
+}
+
+/// A cluster with one site of three desks, open Monday to Friday, an admin and a member.
+struct Party {
+    cluster: ClusterId,
+    site: SiteId,
+    admin: Caller,
+    member: Caller,
+}
+
+impl Network {
+    fn new(store: deskvisa_store::Store) -> Network {
+        let clock = ManualClock::new(t("2026-02-20T09:00:00Z"));
+        Network { service: Service::with_store(store, Arc::new(clock.clone())), clock }
+    }
+
+    async fn party(&self, name: &str, country: &str, zone: &str) -> Party {
+        let c = self.service.add_cluster(cluster(name, name, country, zone)).await.unwrap();
+        let s = self.service.add_site(c.id, site(&format!("{name} House"), 3)).await.unwrap();
+        let slug = name.to_lowercase();
+        let admin = self.service.add_member(c.id, person(&format!("admin@{slug}.example"))).await.unwrap();
+        self.service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
+        let member = self.service.add_member(c.id, person(&format!("member@{slug}.example"))).await.unwrap();
+        Party {
+            cluster: c.id,
+            site: s.id,
+            admin: self.service.caller(admin.id).await.unwrap(),
+            member: self.service.caller(member.id).await.unwrap(),
+        }
+    }
+
+    async fn request(&self, who: &Caller, at: &Party, start: &str, end: &str) -> StayId {
+        let input =
+            StayRequestInput { site: at.site, start_date: d(start), end_date: d(end), purpose: "Partners".into() };
+        self.service.request_stay(who, &input).await.unwrap().id
+    }
+
+    async fn act(&self, who: &Caller, stay: StayId, command: StayCommand) {
+        self.service.act_on_stay(who, stay, command).await.unwrap();
+    }
+
+    async fn ledger(&self, from: &str, to: &str) -> Ledger {
+        self.service.ledger(Period::new(d(from), d(to)).unwrap()).await.unwrap().ledger
+    }
+}
+
+fn figures(ledger: &Ledger, cluster: ClusterId) -> &ClusterFigures {
+    ledger.clusters.iter().find(|f| f.cluster_id == cluster).unwrap()
+}
+
+fn cell(host: &Party, home: &Party, visitor_days: u64) -> MatrixCell {
+    MatrixCell { host_cluster_id: host.cluster, home_cluster_id: home.cluster, visitor_days }
+}
+
+/// (hosted, used, balance, received, approved, declined, expired, exceptions, median answer).
+type Row = (u64, u64, i64, u64, u64, u64, u64, u64, Option<i64>);
+
+fn row(f: &ClusterFigures) -> Row {
+    (
+        f.days_hosted,
+        f.days_used,
+        f.balance,
+        f.requests_received,
+        f.requests_approved,
+        f.requests_declined,
+        f.requests_expired,
+        f.guarantee_exceptions,
+        f.median_answer_seconds,
+    )
+}
+
+#[tokio::test]
+async fn the_worked_example_of_domain_md_gives_exactly_its_figures() {
+    on_both_backends(|test_db| async move {
+        let net = Network::new(test_db.store().await);
+        let a = net.party("Alpha", "PL", "Europe/Warsaw").await;
+        let b = net.party("Beta", "DK", "Europe/Copenhagen").await;
+        let c = net.party("Gamma", "SE", "Europe/Stockholm").await;
+        // The requests are made in March (a request belongs to the period of
+        // its creation), on Sunday 1 March at 08:00 UTC.
+        net.clock.set(t("2026-03-01T08:00:00Z"));
+        let a_at_b = net.request(&a.member, &b, "2026-03-02", "2026-03-06").await;
+        let c_at_b = net.request(&c.member, &b, "2026-03-09", "2026-03-13").await;
+        let b_at_a = net.request(&b.member, &a, "2026-03-16", "2026-03-20").await;
+        net.clock.set(t("2026-03-01T09:00:00Z"));
+        net.act(&b.admin, a_at_b, StayCommand::Approve).await;
+        net.clock.set(t("2026-03-01T10:00:00Z"));
+        net.act(&b.admin, c_at_b, StayCommand::Approve).await;
+        net.clock.set(t("2026-03-01T12:00:00Z"));
+        net.act(&a.admin, b_at_a, StayCommand::Decline(Reason::parse("A delegation has every desk").unwrap())).await;
+        // C's member cancels on Wednesday 11 March: the 9th and 10th stay.
+        net.clock.set(t("2026-03-11T07:00:00Z"));
+        net.act(&c.member, c_at_b, StayCommand::Cancel(None)).await;
+
+        net.clock.set(t("2026-04-02T09:00:00Z"));
+        let ledger = net.ledger("2026-03-01", "2026-03-31").await;
+        assert_eq!(ledger.matrix, vec![cell(&b, &a, 5), cell(&b, &c, 2)].tap_sort());
+        assert_eq!(figures(&ledger, b.cluster).days_hosted, 7, "B hosted 7");
+        assert_eq!(figures(&ledger, a.cluster).days_used, 5, "A used 5");
+        assert_eq!(figures(&ledger, c.cluster).days_used, 2, "C used 2");
+        let balances: Vec<i64> = [&a, &b, &c].iter().map(|p| figures(&ledger, p.cluster).balance).collect();
+        assert_eq!(balances, [-5, 7, -2]);
+        let fb = figures(&ledger, b.cluster);
+        assert_eq!((fb.requests_received, fb.requests_approved), (2, 2), "B received 2, approved 2");
+        let fa = figures(&ledger, a.cluster);
+        assert_eq!((fa.requests_received, fa.requests_declined, fa.guarantee_exceptions), (1, 1, 1));
+        // Answers: B after one and two hours (median 1.5 h), A after four.
+        assert_eq!((fb.median_answer_seconds, fa.median_answer_seconds), (Some(5400), Some(14400)));
+        assert_eq!(ledger.exceptions.len(), 1);
+        assert_eq!((ledger.exceptions[0].stay_id, ledger.exceptions[0].kind), (b_at_a, ExceptionKind::Declined));
+        assert!(ledger.clusters.iter().all(|f| f.standing == Standing::Reciprocating));
+
+        // Who sees what: a network admin everything, a cluster admin their
+        // own row, column and figures, a member nothing.
+        let period = Period::new(d("2026-03-01"), d("2026-03-31")).unwrap();
+        let seen = net.service.reciprocity_ledger(&c.admin, period).await.unwrap().ledger;
+        assert_eq!(seen.matrix, vec![cell(&b, &c, 2)]);
+        assert_eq!(seen.clusters.iter().map(|f| f.cluster_id).collect::<Vec<_>>(), [c.cluster]);
+        assert!(seen.exceptions.is_empty());
+        let refused = net.service.reciprocity_ledger(&c.member, period).await;
+        assert!(matches!(refused, Err(ServiceError::Forbidden)), "{refused:?}");
+    })
+    .await;
+}
+
+trait TapSort {
+    fn tap_sort(self) -> Self;
+}
+
+impl TapSort for Vec<MatrixCell> {
+    fn tap_sort(mut self) -> Self {
+        self.sort_by_key(|c| (c.host_cluster_id, c.home_cluster_id));
+        self
+    }
+}
+
+#[tokio::test]
+async fn a_scripted_network_gives_the_figures_worked_out_by_hand() {
+    on_both_backends(|test_db| async move {
+        let net = Network::new(test_db.store().await);
+        let a = net.party("Alpha", "PL", "Europe/Warsaw").await;
+        let b = net.party("Beta", "DK", "Europe/Copenhagen").await;
+        let n = net.party("Kiwi", "NZ", "Pacific/Auckland").await;
+        let l = net.party("Lumen", "US", "America/Los_Angeles").await;
+        // A takes stays of up to ten days (only five are guaranteed); L lets
+        // unanswered requests expire after a day.
+        let long = PolicyDraft { max_days_per_stay: 10, ..PolicyDraft::default() };
+        net.service.save_policy(&a.admin, a.cluster, long).await.unwrap();
+        let strict = PolicyDraft {
+            answer_window_days: 1,
+            on_no_answer: deskvisa_rules::OnNoAnswer::Expire,
+            ..PolicyDraft::default()
+        };
+        net.service.save_policy(&l.admin, l.cluster, strict).await.unwrap();
+
+        // February: A's member asks for a stay at B across the month's end.
+        let s1 = net.request(&a.member, &b, "2026-02-26", "2026-03-04").await; // Feb 26, 27; Mar 2, 3, 4
+        net.clock.set(t("2026-02-20T09:30:00Z"));
+        net.act(&b.admin, s1, StayCommand::Approve).await;
+
+        // Monday 2 March, 09:00 UTC: six requests.
+        net.clock.set(t("2026-03-02T09:00:00Z"));
+        let s2 = net.request(&b.member, &n, "2026-03-30", "2026-04-03").await; // at Auckland, into April
+        let s3 = net.request(&l.member, &a, "2026-03-09", "2026-03-13").await; // will be a no-show
+        let s4 = net.request(&n.member, &l, "2026-03-16", "2026-03-20").await; // the host cancels mid-way
+        let s5 = net.request(&a.member, &l, "2026-03-23", "2026-03-27").await; // expires unanswered
+        let s6 = net.request(&b.member, &a, "2026-03-09", "2026-03-17").await; // 7 days: declined outside the guarantee
+        let s9 = net.request(&n.member, &a, "2026-03-30", "2026-03-31").await; // Mon 30, Tue 31 at Warsaw
+        net.clock.set(t("2026-03-02T10:00:00Z"));
+        net.act(&n.admin, s2, StayCommand::Approve).await;
+        net.act(&a.admin, s3, StayCommand::Approve).await;
+        net.clock.set(t("2026-03-02T11:00:00Z"));
+        net.act(&a.admin, s9, StayCommand::Approve).await;
+        net.clock.set(t("2026-03-02T12:00:00Z"));
+        net.act(&l.admin, s4, StayCommand::Approve).await;
+        net.clock.set(t("2026-03-02T13:00:00Z"));
+        net.act(&a.admin, s6, StayCommand::Decline(Reason::parse("Too long for us").unwrap())).await;
+        net.clock.set(t("2026-03-04T09:00:00Z"));
+        assert_eq!(net.service.settle_due_stays().await.unwrap(), 1, "s5 expires");
+        // Tuesday 10 March: nobody came to A on the 9th.
+        net.clock.set(t("2026-03-10T09:00:00Z"));
+        net.act(&a.admin, s3, StayCommand::NoShow).await;
+        // Wednesday 18 March, 02:00 in Los Angeles: L cancels s4; the 16th and 17th stay.
+        net.clock.set(t("2026-03-18T09:00:00Z"));
+        net.act(&l.admin, s4, StayCommand::Cancel(Some(Reason::parse("Water damage").unwrap()))).await;
+
+        // Tuesday 31 March, 12:00 UTC: 01:00 on 1 April in Auckland (the 31st
+        // has passed there), 14:00 on the 31st in Warsaw (it has not).
+        net.clock.set(t("2026-03-31T12:00:00Z"));
+        let march = net.ledger("2026-03-01", "2026-03-31").await;
+        let expected_matrix = vec![cell(&b, &a, 3), cell(&n, &b, 2), cell(&l, &n, 2), cell(&a, &n, 1)].tap_sort();
+        assert_eq!(march.matrix, expected_matrix, "on the 31st");
+
+        net.clock.set(t("2026-04-10T12:00:00Z"));
+        let march = net.ledger("2026-03-01", "2026-03-31").await;
+        let expected_matrix = vec![cell(&b, &a, 3), cell(&n, &b, 2), cell(&l, &n, 2), cell(&a, &n, 2)].tap_sort();
+        assert_eq!(march.matrix, expected_matrix, "once March is over everywhere");
+        // (hosted, used, balance, received, approved, declined, expired, exceptions, median answer)
+        // A: hosts N 2 (s9); L's s3 was a no-show, B's s6 declined. Uses 3 at B (s1).
+        //    Received s3, s6, s9; approved s3, s9; declined s6 (outside the
+        //    guarantee: no exception). Answers 1 h, 2 h, 4 h.
+        assert_eq!(row(figures(&march, a.cluster)), (2, 3, -1, 3, 2, 1, 0, 0, Some(7200)));
+        // B: hosts A 3 (March 2–4 of s1, asked for in February). Uses 2 at N.
+        assert_eq!(row(figures(&march, b.cluster)), (3, 2, 1, 0, 0, 0, 0, 0, None));
+        // N: hosts B 2 (30, 31 of s2). Uses 2 at L (s4) and 2 at A (s9).
+        assert_eq!(row(figures(&march, n.cluster)), (2, 4, -2, 1, 1, 0, 0, 0, Some(3600)));
+        // L: hosts N 2 (16, 17 of s4). Received s4, s5: approved s4, s5
+        //    expired; exceptions: s5's expiry and s4's cancellation.
+        assert_eq!(row(figures(&march, l.cluster)), (2, 0, 2, 2, 1, 0, 1, 2, Some(10800)));
+        let exceptions: Vec<_> = march.exceptions.iter().map(|e| (e.stay_id, e.kind)).collect();
+        assert_eq!(exceptions, [(s5, ExceptionKind::Expired), (s4, ExceptionKind::CancelledByHost)]);
+        assert_eq!(march.exceptions[1].reason.as_deref(), Some("Water damage"));
+        let total: i64 = march.clusters.iter().map(|f| f.balance).sum();
+        assert_eq!(total, 0, "every visitor-day hosted is one used");
+
+        // February: s1's 26th and 27th, and its request.
+        let february = net.ledger("2026-02-01", "2026-02-28").await;
+        assert_eq!(february.matrix, vec![cell(&b, &a, 2)]);
+        assert_eq!(row(figures(&february, b.cluster)), (2, 0, 2, 1, 1, 0, 0, 0, Some(1800)));
+        // April holds the rest of s2: April 1–3 at Auckland.
+        let april = net.ledger("2026-04-01", "2026-04-30").await;
+        assert_eq!(april.matrix, vec![cell(&n, &b, 3)]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_cluster_without_desks_past_the_grace_period_loses_its_standing_and_regains_it() {
+    on_both_backends(|test_db| async move {
+        let net = Network::new(test_db.store().await);
+        let a = net.party("Alpha", "PL", "Europe/Warsaw").await;
+        let b = net.party("Beta", "DK", "Europe/Copenhagen").await;
+        let patch = |desks| deskvisa_store::SitePatch { desks: Some(desks), ..Default::default() };
+        net.service.update_site(&a.admin, a.site, patch(0)).await.unwrap();
+        let period = Period::new(d("2026-02-01"), d("2026-02-28")).unwrap();
+        let standing = |ledger: &Ledger| figures(ledger, a.cluster).standing;
+
+        // Thirty days of grace.
+        net.clock.set(t("2026-03-22T09:00:00Z"));
+        let ledger = net.service.ledger(period).await.unwrap().ledger;
+        assert!(matches!(standing(&ledger), Standing::InGrace { .. }), "{:?}", standing(&ledger));
+        net.request(&a.member, &b, "2026-03-30", "2026-04-03").await;
+
+        // Past it, A's members are refused, and the ledger says why.
+        net.clock.set(t("2026-03-23T09:00:00Z"));
+        let ledger = net.service.ledger(period).await.unwrap().ledger;
+        assert_eq!(standing(&ledger), Standing::NotReciprocating { no_desks_since: t("2026-02-20T09:00:00Z") });
+        let input = StayRequestInput {
+            site: b.site,
+            start_date: d("2026-04-06"),
+            end_date: d("2026-04-10"),
+            purpose: String::new(),
+        };
+        let refused = net.service.request_stay(&a.member, &input).await.unwrap_err();
+        assert!(format!("{refused:?}").contains("HomeNotReciprocating"), "{refused:?}");
+
+        // Desks again: standing back at once.
+        net.service.update_site(&a.admin, a.site, patch(2)).await.unwrap();
+        let ledger = net.service.ledger(period).await.unwrap().ledger;
+        assert_eq!(standing(&ledger), Standing::Reciprocating);
+        net.service.request_stay(&a.member, &input).await.unwrap();
+    })
+    .await;
+}
