@@ -3,13 +3,15 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use deskvisa_rules::{ClusterId, DateRange, SiteId, parse_date};
-use deskvisa_service::Service;
-use serde::Deserialize;
+use chrono::NaiveDate;
+use deskvisa_rules::{ClusterId, Continent, DateRange, SiteId, parse_date};
+use deskvisa_service::{SearchQuery, Service};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::dto::{Availability, Cluster, ClusterList, Day, Me, Member, Policy, ProblemBody, Site};
+use crate::dto::{Availability, Cluster, ClusterList, DateSpan, Day, Me, Member, Policy, ProblemBody, Site};
 use crate::extract::{ApiJson, Authenticated, id};
 use crate::problem::Problem;
 
@@ -21,6 +23,7 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .routes(routes!(policy, save_policy))
         .routes(routes!(site))
         .routes(routes!(availability))
+        .routes(routes!(search))
 }
 
 /// The caller: member, home cluster, roles.
@@ -166,4 +169,103 @@ async fn availability(
     let range = DateRange::new(from, to).ok_or_else(|| Problem::malformed("to is before from"))?;
     let days = service.availability(site, range).await?;
     Ok(Json(Availability { site_id: site.as_uuid(), days: days.iter().map(Day::new).collect() }))
+}
+
+/// What a member looks for across the network.
+#[derive(Deserialize, utoipa::IntoParams)]
+struct SearchParams {
+    /// First date of the window, `YYYY-MM-DD`.
+    from: String,
+    /// Last date of the window, included (at most 366 days).
+    to: String,
+    /// How many open days the stay has.
+    days: String,
+    /// Only clusters in this country (ISO 3166-1 alpha-2).
+    country: Option<String>,
+    /// Only clusters on this continent: `europe`, `africa`, `asia`, `oceania`, `north_america`, `south_america`.
+    continent: Option<String>,
+}
+
+/// The sites that can take a stay of `days` open days inside a window, each
+/// with the first dates that fit (the host's longest stay, notice and
+/// horizon applied; the caller's own cluster left out), soonest first.
+#[utoipa::path(
+    get, path = "/api/v1/availability/search", tag = "map", security(("bearer" = [])),
+    params(SearchParams),
+    responses(
+        (status = 200, description = "The sites that fit", body = SearchAnswer),
+        (status = 400, description = "`malformed_request`: bad dates, days, country or continent", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn search(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    Query(params): Query<SearchParams>,
+) -> Result<Json<SearchAnswer>, Problem> {
+    let from = parse_date(&params.from).map_err(|e| Problem::malformed(format!("from: {e}")))?;
+    let to = parse_date(&params.to).map_err(|e| Problem::malformed(format!("to: {e}")))?;
+    let window = DateRange::new(from, to).ok_or_else(|| Problem::malformed("to is before from"))?;
+    let days: u32 = params.days.trim().parse().map_err(|_| Problem::malformed("days: a whole number of open days"))?;
+    let country = match params.country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => Some(c.to_ascii_uppercase()),
+        Some(c) => return Err(Problem::malformed(format!("country: `{c}` is no ISO 3166-1 alpha-2 code"))),
+        None => None,
+    };
+    let continent = match params.continent.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => Some(Continent::parse(c).map_err(|e| Problem::malformed(format!("continent: {e}")))?),
+        None => None,
+    };
+    let query = SearchQuery { window, days, country, continent };
+    let found = service.search_availability(&caller, &query).await?;
+    Ok(Json(SearchAnswer {
+        from,
+        to,
+        days,
+        sites: found
+            .iter()
+            .map(|f| SiteFit {
+                site_id: f.site.id.as_uuid(),
+                site_name: f.site.name.clone(),
+                address: f.site.address.clone(),
+                timezone: f.site.timezone.name().to_owned(),
+                cluster_id: f.cluster.id.as_uuid(),
+                cluster_name: f.cluster.name.clone(),
+                city: f.cluster.city.clone(),
+                country: f.cluster.country.clone(),
+                continent: Continent::of_country(&f.cluster.country).map(Continent::as_str),
+                latitude: f.cluster.latitude,
+                longitude: f.cluster.longitude,
+                fits: f.fits.iter().map(|r| DateSpan { start_date: r.start(), end_date: r.end() }).collect(),
+            })
+            .collect(),
+    }))
+}
+
+/// A site that can take the stay.
+#[derive(Serialize, ToSchema)]
+struct SiteFit {
+    site_id: uuid::Uuid,
+    site_name: String,
+    address: String,
+    timezone: String,
+    cluster_id: uuid::Uuid,
+    cluster_name: String,
+    city: String,
+    country: String,
+    continent: Option<&'static str>,
+    latitude: f64,
+    longitude: f64,
+    /// The first ranges that fit, earliest first, none overlapping.
+    fits: Vec<DateSpan>,
+}
+
+/// The answer to an availability search.
+#[derive(Serialize, ToSchema)]
+struct SearchAnswer {
+    from: NaiveDate,
+    to: NaiveDate,
+    days: u32,
+    /// Soonest first fit first.
+    sites: Vec<SiteFit>,
 }

@@ -87,8 +87,16 @@ fn refusal(refusal: Refusal) -> Problem {
     if let Some(full) = refusal.full_dates() {
         return Problem::new(StatusCode::CONFLICT, "no_capacity", refusal.violations[0].to_string())
             .with("full_dates", json!(full))
-            // The nearest ranges that fit arrive with the availability search.
-            .with("alternatives", json!([]));
+            .with(
+                "alternatives",
+                Value::Array(
+                    refusal
+                        .alternatives
+                        .iter()
+                        .map(|r| json!({"start_date": r.start(), "end_date": r.end()}))
+                        .collect(),
+                ),
+            );
     }
     let violations: Vec<Value> = refusal
         .violations

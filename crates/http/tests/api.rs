@@ -933,3 +933,57 @@ async fn get_csv(app: &Router, path: &str, token: &str) -> (StatusCode, String, 
     let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
     (status, kind, body)
 }
+
+#[tokio::test]
+async fn a_request_refused_for_capacity_is_offered_the_nearest_dates_that_fit() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 1).await;
+        let home = api.service.map().await.unwrap().into_iter().find(|(c, _)| c.name == "HubClub").unwrap().0;
+        let first = person(&api.service, &home, "first@hubclub.example", false).await;
+        let body = api.stay_body("2026-03-09", "2026-03-13");
+        assert_eq!(api.call("POST", "/api/v1/stays", Some(&first), Some(body.clone())).await.0, StatusCode::CREATED);
+        let (status, problem) = api.call("POST", "/api/v1/stays", Some(&api.member), Some(body)).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("no_capacity")));
+        // Five open days like the request, none holding 9–13 March, none
+        // starting before tomorrow (the host's notice): after, after, after.
+        assert_eq!(
+            problem["alternatives"],
+            json!([
+                {"start_date": "2026-03-16", "end_date": "2026-03-20"},
+                {"start_date": "2026-03-23", "end_date": "2026-03-27"},
+                {"start_date": "2026-03-30", "end_date": "2026-04-03"},
+            ])
+        );
+        let (status, _) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-16", "2026-03-20"))).await;
+        assert_eq!(status, StatusCode::CREATED, "the first alternative is one click away");
+
+        // The search says the same, and leaves out the caller's own cluster.
+        let path = "/api/v1/availability/search?from=2026-03-09&to=2026-03-27&days=5";
+        let (status, found) = api.call("GET", path, Some(&api.member), None).await;
+        assert_eq!(status, StatusCode::OK, "{found}");
+        let names: Vec<&str> =
+            found["sites"].as_array().unwrap().iter().map(|s| s["cluster_name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["Cluster 55", "Copenhagen Digital"], "{found}");
+        let host = &found["sites"][1];
+        assert_eq!(host["site_id"], api.site.as_str());
+        assert_eq!(host["fits"], json!([{"start_date": "2026-03-23", "end_date": "2026-03-27"}]));
+        assert_eq!(host["continent"], "europe");
+        for bad in [
+            "/api/v1/availability/search?from=2026-03-09&to=2026-03-27&days=five",
+            "/api/v1/availability/search?from=2026-03-09&to=2026-03-27&days=0",
+            "/api/v1/availability/search?from=2026-03-09&to=2026-03-27&days=3&continent=atlantis",
+            "/api/v1/availability/search?from=2026-03-09&to=2026-03-27&days=3&country=Denmark",
+            "/api/v1/availability/search?from=2026-03-27&to=2026-03-09&days=3",
+            "/api/v1/availability/search?from=2026-03-09&to=2028-03-27&days=3",
+        ] {
+            let (status, problem) = api.call("GET", bad, Some(&api.member), None).await;
+            assert_eq!(
+                (status, problem["code"].as_str()),
+                (StatusCode::BAD_REQUEST, Some("malformed_request")),
+                "{bad}"
+            );
+        }
+    })
+    .await;
+}

@@ -217,6 +217,10 @@ fn table() -> Vec<Row> {
             flat("get", "/api/v1/sites/{id}/availability", Site, None, SIGNED_IN),
             "?from=2026-03-02&to=2026-03-31",
         ),
+        with_query(
+            flat("get", "/api/v1/availability/search", Nothing, None, SIGNED_IN),
+            "?from=2026-03-09&to=2026-03-31&days=3&continent=europe",
+        ),
         // Stays at one's own cluster are the rules' to refuse (`own_cluster`).
         row(
             "post",

@@ -47,6 +47,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/sites/{id}/closures"),
     ("delete", "/api/v1/sites/{id}/closures/{date}"),
     ("get", "/api/v1/sites/{id}/availability"),
+    ("get", "/api/v1/availability/search"),
     ("post", "/api/v1/stays"),
     ("get", "/api/v1/stays"),
     ("get", "/api/v1/sites/{id}/stays"),

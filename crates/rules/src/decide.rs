@@ -220,6 +220,10 @@ impl Acceptance {
 pub struct Refusal {
     /// Never empty; in DOMAIN.md's order; `no_capacity` only ever alone.
     pub violations: Vec<Violation>,
+    /// For `no_capacity`: the nearest ranges of the same length at that site
+    /// that fit (see [`crate::nearest_fits`]); the rules leave it empty, the
+    /// service fills it in from the site's days around the request.
+    pub alternatives: Vec<DateRange>,
 }
 
 impl Refusal {
@@ -332,12 +336,15 @@ pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) ->
 
     // Capacity, last, and only when nothing else is wrong.
     let Some(range) = range.filter(|_| violations.is_empty()) else {
-        return Decision::Refused(Refusal { violations });
+        return Decision::Refused(Refusal { violations, alternatives: Vec::new() });
     };
     let days: Vec<NaiveDate> = site.calendar.open_days(range).collect();
     let full_dates: Vec<NaiveDate> = days.iter().copied().filter(|d| held.held_on(*d) >= site.desks).collect();
     if !full_dates.is_empty() {
-        return Decision::Refused(Refusal { violations: vec![Violation::NoCapacity { full_dates }] });
+        return Decision::Refused(Refusal {
+            violations: vec![Violation::NoCapacity { full_dates }],
+            alternatives: Vec::new(),
+        });
     }
 
     let within_guarantee = days.len() <= network.guaranteed_days() as usize;

@@ -15,6 +15,7 @@
 //! violation is reported together.
 
 mod calendar;
+mod continent;
 mod dates;
 mod decide;
 mod email;
@@ -25,6 +26,7 @@ mod locale;
 mod policy;
 mod quota;
 mod reciprocity;
+mod search;
 mod site_change;
 mod status;
 mod stay;
@@ -34,6 +36,7 @@ mod weekdays;
 mod zone;
 
 pub use calendar::SiteCalendar;
+pub use continent::{Continent, ContinentError};
 pub use dates::{DateError, DateRange, parse_date};
 pub use decide::{
     Acceptance, ApprovedBy, Decision, DeskLoad, HomeCluster, HostCluster, MemberFacts, MemberStay, Outcome, Refusal,
@@ -52,6 +55,7 @@ pub use policy::{
     PolicyField,
 };
 pub use reciprocity::{DeskCount, DeskOffering, Standing, standing};
+pub use search::{SiteLoad, Starts, first_fits, nearest_fits};
 pub use site_change::{SiteSetup, dates_hold_stays};
 pub use status::{ClusterStatus, MemberStatus, StatusError, StayStatus};
 pub use stay::{Action, Actor, StayFacts, Transition, TransitionError, transition};

@@ -63,7 +63,14 @@ impl Service {
         let id = StayId::from_uuid(uuid::Uuid::new_v4());
         // The answer is built from what the write transaction wrote: no
         // second transaction to read it back.
-        retrying("request a stay", || self.request_stay_once(caller.member, id, input, request, key)).await
+        match retrying("request a stay", || self.request_stay_once(caller.member, id, input, request, key)).await {
+            // No desk on some day: offer the nearest dates that fit.
+            Err(ServiceError::Refused(mut refusal)) if refusal.full_dates().is_some() => {
+                refusal.alternatives = self.alternatives(input.site, request).await?;
+                Err(ServiceError::Refused(refusal))
+            }
+            answer => answer,
+        }
     }
 
     async fn request_stay_once(
@@ -123,6 +130,7 @@ impl Service {
                     }
                     return Attempt::Done(Err(ServiceError::Refused(Refusal {
                         violations: vec![Violation::NoCapacity { full_dates }],
+                        alternatives: Vec::new(),
                     })));
                 }
                 Err(e) => return e.into(),

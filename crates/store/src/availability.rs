@@ -32,6 +32,45 @@ pub struct SiteDays {
     pub held: DeskLoad,
 }
 
+/// Every site's days over a window, for the availability search.
+const ALL_SITES: &str = "\
+SELECT s.id AS site_id, s.desks AS desks, s.open_weekdays AS open_weekdays, d.date AS date, d.held AS held,
+       d.closed AS closed
+  FROM sites s
+  LEFT JOIN (SELECT site_id, date, held, 0 AS closed FROM site_days WHERE date BETWEEN $1 AND $2
+             UNION ALL
+             SELECT site_id, date, 0 AS held, 1 AS closed FROM closures WHERE date BETWEEN $1 AND $2) d
+    ON d.site_id = s.id
+ ORDER BY s.id";
+
+/// One site's rows (all with the same site) into its days.
+fn site_days_of(rows: &[sea_orm::QueryResult]) -> Result<Option<SiteDays>, StoreError> {
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let desks = count("desks", first.try_get::<i32>("", "desks")?)?;
+    let open_weekdays = first.try_get::<i16>("", "open_weekdays")?;
+    let bits =
+        u8::try_from(open_weekdays).map_err(|_| StoreError::Corrupt(format!("open weekdays {open_weekdays}")))?;
+    let mut closures = Vec::new();
+    let mut held = Vec::new();
+    for row in rows {
+        let Some(date) = row.try_get::<Option<NaiveDate>>("", "date")? else {
+            continue;
+        };
+        if row.try_get::<i32>("", "closed")? == 1 {
+            closures.push(date);
+        } else {
+            held.push((date, Ord::max(row.try_get::<i32>("", "held")?, 0).unsigned_abs()));
+        }
+    }
+    Ok(Some(SiteDays {
+        desks,
+        calendar: SiteCalendar::new(WeekdaySet::from_bits(bits), closures),
+        held: held.into_iter().collect(),
+    }))
+}
+
 impl Store {
     /// The site's desks, calendar and held desks over `from..=to`, or `None`
     /// when there is no such site.
@@ -45,29 +84,29 @@ impl Store {
         let sql = crate::tx::portable_sql(backend, AVAILABILITY);
         let statement = Statement::from_sql_and_values(backend, sql, [site.as_uuid().into(), from.into(), to.into()]);
         let rows = self.reads().query_all_raw(statement).await?;
-        let Some(first) = rows.first() else {
-            return Ok(None);
-        };
-        let desks = count("desks", first.try_get::<i32>("", "desks")?)?;
-        let open_weekdays = first.try_get::<i16>("", "open_weekdays")?;
-        let bits =
-            u8::try_from(open_weekdays).map_err(|_| StoreError::Corrupt(format!("open weekdays {open_weekdays}")))?;
-        let mut closures = Vec::new();
-        let mut held = Vec::new();
-        for row in &rows {
-            let Some(date) = row.try_get::<Option<NaiveDate>>("", "date")? else {
-                continue;
-            };
-            if row.try_get::<i32>("", "closed")? == 1 {
-                closures.push(date);
-            } else {
-                held.push((date, Ord::max(row.try_get::<i32>("", "held")?, 0).unsigned_abs()));
+        site_days_of(&rows)
+    }
+
+    /// Every site's desks, calendar and held desks over `from..=to`, in one
+    /// statement.
+    pub async fn all_site_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(SiteId, SiteDays)>, StoreError> {
+        let backend = self.backend();
+        let sql = crate::tx::portable_sql(backend, ALL_SITES);
+        let statement = Statement::from_sql_and_values(backend, sql, [from.into(), to.into()]);
+        let rows = self.reads().query_all_raw(statement).await?;
+        let mut sites = Vec::new();
+        let mut start = 0;
+        while start < rows.len() {
+            let id: uuid::Uuid = rows[start].try_get("", "site_id")?;
+            let mut end = start + 1;
+            while end < rows.len() && rows[end].try_get::<uuid::Uuid>("", "site_id")? == id {
+                end += 1;
             }
+            if let Some(days) = site_days_of(&rows[start..end])? {
+                sites.push((SiteId::from_uuid(id), days));
+            }
+            start = end;
         }
-        Ok(Some(SiteDays {
-            desks,
-            calendar: SiteCalendar::new(WeekdaySet::from_bits(bits), closures),
-            held: held.into_iter().collect(),
-        }))
+        Ok(sites)
     }
 }

@@ -53,6 +53,27 @@ impl Tx {
         network_policy_from(row.guaranteed_days, row.reciprocity_grace_days)
     }
 
+    /// Every saved host policy (clusters without one have the defaults).
+    pub async fn host_policies(&self) -> Result<Vec<(ClusterId, HostPolicy)>, StoreError> {
+        policy::Entity::find()
+            .all(&self.tx)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let policy = host_policy_from(
+                    row.max_days_per_stay,
+                    row.stays_per_year,
+                    row.min_notice_days,
+                    row.horizon_days,
+                    &row.approval_mode,
+                    row.answer_window_days,
+                    &row.on_no_answer,
+                )?;
+                Ok((ClusterId::from_uuid(row.cluster_id), policy))
+            })
+            .collect()
+    }
+
     /// A cluster's host policy (the defaults until one is saved).
     pub async fn host_policy(&self, cluster: ClusterId) -> Result<HostPolicy, StoreError> {
         let Some(row) = policy::Entity::find_by_id(cluster.as_uuid()).one(&self.tx).await? else {
