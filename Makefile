@@ -57,7 +57,7 @@ bench: wrk test-tools
 bench-smoke: wrk test-tools
 	$(CARGO) bench -p deskvisa-rules --bench decide -- --test
 	$(CARGO) build -p deskvisa -p deskvisa-bench
-	./target/debug/deskvisa-bench --seconds 2 --connections 4 --stays 20
+	./target/debug/deskvisa-bench --seconds 2 --connections 4 --stays 20 --ledger-stays 2000
 
 # wrk from Debian, the load tool of the HTTP benchmarks; pgbench comes with
 # PostgreSQL server package (postgresql-contrib pulls it in).

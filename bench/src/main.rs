@@ -29,6 +29,7 @@ use deskvisa_store::{DatabaseConfig, connect_store};
 mod mail;
 mod postgres;
 mod raw_sqlite;
+mod reports;
 
 /// Members who send requests (each asks for one open day at a time).
 const MEMBERS: usize = 400;
@@ -528,6 +529,31 @@ async fn main() -> Result<()> {
             m2.approvals
         );
         failed += m2.failed as u64;
+    }
+    if run("r1") {
+        let stays = arg("--ledger-stays", 100_000) as usize;
+        let r1 = reports::r1(stays, seconds).await?;
+        println!(
+            "| R1 the reciprocity ledger, a year of the demo network with {stays} stays ({} calls, p50 {:.1} ms) | | {:.1} ms | {} |",
+            r1.calls,
+            r1.p50.as_secs_f64() * 1e3,
+            r1.p99.as_secs_f64() * 1e3,
+            r1.failed
+        );
+        println!("R1 p99: {:.1} ms (target <= 200 ms)", r1.p99.as_secs_f64() * 1e3);
+        failed += r1.failed as u64;
+    }
+    if run("r2") {
+        let r2 = reports::r2(seconds).await?;
+        println!(
+            "| R2 availability search, every demo site, 60 days ({} calls, p50 {:.1} ms) | | {:.1} ms | {} |",
+            r2.calls,
+            r2.p50.as_secs_f64() * 1e3,
+            r2.p99.as_secs_f64() * 1e3,
+            r2.failed
+        );
+        println!("R2 p99: {:.1} ms (target <= 50 ms)", r2.p99.as_secs_f64() * 1e3);
+        failed += r2.failed as u64;
     }
     if failed > 0 {
         bail!("{failed} requests failed; every request of the workloads is valid");
