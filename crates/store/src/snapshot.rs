@@ -59,18 +59,7 @@ impl Tx {
             .all(&self.tx)
             .await?
             .into_iter()
-            .map(|row| {
-                let policy = host_policy_from(
-                    row.max_days_per_stay,
-                    row.stays_per_year,
-                    row.min_notice_days,
-                    row.horizon_days,
-                    &row.approval_mode,
-                    row.answer_window_days,
-                    &row.on_no_answer,
-                )?;
-                Ok((ClusterId::from_uuid(row.cluster_id), policy))
-            })
+            .map(|row| Ok((ClusterId::from_uuid(row.cluster_id), policy_of(&row)?)))
             .collect()
     }
 
@@ -79,15 +68,7 @@ impl Tx {
         let Some(row) = policy::Entity::find_by_id(cluster.as_uuid()).one(&self.tx).await? else {
             return Ok(HostPolicy::default());
         };
-        host_policy_from(
-            row.max_days_per_stay,
-            row.stays_per_year,
-            row.min_notice_days,
-            row.horizon_days,
-            &row.approval_mode,
-            row.answer_window_days,
-            &row.on_no_answer,
-        )
+        policy_of(&row)
     }
 
     /// Whether a cluster offers visitor desks now, from its sites' desk
@@ -364,6 +345,19 @@ fn network_policy_from(guaranteed_days: i32, grace_days: i32) -> Result<NetworkP
 }
 
 #[allow(clippy::too_many_arguments)]
+/// A stored policy row as the rules' policy.
+fn policy_of(row: &policy::Model) -> Result<HostPolicy, StoreError> {
+    host_policy_from(
+        row.max_days_per_stay,
+        row.stays_per_year,
+        row.min_notice_days,
+        row.horizon_days,
+        &row.approval_mode,
+        row.answer_window_days,
+        &row.on_no_answer,
+    )
+}
+
 fn host_policy_from(
     max_days_per_stay: i32,
     stays_per_year: i32,
