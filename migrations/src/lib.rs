@@ -16,6 +16,7 @@ mod m20261128_000001_initial_schema;
 mod m20261202_000001_stay_reminders;
 mod m20261202_000002_sign_in;
 mod m20261202_000003_ledger_indexes;
+mod m20261202_000004_events;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_stay_reminders::Migration),
             Box::new(m20261202_000002_sign_in::Migration),
             Box::new(m20261202_000003_ledger_indexes::Migration),
+            Box::new(m20261202_000004_events::Migration),
         ]
     }
 }

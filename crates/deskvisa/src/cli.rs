@@ -137,7 +137,8 @@ enum MailCommand {
         /// The kind of email: stay_requested, stay_requested_host,
         /// stay_approved, stay_declined, stay_expired, stay_cancelled,
         /// stay_cancelled_host, stay_reminder, answer_reminder, sign_in,
-        /// member_invited.
+        /// member_invited, event_registered, event_changed, event_cancelled,
+        /// event_registration_withdrawn.
         kind: String,
         /// en or pl.
         #[arg(long, default_value = "en")]
@@ -327,11 +328,15 @@ async fn mail_command(config: &Config, action: MailCommand) -> Result<ExitCode> 
             } else if let Some(account) = deskvisa_mail::AccountKind::parse(&kind) {
                 let mail = deskvisa_mail::account_sample(account, &locale);
                 (deskvisa_mail::render_account(&mail), mail.recipient_name, mail.recipient_email)
+            } else if let Some(event) = deskvisa_mail::EventMailKind::parse(&kind) {
+                let mail = deskvisa_mail::event_sample(event, &locale);
+                (deskvisa_mail::render_event(&mail, chrono::Utc::now()), mail.recipient_name, mail.recipient_email)
             } else {
                 let kinds: Vec<&str> = deskvisa_mail::MailKind::ALL
                     .iter()
                     .map(|k| k.as_str())
                     .chain(deskvisa_mail::AccountKind::ALL.iter().map(|k| k.as_str()))
+                    .chain(deskvisa_mail::EventMailKind::ALL.iter().map(|k| k.as_str()))
                     .collect();
                 anyhow::bail!("unknown kind `{kind}`; one of: {}", kinds.join(", "));
             };

@@ -40,12 +40,12 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .routes(routes!(site_stays))
 }
 
-fn bad(field: &str, e: impl std::fmt::Display) -> Problem {
+pub(crate) fn bad(field: &str, e: impl std::fmt::Display) -> Problem {
     Problem::malformed(format!("{field}: {e}"))
 }
 
 /// A required or optional line of text: trimmed, 1 to `max` characters, no control characters.
-fn text(field: &str, value: &str, max: usize) -> Result<String, Problem> {
+pub(crate) fn text(field: &str, value: &str, max: usize) -> Result<String, Problem> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > max || value.chars().any(|c| c.is_control() && c != '\n') {
         return Err(bad(field, format!("1 to {max} characters, no control characters")));

@@ -10,6 +10,7 @@ mod admin;
 mod auth;
 mod csrf;
 mod dto;
+mod events;
 mod extract;
 mod map;
 mod metrics;
@@ -70,6 +71,7 @@ Every error is `application/problem+json` (RFC 9457) with a stable `code`."
         (name = "members", description = "Members, admins, the caller"),
         (name = "operations", description = "Health, readiness, metrics"),
         (name = "sign-in", description = "Sign-in by email link, sessions, API tokens"),
+        (name = "events", description = "The host's events during a visit: publishing, registering, calendars"),
         (name = "reports", description = "The reciprocity ledger"),
     )
 )]
@@ -98,6 +100,7 @@ fn documented() -> (Router<Service>, utoipa::openapi::OpenApi) {
         .merge(admin::routes())
         .merge(auth::routes())
         .merge(reports::routes())
+        .merge(events::routes())
         .split_for_parts()
 }
 

@@ -263,7 +263,7 @@ pub(crate) struct ReasonBody {
 }
 
 /// The optional reason of an optional body: none, `{}`, or `{"reason": "..."}`.
-fn reason(body: Option<ReasonBody>) -> Result<Option<Reason>, Problem> {
+pub(crate) fn reason(body: Option<ReasonBody>) -> Result<Option<Reason>, Problem> {
     match body.and_then(|b| b.reason).as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) => Reason::parse(text).map(Some).map_err(|e| Problem::malformed(format!("reason: {e}"))),

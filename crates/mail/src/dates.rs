@@ -1,8 +1,9 @@
 //! Dates and instants written the way each locale writes them in running
-//! text: "Monday, 9 March 2026" / "poniedziałek, 9 marca 2026", and an
-//! instant in a site's time zone with the zone named.
+//! text: "Monday, 9 March 2026" / "poniedziałek, 9 marca 2026", a span of
+//! wall-clock time at a site, and an instant in a site's time zone with the
+//! zone named.
 
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc, Weekday};
 use deskvisa_rules::{Locale, TimeZone};
 
 const EN_MONTHS: [&str; 12] = [
@@ -88,6 +89,27 @@ pub fn date_range(locale: Locale, start: NaiveDate, end: NaiveDate) -> String {
     }
 }
 
+/// A span of wall-clock time, as an event's times are given: "Tuesday,
+/// 10 March 2026, 17:00–19:00" / "wtorek, 10 marca 2026, 17:00–19:00"; both
+/// ends written out in full when it ends on a later day ("Friday, 13 March
+/// 2026, 22:00 – Saturday, 14 March 2026, 02:00"). No zone: the caller names
+/// it once for the whole text.
+pub fn time_span(locale: Locale, start: NaiveDateTime, end: NaiveDateTime) -> String {
+    let end = end.max(start);
+    let clock = |t: NaiveDateTime| format!("{:02}:{:02}", t.hour(), t.minute());
+    if start.date() == end.date() {
+        format!("{}, {}–{}", long_date(locale, start.date()), clock(start), clock(end))
+    } else {
+        format!(
+            "{}, {} – {}, {}",
+            long_date(locale, start.date()),
+            clock(start),
+            long_date(locale, end.date()),
+            clock(end)
+        )
+    }
+}
+
 /// The instant in the zone named `zone` (UTC when the name is unknown), with
 /// the zone named: "4 March 2026, 00:00 (Europe/Copenhagen)".
 pub fn instant_in_zone(locale: Locale, instant: DateTime<Utc>, zone: &str) -> String {
@@ -136,6 +158,19 @@ mod tests {
         assert_eq!(names[1], "1 lutego 2026");
         assert_eq!(names[5], "1 czerwca 2026");
         assert_eq!(names[11], "1 grudnia 2026");
+    }
+
+    #[test]
+    fn time_spans_on_one_day_and_across_midnight() {
+        let at = |d: u32, h: u32, m: u32| date(2026, 3, d).and_hms_opt(h, m, 0).unwrap();
+        assert_eq!(time_span(Locale::En, at(10, 17, 0), at(10, 19, 30)), "Tuesday, 10 March 2026, 17:00–19:30");
+        assert_eq!(time_span(Locale::Pl, at(10, 8, 5), at(10, 9, 0)), "wtorek, 10 marca 2026, 08:05–09:00");
+        assert_eq!(
+            time_span(Locale::En, at(13, 22, 0), at(14, 2, 0)),
+            "Friday, 13 March 2026, 22:00 – Saturday, 14 March 2026, 02:00"
+        );
+        // An end before the start is read as no length at all.
+        assert_eq!(time_span(Locale::En, at(10, 17, 0), at(10, 16, 0)), "Tuesday, 10 March 2026, 17:00–17:00");
     }
 
     #[test]

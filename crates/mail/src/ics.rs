@@ -1,7 +1,9 @@
 //! RFC 5545 calendar files for stays: one all-day VEVENT spanning the stay,
 //! sent as an invitation (`METHOD:REQUEST`) when a stay is approved and as a
 //! cancellation (`METHOD:CANCEL`, same UID, higher SEQUENCE) when an approved
-//! stay is cancelled.
+//! stay is cancelled; and for events, one timed VEVENT in UTC, sent as an
+//! invitation on registration and on every change, and as a cancellation when
+//! the event is called off or the registration withdrawn.
 //!
 //! Lines end in CRLF and are folded at 75 octets without splitting a UTF-8
 //! character; TEXT values are escaped.
@@ -172,21 +174,27 @@ pub fn event_calendar(event: &EventCalendar, method: IcsMethod, dtstamp: DateTim
     line(&format!("DTEND:{}", end.format("%Y%m%dT%H%M%SZ")));
     line(&format!("SUMMARY:{}", escape_text(&event.title)));
     line(&format!("LOCATION:{}", escape_text(&format!("{}, {}", event.site_name, event.address))));
+    // The end's date only when the event runs past midnight.
+    let end_format = if event.ends_at.date() == event.starts_at.date() { "%H:%M" } else { "%Y-%m-%d %H:%M" };
     let description = format!(
         "{}\n\n{} – {} ({})",
         event.description.trim(),
         event.starts_at.format("%Y-%m-%d %H:%M"),
-        event.ends_at.format("%H:%M"),
+        event.ends_at.format(end_format),
         event.timezone.name()
     );
     line(&format!("DESCRIPTION:{}", escape_text(description.trim_start())));
     line(&format!("ORGANIZER;CN={}:mailto:{}", param(&event.site_name), uri(&event.organizer_email)));
-    if let (Some((name, email)), false) = (&event.attendee, method == IcsMethod::Publish) {
-        line(&format!(
+    match (&event.attendee, method) {
+        (Some((name, email)), IcsMethod::Request) => line(&format!(
             "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{}",
             param(name),
             uri(email)
-        ));
+        )),
+        (Some((name, email)), IcsMethod::Cancel) => {
+            line(&format!("ATTENDEE;CN={};ROLE=REQ-PARTICIPANT:mailto:{}", param(name), uri(email)));
+        }
+        (Some(_), IcsMethod::Publish) | (None, _) => {}
     }
     line(if event.cancelled || method == IcsMethod::Cancel { "STATUS:CANCELLED" } else { "STATUS:CONFIRMED" });
     line("END:VEVENT");

@@ -1,17 +1,25 @@
-//! # deskvisa-mail: the emails deskvisa sends about stays
+//! # deskvisa-mail: the emails deskvisa sends about stays, events and accounts
 //!
-//! - [`StayMail`]: the plain data one email is written from (stored as JSON
-//!   in the outbox by the service, in the same transaction as the change);
+//! - [`StayMail`]: the plain data one stay email is written from (stored as
+//!   JSON in the outbox by the service, in the same transaction as the
+//!   change), with the host's events during the stay ([`StayEventLine`]);
 //! - [`render`]: the subject, plain-text and HTML bodies in the recipient's
 //!   locale (`en`, `pl`; askama templates compiled in) and, for approvals and
 //!   cancellations of approved stays, an RFC 5545 calendar file ([`ics`]);
+//! - [`EventMail`] and [`render_event`]: the emails about a registration for
+//!   a host's event (confirmed, event changed, event cancelled, registration
+//!   withdrawn), each with an invitation or a cancellation of the event;
+//! - [`AccountMail`] and [`render_account`]: the sign-in link and the welcome
+//!   of an invited member;
 //! - [`transport`]: delivery through SMTP (lettre, pooled) or into `.eml`
 //!   files, with errors split into transient (retry later) and permanent.
 //!
-//! [`sample`] gives a realistic [`StayMail`] of every kind for previews.
+//! [`sample`], [`event_sample`] and [`account_sample`] give a realistic mail
+//! of every kind for previews.
 
 mod account;
 mod dates;
+mod event;
 pub mod ics;
 mod kind;
 mod model;
@@ -20,10 +28,11 @@ mod smtp;
 pub mod transport;
 
 pub use account::{AccountKind, AccountMail, account_sample, render_account};
-pub use dates::{date_range, day_month_year, instant_in_zone, long_date};
+pub use dates::{date_range, day_month_year, instant_in_zone, long_date, time_span};
+pub use event::{EventMail, EventMailKind, event_sample, render_event};
 pub use ics::{EventCalendar, IcsMethod, event_calendar};
 pub use kind::MailKind;
-pub use model::{StayMail, sample};
+pub use model::{StayEventLine, StayMail, sample};
 pub use render::{CalendarFile, Rendered, calendar_method, render};
 pub use transport::{MailError, Security, SendError, Sender, TransportConfig, build_message};
 

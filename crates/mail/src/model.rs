@@ -1,7 +1,8 @@
-//! The plain data one stay email is written from ([`StayMail`]), stored as
-//! JSON in the outbox, and realistic samples for previews.
+//! The plain data one stay email is written from ([`StayMail`], with the
+//! host's events during the stay as [`StayEventLine`]s), stored as JSON in
+//! the outbox, and realistic samples for previews.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use deskvisa_rules::Locale;
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +59,25 @@ pub struct StayMail {
     pub had_been_approved: bool,
     /// The link to the stay (for hosts: where to decide).
     pub stay_url: String,
+    /// The host's events at the site during the stay (for approvals), earliest first.
+    #[serde(default)]
+    pub events: Vec<StayEventLine>,
+}
+
+/// One of the host's events at the site during a stay, as the approval
+/// lists it (only those open to visitors are shown).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StayEventLine {
+    /// The event's title.
+    pub title: String,
+    /// Its start, on the site's wall clock.
+    pub starts_at: NaiveDateTime,
+    /// Its end, on the site's wall clock.
+    pub ends_at: NaiveDateTime,
+    /// Whether visiting members may register for it.
+    pub open_to_visitors: bool,
+    /// How many seats are still free.
+    pub seats_left: u32,
 }
 
 impl StayMail {
@@ -69,6 +89,35 @@ impl StayMail {
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// A wall-clock time in March 2026, for samples.
+pub(crate) fn march_2026(day: u32, hour: u32, minute: u32) -> NaiveDateTime {
+    date(2026, 3, day).and_hms_opt(hour, minute, 0).unwrap_or_default()
+}
+
+/// The host's events during the sample stay, in `locale`.
+fn sample_events(locale: Locale) -> Vec<StayEventLine> {
+    let (evening, demo_day) = match locale {
+        Locale::En => ("Fintech evening: open banking after PSD3", "Demo day: AI in public services"),
+        Locale::Pl => ("Wieczór fintech: otwarta bankowość po PSD3", "Dzień demo: AI w usługach publicznych"),
+    };
+    vec![
+        StayEventLine {
+            title: evening.to_owned(),
+            starts_at: march_2026(10, 17, 0),
+            ends_at: march_2026(10, 19, 0),
+            open_to_visitors: true,
+            seats_left: 14,
+        },
+        StayEventLine {
+            title: demo_day.to_owned(),
+            starts_at: march_2026(12, 15, 0),
+            ends_at: march_2026(12, 18, 0),
+            open_to_visitors: true,
+            seats_left: 3,
+        },
+    ]
 }
 
 /// A realistic sample of `kind` in `locale` (for `deskvisa mail preview`):
@@ -128,5 +177,6 @@ pub fn sample(kind: MailKind, locale: &str) -> StayMail {
         },
         had_been_approved: cancelled,
         stay_url: "https://deskvisa.example/stays/0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73".to_owned(),
+        events: if kind == MailKind::StayApproved { sample_events(locale) } else { Vec::new() },
     }
 }

@@ -7,9 +7,11 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 use deskvisa_rules::Locale;
 
-use crate::dates::{date_range, instant_in_zone, long_date};
+use deskvisa_rules::TimeZone;
+
+use crate::dates::{date_range, instant_in_zone, long_date, time_span};
 use crate::ics::{IcsMethod, stay_calendar};
-use crate::{MailKind, StayMail};
+use crate::{MailKind, StayEventLine, StayMail};
 
 /// One email, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,19 +84,69 @@ struct View<'a> {
     url: Option<&'a str>,
     /// Whether a calendar file goes with the email.
     calendar: bool,
+    /// The host's events during the stay that visitors may join, earliest
+    /// first (empty for every kind but approvals, and when there are none).
+    events: Vec<EventLine<'a>>,
+    /// The zone the events' times are given in.
+    zone: &'static str,
     footer: &'static str,
 }
 
-fn non_empty(s: &str) -> Option<&str> {
+/// One event in the approval's list, written out.
+struct EventLine<'a> {
+    title: &'a str,
+    /// Its local time at the site: "Tuesday, 10 March 2026, 08:30–10:00".
+    when: String,
+    /// "12 seats left", "fully booked" / "wolnych miejsc: 12", "brak wolnych miejsc".
+    seats: String,
+}
+
+impl<'a> EventLine<'a> {
+    /// The events visitors may join, earliest first, written in `locale`.
+    fn open_ones(events: &'a [StayEventLine], locale: Locale) -> Vec<Self> {
+        let mut open: Vec<&StayEventLine> = events.iter().filter(|e| e.open_to_visitors).collect();
+        open.sort_by_key(|e| e.starts_at);
+        open.into_iter()
+            .map(|e| EventLine {
+                title: e.title.trim(),
+                when: time_span(locale, e.starts_at, e.ends_at),
+                seats: seats_left(locale, e.seats_left),
+            })
+            .collect()
+    }
+}
+
+/// How many seats are left, said so as to need no plural forms in Polish.
+fn seats_left(locale: Locale, n: u32) -> String {
+    match (locale, n) {
+        (Locale::En, 0) => "fully booked".to_owned(),
+        (Locale::En, 1) => "1 seat left".to_owned(),
+        (Locale::En, n) => format!("{n} seats left"),
+        (Locale::Pl, 0) => "brak wolnych miejsc".to_owned(),
+        (Locale::Pl, n) => format!("wolnych miejsc: {n}"),
+    }
+}
+
+/// The text trimmed, or nothing if nothing is left.
+pub(crate) fn non_empty(s: &str) -> Option<&str> {
     let s = s.trim();
     (!s.is_empty()).then_some(s)
 }
 
+/// The text as a link, only if it is an http(s) URL with no spaces, control
+/// characters or quotes in it.
+pub(crate) fn web_link(s: &str) -> Option<&str> {
+    non_empty(s).filter(|u| {
+        (u.starts_with("https://") || u.starts_with("http://"))
+            && !u.chars().any(|c| c.is_control() || c.is_whitespace() || matches!(c, '"' | '<' | '>'))
+    })
+}
+
 impl<'a> View<'a> {
     fn new(m: &'a StayMail, locale: Locale, calendar: bool) -> Self {
-        let url = non_empty(&m.stay_url).filter(|u| {
-            (u.starts_with("https://") || u.starts_with("http://")) && !u.chars().any(|c| c.is_control() || c == ' ')
-        });
+        let url = web_link(&m.stay_url);
+        let events =
+            if m.kind == MailKind::StayApproved { EventLine::open_ones(&m.events, locale) } else { Vec::new() };
         View {
             m,
             lang: locale.as_str(),
@@ -111,6 +163,8 @@ impl<'a> View<'a> {
             company: non_empty(&m.member_company),
             url,
             calendar,
+            events,
+            zone: TimeZone::parse(&m.site_timezone).unwrap_or(TimeZone::UTC).name(),
             footer: match locale {
                 Locale::En => {
                     "deskvisa: free desks for members of the ICT cluster network, wherever they travel in it. \
@@ -127,7 +181,7 @@ impl<'a> View<'a> {
 
 /// Control characters (line breaks above all) become spaces, runs of
 /// whitespace one space: a subject is one line.
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split(|c: char| c.is_control() || c.is_whitespace()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
 }
 
@@ -275,7 +329,7 @@ fn render_html(v: &View<'_>) -> askama::Result<String> {
 
 /// Plain text as mail wants it: no trailing spaces, at most one blank line
 /// in a row, one final newline.
-fn tidy_text(text: &str) -> String {
+pub(crate) fn tidy_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank = true;
     for line in text.lines().map(str::trim_end) {
@@ -305,7 +359,12 @@ fn fallback_text(v: &View<'_>) -> String {
 }
 
 fn fallback_html(v: &View<'_>) -> String {
-    let text = fallback_text(v);
+    pre_html(&fallback_text(v))
+}
+
+/// Plain text as a minimal HTML document (the fallback should a template
+/// ever fail), everything escaped.
+pub(crate) fn pre_html(text: &str) -> String {
     let mut out =
         String::from("<!DOCTYPE html><html><body><pre style=\"font-family:sans-serif;white-space:pre-wrap;\">");
     for c in text.chars() {

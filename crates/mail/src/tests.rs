@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::ics::unfold;
-use crate::{IcsMethod, MailKind, StayMail, render, sample};
+use crate::{IcsMethod, MailKind, StayEventLine, StayMail, render, sample};
 
 fn now() -> DateTime<Utc> {
     NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(9, 0, 0).unwrap().and_utc()
@@ -163,4 +163,92 @@ fn a_stay_mail_round_trips_through_json() {
     assert_eq!(json["start_date"], "2026-03-09");
     let back: StayMail = serde_json::from_value(json).unwrap();
     assert_eq!(back, mail);
+}
+
+fn event(title: &str, day: u32, hour: u32, open_to_visitors: bool, seats_left: u32) -> StayEventLine {
+    let at = |h: u32| NaiveDate::from_ymd_opt(2026, 3, day).unwrap().and_hms_opt(h, 0, 0).unwrap();
+    StayEventLine { title: title.to_owned(), starts_at: at(hour), ends_at: at(hour + 2), open_to_visitors, seats_left }
+}
+
+#[test]
+fn the_approval_lists_the_hosts_events_open_to_visitors() {
+    let mut mail = sample(MailKind::StayApproved, "en");
+    assert_eq!(mail.events.len(), 2);
+    mail.events = vec![
+        event("Members-only board meeting", 11, 9, false, 8),
+        event("Demo day", 12, 15, true, 1),
+        event("Fintech evening", 10, 17, true, 14),
+        event("Sold-out hackathon", 13, 10, true, 0),
+    ];
+    let r = render(&mail, now());
+    assert!(r.text.contains("Events at the site during your stay (local time, Europe/Copenhagen):\n"), "{}", r.text);
+    assert!(
+        r.text.contains(
+            "  - Fintech evening\n    Tuesday, 10 March 2026, 17:00–19:00; 14 seats left\n  \
+             - Demo day\n    Thursday, 12 March 2026, 15:00–17:00; 1 seat left\n  \
+             - Sold-out hackathon\n    Friday, 13 March 2026, 10:00–12:00; fully booked\n"
+        ),
+        "earliest first: {}",
+        r.text
+    );
+    assert!(r.text.contains("register in deskvisa while seats are left"));
+    assert!(r.html.contains("<strong>Events at the site during your stay</strong>"));
+    assert!(r.html.contains("<strong>Fintech evening</strong><br>Tuesday, 10 March 2026, 17:00–19:00<br>"));
+    for body in [&r.text, &r.html] {
+        assert!(!body.contains("Members-only board meeting"), "a closed event is not listed");
+        assert!(!body.contains("{{") && !body.contains("{%"));
+    }
+
+    let pl = render(&sample(MailKind::StayApproved, "pl"), now());
+    assert!(pl.text.contains("Wydarzenia w lokalizacji w czasie Twojego pobytu (czas lokalny, Europe/Copenhagen):\n"));
+    assert!(pl.text.contains("  - Wieczór fintech: otwarta bankowość po PSD3\n    wtorek, 10 marca 2026, 17:00–19:00; wolnych miejsc: 14\n"), "{}", pl.text);
+    assert!(pl.text.contains("na wydarzenia zapiszesz się w deskvisa"));
+    assert!(pl.html.contains(
+        "<strong>Dzień demo: AI w usługach publicznych</strong><br>czwartek, 12 marca 2026, 15:00–18:00<br>"
+    ));
+}
+
+#[test]
+fn no_events_no_list() {
+    for locale in ["en", "pl"] {
+        let mut mail = sample(MailKind::StayApproved, locale);
+        mail.events.clear();
+        let none = render(&mail, now());
+        mail.events = vec![event("Members-only board meeting", 11, 9, false, 8)];
+        let only_closed = render(&mail, now());
+        assert_eq!(none, only_closed, "{locale}: closed events alone show nothing");
+        for body in [&none.text, &none.html] {
+            assert!(!body.contains("Events at the site") && !body.contains("Wydarzenia w lokalizacji"), "{locale}");
+            assert!(!body.contains("deskvisa while seats") && !body.contains("zapiszesz się"), "{locale}");
+        }
+        assert!(!none.text.contains("\n\n\n"), "{}", none.text);
+    }
+    // Only approvals list events, and no other sample carries any.
+    for kind in MailKind::ALL.into_iter().filter(|k| *k != MailKind::StayApproved) {
+        assert!(sample(kind, "en").events.is_empty(), "{kind}");
+        let mut mail = sample(kind, "en");
+        mail.events = vec![event("Fintech evening", 10, 17, true, 14)];
+        assert!(!render(&mail, now()).text.contains("Fintech evening"), "{kind}");
+    }
+}
+
+#[test]
+fn event_titles_are_escaped_in_the_approval() {
+    let mut mail = sample(MailKind::StayApproved, "en");
+    mail.events = vec![event("<b>&</b>", 10, 17, true, 3)];
+    let r = render(&mail, now());
+    assert!(!r.html.contains("<b>&</b>"));
+    assert!(r.html.contains("<strong>&#60;b&#62;&#38;&#60;/b&#62;</strong>"), "{}", r.html);
+    assert!(r.text.contains("  - <b>&</b>\n"));
+}
+
+#[test]
+fn a_stay_mail_stored_before_events_existed_still_reads() {
+    let mut json = serde_json::to_value(sample(MailKind::StayApproved, "en")).unwrap();
+    assert_eq!(json["events"][0]["starts_at"], "2026-03-10T17:00:00");
+    json.as_object_mut().unwrap().remove("events");
+    let old: StayMail = serde_json::from_value(json).unwrap();
+    assert!(old.events.is_empty());
+    let r = render(&old, now());
+    assert!(!r.text.contains("Events at the site"));
 }

@@ -43,7 +43,10 @@ pub use decide::{
     SiteFacts, Snapshot, StayRequest, answer_deadline, decide,
 };
 pub use email::{Email, EmailError};
-pub use event::{EventFacts, RegistrantStay, RegistrationGrant, RegistrationRefusal, registration};
+pub use event::{
+    EventFacts, EventTimeError, EventTimes, MAX_EVENT_CAPACITY, MAX_EVENT_DAYS, RegistrantStay, RegistrationGrant,
+    RegistrationRefusal, format_local_time, parse_local_time, registration,
+};
 pub use ids::{ClusterId, EventId, IdError, MemberId, SiteId, StayId};
 pub use ledger::{
     ClusterFigures, ExceptionKind, GuaranteeException, HeldDay, Ledger, LedgerCounts, MAX_PERIOD_DAYS, MatrixCell,

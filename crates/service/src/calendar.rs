@@ -1,9 +1,9 @@
-//! A stay as an iCalendar file for download (`METHOD:PUBLISH`): the same
-//! event, UID and SEQUENCE as the invitations emailed about it, so a
-//! calendar that has both keeps one event.
+//! A stay or an event as an iCalendar file for download (`METHOD:PUBLISH`):
+//! the same event, UID and SEQUENCE as the invitations emailed about it, so
+//! a calendar that has both keeps one event.
 
-use deskvisa_mail::{IcsMethod, MailKind};
-use deskvisa_rules::{StayId, StayStatus};
+use deskvisa_mail::{EventCalendar, IcsMethod, MailKind};
+use deskvisa_rules::{EventId, StayId, StayStatus, TimeZone};
 
 use crate::Service;
 use crate::caller::Caller;
@@ -34,5 +34,27 @@ impl Service {
         };
         let mail = self.compose_event(kind, stay.member, event).await?.ok_or(ServiceError::NotFound)?;
         Ok(deskvisa_mail::ics::stay_calendar(&mail, IcsMethod::Publish, self.now()))
+    }
+
+    /// An event's calendar file, for any signed-in member.
+    pub async fn event_calendar(&self, caller: &Caller, id: EventId) -> Result<String, ServiceError> {
+        let facts = self.store.event_mail_facts(id, caller.member).await?.ok_or(ServiceError::NotFound)?;
+        let timezone = TimeZone::parse(&facts.site_timezone)
+            .map_err(|_| ServiceError::Internal(format!("site zone `{}`", facts.site_timezone)))?;
+        let calendar = EventCalendar {
+            event_id: id.to_string(),
+            title: facts.event.title.clone(),
+            description: facts.event.description.clone(),
+            site_name: facts.site_name,
+            address: facts.site_address,
+            timezone,
+            starts_at: facts.event.starts_at,
+            ends_at: facts.event.ends_at,
+            organizer_email: facts.site_contact_email,
+            attendee: None,
+            sequence: facts.event.sequence,
+            cancelled: facts.event.cancelled_at.is_some(),
+        };
+        Ok(deskvisa_mail::event_calendar(&calendar, IcsMethod::Publish, self.now()))
     }
 }

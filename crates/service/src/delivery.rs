@@ -18,13 +18,13 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use deskvisa_mail::{AccountKind, MailKind, SendError, Sender, StayMail};
-use deskvisa_rules::{ClusterId, MemberId, StayId, StayStatus};
+use deskvisa_mail::{AccountKind, EventMail, EventMailKind, MailKind, SendError, Sender, StayEventLine, StayMail};
+use deskvisa_rules::{ClusterId, EventId, Locale, MemberId, StayId, StayStatus};
 use deskvisa_store::{MailRow, NewMail};
 
 use crate::Service;
 use crate::error::ServiceError;
-use crate::mail_events::{StayEvent, to_member};
+use crate::mail_events::{EventNotice, StayEvent, to_member};
 
 /// How the worker delivers email.
 #[derive(Debug, Clone)]
@@ -301,6 +301,22 @@ impl Service {
                     Ok(Outcome::Dead)
                 }
             },
+            (None, None, Some(Recipient::Member(member))) if EventMailKind::parse(&row.kind).is_some() => {
+                let Some(kind) = EventMailKind::parse(&row.kind) else {
+                    return Ok(Outcome::Dead);
+                };
+                match self.compose_event_mail(kind, member, &row.payload).await? {
+                    Some(mail) => {
+                        let rendered = deskvisa_mail::render_event(&mail, self.now());
+                        let to = (mail.recipient_name.as_str(), mail.recipient_email.as_str());
+                        self.send(mailer, &row, &rendered, to, &mail.locale, permit).await
+                    }
+                    None => {
+                        self.give_up(&row, "the recipient, or the event, no longer exists").await?;
+                        Ok(Outcome::Dead)
+                    }
+                }
+            }
             (None, Some(kind), Some(Recipient::Member(_))) => match self.compose_account(kind, &row.payload).await? {
                 Some(mail) => {
                     let rendered = deskvisa_mail::render_account(&mail);
@@ -431,7 +447,24 @@ impl Service {
         };
         let status = facts.stay_status()?;
         let stay = StayId::from_uuid(facts.stay_id);
+        let events = if kind == MailKind::StayApproved {
+            self.store
+                .events_during_stay(stay)
+                .await?
+                .into_iter()
+                .map(|e| StayEventLine {
+                    seats_left: e.seats_left(),
+                    title: e.title,
+                    starts_at: e.starts_at,
+                    ends_at: e.ends_at,
+                    open_to_visitors: e.open_to_visitors,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(Some(StayMail {
+            events,
             kind,
             locale: facts.recipient_locale,
             recipient_name: facts.recipient_name,
@@ -455,6 +488,56 @@ impl Service {
             sequence: event.sequence,
             had_been_approved: event.had_been_approved,
             stay_url: self.stay_url(stay),
+        }))
+    }
+
+    /// Writes the event email of `kind` for `recipient` from `payload` (an
+    /// [`EventNotice`]) and the database as it is now; `None` when the
+    /// recipient or the event no longer exists.
+    pub async fn compose_event_mail(
+        &self,
+        kind: EventMailKind,
+        recipient: MemberId,
+        payload: &str,
+    ) -> Result<Option<EventMail>, ServiceError> {
+        let Ok(notice) = serde_json::from_str::<EventNotice>(payload) else {
+            return Ok(None);
+        };
+        let event = EventId::from_uuid(notice.event);
+        let Some(facts) = self.store.event_mail_facts(event, recipient).await? else {
+            return Ok(None);
+        };
+        let reason = if notice.by_member {
+            Some(
+                match Locale::parse(&facts.recipient_locale).unwrap_or_default() {
+                    Locale::En => "You withdrew your registration yourself.",
+                    Locale::Pl => "Zapis wycofano na Twoją prośbę.",
+                }
+                .to_owned(),
+            )
+        } else {
+            notice.reason.or_else(|| {
+                (kind == EventMailKind::EventCancelled).then(|| facts.event.cancel_reason.clone()).flatten()
+            })
+        };
+        Ok(Some(EventMail {
+            kind,
+            locale: facts.recipient_locale,
+            recipient_name: facts.recipient_name,
+            recipient_email: facts.recipient_email,
+            event_id: event.to_string(),
+            title: facts.event.title,
+            description: facts.event.description,
+            site_name: facts.site_name,
+            site_address: facts.site_address,
+            site_timezone: facts.site_timezone,
+            site_contact_email: facts.site_contact_email,
+            host_cluster_name: facts.host_cluster_name,
+            starts_at: facts.event.starts_at,
+            ends_at: facts.event.ends_at,
+            sequence: notice.sequence,
+            reason,
+            event_url: format!("{}/sites/{}#event-{event}", self.public_url.trim_end_matches('/'), facts.event.site),
         }))
     }
 

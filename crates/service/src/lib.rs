@@ -13,6 +13,7 @@ mod caller;
 mod clock;
 mod delivery;
 mod error;
+mod events;
 mod idempotency;
 mod ledger;
 mod mail_events;
@@ -32,12 +33,14 @@ pub use caller::Caller;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use delivery::{DeliveryConfig, DeliveryReport, Mailer, backoff};
 pub use deskvisa_store::{
-    ClusterRecord, DatabaseConnection, MemberRecord, Role, SitePatch, SiteRecord, StayRecord, Store,
+    ClusterRecord, DatabaseConnection, EventRecord, MemberRecord, RegistrationRecord, RegistrationStatus, Role,
+    SitePatch, SiteRecord, StayRecord, Store,
 };
 pub use error::ServiceError;
+pub use events::{DEFAULT_EVENT_DAYS, EventDraft, EventPatch, MAX_EVENT_WINDOW_DAYS, Registered};
 pub use idempotency::{KeyedAnswer, request_hash};
 pub use ledger::LedgerReport;
-pub use mail_events::StayEvent;
+pub use mail_events::{EventNotice, StayEvent};
 pub use map::{NewCluster, NewMember, NewSite};
 pub use reads::{DayAvailability, Gauges, MAX_AVAILABILITY_DAYS};
 pub use search::{SearchQuery, SiteFits};

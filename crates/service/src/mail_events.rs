@@ -20,6 +20,31 @@ pub struct StayEvent {
     pub sequence: u32,
 }
 
+/// The facts an email about an event is written from, as the outbox keeps
+/// them: the event and the person are read again when the email is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventNotice {
+    /// The event.
+    pub event: uuid::Uuid,
+    /// Why it was cancelled or the registration withdrawn, when said.
+    pub reason: Option<String>,
+    /// The calendar SEQUENCE of the event's entry.
+    pub sequence: u32,
+    /// The member withdrew the registration themselves.
+    #[serde(default)]
+    pub by_member: bool,
+}
+
+/// An email of `kind` (an event mail kind's name) about an event, to a member.
+pub fn event_mail(kind: &str, member: MemberId, notice: &EventNotice) -> NewMail {
+    NewMail {
+        kind: kind.to_owned(),
+        recipient: to_member(member),
+        // Serializing plain strings and numbers cannot fail.
+        payload: serde_json::to_string(notice).unwrap_or_default(),
+    }
+}
+
 /// `member:<uuid>`: one member.
 pub fn to_member(member: MemberId) -> String {
     format!("member:{member}")

@@ -329,6 +329,9 @@ impl Service {
                 sequence,
             );
             tx.enqueue_mail(&mails, now).await?;
+            if moved.to == StayStatus::Cancelled {
+                crate::events::withdraw_for_cancelled_stay(&tx, id, now).await?;
+            }
             tx.commit().await.map(|()| true)
         };
         match written.await {

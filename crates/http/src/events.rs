@@ -1,0 +1,468 @@
+//! The events routes of API.md: a host's cluster admins publish, change and
+//! cancel events at their sites and see who is coming; members list a
+//! site's events, register, withdraw and take an event's calendar file.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use deskvisa_rules::{EventId, MAX_EVENT_CAPACITY, SiteId, format_local_time, parse_date, parse_local_time};
+use deskvisa_service::{EventDraft, EventPatch, EventRecord, RegistrationRecord, Service};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::admin::{bad, text};
+use crate::dto::ProblemBody;
+use crate::extract::{ApiJson, Authenticated, MaybeJson, id};
+use crate::problem::Problem;
+use crate::stays::{ReasonBody, reason};
+
+pub(crate) fn routes() -> OpenApiRouter<Service> {
+    OpenApiRouter::new()
+        .routes(routes!(site_events, publish))
+        .routes(routes!(update, cancel))
+        .routes(routes!(registrations, register))
+        .routes(routes!(withdraw))
+        .routes(routes!(calendar))
+        .routes(routes!(my_registrations))
+}
+
+/// The longest title, in characters.
+const MAX_TITLE_CHARS: usize = 200;
+/// The longest description, in characters.
+const MAX_DESCRIPTION_CHARS: usize = 5000;
+
+/// An event at a site.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Event {
+    /// Its id.
+    pub id: Uuid,
+    /// Where.
+    pub site_id: Uuid,
+    /// The host cluster.
+    pub cluster_id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// What it is about.
+    pub description: String,
+    /// Local start at the site, `YYYY-MM-DDTHH:MM`.
+    pub starts_at: String,
+    /// Local end at the site, `YYYY-MM-DDTHH:MM`.
+    pub ends_at: String,
+    /// The start as an instant (UTC).
+    pub starts_utc: DateTime<Utc>,
+    /// The end as an instant (UTC).
+    pub ends_utc: DateTime<Utc>,
+    /// Seats.
+    pub capacity: u32,
+    /// Seats still free.
+    pub seats_left: u32,
+    /// Whether visitors may register, or only the host cluster's members.
+    pub open_to_visitors: bool,
+    /// Cancelled by the host.
+    pub cancelled: bool,
+    /// Why it was cancelled, if said.
+    pub cancel_reason: Option<String>,
+}
+
+impl Event {
+    /// From the record.
+    pub fn new(e: &EventRecord) -> Self {
+        Event {
+            id: e.id.as_uuid(),
+            site_id: e.site.as_uuid(),
+            cluster_id: e.cluster.as_uuid(),
+            title: e.title.clone(),
+            description: e.description.clone(),
+            starts_at: format_local_time(e.starts_at),
+            ends_at: format_local_time(e.ends_at),
+            starts_utc: e.starts_utc,
+            ends_utc: e.ends_utc,
+            capacity: e.capacity,
+            seats_left: e.seats_left(),
+            open_to_visitors: e.open_to_visitors,
+            cancelled: e.cancelled_at.is_some(),
+            cancel_reason: e.cancel_reason.clone(),
+        }
+    }
+}
+
+/// A list of events.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventList {
+    /// The events, earliest first.
+    pub items: Vec<Event>,
+    /// Always null: one page holds the whole window.
+    pub next_cursor: Option<String>,
+}
+
+/// A registration for an event.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Registration {
+    /// Its id.
+    pub id: Uuid,
+    /// For which event.
+    pub event_id: Uuid,
+    /// Who.
+    pub member_id: Uuid,
+    /// Their name.
+    pub name: String,
+    /// Their address.
+    pub email: String,
+    /// Their company.
+    pub company: String,
+    /// Their home cluster.
+    pub cluster_id: Uuid,
+    /// `host_member` (of the host cluster) or `visitor` (on the strength of a stay).
+    #[serde(rename = "as")]
+    #[schema(rename = "as")]
+    pub as_: String,
+    /// The stay that allows a visitor in.
+    pub stay_id: Option<Uuid>,
+    /// `registered`, `withdrawn`, `stay_cancelled`, `event_cancelled` or `no_longer_eligible`.
+    pub status: String,
+    /// When they registered.
+    pub registered_at: DateTime<Utc>,
+}
+
+impl Registration {
+    /// From the record.
+    pub fn new(r: &RegistrationRecord) -> Self {
+        Registration {
+            id: r.id,
+            event_id: r.event.as_uuid(),
+            member_id: r.member.as_uuid(),
+            name: r.name.clone(),
+            email: r.email.clone(),
+            company: r.company.clone(),
+            cluster_id: r.cluster.as_uuid(),
+            as_: if r.stay.is_some() { "visitor" } else { "host_member" }.to_owned(),
+            stay_id: r.stay.map(|s| s.as_uuid()),
+            status: r.status.as_str().to_owned(),
+            registered_at: r.created_at,
+        }
+    }
+}
+
+/// A list of registrations.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationList {
+    /// Earliest first.
+    pub items: Vec<Registration>,
+    /// Always null.
+    pub next_cursor: Option<String>,
+}
+
+/// One of the caller's registrations, with its event.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyRegistration {
+    /// The registration.
+    pub registration: Registration,
+    /// The event.
+    pub event: Event,
+}
+
+/// The caller's registrations.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyRegistrationList {
+    /// Earliest event first.
+    pub items: Vec<MyRegistration>,
+    /// Always null.
+    pub next_cursor: Option<String>,
+}
+
+/// An event to publish.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct EventBody {
+    /// 1 to 200 characters.
+    title: String,
+    /// Up to 5000 characters.
+    #[serde(default)]
+    description: String,
+    /// Local start at the site, `YYYY-MM-DDTHH:MM`, not yet passed.
+    starts_at: String,
+    /// Local end at the site, after the start, at most 14 days later.
+    ends_at: String,
+    /// Seats, 1 to 10000.
+    capacity: u32,
+    /// Whether visitors may register (default true).
+    #[serde(default = "yes")]
+    open_to_visitors: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A change to an event: any subset of its fields.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct EventPatchBody {
+    title: Option<String>,
+    description: Option<String>,
+    starts_at: Option<String>,
+    ends_at: Option<String>,
+    capacity: Option<u32>,
+    open_to_visitors: Option<bool>,
+}
+
+fn local(field: &str, value: &str) -> Result<NaiveDateTime, Problem> {
+    parse_local_time(value).map_err(|e| bad(field, e))
+}
+
+fn description(value: &str) -> Result<String, Problem> {
+    if value.trim().is_empty() { Ok(String::new()) } else { text("description", value, MAX_DESCRIPTION_CHARS) }
+}
+
+fn capacity(value: u32) -> Result<u32, Problem> {
+    if (1..=MAX_EVENT_CAPACITY).contains(&value) {
+        Ok(value)
+    } else {
+        Err(bad("capacity", format!("from 1 to {MAX_EVENT_CAPACITY}")))
+    }
+}
+
+/// A window of local start dates.
+#[derive(Deserialize, utoipa::IntoParams)]
+struct EventWindow {
+    /// First local date, `YYYY-MM-DD` (default: today at the site).
+    from: Option<String>,
+    /// Last local date (default: 90 days on; at most 366 days in all).
+    to: Option<String>,
+}
+
+/// The site's events (not cancelled) with seats left.
+#[utoipa::path(
+    get, path = "/api/v1/sites/{id}/events", tag = "events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The site's id"), EventWindow),
+    responses(
+        (status = 200, description = "The events, earliest first", body = EventList),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn site_events(
+    State(service): State<Service>,
+    Authenticated(_): Authenticated,
+    Path(site): Path<String>,
+    Query(window): Query<EventWindow>,
+) -> Result<Json<EventList>, Problem> {
+    let site = id(&site, SiteId::parse)?;
+    let date =
+        |field: &str, v: &Option<String>| v.as_deref().map(|t| parse_date(t).map_err(|e| bad(field, e))).transpose();
+    let (from, to) = (date("from", &window.from)?, date("to", &window.to)?);
+    let events = service.site_events(site, from, to).await?;
+    Ok(Json(EventList { items: events.iter().map(Event::new).collect(), next_cursor: None }))
+}
+
+/// The site's cluster admins publish an event.
+#[utoipa::path(
+    post, path = "/api/v1/sites/{id}/events", tag = "events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The site's id")),
+    request_body = EventBody,
+    responses(
+        (status = 201, description = "The event", body = Event),
+        (status = 400, description = "`malformed_request`: a field out of bounds, the end not after the start", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: another cluster's site", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`event_in_the_past`: the start has passed at the site", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn publish(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    Path(site): Path<String>,
+    ApiJson(body): ApiJson<EventBody>,
+) -> Result<Response, Problem> {
+    let site = id(&site, SiteId::parse)?;
+    let draft = EventDraft {
+        title: text("title", &body.title, MAX_TITLE_CHARS)?,
+        description: description(&body.description)?,
+        starts_at: local("starts_at", &body.starts_at)?,
+        ends_at: local("ends_at", &body.ends_at)?,
+        capacity: capacity(body.capacity)?,
+        open_to_visitors: body.open_to_visitors,
+    };
+    let event = service.publish_event(&caller, site, draft).await?;
+    Ok((StatusCode::CREATED, Json(Event::new(&event))).into_response())
+}
+
+/// The event's cluster admins change it; registered people are told, and
+/// visitors whose stay no longer covers it lose their registration.
+#[utoipa::path(
+    patch, path = "/api/v1/events/{id}", tag = "events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The event's id")),
+    request_body = EventPatchBody,
+    responses(
+        (status = 200, description = "The event", body = Event),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: another cluster's event", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`event_cancelled`, `event_over` (it has begun), `capacity_below_registrations`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`event_in_the_past`: the new start has passed", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn update(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    Path(event): Path<String>,
+    ApiJson(body): ApiJson<EventPatchBody>,
+) -> Result<Json<Event>, Problem> {
+    let event = id(&event, EventId::parse)?;
+    let patch = EventPatch {
+        title: body.title.as_deref().map(|v| text("title", v, MAX_TITLE_CHARS)).transpose()?,
+        description: body.description.as_deref().map(description).transpose()?,
+        starts_at: body.starts_at.as_deref().map(|v| local("starts_at", v)).transpose()?,
+        ends_at: body.ends_at.as_deref().map(|v| local("ends_at", v)).transpose()?,
+        capacity: body.capacity.map(capacity).transpose()?,
+        open_to_visitors: body.open_to_visitors,
+    };
+    Ok(Json(Event::new(&service.update_event(&caller, event, patch).await?)))
+}
+
+/// The event's cluster admins cancel it (an optional `{"reason"}`); every
+/// registered person is told, with a calendar cancellation.
+#[utoipa::path(
+    delete, path = "/api/v1/events/{id}", tag = "events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The event's id")),
+    request_body(content = Option<ReasonBody>, description = "Optional: `{\"reason\"}`"),
+    responses(
+        (status = 200, description = "The cancelled event", body = Event),
+        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: another cluster's event", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`event_cancelled` (already), `event_over` (it has ended)", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn cancel(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    Path(event): Path<String>,
+    MaybeJson(body): MaybeJson<ReasonBody>,
+) -> Result<Json<Event>, Problem> {
+    let event = id(&event, EventId::parse)?;
+    let reason = reason(body)?.map(|r| r.as_str().to_owned());
+    Ok(Json(Event::new(&service.cancel_event(&caller, event, reason).await?)))
+}
+
+/// Who is coming, for the event's cluster admins.
+#[utoipa::path(
+    get, path = "/api/v1/events/{id}/registrations", tag = "events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The event's id")),
+    responses(
+        (status = 200, description = "The live registrations, earliest first", body = RegistrationList),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: another cluster's event", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn registrations(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    Path(event): Path<String>,
+) -> Result<Json<RegistrationList>, Problem> {
+    let event = id(&event, EventId::parse)?;
+    let items = service.event_registrations(&caller, event).await?;
+    Ok(Json(RegistrationList { items: items.iter().map(Registration::new).collect(), next_cursor: None }))
+}
+
+/// The caller registers: 201 with the registration (200 if already
+/// registered). A member of the host cluster may; a visitor needs an
+/// approved stay at the site that holds the event's local date.
+#[utoipa::path(
+    post, path = "/api/v1/events/{id}/registrations", tag = "events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The event's id")),
+    responses(
+        (status = 201, description = "Registered", body = Registration),
+        (status = 200, description = "Already registered", body = Registration),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`event_full`, `event_cancelled`, `event_over` (it has begun)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`no_stay_covering_event`; `event_not_open_to_visitors`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn register(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    Path(event): Path<String>,
+) -> Result<Response, Problem> {
+    let event = id(&event, EventId::parse)?;
+    let registered = service.register_for_event(&caller, event).await?;
+    let status = if registered.created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(Registration::new(&registered.registration))).into_response())
+}
+
+/// The caller withdraws their registration; the seat is free again.
+#[utoipa::path(
+    delete, path = "/api/v1/events/{id}/registrations/me", tag = "events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The event's id")),
+    responses(
+        (status = 204, description = "Withdrawn"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such event, or no registration of yours", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn withdraw(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    Path(event): Path<String>,
+) -> Result<StatusCode, Problem> {
+    service.withdraw_registration(&caller, id(&event, EventId::parse)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The event as an iCalendar file (`METHOD:PUBLISH`, the same UID as the
+/// emailed invitations).
+#[utoipa::path(
+    get, path = "/api/v1/events/{id}/calendar.ics", tag = "events", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The event's id")),
+    responses(
+        (status = 200, description = "RFC 5545 calendar", body = String, content_type = "text/calendar"),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn calendar(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    Path(event): Path<String>,
+) -> Result<Response, Problem> {
+    let event = id(&event, EventId::parse)?;
+    let ics = service.event_calendar(&caller, event).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8; method=PUBLISH".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"event-{event}.ics\"")),
+        ],
+        ics,
+    )
+        .into_response())
+}
+
+/// The caller's registrations for events not yet over.
+#[utoipa::path(
+    get, path = "/api/v1/me/registrations", tag = "events", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Earliest event first", body = MyRegistrationList),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn my_registrations(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+) -> Result<Json<MyRegistrationList>, Problem> {
+    let items = service
+        .my_registrations(&caller)
+        .await?
+        .iter()
+        .map(|(r, e)| MyRegistration { registration: Registration::new(r), event: Event::new(e) })
+        .collect();
+    Ok(Json(MyRegistrationList { items, next_cursor: None }))
+}

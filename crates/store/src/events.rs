@@ -1,0 +1,688 @@
+//! Events at sites and their registrations (DOMAIN.md, "Events").
+//!
+//! A seat is taken like a desk: a conditional update of the event's
+//! counter (`registered < capacity`, and not cancelled), the schema's
+//! `CHECK registered <= capacity` as the backstop; a registration that ends
+//! gives its seat back in the same transaction. A member holds at most one
+//! live registration per event (a partial unique index). Ended registrations
+//! are kept, with why they ended.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use deskvisa_rules::{
+    ClusterId, EventId, EventTimes, MemberId, RegistrantStay, SiteId, StayId, StayStatus, parse_local_time,
+};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
+
+use crate::convert::{count, parse, stored};
+use crate::error::StoreError;
+use crate::tx::{Store, Tx, portable_sql};
+
+/// An event as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    /// Its id.
+    pub id: EventId,
+    /// Where.
+    pub site: SiteId,
+    /// The site's cluster (the host).
+    pub cluster: ClusterId,
+    /// Its title.
+    pub title: String,
+    /// What it is about.
+    pub description: String,
+    /// Local start at the site.
+    pub starts_at: NaiveDateTime,
+    /// Local end at the site.
+    pub ends_at: NaiveDateTime,
+    /// The start's instant.
+    pub starts_utc: DateTime<Utc>,
+    /// The end's instant.
+    pub ends_utc: DateTime<Utc>,
+    /// Seats.
+    pub capacity: u32,
+    /// Seats taken by live registrations.
+    pub registered: u32,
+    /// Whether visitors may register, or only the host's own members.
+    pub open_to_visitors: bool,
+    /// The calendar SEQUENCE: raised on every change.
+    pub sequence: u32,
+    /// When the host cancelled it.
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// Why, if a reason was given.
+    pub cancel_reason: Option<String>,
+    /// When it was published.
+    pub created_at: DateTime<Utc>,
+}
+
+impl EventRecord {
+    /// Seats still free.
+    pub fn seats_left(&self) -> u32 {
+        self.capacity.saturating_sub(self.registered)
+    }
+}
+
+/// An event to publish, as the rules accepted its times.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// Its new id.
+    pub id: EventId,
+    /// Where.
+    pub site: SiteId,
+    /// The site's cluster.
+    pub cluster: ClusterId,
+    /// Its title.
+    pub title: String,
+    /// What it is about.
+    pub description: String,
+    /// When, checked.
+    pub times: EventTimes,
+    /// Seats.
+    pub capacity: u32,
+    /// Whether visitors may register.
+    pub open_to_visitors: bool,
+    /// The admin who published it.
+    pub created_by: MemberId,
+}
+
+/// An event's new values, all of them (the service merges a patch first).
+#[derive(Debug, Clone)]
+pub struct EventChange {
+    /// Its title.
+    pub title: String,
+    /// What it is about.
+    pub description: String,
+    /// When, checked.
+    pub times: EventTimes,
+    /// Seats (not below the seats taken: the schema refuses that).
+    pub capacity: u32,
+    /// Whether visitors may register.
+    pub open_to_visitors: bool,
+}
+
+/// How a registration ended, or that it has not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationStatus {
+    /// Live: the member holds a seat.
+    Registered,
+    /// The member withdrew.
+    Withdrawn,
+    /// The stay that allowed it was cancelled.
+    StayCancelled,
+    /// The host cancelled the event.
+    EventCancelled,
+    /// The event changed so that the member's stay no longer covers it, or
+    /// it is no longer open to visitors.
+    NoLongerEligible,
+}
+
+impl RegistrationStatus {
+    /// The stored text.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            RegistrationStatus::Registered => "registered",
+            RegistrationStatus::Withdrawn => "withdrawn",
+            RegistrationStatus::StayCancelled => "stay_cancelled",
+            RegistrationStatus::EventCancelled => "event_cancelled",
+            RegistrationStatus::NoLongerEligible => "no_longer_eligible",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Self, StoreError> {
+        [
+            RegistrationStatus::Registered,
+            RegistrationStatus::Withdrawn,
+            RegistrationStatus::StayCancelled,
+            RegistrationStatus::EventCancelled,
+            RegistrationStatus::NoLongerEligible,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+        .ok_or_else(|| StoreError::Corrupt(format!("registration status `{text}`")))
+    }
+}
+
+/// A registration as stored, with who registered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationRecord {
+    /// Its id.
+    pub id: uuid::Uuid,
+    /// For which event.
+    pub event: EventId,
+    /// Who.
+    pub member: MemberId,
+    /// The stay that allowed a visitor in (none for the host's own members).
+    pub stay: Option<StayId>,
+    /// Live, or how it ended.
+    pub status: RegistrationStatus,
+    /// When the member registered.
+    pub created_at: DateTime<Utc>,
+    /// When it ended.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// The member's name.
+    pub name: String,
+    /// The member's address.
+    pub email: String,
+    /// The member's company.
+    pub company: String,
+    /// The member's home cluster.
+    pub cluster: ClusterId,
+}
+
+#[derive(FromQueryResult)]
+struct EventRow {
+    id: uuid::Uuid,
+    site_id: uuid::Uuid,
+    cluster_id: uuid::Uuid,
+    title: String,
+    description: String,
+    starts_at: String,
+    ends_at: String,
+    starts_utc: DateTime<Utc>,
+    ends_utc: DateTime<Utc>,
+    capacity: i32,
+    registered: i32,
+    open_to_visitors: bool,
+    sequence: i32,
+    cancelled_at: Option<DateTime<Utc>>,
+    cancel_reason: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+fn local(text: &str) -> Result<NaiveDateTime, StoreError> {
+    parse_local_time(text).map_err(|_| StoreError::Corrupt(format!("event time `{text}`")))
+}
+
+impl TryFrom<EventRow> for EventRecord {
+    type Error = StoreError;
+
+    fn try_from(r: EventRow) -> Result<Self, StoreError> {
+        Ok(EventRecord {
+            id: EventId::from_uuid(r.id),
+            site: SiteId::from_uuid(r.site_id),
+            cluster: ClusterId::from_uuid(r.cluster_id),
+            title: r.title,
+            description: r.description,
+            starts_at: local(&r.starts_at)?,
+            ends_at: local(&r.ends_at)?,
+            starts_utc: r.starts_utc,
+            ends_utc: r.ends_utc,
+            capacity: count("event capacity", r.capacity)?,
+            registered: count("event seats taken", r.registered)?,
+            open_to_visitors: r.open_to_visitors,
+            sequence: count("event sequence", r.sequence)?,
+            cancelled_at: r.cancelled_at,
+            cancel_reason: r.cancel_reason,
+            created_at: r.created_at,
+        })
+    }
+}
+
+#[derive(FromQueryResult)]
+struct RegistrationRow {
+    id: uuid::Uuid,
+    event_id: uuid::Uuid,
+    member_id: uuid::Uuid,
+    stay_id: Option<uuid::Uuid>,
+    status: String,
+    created_at: DateTime<Utc>,
+    ended_at: Option<DateTime<Utc>>,
+    name: String,
+    email: String,
+    company: String,
+    cluster_id: uuid::Uuid,
+}
+
+impl TryFrom<RegistrationRow> for RegistrationRecord {
+    type Error = StoreError;
+
+    fn try_from(r: RegistrationRow) -> Result<Self, StoreError> {
+        Ok(RegistrationRecord {
+            id: r.id,
+            event: EventId::from_uuid(r.event_id),
+            member: MemberId::from_uuid(r.member_id),
+            stay: r.stay_id.map(StayId::from_uuid),
+            status: RegistrationStatus::parse(&r.status)?,
+            created_at: r.created_at,
+            ended_at: r.ended_at,
+            name: r.name,
+            email: r.email,
+            company: r.company,
+            cluster: ClusterId::from_uuid(r.cluster_id),
+        })
+    }
+}
+
+const EVENT_COLUMNS: &str = "e.id, e.site_id, e.cluster_id, e.title, e.description, e.starts_at, e.ends_at, \
+    e.starts_utc, e.ends_utc, e.capacity, e.registered, e.open_to_visitors, e.sequence, e.cancelled_at, \
+    e.cancel_reason, e.created_at";
+
+const REGISTRATION_COLUMNS: &str = "g.id, g.event_id, g.member_id, g.stay_id, g.status, g.created_at, g.ended_at, \
+    m.name, m.email, m.company, m.cluster_id";
+
+fn text(time: NaiveDateTime) -> String {
+    deskvisa_rules::format_local_time(time)
+}
+
+/// Runs `sql` (written with `$n`) and reads every row as `R`, then `T`.
+async fn rows<C, R, T>(db: &C, backend: sea_orm::DbBackend, sql: &str, values: Vec<Value>) -> Result<Vec<T>, StoreError>
+where
+    C: ConnectionTrait,
+    R: FromQueryResult,
+    T: TryFrom<R, Error = StoreError>,
+{
+    let statement = Statement::from_sql_and_values(backend, portable_sql(backend, sql), values);
+    db.query_all_raw(statement).await?.iter().map(|row| R::from_query_result(row, "")?.try_into()).collect()
+}
+
+impl Tx {
+    async fn execute_sql(&self, sql: &str, values: Vec<Value>) -> Result<u64, StoreError> {
+        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, sql), values);
+        Ok(self.tx.execute_raw(statement).await?.rows_affected())
+    }
+
+    /// Publishes an event.
+    pub async fn insert_event(&self, new: &NewEvent, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.execute_sql(
+            "INSERT INTO events (id, site_id, cluster_id, title, description, starts_at, ends_at, start_date, \
+             starts_utc, ends_utc, capacity, registered, open_to_visitors, sequence, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, 0, $13, $14, $14)",
+            vec![
+                new.id.as_uuid().into(),
+                new.site.as_uuid().into(),
+                new.cluster.as_uuid().into(),
+                new.title.clone().into(),
+                new.description.clone().into(),
+                text(new.times.starts_at).into(),
+                text(new.times.ends_at).into(),
+                new.times.starts_at.date().into(),
+                new.times.starts_utc.into(),
+                new.times.ends_utc.into(),
+                stored(new.capacity).into(),
+                new.open_to_visitors.into(),
+                new.created_by.as_uuid().into(),
+                now.into(),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// An event, if it exists. With `for_update`, PostgreSQL locks its row
+    /// until the transaction ends.
+    pub async fn event(&self, id: EventId, for_update: bool) -> Result<Option<EventRecord>, StoreError> {
+        let lock = if for_update && self.is_postgres() { " FOR UPDATE" } else { "" };
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = $1{lock}");
+        Ok(rows::<_, EventRow, EventRecord>(&self.tx, self.backend, &sql, vec![id.as_uuid().into()])
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    /// Changes an event (its row locked or the write serialized by the
+    /// caller) and raises its SEQUENCE; `false` if it was cancelled meanwhile.
+    pub async fn update_event(
+        &self,
+        id: EventId,
+        change: &EventChange,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .execute_sql(
+                "UPDATE events SET title = $2, description = $3, starts_at = $4, ends_at = $5, start_date = $6, \
+                 starts_utc = $7, ends_utc = $8, capacity = $9, open_to_visitors = $10, sequence = sequence + 1, \
+                 updated_at = $11 WHERE id = $1 AND cancelled_at IS NULL",
+                vec![
+                    id.as_uuid().into(),
+                    change.title.clone().into(),
+                    change.description.clone().into(),
+                    text(change.times.starts_at).into(),
+                    text(change.times.ends_at).into(),
+                    change.times.starts_at.date().into(),
+                    change.times.starts_utc.into(),
+                    change.times.ends_utc.into(),
+                    stored(change.capacity).into(),
+                    change.open_to_visitors.into(),
+                    now.into(),
+                ],
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+
+    /// Cancels an event and raises its SEQUENCE: `false` if it already was.
+    /// Its live registrations are ended by [`Tx::end_registrations_of_event`].
+    pub async fn cancel_event(
+        &self,
+        id: EventId,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .execute_sql(
+                "UPDATE events SET cancelled_at = $2, cancel_reason = $3, sequence = sequence + 1, updated_at = $2 \
+                 WHERE id = $1 AND cancelled_at IS NULL",
+                vec![id.as_uuid().into(), now.into(), reason.map(str::to_owned).into()],
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+
+    /// Takes one seat: `false` when none is left (or the event was cancelled).
+    pub async fn take_seat(&self, event: EventId) -> Result<bool, StoreError> {
+        let taken = self
+            .execute_sql(
+                "UPDATE events SET registered = registered + 1 \
+                 WHERE id = $1 AND registered < capacity AND cancelled_at IS NULL",
+                vec![event.as_uuid().into()],
+            )
+            .await?;
+        Ok(taken == 1)
+    }
+
+    async fn give_back_seats(&self, event: EventId, seats: usize) -> Result<(), StoreError> {
+        if seats > 0 {
+            let seats = i64::try_from(seats).unwrap_or(i64::MAX);
+            self.execute_sql(
+                "UPDATE events SET registered = registered - $2 WHERE id = $1",
+                vec![event.as_uuid().into(), seats.into()],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Writes a live registration; its seat must already be taken
+    /// ([`Tx::take_seat`]).
+    pub async fn insert_registration(
+        &self,
+        id: uuid::Uuid,
+        event: EventId,
+        member: MemberId,
+        stay: Option<StayId>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.execute_sql(
+            "INSERT INTO event_registrations (id, event_id, member_id, stay_id, status, created_at) \
+             VALUES ($1, $2, $3, $4, 'registered', $5)",
+            vec![
+                id.into(),
+                event.as_uuid().into(),
+                member.as_uuid().into(),
+                stay.map(|s| s.as_uuid()).into(),
+                now.into(),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The member's live registration for the event, if any.
+    pub async fn live_registration(
+        &self,
+        event: EventId,
+        member: MemberId,
+    ) -> Result<Option<RegistrationRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {REGISTRATION_COLUMNS} FROM event_registrations g JOIN members m ON m.id = g.member_id \
+             WHERE g.event_id = $1 AND g.member_id = $2 AND g.status = 'registered'"
+        );
+        let found = rows::<_, RegistrationRow, RegistrationRecord>(
+            &self.tx,
+            self.backend,
+            &sql,
+            vec![event.as_uuid().into(), member.as_uuid().into()],
+        )
+        .await?;
+        Ok(found.into_iter().next())
+    }
+
+    /// Ends the given live registrations with `status` and gives their seats
+    /// back; returns those that were still live (a compare-and-swap each).
+    pub async fn end_registrations(
+        &self,
+        registrations: &[RegistrationRecord],
+        status: RegistrationStatus,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<RegistrationRecord>, StoreError> {
+        let mut ended = Vec::new();
+        for r in registrations {
+            let changed = self
+                .execute_sql(
+                    "UPDATE event_registrations SET status = $2, ended_at = $3 WHERE id = $1 AND status = 'registered'",
+                    vec![r.id.into(), status.as_str().into(), now.into()],
+                )
+                .await?;
+            if changed == 1 {
+                ended.push(RegistrationRecord { status, ended_at: Some(now), ..r.clone() });
+            }
+        }
+        let mut by_event: Vec<EventId> = ended.iter().map(|r| r.event).collect();
+        by_event.sort_by_key(|e| e.as_uuid());
+        by_event.dedup();
+        for event in by_event {
+            self.give_back_seats(event, ended.iter().filter(|r| r.event == event).count()).await?;
+        }
+        Ok(ended)
+    }
+
+    /// The live registrations of an event, earliest first.
+    pub async fn live_registrations(&self, event: EventId) -> Result<Vec<RegistrationRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {REGISTRATION_COLUMNS} FROM event_registrations g JOIN members m ON m.id = g.member_id \
+             WHERE g.event_id = $1 AND g.status = 'registered' ORDER BY g.created_at, g.id"
+        );
+        rows::<_, RegistrationRow, RegistrationRecord>(&self.tx, self.backend, &sql, vec![event.as_uuid().into()]).await
+    }
+
+    /// The live registrations a stay allowed, for events that have not begun
+    /// at `now` (cancelling the stay withdraws them; those of events already
+    /// held stay as they were).
+    pub async fn live_registrations_of_stay(
+        &self,
+        stay: StayId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<RegistrationRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {REGISTRATION_COLUMNS} FROM event_registrations g JOIN members m ON m.id = g.member_id \
+             JOIN events e ON e.id = g.event_id \
+             WHERE g.stay_id = $1 AND g.status = 'registered' AND e.starts_utc > $2 ORDER BY g.created_at, g.id"
+        );
+        rows::<_, RegistrationRow, RegistrationRecord>(
+            &self.tx,
+            self.backend,
+            &sql,
+            vec![stay.as_uuid().into(), now.into()],
+        )
+        .await
+    }
+
+    /// The member's approved stays at a site, with their held days, as the
+    /// registration rule reads them. PostgreSQL share-locks the stays, so a
+    /// cancellation running at the same time waits for this transaction and
+    /// then finds (and withdraws) the registration it writes.
+    pub async fn registrant_stays(&self, member: MemberId, site: SiteId) -> Result<Vec<RegistrantStay>, StoreError> {
+        let lock = if self.is_postgres() { " FOR SHARE" } else { "" };
+        let sql = format!(
+            "SELECT id, status, no_show FROM stays WHERE member_id = $1 AND site_id = $2 AND status = 'approved'{lock}"
+        );
+        let statement = Statement::from_sql_and_values(
+            self.backend,
+            portable_sql(self.backend, &sql),
+            [member.as_uuid().into(), site.as_uuid().into()],
+        );
+        let mut stays = Vec::new();
+        for row in self.tx.query_all_raw(statement).await? {
+            let id: uuid::Uuid = row.try_get_by_index(0)?;
+            let status: String = row.try_get_by_index(1)?;
+            let no_show: bool = row.try_get_by_index(2)?;
+            let days = self
+                .tx
+                .query_all_raw(Statement::from_sql_and_values(
+                    self.backend,
+                    portable_sql(self.backend, "SELECT date FROM stay_days WHERE stay_id = $1 ORDER BY date"),
+                    [id.into()],
+                ))
+                .await?
+                .iter()
+                .map(|r| r.try_get_by_index::<NaiveDate>(0))
+                .collect::<Result<Vec<_>, _>>()?;
+            let status: StayStatus = parse("stay status", &status)?;
+            stays.push(RegistrantStay { id: StayId::from_uuid(id), site, status, no_show, held_days: days });
+        }
+        Ok(stays)
+    }
+}
+
+impl Store {
+    /// A site's events that are not cancelled and start on a local date in
+    /// `from..=to`, earliest first (at most `limit`).
+    pub async fn site_events(
+        &self,
+        site: SiteId,
+        from: NaiveDate,
+        to: NaiveDate,
+        limit: u64,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events e WHERE e.site_id = $1 AND e.start_date >= $2 AND e.start_date <= $3 \
+             AND e.cancelled_at IS NULL ORDER BY e.starts_utc, e.id LIMIT $4"
+        );
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        rows::<_, EventRow, EventRecord>(
+            self.reads(),
+            self.backend(),
+            &sql,
+            vec![site.as_uuid().into(), from.into(), to.into(), limit.into()],
+        )
+        .await
+    }
+
+    /// An event, read on the read pool.
+    pub async fn read_event(&self, id: EventId) -> Result<Option<EventRecord>, StoreError> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = $1");
+        Ok(rows::<_, EventRow, EventRecord>(self.reads(), self.backend(), &sql, vec![id.as_uuid().into()])
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    /// The events at a stay's site during the stay (local start dates from
+    /// its first to its last date), not cancelled, earliest first: the
+    /// approval email lists them.
+    pub async fn events_during_stay(&self, stay: StayId) -> Result<Vec<EventRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events e JOIN stays s ON s.site_id = e.site_id \
+             WHERE s.id = $1 AND e.start_date >= s.start_date AND e.start_date <= s.end_date \
+             AND e.cancelled_at IS NULL ORDER BY e.starts_utc, e.id LIMIT 50"
+        );
+        rows::<_, EventRow, EventRecord>(self.reads(), self.backend(), &sql, vec![stay.as_uuid().into()]).await
+    }
+
+    /// A member's live registrations for events that have not ended at
+    /// `now`, earliest event first.
+    pub async fn member_registrations(
+        &self,
+        member: MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(RegistrationRecord, EventRecord)>, StoreError> {
+        let registrations = rows::<_, RegistrationRow, RegistrationRecord>(
+            self.reads(),
+            self.backend(),
+            &format!(
+                "SELECT {REGISTRATION_COLUMNS} FROM event_registrations g JOIN members m ON m.id = g.member_id \
+                 JOIN events e ON e.id = g.event_id \
+                 WHERE g.member_id = $1 AND g.status = 'registered' AND e.ends_utc > $2 \
+                 ORDER BY e.starts_utc, g.id LIMIT 200"
+            ),
+            vec![member.as_uuid().into(), now.into()],
+        )
+        .await?;
+        let mut out = Vec::with_capacity(registrations.len());
+        for r in registrations {
+            if let Some(event) = self.read_event(r.event).await? {
+                out.push((r, event));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What an email about an event is written from, for one recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventMailFacts {
+    /// The event as it is now.
+    pub event: EventRecord,
+    /// The recipient's name.
+    pub recipient_name: String,
+    /// The recipient's address.
+    pub recipient_email: String,
+    /// The recipient's language.
+    pub recipient_locale: String,
+    /// The site's name.
+    pub site_name: String,
+    /// The site's address.
+    pub site_address: String,
+    /// The site's zone.
+    pub site_timezone: String,
+    /// The site's contact (the calendar ORGANIZER).
+    pub site_contact_email: String,
+    /// The host cluster's name.
+    pub host_cluster_name: String,
+}
+
+#[derive(FromQueryResult)]
+struct PlaceRow {
+    recipient_name: String,
+    recipient_email: String,
+    recipient_locale: String,
+    site_name: String,
+    site_address: String,
+    site_timezone: String,
+    site_contact_email: String,
+    host_cluster_name: String,
+}
+
+const PLACE: &str = "\
+SELECT r.name AS recipient_name, r.email AS recipient_email, r.locale AS recipient_locale,
+       t.name AS site_name, t.address AS site_address, t.timezone AS site_timezone,
+       t.contact_email AS site_contact_email, c.name AS host_cluster_name
+  FROM events e
+  JOIN sites t ON t.id = e.site_id
+  JOIN clusters c ON c.id = e.cluster_id
+  JOIN members r ON r.id = $2
+ WHERE e.id = $1";
+
+impl Store {
+    /// The facts of an email about `event` to `recipient`; `None` when either
+    /// no longer exists.
+    pub async fn event_mail_facts(
+        &self,
+        event: EventId,
+        recipient: MemberId,
+    ) -> Result<Option<EventMailFacts>, StoreError> {
+        let Some(record) = self.read_event(event).await? else {
+            return Ok(None);
+        };
+        let backend = self.backend();
+        let statement = Statement::from_sql_and_values(
+            backend,
+            portable_sql(backend, PLACE),
+            [event.as_uuid().into(), recipient.as_uuid().into()],
+        );
+        let Some(row) = self.reads().query_one_raw(statement).await? else {
+            return Ok(None);
+        };
+        let p = PlaceRow::from_query_result(&row, "")?;
+        Ok(Some(EventMailFacts {
+            event: record,
+            recipient_name: p.recipient_name,
+            recipient_email: p.recipient_email,
+            recipient_locale: p.recipient_locale,
+            site_name: p.site_name,
+            site_address: p.site_address,
+            site_timezone: p.site_timezone,
+            site_contact_email: p.site_contact_email,
+            host_cluster_name: p.host_cluster_name,
+        }))
+    }
+}
