@@ -987,3 +987,113 @@ async fn a_request_refused_for_capacity_is_offered_the_nearest_dates_that_fit() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn events_are_published_joined_downloaded_and_withdrawn_through_the_api() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let events = format!("/api/v1/sites/{}/events", api.site);
+        let body = json!({"title": "Fintech meetup", "description": "Talks.", "starts_at": "2026-03-10T17:00",
+                          "ends_at": "2026-03-10T19:00", "capacity": 1});
+        let (status, event) = api.call("POST", &events, Some(&api.admin), Some(body.clone())).await;
+        assert_eq!(status, StatusCode::CREATED, "{event}");
+        assert_eq!(
+            (&event["starts_at"], &event["ends_at"], &event["starts_utc"]),
+            (&json!("2026-03-10T17:00"), &json!("2026-03-10T19:00"), &json!("2026-03-10T16:00:00Z"))
+        );
+        assert_eq!(
+            (&event["capacity"], &event["seats_left"], &event["open_to_visitors"]),
+            (&json!(1), &json!(1), &json!(true))
+        );
+        let id = event["id"].as_str().unwrap().to_owned();
+
+        // Bad input is 400 and names the field; another cluster's admin is refused.
+        for (field, value) in [("starts_at", json!("2026-03-10 17:00")), ("capacity", json!(0)), ("title", json!(" "))]
+        {
+            let mut bad = body.clone();
+            bad[field] = value;
+            let (status, problem) = api.call("POST", &events, Some(&api.admin), Some(bad)).await;
+            assert_eq!((status, problem["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
+            assert!(problem["detail"].as_str().unwrap().contains(field), "{problem}");
+        }
+        let mut past = body.clone();
+        past["starts_at"] = json!("2026-03-01T17:00");
+        let (status, problem) = api.call("POST", &events, Some(&api.admin), Some(past)).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("event_in_the_past")));
+        let (status, _) = api.call("POST", &events, Some(&api.stranger_admin), Some(body.clone())).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // Listed with its seats; the member has no stay yet.
+        let (status, list) =
+            api.call("GET", &format!("{events}?from=2026-03-09&to=2026-03-13"), Some(&api.member), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(list["items"][0]["id"], id.as_str());
+        let join = format!("/api/v1/events/{id}/registrations");
+        let (status, problem) = api.call("POST", &join, Some(&api.member), None).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("no_stay_covering_event"))
+        );
+
+        // With an approved stay covering Tuesday the member joins, once.
+        let (_, stay) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-09", "2026-03-13"))).await;
+        let stay = stay["id"].as_str().unwrap().to_owned();
+        api.call("POST", &format!("/api/v1/stays/{stay}/approve"), Some(&api.admin), None).await;
+        let (status, registration) = api.call("POST", &join, Some(&api.member), None).await;
+        assert_eq!(status, StatusCode::CREATED, "{registration}");
+        assert_eq!((&registration["as"], &registration["stay_id"]), (&json!("visitor"), &json!(stay)));
+        let (status, again) = api.call("POST", &join, Some(&api.member), None).await;
+        assert_eq!((status, &again["id"]), (StatusCode::OK, &registration["id"]));
+        let (_, mine) = api.call("GET", "/api/v1/me/registrations", Some(&api.member), None).await;
+        assert_eq!(mine["items"][0]["event"]["seats_left"], 0);
+
+        // The one seat is taken: a host member who may come finds it full.
+        let (status, problem) = api.call("POST", &join, Some(&api.admin), None).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("event_full")));
+        let (status, coming) = api.call("GET", &join, Some(&api.admin), None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(coming["items"][0]["email"], "anna@hubclub.example");
+        let (status, _) = api.call("GET", &join, Some(&api.member), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // The calendar file names the moment in UTC and the event's UID.
+        let (status, content_type, ics) =
+            get_raw(&api.app, &format!("/api/v1/events/{id}/calendar.ics"), &api.member).await;
+        assert_eq!((status, content_type.as_str()), (StatusCode::OK, "text/calendar; charset=utf-8; method=PUBLISH"));
+        assert!(ics.contains(&format!("UID:event-{id}@deskvisa\r\n")), "{ics}");
+        assert!(ics.contains("DTSTART:20260310T160000Z\r\nDTEND:20260310T180000Z\r\n"), "{ics}");
+
+        // Changing and cancelling: seats not below those registered.
+        let (status, problem) =
+            api.call("PATCH", &format!("/api/v1/events/{id}"), Some(&api.admin), Some(json!({"capacity": 0}))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+        let (status, changed) = api
+            .call(
+                "PATCH",
+                &format!("/api/v1/events/{id}"),
+                Some(&api.admin),
+                Some(json!({"capacity": 3, "title": "Fintech evening"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{changed}");
+        assert_eq!((&changed["title"], &changed["seats_left"]), (&json!("Fintech evening"), &json!(2)));
+
+        // Withdrawing frees the seat; withdrawing twice finds nothing.
+        let me = format!("/api/v1/events/{id}/registrations/me");
+        let (status, _) = api.call("DELETE", &me, Some(&api.member), None).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let (status, _) = api.call("DELETE", &me, Some(&api.member), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let (status, cancelled) = api
+            .call("DELETE", &format!("/api/v1/events/{id}"), Some(&api.admin), Some(json!({"reason": "Speaker ill"})))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{cancelled}");
+        assert_eq!((&cancelled["cancelled"], &cancelled["cancel_reason"]), (&json!(true), &json!("Speaker ill")));
+        let (status, problem) = api.call("POST", &join, Some(&api.member), None).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("event_cancelled")));
+        let (status, _) = api.call("GET", "/api/v1/events/not-a-uuid/calendar.ics", Some(&api.member), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    })
+    .await;
+}

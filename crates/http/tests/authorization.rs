@@ -57,6 +57,10 @@ enum On {
     CurrentStay,
     /// The body's `{site}` is a site of the cluster.
     SiteInBody,
+    /// `{id}` is an event at the cluster's site, open to visitors, on a day
+    /// the other cluster's member's current stay there holds; that member is
+    /// registered for it.
+    Event,
 }
 
 /// One route's expected answers.
@@ -98,6 +102,8 @@ const NETWORK_ONLY: [u16; 6] = [401, 403, 403, 403, 403, 200];
 const CLUSTER: &str = r#"{"name": "Tokyo Creative Tech", "city": "Tokyo", "country": "JP", "timezone": "Asia/Tokyo", "latitude": 35.68, "longitude": 139.69}"#;
 const POLICY: &str = r#"{"max_days_per_stay": 5, "stays_per_year": 10, "min_notice_days": 1, "horizon_days": 120, "approval_mode": "manual", "answer_window_days": 3, "on_no_answer": "approve"}"#;
 const SITE: &str = r#"{"name": "Harbour Annex", "address": "Quay 2", "desks": 4, "open_weekdays": ["mon", "tue", "wed", "thu", "fri"], "contact_email": "annex@example.org", "house_rules": ""}"#;
+const EVENT: &str =
+    r#"{"title": "Meetup", "starts_at": "2026-03-25T17:00", "ends_at": "2026-03-25T19:00", "capacity": 20}"#;
 const STAY: &str =
     r#"{"site_id": "{site}", "start_date": "2026-03-23", "end_date": "2026-03-27", "purpose": "Meet the cluster"}"#;
 
@@ -300,6 +306,60 @@ fn table() -> Vec<Row> {
             flat("get", "/api/v1/reports/reciprocity", Nothing, None, [401, 403, 403, 200, 200, 200]),
             "?from=2026-03-01&to=2026-03-31",
         ),
+        flat("get", "/api/v1/me/registrations", Nothing, None, SIGNED_IN),
+        flat("get", "/api/v1/sites/{id}/events", Site, None, SIGNED_IN),
+        row(
+            "post",
+            "/api/v1/sites/{id}/events",
+            Site,
+            Some(EVENT),
+            [401, 403, 403, 201, 403, 403],
+            [401, 403, 403, 403, 201, 403],
+        ),
+        row(
+            "patch",
+            "/api/v1/events/{id}",
+            Event,
+            Some(r#"{"title": "Renamed"}"#),
+            [401, 403, 403, 200, 403, 403],
+            [401, 403, 403, 403, 200, 403],
+        ),
+        row(
+            "delete",
+            "/api/v1/events/{id}",
+            Event,
+            None,
+            [401, 403, 403, 200, 403, 403],
+            [401, 403, 403, 403, 200, 403],
+        ),
+        row(
+            "get",
+            "/api/v1/events/{id}/registrations",
+            Event,
+            None,
+            [401, 403, 403, 200, 403, 403],
+            [401, 403, 403, 403, 200, 403],
+        ),
+        // The host's own members register (admins are members); the other
+        // cluster's member holds a stay covering it and is registered already;
+        // the rest hold no stay there.
+        row(
+            "post",
+            "/api/v1/events/{id}/registrations",
+            Event,
+            None,
+            [401, 201, 200, 201, 422, 422],
+            [401, 200, 201, 422, 201, 422],
+        ),
+        row(
+            "delete",
+            "/api/v1/events/{id}/registrations/me",
+            Event,
+            None,
+            [401, 404, 204, 404, 404, 404],
+            [401, 204, 404, 404, 404, 404],
+        ),
+        flat("get", "/api/v1/events/{id}/calendar.ics", Event, None, SIGNED_IN),
         flat("post", "/api/v1/auth/magic-link", Nothing, Some(r#"{"email": "someone@example.org"}"#), [202; 6]),
         with_query(flat("get", "/auth/verify", Nothing, None, [200; 6]), "?token=not-a-token"),
         // A form post without the form token its page sets is refused
@@ -323,6 +383,7 @@ struct Objects {
     closed_day: &'static str,
     pending_stay: String,
     current_stay: String,
+    event: String,
 }
 
 /// The world every cell starts from.
@@ -445,12 +506,31 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
     clock.set(t(TODAY));
     let pending_a = stay(service, &member_a, site_b.id, "2026-03-16", "2026-03-20").await;
     let pending_b = stay(service, &member_b, site_a.id, "2026-03-16", "2026-03-20").await;
+    // Wednesday's meetup at each site, during the other cluster's member's
+    // current stay there; that member has registered.
+    let mut events = Vec::new();
+    for (admin, visitor, site) in [(&admin_a, &member_b, &site_a), (&admin_b, &member_a, &site_b)] {
+        let admin = service.authenticate(admin).await.unwrap();
+        let draft = EventDraft {
+            title: "Meetup".into(),
+            description: String::new(),
+            starts_at: deskvisa_rules::parse_local_time("2026-03-04T17:00").unwrap(),
+            ends_at: deskvisa_rules::parse_local_time("2026-03-04T19:00").unwrap(),
+            capacity: 10,
+            open_to_visitors: true,
+        };
+        let event = service.publish_event(&admin, site.id, draft).await.unwrap();
+        let visitor = service.authenticate(visitor).await.unwrap();
+        service.register_for_event(&visitor, event.id).await.unwrap();
+        events.push(event.id.to_string());
+    }
     let objects = |cluster: &ClusterRecord,
                    site: &SiteRecord,
                    plain: MemberId,
                    second: MemberId,
                    pending: &StayRecord,
-                   current: &StayRecord| Objects {
+                   current: &StayRecord,
+                   event: &String| Objects {
         cluster: cluster.id.to_string(),
         site: site.id.to_string(),
         plain_member: plain.to_string(),
@@ -458,10 +538,11 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
         closed_day,
         pending_stay: pending.id.to_string(),
         current_stay: current.id.to_string(),
+        event: event.clone(),
     };
     World {
-        a: objects(&alpha, &site_a, plain_a, second_a, &pending_a, &current_a),
-        b: objects(&beta, &site_b, plain_b, second_b, &pending_b, &current_b),
+        a: objects(&alpha, &site_a, plain_a, second_a, &pending_a, &current_a, &events[0]),
+        b: objects(&beta, &site_b, plain_b, second_b, &pending_b, &current_b, &events[1]),
         tokens: [None, Some(member_a), Some(member_b), Some(admin_a), Some(admin_b), Some(network)],
     }
 }
@@ -474,6 +555,7 @@ fn request(r: &Row, objects: &Objects, token: Option<&str>) -> Request<Body> {
         On::Site | On::Closure => &objects.site,
         On::PendingStay => &objects.pending_stay,
         On::CurrentStay => &objects.current_stay,
+        On::Event => &objects.event,
     };
     let member = if r.on == On::ClusterAdmin { &objects.second_admin } else { &objects.plain_member };
     let path = r.path.replace("{id}", id).replace("{member_id}", member).replace("{date}", objects.closed_day);
@@ -554,6 +636,8 @@ async fn counts(db: &sea_orm::DatabaseConnection) -> Vec<(String, i64)> {
         "sessions",
         "sign_in_tokens",
         "api_tokens",
+        "events",
+        "event_registrations",
     ] {
         let row = db
             .query_one_raw(Statement::from_string(db.get_database_backend(), format!("SELECT COUNT(*) FROM {table}")))

@@ -25,6 +25,15 @@ const ANONYMOUS: &[(&str, &str)] = &[
 /// API.md's routes of "Sign-in", "The map", "Stays" (with the stay's calendar file), "Reports" and "Operations", and `/api/v1/me`.
 const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/me"),
+    ("get", "/api/v1/me/registrations"),
+    ("get", "/api/v1/sites/{id}/events"),
+    ("post", "/api/v1/sites/{id}/events"),
+    ("patch", "/api/v1/events/{id}"),
+    ("delete", "/api/v1/events/{id}"),
+    ("get", "/api/v1/events/{id}/registrations"),
+    ("post", "/api/v1/events/{id}/registrations"),
+    ("delete", "/api/v1/events/{id}/registrations/me"),
+    ("get", "/api/v1/events/{id}/calendar.ics"),
     ("patch", "/api/v1/me"),
     ("get", "/api/v1/clusters"),
     ("post", "/api/v1/clusters"),
