@@ -242,7 +242,12 @@ pub async fn r1(stays: usize, seconds: u64) -> Result<Latency> {
     let app = deskvisa_http::router(service.clone(), deskvisa_http::Limits::default());
     let paths = vec![format!("/api/v1/reports/reciprocity?from={from}&to={to}")];
     let latency = measure(&app, &paths, &report.network_admin_token, seconds, 200).await?;
-    let _ = std::fs::remove_dir_all(&dir);
+    // DESKVISA_BENCH_KEEP=1 keeps the database for a look at its queries.
+    if std::env::var_os("DESKVISA_BENCH_KEEP").is_some() {
+        eprintln!("R1 database kept in {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(latency)
 }
 

@@ -376,12 +376,12 @@ const fn closing(kind: EventMailKind, locale: Locale) -> Option<&'static str> {
         (Locale::En, EventMailKind::EventRegistered | EventMailKind::EventChanged) => Some("See you there!"),
         (Locale::Pl, EventMailKind::EventRegistered | EventMailKind::EventChanged) => Some("Do zobaczenia na miejscu!"),
         (Locale::En, EventMailKind::EventRegistrationWithdrawn) => Some(
-            "Once you hold an approved stay at the site that includes the day of the event, you can register \
-             again in deskvisa, as long as seats are left.",
+            "Should you want to take part after all, you can register again in deskvisa while you hold an \
+             approved stay at the site that includes the day of the event, as long as seats are left.",
         ),
         (Locale::Pl, EventMailKind::EventRegistrationWithdrawn) => Some(
-            "Gdy będziesz mieć zatwierdzony pobyt w tej lokalizacji obejmujący dzień wydarzenia, możesz \
-             ponownie zapisać się w deskvisa, o ile będą jeszcze wolne miejsca.",
+            "Jeśli jednak zechcesz wziąć udział, możesz ponownie zapisać się w deskvisa, o ile masz \
+             zatwierdzony pobyt w tej lokalizacji obejmujący dzień wydarzenia i są jeszcze wolne miejsca.",
         ),
         (_, EventMailKind::EventCancelled) => None,
     }

@@ -280,7 +280,7 @@ impl Service {
             if !updated {
                 return Err(cancelled());
             }
-            let sequence = event.sequence.saturating_add(1);
+            let sequence = stored_sequence(&tx, id).await?;
             let mut mails = ended_mails(&ended, "event_registration_withdrawn", None, sequence);
             let visible = change.title != event.title
                 || change.description != event.description
@@ -333,7 +333,7 @@ impl Service {
             if !tx.cancel_event(id, reason, now).await? {
                 return Err(cancelled());
             }
-            let mails = ended_mails(&ended, "event_cancelled", reason, event.sequence.saturating_add(1));
+            let mails = ended_mails(&ended, "event_cancelled", reason, stored_sequence(&tx, id).await?);
             tx.enqueue_mail(&mails, now).await?;
             Ok(ended.len())
         };
@@ -443,14 +443,14 @@ impl Service {
                 Err(e) => return e.into(),
             };
             let result = async {
-                let event = tx.event(id, false).await?.ok_or(ServiceError::NotFound)?;
+                tx.event(id, false).await?.ok_or(ServiceError::NotFound)?;
                 let live = tx.live_registration(id, caller.member).await?.ok_or(ServiceError::NotFound)?;
                 let now = self.now();
                 let ended = tx.end_registrations(&[live], RegistrationStatus::Withdrawn, now).await?;
                 let notice = EventNotice {
                     event: id.as_uuid(),
                     reason: None,
-                    sequence: event.sequence.saturating_add(1),
+                    sequence: stored_sequence(&tx, id).await?,
                     by_member: true,
                 };
                 let mails: Vec<_> =
@@ -478,6 +478,12 @@ impl Service {
     }
 }
 
+/// The event's SEQUENCE as this transaction has written it: what the
+/// emails about its latest change carry.
+async fn stored_sequence(tx: &Tx, event: EventId) -> Result<u32, StoreError> {
+    Ok(tx.event(event, false).await?.map_or(0, |e| e.sequence))
+}
+
 /// In a stay's cancellation: withdraws the registrations the stay allowed
 /// for events not yet begun, gives their seats back and tells each member.
 pub(crate) async fn withdraw_for_cancelled_stay(
@@ -489,7 +495,7 @@ pub(crate) async fn withdraw_for_cancelled_stay(
     let ended = tx.end_registrations(&live, RegistrationStatus::StayCancelled, now).await?;
     let mut mails = Vec::with_capacity(ended.len());
     for r in &ended {
-        let sequence = tx.event(r.event, false).await?.map_or(0, |e| e.sequence.saturating_add(1));
+        let sequence = stored_sequence(tx, r.event).await?;
         mails.push(event_mail(
             "event_registration_withdrawn",
             r.member,

@@ -790,3 +790,390 @@ async fn stays_that_will_never_be_reminded_leave_the_candidates_without_an_email
         "marked as handled, so it never crowds out stays that are due"
     );
 }
+
+// Events during the visit, by email: what the approval lists, the
+// invitation a registration sends, and the calendar updates that follow a
+// change, a cancelled stay, a cancelled event and a withdrawal.
+
+/// An event at the world's site, its times on Copenhagen's wall clock.
+async fn publish(w: &World, title: &str, starts: &str, ends: &str, open_to_visitors: bool) -> EventRecord {
+    let draft = EventDraft {
+        title: title.to_owned(),
+        description: "Short talks, then open discussion.".to_owned(),
+        starts_at: deskvisa_rules::parse_local_time(starts).unwrap(),
+        ends_at: deskvisa_rules::parse_local_time(ends).unwrap(),
+        capacity: 20,
+        open_to_visitors,
+    };
+    w.service.publish_event(&w.host_admin, w.site, draft).await.unwrap()
+}
+
+/// A member of the home cluster with a name and a language.
+async fn named_member(w: &World, email: &str, name: &str, locale: Locale) -> Caller {
+    let m = w.service.add_member(w.home, member_named(email, name, locale)).await.unwrap();
+    w.service.caller(m.id).await.unwrap()
+}
+
+/// The stay of 9–13 March at the world's site, requested and approved.
+async fn approved_stay(w: &World, who: &Caller) -> StayRecord {
+    let stay = w.service.request_stay(who, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
+    w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await.unwrap()
+}
+
+/// The one message to `email` whose subject starts with `prefix`.
+fn the_one<'a>(messages: &'a [Received], email: &str, prefix: &str) -> &'a Received {
+    let found: Vec<&Received> =
+        messages.iter().filter(|m| m.rcpt_tos == [email] && m.subject().starts_with(prefix)).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "one message to {email} starting {prefix:?} among {:?}",
+        messages.iter().map(|m| (&m.rcpt_tos[0], m.subject())).collect::<Vec<_>>()
+    );
+    found[0]
+}
+
+/// The event's calendar entry in `m`: one VEVENT with `method`, inline and
+/// as the invite.ics attachment, read alike by both parsers.
+fn event_entry(m: &Received, method: &str) -> deskvisa_testing::ics::ParsedEvent {
+    assert_well_formed(m);
+    let (inline_method, ics) = calendar_of(m).unwrap_or_else(|| panic!("a calendar in {:?}", m.subject()));
+    assert_eq!(inline_method, method, "{}", m.subject());
+    assert!(ics.contains(&format!("METHOD:{method}")), "{ics}");
+    let attachment = m.parts.iter().find(|p| p.filename.as_deref() == Some("invite.ics")).expect("invite.ics");
+    assert_eq!(attachment.disposition.as_deref(), Some("attachment"));
+    assert_eq!(attachment.content, ics, "the attachment is the inline calendar");
+    let both = parse_ics(ics);
+    for (parser, calendar) in [("icalendar", &both.icalendar), ("vobject", &both.vobject)] {
+        assert_eq!(calendar.method.as_deref(), Some(method), "{parser}: {ics}");
+        assert_eq!(calendar.events.len(), 1, "{parser}: {ics}");
+    }
+    let (a, b) = (&both.icalendar.events[0], &both.vobject.events[0]);
+    assert_eq!((&a.uid, a.sequence, &a.dtstart, &a.dtend), (&b.uid, b.sequence, &b.dtstart, &b.dtend), "{ics}");
+    assert_eq!((&a.status, &a.attendees, &a.summary), (&b.status, &b.attendees, &b.summary), "{ics}");
+    a.clone()
+}
+
+fn event_uid(event: &EventRecord) -> Option<String> {
+    Some(format!("event-{}@deskvisa", event.id))
+}
+
+#[tokio::test]
+async fn the_approval_lists_the_open_events_and_a_registration_sends_an_invitation_in_the_members_language() {
+    on_both_backends(|db| async move {
+        let sink = SmtpSink::start();
+        let mailer = mailer_to(sink.port, quick());
+        let w = World::new(db, 3).await;
+        let ola = named_member(&w, "ola@hubclub.example", "Ola Kowalska", Locale::Pl).await;
+        let anna = w.member;
+        // During the stay, on the site's wall clock: an evening event; one
+        // just after midnight on its first day (still 8 March in UTC); one
+        // for the host's own members; one cancelled. Outside it: one just
+        // after midnight the day after its last day (13 March in UTC).
+        let evening = publish(&w, "Fintech evening: open banking", "2026-03-10T17:00", "2026-03-10T19:00", true).await;
+        publish(&w, "Night hackathon kick-off", "2026-03-09T00:30", "2026-03-09T01:30", true).await;
+        publish(&w, "Members breakfast", "2026-03-11T08:00", "2026-03-11T09:00", false).await;
+        let called_off = publish(&w, "Called-off panel", "2026-03-12T15:00", "2026-03-12T16:00", true).await;
+        w.service.cancel_event(&w.host_admin, called_off.id, None).await.unwrap();
+        publish(&w, "Weekend hackathon", "2026-03-14T00:30", "2026-03-14T02:00", true).await;
+
+        approved_stay(&w, &ola).await;
+        approved_stay(&w, &anna).await;
+        // Two requests (to the member and to the host's admin), two approvals.
+        let messages = deliver_until(&w, &mailer, &sink, 6).await;
+        assert_eq!(messages.len(), 6);
+        for (email, prefix, heading, evening_line, night_line) in [
+            (
+                "ola@hubclub.example",
+                "Pobyt zatwierdzony: Nyhavn House",
+                "Wydarzenia w lokalizacji w czasie Twojego pobytu (czas lokalny, Europe/Copenhagen):",
+                "wtorek, 10 marca 2026, 17:00–19:00; wolnych miejsc: 20",
+                "poniedziałek, 9 marca 2026, 00:30–01:30; wolnych miejsc: 20",
+            ),
+            (
+                "anna@hubclub.example",
+                "Approved: your desk at Nyhavn House",
+                "Events at the site during your stay (local time, Europe/Copenhagen):",
+                "Tuesday, 10 March 2026, 17:00–19:00; 20 seats left",
+                "Monday, 9 March 2026, 00:30–01:30; 20 seats left",
+            ),
+        ] {
+            let approval = the_one(&messages, email, prefix);
+            assert_well_formed(approval);
+            let text = approval.text();
+            let at = |needle: &str| text.find(needle).unwrap_or_else(|| panic!("{email}: {needle:?} in\n{text}"));
+            let (heading_at, evening_at, night_at) = (at(heading), at(evening_line), at(night_line));
+            assert!(heading_at < night_at && night_at < evening_at, "earliest first, under the heading:\n{text}");
+            assert!(at("Fintech evening: open banking") < evening_at && at("Night hackathon kick-off") < night_at);
+            for absent in ["Members breakfast", "Called-off panel", "Weekend hackathon"] {
+                assert!(!text.contains(absent), "{email}: {absent:?} is not listed:\n{text}");
+                assert!(!approval.html().contains(absent), "{email}: {absent:?} is not in the HTML");
+            }
+            let html = approval.html();
+            assert!(html.contains("Fintech evening: open banking"), "{email}: the HTML lists it too");
+            assert!(html.contains(evening_line.split(';').next().unwrap()), "{email}: its time in the HTML");
+        }
+
+        // Each visitor registers; registering again changes nothing.
+        assert!(w.service.register_for_event(&ola, evening.id).await.unwrap().created);
+        assert!(w.service.register_for_event(&anna, evening.id).await.unwrap().created);
+        assert!(!w.service.register_for_event(&ola, evening.id).await.unwrap().created);
+        let messages = deliver_until(&w, &mailer, &sink, 8).await;
+        let new = &messages[6..];
+        assert_eq!(new.len(), 2);
+        for (email, prefix, lead, when) in [
+            (
+                "ola@hubclub.example",
+                "Zapis potwierdzony: Fintech evening: open banking, 10 marca 2026, godz. 17:00, Nyhavn House",
+                "potwierdzamy Twój zapis na wydarzenie „Fintech evening: open banking”",
+                "wtorek, 10 marca 2026, 17:00–19:00 (Europe/Copenhagen)",
+            ),
+            (
+                "anna@hubclub.example",
+                "Registered: Fintech evening: open banking, 10 March 2026, 17:00 at Nyhavn House",
+                "You are registered for “Fintech evening: open banking”",
+                "Tuesday, 10 March 2026, 17:00–19:00 (Europe/Copenhagen)",
+            ),
+        ] {
+            let m = the_one(new, email, prefix);
+            let text = m.text();
+            assert!(text.starts_with(if email.starts_with("ola") { "Dzień dobry," } else { "Hello A Person," }));
+            assert!(text.contains(lead), "{email}: {text}");
+            assert!(text.contains(when), "{email}: {text}");
+            let (_, ics) = calendar_of(m).unwrap();
+            assert!(ics.contains("DTSTART:20260310T160000Z") && ics.contains("DTEND:20260310T180000Z"), "{ics}");
+            let entry = event_entry(m, "REQUEST");
+            assert_eq!(entry.uid, event_uid(&evening), "{email}");
+            assert_eq!(entry.dtstart.as_deref(), Some("2026-03-10T16:00:00Z"), "17:00 in Copenhagen, winter time");
+            assert_eq!(entry.dtend.as_deref(), Some("2026-03-10T18:00:00Z"));
+            assert_eq!(entry.attendees, [format!("mailto:{email}")], "the member, and only them");
+            assert_eq!(entry.sequence, 0, "the event's first version");
+            assert_eq!(entry.status.as_deref(), Some("CONFIRMED"));
+            assert_eq!(entry.summary.as_deref(), Some("Fintech evening: open banking"));
+            assert_eq!(entry.organizer.as_deref().map(str::to_lowercase).as_deref(), Some("mailto:desks@cph.example"));
+        }
+
+        assert_eq!(w.service.event(evening.id).await.unwrap().registered, 2);
+        w.clock.advance(TimeDelta::minutes(1));
+        assert_eq!(w.service.deliver_mail(&mailer).await.unwrap(), DeliveryReport::default());
+        assert_eq!(sink.messages().len(), 8, "nothing more, nothing twice");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_moved_event_a_cancelled_stay_and_a_cancelled_event_update_the_calendars_of_those_registered() {
+    on_both_backends(|db| async move {
+        let sink = SmtpSink::start();
+        let mailer = mailer_to(sink.port, quick());
+        let w = World::new(db, 3).await;
+        let ola = named_member(&w, "ola@hubclub.example", "Ola Kowalska", Locale::Pl).await;
+        let anna = w.member;
+        let evening = publish(&w, "Fintech evening", "2026-03-10T17:00", "2026-03-10T19:00", true).await;
+        let demo = publish(&w, "Design sprint demo", "2026-03-12T09:00", "2026-03-12T11:00", true).await;
+        let ola_stay = approved_stay(&w, &ola).await;
+        approved_stay(&w, &anna).await;
+        for who in [&ola, &anna] {
+            for event in [&evening, &demo] {
+                w.service.register_for_event(who, event.id).await.unwrap();
+            }
+        }
+        // Two requests, two admins' copies, two approvals, four registrations.
+        let messages = deliver_until(&w, &mailer, &sink, 10).await;
+        assert_eq!(messages.len(), 10);
+        let invited = event_entry(the_one(&messages, "ola@hubclub.example", "Zapis potwierdzony: Fintech"), "REQUEST");
+        assert_eq!(invited.sequence, 0);
+
+        // The host moves the evening to Wednesday, still inside both stays.
+        let patch = EventPatch {
+            starts_at: Some(deskvisa_rules::parse_local_time("2026-03-11T17:00").unwrap()),
+            ends_at: Some(deskvisa_rules::parse_local_time("2026-03-11T19:00").unwrap()),
+            ..EventPatch::default()
+        };
+        w.service.update_event(&w.host_admin, evening.id, patch).await.unwrap();
+        let messages = deliver_until(&w, &mailer, &sink, 12).await;
+        let new = &messages[10..];
+        assert_eq!(new.len(), 2, "{:?}", new.iter().map(Received::subject).collect::<Vec<_>>());
+        let mut changed_sequence = 0;
+        for (email, prefix, when) in [
+            (
+                "ola@hubclub.example",
+                "Zmiany w wydarzeniu: Fintech evening, 11 marca 2026, godz. 17:00, Nyhavn House",
+                "środa, 11 marca 2026, 17:00–19:00 (Europe/Copenhagen)",
+            ),
+            (
+                "anna@hubclub.example",
+                "Changed: Fintech evening, 11 March 2026, 17:00 at Nyhavn House",
+                "Wednesday, 11 March 2026, 17:00–19:00 (Europe/Copenhagen)",
+            ),
+        ] {
+            let m = the_one(new, email, prefix);
+            assert!(m.text().contains(when), "{email}: {}", m.text());
+            let entry = event_entry(m, "REQUEST");
+            assert_eq!(entry.uid, event_uid(&evening), "the same calendar entry, updated");
+            assert!(
+                entry.sequence > invited.sequence,
+                "{email}: SEQUENCE {} after {}",
+                entry.sequence,
+                invited.sequence
+            );
+            assert_eq!(entry.dtstart.as_deref(), Some("2026-03-11T16:00:00Z"));
+            assert_eq!(entry.dtend.as_deref(), Some("2026-03-11T18:00:00Z"));
+            assert_eq!(entry.attendees, [format!("mailto:{email}")]);
+            assert_eq!(entry.status.as_deref(), Some("CONFIRMED"));
+            changed_sequence = entry.sequence;
+        }
+
+        // Ola cancels her stay: both her registrations go, each calendar
+        // entry is cancelled; Anna's stay: nothing changes for her.
+        w.service.act_on_stay(&ola, ola_stay.id, StayCommand::Cancel(None)).await.unwrap();
+        let messages = deliver_until(&w, &mailer, &sink, 16).await;
+        let new = &messages[12..];
+        assert_eq!(
+            new.len(),
+            4,
+            "the stay's cancellation to Ola and the host's admin, two withdrawals: {:?}",
+            new.iter().map(|m| (&m.rcpt_tos[0], m.subject())).collect::<Vec<_>>()
+        );
+        the_one(new, "ola@hubclub.example", "Pobyt odwołany: Nyhavn House");
+        the_one(new, "lars@cph.example", "Cancelled: ");
+        let withdrawn =
+            the_one(new, "ola@hubclub.example", "Zapis wycofany: Fintech evening, 11 marca 2026, godz. 17:00");
+        let text = withdrawn.text();
+        assert!(
+            text.contains("Twój zapis na wydarzenie „Fintech evening” w lokalizacji Nyhavn House został wycofany.")
+        );
+        assert!(text.contains("pobyt został odwołany"), "why, in Polish: {text}");
+        let entry = event_entry(withdrawn, "CANCEL");
+        assert_eq!(entry.uid, event_uid(&evening));
+        assert!(entry.sequence >= changed_sequence, "SEQUENCE {} after {changed_sequence}", entry.sequence);
+        assert_eq!(entry.dtstart.as_deref(), Some("2026-03-11T16:00:00Z"), "the entry as it was last sent");
+        assert_eq!(entry.status.as_deref(), Some("CANCELLED"));
+        assert_eq!(entry.attendees, ["mailto:ola@hubclub.example"]);
+        let withdrawn = the_one(new, "ola@hubclub.example", "Zapis wycofany: Design sprint demo");
+        let entry = event_entry(withdrawn, "CANCEL");
+        assert_eq!(entry.uid, event_uid(&demo));
+        assert!(entry.sequence > 0, "after the invitation's SEQUENCE 0");
+        assert_eq!(entry.status.as_deref(), Some("CANCELLED"));
+        assert_eq!(w.service.event(evening.id).await.unwrap().registered, 1, "Ola's seat is free again");
+        assert_eq!(w.service.event(demo.id).await.unwrap().registered, 1);
+
+        // The host cancels the demo, with a reason: only Anna is still registered.
+        let reason = "Our speaker has fallen ill; a new date follows soon.";
+        w.service.cancel_event(&w.host_admin, demo.id, Some(reason.to_owned())).await.unwrap();
+        let messages = deliver_until(&w, &mailer, &sink, 17).await;
+        let new = &messages[16..];
+        assert_eq!(new.len(), 1);
+        let cancelled = the_one(new, "anna@hubclub.example", "Cancelled: Design sprint demo, 12 March 2026, 09:00");
+        let text = cancelled.text();
+        assert!(text.contains("has cancelled “Design sprint demo”"), "{text}");
+        assert!(text.contains(reason), "the host's reason: {text}");
+        assert!(cancelled.html().contains("Our speaker has fallen ill"), "in the HTML too");
+        let entry = event_entry(cancelled, "CANCEL");
+        assert_eq!(entry.uid, event_uid(&demo));
+        assert!(entry.sequence > 0, "after the invitation's SEQUENCE 0");
+        assert_eq!(entry.status.as_deref(), Some("CANCELLED"));
+        assert_eq!(entry.attendees, ["mailto:anna@hubclub.example"]);
+        assert!(entry.description.as_deref().unwrap_or_default().contains(reason), "{:?}", entry.description);
+
+        let coming = w.service.my_registrations(&anna).await.unwrap();
+        assert_eq!(coming.iter().map(|(_, e)| e.id).collect::<Vec<_>>(), [evening.id]);
+        assert!(w.service.my_registrations(&ola).await.unwrap().is_empty());
+        w.clock.advance(TimeDelta::minutes(1));
+        assert_eq!(w.service.deliver_mail(&mailer).await.unwrap(), DeliveryReport::default());
+        assert_eq!(sink.messages().len(), 17, "nothing more, nothing twice");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_member_who_withdraws_is_told_in_their_language_that_they_did_it_themselves() {
+    on_both_backends(|db| async move {
+        let sink = SmtpSink::start();
+        let mailer = mailer_to(sink.port, quick());
+        let w = World::new(db, 3).await;
+        let ola = named_member(&w, "ola@hubclub.example", "Ola Kowalska", Locale::Pl).await;
+        let anna = w.member;
+        let evening = publish(&w, "Fintech evening", "2026-03-10T17:00", "2026-03-10T19:00", true).await;
+        approved_stay(&w, &ola).await;
+        approved_stay(&w, &anna).await;
+        w.service.register_for_event(&ola, evening.id).await.unwrap();
+        w.service.register_for_event(&anna, evening.id).await.unwrap();
+        let messages = deliver_until(&w, &mailer, &sink, 8).await;
+        assert_eq!(messages.len(), 8);
+        let invited = event_entry(the_one(&messages, "anna@hubclub.example", "Registered: "), "REQUEST");
+
+        w.service.withdraw_registration(&ola, evening.id).await.unwrap();
+        w.service.withdraw_registration(&anna, evening.id).await.unwrap();
+        assert!(matches!(w.service.withdraw_registration(&anna, evening.id).await, Err(ServiceError::NotFound)));
+        let messages = deliver_until(&w, &mailer, &sink, 10).await;
+        let new = &messages[8..];
+        assert_eq!(new.len(), 2);
+        for (email, prefix, said, not_said) in [
+            (
+                "ola@hubclub.example",
+                "Zapis wycofany: Fintech evening, 10 marca 2026, godz. 17:00, Nyhavn House",
+                "Zapis wycofano na Twoją prośbę.",
+                "najczęściej dlatego, że pobyt został odwołany",
+            ),
+            (
+                "anna@hubclub.example",
+                "Registration withdrawn: Fintech evening, 10 March 2026, 17:00 at Nyhavn House",
+                "You withdrew your registration yourself.",
+                "most often the stay was cancelled",
+            ),
+        ] {
+            let m = the_one(new, email, prefix);
+            assert!(m.text().contains(said), "{email}: {}", m.text());
+            assert!(m.html().contains(said), "{email}: in the HTML too");
+            assert!(!m.text().contains(not_said), "{email}: no talk of a cancelled stay: {}", m.text());
+            let entry = event_entry(m, "CANCEL");
+            assert_eq!(entry.uid, event_uid(&evening));
+            assert!(entry.sequence > invited.sequence, "{email}: SEQUENCE {}", entry.sequence);
+            assert_eq!(entry.status.as_deref(), Some("CANCELLED"));
+            assert_eq!(entry.dtstart.as_deref(), Some("2026-03-10T16:00:00Z"));
+            assert_eq!(entry.attendees, [format!("mailto:{email}")]);
+        }
+        assert_eq!(w.service.event(evening.id).await.unwrap().registered, 0, "both seats are free again");
+        w.clock.advance(TimeDelta::minutes(1));
+        assert_eq!(w.service.deliver_mail(&mailer).await.unwrap(), DeliveryReport::default());
+        assert_eq!(sink.messages().len(), 10);
+    })
+    .await;
+}
+
+/// A calendar ignores an update whose SEQUENCE is below the one it holds for
+/// the UID (RFC 5546, 2.1.5): after a CANCEL, a new invitation for the same
+/// event must not come with a lower SEQUENCE, or it never shows.
+#[tokio::test]
+async fn registering_again_after_withdrawing_sends_an_invitation_the_calendar_will_take() {
+    on_both_backends(|db| async move {
+        let sink = SmtpSink::start();
+        let mailer = mailer_to(sink.port, quick());
+        let w = World::new(db, 3).await;
+        let anna = w.member;
+        let evening = publish(&w, "Fintech evening", "2026-03-10T17:00", "2026-03-10T19:00", true).await;
+        approved_stay(&w, &anna).await;
+        w.service.register_for_event(&anna, evening.id).await.unwrap();
+        w.service.withdraw_registration(&anna, evening.id).await.unwrap();
+        // A request to Anna and to the host's admin, the approval, the
+        // registration, its withdrawal.
+        let messages = deliver_until(&w, &mailer, &sink, 5).await;
+        assert_eq!(messages.len(), 5);
+        let cancel = event_entry(the_one(&messages, "anna@hubclub.example", "Registration withdrawn: "), "CANCEL");
+
+        assert!(w.service.register_for_event(&anna, evening.id).await.unwrap().created);
+        let messages = deliver_until(&w, &mailer, &sink, 6).await;
+        assert_eq!(messages.len(), 6);
+        let again = event_entry(&messages[5], "REQUEST");
+        assert!(messages[5].subject().starts_with("Registered: Fintech evening"));
+        assert_eq!(again.uid, cancel.uid);
+        assert!(
+            again.sequence >= cancel.sequence,
+            "the new invitation has SEQUENCE {} after the cancellation's {}: calendars drop it as out of date",
+            again.sequence,
+            cancel.sequence
+        );
+    })
+    .await;
+}

@@ -379,11 +379,14 @@ impl Tx {
         Ok(taken == 1)
     }
 
+    /// Gives seats back and raises the SEQUENCE: the calendar cancellation
+    /// of an ended registration carries the new value, so that a later
+    /// invitation to the same person is never older than it.
     async fn give_back_seats(&self, event: EventId, seats: usize) -> Result<(), StoreError> {
         if seats > 0 {
             let seats = i64::try_from(seats).unwrap_or(i64::MAX);
             self.execute_sql(
-                "UPDATE events SET registered = registered - $2 WHERE id = $1",
+                "UPDATE events SET registered = registered - $2, sequence = sequence + 1 WHERE id = $1",
                 vec![event.as_uuid().into(), seats.into()],
             )
             .await?;
@@ -436,8 +439,9 @@ impl Tx {
         Ok(found.into_iter().next())
     }
 
-    /// Ends the given live registrations with `status` and gives their seats
-    /// back; returns those that were still live (a compare-and-swap each).
+    /// Ends the given live registrations with `status`, gives their seats
+    /// back and raises each event's SEQUENCE once; returns those that were
+    /// still live (a compare-and-swap each).
     pub async fn end_registrations(
         &self,
         registrations: &[RegistrationRecord],
