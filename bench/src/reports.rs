@@ -67,6 +67,31 @@ async fn demo(tag: &str) -> Result<(Service, deskvisa_service::seed::SeedReport,
 
 /// Rows of one table, inserted in statements of `per_statement` rows.
 async fn insert(db: &sea_orm::DatabaseTransaction, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) -> Result<()> {
+    insert_then(db, table, columns, rows, "").await
+}
+
+/// Per-host request totals, added to those of the demo's own stays.
+async fn insert_or_add(
+    db: &sea_orm::DatabaseTransaction,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+) -> Result<()> {
+    let add: Vec<String> = ["received", "approved", "declined", "expired", "answered"]
+        .iter()
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+        .collect();
+    let suffix = format!(" ON CONFLICT (host_cluster_id, date) DO UPDATE SET {}", add.join(", "));
+    insert_then(db, table, columns, rows, &suffix).await
+}
+
+async fn insert_then(
+    db: &sea_orm::DatabaseTransaction,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Value>>,
+    suffix: &str,
+) -> Result<()> {
     let backend = db.get_database_backend();
     let per_statement = 30_000 / columns.len();
     for chunk in rows.chunks(per_statement) {
@@ -80,6 +105,7 @@ async fn insert(db: &sea_orm::DatabaseTransaction, table: &str, columns: &[&str]
             sql.push_str(&format!("({})", marks.join(", ")));
             values.extend(row.iter().cloned());
         }
+        sql.push_str(suffix);
         let sql = if backend == sea_orm::DbBackend::Postgres { sql } else { sql.replace('$', "?") };
         db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await.with_context(|| table.to_owned())?;
     }
@@ -115,6 +141,9 @@ async fn fill(service: &Service, stays: usize) -> Result<(NaiveDate, NaiveDate)>
     let mut day_rows = Vec::new();
     let mut history_rows = Vec::new();
     let mut held: std::collections::BTreeMap<(uuid::Uuid, NaiveDate), i32> = Default::default();
+    // The ledger's running totals, as the service keeps them stay by stay.
+    let mut counted: std::collections::BTreeMap<(uuid::Uuid, uuid::Uuid, NaiveDate), i32> = Default::default();
+    let mut requests: std::collections::BTreeMap<(uuid::Uuid, NaiveDate), [i32; 5]> = Default::default();
     for i in 0..stays {
         let (member, home) = members[i % members.len()];
         let week = (i / members.len()) as u64 % 52;
@@ -138,6 +167,14 @@ async fn fill(service: &Service, stays: usize) -> Result<(NaiveDate, NaiveDate)>
             _ => ("approved", false, length),
         };
         let id = uuid::Uuid::new_v4();
+        let was_approved = matches!(status, "approved" | "cancelled");
+        let by_host = matches!(status, "approved" | "cancelled" | "declined");
+        let tally = requests.entry((host, created.date_naive())).or_default();
+        tally[0] += 1;
+        tally[1] += i32::from(was_approved);
+        tally[2] += i32::from(status == "declined");
+        tally[3] += i32::from(status == "expired");
+        tally[4] += i32::from(by_host);
         stay_rows.push(vec![
             id.into(),
             member.into(),
@@ -154,6 +191,8 @@ async fn fill(service: &Service, stays: usize) -> Result<(NaiveDate, NaiveDate)>
             no_show.into(),
             created.into(),
             answered.into(),
+            was_approved.then_some(answered).into(),
+            by_host.then(|| (answered - created).num_seconds()).into(),
         ]);
         for d in 0..kept_days {
             let date = start + Days::new(d);
@@ -162,6 +201,9 @@ async fn fill(service: &Service, stays: usize) -> Result<(NaiveDate, NaiveDate)>
             }
             day_rows.push(vec![id.into(), site.into(), member.into(), date.into()]);
             *held.entry((site, date)).or_default() += 1;
+            if was_approved && !no_show {
+                *counted.entry((host, home, date)).or_default() += 1;
+            }
         }
         let entry =
             |at: chrono::DateTime<Utc>, actor: &str, from: Option<&str>, to: &str, action: &str, exception: bool| {
@@ -208,6 +250,8 @@ async fn fill(service: &Service, stays: usize) -> Result<(NaiveDate, NaiveDate)>
         "no_show",
         "created_at",
         "updated_at",
+        "approved_at",
+        "answer_seconds",
     ];
     insert(&db, "stays", &columns, stay_rows).await?;
     let counters: Vec<Vec<Value>> = held
@@ -231,6 +275,29 @@ async fn fill(service: &Service, stays: usize) -> Result<(NaiveDate, NaiveDate)>
         "guarantee_exception",
     ];
     insert(&db, "stay_history", &history, history_rows).await?;
+    // The ledger's list of exceptions, as the service copies them from the history.
+    db.execute_unprepared(
+        "INSERT INTO ledger_exceptions (stay_id, host_cluster_id, home_cluster_id, at, to_status, reason)
+         SELECT h.stay_id, s.host_cluster_id, s.home_cluster_id, h.at, h.to_status, h.reason
+           FROM stay_history h JOIN stays s ON s.id = h.stay_id
+          WHERE h.guarantee_exception = TRUE AND s.purpose = 'bench' ORDER BY h.id",
+    )
+    .await?;
+    // The demo's own stays are counted in the totals already; the bench's are added.
+    db.execute_unprepared("DELETE FROM ledger_days").await?;
+    let days: Vec<Vec<Value>> = counted
+        .iter()
+        .map(|((host, home, date), n)| vec![(*host).into(), (*home).into(), (*date).into(), (*n).into()])
+        .collect();
+    insert(&db, "ledger_days", &["host_cluster_id", "home_cluster_id", "date", "days"], days).await?;
+    let totals: Vec<Vec<Value>> = requests
+        .iter()
+        .map(|((host, date), [r, a, d, e, n])| {
+            vec![(*host).into(), (*date).into(), (*r).into(), (*a).into(), (*d).into(), (*e).into(), (*n).into()]
+        })
+        .collect();
+    let columns = ["host_cluster_id", "date", "received", "approved", "declined", "expired", "answered"];
+    insert_or_add(&db, "ledger_requests", &columns, totals).await?;
     db.commit().await?;
     Ok((today - Days::new(365), today))
 }

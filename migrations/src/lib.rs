@@ -17,6 +17,7 @@ mod m20261202_000001_stay_reminders;
 mod m20261202_000002_sign_in;
 mod m20261202_000003_ledger_indexes;
 mod m20261202_000004_events;
+mod m20261202_000005_ledger_summary;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000002_sign_in::Migration),
             Box::new(m20261202_000003_ledger_indexes::Migration),
             Box::new(m20261202_000004_events::Migration),
+            Box::new(m20261202_000005_ledger_summary::Migration),
         ]
     }
 }

@@ -86,12 +86,18 @@ pub struct HeldDay {
 /// cancellation) whose date is before today in the host's zone, of a stay not
 /// marked no-show.
 pub fn is_visitor_day(day: &HeldDay, today_at_host: NaiveDate) -> bool {
-    let approved = match day.status {
+    counts_held_days(day.status, day.was_approved, day.no_show) && day.date < today_at_host
+}
+
+/// Whether a stay's held days become visitor-days once they pass: it is
+/// approved, or was approved and then cancelled, and is not a no-show.
+pub fn counts_held_days(status: StayStatus, was_approved: bool, no_show: bool) -> bool {
+    let approved = match status {
         StayStatus::Approved => true,
-        StayStatus::Cancelled => day.was_approved,
+        StayStatus::Cancelled => was_approved,
         StayStatus::Pending | StayStatus::Declined | StayStatus::Expired => false,
     };
-    approved && !day.no_show && day.date < today_at_host
+    approved && !no_show
 }
 
 /// Visitor-days one host gave one home cluster's members.

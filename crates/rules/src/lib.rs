@@ -50,7 +50,7 @@ pub use event::{
 pub use ids::{ClusterId, EventId, IdError, MemberId, SiteId, StayId};
 pub use ledger::{
     ClusterFigures, ExceptionKind, GuaranteeException, HeldDay, Ledger, LedgerCounts, MAX_PERIOD_DAYS, MatrixCell,
-    Period, PeriodError, RequestCounts, is_visitor_day, median,
+    Period, PeriodError, RequestCounts, counts_held_days, is_visitor_day, median,
 };
 pub use locale::{Locale, LocaleError};
 pub use policy::{

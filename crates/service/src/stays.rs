@@ -301,7 +301,7 @@ impl Service {
         };
         let reason_text = reason.as_ref().map(|r| r.as_str().to_owned());
         let written = async {
-            if !tx.apply_transition(&stay, &moved, reason_text.as_deref(), now).await? {
+            if !tx.apply_transition(&stay, &moved, actor, reason_text.as_deref(), now).await? {
                 return Ok(false);
             }
             tx.record_history(

@@ -67,7 +67,7 @@ impl Service {
             return Attempt::Done(Ok(false));
         };
         let written = async {
-            if !tx.apply_transition(&stay, &moved, None, now).await? {
+            if !tx.apply_transition(&stay, &moved, Actor::Worker, None, now).await? {
                 return Ok(false);
             }
             tx.record_history(

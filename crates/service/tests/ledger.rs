@@ -140,6 +140,7 @@ async fn the_worked_example_of_domain_md_gives_exactly_its_figures() {
         assert!(seen.exceptions.is_empty());
         let refused = net.service.reciprocity_ledger(&c.member, period).await;
         assert!(matches!(refused, Err(ServiceError::Forbidden)), "{refused:?}");
+        support::assert_ledger_totals_sound(&test_db).await;
     })
     .await;
 }
@@ -241,6 +242,7 @@ async fn a_scripted_network_gives_the_figures_worked_out_by_hand() {
         // April holds the rest of s2: April 1–3 at Auckland.
         let april = net.ledger("2026-04-01", "2026-04-30").await;
         assert_eq!(april.matrix, vec![cell(&n, &b, 3)]);
+        support::assert_ledger_totals_sound(&test_db).await;
     })
     .await;
 }
@@ -280,6 +282,7 @@ async fn a_cluster_without_desks_past_the_grace_period_loses_its_standing_and_re
         let ledger = net.service.ledger(period).await.unwrap().ledger;
         assert_eq!(standing(&ledger), Standing::Reciprocating);
         net.service.request_stay(&a.member, &input).await.unwrap();
+        support::assert_ledger_totals_sound(&test_db).await;
     })
     .await;
 }

@@ -1,7 +1,8 @@
 //! Opening the database with the settings that the concurrency guarantees
 //! rely on (measured in CONCURRENCY.md):
 //!
-//! - SQLite: WAL, `synchronous = FULL`, foreign keys on, a busy timeout of at
+//! - SQLite: WAL, `synchronous = FULL`, foreign keys on, a page cache of 32
+//!   MiB and memory-mapped reads, a busy timeout of at
 //!   least 5 s, and **one** connection by default, so writers queue fairly in
 //!   the pool instead of polling the file lock (several writer connections
 //!   gave long tails and "database is locked").
@@ -125,6 +126,12 @@ pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, Conn
                     .foreign_keys(true)
                     .busy_timeout(busy_timeout)
                     .create_if_missing(true)
+                    // Reports scan indexes of some megabytes: a page cache of
+                    // 32 MiB per connection and reads through a memory map
+                    // (shared with the OS cache, no read call per page) keep
+                    // them off the disk path (R1: a year's ledger 4x faster).
+                    .pragma("cache_size", "-32768")
+                    .pragma("mmap_size", "268435456")
             });
     }
     tracing::debug!(config = ?config, "opening the database");
@@ -183,6 +190,7 @@ mod tests {
         assert_eq!(pragma("PRAGMA journal_mode").await, "wal");
         assert_eq!(pragma("PRAGMA foreign_keys").await, "1");
         assert_eq!(pragma("PRAGMA busy_timeout").await, "5000");
+        assert_eq!(pragma("PRAGMA cache_size").await, "-32768");
         assert!(path.exists());
         drop(db);
         let _ = std::fs::remove_dir_all(&dir);

@@ -12,7 +12,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use deskvisa_rules::{
     ClusterId, ExceptionKind, GuaranteeException, HeldDay, MatrixCell, RequestCounts, StayId, StayStatus, TimeZone,
 };
-use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
 
 use crate::convert::zone;
 use crate::error::StoreError;
@@ -20,9 +20,7 @@ use crate::tx::{Tx, portable_sql};
 
 /// A held day that is a visitor-day if its date has passed at the host:
 /// the stay is approved, or cancelled after an approval, and not a no-show.
-const COUNTED_STAY: &str = "\
-s.no_show = $1 AND (s.status = 'approved' OR (s.status = 'cancelled' AND EXISTS (
-    SELECT 1 FROM stay_history h WHERE h.stay_id = s.id AND h.to_status = 'approved')))";
+const COUNTED_STAY: &str = "s.no_show = $1 AND s.approved_at IS NOT NULL AND s.status IN ('approved', 'cancelled')";
 
 /// A held day near today, to be judged in its site's zone.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,9 +53,10 @@ struct BoundaryRow {
 #[derive(FromQueryResult)]
 struct RequestRow {
     host_cluster_id: uuid::Uuid,
-    status: String,
-    was_approved: i32,
-    requests: i64,
+    received: i64,
+    approved: i64,
+    declined: i64,
+    expired: i64,
 }
 
 #[derive(FromQueryResult)]
@@ -71,21 +70,18 @@ struct ExceptionRow {
 }
 
 #[derive(FromQueryResult)]
-struct MedianRow {
+struct CountRow {
     host_cluster_id: uuid::Uuid,
+    answers: i64,
+}
+
+#[derive(FromQueryResult)]
+struct MedianRow {
     seconds: i64,
 }
 
 fn unsigned(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
-}
-
-/// Seconds from `s.created_at` to `h.at`.
-fn answer_seconds(backend: DbBackend) -> &'static str {
-    match backend {
-        DbBackend::Postgres => "CAST(EXTRACT(EPOCH FROM (h.at - s.created_at)) AS BIGINT)",
-        _ => "CAST(ROUND((julianday(h.at) - julianday(s.created_at)) * 86400) AS INTEGER)",
-    }
 }
 
 impl Tx {
@@ -109,13 +105,11 @@ impl Tx {
         if certain < from {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT s.host_cluster_id, s.home_cluster_id, COUNT(*) AS days
-               FROM stay_days d JOIN stays s ON s.id = d.stay_id
-              WHERE d.date >= $2 AND d.date <= $3 AND {COUNTED_STAY}
-              GROUP BY s.host_cluster_id, s.home_cluster_id"
-        );
-        let rows: Vec<PairRow> = self.rows(&sql, vec![false.into(), from.into(), certain.into()]).await?;
+        // The running totals (see `ledger_totals`), one row per host, home and date.
+        let sql = "SELECT host_cluster_id, home_cluster_id, SUM(days) AS days FROM ledger_days
+                    WHERE date >= $1 AND date <= $2
+                    GROUP BY host_cluster_id, home_cluster_id";
+        let rows: Vec<PairRow> = self.rows(sql, vec![from.into(), certain.into()]).await?;
         Ok(rows
             .into_iter()
             .map(|r| MatrixCell {
@@ -139,10 +133,14 @@ impl Tx {
         if last < first {
             return Ok(Vec::new());
         }
+        // CROSS JOIN keeps SQLite's planner on the two days' held days (the
+        // `stay_days.date` index) instead of every approved stay; PostgreSQL
+        // plans it as the inner join it is.
         let sql = format!(
             "SELECT s.host_cluster_id, s.home_cluster_id, t.timezone, d.date
-               FROM stay_days d JOIN stays s ON s.id = d.stay_id JOIN sites t ON t.id = s.site_id
-              WHERE d.date >= $2 AND d.date <= $3 AND {COUNTED_STAY}"
+               FROM stay_days d CROSS JOIN stays s CROSS JOIN sites t
+              WHERE s.id = d.stay_id AND t.id = s.site_id
+                AND d.date >= $2 AND d.date <= $3 AND {COUNTED_STAY}"
         );
         let rows: Vec<BoundaryRow> = self.rows(&sql, vec![false.into(), first.into(), last.into()]).await?;
         rows.into_iter()
@@ -165,25 +163,18 @@ impl Tx {
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<Vec<(ClusterId, RequestCounts)>, StoreError> {
-        let sql = "\
-SELECT s.host_cluster_id, s.status,
-       CASE WHEN s.status = 'approved' OR EXISTS (
-            SELECT 1 FROM stay_history h WHERE h.stay_id = s.id AND h.to_status = 'approved') THEN 1 ELSE 0 END
-         AS was_approved,
-       COUNT(*) AS requests
-  FROM stays s
- WHERE s.created_at >= $1 AND s.created_at < $2
- GROUP BY s.host_cluster_id, s.status, 3";
-        let rows: Vec<RequestRow> = self.rows(sql, vec![start.into(), end.into()]).await?;
+        let sql = "SELECT host_cluster_id, SUM(received) AS received, SUM(approved) AS approved,
+                          SUM(declined) AS declined, SUM(expired) AS expired
+                     FROM ledger_requests WHERE date >= $1 AND date < $2 GROUP BY host_cluster_id";
+        let rows: Vec<RequestRow> = self.rows(sql, vec![start.date_naive().into(), end.date_naive().into()]).await?;
         Ok(rows
             .into_iter()
             .map(|r| {
-                let n = unsigned(r.requests);
                 let counts = RequestCounts {
-                    received: n,
-                    approved: if r.was_approved == 1 { n } else { 0 },
-                    declined: if r.status == "declined" { n } else { 0 },
-                    expired: if r.status == "expired" { n } else { 0 },
+                    received: unsigned(r.received),
+                    approved: unsigned(r.approved),
+                    declined: unsigned(r.declined),
+                    expired: unsigned(r.expired),
                 };
                 (ClusterId::from_uuid(r.host_cluster_id), counts)
             })
@@ -197,11 +188,9 @@ SELECT s.host_cluster_id, s.status,
         end: DateTime<Utc>,
     ) -> Result<Vec<GuaranteeException>, StoreError> {
         let sql = "\
-SELECT h.stay_id, s.host_cluster_id, s.home_cluster_id, h.at, h.to_status, h.reason
-  FROM stay_history h JOIN stays s ON s.id = h.stay_id
- WHERE h.guarantee_exception = $1 AND h.at >= $2 AND h.at < $3
- ORDER BY h.at, h.id";
-        let rows: Vec<ExceptionRow> = self.rows(sql, vec![true.into(), start.into(), end.into()]).await?;
+SELECT stay_id, host_cluster_id, home_cluster_id, at, to_status, reason
+  FROM ledger_exceptions WHERE at >= $1 AND at < $2 ORDER BY at, id";
+        let rows: Vec<ExceptionRow> = self.rows(sql, vec![start.into(), end.into()]).await?;
         rows.into_iter()
             .map(|r| {
                 let kind = match r.to_status.as_str() {
@@ -223,42 +212,43 @@ SELECT h.stay_id, s.host_cluster_id, s.home_cluster_id, h.at, h.to_status, h.rea
     }
 
     /// Per host, the median time from a request made in `[start, end)` to a
-    /// host admin's answer (approve or decline), in seconds. The database
-    /// ranks the answers; only the middle one or two of each host leave it.
+    /// host admin's answer (approve or decline), in seconds. How many answers
+    /// each host gave comes from the running totals; the middle one or two
+    /// are read off the index `(host, answer_seconds, created_at)`: no sort,
+    /// and two values a host leave the database.
     pub async fn median_answer_seconds(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Result<Vec<(ClusterId, i64)>, StoreError> {
-        let sql = format!(
-            "WITH answers AS (
-                SELECT s.host_cluster_id AS host_cluster_id, {} AS seconds
-                  FROM stays s JOIN stay_history h ON h.stay_id = s.id
-                 WHERE s.created_at >= $1 AND s.created_at < $2
-                   AND h.from_status = 'pending' AND h.actor = 'host_admin'
-                   AND h.to_status IN ('approved', 'declined')),
-             ranked AS (
-                SELECT host_cluster_id, seconds,
-                       ROW_NUMBER() OVER (PARTITION BY host_cluster_id ORDER BY seconds) AS n,
-                       COUNT(*) OVER (PARTITION BY host_cluster_id) AS total
-                  FROM answers)
-             SELECT host_cluster_id, seconds FROM ranked
-              WHERE n = (total + 1) / 2 OR n = (total + 2) / 2
-              ORDER BY host_cluster_id, seconds",
-            answer_seconds(self.backend)
-        );
-        let rows: Vec<MedianRow> = self.rows(&sql, vec![start.into(), end.into()]).await?;
-        let mut medians: Vec<(ClusterId, Vec<i64>)> = Vec::new();
-        for row in rows {
-            let host = ClusterId::from_uuid(row.host_cluster_id);
-            match medians.last_mut() {
-                Some((last, middle)) if *last == host => middle.push(row.seconds),
-                _ => medians.push((host, vec![row.seconds])),
+        const ANSWERED: &str = "answer_seconds IS NOT NULL AND created_at >= $1 AND created_at < $2";
+        // How many answers each host gave, from the running totals.
+        let counts: Vec<CountRow> = self
+            .rows(
+                "SELECT host_cluster_id, SUM(answered) AS answers FROM ledger_requests
+                  WHERE date >= $1 AND date < $2 GROUP BY host_cluster_id HAVING SUM(answered) > 0",
+                vec![start.date_naive().into(), end.date_naive().into()],
+            )
+            .await?;
+        let mut medians = Vec::with_capacity(counts.len());
+        for count in counts {
+            let offset = (count.answers - 1) / 2;
+            let take: i64 = if count.answers % 2 == 1 { 1 } else { 2 };
+            let middle: Vec<MedianRow> = self
+                .rows(
+                    &format!(
+                        "SELECT answer_seconds AS seconds FROM stays
+                          WHERE host_cluster_id = $3 AND {ANSWERED}
+                          ORDER BY answer_seconds LIMIT $4 OFFSET $5"
+                    ),
+                    vec![start.into(), end.into(), count.host_cluster_id.into(), take.into(), offset.into()],
+                )
+                .await?;
+            let mut middle: Vec<i64> = middle.into_iter().map(|r| r.seconds).collect();
+            if let Some(m) = deskvisa_rules::median(&mut middle) {
+                medians.push((ClusterId::from_uuid(count.host_cluster_id), m));
             }
         }
-        Ok(medians
-            .into_iter()
-            .filter_map(|(host, mut middle)| deskvisa_rules::median(&mut middle).map(|m| (host, m)))
-            .collect())
+        Ok(medians)
     }
 }

@@ -23,6 +23,7 @@ mod events;
 pub mod group_commit;
 mod idempotency;
 mod ledger;
+mod ledger_totals;
 mod mail_facts;
 mod map;
 mod outbox;

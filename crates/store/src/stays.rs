@@ -2,13 +2,14 @@
 //! and moving it on with a compare-and-swap from the status it was read in.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use deskvisa_rules::{Actor, ClusterId, MemberId, SiteId, StayFacts, StayId, StayStatus, Transition};
+use deskvisa_rules::{Actor, ClusterId, MemberId, SiteId, StayFacts, StayId, StayStatus, Transition, counts_held_days};
 use sea_orm::sea_query::{Expr, InsertStatement, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 
 use crate::convert::{parse, zone};
 use crate::entity::{site, stay, stay_day, stay_history};
 use crate::error::StoreError;
+use crate::ledger_totals::RequestTally;
 use crate::tx::Tx;
 
 /// A stay to write, as the rules accepted it.
@@ -175,6 +176,7 @@ impl Tx {
                     stay::Column::NoShow,
                     stay::Column::CreatedAt,
                     stay::Column::UpdatedAt,
+                    stay::Column::ApprovedAt,
                 ])
                 .values([
                     new.id.as_uuid().into(),
@@ -192,6 +194,7 @@ impl Tx {
                     false.into(),
                     new.created_at.into(),
                     new.created_at.into(),
+                    (new.status == StayStatus::Approved).then_some(new.created_at).into(),
                 ])
                 .map_err(statement_error)?
                 .to_owned(),
@@ -221,12 +224,22 @@ impl Tx {
         if !mails.is_empty() {
             statements.push(crate::outbox::mail_insert(mails, new.created_at)?);
         }
-        self.execute_all(&statements).await
+        self.execute_all(&statements).await?;
+        for entry in history {
+            self.add_ledger_exception(new.id, entry).await?;
+        }
+        // The ledger's totals: a stay approved at once counts its days.
+        if counts_held_days(new.status, true, false) {
+            self.add_ledger_days(new.host_cluster, new.home_cluster, &new.held_days, 1).await?;
+        }
+        let tally = RequestTally { received: 1, ..RequestTally::answered(new.status) };
+        self.add_ledger_request(new.host_cluster, new.created_at, tally).await
     }
 
     /// Appends a line to a stay's history.
     pub async fn record_history(&self, stay: StayId, entry: &HistoryEntry) -> Result<(), StoreError> {
-        self.execute_all(&[history_insert(stay, entry)?]).await
+        self.execute_all(&[history_insert(stay, entry)?]).await?;
+        self.add_ledger_exception(stay, entry).await
     }
 
     /// Runs statements in order: on SQLite as one multi-statement round
@@ -334,14 +347,18 @@ impl Tx {
 
     /// Applies a transition the rules allowed, as a compare-and-swap from the
     /// state the stay was read in: `false` when someone moved it first (the
-    /// caller answers `stay_not_pending` or re-reads).
+    /// caller answers `stay_not_pending` or re-reads). The ledger's totals
+    /// move with it: days that start or stop counting, the request's outcome,
+    /// and the time a host admin took to answer.
     pub async fn apply_transition(
         &self,
         stay: &StayRecord,
         transition: &Transition,
+        actor: Actor,
         reason: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let answered = stay.status == StayStatus::Pending && transition.to != StayStatus::Pending;
         let mut update = stay::Entity::update_many()
             .col_expr(stay::Column::Status, Expr::value(transition.to.as_str()))
             .col_expr(stay::Column::CheckedIn, Expr::value(transition.checked_in))
@@ -360,6 +377,16 @@ impl Tx {
             }
             _ => {}
         }
+        if answered && transition.to == StayStatus::Approved {
+            update = update.col_expr(stay::Column::ApprovedAt, Expr::value(now));
+        }
+        let by_host = answered
+            && actor == Actor::HostAdmin
+            && matches!(transition.to, StayStatus::Approved | StayStatus::Declined);
+        if by_host {
+            let seconds = (now - stay.created_at).num_seconds().max(0);
+            update = update.col_expr(stay::Column::AnswerSeconds, Expr::value(seconds));
+        }
         if update.exec(&self.tx).await?.rows_affected != 1 {
             return Ok(false);
         }
@@ -370,6 +397,26 @@ impl Tx {
                 .exec(&self.tx)
                 .await?;
             self.release_days(stay.site, &transition.released).await?;
+        }
+        let was_approved = stay.status == StayStatus::Approved || stay.status == StayStatus::Cancelled;
+        let counted_before = counts_held_days(stay.status, was_approved, stay.no_show);
+        let counted_after =
+            counts_held_days(transition.to, was_approved || transition.to == StayStatus::Approved, transition.no_show);
+        let kept: Vec<NaiveDate> = stay.days.iter().copied().filter(|d| !transition.released.contains(d)).collect();
+        let (host, home) = (stay.host_cluster, stay.home_cluster);
+        match (counted_before, counted_after) {
+            (true, true) => {
+                let given_back: Vec<NaiveDate> =
+                    stay.days.iter().copied().filter(|d| transition.released.contains(d)).collect();
+                self.add_ledger_days(host, home, &given_back, -1).await?;
+            }
+            (false, true) => self.add_ledger_days(host, home, &kept, 1).await?,
+            (true, false) => self.add_ledger_days(host, home, &stay.days, -1).await?,
+            (false, false) => {}
+        }
+        if answered {
+            let tally = RequestTally { answered: i32::from(by_host), ..RequestTally::answered(transition.to) };
+            self.add_ledger_request(host, stay.created_at, tally).await?;
         }
         Ok(true)
     }

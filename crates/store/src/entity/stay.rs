@@ -25,6 +25,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub reminded_at: Option<DateTimeUtc>,
     pub answer_reminded_at: Option<DateTimeUtc>,
+    pub approved_at: Option<DateTimeUtc>,
+    pub answer_seconds: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

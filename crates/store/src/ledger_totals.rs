@@ -1,0 +1,160 @@
+//! The ledger's running totals (`ledger_days`, `ledger_requests`), moved in
+//! the same transaction as the stay they count: an approval adds its held
+//! days, a cancellation takes away the days it gives back, a no-show all of
+//! them; every request counts on its UTC date, and its outcome with it.
+//! Upserts run with their keys in order, so two transactions that touch the
+//! same totals take their row locks in the same order on PostgreSQL.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use deskvisa_rules::{ClusterId, StayId, StayStatus};
+use sea_orm::{ConnectionTrait, Statement, Value};
+
+use crate::error::StoreError;
+use crate::tx::{Tx, portable_sql};
+
+/// How one request moves the per-host request totals.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct RequestTally {
+    pub received: i32,
+    pub approved: i32,
+    pub declined: i32,
+    pub expired: i32,
+    /// Answered by a host admin (approve or decline).
+    pub answered: i32,
+}
+
+impl RequestTally {
+    /// What a request's move to `to` from pending adds.
+    pub(crate) fn answered(to: StayStatus) -> RequestTally {
+        match to {
+            StayStatus::Approved => RequestTally { approved: 1, ..RequestTally::default() },
+            StayStatus::Declined => RequestTally { declined: 1, ..RequestTally::default() },
+            StayStatus::Expired => RequestTally { expired: 1, ..RequestTally::default() },
+            StayStatus::Pending | StayStatus::Cancelled => RequestTally::default(),
+        }
+    }
+
+    fn is_empty(self) -> bool {
+        self == RequestTally::default()
+    }
+}
+
+impl Tx {
+    /// Adds `delta` counted days on each of `dates` to the (host, home) totals.
+    pub(crate) async fn add_ledger_days(
+        &self,
+        host: ClusterId,
+        home: ClusterId,
+        dates: &[NaiveDate],
+        delta: i32,
+    ) -> Result<(), StoreError> {
+        if dates.is_empty() || delta == 0 {
+            return Ok(());
+        }
+        let mut dates = dates.to_vec();
+        dates.sort_unstable();
+        dates.dedup();
+        if delta < 0 {
+            return self.take_ledger_days(host, home, &dates, delta).await;
+        }
+        let mut sql = String::from("INSERT INTO ledger_days (host_cluster_id, home_cluster_id, date, days) VALUES ");
+        let mut values: Vec<Value> = Vec::with_capacity(dates.len() * 4);
+        for (i, date) in dates.iter().enumerate() {
+            let n = i * 4;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
+            values.extend([host.as_uuid().into(), home.as_uuid().into(), (*date).into(), delta.into()]);
+        }
+        sql.push_str(
+            " ON CONFLICT (host_cluster_id, home_cluster_id, date) DO UPDATE SET days = ledger_days.days + excluded.days",
+        );
+        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, &sql), values);
+        self.tx.execute_raw(statement).await?;
+        Ok(())
+    }
+
+    /// Takes counted days away (an upsert cannot: the row it would insert
+    /// breaks `CHECK days >= 0` before the conflict is seen). The rows exist,
+    /// since the days were added when they began to count.
+    async fn take_ledger_days(
+        &self,
+        host: ClusterId,
+        home: ClusterId,
+        dates: &[NaiveDate],
+        delta: i32,
+    ) -> Result<(), StoreError> {
+        let placeholders: Vec<String> = (0..dates.len()).map(|i| format!("${}", i + 4)).collect();
+        let sql = format!(
+            "UPDATE ledger_days SET days = days + $3 WHERE host_cluster_id = $1 AND home_cluster_id = $2 AND date IN ({})",
+            placeholders.join(", ")
+        );
+        let mut values: Vec<Value> = vec![host.as_uuid().into(), home.as_uuid().into(), delta.into()];
+        values.extend(dates.iter().map(|d| Value::from(*d)));
+        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, &sql), values);
+        let changed = self.tx.execute_raw(statement).await?.rows_affected();
+        if changed != dates.len() as u64 {
+            return Err(StoreError::Corrupt(format!(
+                "ledger_days holds {changed} of the {} days a stay counted",
+                dates.len()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Adds a request's tally to its host's totals on the UTC date of the request.
+    pub(crate) async fn add_ledger_request(
+        &self,
+        host: ClusterId,
+        requested_at: DateTime<Utc>,
+        tally: RequestTally,
+    ) -> Result<(), StoreError> {
+        if tally.is_empty() {
+            return Ok(());
+        }
+        let sql = "INSERT INTO ledger_requests (host_cluster_id, date, received, approved, declined, expired, answered) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (host_cluster_id, date) DO UPDATE SET \
+                   received = ledger_requests.received + excluded.received, \
+                   approved = ledger_requests.approved + excluded.approved, \
+                   declined = ledger_requests.declined + excluded.declined, \
+                   expired = ledger_requests.expired + excluded.expired, \
+                   answered = ledger_requests.answered + excluded.answered";
+        let statement = Statement::from_sql_and_values(
+            self.backend,
+            portable_sql(self.backend, sql),
+            [
+                host.as_uuid().into(),
+                requested_at.date_naive().into(),
+                tally.received.into(),
+                tally.approved.into(),
+                tally.declined.into(),
+                tally.expired.into(),
+                tally.answered.into(),
+            ],
+        );
+        self.tx.execute_raw(statement).await?;
+        Ok(())
+    }
+
+    /// Copies a history line that is a guarantee exception into the
+    /// ledger's list, with its stay's host and home.
+    pub(crate) async fn add_ledger_exception(
+        &self,
+        stay: StayId,
+        entry: &crate::HistoryEntry,
+    ) -> Result<(), StoreError> {
+        if !entry.guarantee_exception {
+            return Ok(());
+        }
+        let sql = "INSERT INTO ledger_exceptions (stay_id, host_cluster_id, home_cluster_id, at, to_status, reason) \
+                   SELECT s.id, s.host_cluster_id, s.home_cluster_id, $2, $3, $4 FROM stays s WHERE s.id = $1";
+        let statement = Statement::from_sql_and_values(
+            self.backend,
+            portable_sql(self.backend, sql),
+            [stay.as_uuid().into(), entry.at.into(), entry.to.as_str().into(), entry.reason.clone().into()],
+        );
+        self.tx.execute_raw(statement).await?;
+        Ok(())
+    }
+}
