@@ -23,11 +23,11 @@ use crate::stays::{ReasonBody, reason};
 
 pub(crate) fn routes() -> OpenApiRouter<Service> {
     OpenApiRouter::new()
-        .routes(routes!(site_events, publish))
-        .routes(routes!(update, cancel))
-        .routes(routes!(registrations, register))
-        .routes(routes!(withdraw))
-        .routes(routes!(calendar))
+        .routes(routes!(site_events, publish_event))
+        .routes(routes!(update_event, cancel_event))
+        .routes(routes!(event_registrations, register_for_event))
+        .routes(routes!(withdraw_registration))
+        .routes(routes!(event_calendar))
         .routes(routes!(my_registrations))
 }
 
@@ -273,7 +273,7 @@ async fn site_events(
         (status = 422, description = "`event_in_the_past`: the start has passed at the site", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
-async fn publish(
+async fn publish_event(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(site): Path<String>,
@@ -308,7 +308,7 @@ async fn publish(
         (status = 422, description = "`event_in_the_past`: the new start has passed", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
-async fn update(
+async fn update_event(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(event): Path<String>,
@@ -341,7 +341,7 @@ async fn update(
         (status = 409, description = "`event_cancelled` (already), `event_over` (it has ended)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
-async fn cancel(
+async fn cancel_event(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(event): Path<String>,
@@ -363,7 +363,7 @@ async fn cancel(
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
-async fn registrations(
+async fn event_registrations(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(event): Path<String>,
@@ -388,7 +388,7 @@ async fn registrations(
         (status = 422, description = "`no_stay_covering_event`; `event_not_open_to_visitors`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
-async fn register(
+async fn register_for_event(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(event): Path<String>,
@@ -409,7 +409,7 @@ async fn register(
         (status = 404, description = "`not_found`: no such event, or no registration of yours", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
-async fn withdraw(
+async fn withdraw_registration(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(event): Path<String>,
@@ -429,7 +429,7 @@ async fn withdraw(
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
-async fn calendar(
+async fn event_calendar(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(event): Path<String>,

@@ -174,3 +174,17 @@ async fn the_interactive_docs_are_served_from_deskvisa_itself() {
     assert_eq!(status, StatusCode::OK);
     assert!(script.len() > 100_000, "the bundle is served locally");
 }
+
+#[tokio::test]
+async fn every_operation_has_an_id_of_its_own() {
+    let (app, _db) = app().await;
+    let (_, _, body) = fetch(&app, "/openapi.json").await;
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    let mut seen = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path}: no operationId"));
+            assert!(seen.insert(id.to_owned()), "{method} {path}: operationId `{id}` is taken already");
+        }
+    }
+}
