@@ -211,7 +211,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             let service = service(&config).await?;
             let mailer = mailer(&config)?;
             tracing::info!(transport = %config.mail.transport, "worker started");
-            service.run_worker(config.mail.worker(), Some(mailer), shutdown_signal()).await;
+            service.run_worker(config.worker(), Some(mailer), shutdown_signal()).await;
             Ok(ExitCode::SUCCESS)
         }
         Command::Mail { action } => mail_command(&config, action).await,
@@ -267,10 +267,37 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Member { .. } | Command::Backup { .. } | Command::Restore { .. } => {
+        Command::Member { action } => member_command(&config, action).await,
+        Command::Backup { .. } | Command::Restore { .. } => {
             tracing::error!("this command is planned but not available in this build yet");
             Ok(ExitCode::from(2))
         }
+    }
+}
+
+/// `member export` and `member erase`.
+async fn member_command(config: &Config, action: MemberCommand) -> Result<ExitCode> {
+    let service = service(config).await?;
+    let (email, result) = match action {
+        MemberCommand::Export { email } => {
+            let address = parse_email(&email)?;
+            (email, service.export_member(&address).await.map(|data| serde_json::to_string_pretty(&data)))
+        }
+        MemberCommand::Erase { email } => {
+            let address = parse_email(&email)?;
+            (email, service.erase_member(&address).await.map(|done| serde_json::to_string_pretty(&done)))
+        }
+    };
+    match result {
+        Ok(json) => {
+            say(&json?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(deskvisa_service::ServiceError::NotFound) => {
+            tracing::error!(email = %email.trim(), "no member has this email address");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -453,7 +480,7 @@ async fn serve(config: &Config, demo: bool) -> Result<()> {
     let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = {
         let service = service.clone();
-        let worker_config = config.mail.worker();
+        let worker_config = config.worker();
         tokio::spawn(async move {
             service
                 .run_worker(worker_config, Some(mailer), async {

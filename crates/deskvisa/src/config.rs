@@ -22,6 +22,28 @@ pub struct Config {
     pub mail: Mail,
     /// Sign-in and rate limits.
     pub auth: Auth,
+    /// How long what is kept only for a while is kept.
+    pub retention: Retention,
+}
+
+/// `[retention]`: personal data kept only for a while.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    /// Days sign-in links and sessions are kept after they stop working.
+    pub credentials_days: u32,
+    /// Days sent (or given-up) emails keep their facts.
+    pub sent_mail_days: u32,
+}
+
+impl Retention {
+    /// The service's retention.
+    pub fn retention(&self) -> deskvisa_service::Retention {
+        deskvisa_service::Retention {
+            credentials: chrono::TimeDelta::days(i64::from(self.credentials_days.max(1))),
+            mail_bodies: chrono::TimeDelta::days(i64::from(self.sent_mail_days.max(1))),
+        }
+    }
 }
 
 /// `[auth]`: how often people may ask, and whom to believe about who asks.
@@ -206,6 +228,11 @@ impl Mail {
 }
 
 impl Config {
+    /// How the worker paces itself, reminds people and forgets.
+    pub fn worker(&self) -> deskvisa_service::WorkerConfig {
+        deskvisa_service::WorkerConfig { retention: self.retention.retention(), ..self.mail.worker() }
+    }
+
     /// Loads the layers. `file` overrides the defaults key by key; `env`
     /// (a lookup, so tests can pass their own) overrides both.
     pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config> {

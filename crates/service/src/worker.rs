@@ -200,6 +200,13 @@ impl Service {
                     if let Err(err) = self.purge_rate_limits().await {
                         tracing::warn!(error = %err, "purging old rate-limit windows failed");
                     }
+                    match self.purge_retained(&config.retention).await {
+                        Ok(purged) if purged != deskvisa_store::Purged::default() => {
+                            tracing::info!(?purged, "removed what outlived its retention");
+                        }
+                        Ok(_) => {}
+                        Err(err) => tracing::warn!(error = %err, "removing what outlived its retention failed"),
+                    }
                     tokio::select! {
                         _ = stopped.wait_for(|s| *s) => return,
                         () = tokio::time::sleep(config.every) => {}
@@ -245,6 +252,8 @@ pub struct WorkerConfig {
     /// How long before a pending stay's answer deadline the host's admins
     /// are reminded.
     pub answer_notice: TimeDelta,
+    /// How long sign-in links, sessions and sent emails' facts are kept.
+    pub retention: crate::personal::Retention,
 }
 
 impl Default for WorkerConfig {
@@ -254,6 +263,7 @@ impl Default for WorkerConfig {
             mail_poll: Duration::from_millis(500),
             reminder_days: 2,
             answer_notice: TimeDelta::hours(24),
+            retention: crate::personal::Retention::default(),
         }
     }
 }

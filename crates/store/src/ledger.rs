@@ -12,11 +12,11 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use deskvisa_rules::{
     ClusterId, ExceptionKind, GuaranteeException, HeldDay, MatrixCell, RequestCounts, StayId, StayStatus, TimeZone,
 };
-use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
+use sea_orm::FromQueryResult;
 
 use crate::convert::zone;
 use crate::error::StoreError;
-use crate::tx::{Tx, portable_sql};
+use crate::tx::Tx;
 
 /// A held day that is a visitor-day if its date has passed at the host:
 /// the stay is approved, or cancelled after an approval, and not a no-show.
@@ -85,12 +85,6 @@ fn unsigned(n: i64) -> u64 {
 }
 
 impl Tx {
-    async fn rows<T: FromQueryResult>(&self, sql: &str, values: Vec<Value>) -> Result<Vec<T>, StoreError> {
-        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, sql), values);
-        let rows = self.tx.query_all_raw(statement).await?;
-        rows.iter().map(|r| T::from_query_result(r, "").map_err(StoreError::from)).collect()
-    }
-
     /// Visitor-days per (host, home) on the days of `from..=to` that have
     /// passed in every zone on `utc_today`.
     pub async fn visitor_days(

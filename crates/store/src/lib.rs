@@ -27,6 +27,7 @@ mod ledger_totals;
 mod mail_facts;
 mod map;
 mod outbox;
+mod personal;
 mod reminders;
 mod sign_in;
 mod snapshot;
@@ -43,6 +44,10 @@ pub use ledger::BoundaryDay;
 pub use mail_facts::MailFacts;
 pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};
 pub use outbox::{MailRow, NewMail};
+pub use personal::{
+    CredentialExport, ERASED_NAME, EmailExport, Erased, KeyExport, MemberData, ProfileRecord, Purged,
+    RegistrationExport, StayExport, StayHistoryExport, erased_email,
+};
 pub use reminders::ReminderCandidate;
 pub use sea_orm::DatabaseConnection;
 pub use snapshot::SnapshotError;

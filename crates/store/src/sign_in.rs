@@ -6,18 +6,13 @@
 
 use chrono::{DateTime, Utc};
 use deskvisa_rules::MemberId;
-use sea_orm::{ConnectionTrait, Statement, Value};
+use sea_orm::{ConnectionTrait, Statement};
 
 use crate::error::StoreError;
 use crate::map::{MemberRecord, Role};
 use crate::tx::{Store, Tx, portable_sql};
 
 impl Tx {
-    async fn run(&self, text: &str, values: Vec<Value>) -> Result<u64, StoreError> {
-        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, text), values);
-        Ok(self.tx.execute_raw(statement).await?.rows_affected())
-    }
-
     /// A new sign-in token for `member`, valid until `expires_at`; its hash
     /// comes when its email is written.
     pub async fn insert_sign_in_token(

@@ -8,7 +8,8 @@
 use std::sync::Arc;
 
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, FromQueryResult, SqliteTransactionMode,
+    Statement, TransactionOptions, TransactionTrait, Value,
 };
 
 use crate::error::StoreError;
@@ -104,6 +105,19 @@ impl Tx {
     }
 
     /// Whether this is PostgreSQL (row locks) or SQLite (one writer at a time).
+    /// Rows of raw SQL written with `$n` placeholders.
+    pub(crate) async fn rows<T: FromQueryResult>(&self, sql: &str, values: Vec<Value>) -> Result<Vec<T>, StoreError> {
+        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, sql), values);
+        let rows = self.tx.query_all_raw(statement).await?;
+        rows.iter().map(|r| T::from_query_result(r, "").map_err(StoreError::from)).collect()
+    }
+
+    /// Runs raw SQL written with `$n` placeholders; the rows it changed.
+    pub(crate) async fn run(&self, sql: &str, values: Vec<Value>) -> Result<u64, StoreError> {
+        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, sql), values);
+        Ok(self.tx.execute_raw(statement).await?.rows_affected())
+    }
+
     pub(crate) fn is_postgres(&self) -> bool {
         self.backend == DbBackend::Postgres
     }
