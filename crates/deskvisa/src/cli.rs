@@ -268,9 +268,40 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Member { action } => member_command(&config, action).await,
-        Command::Backup { .. } | Command::Restore { .. } => {
-            tracing::error!("this command is planned but not available in this build yet");
-            Ok(ExitCode::from(2))
+        Command::Backup { path } => {
+            anyhow::ensure!(
+                sqlite_file(&config.database.url).is_some(),
+                "deskvisa backup copies the embedded SQLite database; back PostgreSQL up with pg_dump \
+                 (see the README's \"Backups\")"
+            );
+            let store = open(&config).await?;
+            let backup = store.backup_sqlite(&path).await?;
+            say(&format!("wrote {} ({} bytes, {} stays)", backup.path.display(), backup.bytes, backup.stays));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { path } => {
+            let Some(target) = sqlite_file(&config.database.url) else {
+                anyhow::bail!(
+                    "deskvisa restore replaces the embedded SQLite database; restore PostgreSQL with pg_restore \
+                     (see the README's \"Backups\")"
+                );
+            };
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+            let restored = deskvisa_store::restore_sqlite(&path, &target, &stamp).await?;
+            // A backup from an older release is brought up to date now.
+            let store = open(&config).await?;
+            let pending = Migrator::get_pending_migrations(store.db()).await?.len();
+            Migrator::up(store.db(), None).await.context("migrating the restored database failed")?;
+            say(&format!(
+                "restored {} into {} ({} stays, {pending} migrations applied)",
+                path.display(),
+                target.display(),
+                restored.stays
+            ));
+            if let Some(previous) = restored.previous {
+                say(&format!("the database it replaced is kept as {}", previous.display()));
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

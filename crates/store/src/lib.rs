@@ -14,6 +14,7 @@
 //! [`StoreError`] so the service can retry or map them.
 
 mod availability;
+mod backup;
 mod connect;
 mod convert;
 mod desks;
@@ -36,6 +37,7 @@ mod tokens;
 mod tx;
 
 pub use availability::SiteDays;
+pub use backup::{Backup, Restored, restore_sqlite, verify_sqlite};
 pub use connect::{Backend, ConnectError, DatabaseConfig, connect, connect_store};
 pub use error::StoreError;
 pub use events::{EventChange, EventMailFacts, EventRecord, NewEvent, RegistrationRecord, RegistrationStatus};

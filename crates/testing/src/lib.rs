@@ -43,6 +43,7 @@ pub struct TestDatabase {
 }
 
 enum Cleanup {
+    Nothing,
     Directory(PathBuf),
     Database { server: String, name: String },
 }
@@ -88,6 +89,14 @@ impl TestDatabase {
         Some(TestDatabase { db, url, backend, cleanup })
     }
 
+    /// A SQLite file that exists already (a backup, a restored database),
+    /// opened as deskvisa opens it; the file is left in place afterwards.
+    pub async fn open_sqlite(path: &std::path::Path) -> TestDatabase {
+        let url = format!("sqlite://{}", path.display());
+        let db = connect(&DatabaseConfig::new(url.clone())).await.expect("open the SQLite file");
+        TestDatabase { db, url, backend: Backend::Sqlite, cleanup: Cleanup::Nothing }
+    }
+
     /// Which backend.
     pub fn backend(&self) -> Backend {
         self.backend
@@ -128,6 +137,7 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         match &self.cleanup {
+            Cleanup::Nothing => {}
             Cleanup::Directory(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
