@@ -83,7 +83,7 @@ fn an_operator_backs_up_exports_erases_and_restores() {
     let data: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
     assert_eq!(data["format"], "deskvisa-member-export/1");
     assert_eq!(data["profile"]["email"], member.as_str());
-    assert!(data["stays"].is_array() && data["api_tokens"].as_array().unwrap().len() >= 1, "{data}");
+    assert!(data["stays"].is_array() && !data["api_tokens"].as_array().unwrap().is_empty(), "{data}");
 
     // The erasure: the address is gone.
     let erased = deskvisa(&db, &["member", "erase", &member]);
