@@ -39,8 +39,27 @@ pub(crate) fn init() {
     let _ = handle();
 }
 
-/// Counts every request and times it, by method, route template and status.
+/// Keeps `http_requests_in_flight` up while a request is served, down again
+/// however it ends (a client that goes away drops the future).
+struct InFlight;
+
+impl InFlight {
+    fn start() -> InFlight {
+        metrics::gauge!("http_requests_in_flight").increment(1.0);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        metrics::gauge!("http_requests_in_flight").decrement(1.0);
+    }
+}
+
+/// Counts every request and times it, by method, route template and status,
+/// and keeps the number of requests in flight.
 pub(crate) async fn track(request: Request, next: Next) -> Response {
+    let _in_flight = InFlight::start();
     let started = Instant::now();
     let method = request.method().to_string();
     let route =
