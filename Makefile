@@ -6,7 +6,7 @@ CARGO ?= cargo
 # `cargo test` is the fallback where it is not installed.
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: run test test-tools check fmt fmt-check lint purity openapi-check bench bench-smoke wrk build clean
+.PHONY: run test test-tools check fmt fmt-check lint purity openapi-check fuzz fuzz-smoke scale bench bench-smoke wrk build clean
 
 ## run: deskvisa on embedded SQLite (var/deskvisa.sqlite) with the demo network, at http://127.0.0.1:8080
 run:
@@ -44,6 +44,20 @@ purity:
 ## openapi-check: validate /openapi.json with an independent validator (PyPI)
 openapi-check:
 	./scripts/check-openapi.sh
+
+## fuzz: schemathesis (PyPI) against the served /openapi.json, as a member and as a host admin, 1000
+## test cases per operation and user, on a fresh database; every check must pass
+fuzz:
+	./scripts/fuzz.sh 1000
+
+## fuzz-smoke: the same, bounded (CI): 60 test cases per operation and user
+fuzz-smoke:
+	./scripts/fuzz.sh 60
+
+## scale: two instances behind nginx (Debian) on one PostgreSQL: sessions, rate limits,
+## idempotency keys and the outbox behave as with one
+scale:
+	./scripts/scale-test.sh
 
 ## bench: the rules benchmark (criterion); W1, stay requests through HTTP (wrk) against in-process on
 ## SQLite and against pgbench on PostgreSQL; W2, availability against a static response; M1, the

@@ -3,7 +3,7 @@
 //! a member's own name and language.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -22,6 +22,7 @@ use crate::dto::{
 };
 use crate::extract::{ApiJson, Authenticated, id};
 use crate::problem::Problem;
+use crate::query::ApiQuery;
 
 pub(crate) fn routes() -> OpenApiRouter<Service> {
     OpenApiRouter::new()
@@ -600,6 +601,7 @@ async fn reopen_day(
 
 /// Filters of the inbox.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct InboxQuery {
     status: Option<String>,
     from: Option<String>,
@@ -622,7 +624,7 @@ async fn site_stays(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(site): Path<String>,
-    Query(query): Query<InboxQuery>,
+    ApiQuery(query): ApiQuery<InboxQuery>,
 ) -> Result<Response, Problem> {
     let site = id(&site, SiteId::parse)?;
     let status = query.status.as_deref().map(|s| s.parse::<StayStatus>().map_err(|e| bad("status", e))).transpose()?;
@@ -648,4 +650,99 @@ fn admin_roles(m: &deskvisa_service::MemberRecord, cluster_admin: bool) -> Vec<d
         roles.push(dto::RoleGrant { role: "cluster_admin".into(), cluster_id: Some(m.cluster_id.as_uuid()) });
     }
     roles
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use axum::http::StatusCode;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn config(cases: u32) -> ProptestConfig {
+        ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
+    }
+
+    fn malformed<T: std::fmt::Debug>(result: Result<T, Problem>) -> bool {
+        result.is_err_and(|p| p.status() == StatusCode::BAD_REQUEST)
+    }
+
+    proptest! {
+        #![proptest_config(config(1000))]
+
+        /// A line of text (a name, a city, an address, house rules) is
+        /// accepted exactly when, trimmed, it has 1 to `max` characters
+        /// (counted as characters, not bytes) and no control character but
+        /// LF; it is then the trimmed text; anything else is 400.
+        #[test]
+        fn a_line_of_text_is_trimmed_and_bounded(
+            value in prop_oneof![
+                "(?s:.{0,60})",
+                prop::collection::vec(any::<u8>(), 0..60).prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+                "[ \t\n]{0,3}[a-zż\u{1f600} \n]{0,40}[ \t\r\n]{0,3}",
+            ],
+            max in 1usize..50,
+        ) {
+            let trimmed = value.trim();
+            let fits = !trimmed.is_empty()
+                && trimmed.chars().count() <= max
+                && !trimmed.chars().any(|c| c.is_control() && c != '\n');
+            match text("name", &value, max) {
+                Ok(kept) => {
+                    prop_assert!(fits);
+                    prop_assert_eq!(kept, trimmed);
+                }
+                Err(p) => {
+                    prop_assert!(!fits);
+                    prop_assert_eq!(p.status(), StatusCode::BAD_REQUEST);
+                }
+            }
+        }
+
+        /// A country is exactly two ASCII capital letters; lower case, one
+        /// or three letters, digits, white space or other scripts are 400.
+        #[test]
+        fn a_country_is_two_ascii_capital_letters(a in b'A'..=b'Z', b in b'A'..=b'Z', other in "(?s:.{0,4})") {
+            let code = String::from_utf8(vec![a, b]).unwrap();
+            prop_assert_eq!(country(&code).unwrap(), code.clone());
+            for spoiled in [code.to_ascii_lowercase(), format!("{code} "), format!(" {code}"), code[..1].to_owned(), format!("{code}{}", code.as_bytes()[0] as char)] {
+                prop_assert!(malformed(country(&spoiled)), "{:?}", spoiled);
+            }
+            let two_capitals = other.len() == 2 && other.chars().all(|c| c.is_ascii_uppercase());
+            prop_assert_eq!(country(&other).is_ok(), two_capitals);
+        }
+
+        /// A latitude or longitude is accepted, unchanged, exactly when it is
+        /// a finite number within ±90 or ±180; NaN, infinities and anything
+        /// beyond are 400.
+        #[test]
+        fn a_coordinate_is_finite_and_within_its_limit(
+            value in prop_oneof![any::<f64>(), -200.0f64..200.0, Just(90.0), Just(-90.0), Just(180.0), Just(-180.0), Just(f64::NAN), Just(f64::INFINITY), Just(f64::NEG_INFINITY), Just(90.000_000_1)],
+        ) {
+            for limit in [90.0, 180.0] {
+                match coordinate("latitude", value, limit) {
+                    Ok(kept) => {
+                        prop_assert!(value.is_finite() && value.abs() <= limit);
+                        prop_assert_eq!(kept.to_bits(), value.to_bits());
+                    }
+                    Err(p) => {
+                        prop_assert!(!(value.is_finite() && value.abs() <= limit));
+                        prop_assert_eq!(p.status(), StatusCode::BAD_REQUEST);
+                    }
+                }
+            }
+        }
+
+        /// A site offers 0 to MAX_DESKS desks; more is 400. House rules that
+        /// are only white space are none, others are a text of up to 5000
+        /// characters.
+        #[test]
+        fn desks_and_house_rules_hold_their_bounds(desks_given in prop_oneof![0u32..=20, MAX_DESKS - 2..=MAX_DESKS + 2, any::<u32>()], blank in "[ \t\r\n]{0,5}", len in 4990usize..5010) {
+            prop_assert_eq!(desks(desks_given).is_ok(), desks_given <= MAX_DESKS);
+            prop_assert_eq!(rules_text(&blank).unwrap(), "");
+            let rules = "ż".repeat(len);
+            prop_assert_eq!(rules_text(&rules).ok(), (len <= 5000).then(|| rules.clone()));
+        }
+    }
 }

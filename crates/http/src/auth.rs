@@ -5,7 +5,7 @@
 //! travel in an `HttpOnly`, `SameSite=Lax` cookie (`Secure` and
 //! `__Host-`-prefixed when the public URL is https).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use deskvisa_rules::Email;
@@ -18,6 +18,7 @@ use utoipa_axum::routes;
 use crate::dto::{Member, ProblemBody};
 use crate::extract::{ApiJson, Authenticated, ClientAddress, bearer, session_cookie};
 use crate::problem::Problem;
+use crate::query::{ApiForm, ApiQuery};
 
 pub(crate) fn routes() -> OpenApiRouter<Service> {
     OpenApiRouter::new()
@@ -83,6 +84,7 @@ async fn magic_link(
 
 /// The token of a sign-in link.
 #[derive(Deserialize, ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct TokenQuery {
     /// The token from the email.
     #[serde(default)]
@@ -127,7 +129,10 @@ fn page(title: &str, body: &str) -> String {
     get, path = "/auth/verify", tag = "sign-in", params(TokenQuery),
     responses((status = 200, description = "A page with a Sign in button", body = String, content_type = "text/html"))
 )]
-async fn verify_page(State(service): State<Service>, Query(query): Query<TokenQuery>) -> Result<Response, Problem> {
+async fn verify_page(
+    State(service): State<Service>,
+    ApiQuery(query): ApiQuery<TokenQuery>,
+) -> Result<Response, Problem> {
     let form_token = crate::csrf::issue(&service)?;
     let body = format!(
         "<p>Welcome back. Press the button to sign in on this device.</p>\
@@ -152,14 +157,15 @@ async fn verify_page(State(service): State<Service>, Query(query): Query<TokenQu
     request_body(content = SignInForm, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 303, description = "Signed in: the session cookie is set, on to `/`"),
-        (status = 400, description = "The link was used, has expired, or is unknown", body = String, content_type = "text/html"),
+        (status = 400, description = "The link was used, has expired, or is unknown (a page); or the post is no form (`malformed_request`)",
+            content((String = "text/html"), (ProblemBody = "application/problem+json"))),
         (status = 403, description = "`forbidden`: a cross-site form post, or one without the page's form token", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn verify(
     State(service): State<Service>,
     headers: HeaderMap,
-    axum::Form(form): axum::Form<SignInForm>,
+    ApiForm(form): ApiForm<SignInForm>,
 ) -> Result<Response, Problem> {
     // Login CSRF: another site must not sign a visitor in as someone else.
     crate::extract::same_origin(&headers, service.public_url())?;

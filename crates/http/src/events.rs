@@ -3,7 +3,7 @@
 //! site's events, register, withdraw and take an event's calendar file.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -19,6 +19,7 @@ use crate::admin::{bad, text};
 use crate::dto::ProblemBody;
 use crate::extract::{ApiJson, Authenticated, MaybeJson, id};
 use crate::problem::Problem;
+use crate::query::ApiQuery;
 use crate::stays::{ReasonBody, reason};
 
 pub(crate) fn routes() -> OpenApiRouter<Service> {
@@ -227,6 +228,7 @@ fn capacity(value: u32) -> Result<u32, Problem> {
 
 /// A window of local start dates.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct EventWindow {
     /// First local date, `YYYY-MM-DD` (default: today at the site).
     from: Option<String>,
@@ -249,7 +251,7 @@ async fn site_events(
     State(service): State<Service>,
     Authenticated(_): Authenticated,
     Path(site): Path<String>,
-    Query(window): Query<EventWindow>,
+    ApiQuery(window): ApiQuery<EventWindow>,
 ) -> Result<Json<EventList>, Problem> {
     let site = id(&site, SiteId::parse)?;
     let date =
@@ -465,4 +467,64 @@ async fn my_registrations(
         .map(|(r, e)| MyRegistration { registration: Registration::new(r), event: Event::new(e) })
         .collect();
     Ok(Json(MyRegistrationList { items, next_cursor: None }))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// An event offers 1 to MAX_EVENT_CAPACITY seats; 0 or more is 400.
+        #[test]
+        fn an_event_offers_one_to_the_most_seats(seats in prop_oneof![0u32..=3, MAX_EVENT_CAPACITY - 2..=MAX_EVENT_CAPACITY + 2, any::<u32>()]) {
+            match capacity(seats) {
+                Ok(kept) => prop_assert!((1..=MAX_EVENT_CAPACITY).contains(&seats) && kept == seats),
+                Err(p) => {
+                    prop_assert!(!(1..=MAX_EVENT_CAPACITY).contains(&seats));
+                    prop_assert_eq!(p.status(), StatusCode::BAD_REQUEST);
+                }
+            }
+        }
+
+        /// A description that is only white space is none; another is its
+        /// trimmed text when it has at most MAX_DESCRIPTION_CHARS characters
+        /// and no control character but LF, and 400 otherwise.
+        #[test]
+        fn a_description_is_blank_or_a_bounded_text(
+            blank in "[ \t\r\n]{0,5}",
+            body in "[a-zż \n]{0,20}",
+            control in prop_oneof![0u32..0x20, 0x7fu32..0xa0].prop_filter_map("no LF", |n| char::from_u32(n).filter(|c| *c != '\n')),
+            len in MAX_DESCRIPTION_CHARS - 3..=MAX_DESCRIPTION_CHARS + 3,
+        ) {
+            prop_assert_eq!(description(&blank).unwrap(), "");
+            let text = format!("{blank}x{body}y{blank}");
+            prop_assert_eq!(description(&text).unwrap(), format!("x{body}y"));
+            let with_control = format!("x{control}y");
+            prop_assert!(description(&with_control).is_err_and(|p| p.status() == StatusCode::BAD_REQUEST), "{:?}", with_control);
+            let long = "ł".repeat(len);
+            prop_assert_eq!(description(&long).ok(), (len <= MAX_DESCRIPTION_CHARS).then(|| long.clone()));
+        }
+
+        /// A local time in a body is the rules' local time for that text, or
+        /// 400 naming the field exactly when the rules refuse it.
+        #[test]
+        fn a_local_time_field_is_the_rules_local_time(text in prop_oneof![
+            "(?s:.{0,20})",
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}",
+        ]) {
+            match (local("starts_at", &text), parse_local_time(&text)) {
+                (Ok(got), Ok(parsed)) => prop_assert_eq!(got, parsed),
+                (Err(p), Err(_)) => {
+                    prop_assert_eq!(p.status(), StatusCode::BAD_REQUEST);
+                    prop_assert!(p.body().contains("starts_at: "));
+                }
+                (got, parsed) => prop_assert!(false, "{:?} against {:?}", got.map_err(|p| p.status()), parsed),
+            }
+        }
+    }
 }

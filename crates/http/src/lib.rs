@@ -16,6 +16,7 @@ mod map;
 mod metrics;
 mod operations;
 mod problem;
+mod query;
 mod reports;
 mod security;
 mod stays;

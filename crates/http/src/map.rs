@@ -2,7 +2,7 @@
 //! policies, a site and its free desks.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use chrono::NaiveDate;
 use deskvisa_rules::{ClusterId, Continent, DateRange, SiteId, parse_date};
 use deskvisa_service::{SearchQuery, Service};
@@ -14,6 +14,7 @@ use utoipa_axum::routes;
 use crate::dto::{Availability, Cluster, ClusterList, DateSpan, Day, Me, Member, Policy, ProblemBody, Site};
 use crate::extract::{ApiJson, Authenticated, id};
 use crate::problem::Problem;
+use crate::query::ApiQuery;
 
 pub(crate) fn routes() -> OpenApiRouter<Service> {
     OpenApiRouter::new()
@@ -139,6 +140,7 @@ async fn site(
 
 /// A window of dates.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Window {
     /// First date, `YYYY-MM-DD`.
     from: String,
@@ -161,7 +163,7 @@ async fn availability(
     State(service): State<Service>,
     Authenticated(_): Authenticated,
     Path(site): Path<String>,
-    Query(window): Query<Window>,
+    ApiQuery(window): ApiQuery<Window>,
 ) -> Result<Json<Availability>, Problem> {
     let site = id(&site, SiteId::parse)?;
     let from = parse_date(&window.from).map_err(|e| Problem::malformed(format!("from: {e}")))?;
@@ -173,6 +175,7 @@ async fn availability(
 
 /// What a member looks for across the network.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SearchParams {
     /// First date of the window, `YYYY-MM-DD`.
     from: String,
@@ -201,7 +204,7 @@ struct SearchParams {
 async fn search(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
-    Query(params): Query<SearchParams>,
+    ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchAnswer>, Problem> {
     let from = parse_date(&params.from).map_err(|e| Problem::malformed(format!("from: {e}")))?;
     let to = parse_date(&params.to).map_err(|e| Problem::malformed(format!("to: {e}")))?;

@@ -3,7 +3,7 @@
 //! `matrix` or `exceptions`).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,6 +17,7 @@ use utoipa_axum::routes;
 use crate::dto::ProblemBody;
 use crate::extract::Authenticated;
 use crate::problem::Problem;
+use crate::query::ApiQuery;
 
 pub(crate) fn routes() -> OpenApiRouter<Service> {
     OpenApiRouter::new().routes(routes!(reciprocity))
@@ -24,6 +25,7 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
 
 /// The period, and for CSV which table.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct LedgerQuery {
     /// First date, `YYYY-MM-DD`.
     from: String,
@@ -265,7 +267,7 @@ async fn reciprocity(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     headers: HeaderMap,
-    Query(query): Query<LedgerQuery>,
+    ApiQuery(query): ApiQuery<LedgerQuery>,
 ) -> Result<Response, Problem> {
     let from = parse_date(&query.from).map_err(|e| Problem::malformed(format!("from: {e}")))?;
     let to = parse_date(&query.to).map_err(|e| Problem::malformed(format!("to: {e}")))?;
@@ -291,7 +293,12 @@ async fn reciprocity(
 
 #[cfg(test)]
 mod tests {
-    use super::text_field;
+    #![allow(clippy::unwrap_used)]
+    use axum::http::HeaderValue;
+    use proptest::prelude::*;
+    use proptest::sample::{Index, select};
+
+    use super::{HeaderMap, header, text_field, wants_csv};
 
     #[test]
     fn csv_text_is_quoted_and_formulas_are_made_inert() {
@@ -300,5 +307,92 @@ mod tests {
         assert_eq!(text_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(text_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(text_field("-1"), "'-1");
+    }
+
+    /// One CSV field read back as a spreadsheet reads it, or `None` when it
+    /// is not one well-formed field.
+    fn read_field(field: &str) -> Option<String> {
+        if let Some(inner) = field.strip_prefix('"').and_then(|f| f.strip_suffix('"')) {
+            let mut out = String::new();
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                if c == '"' && chars.next() != Some('"') {
+                    return None;
+                }
+                out.push(c);
+            }
+            Some(out)
+        } else if field.contains([',', '"', '\n', '\r']) {
+            None
+        } else {
+            Some(field.to_owned())
+        }
+    }
+
+    /// Media ranges that are not `text/csv`, some of them close to it.
+    const OTHER_TYPES: [&str; 9] = [
+        "application/json",
+        "*/*",
+        "text/*",
+        "text/csvx",
+        "text/cs",
+        "application/csv",
+        "text/plain",
+        "csv",
+        "text/csv2",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// CSV is answered exactly when an `Accept` value lists `text/csv`,
+        /// in any case, with parameters (`;q=0.9`, `;charset=utf-8`) and
+        /// spaces, among any other media ranges, in one `Accept` header or
+        /// several.
+        #[test]
+        fn csv_is_answered_exactly_when_accept_lists_text_csv(
+            others in prop::collection::vec((select(OTHER_TYPES.to_vec()), select(vec!["", ";q=0.5", "; charset=utf-8", " ;q=1"])), 0..5),
+            csv in prop::option::of((any::<u64>(), select(vec!["", ";q=0.9", "; charset=utf-8", ";header=present"]), " {0,2}", " {0,2}")),
+            at in any::<Index>(),
+            split in any::<bool>(),
+        ) {
+            let mut ranges: Vec<String> = others.iter().map(|(t, p)| format!("{t}{p}")).collect();
+            if let Some((mask, params, before, after)) = &csv {
+                let cased: String = "text/csv".chars().enumerate().map(|(i, c)| if (mask >> i) & 1 == 1 { c.to_ascii_uppercase() } else { c }).collect();
+                ranges.insert(at.index(ranges.len() + 1), format!("{before}{cased}{params}{after}"));
+            }
+            let mut headers = HeaderMap::new();
+            if split && ranges.len() > 1 {
+                let (a, b) = ranges.split_at(ranges.len() / 2);
+                headers.append(header::ACCEPT, HeaderValue::from_str(&a.join(", ")).unwrap());
+                headers.append(header::ACCEPT, HeaderValue::from_str(&b.join(", ")).unwrap());
+            } else {
+                headers.insert(header::ACCEPT, HeaderValue::from_str(&ranges.join(", ")).unwrap());
+            }
+            prop_assert_eq!(wants_csv(&headers), csv.is_some(), "{:?}", headers);
+        }
+
+        /// No `Accept` header, whatever its bytes, makes `wants_csv` panic.
+        #[test]
+        fn wants_csv_never_panics(bytes in prop::collection::vec(prop_oneof![0x20u8..=0x7e, 0x80u8..=0xff], 0..60)) {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT, HeaderValue::from_bytes(&bytes).unwrap());
+            let _ = wants_csv(&headers);
+        }
+
+        /// Any text put in a CSV field reads back, through a CSV reader, as
+        /// itself, with an apostrophe before it when it begins like a
+        /// spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR), so a field
+        /// never runs as one.
+        #[test]
+        fn a_csv_field_reads_back_as_its_text_made_inert(text in prop_oneof![
+            "(?s:.{0,40})",
+            "[=+@\t\r,\"\n-][a-z,\"\n =]{0,10}",
+        ]) {
+            let read = read_field(&text_field(&text)).unwrap();
+            let inert = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.clone() };
+            prop_assert_eq!(&read, &inert);
+            prop_assert!(!read.starts_with(['=', '+', '-', '@', '\t', '\r']));
+        }
     }
 }

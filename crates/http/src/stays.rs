@@ -1,6 +1,6 @@
 //! The stays routes of API.md: request, list, read, and every move.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -15,6 +15,7 @@ use utoipa_axum::routes;
 use crate::dto::{ProblemBody, Stay, StayList};
 use crate::extract::{ApiJson, Authenticated, MaybeJson, id};
 use crate::problem::{Problem, json_text};
+use crate::query::ApiQuery;
 
 pub(crate) fn routes() -> OpenApiRouter<Service> {
     OpenApiRouter::new()
@@ -152,6 +153,7 @@ async fn run_request<R: From<(StatusCode, String)>>(
 
 /// A page of a list.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct Page {
     /// 1 to 200 (default 50).
     limit: Option<u64>,
@@ -176,7 +178,7 @@ fn parse_cursor(text: &str) -> Option<(DateTime<Utc>, StayId)> {
 async fn my_stays(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
-    Query(page): Query<Page>,
+    ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Response, Problem> {
     let limit = page.limit.unwrap_or(50);
     if !(1..=200).contains(&limit) {
@@ -376,4 +378,83 @@ async fn no_show(
     Path(stay): Path<String>,
 ) -> Result<Response, Problem> {
     act(&s, &c, &stay, StayCommand::NoShow).await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use proptest::prelude::*;
+    use proptest::sample::{Index, select};
+
+    use super::*;
+
+    fn config(cases: u32) -> ProptestConfig {
+        ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
+    }
+
+    /// An instant from 1970 to 9999, to the nanosecond.
+    fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+        (0i64..253_402_300_800, prop_oneof![Just(0u32), 0u32..1_000_000_000])
+            .prop_map(|(secs, nanos)| DateTime::from_timestamp(secs, nanos).unwrap())
+    }
+
+    proptest! {
+        #![proptest_config(config(1000))]
+
+        /// A cursor as this server writes it (`<created_at as RFC 3339>_<stay
+        /// id>`) reads back as the same instant, to the nanosecond, and the
+        /// same stay.
+        #[test]
+        fn a_cursor_the_server_gave_reads_back(at in instant(), n in any::<u128>()) {
+            let stay = StayId::from_uuid(uuid::Uuid::from_u128(n));
+            let cursor = format!("{}_{}", at.to_rfc3339(), stay);
+            prop_assert_eq!(parse_cursor(&cursor), Some((at, stay)));
+        }
+
+        /// A cursor spoiled in one way is refused (and the handler answers
+        /// 400): no `_`, the two halves swapped, a half missing, an instant
+        /// or id cut short, a date that is none, text after the id; and no
+        /// text at all makes `parse_cursor` panic.
+        #[test]
+        fn a_cursor_spoiled_or_made_up_is_refused(at in instant(), n in any::<u128>(), miss in 0usize..8, pick in any::<Index>(), text in "(?s:.{0,80})") {
+            let (time, stay) = (at.to_rfc3339(), StayId::from_uuid(uuid::Uuid::from_u128(n)).to_string());
+            let spoiled = match miss {
+                0 => format!("{time}{stay}"),
+                1 => format!("{stay}_{time}"),
+                2 => format!("{time}_"),
+                3 => format!("_{stay}"),
+                4 => format!("{}_{stay}", &time[..pick.index(time.len())]),
+                5 => format!("{time}_{}", &stay[..pick.index(stay.len())]),
+                6 => format!("{}{}_{stay}", &time[..5], *pick.get(&["13-01T00:00:00+00:00", "02-30T00:00:00+00:00", "01-01T24:00:01+00:00"])),
+                _ => format!("{time}_{stay}{}", *pick.get(&["x", "_", "0", " x"])),
+            };
+            prop_assert_eq!(parse_cursor(&spoiled), None, "{}", spoiled);
+            let _ = parse_cursor(&text);
+        }
+
+        /// An optional reason is none when the body, its `reason`, or the
+        /// reason's text is missing or only white space; otherwise it is the
+        /// rules' reason for that text, or 400 `malformed_request` exactly
+        /// when the rules refuse it.
+        #[test]
+        fn an_optional_reason_is_the_rules_reason_or_none(text in prop_oneof![
+            "(?s:.{0,60})",
+            "[ \t\r\n]{0,5}",
+            select(vec!["\u{a0}", "\u{3000} \n", "a\u{0}b", "ok"]).prop_map(String::from),
+        ]) {
+            prop_assert!(reason(None).unwrap().is_none());
+            let empty = ReasonBody { reason: None };
+            prop_assert!(reason(Some(empty)).unwrap().is_none());
+            let got = reason(Some(ReasonBody { reason: Some(text.clone()) }));
+            if text.trim().is_empty() {
+                prop_assert!(got.unwrap().is_none());
+            } else {
+                match (got, Reason::parse(&text)) {
+                    (Ok(Some(r)), Ok(parsed)) => prop_assert_eq!(r, parsed),
+                    (Err(p), Err(_)) => prop_assert_eq!(p.status(), StatusCode::BAD_REQUEST),
+                    (got, parsed) => prop_assert!(false, "{:?} against {:?}", got.map_err(|p| p.status()), parsed),
+                }
+            }
+        }
+    }
 }

@@ -188,3 +188,31 @@ async fn every_operation_has_an_id_of_its_own() {
         }
     }
 }
+
+/// Every parameter is where it is sent: path parameters are the path
+/// template's own and required; the rest are headers or in the query (a client
+/// generated from the document builds the right URL).
+#[tokio::test]
+async fn parameters_are_documented_where_they_are_sent() {
+    let (app, _db) = app().await;
+    let (_, _, body) = fetch(&app, "/openapi.json").await;
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    let mut queries = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                let name = parameter["name"].as_str().unwrap();
+                let templated = path.contains(&format!("{{{name}}}"));
+                let place = parameter["in"].as_str().unwrap();
+                if templated {
+                    assert_eq!(place, "path", "{method} {path}: `{name}`");
+                    assert_eq!(parameter["required"], true, "{method} {path}: `{name}`");
+                } else if place != "header" {
+                    assert_eq!(place, "query", "{method} {path}: `{name}`");
+                    queries += 1;
+                }
+            }
+        }
+    }
+    assert!(queries >= 18, "{queries} query parameters");
+}
