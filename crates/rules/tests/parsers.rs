@@ -7,6 +7,8 @@
 //! echoes more than a short prefix of what was sent.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod support;
+
 use std::fmt::Display;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Utc};
@@ -923,15 +925,7 @@ fn breach(field: PolicyField, given: u32, min: u32, max: u32) -> Option<PolicyBr
 /// A host policy as an admin could type it, its numbers near their bounds.
 fn any_draft() -> impl Strategy<Value = PolicyDraft> {
     (around(5, 365), around(1, 365), around(0, 7), around(30, 730), any::<bool>(), around(1, 14), any::<bool>())
-        .prop_map(|(max, per_year, notice, horizon, auto, window, expire)| PolicyDraft {
-            max_days_per_stay: max,
-            stays_per_year: per_year,
-            min_notice_days: notice,
-            horizon_days: horizon,
-            approval_mode: if auto { ApprovalMode::Auto } else { ApprovalMode::Manual },
-            answer_window_days: window,
-            on_no_answer: if expire { OnNoAnswer::Expire } else { OnNoAnswer::Approve },
-        })
+        .prop_map(support::policy_draft)
 }
 
 /// The breaches of a host policy under a guarantee, in field order.

@@ -65,20 +65,8 @@ impl DaysFromCe for NaiveDate {
 fn policies() -> impl Strategy<Value = (NetworkPolicy, HostPolicy)> {
     (5u32..=30, 0u32..=365).prop_flat_map(|(guaranteed, grace)| {
         let network = NetworkPolicy::new(guaranteed, grace).unwrap();
-        (guaranteed..=365u32, 1u32..=365, 0u32..=7, 30u32..=730, any::<bool>(), 1u32..=14, any::<bool>()).prop_map(
-            move |(max, per_year, notice, horizon, auto, window, expire)| {
-                let draft = PolicyDraft {
-                    max_days_per_stay: max,
-                    stays_per_year: per_year,
-                    min_notice_days: notice,
-                    horizon_days: horizon,
-                    approval_mode: if auto { ApprovalMode::Auto } else { ApprovalMode::Manual },
-                    answer_window_days: window,
-                    on_no_answer: if expire { OnNoAnswer::Expire } else { OnNoAnswer::Approve },
-                };
-                (network, HostPolicy::new(draft, &network).unwrap())
-            },
-        )
+        (guaranteed..=365u32, 1u32..=365, 0u32..=7, 30u32..=730, any::<bool>(), 1u32..=14, any::<bool>())
+            .prop_map(move |numbers| (network, HostPolicy::new(support::policy_draft(numbers), &network).unwrap()))
     })
 }
 

@@ -105,3 +105,19 @@ pub fn accepted(decision: Decision) -> Acceptance {
 pub fn refused_with(decision: &Decision, expected: &[&str]) {
     assert_eq!(codes(decision), expected, "{decision:?}");
 }
+
+/// A host policy draft from its numbers, in the order of its fields (the
+/// two booleans: auto approval, expire on no answer).
+pub fn policy_draft(
+    (max, per_year, notice, horizon, auto, window, expire): (u32, u32, u32, u32, bool, u32, bool),
+) -> PolicyDraft {
+    PolicyDraft {
+        max_days_per_stay: max,
+        stays_per_year: per_year,
+        min_notice_days: notice,
+        horizon_days: horizon,
+        approval_mode: if auto { ApprovalMode::Auto } else { ApprovalMode::Manual },
+        answer_window_days: window,
+        on_no_answer: if expire { OnNoAnswer::Expire } else { OnNoAnswer::Approve },
+    }
+}

@@ -110,7 +110,11 @@ pub fn person(email: &str) -> NewMember {
 /// No day holds more desks than its site has, and every counter equals the
 /// desk-days behind it.
 pub async fn assert_counters_sound(world: &World) {
-    let t = &world.test_db;
+    assert_database_sound(&world.test_db).await;
+}
+
+/// The same of any database (a backup, a restored file).
+pub async fn assert_database_sound(t: &TestDatabase) {
     assert_eq!(t.scalar("SELECT COUNT(*) FROM site_days WHERE held > desks OR held < 0").await, 0);
     let mismatched = t
         .scalar(
