@@ -34,30 +34,11 @@ fn any_now() -> impl Strategy<Value = DateTime<Utc>> {
     ]
 }
 
-/// Any date chrono can hold, with the ends of the calendar made likely.
-fn any_date() -> impl Strategy<Value = NaiveDate> {
-    let (lo, hi) = (NaiveDate::MIN.num_days_from_ce(), NaiveDate::MAX.num_days_from_ce());
-    prop_oneof![
-        1 => Just(NaiveDate::MIN),
-        1 => Just(NaiveDate::MAX),
-        8 => (lo..=hi).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap()),
-    ]
-}
-
 fn add(date: NaiveDate, days: i64) -> NaiveDate {
     if days >= 0 {
         date.checked_add_days(Days::new(days.unsigned_abs())).unwrap_or(NaiveDate::MAX)
     } else {
         date.checked_sub_days(Days::new(days.unsigned_abs())).unwrap_or(NaiveDate::MIN)
-    }
-}
-
-trait DaysFromCe {
-    fn num_days_from_ce(self) -> i32;
-}
-impl DaysFromCe for NaiveDate {
-    fn num_days_from_ce(self) -> i32 {
-        chrono::Datelike::num_days_from_ce(&self)
     }
 }
 
@@ -271,15 +252,15 @@ proptest! {
         now in any_now(),
         desks in any::<u32>(),
         bits in any::<u8>(),
-        closures in prop::collection::vec(any_date(), 0..5),
-        start in any_date(),
-        end in any_date(),
+        closures in prop::collection::vec(support::any_date(), 0..5),
+        start in support::any_date(),
+        end in support::any_date(),
         statuses in (prop::sample::select(MemberStatus::ALL.to_vec()), prop::sample::select(ClusterStatus::ALL.to_vec()), prop::sample::select(ClusterStatus::ALL.to_vec())),
-        vouched_until in prop::option::of(any_date()),
+        vouched_until in prop::option::of(support::any_date()),
         since in prop::option::of(any_now()),
         seeds in stay_seeds(),
-        anchor in any_date(),
-        held in prop::collection::vec((any_date(), any::<u32>()), 0..10),
+        anchor in support::any_date(),
+        held in prop::collection::vec((support::any_date(), any::<u32>()), 0..10),
         same_cluster in prop::bool::weighted(0.1),
     ) {
         let mut w = snapshot(network, policy, zone, desks, SiteCalendar::new(WeekdaySet::from_bits(bits), closures));

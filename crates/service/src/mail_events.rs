@@ -47,7 +47,7 @@ pub fn event_mail(kind: &str, member: MemberId, notice: &EventNotice) -> NewMail
 
 /// `member:<uuid>`: one member.
 pub fn to_member(member: MemberId) -> String {
-    format!("member:{member}")
+    deskvisa_store::member_recipient(member)
 }
 
 /// `admins:<uuid>`: a cluster's admins, expanded when delivered.

@@ -10,13 +10,14 @@
 //! reciprocity ledger's figures for days gone by do not change.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use deskvisa_rules::{Email, StayId};
+use deskvisa_rules::{Email, StayId, StayStatus};
 use deskvisa_store::{Erased, MemberData, Purged};
 use serde::Serialize;
 
 use crate::Service;
 use crate::caller::Caller;
 use crate::error::ServiceError;
+use crate::sign_in::address_bucket;
 use crate::stays::StayCommand;
 
 /// The export's format name: raised when a field changes meaning.
@@ -81,7 +82,8 @@ impl Service {
             tx.member_data(member.id).await?.ok_or(ServiceError::NotFound)?
         };
         let mut stays_cancelled = 0;
-        for stay in data.stays.iter().filter(|s| s.status == "pending" || s.status == "approved") {
+        let live = |s: &&deskvisa_store::StayExport| s.status.parse::<StayStatus>().is_ok_and(StayStatus::is_live);
+        for stay in data.stays.iter().filter(live) {
             match self.act_on_stay(&caller, StayId::from_uuid(stay.id), StayCommand::Cancel(None)).await {
                 Ok(_) => stays_cancelled += 1,
                 // Begun, or moved meanwhile: it stays as it is, anonymous.
@@ -100,7 +102,7 @@ impl Service {
             }
         }
         let tx = self.store.begin_write().await?;
-        let erased = tx.erase_member(member.id, self.now()).await?;
+        let erased = tx.erase_member(member.id, &[address_bucket(&member.email)], self.now()).await?;
         tx.commit().await?;
         tracing::info!(member = %member.id, stays_cancelled, registrations_withdrawn, "member erased");
         Ok(Erasure { member: member.id.as_uuid(), stays_cancelled, registrations_withdrawn, erased })

@@ -34,6 +34,11 @@ pub struct AccountEvent {
     pub token: uuid::Uuid,
 }
 
+/// The rate-limit bucket of the sign-in emails to one address.
+pub(crate) fn address_bucket(email: &Email) -> String {
+    format!("sign-in-address:{email}")
+}
+
 /// 256 bits from the OS's CSPRNG, URL-safe, with a prefix naming its use.
 pub fn secret(prefix: &str) -> Result<String, ServiceError> {
     let mut bytes = [0u8; 32];
@@ -104,7 +109,7 @@ impl Service {
                 return Err(ServiceError::RateLimited { retry_after_seconds: retry_after.unsigned_abs() });
             }
         }
-        let mailed = tx.hit(&format!("sign-in-address:{email}"), hour).await?;
+        let mailed = tx.hit(&address_bucket(email), hour).await?;
         let member = tx.member_by_email(email).await?;
         if let Some(member) = member.filter(|m| m.status != MemberStatus::Revoked) {
             if mailed <= limits.sign_in_emails_per_address_per_hour {

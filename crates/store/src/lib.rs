@@ -45,7 +45,7 @@ pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};
 pub use ledger::BoundaryDay;
 pub use mail_facts::MailFacts;
 pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};
-pub use outbox::{MailRow, NewMail};
+pub use outbox::{MailRow, NewMail, member_recipient};
 pub use personal::{
     CredentialExport, ERASED_NAME, EmailExport, Erased, KeyExport, MemberData, ProfileRecord, Purged,
     RegistrationExport, StayExport, StayHistoryExport, erased_email,

@@ -24,6 +24,11 @@ use crate::error::StoreError;
 use crate::stays::statement_error;
 use crate::tx::{Store, Tx};
 
+/// `member:<uuid>`: the recipient of an email to one member.
+pub fn member_recipient(member: deskvisa_rules::MemberId) -> String {
+    format!("member:{member}")
+}
+
 /// An email to queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMail {

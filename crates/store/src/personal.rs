@@ -11,6 +11,7 @@ use sea_orm::FromQueryResult;
 use serde::Serialize;
 
 use crate::error::StoreError;
+use crate::outbox::member_recipient;
 use crate::tx::Tx;
 
 /// The member row.
@@ -187,6 +188,8 @@ pub struct Erased {
     pub emails: u64,
     /// Roles given up.
     pub roles: u64,
+    /// Rate-limit counters kept under their address.
+    pub counters: u64,
 }
 
 /// The address an erased member's row carries: unique, and at a domain that
@@ -278,7 +281,7 @@ impl Tx {
                 .rows(
                     "SELECT id, kind, status, created_at, sent_at FROM outbox WHERE recipient = $1 \
                      ORDER BY created_at, id",
-                    vec![format!("member:{member}").into()],
+                    vec![member_recipient(member).into()],
                 )
                 .await?,
             idempotency_keys: self
@@ -292,13 +295,19 @@ impl Tx {
 
     /// Erases what identifies the member: name, email, company and every
     /// free text they or others wrote about their stays; deletes their
-    /// sessions, sign-in links, API tokens, idempotency keys and roles; and
+    /// sessions, sign-in links, API tokens, idempotency keys, roles and rate-limit counters; and
     /// removes the facts of emails to them (pending ones become dead letters).
     /// The member row (revoked), their stays and stay days remain, anonymous,
     /// so the ledger's figures do not change.
-    pub async fn erase_member(&self, member: MemberId, now: DateTime<Utc>) -> Result<Erased, StoreError> {
+    /// `counters` are the member's rate-limit buckets, as the service names them.
+    pub async fn erase_member(
+        &self,
+        member: MemberId,
+        counters: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<Erased, StoreError> {
         let id: sea_orm::Value = member.as_uuid().into();
-        let recipient: sea_orm::Value = format!("member:{member}").into();
+        let recipient: sea_orm::Value = member_recipient(member).into();
         let mut erased = Erased {
             stays: self
                 .run(
@@ -331,12 +340,10 @@ impl Tx {
                 vec![recipient],
             )
             .await?;
-        erased.credentials += self
-            .run(
-                "DELETE FROM rate_limits WHERE bucket = (SELECT 'sign-in-address:' || email FROM members WHERE id = $1)",
-                vec![id.clone()],
-            )
-            .await?;
+        for bucket in counters {
+            erased.counters +=
+                self.run("DELETE FROM rate_limits WHERE bucket = $1", vec![bucket.clone().into()]).await?;
+        }
         erased.roles = self.run("DELETE FROM member_roles WHERE member_id = $1", vec![id.clone()]).await?;
         self.run(
             "UPDATE members SET email = $2, name = $3, company = '', status = 'revoked', vouched_until = NULL, \

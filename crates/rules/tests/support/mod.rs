@@ -121,3 +121,15 @@ pub fn policy_draft(
         on_no_answer: if expire { OnNoAnswer::Expire } else { OnNoAnswer::Approve },
     }
 }
+
+/// Any date chrono can hold, with the ends of the calendar made likely.
+pub fn any_date() -> impl proptest::strategy::Strategy<Value = NaiveDate> {
+    use proptest::prelude::*;
+    let days = |d: NaiveDate| chrono::Datelike::num_days_from_ce(&d);
+    let (lo, hi) = (days(NaiveDate::MIN), days(NaiveDate::MAX));
+    prop_oneof![
+        1 => Just(NaiveDate::MIN),
+        1 => Just(NaiveDate::MAX),
+        8 => (lo..=hi).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap()),
+    ]
+}
