@@ -6,7 +6,7 @@ CARGO ?= cargo
 # `cargo test` is the fallback where it is not installed.
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: run test test-tools check fmt fmt-check lint purity openapi-check fuzz fuzz-smoke scale bench bench-smoke wrk build clean
+.PHONY: run test test-tools check fmt fmt-check lint purity openapi-check fuzz fuzz-smoke scale chaos chaos-smoke bench bench-smoke wrk build clean
 
 ## run: deskvisa on embedded SQLite (var/deskvisa.sqlite) with the demo network, at http://127.0.0.1:8080
 run:
@@ -58,6 +58,17 @@ fuzz-smoke:
 ## idempotency keys and the outbox behave as with one
 scale:
 	./scripts/scale-test.sh
+
+## chaos: ten minutes of SIGKILLs (two serve and a worker on PostgreSQL, a serve on SQLite) under
+## a load of keyed stay requests, approvals and cancellations, then a reconciliation; zero violations
+chaos: test-tools
+	$(CARGO) build -p deskvisa
+	./scripts/chaos.py --seconds 600
+
+## chaos-smoke: the same for one minute (CI)
+chaos-smoke: test-tools
+	$(CARGO) build -p deskvisa
+	./scripts/chaos.py --seconds 60
 
 ## bench: the rules benchmark (criterion); W1, stay requests through HTTP (wrk) against in-process on
 ## SQLite and against pgbench on PostgreSQL; W2, availability against a static response; M1, the

@@ -181,8 +181,10 @@ impl Service {
         let mut exhausted = false;
         let mut failure = None;
         let mut expanded_seen = 0;
-        // A permit is one SMTP exchange in flight; marking the outcome goes
-        // on without it, so no sender waits on the database's commit.
+        // A permit is one email in flight: from its SMTP exchange until its
+        // outcome is marked, so a process that dies has at most
+        // `concurrency` emails sent and unmarked (each sent again, with its
+        // Message-ID, when its lease runs out).
         let sending = Arc::new(tokio::sync::Semaphore::new(mailer.config.concurrency));
         loop {
             while tasks.len() < 2 * mailer.config.concurrency {
@@ -366,7 +368,6 @@ impl Service {
         permit: tokio::sync::OwnedSemaphorePermit,
     ) -> Result<Outcome, ServiceError> {
         let sent = mailer.sender.send(&row.id.to_string(), rendered, to_name, to_email).await;
-        drop(permit);
         let attempts = u32::try_from(row.attempts).unwrap_or(0);
         let outcome = match &sent {
             Ok(()) => Outcome::Sent,
@@ -396,6 +397,7 @@ impl Service {
                 Err(err) => return Err(err.into()),
             }
         }
+        drop(permit);
         let kind = row.kind.clone();
         match (&sent, outcome) {
             (Ok(()), _) => {
