@@ -350,17 +350,22 @@ def reconcile(s, load, sink_dir, kills):
 
     uuid_text = hex_of("id")
 
+    # The stays and their histories, read once (after the replays below).
+    stays, histories = {}, {}
+
+    def load_stays():
+        for row in s.sql(
+            f"SELECT {uuid_text}, status, start_date, end_date, {hex_of('site_id')}, {hex_of('member_id')} FROM stays"
+        ):
+            stays[row[0]] = row[1:]
+        for stay, to_status, action in s.sql(f"SELECT {hex_of('stay_id')}, to_status, action FROM stay_history ORDER BY id"):
+            histories.setdefault(stay, []).append((to_status, action))
+
     def stay_row(stay_id):
-        rows = s.sql(
-            f"SELECT status, start_date, end_date, {hex_of('site_id')}, {hex_of('member_id')} FROM stays "
-            f"WHERE {uuid_text} = '{stay_id.replace('-', '')}'"
-        )
-        return rows[0] if rows else None
+        return stays.get(stay_id.replace("-", ""))
 
     def first_status(stay_id):
-        sid = hex_of("stay_id")
-        rows = s.sql(f"SELECT to_status, action FROM stay_history WHERE {sid} = '{stay_id.replace('-', '')}' ORDER BY id")
-        return rows
+        return histories.get(stay_id.replace("-", ""), [])
 
     # 2. Replays of the stay requests that got no answer (a key whose first
     # request died in flight is free again after 60 s: 409 until then).
@@ -397,6 +402,7 @@ def reconcile(s, load, sink_dir, kills):
         violations.append(f"{made} stays made for {len(created)} keys answered 201")
 
     # 1. Every 2xx answer is in the database as answered.
+    load_stays()
     for ack in load.acks:
         row = stay_row(ack["id"])
         a = ack["answer"]
