@@ -75,12 +75,18 @@ async fn sigterm_with_a_hundred_requests_in_flight_drops_none() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("start deskvisa serve");
+    // The server's stdout is read to its end on a thread of its own, so the
+    // pipe stays open for everything the server prints after the token.
     let stdout = BufReader::new(server.stdout.take().unwrap());
-    let token = stdout
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|l| l.trim().strip_prefix("visiting member").map(|r| r.split_whitespace().nth(1).unwrap().to_owned()))
-        .expect("the demo member's token");
+    let (sender, tokens) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            if let Some(rest) = line.trim().strip_prefix("visiting member") {
+                let _ = sender.send(rest.split_whitespace().nth(1).unwrap_or_default().to_owned());
+            }
+        }
+    });
+    let token = tokens.recv_timeout(Duration::from_secs(120)).expect("the demo member's token");
     let deadline = Instant::now() + Duration::from_secs(60);
     while TcpStream::connect(("127.0.0.1", port)).await.is_err() {
         assert!(Instant::now() < deadline, "deskvisa did not start listening");

@@ -196,10 +196,14 @@ enum MemberCommand {
     },
 }
 
-/// Writes a line for the person at the terminal.
-#[allow(clippy::print_stdout)]
+/// Writes a line for the person at the terminal. A closed stdout (the
+/// reader went away, `| head`) is not a reason to stop: a server that has
+/// printed its demo tokens keeps serving, so write errors are ignored.
 fn say(line: &str) {
-    println!("{line}");
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }
 
 /// Runs the chosen subcommand.
