@@ -1,0 +1,538 @@
+//! Every word the pages show, in English and Polish. One macro row per
+//! phrase, both languages side by side, so a phrase cannot be missing in one
+//! of them: the compiler checks both tables are whole.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
+use deskvisa_rules::{
+    ClusterStatus, InactiveReason, Limit, Locale, MemberStatus, PolicyBreach, PolicyField, StayStatus, Violation,
+};
+
+macro_rules! words {
+    ($($key:ident: $en:expr, $pl:expr;)*) => {
+        /// The phrases of one language.
+        pub(crate) struct Words {
+            $(pub(crate) $key: &'static str,)*
+        }
+        /// English.
+        pub(crate) const EN: Words = Words { $($key: $en,)* };
+        /// Polish.
+        pub(crate) const PL: Words = Words { $($key: $pl,)* };
+    };
+}
+
+words! {
+    skip: "Skip to the content", "Przejdź do treści";
+    nav_main: "Main", "Menu główne";
+    nav_map: "Map", "Mapa";
+    nav_stays: "My stays", "Moje pobyty";
+    nav_host: "Host inbox", "Skrzynka gospodarza";
+    nav_network: "Network", "Sieć";
+    language: "Language", "Język";
+    sign_in: "Sign in", "Zaloguj się";
+    sign_out: "Sign out", "Wyloguj się";
+    signed_in_as: "Signed in as", "Zalogowano jako";
+    footer: "deskvisa: free desks for members of the cluster network, wherever they travel in it.",
+        "deskvisa: bezpłatne biurka dla członków sieci klastrów, dokądkolwiek podróżują.";
+    api_docs: "API documentation", "Dokumentacja API";
+
+    sign_in_title: "Sign in to deskvisa", "Zaloguj się do deskvisa";
+    sign_in_intro: "Enter the email address your cluster knows you by. We send you a link that signs you in; it works once, for 15 minutes.",
+        "Podaj adres e-mail, pod którym zna Cię Twój klaster. Wyślemy link, który Cię zaloguje; działa raz, przez 15 minut.";
+    email: "Email", "E-mail";
+    send_link: "Send me a sign-in link", "Wyślij mi link do logowania";
+    check_mail_title: "Check your email", "Sprawdź pocztę";
+    check_mail: "If the address belongs to a member, a sign-in link is on its way. It works once, for 15 minutes.",
+        "Jeśli adres należy do członka sieci, link do logowania jest już w drodze. Działa raz, przez 15 minut.";
+    bad_email: "This is not an email address.", "To nie jest adres e-mail.";
+    too_many: "Too many requests from here. Try again in a minute.", "Zbyt wiele prób z tego miejsca. Spróbuj ponownie za minutę.";
+    verify_intro: "Welcome back. Press the button to sign in on this device.",
+        "Witaj ponownie. Naciśnij przycisk, aby zalogować się na tym urządzeniu.";
+    link_dead_title: "This link no longer works", "Ten link już nie działa";
+    link_dead: "This sign-in link has expired or was already used. Links work once, for 15 minutes.",
+        "Ten link do logowania wygasł albo został już użyty. Linki działają raz, przez 15 minut.";
+    new_link: "Ask for a new link", "Poproś o nowy link";
+
+    map_title: "Find a desk in the network", "Znajdź biurko w sieci";
+    map_intro: "Every cluster of the network gives members of the others a free desk for at least five consecutive days. Pick a site on the map or search for dates.",
+        "Każdy klaster sieci daje członkom pozostałych bezpłatne biurko na co najmniej pięć kolejnych dni. Wybierz miejsce na mapie albo wyszukaj termin.";
+    map_label: "World map of the network's sites", "Mapa świata z miejscami sieci";
+    search_title: "Search for free desks", "Szukaj wolnych biurek";
+    from: "From", "Od";
+    to: "To", "Do";
+    days: "Number of days", "Liczba dni";
+    area: "Country or continent", "Kraj lub kontynent";
+    anywhere: "Anywhere", "Dowolnie";
+    continents: "Continents", "Kontynenty";
+    countries: "Countries", "Kraje";
+    search: "Search", "Szukaj";
+    results_title: "Sites that can take your stay", "Miejsca, które mogą Cię przyjąć";
+    no_results: "No site has free desks for these dates. Try other dates or fewer days.",
+        "Żadne miejsce nie ma wolnych biurek w tym terminie. Spróbuj innych dat albo mniejszej liczby dni.";
+    request_dates: "Request", "Zarezerwuj";
+    all_sites: "All sites", "Wszystkie miejsca";
+    desks_word: "visitor desks", "biurek dla gości";
+
+    address: "Address", "Adres";
+    contact: "Contact", "Kontakt";
+    house_rules: "House rules", "Zasady";
+    open_days: "Open on", "Otwarte w";
+    time_zone: "Time zone", "Strefa czasowa";
+    calendar_title: "Free desks", "Wolne biurka";
+    previous_month: "Previous month", "Poprzedni miesiąc";
+    next_month: "Next month", "Następny miesiąc";
+    free_many: "free", "wolne";
+    free_few: "few left", "ostatnie";
+    full: "full", "brak miejsc";
+    closed: "closed", "zamknięte";
+    past: "past", "minęło";
+    legend: "Each day shows its free desks: ✓ free, ! few left, ✕ full, – closed.",
+        "Każdy dzień pokazuje wolne biurka: ✓ wolne, ! ostatnie, ✕ brak miejsc, – zamknięte.";
+    events_title: "Events", "Wydarzenia";
+    no_events: "No events are planned.", "Nie zaplanowano wydarzeń.";
+    places_left: "places left", "wolnych miejsc";
+    members_only: "for the host's members only", "tylko dla członków gospodarza";
+    request_title: "Request a stay", "Poproś o pobyt";
+    first_day: "First day", "Pierwszy dzień";
+    last_day: "Last day", "Ostatni dzień";
+    purpose: "Purpose of the visit", "Cel wizyty";
+    purpose_hint: "A sentence for the host (optional).", "Zdanie dla gospodarza (opcjonalnie).";
+    request_stay: "Request the stay", "Poproś o pobyt";
+    refused_title: "This stay cannot be requested", "Nie można poprosić o ten pobyt";
+    alternatives: "These dates would fit:", "Te terminy są wolne:";
+    request_instead: "Request these dates", "Poproś o ten termin";
+    bad_dates: "Enter both dates as on a calendar.", "Podaj obie daty z kalendarza.";
+
+    stays_title: "My stays", "Moje pobyty";
+    coming_up: "Coming up", "Nadchodzące";
+    history: "History", "Historia";
+    no_stays: "No stays yet. Find a site on the map.", "Nie masz jeszcze pobytów. Znajdź miejsce na mapie.";
+    answer_by: "The host answers by", "Gospodarz odpowie do";
+    reason: "Reason", "Powód";
+    checked_in: "checked in", "zameldowano";
+    cancel_stay: "Cancel this stay", "Odwołaj ten pobyt";
+    download_ics: "Add to my calendar (.ics)", "Dodaj do kalendarza (.ics)";
+    events_during: "Events during this stay", "Wydarzenia w czasie pobytu";
+    register: "Register", "Zapisz się";
+    withdraw: "Withdraw", "Wypisz się";
+    registered: "You are registered", "Jesteś zapisany(-a)";
+    event_full: "No places left", "Brak wolnych miejsc";
+    my_registrations: "My registrations", "Moje zapisy";
+    no_registrations: "No registrations.", "Brak zapisów.";
+    done_requested: "Your request was sent to the host.", "Prośba została wysłana do gospodarza.";
+    done_cancelled: "The stay is cancelled.", "Pobyt został odwołany.";
+    done_registered: "You are registered for the event.", "Zapisano Cię na wydarzenie.";
+    done_withdrawn: "Your registration is withdrawn.", "Zapis został wycofany.";
+    done_saved: "Saved.", "Zapisano.";
+
+    host_title: "Host inbox", "Skrzynka gospodarza";
+    host_nav: "Host pages", "Strony gospodarza";
+    host_sites: "Sites", "Miejsca";
+    host_policy: "Policy", "Zasady przyjmowania";
+    host_events: "Events", "Wydarzenia";
+    host_members: "Members", "Członkowie";
+    pending_title: "Waiting for your answer", "Czekają na odpowiedź";
+    no_pending: "Nothing is waiting for an answer.", "Nic nie czeka na odpowiedź.";
+    answer_deadline: "Answer by", "Odpowiedz do";
+    approve: "Approve", "Zatwierdź";
+    decline: "Decline", "Odrzuć";
+    decline_reason: "Reason for declining", "Powód odrzucenia";
+    arrivals_today: "Here today", "Dziś na miejscu";
+    arrivals_week: "Arriving this week", "Przyjazdy w tym tygodniu";
+    no_arrivals: "Nobody.", "Nikt.";
+    check_in: "Check in", "Zamelduj";
+    no_show: "No-show", "Nie przyjechał(-a)";
+    visitor: "Visitor", "Gość";
+    from_cluster: "from", "z";
+    site_settings: "Site settings", "Ustawienia miejsca";
+    name: "Name", "Nazwa";
+    desks: "Visitor desks", "Biurka dla gości";
+    save: "Save", "Zapisz";
+    closures_title: "Closures", "Dni zamknięte";
+    close_day: "Close a day", "Zamknij dzień";
+    date: "Date", "Data";
+    reopen: "Reopen", "Otwórz ponownie";
+    no_closures: "No closed days ahead.", "Brak zaplanowanych zamknięć.";
+    policy_intro: "Your rules for visitors. The network's floors keep the promise of free desks: the fields below cannot go under them.",
+        "Twoje zasady dla gości. Minima sieci chronią obietnicę bezpłatnych biurek: pól poniżej nie można ustawić poniżej nich.";
+    max_days_per_stay: "Most days per stay", "Najwięcej dni na pobyt";
+    stays_per_year: "Stays per member in 365 days", "Pobytów na członka w 365 dni";
+    min_notice_days: "Minimum notice (days)", "Minimalne wyprzedzenie (dni)";
+    horizon_days: "Booking horizon (days)", "Horyzont rezerwacji (dni)";
+    approval_mode: "Approval", "Zatwierdzanie";
+    manual: "I approve each request", "Zatwierdzam każdą prośbę";
+    auto: "Approve every accepted request at once", "Każda przyjęta prośba od razu zatwierdzona";
+    answer_window_days: "Days to answer", "Dni na odpowiedź";
+    on_no_answer: "When I do not answer in time", "Gdy nie odpowiem na czas";
+    on_no_answer_approve: "the stay is approved", "pobyt zostaje zatwierdzony";
+    on_no_answer_expire: "the request expires", "prośba wygasa";
+    floor: "Network floor", "Minimum sieci";
+    guarantee_note: "Every host grants at least this many consecutive days:", "Każdy gospodarz przyznaje co najmniej tyle kolejnych dni:";
+    policy_refused: "The policy was not saved:", "Zasady nie zostały zapisane:";
+    publish_event: "Publish an event", "Opublikuj wydarzenie";
+    title: "Title", "Tytuł";
+    description: "Description", "Opis";
+    starts_at: "Starts (local time)", "Początek (czas lokalny)";
+    ends_at: "Ends (local time)", "Koniec (czas lokalny)";
+    capacity: "Places", "Miejsca";
+    open_to_visitors: "Open to visiting members", "Otwarte dla gości z sieci";
+    site: "Site", "Miejsce";
+    publish: "Publish", "Opublikuj";
+    cancel_event: "Cancel the event", "Odwołaj wydarzenie";
+    cancelled_word: "cancelled", "odwołane";
+    invite_member: "Invite a member", "Zaproś członka";
+    company: "Company", "Firma";
+    revoke: "Revoke", "Cofnij członkostwo";
+    status: "Status", "Status";
+    roles: "Roles", "Role";
+    vouched_until: "Vouched until", "Poręczenie do";
+
+    network_title: "Network", "Sieć";
+    clusters_title: "Clusters", "Klastry";
+    add_cluster: "Add a cluster", "Dodaj klaster";
+    city: "City", "Miasto";
+    country: "Country (ISO code)", "Kraj (kod ISO)";
+    latitude: "Latitude", "Szerokość geograficzna";
+    longitude: "Longitude", "Długość geograficzna";
+    joined_on: "Joined on", "Data przystąpienia";
+    sites_word: "sites", "miejsc";
+    change_status: "Change status", "Zmień status";
+    ledger_title: "Reciprocity ledger", "Bilans wzajemności";
+    ledger_intro: "Visitor-days each cluster hosted and used in the period.", "Dni gości, które każdy klaster przyjął i wykorzystał w okresie.";
+    show: "Show", "Pokaż";
+    heatmap_title: "Visitor-days, host × home", "Dni gości: gospodarz × klaster macierzysty";
+    heatmap_note: "Rows are hosts, columns are home clusters; clusters with no visitor-days in the period are left out.",
+        "Wiersze to gospodarze, kolumny to klastry macierzyste; klastry bez dni gości w okresie pominięto.";
+    host_word: "Host", "Gospodarz";
+    balance_title: "Balance per cluster", "Bilans klastrów";
+    balance_note: "Days hosted minus days used: a bar to the right hosts more than it uses.",
+        "Dni przyjęte minus wykorzystane: pasek w prawo oznacza, że klaster więcej przyjmuje, niż wykorzystuje.";
+    figures_title: "Figures", "Liczby";
+    cluster: "Cluster", "Klaster";
+    standing: "Standing", "Wzajemność";
+    days_hosted: "Days hosted", "Dni przyjęte";
+    days_used: "Days used", "Dni wykorzystane";
+    balance: "Balance", "Bilans";
+    requests_received: "Requests", "Prośby";
+    requests_approved: "Approved", "Zatwierdzone";
+    requests_declined: "Declined", "Odrzucone";
+    requests_expired: "Expired", "Wygasłe";
+    exceptions: "Guarantee exceptions", "Wyjątki od gwarancji";
+    download_csv: "Download the figures (CSV)", "Pobierz liczby (CSV)";
+    reciprocating: "reciprocating", "wzajemny";
+    in_grace: "in grace", "w okresie karencji";
+    not_reciprocating: "not reciprocating", "niewzajemny";
+
+    error_title: "Something is not right", "Coś jest nie tak";
+    not_found: "There is no such page, or you may not see it.", "Nie ma takiej strony albo nie masz do niej dostępu.";
+    forbidden: "You may not do this.", "Nie możesz tego zrobić.";
+    form_expired: "This form has expired or was not served by deskvisa. Open the page again.",
+        "Ten formularz wygasł albo nie pochodzi z deskvisa. Otwórz stronę ponownie.";
+    busy: "deskvisa is busy. Try again in a moment.", "deskvisa jest zajęty. Spróbuj za chwilę.";
+    internal: "Something went wrong on our side. Try again later.", "Coś poszło nie tak po naszej stronie. Spróbuj później.";
+    back_home: "Back to the map", "Wróć do mapy";
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTHS_PL: [&str; 12] = [
+    "styczeń",
+    "luty",
+    "marzec",
+    "kwiecień",
+    "maj",
+    "czerwiec",
+    "lipiec",
+    "sierpień",
+    "wrzesień",
+    "październik",
+    "listopad",
+    "grudzień",
+];
+/// Polish months in the genitive, as dates are written ("4 stycznia").
+const MONTHS_PL_OF: [&str; 12] = [
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
+];
+const WEEKDAYS_EN: [(&str, &str); 7] = [
+    ("Mon", "Monday"),
+    ("Tue", "Tuesday"),
+    ("Wed", "Wednesday"),
+    ("Thu", "Thursday"),
+    ("Fri", "Friday"),
+    ("Sat", "Saturday"),
+    ("Sun", "Sunday"),
+];
+const WEEKDAYS_PL: [(&str, &str); 7] = [
+    ("pon.", "poniedziałek"),
+    ("wt.", "wtorek"),
+    ("śr.", "środa"),
+    ("czw.", "czwartek"),
+    ("pt.", "piątek"),
+    ("sob.", "sobota"),
+    ("niedz.", "niedziela"),
+];
+
+impl Words {
+    /// The table of a locale.
+    pub(crate) const fn of(locale: Locale) -> &'static Words {
+        match locale {
+            Locale::En => &EN,
+            Locale::Pl => &PL,
+        }
+    }
+
+    fn polish(&self) -> bool {
+        std::ptr::eq(self, &PL)
+    }
+
+    /// "March 2027" / "marzec 2027".
+    pub(crate) fn month(&self, first: NaiveDate) -> String {
+        let names = if self.polish() { &MONTHS_PL } else { &MONTHS_EN };
+        format!("{} {}", names[first.month0() as usize], first.year())
+    }
+
+    /// A weekday's short and full names.
+    pub(crate) fn weekday(&self, day: Weekday) -> (&'static str, &'static str) {
+        let names = if self.polish() { &WEEKDAYS_PL } else { &WEEKDAYS_EN };
+        names[day.num_days_from_monday() as usize]
+    }
+
+    /// "Mon 4 January 2027" / "pon. 4 stycznia 2027".
+    pub(crate) fn date(&self, date: NaiveDate) -> String {
+        let months = if self.polish() { &MONTHS_PL_OF } else { &MONTHS_EN };
+        format!("{} {} {} {}", self.weekday(date.weekday()).0, date.day(), months[date.month0() as usize], date.year())
+    }
+
+    /// A range of dates, both ends included.
+    pub(crate) fn range(&self, start: NaiveDate, end: NaiveDate) -> String {
+        if start == end { self.date(start) } else { format!("{} – {}", self.date(start), self.date(end)) }
+    }
+
+    /// A local date and time, minutes precision.
+    pub(crate) fn date_time(&self, at: NaiveDateTime) -> String {
+        format!("{}, {}", self.date(at.date()), at.format("%H:%M"))
+    }
+
+    /// "3 days" / "3 dni".
+    pub(crate) fn day_count(&self, n: u64) -> String {
+        match (self.polish(), n) {
+            (false, 1) => "1 day".to_owned(),
+            (false, n) => format!("{n} days"),
+            (true, 1) => "1 dzień".to_owned(),
+            (true, n) => format!("{n} dni"),
+        }
+    }
+
+    /// A stay's status, in words.
+    pub(crate) fn stay_status(&self, status: StayStatus) -> &'static str {
+        match (self.polish(), status) {
+            (false, StayStatus::Pending) => "Pending: waiting for the host",
+            (false, StayStatus::Approved) => "Approved",
+            (false, StayStatus::Declined) => "Declined",
+            (false, StayStatus::Cancelled) => "Cancelled",
+            (false, StayStatus::Expired) => "Expired: the host did not answer",
+            (true, StayStatus::Pending) => "Oczekuje na gospodarza",
+            (true, StayStatus::Approved) => "Zatwierdzony",
+            (true, StayStatus::Declined) => "Odrzucony",
+            (true, StayStatus::Cancelled) => "Odwołany",
+            (true, StayStatus::Expired) => "Wygasł: gospodarz nie odpowiedział",
+        }
+    }
+
+    /// A cluster's status, in words.
+    pub(crate) fn cluster_status(&self, status: ClusterStatus) -> &'static str {
+        match (self.polish(), status) {
+            (false, ClusterStatus::Active) => "active",
+            (false, ClusterStatus::Suspended) => "suspended",
+            (false, ClusterStatus::Left) => "left the network",
+            (true, ClusterStatus::Active) => "aktywny",
+            (true, ClusterStatus::Suspended) => "zawieszony",
+            (true, ClusterStatus::Left) => "poza siecią",
+        }
+    }
+
+    /// A member's status, in words.
+    pub(crate) fn member_status(&self, status: MemberStatus) -> &'static str {
+        match (self.polish(), status) {
+            (false, MemberStatus::Invited) => "invited",
+            (false, MemberStatus::Active) => "active",
+            (false, MemberStatus::Revoked) => "revoked",
+            (true, MemberStatus::Invited) => "zaproszony",
+            (true, MemberStatus::Active) => "aktywny",
+            (true, MemberStatus::Revoked) => "cofnięty",
+        }
+    }
+
+    /// A confirmation shown after a form did its work (`?done=`).
+    pub(crate) fn done(&self, what: &str) -> Option<&'static str> {
+        Some(match what {
+            "requested" => self.done_requested,
+            "cancelled" => self.done_cancelled,
+            "registered" => self.done_registered,
+            "withdrawn" => self.done_withdrawn,
+            "saved" => self.done_saved,
+            _ => return None,
+        })
+    }
+
+    /// A policy field's label.
+    pub(crate) fn policy_field(&self, field: PolicyField) -> &'static str {
+        match field {
+            PolicyField::MaxDaysPerStay => self.max_days_per_stay,
+            PolicyField::StaysPerYear => self.stays_per_year,
+            PolicyField::MinNoticeDays => self.min_notice_days,
+            PolicyField::HorizonDays => self.horizon_days,
+            PolicyField::AnswerWindowDays => self.answer_window_days,
+            PolicyField::GuaranteedDays | PolicyField::ReciprocityGraceDays => field.as_str(),
+        }
+    }
+
+    /// One breach of a policy floor, in plain words.
+    pub(crate) fn breach(&self, breach: &PolicyBreach) -> String {
+        let field = self.policy_field(breach.field);
+        match (self.polish(), breach.limit) {
+            (false, Limit::AtLeast(n)) => format!("{field}: at least {n} (you gave {})", breach.given),
+            (false, Limit::AtMost(n)) => format!("{field}: at most {n} (you gave {})", breach.given),
+            (true, Limit::AtLeast(n)) => format!("{field}: co najmniej {n} (podano {})", breach.given),
+            (true, Limit::AtMost(n)) => format!("{field}: najwyżej {n} (podano {})", breach.given),
+        }
+    }
+
+    /// One broken rule of a stay request, in plain words for the member.
+    pub(crate) fn violation(&self, violation: &Violation) -> String {
+        let list = |dates: &[NaiveDate]| dates.iter().map(|d| self.date(*d)).collect::<Vec<_>>().join(", ");
+        if self.polish() {
+            match violation {
+                Violation::MemberInactive { reason: InactiveReason::Revoked } => {
+                    "Twój klaster cofnął Twoje członkostwo, więc nie możesz prosić o pobyty.".to_owned()
+                }
+                Violation::MemberInactive { reason: InactiveReason::NotVouchedUntilEnd { vouched_until } } => {
+                    format!("Twój klaster poręcza za Ciebie tylko do {}; pobyt musi skończyć się do tego dnia.", self.date(*vouched_until))
+                }
+                Violation::OwnCluster => {
+                    "To miejsce należy do Twojego klastra; program służy wizytom w innych klastrach.".to_owned()
+                }
+                Violation::HomeClusterInactive { .. } => {
+                    "Twój klaster nie jest obecnie aktywny w sieci, więc jego członkowie nie mogą prosić o pobyty.".to_owned()
+                }
+                Violation::HostClusterInactive { .. } => {
+                    "Ten klaster nie przyjmuje obecnie gości: nie jest aktywny w sieci.".to_owned()
+                }
+                Violation::HomeNotReciprocating { no_desks_since } => format!(
+                    "Twój klaster nie oferuje biurek dla gości od {} — dłużej niż pozwala sieć. Wzajemność działa w obie strony.",
+                    self.date(no_desks_since.date_naive())
+                ),
+                Violation::BadRange => "Ostatni dzień jest wcześniejszy niż pierwszy.".to_owned(),
+                Violation::NoOpenDays => "Miejsce jest zamknięte we wszystkie dni tego terminu.".to_owned(),
+                Violation::TooLong { days, max } => {
+                    format!("Pobyt ma {} otwarcia, a gospodarz pozwala na najwyżej {}.", self.day_count(*days), self.day_count(u64::from(*max)))
+                }
+                Violation::TooSoon { earliest_start } => format!(
+                    "Za krótkie wyprzedzenie: pobyt może zacząć się najwcześniej {}.",
+                    self.date(*earliest_start)
+                ),
+                Violation::TooFar { latest_start } => format!(
+                    "Za daleko w przyszłości: pobyt może zacząć się najpóźniej {}.",
+                    self.date(*latest_start)
+                ),
+                Violation::OverlapsOwnStay { .. } => {
+                    "Masz już oczekujący lub zatwierdzony pobyt w niektóre z tych dni.".to_owned()
+                }
+                Violation::QuotaExceeded { max, window } => format!(
+                    "Gospodarz pozwala na najwyżej {max} pobyty(-ów) na członka w ciągu 365 dni, a w okresie {} masz ich już tyle.",
+                    self.range(window.start(), window.end())
+                ),
+                Violation::NoCapacity { full_dates } => {
+                    format!("Brak wolnych biurek w dni: {}.", list(full_dates))
+                }
+            }
+        } else {
+            match violation {
+                Violation::MemberInactive { reason: InactiveReason::Revoked } => {
+                    "Your home cluster has withdrawn your membership, so you cannot request stays.".to_owned()
+                }
+                Violation::MemberInactive { reason: InactiveReason::NotVouchedUntilEnd { vouched_until } } => format!(
+                    "Your home cluster vouches for you until {}; the stay must end by then.",
+                    self.date(*vouched_until)
+                ),
+                Violation::OwnCluster => {
+                    "This site belongs to your own cluster; the scheme is for visits to the other clusters.".to_owned()
+                }
+                Violation::HomeClusterInactive { .. } => {
+                    "Your home cluster is not active in the network just now, so its members cannot request stays."
+                        .to_owned()
+                }
+                Violation::HostClusterInactive { .. } => {
+                    "This cluster is not taking visitors just now: it is not active in the network.".to_owned()
+                }
+                Violation::HomeNotReciprocating { no_desks_since } => format!(
+                    "Your home cluster has offered no visitor desks since {}, longer than the network allows. Reciprocity works both ways.",
+                    self.date(no_desks_since.date_naive())
+                ),
+                Violation::BadRange => "The last day is before the first day.".to_owned(),
+                Violation::NoOpenDays => "The site is closed on every day of these dates.".to_owned(),
+                Violation::TooLong { days, max } => format!(
+                    "The stay has {} open, and the host allows at most {}.",
+                    self.day_count(*days),
+                    self.day_count(u64::from(*max))
+                ),
+                Violation::TooSoon { earliest_start } => {
+                    format!("Too short notice: the stay can start on {} at the earliest.", self.date(*earliest_start))
+                }
+                Violation::TooFar { latest_start } => {
+                    format!("Too far ahead: the stay can start on {} at the latest.", self.date(*latest_start))
+                }
+                Violation::OverlapsOwnStay { .. } => {
+                    "You already have a pending or approved stay on some of these days.".to_owned()
+                }
+                Violation::QuotaExceeded { max, window } => format!(
+                    "The host allows at most {max} stays per member in 365 days, and you already have that many in {}.",
+                    self.range(window.start(), window.end())
+                ),
+                Violation::NoCapacity { full_dates } => format!("No desk is free on {}.", list(full_dates)),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_naturally_in_both_languages() {
+        let d = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap_or_default();
+        assert_eq!(EN.date(d), "Mon 4 January 2027");
+        assert_eq!(PL.date(d), "pon. 4 stycznia 2027");
+        assert_eq!(PL.month(d), "styczeń 2027");
+    }
+
+    #[test]
+    fn a_refusal_is_told_in_the_members_language() {
+        let v = Violation::TooSoon { earliest_start: NaiveDate::from_ymd_opt(2027, 3, 2).unwrap_or_default() };
+        assert_eq!(PL.violation(&v), "Za krótkie wyprzedzenie: pobyt może zacząć się najwcześniej wt. 2 marca 2027.");
+        assert!(EN.violation(&v).starts_with("Too short notice"));
+    }
+}
