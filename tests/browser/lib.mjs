@@ -68,6 +68,9 @@ export async function startServer({ demo = true, env: extraEnv = {} } = {}) {
       DESKVISA_HTTP_BIND: `127.0.0.1:${port}`,
       DESKVISA_HTTP_PUBLIC_URL: url,
       DESKVISA_MAIL_POLL_MS: '100',
+      // Every browser of a run signs in from 127.0.0.1: room for them all.
+      DESKVISA_AUTH_SIGN_IN_EMAILS_PER_ADDRESS_PER_HOUR: '100',
+      DESKVISA_AUTH_SIGN_IN_REQUESTS_PER_CLIENT_PER_MINUTE: '1000',
       RUST_LOG: 'warn',
       ...extraEnv,
     },
@@ -290,14 +293,18 @@ export function parseMail(raw) {
 /**
  * Waits (up to 30 s) for an email in the server's mail directory and returns
  * the newest that matches: `to` (an address, case-insensitive), a piece of
- * its subject, a piece of its text, written at or after `after` (a Date or
- * milliseconds), and not one of the files in `ignore` (a Set of paths).
+ * its subject, a piece of its text or HTML, written at or after `after` (a
+ * Date or milliseconds), and not one of the files in `ignore` (a Set of
+ * paths). A file counts once its size held still between two looks: the
+ * file transport writes it in place, so one look may catch it half written.
  */
 export async function waitForMail(server, { to, subjectIncludes, textIncludes, after = 0, ignore, timeoutMs = 30_000 } = {}) {
   const since = after instanceof Date ? after.getTime() : after;
   const deadline = Date.now() + timeoutMs;
+  let sizes = new Map();
   for (;;) {
     const matches = [];
+    const seenSizes = new Map();
     for (const path of emlFiles(server.mailDir)) {
       if (ignore?.has(path)) continue;
       let stat;
@@ -305,16 +312,19 @@ export async function waitForMail(server, { to, subjectIncludes, textIncludes, a
       try {
         stat = statSync(path);
         if (stat.mtimeMs < since) continue;
+        seenSizes.set(path, stat.size);
+        if (sizes.get(path) !== stat.size) continue; // new, or still growing: look again
         raw = readFileSync(path, 'utf8');
       } catch {
-        continue; // being written or gone
+        continue; // gone
       }
       const mail = parseMail(raw);
       if (to && !mail.to.toLowerCase().includes(to.toLowerCase())) continue;
       if (subjectIncludes && !mail.subject.includes(subjectIncludes)) continue;
-      if (textIncludes && !mail.text.includes(textIncludes)) continue;
+      if (textIncludes && !(mail.text + mail.html).includes(textIncludes)) continue;
       matches.push({ ...mail, path, mtimeMs: stat.mtimeMs });
     }
+    sizes = seenSizes;
     if (matches.length) return matches.sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
     if (Date.now() > deadline) {
       const seen = emlFiles(server.mailDir).map((p) => parseMail(readFileSync(p, 'utf8')));
@@ -330,47 +340,92 @@ export async function waitForMail(server, { to, subjectIncludes, textIncludes, a
 /** The paths of every email written so far (for `waitForMail`'s `ignore`). */
 export const mailSoFar = (server) => new Set(emlFiles(server.mailDir));
 
-/** The first sign-in link in an email's text. */
+/**
+ * The first sign-in link in an email: in its text part, else in its HTML
+ * part (where `&amp;` is read back as `&`).
+ */
 export function signInLink(mail) {
-  const match = /https?:\/\/[^\s<>"']*\/auth\/verify\?token=[^\s<>"']+/.exec(mail.text);
-  if (!match) throw new Error(`no sign-in link in «${mail.subject}»:\n${mail.text}`);
+  const pattern = /https?:\/\/[^\s<>"']*\/auth\/verify\?token=[^\s<>"']+/;
+  const match = pattern.exec(mail.text) ?? pattern.exec((mail.html || '').replace(/&amp;/g, '&'));
+  if (!match) throw new Error(`no sign-in link in «${mail.subject}»:\n${mail.text || mail.html}`);
   return match[0];
 }
 
 // --------------------------------------------------------------- browser
 
-/** Debian's chromium, headless, with nothing that talks to Google. */
+/** Chromium's switches: headless, and nothing that talks to Google. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Debian's chromium (`$CHROMIUM_BIN` to use another), driven by playwright-core. */
 export function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
+    // playwright adds --headless itself for this (and --hide-scrollbars,
+    // --mute-audio); the switch is in CHROMIUM_ARGS as well, so the list
+    // says everything chromium is started with.
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
   });
 }
 
+/** Whether `url` may be fetched by a page of `server`: its origin, or data:, blob:, about:. */
+export function isOwnUrl(server, url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol === 'data:' || parsed.protocol === 'blob:' || parsed.protocol === 'about:') return true;
+  return parsed.origin === new URL(server.url).origin;
+}
+
 /**
- * A browser context with that viewport and locale, whose every request to
- * anything but the server (data:, about: and blob: URLs aside) is recorded in
+ * A browser context with that viewport and locale (its Accept-Language),
+ * signed in when `storageState` comes from `signedIn`. Below 600 px wide it
+ * is a phone (`isMobile`: the page's `<meta name="viewport">` decides the
+ * layout width, as on a real phone). Every request to anything but the
+ * server's origin (data:, blob: and about: aside) is recorded in
  * `context.foreignRequests` and aborted.
  */
-export async function newContext(browser, server, { width = 1280, height = 800, locale = 'en-GB' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale });
+export async function newContext(
+  browser,
+  server,
+  { width = 1280, height = 800, locale = 'en-GB', storageState, acceptDownloads = true } = {},
+) {
+  const phone = width < 600;
+  const context = await browser.newContext({
+    viewport: { width, height },
+    isMobile: phone,
+    hasTouch: phone,
+    locale,
+    storageState,
+    acceptDownloads,
+  });
+  context.setDefaultTimeout(15_000);
+  context.setDefaultNavigationTimeout(30_000);
   const foreignRequests = [];
-  const own = new URL(server.url).host;
+  const record = (url) => {
+    if (!isOwnUrl(server, url) && !foreignRequests.includes(url)) foreignRequests.push(url);
+  };
+  // Both: the route aborts what would leave; the event also sees what a
+  // route does not (a service worker's requests, say).
+  context.on('request', (request) => record(request.url()));
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    const { protocol, host } = new URL(url);
-    if (protocol === 'data:' || protocol === 'about:' || protocol === 'blob:' || host === own) return route.continue();
-    foreignRequests.push(url);
-    return route.abort();
+    if (isOwnUrl(server, url)) return route.continue();
+    record(url);
+    return route.abort('blockedbyclient');
   });
   context.foreignRequests = foreignRequests;
   return context;
@@ -387,21 +442,19 @@ export async function newPage(browser, server, options = {}) {
 let axeSource;
 
 /**
- * Runs axe-core (from node_modules, never a URL) on the page; returns the
- * serious and critical violations as readable lines, prefixed with `label`.
+ * Runs axe-core (from node_modules, never a URL; every rule axe runs by
+ * default) on the page; returns the serious and critical violations as
+ * readable lines, prefixed with `label`.
  */
 export async function checkAccessibility(page, label = page.url()) {
   axeSource ??= readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
-    // deskvisa's CSP forbids inline scripts, which is what addScriptTag
-    // makes; evaluating through the DevTools protocol is not subject to it.
-    await page.addScriptTag({ content: axeSource }).catch(() => {});
-    if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(axeSource);
+    // Evaluated through the DevTools protocol: deskvisa's CSP, which forbids
+    // inline scripts (what addScriptTag would make), does not apply.
+    await page.evaluate(axeSource);
   }
   const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-    });
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
     return result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
@@ -419,9 +472,9 @@ export async function checkAccessibility(page, label = page.url()) {
     );
 }
 
-/** Where screenshots go: `$SCREENSHOT_DIR` or var/screenshots. */
+/** Where screenshots go: `$DESKVISA_SCREENSHOTS` or var/screenshots/browser. */
 export function screenshotDir() {
-  const dir = process.env.SCREENSHOT_DIR || join(repoRoot, 'var', 'screenshots');
+  const dir = process.env.DESKVISA_SCREENSHOTS || join('var', 'screenshots', 'browser');
   return isAbsolute(dir) ? dir : join(repoRoot, dir);
 }
 
@@ -429,7 +482,7 @@ export function screenshotDir() {
 export async function screenshot(page, name) {
   const dir = screenshotDir();
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${name}.png`);
+  const path = join(dir, `${name.replace(/[^A-Za-z0-9._-]+/g, '_')}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
 }
@@ -439,56 +492,116 @@ export const WIDTHS = [
   { label: 'phone', width: 360, height: 740 },
 ];
 
+/** How wide the document is beyond the viewport, in CSS pixels (0: no sideways scroll). */
+export async function sidewaysOverflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
 /**
- * Opens `path` on a desktop and on a phone (signed in first when `signIn` is
- * an email address, or a function given the context): checks the status,
- * accessibility, foreign requests and, on the phone, horizontal scrolling;
- * takes `<name>-desktop` and `<name>-phone` screenshots. Returns the problems.
+ * Opens a page on a desktop and on a phone, each in a fresh context
+ * (`storageState` from `signedIn`, or none: signed out); `open(page)` may
+ * replace the plain `page.goto(server.url + path)` and may return the
+ * main response (else the main frame's last document response counts). Checks the status is one of `status`, axe-core's serious
+ * and critical violations, requests that leave the server and, on the
+ * phone, sideways scrolling; takes `<name>-desktop` and `<name>-phone`
+ * screenshots. Returns `{ problems, screenshots }`.
  */
-export async function visitEveryWidth(browser, server, path, name, signIn) {
+export async function visitEveryWidth(browser, server, { path, name, storageState, status = [200], open }) {
   const problems = [];
+  const screenshots = [];
   for (const { label, width, height } of WIDTHS) {
-    const context = await newContext(browser, server, { width, height });
+    const context = await newContext(browser, server, { width, height, storageState });
+    const tag = `${name}-${label}`;
     try {
-      let page;
-      if (typeof signIn === 'string') page = await signInAs(context, server, signIn);
-      else if (typeof signIn === 'function') page = await signIn(context);
-      page ??= await context.newPage();
-      page.foreignRequests ??= context.foreignRequests;
-      const response = await page.goto(server.url + path);
-      const status = response?.status() ?? 0;
-      if (status === 0 || status >= 400) problems.push(`${name}-${label}: ${path} answered ${status}`);
-      problems.push(...(await checkAccessibility(page, `${name}-${label}`)));
-      await screenshot(page, `${name}-${label}`);
+      const page = await context.newPage();
+      let lastDocument = null; // the main frame's last document response (after redirects)
+      page.on('response', (r) => {
+        if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) lastDocument = r;
+      });
+      const response = open ? await open(page) : await page.goto(server.url + path);
+      await page.waitForLoadState('load');
+      const got = (response ?? lastDocument)?.status() ?? 0;
+      if (!status.includes(got)) problems.push(`${tag}: ${path} answered ${got}, not ${status.join(' or ')}`);
+      problems.push(...(await checkAccessibility(page, tag)));
+      screenshots.push(await screenshot(page, tag));
       if (label === 'phone') {
         const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-        if (scrollWidth > width + 1) problems.push(`${name}-${label}: scrolls sideways (${scrollWidth}px wide)`);
+        if (scrollWidth > width + 1) problems.push(`${tag}: scrolls sideways (${scrollWidth}px wide at ${width}px)`);
       }
-      for (const url of context.foreignRequests) problems.push(`${name}-${label}: foreign request ${url}`);
+      for (const url of context.foreignRequests) problems.push(`${tag}: request to another origin: ${url}`);
+    } catch (err) {
+      problems.push(`${tag}: ${err.message.split('\n')[0]}`);
     } finally {
       await context.close();
     }
   }
-  return problems;
+  return { problems, screenshots };
 }
 
+const EMAIL_LABEL = /^(Email|E-mail)$/;
+const SEND_LINK = /^(Send me a sign-in link|Wyślij mi link do logowania)$/;
+const CHECK_MAIL = /^(Check your email|Sprawdź pocztę)$/;
+const SIGN_IN = /^(Sign in|Zaloguj się)$/;
+
 /**
- * Signs in through the pages, as a person would: asks for a link at
- * /sign-in (in English), opens it from the email, confirms. Returns the
- * page, at `/`.
+ * Signs in through the pages, as a person would: types the address into
+ * /sign-in, presses "Send me a sign-in link", sees "Check your email", reads
+ * the email the server wrote, opens its link and presses "Sign in". Returns
+ * the page, at `/`, with the email as `page.signInMail`. Either language.
  */
 export async function signInAs(context, server, email) {
   const page = await context.newPage();
   page.foreignRequests = context.foreignRequests;
-  await page.goto(`${server.url}/sign-in?lang=en`);
+  await page.goto(`${server.url}/sign-in`);
   const before = mailSoFar(server);
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('button', { name: 'Send me a sign-in link' }).click();
+  await page.getByLabel(EMAIL_LABEL).fill(email);
+  await page.getByRole('button', { name: SEND_LINK }).click();
+  try {
+    await page.getByRole('heading', { level: 1, name: CHECK_MAIL }).waitFor();
+  } catch {
+    const h1 = await page.locator('h1').allTextContents();
+    throw new Error(`after asking for a link for ${email}, ${page.url()} says «${h1.join(' | ')}», not "Check your email"`);
+  }
   const mail = await waitForMail(server, { to: email, textIncludes: '/auth/verify?token=', ignore: before });
   await page.goto(signInLink(mail));
   await Promise.all([
-    page.waitForURL((url) => url.pathname === '/'),
-    page.getByRole('button', { name: 'Sign in' }).click(),
+    page.waitForURL((url) => url.pathname === '/', { waitUntil: 'load' }),
+    page.getByRole('button', { name: SIGN_IN }).click(),
   ]);
+  page.signInMail = mail;
+  // The session, for `signedIn` in later tests: one email per person per run.
+  server.sessions ??= new Map();
+  if (!server.sessions.has(email)) server.sessions.set(email, context.storageState());
+  return page;
+}
+
+/**
+ * The cookies of a session of `email`, signed in once per server through
+ * the real email link (`signInAs`), for `newContext({ storageState })`.
+ */
+export async function signedIn(browser, server, email) {
+  server.sessions ??= new Map();
+  if (!server.sessions.has(email)) {
+    const making = (async () => {
+      const context = await newContext(browser, server);
+      try {
+        await signInAs(context, server, email);
+        return await context.storageState();
+      } finally {
+        await context.close();
+      }
+    })();
+    server.sessions.set(email, making);
+    making.catch(() => server.sessions.delete(email));
+  }
+  return server.sessions.get(email);
+}
+
+/** A fresh context (desktop unless told) signed in as `email`, and a page in it. */
+export async function pageAs(browser, server, email, options = {}) {
+  const storageState = await signedIn(browser, server, email);
+  const context = await newContext(browser, server, { ...options, storageState });
+  const page = await context.newPage();
+  page.foreignRequests = context.foreignRequests;
   return page;
 }

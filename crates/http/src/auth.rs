@@ -7,7 +7,7 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use deskvisa_rules::Email;
 use deskvisa_service::{SESSION_LIFETIME, Service, ServiceError};
 use serde::{Deserialize, Serialize};
@@ -101,28 +101,6 @@ pub(crate) struct SignInForm {
     csrf: Option<String>,
 }
 
-fn escape(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '<' => "&lt;".to_owned(),
-            '>' => "&gt;".to_owned(),
-            '&' => "&amp;".to_owned(),
-            '"' => "&quot;".to_owned(),
-            '\'' => "&#39;".to_owned(),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
-fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} – deskvisa</title></head>\
-         <body style=\"font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1f2933\">\
-         <h1 style=\"font-size:1.5rem\">{title}</h1>{body}</body></html>"
-    )
-}
-
 /// The sign-in link's page: a button that signs in. Opening it consumes
 /// nothing, so a mail scanner that follows links leaves the link usable.
 #[utoipa::path(
@@ -131,23 +109,15 @@ fn page(title: &str, body: &str) -> String {
 )]
 async fn verify_page(
     State(service): State<Service>,
+    headers: HeaderMap,
     ApiQuery(query): ApiQuery<TokenQuery>,
 ) -> Result<Response, Problem> {
     let form_token = crate::csrf::issue(&service)?;
-    let body = format!(
-        "<p>Welcome back. Press the button to sign in on this device.</p>\
-         <form method=\"post\" action=\"/auth/verify\"><input type=\"hidden\" name=\"token\" value=\"{}\">\
-         <input type=\"hidden\" name=\"{}\" value=\"{}\">\
-         <button type=\"submit\" style=\"font-size:1rem;padding:.6rem 1.2rem\">Sign in</button></form>",
-        escape(query.token.trim()),
-        crate::csrf::FIELD,
-        form_token.value,
-    );
-    Ok((
-        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store")), (header::SET_COOKIE, form_token.cookie)],
-        Html(page("Sign in to deskvisa", &body)),
-    )
-        .into_response())
+    let viewer = crate::pages::Viewer::anonymous(&headers, "/sign-in");
+    let mut response = crate::pages::sign_in::verify_page(&viewer, query.token.trim(), &form_token.value)
+        .unwrap_or_else(IntoResponse::into_response);
+    response.headers_mut().append(header::SET_COOKIE, form_token.cookie);
+    Ok(response)
 }
 
 /// Consumes the token, starts a session (cookie) and goes to `/`; a used,
@@ -178,16 +148,17 @@ async fn verify(
                 service.end_session(old).await?;
             }
             let cookie = session_cookie_header(&service, &session, SESSION_LIFETIME.num_seconds())?;
-            Ok((
-                StatusCode::SEE_OTHER,
-                [(header::LOCATION, HeaderValue::from_static("/")), (header::SET_COOKIE, cookie)],
-            )
-                .into_response())
+            let next = crate::pages::sign_in::next_after_sign_in(&headers);
+            let mut response = crate::pages::redirect(&next);
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            let forget = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", crate::pages::sign_in::NEXT_COOKIE);
+            if let Ok(forget) = HeaderValue::from_str(&forget) {
+                response.headers_mut().append(header::SET_COOKIE, forget);
+            }
+            Ok(response)
         }
         Err(ServiceError::Unauthenticated) => {
-            let body = "<p>This sign-in link has expired or was already used. Links work once, for 15 minutes.</p>\
-                        <p><a href=\"/sign-in\">Ask for a new link</a></p>";
-            Ok((StatusCode::BAD_REQUEST, Html(page("This link no longer works", body))).into_response())
+            Ok(crate::pages::sign_in::link_dead(&crate::pages::Viewer::anonymous(&headers, "/sign-in")))
         }
         Err(other) => Err(other.into()),
     }

@@ -14,9 +14,6 @@ use deskvisa_service::Service;
 use crate::extract::session_cookie;
 use crate::problem::Problem;
 
-/// The hidden field's name.
-pub(crate) const FIELD: &str = "csrf";
-
 /// How long a form's token lasts: as long as a sign-in link.
 const LIFETIME_SECONDS: i64 = 15 * 60;
 
@@ -60,7 +57,7 @@ pub(crate) fn check(service: &Service, headers: &HeaderMap, field: Option<&str>)
 }
 
 /// Compares in time that depends only on the lengths.
-fn equal(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn equal(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -15,6 +15,7 @@ mod extract;
 mod map;
 mod metrics;
 mod operations;
+mod pages;
 mod problem;
 mod query;
 mod reports;
@@ -122,8 +123,9 @@ pub fn router_with(service: Service, limits: Limits, extra: Router<Service>) -> 
     let (routes, api) = documented();
     routes
         .merge(extra)
+        .merge(pages::routes(service.clone()))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
-        .fallback(|| async { Problem::not_found() })
+        .fallback(pages::not_found)
         .route_layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(axum::Extension(extract::TrustedProxies(std::sync::Arc::new(limits.trusted_proxies.clone()))))

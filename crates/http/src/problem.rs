@@ -45,6 +45,21 @@ impl Problem {
     pub fn status(&self) -> StatusCode {
         self.status
     }
+
+    /// The stable code.
+    pub(crate) fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The sentence for people.
+    pub(crate) fn detail(&self) -> &str {
+        &self.detail
+    }
+
+    /// Seconds for `Retry-After`, if any.
+    pub(crate) fn retry_after(&self) -> Option<u64> {
+        self.retry_after
+    }
 }
 
 impl Problem {

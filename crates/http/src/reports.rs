@@ -38,36 +38,36 @@ struct LedgerQuery {
 /// One cluster's figures over the period.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct ClusterFiguresBody {
-    cluster_id: uuid::Uuid,
-    name: String,
-    country: String,
+    pub(crate) cluster_id: uuid::Uuid,
+    pub(crate) name: String,
+    pub(crate) country: String,
     /// `reciprocating`, `in_grace` or `not_reciprocating` (now).
-    standing: &'static str,
+    pub(crate) standing: &'static str,
     /// With no desks offered: since when.
-    no_desks_since: Option<DateTime<Utc>>,
+    pub(crate) no_desks_since: Option<DateTime<Utc>>,
     /// In grace: when it ends.
-    grace_ends: Option<DateTime<Utc>>,
-    days_hosted: u64,
-    days_used: u64,
+    pub(crate) grace_ends: Option<DateTime<Utc>>,
+    pub(crate) days_hosted: u64,
+    pub(crate) days_used: u64,
     /// Hosted − used.
-    balance: i64,
-    requests_received: u64,
-    requests_approved: u64,
-    requests_declined: u64,
-    requests_expired: u64,
-    guarantee_exceptions: u64,
+    pub(crate) balance: i64,
+    pub(crate) requests_received: u64,
+    pub(crate) requests_approved: u64,
+    pub(crate) requests_declined: u64,
+    pub(crate) requests_expired: u64,
+    pub(crate) guarantee_exceptions: u64,
     /// Median time from request to a host admin's answer.
-    median_answer_seconds: Option<i64>,
+    pub(crate) median_answer_seconds: Option<i64>,
 }
 
 /// Visitor-days one host gave one home cluster's members.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct MatrixCellBody {
-    host_cluster_id: uuid::Uuid,
-    host_name: String,
-    home_cluster_id: uuid::Uuid,
-    home_name: String,
-    visitor_days: u64,
+    pub(crate) host_cluster_id: uuid::Uuid,
+    pub(crate) host_name: String,
+    pub(crate) home_cluster_id: uuid::Uuid,
+    pub(crate) home_name: String,
+    pub(crate) visitor_days: u64,
 }
 
 /// A guarantee exception.
@@ -85,13 +85,13 @@ pub(crate) struct ExceptionBody {
 /// The ledger of DOMAIN.md over a period.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct LedgerBody {
-    from: NaiveDate,
-    to: NaiveDate,
+    pub(crate) from: NaiveDate,
+    pub(crate) to: NaiveDate,
     /// Per cluster (a cluster admin: their own only).
-    clusters: Vec<ClusterFiguresBody>,
+    pub(crate) clusters: Vec<ClusterFiguresBody>,
     /// The non-zero cells of host × home (a cluster admin: their row and column).
-    matrix: Vec<MatrixCellBody>,
-    exceptions: Vec<ExceptionBody>,
+    pub(crate) matrix: Vec<MatrixCellBody>,
+    pub(crate) exceptions: Vec<ExceptionBody>,
 }
 
 fn kind_name(kind: ExceptionKind) -> &'static str {
@@ -103,7 +103,8 @@ fn kind_name(kind: ExceptionKind) -> &'static str {
 }
 
 impl LedgerBody {
-    fn new(report: &LedgerReport) -> LedgerBody {
+    /// The report as the API shows it.
+    pub(crate) fn new(report: &LedgerReport) -> LedgerBody {
         let cluster = |id: ClusterId| report.clusters.iter().find(|c| c.id == id);
         let name = |id: ClusterId| cluster(id).map(|c| c.name.clone()).unwrap_or_default();
         let Ledger { period, clusters, matrix, exceptions } = &report.ledger;
@@ -277,10 +278,16 @@ async fn reciprocity(
     if !wants_csv(&headers) {
         return Ok(Json(body).into_response());
     }
-    let table = query.table.as_deref().unwrap_or("clusters");
-    let text = csv(&body, table)?;
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"reciprocity-{table}-{from}-{to}.csv\""))
-        .unwrap_or(HeaderValue::from_static("attachment"));
+    csv_download(&body, query.table.as_deref().unwrap_or("clusters"))
+}
+
+/// The ledger as a CSV file to download (the API's `Accept: text/csv`, and
+/// the ledger page's link).
+pub(crate) fn csv_download(body: &LedgerBody, table: &str) -> Result<Response, Problem> {
+    let text = csv(body, table)?;
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename=\"reciprocity-{table}-{}-{}.csv\"", body.from, body.to))
+            .unwrap_or(HeaderValue::from_static("attachment"));
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),

@@ -4,7 +4,8 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
 use deskvisa_rules::{
-    ClusterStatus, InactiveReason, Limit, Locale, MemberStatus, PolicyBreach, PolicyField, StayStatus, Violation,
+    ClusterStatus, Continent, InactiveReason, Limit, Locale, MemberStatus, PolicyBreach, PolicyField, StayStatus,
+    Violation,
 };
 
 macro_rules! words {
@@ -70,7 +71,6 @@ words! {
         "Żadne miejsce nie ma wolnych biurek w tym terminie. Spróbuj innych dat albo mniejszej liczby dni.";
     request_dates: "Request", "Zarezerwuj";
     all_sites: "All sites", "Wszystkie miejsca";
-    desks_word: "visitor desks", "biurek dla gości";
 
     address: "Address", "Adres";
     contact: "Contact", "Kontakt";
@@ -101,6 +101,9 @@ words! {
     alternatives: "These dates would fit:", "Te terminy są wolne:";
     request_instead: "Request these dates", "Poproś o ten termin";
     bad_dates: "Enter both dates as on a calendar.", "Podaj obie daty z kalendarza.";
+    bad_days: "The number of days must be between 1 and 90.", "Liczba dni musi wynosić od 1 do 90.";
+    search_backwards: "The last date is before the first.", "Data końcowa jest wcześniejsza niż początkowa.";
+    search_too_long: "Search at most a year at a time.", "Wyszukuj najwyżej rok naraz.";
 
     stays_title: "My stays", "Moje pobyty";
     coming_up: "Coming up", "Nadchodzące";
@@ -126,7 +129,6 @@ words! {
 
     host_title: "Host inbox", "Skrzynka gospodarza";
     host_nav: "Host pages", "Strony gospodarza";
-    host_sites: "Sites", "Miejsca";
     host_policy: "Policy", "Zasady przyjmowania";
     host_events: "Events", "Wydarzenia";
     host_members: "Members", "Członkowie";
@@ -168,6 +170,22 @@ words! {
     floor: "Network floor", "Minimum sieci";
     guarantee_note: "Every host grants at least this many consecutive days:", "Każdy gospodarz przyznaje co najmniej tyle kolejnych dni:";
     policy_refused: "The policy was not saved:", "Zasady nie zostały zapisane:";
+    at_least: "at least", "co najmniej";
+    at_most: "at most", "najwyżej";
+    bad_number: "Enter whole numbers, and tick at least one opening day.", "Podaj liczby całkowite i zaznacz co najmniej jeden dzień otwarcia.";
+    bad_site: "Choose one of your sites.", "Wybierz jedno ze swoich miejsc.";
+    bad_times: "Enter the start and the end as a date and a time.", "Podaj początek i koniec jako datę i godzinę.";
+    reason_needed: "Say why you decline: the visitor reads it.", "Napisz, dlaczego odrzucasz: gość to przeczyta.";
+    day_holds_stays: "Stays are booked on this day: it cannot be closed.", "W tym dniu są zarezerwowane pobyty: nie można go zamknąć.";
+    open_days_label: "Opening days", "Dni otwarcia";
+    contact_email: "Contact email", "E-mail kontaktowy";
+    locale_label: "Language of emails", "Język e-maili";
+    upcoming_events: "Coming events", "Nadchodzące wydarzenia";
+    registered_of: "registered / places", "zapisani / miejsca";
+    bad_zone: "Enter a time zone of the IANA database, such as Europe/Warsaw.", "Podaj strefę czasową z bazy IANA, np. Europe/Warsaw.";
+    bad_coordinates: "Enter the latitude (−90 to 90) and longitude (−180 to 180) in degrees.", "Podaj szerokość (−90 do 90) i długość geograficzną (−180 do 180) w stopniach.";
+    bad_period: "Enter the period as two dates, the first not after the last, at most five years apart.", "Podaj okres jako dwie daty, pierwszą nie późniejszą niż ostatnia, najwyżej pięć lat od siebie.";
+    timezone: "Time zone (IANA)", "Strefa czasowa (IANA)";
     publish_event: "Publish an event", "Opublikuj wydarzenie";
     title: "Title", "Tytuł";
     description: "Description", "Opis";
@@ -184,7 +202,6 @@ words! {
     revoke: "Revoke", "Cofnij członkostwo";
     status: "Status", "Status";
     roles: "Roles", "Role";
-    vouched_until: "Vouched until", "Poręczenie do";
 
     network_title: "Network", "Sieć";
     clusters_title: "Clusters", "Klastry";
@@ -260,21 +277,6 @@ const MONTHS_PL: [&str; 12] = [
     "listopad",
     "grudzień",
 ];
-/// Polish months in the genitive, as dates are written ("4 stycznia").
-const MONTHS_PL_OF: [&str; 12] = [
-    "stycznia",
-    "lutego",
-    "marca",
-    "kwietnia",
-    "maja",
-    "czerwca",
-    "lipca",
-    "sierpnia",
-    "września",
-    "października",
-    "listopada",
-    "grudnia",
-];
 const WEEKDAYS_EN: [(&str, &str); 7] = [
     ("Mon", "Monday"),
     ("Tue", "Tuesday"),
@@ -319,20 +321,42 @@ impl Words {
         names[day.num_days_from_monday() as usize]
     }
 
-    /// "Mon 4 January 2027" / "pon. 4 stycznia 2027".
+    /// The language of this table.
+    pub(crate) fn locale(&self) -> Locale {
+        if self.polish() { Locale::Pl } else { Locale::En }
+    }
+
+    /// "Monday, 4 January 2027" / "poniedziałek, 4 stycznia 2027".
     pub(crate) fn date(&self, date: NaiveDate) -> String {
-        let months = if self.polish() { &MONTHS_PL_OF } else { &MONTHS_EN };
-        format!("{} {} {} {}", self.weekday(date.weekday()).0, date.day(), months[date.month0() as usize], date.year())
+        deskvisa_mail::long_date(self.locale(), date)
     }
 
-    /// A range of dates, both ends included.
+    /// A range of dates, both ends included: "4–8 January 2027".
     pub(crate) fn range(&self, start: NaiveDate, end: NaiveDate) -> String {
-        if start == end { self.date(start) } else { format!("{} – {}", self.date(start), self.date(end)) }
+        deskvisa_mail::date_range(self.locale(), start, end)
     }
 
-    /// A local date and time, minutes precision.
-    pub(crate) fn date_time(&self, at: NaiveDateTime) -> String {
-        format!("{}, {}", self.date(at.date()), at.format("%H:%M"))
+    /// A span of local time: "Tuesday, 10 March 2026, 17:00–19:00".
+    pub(crate) fn time_span(&self, start: NaiveDateTime, end: NaiveDateTime) -> String {
+        deskvisa_mail::time_span(self.locale(), start, end)
+    }
+
+    /// An instant in a zone, the zone named.
+    pub(crate) fn instant(&self, at: chrono::DateTime<chrono::Utc>, zone: &str) -> String {
+        deskvisa_mail::instant_in_zone(self.locale(), at, zone)
+    }
+
+    /// A continent's name.
+    pub(crate) fn continent(&self, continent: Continent) -> &'static str {
+        let (en, pl) = match continent {
+            Continent::Europe => ("Europe", "Europa"),
+            Continent::Africa => ("Africa", "Afryka"),
+            Continent::Asia => ("Asia", "Azja"),
+            Continent::Oceania => ("Oceania", "Oceania"),
+            Continent::NorthAmerica => ("North America", "Ameryka Północna"),
+            Continent::SouthAmerica => ("South America", "Ameryka Południowa"),
+        };
+        if self.polish() { pl } else { en }
     }
 
     /// "3 days" / "3 dni".
@@ -421,99 +445,98 @@ impl Words {
     }
 
     /// One broken rule of a stay request, in plain words for the member.
+    /// One arm per rule yields both languages, so neither can miss one.
     pub(crate) fn violation(&self, violation: &Violation) -> String {
-        let list = |dates: &[NaiveDate]| dates.iter().map(|d| self.date(*d)).collect::<Vec<_>>().join(", ");
-        if self.polish() {
-            match violation {
-                Violation::MemberInactive { reason: InactiveReason::Revoked } => {
-                    "Twój klaster cofnął Twoje członkostwo, więc nie możesz prosić o pobyty.".to_owned()
-                }
-                Violation::MemberInactive { reason: InactiveReason::NotVouchedUntilEnd { vouched_until } } => {
-                    format!("Twój klaster poręcza za Ciebie tylko do {}; pobyt musi skończyć się do tego dnia.", self.date(*vouched_until))
-                }
-                Violation::OwnCluster => {
-                    "To miejsce należy do Twojego klastra; program służy wizytom w innych klastrach.".to_owned()
-                }
-                Violation::HomeClusterInactive { .. } => {
-                    "Twój klaster nie jest obecnie aktywny w sieci, więc jego członkowie nie mogą prosić o pobyty.".to_owned()
-                }
-                Violation::HostClusterInactive { .. } => {
-                    "Ten klaster nie przyjmuje obecnie gości: nie jest aktywny w sieci.".to_owned()
-                }
-                Violation::HomeNotReciprocating { no_desks_since } => format!(
-                    "Twój klaster nie oferuje biurek dla gości od {} — dłużej niż pozwala sieć. Wzajemność działa w obie strony.",
-                    self.date(no_desks_since.date_naive())
-                ),
-                Violation::BadRange => "Ostatni dzień jest wcześniejszy niż pierwszy.".to_owned(),
-                Violation::NoOpenDays => "Miejsce jest zamknięte we wszystkie dni tego terminu.".to_owned(),
-                Violation::TooLong { days, max } => {
-                    format!("Pobyt ma {} otwarcia, a gospodarz pozwala na najwyżej {}.", self.day_count(*days), self.day_count(u64::from(*max)))
-                }
-                Violation::TooSoon { earliest_start } => format!(
-                    "Za krótkie wyprzedzenie: pobyt może zacząć się najwcześniej {}.",
-                    self.date(*earliest_start)
-                ),
-                Violation::TooFar { latest_start } => format!(
-                    "Za daleko w przyszłości: pobyt może zacząć się najpóźniej {}.",
-                    self.date(*latest_start)
-                ),
-                Violation::OverlapsOwnStay { .. } => {
-                    "Masz już oczekujący lub zatwierdzony pobyt w niektóre z tych dni.".to_owned()
-                }
-                Violation::QuotaExceeded { max, window } => format!(
-                    "Gospodarz pozwala na najwyżej {max} pobyty(-ów) na członka w ciągu 365 dni, a w okresie {} masz ich już tyle.",
-                    self.range(window.start(), window.end())
-                ),
-                Violation::NoCapacity { full_dates } => {
-                    format!("Brak wolnych biurek w dni: {}.", list(full_dates))
-                }
-            }
-        } else {
-            match violation {
-                Violation::MemberInactive { reason: InactiveReason::Revoked } => {
-                    "Your home cluster has withdrawn your membership, so you cannot request stays.".to_owned()
-                }
-                Violation::MemberInactive { reason: InactiveReason::NotVouchedUntilEnd { vouched_until } } => format!(
+        let (en, pl) = (&EN, &PL);
+        let (english, polish) = match violation {
+            Violation::MemberInactive { reason: InactiveReason::Revoked } => (
+                "Your home cluster has withdrawn your membership, so you cannot request stays.".to_owned(),
+                "Twój klaster cofnął Twoje członkostwo, więc nie możesz prosić o pobyty.".to_owned(),
+            ),
+            Violation::MemberInactive { reason: InactiveReason::NotVouchedUntilEnd { vouched_until } } => (
+                format!(
                     "Your home cluster vouches for you until {}; the stay must end by then.",
-                    self.date(*vouched_until)
+                    en.date(*vouched_until)
                 ),
-                Violation::OwnCluster => {
-                    "This site belongs to your own cluster; the scheme is for visits to the other clusters.".to_owned()
-                }
-                Violation::HomeClusterInactive { .. } => {
-                    "Your home cluster is not active in the network just now, so its members cannot request stays."
-                        .to_owned()
-                }
-                Violation::HostClusterInactive { .. } => {
-                    "This cluster is not taking visitors just now: it is not active in the network.".to_owned()
-                }
-                Violation::HomeNotReciprocating { no_desks_since } => format!(
-                    "Your home cluster has offered no visitor desks since {}, longer than the network allows. Reciprocity works both ways.",
-                    self.date(no_desks_since.date_naive())
+                format!(
+                    "Twój klaster poręcza za Ciebie tylko do {}; pobyt musi skończyć się do tego dnia.",
+                    pl.date(*vouched_until)
                 ),
-                Violation::BadRange => "The last day is before the first day.".to_owned(),
-                Violation::NoOpenDays => "The site is closed on every day of these dates.".to_owned(),
-                Violation::TooLong { days, max } => format!(
+            ),
+            Violation::OwnCluster => (
+                "This site belongs to your own cluster; the scheme is for visits to the other clusters.".to_owned(),
+                "To miejsce należy do Twojego klastra; program służy wizytom w innych klastrach.".to_owned(),
+            ),
+            Violation::HomeClusterInactive { .. } => (
+                "Your home cluster is not active in the network just now, so its members cannot request stays."
+                    .to_owned(),
+                "Twój klaster nie jest obecnie aktywny w sieci, więc jego członkowie nie mogą prosić o pobyty."
+                    .to_owned(),
+            ),
+            Violation::HostClusterInactive { .. } => (
+                "This cluster is not taking visitors just now: it is not active in the network.".to_owned(),
+                "Ten klaster nie przyjmuje obecnie gości: nie jest aktywny w sieci.".to_owned(),
+            ),
+            Violation::HomeNotReciprocating { no_desks_since } => (
+                format!(
+                    "Your home cluster has offered no visitor desks since {}, longer than the network allows. \
+                     Reciprocity works both ways.",
+                    en.date(no_desks_since.date_naive())
+                ),
+                format!(
+                    "Twój klaster nie oferuje biurek dla gości od {} — dłużej, niż pozwala sieć. \
+                     Wzajemność działa w obie strony.",
+                    pl.date(no_desks_since.date_naive())
+                ),
+            ),
+            Violation::BadRange => (
+                "The last day is before the first day.".to_owned(),
+                "Ostatni dzień jest wcześniejszy niż pierwszy.".to_owned(),
+            ),
+            Violation::NoOpenDays => (
+                "The site is closed on every day of these dates.".to_owned(),
+                "Miejsce jest zamknięte we wszystkie dni tego terminu.".to_owned(),
+            ),
+            Violation::TooLong { days, max } => (
+                format!(
                     "The stay has {} open, and the host allows at most {}.",
-                    self.day_count(*days),
-                    self.day_count(u64::from(*max))
+                    en.day_count(*days),
+                    en.day_count(u64::from(*max))
                 ),
-                Violation::TooSoon { earliest_start } => {
-                    format!("Too short notice: the stay can start on {} at the earliest.", self.date(*earliest_start))
-                }
-                Violation::TooFar { latest_start } => {
-                    format!("Too far ahead: the stay can start on {} at the latest.", self.date(*latest_start))
-                }
-                Violation::OverlapsOwnStay { .. } => {
-                    "You already have a pending or approved stay on some of these days.".to_owned()
-                }
-                Violation::QuotaExceeded { max, window } => format!(
+                format!(
+                    "Pobyt obejmuje {} otwarcia, a gospodarz pozwala na najwyżej {}.",
+                    pl.day_count(*days),
+                    pl.day_count(u64::from(*max))
+                ),
+            ),
+            Violation::TooSoon { earliest_start } => (
+                format!("Too short notice: the stay can start on {} at the earliest.", en.date(*earliest_start)),
+                format!("Za krótkie wyprzedzenie: pobyt może zacząć się najwcześniej {}.", pl.date(*earliest_start)),
+            ),
+            Violation::TooFar { latest_start } => (
+                format!("Too far ahead: the stay can start on {} at the latest.", en.date(*latest_start)),
+                format!("Za daleko w przyszłości: pobyt może zacząć się najpóźniej {}.", pl.date(*latest_start)),
+            ),
+            Violation::OverlapsOwnStay { .. } => (
+                "You already have a pending or approved stay on some of these days.".to_owned(),
+                "Masz już oczekujący lub zatwierdzony pobyt w niektóre z tych dni.".to_owned(),
+            ),
+            Violation::QuotaExceeded { max, window } => (
+                format!(
                     "The host allows at most {max} stays per member in 365 days, and you already have that many in {}.",
-                    self.range(window.start(), window.end())
+                    en.range(window.start(), window.end())
                 ),
-                Violation::NoCapacity { full_dates } => format!("No desk is free on {}.", list(full_dates)),
+                format!(
+                    "Gospodarz pozwala na najwyżej {max} pobyty(-ów) na członka w ciągu 365 dni, a w okresie {} masz ich już tyle.",
+                    pl.range(window.start(), window.end())
+                ),
+            ),
+            Violation::NoCapacity { full_dates } => {
+                let list = |w: &Words| full_dates.iter().map(|d| w.date(*d)).collect::<Vec<_>>().join("; ");
+                (format!("No desk is free on {}.", list(en)), format!("Brak wolnych biurek w dni: {}.", list(pl)))
             }
-        }
+        };
+        if self.polish() { polish } else { english }
     }
 }
 
@@ -524,15 +547,19 @@ mod tests {
     #[test]
     fn dates_read_naturally_in_both_languages() {
         let d = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap_or_default();
-        assert_eq!(EN.date(d), "Mon 4 January 2027");
-        assert_eq!(PL.date(d), "pon. 4 stycznia 2027");
+        assert_eq!(EN.date(d), "Monday, 4 January 2027");
+        assert_eq!(PL.date(d), "poniedziałek, 4 stycznia 2027");
         assert_eq!(PL.month(d), "styczeń 2027");
+        assert_eq!(EN.weekday(d.weekday()), ("Mon", "Monday"));
     }
 
     #[test]
     fn a_refusal_is_told_in_the_members_language() {
         let v = Violation::TooSoon { earliest_start: NaiveDate::from_ymd_opt(2027, 3, 2).unwrap_or_default() };
-        assert_eq!(PL.violation(&v), "Za krótkie wyprzedzenie: pobyt może zacząć się najwcześniej wt. 2 marca 2027.");
-        assert!(EN.violation(&v).starts_with("Too short notice"));
+        assert_eq!(
+            PL.violation(&v),
+            "Za krótkie wyprzedzenie: pobyt może zacząć się najwcześniej wtorek, 2 marca 2027."
+        );
+        assert_eq!(EN.violation(&v), "Too short notice: the stay can start on Tuesday, 2 March 2027 at the earliest.");
     }
 }

@@ -1,7 +1,7 @@
 //! `deskvisa seed demo`: a realistic network to try deskvisa with. 43
 //! clusters in their real cities and zones on five continents, 1 to 3 sites
 //! each, an admin and two members per cluster, a network admin, some
-//! closures and some stays around today. Loading is skipped when the
+//! closures, events and stays around today. Loading is skipped when the
 //! database already holds clusters; fresh tokens are made every time.
 
 pub mod network;
@@ -196,6 +196,32 @@ impl Service {
             let admin = self.admin_caller(*cluster).await?;
             let closed = next_weekday(today, Weekday::Fri, 2 + (n as u64 % 3));
             self.close_day(&admin, *site, closed, "Staff training day").await?;
+            // A breakfast every week for a month, and a meetup, for visitors to join.
+            for week in 1..=4u64 {
+                let day = next_weekday(today, Weekday::Tue, week);
+                let at = |h, m| day.and_hms_opt(h, m, 0).unwrap_or_default();
+                let draft = crate::EventDraft {
+                    title: "Business breakfast".to_owned(),
+                    description: "Members and visiting members meet over breakfast: ten-minute pitches, then talk."
+                        .to_owned(),
+                    starts_at: at(8, 30),
+                    ends_at: at(10, 0),
+                    capacity: 30,
+                    open_to_visitors: true,
+                };
+                self.publish_event(&admin, *site, draft).await?;
+            }
+            let day = next_weekday(today, Weekday::Thu, 2);
+            let at = |h, m| day.and_hms_opt(h, m, 0).unwrap_or_default();
+            let draft = crate::EventDraft {
+                title: "Cluster meetup: AI in small firms".to_owned(),
+                description: "Three short talks from member firms, then drinks.".to_owned(),
+                starts_at: at(17, 0),
+                ends_at: at(19, 30),
+                capacity: 60,
+                open_to_visitors: true,
+            };
+            self.publish_event(&admin, *site, draft).await?;
         }
         // Members of the first clusters visit the next ones.
         for n in 0..12usize {

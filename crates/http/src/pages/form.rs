@@ -1,0 +1,152 @@
+//! Posted forms: `application/x-www-form-urlencoded` bodies read into
+//! name/value pairs (repeated names kept, as checkboxes send them), and the
+//! cross-site request forgery check every signed-in form passes.
+//!
+//! A signed-in page's forms carry a token derived from the session
+//! (SHA-256 of the session id under a fixed label): another site can make a
+//! browser post, but cannot read the page, so it cannot know the token. It
+//! lives as long as the session and needs nothing stored. The browser's
+//! `Sec-Fetch-Site` / `Origin` are checked as well
+//! ([`crate::extract::same_origin`]).
+
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use deskvisa_service::Service;
+use sha2::{Digest, Sha256};
+
+use super::{PageError, Viewer};
+use crate::problem::Problem;
+
+/// The hidden field's name.
+pub(crate) const FIELD: &str = "csrf";
+
+/// The token of a session's forms.
+pub(crate) fn token(session: &str) -> String {
+    let digest = Sha256::new().chain_update(b"deskvisa form token\0").chain_update(session.as_bytes()).finalize();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Name/value pairs of a query string or form body, decoded.
+pub(crate) fn pairs(bytes: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// A form's fields.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Fields(pub(crate) Vec<(String, String)>);
+
+impl Fields {
+    /// The first value of `name`, trimmed; `""` when absent.
+    pub(crate) fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())
+    }
+
+    /// The first value of `name`, trimmed, if it is there and not empty.
+    pub(crate) fn optional(&self, name: &str) -> Option<&str> {
+        Some(self.get(name)).filter(|v| !v.is_empty())
+    }
+
+    /// Every value of `name`.
+    pub(crate) fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Whether a checkbox `name` was ticked.
+    pub(crate) fn ticked(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
+    }
+}
+
+/// The query string of a page.
+pub(crate) struct Query(pub(crate) Fields);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Query {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Query(Fields(pairs(parts.uri.query().unwrap_or_default().as_bytes()))))
+    }
+}
+
+async fn body(req: Request, service: &Service) -> Result<(axum::http::HeaderMap, Fields), PageError> {
+    crate::extract::same_origin(req.headers(), service.public_url())?;
+    let headers = req.headers().clone();
+    // Through the extractor, so that the body limit of the router holds.
+    let bytes = axum::body::Bytes::from_request(req, service).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the form is larger than this server accepts")
+        } else {
+            Problem::malformed("the form could not be read")
+        }
+    })?;
+    Ok((headers, Fields(pairs(&bytes))))
+}
+
+/// A form posted from a signed-in page, its token checked.
+pub(crate) struct SignedForm {
+    /// Who posted it.
+    pub(crate) viewer: Viewer,
+    /// Its fields.
+    pub(crate) fields: Fields,
+}
+
+impl FromRequest<Service> for SignedForm {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, service: &Service) -> Result<Self, Self::Rejection> {
+        let viewer = req.extensions().get::<Viewer>().cloned().ok_or(PageError::SignIn)?;
+        let session = viewer.session.clone().ok_or(PageError::SignIn)?;
+        let (_, fields) = body(req, service).await?;
+        let expected = token(&session);
+        if !crate::csrf::equal(fields.get(FIELD).as_bytes(), expected.as_bytes()) {
+            return Err(
+                Problem::new(StatusCode::FORBIDDEN, "forbidden", "this form has expired: open the page again").into()
+            );
+        }
+        Ok(SignedForm { viewer, fields })
+    }
+}
+
+/// A form posted by someone not signed in (the sign-in form), its
+/// double-submit token checked ([`crate::csrf`]).
+pub(crate) struct AnonymousForm {
+    /// Who posted it.
+    pub(crate) viewer: Viewer,
+    /// Its fields.
+    pub(crate) fields: Fields,
+}
+
+impl FromRequest<Service> for AnonymousForm {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, service: &Service) -> Result<Self, Self::Rejection> {
+        let viewer = req.extensions().get::<Viewer>().cloned().ok_or(PageError::SignIn)?;
+        let (headers, fields) = body(req, service).await?;
+        crate::csrf::check(service, &headers, fields.optional(FIELD)).map_err(|_| {
+            Problem::new(StatusCode::FORBIDDEN, "forbidden", "this form has expired: open the page again")
+        })?;
+        Ok(AnonymousForm { viewer, fields })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_bound_to_its_session() {
+        assert_eq!(token("abc"), token("abc"));
+        assert_ne!(token("abc"), token("abd"));
+        assert_eq!(token("abc").len(), 64);
+    }
+
+    #[test]
+    fn fields_keep_repeated_names_and_decode() {
+        let fields = Fields(pairs(b"open=mon&open=tue&name=Caf%C3%A9+Nord&empty=&flag"));
+        assert_eq!(fields.all("open").collect::<Vec<_>>(), ["mon", "tue"]);
+        assert_eq!(fields.get("name"), "Café Nord");
+        assert_eq!(fields.optional("empty"), None);
+        assert!(fields.ticked("flag"));
+        assert!(!fields.ticked("other"));
+    }
+}

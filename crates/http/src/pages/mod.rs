@@ -1,0 +1,360 @@
+//! The web pages: sign-in, the map, a site, my stays, the host inbox and
+//! the network, rendered on the server from askama templates (compiled in,
+//! checked by the compiler) in the viewer's language.
+//!
+//! Every page request goes through [`resolve`] once: it finds who is
+//! looking (the session cookie), in which language, and renders whatever
+//! went wrong as a page (a form with an expired token, a stay that is not
+//! theirs, the database away) instead of JSON. Forms post
+//! `application/x-www-form-urlencoded` and work without JavaScript; each
+//! carries a token bound to the session (see [`form`]). The pages are not
+//! part of the OpenAPI document: they are for people, the API is for
+//! programs.
+
+mod assets;
+mod calendar;
+mod form;
+mod host;
+mod map;
+mod network;
+pub(crate) mod sign_in;
+mod site;
+mod stays;
+mod view;
+mod words;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use deskvisa_rules::Locale;
+use deskvisa_service::{Caller, MemberRecord, Service, ServiceError};
+
+use crate::problem::Problem;
+pub(crate) use words::Words;
+
+/// The cookie that holds a language chosen with the switcher.
+const LANG_COOKIE: &str = "deskvisa_lang";
+
+/// Every page route, behind [`resolve`].
+pub(crate) fn routes(service: Service) -> Router<Service> {
+    Router::new()
+        .route("/", get(map::page))
+        .route("/sign-in", get(sign_in::form).post(sign_in::send_link))
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/lang/{locale}", get(switch_language))
+        .route("/sites/{id}", get(site::page))
+        .route("/sites/{id}/request", post(site::request))
+        .route("/stays", get(stays::page))
+        .route("/stays/{id}/cancel", post(stays::cancel))
+        .route("/events/{id}/register", post(stays::register))
+        .route("/events/{id}/withdraw", post(stays::withdraw))
+        .route("/host", get(host::inbox))
+        .route("/host/stays/{id}/{action}", post(host::act))
+        .route("/host/sites/{id}", get(host::site_page).post(host::save_site))
+        .route("/host/sites/{id}/closures", post(host::close_day))
+        .route("/host/sites/{id}/reopen", post(host::reopen_day))
+        .route("/host/policy", get(host::policy_page).post(host::save_policy))
+        .route("/host/events", get(host::events_page).post(host::publish_event))
+        .route("/host/events/{id}/cancel", post(host::cancel_event))
+        .route("/host/members", get(host::members_page).post(host::invite_member))
+        .route("/host/members/{id}/revoke", post(host::revoke_member))
+        .route("/network", get(network::page))
+        .route("/network/clusters", post(network::add_cluster))
+        .route("/network/clusters/{id}/status", post(network::change_status))
+        .route("/network/ledger", get(network::ledger))
+        .route("/network/ledger.csv", get(network::ledger_csv))
+        .route_layer(axum::middleware::from_fn_with_state(service, resolve))
+        .route("/assets/{name}", get(assets::serve))
+}
+
+/// Who is looking at a page, and in which language.
+#[derive(Clone)]
+pub(crate) struct Viewer {
+    /// The signed-in caller, if any.
+    pub(crate) caller: Option<Caller>,
+    /// Their member record.
+    pub(crate) member: Option<Arc<MemberRecord>>,
+    /// The session id (forms' tokens are bound to it).
+    pub(crate) session: Option<String>,
+    /// The language of the page.
+    pub(crate) locale: Locale,
+    /// The path and query of this page (for the language switcher).
+    pub(crate) here: String,
+}
+
+impl Viewer {
+    /// Someone not signed in, in the language their browser asks for.
+    pub(crate) fn anonymous(headers: &HeaderMap, here: &str) -> Viewer {
+        Viewer { caller: None, member: None, session: None, locale: locale_of(headers, None), here: here.to_owned() }
+    }
+
+    /// The page's words.
+    pub(crate) fn words(&self) -> &'static Words {
+        Words::of(self.locale)
+    }
+
+    /// The signed-in caller, or off to the sign-in page.
+    pub(crate) fn caller(&self) -> Result<&Caller, PageError> {
+        self.caller.as_ref().ok_or(PageError::SignIn)
+    }
+
+    /// The signed-in caller, who must administer their cluster.
+    pub(crate) fn cluster_admin(&self) -> Result<&Caller, PageError> {
+        let caller = self.caller()?;
+        if caller.cluster_admin { Ok(caller) } else { Err(ServiceError::Forbidden.into()) }
+    }
+
+    /// The signed-in caller, who must administer the network.
+    pub(crate) fn network_admin(&self) -> Result<&Caller, PageError> {
+        let caller = self.caller()?;
+        if caller.network_admin { Ok(caller) } else { Err(ServiceError::Forbidden.into()) }
+    }
+}
+
+/// The language: a choice made with the switcher, else the member's, else
+/// the first of the browser's that deskvisa speaks, else English.
+fn locale_of(headers: &HeaderMap, member: Option<&MemberRecord>) -> Locale {
+    if let Some(chosen) = crate::extract::session_cookie(headers, LANG_COOKIE).and_then(|v| Locale::parse(v).ok()) {
+        return chosen;
+    }
+    if let Some(member) = member {
+        return member.locale;
+    }
+    let accepted = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    accepted
+        .split(',')
+        .filter(|entry| !entry.split(';').skip(1).any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000")))
+        .filter_map(|entry| entry.split(';').next())
+        .filter_map(|tag| tag.trim().split('-').next())
+        .find_map(|primary| Locale::parse(&primary.to_ascii_lowercase()).ok())
+        .unwrap_or(Locale::En)
+}
+
+/// What a page handler could not do, rendered by [`resolve`] as a page.
+#[derive(Debug)]
+pub(crate) enum PageError {
+    /// Nobody is signed in: to the sign-in page.
+    SignIn,
+    /// A problem, as the API would have answered it.
+    Problem(Problem),
+    /// A refusal of the service.
+    Service(ServiceError),
+}
+
+impl From<ServiceError> for PageError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Unauthenticated => PageError::SignIn,
+            other => PageError::Service(other),
+        }
+    }
+}
+
+impl From<Problem> for PageError {
+    fn from(p: Problem) -> Self {
+        if p.status() == StatusCode::UNAUTHORIZED { PageError::SignIn } else { PageError::Problem(p) }
+    }
+}
+
+/// The failure a handler answered, for [`resolve`] to render.
+#[derive(Clone, Debug)]
+struct Failure {
+    sign_in: bool,
+    status: StatusCode,
+    code: &'static str,
+    detail: String,
+    retry_after: Option<HeaderValue>,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let failure = match self {
+            PageError::SignIn => Failure {
+                sign_in: true,
+                status: StatusCode::SEE_OTHER,
+                code: "unauthenticated",
+                detail: String::new(),
+                retry_after: None,
+            },
+            PageError::Problem(problem) => failure_of(problem),
+            PageError::Service(e) => failure_of(Problem::from(e)),
+        };
+        let mut response = failure.status.into_response();
+        response.extensions_mut().insert(failure);
+        response
+    }
+}
+
+fn failure_of(problem: Problem) -> Failure {
+    Failure {
+        sign_in: false,
+        status: problem.status(),
+        code: problem.code(),
+        detail: problem.detail().to_owned(),
+        retry_after: problem.retry_after().map(HeaderValue::from),
+    }
+}
+
+/// Resolves the [`Viewer`] of a page request, and renders a failure as a
+/// page in the viewer's language.
+async fn resolve(State(service): State<Service>, mut request: Request, next: Next) -> Response {
+    let here = request.uri().path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    let viewer = match viewer_of(&service, request.headers(), &here).await {
+        Ok(viewer) => viewer,
+        Err((viewer, failure)) => return error_page(&viewer, failure),
+    };
+    request.extensions_mut().insert(viewer.clone());
+    let response = next.run(request).await;
+    match response.extensions().get::<Failure>() {
+        Some(failure) => error_page(&viewer, failure.clone()),
+        None => response,
+    }
+}
+
+/// The viewer behind a request's session cookie (anonymous without one, or
+/// with one that has ended).
+async fn viewer_of(service: &Service, headers: &HeaderMap, here: &str) -> Result<Viewer, (Viewer, Failure)> {
+    let mut viewer = Viewer::anonymous(headers, here);
+    let Some(session) = crate::extract::session_cookie(headers, crate::auth::cookie_name(service)) else {
+        return Ok(viewer);
+    };
+    let caller = match service.authenticate_session(session).await {
+        Ok(caller) => caller,
+        Err(ServiceError::Unauthenticated) => return Ok(viewer),
+        Err(e) => return Err((viewer, failure_of(e.into()))),
+    };
+    match service.member(caller.member).await {
+        Ok(member) => {
+            viewer.locale = locale_of(headers, Some(&member));
+            viewer.member = Some(Arc::new(member));
+            viewer.session = Some(session.to_owned());
+            viewer.caller = Some(caller);
+            Ok(viewer)
+        }
+        Err(e) => Err((viewer, failure_of(e.into()))),
+    }
+}
+
+/// What no route answers: a page for a browser, a problem for the API.
+pub(crate) async fn not_found(State(service): State<Service>, request: Request) -> Response {
+    let path = request.uri().path();
+    let browser = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if !browser || path.starts_with("/api/") {
+        return Problem::not_found().into_response();
+    }
+    let viewer = match viewer_of(&service, request.headers(), path).await {
+        Ok(viewer) | Err((viewer, _)) => viewer,
+    };
+    view::error(&viewer, StatusCode::NOT_FOUND, viewer.words().not_found)
+}
+
+/// A failure as a page (or, for someone not signed in, the way to sign in).
+fn error_page(viewer: &Viewer, failure: Failure) -> Response {
+    if failure.sign_in {
+        let next = if viewer.here.starts_with("/sign-out") { "/".to_owned() } else { viewer.here.clone() };
+        let location =
+            format!("/sign-in?next={}", form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+        return redirect(&location);
+    }
+    let w = viewer.words();
+    let message = match (failure.status, failure.code) {
+        (StatusCode::NOT_FOUND, _) => w.not_found.to_owned(),
+        (StatusCode::FORBIDDEN, "forbidden") if failure.detail.contains("form") => w.form_expired.to_owned(),
+        (StatusCode::FORBIDDEN, _) => w.forbidden.to_owned(),
+        (StatusCode::TOO_MANY_REQUESTS, _) => w.too_many.to_owned(),
+        (StatusCode::SERVICE_UNAVAILABLE, _) => w.busy.to_owned(),
+        (status, _) if status.is_server_error() => w.internal.to_owned(),
+        (_, _) => failure.detail.clone(),
+    };
+    let mut response = view::error(viewer, failure.status, &message);
+    if let Some(seconds) = failure.retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, seconds);
+    }
+    response
+}
+
+/// 303 to `location`: after a form, the browser gets the next page.
+pub(crate) fn redirect(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
+        Err(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/"))]).into_response(),
+    }
+}
+
+/// A path on this server to go back to (`/...`, never `//host` or a
+/// scheme), or `/`.
+pub(crate) fn local_path(path: &str) -> &str {
+    let safe = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace());
+    if safe { path } else { "/" }
+}
+
+/// `GET /lang/{en|pl}?back=/path`: remembers the language in a cookie
+/// (a year) and goes back.
+async fn switch_language(
+    axum::extract::Path(locale): axum::extract::Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
+    let back = form::pairs(query.as_deref().unwrap_or_default().as_bytes())
+        .into_iter()
+        .find(|(k, _)| k == "back")
+        .map(|(_, v)| v)
+        .unwrap_or_else(|| "/".to_owned());
+    let Ok(locale) = Locale::parse(&locale) else {
+        return redirect(local_path(&back));
+    };
+    let mut response = redirect(local_path(&back));
+    if let Ok(cookie) =
+        HeaderValue::from_str(&format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", locale.as_str()))
+    {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_language(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_str(value).unwrap_or(HeaderValue::from_static("")));
+        headers
+    }
+
+    #[test]
+    fn the_browser_language_is_the_first_one_deskvisa_speaks() {
+        assert_eq!(locale_of(&with_language("pl-PL,pl;q=0.9,en;q=0.8"), None), Locale::Pl);
+        assert_eq!(locale_of(&with_language("de-DE,de;q=0.9,pl;q=0.5"), None), Locale::Pl);
+        assert_eq!(locale_of(&with_language("PL"), None), Locale::Pl);
+        assert_eq!(locale_of(&with_language("pl;q=0, en"), None), Locale::En);
+        assert_eq!(locale_of(&with_language("fr"), None), Locale::En);
+        assert_eq!(locale_of(&HeaderMap::new(), None), Locale::En);
+    }
+
+    #[test]
+    fn a_chosen_language_wins() {
+        let mut headers = with_language("en");
+        headers.insert(header::COOKIE, HeaderValue::from_static("deskvisa_lang=pl"));
+        assert_eq!(locale_of(&headers, None), Locale::Pl);
+    }
+
+    #[test]
+    fn only_local_paths_are_gone_back_to() {
+        assert_eq!(local_path("/stays?done=requested"), "/stays?done=requested");
+        for hostile in ["//evil.example/", "https://evil.example/", "/\\evil.example", "", "stays", "/a b"] {
+            assert_eq!(local_path(hostile), "/", "{hostile}");
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! The network admin's pages: the clusters of the network (add one,
+//! suspend one, record that one left) and the reciprocity ledger as a
+//! host × home heatmap, per-cluster balance bars and the figures as a
+//! table, the same figures the API returns, with a CSV download.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{Days, NaiveDate};
+use deskvisa_rules::{ClusterId, ClusterStatus, Period, TimeZone, parse_date};
+use deskvisa_service::{ClusterPatch, NewCluster, Service, ServiceError};
+
+use super::form::{Fields, Query, SignedForm};
+use super::view::{Chrome, html};
+use super::{PageError, Viewer, Words, redirect};
+use crate::reports::{LedgerBody, csv_download};
+
+/// The ledger page's default period: the year up to today.
+const DEFAULT_DAYS: u64 = 364;
+
+/// A cluster on the list.
+struct ClusterLine {
+    id: String,
+    name: String,
+    place: String,
+    status: &'static str,
+    status_words: &'static str,
+    sites: usize,
+    joined: String,
+}
+
+#[derive(Template)]
+#[template(path = "network.html")]
+struct NetworkPage {
+    c: Chrome,
+    clusters: Vec<ClusterLine>,
+    statuses: Vec<(&'static str, &'static str)>,
+    draft: Draft,
+    error: Option<String>,
+}
+
+/// The add-cluster form's values.
+#[derive(Default)]
+struct Draft {
+    name: String,
+    city: String,
+    country: String,
+    timezone: String,
+    latitude: String,
+    longitude: String,
+    joined_on: String,
+}
+
+async fn network_page_with(
+    service: &Service,
+    viewer: &Viewer,
+    query: &Fields,
+    fields: Option<&Fields>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    viewer.network_admin()?;
+    let w = viewer.words();
+    let mut clusters: Vec<ClusterLine> = service
+        .map()
+        .await?
+        .into_iter()
+        .map(|(c, sites)| ClusterLine {
+            id: c.id.as_uuid().to_string(),
+            place: format!("{}, {}", c.city, c.country),
+            status: c.status.as_str(),
+            status_words: w.cluster_status(c.status),
+            sites: sites.len(),
+            joined: w.range(c.joined_on, c.joined_on),
+            name: c.name,
+        })
+        .collect();
+    clusters.sort_by(|a, b| a.name.cmp(&b.name));
+    let get = |name: &str| fields.map(|f| f.get(name).to_owned()).unwrap_or_default();
+    let page = NetworkPage {
+        c: Chrome::new(viewer, w.network_title, "network").done(query),
+        clusters,
+        statuses: [ClusterStatus::Active, ClusterStatus::Suspended, ClusterStatus::Left]
+            .iter()
+            .map(|s| (s.as_str(), w.cluster_status(*s)))
+            .collect(),
+        draft: Draft {
+            name: get("name"),
+            city: get("city"),
+            country: get("country"),
+            timezone: get("timezone"),
+            latitude: get("latitude"),
+            longitude: get("longitude"),
+            joined_on: fields.map_or_else(|| service.now().date_naive().to_string(), |f| f.get("joined_on").to_owned()),
+        },
+        error,
+    };
+    html(status, &page)
+}
+
+/// `GET /network`.
+pub(crate) async fn page(
+    State(service): State<Service>,
+    Extension(viewer): Extension<Viewer>,
+    Query(query): Query,
+) -> Result<Response, PageError> {
+    network_page_with(&service, &viewer, &query, None, None, StatusCode::OK).await
+}
+
+/// What is wrong with the add-cluster form, if anything.
+fn new_cluster(w: &'static Words, fields: &Fields) -> Result<NewCluster, String> {
+    let timezone = TimeZone::parse(fields.get("timezone")).map_err(|_| w.bad_zone.to_owned())?;
+    let coordinate = |name: &str, limit: f64| {
+        fields.get(name).replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite() && v.abs() <= limit)
+    };
+    let (Some(latitude), Some(longitude)) = (coordinate("latitude", 90.0), coordinate("longitude", 180.0)) else {
+        return Err(w.bad_coordinates.to_owned());
+    };
+    let joined_on = parse_date(fields.get("joined_on")).map_err(|_| w.bad_dates.to_owned())?;
+    Ok(NewCluster {
+        name: fields.get("name").to_owned(),
+        city: fields.get("city").to_owned(),
+        country: fields.get("country").to_ascii_uppercase(),
+        timezone,
+        latitude,
+        longitude,
+        joined_on,
+    })
+}
+
+/// `POST /network/clusters`: adds a cluster.
+pub(crate) async fn add_cluster(
+    State(service): State<Service>,
+    SignedForm { viewer, fields }: SignedForm,
+) -> Result<Response, PageError> {
+    let caller = viewer.network_admin()?;
+    let none = Fields::default();
+    let again = |error: String, status| network_page_with(&service, &viewer, &none, Some(&fields), Some(error), status);
+    let new = match new_cluster(viewer.words(), &fields) {
+        Ok(new) => new,
+        Err(error) => return again(error, StatusCode::BAD_REQUEST).await,
+    };
+    match service.create_cluster(caller, new).await {
+        Ok(_) => Ok(redirect("/network?done=saved")),
+        Err(ServiceError::Invalid(message) | ServiceError::Conflict { message, .. }) => {
+            again(message, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /network/clusters/{id}/status`: active, suspended, or left.
+pub(crate) async fn change_status(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    SignedForm { viewer, fields }: SignedForm,
+) -> Result<Response, PageError> {
+    let caller = viewer.network_admin()?;
+    let id: ClusterId = crate::extract::id(&id, ClusterId::parse)?;
+    let status: ClusterStatus =
+        fields.get("status").parse().map_err(|e: deskvisa_rules::StatusError| ServiceError::Invalid(e.to_string()))?;
+    let patch = ClusterPatch { status: Some(status), ..ClusterPatch::default() };
+    service.update_cluster(caller, id, patch).await?;
+    Ok(redirect("/network?done=saved"))
+}
+
+// ---------------------------------------------------------------- ledger
+
+/// A row of the heatmap.
+struct HeatRow {
+    host: String,
+    cells: Vec<(u64, u8)>,
+}
+
+/// A cluster's balance bar.
+struct Bar {
+    name: String,
+    balance: i64,
+    negative: String,
+    positive: String,
+}
+
+/// A row of the figures table.
+struct FigureRow {
+    id: String,
+    name: String,
+    standing: &'static str,
+    cells: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "ledger.html")]
+struct LedgerPage {
+    c: Chrome,
+    from: String,
+    to: String,
+    period: String,
+    csv: String,
+    homes: Vec<String>,
+    heat: Vec<HeatRow>,
+    bars: Vec<Bar>,
+    columns: Vec<&'static str>,
+    figures: Vec<FigureRow>,
+    error: Option<String>,
+}
+
+/// The period asked for, or the year up to today.
+fn period(query: &Fields, today: NaiveDate) -> Result<Period, ()> {
+    let default_from = today.checked_sub_days(Days::new(DEFAULT_DAYS)).unwrap_or(today);
+    let from = match query.get("from") {
+        "" => default_from,
+        text => parse_date(text).map_err(|_| ())?,
+    };
+    let to = match query.get("to") {
+        "" => today,
+        text => parse_date(text).map_err(|_| ())?,
+    };
+    Period::new(from, to).map_err(|_| ())
+}
+
+fn standing_words(w: &'static Words, standing: &str) -> &'static str {
+    match standing {
+        "reciprocating" => w.reciprocating,
+        "in_grace" => w.in_grace,
+        _ => w.not_reciprocating,
+    }
+}
+
+/// `GET /network/ledger?from=&to=` (network admins see every cluster; a
+/// cluster admin sees their own row and column, as in the API).
+pub(crate) async fn ledger(
+    State(service): State<Service>,
+    Extension(viewer): Extension<Viewer>,
+    Query(query): Query,
+) -> Result<Response, PageError> {
+    let caller = viewer.caller()?;
+    let w = viewer.words();
+    let today = service.now().date_naive();
+    let (period, error) = match period(&query, today) {
+        Ok(p) => (p, None),
+        Err(()) => (
+            period(&Fields::default(), today).map_err(|()| ServiceError::Internal("no period".into()))?,
+            Some(w.bad_period.to_owned()),
+        ),
+    };
+    let report = service.reciprocity_ledger(caller, period).await?;
+    let body = LedgerBody::new(&report);
+
+    let mut hosts: Vec<(String, uuid::Uuid)> = Vec::new();
+    let mut homes: Vec<(String, uuid::Uuid)> = Vec::new();
+    for cell in &body.matrix {
+        if !hosts.iter().any(|(_, id)| *id == cell.host_cluster_id) {
+            hosts.push((cell.host_name.clone(), cell.host_cluster_id));
+        }
+        if !homes.iter().any(|(_, id)| *id == cell.home_cluster_id) {
+            homes.push((cell.home_name.clone(), cell.home_cluster_id));
+        }
+    }
+    hosts.sort();
+    homes.sort();
+    let most = body.matrix.iter().map(|c| c.visitor_days).max().unwrap_or(0).max(1);
+    let heat = hosts
+        .iter()
+        .map(|(name, host)| HeatRow {
+            host: name.clone(),
+            cells: homes
+                .iter()
+                .map(|(_, home)| {
+                    let days = body
+                        .matrix
+                        .iter()
+                        .find(|c| c.host_cluster_id == *host && c.home_cluster_id == *home)
+                        .map_or(0, |c| c.visitor_days);
+                    // Five shades; the number is always written too.
+                    let shade = if days == 0 { 0 } else { (1 + (days * 4 - 1) / most).min(4) as u8 };
+                    (days, shade)
+                })
+                .collect(),
+        })
+        .collect();
+    let widest = body.clusters.iter().map(|c| c.balance.unsigned_abs()).max().unwrap_or(0).max(1);
+    let mut bars: Vec<Bar> = body
+        .clusters
+        .iter()
+        .filter(|c| c.days_hosted > 0 || c.days_used > 0)
+        .map(|c| {
+            let share = format!("{:.1}%", c.balance.unsigned_abs() as f64 * 100.0 / widest as f64);
+            Bar {
+                name: c.name.clone(),
+                balance: c.balance,
+                negative: if c.balance < 0 { share.clone() } else { "0%".to_owned() },
+                positive: if c.balance > 0 { share } else { "0%".to_owned() },
+            }
+        })
+        .collect();
+    bars.sort_by(|a, b| b.balance.cmp(&a.balance).then_with(|| a.name.cmp(&b.name)));
+    let columns = vec![
+        "days_hosted",
+        "days_used",
+        "balance",
+        "requests_received",
+        "requests_approved",
+        "requests_declined",
+        "requests_expired",
+        "guarantee_exceptions",
+    ];
+    let mut figures: Vec<FigureRow> = body
+        .clusters
+        .iter()
+        .map(|c| FigureRow {
+            id: c.cluster_id.to_string(),
+            name: c.name.clone(),
+            standing: standing_words(w, c.standing),
+            cells: vec![
+                ("days_hosted", c.days_hosted.to_string()),
+                ("days_used", c.days_used.to_string()),
+                ("balance", c.balance.to_string()),
+                ("requests_received", c.requests_received.to_string()),
+                ("requests_approved", c.requests_approved.to_string()),
+                ("requests_declined", c.requests_declined.to_string()),
+                ("requests_expired", c.requests_expired.to_string()),
+                ("guarantee_exceptions", c.guarantee_exceptions.to_string()),
+            ],
+        })
+        .collect();
+    figures.sort_by(|a, b| a.name.cmp(&b.name));
+    let (from, to) = (period.from().to_string(), period.to().to_string());
+    let page = LedgerPage {
+        c: Chrome::new(&viewer, w.ledger_title, if caller.network_admin { "network" } else { "host" }),
+        period: w.range(period.from(), period.to()),
+        csv: format!("/network/ledger.csv?from={from}&to={to}"),
+        from,
+        to,
+        homes: homes.into_iter().map(|(name, _)| name).collect(),
+        heat,
+        bars,
+        columns: columns.into_iter().map(|c| column_label(w, c)).collect(),
+        figures,
+        error,
+    };
+    html(StatusCode::OK, &page)
+}
+
+fn column_label(w: &'static Words, column: &str) -> &'static str {
+    match column {
+        "days_hosted" => w.days_hosted,
+        "days_used" => w.days_used,
+        "balance" => w.balance,
+        "requests_received" => w.requests_received,
+        "requests_approved" => w.requests_approved,
+        "requests_declined" => w.requests_declined,
+        "requests_expired" => w.requests_expired,
+        _ => w.exceptions,
+    }
+}
+
+/// `GET /network/ledger.csv?from=&to=&table=`: the figures as the API's CSV.
+pub(crate) async fn ledger_csv(
+    State(service): State<Service>,
+    Extension(viewer): Extension<Viewer>,
+    Query(query): Query,
+) -> Result<Response, PageError> {
+    let caller = viewer.caller()?;
+    let today = service.now().date_naive();
+    let period = period(&query, today).map_err(|()| ServiceError::Invalid(viewer.words().bad_period.to_owned()))?;
+    let report = service.reciprocity_ledger(caller, period).await?;
+    let table = Some(query.get("table")).filter(|t| !t.is_empty()).unwrap_or("clusters");
+    Ok(csv_download(&LedgerBody::new(&report), table)?)
+}

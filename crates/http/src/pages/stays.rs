@@ -1,0 +1,194 @@
+//! My stays: what is coming up (its status, the host's answer deadline,
+//! cancel, the calendar file, the host's events I can join during it) and
+//! what is past, and my event registrations.
+
+use std::collections::{HashMap, HashSet};
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use deskvisa_rules::{EventId, Reason, SiteId, StayId, StayStatus};
+use deskvisa_service::{RegistrationStatus, Service, StayCommand};
+
+use super::form::{Query, SignedForm};
+use super::view::{Chrome, html};
+use super::{PageError, Viewer, redirect};
+
+/// How many stays the page lists.
+const STAYS_SHOWN: u64 = 200;
+
+/// An event a stay lets me join.
+struct EventChoice {
+    id: String,
+    title: String,
+    when: String,
+    places: String,
+    registered: bool,
+    full: bool,
+}
+
+/// A stay as the page shows it.
+struct StayView {
+    id: String,
+    status: &'static str,
+    status_words: &'static str,
+    site: String,
+    site_href: String,
+    dates: String,
+    days: String,
+    purpose: String,
+    deadline: Option<String>,
+    reason: Option<String>,
+    checked_in: bool,
+    can_cancel: bool,
+    calendar: bool,
+    events: Vec<EventChoice>,
+    history: Vec<(String, &'static str, Option<String>)>,
+}
+
+/// A registration of mine.
+struct RegistrationView {
+    title: String,
+    when: String,
+    site: String,
+    calendar: String,
+}
+
+#[derive(Template)]
+#[template(path = "stays.html")]
+struct StaysPage {
+    c: Chrome,
+    coming: Vec<StayView>,
+    past: Vec<StayView>,
+    registrations: Vec<RegistrationView>,
+}
+
+/// `GET /stays`.
+pub(crate) async fn page(
+    State(service): State<Service>,
+    Extension(viewer): Extension<Viewer>,
+    Query(query): Query,
+) -> Result<Response, PageError> {
+    let caller = viewer.caller()?;
+    let w = viewer.words();
+    let sites: HashMap<SiteId, (String, deskvisa_rules::TimeZone)> =
+        service.map().await?.into_iter().flat_map(|(_, sites)| sites).map(|s| (s.id, (s.name, s.timezone))).collect();
+    let registrations = service.my_registrations(caller).await?;
+    let registered: HashSet<EventId> =
+        registrations.iter().filter(|(r, _)| r.status == RegistrationStatus::Registered).map(|(_, e)| e.id).collect();
+    let mut coming = Vec::new();
+    let mut past = Vec::new();
+    for stay in service.my_stays(caller, STAYS_SHOWN, None).await? {
+        let (site_name, zone) =
+            sites.get(&stay.site).cloned().unwrap_or_else(|| ("—".to_owned(), deskvisa_rules::TimeZone::UTC));
+        let today = zone.date_at(service.now());
+        let live = matches!(stay.status, StayStatus::Pending | StayStatus::Approved);
+        let ahead = live && stay.end_date >= today;
+        let mut events = Vec::new();
+        if ahead {
+            for event in service.site_events(stay.site, Some(stay.start_date), Some(stay.end_date)).await? {
+                if event.cancelled_at.is_some() || !event.open_to_visitors {
+                    continue;
+                }
+                events.push(EventChoice {
+                    id: event.id.as_uuid().to_string(),
+                    when: w.time_span(event.starts_at, event.ends_at),
+                    places: format!("{} {}", event.seats_left(), w.places_left),
+                    registered: registered.contains(&event.id),
+                    full: event.seats_left() == 0,
+                    title: event.title,
+                });
+            }
+        }
+        let view = StayView {
+            id: stay.id.as_uuid().to_string(),
+            status: stay.status.as_str(),
+            status_words: w.stay_status(stay.status),
+            site: site_name,
+            site_href: format!("/sites/{}", stay.site.as_uuid()),
+            dates: w.range(stay.start_date, stay.end_date),
+            days: w.day_count(stay.days.len() as u64),
+            purpose: stay.purpose.clone(),
+            deadline: stay
+                .answer_deadline
+                .filter(|_| stay.status == StayStatus::Pending)
+                .map(|d| w.instant(d, zone.name())),
+            reason: stay.decline_reason.clone().or_else(|| stay.cancel_reason.clone()),
+            checked_in: stay.checked_in,
+            can_cancel: ahead,
+            calendar: stay.status == StayStatus::Approved,
+            events,
+            history: stay
+                .history
+                .iter()
+                .map(|h| (w.instant(h.at, zone.name()), w.stay_status(h.to), h.reason.clone()))
+                .collect(),
+        };
+        if ahead { coming.push(view) } else { past.push(view) }
+    }
+    coming.reverse();
+    let registrations = registrations
+        .into_iter()
+        .filter(|(r, _)| r.status == RegistrationStatus::Registered)
+        .map(|(_, e)| RegistrationView {
+            when: w.time_span(e.starts_at, e.ends_at),
+            site: sites.get(&e.site).map(|(name, _)| name.clone()).unwrap_or_default(),
+            calendar: format!("/api/v1/events/{}/calendar.ics", e.id.as_uuid()),
+            title: e.title,
+        })
+        .collect();
+    let page = StaysPage { c: Chrome::new(&viewer, w.stays_title, "stays").done(&query), coming, past, registrations };
+    html(StatusCode::OK, &page)
+}
+
+fn stay_id(id: &str) -> Result<StayId, PageError> {
+    Ok(crate::extract::id(id, StayId::parse)?)
+}
+
+fn event_id(id: &str) -> Result<EventId, PageError> {
+    Ok(crate::extract::id(id, EventId::parse)?)
+}
+
+/// A reason typed into a form, if any.
+pub(crate) fn reason(text: &str) -> Result<Option<Reason>, PageError> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    Reason::parse(text)
+        .map(Some)
+        .map_err(|e| PageError::Service(deskvisa_service::ServiceError::Invalid(format!("reason: {e}"))))
+}
+
+/// `POST /stays/{id}/cancel` (an optional `reason`).
+pub(crate) async fn cancel(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    SignedForm { viewer, fields }: SignedForm,
+) -> Result<Response, PageError> {
+    let caller = viewer.caller()?;
+    let command = StayCommand::Cancel(reason(fields.get("reason"))?);
+    service.act_on_stay(caller, stay_id(&id)?, command).await?;
+    Ok(redirect("/stays?done=cancelled"))
+}
+
+/// `POST /events/{id}/register`.
+pub(crate) async fn register(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    SignedForm { viewer, .. }: SignedForm,
+) -> Result<Response, PageError> {
+    service.register_for_event(viewer.caller()?, event_id(&id)?).await?;
+    Ok(redirect("/stays?done=registered"))
+}
+
+/// `POST /events/{id}/withdraw`.
+pub(crate) async fn withdraw(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    SignedForm { viewer, .. }: SignedForm,
+) -> Result<Response, PageError> {
+    service.withdraw_registration(viewer.caller()?, event_id(&id)?).await?;
+    Ok(redirect("/stays?done=withdrawn"))
+}

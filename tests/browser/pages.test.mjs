@@ -1,0 +1,456 @@
+// deskvisa's HTML pages in a real browser, as the people who use them would
+// check them: a visitor's whole journey, a refusal in Polish, the ledger
+// against the API, every page's accessibility, phone layout and requests,
+// and the map by keyboard. One server (demo network) for the whole file;
+// each person signs in once, through the real email link.
+//
+//   node --test --test-concurrency=1 tests/browser/
+//
+// Screenshots go to $DESKVISA_SCREENSHOTS (default var/screenshots/browser).
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import {
+  api,
+  checkAccessibility,
+  launchBrowser,
+  newContext,
+  pageAs,
+  screenshot,
+  screenshotDir,
+  signedIn,
+  signInAs,
+  startServer,
+  visitEveryWidth,
+} from './lib.mjs';
+
+const HOST_ADMIN = 'admin@copenhagen-digital-cluster.example';
+const NETWORK_ADMIN = 'network@deskvisa.example';
+const POLISH_MEMBER = 'anna.nowak@hubclub.example';
+const NYHAVN = 'Nyhavn Innovation House';
+
+let server;
+let browser;
+/** The demo map from the API: clusters with their sites. */
+let clusters;
+/** The English visiting member chosen from the API. */
+let visitor;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  const map = await api(server, server.tokens.networkAdmin, 'GET', '/api/v1/clusters');
+  assert.equal(map.status, 200, `GET /api/v1/clusters: ${map.text}`);
+  clusters = map.json.items;
+  visitor = await englishVisitor();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  console.log(`browser screenshots: ${screenshotDir()}`);
+});
+
+// ------------------------------------------------------------------ helpers
+
+/** YYYY-MM-DD of today in an IANA zone. */
+function todayIn(timeZone) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+const utc = (date) => new Date(`${date}T00:00:00Z`);
+const iso = (d) => d.toISOString().slice(0, 10);
+const addDays = (date, n) => iso(new Date(utc(date).getTime() + n * 86_400_000));
+const isWeekday = (date) => ![0, 6].includes(utc(date).getUTCDay());
+
+/** The first and last day of the month after `date`'s. */
+function nextMonth(date) {
+  const d = utc(date);
+  return {
+    first: iso(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))),
+    last: iso(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 2, 0))),
+  };
+}
+
+/** Monday to Friday days from `start` to `end`, both included. */
+function weekdaysBetween(start, end) {
+  let n = 0;
+  for (let d = start; d <= end; d = addDays(d, 1)) n += isWeekday(d) ? 1 : 0;
+  return n;
+}
+
+/** The `n`th weekday counting `start` (a weekday) as the first. */
+function nthWeekday(start, n) {
+  let d = start;
+  for (let seen = 1; seen < n; ) {
+    d = addDays(d, 1);
+    if (isWeekday(d)) seen += 1;
+  }
+  return d;
+}
+
+function site(name) {
+  for (const cluster of clusters) {
+    const found = cluster.sites.find((s) => s.name === name);
+    if (found) return { ...found, cluster };
+  }
+  throw new Error(`no site «${name}» on the map`);
+}
+
+/**
+ * An English visiting member of another cluster than Copenhagen (Cluster 55
+ * when it has one): no admin role, active first; the last such member of the
+ * cluster, who is not the one the demo's stays were made for.
+ */
+async function englishVisitor() {
+  const candidates = clusters
+    .filter((c) => c.status === 'active' && c.desks > 0 && c.country !== 'PL' && c.country !== 'DK')
+    .sort((a, b) => (b.name === 'Cluster 55') - (a.name === 'Cluster 55'));
+  for (const cluster of candidates) {
+    const answer = await api(server, server.tokens.networkAdmin, 'GET', `/api/v1/clusters/${cluster.id}/members`);
+    assert.equal(answer.status, 200, `GET /api/v1/clusters/${cluster.id}/members: ${answer.text}`);
+    const plain = answer.json.items.filter(
+      (m) => m.locale === 'en' && m.status !== 'revoked' && m.roles.every((r) => r.role === 'member'),
+    );
+    const chosen = plain.filter((m) => m.status === 'active').at(-1) ?? plain.at(-1);
+    if (chosen) return { ...chosen, cluster };
+  }
+  throw new Error('no English visiting member in the demo network');
+}
+
+/**
+ * Clicks (a link or a form's button) and waits for the document that comes
+ * of it to load, whatever its URL (redirects followed); returns its URL.
+ */
+async function clickAndLoad(page, locator) {
+  await Promise.all([page.waitForEvent('load'), locator.click()]);
+  return new URL(page.url());
+}
+
+const stayArticle = (page, id) => page.locator(`article.stay[id="stay-${id}"]`);
+
+/** A number as a page shows it: thousands separators, a Unicode minus, a plus sign. */
+function shownNumber(text) {
+  const plain = text.replace(/[\s\u00a0\u202f]/g, '').replace(/\u2212/g, '-').replace(/^\+/, '');
+  return /^-?\d+$/.test(plain) ? Number(plain) : NaN;
+}
+
+const ensureNoForeignRequests = (context, what) =>
+  assert.deepEqual(context.foreignRequests, [], `${what}: requests that left the server`);
+
+// -------------------------------------------------------------------- tests
+
+test('a visitor signs in by email, finds Nyhavn for next month, requests a stay; the host publishes an event and approves; the visitor gets the .ics, registers, cancels', { timeout: 240_000 }, async () => {
+  const nyhavn = site(NYHAVN);
+  const today = todayIn(nyhavn.timezone);
+  const month = nextMonth(today);
+
+  // Sign in as a person does: type the address, read the email, press "Sign in".
+  const visitorContext = await newContext(browser, server);
+  const page = await signInAs(visitorContext, server, visitor.email);
+  assert.match(page.signInMail.subject, /sign[- ]in/i, 'the English sign-in email says what it is');
+  assert.equal(new URL(page.url()).pathname, '/', 'signing in lands on the map');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  page.on('dialog', (dialog) => dialog.accept());
+
+  // The stays there were before (so the new one is known by its id).
+  await page.goto(`${server.url}/stays`);
+  const before = new Set(await page.locator('article.stay').evaluateAll((els) => els.map((e) => e.id)));
+
+  // Search next month for 4 days in Denmark.
+  await page.goto(`${server.url}/`);
+  const search = page.locator('form#search');
+  await search.getByLabel('From', { exact: true }).fill(month.first);
+  await search.getByLabel('To', { exact: true }).fill(month.last);
+  await search.getByLabel('Number of days', { exact: true }).fill('4');
+  await search.getByLabel('Country or continent', { exact: true }).selectOption('country:DK');
+  const query = (await clickAndLoad(page, search.getByRole('button', { name: 'Search', exact: true }))).searchParams;
+  assert.deepEqual(
+    [query.get('from'), query.get('to'), query.get('days'), query.get('area')],
+    [month.first, month.last, '4', 'country:DK'],
+    'the search form is a GET form with from, to, days, area',
+  );
+  const fit = page.locator('#results li.fit').filter({ hasText: NYHAVN });
+  assert.equal(await fit.count(), 1, `${NYHAVN} is in #results`);
+  assert.equal(
+    await page.locator(`svg.map a.pin.fits[href="/sites/${nyhavn.id}"]`).count(),
+    1,
+    "Nyhavn's pin is marked as fitting (class pin fits)",
+  );
+  const requestLink = fit.locator('a.request').first();
+  const linkUrl = new URL(await requestLink.getAttribute('href'), server.url);
+  const linkStart = linkUrl.searchParams.get('start');
+  const linkEnd = linkUrl.searchParams.get('end');
+  assert.ok(linkStart >= month.first && linkEnd <= month.last, `the offered range ${linkStart}..${linkEnd} is in next month`);
+
+  // The request form, prefilled with the offered dates.
+  assert.equal((await clickAndLoad(page, requestLink)).pathname, `/sites/${nyhavn.id}`);
+  assert.equal((await page.locator('h1').textContent()).trim(), NYHAVN);
+  const form = page.locator('form#request');
+  const startInput = form.locator('[name="start_date"]');
+  const endInput = form.locator('[name="end_date"]');
+  assert.equal(await startInput.inputValue(), linkStart, 'First day is prefilled');
+  assert.equal(await endInput.inputValue(), linkEnd, 'Last day is prefilled');
+  let end = linkEnd;
+  if (weekdaysBetween(linkStart, linkEnd) > 4) {
+    end = nthWeekday(linkStart, 4);
+    await endInput.fill(end);
+  }
+  await form.locator('[name="purpose"]').fill('Meeting the harbour start-ups');
+  const requested = await clickAndLoad(page, form.getByRole('button', { name: 'Request the stay', exact: true }));
+  assert.equal(`${requested.pathname}?${requested.searchParams}`, '/stays?done=requested');
+  await page.locator('p.flash[role="status"]').waitFor();
+  const ids = (await page.locator('article.stay').evaluateAll((els) => els.map((e) => e.id))).filter((i) => !before.has(i));
+  assert.equal(ids.length, 1, `exactly one new stay on /stays (new: ${ids.join(', ')})`);
+  const id = ids[0].replace(/^stay-/, '');
+  const stay = stayArticle(page, id);
+  assert.equal(await stay.getAttribute('data-status'), 'pending');
+  assert.match(await stay.textContent(), new RegExp(NYHAVN));
+  assert.match(await stay.locator('p.status').textContent(), /Pending/);
+
+  // The host admin, in a browser of their own: an event during the stay, then the approval.
+  const host = await pageAs(browser, server, HOST_ADMIN);
+  host.on('dialog', (dialog) => dialog.accept());
+  await host.goto(`${server.url}/host/events`);
+  const title = `Harbour breakfast ${Date.now() % 100000}`;
+  const publish = host.locator('form#publish');
+  const siteSelect = publish.locator('select[name="site"]');
+  const nyhavnOption = await siteSelect.locator('option', { hasText: NYHAVN }).getAttribute('value');
+  await siteSelect.selectOption(nyhavnOption);
+  await publish.locator('[name="title"]').fill(title);
+  await publish.locator('[name="description"]').fill('Coffee and pastries with the resident companies.');
+  await publish.locator('input[type="datetime-local"][name="starts_at"]').fill(`${linkStart}T09:00`);
+  await publish.locator('input[type="datetime-local"][name="ends_at"]').fill(`${linkStart}T10:30`);
+  await publish.locator('[name="capacity"]').fill('20');
+  await publish.locator('input[type="checkbox"][name="open_to_visitors"]').check();
+  const published = await clickAndLoad(host, publish.getByRole('button', { name: 'Publish', exact: true }));
+  assert.equal(`${published.pathname}?${published.searchParams}`, '/host/events?done=saved');
+  await host.getByText(title).first().waitFor();
+
+  await host.goto(`${server.url}/host`);
+  const pending = host.locator(`article.pending[id="stay-${id}"]`);
+  await pending.waitFor();
+  assert.ok((await pending.textContent()).includes(visitor.name), "the visitor's name is on the request");
+  assert.equal((await clickAndLoad(host, pending.getByRole('button', { name: 'Approve', exact: true }))).pathname, '/host');
+  assert.equal(await pending.count(), 0, 'the approved stay is no longer waiting');
+  ensureNoForeignRequests(host.context(), 'host admin');
+  await host.context().close();
+
+  // The visitor sees the approval, takes the calendar file, registers, cancels.
+  await page.goto(`${server.url}/stays`);
+  assert.equal(await stay.getAttribute('data-status'), 'approved');
+  assert.match(await stay.locator('p.status').textContent(), /Approved/);
+  const ics = stay.locator('a.ics');
+  const icsHref = await ics.getAttribute('href');
+  assert.equal(icsHref, `/api/v1/stays/${id}/calendar.ics`);
+  const icsAnswer = await visitorContext.request.get(server.url + icsHref);
+  assert.equal(icsAnswer.status(), 200, 'the .ics link works with the session cookie');
+  const calendar = (await icsAnswer.text()).replace(/\r?\n[ \t]/g, '');
+  assert.match(calendar, /BEGIN:VCALENDAR/);
+  assert.ok(calendar.includes(NYHAVN), "the .ics names the site");
+
+  const event = stay.locator('li.event').filter({ hasText: title });
+  assert.equal(await event.count(), 1, 'the event is listed with the stay');
+  const registered = await clickAndLoad(page, event.getByRole('button', { name: /^Register\b/ }));
+  assert.equal(`${registered.pathname}?${registered.searchParams}`, '/stays?done=registered');
+  await event.getByText('You are registered').first().waitFor();
+  assert.equal(await event.getByRole('button', { name: /^Withdraw\b/ }).count(), 1);
+  assert.match(await page.locator('#registrations').textContent(), new RegExp(title));
+
+  const cancelled = await clickAndLoad(page, stay.getByRole('button', { name: 'Cancel this stay', exact: true }));
+  assert.equal(cancelled.pathname, '/stays');
+  assert.equal(await stay.getAttribute('data-status'), 'cancelled');
+  ensureNoForeignRequests(visitorContext, 'visitor');
+  await visitorContext.close();
+});
+
+test('a request a host must refuse is refused in Polish: Anna asks for a desk in her own cluster', { timeout: 120_000 }, async () => {
+  const me = await api(server, server.tokens.member, 'GET', '/api/v1/me');
+  assert.equal(me.status, 200, me.text);
+  assert.equal(me.json.email, POLISH_MEMBER);
+  const own = me.json.cluster.sites[0];
+
+  const page = await pageAs(browser, server, POLISH_MEMBER);
+  await page.goto(`${server.url}/`);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'pl', "Anna's pages are Polish");
+  assert.equal((await clickAndLoad(page, page.locator(`#all-sites a[href="/sites/${own.id}"]`).first())).pathname, `/sites/${own.id}`);
+
+  // Monday to Thursday in the week after next month's first Monday.
+  const { first } = nextMonth(todayIn(own.timezone));
+  let start = addDays(first, 7);
+  while (utc(start).getUTCDay() !== 1) start = addDays(start, 1);
+  const form = page.locator('form#request');
+  await form.locator('[name="start_date"]').fill(start);
+  await form.locator('[name="end_date"]').fill(addDays(start, 3));
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/sites/${own.id}/request`),
+    page.waitForEvent('load'),
+    form.getByRole('button', { name: 'Poproś o pobyt', exact: true }).click(),
+  ]);
+  assert.equal(answer.status(), 422, 'a refused request answers 422');
+  const refusal = page.locator('#refusal');
+  assert.equal(await refusal.getAttribute('role'), 'alert');
+  assert.equal((await refusal.locator('h2').textContent()).trim(), 'Nie można poprosić o ten pobyt');
+  const sentences = await refusal.locator('ul li').allTextContents();
+  assert.ok(
+    sentences.some((s) => s.includes('To miejsce należy do Twojego klastra')),
+    `the refusal says the site is Anna's own cluster's: ${JSON.stringify(sentences)}`,
+  );
+  assert.equal(await page.locator('html').getAttribute('lang'), 'pl');
+  ensureNoForeignRequests(page.context(), 'Anna');
+  await page.context().close();
+});
+
+test("the ledger page shows the API's figures, and its CSV link gives the API's columns", { timeout: 120_000 }, async () => {
+  const today = iso(new Date());
+  const from = addDays(today, -30);
+  const to = addDays(today, 60);
+  const ledger = await api(server, server.tokens.networkAdmin, 'GET', `/api/v1/reports/reciprocity?from=${from}&to=${to}`);
+  assert.equal(ledger.status, 200, ledger.text);
+  assert.ok(ledger.json.clusters.length > 0);
+
+  const page = await pageAs(browser, server, NETWORK_ADMIN);
+  await page.goto(`${server.url}/network/ledger`);
+  const form = page.locator('form').filter({ has: page.locator('input[name="from"]') }).first();
+  await form.locator('input[name="from"]').fill(from);
+  await form.locator('input[name="to"]').fill(to);
+  const shownFor = await clickAndLoad(page, form.getByRole('button', { name: /^(Show|Pokaż)$/ }));
+  assert.equal(shownFor.pathname, '/network/ledger');
+  assert.deepEqual([shownFor.searchParams.get('from'), shownFor.searchParams.get('to')], [from, to]);
+
+  const fields = [
+    'days_hosted',
+    'days_used',
+    'balance',
+    'requests_received',
+    'requests_approved',
+    'requests_declined',
+    'requests_expired',
+    'guarantee_exceptions',
+  ];
+  const shown = await page.locator('table#figures tr[data-cluster]').evaluateAll((rows) =>
+    Object.fromEntries(
+      rows.map((row) => [
+        row.dataset.cluster,
+        Object.fromEntries([...row.querySelectorAll('[data-field]')].map((cell) => [cell.dataset.field, cell.textContent])),
+      ]),
+    ),
+  );
+  const differences = [];
+  for (const cluster of ledger.json.clusters) {
+    const row = shown[cluster.cluster_id];
+    if (!row) {
+      differences.push(`${cluster.name}: no row tr[data-cluster="${cluster.cluster_id}"]`);
+      continue;
+    }
+    for (const field of fields) {
+      const value = row[field] === undefined ? NaN : shownNumber(row[field]);
+      if (value !== cluster[field]) differences.push(`${cluster.name} ${field}: page «${row[field]}», API ${cluster[field]}`);
+    }
+  }
+  assert.deepEqual(differences, [], 'the figures table matches GET /api/v1/reports/reciprocity');
+
+  const csvHref = await page.locator('a.csv').getAttribute('href');
+  const csvUrl = new URL(csvHref, server.url);
+  assert.equal(csvUrl.pathname, '/network/ledger.csv');
+  assert.deepEqual([csvUrl.searchParams.get('from'), csvUrl.searchParams.get('to')], [from, to]);
+  const csv = await page.context().request.get(csvUrl.href);
+  assert.equal(csv.status(), 200);
+  const lines = (await csv.text()).replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l !== '');
+  const apiCsv = await fetch(`${server.url}/api/v1/reports/reciprocity?from=${from}&to=${to}`, {
+    headers: { authorization: `Bearer ${server.tokens.networkAdmin}`, accept: 'text/csv' },
+  }).then((r) => r.text());
+  const apiHeader = apiCsv.split(/\r?\n/)[0];
+  assert.equal(lines[0], apiHeader, 'the CSV starts with the header row');
+  assert.equal(lines.length, ledger.json.clusters.length + 1, 'one line per cluster under the header');
+  ensureNoForeignRequests(page.context(), 'network admin');
+  await page.context().close();
+});
+
+test('every page: no serious accessibility violation, only requests to the server, no sideways scroll on a phone, a screenshot', { timeout: 900_000 }, async (t) => {
+  const nyhavn = site(NYHAVN);
+  const month = nextMonth(todayIn(nyhavn.timezone));
+  const member = await signedIn(browser, server, visitor.email);
+  const hostAdmin = await signedIn(browser, server, HOST_ADMIN);
+  const networkAdmin = await signedIn(browser, server, NETWORK_ADMIN);
+  const search = new URLSearchParams({ from: month.first, to: month.last, days: '4', area: 'country:DK' });
+  const pages = [
+    { name: 'sign-in', path: '/sign-in' },
+    {
+      name: 'sign-in-sent',
+      path: '/sign-in (posted)',
+      open: async (page) => {
+        await page.goto(`${server.url}/sign-in`);
+        await page.getByLabel(/^(Email|E-mail)$/).fill('nobody@nowhere.example');
+        await page.getByRole('button', { name: /^(Send me a sign-in link|Wyślij mi link do logowania)$/ }).click();
+        await page.getByRole('heading', { level: 1, name: /^(Check your email|Sprawdź pocztę)$/ }).waitFor();
+      },
+    },
+    { name: 'sign-in-verify', path: '/auth/verify?token=x', status: [200, 400] },
+    { name: 'map', path: '/', storageState: member },
+    { name: 'map-search', path: `/?${search}`, storageState: member },
+    { name: 'site', path: `/sites/${nyhavn.id}`, storageState: member },
+    { name: 'stays', path: '/stays', storageState: member },
+    { name: 'host', path: '/host', storageState: hostAdmin },
+    { name: 'host-site', path: `/host/sites/${nyhavn.id}`, storageState: hostAdmin },
+    { name: 'host-policy', path: '/host/policy', storageState: hostAdmin },
+    { name: 'host-events', path: '/host/events', storageState: hostAdmin },
+    { name: 'host-members', path: '/host/members', storageState: hostAdmin },
+    { name: 'network', path: '/network', storageState: networkAdmin },
+    { name: 'network-ledger', path: '/network/ledger', storageState: networkAdmin },
+    { name: 'not-found', path: '/no-such-page', storageState: member, status: [404] },
+  ];
+  t.diagnostic(`screenshots: ${screenshotDir()}`);
+  console.log(`browser screenshots: ${screenshotDir()}`);
+  for (const spec of pages) {
+    await t.test(`${spec.name} (${spec.path})`, async () => {
+      const { problems } = await visitEveryWidth(browser, server, spec);
+      assert.deepEqual(problems, []);
+    });
+  }
+});
+
+test('the map by keyboard: the first Tab reaches the skip link, every pin is focusable, Enter on a pin opens its site', { timeout: 120_000 }, async () => {
+  const page = await pageAs(browser, server, visitor.email);
+  await page.goto(`${server.url}/`);
+
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => {
+    const el = document.activeElement;
+    return { tag: el?.tagName.toLowerCase(), href: el?.getAttribute('href'), text: el?.textContent.trim() };
+  });
+  assert.equal(first.tag, 'a', `the first Tab reaches a link, not ${JSON.stringify(first)}`);
+  assert.equal(first.href, '#main', 'the first Tab reaches the skip link to #main');
+  assert.equal(first.text, 'Skip to the content');
+  assert.equal(await page.locator('main#main').count(), 1);
+
+  const sites = clusters.reduce((n, c) => n + c.sites.length, 0);
+  const pins = page.locator('svg.map a.pin');
+  assert.equal(await pins.count(), sites, 'one pin per site');
+  const unfocusable = await pins.evaluateAll((els) =>
+    els
+      .filter((el) => {
+        el.focus();
+        return document.activeElement !== el || el.tabIndex < 0 || !el.getAttribute('href');
+      })
+      .map((el) => el.getAttribute('href')),
+  );
+  assert.deepEqual(unfocusable, [], 'every pin takes the keyboard focus');
+  assert.equal(await pins.locator('title').count(), sites, 'every pin has a <title>');
+
+  // From the top, Tab reaches a pin (within a page's worth of stops).
+  await page.goto(`${server.url}/`);
+  let reached = null;
+  for (let stop = 0; stop < 400 && !reached; stop++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => (document.activeElement?.matches('a.pin') ? document.activeElement.getAttribute('href') : null));
+  }
+  assert.ok(reached, 'Tab reaches a pin');
+  await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);
+  assert.equal(new URL(page.url()).pathname, reached, 'Enter on a pin opens its site');
+  await checkAccessibility(page, 'site-by-keyboard').then((problems) => assert.deepEqual(problems, []));
+  await screenshot(page, 'keyboard-pin-site');
+  ensureNoForeignRequests(page.context(), 'keyboard');
+  await page.context().close();
+});
