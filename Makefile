@@ -6,19 +6,27 @@ CARGO ?= cargo
 # `cargo test` is the fallback where it is not installed.
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: run test test-tools check fmt fmt-check lint purity openapi-check fuzz fuzz-smoke scale chaos chaos-smoke bench bench-smoke wrk build clean
+.PHONY: run test test-tools browser-test check fmt fmt-check lint purity openapi-check fuzz fuzz-smoke scale chaos chaos-smoke bench bench-smoke wrk build clean
 
 ## run: deskvisa on embedded SQLite (var/deskvisa.sqlite) with the demo network, at http://127.0.0.1:8080
 run:
 	$(CARGO) run -p deskvisa -- serve --demo
 
-## test: every test of every crate (the mail tests talk to a real SMTP server)
+## test: every test of every crate (the mail tests talk to a real SMTP server), then the pages in a
+## real browser (Debian chromium driven by playwright-core; axe-core); screenshots in var/screenshots/browser
 test: test-tools
 ifeq ($(NEXTEST),yes)
 	$(CARGO) nextest run --workspace --all-targets --no-fail-fast
 else
 	$(CARGO) test --workspace --all-targets --no-fail-fast
 endif
+	$(CARGO) build -p deskvisa
+	./scripts/browser-test.sh
+
+## browser-test: only the browser tests (installs chromium and the npm packages when missing)
+browser-test:
+	$(CARGO) build -p deskvisa
+	./scripts/browser-test.sh
 
 ## test-tools: the tests' Python peers from PyPI (aiosmtpd, icalendar, vobject) in var/tools/py
 test-tools:

@@ -94,7 +94,7 @@ pub(crate) fn month(
             marked: marked.is_some_and(|m| m.contains(date)),
         }));
     }
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(None);
     }
     let mut weeks = Vec::new();

@@ -12,12 +12,14 @@ macro_rules! words {
     ($($key:ident: $en:expr, $pl:expr;)*) => {
         /// The phrases of one language.
         pub(crate) struct Words {
+            /// The language of the table.
+            lang: Locale,
             $(pub(crate) $key: &'static str,)*
         }
         /// English.
-        pub(crate) const EN: Words = Words { $($key: $en,)* };
+        pub(crate) const EN: Words = Words { lang: Locale::En, $($key: $en,)* };
         /// Polish.
-        pub(crate) const PL: Words = Words { $($key: $pl,)* };
+        pub(crate) const PL: Words = Words { lang: Locale::Pl, $($key: $pl,)* };
     };
 }
 
@@ -306,7 +308,7 @@ impl Words {
     }
 
     fn polish(&self) -> bool {
-        std::ptr::eq(self, &PL)
+        self.lang == Locale::Pl
     }
 
     /// "March 2027" / "marzec 2027".
@@ -323,7 +325,7 @@ impl Words {
 
     /// The language of this table.
     pub(crate) fn locale(&self) -> Locale {
-        if self.polish() { Locale::Pl } else { Locale::En }
+        self.lang
     }
 
     /// "Monday, 4 January 2027" / "poniedziałek, 4 stycznia 2027".

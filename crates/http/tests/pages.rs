@@ -1,0 +1,317 @@
+//! The web pages in-process, on both databases, for what a browser test
+//! cannot set up cheaply: a full site offering the nearest dates that fit,
+//! forms without the page's token or from another site changing nothing,
+//! the language a page is in, and where strangers and errors end up. (The
+//! journeys themselves run in a real browser: tests/browser.)
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use chrono::NaiveDate;
+use deskvisa_http::{Limits, router};
+use deskvisa_mail::{Security, Sender, TransportConfig};
+use deskvisa_rules::{Email, Locale, TimeZone, WeekdaySet};
+use deskvisa_service::*;
+use deskvisa_testing::smtp::SmtpSink;
+use deskvisa_testing::{TestDatabase, on_both_backends};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const ORIGIN: &str = "http://127.0.0.1:8080";
+
+struct World {
+    app: Router,
+    service: Service,
+    sink: SmtpSink,
+    mailer: Arc<Mailer>,
+    site: SiteRecord,
+    _db: TestDatabase,
+}
+
+/// HubClub (Poland) visits Copenhagen, whose site has one desk.
+async fn world(db: TestDatabase) -> World {
+    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
+    let service = Service::with_store(db.store().await, Arc::new(clock)).with_public_url(ORIGIN);
+    let cluster = |name: &str, city: &str, country: &str, zone: &str| NewCluster {
+        name: name.into(),
+        city: city.into(),
+        country: country.into(),
+        timezone: TimeZone::parse(zone).unwrap(),
+        latitude: 50.0,
+        longitude: 15.0,
+        joined_on: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+    };
+    let home = service.add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw")).await.unwrap();
+    let host =
+        service.add_cluster(cluster("Copenhagen Digital", "Copenhagen", "DK", "Europe/Copenhagen")).await.unwrap();
+    let member = |email: &str, locale| NewMember {
+        email: Email::parse(email).unwrap(),
+        name: email.split('@').next().unwrap().into(),
+        company: "Firm".into(),
+        locale,
+    };
+    service.add_member(home.id, member("anna@hubclub.example", Locale::Pl)).await.unwrap();
+    service.add_member(home.id, member("lars@hubclub.example", Locale::En)).await.unwrap();
+    service.add_member(home.id, member("hub-admin@hubclub.example", Locale::En)).await.unwrap();
+    let admin = service.add_member(host.id, member("admin@cph.example", Locale::En)).await.unwrap();
+    service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
+    let site = |name: &str, desks| NewSite {
+        name: name.into(),
+        address: "Nyhavn 1".into(),
+        timezone: None,
+        desks,
+        open_weekdays: WeekdaySet::parse(["mon", "tue", "wed", "thu", "fri"]).unwrap(),
+        contact_email: Email::parse("desks@cph.example").unwrap(),
+        house_rules: "Quiet after six.".into(),
+    };
+    // HubClub offers desks too, or its members would be refused (reciprocity).
+    service.add_site(home.id, site("HubClub Incubator", 4)).await.unwrap();
+    let site = service.add_site(host.id, site("Nyhavn House", 1)).await.unwrap();
+    let sink = SmtpSink::start();
+    let transport = TransportConfig::Smtp {
+        host: "127.0.0.1".into(),
+        port: sink.port,
+        security: Security::None,
+        username: None,
+        password: None,
+        timeout: Duration::from_secs(10),
+    };
+    let mailer = Arc::new(Mailer::new(
+        Sender::new(&transport, "deskvisa", "deskvisa@deskvisa.example").unwrap(),
+        DeliveryConfig::default(),
+    ));
+    World { app: router(service.clone(), Limits::default()), service, sink, mailer, site, _db: db }
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn location(&self) -> &str {
+        self.headers.get("location").map_or("", |v| v.to_str().unwrap())
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    Answer { status, headers, body }
+}
+
+fn get(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path).header("cookie", cookie).header("accept", "text/html").body(Body::empty()).unwrap()
+}
+
+fn post(path: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header("cookie", cookie)
+        .header("origin", ORIGIN)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+/// The value of the first hidden field `name` of a page.
+fn field(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no field {name} in {page}")) + marker.len();
+    page[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+/// Signs `email` in as a browser does (the emailed link, its page, its
+/// button) and returns the session cookie.
+async fn sign_in(w: &World, email: &str) -> String {
+    let before = w.sink.messages().len();
+    w.service.request_sign_in(&Email::parse(email).unwrap(), None).await.unwrap();
+    w.service.deliver_mail(&w.mailer).await.unwrap();
+    // Other mail may go out in the same round (a stay's notices): wait for
+    // the sign-in email among what arrives.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let text = loop {
+        let arrived = w.sink.wait_for(before + 1, Duration::from_secs(10)).await;
+        if let Some(mail) = arrived[before..].iter().find(|m| m.text().contains("/auth/verify?token=")) {
+            break mail.text().to_owned();
+        }
+        assert!(std::time::Instant::now() < deadline, "no sign-in email for {email}");
+        tokio::task::yield_now().await;
+    };
+    let start = text.find("/auth/verify?token=").unwrap() + "/auth/verify?token=".len();
+    let token: String =
+        text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    let page = send(&w.app, get(&format!("/auth/verify?token={token}"), "")).await;
+    let form_cookie = page.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let body = format!("token={token}&csrf={}", field(&page.body, "csrf"));
+    let signed_in = send(&w.app, post("/auth/verify", &form_cookie, &body)).await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{}", signed_in.body);
+    signed_in.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+}
+
+fn site_path(w: &World) -> String {
+    format!("/sites/{}", w.site.id.as_uuid())
+}
+
+/// Lars holds the only desk Monday to Wednesday; Anna asks for Tuesday to
+/// Thursday: the page says, in Polish, which days are full and offers the
+/// nearest three-day ranges that fit as buttons, and the first button
+/// requests that range.
+#[tokio::test]
+async fn a_full_site_offers_the_nearest_dates_that_fit_one_button_away() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let lars = sign_in(&w, "lars@hubclub.example").await;
+        let page = send(&w.app, get(&site_path(&w), &lars)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let csrf = field(&page.body, "csrf");
+        let booked = send(
+            &w.app,
+            post(
+                &format!("{}/request", site_path(&w)),
+                &lars,
+                &format!("csrf={csrf}&start_date=2026-03-16&end_date=2026-03-18&purpose="),
+            ),
+        )
+        .await;
+        assert_eq!(booked.status, StatusCode::SEE_OTHER, "{}", booked.body);
+        assert!(booked.location().starts_with("/stays?done=requested"), "{}", booked.location());
+
+        let anna = sign_in(&w, "anna@hubclub.example").await;
+        let csrf = field(&send(&w.app, get(&site_path(&w), &anna)).await.body, "csrf");
+        let refused = send(
+            &w.app,
+            post(
+                &format!("{}/request", site_path(&w)),
+                &anna,
+                &format!("csrf={csrf}&start_date=2026-03-17&end_date=2026-03-19&purpose=Spotkania"),
+            ),
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains("<html lang=\"pl\">"));
+        assert!(refused.body.contains("Nie można poprosić o ten pobyt"));
+        assert!(
+            refused.body.contains("Brak wolnych biurek w dni: wtorek, 17 marca 2026; środa, 18 marca 2026."),
+            "{}",
+            refused.body
+        );
+        let alternatives = &refused.body[refused.body.find("class=\"alternatives\"").expect("alternatives")..];
+        let (start, end) = (field(alternatives, "start_date"), field(alternatives, "end_date"));
+        assert!(start.as_str() >= "2026-03-19" || end.as_str() <= "2026-03-13", "{start}–{end} avoids the full days");
+        assert_eq!(field(alternatives, "purpose"), "Spotkania", "the purpose travels with the button");
+        let body = format!("csrf={csrf}&start_date={start}&end_date={end}&purpose=Spotkania");
+        let taken = send(&w.app, post(&format!("{}/request", site_path(&w)), &anna, &body)).await;
+        assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
+        let next = taken.location().split('#').next().unwrap();
+        assert_eq!(next, "/stays?done=requested");
+        let stays = send(&w.app, get(next, &anna)).await.body;
+        assert!(stays.contains("data-status=\"pending\""), "{stays}");
+        assert!(stays.contains("Prośba została wysłana do gospodarza."));
+    })
+    .await;
+}
+
+/// A form posted without the page's token, with another session's token,
+/// or from another site is refused with a page that says so, and nothing
+/// is booked.
+#[tokio::test]
+async fn forms_without_the_pages_token_or_from_another_site_change_nothing() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let lars = sign_in(&w, "lars@hubclub.example").await;
+        let anna = sign_in(&w, "anna@hubclub.example").await;
+        let annas_token = field(&send(&w.app, get(&site_path(&w), &anna)).await.body, "csrf");
+        let action = format!("{}/request", site_path(&w));
+        let dates = "start_date=2026-03-16&end_date=2026-03-18";
+        for body in [dates.to_owned(), format!("csrf=&{dates}"), format!("csrf={annas_token}&{dates}")] {
+            let refused = send(&w.app, post(&action, &lars, &body)).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{body}");
+            assert!(refused.body.contains("This form has expired or was not served by deskvisa"), "{}", refused.body);
+        }
+        let lars_token = field(&send(&w.app, get(&site_path(&w), &lars)).await.body, "csrf");
+        let cross_site = Request::post(&action)
+            .header("cookie", &lars)
+            .header("origin", "https://evil.example")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!("csrf={lars_token}&{dates}")))
+            .unwrap();
+        assert_eq!(send(&w.app, cross_site).await.status, StatusCode::FORBIDDEN);
+        let stays = send(&w.app, get("/stays", &lars)).await.body;
+        assert!(!stays.contains("class=\"stay\""), "nothing was booked: {stays}");
+    })
+    .await;
+}
+
+/// A page is in the language chosen with the switcher, else the member's,
+/// else the browser's; the switcher goes back only to this server.
+#[tokio::test]
+async fn pages_speak_the_viewers_language_and_go_back_only_to_this_server() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let polish_browser = Request::get("/sign-in").header("accept-language", "pl-PL,pl;q=0.9").body(Body::empty());
+        let page = send(&w.app, polish_browser.unwrap()).await;
+        assert!(page.body.contains("<html lang=\"pl\">") && page.body.contains("Wyślij mi link do logowania"));
+
+        let anna = sign_in(&w, "anna@hubclub.example").await;
+        let page = send(&w.app, get("/stays", &anna)).await;
+        assert!(page.body.contains("<html lang=\"pl\">") && page.body.contains("<h1>Moje pobyty</h1>"));
+        let switched = send(&w.app, get("/lang/en?back=%2Fstays", "")).await;
+        assert_eq!((switched.status, switched.location()), (StatusCode::SEE_OTHER, "/stays"));
+        let chosen = switched.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let page = send(&w.app, get("/stays", &format!("{anna}; {chosen}"))).await;
+        assert!(page.body.contains("<html lang=\"en\">") && page.body.contains("<h1>My stays</h1>"));
+
+        for back in ["https%3A%2F%2Fevil.example%2F", "%2F%2Fevil.example", "%2F%5Cevil.example"] {
+            let switched = send(&w.app, get(&format!("/lang/pl?back={back}"), "")).await;
+            assert_eq!(switched.location(), "/", "{back}");
+        }
+    })
+    .await;
+}
+
+/// Someone not signed in is sent to sign in and comes back where they were
+/// going; a member who is no host admin gets a page saying they may not; a
+/// browser gets a page for an unknown address, a program gets JSON.
+#[tokio::test]
+async fn strangers_are_sent_to_sign_in_and_browsers_get_pages_for_errors() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let stranger = send(&w.app, get("/stays", "")).await;
+        assert_eq!((stranger.status, stranger.location()), (StatusCode::SEE_OTHER, "/sign-in?next=%2Fstays"));
+        let form = send(&w.app, get("/sign-in?next=%2Fstays", "")).await;
+        assert_eq!(field(&form.body, "next"), "/stays");
+
+        let lars = sign_in(&w, "lars@hubclub.example").await;
+        let host = send(&w.app, get("/host", &lars)).await;
+        assert_eq!(host.status, StatusCode::FORBIDDEN);
+        assert!(host.body.contains("You may not do this."));
+        let admin = sign_in(&w, "admin@cph.example").await;
+        let inbox = send(&w.app, get("/host", &admin)).await;
+        assert_eq!(inbox.status, StatusCode::OK);
+        assert!(inbox.body.contains("Nothing is waiting for an answer."));
+
+        let missing = send(&w.app, get("/no-such-page", &lars)).await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert!(missing.body.contains("There is no such page") && missing.body.contains("Signed in as"));
+        let unknown_site = send(&w.app, get(&format!("/sites/{}", uuid::Uuid::new_v4()), &lars)).await;
+        assert_eq!(unknown_site.status, StatusCode::NOT_FOUND);
+        assert!(unknown_site.body.contains("There is no such page"));
+        let program = send(&w.app, Request::get("/no-such-page").body(Body::empty()).unwrap()).await;
+        assert_eq!(program.status, StatusCode::NOT_FOUND);
+        assert_eq!(program.headers["content-type"], "application/problem+json");
+
+        let css = send(&w.app, get("/assets/style.css", "")).await;
+        assert_eq!(
+            (css.status, css.headers["content-type"].to_str().unwrap()),
+            (StatusCode::OK, "text/css; charset=utf-8")
+        );
+    })
+    .await;
+}
