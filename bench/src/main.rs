@@ -10,6 +10,8 @@
 //!   robin, against a static response of the same size served by the same
 //!   server (the application's router with one static route beside it) to
 //!   the same signed-in caller.
+//! - **P1**, the web pages: each page's HTML p99 and its weight with its
+//!   assets (see `pages.rs`).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
@@ -27,6 +29,7 @@ use deskvisa_service::{
 use deskvisa_store::{DatabaseConfig, connect_store};
 
 mod mail;
+mod pages;
 mod postgres;
 mod raw_sqlite;
 mod reports;
@@ -558,6 +561,27 @@ async fn main() -> Result<()> {
         );
         println!("R2 p99: {:.1} ms (target <= 50 ms)", r2.p99.as_secs_f64() * 1e3);
         failed += r2.failed as u64;
+    }
+    if run("p1") {
+        let pages = pages::p1(seconds).await?;
+        for p in &pages {
+            println!(
+                "| P1 page: {} ({} renders, p50 {:.2} ms; HTML {:.1} KB, with its assets {:.1} KB) | | {:.2} ms | |",
+                p.name,
+                p.calls,
+                p.p50.as_secs_f64() * 1e3,
+                p.html_bytes as f64 / 1024.0,
+                p.total_bytes as f64 / 1024.0,
+                p.p99.as_secs_f64() * 1e3,
+            );
+        }
+        let slowest = pages.iter().map(|p| p.p99).max().unwrap_or_default();
+        let heaviest = pages.iter().map(|p| p.total_bytes).max().unwrap_or_default();
+        println!(
+            "P1 slowest page p99: {:.1} ms (target <= 20 ms); heaviest page with its assets: {:.1} KB (target <= 200 KB)",
+            slowest.as_secs_f64() * 1e3,
+            heaviest as f64 / 1024.0
+        );
     }
     if failed > 0 {
         bail!("{failed} requests failed; every request of the workloads is valid");

@@ -55,7 +55,7 @@ async fn measure(app: &axum::Router, paths: &[String], token: &str, seconds: u64
     Ok(Latency { calls: times.len(), p50: percentile(&times, 0.5), p99: percentile(&times, 0.99), failed })
 }
 
-async fn demo(tag: &str) -> Result<(Service, deskvisa_service::seed::SeedReport, std::path::PathBuf)> {
+pub(crate) async fn demo(tag: &str) -> Result<(Service, deskvisa_service::seed::SeedReport, std::path::PathBuf)> {
     let dir = fresh_dir(tag)?;
     let url = format!("sqlite://{}?mode=rwc", dir.join(format!("{tag}.sqlite")).display());
     let store = connect_store(&DatabaseConfig::new(url)).await?;

@@ -287,6 +287,24 @@ async fn strangers_are_sent_to_sign_in_and_browsers_get_pages_for_errors() {
         assert_eq!((stranger.status, stranger.location()), (StatusCode::SEE_OTHER, "/sign-in?next=%2Fstays"));
         let form = send(&w.app, get("/sign-in?next=%2Fstays", "")).await;
         assert_eq!(field(&form.body, "next"), "/stays");
+        // The form sent, the link followed: back where the stranger was going.
+        let form_cookie = form.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let body = format!("email=lars%40hubclub.example&next=%2Fstays&csrf={}", field(&form.body, "csrf"));
+        let sent = send(&w.app, post("/sign-in", &form_cookie, &body)).await;
+        assert_eq!(sent.status, StatusCode::OK);
+        assert!(sent.body.contains("<h1>Check your email</h1>"));
+        let next_cookie = sent.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        assert_eq!(next_cookie, "deskvisa_next=%2Fstays");
+        w.service.deliver_mail(&w.mailer).await.unwrap();
+        let text = w.sink.wait_for(1, Duration::from_secs(10)).await[0].text().to_owned();
+        let start = text.find("/auth/verify?token=").unwrap() + "/auth/verify?token=".len();
+        let token: String =
+            text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+        let page = send(&w.app, get(&format!("/auth/verify?token={token}"), "")).await;
+        let verify_cookie = page.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let body = format!("token={token}&csrf={}", field(&page.body, "csrf"));
+        let signed_in = send(&w.app, post("/auth/verify", &format!("{verify_cookie}; {next_cookie}"), &body)).await;
+        assert_eq!((signed_in.status, signed_in.location()), (StatusCode::SEE_OTHER, "/stays"));
 
         let lars = sign_in(&w, "lars@hubclub.example").await;
         let host = send(&w.app, get("/host", &lars)).await;

@@ -62,6 +62,7 @@ struct MapPage {
     c: Chrome,
     view_box: String,
     radius: String,
+    fits_radius: String,
     pins: Vec<Pin>,
     areas: Vec<(String, Vec<SiteLine>)>,
     continents: Vec<Choice>,
@@ -231,7 +232,8 @@ pub(crate) async fn page(
     let page = MapPage {
         c: Chrome::new(&viewer, w.map_title, "map"),
         view_box: format!("{x:.2} {y:.2} {width:.2} {height:.2}"),
-        radius: format!("{:.2}", (width / WORLD.0 * 2.6).max(0.25)),
+        radius: format!("{:.3}", width / WORLD.0 * 2.6),
+        fits_radius: format!("{:.3}", width / WORLD.0 * 3.6),
         pins,
         areas: areas.into_values().collect(),
         continents: Continent::ALL
