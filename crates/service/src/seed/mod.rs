@@ -252,6 +252,21 @@ impl Service {
                 let _ = self.act_on_stay(&admin, stay.id, StayCommand::Approve).await;
             }
         }
+        // Anna asks Copenhagen for three days in two weeks: her stays page
+        // and Copenhagen's inbox (the demo host admin's) have it waiting.
+        let anna = Email::parse(DEMO_MEMBER).map_err(|e| bad("demo member", e))?;
+        let anna = self.caller(self.member_by_email(&anna).await?.id).await?;
+        let copenhagen = map.iter().find(|(c, _)| c.name == "Copenhagen Digital Cluster");
+        if let Some(site) = copenhagen.and_then(|(_, sites)| sites.first()) {
+            let monday = next_weekday(today, Weekday::Mon, 2);
+            let input = StayRequestInput {
+                site: site.id,
+                start_date: monday,
+                end_date: monday + Days::new(2),
+                purpose: "Meeting Danish partners for a joint bid".to_owned(),
+            };
+            let _ = self.request_stay(&anna, &input).await;
+        }
         Ok(())
     }
 
