@@ -37,6 +37,31 @@ const PL_MONTHS: [&str; 12] = [
     "grudnia",
 ];
 
+/// Polish month names in the nominative, as a calendar's caption names them.
+const PL_MONTHS_NOMINATIVE: [&str; 12] = [
+    "styczeń",
+    "luty",
+    "marzec",
+    "kwiecień",
+    "maj",
+    "czerwiec",
+    "lipiec",
+    "sierpień",
+    "wrzesień",
+    "październik",
+    "listopad",
+    "grudzień",
+];
+
+/// A month as a calendar's caption names it: "March 2026" / "marzec 2026".
+pub fn month_and_year(locale: Locale, date: NaiveDate) -> String {
+    let name = match locale {
+        Locale::En => EN_MONTHS.get(date.month0() as usize),
+        Locale::Pl => PL_MONTHS_NOMINATIVE.get(date.month0() as usize),
+    };
+    format!("{} {}", name.copied().unwrap_or(""), date.year())
+}
+
 fn weekday_name(locale: Locale, weekday: Weekday) -> &'static str {
     match (locale, weekday) {
         (Locale::En, Weekday::Mon) => "Monday",
@@ -149,6 +174,13 @@ mod tests {
         assert_eq!(date_range(Locale::Pl, d(3, 30), d(4, 3)), "30 marca – 3 kwietnia 2026");
         assert_eq!(date_range(Locale::En, d(12, 28), date(2027, 1, 2)), "28 December 2026 – 2 January 2027");
         assert_eq!(date_range(Locale::En, d(5, 4), d(5, 4)), "4 May 2026");
+    }
+
+    #[test]
+    fn a_calendar_caption_names_the_month_in_the_nominative() {
+        assert_eq!(month_and_year(Locale::En, date(2027, 3, 1)), "March 2027");
+        assert_eq!(month_and_year(Locale::Pl, date(2027, 3, 1)), "marzec 2027");
+        assert_eq!(month_and_year(Locale::Pl, date(2026, 12, 31)), "grudzień 2026");
     }
 
     #[test]

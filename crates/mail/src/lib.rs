@@ -28,7 +28,7 @@ mod smtp;
 pub mod transport;
 
 pub use account::{AccountKind, AccountMail, account_sample, render_account};
-pub use dates::{date_range, day_month_year, instant_in_zone, long_date, time_span};
+pub use dates::{date_range, day_month_year, instant_in_zone, long_date, month_and_year, time_span};
 pub use event::{EventMail, EventMailKind, event_sample, render_event};
 pub use ics::{EventCalendar, IcsMethod, event_calendar};
 pub use kind::MailKind;

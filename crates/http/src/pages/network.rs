@@ -15,7 +15,7 @@ use deskvisa_service::{ClusterPatch, NewCluster, Service, ServiceError};
 use super::form::{Fields, Query, SignedForm};
 use super::view::{Chrome, html};
 use super::{PageError, Viewer, Words, redirect};
-use crate::reports::{LedgerBody, csv_download};
+use crate::reports::{ClusterFiguresBody, LedgerBody, csv_download};
 
 /// The ledger page's default period: the year up to today.
 const DEFAULT_DAYS: u64 = 364;
@@ -182,6 +182,22 @@ struct Bar {
     positive: String,
 }
 
+/// A column of the figures table: the API's field name (the cell's
+/// `data-field`), its heading, its value.
+type Column = (&'static str, fn(&'static Words) -> &'static str, fn(&ClusterFiguresBody) -> String);
+
+/// The figures table's columns, in the API's order.
+const COLUMNS: [Column; 8] = [
+    ("days_hosted", |w| w.days_hosted, |c| c.days_hosted.to_string()),
+    ("days_used", |w| w.days_used, |c| c.days_used.to_string()),
+    ("balance", |w| w.balance, |c| c.balance.to_string()),
+    ("requests_received", |w| w.requests_received, |c| c.requests_received.to_string()),
+    ("requests_approved", |w| w.requests_approved, |c| c.requests_approved.to_string()),
+    ("requests_declined", |w| w.requests_declined, |c| c.requests_declined.to_string()),
+    ("requests_expired", |w| w.requests_expired, |c| c.requests_expired.to_string()),
+    ("guarantee_exceptions", |w| w.exceptions, |c| c.guarantee_exceptions.to_string()),
+];
+
 /// A row of the figures table.
 struct FigureRow {
     id: String,
@@ -296,16 +312,6 @@ pub(crate) async fn ledger(
         })
         .collect();
     bars.sort_by(|a, b| b.balance.cmp(&a.balance).then_with(|| a.name.cmp(&b.name)));
-    let columns = vec![
-        "days_hosted",
-        "days_used",
-        "balance",
-        "requests_received",
-        "requests_approved",
-        "requests_declined",
-        "requests_expired",
-        "guarantee_exceptions",
-    ];
     let mut figures: Vec<FigureRow> = body
         .clusters
         .iter()
@@ -313,16 +319,7 @@ pub(crate) async fn ledger(
             id: c.cluster_id.to_string(),
             name: c.name.clone(),
             standing: standing_words(w, c.standing),
-            cells: vec![
-                ("days_hosted", c.days_hosted.to_string()),
-                ("days_used", c.days_used.to_string()),
-                ("balance", c.balance.to_string()),
-                ("requests_received", c.requests_received.to_string()),
-                ("requests_approved", c.requests_approved.to_string()),
-                ("requests_declined", c.requests_declined.to_string()),
-                ("requests_expired", c.requests_expired.to_string()),
-                ("guarantee_exceptions", c.guarantee_exceptions.to_string()),
-            ],
+            cells: COLUMNS.iter().map(|(field, _, value)| (*field, value(c))).collect(),
         })
         .collect();
     figures.sort_by(|a, b| a.name.cmp(&b.name));
@@ -336,24 +333,11 @@ pub(crate) async fn ledger(
         homes: homes.into_iter().map(|(name, _)| name).collect(),
         heat,
         bars,
-        columns: columns.into_iter().map(|c| column_label(w, c)).collect(),
+        columns: COLUMNS.iter().map(|(_, label, _)| label(w)).collect(),
         figures,
         error,
     };
     html(StatusCode::OK, &page)
-}
-
-fn column_label(w: &'static Words, column: &str) -> &'static str {
-    match column {
-        "days_hosted" => w.days_hosted,
-        "days_used" => w.days_used,
-        "balance" => w.balance,
-        "requests_received" => w.requests_received,
-        "requests_approved" => w.requests_approved,
-        "requests_declined" => w.requests_declined,
-        "requests_expired" => w.requests_expired,
-        _ => w.exceptions,
-    }
 }
 
 /// `GET /network/ledger.csv?from=&to=&table=`: the figures as the API's CSV.

@@ -2,7 +2,7 @@
 //! phrase, both languages side by side, so a phrase cannot be missing in one
 //! of them: the compiler checks both tables are whole.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
+use chrono::{NaiveDate, NaiveDateTime, Weekday};
 use deskvisa_rules::{
     ClusterStatus, Continent, InactiveReason, Limit, Locale, MemberStatus, PolicyBreach, PolicyField, StayStatus,
     Violation,
@@ -251,34 +251,6 @@ words! {
     back_home: "Back to the map", "Wróć do mapy";
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const MONTHS_PL: [&str; 12] = [
-    "styczeń",
-    "luty",
-    "marzec",
-    "kwiecień",
-    "maj",
-    "czerwiec",
-    "lipiec",
-    "sierpień",
-    "wrzesień",
-    "październik",
-    "listopad",
-    "grudzień",
-];
 const WEEKDAYS_EN: [(&str, &str); 7] = [
     ("Mon", "Monday"),
     ("Tue", "Tuesday"),
@@ -313,8 +285,7 @@ impl Words {
 
     /// "March 2027" / "marzec 2027".
     pub(crate) fn month(&self, first: NaiveDate) -> String {
-        let names = if self.polish() { &MONTHS_PL } else { &MONTHS_EN };
-        format!("{} {}", names[first.month0() as usize], first.year())
+        deskvisa_mail::month_and_year(self.lang, first)
     }
 
     /// A weekday's short and full names.
@@ -544,6 +515,8 @@ impl Words {
 
 #[cfg(test)]
 mod tests {
+    use chrono::Datelike;
+
     use super::*;
 
     #[test]
