@@ -45,14 +45,11 @@ async fn session(service: &Service, mailer: &Arc<Mailer>, dir: &Path, email: &st
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         let text = std::fs::read_to_string(&path)?.replace("=\r\n", "").replace("=3D", "=");
-        if text.contains(&format!("To: {email}")) || text.contains(&format!("<{email}>")) {
-            if let Some(at) = text.find("/auth/verify?token=") {
-                let token: String = text[at + 19..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-                    .collect();
-                newest = Some(token);
-            }
+        let addressed = text.contains(&format!("To: {email}")) || text.contains(&format!("<{email}>"));
+        if let Some(at) = text.find("/auth/verify?token=").filter(|_| addressed) {
+            let token: String =
+                text[at + 19..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+            newest = Some(token);
         }
         std::fs::remove_file(&path)?;
     }
