@@ -1,18 +1,21 @@
 //! `deskvisa seed demo`: a realistic network to try deskvisa with. 43
 //! clusters in their real cities and zones on five continents, 1 to 3 sites
 //! each, an admin and two members per cluster, a network admin, some
-//! closures, events and stays around today. Loading is skipped when the
+//! closures, events and stays around today, and visits of the past two
+//! months (made with the clock set back) for the ledger. Loading is skipped when the
 //! database already holds clusters; fresh tokens are made every time.
 
 pub mod network;
 
-use chrono::{Datelike, Days, NaiveDate, Weekday};
-use deskvisa_rules::{ClusterId, Email, Locale, SiteId, TimeZone, WeekdaySet, parse_date};
+use std::sync::Arc;
+
+use chrono::{Datelike, Days, NaiveDate, TimeDelta, Weekday};
+use deskvisa_rules::{ClusterId, Email, Locale, Reason, SiteId, TimeZone, WeekdaySet, parse_date};
 
 use crate::error::ServiceError;
 use crate::map::{NewCluster, NewMember, NewSite};
 use crate::stays::{StayCommand, StayRequestInput};
-use crate::{Role, Service};
+use crate::{ManualClock, Role, Service};
 
 /// The demo member whose token `make run` prints: Anna of HubClub.
 pub const DEMO_MEMBER: &str = "anna.nowak@hubclub.example";
@@ -96,7 +99,15 @@ impl Service {
             tx.is_empty().await?
         };
         if empty {
-            self.load_demo().await?;
+            // The network as it stood three months ago, and visits made
+            // since (so the ledger has visitor-days to show); then today's
+            // closures, events and stays.
+            let clock = ManualClock::new(self.now() - TimeDelta::days(90));
+            let past = Service { clock: Arc::new(clock.clone()), ..self.clone() };
+            let clusters = past.load_demo().await?;
+            clock.set(self.now() - TimeDelta::days(60));
+            past.demo_past_visits(&clock, &clusters).await?;
+            self.demo_stays_and_closures(&clusters).await?;
         }
         let clusters = self.map().await?.len();
         let token = |email: &'static str| async move {
@@ -112,7 +123,7 @@ impl Service {
         })
     }
 
-    async fn load_demo(&self) -> Result<(), ServiceError> {
+    async fn load_demo(&self) -> Result<Vec<(ClusterId, Vec<SiteId>)>, ServiceError> {
         let mut clusters: Vec<(ClusterId, Vec<SiteId>)> = Vec::new();
         for (i, demo) in network::NETWORK.iter().enumerate() {
             let cluster = self
@@ -183,7 +194,48 @@ impl Service {
             }
             clusters.push((cluster.id, sites));
         }
-        self.demo_stays_and_closures(&clusters).await
+        Ok(clusters)
+    }
+
+    /// Visits that have happened: stays requested and answered while
+    /// `clock` (this service's) moves on through the past two months.
+    async fn demo_past_visits(
+        &self,
+        clock: &ManualClock,
+        clusters: &[(ClusterId, Vec<SiteId>)],
+    ) -> Result<(), ServiceError> {
+        let map = self.map().await?;
+        for n in 0..clusters.len() {
+            let (home, _) = &clusters[(n * 5) % clusters.len()];
+            let (host, host_sites) = &clusters[(n * 11 + 2) % clusters.len()];
+            let (Some(site), false) = (host_sites.first(), home == host) else {
+                continue;
+            };
+            if map.iter().find(|(c, _)| c.id == *host).is_none_or(|(_, sites)| sites.iter().all(|s| s.desks == 0)) {
+                continue;
+            }
+            let monday = next_weekday(self.now().date_naive(), Weekday::Mon, 1 + (n as u64 % 5));
+            let input = StayRequestInput {
+                site: *site,
+                start_date: monday,
+                end_date: monday + Days::new(1 + (n as u64 % 4)),
+                purpose: "Meeting partners and joining the business breakfast".to_owned(),
+            };
+            let member = self.visitor_caller(*home).await?;
+            let Ok(stay) = self.request_stay(&member, &input).await else {
+                continue;
+            };
+            // Hosts take a few hours to answer.
+            clock.advance(TimeDelta::hours(2 + (n as i64 % 20)));
+            let admin = self.admin_caller(*host).await?;
+            let command = if n % 9 == 4 {
+                StayCommand::Decline(Reason::parse("No desk free that week, sorry").map_err(|e| bad("reason", e))?)
+            } else {
+                StayCommand::Approve
+            };
+            let _ = self.act_on_stay(&admin, stay.id, command).await;
+        }
+        Ok(())
     }
 
     /// A few closures and stays around today, so the calendars and inboxes
