@@ -101,6 +101,40 @@ impl Tx {
         Ok(DeskOffering::from_history(joined_at, &history))
     }
 
+    /// [`Tx::desk_offering`] for many clusters at once, in two queries: the
+    /// sites' clusters, and every site's desk counts in order (as the
+    /// reciprocity ledger needs them for every cluster of the network).
+    pub async fn desk_offerings(
+        &self,
+        clusters: &[(ClusterId, NaiveDate)],
+    ) -> Result<std::collections::HashMap<ClusterId, DeskOffering>, StoreError> {
+        use std::collections::HashMap;
+        let site_cluster: HashMap<uuid::Uuid, uuid::Uuid> =
+            site::Entity::find().all(&self.tx).await?.into_iter().map(|s| (s.id, s.cluster_id)).collect();
+        let counts = site_desk_count::Entity::find()
+            .order_by_asc(site_desk_count::Column::At)
+            .order_by_asc(site_desk_count::Column::Id)
+            .all(&self.tx)
+            .await?;
+        // Replay each cluster's per-site counts into its total over time.
+        let mut per_site: HashMap<uuid::Uuid, HashMap<uuid::Uuid, u32>> = HashMap::new();
+        let mut histories: HashMap<uuid::Uuid, Vec<DeskCount>> = HashMap::new();
+        for c in &counts {
+            let Some(cluster) = site_cluster.get(&c.site_id) else { continue };
+            let sites = per_site.entry(*cluster).or_default();
+            sites.insert(c.site_id, c.desks.max(0).unsigned_abs());
+            histories.entry(*cluster).or_default().push(DeskCount { at: c.at, desks: sites.values().sum() });
+        }
+        Ok(clusters
+            .iter()
+            .map(|(id, joined_on)| {
+                let joined_at = joined_on.and_time(NaiveTime::MIN).and_utc();
+                let history = histories.get(&id.as_uuid()).map_or(&[][..], Vec::as_slice);
+                (*id, DeskOffering::from_history(joined_at, history))
+            })
+            .collect())
+    }
+
     /// The site's calendar and the desks held on each day over `from..=to`,
     /// from its closures and its day counters, in one query.
     pub async fn site_days(
