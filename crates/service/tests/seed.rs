@@ -29,3 +29,41 @@ async fn the_demo_network_loads_once_with_working_tokens() {
     assert_ne!(second.member_token, first.member_token, "fresh tokens every time");
     assert!(service.authenticate(&first.member_token).await.is_ok(), "older tokens keep working");
 }
+
+/// The ledger reads every cluster's desk history in one go; the stay rules
+/// read one cluster's. Both say the same of every demo cluster, after
+/// HubClub closed the desks of its three sites one by one: it has offered
+/// none since the last (and a cluster that never had desks, none since it
+/// joined).
+#[tokio::test]
+async fn every_clusters_desk_history_reads_the_same_at_once_and_one_by_one() {
+    use deskvisa_rules::DeskOffering;
+    let t = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let service = Service::new(t.db.clone(), Arc::new(SystemClock));
+    service.seed_demo().await.unwrap();
+    let admin = deskvisa_rules::Email::parse("admin@hubclub.example").unwrap();
+    let host = service.caller(service.member_by_email(&admin).await.unwrap().id).await.unwrap();
+    assert!(host.cluster_admin);
+    let map = service.map().await.unwrap();
+    let (_, sites) = map.iter().find(|(c, _)| c.id == host.cluster).unwrap();
+    assert_eq!(sites.len(), 3, "HubClub has three sites");
+    let mut closed_at = None;
+    for site in sites {
+        let patch = deskvisa_service::SitePatch { desks: Some(0), ..Default::default() };
+        service.update_site(&host, site.id, patch).await.unwrap();
+        closed_at = Some(chrono::Utc::now());
+    }
+    let clusters: Vec<_> = map.iter().map(|(c, _)| (c.id, c.joined_on)).collect();
+    let tx = service.store().begin_read().await.unwrap();
+    let at_once = tx.desk_offerings(&clusters).await.unwrap();
+    assert_eq!(at_once.len(), clusters.len());
+    for (id, joined_on) in &clusters {
+        assert_eq!(at_once[id], tx.desk_offering(*id, *joined_on).await.unwrap(), "cluster {id}");
+    }
+    match at_once[&host.cluster] {
+        DeskOffering::NoDesksSince { since } => assert!(since <= closed_at.unwrap()),
+        offering => panic!("HubClub closed every desk, yet {offering:?}"),
+    }
+    let never = at_once.values().filter(|o| matches!(o, DeskOffering::NoDesksSince { .. })).count();
+    assert!(never >= 2, "HubClub, and the demo's cluster without desks");
+}
