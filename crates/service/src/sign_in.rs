@@ -214,12 +214,18 @@ impl Service {
     /// The caller a session cookie speaks for, if the session is live and
     /// its member not revoked.
     pub async fn authenticate_session(&self, session: &str) -> Result<Caller, ServiceError> {
+        Ok(self.session_member(session).await?.0)
+    }
+
+    /// [`Service::authenticate_session`] with the member's record, read in
+    /// the same query (the web pages show the member's name and language).
+    pub async fn session_member(&self, session: &str) -> Result<(Caller, MemberRecord), ServiceError> {
         let (member, roles) =
             self.store.session_holder(&hash(session), self.now()).await?.ok_or(ServiceError::Unauthenticated)?;
         if member.status == MemberStatus::Revoked {
             return Err(ServiceError::Unauthenticated);
         }
-        Ok(Caller::new(&member, &roles))
+        Ok((Caller::new(&member, &roles), member))
     }
 
     /// Ends a session on the server.

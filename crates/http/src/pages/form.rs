@@ -99,9 +99,7 @@ impl FromRequest<Service> for SignedForm {
         let (_, fields) = body(req, service).await?;
         let expected = token(&session);
         if !crate::csrf::equal(fields.get(FIELD).as_bytes(), expected.as_bytes()) {
-            return Err(
-                Problem::new(StatusCode::FORBIDDEN, "forbidden", "this form has expired: open the page again").into()
-            );
+            return Err(PageError::FormExpired);
         }
         Ok(SignedForm { viewer, fields })
     }
@@ -122,9 +120,7 @@ impl FromRequest<Service> for AnonymousForm {
     async fn from_request(req: Request, service: &Service) -> Result<Self, Self::Rejection> {
         let viewer = req.extensions().get::<Viewer>().cloned().ok_or(PageError::SignIn)?;
         let (headers, fields) = body(req, service).await?;
-        crate::csrf::check(service, &headers, fields.optional(FIELD)).map_err(|_| {
-            Problem::new(StatusCode::FORBIDDEN, "forbidden", "this form has expired: open the page again")
-        })?;
+        crate::csrf::check(service, &headers, fields.optional(FIELD)).map_err(|_| PageError::FormExpired)?;
         Ok(AnonymousForm { viewer, fields })
     }
 }

@@ -140,6 +140,8 @@ fn locale_of(headers: &HeaderMap, member: Option<&MemberRecord>) -> Locale {
 pub(crate) enum PageError {
     /// Nobody is signed in: to the sign-in page.
     SignIn,
+    /// A form without its page's token (expired, or not served by deskvisa).
+    FormExpired,
     /// A problem, as the API would have answered it.
     Problem(Problem),
     /// A refusal of the service.
@@ -161,6 +163,9 @@ impl From<Problem> for PageError {
     }
 }
 
+/// The failure code of [`PageError::FormExpired`] (pages only; never sent).
+const FORM_EXPIRED: &str = "form_expired";
+
 /// The failure a handler answered, for [`resolve`] to render.
 #[derive(Clone, Debug)]
 struct Failure {
@@ -178,6 +183,13 @@ impl IntoResponse for PageError {
                 sign_in: true,
                 status: StatusCode::SEE_OTHER,
                 code: "unauthenticated",
+                detail: String::new(),
+                retry_after: None,
+            },
+            PageError::FormExpired => Failure {
+                sign_in: false,
+                status: StatusCode::FORBIDDEN,
+                code: FORM_EXPIRED,
                 detail: String::new(),
                 retry_after: None,
             },
@@ -223,19 +235,15 @@ async fn viewer_of(service: &Service, headers: &HeaderMap, here: &str) -> Result
     let Some(session) = crate::extract::session_cookie(headers, crate::auth::cookie_name(service)) else {
         return Ok(viewer);
     };
-    let caller = match service.authenticate_session(session).await {
-        Ok(caller) => caller,
-        Err(ServiceError::Unauthenticated) => return Ok(viewer),
-        Err(e) => return Err((viewer, failure_of(e.into()))),
-    };
-    match service.member(caller.member).await {
-        Ok(member) => {
+    match service.session_member(session).await {
+        Ok((caller, member)) => {
             viewer.locale = locale_of(headers, Some(&member));
             viewer.member = Some(Arc::new(member));
             viewer.session = Some(session.to_owned());
             viewer.caller = Some(caller);
             Ok(viewer)
         }
+        Err(ServiceError::Unauthenticated) => Ok(viewer),
         Err(e) => Err((viewer, failure_of(e.into()))),
     }
 }
@@ -268,7 +276,7 @@ fn error_page(viewer: &Viewer, failure: Failure) -> Response {
     let w = viewer.words();
     let message = match (failure.status, failure.code) {
         (StatusCode::NOT_FOUND, _) => w.not_found.to_owned(),
-        (StatusCode::FORBIDDEN, "forbidden") if failure.detail.contains("form") => w.form_expired.to_owned(),
+        (_, FORM_EXPIRED) => w.form_expired.to_owned(),
         (StatusCode::FORBIDDEN, _) => w.forbidden.to_owned(),
         (StatusCode::TOO_MANY_REQUESTS, _) => w.too_many.to_owned(),
         (StatusCode::SERVICE_UNAVAILABLE, _) => w.busy.to_owned(),
