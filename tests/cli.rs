@@ -106,3 +106,190 @@ fn an_operator_backs_up_exports_erases_and_restores() {
     assert!(!refused.status.success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ------------------------------------------------------- a network from nothing
+
+/// `deskvisa` against the database at `url`, serving (when it serves) at `port`.
+fn deskvisa_at(url: &str, port: u16, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deskvisa"))
+        .args(args)
+        .env("DESKVISA_DATABASE_URL", url)
+        .env("DESKVISA_HTTP_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run deskvisa")
+}
+
+fn errors(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// One HTTP/1.1 exchange over its own connection: status, head, body.
+async fn exchange(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").map(|(h, b)| (h.to_owned(), b.to_owned())).unwrap_or_default();
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head, body)
+}
+
+/// The `name=value` of the first `Set-Cookie` header of an answer's head.
+fn cookie(head: &str) -> String {
+    head.lines()
+        .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no cookie in {head}"))
+        .to_owned()
+}
+
+/// A hidden field's value on a page.
+fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no field {name}")) + marker.len();
+    page[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+/// The operator's first day on an empty database, on SQLite and on
+/// PostgreSQL: `migrate`, then `admin network` makes a network staff
+/// account and prints a sign-in link that signs them in on the running
+/// server; `token create` gives them an API token whose `/me` has no home
+/// cluster and which cannot request a stay. Every refusal on the way names
+/// what was missing or wrong, with exit status 1 (2 for a command line that
+/// is not understood).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_network_starts_from_an_empty_database_at_the_terminal() {
+    for backend in [deskvisa_testing::Backend::Sqlite, deskvisa_testing::Backend::Postgres] {
+        let Some(db) = deskvisa_testing::TestDatabase::empty(backend).await else { continue };
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let run = |args: &[&str]| deskvisa_at(&db.url, port, args);
+
+        let migrated = run(&["migrate"]);
+        assert!(migrated.status.success(), "{}", errors(&migrated));
+        assert!(text(&migrated).starts_with("database up to date ("), "{}", text(&migrated));
+
+        // Nobody has the address yet: a name is needed, and the error says so.
+        let nameless = run(&["admin", "network", "--email", "ops@network.example"]);
+        assert_eq!(nameless.status.code(), Some(1));
+        assert!(errors(&nameless).contains("nobody has the address ops@network.example"), "{}", errors(&nameless));
+        assert!(errors(&nameless).contains("--name"), "{}", errors(&nameless));
+        assert!(!errors(&nameless).contains("not found"), "{}", errors(&nameless));
+
+        let made = run(&["admin", "network", "--email", "Ops@Network.example", "--name", "Olga Ops", "--sign-in-link"]);
+        assert!(made.status.success(), "{}", errors(&made));
+        let out = text(&made);
+        assert!(out.contains("created a network staff account for ops@network.example (Olga Ops"), "{out}");
+        let link = out.split_whitespace().find(|w| w.contains("/auth/verify?token=")).expect("a sign-in link");
+        let path = link.strip_prefix(&format!("http://127.0.0.1:{port}")).expect("the public URL's link");
+
+        // Again: nothing changes, and it says so.
+        let again = run(&["admin", "network", "--email", "ops@network.example"]);
+        assert!(again.status.success(), "{}", errors(&again));
+        assert!(text(&again).contains("already a network admin; nothing changed"), "{}", text(&again));
+        assert_eq!(db.scalar("SELECT COUNT(*) FROM members").await, 1);
+        assert_eq!(db.scalar("SELECT COUNT(*) FROM member_roles").await, 1);
+
+        // Each refusal names what was wrong.
+        let unknown = run(&["token", "create", "--email", "nobody@network.example"]);
+        assert_eq!(unknown.status.code(), Some(1));
+        assert!(errors(&unknown).contains("nobody has the address nobody@network.example"), "{}", errors(&unknown));
+        let staff_admin = run(&["admin", "cluster", "--email", "ops@network.example"]);
+        assert_eq!(staff_admin.status.code(), Some(1));
+        assert!(errors(&staff_admin).contains("belongs to no cluster"), "{}", errors(&staff_admin));
+        let no_cluster_member = run(&["admin", "cluster", "--email", "nobody@network.example"]);
+        assert!(errors(&no_cluster_member).contains("nobody has the address nobody@network.example"));
+        let bad = run(&["admin", "network", "--email", "not-an-address", "--name", "X"]);
+        assert_eq!(bad.status.code(), Some(1));
+        assert!(errors(&bad).contains("`not-an-address` is not an email address"), "{}", errors(&bad));
+        let language = run(&["admin", "network", "--email", "x@network.example", "--name", "X", "--locale", "de"]);
+        assert!(errors(&language).contains("--locale `de`"), "{}", errors(&language));
+        assert_eq!(run(&["admin", "network"]).status.code(), Some(2), "a command line not understood");
+
+        let token = run(&["token", "create", "--email", "ops@network.example"]);
+        assert!(token.status.success(), "{}", errors(&token));
+        let token = text(&token).trim().to_owned();
+        assert!(token.starts_with("dv_"), "{token}");
+
+        // The server on this database: the link signs the operator in.
+        let mut server = Command::new(env!("CARGO_BIN_EXE_deskvisa"))
+            .args(["serve"])
+            .env("DESKVISA_DATABASE_URL", &db.url)
+            .env("DESKVISA_HTTP_BIND", format!("127.0.0.1:{port}"))
+            .env("DESKVISA_HTTP_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+            .env("DESKVISA_MAIL_DIR", std::env::temp_dir().join(format!("deskvisa-cli-mail-{port}")))
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start deskvisa serve");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            assert!(std::time::Instant::now() < deadline, "the server did not start");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let origin = format!("http://127.0.0.1:{port}");
+        let (status, head, page) = exchange(port, "GET", path, &[("Accept", "text/html")], "").await;
+        assert_eq!(status, 200, "{page}");
+        let form = format!("token={}&csrf={}", path.split("token=").nth(1).unwrap(), hidden(&page, "csrf"));
+        let form_cookie = cookie(&head);
+        let (status, head, _) = exchange(
+            port,
+            "POST",
+            "/auth/verify",
+            &[("Cookie", &form_cookie), ("Origin", &origin), ("Content-Type", "application/x-www-form-urlencoded")],
+            &form,
+        )
+        .await;
+        assert_eq!(status, 303, "{head}");
+        let session = cookie(&head);
+        let (status, _, network) =
+            exchange(port, "GET", "/network", &[("Cookie", &session), ("Accept", "text/html")], "").await;
+        assert_eq!(status, 200, "{network}");
+        assert!(network.contains("Olga Ops"), "the network page, signed in as the operator");
+        // The link worked once.
+        let (_, _, used) = exchange(port, "GET", path, &[("Accept", "text/html")], "").await;
+        let form = format!("token={}&csrf={}", path.split("token=").nth(1).unwrap(), hidden(&used, "csrf"));
+        let (status, _, _) = exchange(
+            port,
+            "POST",
+            "/auth/verify",
+            &[("Cookie", &form_cookie), ("Origin", &origin), ("Content-Type", "application/x-www-form-urlencoded")],
+            &form,
+        )
+        .await;
+        assert_ne!(status, 303, "a used link signs nobody in");
+
+        // The API token: a staff account, no home cluster, no stays.
+        let bearer = format!("Bearer {token}");
+        let (status, _, me) = exchange(port, "GET", "/api/v1/me", &[("Authorization", &bearer)], "").await;
+        assert_eq!(status, 200, "{me}");
+        let me: serde_json::Value = serde_json::from_str(&me).unwrap();
+        assert_eq!(me["cluster"], serde_json::Value::Null, "{me}");
+        assert_eq!(me["cluster_id"], serde_json::Value::Null, "{me}");
+        assert_eq!(me["network_staff"], true, "{me}");
+        assert_eq!(me["roles"], serde_json::json!([{"role": "network_admin"}]), "{me}");
+        let stay = format!(
+            r#"{{"site_id": "{}", "start_date": "2027-03-01", "end_date": "2027-03-05", "purpose": "x"}}"#,
+            uuid::Uuid::new_v4()
+        );
+        let (status, _, refused) = exchange(
+            port,
+            "POST",
+            "/api/v1/stays",
+            &[("Authorization", &bearer), ("Content-Type", "application/json")],
+            &stay,
+        )
+        .await;
+        assert_eq!(status, 422, "{refused}");
+        assert!(refused.contains("\"code\":\"no_home_cluster\""), "{refused}");
+        let _ = server.kill();
+        let _ = server.wait();
+    }
+}

@@ -319,7 +319,7 @@ async fn w1_postgres(connections: usize, seconds: u64) -> Result<(WrkResult, pos
             let caller = &raw_setup.members[m].0;
             (
                 caller.member.to_string(),
-                caller.cluster.to_string(),
+                caller.cluster.map(|c| c.to_string()).unwrap_or_default(),
                 raw_setup.site.clone(),
                 raw_setup.host.clone(),
                 date.to_string(),
@@ -469,7 +469,7 @@ async fn main() -> Result<()> {
                 let caller = &raw_setup.members[m].0;
                 let host = deskvisa_rules::ClusterId::parse(&raw_setup.host).map(|c| c.as_uuid()).unwrap_or_default();
                 let site = deskvisa_rules::SiteId::parse(&raw_setup.site).map(|s| s.as_uuid()).unwrap_or_default();
-                (caller.member.as_uuid(), caller.cluster.as_uuid(), site, host, date)
+                (caller.member.as_uuid(), caller.cluster.map(|c| c.as_uuid()).unwrap_or_default(), site, host, date)
             })
             .collect();
         drop(raw_setup);

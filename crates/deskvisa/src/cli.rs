@@ -96,11 +96,23 @@ enum SeedCommand {
 
 #[derive(Debug, Subcommand)]
 enum AdminCommand {
-    /// Make a member a network admin.
+    /// Make a person a network admin; when nobody has the address, create a
+    /// network staff account for them (no home cluster: they run the network
+    /// and request no stays). Running it again changes nothing.
     Network {
-        /// The member's email address.
+        /// The person's email address.
         #[arg(long)]
         email: String,
+        /// Their name (needed when a staff account is created).
+        #[arg(long)]
+        name: Option<String>,
+        /// The language of a new staff account's pages and emails: en or pl.
+        #[arg(long, default_value = "en")]
+        locale: String,
+        /// Also print a one-time sign-in link (valid 15 minutes, as an
+        /// emailed one), for the first sign-in before mail is set up.
+        #[arg(long)]
+        sign_in_link: bool,
     },
     /// Make a member an admin of their own cluster.
     Cluster {
@@ -231,21 +243,17 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             print_demo(&config, &report);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Admin { action } => {
-            let (email, role) = match action {
-                AdminCommand::Network { email } => (email, Role::NetworkAdmin),
-                AdminCommand::Cluster { email } => (email, Role::ClusterAdmin),
-            };
-            let service = service(&config).await?;
-            let member = service.member_by_email(&parse_email(&email)?).await?;
-            service.grant_role(member.id, role).await?;
-            say(&format!("{} is now {}", member.email, role.as_str()));
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Admin { action } => admin_command(&config, action).await,
         Command::Token { action: TokenCommand::Create { email, label } } => {
-            let token = service(&config).await?.create_token(&parse_email(&email)?, &label).await?;
-            say(&token);
-            Ok(ExitCode::SUCCESS)
+            let address = parse_email(&email)?;
+            match service(&config).await?.create_token(&address, &label).await {
+                Ok(token) => {
+                    say(&token);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(deskvisa_service::ServiceError::NotFound) => Err(nobody_has(&address)),
+                Err(err) => Err(err.into()),
+            }
         }
         Command::Openapi => {
             say(&deskvisa_http::openapi().to_pretty_json().context("rendering the OpenAPI document")?);
@@ -305,6 +313,90 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(previous) = restored.previous {
                 say(&format!("the database it replaced is kept as {}", previous.display()));
             }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The error for an address nobody has, with the ways to give it an account.
+fn nobody_has(address: &deskvisa_rules::Email) -> anyhow::Error {
+    anyhow::anyhow!(
+        "nobody has the address {address}: a cluster's admin invites members (the cluster's members page, or \
+         POST /api/v1/clusters/{{id}}/members), and `deskvisa admin network --email {address} --name NAME` makes \
+         a network staff account"
+    )
+}
+
+/// `admin network` and `admin cluster`.
+async fn admin_command(config: &Config, action: AdminCommand) -> Result<ExitCode> {
+    use deskvisa_service::{Appointment, MEMBER_REVOKED, NAME_REQUIRED, ServiceError};
+    match action {
+        AdminCommand::Network { email, name, locale, sign_in_link } => {
+            let address = parse_email(&email)?;
+            let locale = deskvisa_rules::Locale::parse(locale.trim())
+                .map_err(|_| anyhow::anyhow!("--locale `{locale}`: deskvisa speaks en and pl"))?;
+            if let Some(name) = &name {
+                anyhow::ensure!(
+                    !name.trim().is_empty()
+                        && name.trim().chars().count() <= 200
+                        && !name.chars().any(char::is_control),
+                    "--name: 1 to 200 characters, no control characters"
+                );
+            }
+            let service = service(config).await?;
+            let (member, appointment) = match service.appoint_network_admin(&address, name.as_deref(), locale).await {
+                Ok(done) => done,
+                Err(ServiceError::Rejected { code: NAME_REQUIRED, .. }) => anyhow::bail!(
+                    "nobody has the address {address}; to create a network staff account for it, give their name: \
+                     --name \"Full Name\""
+                ),
+                Err(ServiceError::Rejected { code: MEMBER_REVOKED, .. }) => anyhow::bail!(
+                    "{address} belongs to a member their cluster revoked; they cannot sign in, so they cannot be \
+                     a network admin"
+                ),
+                Err(err) => return Err(err.into()),
+            };
+            let who = match member.cluster_id {
+                Some(home) => match service.cluster_with_sites(home).await {
+                    Ok((cluster, _)) => format!("{} ({}, member of {})", member.email, member.name, cluster.name),
+                    Err(_) => format!("{} ({})", member.email, member.name),
+                },
+                None => format!("{} ({}, network staff)", member.email, member.name),
+            };
+            say(&match appointment {
+                Appointment::CreatedStaff => format!(
+                    "created a network staff account for {who}: no home cluster, runs the network, requests no \
+                     stays; it is a network admin"
+                ),
+                Appointment::Granted => format!("{who} is now a network admin"),
+                Appointment::AlreadyHeld => format!("{who} is already a network admin; nothing changed"),
+            });
+            if sign_in_link {
+                let link = service.issue_sign_in_link(&address).await?;
+                say(&format!(
+                    "one-time sign-in link for {address} (works once, until {} UTC):\n  {}",
+                    link.expires_at.format("%Y-%m-%d %H:%M"),
+                    link.url
+                ));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        AdminCommand::Cluster { email } => {
+            let address = parse_email(&email)?;
+            let service = service(config).await?;
+            let member = match service.member_by_email(&address).await {
+                Ok(member) => member,
+                Err(ServiceError::NotFound) => return Err(nobody_has(&address)),
+                Err(err) => return Err(err.into()),
+            };
+            let Some(home) = member.cluster_id else {
+                anyhow::bail!(
+                    "{address} is a network staff account and belongs to no cluster, so it cannot administer one"
+                );
+            };
+            service.grant_role(member.id, Role::ClusterAdmin).await?;
+            let cluster = service.cluster_with_sites(home).await.map(|(c, _)| c.name).unwrap_or_default();
+            say(&format!("{} ({}) is now an admin of {cluster}", member.email, member.name));
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -449,7 +541,7 @@ async fn recipient_text(service: &Service, recipient: &str) -> String {
 }
 
 fn parse_email(text: &str) -> Result<deskvisa_rules::Email> {
-    deskvisa_rules::Email::parse(text).map_err(|e| anyhow::anyhow!("{text}: {e}"))
+    deskvisa_rules::Email::parse(text).map_err(|e| anyhow::anyhow!("`{text}` is not an email address: {e}"))
 }
 
 async fn service(config: &Config) -> Result<Service> {
@@ -484,7 +576,14 @@ async fn open(config: &Config) -> Result<Store> {
         db.max_connections = config.database.max_connections;
     }
     db.readers = config.database.readers;
-    Ok(connect_store(&db).await?)
+    connect_store(&db).await.map_err(|e| {
+        // The driver repeats itself down the chain; the last cause says it.
+        let mut cause: &dyn std::error::Error = &e;
+        while let Some(inner) = cause.source() {
+            cause = inner;
+        }
+        anyhow::anyhow!("cannot open the database {}: {cause}", deskvisa_store::redact(&config.database.url))
+    })
 }
 
 /// The file behind a `sqlite://` URL, if it names one.

@@ -646,8 +646,8 @@ pub(crate) struct VouchedUntilBody {
 /// The roles of a member shown to their admins.
 fn admin_roles(m: &deskvisa_service::MemberRecord, cluster_admin: bool) -> Vec<dto::RoleGrant> {
     let mut roles = vec![dto::RoleGrant { role: "member".into(), cluster_id: None }];
-    if cluster_admin {
-        roles.push(dto::RoleGrant { role: "cluster_admin".into(), cluster_id: Some(m.cluster_id.as_uuid()) });
+    if let Some(home) = m.cluster_id.filter(|_| cluster_admin) {
+        roles.push(dto::RoleGrant { role: "cluster_admin".into(), cluster_id: Some(home.as_uuid()) });
     }
     roles
 }

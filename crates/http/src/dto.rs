@@ -324,8 +324,11 @@ pub struct Member {
     pub company: String,
     /// `en` or `pl`.
     pub locale: String,
-    /// Home cluster.
-    pub cluster_id: Uuid,
+    /// Home cluster; null for a network staff account, which belongs to no
+    /// cluster (it runs the network and requests no stays).
+    pub cluster_id: Option<Uuid>,
+    /// A network staff account: no home cluster.
+    pub network_staff: bool,
     /// `invited`, `active` or `revoked`.
     pub status: String,
     /// The last date the home cluster vouches for them.
@@ -343,7 +346,8 @@ impl Member {
             name: m.name.clone(),
             company: m.company.clone(),
             locale: m.locale.as_str().to_owned(),
-            cluster_id: m.cluster_id.as_uuid(),
+            cluster_id: m.cluster_id.map(|c| c.as_uuid()),
+            network_staff: m.cluster_id.is_none(),
             status: m.status.as_str().to_owned(),
             vouched_until: m.vouched_until,
             roles,
@@ -352,9 +356,13 @@ impl Member {
 
     /// The roles a caller holds.
     pub fn roles_of(c: &Caller) -> Vec<RoleGrant> {
-        let mut roles = vec![RoleGrant { role: "member".into(), cluster_id: None }];
-        if c.cluster_admin {
-            roles.push(RoleGrant { role: "cluster_admin".into(), cluster_id: Some(c.cluster.as_uuid()) });
+        let mut roles = Vec::new();
+        // Network staff belong to no cluster: not a member of one.
+        if let Some(home) = c.cluster {
+            roles.push(RoleGrant { role: "member".into(), cluster_id: None });
+            if c.cluster_admin {
+                roles.push(RoleGrant { role: "cluster_admin".into(), cluster_id: Some(home.as_uuid()) });
+            }
         }
         if c.network_admin {
             roles.push(RoleGrant { role: "network_admin".into(), cluster_id: None });
@@ -369,8 +377,8 @@ pub struct Me {
     /// The member.
     #[serde(flatten)]
     pub member: Member,
-    /// Their home cluster.
-    pub cluster: Cluster,
+    /// Their home cluster; null for a network staff account.
+    pub cluster: Option<Cluster>,
 }
 
 /// A cluster's members.

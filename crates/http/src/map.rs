@@ -37,8 +37,14 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
 )]
 async fn me(State(service): State<Service>, Authenticated(caller): Authenticated) -> Result<Json<Me>, Problem> {
     let member = service.member(caller.member).await?;
-    let (cluster, sites) = service.cluster_with_sites(caller.cluster).await?;
-    Ok(Json(Me { member: Member::new(&member, Member::roles_of(&caller)), cluster: Cluster::new(&cluster, &sites) }))
+    let cluster = match caller.cluster {
+        Some(home) => {
+            let (cluster, sites) = service.cluster_with_sites(home).await?;
+            Some(Cluster::new(&cluster, &sites))
+        }
+        None => None,
+    };
+    Ok(Json(Me { member: Member::new(&member, Member::roles_of(&caller)), cluster }))
 }
 
 /// Every cluster on the map with its sites.

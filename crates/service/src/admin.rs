@@ -107,7 +107,7 @@ impl Service {
             tx.member_by_email(&email).await?
         };
         let member = match existing {
-            Some(m) if m.cluster_id == cluster => m,
+            Some(m) if m.cluster_id == Some(cluster) => m,
             Some(_) => {
                 return Err(ServiceError::Conflict {
                     code: "email_taken",
@@ -133,7 +133,8 @@ impl Service {
         let tx = self.store.begin_write().await?;
         tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
         runs(caller, cluster)?;
-        let record = tx.member(member).await?.filter(|m| m.cluster_id == cluster).ok_or(ServiceError::NotFound)?;
+        let record =
+            tx.member(member).await?.filter(|m| m.cluster_id == Some(cluster)).ok_or(ServiceError::NotFound)?;
         if !tx.roles(record.id).await?.contains(&Role::ClusterAdmin) {
             return Err(ServiceError::NotFound);
         }
@@ -210,7 +211,8 @@ impl Service {
         let tx = self.store.begin_write().await?;
         tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
         runs(caller, cluster)?;
-        let mut record = tx.member(member).await?.filter(|m| m.cluster_id == cluster).ok_or(ServiceError::NotFound)?;
+        let mut record =
+            tx.member(member).await?.filter(|m| m.cluster_id == Some(cluster)).ok_or(ServiceError::NotFound)?;
         change(&mut record);
         tx.update_member(&record, self.now()).await?;
         tx.commit().await?;

@@ -6,13 +6,19 @@
 use deskvisa_rules::{ClusterId, MemberId};
 use deskvisa_store::{MemberRecord, Role, StayRecord};
 
+use crate::error::ServiceError;
+
+/// The code of the refusal a network staff account gets for what only a
+/// cluster's member can do.
+pub const NO_HOME_CLUSTER: &str = "no_home_cluster";
+
 /// An authenticated caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Caller {
     /// The member.
     pub member: MemberId,
-    /// Their home cluster.
-    pub cluster: ClusterId,
+    /// Their home cluster; `None` for network staff.
+    pub cluster: Option<ClusterId>,
     /// Administers their home cluster.
     pub cluster_admin: bool,
     /// Administers the network.
@@ -25,14 +31,27 @@ impl Caller {
         Caller {
             member: member.id,
             cluster: member.cluster_id,
-            cluster_admin: roles.contains(&Role::ClusterAdmin),
+            // Only a member of a cluster administers one.
+            cluster_admin: member.cluster_id.is_some() && roles.contains(&Role::ClusterAdmin),
             network_admin: roles.contains(&Role::NetworkAdmin),
         }
     }
 
+    /// The caller's home cluster, or the refusal a network staff account
+    /// gets for what only a cluster's member can do (request a stay,
+    /// register for an event): 422 `no_home_cluster`.
+    pub fn home(&self) -> Result<ClusterId, ServiceError> {
+        self.cluster.ok_or_else(|| ServiceError::Rejected {
+            code: NO_HOME_CLUSTER,
+            message: "this is a network staff account, which belongs to no cluster: it runs the network and \
+                      requests no stays; sign in as a member of a cluster to travel"
+                .to_owned(),
+        })
+    }
+
     /// Whether the caller administers `cluster`.
     pub fn admin_of(&self, cluster: ClusterId) -> bool {
-        self.cluster_admin && self.cluster == cluster
+        self.cluster_admin && self.cluster == Some(cluster)
     }
 
     /// Whether the caller may see the stay: its member, the host's and the

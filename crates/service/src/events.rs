@@ -399,7 +399,7 @@ impl Service {
                 open_to_visitors: event.open_to_visitors,
             };
             let stays = tx.registrant_stays(caller.member, event.site).await?;
-            let grant = registration(caller.cluster, &facts, &stays)
+            let grant = registration(caller.home()?, &facts, &stays)
                 .map_err(|refusal| ServiceError::Rejected { code: refusal.code(), message: refusal.to_string() })?;
             let stay: Option<StayId> = match grant {
                 RegistrationGrant::HostMember => None,

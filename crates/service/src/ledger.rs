@@ -28,7 +28,10 @@ impl Service {
         }
         let ledger = self.ledger(period).await?;
         let report = LedgerReport {
-            ledger: if caller.network_admin { ledger.ledger } else { ledger.ledger.seen_by(caller.cluster) },
+            ledger: match (caller.network_admin, caller.cluster) {
+                (false, Some(own)) => ledger.ledger.seen_by(own),
+                _ => ledger.ledger,
+            },
             clusters: ledger.clusters,
         };
         Ok(report)

@@ -18,6 +18,7 @@ mod idempotency;
 mod ledger;
 mod mail_events;
 mod map;
+mod network_staff;
 mod personal;
 mod reads;
 mod retry;
@@ -30,7 +31,7 @@ mod tokens;
 mod worker;
 
 pub use admin::ClusterPatch;
-pub use caller::Caller;
+pub use caller::{Caller, NO_HOME_CLUSTER};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use delivery::{DeliveryConfig, DeliveryReport, Mailer, backoff};
 pub use deskvisa_store::{
@@ -43,6 +44,7 @@ pub use idempotency::{KeyedAnswer, request_hash};
 pub use ledger::LedgerReport;
 pub use mail_events::{EventNotice, StayEvent};
 pub use map::{NewCluster, NewMember, NewSite};
+pub use network_staff::{Appointment, IssuedLink, MEMBER_REVOKED, NAME_REQUIRED};
 pub use personal::{EXPORT_FORMAT, Erasure, MemberExport, Retention};
 pub use reads::{DayAvailability, Gauges, MAX_AVAILABILITY_DAYS};
 pub use search::{SearchQuery, SiteFits};

@@ -122,7 +122,7 @@ impl Service {
             name: new.name,
             company: new.company,
             locale: new.locale,
-            cluster_id: cluster,
+            cluster_id: Some(cluster),
             status: MemberStatus::Invited,
             vouched_until: None,
         };

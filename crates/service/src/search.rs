@@ -77,7 +77,7 @@ impl Service {
         let country = query.country.as_deref().map(str::to_ascii_uppercase);
         let mut found = Vec::new();
         for (cluster, sites) in map {
-            let wanted = cluster.id != caller.cluster
+            let wanted = Some(cluster.id) != caller.cluster
                 && cluster.status == ClusterStatus::Active
                 && country.as_ref().is_none_or(|c| *c == cluster.country)
                 && query.continent.is_none_or(|c| Continent::of_country(&cluster.country) == Some(c));

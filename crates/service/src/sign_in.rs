@@ -158,7 +158,10 @@ impl Service {
         if member.status == MemberStatus::Revoked {
             return Ok(None);
         }
-        let cluster = tx.cluster(member.cluster_id).await?.map(|c| c.name).unwrap_or_default();
+        let cluster = match member.cluster_id {
+            Some(home) => tx.cluster(home).await?.map(|c| c.name).unwrap_or_default(),
+            None => String::new(),
+        };
         Ok(Some(AccountMail {
             kind,
             locale: member.locale.as_str().to_owned(),

@@ -59,6 +59,7 @@ impl Service {
         input: &StayRequestInput,
         key: Option<&str>,
     ) -> Result<StayRecord, ServiceError> {
+        caller.home()?;
         let request = StayRequest { start_date: input.start_date, end_date: input.end_date };
         let id = StayId::from_uuid(uuid::Uuid::new_v4());
         // The answer is built from what the write transaction wrote: no

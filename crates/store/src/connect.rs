@@ -85,7 +85,7 @@ impl std::fmt::Debug for DatabaseConfig {
 }
 
 /// `postgres://user:secret@host/db` becomes `postgres://user:***@host/db`.
-fn redact(url: &str) -> String {
+pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };

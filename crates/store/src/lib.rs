@@ -38,7 +38,7 @@ mod tx;
 
 pub use availability::SiteDays;
 pub use backup::{Backup, Restored, restore_sqlite, verify_sqlite};
-pub use connect::{Backend, ConnectError, DatabaseConfig, connect, connect_store};
+pub use connect::{Backend, ConnectError, DatabaseConfig, connect, connect_store, redact};
 pub use error::StoreError;
 pub use events::{EventChange, EventMailFacts, EventRecord, NewEvent, RegistrationRecord, RegistrationStatus};
 pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};

@@ -72,8 +72,9 @@ pub struct MemberRecord {
     pub company: String,
     /// Language.
     pub locale: Locale,
-    /// Home cluster.
-    pub cluster_id: ClusterId,
+    /// Home cluster; `None` for network staff, who belong to no cluster
+    /// (they run the network and never request stays).
+    pub cluster_id: Option<ClusterId>,
     /// Invited, active, revoked.
     pub status: MemberStatus,
     /// Last date vouched for.
@@ -145,7 +146,7 @@ pub(crate) fn member_record(row: member::Model) -> Result<MemberRecord, StoreErr
         name: row.name,
         company: row.company,
         locale: Locale::parse(&row.locale).map_err(|_| StoreError::Corrupt(format!("locale `{}`", row.locale)))?,
-        cluster_id: ClusterId::from_uuid(row.cluster_id),
+        cluster_id: row.cluster_id.map(ClusterId::from_uuid),
         status: parse("member status", &row.status)?,
         vouched_until: row.vouched_until,
     })
@@ -242,7 +243,7 @@ impl Tx {
             name: Set(m.name.clone()),
             company: Set(m.company.clone()),
             locale: Set(m.locale.as_str().to_owned()),
-            cluster_id: Set(m.cluster_id.as_uuid()),
+            cluster_id: Set(m.cluster_id.map(|c| c.as_uuid())),
             status: Set(m.status.as_str().to_owned()),
             vouched_until: Set(m.vouched_until),
             created_at: Set(now),

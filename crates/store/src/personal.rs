@@ -27,10 +27,10 @@ pub struct ProfileRecord {
     pub company: String,
     /// Language (`en`, `pl`).
     pub locale: String,
-    /// Home cluster's id.
-    pub cluster_id: uuid::Uuid,
-    /// Home cluster's name.
-    pub cluster_name: String,
+    /// Home cluster's id (none for network staff).
+    pub cluster_id: Option<uuid::Uuid>,
+    /// Home cluster's name (none for network staff).
+    pub cluster_name: Option<String>,
     /// `invited`, `active` or `revoked`.
     pub status: String,
     /// The last date their cluster vouched for them.
@@ -207,7 +207,7 @@ impl Tx {
         let Some(profile) = self
             .rows::<ProfileRecord>(
                 "SELECT m.id, m.email, m.name, m.company, m.locale, m.cluster_id, c.name AS cluster_name, m.status, \
-                 m.vouched_until, m.created_at, m.updated_at FROM members m JOIN clusters c ON c.id = m.cluster_id \
+                 m.vouched_until, m.created_at, m.updated_at FROM members m LEFT JOIN clusters c ON c.id = m.cluster_id \
                  WHERE m.id = $1",
                 vec![member.as_uuid().into()],
             )

@@ -31,6 +31,30 @@ impl Tx {
         .map(drop)
     }
 
+    /// A sign-in token handed out directly (the operator's first sign-in
+    /// link, printed by the command line): its hash is known at once.
+    pub async fn issue_sign_in_token(
+        &self,
+        member: MemberId,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.run(
+            "INSERT INTO sign_in_tokens (id, member_id, token_hash, created_at, expires_at, used_at) \
+             VALUES ($1, $2, $3, $4, $5, NULL)",
+            vec![
+                uuid::Uuid::new_v4().into(),
+                member.as_uuid().into(),
+                token_hash.into(),
+                now.into(),
+                expires_at.into(),
+            ],
+        )
+        .await
+        .map(drop)
+    }
+
     /// Uses up the live, unused token with this hash: its member, for
     /// exactly one caller.
     pub async fn consume_sign_in_token(

@@ -56,6 +56,14 @@ impl TestDatabase {
     /// A fresh, migrated database, or `None` when PostgreSQL is out of reach
     /// outside CI.
     pub async fn new(backend: Backend) -> Option<TestDatabase> {
+        let db = TestDatabase::empty(backend).await?;
+        Migrator::up(&db.db, None).await.expect("migrate the test database");
+        Some(db)
+    }
+
+    /// A fresh database with no schema at all, as an operator's new
+    /// database is before `deskvisa migrate`.
+    pub async fn empty(backend: Backend) -> Option<TestDatabase> {
         let tag = uuid::Uuid::new_v4().simple().to_string();
         let (url, cleanup, max_connections) = match backend {
             Backend::Sqlite => {
@@ -85,7 +93,6 @@ impl TestDatabase {
         let mut config = DatabaseConfig::new(url.clone());
         config.max_connections = max_connections;
         let db = connect(&config).await.expect("open the test database");
-        Migrator::up(&db, None).await.expect("migrate the test database");
         Some(TestDatabase { db, url, backend, cleanup })
     }
 

@@ -54,8 +54,13 @@ fn inline(e: ServiceError) -> Result<String, PageError> {
     }
 }
 
+/// The cluster a host admin administers: their home cluster.
+fn own(caller: &Caller) -> Result<ClusterId, PageError> {
+    caller.cluster.ok_or(PageError::Service(ServiceError::Forbidden))
+}
+
 async fn own_sites(service: &Service, caller: &Caller) -> Result<Vec<SiteRecord>, PageError> {
-    Ok(service.cluster_with_sites(caller.cluster).await?.1)
+    Ok(service.cluster_with_sites(own(caller)?).await?.1)
 }
 
 // ---------------------------------------------------------------- inbox
@@ -375,7 +380,7 @@ async fn policy_page_with(
     let caller = viewer.cluster_admin()?;
     let w = viewer.words();
     let sites = own_sites(service, caller).await?;
-    let policy = *service.policy(caller.cluster).await?.draft();
+    let policy = *service.policy(own(caller)?).await?.draft();
     let network: NetworkPolicy = service.network_policy().await?;
     let g = network.guaranteed_days();
     let value = |name: &str, saved: u32| fields.map_or(saved.to_string(), |f| f.get(name).to_owned());
@@ -480,7 +485,7 @@ pub(crate) async fn save_policy(
         answer_window_days,
         on_no_answer: if fields.get("on_no_answer") == "expire" { OnNoAnswer::Expire } else { OnNoAnswer::Approve },
     };
-    match service.save_policy(caller, caller.cluster, draft).await {
+    match service.save_policy(caller, own(caller)?, draft).await {
         Ok(_) => Ok(redirect("/host/policy?done=saved")),
         Err(ServiceError::Policy(below)) => {
             let breaches = below.breaches.iter().map(|b| w.breach(b)).collect();
@@ -675,7 +680,7 @@ async fn members_page_with(
     let w = viewer.words();
     let sites = own_sites(service, caller).await?;
     let members = service
-        .members_of(caller, caller.cluster)
+        .members_of(caller, own(caller)?)
         .await?
         .into_iter()
         .map(|(m, roles)| MemberLine {
@@ -736,7 +741,7 @@ pub(crate) async fn invite_member(
         company: fields.get("company").to_owned(),
         locale: Locale::parse(fields.get("locale")).unwrap_or(Locale::En),
     };
-    match service.invite_member(caller, caller.cluster, new).await {
+    match service.invite_member(caller, own(caller)?, new).await {
         Ok(_) => Ok(redirect("/host/members?done=saved")),
         Err(e) => {
             let error = inline(e)?;
@@ -761,6 +766,6 @@ pub(crate) async fn revoke_member(
 ) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
     let id: MemberId = crate::extract::id(&id, MemberId::parse)?;
-    service.revoke_member(caller, caller.cluster, id).await?;
+    service.revoke_member(caller, own(caller)?, id).await?;
     Ok(redirect("/host/members?done=saved"))
 }

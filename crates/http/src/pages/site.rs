@@ -102,7 +102,7 @@ async fn render(
     let href = |d: NaiveDate| format!("/sites/{}?month={}#calendar", id.as_uuid(), month_key(d));
     let previous = first.checked_sub_months(Months::new(1)).filter(|d| *d >= first_of_month(today)).map(href);
     let next = first.checked_add_months(Months::new(1)).map(href);
-    let own_members = viewer.caller.as_ref().is_some_and(|c| c.cluster == cluster.id);
+    let own_members = viewer.caller.as_ref().is_some_and(|c| c.cluster == Some(cluster.id));
     let events = service
         .site_events(id, Some(today), today.checked_add_days(Days::new(EVENT_DAYS)))
         .await?

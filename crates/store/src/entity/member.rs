@@ -12,7 +12,7 @@ pub struct Model {
     pub name: String,
     pub company: String,
     pub locale: String,
-    pub cluster_id: Uuid,
+    pub cluster_id: Option<Uuid>,
     pub status: String,
     pub vouched_until: Option<Date>,
     pub created_at: DateTimeUtc,
