@@ -539,7 +539,7 @@ impl Service {
             ends_at: facts.event.ends_at,
             sequence: notice.sequence,
             reason,
-            event_url: format!("{}/sites/{}#event-{event}", self.public_url.trim_end_matches('/'), facts.event.site),
+            event_url: format!("{}/events/{event}", self.public_url.trim_end_matches('/')),
         }))
     }
 

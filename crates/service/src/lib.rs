@@ -36,7 +36,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use delivery::{DeliveryConfig, DeliveryReport, Mailer, backoff};
 pub use deskvisa_store::{
     ClusterRecord, DatabaseConnection, EventRecord, MemberRecord, RegistrationRecord, RegistrationStatus, Role,
-    SitePatch, SiteRecord, StayRecord, Store,
+    SitePatch, SiteRecord, StayRecord, Store, VisitRecord,
 };
 pub use error::ServiceError;
 pub use events::{DEFAULT_EVENT_DAYS, EventDraft, EventPatch, MAX_EVENT_WINDOW_DAYS, Registered};

@@ -7,7 +7,7 @@ use deskvisa_rules::{
     Action, Actor, Decision, MemberId, Outcome, Reason, Refusal, SiteId, StayId, StayRequest, StayStatus,
     TransitionError, Violation, decide, transition,
 };
-use deskvisa_store::{HistoryEntry, NewStay, StayRecord, StoreError};
+use deskvisa_store::{HistoryEntry, NewStay, StayRecord, StoreError, VisitRecord};
 
 use crate::Service;
 use crate::caller::Caller;
@@ -250,6 +250,16 @@ impl Service {
     pub async fn stay(&self, caller: &Caller, id: StayId) -> Result<StayRecord, ServiceError> {
         let stay = self.read_stay(id).await?;
         if caller.sees(&stay) { Ok(stay) } else { Err(ServiceError::NotFound) }
+    }
+
+    /// The visitor's earlier stays with the stay's host, for those who
+    /// decide it (the host's admins, network admins): `Forbidden` to others.
+    pub async fn visit_record(&self, caller: &Caller, stay: &StayRecord) -> Result<VisitRecord, ServiceError> {
+        if !caller.admin_of(stay.host_cluster) && !caller.network_admin {
+            return Err(ServiceError::Forbidden);
+        }
+        let tx = self.store.begin_read().await?;
+        Ok(tx.visit_record(stay.member, stay.host_cluster, stay.start_date, stay.id).await?)
     }
 
     async fn read_stay(&self, id: StayId) -> Result<StayRecord, ServiceError> {

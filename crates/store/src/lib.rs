@@ -53,5 +53,5 @@ pub use personal::{
 pub use reminders::ReminderCandidate;
 pub use sea_orm::DatabaseConnection;
 pub use snapshot::SnapshotError;
-pub use stays::{HistoryEntry, NewStay, StayRecord};
+pub use stays::{HistoryEntry, NewStay, StayRecord, VisitRecord};
 pub use tx::{Store, Tx};

@@ -528,3 +528,43 @@ impl Tx {
             .await?)
     }
 }
+
+/// What a host knows of a visitor from their earlier stays with it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VisitRecord {
+    /// Approved stays at the host's sites that began before this one, the
+    /// visitor came to (not marked no-show).
+    pub visits: u32,
+    /// Of the approved ones, those marked no-show.
+    pub no_shows: u32,
+}
+
+impl Tx {
+    /// The member's earlier stays at any of `host`'s sites: approved ones
+    /// that began before `before`, other than `except`.
+    pub async fn visit_record(
+        &self,
+        member: MemberId,
+        host: ClusterId,
+        before: NaiveDate,
+        except: StayId,
+    ) -> Result<VisitRecord, StoreError> {
+        #[derive(sea_orm::FromQueryResult)]
+        struct Row {
+            visits: i64,
+            no_shows: i64,
+        }
+        let row = self
+            .rows::<Row>(
+                "SELECT COALESCE(SUM(CASE WHEN no_show THEN 0 ELSE 1 END), 0) AS visits, \
+                 COALESCE(SUM(CASE WHEN no_show THEN 1 ELSE 0 END), 0) AS no_shows \
+                 FROM stays WHERE member_id = $1 AND host_cluster_id = $2 AND status = 'approved' \
+                 AND start_date < $3 AND id <> $4",
+                vec![member.as_uuid().into(), host.as_uuid().into(), before.into(), except.as_uuid().into()],
+            )
+            .await?
+            .pop();
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(row.map(|r| VisitRecord { visits: count(r.visits), no_shows: count(r.no_shows) }).unwrap_or_default())
+    }
+}

@@ -182,7 +182,7 @@ pub(crate) async fn act(
         _ => return Err(ServiceError::NotFound.into()),
     };
     service.act_on_stay(caller, id, command).await?;
-    Ok(redirect("/host?done=saved"))
+    Ok(super::back(&fields, "/host", "saved"))
 }
 
 // ------------------------------------------------------------ a site

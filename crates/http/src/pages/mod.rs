@@ -13,12 +13,14 @@
 
 mod assets;
 mod calendar;
+mod event;
 mod form;
 mod host;
 mod map;
 mod network;
 pub(crate) mod sign_in;
 mod site;
+mod stay;
 mod stays;
 mod view;
 mod words;
@@ -50,7 +52,9 @@ pub(crate) fn routes(service: Service) -> Router<Service> {
         .route("/sites/{id}", get(site::page))
         .route("/sites/{id}/request", post(site::request))
         .route("/stays", get(stays::page))
+        .route("/stays/{id}", get(stay::page))
         .route("/stays/{id}/cancel", post(stays::cancel))
+        .route("/events/{id}", get(event::page))
         .route("/events/{id}/register", post(stays::register))
         .route("/events/{id}/withdraw", post(stays::withdraw))
         .route("/host", get(host::inbox))
@@ -296,6 +300,15 @@ pub(crate) fn redirect(location: &str) -> Response {
         Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
         Err(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, HeaderValue::from_static("/"))]).into_response(),
     }
+}
+
+/// After a form: back to the page it names in its `back` field (a path on
+/// this server, such as the stay's own page), else to `default`, with the
+/// confirmation `done`.
+pub(crate) fn back(fields: &form::Fields, default: &str, done: &str) -> Response {
+    let page = fields.optional("back").map(local_path).filter(|p| *p != "/").unwrap_or(default);
+    let page = page.split(['?', '#']).next().unwrap_or(default);
+    redirect(&format!("{page}?done={done}"))
 }
 
 /// A path on this server to go back to (`/...`, never `//host` or a

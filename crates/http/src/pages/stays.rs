@@ -10,23 +10,58 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use deskvisa_rules::{EventId, Reason, SiteId, StayId, StayStatus};
-use deskvisa_service::{RegistrationStatus, Service, StayCommand};
+use deskvisa_service::{Caller, RegistrationStatus, Service, StayCommand, StayRecord};
 
 use super::form::{Query, SignedForm};
 use super::view::{Chrome, html};
-use super::{PageError, Viewer, redirect};
+use super::{PageError, Viewer, Words, back};
 
 /// How many stays the page lists.
 const STAYS_SHOWN: u64 = 200;
 
 /// An event a stay lets me join.
-struct EventChoice {
-    id: String,
-    title: String,
-    when: String,
-    places: String,
-    registered: bool,
-    full: bool,
+pub(super) struct EventChoice {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) when: String,
+    pub(super) places: String,
+    pub(super) registered: bool,
+    pub(super) full: bool,
+}
+
+/// The events I am registered for.
+pub(super) async fn registered_events(service: &Service, caller: &Caller) -> Result<HashSet<EventId>, PageError> {
+    Ok(service
+        .my_registrations(caller)
+        .await?
+        .iter()
+        .filter(|(r, _)| r.status == RegistrationStatus::Registered)
+        .map(|(_, e)| e.id)
+        .collect())
+}
+
+/// The host's events during a stay that its visitor may join.
+pub(super) async fn events_during(
+    service: &Service,
+    stay: &StayRecord,
+    registered: &HashSet<EventId>,
+    w: &Words,
+) -> Result<Vec<EventChoice>, PageError> {
+    let mut events = Vec::new();
+    for event in service.site_events(stay.site, Some(stay.start_date), Some(stay.end_date)).await? {
+        if event.cancelled_at.is_some() || !event.open_to_visitors {
+            continue;
+        }
+        events.push(EventChoice {
+            id: event.id.as_uuid().to_string(),
+            when: w.time_span(event.starts_at, event.ends_at),
+            places: format!("{} {}", event.seats_left(), w.places_left),
+            registered: registered.contains(&event.id),
+            full: event.seats_left() == 0,
+            title: event.title,
+        });
+    }
+    Ok(events)
 }
 
 /// A stay as the page shows it.
@@ -86,22 +121,7 @@ pub(crate) async fn page(
         let today = zone.date_at(service.now());
         let live = matches!(stay.status, StayStatus::Pending | StayStatus::Approved);
         let ahead = live && stay.end_date >= today;
-        let mut events = Vec::new();
-        if ahead {
-            for event in service.site_events(stay.site, Some(stay.start_date), Some(stay.end_date)).await? {
-                if event.cancelled_at.is_some() || !event.open_to_visitors {
-                    continue;
-                }
-                events.push(EventChoice {
-                    id: event.id.as_uuid().to_string(),
-                    when: w.time_span(event.starts_at, event.ends_at),
-                    places: format!("{} {}", event.seats_left(), w.places_left),
-                    registered: registered.contains(&event.id),
-                    full: event.seats_left() == 0,
-                    title: event.title,
-                });
-            }
-        }
+        let events = if ahead { events_during(&service, &stay, &registered, w).await? } else { Vec::new() };
         let view = StayView {
             id: stay.id.as_uuid().to_string(),
             status: stay.status.as_str(),
@@ -170,25 +190,25 @@ pub(crate) async fn cancel(
     let caller = viewer.caller()?;
     let command = StayCommand::Cancel(reason(fields.get("reason"))?);
     service.act_on_stay(caller, stay_id(&id)?, command).await?;
-    Ok(redirect("/stays?done=cancelled"))
+    Ok(back(&fields, "/stays", "cancelled"))
 }
 
 /// `POST /events/{id}/register`.
 pub(crate) async fn register(
     State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, .. }: SignedForm,
+    SignedForm { viewer, fields }: SignedForm,
 ) -> Result<Response, PageError> {
     service.register_for_event(viewer.caller()?, event_id(&id)?).await?;
-    Ok(redirect("/stays?done=registered"))
+    Ok(back(&fields, "/stays", "registered"))
 }
 
 /// `POST /events/{id}/withdraw`.
 pub(crate) async fn withdraw(
     State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, .. }: SignedForm,
+    SignedForm { viewer, fields }: SignedForm,
 ) -> Result<Response, PageError> {
     service.withdraw_registration(viewer.caller()?, event_id(&id)?).await?;
-    Ok(redirect("/stays?done=withdrawn"))
+    Ok(back(&fields, "/stays", "withdrawn"))
 }

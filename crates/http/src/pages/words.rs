@@ -128,6 +128,23 @@ words! {
     done_registered: "You are registered for the event.", "Zapisano Cię na wydarzenie.";
     done_withdrawn: "Your registration is withdrawn.", "Zapis został wycofany.";
     done_saved: "Saved.", "Zapisano.";
+    trip_title: "Your trip", "Twoja podróż";
+    stay_of: "Stay", "Pobyt";
+    next_title: "What happens next", "Co dalej";
+    held_days: "Days with a desk", "Dni z biurkiem";
+    host_cluster: "Host", "Gospodarz";
+    decision_title: "Your decision", "Twoja decyzja";
+    about_stay: "For the host", "Dla gospodarza";
+    visitor_firm: "Company", "Firma";
+    home_cluster: "Home cluster", "Klaster macierzysty";
+    earlier_visits: "Earlier visits", "Wcześniejsze wizyty";
+    no_shows: "No-shows", "Nieobecności";
+    free_left: "Free desks on these days", "Wolne biurka w te dni";
+    all_my_stays: "All my stays", "Wszystkie moje pobyty";
+    to_inbox: "Back to the host inbox", "Wróć do skrzynki gospodarza";
+    open_stay: "Open the stay", "Otwórz pobyt";
+    event_cancelled: "This event is cancelled.", "To wydarzenie zostało odwołane.";
+    no_show_marked: "marked as no-show", "oznaczono nieobecność";
 
     host_title: "Host inbox", "Skrzynka gospodarza";
     host_nav: "Host pages", "Strony gospodarza";
@@ -339,6 +356,22 @@ impl Words {
             (false, n) => format!("{n} days"),
             (true, 1) => "1 dzień".to_owned(),
             (true, n) => format!("{n} dni"),
+        }
+    }
+
+    /// Free desks of a day: "2 of 4 desks free" / "wolne biurka: 2 z 4".
+    pub(crate) fn desks_free(&self, free: u32, desks: u32) -> String {
+        if self.polish() { format!("wolne biurka: {free} z {desks}") } else { format!("{free} of {desks} desks free") }
+    }
+
+    /// Earlier visits: "2 earlier visits" / "wcześniejsze wizyty: 2".
+    pub(crate) fn visit_count(&self, n: u32) -> String {
+        match (self.polish(), n) {
+            (false, 0) => "first visit to this host".to_owned(),
+            (false, 1) => "1 earlier visit".to_owned(),
+            (false, n) => format!("{n} earlier visits"),
+            (true, 0) => "pierwsza wizyta u tego gospodarza".to_owned(),
+            (true, n) => format!("wcześniejsze wizyty: {n}"),
         }
     }
 

@@ -1,0 +1,201 @@
+//! One stay's page, `/stays/{id}`: where every stay email's link lands.
+//!
+//! Its member sees a trip card: the dates and the days held, the status and
+//! what happens next (the host's answer deadline and what the host's policy
+//! does when it passes), the site's address, house rules and contact, the
+//! host's events during the stay (register, withdraw), the calendar file
+//! and cancel. The host's admins and network admins see a decision card
+//! beside it: who the visitor is (name, company, home cluster), their
+//! earlier visits and no-shows with this host, the free desks left on the
+//! stay's days, the deadline, approve and decline with a reason, and
+//! check-in and no-show once approved. The home cluster's admins read it.
+//! Anyone else gets the not-found page, as the API answers 404.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use deskvisa_rules::{DateRange, OnNoAnswer, StayId, StayStatus};
+use deskvisa_service::{Caller, Service, StayRecord};
+
+use super::form::Query;
+use super::stays::{EventChoice, events_during, registered_events};
+use super::view::{Chrome, html};
+use super::{PageError, Viewer, Words};
+
+/// What the host's admins see to decide.
+struct Decision {
+    visitor: String,
+    company: String,
+    home: String,
+    visits: String,
+    no_shows: u32,
+    /// Each held day with its free desks left, in words.
+    free: Vec<(String, String)>,
+    deadline: Option<String>,
+    /// The viewer is an admin of the host: the buttons are theirs.
+    acts: bool,
+    pending: bool,
+    can_check_in: bool,
+    can_no_show: bool,
+}
+
+#[derive(Template)]
+#[template(path = "stay.html")]
+struct StayPage {
+    c: Chrome,
+    id: String,
+    status: &'static str,
+    status_words: &'static str,
+    next: Option<String>,
+    site: String,
+    site_href: String,
+    host: String,
+    address: String,
+    house_rules: String,
+    contact: String,
+    dates: String,
+    days: String,
+    held: Vec<String>,
+    purpose: String,
+    reason: Option<String>,
+    checked_in: bool,
+    no_show: bool,
+    /// The viewer is the stay's member.
+    own: bool,
+    can_cancel: bool,
+    calendar: bool,
+    events: Vec<EventChoice>,
+    decision: Option<Decision>,
+    history: Vec<(String, &'static str, Option<String>)>,
+}
+
+/// What happens next, for the visitor.
+fn next_step(w: &Words, stay: &StayRecord, on_no_answer: OnNoAnswer, deadline: Option<String>) -> Option<String> {
+    let polish = w.locale() == deskvisa_rules::Locale::Pl;
+    match (stay.status, deadline) {
+        (StayStatus::Pending, Some(deadline)) => Some(match (polish, on_no_answer) {
+            (false, OnNoAnswer::Approve) => format!(
+                "The host answers by {deadline}. Your desk is held meanwhile; without an answer by then, the stay \
+                 is approved automatically."
+            ),
+            (false, OnNoAnswer::Expire) => format!(
+                "The host answers by {deadline}. Your desk is held meanwhile; without an answer by then, this host's \
+                 policy lets the request expire and the desk is released."
+            ),
+            (true, OnNoAnswer::Approve) => format!(
+                "Gospodarz odpowie do {deadline}. Do tego czasu biurko jest zarezerwowane; bez odpowiedzi pobyt \
+                 zostanie zatwierdzony automatycznie."
+            ),
+            (true, OnNoAnswer::Expire) => format!(
+                "Gospodarz odpowie do {deadline}. Do tego czasu biurko jest zarezerwowane; bez odpowiedzi, zgodnie \
+                 z zasadami tego gospodarza, prośba wygaśnie, a biurko zostanie zwolnione."
+            ),
+        }),
+        (StayStatus::Approved, _) if !stay.no_show => Some(
+            if polish {
+                "Pobyt jest zatwierdzony: biurko czeka na Ciebie w każdy z dni poniżej. Po przyjeździe zamelduj się \
+                 u gospodarza."
+            } else {
+                "The stay is approved: a desk waits for you on each of the days below. Check in with the host when \
+                 you arrive."
+            }
+            .to_owned(),
+        ),
+        _ => None,
+    }
+}
+
+/// `GET /stays/{id}`.
+pub(crate) async fn page(
+    State(service): State<Service>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<String>,
+    Query(query): Query,
+) -> Result<Response, PageError> {
+    let caller: &Caller = viewer.caller()?;
+    let w = viewer.words();
+    let id: StayId = crate::extract::id(&id, StayId::parse)?;
+    let stay = service.stay(caller, id).await?;
+    let site = service.site(stay.site).await?;
+    let (host, _) = service.cluster_with_sites(stay.host_cluster).await?;
+    let zone = site.timezone;
+    let today = zone.date_at(service.now());
+    let own = stay.member == caller.member;
+    let live = stay.status.is_live();
+    let ahead = live && stay.end_date >= today;
+    let deadline =
+        stay.answer_deadline.filter(|_| stay.status == StayStatus::Pending).map(|d| w.instant(d, zone.name()));
+    let policy = service.policy(stay.host_cluster).await?;
+    let events = if own && ahead {
+        events_during(&service, &stay, &registered_events(&service, caller).await?, w).await?
+    } else {
+        Vec::new()
+    };
+    let deciding = caller.admin_of(stay.host_cluster) || caller.network_admin;
+    let decision = if deciding {
+        let visitor = service.member(stay.member).await?;
+        let (home, _) = service.cluster_with_sites(stay.home_cluster).await?;
+        let record = service.visit_record(caller, &stay).await?;
+        let free = match DateRange::new(stay.start_date, stay.end_date) {
+            Some(range) if range.len() <= deskvisa_service::MAX_AVAILABILITY_DAYS => service
+                .availability(stay.site, range)
+                .await?
+                .into_iter()
+                .filter(|d| stay.days.contains(&d.date))
+                .map(|d| (w.date(d.date), w.desks_free(d.free, d.desks)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let approved = stay.status == StayStatus::Approved && !stay.checked_in && !stay.no_show;
+        let first_day = stay.days.first().copied();
+        Some(Decision {
+            visitor: visitor.name,
+            company: visitor.company,
+            home: format!("{} ({})", home.name, home.country),
+            visits: w.visit_count(record.visits),
+            no_shows: record.no_shows,
+            free,
+            deadline: deadline.clone(),
+            acts: caller.admin_of(stay.host_cluster),
+            pending: stay.status == StayStatus::Pending,
+            can_check_in: approved && stay.days.contains(&today),
+            can_no_show: approved && first_day.is_some_and(|d| d < today),
+        })
+    } else {
+        None
+    };
+    let page = StayPage {
+        c: Chrome::new(&viewer, format!("{}: {}", site.name, w.range(stay.start_date, stay.end_date)), "stays")
+            .done(&query),
+        id: stay.id.as_uuid().to_string(),
+        status: stay.status.as_str(),
+        status_words: w.stay_status(stay.status),
+        next: next_step(w, &stay, policy.draft().on_no_answer, deadline),
+        site_href: format!("/sites/{}", site.id.as_uuid()),
+        host: format!("{} ({})", host.name, host.city),
+        address: site.address,
+        house_rules: site.house_rules,
+        contact: site.contact_email,
+        site: site.name,
+        dates: w.range(stay.start_date, stay.end_date),
+        days: w.day_count(stay.days.len() as u64),
+        held: stay.days.iter().map(|d| w.date(*d)).collect(),
+        purpose: stay.purpose.clone(),
+        reason: stay.decline_reason.clone().or_else(|| stay.cancel_reason.clone()),
+        checked_in: stay.checked_in,
+        no_show: stay.no_show,
+        own,
+        can_cancel: own && ahead,
+        calendar: stay.status == StayStatus::Approved && (own || caller.admin_of(stay.host_cluster)),
+        events,
+        decision,
+        history: stay
+            .history
+            .iter()
+            .map(|h| (w.instant(h.at, zone.name()), w.stay_status(h.to), h.reason.clone()))
+            .collect(),
+    };
+    html(StatusCode::OK, &page)
+}

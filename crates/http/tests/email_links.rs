@@ -1,0 +1,324 @@
+//! Every link in every email opens a page: each kind of email (stays,
+//! events, accounts) is sent through a real SMTP server (aiosmtpd), and each
+//! link in it is opened with a browser session of its recipient. Each must
+//! answer 200 with a page that names the stay or the event the email is
+//! about; a link that 404s fails the build. A recipient who is signed out
+//! comes back to the link's page after the sign-in link. Both databases.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use deskvisa_http::{Limits, router};
+use deskvisa_mail::{Security, Sender, TransportConfig};
+use deskvisa_rules::{ApprovalMode, Email, Locale, OnNoAnswer, PolicyDraft, Reason, TimeZone, WeekdaySet};
+use deskvisa_service::*;
+use deskvisa_testing::on_both_backends;
+use deskvisa_testing::smtp::{Received, SmtpSink};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectionTrait, Statement};
+use tower::ServiceExt;
+
+const ORIGIN: &str = "http://127.0.0.1:8080";
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn location(&self) -> &str {
+        self.headers.get("location").map_or("", |v| v.to_str().unwrap())
+    }
+
+    fn cookie(&self) -> String {
+        self.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    Answer { status, headers, body }
+}
+
+fn get(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path).header("cookie", cookie).header("accept", "text/html").body(Body::empty()).unwrap()
+}
+
+fn post(path: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header("cookie", cookie)
+        .header("origin", ORIGIN)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+fn field(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no field {name} in {page}")) + marker.len();
+    page[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+/// Follows a sign-in link's page and button; the session cookie.
+async fn follow_sign_in(app: &Router, path: &str, extra_cookie: &str) -> Answer {
+    let token = path.split("token=").nth(1).unwrap();
+    let page = send(app, get(path, "")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let cookie = if extra_cookie.is_empty() { page.cookie() } else { format!("{}; {extra_cookie}", page.cookie()) };
+    let body = format!("token={token}&csrf={}", field(&page.body, "csrf"));
+    send(app, post("/auth/verify", &cookie, &body)).await
+}
+
+/// The links to this server in a text.
+fn links(text: &str) -> Vec<String> {
+    text.match_indices(ORIGIN)
+        .map(|(at, _)| {
+            text[at + ORIGIN.len()..]
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '<' | '>' | ')'))
+                .collect::<String>()
+        })
+        .map(|path| if path.is_empty() { "/".to_owned() } else { path })
+        .collect()
+}
+
+fn time(text: &str) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").unwrap()
+}
+
+#[tokio::test]
+async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
+    on_both_backends(|db| async move {
+        let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
+        let service = Service::with_store(db.store().await, Arc::new(clock.clone())).with_public_url(ORIGIN);
+        let app = router(service.clone(), Limits::default());
+        let cluster = |name: &str, city: &str, country: &str, zone: &str| NewCluster {
+            name: name.into(),
+            city: city.into(),
+            country: country.into(),
+            timezone: TimeZone::parse(zone).unwrap(),
+            latitude: 50.0,
+            longitude: 15.0,
+            joined_on: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+        };
+        let home = service.add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw")).await.unwrap();
+        let host =
+            service.add_cluster(cluster("Copenhagen Digital", "Copenhagen", "DK", "Europe/Copenhagen")).await.unwrap();
+        let person = |email: &str, locale| NewMember {
+            email: Email::parse(email).unwrap(),
+            name: email.split('@').next().unwrap().into(),
+            company: "Firm".into(),
+            locale,
+        };
+        let member = |record: MemberRecord| {
+            let service = service.clone();
+            async move { service.caller(record.id).await.unwrap() }
+        };
+        let anna = member(service.add_member(home.id, person("anna@hubclub.example", Locale::En)).await.unwrap()).await;
+        let ola = member(service.add_member(home.id, person("ola@hubclub.example", Locale::Pl)).await.unwrap()).await;
+        let piotr =
+            member(service.add_member(home.id, person("piotr@hubclub.example", Locale::En)).await.unwrap()).await;
+        let lars = service.add_member(host.id, person("lars@cph.example", Locale::En)).await.unwrap();
+        service.grant_role(lars.id, Role::ClusterAdmin).await.unwrap();
+        let lars = member(lars).await;
+        let site = |name: &str, desks| NewSite {
+            name: name.into(),
+            address: "Nyhavn 1".into(),
+            timezone: None,
+            desks,
+            open_weekdays: WeekdaySet::parse(["mon", "tue", "wed", "thu", "fri"]).unwrap(),
+            contact_email: Email::parse("desks@cph.example").unwrap(),
+            house_rules: "Quiet after six.".into(),
+        };
+        service.add_site(home.id, site("HubClub Incubator", 4)).await.unwrap();
+        let nyhavn = service.add_site(host.id, site("Nyhavn House", 3)).await.unwrap();
+        let stay = |start: &str, end: &str| StayRequestInput {
+            site: nyhavn.id,
+            start_date: deskvisa_rules::parse_date(start).unwrap(),
+            end_date: deskvisa_rules::parse_date(end).unwrap(),
+            purpose: "Meet Danish firms".into(),
+        };
+        let policy =
+            |approval_mode, on_no_answer| PolicyDraft { approval_mode, on_no_answer, ..PolicyDraft::default() };
+
+        // Every email, through the real SMTP server, sent as the clock
+        // goes (a sign-in link is only written while it still works).
+        let sink = SmtpSink::start();
+        let transport = TransportConfig::Smtp {
+            host: "127.0.0.1".into(),
+            port: sink.port,
+            security: Security::None,
+            username: None,
+            password: None,
+            timeout: Duration::from_secs(10),
+        };
+        let mailer = Arc::new(Mailer::new(
+            Sender::new(&transport, "deskvisa", "deskvisa@deskvisa.example").unwrap(),
+            DeliveryConfig::default(),
+        ));
+        // Accounts: an invitation and a sign-in link.
+        service.invite_member(&lars, host.id, person("newbie@cph.example", Locale::Pl)).await.unwrap();
+        service.request_sign_in(&Email::parse("anna@hubclub.example").unwrap(), None).await.unwrap();
+        // A stay requested and approved; the host's events during it.
+        let trip = service.request_stay(&anna, &stay("2026-03-09", "2026-03-13")).await.unwrap();
+        service.act_on_stay(&lars, trip.id, StayCommand::Approve).await.unwrap();
+        let event = |title: &str, starts: &str, ends: &str| EventDraft {
+            title: title.into(),
+            description: "Firms of the harbour meet their visitors.".into(),
+            starts_at: time(starts),
+            ends_at: time(ends),
+            capacity: 20,
+            open_to_visitors: true,
+        };
+        let breakfast = service
+            .publish_event(
+                &lars,
+                nyhavn.id,
+                event("Harbour business breakfast", "2026-03-10T08:00", "2026-03-10T10:00"),
+            )
+            .await
+            .unwrap();
+        let meetup = service
+            .publish_event(&lars, nyhavn.id, event("Fintech meetup", "2026-03-11T17:00", "2026-03-11T19:00"))
+            .await
+            .unwrap();
+        service.register_for_event(&anna, breakfast.id).await.unwrap();
+        service.register_for_event(&anna, meetup.id).await.unwrap();
+        let moved = EventPatch {
+            starts_at: Some(time("2026-03-12T08:00")),
+            ends_at: Some(time("2026-03-12T10:00")),
+            ..EventPatch::default()
+        };
+        service.update_event(&lars, breakfast.id, moved).await.unwrap();
+        service.cancel_event(&lars, breakfast.id, Some("The hall is flooded".into())).await.unwrap();
+        service.withdraw_registration(&anna, meetup.id).await.unwrap();
+        // Declined; approved at once; expired after an answer reminder.
+        let declined = service.request_stay(&ola, &stay("2026-03-16", "2026-03-18")).await.unwrap();
+        let reason = Reason::parse("A delegation has every desk that week").unwrap();
+        service.act_on_stay(&lars, declined.id, StayCommand::Decline(reason)).await.unwrap();
+        service.save_policy(&lars, host.id, policy(ApprovalMode::Auto, OnNoAnswer::Approve)).await.unwrap();
+        service.request_stay(&ola, &stay("2026-03-23", "2026-03-24")).await.unwrap();
+        service.save_policy(&lars, host.id, policy(ApprovalMode::Manual, OnNoAnswer::Expire)).await.unwrap();
+        service.deliver_mail(&mailer).await.unwrap();
+        let lapsing = service.request_stay(&piotr, &stay("2026-03-30", "2026-04-01")).await.unwrap();
+        let deadline = lapsing.answer_deadline.unwrap();
+        let worker = WorkerConfig::default();
+        clock.set(deadline - TimeDelta::hours(12));
+        assert_eq!(service.send_reminders(&worker).await.unwrap().1, 1, "the host is reminded to answer");
+        clock.set(deadline + TimeDelta::seconds(1));
+        assert_eq!(service.settle_due_stays().await.unwrap(), 1);
+        // Reminded two days ahead; then cancelled.
+        clock.set("2026-03-07T09:00:00Z".parse().unwrap());
+        assert_eq!(service.send_reminders(&worker).await.unwrap().0, 1, "the visitor is reminded");
+        service.act_on_stay(&anna, trip.id, StayCommand::Cancel(None)).await.unwrap();
+
+        service.deliver_mail(&mailer).await.unwrap();
+        // A row to a cluster's admins is sent as one row per admin.
+        let queued = db.scalar("SELECT COUNT(*) FROM outbox WHERE recipient LIKE 'member:%'").await as usize;
+        assert_eq!(db.scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'").await, 0);
+        let messages: Vec<Received> = sink.wait_for(queued, Duration::from_secs(20)).await;
+        assert_eq!(messages.len(), queued, "every email arrived");
+        let kinds: HashMap<String, String> = db
+            .db
+            .query_all_raw(Statement::from_string(db.db.get_database_backend(), "SELECT id, kind FROM outbox"))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| {
+                let id: uuid::Uuid = row.try_get("", "id").unwrap();
+                (format!("<{id}@deskvisa.example>"), row.try_get::<String>("", "kind").unwrap())
+            })
+            .collect();
+
+        // What a link's page must name: the event it is about, else the site
+        // of the stay.
+        let titles = [(breakfast.id, "Harbour business breakfast"), (meetup.id, "Fintech meetup")];
+        let about = |path: &str| -> &'static str {
+            titles.iter().find(|(id, _)| path.contains(&id.to_string())).map_or("Nyhavn House", |(_, title)| title)
+        };
+        let mut sessions: BTreeMap<String, String> = BTreeMap::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut opened = 0;
+        for message in &messages {
+            let kind = kinds.get(message.message_id()).unwrap_or_else(|| panic!("{}", message.message_id())).clone();
+            let recipient = message.rcpt_tos[0].clone();
+            let found = links(message.text());
+            assert!(!found.is_empty(), "{kind} to {recipient} has a link to deskvisa:\n{}", message.text());
+            for path in found {
+                let account_link = path.starts_with("/auth/verify") || path.starts_with("/sign-in");
+                let cookie = if account_link {
+                    String::new()
+                } else {
+                    if !sessions.contains_key(&recipient) {
+                        let link = service.issue_sign_in_link(&Email::parse(&recipient).unwrap()).await.unwrap();
+                        let signed_in = follow_sign_in(&app, link.url.strip_prefix(ORIGIN).unwrap(), "").await;
+                        assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+                        sessions.insert(recipient.clone(), signed_in.cookie());
+                    }
+                    sessions[&recipient].clone()
+                };
+                let page = send(&app, get(&path, &cookie)).await;
+                assert_eq!(page.status, StatusCode::OK, "{kind} to {recipient}: {path} answered {}", page.status);
+                let name = about(&path);
+                if kind.starts_with("event_") {
+                    assert!(path.starts_with("/events/"), "{kind} links to its event: {path}");
+                } else if !account_link {
+                    assert!(path.starts_with("/stays/"), "{kind} links to its stay: {path}");
+                }
+                let names_it = if account_link { page.body.contains("<button") } else { page.body.contains(name) };
+                assert!(names_it, "{kind} to {recipient}: {path} does not name {name}");
+                opened += 1;
+            }
+            seen.insert(kind);
+        }
+        let every: BTreeSet<String> = deskvisa_mail::MailKind::ALL
+            .iter()
+            .map(|k| k.as_str().to_owned())
+            .chain(deskvisa_mail::AccountKind::ALL.iter().map(|k| k.as_str().to_owned()))
+            .chain(deskvisa_mail::EventMailKind::ALL.iter().map(|k| k.as_str().to_owned()))
+            .collect();
+        assert_eq!(seen, every, "every kind of email was sent and its links opened");
+        assert!(opened >= every.len());
+
+        // Signed out, the approval's link leads through sign-in and back.
+        let approved = messages
+            .iter()
+            .find(|m| kinds[m.message_id()] == "stay_approved" && m.rcpt_tos[0] == "anna@hubclub.example")
+            .unwrap();
+        let path = links(approved.text()).into_iter().find(|p| p.starts_with("/stays/")).unwrap();
+        assert_eq!(path, format!("/stays/{}", trip.id));
+        let stranger = send(&app, get(&path, "")).await;
+        assert_eq!(stranger.status, StatusCode::SEE_OTHER);
+        let sign_in_page = stranger.location().to_owned();
+        assert!(sign_in_page.starts_with("/sign-in?next="), "{sign_in_page}");
+        let form = send(&app, get(&sign_in_page, "")).await;
+        let body = format!(
+            "email=anna%40hubclub.example&next={}&csrf={}",
+            form_urlencoded::byte_serialize(field(&form.body, "next").as_bytes()).collect::<String>(),
+            field(&form.body, "csrf")
+        );
+        let sent = send(&app, post("/sign-in", &form.cookie(), &body)).await;
+        assert_eq!(sent.status, StatusCode::OK);
+        let next_cookie = sent.cookie();
+        let before = sink.messages().len();
+        service.deliver_mail(&mailer).await.unwrap();
+        let mail = sink.wait_for(before + 1, Duration::from_secs(10)).await;
+        let link = links(mail[before].text()).into_iter().find(|p| p.starts_with("/auth/verify")).unwrap();
+        let signed_in = follow_sign_in(&app, &link, &next_cookie).await;
+        assert_eq!((signed_in.status, signed_in.location()), (StatusCode::SEE_OTHER, path.as_str()));
+        let page = send(&app, get(&path, &signed_in.cookie())).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Nyhavn House") && page.body.contains("Cancelled"), "the trip card");
+    })
+    .await;
+}
