@@ -6,11 +6,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use deskvisa_rules::{
-    ClusterId, ClusterStatus, Email, Locale, MemberId, SiteId, StayStatus, TimeZone, WeekdaySet, parse_date,
+    ClusterId, ClusterStatus, Locale, MemberId, SiteId, StayStatus, WeekdaySet,
 };
-use deskvisa_service::{ClusterPatch, NewCluster, NewMember, NewSite, Service, SitePatch};
+use deskvisa_service::{ClusterPatch, Service, SitePatch};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -21,6 +20,10 @@ use crate::dto::{
     self, Closure, ClosureList, Cluster, Member, MemberList, NetworkPolicy, ProblemBody, Site, Stay, StayList,
 };
 use crate::extract::{ApiJson, Authenticated, id};
+use crate::input::{
+    ClusterInput, FieldError, MAX_ADDRESS_CHARS, MAX_NAME_CHARS, MAX_RULES_CHARS, SiteInput, coordinate, country, date, desks,
+    email, new_cluster, new_member, new_site, optional_text, text, zone,
+};
 use crate::problem::Problem;
 use crate::query::ApiQuery;
 
@@ -45,43 +48,6 @@ pub(crate) fn bad(field: &str, e: impl std::fmt::Display) -> Problem {
     Problem::malformed(format!("{field}: {e}"))
 }
 
-/// A required or optional line of text: trimmed, 1 to `max` characters, no control characters.
-pub(crate) fn text(field: &str, value: &str, max: usize) -> Result<String, Problem> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max || value.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(bad(field, format!("1 to {max} characters, no control characters")));
-    }
-    Ok(value.to_owned())
-}
-
-fn country(value: &str) -> Result<String, Problem> {
-    if value.len() == 2 && value.chars().all(|c| c.is_ascii_uppercase()) {
-        Ok(value.to_owned())
-    } else {
-        Err(bad("country", "an ISO 3166-1 alpha-2 code, such as PL"))
-    }
-}
-
-fn coordinate(field: &str, value: f64, limit: f64) -> Result<f64, Problem> {
-    if value.is_finite() && value.abs() <= limit {
-        Ok(value)
-    } else {
-        Err(bad(field, format!("between -{limit} and {limit}")))
-    }
-}
-
-fn zone(value: &str) -> Result<TimeZone, Problem> {
-    TimeZone::parse(value).map_err(|e| bad("timezone", e))
-}
-
-fn email(field: &str, value: &str) -> Result<Email, Problem> {
-    Email::parse(value).map_err(|e| bad(field, e))
-}
-
-fn date(field: &str, value: &str) -> Result<NaiveDate, Problem> {
-    parse_date(value).map_err(|e| bad(field, e))
-}
-
 /// The body.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct MePatch {
@@ -104,7 +70,7 @@ async fn update_me(
     Authenticated(caller): Authenticated,
     ApiJson(body): ApiJson<MePatch>,
 ) -> Result<Response, Problem> {
-    let name = body.name.as_deref().map(|n| text("name", n, 200)).transpose()?;
+    let name = body.name.as_deref().map(|n| text("name", n, MAX_NAME_CHARS)).transpose()?;
     let locale = body.locale.as_deref().map(|l| Locale::parse(l).map_err(|e| bad("locale", e))).transpose()?;
     let member = service.update_me(&caller, name, locale).await?;
     Ok(Json(Member::new(&member, Member::roles_of(&caller))).into_response())
@@ -138,18 +104,16 @@ async fn create_cluster(
     Authenticated(caller): Authenticated,
     ApiJson(body): ApiJson<ClusterBody>,
 ) -> Result<Response, Problem> {
-    let new = NewCluster {
-        name: text("name", &body.name, 200)?,
-        city: text("city", &body.city, 200)?,
-        country: country(&body.country)?,
-        timezone: zone(&body.timezone)?,
-        latitude: coordinate("latitude", body.latitude, 90.0)?,
-        longitude: coordinate("longitude", body.longitude, 180.0)?,
-        joined_on: match body.joined_on.as_deref() {
-            Some(d) => date("joined_on", d)?,
-            None => service.now().date_naive(),
-        },
+    let input = ClusterInput {
+        name: &body.name,
+        city: &body.city,
+        country: &body.country,
+        timezone: &body.timezone,
+        latitude: Ok(body.latitude),
+        longitude: Ok(body.longitude),
+        joined_on: body.joined_on.as_deref(),
     };
+    let new = new_cluster(input, service.now().date_naive())?;
     let cluster = service.create_cluster(&caller, new).await?;
     Ok((StatusCode::CREATED, Json(Cluster::new(&cluster, &[]))).into_response())
 }
@@ -188,8 +152,8 @@ async fn update_cluster(
 ) -> Result<Response, Problem> {
     let cluster = id(&cluster, ClusterId::parse)?;
     let patch = ClusterPatch {
-        name: body.name.as_deref().map(|v| text("name", v, 200)).transpose()?,
-        city: body.city.as_deref().map(|v| text("city", v, 200)).transpose()?,
+        name: body.name.as_deref().map(|v| text("name", v, MAX_NAME_CHARS)).transpose()?,
+        city: body.city.as_deref().map(|v| text("city", v, MAX_NAME_CHARS)).transpose()?,
         country: body.country.as_deref().map(country).transpose()?,
         timezone: body.timezone.as_deref().map(zone).transpose()?,
         latitude: body.latitude.map(|v| coordinate("latitude", v, 90.0)).transpose()?,
@@ -266,7 +230,7 @@ async fn add_admin(
 ) -> Result<Response, Problem> {
     let cluster = id(&cluster, ClusterId::parse)?;
     let member = service
-        .add_cluster_admin(&caller, cluster, email("email", &body.email)?, text("name", &body.name, 200)?)
+        .add_cluster_admin(&caller, cluster, email("email", &body.email)?, text("name", &body.name, MAX_NAME_CHARS)?)
         .await?;
     Ok((StatusCode::CREATED, Json(Member::new(&member, admin_roles(&member, true)))).into_response())
 }
@@ -324,17 +288,7 @@ async fn invite_member(
     ApiJson(body): ApiJson<MemberBody>,
 ) -> Result<Response, Problem> {
     let cluster = id(&cluster, ClusterId::parse)?;
-    let new = NewMember {
-        email: email("email", &body.email)?,
-        name: text("name", &body.name, 200)?,
-        company: if body.company.trim().is_empty() { String::new() } else { text("company", &body.company, 200)? },
-        locale: body
-            .locale
-            .as_deref()
-            .map(|l| Locale::parse(l).map_err(|e| bad("locale", e)))
-            .transpose()?
-            .unwrap_or_default(),
-    };
+    let new = new_member(&body.email, &body.name, &body.company, body.locale.as_deref())?;
     let member = service.invite_member(&caller, cluster, new).await?;
     Ok((StatusCode::CREATED, Json(Member::new(&member, admin_roles(&member, false)))).into_response())
 }
@@ -428,15 +382,8 @@ pub(crate) struct SiteBody {
     house_rules: String,
 }
 
-/// The most desks one site may offer (a sanity bound).
-const MAX_DESKS: u32 = 10_000;
-
-fn desks(value: u32) -> Result<u32, Problem> {
-    if value <= MAX_DESKS { Ok(value) } else { Err(bad("desks", format!("at most {MAX_DESKS}"))) }
-}
-
-fn rules_text(value: &str) -> Result<String, Problem> {
-    if value.trim().is_empty() { Ok(String::new()) } else { text("house_rules", value, 5000) }
+fn rules_text(value: &str) -> Result<String, FieldError> {
+    optional_text("house_rules", value, MAX_RULES_CHARS)
 }
 
 /// The cluster's admins add a site.
@@ -459,15 +406,15 @@ async fn create_site(
     ApiJson(body): ApiJson<SiteBody>,
 ) -> Result<Response, Problem> {
     let cluster = id(&cluster, ClusterId::parse)?;
-    let new = NewSite {
-        name: text("name", &body.name, 200)?,
-        address: text("address", &body.address, 500)?,
-        timezone: body.timezone.as_deref().map(zone).transpose()?,
-        desks: desks(body.desks)?,
-        open_weekdays: body.open_weekdays.unwrap_or(WeekdaySet::MON_TO_FRI),
-        contact_email: email("contact_email", &body.contact_email)?,
-        house_rules: rules_text(&body.house_rules)?,
-    };
+    let new = new_site(SiteInput {
+        name: &body.name,
+        address: &body.address,
+        timezone: body.timezone.as_deref(),
+        desks: Ok(body.desks),
+        open_weekdays: Ok(body.open_weekdays.unwrap_or(WeekdaySet::MON_TO_FRI)),
+        contact_email: &body.contact_email,
+        house_rules: &body.house_rules,
+    })?;
     let site = service.create_site(&caller, cluster, new).await?;
     Ok((StatusCode::CREATED, Json(Site::new(&site))).into_response())
 }
@@ -507,8 +454,8 @@ async fn update_site(
 ) -> Result<Response, Problem> {
     let site = id(&site, SiteId::parse)?;
     let patch = SitePatch {
-        name: body.name.as_deref().map(|v| text("name", v, 200)).transpose()?,
-        address: body.address.as_deref().map(|v| text("address", v, 500)).transpose()?,
+        name: body.name.as_deref().map(|v| text("name", v, MAX_NAME_CHARS)).transpose()?,
+        address: body.address.as_deref().map(|v| text("address", v, MAX_ADDRESS_CHARS)).transpose()?,
         timezone: body.timezone.as_deref().map(zone).transpose()?,
         desks: body.desks.map(desks).transpose()?,
         open_weekdays: body.open_weekdays,
@@ -659,6 +606,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::input::MAX_DESKS;
 
     fn config(cases: u32) -> ProptestConfig {
         ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
@@ -695,7 +643,7 @@ mod tests {
                 }
                 Err(p) => {
                     prop_assert!(!fits);
-                    prop_assert_eq!(p.status(), StatusCode::BAD_REQUEST);
+                    prop_assert_eq!(Problem::from(p).status(), StatusCode::BAD_REQUEST);
                 }
             }
         }
@@ -707,7 +655,7 @@ mod tests {
             let code = String::from_utf8(vec![a, b]).unwrap();
             prop_assert_eq!(country(&code).unwrap(), code.clone());
             for spoiled in [code.to_ascii_lowercase(), format!("{code} "), format!(" {code}"), code[..1].to_owned(), format!("{code}{}", code.as_bytes()[0] as char)] {
-                prop_assert!(malformed(country(&spoiled)), "{:?}", spoiled);
+                prop_assert!(malformed(country(&spoiled).map_err(Problem::from)), "{:?}", spoiled);
             }
             let two_capitals = other.len() == 2 && other.chars().all(|c| c.is_ascii_uppercase());
             prop_assert_eq!(country(&other).is_ok(), two_capitals);
@@ -728,7 +676,7 @@ mod tests {
                     }
                     Err(p) => {
                         prop_assert!(!(value.is_finite() && value.abs() <= limit));
-                        prop_assert_eq!(p.status(), StatusCode::BAD_REQUEST);
+                        prop_assert_eq!(Problem::from(p).status(), StatusCode::BAD_REQUEST);
                     }
                 }
             }

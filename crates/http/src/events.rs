@@ -15,7 +15,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::admin::{bad, text};
+use crate::admin::bad;
+use crate::input::text;
 use crate::dto::ProblemBody;
 use crate::extract::{ApiJson, Authenticated, MaybeJson, id};
 use crate::problem::Problem;
@@ -215,7 +216,7 @@ fn local(field: &str, value: &str) -> Result<NaiveDateTime, Problem> {
 }
 
 fn description(value: &str) -> Result<String, Problem> {
-    if value.trim().is_empty() { Ok(String::new()) } else { text("description", value, MAX_DESCRIPTION_CHARS) }
+    if value.trim().is_empty() { Ok(String::new()) } else { Ok(text("description", value, MAX_DESCRIPTION_CHARS)?) }
 }
 
 fn capacity(value: u32) -> Result<u32, Problem> {

@@ -138,6 +138,11 @@ fn transition(err: TransitionError) -> Problem {
     Problem::new(status, err.code(), err.to_string())
 }
 
+/// The sentence of a `dates_hold_stays` refusal.
+fn err_text(dates: &[chrono::NaiveDate]) -> String {
+    format!("stays hold desks on {}", dates.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))
+}
+
 impl From<ServiceError> for Problem {
     fn from(err: ServiceError) -> Self {
         match err {
@@ -155,6 +160,10 @@ impl From<ServiceError> for Problem {
                     .with("breaches", serde_json::to_value(&e.breaches).unwrap_or(Value::Null))
             }
             ServiceError::Conflict { code, message } => Problem::new(StatusCode::CONFLICT, code, message),
+            ServiceError::DatesHoldStays { dates } => {
+                let detail = err_text(&dates);
+                Problem::new(StatusCode::CONFLICT, "dates_hold_stays", detail).with("dates", json!(dates))
+            }
             ServiceError::Rejected { code, message } => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
             ServiceError::Invalid(message) => Problem::malformed(message),
             ServiceError::RateLimited { retry_after_seconds } => {

@@ -30,6 +30,11 @@ pub struct ClusterPatch {
     pub status: Option<ClusterStatus>,
 }
 
+/// 409 `email_taken`.
+pub(crate) fn email_taken() -> ServiceError {
+    ServiceError::Conflict { code: "email_taken", message: "the email already belongs to a member".to_owned() }
+}
+
 fn network_admin(caller: &Caller) -> Result<(), ServiceError> {
     if caller.network_admin { Ok(()) } else { Err(ServiceError::Forbidden) }
 }
@@ -43,6 +48,55 @@ impl Service {
     pub async fn create_cluster(&self, caller: &Caller, new: NewCluster) -> Result<ClusterRecord, ServiceError> {
         network_admin(caller)?;
         self.add_cluster(new).await
+    }
+
+    /// A network admin adds a cluster with its first admin, in one
+    /// transaction: the cluster, the admin invited as its member (a welcome
+    /// email with a sign-in link in the outbox) and given the role. An
+    /// address that already has an account is 409 `email_taken`, and
+    /// nothing is added.
+    pub async fn create_cluster_with_admin(
+        &self,
+        caller: &Caller,
+        new: NewCluster,
+        admin: NewMember,
+    ) -> Result<(ClusterRecord, MemberRecord), ServiceError> {
+        network_admin(caller)?;
+        let now = self.now();
+        let cluster = ClusterRecord {
+            id: ClusterId::from_uuid(uuid::Uuid::new_v4()),
+            name: new.name,
+            city: new.city,
+            country: new.country,
+            timezone: new.timezone,
+            latitude: new.latitude,
+            longitude: new.longitude,
+            joined_on: new.joined_on,
+            status: ClusterStatus::Active,
+        };
+        let member = MemberRecord {
+            id: MemberId::from_uuid(uuid::Uuid::new_v4()),
+            email: admin.email,
+            name: admin.name,
+            company: admin.company,
+            locale: admin.locale,
+            cluster_id: Some(cluster.id),
+            status: MemberStatus::Invited,
+            vouched_until: None,
+        };
+        let tx = self.store.begin_write().await?;
+        tx.insert_cluster(&cluster, now).await?;
+        match tx.insert_member(&member, now).await {
+            Err(StoreError::Unique(_)) => return Err(email_taken()),
+            other => other?,
+        }
+        tx.grant_role(member.id, Role::ClusterAdmin, now).await?;
+        let token = uuid::Uuid::new_v4();
+        tx.insert_sign_in_token(token, member.id, now, now + crate::SIGN_IN_LINK_LIFETIME).await?;
+        tx.enqueue_mail(&[crate::sign_in::account_mail(deskvisa_mail::AccountKind::MemberInvited, &member, token)], now)
+            .await?;
+        tx.commit().await?;
+        Ok((cluster, member))
     }
 
     /// A network admin changes a cluster, its status included.

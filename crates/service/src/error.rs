@@ -33,6 +33,13 @@ pub enum ServiceError {
         /// What happened.
         message: String,
     },
+    /// Changing or closing a site would take days that stays hold (409
+    /// `dates_hold_stays`, with the dates).
+    #[error("stays hold desks on {}", dates.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+    DatesHoldStays {
+        /// The held dates the change would take.
+        dates: Vec<chrono::NaiveDate>,
+    },
     /// Well-formed input refused with a stable code (422).
     #[error("{message}")]
     Rejected {

@@ -205,13 +205,7 @@ impl Service {
         let today = record.timezone.date_at(self.now());
         let lost = dates_hold_stays(&held, today, &current, &proposed);
         if !lost.is_empty() {
-            return Err(ServiceError::Conflict {
-                code: "dates_hold_stays",
-                message: format!(
-                    "stays hold desks on {}",
-                    lost.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-                ),
-            });
+            return Err(ServiceError::DatesHoldStays { dates: lost });
         }
         match tx.insert_closure(site, date, reason, self.now()).await {
             Err(StoreError::Unique(_)) => return Ok(()),

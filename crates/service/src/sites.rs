@@ -13,13 +13,13 @@ use crate::error::ServiceError;
 use crate::map::NewSite;
 
 fn hold_stays(dates: &[NaiveDate]) -> ServiceError {
-    ServiceError::Conflict {
-        code: "dates_hold_stays",
-        message: format!(
-            "stays hold desks on {}",
-            dates.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-        ),
-    }
+    ServiceError::DatesHoldStays { dates: dates.to_vec() }
+}
+
+/// Whether the caller runs `cluster`'s sites: its admins, and network admins
+/// (who start a network's clusters and help them).
+fn runs_sites(caller: &Caller, cluster: ClusterId) -> bool {
+    caller.admin_of(cluster) || caller.network_admin
 }
 
 impl Service {
@@ -34,7 +34,7 @@ impl Service {
             let tx = self.store.begin_read().await?;
             tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
         }
-        if !caller.admin_of(cluster) {
+        if !runs_sites(caller, cluster) {
             return Err(ServiceError::Forbidden);
         }
         self.add_site(cluster, new).await
@@ -50,7 +50,7 @@ impl Service {
         let tx = self.store.begin_write().await?;
         tx.lock_site(site, true).await?;
         let current = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
-        if !caller.admin_of(current.cluster_id) {
+        if !runs_sites(caller, current.cluster_id) {
             return Err(ServiceError::Forbidden);
         }
         let today = current.timezone.date_at(self.now());
@@ -114,6 +114,37 @@ impl Service {
         let mut stays = Vec::new();
         for id in tx.site_stays(site, status, from, to, 500).await? {
             stays.extend(tx.stay(id, false).await?);
+        }
+        Ok(stays)
+    }
+
+    /// The live stays at a site that hold any of `dates`: what stands in
+    /// the way of a change refused with `dates_hold_stays`, for those who
+    /// run the site.
+    pub async fn stays_in_the_way(
+        &self,
+        caller: &Caller,
+        site: SiteId,
+        dates: &[NaiveDate],
+    ) -> Result<Vec<StayRecord>, ServiceError> {
+        let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) else {
+            return Ok(Vec::new());
+        };
+        let tx = self.store.begin_read().await?;
+        let record = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
+        if !runs_sites(caller, record.cluster_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        // A stay holding `first` began at most a year before it.
+        let from = first.checked_sub_days(chrono::Days::new(366)).unwrap_or(*first);
+        let mut stays = Vec::new();
+        for id in tx.site_stays(site, None, Some(from), Some(*last), 500).await? {
+            if let Some(stay) = tx.stay(id, false).await?
+                && stay.status.is_live()
+                && stay.days.iter().any(|d| dates.contains(d))
+            {
+                stays.push(stay);
+            }
         }
         Ok(stays)
     }

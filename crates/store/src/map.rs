@@ -269,6 +269,21 @@ impl Tx {
             .transpose()
     }
 
+    /// The members with any of these addresses (looked up 500 at a time).
+    pub async fn members_by_emails(&self, emails: &[Email]) -> Result<Vec<MemberRecord>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in emails.chunks(500) {
+            let rows = member::Entity::find()
+                .filter(member::Column::Email.is_in(chunk.iter().map(|e| e.as_str().to_owned())))
+                .all(&self.tx)
+                .await?;
+            for row in rows {
+                found.push(member_record(row)?);
+            }
+        }
+        Ok(found)
+    }
+
     /// Gives a member a role (no-op if held).
     pub async fn grant_role(&self, member: MemberId, role: Role, now: DateTime<Utc>) -> Result<(), StoreError> {
         member_role::Entity::insert(member_role::ActiveModel {

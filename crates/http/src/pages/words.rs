@@ -144,6 +144,8 @@ words! {
     to_inbox: "Back to the host inbox", "Wróć do skrzynki gospodarza";
     open_stay: "Open the stay", "Otwórz pobyt";
     event_cancelled: "This event is cancelled.", "To wydarzenie zostało odwołane.";
+    admin_name: "Admin's name", "Imię i nazwisko administratora";
+    vouched_until: "Vouched for until", "Poręczenie do";
     no_show_marked: "marked as no-show", "oznaczono nieobecność";
 
     host_title: "Host inbox", "Skrzynka gospodarza";
@@ -373,6 +375,52 @@ impl Words {
             (true, 0) => "pierwsza wizyta u tego gospodarza".to_owned(),
             (true, n) => format!("wcześniejsze wizyty: {n}"),
         }
+    }
+
+    /// A field of a form refused by the shared parser ([`crate::input`]):
+    /// its label and the rule, in this language.
+    pub(crate) fn field_error(&self, e: &crate::input::FieldError) -> String {
+        use crate::input::Rule;
+        let label = match e.field {
+            "name" => self.name,
+            "city" => self.city,
+            "country" => self.country,
+            "timezone" => self.timezone,
+            "latitude" => self.latitude,
+            "longitude" => self.longitude,
+            "joined_on" => self.joined_on,
+            "address" => self.address,
+            "desks" => self.desks,
+            "open_weekdays" => self.open_days_label,
+            "contact_email" => self.contact_email,
+            "house_rules" => self.house_rules,
+            "email" | "admin_email" => self.email,
+            "admin_name" => self.admin_name,
+            "company" => self.company,
+            "locale" => self.locale_label,
+            "vouched_until" => self.vouched_until,
+            other => other,
+        };
+        let rule = match (self.polish(), &e.rule) {
+            (false, Rule::Text { max }) => format!("1 to {max} characters, on one line"),
+            (true, Rule::Text { max }) => format!("od 1 do {max} znaków, bez znaków sterujących"),
+            (false, Rule::Email) => "not an email address".to_owned(),
+            (true, Rule::Email) => "to nie jest adres e-mail".to_owned(),
+            (false, Rule::Country) => "two capital letters of the ISO code, such as PL or DK".to_owned(),
+            (true, Rule::Country) => "dwie wielkie litery kodu ISO, np. PL albo DK".to_owned(),
+            (false, Rule::Coordinate { limit }) => format!("a number of degrees from −{limit} to {limit}"),
+            (true, Rule::Coordinate { limit }) => format!("liczba stopni od −{limit} do {limit}"),
+            (_, Rule::Zone) => self.bad_zone.to_owned(),
+            (false, Rule::Date) => "a date from the calendar (YYYY-MM-DD)".to_owned(),
+            (true, Rule::Date) => "data z kalendarza (RRRR-MM-DD)".to_owned(),
+            (false, Rule::WholeNumber { max }) => format!("a whole number from 0 to {max}"),
+            (true, Rule::WholeNumber { max }) => format!("liczba całkowita od 0 do {max}"),
+            (false, Rule::Weekdays) => "days of the week from the list".to_owned(),
+            (true, Rule::Weekdays) => "dni tygodnia z listy".to_owned(),
+            (false, Rule::Locale) => "English or Polish".to_owned(),
+            (true, Rule::Locale) => "angielski albo polski".to_owned(),
+        };
+        format!("{label}: {rule}")
     }
 
     /// A stay's status, in words.

@@ -1,0 +1,264 @@
+//! One parser per input, for both faces: the JSON API and the web pages
+//! read a cluster, a site, a member or an admin through the same functions
+//! here, with the same limits. A refusal is a [`FieldError`] naming the
+//! field and the rule it broke; the API answers it as 400
+//! `malformed_request` (in English, as clients have always read it), the
+//! pages tell it in the viewer's language (`Words::field_error`) and keep
+//! what was typed.
+
+use chrono::NaiveDate;
+use deskvisa_rules::{Email, Locale, TimeZone, WeekdaySet, parse_date};
+use deskvisa_service::{NewCluster, NewMember, NewSite};
+
+use crate::problem::Problem;
+
+/// The longest name, city or company.
+pub(crate) const MAX_NAME_CHARS: usize = 200;
+/// The longest address.
+pub(crate) const MAX_ADDRESS_CHARS: usize = 500;
+/// The longest house rules.
+pub(crate) const MAX_RULES_CHARS: usize = 5000;
+/// The most desks one site may offer (a sanity bound).
+pub(crate) const MAX_DESKS: u32 = 10_000;
+
+/// The rule a field's value broke.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Rule {
+    /// 1 to `max` characters, no control characters.
+    Text {
+        /// The most characters.
+        max: usize,
+    },
+    /// An email address.
+    Email,
+    /// An ISO 3166-1 alpha-2 code.
+    Country,
+    /// Degrees, between `-limit` and `limit`.
+    Coordinate {
+        /// 90 or 180.
+        limit: f64,
+    },
+    /// A zone of the IANA database.
+    Zone,
+    /// A calendar date, `YYYY-MM-DD`.
+    Date,
+    /// A whole number from 0 to `max`.
+    WholeNumber {
+        /// The largest.
+        max: u32,
+    },
+    /// At least one of the seven weekdays.
+    Weekdays,
+    /// `en` or `pl`.
+    Locale,
+}
+
+/// A field whose value broke a rule.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldError {
+    /// The field's name, as the API spells it.
+    pub(crate) field: &'static str,
+    /// The rule.
+    pub(crate) rule: Rule,
+    /// What the API has always said of it, in English.
+    english: String,
+}
+
+impl FieldError {
+    fn new(field: &'static str, rule: Rule, english: impl Into<String>) -> FieldError {
+        FieldError { field, rule, english: english.into() }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.english)
+    }
+}
+
+impl From<FieldError> for Problem {
+    fn from(e: FieldError) -> Self {
+        Problem::malformed(e.to_string())
+    }
+}
+
+/// A line of text: trimmed, 1 to `max` characters, no control characters
+/// (a line break is allowed).
+pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max || value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(FieldError::new(
+            field,
+            Rule::Text { max },
+            format!("1 to {max} characters, no control characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// A text that may be left empty.
+pub(crate) fn optional_text(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
+    if value.trim().is_empty() { Ok(String::new()) } else { text(field, value, max) }
+}
+
+/// An ISO 3166-1 alpha-2 code, upper case.
+pub(crate) fn country(value: &str) -> Result<String, FieldError> {
+    if value.len() == 2 && value.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(value.to_owned())
+    } else {
+        Err(FieldError::new("country", Rule::Country, "an ISO 3166-1 alpha-2 code, such as PL"))
+    }
+}
+
+/// Degrees within `limit`.
+pub(crate) fn coordinate(field: &'static str, value: f64, limit: f64) -> Result<f64, FieldError> {
+    if value.is_finite() && value.abs() <= limit {
+        Ok(value)
+    } else {
+        Err(FieldError::new(field, Rule::Coordinate { limit }, format!("between -{limit} and {limit}")))
+    }
+}
+
+/// Degrees typed into a form (a decimal comma is read as a point).
+pub(crate) fn typed_coordinate(field: &'static str, value: &str, limit: f64) -> Result<f64, FieldError> {
+    let number = value.trim().replace(',', ".").parse::<f64>().unwrap_or(f64::NAN);
+    coordinate(field, number, limit)
+}
+
+/// A zone of the IANA database.
+pub(crate) fn zone(value: &str) -> Result<TimeZone, FieldError> {
+    TimeZone::parse(value.trim()).map_err(|e| FieldError::new("timezone", Rule::Zone, e.to_string()))
+}
+
+/// An email address.
+pub(crate) fn email(field: &'static str, value: &str) -> Result<Email, FieldError> {
+    Email::parse(value).map_err(|e| FieldError::new(field, Rule::Email, e.to_string()))
+}
+
+/// A date, `YYYY-MM-DD`.
+pub(crate) fn date(field: &'static str, value: &str) -> Result<NaiveDate, FieldError> {
+    parse_date(value.trim()).map_err(|e| FieldError::new(field, Rule::Date, e.to_string()))
+}
+
+/// `en` or `pl`; left empty, English.
+pub(crate) fn locale(value: Option<&str>) -> Result<Locale, FieldError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(Locale::default()),
+        Some(v) => Locale::parse(v).map_err(|e| FieldError::new("locale", Rule::Locale, e.to_string())),
+    }
+}
+
+/// A site's visitor desks.
+pub(crate) fn desks(value: u32) -> Result<u32, FieldError> {
+    if value <= MAX_DESKS {
+        Ok(value)
+    } else {
+        Err(FieldError::new("desks", Rule::WholeNumber { max: MAX_DESKS }, format!("at most {MAX_DESKS}")))
+    }
+}
+
+/// Desks typed into a form.
+pub(crate) fn typed_desks(value: &str) -> Result<u32, FieldError> {
+    value.trim().parse::<u32>().map_err(|_| {
+        FieldError::new("desks", Rule::WholeNumber { max: MAX_DESKS }, format!("a whole number up to {MAX_DESKS}"))
+    })
+    .and_then(desks)
+}
+
+/// The opening weekdays ticked in a form (none is allowed, as in the API:
+/// such a site offers nothing).
+pub(crate) fn weekdays<'a>(ticked: impl IntoIterator<Item = &'a str>) -> Result<WeekdaySet, FieldError> {
+    WeekdaySet::parse(ticked).map_err(|e| FieldError::new("open_weekdays", Rule::Weekdays, e.to_string()))
+}
+
+/// A cluster to add, as both faces receive it.
+pub(crate) struct ClusterInput<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) city: &'a str,
+    pub(crate) country: &'a str,
+    pub(crate) timezone: &'a str,
+    pub(crate) latitude: Result<f64, FieldError>,
+    pub(crate) longitude: Result<f64, FieldError>,
+    /// Empty: today.
+    pub(crate) joined_on: Option<&'a str>,
+}
+
+/// A cluster to add.
+pub(crate) fn new_cluster(input: ClusterInput<'_>, today: NaiveDate) -> Result<NewCluster, FieldError> {
+    Ok(NewCluster {
+        name: text("name", input.name, MAX_NAME_CHARS)?,
+        city: text("city", input.city, MAX_NAME_CHARS)?,
+        country: country(input.country)?,
+        timezone: zone(input.timezone)?,
+        latitude: coordinate("latitude", input.latitude?, 90.0)?,
+        longitude: coordinate("longitude", input.longitude?, 180.0)?,
+        joined_on: match input.joined_on.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => date("joined_on", d)?,
+            None => today,
+        },
+    })
+}
+
+/// A site to add, as both faces receive it.
+pub(crate) struct SiteInput<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) address: &'a str,
+    /// Empty: the cluster's.
+    pub(crate) timezone: Option<&'a str>,
+    pub(crate) desks: Result<u32, FieldError>,
+    pub(crate) open_weekdays: Result<WeekdaySet, FieldError>,
+    pub(crate) contact_email: &'a str,
+    pub(crate) house_rules: &'a str,
+}
+
+/// A site to add.
+pub(crate) fn new_site(input: SiteInput<'_>) -> Result<NewSite, FieldError> {
+    Ok(NewSite {
+        name: text("name", input.name, MAX_NAME_CHARS)?,
+        address: text("address", input.address, MAX_ADDRESS_CHARS)?,
+        timezone: input.timezone.map(str::trim).filter(|z| !z.is_empty()).map(zone).transpose()?,
+        desks: desks(input.desks?)?,
+        open_weekdays: input.open_weekdays?,
+        contact_email: email("contact_email", input.contact_email)?,
+        house_rules: optional_text("house_rules", input.house_rules, MAX_RULES_CHARS)?,
+    })
+}
+
+/// A member to invite: email, name, company (may be empty), language.
+pub(crate) fn new_member(
+    email_text: &str,
+    name: &str,
+    company: &str,
+    language: Option<&str>,
+) -> Result<NewMember, FieldError> {
+    Ok(NewMember {
+        email: email("email", email_text)?,
+        name: text("name", name, MAX_NAME_CHARS)?,
+        company: optional_text("company", company, MAX_NAME_CHARS)?,
+        locale: locale(language)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_reads_the_same_words_as_before() {
+        assert_eq!(text("name", " ", 200).unwrap_err().to_string(), "name: 1 to 200 characters, no control characters");
+        assert_eq!(country("pl").unwrap_err().to_string(), "country: an ISO 3166-1 alpha-2 code, such as PL");
+        assert_eq!(coordinate("latitude", 91.0, 90.0).unwrap_err().to_string(), "latitude: between -90 and 90");
+        assert_eq!(desks(10_001).unwrap_err().to_string(), "desks: at most 10000");
+    }
+
+    #[test]
+    fn a_form_s_numbers_are_read_as_people_type_them() {
+        assert_eq!(typed_coordinate("latitude", " 55,68 ", 90.0), Ok(55.68));
+        assert_eq!(typed_coordinate("latitude", "north", 90.0).unwrap_err().rule, Rule::Coordinate { limit: 90.0 });
+        assert_eq!(typed_desks("12"), Ok(12));
+        assert_eq!(typed_desks("-1").unwrap_err().field, "desks");
+        assert_eq!(weekdays(["sun", "xyz"]).unwrap_err().rule, Rule::Weekdays);
+        assert_eq!(locale(Some("")), Ok(Locale::En));
+        assert_eq!(locale(Some("de")).unwrap_err().rule, Rule::Locale);
+    }
+}
