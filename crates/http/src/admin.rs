@@ -6,9 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use deskvisa_rules::{
-    ClusterId, ClusterStatus, Locale, MemberId, SiteId, StayStatus, WeekdaySet,
-};
+use deskvisa_rules::{ClusterId, ClusterStatus, Locale, MemberId, SiteId, StayStatus, WeekdaySet};
 use deskvisa_service::{ClusterPatch, Service, SitePatch};
 use serde::Deserialize;
 use serde_json::Value;
@@ -21,8 +19,8 @@ use crate::dto::{
 };
 use crate::extract::{ApiJson, Authenticated, id};
 use crate::input::{
-    ClusterInput, FieldError, MAX_ADDRESS_CHARS, MAX_NAME_CHARS, MAX_RULES_CHARS, SiteInput, coordinate, country, date, desks,
-    email, new_cluster, new_member, new_site, optional_text, text, zone,
+    ClusterInput, FieldError, MAX_ADDRESS_CHARS, MAX_NAME_CHARS, MAX_RULES_CHARS, SiteInput, coordinate, country, date,
+    desks, email, new_cluster, new_member, new_site, optional_text, text, zone,
 };
 use crate::problem::Problem;
 use crate::query::ApiQuery;
@@ -386,7 +384,7 @@ fn rules_text(value: &str) -> Result<String, FieldError> {
     optional_text("house_rules", value, MAX_RULES_CHARS)
 }
 
-/// The cluster's admins add a site.
+/// The cluster's admins, or a network admin, add a site.
 #[utoipa::path(
     post, path = "/api/v1/clusters/{id}/sites", tag = "map", security(("bearer" = [])),
     params(("id" = String, Path, description = "The cluster's id")),
@@ -432,7 +430,7 @@ pub(crate) struct SitePatchBody {
     house_rules: Option<String>,
 }
 
-/// Change a site, unless held days would be lost.
+/// Its cluster's admins, or a network admin, change a site, unless held days would be lost.
 #[utoipa::path(
     patch, path = "/api/v1/sites/{id}", tag = "map", security(("bearer" = [])),
     params(("id" = String, Path, description = "The site's id")),

@@ -16,9 +16,9 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::admin::bad;
-use crate::input::text;
 use crate::dto::ProblemBody;
 use crate::extract::{ApiJson, Authenticated, MaybeJson, id};
+use crate::input::text;
 use crate::problem::Problem;
 use crate::query::ApiQuery;
 use crate::stays::{ReasonBody, reason};

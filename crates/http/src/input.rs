@@ -159,10 +159,13 @@ pub(crate) fn desks(value: u32) -> Result<u32, FieldError> {
 
 /// Desks typed into a form.
 pub(crate) fn typed_desks(value: &str) -> Result<u32, FieldError> {
-    value.trim().parse::<u32>().map_err(|_| {
-        FieldError::new("desks", Rule::WholeNumber { max: MAX_DESKS }, format!("a whole number up to {MAX_DESKS}"))
-    })
-    .and_then(desks)
+    value
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| {
+            FieldError::new("desks", Rule::WholeNumber { max: MAX_DESKS }, format!("a whole number up to {MAX_DESKS}"))
+        })
+        .and_then(desks)
 }
 
 /// The opening weekdays ticked in a form (none is allowed, as in the API:

@@ -153,7 +153,10 @@ mod tests {
         let rows = parse(file.as_bytes()).unwrap();
         assert_eq!(rows.len(), 2);
         let anna = rows[0].parsed.as_ref().unwrap();
-        assert_eq!((anna.line, anna.member.email.as_str(), anna.member.company.as_str()), (2, "anna@hub.example", "Nowak IT"));
+        assert_eq!(
+            (anna.line, anna.member.email.as_str(), anna.member.company.as_str()),
+            (2, "anna@hub.example", "Nowak IT")
+        );
         assert_eq!(anna.member.locale, deskvisa_rules::Locale::Pl);
         assert_eq!(anna.vouched_until, Some(chrono::NaiveDate::from_ymd_opt(2027, 6, 30).unwrap()));
         assert_eq!(rows[1].line, 4);

@@ -93,8 +93,11 @@ impl Service {
         tx.grant_role(member.id, Role::ClusterAdmin, now).await?;
         let token = uuid::Uuid::new_v4();
         tx.insert_sign_in_token(token, member.id, now, now + crate::SIGN_IN_LINK_LIFETIME).await?;
-        tx.enqueue_mail(&[crate::sign_in::account_mail(deskvisa_mail::AccountKind::MemberInvited, &member, token)], now)
-            .await?;
+        tx.enqueue_mail(
+            &[crate::sign_in::account_mail(deskvisa_mail::AccountKind::MemberInvited, &member, token)],
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok((cluster, member))
     }

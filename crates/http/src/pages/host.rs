@@ -12,33 +12,63 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime};
 use deskvisa_rules::{
-    ApprovalMode, ClusterId, Email, EventId, Locale, MemberId, NetworkPolicy, OnNoAnswer, PolicyDraft, SiteId, StayId,
-    StayStatus, WeekdaySet, parse_date,
+    ApprovalMode, ClusterId, EventId, MemberId, NetworkPolicy, OnNoAnswer, PolicyDraft, SiteId, StayId, StayStatus,
+    parse_date,
 };
-use deskvisa_service::{
-    Caller, EventDraft, NewMember, Service, ServiceError, SitePatch, SiteRecord, StayCommand, StayRecord,
-};
+use deskvisa_service::{Caller, EventDraft, Service, ServiceError, SitePatch, SiteRecord, StayCommand, StayRecord};
 
 use super::calendar::{Month, first_of_month, month, month_range};
 use super::form::{Fields, Query, SignedForm};
 use super::view::{Chrome, html};
 use super::{PageError, Viewer, Words, redirect};
+use crate::input::{self, SiteInput};
 
 /// How far ahead the events page lists events.
 const EVENT_DAYS: u64 = 365;
 
 /// The host pages' own navigation.
-struct HostNav {
-    links: Vec<(String, String, bool)>,
+pub(super) struct HostNav {
+    pub(super) links: Vec<(String, String, bool)>,
 }
 
-fn host_nav(w: &'static Words, sites: &[SiteRecord], here: &str) -> HostNav {
+pub(super) fn host_nav(w: &'static Words, sites: &[SiteRecord], here: &str) -> HostNav {
+    let cluster = sites.first().map(|s| s.cluster_id.as_uuid().to_string()).unwrap_or_default();
     let mut links = vec![("/host".to_owned(), w.host_title.to_owned())];
     links.extend(sites.iter().map(|s| (format!("/host/sites/{}", s.id.as_uuid()), s.name.clone())));
     links.push(("/host/policy".to_owned(), w.host_policy.to_owned()));
     links.push(("/host/events".to_owned(), w.host_events.to_owned()));
+    if !cluster.is_empty() {
+        links.push((format!("/clusters/{cluster}"), w.cluster_admin_title.to_owned()));
+    }
     links.push(("/host/members".to_owned(), w.host_members.to_owned()));
     links.push(("/network/ledger".to_owned(), w.ledger_title.to_owned()));
+    let here = if here.starts_with("/clusters/") && here.ends_with("/members") { "/host/members" } else { here };
+    HostNav { links: links.into_iter().map(|(href, label)| (href.clone(), label, href == here)).collect() }
+}
+
+/// The navigation of a cluster's pages: the host's own for its admins;
+/// for a network admin helping another cluster, that cluster's pages.
+pub(super) fn cluster_nav(
+    w: &'static Words,
+    caller: &Caller,
+    cluster: ClusterId,
+    sites: &[SiteRecord],
+    here: &str,
+) -> HostNav {
+    if caller.admin_of(cluster) {
+        let mut nav = host_nav(w, sites, here);
+        // A cluster with no site yet still reaches its own page.
+        let own = format!("/clusters/{}", cluster.as_uuid());
+        if !nav.links.iter().any(|(href, _, _)| *href == own) {
+            nav.links.insert(1, (own.clone(), w.cluster_admin_title.to_owned(), here == own));
+        }
+        return nav;
+    }
+    let base = format!("/clusters/{}", cluster.as_uuid());
+    let mut links = vec![(base.clone(), w.cluster_admin_title.to_owned())];
+    links.extend(sites.iter().map(|s| (format!("/host/sites/{}", s.id.as_uuid()), s.name.clone())));
+    links.push((format!("{base}/members"), w.host_members.to_owned()));
+    links.push(("/network".to_owned(), w.network_title.to_owned()));
     HostNav { links: links.into_iter().map(|(href, label)| (href.clone(), label, href == here)).collect() }
 }
 
@@ -199,25 +229,85 @@ struct SitePage {
     contact: String,
     house_rules: String,
     weekdays: Vec<(&'static str, &'static str, bool)>,
+    timezone: String,
     closures: Vec<(String, String, String)>,
     months: Vec<Month>,
     error: Option<String>,
+    /// The stays that stand in the way of a refused change.
+    in_the_way: Vec<StayLine>,
 }
 
 const WEEKDAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// What a refused site form shows: the message, and the stays in its way.
+#[derive(Default)]
+struct SiteRefusal {
+    message: Option<String>,
+    in_the_way: Vec<StayRecord>,
+}
+
+impl SiteRefusal {
+    fn says(message: String) -> SiteRefusal {
+        SiteRefusal { message: Some(message), in_the_way: Vec::new() }
+    }
+}
+
+/// Why a site's change was refused, as the page shows it: the stays in the
+/// way of a `dates_hold_stays`, else the message; anything else is an error
+/// page.
+async fn site_refusal(
+    service: &Service,
+    viewer: &Viewer,
+    caller: &Caller,
+    site: SiteId,
+    e: ServiceError,
+    held: &'static str,
+) -> Result<SiteRefusal, PageError> {
+    match e {
+        ServiceError::DatesHoldStays { dates } => {
+            let w = viewer.words();
+            let days = dates.iter().map(|d| w.date(*d)).collect::<Vec<_>>().join("; ");
+            let in_the_way = service.stays_in_the_way(caller, site, &dates).await?;
+            Ok(SiteRefusal { message: Some(format!("{held} {days}")), in_the_way })
+        }
+        other => inline(other).map(SiteRefusal::says),
+    }
+}
+
+/// A site's page for those who run it: its cluster's admins and network admins.
+async fn run_site(service: &Service, caller: &Caller, id: SiteId) -> Result<(SiteRecord, Vec<SiteRecord>), PageError> {
+    let site = service.site(id).await?;
+    if !caller.admin_of(site.cluster_id) && !caller.network_admin {
+        return Err(ServiceError::Forbidden.into());
+    }
+    let (_, sites) = service.cluster_with_sites(site.cluster_id).await?;
+    Ok((site, sites))
+}
 
 async fn site_page_with(
     service: &Service,
     viewer: &Viewer,
     id: SiteId,
     fields: Option<&Fields>,
-    error: Option<String>,
+    refusal: SiteRefusal,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let caller = viewer.cluster_admin()?;
+    let caller = viewer.caller()?;
     let w = viewer.words();
-    let sites = own_sites(service, caller).await?;
-    let site = sites.iter().find(|s| s.id == id).cloned().ok_or(ServiceError::NotFound)?;
+    let (site, sites) = run_site(service, caller, id).await?;
+    let mut names: HashMap<MemberId, String> = HashMap::new();
+    let mut in_the_way = Vec::new();
+    for stay in &refusal.in_the_way {
+        let visitor = match names.get(&stay.member) {
+            Some(name) => name.clone(),
+            None => {
+                let name = service.member(stay.member).await.map(|m| m.name).unwrap_or_else(|_| "—".to_owned());
+                names.insert(stay.member, name.clone());
+                name
+            }
+        };
+        in_the_way.push(stay_line(w, stay, &site, visitor, None));
+    }
     let today = site.timezone.date_at(service.now());
     let mut months = Vec::new();
     for n in 0..2 {
@@ -240,7 +330,8 @@ async fn site_page_with(
     let monday = NaiveDate::from_isoywd_opt(2027, 1, chrono::Weekday::Mon).unwrap_or(today);
     let page = SitePage {
         c: Chrome::new(viewer, format!("{} — {}", w.site_settings, site.name), "host"),
-        nav: host_nav(w, &sites, &format!("/host/sites/{}", id.as_uuid())),
+        nav: cluster_nav(w, caller, site.cluster_id, &sites, &format!("/host/sites/{}", id.as_uuid())),
+        timezone: value("timezone", site.timezone.name().to_owned()),
         id: id.as_uuid().to_string(),
         name: value("name", site.name.clone()),
         address: value("address", site.address.clone()),
@@ -257,7 +348,8 @@ async fn site_page_with(
             .collect(),
         closures,
         months,
-        error,
+        error: refusal.message,
+        in_the_way,
     };
     html(status, &page)
 }
@@ -272,7 +364,7 @@ pub(crate) async fn site_page(
     Extension(viewer): Extension<Viewer>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    site_page_with(&service, &viewer, site_id(&id)?, None, None, StatusCode::OK).await
+    site_page_with(&service, &viewer, site_id(&id)?, None, SiteRefusal::default(), StatusCode::OK).await
 }
 
 /// `POST /host/sites/{id}`: saves the settings.
@@ -281,28 +373,39 @@ pub(crate) async fn save_site(
     Path(id): Path<String>,
     SignedForm { viewer, fields }: SignedForm,
 ) -> Result<Response, PageError> {
-    let caller = viewer.cluster_admin()?;
+    let caller = viewer.caller()?;
     let w = viewer.words();
     let id = site_id(&id)?;
-    let again = |error: String, status| site_page_with(&service, &viewer, id, Some(&fields), Some(error), status);
-    let Ok(desks) = fields.get("desks").parse::<u32>() else {
-        return again(w.bad_number.to_owned(), StatusCode::BAD_REQUEST).await;
-    };
-    let Ok(open) = WeekdaySet::parse(fields.all("open")) else {
-        return again(w.bad_number.to_owned(), StatusCode::BAD_REQUEST).await;
+    let again = |refusal: SiteRefusal, status| site_page_with(&service, &viewer, id, Some(&fields), refusal, status);
+    // The same fields as a new site, through the same parser as the API.
+    let parsed = input::new_site(SiteInput {
+        name: fields.get("name"),
+        address: fields.get("address"),
+        timezone: fields.optional("timezone"),
+        desks: input::typed_desks(fields.get("desks")),
+        open_weekdays: input::weekdays(fields.all("open")),
+        contact_email: fields.get("contact_email"),
+        house_rules: fields.get("house_rules"),
+    });
+    let site = match parsed {
+        Ok(site) => site,
+        Err(e) => return again(SiteRefusal::says(w.field_error(&e)), StatusCode::BAD_REQUEST).await,
     };
     let patch = SitePatch {
-        name: Some(fields.get("name").to_owned()),
-        address: Some(fields.get("address").to_owned()),
-        timezone: None,
-        desks: Some(desks),
-        open_weekdays: Some(open),
-        contact_email: Some(fields.get("contact_email").to_owned()),
-        house_rules: Some(fields.get("house_rules").to_owned()),
+        name: Some(site.name),
+        address: Some(site.address),
+        timezone: site.timezone,
+        desks: Some(site.desks),
+        open_weekdays: Some(site.open_weekdays),
+        contact_email: Some(site.contact_email.to_string()),
+        house_rules: Some(site.house_rules),
     };
     match service.update_site(caller, id, patch).await {
         Ok(_) => Ok(redirect(&format!("/host/sites/{}?done=saved", id.as_uuid()))),
-        Err(e) => again(inline(e)?, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => {
+            let refusal = site_refusal(&service, &viewer, caller, id, e, w.change_takes_days).await?;
+            again(refusal, StatusCode::CONFLICT).await
+        }
     }
 }
 
@@ -315,17 +418,14 @@ pub(crate) async fn close_day(
     let caller = viewer.cluster_admin()?;
     let id = site_id(&id)?;
     let Ok(date) = parse_date(fields.get("date")) else {
-        let error = viewer.words().bad_dates.to_owned();
-        return site_page_with(&service, &viewer, id, None, Some(error), StatusCode::BAD_REQUEST).await;
+        let error = SiteRefusal::says(viewer.words().bad_dates.to_owned());
+        return site_page_with(&service, &viewer, id, None, error, StatusCode::BAD_REQUEST).await;
     };
     match service.close_day(caller, id, date, fields.get("reason")).await {
         Ok(()) => Ok(redirect(&format!("/host/sites/{}?done=saved#closures", id.as_uuid()))),
         Err(e) => {
-            let error = match inline(e)? {
-                message if message.contains("stay") => viewer.words().day_holds_stays.to_owned(),
-                message => message,
-            };
-            site_page_with(&service, &viewer, id, None, Some(error), StatusCode::CONFLICT).await
+            let refusal = site_refusal(&service, &viewer, caller, id, e, viewer.words().day_holds_stays).await?;
+            site_page_with(&service, &viewer, id, None, refusal, StatusCode::CONFLICT).await
         }
     }
 }
@@ -644,128 +744,8 @@ pub(crate) async fn cancel_event(
 
 // --------------------------------------------------------------- members
 
-/// A member on the list.
-struct MemberLine {
-    id: String,
-    name: String,
-    email: String,
-    company: String,
-    status: &'static str,
-    roles: String,
-    revocable: bool,
-}
-
-#[derive(Template)]
-#[template(path = "host_members.html")]
-struct MembersPage {
-    c: Chrome,
-    nav: HostNav,
-    members: Vec<MemberLine>,
-    email: String,
-    name: String,
-    company: String,
-    polish: bool,
-    error: Option<String>,
-}
-
-async fn members_page_with(
-    service: &Service,
-    viewer: &Viewer,
-    query: &Fields,
-    fields: Option<&Fields>,
-    error: Option<String>,
-    status: StatusCode,
-) -> Result<Response, PageError> {
+/// `GET /host/members`: the host's own cluster's members page.
+pub(crate) async fn members_page(Extension(viewer): Extension<Viewer>) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
-    let w = viewer.words();
-    let sites = own_sites(service, caller).await?;
-    let members = service
-        .members_of(caller, own(caller)?)
-        .await?
-        .into_iter()
-        .map(|(m, roles)| MemberLine {
-            id: m.id.as_uuid().to_string(),
-            email: m.email.as_str().to_owned(),
-            company: m.company,
-            status: w.member_status(m.status),
-            roles: roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "),
-            revocable: m.status != deskvisa_rules::MemberStatus::Revoked && m.id != caller.member,
-            name: m.name,
-        })
-        .collect();
-    let get = |name: &str| fields.map(|f| f.get(name).to_owned()).unwrap_or_default();
-    let page = MembersPage {
-        c: Chrome::new(viewer, w.host_members, "host").done(query),
-        nav: host_nav(w, &sites, "/host/members"),
-        members,
-        email: get("email"),
-        name: get("name"),
-        company: get("company"),
-        polish: fields.map_or(viewer.locale == Locale::Pl, |f| f.get("locale") == "pl"),
-        error,
-    };
-    html(status, &page)
-}
-
-/// `GET /host/members`.
-pub(crate) async fn members_page(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
-    members_page_with(&service, &viewer, &query, None, None, StatusCode::OK).await
-}
-
-/// `POST /host/members`: invites a member.
-pub(crate) async fn invite_member(
-    State(service): State<Service>,
-    SignedForm { viewer, fields }: SignedForm,
-) -> Result<Response, PageError> {
-    let caller = viewer.cluster_admin()?;
-    let w = viewer.words();
-    let no_query = Fields::default();
-    let Ok(email) = Email::parse(fields.get("email")) else {
-        return members_page_with(
-            &service,
-            &viewer,
-            &no_query,
-            Some(&fields),
-            Some(w.bad_email.to_owned()),
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
-    };
-    let new = NewMember {
-        email,
-        name: fields.get("name").to_owned(),
-        company: fields.get("company").to_owned(),
-        locale: Locale::parse(fields.get("locale")).unwrap_or(Locale::En),
-    };
-    match service.invite_member(caller, own(caller)?, new).await {
-        Ok(_) => Ok(redirect("/host/members?done=saved")),
-        Err(e) => {
-            let error = inline(e)?;
-            members_page_with(
-                &service,
-                &viewer,
-                &no_query,
-                Some(&fields),
-                Some(error),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
-}
-
-/// `POST /host/members/{id}/revoke`.
-pub(crate) async fn revoke_member(
-    State(service): State<Service>,
-    Path(id): Path<String>,
-    SignedForm { viewer, .. }: SignedForm,
-) -> Result<Response, PageError> {
-    let caller = viewer.cluster_admin()?;
-    let id: MemberId = crate::extract::id(&id, MemberId::parse)?;
-    service.revoke_member(caller, own(caller)?, id).await?;
-    Ok(redirect("/host/members?done=saved"))
+    Ok(redirect(&format!("/clusters/{}/members", own(caller)?.as_uuid())))
 }

@@ -13,6 +13,7 @@
 
 mod assets;
 mod calendar;
+mod cluster;
 mod event;
 mod form;
 mod host;
@@ -38,6 +39,10 @@ use deskvisa_service::{Caller, MemberRecord, Service, ServiceError};
 
 use crate::problem::Problem;
 pub(crate) use words::Words;
+
+/// The body limit of a members file's upload: the file's own limit and
+/// room for the form around it.
+const IMPORT_BODY_BYTES: usize = crate::member_file::MAX_FILE_BYTES + 64 * 1024;
 
 /// The cookie that holds a language chosen with the switcher.
 const LANG_COOKIE: &str = "deskvisa_lang";
@@ -65,8 +70,25 @@ pub(crate) fn routes(service: Service) -> Router<Service> {
         .route("/host/policy", get(host::policy_page).post(host::save_policy))
         .route("/host/events", get(host::events_page).post(host::publish_event))
         .route("/host/events/{id}/cancel", post(host::cancel_event))
-        .route("/host/members", get(host::members_page).post(host::invite_member))
-        .route("/host/members/{id}/revoke", post(host::revoke_member))
+        .route("/host/members", get(host::members_page))
+        .route("/clusters/{id}", get(cluster::page))
+        .route("/clusters/{id}/sites", post(cluster::add_site))
+        .route("/clusters/{id}/admins", post(cluster::appoint_admin))
+        .route("/clusters/{id}/admins/{member}/remove", post(cluster::remove_admin))
+        .route("/clusters/{id}/members", get(cluster::members).post(cluster::invite))
+        .route("/clusters/{id}/members/{member}/{action}", post(cluster::act_on_member))
+        // A members file and its preview's confirmation are larger than
+        // other forms (the file is at most 1 MiB; the confirmation carries
+        // it URL-encoded, up to three times as long).
+        .route(
+            "/clusters/{id}/members/import",
+            post(cluster::import_preview).layer(axum::extract::DefaultBodyLimit::max(IMPORT_BODY_BYTES)),
+        )
+        .route(
+            "/clusters/{id}/members/import/confirm",
+            post(cluster::import_confirm).layer(axum::extract::DefaultBodyLimit::max(3 * IMPORT_BODY_BYTES)),
+        )
+        .route("/me", get(cluster::me).post(cluster::save_me))
         .route("/network", get(network::page))
         .route("/network/clusters", post(network::add_cluster))
         .route("/network/clusters/{id}/status", post(network::change_status))

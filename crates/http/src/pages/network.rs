@@ -9,12 +9,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Days, NaiveDate};
-use deskvisa_rules::{ClusterId, ClusterStatus, Period, TimeZone, parse_date};
-use deskvisa_service::{ClusterPatch, NewCluster, Service, ServiceError};
+use deskvisa_rules::{ClusterId, ClusterStatus, Period, parse_date};
+use deskvisa_service::{ClusterPatch, NewCluster, NewMember, Service, ServiceError};
 
 use super::form::{Fields, Query, SignedForm};
 use super::view::{Chrome, html};
 use super::{PageError, Viewer, Words, redirect};
+use crate::input::{self, ClusterInput, FieldError};
 use crate::reports::{ClusterFiguresBody, LedgerBody, csv_download};
 
 /// The ledger page's default period: the year up to today.
@@ -51,6 +52,8 @@ struct Draft {
     latitude: String,
     longitude: String,
     joined_on: String,
+    admin_email: String,
+    admin_name: String,
 }
 
 async fn network_page_with(
@@ -94,6 +97,8 @@ async fn network_page_with(
             latitude: get("latitude"),
             longitude: get("longitude"),
             joined_on: fields.map_or_else(|| service.now().date_naive().to_string(), |f| f.get("joined_on").to_owned()),
+            admin_email: get("admin_email"),
+            admin_name: get("admin_name"),
         },
         error,
     };
@@ -109,46 +114,63 @@ pub(crate) async fn page(
     network_page_with(&service, &viewer, &query, None, None, StatusCode::OK).await
 }
 
-/// What is wrong with the add-cluster form, if anything.
-fn new_cluster(w: &'static Words, fields: &Fields) -> Result<NewCluster, String> {
-    let timezone = TimeZone::parse(fields.get("timezone")).map_err(|_| w.bad_zone.to_owned())?;
-    let coordinate = |name: &str, limit: f64| {
-        fields.get(name).replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite() && v.abs() <= limit)
+/// The add-cluster form, through the same parser as the API's cluster and
+/// admin: the cluster and its first admin.
+fn new_cluster(fields: &Fields, today: NaiveDate) -> Result<(NewCluster, NewMember), FieldError> {
+    let cluster = input::new_cluster(
+        ClusterInput {
+            name: fields.get("name"),
+            city: fields.get("city"),
+            country: fields.get("country"),
+            timezone: fields.get("timezone"),
+            latitude: input::typed_coordinate("latitude", fields.get("latitude"), 90.0),
+            longitude: input::typed_coordinate("longitude", fields.get("longitude"), 180.0),
+            joined_on: fields.optional("joined_on"),
+        },
+        today,
+    )?;
+    let admin = NewMember {
+        email: input::email("admin_email", fields.get("admin_email"))?,
+        name: input::text("admin_name", fields.get("admin_name"), input::MAX_NAME_CHARS)?,
+        company: String::new(),
+        locale: input::locale(fields.optional("admin_locale"))?,
     };
-    let (Some(latitude), Some(longitude)) = (coordinate("latitude", 90.0), coordinate("longitude", 180.0)) else {
-        return Err(w.bad_coordinates.to_owned());
-    };
-    let joined_on = parse_date(fields.get("joined_on")).map_err(|_| w.bad_dates.to_owned())?;
-    Ok(NewCluster {
-        name: fields.get("name").to_owned(),
-        city: fields.get("city").to_owned(),
-        country: fields.get("country").to_ascii_uppercase(),
-        timezone,
-        latitude,
-        longitude,
-        joined_on,
-    })
+    Ok((cluster, admin))
 }
 
-/// `POST /network/clusters`: adds a cluster.
+/// `POST /network/clusters`: adds a cluster with its first admin, who is
+/// invited (a welcome email with a sign-in link).
 pub(crate) async fn add_cluster(
     State(service): State<Service>,
     SignedForm { viewer, fields }: SignedForm,
 ) -> Result<Response, PageError> {
     let caller = viewer.network_admin()?;
+    let w = viewer.words();
     let none = Fields::default();
     let again = |error: String, status| network_page_with(&service, &viewer, &none, Some(&fields), Some(error), status);
-    let new = match new_cluster(viewer.words(), &fields) {
+    let (cluster, admin) = match new_cluster(&fields, service.now().date_naive()) {
         Ok(new) => new,
-        Err(error) => return again(error, StatusCode::BAD_REQUEST).await,
+        Err(e) => return again(w.field_error(&e), StatusCode::BAD_REQUEST).await,
     };
-    match service.create_cluster(caller, new).await {
-        Ok(_) => Ok(redirect("/network?done=saved")),
+    match service.create_cluster_with_admin(caller, cluster, admin).await {
+        Ok((cluster, _)) => Ok(redirect(&format!("/clusters/{}?done=saved", cluster.id.as_uuid()))),
+        Err(ServiceError::Conflict { code: "email_taken", .. }) => {
+            again(w.email_taken.to_owned(), StatusCode::CONFLICT).await
+        }
         Err(ServiceError::Invalid(message) | ServiceError::Conflict { message, .. }) => {
             again(message, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "confirm_status.html")]
+struct ConfirmPage {
+    c: Chrome,
+    id: String,
+    status: &'static str,
+    consequence: String,
 }
 
 /// `POST /network/clusters/{id}/status`: active, suspended, or left.
@@ -161,6 +183,22 @@ pub(crate) async fn change_status(
     let id: ClusterId = crate::extract::id(&id, ClusterId::parse)?;
     let status: ClusterStatus =
         fields.get("status").parse().map_err(|e: deskvisa_rules::StatusError| ServiceError::Invalid(e.to_string()))?;
+    let (cluster, _) = service.cluster_with_sites(id).await?;
+    if cluster.status == status {
+        return Ok(redirect("/network"));
+    }
+    // A status change stops or starts a whole cluster's visits: it is
+    // asked for once more, with what it means, before it happens.
+    if fields.get("confirm") != "yes" {
+        let w = viewer.words();
+        let page = ConfirmPage {
+            c: Chrome::new(&viewer, w.confirm_status_title, "network"),
+            id: id.as_uuid().to_string(),
+            status: status.as_str(),
+            consequence: w.status_consequence(&cluster.name, status),
+        };
+        return html(StatusCode::OK, &page);
+    }
     let patch = ClusterPatch { status: Some(status), ..ClusterPatch::default() };
     service.update_cluster(caller, id, patch).await?;
     Ok(redirect("/network?done=saved"))

@@ -144,7 +144,55 @@ words! {
     to_inbox: "Back to the host inbox", "Wróć do skrzynki gospodarza";
     open_stay: "Open the stay", "Otwórz pobyt";
     event_cancelled: "This event is cancelled.", "To wydarzenie zostało odwołane.";
+    cluster_admin_title: "Sites and admins", "Miejsca i administratorzy";
+    change_takes_days: "Stays hold desks on days this change would take:", "Pobyty zajmują biurka w dni, które ta zmiana by odebrała:";
     admin_name: "Admin's name", "Imię i nazwisko administratora";
+    sites_title: "Sites", "Miejsca";
+    no_sites_yet: "No site yet: add the first one below, and members of other clusters can visit.",
+        "Nie ma jeszcze miejsc: dodaj pierwsze poniżej, a członkowie innych klastrów będą mogli Was odwiedzać.";
+    add_site: "Add a site", "Dodaj miejsce";
+    admins_title: "Admins", "Administratorzy";
+    remove_admin: "Remove as admin", "Odbierz uprawnienia administratora";
+    appoint_admin: "Appoint an admin", "Wyznacz administratora";
+    appoint_hint: "Someone not yet a member of this cluster is invited first and gets a welcome email with a sign-in link.",
+        "Osoba, która nie jest jeszcze członkiem klastra, zostanie najpierw zaproszona i dostanie e-mail powitalny z linkiem do logowania.";
+    email_taken: "This address already belongs to someone in deskvisa (a member of another cluster, or network staff).",
+        "Ten adres należy już do kogoś w deskvisa (członka innego klastra albo zespołu sieci).";
+    last_admin: "A cluster keeps at least one admin: appoint another before removing the last one.",
+        "Klaster musi mieć co najmniej jednego administratora: wyznacz kolejnego, zanim usuniesz ostatniego.";
+    no_end: "no end date", "bez daty końcowej";
+    set_word: "Set", "Ustaw";
+    role_cluster_admin: "cluster admin", "administrator klastra";
+    role_network_admin: "network admin", "administrator sieci";
+    network_staff: "network staff (no home cluster)", "zespół sieci (bez klastra macierzystego)";
+    make_admin: "Make admin", "Nadaj uprawnienia administratora";
+    import_title: "Import members from a file", "Zaimportuj członków z pliku";
+    import_hint: "A CSV file in UTF-8, separated by commas or semicolons, with a header row: email and name, and if you like company, locale (en or pl) and vouched_until (YYYY-MM-DD). At most 5,000 rows and 1 MiB. You see every row before anything is added.",
+        "Plik CSV w UTF-8, rozdzielany przecinkami lub średnikami, z wierszem nagłówka: email i name, a opcjonalnie company, locale (en lub pl) i vouched_until (RRRR-MM-DD). Najwyżej 5000 wierszy i 1 MiB. Zobaczysz każdy wiersz, zanim cokolwiek zostanie dodane.";
+    file_label: "CSV file", "Plik CSV";
+    preview: "Preview the import", "Podgląd importu";
+    import_preview_title: "Check the import", "Sprawdź import";
+    line_word: "Line", "Wiersz";
+    result_word: "Result", "Wynik";
+    import_confirm: "Add and invite these members", "Dodaj i zaproś tych członków";
+    cancel_word: "Cancel", "Anuluj";
+    import_nothing: "Nothing to add: every row is a member already or refused.", "Nie ma kogo dodać: każdy wiersz to już członek albo został odrzucony.";
+    refused_word: "refused", "odrzucony";
+    verdict_add: "to be added and invited", "zostanie dodany(-a) i zaproszony(-a)";
+    verdict_member: "already a member: left as is", "już jest członkiem: bez zmian";
+    me_title: "My account", "Moje konto";
+    nav_me: "My account", "Moje konto";
+    your_name: "Your name", "Imię i nazwisko";
+    your_language: "Language of pages and emails", "Język stron i e-maili";
+    done_invited: "The member is invited: a welcome email with a sign-in link is on its way.", "Członek został zaproszony: e-mail powitalny z linkiem do logowania jest w drodze.";
+    done_imported: "The members are added; each gets a welcome email with a sign-in link.", "Członkowie zostali dodani; każdy dostanie e-mail powitalny z linkiem do logowania.";
+    first_admin_title: "Its first admin", "Pierwszy administrator";
+    first_admin_hint: "Invited as a member of the new cluster and its admin, with a welcome email and a sign-in link.",
+        "Zostanie zaproszony(-a) jako członek nowego klastra i jego administrator, z e-mailem powitalnym i linkiem do logowania.";
+    admin_email: "Admin's email", "E-mail administratora";
+    confirm_status_title: "Change the status?", "Zmienić status?";
+    confirm_yes: "Yes, change the status", "Tak, zmień status";
+    keep_it: "Keep it as it is", "Zostaw bez zmian";
     vouched_until: "Vouched for until", "Poręczenie do";
     no_show_marked: "marked as no-show", "oznaczono nieobecność";
 
@@ -197,14 +245,13 @@ words! {
     bad_site: "Choose one of your sites.", "Wybierz jedno ze swoich miejsc.";
     bad_times: "Enter the start and the end as a date and a time.", "Podaj początek i koniec jako datę i godzinę.";
     reason_needed: "Say why you decline: the visitor reads it.", "Napisz, dlaczego odrzucasz: gość to przeczyta.";
-    day_holds_stays: "Stays are booked on this day: it cannot be closed.", "W tym dniu są zarezerwowane pobyty: nie można go zamknąć.";
+    day_holds_stays: "Stays are booked on this day, so it cannot be closed:", "W tym dniu są zarezerwowane pobyty, więc nie można go zamknąć:";
     open_days_label: "Opening days", "Dni otwarcia";
     contact_email: "Contact email", "E-mail kontaktowy";
     locale_label: "Language of emails", "Język e-maili";
     upcoming_events: "Coming events", "Nadchodzące wydarzenia";
     registered_of: "registered / places", "zapisani / miejsca";
     bad_zone: "Enter a time zone of the IANA database, such as Europe/Warsaw.", "Podaj strefę czasową z bazy IANA, np. Europe/Warsaw.";
-    bad_coordinates: "Enter the latitude (−90 to 90) and longitude (−180 to 180) in degrees.", "Podaj szerokość (−90 do 90) i długość geograficzną (−180 do 180) w stopniach.";
     bad_period: "Enter the period as two dates, the first not after the last, at most five years apart.", "Podaj okres jako dwie daty, pierwszą nie późniejszą niż ostatnia, najwyżej pięć lat od siebie.";
     timezone: "Time zone (IANA)", "Strefa czasowa (IANA)";
     publish_event: "Publish an event", "Opublikuj wydarzenie";
@@ -423,6 +470,105 @@ impl Words {
         format!("{label}: {rule}")
     }
 
+    /// A row of an import that repeats an earlier line's address.
+    pub(crate) fn repeats_line(&self, line: usize) -> String {
+        if self.polish() {
+            format!("odrzucony: ten adres jest już w wierszu {line}")
+        } else {
+            format!("refused: the address is already on line {line}")
+        }
+    }
+
+    /// What an import preview found.
+    pub(crate) fn import_summary(&self, add: usize, already: usize, refused: usize) -> String {
+        if self.polish() {
+            format!("Do dodania: {add}. Już członkowie: {already}. Odrzucone: {refused}.")
+        } else {
+            format!("{add} to be added, {already} already members, {refused} refused.")
+        }
+    }
+
+    /// Why a members file is refused whole (nothing of it is written).
+    pub(crate) fn file_problem(&self, problem: &crate::member_file::FileProblem) -> String {
+        use crate::member_file::FileProblem as P;
+        let pl = self.polish();
+        let nothing = if pl { " Nic nie zostało zapisane." } else { " Nothing was written." };
+        let what = match (pl, problem) {
+            (false, P::TooLarge) => "The file is larger than 1 MiB. Split it into smaller files.".to_owned(),
+            (true, P::TooLarge) => "Plik jest większy niż 1 MiB. Podziel go na mniejsze pliki.".to_owned(),
+            (false, P::Empty) => {
+                "The file holds no members: a header row and at least one row under it are needed.".to_owned()
+            }
+            (true, P::Empty) => {
+                "Plik nie zawiera członków: potrzebny jest wiersz nagłówka i co najmniej jeden wiersz pod nim."
+                    .to_owned()
+            }
+            (false, P::NotUtf8 { line }) => {
+                format!("The file is not in UTF-8 (line {line}). Save it as \"CSV UTF-8\" and try again.")
+            }
+            (true, P::NotUtf8 { line }) => {
+                format!("Plik nie jest w UTF-8 (wiersz {line}). Zapisz go jako „CSV UTF-8” i spróbuj ponownie.")
+            }
+            (false, P::Columns { missing, unknown }) => format!(
+                "The header row must name the columns email and name (and may name company, locale, vouched_until).{}{}",
+                if missing.is_empty() { String::new() } else { format!(" Missing: {}.", missing.join(", ")) },
+                if unknown.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Not known, or twice: {}.", unknown.join(", "))
+                }
+            ),
+            (true, P::Columns { missing, unknown }) => format!(
+                "Wiersz nagłówka musi zawierać kolumny email i name (może też company, locale, vouched_until).{}{}",
+                if missing.is_empty() { String::new() } else { format!(" Brakuje: {}.", missing.join(", ")) },
+                if unknown.is_empty() {
+                    String::new()
+                } else {
+                    format!(" Nieznane lub powtórzone: {}.", unknown.join(", "))
+                }
+            ),
+            (false, P::Formula { line, column }) => format!(
+                "Line {line}, column {column}, begins like a spreadsheet formula (=, +, -, @). Remove it and try again."
+            ),
+            (true, P::Formula { line, column }) => format!(
+                "Wiersz {line}, kolumna {column}, zaczyna się jak formuła arkusza (=, +, -, @). Usuń ją i spróbuj ponownie."
+            ),
+            (false, P::TooManyRows) => "The file has more than 5,000 rows. Split it into smaller files.".to_owned(),
+            (true, P::TooManyRows) => "Plik ma więcej niż 5000 wierszy. Podziel go na mniejsze pliki.".to_owned(),
+            (false, P::Malformed { line }) => {
+                format!("Line {line} is not a CSV row like the header (a quote left open, or another number of cells).")
+            }
+            (true, P::Malformed { line }) => format!(
+                "Wiersz {line} nie jest wierszem CSV jak nagłówek (niezamknięty cudzysłów albo inna liczba komórek)."
+            ),
+        };
+        format!("{what}{nothing}")
+    }
+
+    /// What changing a cluster's status to `to` means, for the confirmation.
+    pub(crate) fn status_consequence(&self, name: &str, to: ClusterStatus) -> String {
+        match (self.polish(), to) {
+            (false, ClusterStatus::Active) => {
+                format!("{name} becomes active: its members may request stays again, and it takes visitors.")
+            }
+            (false, ClusterStatus::Suspended) => format!(
+                "{name} is suspended: its members cannot request new stays and it takes no new visitors. Approved stays, as host and as home, are kept; its people can still sign in and cancel."
+            ),
+            (false, ClusterStatus::Left) => format!(
+                "{name} is recorded as having left the network: no new stays to or from it. Approved stays are kept; its people can still sign in and cancel."
+            ),
+            (true, ClusterStatus::Active) => {
+                format!("{name} staje się aktywny: jego członkowie znów mogą prosić o pobyty, a on przyjmuje gości.")
+            }
+            (true, ClusterStatus::Suspended) => format!(
+                "{name} zostaje zawieszony: jego członkowie nie mogą prosić o nowe pobyty, a on nie przyjmuje nowych gości. Zatwierdzone pobyty (jako gospodarz i klaster macierzysty) pozostają; jego ludzie nadal mogą się logować i odwoływać pobyty."
+            ),
+            (true, ClusterStatus::Left) => format!(
+                "{name} zostaje oznaczony jako poza siecią: żadnych nowych pobytów do niego ani z niego. Zatwierdzone pobyty pozostają; jego ludzie nadal mogą się logować i odwoływać pobyty."
+            ),
+        }
+    }
+
     /// A stay's status, in words.
     pub(crate) fn stay_status(&self, status: StayStatus) -> &'static str {
         match (self.polish(), status) {
@@ -471,6 +617,8 @@ impl Words {
             "registered" => self.done_registered,
             "withdrawn" => self.done_withdrawn,
             "saved" => self.done_saved,
+            "invited" => self.done_invited,
+            "imported" => self.done_imported,
             _ => return None,
         })
     }

@@ -1,0 +1,721 @@
+//! A cluster's own pages, for its admins and for network admins (who start
+//! a network's clusters and help them): `/clusters/{id}` with its sites
+//! (add one; each site's settings are `/host/sites/{id}`) and its admins
+//! (appoint, remove, never the last), and `/clusters/{id}/members` with
+//! its members (invite one, import many from a CSV file with a preview,
+//! set how long the cluster vouches for each, make admin, revoke). Every
+//! form goes through the same parser as the API ([`crate::input`]); a
+//! refusal is told in the viewer's language with what was typed kept.
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{Datelike, Days, NaiveDate};
+use deskvisa_rules::{ClusterId, Locale, MemberId, MemberStatus};
+use deskvisa_service::{Caller, ClusterRecord, ImportRow, ImportVerdict, Role, Service, ServiceError, SiteRecord};
+
+use super::form::{Fields, Query, SignedForm};
+use super::host::{HostNav, cluster_nav};
+use super::view::{Chrome, html};
+use super::{PageError, Viewer, Words, redirect};
+use crate::input::{self, FieldError, SiteInput};
+use crate::member_file::{self, FileProblem, FileRow};
+
+/// What a cluster's page works on: who runs it, the cluster, its sites.
+struct Running<'a> {
+    caller: &'a Caller,
+    cluster: ClusterRecord,
+    sites: Vec<SiteRecord>,
+}
+
+/// The cluster, for its admins and network admins; 403 for others.
+async fn running<'a>(service: &Service, viewer: &'a Viewer, id: &str) -> Result<Running<'a>, PageError> {
+    let caller = viewer.caller()?;
+    let id: ClusterId = crate::extract::id(id, ClusterId::parse)?;
+    let (cluster, sites) = service.cluster_with_sites(id).await?;
+    if !caller.admin_of(id) && !caller.network_admin {
+        return Err(ServiceError::Forbidden.into());
+    }
+    Ok(Running { caller, cluster, sites })
+}
+
+/// A refusal the person can act on, in their language; anything else is
+/// an error page.
+fn told(w: &Words, e: ServiceError) -> Result<String, PageError> {
+    match e {
+        ServiceError::Conflict { code: "email_taken", .. } => Ok(w.email_taken.to_owned()),
+        ServiceError::Conflict { code: "last_admin", .. } => Ok(w.last_admin.to_owned()),
+        ServiceError::Invalid(message)
+        | ServiceError::Conflict { message, .. }
+        | ServiceError::Rejected { message, .. } => Ok(message),
+        other => Err(other.into()),
+    }
+}
+
+const WEEKDAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// The seven weekdays as checkboxes: value, label, ticked.
+fn weekday_boxes(w: &Words, ticked: &[String]) -> Vec<(&'static str, &'static str, bool)> {
+    let monday = NaiveDate::from_isoywd_opt(2027, 1, chrono::Weekday::Mon).unwrap_or_default();
+    WEEKDAY_NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let day = (monday + Days::new(i as u64)).weekday();
+            (*name, w.weekday(day).1, ticked.iter().any(|t| t == name))
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------- the cluster
+
+/// A site on the cluster's page.
+struct SiteLine {
+    id: String,
+    name: String,
+    address: String,
+    desks: u32,
+    open: String,
+}
+
+/// An admin on the cluster's page.
+struct AdminLine {
+    id: String,
+    name: String,
+    email: String,
+    status: &'static str,
+}
+
+/// The add-a-site form's values.
+struct SiteForm {
+    name: String,
+    address: String,
+    timezone: String,
+    desks: String,
+    weekdays: Vec<(&'static str, &'static str, bool)>,
+    contact_email: String,
+    house_rules: String,
+}
+
+#[derive(Template)]
+#[template(path = "cluster.html")]
+struct ClusterPage {
+    c: Chrome,
+    nav: HostNav,
+    id: String,
+    name: String,
+    place: String,
+    status_words: &'static str,
+    sites: Vec<SiteLine>,
+    admins: Vec<AdminLine>,
+    site: SiteForm,
+    site_error: Option<String>,
+    admin_email: String,
+    admin_name: String,
+    admin_error: Option<String>,
+}
+
+/// Which form of the cluster's page was refused, with what was typed.
+enum ClusterForm<'a> {
+    None,
+    Site(&'a Fields, String),
+    Admin(&'a Fields, String),
+}
+
+async fn cluster_page_with(
+    service: &Service,
+    viewer: &Viewer,
+    id: &str,
+    query: &Fields,
+    form: ClusterForm<'_>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let w = viewer.words();
+    let Running { caller, cluster, sites } = running(service, viewer, id).await?;
+    let admins = service
+        .members_of(caller, cluster.id)
+        .await?
+        .into_iter()
+        .filter(|(_, roles)| roles.contains(&Role::ClusterAdmin))
+        .map(|(m, _)| AdminLine {
+            id: m.id.as_uuid().to_string(),
+            status: w.member_status(m.status),
+            email: m.email.to_string(),
+            name: m.name,
+        })
+        .collect();
+    let (site_fields, site_error, admin_fields, admin_error) = match form {
+        ClusterForm::None => (None, None, None, None),
+        ClusterForm::Site(f, e) => (Some(f), Some(e), None, None),
+        ClusterForm::Admin(f, e) => (None, None, Some(f), Some(e)),
+    };
+    let typed = |f: Option<&Fields>, name: &str, default: String| f.map_or(default, |f| f.get(name).to_owned());
+    let ticked: Vec<String> = match site_fields {
+        Some(f) => f.all("open").map(str::to_owned).collect(),
+        None => ["mon", "tue", "wed", "thu", "fri"].iter().map(|d| (*d).to_owned()).collect(),
+    };
+    let here = format!("/clusters/{}", cluster.id.as_uuid());
+    let page = ClusterPage {
+        c: Chrome::new(viewer, format!("{} — {}", w.cluster_admin_title, cluster.name), "host").done(query),
+        nav: cluster_nav(w, caller, cluster.id, &sites, &here),
+        id: cluster.id.as_uuid().to_string(),
+        place: format!("{}, {}", cluster.city, cluster.country),
+        status_words: w.cluster_status(cluster.status),
+        sites: sites
+            .iter()
+            .map(|s| SiteLine {
+                id: s.id.as_uuid().to_string(),
+                name: s.name.clone(),
+                address: s.address.clone(),
+                desks: s.desks,
+                open: s.open_weekdays.names().collect::<Vec<_>>().join(", "),
+            })
+            .collect(),
+        admins,
+        site: SiteForm {
+            name: typed(site_fields, "name", String::new()),
+            address: typed(site_fields, "address", String::new()),
+            timezone: typed(site_fields, "timezone", cluster.timezone.name().to_owned()),
+            desks: typed(site_fields, "desks", "4".to_owned()),
+            weekdays: weekday_boxes(w, &ticked),
+            contact_email: typed(site_fields, "contact_email", String::new()),
+            house_rules: typed(site_fields, "house_rules", String::new()),
+        },
+        site_error,
+        admin_email: typed(admin_fields, "email", String::new()),
+        admin_name: typed(admin_fields, "name", String::new()),
+        admin_error,
+        name: cluster.name,
+    };
+    html(status, &page)
+}
+
+/// `GET /clusters/{id}`.
+pub(crate) async fn page(
+    State(service): State<Service>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<String>,
+    Query(query): Query,
+) -> Result<Response, PageError> {
+    cluster_page_with(&service, &viewer, &id, &query, ClusterForm::None, StatusCode::OK).await
+}
+
+/// `POST /clusters/{id}/sites`: adds a site (every field the API takes).
+pub(crate) async fn add_site(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    SignedForm { viewer, fields }: SignedForm,
+) -> Result<Response, PageError> {
+    let w = viewer.words();
+    let run = running(&service, &viewer, &id).await?;
+    let none = Fields::default();
+    let parsed = input::new_site(SiteInput {
+        name: fields.get("name"),
+        address: fields.get("address"),
+        timezone: fields.optional("timezone"),
+        desks: input::typed_desks(fields.get("desks")),
+        open_weekdays: input::weekdays(fields.all("open")),
+        contact_email: fields.get("contact_email"),
+        house_rules: fields.get("house_rules"),
+    });
+    let refused = |error: String, status| {
+        cluster_page_with(&service, &viewer, &id, &none, ClusterForm::Site(&fields, error), status)
+    };
+    let new = match parsed {
+        Ok(new) => new,
+        Err(e) => return refused(w.field_error(&e), StatusCode::BAD_REQUEST).await,
+    };
+    match service.create_site(run.caller, run.cluster.id, new).await {
+        Ok(site) => Ok(redirect(&format!("/host/sites/{}?done=saved", site.id.as_uuid()))),
+        Err(e) => refused(told(w, e)?, StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+/// `POST /clusters/{id}/admins`: appoints an admin (`email`, `name`),
+/// inviting them as the cluster's member first if they are not one.
+pub(crate) async fn appoint_admin(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    SignedForm { viewer, fields }: SignedForm,
+) -> Result<Response, PageError> {
+    let w = viewer.words();
+    let run = running(&service, &viewer, &id).await?;
+    let none = Fields::default();
+    let refused = |error: String, status| {
+        cluster_page_with(&service, &viewer, &id, &none, ClusterForm::Admin(&fields, error), status)
+    };
+    let parsed = input::email("email", fields.get("email"))
+        .and_then(|email| Ok((email, input::text("name", fields.get("name"), input::MAX_NAME_CHARS)?)));
+    let (email, name) = match parsed {
+        Ok(admin) => admin,
+        Err(e) => return refused(w.field_error(&e), StatusCode::BAD_REQUEST).await,
+    };
+    match service.add_cluster_admin(run.caller, run.cluster.id, email, name).await {
+        Ok(_) => Ok(redirect(&format!("/clusters/{id}?done=saved#admins"))),
+        Err(e) => refused(told(w, e)?, StatusCode::CONFLICT).await,
+    }
+}
+
+/// `POST /clusters/{id}/admins/{member}/remove`: never the last admin.
+pub(crate) async fn remove_admin(
+    State(service): State<Service>,
+    Path((id, member)): Path<(String, String)>,
+    SignedForm { viewer, fields }: SignedForm,
+) -> Result<Response, PageError> {
+    let w = viewer.words();
+    let run = running(&service, &viewer, &id).await?;
+    let member: MemberId = crate::extract::id(&member, MemberId::parse)?;
+    match service.remove_cluster_admin(run.caller, run.cluster.id, member).await {
+        Ok(()) => Ok(redirect(&format!("/clusters/{id}?done=saved#admins"))),
+        Err(e) => {
+            let error = told(w, e)?;
+            let none = Fields::default();
+            cluster_page_with(&service, &viewer, &id, &none, ClusterForm::Admin(&fields, error), StatusCode::CONFLICT)
+                .await
+        }
+    }
+}
+
+// --------------------------------------------------------------- members
+
+/// A member on the list.
+struct MemberLine {
+    id: String,
+    name: String,
+    email: String,
+    company: String,
+    status: &'static str,
+    admin: bool,
+    revoked: bool,
+    vouched_until: String,
+    vouched_words: String,
+    me: bool,
+}
+
+#[derive(Template)]
+#[template(path = "cluster_members.html")]
+struct MembersPage {
+    c: Chrome,
+    nav: HostNav,
+    id: String,
+    name: String,
+    members: Vec<MemberLine>,
+    email: String,
+    member_name: String,
+    company: String,
+    polish: bool,
+    error: Option<String>,
+    import_error: Option<String>,
+}
+
+/// Which form of the members page was refused.
+enum MembersForm<'a> {
+    None,
+    Invite(&'a Fields, String),
+    Import(String),
+    Row(String),
+}
+
+async fn members_page_with(
+    service: &Service,
+    viewer: &Viewer,
+    id: &str,
+    query: &Fields,
+    form: MembersForm<'_>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let w = viewer.words();
+    let Running { caller, cluster, sites } = running(service, viewer, id).await?;
+    let members = service
+        .members_of(caller, cluster.id)
+        .await?
+        .into_iter()
+        .map(|(m, roles)| MemberLine {
+            id: m.id.as_uuid().to_string(),
+            email: m.email.to_string(),
+            company: m.company,
+            status: w.member_status(m.status),
+            admin: roles.contains(&Role::ClusterAdmin),
+            revoked: m.status == MemberStatus::Revoked,
+            vouched_until: m.vouched_until.map(|d| d.to_string()).unwrap_or_default(),
+            vouched_words: m.vouched_until.map_or_else(|| w.no_end.to_owned(), |d| w.date(d)),
+            me: m.id == caller.member,
+            name: m.name,
+        })
+        .collect();
+    let (invite, error, import_error) = match form {
+        MembersForm::None => (None, None, None),
+        MembersForm::Invite(f, e) => (Some(f), Some(e), None),
+        MembersForm::Row(e) => (None, Some(e), None),
+        MembersForm::Import(e) => (None, None, Some(e)),
+    };
+    let typed = |name: &str| invite.map(|f| f.get(name).to_owned()).unwrap_or_default();
+    let here = format!("/clusters/{}/members", cluster.id.as_uuid());
+    let page = MembersPage {
+        c: Chrome::new(viewer, format!("{} — {}", w.host_members, cluster.name), "host").done(query),
+        nav: cluster_nav(w, caller, cluster.id, &sites, &here),
+        id: cluster.id.as_uuid().to_string(),
+        name: cluster.name,
+        members,
+        email: typed("email"),
+        member_name: typed("name"),
+        company: typed("company"),
+        polish: invite.map_or(viewer.locale == Locale::Pl, |f| f.get("locale") == "pl"),
+        error,
+        import_error,
+    };
+    html(status, &page)
+}
+
+/// `GET /clusters/{id}/members`.
+pub(crate) async fn members(
+    State(service): State<Service>,
+    Extension(viewer): Extension<Viewer>,
+    Path(id): Path<String>,
+    Query(query): Query,
+) -> Result<Response, PageError> {
+    members_page_with(&service, &viewer, &id, &query, MembersForm::None, StatusCode::OK).await
+}
+
+/// `POST /clusters/{id}/members`: invites a member (a welcome email with a
+/// sign-in link).
+pub(crate) async fn invite(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    SignedForm { viewer, fields }: SignedForm,
+) -> Result<Response, PageError> {
+    let w = viewer.words();
+    let run = running(&service, &viewer, &id).await?;
+    let none = Fields::default();
+    let refused = |error: String, status| {
+        members_page_with(&service, &viewer, &id, &none, MembersForm::Invite(&fields, error), status)
+    };
+    let new = match input::new_member(
+        fields.get("email"),
+        fields.get("name"),
+        fields.get("company"),
+        fields.optional("locale"),
+    ) {
+        Ok(new) => new,
+        Err(e) => return refused(w.field_error(&e), StatusCode::BAD_REQUEST).await,
+    };
+    match service.invite_member(run.caller, run.cluster.id, new).await {
+        Ok(_) => Ok(redirect(&format!("/clusters/{id}/members?done=invited"))),
+        Err(e) => refused(told(w, e)?, StatusCode::CONFLICT).await,
+    }
+}
+
+/// `POST /clusters/{id}/members/{member}/{vouch|revoke|admin}`.
+pub(crate) async fn act_on_member(
+    State(service): State<Service>,
+    Path((id, member, action)): Path<(String, String, String)>,
+    SignedForm { viewer, fields }: SignedForm,
+) -> Result<Response, PageError> {
+    let w = viewer.words();
+    let run = running(&service, &viewer, &id).await?;
+    let member: MemberId = crate::extract::id(&member, MemberId::parse)?;
+    let none = Fields::default();
+    let done = match action.as_str() {
+        "vouch" => {
+            let until = match fields.optional("vouched_until").map(|d| input::date("vouched_until", d)).transpose() {
+                Ok(until) => until,
+                Err(e) => {
+                    let error = MembersForm::Row(w.field_error(&e));
+                    return members_page_with(&service, &viewer, &id, &none, error, StatusCode::BAD_REQUEST).await;
+                }
+            };
+            service.set_vouched_until(run.caller, run.cluster.id, member, until).await.map(drop)
+        }
+        "revoke" => service.revoke_member(run.caller, run.cluster.id, member).await.map(drop),
+        "admin" => {
+            let record = service.member(member).await?;
+            service.add_cluster_admin(run.caller, run.cluster.id, record.email, record.name).await.map(drop)
+        }
+        _ => return Err(ServiceError::NotFound.into()),
+    };
+    match done {
+        Ok(()) => Ok(redirect(&format!("/clusters/{id}/members?done=saved#member-{}", member.as_uuid()))),
+        Err(e) => {
+            let error = MembersForm::Row(told(w, e)?);
+            members_page_with(&service, &viewer, &id, &none, error, StatusCode::CONFLICT).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------- import
+
+/// A members file posted from the members page (`multipart/form-data`),
+/// its form token checked as every signed-in form's is.
+pub(crate) struct SignedUpload {
+    viewer: Viewer,
+    /// The file's bytes; `None` when it was larger than a file may be.
+    file: Option<Vec<u8>>,
+}
+
+impl FromRequest<Service> for SignedUpload {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, service: &Service) -> Result<Self, Self::Rejection> {
+        let viewer = req.extensions().get::<Viewer>().cloned().ok_or(PageError::SignIn)?;
+        let session = viewer.session.clone().ok_or(PageError::SignIn)?;
+        crate::extract::same_origin(req.headers(), service.public_url())?;
+        let bad = || PageError::Problem(crate::problem::Problem::malformed("the file could not be read"));
+        let mut multipart = Multipart::from_request(req, service).await.map_err(|_| bad())?;
+        let (mut token, mut file) = (String::new(), Some(Vec::new()));
+        while let Some(mut field) = multipart.next_field().await.map_err(|_| bad())? {
+            match field.name() {
+                Some(super::form::FIELD) => token = field.text().await.map_err(|_| bad())?,
+                Some("file") => {
+                    while let Some(chunk) = field.chunk().await.map_err(|_| bad())? {
+                        if let Some(bytes) = file.as_mut() {
+                            bytes.extend_from_slice(&chunk);
+                            if bytes.len() > member_file::MAX_FILE_BYTES {
+                                file = None;
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !crate::csrf::equal(token.as_bytes(), super::form::token(&session).as_bytes()) {
+            return Err(PageError::FormExpired);
+        }
+        Ok(SignedUpload { viewer, file })
+    }
+}
+
+/// A row of the preview.
+struct PreviewLine {
+    line: usize,
+    email: String,
+    name: String,
+    verdict: &'static str,
+    words: String,
+}
+
+#[derive(Template)]
+#[template(path = "cluster_import.html")]
+struct ImportPage {
+    c: Chrome,
+    nav: HostNav,
+    id: String,
+    name: String,
+    rows: Vec<PreviewLine>,
+    summary: String,
+    to_add: usize,
+    csv: String,
+}
+
+/// The file's members, and what the cluster makes of each row.
+fn verdict_words(w: &Words, row: &FileRow, verdict: Option<ImportVerdict>) -> (&'static str, String) {
+    match (&row.parsed, verdict) {
+        (Err(e), _) => ("refused", format!("{}: {}", w.refused_word, w.field_error(e))),
+        (Ok(_), Some(ImportVerdict::Add)) => ("add", w.verdict_add.to_owned()),
+        (Ok(_), Some(ImportVerdict::AlreadyMember)) => ("member", w.verdict_member.to_owned()),
+        (Ok(_), Some(ImportVerdict::EmailTaken)) => ("refused", format!("{}: {}", w.refused_word, w.email_taken)),
+        (Ok(_), Some(ImportVerdict::RepeatsLine(line))) => ("refused", w.repeats_line(line)),
+        (Ok(_), None) => ("refused", w.refused_word.to_owned()),
+    }
+}
+
+/// The file read, or the page saying why it cannot be.
+fn read_file(w: &Words, file: Option<&[u8]>) -> Result<Vec<FileRow>, String> {
+    match file {
+        None => Err(w.file_problem(&FileProblem::TooLarge)),
+        Some(bytes) => member_file::parse(bytes).map_err(|p| w.file_problem(&p)),
+    }
+}
+
+fn rows_of(file: &[FileRow]) -> Vec<ImportRow> {
+    file.iter().filter_map(|r| r.parsed.as_ref().ok().cloned()).collect()
+}
+
+/// `POST /clusters/{id}/members/import`: the preview, row by row.
+pub(crate) async fn import_preview(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    SignedUpload { viewer, file }: SignedUpload,
+) -> Result<Response, PageError> {
+    let w = viewer.words();
+    let Running { caller, cluster, sites } = running(&service, &viewer, &id).await?;
+    let none = Fields::default();
+    let file_rows = match read_file(w, file.as_deref()) {
+        Ok(rows) => rows,
+        Err(error) => {
+            return members_page_with(
+                &service,
+                &viewer,
+                &id,
+                &none,
+                MembersForm::Import(error),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+    };
+    let rows = rows_of(&file_rows);
+    let verdicts = service.preview_import(caller, cluster.id, &rows).await?;
+    let mut by_line = rows.iter().map(|r| r.line).zip(verdicts);
+    let mut lines = Vec::new();
+    let (mut add, mut already, mut refused) = (0, 0, 0);
+    for row in &file_rows {
+        let verdict = row.parsed.as_ref().ok().and_then(|_| by_line.next().map(|(_, v)| v));
+        let (class, words) = verdict_words(w, row, verdict);
+        match class {
+            "add" => add += 1,
+            "member" => already += 1,
+            _ => refused += 1,
+        }
+        lines.push(PreviewLine {
+            line: row.line,
+            email: row.email.clone(),
+            name: row.name.clone(),
+            verdict: class,
+            words,
+        });
+    }
+    let here = format!("/clusters/{}/members", cluster.id.as_uuid());
+    let page = ImportPage {
+        c: Chrome::new(&viewer, format!("{} — {}", w.import_preview_title, cluster.name), "host"),
+        nav: cluster_nav(w, caller, cluster.id, &sites, &here),
+        id: cluster.id.as_uuid().to_string(),
+        name: cluster.name,
+        rows: lines,
+        summary: w.import_summary(add, already, refused),
+        to_add: add,
+        csv: String::from_utf8_lossy(file.as_deref().unwrap_or_default()).into_owned(),
+    };
+    html(StatusCode::OK, &page)
+}
+
+/// `POST /clusters/{id}/members/import/confirm` (the file's text, carried
+/// by the preview): adds every acceptable row in one transaction.
+pub(crate) async fn import_confirm(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    SignedForm { viewer, fields }: SignedForm,
+) -> Result<Response, PageError> {
+    let w = viewer.words();
+    let run = running(&service, &viewer, &id).await?;
+    let none = Fields::default();
+    // The text as the preview showed it (a form's line breaks are CRLF).
+    let text = fields.0.iter().find(|(k, _)| k == "csv").map(|(_, v)| v.as_str()).unwrap_or_default();
+    let file_rows = match read_file(w, Some(text.as_bytes())) {
+        Ok(rows) => rows,
+        Err(error) => {
+            return members_page_with(
+                &service,
+                &viewer,
+                &id,
+                &none,
+                MembersForm::Import(error),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+    };
+    match service.import_members(run.caller, run.cluster.id, &rows_of(&file_rows)).await {
+        Ok(_) => Ok(redirect(&format!("/clusters/{id}/members?done=imported"))),
+        Err(e) => {
+            let error = MembersForm::Import(told(w, e)?);
+            members_page_with(&service, &viewer, &id, &none, error, StatusCode::CONFLICT).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------- me
+
+#[derive(Template)]
+#[template(path = "me.html")]
+struct MePage {
+    c: Chrome,
+    name: String,
+    email: String,
+    polish: bool,
+    home: Option<String>,
+    roles: Vec<&'static str>,
+    error: Option<String>,
+}
+
+async fn me_page_with(
+    service: &Service,
+    viewer: &Viewer,
+    query: &Fields,
+    fields: Option<&Fields>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let caller = viewer.caller()?;
+    let w = viewer.words();
+    let me = service.member(caller.member).await?;
+    let home = match me.cluster_id {
+        Some(home) => Some(service.cluster_with_sites(home).await?.0.name),
+        None => None,
+    };
+    let mut roles = Vec::new();
+    if caller.cluster.is_none() {
+        roles.push(w.network_staff);
+    }
+    if caller.cluster_admin {
+        roles.push(w.role_cluster_admin);
+    }
+    if caller.network_admin {
+        roles.push(w.role_network_admin);
+    }
+    let page = MePage {
+        c: Chrome::new(viewer, w.me_title, "me").done(query),
+        name: fields.map_or(me.name.clone(), |f| f.get("name").to_owned()),
+        email: me.email.to_string(),
+        polish: fields.map_or(me.locale == Locale::Pl, |f| f.get("locale") == "pl"),
+        home,
+        roles,
+        error,
+    };
+    html(status, &page)
+}
+
+/// `GET /me`: my name and language.
+pub(crate) async fn me(
+    State(service): State<Service>,
+    Extension(viewer): Extension<Viewer>,
+    Query(query): Query,
+) -> Result<Response, PageError> {
+    me_page_with(&service, &viewer, &query, None, None, StatusCode::OK).await
+}
+
+/// `POST /me`: saves them; the pages follow the language chosen.
+pub(crate) async fn save_me(
+    State(service): State<Service>,
+    SignedForm { viewer, fields }: SignedForm,
+) -> Result<Response, PageError> {
+    let caller = viewer.caller()?;
+    let w = viewer.words();
+    let none = Fields::default();
+    let parsed: Result<(String, Locale), FieldError> = input::text("name", fields.get("name"), input::MAX_NAME_CHARS)
+        .and_then(|name| Ok((name, input::locale(fields.optional("locale"))?)));
+    let (name, locale) = match parsed {
+        Ok(me) => me,
+        Err(e) => {
+            return me_page_with(
+                &service,
+                &viewer,
+                &none,
+                Some(&fields),
+                Some(w.field_error(&e)),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+    };
+    service.update_me(caller, Some(name), Some(locale)).await?;
+    // A language chosen with the switcher would hide the one just saved.
+    let mut response = redirect("/me?done=saved");
+    response.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        axum::http::HeaderValue::from_static("deskvisa_lang=; Path=/; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(response)
+}
