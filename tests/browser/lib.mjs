@@ -57,23 +57,25 @@ export async function startServer({ demo = true, env: extraEnv = {} } = {}) {
   } catch {
     throw new Error(`${bin} is missing: build deskvisa first (make build, or cargo build)`);
   }
+  const databaseUrl = `sqlite://${dir}/db.sqlite?mode=rwc`;
+  // The server's own settings (what `runCli` runs the CLI with as well).
+  const serverEnv = {
+    DESKVISA_DATABASE_URL: databaseUrl,
+    DESKVISA_MAIL_DIR: mailDir,
+    DESKVISA_MAIL_TRANSPORT: 'file',
+    DESKVISA_HTTP_BIND: `127.0.0.1:${port}`,
+    DESKVISA_HTTP_PUBLIC_URL: url,
+    DESKVISA_MAIL_POLL_MS: '100',
+    // Every browser of a run signs in from 127.0.0.1: room for them all.
+    DESKVISA_AUTH_SIGN_IN_EMAILS_PER_ADDRESS_PER_HOUR: '100',
+    DESKVISA_AUTH_SIGN_IN_REQUESTS_PER_CLIENT_PER_MINUTE: '1000',
+    RUST_LOG: 'warn',
+    ...extraEnv,
+  };
   const child = spawn(bin, demo ? ['serve', '--demo'] : ['serve'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      DESKVISA_DATABASE_URL: `sqlite://${dir}/db.sqlite?mode=rwc`,
-      DESKVISA_MAIL_DIR: mailDir,
-      DESKVISA_MAIL_TRANSPORT: 'file',
-      DESKVISA_HTTP_BIND: `127.0.0.1:${port}`,
-      DESKVISA_HTTP_PUBLIC_URL: url,
-      DESKVISA_MAIL_POLL_MS: '100',
-      // Every browser of a run signs in from 127.0.0.1: room for them all.
-      DESKVISA_AUTH_SIGN_IN_EMAILS_PER_ADDRESS_PER_HOUR: '100',
-      DESKVISA_AUTH_SIGN_IN_REQUESTS_PER_CLIENT_PER_MINUTE: '1000',
-      RUST_LOG: 'warn',
-      ...extraEnv,
-    },
+    env: { ...process.env, ...serverEnv },
   });
 
   // Both pipes are read to their end for the whole life of the process, so
@@ -110,6 +112,10 @@ export async function startServer({ demo = true, env: extraEnv = {} } = {}) {
     port,
     dir,
     mailDir,
+    /** The server's database (`sqlite://...`), for the CLI on the same data. */
+    databaseUrl,
+    /** The environment the server runs with (its database, mail, URL). */
+    env: serverEnv,
     tokens,
     output,
     /** SIGTERM, then waits for the exit (SIGKILL after 15 s). */
@@ -144,6 +150,36 @@ export async function startServer({ demo = true, env: extraEnv = {} } = {}) {
     }
     await sleep(100);
   }
+}
+
+/**
+ * Runs the deskvisa CLI (`deskvisa <args>`) on the server's database, with
+ * the server's settings (its public URL, so printed links point at it) and
+ * `env` on top. Resolves, once it exits (killed after `timeoutMs`), to
+ * `{ code, stdout, stderr }`.
+ */
+export function runCli(server, args, { env = {}, timeoutMs = 60_000 } = {}) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(binary(), args, {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...server.env, ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (signal) reject(new Error(`deskvisa ${args.join(' ')} was killed (${signal}) after ${timeoutMs / 1000} s:\n${stdout}${stderr}`));
+      else resolveRun({ code, stdout, stderr });
+    });
+  });
 }
 
 /** One HTTP request to the server: `{ status, json, text, headers }`. */
@@ -504,14 +540,15 @@ export async function sidewaysOverflow(page) {
  * main response (else the main frame's last document response counts). Checks the status is one of `status`, axe-core's serious
  * and critical violations, requests that leave the server and, on the
  * phone, sideways scrolling; takes `<name>-desktop` and `<name>-phone`
- * screenshots. Returns `{ problems, screenshots }`.
+ * screenshots (`<name>-1280` and `<name>-360` with `byWidth`). Returns
+ * `{ problems, screenshots }`.
  */
-export async function visitEveryWidth(browser, server, { path, name, storageState, status = [200], open }) {
+export async function visitEveryWidth(browser, server, { path, name, storageState, status = [200], open, byWidth = false }) {
   const problems = [];
   const screenshots = [];
   for (const { label, width, height } of WIDTHS) {
     const context = await newContext(browser, server, { width, height, storageState });
-    const tag = `${name}-${label}`;
+    const tag = `${name}-${byWidth ? width : label}`;
     try {
       const page = await context.newPage();
       let lastDocument = null; // the main frame's last document response (after redirects)
@@ -572,6 +609,24 @@ export async function signInAs(context, server, email) {
   // The session, for `signedIn` in later tests: one email per person per run.
   server.sessions ??= new Map();
   if (!server.sessions.has(email)) server.sessions.set(email, context.storageState());
+  return page;
+}
+
+/**
+ * Follows a sign-in link (from an email, or printed by the CLI) in
+ * `context`: opens it and presses "Sign in". Returns the page, loaded
+ * wherever signing in leads.
+ */
+export async function followSignInLink(context, link) {
+  const page = await context.newPage();
+  page.foreignRequests = context.foreignRequests;
+  await page.goto(link);
+  const button = page.getByRole('button', { name: SIGN_IN });
+  if ((await button.count()) !== 1) {
+    const h1 = await page.locator('h1').allTextContents();
+    throw new Error(`${link} shows «${h1.join(' | ')}», not one "Sign in" button`);
+  }
+  await Promise.all([page.waitForEvent('load'), button.click()]);
   return page;
 }
 

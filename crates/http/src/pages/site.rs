@@ -58,6 +58,8 @@ struct SitePage {
     purpose: String,
     refused: Option<Refused>,
     error: Option<String>,
+    /// A network staff account, which requests no stays.
+    staff: bool,
 }
 
 fn site_id(id: &str) -> Result<SiteId, PageError> {
@@ -123,6 +125,7 @@ async fn render(
     let page = SitePage {
         c: Chrome::new(viewer, site.name.clone(), "map"),
         action: format!("/sites/{}/request", id.as_uuid()),
+        staff: viewer.caller.as_ref().is_some_and(|c| c.cluster.is_none()),
         cluster: format!("{} · {}, {}", cluster.name, cluster.city, cluster.country),
         address: site.address.clone(),
         contact: site.contact_email.clone(),

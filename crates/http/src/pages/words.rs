@@ -146,6 +146,8 @@ words! {
     event_cancelled: "This event is cancelled.", "To wydarzenie zostało odwołane.";
     cluster_admin_title: "Sites and admins", "Miejsca i administratorzy";
     change_takes_days: "Stays hold desks on days this change would take:", "Pobyty zajmują biurka w dni, które ta zmiana by odebrała:";
+    staff_requests_nothing: "You are signed in as network staff, with no home cluster: staff run the network and request no stays.",
+        "Zalogowano jako zespół sieci, bez klastra macierzystego: zespół prowadzi sieć i nie prosi o pobyty.";
     admin_name: "Admin's name", "Imię i nazwisko administratora";
     sites_title: "Sites", "Miejsca";
     no_sites_yet: "No site yet: add the first one below, and members of other clusters can visit.",
@@ -441,7 +443,8 @@ impl Words {
             "open_weekdays" => self.open_days_label,
             "contact_email" => self.contact_email,
             "house_rules" => self.house_rules,
-            "email" | "admin_email" => self.email,
+            "email" => self.email,
+            "admin_email" => self.admin_email,
             "admin_name" => self.admin_name,
             "company" => self.company,
             "locale" => self.locale_label,

@@ -1,0 +1,600 @@
+//! The pages for running a network and a cluster, in-process on both
+//! databases: who may open each new page (the pages' authorization
+//! matrix), a cluster added with its first admin, a status change asked
+//! for twice, a site added and changed through the API's own parser (the
+//! same limits, the message in the viewer's language, the input kept), a
+//! change refused naming the stays in its way, the last admin kept, and
+//! members imported from a CSV file: a preview row by row, one transaction,
+//! nothing twice, and files that cannot be trusted writing nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use chrono::NaiveDate;
+use deskvisa_http::{Limits, router};
+use deskvisa_rules::{ClusterId, Email, Locale, SiteId, TimeZone, WeekdaySet};
+use deskvisa_service::*;
+use deskvisa_testing::{TestDatabase, on_both_backends};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+const ORIGIN: &str = "http://127.0.0.1:8080";
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn location(&self) -> &str {
+        self.headers.get("location").map_or("", |v| v.to_str().unwrap())
+    }
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+    Answer { status, headers, body }
+}
+
+fn get(path: &str, cookie: &str) -> Request<Body> {
+    Request::get(path).header("cookie", cookie).header("accept", "text/html").body(Body::empty()).unwrap()
+}
+
+fn post(path: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header("cookie", cookie)
+        .header("origin", ORIGIN)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+/// A file posted as a browser posts `<input type=file>`.
+fn upload(path: &str, cookie: &str, csrf: &str, file: &[u8]) -> Request<Body> {
+    let boundary = "deskvisa-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"members.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(path)
+        .header("cookie", cookie)
+        .header("origin", ORIGIN)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn field(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no field {name}")) + marker.len();
+    page[start..].chars().take_while(|c| *c != '"').collect()
+}
+
+/// The text of the `<textarea name="{name}">` of a page, as a browser sends it back.
+fn textarea(page: &str, name: &str) -> String {
+    let open = format!("name=\"{name}\"");
+    let start = page.find(&open).unwrap();
+    let start = start + page[start..].find('>').unwrap() + 1;
+    let end = start + page[start..].find("</textarea>").unwrap();
+    unescape(&page[start..end])
+}
+
+/// HTML's character references, decoded as a browser decodes them.
+fn unescape(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let entity = &rest[at..];
+        let Some(end) = entity.find(';') else {
+            out.push_str(entity);
+            return out;
+        };
+        let name = &entity[1..end];
+        let decoded = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            _ => name
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &entity[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &entity[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
+}
+
+struct World {
+    app: Router,
+    service: Service,
+    home: ClusterId,
+    host: ClusterId,
+    site: SiteId,
+    anna: Caller,
+    lars: Caller,
+    _db: TestDatabase,
+}
+
+/// HubClub (Poland, with Anna and its admin Ewa) and Copenhagen (its admin
+/// Lars, a site of one desk); a network admin; a network staff account.
+async fn world(db: TestDatabase) -> World {
+    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
+    let service = Service::with_store(db.store().await, Arc::new(clock)).with_public_url(ORIGIN);
+    let cluster = |name: &str, city: &str, country: &str, zone: &str| NewCluster {
+        name: name.into(),
+        city: city.into(),
+        country: country.into(),
+        timezone: TimeZone::parse(zone).unwrap(),
+        latitude: 50.0,
+        longitude: 15.0,
+        joined_on: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+    };
+    let home = service.add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw")).await.unwrap();
+    let host =
+        service.add_cluster(cluster("Copenhagen Digital", "Copenhagen", "DK", "Europe/Copenhagen")).await.unwrap();
+    let person = |email: &str, name: &str, locale| NewMember {
+        email: Email::parse(email).unwrap(),
+        name: name.into(),
+        company: "Firm".into(),
+        locale,
+    };
+    let anna = service.add_member(home.id, person("anna@hubclub.example", "Anna Nowak", Locale::En)).await.unwrap();
+    let ewa = service.add_member(home.id, person("ewa@hubclub.example", "Ewa Admin", Locale::Pl)).await.unwrap();
+    service.grant_role(ewa.id, Role::ClusterAdmin).await.unwrap();
+    let lars = service.add_member(host.id, person("lars@cph.example", "Lars Admin", Locale::En)).await.unwrap();
+    service.grant_role(lars.id, Role::ClusterAdmin).await.unwrap();
+    let ops = Email::parse("ops@network.example").unwrap();
+    service.appoint_network_admin(&ops, Some("Olga Ops"), Locale::En).await.unwrap();
+    let site = |name: &str, desks| NewSite {
+        name: name.into(),
+        address: "Nyhavn 1".into(),
+        timezone: None,
+        desks,
+        open_weekdays: WeekdaySet::MON_TO_FRI,
+        contact_email: Email::parse("desks@cph.example").unwrap(),
+        house_rules: String::new(),
+    };
+    service.add_site(home.id, site("HubClub Incubator", 4)).await.unwrap();
+    let site = service.add_site(host.id, site("Nyhavn House", 1)).await.unwrap();
+    World {
+        app: router(service.clone(), Limits::default()),
+        anna: service.caller(anna.id).await.unwrap(),
+        lars: service.caller(lars.id).await.unwrap(),
+        service,
+        home: home.id,
+        host: host.id,
+        site: site.id,
+        _db: db,
+    }
+}
+
+/// A browser session of `email`, signed in through a sign-in link.
+async fn session(w: &World, email: &str) -> String {
+    let link = w.service.issue_sign_in_link(&Email::parse(email).unwrap()).await.unwrap();
+    let path = link.url.strip_prefix(ORIGIN).unwrap();
+    let token = path.split("token=").nth(1).unwrap();
+    let page = send(&w.app, get(path, "")).await;
+    let cookie = page.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let body = format!("token={token}&csrf={}", field(&page.body, "csrf"));
+    let signed_in = send(&w.app, post("/auth/verify", &cookie, &body)).await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    signed_in.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+}
+
+/// A page's form token, for a session.
+async fn csrf(w: &World, cookie: &str) -> String {
+    field(&send(&w.app, get("/me", cookie)).await.body, "csrf")
+}
+
+/// Who may open each new page: a cell is the status a person gets; a
+/// stranger is sent to sign in (303). Cluster A is the host (Copenhagen),
+/// B the home cluster (HubClub); the stay is Anna's (B) at A's site.
+#[tokio::test]
+async fn every_new_page_answers_each_person_as_the_table_says() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let stay = w
+            .service
+            .request_stay(
+                &w.anna,
+                &StayRequestInput {
+                    site: w.site,
+                    start_date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+                    end_date: NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
+                    purpose: "Meet firms".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let people = ["anna@hubclub.example", "ewa@hubclub.example", "lars@cph.example", "ops@network.example"];
+        let mut cookies = vec![String::new()];
+        for email in people {
+            cookies.push(session(&w, email).await);
+        }
+        let (host, home, site) = (w.host.as_uuid(), w.home.as_uuid(), w.site.as_uuid());
+        //                       stranger anna  ewa(B admin) lars(A admin) network
+        let table: Vec<(String, [u16; 5])> = vec![
+            (format!("/stays/{}", stay.id), [303, 200, 200, 200, 200]),
+            (format!("/clusters/{host}"), [303, 403, 403, 200, 200]),
+            (format!("/clusters/{home}"), [303, 403, 200, 403, 200]),
+            (format!("/clusters/{host}/members"), [303, 403, 403, 200, 200]),
+            (format!("/clusters/{home}/members"), [303, 403, 200, 403, 200]),
+            (format!("/host/sites/{site}"), [303, 403, 403, 200, 200]),
+            ("/me".to_owned(), [303, 200, 200, 200, 200]),
+            ("/host/members".to_owned(), [303, 403, 303, 303, 403]),
+            (format!("/clusters/{}", uuid::Uuid::new_v4()), [303, 404, 404, 404, 404]),
+        ];
+        for (path, expected) in &table {
+            for (who, cookie) in cookies.iter().enumerate() {
+                let answer = send(&w.app, get(path, cookie)).await;
+                assert_eq!(answer.status.as_u16(), expected[who], "GET {path} as person {who}");
+            }
+        }
+        // A stay is not everyone's: a member of neither cluster gets the not-found page.
+        let other = w
+            .service
+            .add_member(
+                w.host,
+                NewMember {
+                    email: Email::parse("nils@cph.example").unwrap(),
+                    name: "Nils".into(),
+                    company: String::new(),
+                    locale: Locale::En,
+                },
+            )
+            .await
+            .unwrap();
+        let nils = session(&w, other.email.as_str()).await;
+        assert_eq!(send(&w.app, get(&format!("/stays/{}", stay.id), &nils)).await.status, StatusCode::NOT_FOUND);
+        // Forms of a cluster's pages refuse everyone but its admins and network admins, changing nothing.
+        let anna = &cookies[1];
+        let token = csrf(&w, anna).await;
+        let tries = [
+            (
+                format!("/clusters/{host}/sites"),
+                form(&[
+                    ("csrf", &token),
+                    ("name", "Mine"),
+                    ("address", "x"),
+                    ("desks", "2"),
+                    ("contact_email", "a@b.example"),
+                ]),
+            ),
+            (
+                format!("/clusters/{host}/admins"),
+                form(&[("csrf", &token), ("email", "anna@hubclub.example"), ("name", "Anna")]),
+            ),
+            (format!("/clusters/{host}/members"), form(&[("csrf", &token), ("email", "x@cph.example"), ("name", "X")])),
+        ];
+        for (path, body) in &tries {
+            assert_eq!(send(&w.app, post(path, anna, body)).await.status, StatusCode::FORBIDDEN, "POST {path}");
+        }
+        assert_eq!(w.service.cluster_with_sites(w.host).await.unwrap().1.len(), 1);
+        assert_eq!(w.service.members_of(&w.lars, w.host).await.unwrap().len(), 2, "Lars and Nils");
+        // The stay's page: the host decides, the home admin reads, the visitor has the trip card.
+        let as_lars = send(&w.app, get(&format!("/stays/{}", stay.id), &cookies[3])).await.body;
+        assert!(as_lars.contains("id=\"visitor\">Anna Nowak") && as_lars.contains("/approve"), "the decision card");
+        let as_ewa = send(&w.app, get(&format!("/stays/{}", stay.id), &cookies[2])).await.body;
+        assert!(!as_ewa.contains("/approve") && !as_ewa.contains("/cancel"), "the home admin only reads");
+        let as_anna = send(&w.app, get(&format!("/stays/{}", stay.id), anna)).await.body;
+        assert!(as_anna.contains("Your trip") && as_anna.contains("/cancel") && !as_anna.contains("/approve"));
+        assert!(as_anna.contains("approved automatically"), "what happens if the host does not answer");
+        // Network staff see a site without a request form, and why.
+        let site_page = send(&w.app, get(&format!("/sites/{site}"), &cookies[4])).await.body;
+        assert!(site_page.contains("id=\"staff-note\"") && !site_page.contains("id=\"request\""));
+    })
+    .await;
+}
+
+/// The network admin adds a cluster with its first admin (one welcome
+/// email); an address already taken adds nothing; a status change is asked
+/// for once more before it happens.
+#[tokio::test]
+async fn a_cluster_comes_with_its_first_admin_and_a_status_change_is_confirmed() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let ops = session(&w, "ops@network.example").await;
+        let token = csrf(&w, &ops).await;
+        let cluster = |admin: &str| {
+            form(&[
+                ("csrf", &token),
+                ("name", "Tokyo Creative Tech"),
+                ("city", "Tokyo"),
+                ("country", "JP"),
+                ("timezone", "Asia/Tokyo"),
+                ("latitude", "35,68"),
+                ("longitude", "139.69"),
+                ("joined_on", "2026-03-01"),
+                ("admin_email", admin),
+                ("admin_name", "Yuki Admin"),
+                ("admin_locale", "en"),
+            ])
+        };
+        let before = w.service.map().await.unwrap().len();
+        let taken = send(&w.app, post("/network/clusters", &ops, &cluster("anna@hubclub.example"))).await;
+        assert_eq!(taken.status, StatusCode::CONFLICT);
+        assert!(
+            taken.body.contains("already belongs to someone") && taken.body.contains("value=\"Tokyo Creative Tech\"")
+        );
+        assert_eq!(w.service.map().await.unwrap().len(), before, "nothing added");
+        let bad = send(&w.app, post("/network/clusters", &ops, &cluster("not an address"))).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.body.contains("Admin&#39;s email: not an email address"), "{}", bad.body);
+
+        let added = send(&w.app, post("/network/clusters", &ops, &cluster("yuki@tokyo.example"))).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        assert!(added.location().starts_with("/clusters/"));
+        let page = send(&w.app, get(added.location().split('?').next().unwrap(), &ops)).await;
+        assert!(page.body.contains("Tokyo Creative Tech") && page.body.contains("yuki@tokyo.example"));
+        let yuki = w.service.member_by_email(&Email::parse("yuki@tokyo.example").unwrap()).await.unwrap();
+        let id = ClusterId::from_uuid(uuid::Uuid::parse_str(&added.location()[10..46]).unwrap());
+        assert_eq!(yuki.cluster_id, Some(id));
+        assert_eq!(
+            w._db
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM outbox WHERE kind = 'member_invited' AND recipient = 'member:{}'",
+                    yuki.id
+                ))
+                .await,
+            1,
+            "a welcome email with a sign-in link"
+        );
+
+        // Suspend: the first post only asks.
+        let path = format!("/network/clusters/{}/status", id.as_uuid());
+        let asked = send(&w.app, post(&path, &ops, &form(&[("csrf", &token), ("status", "suspended")]))).await;
+        assert_eq!(asked.status, StatusCode::OK);
+        assert!(asked.body.contains("is suspended: its members cannot request new stays"));
+        assert_eq!(w.service.cluster_with_sites(id).await.unwrap().0.status, deskvisa_rules::ClusterStatus::Active);
+        let done =
+            send(&w.app, post(&path, &ops, &form(&[("csrf", &token), ("status", "suspended"), ("confirm", "yes")])))
+                .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        assert_eq!(w.service.cluster_with_sites(id).await.unwrap().0.status, deskvisa_rules::ClusterStatus::Suspended);
+    })
+    .await;
+}
+
+/// A site's forms read their fields with the API's own parser: the same
+/// limits, the message in the viewer's language, what was typed kept; a
+/// change that would take held days names the stays in its way.
+#[tokio::test]
+async fn site_forms_hold_the_api_s_limits_and_name_the_stays_in_the_way() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let ewa = session(&w, "ewa@hubclub.example").await; // reads Polish
+        let token = csrf(&w, &ewa).await;
+        let home = w.home.as_uuid();
+        let site = |desks: &str, rules: &str| {
+            form(&[
+                ("csrf", &token),
+                ("name", "Druga siedziba"),
+                ("address", "ul. Główna 1"),
+                ("timezone", "Europe/Warsaw"),
+                ("desks", desks),
+                ("open", "mon"),
+                ("open", "wed"),
+                ("contact_email", "biuro@hubclub.example"),
+                ("house_rules", rules),
+            ])
+        };
+        let path = format!("/clusters/{home}/sites");
+        let refused = send(&w.app, post(&path, &ewa, &site("dużo", ""))).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.body.contains("Biurka dla gości: liczba całkowita od 0 do 10000"), "{}", refused.body);
+        assert!(
+            refused.body.contains("value=\"Druga siedziba\"") && refused.body.contains("value=\"dużo\""),
+            "input kept"
+        );
+        let long = "ż".repeat(5001);
+        let refused = send(&w.app, post(&path, &ewa, &site("3", &long))).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert!(refused.body.contains("Zasady: od 1 do 5000 znaków"));
+        let added = send(&w.app, post(&path, &ewa, &site("3", &"ż".repeat(5000)))).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        let sites = w.service.cluster_with_sites(w.home).await.unwrap().1;
+        let made = sites.iter().find(|s| s.name == "Druga siedziba").unwrap();
+        assert_eq!((made.desks, made.open_weekdays.names().collect::<Vec<_>>()), (3, vec!["mon", "wed"]));
+
+        // Lars's one desk is held by Anna; taking it away is refused, naming her stay.
+        let stay = w
+            .service
+            .request_stay(
+                &w.anna,
+                &StayRequestInput {
+                    site: w.site,
+                    start_date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+                    end_date: NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
+                    purpose: String::new(),
+                },
+            )
+            .await
+            .unwrap();
+        let lars = session(&w, "lars@cph.example").await;
+        let token = csrf(&w, &lars).await;
+        let change = form(&[
+            ("csrf", &token),
+            ("name", "Nyhavn House"),
+            ("address", "Nyhavn 1"),
+            ("timezone", "Europe/Copenhagen"),
+            ("desks", "0"),
+            ("open", "mon"),
+            ("open", "tue"),
+            ("contact_email", "desks@cph.example"),
+            ("house_rules", ""),
+        ]);
+        let refused = send(&w.app, post(&format!("/host/sites/{}", w.site.as_uuid()), &lars, &change)).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert!(refused.body.contains("Stays hold desks on days this change would take"), "{}", refused.body);
+        assert!(refused.body.contains(&format!("href=\"/stays/{}\"", stay.id)) && refused.body.contains("Anna Nowak"));
+        assert_eq!(w.service.site(w.site).await.unwrap().desks, 1, "nothing changed");
+    })
+    .await;
+}
+
+/// A cluster keeps its last admin, and says why.
+#[tokio::test]
+async fn the_last_admin_stays_and_the_page_says_why() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let lars = session(&w, "lars@cph.example").await;
+        let token = csrf(&w, &lars).await;
+        let path = format!("/clusters/{}/admins/{}/remove", w.host.as_uuid(), w.lars.member.as_uuid());
+        let refused = send(&w.app, post(&path, &lars, &form(&[("csrf", &token)]))).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert!(refused.body.contains("A cluster keeps at least one admin"));
+        // A second admin appointed, the first may go.
+        let appoint = form(&[("csrf", &token), ("email", "mette@cph.example"), ("name", "Mette")]);
+        let done = send(&w.app, post(&format!("/clusters/{}/admins", w.host.as_uuid()), &lars, &appoint)).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        let removed = send(&w.app, post(&path, &lars, &form(&[("csrf", &token)]))).await;
+        assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    })
+    .await;
+}
+
+/// Members from a file: a preview row by row, then one transaction; the
+/// same file again adds nobody; a file that cannot be trusted writes
+/// nothing and says why, in the viewer's language.
+#[tokio::test]
+async fn members_come_from_a_csv_file_once_and_only_when_it_can_be_trusted() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let lars = session(&w, "lars@cph.example").await;
+        let token = csrf(&w, &lars).await;
+        let base = format!("/clusters/{}/members", w.host.as_uuid());
+        let members = || async { w.service.members_of(&w.lars, w.host).await.unwrap().len() };
+        let before = members().await;
+        let file = "email;name;company;locale;vouched_until\n\
+                    mette@cph.example;Mette Hansen;Hansen ApS;en;2027-12-31\n\
+                    soren@cph.example;Søren Kierkegaard;;;\n\
+                    not-an-address;Nobody;;;\n\
+                    anna@hubclub.example;Anna;;;\n\
+                    lars@cph.example;Lars;;;\n\
+                    mette@cph.example;Mette again;;;\n\
+                    jens@cph.example;Jens Jensen;Jensen & Co;pl;\n";
+        let preview = send(&w.app, upload(&format!("{base}/import"), &lars, &token, file.as_bytes())).await;
+        assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+        assert!(preview.body.contains("3 to be added, 1 already members, 3 refused."), "{}", preview.body);
+        for expected in [
+            "Email: not an email address",
+            "already a member",
+            "belongs to someone in deskvisa",
+            "refused: the address is already on line 2",
+        ] {
+            assert!(preview.body.contains(expected), "{expected}");
+        }
+        assert_eq!(members().await, before, "a preview writes nothing");
+        let csv = textarea(&preview.body, "csv");
+        let confirm = form(&[("csrf", &token), ("csv", &csv)]);
+        let done = send(&w.app, post(&format!("{base}/import/confirm"), &lars, &confirm)).await;
+        assert_eq!(
+            (done.status, done.location()),
+            (StatusCode::SEE_OTHER, format!("{base}?done=imported").as_str()),
+            "{}",
+            done.body
+        );
+        assert_eq!(members().await, before + 3);
+        let mette = w.service.member_by_email(&Email::parse("mette@cph.example").unwrap()).await.unwrap();
+        assert_eq!(
+            (mette.company.as_str(), mette.vouched_until),
+            ("Hansen ApS", NaiveDate::from_ymd_opt(2027, 12, 31))
+        );
+        assert_eq!(w._db.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'member_invited'").await, 3);
+        // The same file again: nobody twice.
+        let again = send(&w.app, post(&format!("{base}/import/confirm"), &lars, &confirm)).await;
+        assert_eq!(again.status, StatusCode::SEE_OTHER);
+        assert_eq!(members().await, before + 3);
+        let preview = send(&w.app, upload(&format!("{base}/import"), &lars, &token, file.as_bytes())).await;
+        assert!(
+            preview.body.contains("0 to be added, 4 already members, 3 refused.")
+                && !preview.body.contains("import-confirm")
+        );
+
+        // Files that cannot be trusted: a page that says why, nothing written.
+        let ewa = session(&w, "ewa@hubclub.example").await; // reads Polish
+        let ewa_token = csrf(&w, &ewa).await;
+        let home = format!("/clusters/{}/members/import", w.home.as_uuid());
+        let cases: [(&[u8], &str); 4] = [
+            (b"email,name\nola@hubclub.example,Ol\xe9\n", "Plik nie jest w UTF-8 (wiersz 2)"),
+            (b"mail,name,phone\nola@hubclub.example,Ola,1\n", "Brakuje: email. Nieznane lub powtórzone: mail, phone."),
+            (
+                b"email,name,company\nola@hubclub.example,Ola,=HYPERLINK(\"x\")\n",
+                "Wiersz 2, kolumna company, zaczyna się jak formuła",
+            ),
+            (b"email,name\n", "Plik nie zawiera członków"),
+        ];
+        let home_before = w.service.members_of(&w.lars, w.home).await.err().map_or(0, |_| 0);
+        let _ = home_before;
+        let count = || async { w._db.scalar("SELECT COUNT(*) FROM members").await };
+        let all_before = count().await;
+        for (bytes, says) in cases {
+            let page = send(&w.app, upload(&home, &ewa, &ewa_token, bytes)).await;
+            assert_eq!(page.status, StatusCode::BAD_REQUEST);
+            assert!(page.body.contains(says), "{says}: {}", page.body);
+            assert!(page.body.contains("Nic nie zostało zapisane."));
+        }
+        let big = vec![b'a'; 1024 * 1024 + 1];
+        let page = send(&w.app, upload(&home, &ewa, &ewa_token, &big)).await;
+        assert!(page.body.contains("Plik jest większy niż 1 MiB"), "{}", page.status);
+        assert_eq!(count().await, all_before);
+        // Without the page's token, nothing at all.
+        let forged = send(&w.app, upload(&home, &ewa, "forged", file.as_bytes())).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+/// My account: name and language, read through the API's parser.
+#[tokio::test]
+async fn a_person_changes_their_name_and_language() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let anna = session(&w, "anna@hubclub.example").await;
+        let token = csrf(&w, &anna).await;
+        let bad = send(&w.app, post("/me", &anna, &form(&[("csrf", &token), ("name", " "), ("locale", "pl")]))).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(
+            bad.body.contains("Your name: 1 to 200 characters") || bad.body.contains("Name: 1 to 200"),
+            "{}",
+            bad.body
+        );
+        let done = send(
+            &w.app,
+            post("/me", &anna, &form(&[("csrf", &token), ("name", "Anna Nowak-Kowalska"), ("locale", "pl")])),
+        )
+        .await;
+        assert_eq!((done.status, done.location()), (StatusCode::SEE_OTHER, "/me?done=saved"));
+        let page = send(&w.app, get("/me?done=saved", &anna)).await;
+        assert!(page.body.contains("lang=\"pl\"") && page.body.contains("Anna Nowak-Kowalska"));
+        let me = w.service.member(w.anna.member).await.unwrap();
+        assert_eq!((me.name.as_str(), me.locale), ("Anna Nowak-Kowalska", Locale::Pl));
+    })
+    .await;
+}
