@@ -441,7 +441,7 @@ pub(crate) struct SitePatchBody {
         (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "`dates_hold_stays`: the change would take held days", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`dates_hold_stays`: the change would take held days (with `dates`)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn update_site(
@@ -506,7 +506,7 @@ pub(crate) struct ClosureBody {
         (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "`dates_hold_stays`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`dates_hold_stays` (with `dates`)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn close_day(

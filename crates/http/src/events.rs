@@ -388,7 +388,7 @@ async fn event_registrations(
         (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "`event_full`, `event_cancelled`, `event_over` (it has begun)", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "`no_stay_covering_event`; `event_not_open_to_visitors`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`no_stay_covering_event`; `event_not_open_to_visitors`; `no_home_cluster` (a network staff account)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn register_for_event(

@@ -27,7 +27,7 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .routes(routes!(search))
 }
 
-/// The caller: member, home cluster, roles.
+/// The caller: member, home cluster, roles (a network staff account has no home cluster: `cluster` and `cluster_id` are null, `network_staff` is true).
 #[utoipa::path(
     get, path = "/api/v1/me", tag = "members", security(("bearer" = [])),
     responses(

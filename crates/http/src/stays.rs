@@ -66,7 +66,7 @@ fn date(field: &str, text: &str) -> Result<chrono::NaiveDate, Problem> {
         (status = 404, description = "`not_found`: no such site", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "`no_capacity` with `full_dates`, or `idempotency_key_in_flight`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 413, description = "`body_too_large`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "`rule_violation` with every rule broken, or `idempotency_key_reused`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`rule_violation` with every rule broken, `idempotency_key_reused`, or `no_home_cluster` (a network staff account, which belongs to no cluster, requests no stays)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: this member asked too often this hour (with `Retry-After`)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]

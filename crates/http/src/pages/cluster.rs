@@ -170,7 +170,7 @@ async fn cluster_page_with(
                 name: s.name.clone(),
                 address: s.address.clone(),
                 desks: s.desks,
-                open: s.open_weekdays.names().collect::<Vec<_>>().join(", "),
+                open: super::site::open_days(w, s),
             })
             .collect(),
         admins,

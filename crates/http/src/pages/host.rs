@@ -31,15 +31,14 @@ pub(super) struct HostNav {
     pub(super) links: Vec<(String, String, bool)>,
 }
 
-pub(super) fn host_nav(w: &'static Words, sites: &[SiteRecord], here: &str) -> HostNav {
-    let cluster = sites.first().map(|s| s.cluster_id.as_uuid().to_string()).unwrap_or_default();
+/// The host pages' navigation for an admin of `cluster` (a cluster with no
+/// site yet still reaches the page where its first site is added).
+pub(super) fn host_nav(w: &'static Words, cluster: ClusterId, sites: &[SiteRecord], here: &str) -> HostNav {
     let mut links = vec![("/host".to_owned(), w.host_title.to_owned())];
+    links.push((format!("/clusters/{}", cluster.as_uuid()), w.cluster_admin_title.to_owned()));
     links.extend(sites.iter().map(|s| (format!("/host/sites/{}", s.id.as_uuid()), s.name.clone())));
     links.push(("/host/policy".to_owned(), w.host_policy.to_owned()));
     links.push(("/host/events".to_owned(), w.host_events.to_owned()));
-    if !cluster.is_empty() {
-        links.push((format!("/clusters/{cluster}"), w.cluster_admin_title.to_owned()));
-    }
     links.push(("/host/members".to_owned(), w.host_members.to_owned()));
     links.push(("/network/ledger".to_owned(), w.ledger_title.to_owned()));
     let here = if here.starts_with("/clusters/") && here.ends_with("/members") { "/host/members" } else { here };
@@ -56,13 +55,7 @@ pub(super) fn cluster_nav(
     here: &str,
 ) -> HostNav {
     if caller.admin_of(cluster) {
-        let mut nav = host_nav(w, sites, here);
-        // A cluster with no site yet still reaches its own page.
-        let own = format!("/clusters/{}", cluster.as_uuid());
-        if !nav.links.iter().any(|(href, _, _)| *href == own) {
-            nav.links.insert(1, (own.clone(), w.cluster_admin_title.to_owned(), here == own));
-        }
-        return nav;
+        return host_nav(w, cluster, sites, here);
     }
     let base = format!("/clusters/{}", cluster.as_uuid());
     let mut links = vec![(base.clone(), w.cluster_admin_title.to_owned())];
@@ -162,7 +155,7 @@ pub(crate) async fn inbox(
     }
     let page = InboxPage {
         c: Chrome::new(&viewer, w.host_title, "host").done(&query),
-        nav: host_nav(w, &sites, "/host"),
+        nav: host_nav(w, own(caller)?, &sites, "/host"),
         pending,
         today: today_lines,
         week,
@@ -530,7 +523,7 @@ async fn policy_page_with(
     let expire = fields.map_or(policy.on_no_answer == OnNoAnswer::Expire, |f| f.get("on_no_answer") == "expire");
     let page = PolicyPage {
         c: Chrome::new(viewer, w.host_policy, "host").done(query),
-        nav: host_nav(w, &sites, "/host/policy"),
+        nav: host_nav(w, own(caller)?, &sites, "/host/policy"),
         guaranteed: w.day_count(u64::from(g)),
         numbers,
         manual,
@@ -659,7 +652,7 @@ async fn events_page_with(
     let chosen = get("site");
     let page = EventsPage {
         c: Chrome::new(viewer, w.host_events, "host").done(query),
-        nav: host_nav(w, &sites, "/host/events"),
+        nav: host_nav(w, own(caller)?, &sites, "/host/events"),
         sites: sites
             .iter()
             .map(|s| {

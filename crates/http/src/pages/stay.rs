@@ -167,8 +167,12 @@ pub(crate) async fn page(
         None
     };
     let page = StayPage {
-        c: Chrome::new(&viewer, format!("{}: {}", site.name, w.range(stay.start_date, stay.end_date)), "stays")
-            .done(&query),
+        c: Chrome::new(
+            &viewer,
+            format!("{}: {}", site.name, w.range(stay.start_date, stay.end_date)),
+            if own { "stays" } else { "host" },
+        )
+        .done(&query),
         id: stay.id.as_uuid().to_string(),
         status: stay.status.as_str(),
         status_words: w.stay_status(stay.status),

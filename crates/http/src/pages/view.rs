@@ -26,6 +26,8 @@ pub(crate) struct Chrome {
     pub(crate) member_name: Option<String>,
     /// The viewer administers a cluster.
     pub(crate) host: bool,
+    /// The viewer is network staff (no home cluster, no stays of their own).
+    pub(crate) staff: bool,
     /// The viewer administers the network.
     pub(crate) network: bool,
     /// The token of this page's forms.
@@ -47,6 +49,7 @@ impl Chrome {
             nav,
             member_name: viewer.member.as_ref().map(|m| m.name.clone()),
             host: caller.is_some_and(|c| c.cluster_admin),
+            staff: caller.is_some_and(|c| c.cluster.is_none()),
             network: caller.is_some_and(|c| c.network_admin),
             csrf: viewer.session.as_deref().map(super::form::token).unwrap_or_default(),
             back: form_urlencoded::byte_serialize(viewer.here.as_bytes()).collect(),

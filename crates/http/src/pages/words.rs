@@ -281,7 +281,6 @@ words! {
     latitude: "Latitude", "Szerokość geograficzna";
     longitude: "Longitude", "Długość geograficzna";
     joined_on: "Joined on", "Data przystąpienia";
-    sites_word: "sites", "miejsc";
     change_status: "Change status", "Zmień status";
     ledger_title: "Reciprocity ledger", "Bilans wzajemności";
     ledger_intro: "Visitor-days each cluster hosted and used in the period.", "Dni gości, które każdy klaster przyjął i wykorzystał w okresie.";
