@@ -8,53 +8,19 @@
 //! nothing twice, and files that cannot be trusted writing nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod support;
+
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
 use deskvisa_http::{Limits, router};
 use deskvisa_rules::{ClusterId, Email, Locale, SiteId, TimeZone, WeekdaySet};
 use deskvisa_service::*;
 use deskvisa_testing::{TestDatabase, on_both_backends};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
-
-const ORIGIN: &str = "http://127.0.0.1:8080";
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn location(&self) -> &str {
-        self.headers.get("location").map_or("", |v| v.to_str().unwrap())
-    }
-}
-
-async fn send(app: &Router, request: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    Answer { status, headers, body }
-}
-
-fn get(path: &str, cookie: &str) -> Request<Body> {
-    Request::get(path).header("cookie", cookie).header("accept", "text/html").body(Body::empty()).unwrap()
-}
-
-fn post(path: &str, cookie: &str, body: &str) -> Request<Body> {
-    Request::post(path)
-        .header("cookie", cookie)
-        .header("origin", ORIGIN)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body.to_owned()))
-        .unwrap()
-}
+use support::{ORIGIN, field, form, get, post, send, unescape};
 
 /// A file posted as a browser posts `<input type=file>`.
 fn upload(path: &str, cookie: &str, csrf: &str, file: &[u8]) -> Request<Body> {
@@ -73,12 +39,6 @@ fn upload(path: &str, cookie: &str, csrf: &str, file: &[u8]) -> Request<Body> {
         .unwrap()
 }
 
-fn field(page: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page.find(&marker).unwrap_or_else(|| panic!("no field {name}")) + marker.len();
-    page[start..].chars().take_while(|c| *c != '"').collect()
-}
-
 /// The text of the `<textarea name="{name}">` of a page, as a browser sends it back.
 fn textarea(page: &str, name: &str) -> String {
     let open = format!("name=\"{name}\"");
@@ -86,48 +46,6 @@ fn textarea(page: &str, name: &str) -> String {
     let start = start + page[start..].find('>').unwrap() + 1;
     let end = start + page[start..].find("</textarea>").unwrap();
     unescape(&page[start..end])
-}
-
-/// HTML's character references, decoded as a browser decodes them.
-fn unescape(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let entity = &rest[at..];
-        let Some(end) = entity.find(';') else {
-            out.push_str(entity);
-            return out;
-        };
-        let name = &entity[1..end];
-        let decoded = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            _ => name
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &entity[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &entity[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
 }
 
 struct World {
@@ -196,15 +114,7 @@ async fn world(db: TestDatabase) -> World {
 
 /// A browser session of `email`, signed in through a sign-in link.
 async fn session(w: &World, email: &str) -> String {
-    let link = w.service.issue_sign_in_link(&Email::parse(email).unwrap()).await.unwrap();
-    let path = link.url.strip_prefix(ORIGIN).unwrap();
-    let token = path.split("token=").nth(1).unwrap();
-    let page = send(&w.app, get(path, "")).await;
-    let cookie = page.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let body = format!("token={token}&csrf={}", field(&page.body, "csrf"));
-    let signed_in = send(&w.app, post("/auth/verify", &cookie, &body)).await;
-    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
-    signed_in.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+    support::session(&w.app, &w.service, email).await
 }
 
 /// A page's form token, for a session.

@@ -6,13 +6,13 @@
 //! comes back to the link's page after the sign-in link. Both databases.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::StatusCode;
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 use deskvisa_http::{Limits, router};
 use deskvisa_mail::{Security, Sender, TransportConfig};
@@ -20,64 +20,8 @@ use deskvisa_rules::{ApprovalMode, Email, Locale, OnNoAnswer, PolicyDraft, Reaso
 use deskvisa_service::*;
 use deskvisa_testing::on_both_backends;
 use deskvisa_testing::smtp::{Received, SmtpSink};
-use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Statement};
-use tower::ServiceExt;
-
-const ORIGIN: &str = "http://127.0.0.1:8080";
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn location(&self) -> &str {
-        self.headers.get("location").map_or("", |v| v.to_str().unwrap())
-    }
-
-    fn cookie(&self) -> String {
-        self.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
-    }
-}
-
-async fn send(app: &Router, request: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    Answer { status, headers, body }
-}
-
-fn get(path: &str, cookie: &str) -> Request<Body> {
-    Request::get(path).header("cookie", cookie).header("accept", "text/html").body(Body::empty()).unwrap()
-}
-
-fn post(path: &str, cookie: &str, body: &str) -> Request<Body> {
-    Request::post(path)
-        .header("cookie", cookie)
-        .header("origin", ORIGIN)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body.to_owned()))
-        .unwrap()
-}
-
-fn field(page: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page.find(&marker).unwrap_or_else(|| panic!("no field {name} in {page}")) + marker.len();
-    page[start..].chars().take_while(|c| *c != '"').collect()
-}
-
-/// Follows a sign-in link's page and button; the session cookie.
-async fn follow_sign_in(app: &Router, path: &str, extra_cookie: &str) -> Answer {
-    let token = path.split("token=").nth(1).unwrap();
-    let page = send(app, get(path, "")).await;
-    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-    let cookie = if extra_cookie.is_empty() { page.cookie() } else { format!("{}; {extra_cookie}", page.cookie()) };
-    let body = format!("token={token}&csrf={}", field(&page.body, "csrf"));
-    send(app, post("/auth/verify", &cookie, &body)).await
-}
+use support::*;
 
 /// The links to this server in a text.
 fn links(text: &str) -> Vec<String> {
@@ -260,10 +204,7 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
                     String::new()
                 } else {
                     if !sessions.contains_key(&recipient) {
-                        let link = service.issue_sign_in_link(&Email::parse(&recipient).unwrap()).await.unwrap();
-                        let signed_in = follow_sign_in(&app, link.url.strip_prefix(ORIGIN).unwrap(), "").await;
-                        assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
-                        sessions.insert(recipient.clone(), signed_in.cookie());
+                        sessions.insert(recipient.clone(), session(&app, &service, &recipient).await);
                     }
                     sessions[&recipient].clone()
                 };

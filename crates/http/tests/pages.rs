@@ -5,12 +5,14 @@
 //! journeys themselves run in a real browser: tests/browser.)
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
+use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
 use deskvisa_http::{Limits, router};
 use deskvisa_mail::{Security, Sender, TransportConfig};
@@ -18,10 +20,7 @@ use deskvisa_rules::{Email, Locale, TimeZone, WeekdaySet};
 use deskvisa_service::*;
 use deskvisa_testing::smtp::SmtpSink;
 use deskvisa_testing::{TestDatabase, on_both_backends};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
-
-const ORIGIN: &str = "http://127.0.0.1:8080";
+use support::{ORIGIN, field, get, post, send};
 
 struct World {
     app: Router,
@@ -85,46 +84,6 @@ async fn world(db: TestDatabase) -> World {
         DeliveryConfig::default(),
     ));
     World { app: router(service.clone(), Limits::default()), service, sink, mailer, site, _db: db }
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn location(&self) -> &str {
-        self.headers.get("location").map_or("", |v| v.to_str().unwrap())
-    }
-}
-
-async fn send(app: &Router, request: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    Answer { status, headers, body }
-}
-
-fn get(path: &str, cookie: &str) -> Request<Body> {
-    Request::get(path).header("cookie", cookie).header("accept", "text/html").body(Body::empty()).unwrap()
-}
-
-fn post(path: &str, cookie: &str, body: &str) -> Request<Body> {
-    Request::post(path)
-        .header("cookie", cookie)
-        .header("origin", ORIGIN)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body.to_owned()))
-        .unwrap()
-}
-
-/// The value of the first hidden field `name` of a page.
-fn field(page: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page.find(&marker).unwrap_or_else(|| panic!("no field {name} in {page}")) + marker.len();
-    page[start..].chars().take_while(|c| *c != '"').collect()
 }
 
 /// Signs `email` in as a browser does (the emailed link, its page, its

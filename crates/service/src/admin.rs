@@ -74,16 +74,7 @@ impl Service {
             joined_on: new.joined_on,
             status: ClusterStatus::Active,
         };
-        let member = MemberRecord {
-            id: MemberId::from_uuid(uuid::Uuid::new_v4()),
-            email: admin.email,
-            name: admin.name,
-            company: admin.company,
-            locale: admin.locale,
-            cluster_id: Some(cluster.id),
-            status: MemberStatus::Invited,
-            vouched_until: None,
-        };
+        let member = crate::map::invited(admin, Some(cluster.id), None);
         let tx = self.store.begin_write().await?;
         tx.insert_cluster(&cluster, now).await?;
         match tx.insert_member(&member, now).await {
@@ -91,13 +82,7 @@ impl Service {
             other => other?,
         }
         tx.grant_role(member.id, Role::ClusterAdmin, now).await?;
-        let token = uuid::Uuid::new_v4();
-        tx.insert_sign_in_token(token, member.id, now, now + crate::SIGN_IN_LINK_LIFETIME).await?;
-        tx.enqueue_mail(
-            &[crate::sign_in::account_mail(deskvisa_mail::AccountKind::MemberInvited, &member, token)],
-            now,
-        )
-        .await?;
+        tx.enqueue_mail(&[crate::map::welcome(&tx, &member, now).await?], now).await?;
         tx.commit().await?;
         Ok((cluster, member))
     }

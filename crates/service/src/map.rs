@@ -62,6 +62,33 @@ pub struct NewMember {
     pub locale: Locale,
 }
 
+/// The record of a person newly invited: `invited` until their first
+/// sign-in; `cluster` is `None` for network staff.
+pub(crate) fn invited(new: NewMember, cluster: Option<ClusterId>, vouched_until: Option<NaiveDate>) -> MemberRecord {
+    MemberRecord {
+        id: MemberId::from_uuid(uuid::Uuid::new_v4()),
+        email: new.email,
+        name: new.name,
+        company: new.company,
+        locale: new.locale,
+        cluster_id: cluster,
+        status: MemberStatus::Invited,
+        vouched_until,
+    }
+}
+
+/// The welcome email of an invited member, its sign-in link's token stored
+/// in `tx`: the caller queues it in the same transaction.
+pub(crate) async fn welcome(
+    tx: &deskvisa_store::Tx,
+    member: &MemberRecord,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<deskvisa_store::NewMail, StoreError> {
+    let token = uuid::Uuid::new_v4();
+    tx.insert_sign_in_token(token, member.id, now, now + crate::SIGN_IN_LINK_LIFETIME).await?;
+    Ok(crate::sign_in::account_mail(deskvisa_mail::AccountKind::MemberInvited, member, token))
+}
+
 impl Service {
     /// Adds a cluster (the network's operator, or the seed).
     pub async fn add_cluster(&self, new: NewCluster) -> Result<ClusterRecord, ServiceError> {
@@ -116,33 +143,16 @@ impl Service {
         new: NewMember,
         welcome: bool,
     ) -> Result<MemberRecord, ServiceError> {
-        let record = MemberRecord {
-            id: MemberId::from_uuid(uuid::Uuid::new_v4()),
-            email: new.email,
-            name: new.name,
-            company: new.company,
-            locale: new.locale,
-            cluster_id: Some(cluster),
-            status: MemberStatus::Invited,
-            vouched_until: None,
-        };
+        let record = invited(new, Some(cluster), None);
+        let now = self.now();
         let tx = self.store.begin_write().await?;
         tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
-        match tx.insert_member(&record, self.now()).await {
-            Err(StoreError::Unique(_)) => {
-                return Err(ServiceError::Conflict {
-                    code: "email_taken",
-                    message: "the email already belongs to a member".to_owned(),
-                });
-            }
+        match tx.insert_member(&record, now).await {
+            Err(StoreError::Unique(_)) => return Err(crate::admin::email_taken()),
             other => other?,
         }
         if welcome {
-            let now = self.now();
-            let token = uuid::Uuid::new_v4();
-            tx.insert_sign_in_token(token, record.id, now, now + crate::SIGN_IN_LINK_LIFETIME).await?;
-            let mail = crate::sign_in::account_mail(deskvisa_mail::AccountKind::MemberInvited, &record, token);
-            tx.enqueue_mail(&[mail], now).await?;
+            tx.enqueue_mail(&[self::welcome(&tx, &record, now).await?], now).await?;
         }
         tx.commit().await?;
         Ok(record)

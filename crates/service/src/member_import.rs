@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use deskvisa_rules::{ClusterId, Email, MemberId, MemberStatus};
-use deskvisa_store::{MemberRecord, StoreError, Tx};
+use deskvisa_rules::{ClusterId, Email};
+use deskvisa_store::{StoreError, Tx};
 
 use crate::Service;
 use crate::caller::Caller;
@@ -109,25 +109,14 @@ impl Service {
             if *verdict != ImportVerdict::Add {
                 continue;
             }
-            let record = MemberRecord {
-                id: MemberId::from_uuid(uuid::Uuid::new_v4()),
-                email: row.member.email.clone(),
-                name: row.member.name.clone(),
-                company: row.member.company.clone(),
-                locale: row.member.locale,
-                cluster_id: Some(cluster),
-                status: MemberStatus::Invited,
-                vouched_until: row.vouched_until,
-            };
+            let record = crate::map::invited(row.member.clone(), Some(cluster), row.vouched_until);
             match tx.insert_member(&record, now).await {
                 // Added by someone else since the judging began: the
                 // transaction is left, nothing is half-imported.
                 Err(StoreError::Unique(_)) => return Err(crate::admin::email_taken()),
                 other => other?,
             }
-            let token = uuid::Uuid::new_v4();
-            tx.insert_sign_in_token(token, record.id, now, now + crate::SIGN_IN_LINK_LIFETIME).await?;
-            mails.push(crate::sign_in::account_mail(deskvisa_mail::AccountKind::MemberInvited, &record, token));
+            mails.push(crate::map::welcome(&tx, &record, now).await?);
         }
         tx.enqueue_mail(&mails, now).await?;
         tx.commit().await?;

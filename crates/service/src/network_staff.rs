@@ -4,11 +4,12 @@
 //! and may print that person's first sign-in link, before any mail is set
 //! up. The terminal is trusted: there is no caller to check.
 
-use deskvisa_rules::{Email, Locale, MemberId, MemberStatus};
+use deskvisa_rules::{Email, Locale, MemberStatus};
 use deskvisa_store::{MemberRecord, Role, StoreError};
 
 use crate::Service;
 use crate::error::ServiceError;
+use crate::map::NewMember;
 use crate::tokens::hash;
 
 /// What [`Service::appoint_network_admin`] did.
@@ -67,16 +68,8 @@ impl Service {
                         message: format!("nobody has the address {email}: a new network staff account needs a name"),
                     });
                 };
-                let record = MemberRecord {
-                    id: MemberId::from_uuid(uuid::Uuid::new_v4()),
-                    email: email.clone(),
-                    name: name.to_owned(),
-                    company: String::new(),
-                    locale,
-                    cluster_id: None,
-                    status: MemberStatus::Invited,
-                    vouched_until: None,
-                };
+                let new = NewMember { email: email.clone(), name: name.to_owned(), company: String::new(), locale };
+                let record = crate::map::invited(new, None, None);
                 match tx.insert_member(&record, now).await {
                     // Another operator made it a moment ago: theirs stands,
                     // and running the command again grants the role.

@@ -19,7 +19,7 @@ use deskvisa_service::{Caller, ClusterRecord, ImportRow, ImportVerdict, Role, Se
 use super::form::{Fields, Query, SignedForm};
 use super::host::{HostNav, cluster_nav};
 use super::view::{Chrome, html};
-use super::{PageError, Viewer, Words, redirect};
+use super::{PageError, Viewer, Words, redirect, told};
 use crate::input::{self, FieldError, SiteInput};
 use crate::member_file::{self, FileProblem, FileRow};
 
@@ -41,23 +41,10 @@ async fn running<'a>(service: &Service, viewer: &'a Viewer, id: &str) -> Result<
     Ok(Running { caller, cluster, sites })
 }
 
-/// A refusal the person can act on, in their language; anything else is
-/// an error page.
-fn told(w: &Words, e: ServiceError) -> Result<String, PageError> {
-    match e {
-        ServiceError::Conflict { code: "email_taken", .. } => Ok(w.email_taken.to_owned()),
-        ServiceError::Conflict { code: "last_admin", .. } => Ok(w.last_admin.to_owned()),
-        ServiceError::Invalid(message)
-        | ServiceError::Conflict { message, .. }
-        | ServiceError::Rejected { message, .. } => Ok(message),
-        other => Err(other.into()),
-    }
-}
-
 const WEEKDAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// The seven weekdays as checkboxes: value, label, ticked.
-fn weekday_boxes(w: &Words, ticked: &[String]) -> Vec<(&'static str, &'static str, bool)> {
+pub(super) fn weekday_boxes(w: &Words, ticked: &[String]) -> Vec<(&'static str, &'static str, bool)> {
     let monday = NaiveDate::from_isoywd_opt(2027, 1, chrono::Weekday::Mon).unwrap_or_default();
     WEEKDAY_NAMES
         .iter()
@@ -67,6 +54,19 @@ fn weekday_boxes(w: &Words, ticked: &[String]) -> Vec<(&'static str, &'static st
             (*name, w.weekday(day).1, ticked.iter().any(|t| t == name))
         })
         .collect()
+}
+
+/// A site's form (adding one, or its settings), read by the API's parser.
+pub(super) fn site_form(fields: &Fields) -> Result<deskvisa_service::NewSite, FieldError> {
+    input::new_site(SiteInput {
+        name: fields.get("name"),
+        address: fields.get("address"),
+        timezone: fields.optional("timezone"),
+        desks: input::typed_desks(fields.get("desks")),
+        open_weekdays: input::weekdays(fields.all("open")),
+        contact_email: fields.get("contact_email"),
+        house_rules: fields.get("house_rules"),
+    })
 }
 
 // ---------------------------------------------------------- the cluster
@@ -211,15 +211,7 @@ pub(crate) async fn add_site(
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
     let none = Fields::default();
-    let parsed = input::new_site(SiteInput {
-        name: fields.get("name"),
-        address: fields.get("address"),
-        timezone: fields.optional("timezone"),
-        desks: input::typed_desks(fields.get("desks")),
-        open_weekdays: input::weekdays(fields.all("open")),
-        contact_email: fields.get("contact_email"),
-        house_rules: fields.get("house_rules"),
-    });
+    let parsed = site_form(&fields);
     let refused = |error: String, status| {
         cluster_page_with(&service, &viewer, &id, &none, ClusterForm::Site(&fields, error), status)
     };

@@ -10,7 +10,7 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{Datelike, Days, Months, NaiveDate, NaiveDateTime};
+use chrono::{Days, Months, NaiveDateTime};
 use deskvisa_rules::{
     ApprovalMode, ClusterId, EventId, MemberId, NetworkPolicy, OnNoAnswer, PolicyDraft, SiteId, StayId, StayStatus,
     parse_date,
@@ -20,8 +20,7 @@ use deskvisa_service::{Caller, EventDraft, Service, ServiceError, SitePatch, Sit
 use super::calendar::{Month, first_of_month, month, month_range};
 use super::form::{Fields, Query, SignedForm};
 use super::view::{Chrome, html};
-use super::{PageError, Viewer, Words, redirect};
-use crate::input::{self, SiteInput};
+use super::{PageError, Viewer, Words, redirect, told};
 
 /// How far ahead the events page lists events.
 const EVENT_DAYS: u64 = 365;
@@ -63,18 +62,6 @@ pub(super) fn cluster_nav(
     links.push((format!("{base}/members"), w.host_members.to_owned()));
     links.push(("/network".to_owned(), w.network_title.to_owned()));
     HostNav { links: links.into_iter().map(|(href, label)| (href.clone(), label, href == here)).collect() }
-}
-
-/// A message for the page from a refusal the person can act on; anything
-/// else is an error page.
-fn inline(e: ServiceError) -> Result<String, PageError> {
-    match e {
-        ServiceError::Invalid(message)
-        | ServiceError::Conflict { message, .. }
-        | ServiceError::Rejected { message, .. } => Ok(message),
-        ServiceError::Transition(e) => Ok(e.to_string()),
-        other => Err(other.into()),
-    }
 }
 
 /// The cluster a host admin administers: their home cluster.
@@ -230,8 +217,6 @@ struct SitePage {
     in_the_way: Vec<StayLine>,
 }
 
-const WEEKDAY_NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
 /// What a refused site form shows: the message, and the stays in its way.
 #[derive(Default)]
 struct SiteRefusal {
@@ -263,7 +248,7 @@ async fn site_refusal(
             let in_the_way = service.stays_in_the_way(caller, site, &dates).await?;
             Ok(SiteRefusal { message: Some(format!("{held} {days}")), in_the_way })
         }
-        other => inline(other).map(SiteRefusal::says),
+        other => told(viewer.words(), other).map(SiteRefusal::says),
     }
 }
 
@@ -320,7 +305,6 @@ async fn site_page_with(
         Some(f) => f.all("open").map(str::to_owned).collect(),
         None => site.open_weekdays.names().map(str::to_owned).collect(),
     };
-    let monday = NaiveDate::from_isoywd_opt(2027, 1, chrono::Weekday::Mon).unwrap_or(today);
     let page = SitePage {
         c: Chrome::new(viewer, format!("{} — {}", w.site_settings, site.name), "host"),
         nav: cluster_nav(w, caller, site.cluster_id, &sites, &format!("/host/sites/{}", id.as_uuid())),
@@ -331,14 +315,7 @@ async fn site_page_with(
         desks: value("desks", site.desks.to_string()),
         contact: value("contact_email", site.contact_email.clone()),
         house_rules: value("house_rules", site.house_rules.clone()),
-        weekdays: WEEKDAY_NAMES
-            .iter()
-            .enumerate()
-            .map(|(i, name)| {
-                let day = (monday + Days::new(i as u64)).weekday();
-                (*name, w.weekday(day).1, open.iter().any(|o| o == name))
-            })
-            .collect(),
+        weekdays: super::cluster::weekday_boxes(w, &open),
         closures,
         months,
         error: refusal.message,
@@ -371,16 +348,7 @@ pub(crate) async fn save_site(
     let id = site_id(&id)?;
     let again = |refusal: SiteRefusal, status| site_page_with(&service, &viewer, id, Some(&fields), refusal, status);
     // The same fields as a new site, through the same parser as the API.
-    let parsed = input::new_site(SiteInput {
-        name: fields.get("name"),
-        address: fields.get("address"),
-        timezone: fields.optional("timezone"),
-        desks: input::typed_desks(fields.get("desks")),
-        open_weekdays: input::weekdays(fields.all("open")),
-        contact_email: fields.get("contact_email"),
-        house_rules: fields.get("house_rules"),
-    });
-    let site = match parsed {
+    let site = match super::cluster::site_form(&fields) {
         Ok(site) => site,
         Err(e) => return again(SiteRefusal::says(w.field_error(&e)), StatusCode::BAD_REQUEST).await,
     };
@@ -719,7 +687,7 @@ pub(crate) async fn publish_event(
     };
     match service.publish_event(caller, site, draft).await {
         Ok(_) => Ok(redirect("/host/events?done=saved")),
-        Err(e) => again(inline(e)?, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => again(told(viewer.words(), e)?, StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }
 

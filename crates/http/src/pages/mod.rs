@@ -316,6 +316,20 @@ fn error_page(viewer: &Viewer, failure: Failure) -> Response {
     response
 }
 
+/// A refusal the person can act on, told on the form's page in their
+/// language where deskvisa has the words; anything else is an error page.
+pub(crate) fn told(w: &Words, e: ServiceError) -> Result<String, PageError> {
+    match e {
+        ServiceError::Conflict { code: "email_taken", .. } => Ok(w.email_taken.to_owned()),
+        ServiceError::Conflict { code: "last_admin", .. } => Ok(w.last_admin.to_owned()),
+        ServiceError::Invalid(message)
+        | ServiceError::Conflict { message, .. }
+        | ServiceError::Rejected { message, .. } => Ok(message),
+        ServiceError::Transition(e) => Ok(e.to_string()),
+        other => Err(other.into()),
+    }
+}
+
 /// 303 to `location`: after a form, the browser gets the next page.
 pub(crate) fn redirect(location: &str) -> Response {
     match HeaderValue::from_str(location) {
