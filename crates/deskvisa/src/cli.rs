@@ -298,6 +298,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
                      (see the README's \"Backups\")"
                 );
             };
+            anyhow::ensure!(path.is_file(), "the backup {} is not a file", path.display());
             let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
             let restored = deskvisa_store::restore_sqlite(&path, &target, &stamp).await?;
             // A backup from an older release is brought up to date now.
@@ -421,8 +422,7 @@ async fn member_command(config: &Config, action: MemberCommand) -> Result<ExitCo
             Ok(ExitCode::SUCCESS)
         }
         Err(deskvisa_service::ServiceError::NotFound) => {
-            tracing::error!(email = %email.trim(), "no member has this email address");
-            Ok(ExitCode::FAILURE)
+            anyhow::bail!("no member has this email address: {}", email.trim())
         }
         Err(err) => Err(err.into()),
     }
@@ -468,8 +468,7 @@ async fn mail_command(config: &Config, action: MailCommand) -> Result<ExitCode> 
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(deskvisa_service::ServiceError::NotFound) => {
-                    tracing::error!(%id, "no such email in the outbox");
-                    Ok(ExitCode::FAILURE)
+                    anyhow::bail!("no email in the outbox has the id {id} (`deskvisa mail failed` lists them)")
                 }
                 Err(err) => Err(err.into()),
             }
