@@ -1,8 +1,13 @@
 //! What a hostile client does to a running `deskvisa serve`, bounded and on
 //! loopback only: anonymous requests with made-up methods and paths must
-//! not grow the server's memory or its `/metrics` answer.
+//! not grow the server's memory or its `/metrics` answer; thousands of
+//! silent connections must not stop it answering, and are closed after the
+//! header timeout, as is a client that sends its headers a line at a time;
+//! past the connection cap (below the open-file limit) new connections are
+//! closed at once and the server never runs out of descriptors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr, missing_docs)]
 
+use std::io::Read as _;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -32,17 +37,37 @@ impl Drop for Server {
 }
 
 async fn start() -> Server {
+    start_with(&[], None).await
+}
+
+/// A server with extra environment, under an open-file limit if given.
+async fn start_with(env: &[(&str, &str)], file_limit: Option<u32>) -> Server {
     let dir = std::env::temp_dir().join(format!("deskvisa-hostile-{}-{}", std::process::id(), uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(env!("CARGO_BIN_EXE_deskvisa"))
-        .args(["serve"])
+    // `ulimit` of the shell that execs the server: the test's own limit
+    // stays as it is.
+    let mut command = match file_limit {
+        Some(limit) => {
+            let mut c = Command::new("sh");
+            c.args(["-c", &format!("ulimit -n {limit} && exec \"$0\" serve"), env!("CARGO_BIN_EXE_deskvisa")]);
+            c
+        }
+        None => {
+            let mut c = Command::new(env!("CARGO_BIN_EXE_deskvisa"));
+            c.arg("serve");
+            c
+        }
+    };
+    let child = command
+        .envs(env.iter().copied())
         .env("DESKVISA_DATABASE_URL", format!("sqlite://{}?mode=rwc", dir.join("db.sqlite").display()))
         .env("DESKVISA_MAIL_DIR", dir.join("mail"))
         .env("DESKVISA_HTTP_BIND", format!("127.0.0.1:{port}"))
         .env("DESKVISA_HTTP_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start deskvisa serve");
     let server = Server { child, port, _dir: TempDir(dir) };
@@ -165,4 +190,103 @@ async fn made_up_methods_and_paths_do_not_grow_memory_or_metrics() {
                 .contains(m)),
         "{methods:?}"
     );
+}
+
+/// How long a fresh client waits for `/healthz`.
+async fn healthz_latency(port: u16) -> (u16, Duration) {
+    let started = Instant::now();
+    let (status, _) = tokio::time::timeout(
+        Duration::from_secs(5),
+        exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+    )
+    .await
+    .unwrap_or((0, Vec::new()));
+    (status, started.elapsed())
+}
+
+/// Opens `count` connections that never send a byte.
+async fn silent_connections(port: u16, count: usize) -> Vec<TcpStream> {
+    let mut held = Vec::with_capacity(count);
+    for _ in 0..count {
+        held.push(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+    }
+    held
+}
+
+/// How many of `streams` the server has closed (a read ends) by `deadline`.
+async fn closed_by(streams: Vec<TcpStream>, deadline: Instant) -> usize {
+    let mut reads = tokio::task::JoinSet::new();
+    for mut stream in streams {
+        reads.spawn(async move {
+            let mut byte = [0u8; 1];
+            let left = deadline.saturating_duration_since(Instant::now());
+            matches!(tokio::time::timeout(left, stream.read(&mut byte)).await, Ok(Ok(0) | Err(_)))
+        });
+    }
+    let mut closed = 0;
+    while let Some(done) = reads.join_next().await {
+        closed += usize::from(done.unwrap());
+    }
+    closed
+}
+
+/// Three thousand silent connections: `/healthz` still answers a new client
+/// within a second; the server closes every silent one after the header
+/// timeout (2 s here), and a client sending a header line a second is cut
+/// off too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_and_slow_clients_are_cut_off_and_the_server_keeps_answering() {
+    let server = start_with(&[("DESKVISA_HTTP_HEADER_READ_TIMEOUT_SECONDS", "2")], None).await;
+    let silent = silent_connections(server.port, 3_000).await;
+    let (status, latency) = healthz_latency(server.port).await;
+    eprintln!("3,000 silent connections held: /healthz {status} in {latency:?}");
+    assert_eq!(status, 200);
+    assert!(latency < Duration::from_secs(1), "/healthz took {latency:?}");
+
+    // A header line a second: cut off by the timeout, not kept forever.
+    let mut slow = TcpStream::connect(("127.0.0.1", server.port)).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let started = Instant::now();
+    let cut_off = loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if slow.write_all(b"X-Slow: 1\r\n").await.is_err() {
+            break started.elapsed();
+        }
+        let mut byte = [0u8; 1];
+        if let Ok(Ok(0) | Err(_)) = tokio::time::timeout(Duration::from_millis(10), slow.read(&mut byte)).await {
+            break started.elapsed();
+        }
+        assert!(started.elapsed() < Duration::from_secs(15), "a slow-header client is kept past 15 s");
+    };
+    eprintln!("a header line a second: cut off after {cut_off:?}");
+
+    let closed = closed_by(silent, Instant::now() + Duration::from_secs(10)).await;
+    eprintln!("silent connections closed by the server: {closed} of 3000");
+    assert_eq!(closed, 3_000, "every silent connection is closed after the header timeout");
+    assert_eq!(healthz_latency(server.port).await.0, 200);
+}
+
+/// Under an open-file limit of 512 (a cap of 384 connections), 1,000 silent
+/// connections: the ones past the cap are closed at once, `accept` never
+/// fails for want of descriptors, and once the silent ones time out the
+/// server answers again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_the_connection_cap_new_connections_are_closed_and_the_server_lives() {
+    let mut server = start_with(&[("DESKVISA_HTTP_HEADER_READ_TIMEOUT_SECONDS", "2")], Some(512)).await;
+    let silent = silent_connections(server.port, 1_000).await;
+    let closed_at_once = closed_by(silent, Instant::now() + Duration::from_millis(1_500)).await;
+    eprintln!("1,000 silent connections under a cap of 384: {closed_at_once} closed at once");
+    assert!(closed_at_once >= 1_000 - 384, "{closed_at_once} closed at once");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if healthz_latency(server.port).await.0 == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server does not answer again");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _ = server.child.kill();
+    let mut errors = String::new();
+    server.child.stderr.take().unwrap().read_to_string(&mut errors).unwrap();
+    assert!(!errors.contains("Too many open files") && !errors.contains("accept failed"), "{errors}");
 }

@@ -362,7 +362,12 @@ async fn w2(connections: usize, seconds: u64) -> Result<(WrkResult, WrkResult)> 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
     // The first site's answer, byte for byte, becomes the static response.
-    let probe = tokio::spawn(deskvisa_http::run(listener, app, std::future::pending()));
+    let probe = tokio::spawn(deskvisa_http::run(
+        listener,
+        app,
+        deskvisa_http::ConnectionLimits::default(),
+        std::future::pending(),
+    ));
     let first = paths.first().context("the demo network has sites")?;
     let body = http_get(port, first, &report.member_token)?;
     probe.abort();
@@ -381,7 +386,12 @@ async fn w2(connections: usize, seconds: u64) -> Result<(WrkResult, WrkResult)> 
     let app = deskvisa_http::router_with(service, deskvisa_http::Limits::default(), fixed);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let port = listener.local_addr()?.port();
-    let server = tokio::spawn(deskvisa_http::run(listener, app, std::future::pending()));
+    let server = tokio::spawn(deskvisa_http::run(
+        listener,
+        app,
+        deskvisa_http::ConnectionLimits::default(),
+        std::future::pending(),
+    ));
 
     let quoted: Vec<String> = paths.iter().map(|p| format!("\"{p}\"")).collect();
     let script = dir.join("w2.lua");

@@ -624,7 +624,8 @@ async fn serve(config: &Config, demo: bool) -> Result<()> {
     };
     let limits =
         deskvisa_http::Limits { trusted_proxies: config.auth.trusted_proxies()?, ..deskvisa_http::Limits::default() };
-    deskvisa_http::run(listener, deskvisa_http::router(service, limits), shutdown_signal()).await?;
+    let router = deskvisa_http::router(service, limits);
+    deskvisa_http::run(listener, router, config.http.connection_limits(), shutdown_signal()).await?;
     let _ = stop_worker.send(());
     let _ = worker.await;
     tracing::info!("deskvisa stopped serving");

@@ -113,6 +113,21 @@ pub struct Http {
     pub bind: String,
     /// The address people reach deskvisa at.
     pub public_url: String,
+    /// Seconds a client has to send a request's headers; also how long an
+    /// idle keep-alive connection is kept.
+    pub header_read_timeout_seconds: u64,
+    /// The most client connections at once (kept below the open-file limit).
+    pub max_connections: usize,
+}
+
+impl Http {
+    /// The bounds on connections.
+    pub fn connection_limits(&self) -> deskvisa_http::ConnectionLimits {
+        deskvisa_http::ConnectionLimits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout_seconds.max(1)),
+            max_connections: self.max_connections.max(1),
+        }
+    }
 }
 
 /// `[mail]`: how and when email is delivered.

@@ -22,16 +22,15 @@ mod problem;
 mod query;
 mod reports;
 mod security;
+mod serve;
 mod stays;
 
-use std::future::Future;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use deskvisa_service::Service;
-use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -40,6 +39,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 pub use extract::Authenticated;
 pub use problem::Problem;
+pub use serve::{ConnectionLimits, run};
 
 /// Limits on requests.
 #[derive(Debug, Clone)]
@@ -134,18 +134,4 @@ pub fn router_with(service: Service, limits: Limits, extra: Router<Service>) -> 
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .layer(axum::middleware::from_fn_with_state(service.clone(), security::headers))
         .with_state(service)
-}
-
-/// Serves `router` on `listener` until `shutdown` completes, then lets
-/// requests in flight finish.
-pub async fn run(
-    listener: TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    // The peer's address is what rate limits count by (or, from a trusted
-    // proxy, the address it forwards).
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
 }
