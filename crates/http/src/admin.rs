@@ -35,6 +35,7 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .routes(routes!(remove_admin))
         .routes(routes!(invite_member, members))
         .routes(routes!(update_member, revoke_member))
+        .routes(routes!(restore_member))
         .routes(routes!(create_site))
         .routes(routes!(update_site))
         .routes(routes!(closures, close_day))
@@ -324,7 +325,7 @@ async fn members(
         (status = 200, description = "The member", body = Member),
         (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not this cluster's admin, or the member is a network admin or the caller", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -345,15 +346,18 @@ async fn update_member(
     Ok(Json(Member::new(&updated, Vec::new())).into_response())
 }
 
-/// Revoke a member: their tokens stop working at once.
+/// Revoke a member: their tokens stop working at once. A cluster's admin
+/// may not revoke a network admin or themselves (403); the cluster's last
+/// admin who is not revoked stays (409 `last_admin`).
 #[utoipa::path(
     delete, path = "/api/v1/clusters/{id}/members/{member_id}", tag = "members", security(("bearer" = [])),
     params(("id" = String, Path, description = "The cluster's id"), ("member_id" = String, Path, description = "The member's id")),
     responses(
         (status = 200, description = "The member, revoked", body = Member),
         (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not this cluster's admin, or the member is a network admin or the caller", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "`last_admin`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn revoke_member(
@@ -364,6 +368,29 @@ async fn revoke_member(
     let revoked =
         service.revoke_member(&caller, id(&cluster, ClusterId::parse)?, id(&member, MemberId::parse)?).await?;
     Ok(Json(Member::new(&revoked, Vec::new())).into_response())
+}
+
+/// Give a revoked member their membership back (`active` if they ever
+/// signed in, else `invited`); a member who is not revoked is answered as
+/// they are.
+#[utoipa::path(
+    post, path = "/api/v1/clusters/{id}/members/{member_id}/restore", tag = "members", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The cluster's id"), ("member_id" = String, Path, description = "The member's id")),
+    responses(
+        (status = 200, description = "The member", body = Member),
+        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not this cluster's admin, or the member is a network admin or the caller", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn restore_member(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    Path((cluster, member)): Path<(String, String)>,
+) -> Result<Response, Problem> {
+    let restored =
+        service.restore_member(&caller, id(&cluster, ClusterId::parse)?, id(&member, MemberId::parse)?).await?;
+    Ok(Json(Member::new(&restored, Vec::new())).into_response())
 }
 
 /// The body.

@@ -1097,3 +1097,76 @@ async fn events_are_published_joined_downloaded_and_withdrawn_through_the_api() 
     })
     .await;
 }
+
+/// A cluster's admin runs its members, not the network's admins and not
+/// themselves; its last admin who is not revoked stays; a revoked member is
+/// restored by the same admins.
+#[tokio::test]
+async fn a_cluster_admin_cannot_lock_out_the_network_or_themselves() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        // HubClub's admin, and the network admin is a member of HubClub.
+        let (status, ewa) = api
+            .call(
+                "POST",
+                &format!("/api/v1/clusters/{}/admins", api.home),
+                Some(&api.network),
+                Some(json!({"email": "ewa@hubclub.example", "name": "Ewa"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let ewa_token = api.service.create_token(&Email::parse("ewa@hubclub.example").unwrap(), "t").await.unwrap();
+        let network_id = api.service.authenticate(&api.network).await.unwrap().member.as_uuid();
+        let ewa_id = ewa["id"].as_str().unwrap();
+        let member = |id: &str| format!("/api/v1/clusters/{}/members/{id}", api.home);
+
+        // Not the network's admin: neither revoked nor changed.
+        let (status, _) = api.call("DELETE", &member(&network_id.to_string()), Some(&ewa_token), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = api
+            .call(
+                "PATCH",
+                &member(&network_id.to_string()),
+                Some(&ewa_token),
+                Some(json!({"vouched_until": "2026-03-03"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = api.call("GET", "/api/v1/me", Some(&api.network), None).await;
+        assert_eq!(status, StatusCode::OK, "the network admin still signs in");
+        // Not themselves.
+        let (status, _) = api.call("DELETE", &member(ewa_id), Some(&ewa_token), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) =
+            api.call("PATCH", &member(ewa_id), Some(&ewa_token), Some(json!({"vouched_until": null}))).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // The network admin may not revoke the last admin either.
+        let (status, problem) = api.call("DELETE", &member(ewa_id), Some(&api.network), None).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("last_admin")));
+
+        // A plain member: revoked, then restored by the same admin.
+        let anna = api.service.authenticate(&api.member).await.unwrap().member.as_uuid().to_string();
+        let (status, revoked) = api.call("DELETE", &member(&anna), Some(&ewa_token), None).await;
+        assert_eq!((status, revoked["status"].as_str()), (StatusCode::OK, Some("revoked")));
+        let (status, _) = api.call("GET", "/api/v1/me", Some(&api.member), None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked member's token stops at once");
+        let restore = format!("{}/restore", member(&anna));
+        let (status, _) = api.call("POST", &restore, Some(&api.stranger_admin), None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "another cluster's admin");
+        let (status, restored) = api.call("POST", &restore, Some(&ewa_token), None).await;
+        assert_eq!(
+            (status, restored["status"].as_str()),
+            (StatusCode::OK, Some("invited")),
+            "never signed in: invited"
+        );
+        let (status, _) = api.call("GET", "/api/v1/me", Some(&api.member), None).await;
+        assert_eq!(status, StatusCode::OK, "the token works again");
+        let (status, again) = api.call("POST", &restore, Some(&ewa_token), None).await;
+        assert_eq!(
+            (status, again["status"].as_str()),
+            (StatusCode::OK, Some("invited")),
+            "restoring twice changes nothing"
+        );
+    })
+    .await;
+}

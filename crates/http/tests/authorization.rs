@@ -187,6 +187,14 @@ fn table() -> Vec<Row> {
         ),
         row(
             "post",
+            "/api/v1/clusters/{id}/members/{member_id}/restore",
+            ClusterMember,
+            None,
+            [401, 403, 403, 200, 403, 200],
+            [401, 403, 403, 403, 200, 200],
+        ),
+        row(
+            "post",
             "/api/v1/clusters/{id}/sites",
             Cluster,
             Some(SITE),

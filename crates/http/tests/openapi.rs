@@ -49,6 +49,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/clusters/{id}/members"),
     ("patch", "/api/v1/clusters/{id}/members/{member_id}"),
     ("delete", "/api/v1/clusters/{id}/members/{member_id}"),
+    ("post", "/api/v1/clusters/{id}/members/{member_id}/restore"),
     ("post", "/api/v1/clusters/{id}/sites"),
     ("get", "/api/v1/sites/{id}"),
     ("patch", "/api/v1/sites/{id}"),

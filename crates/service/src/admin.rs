@@ -30,6 +30,18 @@ pub struct ClusterPatch {
     pub status: Option<ClusterStatus>,
 }
 
+/// What a cluster's admin changes of a member.
+enum MemberChange {
+    VouchedUntil(Option<NaiveDate>),
+    Revoke,
+    Restore,
+}
+
+/// 409 `last_admin`.
+fn last_admin() -> ServiceError {
+    ServiceError::Conflict { code: "last_admin", message: "a cluster keeps at least one admin".to_owned() }
+}
+
 /// 409 `email_taken`.
 pub(crate) fn email_taken() -> ServiceError {
     ServiceError::Conflict { code: "email_taken", message: "the email already belongs to a member".to_owned() }
@@ -181,10 +193,7 @@ impl Service {
             return Err(ServiceError::NotFound);
         }
         if tx.admin_count(cluster).await? <= 1 {
-            return Err(ServiceError::Conflict {
-                code: "last_admin",
-                message: "a cluster keeps at least one admin".to_owned(),
-            });
+            return Err(last_admin());
         }
         tx.revoke_role(member, Role::ClusterAdmin).await?;
         Ok(tx.commit().await?)
@@ -230,17 +239,30 @@ impl Service {
         member: MemberId,
         vouched_until: Option<NaiveDate>,
     ) -> Result<MemberRecord, ServiceError> {
-        self.change_member(caller, cluster, member, |m| m.vouched_until = vouched_until).await
+        self.change_member(caller, cluster, member, MemberChange::VouchedUntil(vouched_until)).await
     }
 
     /// Revokes a member: their tokens and sessions stop working at once.
+    /// Never the cluster's last admin who is not revoked (409 `last_admin`).
     pub async fn revoke_member(
         &self,
         caller: &Caller,
         cluster: ClusterId,
         member: MemberId,
     ) -> Result<MemberRecord, ServiceError> {
-        self.change_member(caller, cluster, member, |m| m.status = MemberStatus::Revoked).await
+        self.change_member(caller, cluster, member, MemberChange::Revoke).await
+    }
+
+    /// Gives a revoked member back their membership: `active` again if they
+    /// ever signed in, else `invited`. A member who is not revoked is left
+    /// as they are.
+    pub async fn restore_member(
+        &self,
+        caller: &Caller,
+        cluster: ClusterId,
+        member: MemberId,
+    ) -> Result<MemberRecord, ServiceError> {
+        self.change_member(caller, cluster, member, MemberChange::Restore).await
     }
 
     async fn change_member(
@@ -248,14 +270,37 @@ impl Service {
         caller: &Caller,
         cluster: ClusterId,
         member: MemberId,
-        change: impl FnOnce(&mut MemberRecord),
+        change: MemberChange,
     ) -> Result<MemberRecord, ServiceError> {
         let tx = self.store.begin_write().await?;
         tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
         runs(caller, cluster)?;
         let mut record =
             tx.member(member).await?.filter(|m| m.cluster_id == Some(cluster)).ok_or(ServiceError::NotFound)?;
-        change(&mut record);
+        let roles = tx.roles(member).await?;
+        // A cluster's admin runs its members, not the network's admins and
+        // not themselves: else a cluster could lock the network out, or its
+        // sole admin lock the cluster out.
+        if !caller.network_admin && (roles.contains(&Role::NetworkAdmin) || member == caller.member) {
+            return Err(ServiceError::Forbidden);
+        }
+        match change {
+            MemberChange::VouchedUntil(until) => record.vouched_until = until,
+            MemberChange::Revoke => {
+                if record.status != MemberStatus::Revoked
+                    && roles.contains(&Role::ClusterAdmin)
+                    && tx.admin_count(cluster).await? <= 1
+                {
+                    return Err(last_admin());
+                }
+                record.status = MemberStatus::Revoked;
+            }
+            MemberChange::Restore if record.status == MemberStatus::Revoked => {
+                record.status =
+                    if tx.has_signed_in(member).await? { MemberStatus::Active } else { MemberStatus::Invited };
+            }
+            MemberChange::Restore => return Ok(record),
+        }
         tx.update_member(&record, self.now()).await?;
         tx.commit().await?;
         Ok(record)

@@ -614,14 +614,32 @@ impl Tx {
             .collect()
     }
 
-    /// How many admins a cluster has.
+    /// How many admins a cluster has who are not revoked.
     pub async fn admin_count(&self, cluster: ClusterId) -> Result<u64, StoreError> {
         use sea_orm::PaginatorTrait;
         let admins = self.cluster_admin_ids().await?;
         Ok(member::Entity::find()
             .filter(member::Column::ClusterId.eq(cluster.as_uuid()))
             .filter(member::Column::Id.is_in(admins))
+            .filter(member::Column::Status.ne(MemberStatus::Revoked.as_str()))
             .count(&self.tx)
             .await?)
+    }
+
+    /// Whether a member ever signed in (a used sign-in link or a session
+    /// on record).
+    pub async fn has_signed_in(&self, member: MemberId) -> Result<bool, StoreError> {
+        #[derive(sea_orm::FromQueryResult)]
+        struct Row {
+            n: i64,
+        }
+        let rows = self
+            .rows::<Row>(
+                "SELECT (SELECT COUNT(*) FROM sign_in_tokens WHERE member_id = $1 AND used_at IS NOT NULL) \
+                 + (SELECT COUNT(*) FROM sessions WHERE member_id = $1) AS n",
+                vec![member.as_uuid().into()],
+            )
+            .await?;
+        Ok(rows.first().is_some_and(|r| r.n > 0))
     }
 }

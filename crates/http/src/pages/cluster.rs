@@ -283,7 +283,9 @@ struct MemberLine {
     revoked: bool,
     vouched_until: String,
     vouched_words: String,
-    me: bool,
+    /// The viewer may change this member: a cluster's admin runs its
+    /// members, not network admins and not themselves.
+    changeable: bool,
 }
 
 #[derive(Template)]
@@ -333,7 +335,7 @@ async fn members_page_with(
             revoked: m.status == MemberStatus::Revoked,
             vouched_until: m.vouched_until.map(|d| d.to_string()).unwrap_or_default(),
             vouched_words: m.vouched_until.map_or_else(|| w.no_end.to_owned(), |d| w.date(d)),
-            me: m.id == caller.member,
+            changeable: caller.network_admin || (m.id != caller.member && !roles.contains(&Role::NetworkAdmin)),
             name: m.name,
         })
         .collect();
@@ -421,6 +423,7 @@ pub(crate) async fn act_on_member(
             service.set_vouched_until(run.caller, run.cluster.id, member, until).await.map(drop)
         }
         "revoke" => service.revoke_member(run.caller, run.cluster.id, member).await.map(drop),
+        "restore" => service.restore_member(run.caller, run.cluster.id, member).await.map(drop),
         "admin" => {
             let record = service.member(member).await?;
             service.add_cluster_admin(run.caller, run.cluster.id, record.email, record.name).await.map(drop)

@@ -167,6 +167,7 @@ words! {
     role_cluster_admin: "cluster admin", "administrator klastra";
     role_network_admin: "network admin", "administrator sieci";
     network_staff: "network staff (no home cluster)", "zespół sieci (bez klastra macierzystego)";
+    restore: "Restore membership", "Przywróć członkostwo";
     make_admin: "Make admin", "Nadaj uprawnienia administratora";
     import_title: "Import members from a file", "Zaimportuj członków z pliku";
     import_hint: "A CSV file in UTF-8, separated by commas or semicolons, with a header row: email and name, and if you like company, locale (en or pl) and vouched_until (YYYY-MM-DD). At most 5,000 rows and 1 MiB. You see every row before anything is added.",
