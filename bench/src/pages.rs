@@ -97,7 +97,7 @@ pub async fn p1(seconds: u64) -> Result<Vec<PageFigures>> {
     let (copenhagen, sites) =
         map.iter().find(|(c, _)| c.name == "Copenhagen Digital Cluster").context("Copenhagen in the demo")?;
     let nyhavn = sites.first().context("a Copenhagen site")?.id.as_uuid();
-    let _ = copenhagen;
+    let copenhagen = copenhagen.id.as_uuid();
     let today = chrono::Utc::now().date_naive();
     let first = today.with_day(1).unwrap_or(today).checked_add_months(Months::new(1)).unwrap_or(today);
     let last = first.checked_add_months(Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(first);
@@ -117,7 +117,8 @@ pub async fn p1(seconds: u64) -> Result<Vec<PageFigures>> {
         ("host site settings", format!("/host/sites/{nyhavn}"), &host),
         ("host policy", "/host/policy".to_owned(), &host),
         ("host events", "/host/events".to_owned(), &host),
-        ("host members", "/host/members".to_owned(), &host),
+        ("cluster's sites and admins", format!("/clusters/{copenhagen}"), &host),
+        ("cluster's members", format!("/clusters/{copenhagen}/members"), &host),
         ("network", "/network".to_owned(), &network),
         ("ledger (a year)", format!("/network/ledger?from={ledger_from}&to={today}"), &network),
     ];
