@@ -484,15 +484,17 @@ async fn stored_sequence(tx: &Tx, event: EventId) -> Result<u32, StoreError> {
     Ok(tx.event(event, false).await?.map_or(0, |e| e.sequence))
 }
 
-/// In a stay's cancellation: withdraws the registrations the stay allowed
-/// for events not yet begun, gives their seats back and tells each member.
-pub(crate) async fn withdraw_for_cancelled_stay(
+/// In a stay's cancellation or its no-show mark (`why`): withdraws the
+/// registrations the stay allowed for events not yet begun, gives their
+/// seats back and tells each member (with a calendar cancellation).
+pub(crate) async fn withdraw_for_ended_stay(
     tx: &Tx,
     stay: StayId,
+    why: RegistrationStatus,
     now: DateTime<Utc>,
 ) -> Result<usize, StoreError> {
     let live = tx.live_registrations_of_stay(stay, now).await?;
-    let ended = tx.end_registrations(&live, RegistrationStatus::StayCancelled, now).await?;
+    let ended = tx.end_registrations(&live, why, now).await?;
     let mut mails = Vec::with_capacity(ended.len());
     for r in &ended {
         let sequence = stored_sequence(tx, r.event).await?;

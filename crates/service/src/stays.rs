@@ -7,7 +7,7 @@ use deskvisa_rules::{
     Action, Actor, Decision, MemberId, Outcome, Reason, Refusal, SiteId, StayId, StayRequest, StayStatus,
     TransitionError, Violation, decide, transition,
 };
-use deskvisa_store::{HistoryEntry, NewStay, StayRecord, StoreError, VisitRecord};
+use deskvisa_store::{HistoryEntry, NewStay, RegistrationStatus, StayRecord, StoreError, VisitRecord};
 
 use crate::Service;
 use crate::caller::Caller;
@@ -340,8 +340,12 @@ impl Service {
                 sequence,
             );
             tx.enqueue_mail(&mails, now).await?;
+            // A visitor who leaves or never came keeps no seat at the
+            // host's events still to come.
             if moved.to == StayStatus::Cancelled {
-                crate::events::withdraw_for_cancelled_stay(&tx, id, now).await?;
+                crate::events::withdraw_for_ended_stay(&tx, id, RegistrationStatus::StayCancelled, now).await?;
+            } else if moved.no_show && !stay.no_show {
+                crate::events::withdraw_for_ended_stay(&tx, id, RegistrationStatus::NoLongerEligible, now).await?;
             }
             tx.commit().await.map(|()| true)
         };

@@ -221,6 +221,38 @@ async fn cancelling_a_stay_withdraws_the_registrations_it_allowed_for_events_to_
     .await;
 }
 
+/// A visitor marked no-show keeps no seat at the host's events still to
+/// come: the registrations are withdrawn as a cancellation's are, the seats
+/// are free again, and the visitor is told (with a calendar cancellation).
+#[tokio::test]
+async fn a_no_show_gives_back_the_seats_of_events_to_come() {
+    on_both_backends(|db| async move {
+        let w = World::new(db, 3).await;
+        let thursday = w
+            .service
+            .publish_event(&w.host_admin, w.site, draft("Demo day", "2026-03-12T15:00", "2026-03-12T18:00", 5, true))
+            .await
+            .unwrap()
+            .id;
+        let stay = approved(&w, &w.member, "2026-03-09", "2026-03-13").await;
+        w.service.register_for_event(&w.member, thursday).await.unwrap();
+        assert_eq!(w.service.event(thursday).await.unwrap().seats_left(), 4);
+
+        // Tuesday 10 March: Monday ended without the visitor.
+        w.clock.set(t("2026-03-10T08:00:00Z"));
+        w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::NoShow).await.unwrap();
+
+        assert_eq!(w.service.event(thursday).await.unwrap().seats_left(), 5, "the seat is free again");
+        let ended =
+            w.test_db.scalar("SELECT COUNT(*) FROM event_registrations WHERE status = 'no_longer_eligible'").await;
+        assert_eq!(ended, 1, "kept as history, with why it ended");
+        assert_eq!(mails(&w, "event_registration_withdrawn").await, 1, "the visitor is told");
+        assert!(w.service.my_registrations(&w.member).await.unwrap().is_empty());
+        assert_seats_sound(&w).await;
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_changed_event_keeps_those_who_may_still_come_and_tells_everyone() {
     on_both_backends(|db| async move {
