@@ -548,7 +548,8 @@ async fn service(config: &Config) -> Result<Service> {
     Migrator::up(store.db(), None).await.context("migration failed")?;
     Ok(Service::with_store(store, Arc::new(SystemClock))
         .with_public_url(&config.http.public_url)
-        .with_rate_limits(config.auth.rate_limits()))
+        .with_rate_limits(config.auth.rate_limits())
+        .with_event_horizon_days(config.events.horizon_days))
 }
 
 fn print_demo(config: &Config, report: &deskvisa_service::seed::SeedReport) {

@@ -24,6 +24,16 @@ pub struct Config {
     pub auth: Auth,
     /// How long what is kept only for a while is kept.
     pub retention: Retention,
+    /// Events during visits.
+    pub events: Events,
+}
+
+/// `[events]`: events during visits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Events {
+    /// How far ahead (in days) an event may be published.
+    pub horizon_days: u32,
 }
 
 /// `[retention]`: personal data kept only for a while.

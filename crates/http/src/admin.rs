@@ -96,6 +96,7 @@ pub(crate) struct ClusterBody {
         (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`date_out_of_range`: `joined_on` from 1990 to a year ahead", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn create_cluster(
@@ -327,6 +328,7 @@ async fn members(
         (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not this cluster's admin, or the member is a network admin or the caller", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`date_out_of_range`: `vouched_until` up to ten years back or ahead", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn update_member(
@@ -534,6 +536,7 @@ pub(crate) struct ClosureBody {
         (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "`dates_hold_stays` (with `dates`)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`date_out_of_range`: a closure from a year back to five years ahead", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn close_day(

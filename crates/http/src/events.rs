@@ -273,7 +273,7 @@ async fn site_events(
         (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: another cluster's site", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "`event_in_the_past`: the start has passed at the site", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`event_in_the_past`: the start has passed at the site; `event_too_far`: past the events' horizon (two years by default)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn publish_event(
@@ -308,7 +308,7 @@ async fn publish_event(
         (status = 403, description = "`forbidden`: another cluster's event", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "`event_cancelled`, `event_over` (it has begun), `capacity_below_registrations`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "`event_in_the_past`: the new start has passed", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`event_in_the_past`: the new start has passed; `event_too_far`: past the events' horizon", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn update_event(

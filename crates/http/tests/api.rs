@@ -1170,3 +1170,40 @@ async fn a_cluster_admin_cannot_lock_out_the_network_or_themselves() {
     })
     .await;
 }
+
+/// Far-off dates are refused with a clear code: an event past the events'
+/// horizon (two years; one on 9999-12-31 once came out as the instant
+/// `+10000-01-01T07:00:00Z`, which no calendar can read), a closure, the
+/// date a cluster joined or the last date a member is vouched for in year
+/// 9999 or 0001.
+#[tokio::test]
+async fn far_off_dates_are_refused_with_a_clear_code() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let events = format!("/api/v1/sites/{}/events", api.site);
+        let event = |day: &str| json!({"title": "Far", "starts_at": format!("{day}T17:00"), "ends_at": format!("{day}T19:00"), "capacity": 5});
+        let (status, problem) = api.call("POST", &events, Some(&api.admin), Some(event("9999-12-31"))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("event_too_far")), "{problem}");
+        let (status, problem) = api.call("POST", &events, Some(&api.admin), Some(event("2028-03-03"))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("event_too_far")));
+        let (status, near) = api.call("POST", &events, Some(&api.admin), Some(event("2027-03-02"))).await;
+        assert_eq!(status, StatusCode::CREATED, "{near}");
+        assert!(near["starts_at"].as_str().unwrap().starts_with("2027-03-02"));
+
+        let closures = format!("/api/v1/sites/{}/closures", api.site);
+        for day in ["9999-12-31", "0001-01-01"] {
+            let (status, problem) = api.call("POST", &closures, Some(&api.admin), Some(json!({"date": day, "reason": "x"}))).await;
+            assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("date_out_of_range")), "{day}: {problem}");
+        }
+        let new_cluster = json!({"name": "Old", "city": "Rome", "country": "IT", "timezone": "Europe/Rome", "latitude": 41.9, "longitude": 12.5, "joined_on": "0001-01-01"});
+        let (status, problem) = api.call("POST", "/api/v1/clusters", Some(&api.network), Some(new_cluster)).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("date_out_of_range")));
+        let anna = api.service.authenticate(&api.member).await.unwrap().member.as_uuid();
+        let member = format!("/api/v1/clusters/{}/members/{anna}", api.home);
+        let (status, problem) = api.call("PATCH", &member, Some(&api.network), Some(json!({"vouched_until": "9999-12-31"}))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("date_out_of_range")));
+        let (status, _) = api.call("PATCH", &member, Some(&api.network), Some(json!({"vouched_until": "2027-12-31"}))).await;
+        assert_eq!(status, StatusCode::OK);
+    })
+    .await;
+}

@@ -32,7 +32,16 @@ pub enum EventTimeError {
     /// The start has passed at the site.
     #[error("the event's start has already passed at the site")]
     InThePast,
+    /// The start is past the events' horizon.
+    #[error("an event starts on {latest} at the latest")]
+    TooFar {
+        /// The last date an event may start on.
+        latest: chrono::NaiveDate,
+    },
 }
+
+/// How far ahead events may be published, by default (two years).
+pub const DEFAULT_EVENT_HORIZON_DAYS: u32 = 730;
 
 /// Parses a site-local time written `YYYY-MM-DDTHH:MM` (strictly: no
 /// seconds, no offset, no zone).
@@ -90,6 +99,24 @@ impl EventTimes {
             return Err(EventTimeError::InThePast);
         }
         Ok(EventTimes { starts_at, ends_at, starts_utc, ends_utc })
+    }
+
+    /// [`EventTimes::check`], and the start within `horizon_days` of today
+    /// at the site (as a stay is within its host's booking horizon): no
+    /// event in year 9999, whose instant no calendar could write.
+    pub fn check_within(
+        starts_at: NaiveDateTime,
+        ends_at: NaiveDateTime,
+        zone: TimeZone,
+        now: DateTime<Utc>,
+        horizon_days: u32,
+    ) -> Result<EventTimes, EventTimeError> {
+        let today = zone.date_at(now);
+        let latest = today.checked_add_days(chrono::Days::new(u64::from(horizon_days))).unwrap_or(today);
+        if starts_at.date() > latest {
+            return Err(EventTimeError::TooFar { latest });
+        }
+        EventTimes::check(starts_at, ends_at, zone, now)
     }
 }
 
@@ -217,6 +244,18 @@ mod tests {
             Err(EventTimeError::InThePast)
         );
         assert!(EventTimes::check(at("2026-03-01T13:01"), at("2026-03-01T14:00"), warsaw, now).is_ok());
+        // Two years ahead at the site, and no further.
+        let latest = chrono::NaiveDate::from_ymd_opt(2028, 2, 29).unwrap();
+        assert!(EventTimes::check_within(at("2028-02-29T09:00"), at("2028-02-29T10:00"), warsaw, now, 730).is_ok());
+        assert_eq!(
+            EventTimes::check_within(at("2028-03-01T09:00"), at("2028-03-01T10:00"), warsaw, now, 730),
+            Err(EventTimeError::TooFar { latest })
+        );
+        let samoa = TimeZone::parse("Pacific/Pago_Pago").unwrap();
+        assert!(matches!(
+            EventTimes::check_within(at("9999-12-31T20:00"), at("9999-12-31T21:00"), samoa, now, 730),
+            Err(EventTimeError::TooFar { .. })
+        ));
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! before the start is `bad_range`) is left to [`decide`], so that every
 //! violation is reported together.
 
+mod bounds;
 mod calendar;
 mod continent;
 mod dates;
@@ -35,6 +36,7 @@ mod violation;
 mod weekdays;
 mod zone;
 
+pub use bounds::{DateField, DateOutOfRange, within_bounds};
 pub use calendar::SiteCalendar;
 pub use continent::{Continent, ContinentError};
 pub use dates::{DateError, DateRange, parse_date};
@@ -44,8 +46,8 @@ pub use decide::{
 };
 pub use email::{Email, EmailError};
 pub use event::{
-    EventFacts, EventTimeError, EventTimes, MAX_EVENT_CAPACITY, MAX_EVENT_DAYS, RegistrantStay, RegistrationGrant,
-    RegistrationRefusal, format_local_time, parse_local_time, registration,
+    DEFAULT_EVENT_HORIZON_DAYS, EventFacts, EventTimeError, EventTimes, MAX_EVENT_CAPACITY, MAX_EVENT_DAYS,
+    RegistrantStay, RegistrationGrant, RegistrationRefusal, format_local_time, parse_local_time, registration,
 };
 pub use ids::{ClusterId, EventId, IdError, MemberId, SiteId, StayId};
 pub use ledger::{

@@ -59,6 +59,7 @@ impl Service {
     /// A network admin adds a cluster to the map.
     pub async fn create_cluster(&self, caller: &Caller, new: NewCluster) -> Result<ClusterRecord, ServiceError> {
         network_admin(caller)?;
+        self.bounded(deskvisa_rules::DateField::JoinedOn, new.joined_on, self.now().date_naive())?;
         self.add_cluster(new).await
     }
 
@@ -74,6 +75,7 @@ impl Service {
         admin: NewMember,
     ) -> Result<(ClusterRecord, MemberRecord), ServiceError> {
         network_admin(caller)?;
+        self.bounded(deskvisa_rules::DateField::JoinedOn, new.joined_on, self.now().date_naive())?;
         let now = self.now();
         let cluster = ClusterRecord {
             id: ClusterId::from_uuid(uuid::Uuid::new_v4()),
@@ -285,7 +287,11 @@ impl Service {
             return Err(ServiceError::Forbidden);
         }
         match change {
-            MemberChange::VouchedUntil(until) => record.vouched_until = until,
+            MemberChange::VouchedUntil(until) => {
+                let today = self.now().date_naive();
+                record.vouched_until =
+                    until.map(|d| self.bounded(deskvisa_rules::DateField::VouchedUntil, d, today)).transpose()?;
+            }
             MemberChange::Revoke => {
                 if record.status != MemberStatus::Revoked
                     && roles.contains(&Role::ClusterAdmin)

@@ -73,6 +73,7 @@ pub struct Registered {
 fn times_error(e: EventTimeError) -> ServiceError {
     match e {
         EventTimeError::InThePast => ServiceError::Rejected { code: "event_in_the_past", message: e.to_string() },
+        EventTimeError::TooFar { .. } => ServiceError::Rejected { code: "event_too_far", message: e.to_string() },
         other => ServiceError::Invalid(other.to_string()),
     }
 }
@@ -140,8 +141,14 @@ impl Service {
         draft: EventDraft,
     ) -> Result<EventRecord, ServiceError> {
         let record = self.site_for_admin(caller, site).await?;
-        let times =
-            EventTimes::check(draft.starts_at, draft.ends_at, record.timezone, self.now()).map_err(times_error)?;
+        let times = EventTimes::check_within(
+            draft.starts_at,
+            draft.ends_at,
+            record.timezone,
+            self.now(),
+            self.event_horizon_days,
+        )
+        .map_err(times_error)?;
         let id = EventId::from_uuid(uuid::Uuid::new_v4());
         let new = NewEvent {
             id,
@@ -243,7 +250,8 @@ impl Service {
                 }
                 EventTimes { starts_at, ends_at, starts_utc: event.starts_utc, ends_utc: event.ends_utc }
             } else {
-                EventTimes::check(starts_at, ends_at, site.timezone, now).map_err(times_error)?
+                EventTimes::check_within(starts_at, ends_at, site.timezone, now, self.event_horizon_days)
+                    .map_err(times_error)?
             };
             let change = EventChange {
                 title: patch.title.clone().unwrap_or_else(|| event.title.clone()),

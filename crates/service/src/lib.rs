@@ -40,6 +40,9 @@ pub use deskvisa_store::{
     SitePatch, SiteRecord, StayRecord, Store, VisitRecord,
 };
 pub use error::ServiceError;
+
+/// The code of a date outside its field's bounds (422).
+pub const DATE_OUT_OF_RANGE: &str = "date_out_of_range";
 pub use events::{DEFAULT_EVENT_DAYS, EventDraft, EventPatch, MAX_EVENT_WINDOW_DAYS, Registered};
 pub use idempotency::{KeyedAnswer, request_hash};
 pub use ledger::LedgerReport;
@@ -66,6 +69,8 @@ pub struct Service {
     public_url: Arc<str>,
     /// How often people may ask for things.
     rate_limits: sign_in::RateLimits,
+    /// How far ahead events may be published, in days.
+    event_horizon_days: u32,
 }
 
 impl Service {
@@ -76,7 +81,13 @@ impl Service {
 
     /// The service over an opened store (see `deskvisa_store::connect_store`).
     pub fn with_store(store: Store, clock: Arc<dyn Clock>) -> Self {
-        Service { store, clock, public_url: Arc::from("http://127.0.0.1:8080"), rate_limits: RateLimits::default() }
+        Service {
+            store,
+            clock,
+            public_url: Arc::from("http://127.0.0.1:8080"),
+            rate_limits: RateLimits::default(),
+            event_horizon_days: deskvisa_rules::DEFAULT_EVENT_HORIZON_DAYS,
+        }
     }
 
     /// The same service, linking to deskvisa at `url` in emails.
@@ -89,6 +100,23 @@ impl Service {
     pub fn with_rate_limits(mut self, limits: RateLimits) -> Self {
         self.rate_limits = limits;
         self
+    }
+
+    /// With events publishable at most `days` ahead (default two years).
+    pub fn with_event_horizon_days(mut self, days: u32) -> Self {
+        self.event_horizon_days = days;
+        self
+    }
+
+    /// A date outside its field's bounds, as the answer names it.
+    pub(crate) fn bounded(
+        &self,
+        field: deskvisa_rules::DateField,
+        date: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    ) -> Result<chrono::NaiveDate, ServiceError> {
+        deskvisa_rules::within_bounds(field, date, today)
+            .map_err(|e| ServiceError::Rejected { code: DATE_OUT_OF_RANGE, message: e.to_string() })
     }
 
     /// The store underneath (for tools and tests that inspect the outbox).

@@ -209,6 +209,7 @@ impl Service {
         if !caller.admin_of(record.cluster_id) {
             return Err(ServiceError::Forbidden);
         }
+        self.bounded(deskvisa_rules::DateField::Closure, date, record.timezone.date_at(self.now()))?;
         let (calendar, held) = tx.site_days(site, i16::from(record.open_weekdays.bits()), date, date).await?;
         let current = SiteSetup { zone: record.timezone, desks: record.desks, calendar: calendar.clone() };
         let proposed = SiteSetup { calendar: calendar.with_closure(date), ..current.clone() };

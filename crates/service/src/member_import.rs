@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use deskvisa_rules::{ClusterId, Email};
+use deskvisa_rules::{ClusterId, DateField, Email};
 use deskvisa_store::{StoreError, Tx};
 
 use crate::Service;
@@ -40,9 +40,16 @@ pub enum ImportVerdict {
     EmailTaken,
     /// The address came earlier in the file, on this line.
     RepeatsLine(usize),
+    /// `vouched_until` is outside its bounds.
+    VouchedUntilOutOfRange(deskvisa_rules::DateOutOfRange),
 }
 
-async fn judge(tx: &Tx, cluster: ClusterId, rows: &[ImportRow]) -> Result<Vec<ImportVerdict>, ServiceError> {
+async fn judge(
+    tx: &Tx,
+    cluster: ClusterId,
+    rows: &[ImportRow],
+    today: NaiveDate,
+) -> Result<Vec<ImportVerdict>, ServiceError> {
     let emails: Vec<Email> = rows.iter().map(|r| r.member.email.clone()).collect();
     let known: HashMap<Email, Option<ClusterId>> =
         tx.members_by_emails(&emails).await?.into_iter().map(|m| (m.email, m.cluster_id)).collect();
@@ -51,6 +58,10 @@ async fn judge(tx: &Tx, cluster: ClusterId, rows: &[ImportRow]) -> Result<Vec<Im
         .iter()
         .map(|row| {
             let email = &row.member.email;
+            let until = row.vouched_until.map(|d| deskvisa_rules::within_bounds(DateField::VouchedUntil, d, today));
+            if let Some(Err(out)) = until {
+                return ImportVerdict::VouchedUntilOutOfRange(out);
+            }
             if let Some(line) = first.get(email) {
                 return ImportVerdict::RepeatsLine(*line);
             }
@@ -88,7 +99,7 @@ impl Service {
     ) -> Result<Vec<ImportVerdict>, ServiceError> {
         self.may_import(caller, cluster, rows).await?;
         let tx = self.store.begin_read().await?;
-        judge(&tx, cluster, rows).await
+        judge(&tx, cluster, rows, self.now().date_naive()).await
     }
 
     /// Adds every row judged [`ImportVerdict::Add`] as an invited member of
@@ -103,7 +114,7 @@ impl Service {
         self.may_import(caller, cluster, rows).await?;
         let now = self.now();
         let tx = self.store.begin_write().await?;
-        let verdicts = judge(&tx, cluster, rows).await?;
+        let verdicts = judge(&tx, cluster, rows, now.date_naive()).await?;
         let mut mails = Vec::new();
         for (row, verdict) in rows.iter().zip(&verdicts) {
             if *verdict != ImportVerdict::Add {

@@ -512,6 +512,10 @@ fn verdict_words(w: &Words, row: &FileRow, verdict: Option<ImportVerdict>) -> (&
         (Ok(_), Some(ImportVerdict::AlreadyMember)) => ("member", w.verdict_member.to_owned()),
         (Ok(_), Some(ImportVerdict::EmailTaken)) => ("refused", format!("{}: {}", w.refused_word, w.email_taken)),
         (Ok(_), Some(ImportVerdict::RepeatsLine(line))) => ("refused", w.repeats_line(line)),
+        (Ok(_), Some(ImportVerdict::VouchedUntilOutOfRange(out))) => (
+            "refused",
+            format!("{}: {}", w.refused_word, w.date_out_of_range(w.vouched_until, out.earliest, out.latest)),
+        ),
         (Ok(_), None) => ("refused", w.refused_word.to_owned()),
     }
 }

@@ -473,6 +473,15 @@ impl Words {
         format!("{label}: {rule}")
     }
 
+    /// A date outside its bounds: "Closed day: a date from 2025-03-01 to 2031-03-06".
+    pub(crate) fn date_out_of_range(&self, label: &str, earliest: NaiveDate, latest: NaiveDate) -> String {
+        if self.polish() {
+            format!("{label}: data od {} do {}", self.date(earliest), self.date(latest))
+        } else {
+            format!("{label}: a date from {} to {}", self.date(earliest), self.date(latest))
+        }
+    }
+
     /// A row of an import that repeats an earlier line's address.
     pub(crate) fn repeats_line(&self, line: usize) -> String {
         if self.polish() {
