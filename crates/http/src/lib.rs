@@ -24,6 +24,7 @@ mod reports;
 mod security;
 mod serve;
 mod stays;
+mod uniform;
 
 use std::time::Duration;
 
@@ -132,6 +133,7 @@ pub fn router_with(service: Service, limits: Limits, extra: Router<Service>) -> 
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(axum::Extension(extract::TrustedProxies(std::sync::Arc::new(limits.trusted_proxies.clone()))))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
+        .layer(axum::middleware::from_fn_with_state(service.clone(), uniform::errors))
         .layer(axum::middleware::from_fn_with_state(service.clone(), security::headers))
         .with_state(service)
 }

@@ -1207,3 +1207,38 @@ async fn far_off_dates_are_refused_with_a_clear_code() {
     })
     .await;
 }
+
+/// Refusals that axum makes before any handler runs come in deskvisa's
+/// shape too: problem+json with a stable code (405 keeps its `Allow`), and
+/// an error page for a browser.
+#[tokio::test]
+async fn every_error_is_problem_json_or_a_page_even_before_a_handler() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        // `call` itself checks every error is problem+json with its status and a code.
+        let (status, problem) = api.call("PUT", "/api/v1/me", Some(&api.member), None).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed")));
+        let (status, problem) = api.call("GET", "/api/v1/stays/%ff", Some(&api.member), None).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
+        let (status, problem) = api.call("OPTIONS", "/api/v1/clusters", Some(&api.member), None).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed")));
+        let (status, _) = api.call("FROB", "/api/v1/clusters", None, None).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+
+        let request = |method: &str, path: &str, accept: &str| {
+            Request::builder().method(method).uri(path).header("accept", accept).body(Body::empty()).unwrap()
+        };
+        let answer = api.app.clone().oneshot(request("PUT", "/api/v1/me", "application/json")).await.unwrap();
+        let allow = answer.headers()["allow"].to_str().unwrap().to_owned();
+        assert!(allow.contains("GET") && allow.contains("PATCH"), "{allow}");
+        // A browser gets a page, in its language.
+        let page = api.app.clone().oneshot(request("GET", "/stays/%ff", "text/html")).await.unwrap();
+        assert_eq!(page.status(), StatusCode::BAD_REQUEST);
+        assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let page = api.app.clone().oneshot(request("DELETE", "/sign-in", "text/html")).await.unwrap();
+        assert_eq!(page.status(), StatusCode::METHOD_NOT_ALLOWED);
+        let body = String::from_utf8(page.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        assert!(body.contains("cannot be read"), "{body}");
+    })
+    .await;
+}

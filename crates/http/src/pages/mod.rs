@@ -274,6 +274,33 @@ async fn viewer_of(service: &Service, headers: &HeaderMap, here: &str) -> Result
     }
 }
 
+/// Whether a request is a browser's asking for a page (not the API's).
+pub(crate) fn wants_page(request: &Request) -> bool {
+    let accepts_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    accepts_html && !request.uri().path().starts_with("/api/")
+}
+
+/// The error page of a status nobody else rendered, in the viewer's language.
+pub(crate) async fn error_for(service: &Service, headers: &HeaderMap, path: &str, status: StatusCode) -> Response {
+    let viewer = match viewer_of(service, headers, path).await {
+        Ok(viewer) | Err((viewer, _)) => viewer,
+    };
+    let w = viewer.words();
+    let message = match status {
+        StatusCode::NOT_FOUND => w.not_found,
+        StatusCode::FORBIDDEN => w.forbidden,
+        StatusCode::TOO_MANY_REQUESTS => w.too_many,
+        StatusCode::SERVICE_UNAVAILABLE => w.busy,
+        s if s.is_server_error() => w.internal,
+        _ => w.bad_request,
+    };
+    view::error(&viewer, status, message)
+}
+
 /// What no route answers: a page for a browser, a problem for the API.
 pub(crate) async fn not_found(State(service): State<Service>, request: Request) -> Response {
     let path = request.uri().path();

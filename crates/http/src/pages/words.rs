@@ -317,6 +317,7 @@ words! {
     busy: "deskvisa is busy. Try again in a moment.", "deskvisa jest zajęty. Spróbuj za chwilę.";
     internal: "Something went wrong on our side. Try again later.", "Coś poszło nie tak po naszej stronie. Spróbuj później.";
     back_home: "Back to the map", "Wróć do mapy";
+    bad_request: "This address or form cannot be read. Go back and try again.", "Nie można odczytać tego adresu ani formularza. Wróć i spróbuj ponownie.";
 }
 
 const WEEKDAYS_EN: [(&str, &str); 7] = [
