@@ -338,6 +338,9 @@ async fn update_member(
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Response, Problem> {
     let (cluster, member) = (id(&cluster, ClusterId::parse)?, id(&member, MemberId::parse)?);
+    if let Some(field) = body.as_object().and_then(|o| o.keys().find(|k| *k != "vouched_until")) {
+        return Err(Problem::malformed(format!("`{field}`: no such field in this body")));
+    }
     let vouched_until = match body.get("vouched_until") {
         None => return Err(Problem::malformed("vouched_until: required (a date, or null for no end)")),
         Some(Value::Null) => None,

@@ -1,8 +1,12 @@
 //! Request extractors: JSON bodies whose every rejection is a clear problem
 //! (400 `malformed_request`, 413 `body_too_large`), and the authenticated
 //! caller behind `Authorization: Bearer`.
+//!
+//! JSON is read strictly: a key given twice in one object (serde_json
+//! would keep the last) and a field the body does not take (serde would
+//! ignore it, so that a typo such as `vouched_untill` changes nothing and
+//! answers 200) are refused with `malformed_request` naming them.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -14,27 +18,106 @@ use crate::problem::Problem;
 /// A JSON body, parsed into `T`.
 pub struct ApiJson<T>(pub T);
 
+/// A JSON document walked once to refuse a key given twice in one object.
+struct Unique;
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unique, D::Error> {
+        d.deserialize_any(UniqueVisitor)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
+    type Value = Unique;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+
+    fn visit_unit<E>(self) -> Result<Unique, E> {
+        Ok(Unique)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Unique, A::Error> {
+        while seq.next_element::<Unique>()?.is_some() {}
+        Ok(Unique)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Unique, A::Error> {
+        // Bounded by the body's own limit.
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(serde::de::Error::custom(format!("`{key}` is given twice")));
+            }
+            map.next_value::<Unique>()?;
+        }
+        Ok(Unique)
+    }
+}
+
+/// `value` as `T`, refusing any field `T` does not take.
+pub(crate) fn strictly<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Problem> {
+    let mut unknown = Vec::new();
+    let parsed: T = serde_ignored::deserialize(value, |path| unknown.push(path.to_string()))
+        .map_err(|e| Problem::malformed(e.to_string()))?;
+    match unknown.first() {
+        None => Ok(parsed),
+        Some(field) => Err(Problem::malformed(format!("`{field}`: no such field in this body"))),
+    }
+}
+
+fn too_large() -> Problem {
+    Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the body is larger than this server accepts")
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<serde_json::Value>::from_request(req, state).await {
-            // Every body of the API is an object: serde would also read a
-            // struct from an array of its fields, which no client means.
-            Ok(axum::Json(value)) if !value.is_object() => Err(Problem::malformed("the body must be a JSON object")),
-            Ok(axum::Json(value)) => {
-                serde_json::from_value(value).map(ApiJson).map_err(|e| Problem::malformed(e.to_string()))
-            }
-            Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body_too_large",
-                "the body is larger than this server accepts",
-            )),
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(Problem::malformed("send the body as application/json"))
-            }
-            Err(e) => Err(Problem::malformed(e.body_text())),
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|t| t.trim().to_ascii_lowercase())
+            .is_some_and(|t| t == "application/json" || (t.starts_with("application/") && t.ends_with("+json")));
+        if !json {
+            return Err(Problem::malformed("send the body as application/json"));
         }
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { Problem::malformed(e.body_text()) }
+        })?;
+        serde_json::from_slice::<Unique>(&bytes).map_err(|e| Problem::malformed(e.to_string()))?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Problem::malformed(e.to_string()))?;
+        // Every body of the API is an object: serde would also read a
+        // struct from an array of its fields, which no client means.
+        if !value.is_object() {
+            return Err(Problem::malformed("the body must be a JSON object"));
+        }
+        strictly(value).map(ApiJson)
     }
 }
 
@@ -46,20 +129,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for MaybeJson<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                Problem::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body_too_large",
-                    "the body is larger than this server accepts",
-                )
-            } else {
-                Problem::malformed(e.body_text())
-            }
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { Problem::malformed(e.body_text()) }
         })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(MaybeJson(None));
         }
-        serde_json::from_slice(&bytes).map(|v| MaybeJson(Some(v))).map_err(|e| Problem::malformed(e.to_string()))
+        serde_json::from_slice::<Unique>(&bytes).map_err(|e| Problem::malformed(e.to_string()))?;
+        let value = serde_json::from_slice(&bytes).map_err(|e| Problem::malformed(e.to_string()))?;
+        strictly(value).map(|v| MaybeJson(Some(v)))
     }
 }
 

@@ -122,7 +122,7 @@ async fn run_request<R: From<(StatusCode, String)>>(
     body: &Value,
     key: Option<&str>,
 ) -> Result<R, Problem> {
-    let body: StayRequestBody = serde_json::from_value(body.clone()).map_err(|e| Problem::malformed(e.to_string()))?;
+    let body: StayRequestBody = crate::extract::strictly(body.clone())?;
     let site = SiteId::parse(&body.site_id).map_err(|e| Problem::malformed(format!("site_id: {e}")))?;
     let purpose = body.purpose.unwrap_or_default().trim().to_owned();
     if purpose.chars().count() > MAX_PURPOSE_CHARS || purpose.chars().any(|c| c.is_control() && c != '\n') {

@@ -1242,3 +1242,34 @@ async fn every_error_is_problem_json_or_a_page_even_before_a_handler() {
     })
     .await;
 }
+
+/// A typo or a key given twice changes nothing silently: the body is
+/// refused, naming the field.
+#[tokio::test]
+async fn unknown_fields_and_keys_given_twice_are_refused_by_name() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let anna = api.service.authenticate(&api.member).await.unwrap().member.as_uuid();
+        let member = format!("/api/v1/clusters/{}/members/{anna}", api.home);
+        let (status, problem) =
+            api.call("PATCH", &member, Some(&api.network), Some(json!({"vouched_untill": "2027-01-01"}))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
+        assert!(problem["detail"].as_str().unwrap().contains("vouched_untill"), "{problem}");
+        let (status, problem) = api.call("PATCH", "/api/v1/me", Some(&api.member), Some(json!({"nmae": "Anna"}))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(problem["detail"].as_str().unwrap().contains("nmae"), "{problem}");
+        let mut stay = api.stay_body("2026-03-09", "2026-03-10");
+        stay["purpose_of_visit"] = json!("typo");
+        let (status, problem) = api.call("POST", "/api/v1/stays", Some(&api.member), Some(stay)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(problem["detail"].as_str().unwrap().contains("purpose_of_visit"), "{problem}");
+        let twice = r#"{"name": "Anna", "name": "Mallory"}"#.to_owned();
+        let (status, problem) = call(&api.app, "PATCH", "/api/v1/me", Some(&api.member), Some(twice)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(problem["detail"].as_str().unwrap().contains("`name` is given twice"), "{problem}");
+        let (_, me) = api.call("GET", "/api/v1/me", Some(&api.member), None).await;
+        assert_eq!(me["name"], "P", "nothing changed");
+        assert_eq!(api.test_db.scalar("SELECT COUNT(*) FROM stays").await, 0);
+    })
+    .await;
+}
