@@ -19,6 +19,7 @@ mod m20261202_000003_ledger_indexes;
 mod m20261202_000004_events;
 mod m20261202_000005_ledger_summary;
 mod m20261206_000001_network_staff;
+mod m20261206_000002_cluster_names;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000004_events::Migration),
             Box::new(m20261202_000005_ledger_summary::Migration),
             Box::new(m20261206_000001_network_staff::Migration),
+            Box::new(m20261206_000002_cluster_names::Migration),
         ]
     }
 }

@@ -82,10 +82,20 @@ impl From<FieldError> for Problem {
     }
 }
 
+/// Characters that change how the text around them reads without being
+/// seen: the bidirectional embeddings, overrides and isolates (a name
+/// could show as another's in a page or an email) and the byte-order mark.
+fn invisible_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{FEFF}')
+}
+
 /// A line of text: trimmed, 1 to `max` characters, no control characters
-/// (a line break is allowed).
+/// (a line break is allowed), no direction controls or byte-order mark.
 pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
     let value = value.trim();
+    if value.chars().any(invisible_control) {
+        return Err(FieldError::new(field, Rule::Text { max }, "no direction controls or byte-order marks"));
+    }
     if value.is_empty() || value.chars().count() > max || value.chars().any(|c| c.is_control() && c != '\n') {
         return Err(FieldError::new(
             field,
@@ -101,9 +111,12 @@ pub(crate) fn optional_text(field: &'static str, value: &str, max: usize) -> Res
     if value.trim().is_empty() { Ok(String::new()) } else { text(field, value, max) }
 }
 
-/// An ISO 3166-1 alpha-2 code, upper case.
+/// An assigned ISO 3166-1 alpha-2 code (one with a continent), upper case.
 pub(crate) fn country(value: &str) -> Result<String, FieldError> {
-    if value.len() == 2 && value.chars().all(|c| c.is_ascii_uppercase()) {
+    if value.len() == 2
+        && value.chars().all(|c| c.is_ascii_uppercase())
+        && deskvisa_rules::Continent::of_country(value).is_some()
+    {
         Ok(value.to_owned())
     } else {
         Err(FieldError::new("country", Rule::Country, "an ISO 3166-1 alpha-2 code, such as PL"))
@@ -252,6 +265,19 @@ mod tests {
         assert_eq!(country("pl").unwrap_err().to_string(), "country: an ISO 3166-1 alpha-2 code, such as PL");
         assert_eq!(coordinate("latitude", 91.0, 90.0).unwrap_err().to_string(), "latitude: between -90 and 90");
         assert_eq!(desks(10_001).unwrap_err().to_string(), "desks: at most 10000");
+    }
+
+    #[test]
+    fn text_that_would_read_as_something_else_is_refused() {
+        for spoof in ["Anna\u{202E}moc.live", "\u{FEFF}HubClub", "Lars \u{2066}Admin\u{2069}", "a\u{200F}b"] {
+            assert_eq!(
+                text("name", spoof, 200).unwrap_err().to_string(),
+                "name: no direction controls or byte-order marks"
+            );
+        }
+        assert_eq!(text("name", "Zoë Ørsted-Łukasik", 200), Ok("Zoë Ørsted-Łukasik".to_owned()));
+        assert!(country("ZZ").is_err() && country("XX").is_err());
+        assert_eq!(country("DK"), Ok("DK".to_owned()));
     }
 
     #[test]

@@ -1273,3 +1273,31 @@ async fn unknown_fields_and_keys_given_twice_are_refused_by_name() {
     })
     .await;
 }
+
+/// Text that would read as something else, a country that is none, and a
+/// second cluster of the same name are refused with clear codes.
+#[tokio::test]
+async fn free_text_that_lies_is_refused() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let cluster = |name: &str, country: &str| json!({"name": name, "city": "Oslo", "country": country, "timezone": "Europe/Oslo", "latitude": 59.9, "longitude": 10.7});
+        let (status, problem) = api.call("POST", "/api/v1/clusters", Some(&api.network), Some(cluster("Oslo Tech", "ZZ"))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
+        assert!(problem["detail"].as_str().unwrap().starts_with("country:"), "{problem}");
+        for spoof in ["Oslo \u{202E}hceT", "\u{FEFF}Oslo Tech", "Oslo \u{2066}Tech\u{2069}"] {
+            let (status, problem) = api.call("POST", "/api/v1/clusters", Some(&api.network), Some(cluster(spoof, "NO"))).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{spoof:?}");
+            assert_eq!(problem["detail"], "name: no direction controls or byte-order marks");
+        }
+        let (status, problem) = api.call("PATCH", "/api/v1/me", Some(&api.member), Some(json!({"name": "Anna\u{202E}nimdA"}))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
+        let (status, _) = api.call("POST", "/api/v1/clusters", Some(&api.network), Some(cluster("Oslo Tech", "NO"))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let (status, problem) = api.call("POST", "/api/v1/clusters", Some(&api.network), Some(cluster("OSLO TECH", "NO"))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("cluster_name_taken")));
+        let renamed = format!("/api/v1/clusters/{}", api.host);
+        let (status, problem) = api.call("PATCH", &renamed, Some(&api.network), Some(json!({"name": "oslo tech"}))).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("cluster_name_taken")));
+    })
+    .await;
+}

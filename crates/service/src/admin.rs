@@ -42,6 +42,14 @@ fn last_admin() -> ServiceError {
     ServiceError::Conflict { code: "last_admin", message: "a cluster keeps at least one admin".to_owned() }
 }
 
+/// 409 `cluster_name_taken`.
+pub(crate) fn cluster_name_taken(name: &str) -> ServiceError {
+    ServiceError::Conflict {
+        code: "cluster_name_taken",
+        message: format!("a cluster is called `{name}` already (names are compared ignoring case)"),
+    }
+}
+
 /// 409 `email_taken`.
 pub(crate) fn email_taken() -> ServiceError {
     ServiceError::Conflict { code: "email_taken", message: "the email already belongs to a member".to_owned() }
@@ -90,7 +98,10 @@ impl Service {
         };
         let member = crate::map::invited(admin, Some(cluster.id), None);
         let tx = self.store.begin_write().await?;
-        tx.insert_cluster(&cluster, now).await?;
+        match tx.insert_cluster(&cluster, now).await {
+            Err(StoreError::Unique(_)) => return Err(cluster_name_taken(&cluster.name)),
+            other => other?,
+        }
         match tx.insert_member(&member, now).await {
             Err(StoreError::Unique(_)) => return Err(email_taken()),
             other => other?,
@@ -118,7 +129,10 @@ impl Service {
         c.latitude = patch.latitude.unwrap_or(c.latitude);
         c.longitude = patch.longitude.unwrap_or(c.longitude);
         c.status = patch.status.unwrap_or(c.status);
-        tx.update_cluster(&c).await?;
+        match tx.update_cluster(&c).await {
+            Err(StoreError::Unique(_)) => return Err(cluster_name_taken(&c.name)),
+            other => other?,
+        }
         tx.commit().await?;
         Ok(c)
     }

@@ -104,7 +104,10 @@ impl Service {
             status: ClusterStatus::Active,
         };
         let tx = self.store.begin_write().await?;
-        tx.insert_cluster(&record, self.now()).await?;
+        match tx.insert_cluster(&record, self.now()).await {
+            Err(StoreError::Unique(_)) => return Err(crate::admin::cluster_name_taken(&record.name)),
+            other => other?,
+        }
         tx.commit().await?;
         Ok(record)
     }

@@ -349,6 +349,7 @@ pub(crate) fn told(w: &Words, e: ServiceError) -> Result<String, PageError> {
     match e {
         ServiceError::Conflict { code: "email_taken", .. } => Ok(w.email_taken.to_owned()),
         ServiceError::Conflict { code: "last_admin", .. } => Ok(w.last_admin.to_owned()),
+        ServiceError::Conflict { code: "cluster_name_taken", .. } => Ok(w.cluster_name_taken.to_owned()),
         ServiceError::Invalid(message)
         | ServiceError::Conflict { message, .. }
         | ServiceError::Rejected { message, .. } => Ok(message),

@@ -154,13 +154,14 @@ pub(crate) async fn add_cluster(
     };
     match service.create_cluster_with_admin(caller, cluster, admin).await {
         Ok((cluster, _)) => Ok(redirect(&format!("/clusters/{}?done=saved", cluster.id.as_uuid()))),
-        Err(ServiceError::Conflict { code: "email_taken", .. }) => {
-            again(w.email_taken.to_owned(), StatusCode::CONFLICT).await
+        Err(e) => {
+            let status = if matches!(e, ServiceError::Conflict { .. }) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            again(super::told(w, e)?, status).await
         }
-        Err(ServiceError::Invalid(message) | ServiceError::Conflict { message, .. }) => {
-            again(message, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(e) => Err(e.into()),
     }
 }
 

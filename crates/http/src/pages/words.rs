@@ -160,6 +160,7 @@ words! {
         "Osoba, która nie jest jeszcze członkiem klastra, zostanie najpierw zaproszona i dostanie e-mail powitalny z linkiem do logowania.";
     email_taken: "This address already belongs to someone in deskvisa (a member of another cluster, or network staff).",
         "Ten adres należy już do kogoś w deskvisa (członka innego klastra albo zespołu sieci).";
+    cluster_name_taken: "A cluster is called so already: choose another name.", "Klaster o tej nazwie już istnieje: wybierz inną nazwę.";
     last_admin: "A cluster keeps at least one admin: appoint another before removing the last one.",
         "Klaster musi mieć co najmniej jednego administratora: wyznacz kolejnego, zanim usuniesz ostatniego.";
     no_end: "no end date", "bez daty końcowej";
