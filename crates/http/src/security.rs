@@ -1,7 +1,10 @@
 //! Security headers on every response, errors and the 404 fallback
 //! included: a content security policy that allows only deskvisa's own
 //! resources and no framing, `nosniff`, no referrer (sign-in tokens travel
-//! in URLs), and HSTS when deskvisa is served over https.
+//! in URLs), and HSTS when deskvisa is served over https. The API's answers
+//! are personal (a member's stays, a cluster's members, calendar files, the
+//! ledger's CSV): no cache keeps them (`Cache-Control: no-store`), as no
+//! cache keeps the pages.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
@@ -21,8 +24,12 @@ const DOCS_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; s
 /// Adds the headers to whatever the application answered.
 pub(crate) async fn headers(State(service): State<Service>, request: Request, next: Next) -> Response {
     let docs = request.uri().path().starts_with("/docs");
+    let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if api && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let csp = if docs { DOCS_CSP } else { CSP };
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

@@ -1301,3 +1301,32 @@ async fn free_text_that_lies_is_refused() {
     })
     .await;
 }
+
+/// Personal answers are kept by no cache: JSON, a calendar file, the
+/// ledger's CSV.
+#[tokio::test]
+async fn personal_answers_are_not_cached() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let (status, stay) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-09", "2026-03-10"))).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let stay_id = stay["id"].as_str().unwrap();
+        for (path, accept, token) in [
+            ("/api/v1/me".to_owned(), "application/json", &api.member),
+            (format!("/api/v1/stays/{stay_id}"), "application/json", &api.member),
+            (format!("/api/v1/stays/{stay_id}/calendar.ics"), "text/calendar", &api.member),
+            ("/api/v1/reports/reciprocity?from=2026-01-01&to=2026-03-31".to_owned(), "text/csv", &api.network),
+            ("/api/v1/no-such-route".to_owned(), "application/json", &api.member),
+        ] {
+            let request = Request::get(&path)
+                .header("authorization", format!("Bearer {token}"))
+                .header("accept", accept)
+                .body(Body::empty())
+                .unwrap();
+            let answer = api.app.clone().oneshot(request).await.unwrap();
+            assert_eq!(answer.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "{path}");
+        }
+    })
+    .await;
+}
