@@ -85,7 +85,7 @@ pub(crate) async fn welcome(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<deskvisa_store::NewMail, StoreError> {
     let token = uuid::Uuid::new_v4();
-    tx.insert_sign_in_token(token, member.id, now, now + crate::SIGN_IN_LINK_LIFETIME).await?;
+    tx.insert_sign_in_token(token, member.id, None, now, now + crate::SIGN_IN_LINK_LIFETIME).await?;
     Ok(crate::sign_in::account_mail(deskvisa_mail::AccountKind::MemberInvited, member, token))
 }
 

@@ -103,7 +103,7 @@ impl Service {
             .await?
             .filter(|m| m.status != MemberStatus::Revoked)
             .ok_or(ServiceError::NotFound)?;
-        tx.issue_sign_in_token(member.id, &hash(&token), now, expires_at).await?;
+        tx.insert_sign_in_token(uuid::Uuid::new_v4(), member.id, Some(&hash(&token)), now, expires_at).await?;
         tx.commit().await?;
         Ok(IssuedLink { url: format!("{}/auth/verify?token={token}", self.public_url), expires_at })
     }

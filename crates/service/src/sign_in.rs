@@ -114,7 +114,7 @@ impl Service {
         if let Some(member) = member.filter(|m| m.status != MemberStatus::Revoked) {
             if mailed <= limits.sign_in_emails_per_address_per_hour {
                 let token = uuid::Uuid::new_v4();
-                tx.insert_sign_in_token(token, member.id, now, now + SIGN_IN_LINK_LIFETIME).await?;
+                tx.insert_sign_in_token(token, member.id, None, now, now + SIGN_IN_LINK_LIFETIME).await?;
                 tx.enqueue_mail(&[account_mail(AccountKind::SignIn, &member, token)], now).await?;
             } else {
                 tracing::info!(member = %member.id, "sign-in emails over the hourly limit: not mailed");

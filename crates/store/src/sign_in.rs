@@ -13,30 +13,14 @@ use crate::map::{MemberRecord, Role};
 use crate::tx::{Store, Tx, portable_sql};
 
 impl Tx {
-    /// A new sign-in token for `member`, valid until `expires_at`; its hash
-    /// comes when its email is written.
+    /// A new sign-in token for `member`, valid until `expires_at`. Its hash
+    /// comes when its email is written (`None` here), or at once for a link
+    /// handed out directly (the operator's first sign-in link).
     pub async fn insert_sign_in_token(
         &self,
         id: uuid::Uuid,
         member: MemberId,
-        now: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        self.run(
-            "INSERT INTO sign_in_tokens (id, member_id, token_hash, created_at, expires_at, used_at) \
-             VALUES ($1, $2, NULL, $3, $4, NULL)",
-            vec![id.into(), member.as_uuid().into(), now.into(), expires_at.into()],
-        )
-        .await
-        .map(drop)
-    }
-
-    /// A sign-in token handed out directly (the operator's first sign-in
-    /// link, printed by the command line): its hash is known at once.
-    pub async fn issue_sign_in_token(
-        &self,
-        member: MemberId,
-        token_hash: &str,
+        token_hash: Option<&str>,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -44,9 +28,9 @@ impl Tx {
             "INSERT INTO sign_in_tokens (id, member_id, token_hash, created_at, expires_at, used_at) \
              VALUES ($1, $2, $3, $4, $5, NULL)",
             vec![
-                uuid::Uuid::new_v4().into(),
+                id.into(),
                 member.as_uuid().into(),
-                token_hash.into(),
+                token_hash.map(str::to_owned).into(),
                 now.into(),
                 expires_at.into(),
             ],
