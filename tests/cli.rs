@@ -219,12 +219,13 @@ async fn a_network_starts_from_an_empty_database_at_the_terminal() {
         assert!(token.starts_with("dv_"), "{token}");
 
         // The server on this database: the link signs the operator in.
+        let mail_dir = std::env::temp_dir().join(format!("deskvisa-cli-mail-{port}"));
         let mut server = Command::new(env!("CARGO_BIN_EXE_deskvisa"))
             .args(["serve"])
             .env("DESKVISA_DATABASE_URL", &db.url)
             .env("DESKVISA_HTTP_BIND", format!("127.0.0.1:{port}"))
             .env("DESKVISA_HTTP_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
-            .env("DESKVISA_MAIL_DIR", std::env::temp_dir().join(format!("deskvisa-cli-mail-{port}")))
+            .env("DESKVISA_MAIL_DIR", &mail_dir)
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .spawn()
@@ -291,5 +292,6 @@ async fn a_network_starts_from_an_empty_database_at_the_terminal() {
         assert!(refused.contains("\"code\":\"no_home_cluster\""), "{refused}");
         let _ = server.kill();
         let _ = server.wait();
+        let _ = std::fs::remove_dir_all(&mail_dir);
     }
 }

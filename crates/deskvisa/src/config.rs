@@ -66,6 +66,10 @@ pub struct Auth {
     pub sign_in_requests_per_client_per_minute: u32,
     /// Stay requests per member per hour.
     pub stay_requests_per_member_per_hour: u32,
+    /// Invitations one admin may send per hour.
+    pub invitations_per_admin_per_hour: u32,
+    /// Welcome emails one address receives per day.
+    pub invitations_per_address_per_day: u32,
     /// Comma-separated proxy addresses whose `X-Forwarded-For` is believed.
     pub trusted_proxies: String,
 }
@@ -77,6 +81,8 @@ impl Auth {
             sign_in_emails_per_address_per_hour: self.sign_in_emails_per_address_per_hour,
             sign_in_requests_per_client_per_minute: self.sign_in_requests_per_client_per_minute,
             stay_requests_per_member_per_hour: self.stay_requests_per_member_per_hour,
+            invitations_per_admin_per_hour: self.invitations_per_admin_per_hour,
+            invitations_per_address_per_day: self.invitations_per_address_per_day,
         }
     }
 

@@ -222,6 +222,7 @@ pub(crate) struct AdminBody {
         (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "`email_taken`: a member of another cluster", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: the admin's invitations this hour are used up (with `Retry-After`)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn add_admin(
@@ -281,6 +282,7 @@ pub(crate) struct MemberBody {
         (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "`email_taken`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: the admin's invitations this hour are used up (with `Retry-After`)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 async fn invite_member(

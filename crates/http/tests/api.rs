@@ -1330,3 +1330,46 @@ async fn personal_answers_are_not_cached() {
     })
     .await;
 }
+
+/// Invitations are no spam relay: an admin sends so many an hour (past
+/// it, 429 and nobody added), and one address gets so many welcomes a day
+/// (past it, the member is added but not mailed, and nothing says so).
+#[tokio::test]
+async fn invitations_are_limited_per_admin_and_per_address() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let limits = RateLimits {
+            invitations_per_admin_per_hour: 2,
+            invitations_per_address_per_day: 1,
+            ..RateLimits::default()
+        };
+        let app = router(api.service.clone().with_rate_limits(limits), Limits::default());
+        let members = format!("/api/v1/clusters/{}/members", api.host);
+        let invite = |email: &str| json!({"email": email, "name": "Someone"});
+        for email in ["one@cph.example", "two@cph.example"] {
+            let (status, _) = call(&app, "POST", &members, Some(&api.admin), Some(invite(email).to_string())).await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+        let (status, problem) =
+            call(&app, "POST", &members, Some(&api.admin), Some(invite("three@cph.example").to_string())).await;
+        assert_eq!((status, problem["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")));
+        assert!(
+            api.service.member_by_email(&Email::parse("three@cph.example").unwrap()).await.is_err(),
+            "nobody added"
+        );
+
+        // One address, invited again the same day after its erasure.
+        let welcomes = || api.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'member_invited'");
+        let before = welcomes().await;
+        let (status, _) =
+            call(&app, "POST", &members, Some(&api.network), Some(invite("again@cph.example").to_string())).await;
+        assert_eq!(status, StatusCode::CREATED);
+        assert_eq!(welcomes().await, before + 1);
+        api.service.erase_member(&Email::parse("again@cph.example").unwrap()).await.unwrap();
+        let (status, _) =
+            call(&app, "POST", &members, Some(&api.network), Some(invite("again@cph.example").to_string())).await;
+        assert_eq!(status, StatusCode::CREATED, "the same answer");
+        assert_eq!(welcomes().await, before + 1, "not mailed a second time today");
+    })
+    .await;
+}

@@ -107,7 +107,10 @@ impl Service {
             other => other?,
         }
         tx.grant_role(member.id, Role::ClusterAdmin, now).await?;
-        tx.enqueue_mail(&[crate::map::welcome(&tx, &member, now).await?], now).await?;
+        self.count_invitations(&tx, caller, 1).await?;
+        if let Some(mail) = self.welcome(&tx, &member, now).await? {
+            tx.enqueue_mail(&[mail], now).await?;
+        }
         tx.commit().await?;
         Ok((cluster, member))
     }
@@ -186,7 +189,7 @@ impl Service {
             }
             None => {
                 let new = NewMember { email, name, company: String::new(), locale: Locale::En };
-                self.insert_member(cluster, new, true).await?
+                self.insert_member(cluster, new, Some(caller)).await?
             }
         };
         self.grant_role(member.id, Role::ClusterAdmin).await?;
@@ -227,7 +230,7 @@ impl Service {
             tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
         }
         runs(caller, cluster)?;
-        self.insert_member(cluster, new, true).await
+        self.insert_member(cluster, new, Some(caller)).await
     }
 
     /// A cluster's members, with their roles.

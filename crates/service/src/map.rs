@@ -77,18 +77,6 @@ pub(crate) fn invited(new: NewMember, cluster: Option<ClusterId>, vouched_until:
     }
 }
 
-/// The welcome email of an invited member, its sign-in link's token stored
-/// in `tx`: the caller queues it in the same transaction.
-pub(crate) async fn welcome(
-    tx: &deskvisa_store::Tx,
-    member: &MemberRecord,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<deskvisa_store::NewMail, StoreError> {
-    let token = uuid::Uuid::new_v4();
-    tx.insert_sign_in_token(token, member.id, None, now, now + crate::SIGN_IN_LINK_LIFETIME).await?;
-    Ok(crate::sign_in::account_mail(deskvisa_mail::AccountKind::MemberInvited, member, token))
-}
-
 impl Service {
     /// Adds a cluster (the network's operator, or the seed).
     pub async fn add_cluster(&self, new: NewCluster) -> Result<ClusterRecord, ServiceError> {
@@ -135,16 +123,17 @@ impl Service {
     /// Adds a member of `cluster` without telling them (the demo, tools,
     /// tests); 409 `email_taken` if the address is known.
     pub async fn add_member(&self, cluster: ClusterId, new: NewMember) -> Result<MemberRecord, ServiceError> {
-        self.insert_member(cluster, new, false).await
+        self.insert_member(cluster, new, None).await
     }
 
-    /// Adds a member of `cluster` and, with `welcome`, queues the welcome
-    /// email with a sign-in link in the same transaction.
+    /// Adds a member of `cluster` and, invited by someone (`invited_by`),
+    /// queues the welcome email with a sign-in link in the same
+    /// transaction, within the inviter's hourly invitations.
     pub(crate) async fn insert_member(
         &self,
         cluster: ClusterId,
         new: NewMember,
-        welcome: bool,
+        invited_by: Option<&Caller>,
     ) -> Result<MemberRecord, ServiceError> {
         let record = invited(new, Some(cluster), None);
         let now = self.now();
@@ -154,8 +143,11 @@ impl Service {
             Err(StoreError::Unique(_)) => return Err(crate::admin::email_taken()),
             other => other?,
         }
-        if welcome {
-            tx.enqueue_mail(&[self::welcome(&tx, &record, now).await?], now).await?;
+        if let Some(inviter) = invited_by {
+            self.count_invitations(&tx, inviter, 1).await?;
+            if let Some(mail) = self.welcome(&tx, &record, now).await? {
+                tx.enqueue_mail(&[mail], now).await?;
+            }
         }
         tx.commit().await?;
         Ok(record)

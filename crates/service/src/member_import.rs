@@ -115,6 +115,8 @@ impl Service {
         let now = self.now();
         let tx = self.store.begin_write().await?;
         let verdicts = judge(&tx, cluster, rows, now.date_naive()).await?;
+        let adding = verdicts.iter().filter(|v| **v == ImportVerdict::Add).count();
+        self.count_invitations(&tx, caller, u32::try_from(adding).unwrap_or(u32::MAX)).await?;
         let mut mails = Vec::new();
         for (row, verdict) in rows.iter().zip(&verdicts) {
             if *verdict != ImportVerdict::Add {
@@ -127,7 +129,7 @@ impl Service {
                 Err(StoreError::Unique(_)) => return Err(crate::admin::email_taken()),
                 other => other?,
             }
-            mails.push(crate::map::welcome(&tx, &record, now).await?);
+            mails.extend(self.welcome(&tx, &record, now).await?);
         }
         tx.enqueue_mail(&mails, now).await?;
         tx.commit().await?;

@@ -69,6 +69,12 @@ pub struct RateLimits {
     /// Stay requests one member may make per hour, refused ones included;
     /// past it, 429.
     pub stay_requests_per_member_per_hour: u32,
+    /// Invitations (welcome emails) one admin may send per hour, an
+    /// import's rows counted one by one; past it, 429.
+    pub invitations_per_admin_per_hour: u32,
+    /// Welcome emails one address receives per day; past it, the member is
+    /// still added, but not mailed again (nothing is revealed).
+    pub invitations_per_address_per_day: u32,
 }
 
 impl Default for RateLimits {
@@ -77,7 +83,53 @@ impl Default for RateLimits {
             sign_in_emails_per_address_per_hour: 5,
             sign_in_requests_per_client_per_minute: 20,
             stay_requests_per_member_per_hour: 30,
+            invitations_per_admin_per_hour: 5000,
+            invitations_per_address_per_day: 3,
         }
+    }
+}
+
+impl Service {
+    /// Counts `n` invitations by `caller` in this hour, in `tx`: past the
+    /// limit, `RateLimited` (and `tx`, left, counts nothing).
+    pub(crate) async fn count_invitations(
+        &self,
+        tx: &deskvisa_store::Tx,
+        caller: &Caller,
+        n: u32,
+    ) -> Result<(), ServiceError> {
+        if n == 0 {
+            return Ok(());
+        }
+        let now = self.now();
+        let hour = window_start(now, TimeDelta::hours(1));
+        let sent = tx.hit_by(&format!("invitations:{}", caller.member), hour, n).await?;
+        if sent > self.rate_limits.invitations_per_admin_per_hour {
+            let retry_after = (hour + TimeDelta::hours(1) - now).num_seconds().max(1);
+            return Err(ServiceError::RateLimited { retry_after_seconds: retry_after.unsigned_abs() });
+        }
+        Ok(())
+    }
+
+    /// The welcome email of an invited member, its sign-in link's token
+    /// stored in `tx`; `None` when the address had its day's welcomes
+    /// already (the member is added all the same, and nothing says so).
+    pub(crate) async fn welcome(
+        &self,
+        tx: &deskvisa_store::Tx,
+        member: &MemberRecord,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<NewMail>, ServiceError> {
+        let day = window_start(now, TimeDelta::days(1));
+        if tx.hit(&format!("invitation-address:{}", member.email), day).await?
+            > self.rate_limits.invitations_per_address_per_day
+        {
+            tracing::info!(member = %member.id, "welcome emails to this address over the daily limit: not mailed");
+            return Ok(None);
+        }
+        let token = uuid::Uuid::new_v4();
+        tx.insert_sign_in_token(token, member.id, None, now, now + SIGN_IN_LINK_LIFETIME).await?;
+        Ok(Some(account_mail(AccountKind::MemberInvited, member, token)))
     }
 }
 

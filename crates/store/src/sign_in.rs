@@ -110,13 +110,21 @@ impl Tx {
     /// the hits so far in it, this one included (one upsert, so concurrent
     /// instances never lose a hit).
     pub async fn hit(&self, bucket: &str, window_start: DateTime<Utc>) -> Result<u32, StoreError> {
+        self.hit_by(bucket, window_start, 1).await
+    }
+
+    /// Counts `n` hits at once (an import of `n` invitations, say): the hits
+    /// so far in the window, these included.
+    pub async fn hit_by(&self, bucket: &str, window_start: DateTime<Utc>, n: u32) -> Result<u32, StoreError> {
+        let n = i32::try_from(n).unwrap_or(i32::MAX);
         let statement = Statement::from_sql_and_values(
             self.backend,
             portable_sql(
                 self.backend,
-                "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)                  ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + 1 RETURNING hits",
+                "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, $3) \
+                 ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + $3 RETURNING hits",
             ),
-            [bucket.into(), window_start.into()],
+            [bucket.into(), window_start.into(), n.into()],
         );
         let row = self.tx.query_one_raw(statement).await?;
         let hits = row.map(|r| r.try_get_by_index::<i32>(0)).transpose()?.unwrap_or(1);
