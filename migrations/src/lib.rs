@@ -20,6 +20,7 @@ mod m20261202_000004_events;
 mod m20261202_000005_ledger_summary;
 mod m20261206_000001_network_staff;
 mod m20261206_000002_cluster_names;
+mod m20261206_000003_site_offers;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_ledger_summary::Migration),
             Box::new(m20261206_000001_network_staff::Migration),
             Box::new(m20261206_000002_cluster_names::Migration),
+            Box::new(m20261206_000003_site_offers::Migration),
         ]
     }
 }

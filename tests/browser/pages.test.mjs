@@ -351,6 +351,17 @@ test("the ledger page shows the API's figures, and its CSV link gives the API's 
   }
   assert.deepEqual(differences, [], 'the figures table matches GET /api/v1/reports/reciprocity');
 
+  // The demo's two clusters that stopped hosting, each with its ground shown.
+  const lapsed = ledger.json.clusters.filter((c) => c.standing === 'not_reciprocating');
+  assert.deepEqual(lapsed.map((c) => c.name).sort(), ['Athens Tech Cluster', 'Dublin Digital Cluster']);
+  for (const c of lapsed) {
+    const why = shown[c.cluster_id].standing;
+    const expected = c.grounds.includes('none_approved')
+      ? /declined or let expire all 3 requests|odrzucone lub wygasłe wszystkie prośby/
+      : /no bookable desk-day since|żadne biurko nie było dostępne od/;
+    assert.match(why, expected, `${c.name}: ${why}`);
+  }
+
   const csvHref = await page.locator('a.csv').getAttribute('href');
   const csvUrl = new URL(csvHref, server.url);
   assert.equal(csvUrl.pathname, '/network/ledger.csv');

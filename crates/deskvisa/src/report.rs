@@ -20,8 +20,13 @@ fn duration(seconds: i64) -> String {
 fn standing(s: &Standing) -> String {
     match s {
         Standing::Reciprocating => "reciprocating".to_owned(),
-        Standing::InGrace { grace_ends, .. } => format!("in grace to {}", grace_ends.date_naive()),
-        Standing::NotReciprocating { no_desks_since } => format!("NOT since {}", no_desks_since.date_naive()),
+        Standing::InGrace { lapses_on, .. } => format!("in grace to {lapses_on}"),
+        Standing::NotReciprocating(lapse) => match (lapse.nothing_offered_since, lapse.none_approved) {
+            (Some(since), Some(_)) => format!("NOT: no desk-day since {since}, none approved"),
+            (Some(since), None) => format!("NOT: no desk-day since {since}"),
+            (None, Some(n)) => format!("NOT: {} refused since {}", n.refused, n.since.date_naive()),
+            (None, None) => "NOT".to_owned(),
+        },
     }
 }
 

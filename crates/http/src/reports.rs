@@ -43,10 +43,23 @@ pub(crate) struct ClusterFiguresBody {
     pub(crate) country: String,
     /// `reciprocating`, `in_grace` or `not_reciprocating` (now).
     pub(crate) standing: &'static str,
-    /// With no desks offered: since when.
+    /// With no bookable desk-day offered (in grace, or ground `nothing_offered`):
+    /// the start of the first day without one, in the cluster's zone.
     pub(crate) no_desks_since: Option<DateTime<Utc>>,
-    /// In grace: when it ends.
+    /// The same first day without a bookable desk-day, as a date.
+    pub(crate) nothing_offered_since: Option<NaiveDate>,
+    /// In grace: when it ends (the start of `lapses_on` in the cluster's zone).
     pub(crate) grace_ends: Option<DateTime<Utc>>,
+    /// In grace: the first day it is no longer reciprocating unless it offers a desk-day.
+    pub(crate) lapses_on: Option<NaiveDate>,
+    /// Not reciprocating: why, `nothing_offered` (no bookable desk-day over the
+    /// last grace period) and/or `none_approved` (at least 3 requests within the
+    /// guarantee over 90 days, none approved).
+    pub(crate) grounds: Vec<&'static str>,
+    /// Ground `none_approved`: when the earliest refused request was made.
+    pub(crate) none_approved_since: Option<DateTime<Utc>>,
+    /// Ground `none_approved`: how many it declined or let expire.
+    pub(crate) refused_requests: Option<u32>,
     pub(crate) days_hosted: u64,
     pub(crate) days_used: u64,
     /// Hosted − used.
@@ -114,22 +127,21 @@ impl LedgerBody {
             clusters: clusters
                 .iter()
                 .map(|f| {
-                    let (standing, no_desks_since, grace_ends) = match f.standing {
-                        Standing::Reciprocating => ("reciprocating", None, None),
-                        Standing::InGrace { no_desks_since, grace_ends } => {
-                            ("in_grace", Some(no_desks_since), Some(grace_ends))
-                        }
-                        Standing::NotReciprocating { no_desks_since } => {
-                            ("not_reciprocating", Some(no_desks_since), None)
-                        }
-                    };
+                    let zone = cluster(f.cluster_id).map_or(deskvisa_rules::TimeZone::UTC, |c| c.timezone);
+                    let view = StandingView::of(&f.standing);
+                    let standing = view.standing;
                     ClusterFiguresBody {
                         cluster_id: f.cluster_id.as_uuid(),
                         name: name(f.cluster_id),
                         country: cluster(f.cluster_id).map(|c| c.country.clone()).unwrap_or_default(),
                         standing,
-                        no_desks_since,
-                        grace_ends,
+                        no_desks_since: view.nothing_offered_since.map(|day| zone.start_of_day(day)),
+                        nothing_offered_since: view.nothing_offered_since,
+                        grace_ends: view.lapses_on.map(|day| zone.start_of_day(day)),
+                        lapses_on: view.lapses_on,
+                        grounds: view.grounds,
+                        none_approved_since: view.none_approved.map(|n| n.since),
+                        refused_requests: view.none_approved.map(|n| n.refused),
                         days_hosted: f.days_hosted,
                         days_used: f.days_used,
                         balance: f.balance,
@@ -179,18 +191,67 @@ fn optional<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// A standing spelled for the API, the CSV and the pages alike.
+pub(crate) struct StandingView {
+    /// `reciprocating`, `in_grace` or `not_reciprocating`.
+    pub(crate) standing: &'static str,
+    /// In grace or ground (a): the first day without a bookable desk-day.
+    pub(crate) nothing_offered_since: Option<NaiveDate>,
+    /// In grace: the first day it is no longer reciprocating.
+    pub(crate) lapses_on: Option<NaiveDate>,
+    /// Not reciprocating: `nothing_offered`, `none_approved` or both.
+    pub(crate) grounds: Vec<&'static str>,
+    /// Ground (b).
+    pub(crate) none_approved: Option<deskvisa_rules::NoneApproved>,
+}
+
+impl StandingView {
+    pub(crate) fn of(standing: &Standing) -> StandingView {
+        match *standing {
+            Standing::Reciprocating => StandingView {
+                standing: "reciprocating",
+                nothing_offered_since: None,
+                lapses_on: None,
+                grounds: Vec::new(),
+                none_approved: None,
+            },
+            Standing::InGrace { nothing_offered_since, lapses_on } => StandingView {
+                standing: "in_grace",
+                nothing_offered_since: Some(nothing_offered_since),
+                lapses_on: Some(lapses_on),
+                grounds: Vec::new(),
+                none_approved: None,
+            },
+            Standing::NotReciprocating(lapse) => StandingView {
+                standing: "not_reciprocating",
+                nothing_offered_since: lapse.nothing_offered_since,
+                lapses_on: None,
+                grounds: [
+                    lapse.nothing_offered_since.map(|_| "nothing_offered"),
+                    lapse.none_approved.map(|_| "none_approved"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect(),
+                none_approved: lapse.none_approved,
+            },
+        }
+    }
+}
+
 fn csv(body: &LedgerBody, table: &str) -> Result<String, Problem> {
     let mut lines = Vec::new();
     match table {
         "clusters" => {
             lines.push(
                 "cluster_id,name,country,standing,days_hosted,days_used,balance,requests_received,requests_approved,\
-                 requests_declined,requests_expired,guarantee_exceptions,median_answer_seconds"
+                 requests_declined,requests_expired,guarantee_exceptions,median_answer_seconds,grounds,\
+                 nothing_offered_since,none_approved_since"
                     .to_owned(),
             );
             for c in &body.clusters {
                 lines.push(format!(
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                     c.cluster_id,
                     text_field(&c.name),
                     text_field(&c.country),
@@ -204,6 +265,9 @@ fn csv(body: &LedgerBody, table: &str) -> Result<String, Problem> {
                     c.requests_expired,
                     c.guarantee_exceptions,
                     optional(c.median_answer_seconds),
+                    c.grounds.join(";"),
+                    optional(c.nothing_offered_since),
+                    optional(c.none_approved_since.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))),
                 ));
             }
         }

@@ -1373,3 +1373,71 @@ async fn invitations_are_limited_per_admin_and_per_address() {
     })
     .await;
 }
+
+/// Ground (b) of `home_not_reciprocating`: HubClub declines three visitors
+/// inside the guarantee; its own member is refused with the reason, the
+/// ledger names the ground (JSON and CSV), and one approval ends it.
+#[tokio::test]
+async fn a_cluster_that_declines_every_visitor_stops_sending_and_the_ledger_says_why() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let map = api.service.map().await.unwrap();
+        let (hubclub, hub_sites) = map.iter().find(|(c, _)| c.name == "HubClub").unwrap();
+        let (copenhagen, _) = map.iter().find(|(c, _)| c.name == "Copenhagen Digital").unwrap();
+        let hub_admin = person(&api.service, hubclub, "boss@hubclub.example", true).await;
+        let hub_site = hub_sites[0].id.to_string();
+        let mut asked = Vec::new();
+        for (n, start) in ["2026-03-04", "2026-03-11", "2026-03-18", "2026-03-25"].into_iter().enumerate() {
+            let visitor = person(&api.service, copenhagen, &format!("visitor{n}@cph.example"), false).await;
+            let body = json!({"site_id": hub_site, "start_date": start, "end_date": start, "purpose": "Partners"});
+            let (status, stay) = api.call("POST", "/api/v1/stays", Some(&visitor), Some(body)).await;
+            assert_eq!(status, StatusCode::CREATED, "{stay}");
+            assert_eq!(stay["within_guarantee"], true, "{stay}");
+            asked.push(stay["id"].as_str().unwrap().to_owned());
+        }
+        for id in &asked[..3] {
+            let (status, _) = api
+                .call("POST", &format!("/api/v1/stays/{id}/decline"), Some(&hub_admin), Some(json!({"reason": "Full"})))
+                .await;
+            assert_eq!(status, StatusCode::OK);
+        }
+
+        let (status, problem) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-09", "2026-03-10"))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        let violation = &problem["violations"][0];
+        assert_eq!(violation["code"], "home_not_reciprocating");
+        assert!(
+            violation["message"]
+                .as_str()
+                .unwrap()
+                .contains("declined or let expire all 3 requests within the guarantee"),
+            "{violation}"
+        );
+        assert_eq!(violation["none_approved"]["refused"], 3, "{violation}");
+
+        let path = "/api/v1/reports/reciprocity?from=2026-03-01&to=2026-03-31";
+        let (_, ledger) = api.call("GET", path, Some(&api.network), None).await;
+        let hub = ledger["clusters"].as_array().unwrap().iter().find(|c| c["name"] == "HubClub").unwrap();
+        assert_eq!(hub["standing"], "not_reciprocating", "{hub}");
+        assert_eq!(hub["grounds"], json!(["none_approved"]), "{hub}");
+        assert_eq!(hub["refused_requests"], 3, "{hub}");
+        assert_eq!(hub["none_approved_since"], "2026-03-02T09:00:00Z", "{hub}");
+        assert_eq!(hub["nothing_offered_since"], Value::Null, "HubClub offers desks: {hub}");
+        let (_, _, csv) = get_csv(&api.app, path, &api.network).await;
+        let row = csv.lines().find(|l| l.contains(",HubClub,")).unwrap();
+        assert!(row.ends_with(",none_approved,,2026-03-02T09:00:00Z"), "{row}");
+
+        // One approval, and HubClub's members may travel again.
+        let (status, _) =
+            api.call("POST", &format!("/api/v1/stays/{}/approve", asked[3]), Some(&hub_admin), None).await;
+        assert_eq!(status, StatusCode::OK);
+        let (status, problem) =
+            api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-09", "2026-03-10"))).await;
+        assert_eq!(status, StatusCode::CREATED, "{problem}");
+        let (_, ledger) = api.call("GET", path, Some(&api.network), None).await;
+        let hub = ledger["clusters"].as_array().unwrap().iter().find(|c| c["name"] == "HubClub").unwrap();
+        assert_eq!((&hub["standing"], &hub["grounds"]), (&json!("reciprocating"), &json!([])));
+    })
+    .await;
+}

@@ -42,7 +42,19 @@ fn world() -> (Snapshot, StayRequest, DateTime<Utc>) {
             id: ClusterId::from_uuid(id(1)),
             status: ClusterStatus::Active,
             zone: TimeZone::parse("Europe/Warsaw").unwrap(),
-            offering: DeskOffering::Offering,
+            hosting: Hosting {
+                joined_on: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                sites: vec![SiteOffer::new(
+                    TimeZone::parse("Europe/Warsaw").unwrap(),
+                    [OfferChange {
+                        at: "2020-01-01T00:00:00Z".parse().unwrap(),
+                        desks: 4,
+                        open: WeekdaySet::MON_TO_FRI,
+                    }],
+                    [],
+                )],
+                answers: Answers::default(),
+            },
         },
         host: HostCluster { id: host, status: ClusterStatus::Active, policy: HostPolicy::default() },
         site: SiteFacts {

@@ -12,7 +12,7 @@ use crate::dates::{DateRange, add_days_saturating};
 use crate::ids::{ClusterId, MemberId, SiteId, StayId};
 use crate::policy::{ApprovalMode, HostPolicy, NetworkPolicy, OnNoAnswer};
 use crate::quota::busiest_window;
-use crate::reciprocity::{DeskOffering, Standing, standing};
+use crate::reciprocity::{Hosting, Standing, standing};
 use crate::status::{ClusterStatus, MemberStatus, StayStatus};
 use crate::violation::{InactiveReason, Violation, ViolationCode};
 use crate::zone::TimeZone;
@@ -38,8 +38,9 @@ pub struct HomeCluster {
     /// The home cluster's own zone. Loaded with the cluster, and proven
     /// irrelevant: "today" is always the host site's.
     pub zone: TimeZone,
-    /// Whether it offers visitor desks now, and if not since when.
-    pub offering: DeskOffering,
+    /// What it offers as a host and how it answers: its reciprocity
+    /// standing is judged from these.
+    pub hosting: Hosting,
 }
 
 /// The cluster that owns the site.
@@ -290,8 +291,8 @@ pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) ->
     if host.status != ClusterStatus::Active {
         violations.push(Violation::HostClusterInactive { status: host.status });
     }
-    if let Standing::NotReciprocating { no_desks_since } = standing(home.offering, network, now) {
-        violations.push(Violation::HomeNotReciprocating { no_desks_since });
+    if let Standing::NotReciprocating(lapse) = standing(&home.hosting, network, today) {
+        violations.push(Violation::HomeNotReciprocating { lapse });
     }
 
     // Shape and timing.

@@ -59,7 +59,10 @@ pub use policy::{
     ApprovalMode, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBelowGuarantee, PolicyBreach, PolicyDraft,
     PolicyField,
 };
-pub use reciprocity::{DeskCount, DeskOffering, Standing, standing};
+pub use reciprocity::{
+    ANSWER_WINDOW_DAYS, Answers, Hosting, Lapse, MIN_WINDOW_DAYS, NoneApproved, OfferChange, REFUSALS_THAT_COUNT,
+    SiteOffer, Standing, standing,
+};
 pub use search::{SiteLoad, Starts, first_fits, nearest_fits};
 pub use site_change::{SiteSetup, dates_hold_stays};
 pub use status::{ClusterStatus, MemberStatus, StatusError, StayStatus};

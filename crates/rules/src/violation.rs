@@ -3,11 +3,12 @@
 
 use std::fmt;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::dates::DateRange;
 use crate::ids::StayId;
+use crate::reciprocity::Lapse;
 use crate::status::ClusterStatus;
 
 /// The stable code of a rule.
@@ -91,7 +92,8 @@ impl ViolationCode {
             ViolationCode::HomeClusterInactive => "the member's home cluster is not active",
             ViolationCode::HostClusterInactive => "the host cluster is not active",
             ViolationCode::HomeNotReciprocating => {
-                "the member's home cluster has offered no visitor desks for longer than the network's grace period"
+                "the member's home cluster has stopped hosting: it offered no bookable desk-day over the network's \
+                 grace period, or it approved none of at least 3 requests within the guarantee over 90 days"
             }
             ViolationCode::BadRange => "the end date is before the start date",
             ViolationCode::NoOpenDays => "the range holds no open day",
@@ -151,8 +153,9 @@ pub enum Violation {
     },
     /// `home_not_reciprocating`.
     HomeNotReciprocating {
-        /// Since when the home cluster has offered no desks.
-        no_desks_since: DateTime<Utc>,
+        /// Why the home cluster is held to have stopped hosting.
+        #[serde(flatten)]
+        lapse: Lapse,
     },
     /// `bad_range`.
     BadRange,
@@ -235,11 +238,19 @@ impl fmt::Display for Violation {
             Violation::HostClusterInactive { status } => {
                 write!(f, "the host cluster is {status}, not active")
             }
-            Violation::HomeNotReciprocating { no_desks_since } => write!(
-                f,
-                "your home cluster has offered no visitor desks since {}, longer than the network allows",
-                no_desks_since.date_naive()
-            ),
+            Violation::HomeNotReciprocating { lapse } => {
+                f.write_str("your home cluster has stopped hosting, so its members cannot visit: ")?;
+                match (lapse.nothing_offered_since, lapse.none_approved) {
+                    (Some(since), _) => write!(f, "it has offered no bookable desk-day since {since}"),
+                    (None, Some(n)) => write!(
+                        f,
+                        "it has declined or let expire all {} requests within the guarantee since {}",
+                        n.refused,
+                        n.since.date_naive()
+                    ),
+                    (None, None) => f.write_str("it offers no desks"),
+                }
+            }
             Violation::BadRange => f.write_str("the end date is before the start date"),
             Violation::NoOpenDays => f.write_str("the site is not open on any day of this range"),
             Violation::TooLong { days, max } => {

@@ -106,12 +106,29 @@ fn snapshot(
             id: cluster(HOME),
             status: ClusterStatus::Active,
             zone: TimeZone::UTC,
-            offering: DeskOffering::Offering,
+            hosting: support::hosting_all_along(),
         },
         host: HostCluster { id: cluster(HOST), status: ClusterStatus::Active, policy },
         site: SiteFacts { id: site(HOST * 10), zone, desks, calendar },
         member_stays: Vec::new(),
         held: DeskLoad::default(),
+    }
+}
+
+/// A home cluster whose only site, open every day, lost its desks at `at`.
+fn desks_gone_at(at: DateTime<Utc>) -> Hosting {
+    let long_ago = DateTime::<Utc>::MIN_UTC;
+    Hosting {
+        joined_on: NaiveDate::MIN,
+        sites: vec![SiteOffer::new(
+            TimeZone::UTC,
+            [
+                OfferChange { at: long_ago, desks: 4, open: WeekdaySet::ALL },
+                OfferChange { at, desks: 0, open: WeekdaySet::ALL },
+            ],
+            [],
+        )],
+        answers: Answers::default(),
     }
 }
 
@@ -155,7 +172,7 @@ proptest! {
         trailing_closed in 0i64..4,
         invited in any::<bool>(),
         vouched_extra in prop::option::of(0i64..400),
-        offering_gap in prop::option::of(0.0f64..=1.0),
+        offering_gap in prop::option::of(0.0f64..1.0),
         seeds in stay_seeds(),
         held_fill in prop::collection::vec(0.0f64..1.0, 30),
     ) {
@@ -189,9 +206,11 @@ proptest! {
         if invited { w.member.status = MemberStatus::Invited; }
         w.member.vouched_until = vouched_extra.map(|x| add(end, x));
         if let Some(fraction) = offering_gap {
-            let grace = TimeDelta::days(i64::from(network.reciprocity_grace_days()));
-            let since = now - TimeDelta::seconds((grace.num_seconds() as f64 * fraction) as i64);
-            w.home.offering = DeskOffering::NoDesksSince { since };
+            // The home cluster stopped offering desks within the grace period:
+            // it is warned, not refused.
+            let grace = network.reciprocity_grace_days().max(MIN_WINDOW_DAYS);
+            let last_day = add(today, -((f64::from(grace) * fraction) as i64));
+            w.home.hosting = desks_gone_at(TimeZone::UTC.start_of_day(last_day) + TimeDelta::hours(12));
         }
         // Keep the member's stays that neither overlap nor break the quota.
         let range = DateRange::new(start, end).unwrap();
@@ -267,7 +286,7 @@ proptest! {
         w.home.zone = home_zone;
         (w.member.status, w.home.status, w.host.status) = statuses;
         w.member.vouched_until = vouched_until;
-        w.home.offering = since.map_or(DeskOffering::Offering, |since| DeskOffering::NoDesksSince { since });
+        w.home.hosting = since.map_or_else(support::hosting_all_along, desks_gone_at);
         if same_cluster { w.host.id = w.home.id; }
         w.member_stays = member_stays(&seeds, anchor);
         w.held = held.into_iter().collect();

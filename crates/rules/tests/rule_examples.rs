@@ -4,7 +4,6 @@
 
 mod support;
 
-use chrono::TimeDelta;
 use deskvisa_rules::*;
 use support::*;
 
@@ -66,14 +65,87 @@ fn host_cluster_inactive_when_suspended_or_left() {
     }
 }
 
+/// The home site is open every day; its desks go to zero at noon UTC of `last_day`.
+fn desks_gone_after(last_day: &str) -> Hosting {
+    Hosting {
+        joined_on: d("2020-01-01"),
+        sites: vec![site_offer(
+            "UTC",
+            &[("2020-01-01T00:00:00Z", 4, WeekdaySet::ALL), (&format!("{last_day}T12:00:00Z"), 0, WeekdaySet::ALL)],
+            &[],
+        )],
+        answers: Answers::default(),
+    }
+}
+
 #[test]
-fn home_not_reciprocating_one_second_after_the_grace_period_but_not_at_its_end() {
-    let now = monday_morning();
+fn home_not_reciprocating_when_no_day_of_the_last_thirty_offered_a_desk_but_not_a_day_earlier() {
+    // Today is Monday 2 March; the last thirty days are 1 February to 2 March.
     let mut w = world();
-    w.home.offering = DeskOffering::NoDesksSince { since: now - TimeDelta::days(30) - TimeDelta::seconds(1) };
-    refused_with(&decide(&w, &ordinary(), now), &["home_not_reciprocating"]);
-    w.home.offering = DeskOffering::NoDesksSince { since: now - TimeDelta::days(30) };
-    accepted(decide(&w, &ordinary(), now));
+    w.home.hosting = desks_gone_after("2026-01-31");
+    refused_with(&decide(&w, &ordinary(), monday_morning()), &["home_not_reciprocating"]);
+    w.home.hosting = desks_gone_after("2026-02-01");
+    accepted(decide(&w, &ordinary(), monday_morning()));
+}
+
+#[test]
+fn home_not_reciprocating_when_its_sites_keep_desks_but_never_open() {
+    let mut w = world();
+    w.home.hosting.sites = vec![site_offer("Europe/Warsaw", &[("2020-01-01T00:00:00Z", 12, WeekdaySet::EMPTY)], &[])];
+    refused_with(&decide(&w, &ordinary(), monday_morning()), &["home_not_reciprocating"]);
+    // One opening day a week is enough.
+    w.home.hosting.sites = vec![site_offer(
+        "Europe/Warsaw",
+        &[("2020-01-01T00:00:00Z", 12, WeekdaySet::EMPTY.with(chrono::Weekday::Wed))],
+        &[],
+    )];
+    accepted(decide(&w, &ordinary(), monday_morning()));
+}
+
+#[test]
+fn home_not_reciprocating_when_every_day_of_the_grace_period_is_closed_but_not_with_one_left_open() {
+    let mut w = world();
+    let closed: Vec<String> = (0..30).map(|back| (d("2026-03-02") - chrono::Days::new(back)).to_string()).collect();
+    let closed: Vec<&str> = closed.iter().map(String::as_str).collect();
+    w.home.hosting.sites = vec![site_offer("UTC", &[("2020-01-01T00:00:00Z", 4, WeekdaySet::ALL)], &closed)];
+    refused_with(&decide(&w, &ordinary(), monday_morning()), &["home_not_reciprocating"]);
+    let one_open: Vec<&str> = closed.iter().copied().filter(|c| *c != "2026-02-10").collect();
+    w.home.hosting.sites = vec![site_offer("UTC", &[("2020-01-01T00:00:00Z", 4, WeekdaySet::ALL)], &one_open)];
+    accepted(decide(&w, &ordinary(), monday_morning()));
+}
+
+#[test]
+fn home_not_reciprocating_without_sites_once_the_grace_after_joining_has_run() {
+    let mut w = world();
+    // A member of the network for all of the last thirty days, 1 February to 2 March.
+    w.home.hosting = Hosting { joined_on: d("2026-02-01"), sites: Vec::new(), answers: Answers::default() };
+    refused_with(&decide(&w, &ordinary(), monday_morning()), &["home_not_reciprocating"]);
+    w.home.hosting.joined_on = d("2026-02-02");
+    accepted(decide(&w, &ordinary(), monday_morning()));
+}
+
+#[test]
+fn home_not_reciprocating_when_it_approved_none_of_three_requests_within_the_guarantee() {
+    let mut w = world();
+    let first = t("2026-01-05T10:00:00Z");
+    w.home.hosting.answers = Answers { approved: 0, refused: 3, first_refused_at: Some(first) };
+    let decision = decide(&w, &ordinary(), monday_morning());
+    refused_with(&decision, &["home_not_reciprocating"]);
+    let Decision::Refused(refusal) = decision else { unreachable!() };
+    assert_eq!(
+        refusal.violations[0],
+        Violation::HomeNotReciprocating {
+            lapse: Lapse {
+                nothing_offered_since: None,
+                none_approved: Some(NoneApproved { since: first, refused: 3 })
+            }
+        }
+    );
+    // Two refusals are not yet a pattern, and one approval breaks it.
+    w.home.hosting.answers = Answers { approved: 0, refused: 2, first_refused_at: Some(first) };
+    accepted(decide(&w, &ordinary(), monday_morning()));
+    w.home.hosting.answers = Answers { approved: 1, refused: 9, first_refused_at: Some(first) };
+    accepted(decide(&w, &ordinary(), monday_morning()));
 }
 
 #[test]
@@ -239,7 +311,7 @@ fn every_violation_is_reported_together_in_domain_order() {
     w.member.status = MemberStatus::Revoked;
     w.home.status = ClusterStatus::Suspended;
     w.host.status = ClusterStatus::Left;
-    w.home.offering = DeskOffering::NoDesksSince { since: t("2025-01-01T00:00:00Z") };
+    w.home.hosting.sites = Vec::new();
     w.member_stays = vec![
         member_stay(1, COPENHAGEN, "2026-02-02", "2026-02-03", StayStatus::Approved),
         member_stay(2, COPENHAGEN, "2026-02-09", "2026-02-10", StayStatus::Approved),

@@ -3,8 +3,7 @@
 //! admins everything, a cluster admin their own cluster's rows, columns and
 //! figures; anyone else is refused.
 
-use chrono::NaiveDate;
-use deskvisa_rules::{ClusterId, Ledger, LedgerCounts, MatrixCell, Period, is_visitor_day, standing};
+use deskvisa_rules::{Ledger, LedgerCounts, MatrixCell, Period, is_visitor_day, standing};
 use deskvisa_store::ClusterRecord;
 
 use crate::Service;
@@ -59,10 +58,12 @@ impl Service {
         let median_answer_seconds = tx.median_answer_seconds(start, end).await?;
         let network = tx.network_policy().await?;
         let clusters = tx.clusters().await?;
-        let joined: Vec<(ClusterId, NaiveDate)> = clusters.iter().map(|c| (c.id, c.joined_on)).collect();
-        let offerings = tx.desk_offerings(&joined).await?;
-        let standings =
-            clusters.iter().filter_map(|c| offerings.get(&c.id).map(|o| (c.id, standing(*o, &network, now)))).collect();
+        let hostings = tx.hostings(now).await?;
+        // Each cluster's standing on its own today.
+        let standings = clusters
+            .iter()
+            .filter_map(|c| hostings.get(&c.id).map(|h| (c.id, standing(h, &network, c.timezone.date_at(now)))))
+            .collect();
         let counts = LedgerCounts { clusters: standings, visitor_days, requests, exceptions, median_answer_seconds };
         Ok(LedgerReport { ledger: Ledger::assemble(period, counts), clusters })
     }

@@ -104,7 +104,7 @@ impl Service {
             let retry_after = (hour + TimeDelta::hours(1) - now).num_seconds().max(1);
             return Attempt::Done(Err(ServiceError::RateLimited { retry_after_seconds: retry_after.unsigned_abs() }));
         }
-        let snapshot = match tx.stay_snapshot(member, input.site, &request).await {
+        let snapshot = match tx.stay_snapshot(member, input.site, &request, now).await {
             Ok(s) => s,
             Err(deskvisa_store::SnapshotError::Store(e)) => return e.into(),
             Err(e) => return Attempt::Done(Err(e.into())),

@@ -10,7 +10,8 @@ mod support;
 use std::sync::Arc;
 
 use deskvisa_rules::{
-    ClusterFigures, ClusterId, ExceptionKind, Ledger, MatrixCell, Period, PolicyDraft, Reason, SiteId, Standing, StayId,
+    ClusterFigures, ClusterId, ExceptionKind, Lapse, Ledger, MatrixCell, Period, PolicyDraft, Reason, SiteId, Standing,
+    StayId,
 };
 use deskvisa_service::*;
 use deskvisa_testing::on_both_backends;
@@ -258,16 +259,20 @@ async fn a_cluster_without_desks_past_the_grace_period_loses_its_standing_and_re
         let period = Period::new(d("2026-02-01"), d("2026-02-28")).unwrap();
         let standing = |ledger: &Ledger| figures(ledger, a.cluster).standing;
 
-        // Thirty days of grace.
-        net.clock.set(t("2026-03-22T09:00:00Z"));
+        // Friday 20 February was the last day with a desk: thirty days of
+        // grace run from the 21st to 22 March.
+        net.clock.set(t("2026-03-21T09:00:00Z"));
         let ledger = net.service.ledger(period).await.unwrap().ledger;
         assert!(matches!(standing(&ledger), Standing::InGrace { .. }), "{:?}", standing(&ledger));
         net.request(&a.member, &b, "2026-03-30", "2026-04-03").await;
 
         // Past it, A's members are refused, and the ledger says why.
-        net.clock.set(t("2026-03-23T09:00:00Z"));
+        net.clock.set(t("2026-03-22T09:00:00Z"));
         let ledger = net.service.ledger(period).await.unwrap().ledger;
-        assert_eq!(standing(&ledger), Standing::NotReciprocating { no_desks_since: t("2026-02-20T09:00:00Z") });
+        assert_eq!(
+            standing(&ledger),
+            Standing::NotReciprocating(Lapse { nothing_offered_since: Some(d("2026-02-21")), none_approved: None })
+        );
         let input = StayRequestInput {
             site: b.site,
             start_date: d("2026-04-06"),
@@ -277,7 +282,10 @@ async fn a_cluster_without_desks_past_the_grace_period_loses_its_standing_and_re
         let refused = net.service.request_stay(&a.member, &input).await.unwrap_err();
         assert!(format!("{refused:?}").contains("HomeNotReciprocating"), "{refused:?}");
 
-        // Desks again: standing back at once.
+        // Desks again, on Monday (the site opens Monday to Friday): back on
+        // the first day it offers a desk.
+        net.clock.set(t("2026-03-23T09:00:00Z"));
+        net.service.request_stay(&a.member, &input).await.unwrap_err();
         net.service.update_site(&a.admin, a.site, patch(2)).await.unwrap();
         let ledger = net.service.ledger(period).await.unwrap().ledger;
         assert_eq!(standing(&ledger), Standing::Reciprocating);

@@ -30,40 +30,69 @@ async fn the_demo_network_loads_once_with_working_tokens() {
     assert!(service.authenticate(&first.member_token).await.is_ok(), "older tokens keep working");
 }
 
-/// The ledger reads every cluster's desk history in one go; the stay rules
-/// read one cluster's. Both say the same of every demo cluster, after
-/// HubClub closed the desks of its three sites one by one: it has offered
-/// none since the last (and a cluster that never had desks, none since it
-/// joined).
+/// The ledger reads every cluster's record as a host in one go; the stay
+/// rules read one cluster's. Both say the same of every demo cluster. In the
+/// demo, Athens (its only site under renovation, no desks) has stopped
+/// hosting by ground (a) and Dublin (which declined every visitor) by ground
+/// (b); after HubClub closes the desks of its three sites it may still send
+/// today, and is in grace from tomorrow.
 #[tokio::test]
-async fn every_clusters_desk_history_reads_the_same_at_once_and_one_by_one() {
-    use deskvisa_rules::DeskOffering;
+async fn every_clusters_hosting_reads_the_same_at_once_and_one_by_one() {
+    use deskvisa_rules::{NetworkPolicy, Standing, standing};
     let t = TestDatabase::new(Backend::Sqlite).await.unwrap();
     let service = Service::new(t.db.clone(), Arc::new(SystemClock));
     service.seed_demo().await.unwrap();
     let admin = deskvisa_rules::Email::parse("admin@hubclub.example").unwrap();
     let host = service.caller(service.member_by_email(&admin).await.unwrap().id).await.unwrap();
-    assert!(host.cluster_admin);
     let map = service.map().await.unwrap();
-    let (_, sites) = map.iter().find(|(c, _)| Some(c.id) == host.cluster).unwrap();
+    let (hubclub, sites) = map.iter().find(|(c, _)| Some(c.id) == host.cluster).unwrap();
     assert_eq!(sites.len(), 3, "HubClub has three sites");
-    let mut closed_at = None;
     for site in sites {
         let patch = deskvisa_service::SitePatch { desks: Some(0), ..Default::default() };
         service.update_site(&host, site.id, patch).await.unwrap();
-        closed_at = Some(chrono::Utc::now());
     }
-    let clusters: Vec<_> = map.iter().map(|(c, _)| (c.id, c.joined_on)).collect();
+    let now = chrono::Utc::now();
     let tx = service.store().begin_read().await.unwrap();
-    let at_once = tx.desk_offerings(&clusters).await.unwrap();
-    assert_eq!(at_once.len(), clusters.len());
-    for (id, joined_on) in &clusters {
-        assert_eq!(at_once[id], tx.desk_offering(*id, *joined_on).await.unwrap(), "cluster {id}");
+    let at_once = tx.hostings(now).await.unwrap();
+    assert_eq!(at_once.len(), map.len());
+    let network = NetworkPolicy::default();
+    for (cluster, _) in &map {
+        let (all, one) = (&at_once[&cluster.id], tx.hosting(cluster.id, now).await.unwrap());
+        assert_eq!((all.joined_on, &all.sites), (one.joined_on, &one.sites), "cluster {}", cluster.name);
+        // One by one, the store stops counting approvals at the first.
+        assert_eq!(all.answers.refused, one.answers.refused, "cluster {}", cluster.name);
+        let today = cluster.timezone.date_at(now);
+        assert_eq!(standing(all, &network, today), standing(&one, &network, today), "cluster {}", cluster.name);
     }
-    match at_once[&host.cluster.unwrap()] {
-        DeskOffering::NoDesksSince { since } => assert!(since <= closed_at.unwrap()),
-        offering => panic!("HubClub closed every desk, yet {offering:?}"),
+    let standing_of = |name: &str, days_ahead: u64| {
+        let (cluster, _) = map.iter().find(|(c, _)| c.name == name).unwrap();
+        let today = cluster.timezone.date_at(now) + chrono::Days::new(days_ahead);
+        standing(&at_once[&cluster.id], &network, today)
+    };
+    match standing_of("Athens Tech Cluster", 0) {
+        Standing::NotReciprocating(lapse) => {
+            assert!(lapse.nothing_offered_since.is_some(), "{lapse:?}");
+            assert!(lapse.none_approved.is_none(), "{lapse:?}");
+        }
+        other => panic!("Athens offers no desk, yet {other:?}"),
     }
-    let never = at_once.values().filter(|o| matches!(o, DeskOffering::NoDesksSince { .. })).count();
-    assert!(never >= 2, "HubClub, and the demo's cluster without desks");
+    match standing_of(deskvisa_service::seed::DEMO_REFUSING_HOST, 0) {
+        Standing::NotReciprocating(lapse) => {
+            assert_eq!(lapse.nothing_offered_since, None, "Dublin offers desks");
+            assert_eq!(lapse.none_approved.map(|n| n.refused), Some(3), "{lapse:?}");
+        }
+        other => panic!("Dublin declined every visitor, yet {other:?}"),
+    }
+    // Today it hosts (its desks were there this morning) or, on a day its
+    // sites are shut, is in grace; from tomorrow, in grace whatever the day.
+    assert!(standing_of(&hubclub.name, 0).may_send(), "{:?}", standing_of(&hubclub.name, 0));
+    assert!(matches!(standing_of(&hubclub.name, 1), Standing::InGrace { .. }), "{:?}", standing_of(&hubclub.name, 1));
+    let lapsed = at_once
+        .iter()
+        .filter(|(id, h)| {
+            let c = &map.iter().find(|(c, _)| c.id == **id).unwrap().0;
+            !standing(h, &network, c.timezone.date_at(now)).may_send()
+        })
+        .count();
+    assert_eq!(lapsed, 2, "Athens and Dublin, and nobody else");
 }

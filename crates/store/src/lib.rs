@@ -22,6 +22,7 @@ mod entity;
 mod error;
 mod events;
 pub mod group_commit;
+mod hosting;
 mod idempotency;
 mod ledger;
 mod ledger_totals;

@@ -205,16 +205,24 @@ impl Tx {
         })
         .exec_without_returning(&self.tx)
         .await?;
-        self.record_desk_count(s.id, s.desks, now).await
+        self.record_offer(s.id, s.desks, s.open_weekdays, now).await
     }
 
-    /// Records a site's desk count from `at` on (reciprocity standing).
-    pub async fn record_desk_count(&self, site: SiteId, desks: u32, at: DateTime<Utc>) -> Result<(), StoreError> {
+    /// Records a site's desks and opening weekdays from `at` on, which its
+    /// cluster's reciprocity standing is judged from.
+    pub async fn record_offer(
+        &self,
+        site: SiteId,
+        desks: u32,
+        open_weekdays: WeekdaySet,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         site_desk_count::Entity::insert(site_desk_count::ActiveModel {
             id: NotSet,
             site_id: Set(site.as_uuid()),
             at: Set(at),
             desks: Set(stored(desks)),
+            open_weekdays: Set(i16::from(open_weekdays.bits())),
         })
         .exec_without_returning(&self.tx)
         .await?;
@@ -486,7 +494,9 @@ impl Tx {
                 .filter(crate::entity::site_day::Column::Date.gte(today))
                 .exec(&self.tx)
                 .await?;
-            self.record_desk_count(current.id, next.desks, now).await?;
+        }
+        if next.desks != current.desks || next.open_weekdays != current.open_weekdays {
+            self.record_offer(current.id, next.desks, next.open_weekdays, now).await?;
         }
         Ok(next)
     }

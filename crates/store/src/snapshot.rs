@@ -1,16 +1,15 @@
 //! Loading what `decide` needs, inside the request's transaction.
 
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use deskvisa_rules::{
-    ClusterId, ClusterStatus, DeskCount, DeskLoad, DeskOffering, HomeCluster, HostCluster, HostPolicy, MemberFacts,
-    MemberId, MemberStatus, MemberStay, NetworkPolicy, PolicyDraft, SiteCalendar, SiteFacts, SiteId, Snapshot, StayId,
-    StayRequest, WeekdaySet,
+    ClusterId, ClusterStatus, DeskLoad, HomeCluster, HostCluster, HostPolicy, MemberFacts, MemberId, MemberStatus,
+    MemberStay, NetworkPolicy, PolicyDraft, SiteCalendar, SiteFacts, SiteId, Snapshot, StayId, StayRequest, WeekdaySet,
 };
 use sea_orm::sea_query::{Alias, Expr, JoinType, Query, UnionType};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 
 use crate::convert::{approval_mode, count, on_no_answer, parse, zone};
-use crate::entity::{closure, cluster, member, network_policy, policy, site, site_day, site_desk_count, stay};
+use crate::entity::{closure, cluster, member, network_policy, policy, site, site_day, stay};
 use crate::error::StoreError;
 use crate::tx::Tx;
 
@@ -71,70 +70,6 @@ impl Tx {
         policy_of(&row)
     }
 
-    /// Whether a cluster offers visitor desks now, from its sites' desk
-    /// counts over time.
-    pub async fn desk_offering(&self, cluster: ClusterId, joined_on: NaiveDate) -> Result<DeskOffering, StoreError> {
-        let counts = site_desk_count::Entity::find()
-            .filter(
-                site_desk_count::Column::SiteId.in_subquery(
-                    Query::select()
-                        .column(site::Column::Id)
-                        .from(site::Entity)
-                        .and_where(site::Column::ClusterId.eq(cluster.as_uuid()))
-                        .to_owned(),
-                ),
-            )
-            .order_by_asc(site_desk_count::Column::At)
-            .order_by_asc(site_desk_count::Column::Id)
-            .all(&self.tx)
-            .await?;
-        // Replay the per-site counts into the cluster's total over time.
-        let mut per_site = std::collections::HashMap::new();
-        let history: Vec<DeskCount> = counts
-            .iter()
-            .map(|c| {
-                per_site.insert(c.site_id, c.desks.max(0).unsigned_abs());
-                DeskCount { at: c.at, desks: per_site.values().sum() }
-            })
-            .collect();
-        let joined_at = joined_on.and_time(NaiveTime::MIN).and_utc();
-        Ok(DeskOffering::from_history(joined_at, &history))
-    }
-
-    /// [`Tx::desk_offering`] for many clusters at once, in two queries: the
-    /// sites' clusters, and every site's desk counts in order (as the
-    /// reciprocity ledger needs them for every cluster of the network).
-    pub async fn desk_offerings(
-        &self,
-        clusters: &[(ClusterId, NaiveDate)],
-    ) -> Result<std::collections::HashMap<ClusterId, DeskOffering>, StoreError> {
-        use std::collections::HashMap;
-        let site_cluster: HashMap<uuid::Uuid, uuid::Uuid> =
-            site::Entity::find().all(&self.tx).await?.into_iter().map(|s| (s.id, s.cluster_id)).collect();
-        let counts = site_desk_count::Entity::find()
-            .order_by_asc(site_desk_count::Column::At)
-            .order_by_asc(site_desk_count::Column::Id)
-            .all(&self.tx)
-            .await?;
-        // Replay each cluster's per-site counts into its total over time.
-        let mut per_site: HashMap<uuid::Uuid, HashMap<uuid::Uuid, u32>> = HashMap::new();
-        let mut histories: HashMap<uuid::Uuid, Vec<DeskCount>> = HashMap::new();
-        for c in &counts {
-            let Some(cluster) = site_cluster.get(&c.site_id) else { continue };
-            let sites = per_site.entry(*cluster).or_default();
-            sites.insert(c.site_id, c.desks.max(0).unsigned_abs());
-            histories.entry(*cluster).or_default().push(DeskCount { at: c.at, desks: sites.values().sum() });
-        }
-        Ok(clusters
-            .iter()
-            .map(|(id, joined_on)| {
-                let joined_at = joined_on.and_time(NaiveTime::MIN).and_utc();
-                let history = histories.get(&id.as_uuid()).map_or(&[][..], Vec::as_slice);
-                (*id, DeskOffering::from_history(joined_at, history))
-            })
-            .collect())
-    }
-
     /// The site's calendar and the desks held on each day over `from..=to`,
     /// from its closures and its day counters, in one query.
     pub async fn site_days(
@@ -185,6 +120,7 @@ impl Tx {
         member_id: MemberId,
         site_id: SiteId,
         request: &StayRequest,
+        now: DateTime<Utc>,
     ) -> Result<Snapshot, SnapshotError> {
         if self.is_postgres() {
             // Shares the site's row lock with other requests; a site change waits.
@@ -243,7 +179,7 @@ impl Tx {
                 id: home_id,
                 status: parse::<ClusterStatus>("cluster status", &row.home_status)?,
                 zone: zone(&row.home_timezone)?,
-                offering: self.desk_offering(home_id, row.home_joined_on).await?,
+                hosting: self.hosting(home_id, now).await?,
             },
             host: HostCluster {
                 id: host_id,
@@ -280,7 +216,6 @@ impl Tx {
             .expr_as(col(&home, "id"), "home_id")
             .expr_as(col(&home, "status"), "home_status")
             .expr_as(col(&home, "timezone"), "home_timezone")
-            .expr_as(col(&home, "joined_on"), "home_joined_on")
             .expr_as(col(&host, "id"), "host_id")
             .expr_as(col(&host, "status"), "host_status")
             .expr_as(col(&s, "timezone"), "site_timezone")
@@ -330,7 +265,6 @@ struct SnapshotRow {
     home_id: uuid::Uuid,
     home_status: String,
     home_timezone: String,
-    home_joined_on: NaiveDate,
     host_id: uuid::Uuid,
     host_status: String,
     site_timezone: String,

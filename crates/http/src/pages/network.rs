@@ -242,6 +242,8 @@ struct FigureRow {
     id: String,
     name: String,
     standing: &'static str,
+    /// Why it is in grace or not reciprocating, in the viewer's language.
+    why: String,
     cells: Vec<(&'static str, String)>,
 }
 
@@ -358,6 +360,13 @@ pub(crate) async fn ledger(
             id: c.cluster_id.to_string(),
             name: c.name.clone(),
             standing: standing_words(w, c.standing),
+            why: report
+                .ledger
+                .clusters
+                .iter()
+                .find(|f| f.cluster_id.as_uuid() == c.cluster_id)
+                .map(|f| w.standing_reason(&f.standing))
+                .unwrap_or_default(),
             cells: COLUMNS.iter().map(|(field, _, value)| (*field, value(c))).collect(),
         })
         .collect();

@@ -484,6 +484,52 @@ impl Words {
         }
     }
 
+    /// Why a cluster has stopped hosting, one clause per ground of
+    /// `home_not_reciprocating`.
+    pub(crate) fn lapse(&self, lapse: &deskvisa_rules::Lapse) -> String {
+        let mut clauses = Vec::new();
+        if let Some(since) = lapse.nothing_offered_since {
+            clauses.push(if self.polish() {
+                format!("żadne biurko nie było dostępne od {}", self.date(since))
+            } else {
+                format!("no bookable desk-day since {}", self.date(since))
+            });
+        }
+        if let Some(n) = lapse.none_approved {
+            let since = self.date(n.since.date_naive());
+            clauses.push(if self.polish() {
+                format!("odrzucone lub wygasłe wszystkie prośby objęte gwarancją od {since} (liczba: {})", n.refused)
+            } else {
+                format!("declined or let expire all {} requests within the guarantee since {since}", n.refused)
+            });
+        }
+        clauses.join("; ")
+    }
+
+    /// A standing's reason on the ledger page: in grace, until when; not
+    /// reciprocating, why; nothing when it reciprocates.
+    pub(crate) fn standing_reason(&self, standing: &deskvisa_rules::Standing) -> String {
+        match standing {
+            deskvisa_rules::Standing::Reciprocating => String::new(),
+            deskvisa_rules::Standing::InGrace { nothing_offered_since, lapses_on } => {
+                if self.polish() {
+                    format!(
+                        "brak dostępnych biurek od {}; bez zmian przestanie wysyłać gości {}",
+                        self.date(*nothing_offered_since),
+                        self.date(*lapses_on)
+                    )
+                } else {
+                    format!(
+                        "no bookable desk-day since {}; stops sending visitors on {} unless that changes",
+                        self.date(*nothing_offered_since),
+                        self.date(*lapses_on)
+                    )
+                }
+            }
+            deskvisa_rules::Standing::NotReciprocating(lapse) => self.lapse(lapse),
+        }
+    }
+
     /// A row of an import that repeats an earlier line's address.
     pub(crate) fn repeats_line(&self, line: usize) -> String {
         if self.polish() {
@@ -693,16 +739,16 @@ impl Words {
                 "This cluster is not taking visitors just now: it is not active in the network.".to_owned(),
                 "Ten klaster nie przyjmuje obecnie gości: nie jest aktywny w sieci.".to_owned(),
             ),
-            Violation::HomeNotReciprocating { no_desks_since } => (
+            Violation::HomeNotReciprocating { lapse } => (
                 format!(
-                    "Your home cluster has offered no visitor desks since {}, longer than the network allows. \
+                    "Your home cluster has stopped hosting ({}), so its members cannot visit others. \
                      Reciprocity works both ways.",
-                    en.date(no_desks_since.date_naive())
+                    en.lapse(lapse)
                 ),
                 format!(
-                    "Twój klaster nie oferuje biurek dla gości od {} — dłużej, niż pozwala sieć. \
+                    "Twój klaster przestał przyjmować gości ({}), więc jego członkowie nie mogą odwiedzać innych. \
                      Wzajemność działa w obie strony.",
-                    pl.date(no_desks_since.date_naive())
+                    pl.lapse(lapse)
                 ),
             ),
             Violation::BadRange => (

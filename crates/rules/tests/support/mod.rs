@@ -51,7 +51,7 @@ pub fn world() -> Snapshot {
             id: cluster(SILESIA),
             status: ClusterStatus::Active,
             zone: TimeZone::parse("Europe/Warsaw").unwrap(),
-            offering: DeskOffering::Offering,
+            hosting: hosting_all_along(),
         },
         host: HostCluster { id: cluster(COPENHAGEN), status: ClusterStatus::Active, policy: HostPolicy::default() },
         site: SiteFacts {
@@ -132,4 +132,23 @@ pub fn any_date() -> impl proptest::strategy::Strategy<Value = NaiveDate> {
         1 => Just(NaiveDate::MAX),
         8 => (lo..=hi).prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).unwrap()),
     ]
+}
+
+/// A home cluster that has hosted all along: one site in Warsaw with four
+/// desks, open Monday to Friday since 2020, no closures, no refusals.
+pub fn hosting_all_along() -> Hosting {
+    Hosting {
+        joined_on: d("2020-01-01"),
+        sites: vec![site_offer("Europe/Warsaw", &[("2020-01-01T00:00:00Z", 4, WeekdaySet::MON_TO_FRI)], &[])],
+        answers: Answers::default(),
+    }
+}
+
+/// A site in `zone` with its changes `(at, desks, open)` and closed dates.
+pub fn site_offer(zone: &str, changes: &[(&str, u32, WeekdaySet)], closed: &[&str]) -> SiteOffer {
+    SiteOffer::new(
+        TimeZone::parse(zone).unwrap(),
+        changes.iter().map(|&(at, desks, open)| OfferChange { at: t(at), desks, open }),
+        closed.iter().map(|c| d(c)),
+    )
 }

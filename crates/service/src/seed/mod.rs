@@ -23,6 +23,11 @@ pub const DEMO_MEMBER: &str = "anna.nowak@hubclub.example";
 pub const DEMO_HOST_ADMIN: &str = "admin@copenhagen-digital-cluster.example";
 /// The network admin.
 pub const DEMO_NETWORK_ADMIN: &str = "network@deskvisa.example";
+/// The demo host that declined every visitor of the past months, and so has
+/// stopped hosting by ground (b) of `home_not_reciprocating` (the Athens
+/// cluster, whose only site is under renovation with no desks, shows ground
+/// (a)).
+pub const DEMO_REFUSING_HOST: &str = "Dublin Digital Cluster";
 
 /// What seeding did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,7 +216,10 @@ impl Service {
             let (Some(site), false) = (host_sites.first(), home == host) else {
                 continue;
             };
-            if map.iter().find(|(c, _)| c.id == *host).is_none_or(|(_, sites)| sites.iter().all(|s| s.desks == 0)) {
+            let Some((host_record, host_site_records)) = map.iter().find(|(c, _)| c.id == *host) else {
+                continue;
+            };
+            if host_record.name == DEMO_REFUSING_HOST || host_site_records.iter().all(|s| s.desks == 0) {
                 continue;
             }
             let monday = next_weekday(self.now().date_naive(), Weekday::Mon, 1 + (n as u64 % 5));
@@ -234,6 +242,27 @@ impl Service {
                 StayCommand::Approve
             };
             let _ = self.act_on_stay(&admin, stay.id, command).await;
+        }
+        // The refusing host declines three visitors, each inside the guarantee.
+        let Some((refusing, refusing_sites)) = map.iter().find(|(c, _)| c.name == DEMO_REFUSING_HOST) else {
+            return Ok(());
+        };
+        let Some(site) = refusing_sites.first() else { return Ok(()) };
+        let admin = self.admin_caller(refusing.id).await?;
+        let reason = Reason::parse("We are not taking visitors this quarter").map_err(|e| bad("reason", e))?;
+        for (n, (home, _)) in clusters.iter().filter(|(c, _)| *c != refusing.id).take(3).enumerate() {
+            let monday = next_weekday(self.now().date_naive(), Weekday::Mon, 6 + n as u64);
+            let input = StayRequestInput {
+                site: site.id,
+                start_date: monday,
+                end_date: monday + Days::new(2),
+                purpose: "Meeting Irish partners".to_owned(),
+            };
+            let member = self.visitor_caller(*home).await?;
+            clock.advance(TimeDelta::hours(3));
+            if let Ok(stay) = self.request_stay(&member, &input).await {
+                let _ = self.act_on_stay(&admin, stay.id, StayCommand::Decline(reason.clone())).await;
+            }
         }
         Ok(())
     }
@@ -282,10 +311,10 @@ impl Service {
             let (Some(site), false) = (host_sites.first(), home == host) else {
                 continue;
             };
-            let Some((_, sites)) = map.iter().find(|(c, _)| c.id == *host) else {
+            let Some((host_record, sites)) = map.iter().find(|(c, _)| c.id == *host) else {
                 continue;
             };
-            if sites.iter().all(|s| s.desks == 0) {
+            if host_record.name == DEMO_REFUSING_HOST || sites.iter().all(|s| s.desks == 0) {
                 continue;
             }
             let member = self.visitor_caller(*home).await?;

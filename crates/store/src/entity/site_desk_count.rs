@@ -1,4 +1,5 @@
-//! Each site's desk count over time (reciprocity standing is judged from it).
+//! Each site's desks and opening weekdays over time (reciprocity standing is
+//! judged from them).
 
 use sea_orm::entity::prelude::*;
 
@@ -10,6 +11,7 @@ pub struct Model {
     pub site_id: Uuid,
     pub at: DateTimeUtc,
     pub desks: i32,
+    pub open_weekdays: i16,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
