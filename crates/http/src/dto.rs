@@ -17,7 +17,8 @@ pub struct HistoryEntry {
     pub by: Option<Uuid>,
     /// `member`, `host_admin` or `worker`.
     pub actor: String,
-    /// What was done: `request`, `approve`, `decline`, `cancel`, `check_in`, `no_show`, `auto_approve`, `expire`.
+    /// What was done: `request`, `approve`, `decline`, `auto_approve` (at the answer deadline),
+    /// `auto_approve_policy` (at once, by the host's `auto` mode), `expire`, `cancel`, `check_in`, `no_show`.
     pub action: String,
     /// The status before (none for the request).
     pub from: Option<String>,
@@ -83,8 +84,8 @@ impl Stay {
             days: s.days.clone(),
             status: s.status.as_str().to_owned(),
             purpose: s.purpose.clone(),
-            decline_reason: s.decline_reason.clone(),
-            cancel_reason: s.cancel_reason.clone(),
+            decline_reason: s.decline_reason.as_ref().map(ToString::to_string),
+            cancel_reason: s.cancel_reason.as_ref().map(ToString::to_string),
             answer_deadline: s.answer_deadline,
             within_guarantee: s.within_guarantee,
             checked_in: s.checked_in,
@@ -97,10 +98,10 @@ impl Stay {
                         at: h.at,
                         by: h.by.map(|m| m.as_uuid()),
                         actor: h.actor.as_str().to_owned(),
-                        action: h.action.clone(),
+                        action: h.action.as_str().to_owned(),
                         from: h.from.map(|s| s.as_str().to_owned()),
                         to: h.to.as_str().to_owned(),
-                        reason: h.reason.clone(),
+                        reason: h.reason.as_ref().map(ToString::to_string),
                     })
                     .collect()
             }),

@@ -66,7 +66,9 @@ pub use reciprocity::{
 pub use search::{SiteLoad, Starts, first_fits, nearest_fits};
 pub use site_change::{SiteSetup, dates_hold_stays};
 pub use status::{ClusterStatus, MemberStatus, StatusError, StayStatus};
-pub use stay::{Action, Actor, StayFacts, Transition, TransitionError, transition};
+pub use stay::{
+    Action, Actor, HistoryAction, StayFacts, Transition, TransitionError, UnknownHistoryAction, transition,
+};
 pub use text::{Reason, ReasonError};
 pub use violation::{InactiveReason, Violation, ViolationCode};
 pub use weekdays::{WeekdaySet, WeekdaysError};

@@ -67,19 +67,109 @@ impl Actor {
 }
 
 impl Action {
-    /// The action's name, for history and logs.
-    pub const fn name(&self) -> &'static str {
+    /// What the stay's history records for this action.
+    pub const fn history(&self) -> HistoryAction {
         match self {
-            Action::Approve => "approve",
-            Action::Decline { .. } => "decline",
-            Action::AutoApprove => "auto_approve",
-            Action::Expire => "expire",
-            Action::Cancel { .. } => "cancel",
-            Action::CheckIn => "check_in",
-            Action::NoShow => "no_show",
+            Action::Approve => HistoryAction::Approve,
+            Action::Decline { .. } => HistoryAction::Decline,
+            Action::AutoApprove => HistoryAction::AutoApprove,
+            Action::Expire => HistoryAction::Expire,
+            Action::Cancel { .. } => HistoryAction::Cancel,
+            Action::CheckIn => HistoryAction::CheckIn,
+            Action::NoShow => HistoryAction::NoShow,
         }
     }
 }
+
+/// What one entry of a stay's history records: the request, each
+/// [`Action`], and the moves the rules make on their own at the request
+/// (approval by the host's `auto` policy, an approval or expiry whose
+/// deadline had already passed). One spelling, stored and served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryAction {
+    /// The member asked.
+    Request,
+    /// A host admin approved.
+    Approve,
+    /// A host admin declined.
+    Decline,
+    /// Approved at the answer deadline (by the worker, or at once when the
+    /// deadline had already passed).
+    AutoApprove,
+    /// Approved at once by the host's `auto` approval mode.
+    AutoApprovePolicy,
+    /// Expired at the answer deadline.
+    Expire,
+    /// Called off by the member or a host admin.
+    Cancel,
+    /// The visitor arrived.
+    CheckIn,
+    /// The visitor did not come.
+    NoShow,
+}
+
+impl HistoryAction {
+    /// Every action, in the order of a stay's life.
+    pub const ALL: [HistoryAction; 9] = [
+        HistoryAction::Request,
+        HistoryAction::Approve,
+        HistoryAction::Decline,
+        HistoryAction::AutoApprove,
+        HistoryAction::AutoApprovePolicy,
+        HistoryAction::Expire,
+        HistoryAction::Cancel,
+        HistoryAction::CheckIn,
+        HistoryAction::NoShow,
+    ];
+
+    /// As the API and the database spell it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HistoryAction::Request => "request",
+            HistoryAction::Approve => "approve",
+            HistoryAction::Decline => "decline",
+            HistoryAction::AutoApprove => "auto_approve",
+            HistoryAction::AutoApprovePolicy => "auto_approve_policy",
+            HistoryAction::Expire => "expire",
+            HistoryAction::Cancel => "cancel",
+            HistoryAction::CheckIn => "check_in",
+            HistoryAction::NoShow => "no_show",
+        }
+    }
+
+    /// The action spelled `text`, if any.
+    pub fn parse(text: &str) -> Option<HistoryAction> {
+        HistoryAction::ALL.into_iter().find(|a| a.as_str() == text)
+    }
+
+    /// How the stay's approval came about, when the rules approved it at once.
+    pub const fn of_approval(by: crate::decide::ApprovedBy) -> HistoryAction {
+        match by {
+            crate::decide::ApprovedBy::AutoApprovalPolicy => HistoryAction::AutoApprovePolicy,
+            crate::decide::ApprovedBy::AnswerDeadline => HistoryAction::AutoApprove,
+        }
+    }
+}
+
+impl std::fmt::Display for HistoryAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for HistoryAction {
+    type Err = UnknownHistoryAction;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        HistoryAction::parse(text).ok_or(UnknownHistoryAction)
+    }
+}
+
+/// A stored history action deskvisa does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("unknown stay history action")]
+pub struct UnknownHistoryAction;
 
 /// A stay as it stands, loaded by the service.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -56,6 +56,14 @@ impl fmt::Display for Reason {
     }
 }
 
+impl std::str::FromStr for Reason {
+    type Err = ReasonError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Reason::parse(text)
+    }
+}
+
 impl<'de> Deserialize<'de> for Reason {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;

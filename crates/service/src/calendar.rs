@@ -27,7 +27,7 @@ impl Service {
         };
         let event = StayEvent {
             stay: stay.id.as_uuid(),
-            reason: stay.cancel_reason.clone().or_else(|| stay.decline_reason.clone()),
+            reason: stay.cancel_reason.as_ref().or(stay.decline_reason.as_ref()).map(|r| r.as_str().to_owned()),
             had_been_approved: stay.history.iter().any(|h| h.to == StayStatus::Approved),
             // The SEQUENCE of the latest move: what the last email carried.
             sequence: u32::try_from(stay.history.len().saturating_sub(1)).unwrap_or(u32::MAX),

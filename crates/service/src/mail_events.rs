@@ -2,7 +2,7 @@
 //! own transaction (DOMAIN.md, "Emails"). The rows carry the event's facts;
 //! the delivery worker renders them in each recipient's language.
 
-use deskvisa_rules::{ClusterId, MemberId, StayId, StayStatus};
+use deskvisa_rules::{ClusterId, MemberId, Reason, StayId, StayStatus};
 use deskvisa_store::NewMail;
 use serde::{Deserialize, Serialize};
 
@@ -85,7 +85,7 @@ pub fn request_mails(
     stay: StayId,
     member: MemberId,
     host: ClusterId,
-    history: &[(Option<StayStatus>, StayStatus, Option<String>)],
+    history: &[(Option<StayStatus>, StayStatus, Option<Reason>)],
 ) -> Vec<NewMail> {
     let Some((from, to, reason)) = history.last() else {
         return Vec::new();
@@ -94,7 +94,7 @@ pub fn request_mails(
     let sequence = u32::try_from(last).unwrap_or(u32::MAX);
     match to {
         StayStatus::Approved => settled_mails(stay, member, host, *to, sequence),
-        _ => stay_mails(stay, member, host, *from, *to, reason.as_deref(), sequence),
+        _ => stay_mails(stay, member, host, *from, *to, reason.as_ref(), sequence),
     }
 }
 
@@ -118,12 +118,12 @@ pub fn stay_mails(
     host: ClusterId,
     from: Option<StayStatus>,
     to: StayStatus,
-    reason: Option<&str>,
+    reason: Option<&Reason>,
     sequence: u32,
 ) -> Vec<NewMail> {
     let event = StayEvent {
         stay: stay.as_uuid(),
-        reason: reason.map(str::to_owned),
+        reason: reason.map(|r| r.as_str().to_owned()),
         had_been_approved: from == Some(StayStatus::Approved),
         sequence,
     };
@@ -169,7 +169,7 @@ mod tests {
             kinds(Some(StayStatus::Approved), StayStatus::Approved).is_empty(),
             "check-in and no-show send nothing"
         );
-        let requested = |history: &[(Option<StayStatus>, StayStatus, Option<String>)]| {
+        let requested = |history: &[(Option<StayStatus>, StayStatus, Option<Reason>)]| {
             request_mails(stay, member, host, history).into_iter().map(|m| (m.kind, m.recipient)).collect::<Vec<_>>()
         };
         let (m, a) = (to_member(member), to_admins(host));
@@ -194,7 +194,8 @@ mod tests {
         );
         let event: StayEvent = serde_json::from_str(&approved[0].payload).unwrap();
         assert_eq!(event.sequence, 1, "the approval is the second move");
-        let cancelled = stay_mails(stay, member, host, Some(StayStatus::Approved), StayStatus::Cancelled, Some("x"), 3);
+        let x = Reason::parse("x").unwrap();
+        let cancelled = stay_mails(stay, member, host, Some(StayStatus::Approved), StayStatus::Cancelled, Some(&x), 3);
         let event: StayEvent = serde_json::from_str(&cancelled[0].payload).unwrap();
         assert!(event.had_been_approved);
         assert_eq!((event.reason.as_deref(), event.sequence), (Some("x"), 3));

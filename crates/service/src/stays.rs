@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use deskvisa_rules::{
-    Action, Actor, Decision, MemberId, Outcome, Reason, Refusal, SiteId, StayId, StayRequest, StayStatus,
-    TransitionError, Violation, decide, transition,
+    Action, Actor, Decision, HistoryAction, MemberId, Outcome, Reason, Refusal, SiteId, StayId, StayRequest,
+    StayStatus, TransitionError, Violation, decide, transition,
 };
 use deskvisa_store::{HistoryEntry, NewStay, RegistrationStatus, StayRecord, StoreError, VisitRecord};
 
@@ -159,7 +159,7 @@ impl Service {
             by: Some(member),
             from: None,
             to: StayStatus::Pending,
-            action: "request".to_owned(),
+            action: HistoryAction::Request,
             reason: None,
             guarantee_exception: false,
         }];
@@ -171,10 +171,7 @@ impl Service {
                 by: None,
                 from: Some(StayStatus::Pending),
                 to: StayStatus::Approved,
-                action: match by {
-                    deskvisa_rules::ApprovedBy::AutoApprovalPolicy => "auto_approve_policy".to_owned(),
-                    deskvisa_rules::ApprovedBy::AnswerDeadline => "auto_approve".to_owned(),
-                },
+                action: HistoryAction::of_approval(by),
                 ..entries[0].clone()
             }),
             Outcome::Expired => entries.push(HistoryEntry {
@@ -182,7 +179,7 @@ impl Service {
                 by: None,
                 from: Some(StayStatus::Pending),
                 to: StayStatus::Expired,
-                action: "expire".to_owned(),
+                action: HistoryAction::Expire,
                 guarantee_exception: acceptance.within_guarantee,
                 ..entries[0].clone()
             }),
@@ -310,9 +307,8 @@ impl Service {
             Ok(moved) => moved,
             Err(e) => return Attempt::Done(Err(ServiceError::Transition(e))),
         };
-        let reason_text = reason.as_ref().map(|r| r.as_str().to_owned());
         let written = async {
-            if !tx.apply_transition(&stay, &moved, actor, reason_text.as_deref(), now).await? {
+            if !tx.apply_transition(&stay, &moved, actor, reason.as_ref(), now).await? {
                 return Ok(false);
             }
             tx.record_history(
@@ -323,22 +319,15 @@ impl Service {
                     by: Some(caller.member),
                     from: Some(stay.status),
                     to: moved.to,
-                    action: action.name().to_owned(),
-                    reason: reason_text.clone(),
+                    action: action.history(),
+                    reason: reason.clone(),
                     guarantee_exception: moved.guarantee_exception,
                 },
             )
             .await?;
             let sequence = u32::try_from(stay.history.len()).unwrap_or(u32::MAX);
-            let mails = stay_mails(
-                id,
-                stay.member,
-                stay.host_cluster,
-                Some(stay.status),
-                moved.to,
-                reason_text.as_deref(),
-                sequence,
-            );
+            let mails =
+                stay_mails(id, stay.member, stay.host_cluster, Some(stay.status), moved.to, reason.as_ref(), sequence);
             tx.enqueue_mail(&mails, now).await?;
             // A visitor who leaves or never came keeps no seat at the
             // host's events still to come.
@@ -351,7 +340,7 @@ impl Service {
         };
         match written.await {
             Ok(true) => {
-                tracing::info!(stay = %id, action = action.name(), to = %moved.to, "stay moved");
+                tracing::info!(stay = %id, action = %action.history(), to = %moved.to, "stay moved");
                 Attempt::Done(Ok(()))
             }
             // Someone moved it first: the compare-and-swap lost.

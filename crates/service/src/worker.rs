@@ -78,7 +78,7 @@ impl Service {
                     by: None,
                     from: Some(StayStatus::Pending),
                     to: moved.to,
-                    action: action.name().to_owned(),
+                    action: action.history(),
                     reason: None,
                     guarantee_exception: moved.guarantee_exception,
                 },

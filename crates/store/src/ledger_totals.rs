@@ -6,7 +6,7 @@
 //! same totals take their row locks in the same order on PostgreSQL.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use deskvisa_rules::{ClusterId, StayId, StayStatus};
+use deskvisa_rules::{ClusterId, Reason, StayId, StayStatus};
 use sea_orm::{ConnectionTrait, Statement, Value};
 
 use crate::error::StoreError;
@@ -152,7 +152,12 @@ impl Tx {
         let statement = Statement::from_sql_and_values(
             self.backend,
             portable_sql(self.backend, sql),
-            [stay.as_uuid().into(), entry.at.into(), entry.to.as_str().into(), entry.reason.clone().into()],
+            [
+                stay.as_uuid().into(),
+                entry.at.into(),
+                entry.to.as_str().into(),
+                entry.reason.as_ref().map(Reason::as_str).into(),
+            ],
         );
         self.tx.execute_raw(statement).await?;
         Ok(())

@@ -2,7 +2,10 @@
 //! and moving it on with a compare-and-swap from the status it was read in.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use deskvisa_rules::{Actor, ClusterId, MemberId, SiteId, StayFacts, StayId, StayStatus, Transition, counts_held_days};
+use deskvisa_rules::{
+    Actor, ClusterId, HistoryAction, MemberId, Reason, SiteId, StayFacts, StayId, StayStatus, Transition,
+    counts_held_days,
+};
 use sea_orm::sea_query::{Expr, InsertStatement, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 
@@ -56,10 +59,10 @@ pub struct HistoryEntry {
     pub from: Option<StayStatus>,
     /// The status after.
     pub to: StayStatus,
-    /// What was done (request, approve, decline, ...).
-    pub action: String,
+    /// What was done.
+    pub action: HistoryAction,
     /// Why, when a reason was given.
-    pub reason: Option<String>,
+    pub reason: Option<Reason>,
     /// Recorded as a guarantee exception.
     pub guarantee_exception: bool,
 }
@@ -88,9 +91,9 @@ pub struct StayRecord {
     /// Why the member comes.
     pub purpose: String,
     /// The host's reason for declining.
-    pub decline_reason: Option<String>,
+    pub decline_reason: Option<Reason>,
     /// The reason given for cancelling.
-    pub cancel_reason: Option<String>,
+    pub cancel_reason: Option<Reason>,
     /// When the host's answer is due.
     pub answer_deadline: Option<DateTime<Utc>>,
     /// Free under the guarantee.
@@ -129,8 +132,8 @@ fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<InsertStatement,
             entry.by.map(|m| m.as_uuid()).into(),
             entry.from.map(|s| s.as_str()).into(),
             entry.to.as_str().into(),
-            entry.action.clone().into(),
-            entry.reason.clone().into(),
+            entry.action.as_str().into(),
+            entry.reason.as_ref().map(Reason::as_str).into(),
             entry.guarantee_exception.into(),
         ])
         .map_err(statement_error)?
@@ -303,8 +306,8 @@ impl Tx {
                     by: h.by_member_id.map(MemberId::from_uuid),
                     from: h.from_status.as_deref().map(|s| parse("stay status", s)).transpose()?,
                     to: parse("stay status", &h.to_status)?,
-                    action: h.action,
-                    reason: h.reason,
+                    action: parse("stay history action", &h.action)?,
+                    reason: h.reason.as_deref().map(|r| parse("stay history reason", r)).transpose()?,
                     guarantee_exception: h.guarantee_exception,
                 })
             })
@@ -333,8 +336,8 @@ impl Tx {
             days,
             status,
             purpose: row.purpose,
-            decline_reason: row.decline_reason,
-            cancel_reason: row.cancel_reason,
+            decline_reason: row.decline_reason.as_deref().map(|r| parse("decline reason", r)).transpose()?,
+            cancel_reason: row.cancel_reason.as_deref().map(|r| parse("cancel reason", r)).transpose()?,
             answer_deadline: row.answer_deadline,
             within_guarantee: row.within_guarantee,
             checked_in: row.checked_in,
@@ -355,7 +358,7 @@ impl Tx {
         stay: &StayRecord,
         transition: &Transition,
         actor: Actor,
-        reason: Option<&str>,
+        reason: Option<&Reason>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let answered = stay.status == StayStatus::Pending && transition.to != StayStatus::Pending;
@@ -370,10 +373,11 @@ impl Tx {
             .filter(stay::Column::NoShow.eq(stay.no_show));
         match transition.to {
             StayStatus::Declined => {
-                update = update.col_expr(stay::Column::DeclineReason, Expr::value(reason.map(str::to_owned)))
+                update =
+                    update.col_expr(stay::Column::DeclineReason, Expr::value(reason.map(|r| r.as_str().to_owned())))
             }
             StayStatus::Cancelled => {
-                update = update.col_expr(stay::Column::CancelReason, Expr::value(reason.map(str::to_owned)))
+                update = update.col_expr(stay::Column::CancelReason, Expr::value(reason.map(|r| r.as_str().to_owned())))
             }
             _ => {}
         }

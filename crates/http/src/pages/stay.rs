@@ -187,7 +187,7 @@ pub(crate) async fn page(
         days: w.day_count(stay.days.len() as u64),
         held: stay.days.iter().map(|d| w.date(*d)).collect(),
         purpose: stay.purpose.clone(),
-        reason: stay.decline_reason.clone().or_else(|| stay.cancel_reason.clone()),
+        reason: stay.decline_reason.as_ref().or(stay.cancel_reason.as_ref()).map(ToString::to_string),
         checked_in: stay.checked_in,
         no_show: stay.no_show,
         own,
@@ -198,7 +198,7 @@ pub(crate) async fn page(
         history: stay
             .history
             .iter()
-            .map(|h| (w.instant(h.at, zone.name()), w.stay_status(h.to), h.reason.clone()))
+            .map(|h| (w.instant(h.at, zone.name()), w.stay_status(h.to), h.reason.as_ref().map(ToString::to_string)))
             .collect(),
     };
     html(StatusCode::OK, &page)

@@ -135,7 +135,7 @@ pub(crate) async fn page(
                 .answer_deadline
                 .filter(|_| stay.status == StayStatus::Pending)
                 .map(|d| w.instant(d, zone.name())),
-            reason: stay.decline_reason.clone().or_else(|| stay.cancel_reason.clone()),
+            reason: stay.decline_reason.as_ref().or(stay.cancel_reason.as_ref()).map(ToString::to_string),
             checked_in: stay.checked_in,
             can_cancel: ahead,
             calendar: stay.status == StayStatus::Approved,
@@ -143,7 +143,9 @@ pub(crate) async fn page(
             history: stay
                 .history
                 .iter()
-                .map(|h| (w.instant(h.at, zone.name()), w.stay_status(h.to), h.reason.clone()))
+                .map(|h| {
+                    (w.instant(h.at, zone.name()), w.stay_status(h.to), h.reason.as_ref().map(ToString::to_string))
+                })
                 .collect(),
         };
         if ahead { coming.push(view) } else { past.push(view) }
