@@ -330,7 +330,7 @@ fn nobody_has(address: &deskvisa_rules::Email) -> anyhow::Error {
 
 /// `admin network` and `admin cluster`.
 async fn admin_command(config: &Config, action: AdminCommand) -> Result<ExitCode> {
-    use deskvisa_service::{Appointment, MEMBER_REVOKED, NAME_REQUIRED, ServiceError};
+    use deskvisa_service::{Appointment, Conflict, ServiceError};
     match action {
         AdminCommand::Network { email, name, locale, sign_in_link } => {
             let address = parse_email(&email)?;
@@ -347,11 +347,11 @@ async fn admin_command(config: &Config, action: AdminCommand) -> Result<ExitCode
             let service = service(config).await?;
             let (member, appointment) = match service.appoint_network_admin(&address, name.as_deref(), locale).await {
                 Ok(done) => done,
-                Err(ServiceError::Rejected { code: NAME_REQUIRED, .. }) => anyhow::bail!(
+                Err(ServiceError::Conflict(Conflict::NameRequired { .. })) => anyhow::bail!(
                     "nobody has the address {address}; to create a network staff account for it, give their name: \
                      --name \"Full Name\""
                 ),
-                Err(ServiceError::Rejected { code: MEMBER_REVOKED, .. }) => anyhow::bail!(
+                Err(ServiceError::Conflict(Conflict::MemberRevoked { .. })) => anyhow::bail!(
                     "{address} belongs to a member their cluster revoked; they cannot sign in, so they cannot be \
                      a network admin"
                 ),

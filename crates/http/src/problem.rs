@@ -159,12 +159,15 @@ impl From<ServiceError> for Problem {
                 Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "policy_below_guarantee", e.to_string())
                     .with("breaches", serde_json::to_value(&e.breaches).unwrap_or(Value::Null))
             }
-            ServiceError::Conflict { code, message } => Problem::new(StatusCode::CONFLICT, code, message),
+            ServiceError::Conflict(conflict) => Problem::new(
+                StatusCode::from_u16(conflict.status()).unwrap_or(StatusCode::CONFLICT),
+                conflict.code(),
+                conflict.to_string(),
+            ),
             ServiceError::DatesHoldStays { dates } => {
                 let detail = err_text(&dates);
                 Problem::new(StatusCode::CONFLICT, "dates_hold_stays", detail).with("dates", json!(dates))
             }
-            ServiceError::Rejected { code, message } => Problem::new(StatusCode::UNPROCESSABLE_ENTITY, code, message),
             ServiceError::Invalid(message) => Problem::malformed(message),
             ServiceError::RateLimited { retry_after_seconds } => {
                 let mut problem = Problem::new(

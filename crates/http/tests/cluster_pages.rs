@@ -508,3 +508,24 @@ async fn a_person_changes_their_name_and_language() {
     })
     .await;
 }
+
+/// A refusal of the service reaches a Polish admin in Polish, from what it
+/// is, not from the API's English sentence: a closure years ahead.
+#[tokio::test]
+async fn a_refusal_is_told_in_the_viewers_language() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let ewa = session(&w, "ewa@hubclub.example").await;
+        let token = csrf(&w, &ewa).await;
+        let (_, sites) = w.service.cluster_with_sites(w.home).await.unwrap();
+        let path = format!("/host/sites/{}/closures", sites[0].id.as_uuid());
+        let far = form(&[("csrf", &token), ("date", "2040-01-02"), ("reason", "Remont")]);
+        let refused = send(&w.app, post(&path, &ewa, &far)).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert!(refused.body.contains("Data: data od"), "{}", refused.body);
+        assert!(!refused.body.contains("a date from"), "no English for a Polish admin");
+        let near = form(&[("csrf", &token), ("date", "2026-03-10"), ("reason", "Remont")]);
+        assert_eq!(send(&w.app, post(&path, &ewa, &near)).await.status, StatusCode::SEE_OTHER);
+    })
+    .await;
+}

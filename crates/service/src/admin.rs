@@ -8,6 +8,7 @@ use deskvisa_store::{ClusterRecord, MemberRecord, Role, StoreError};
 
 use crate::Service;
 use crate::caller::Caller;
+use crate::conflict::Conflict;
 use crate::error::ServiceError;
 use crate::map::{NewCluster, NewMember};
 
@@ -39,20 +40,17 @@ enum MemberChange {
 
 /// 409 `last_admin`.
 fn last_admin() -> ServiceError {
-    ServiceError::Conflict { code: "last_admin", message: "a cluster keeps at least one admin".to_owned() }
+    Conflict::LastAdmin.into()
 }
 
 /// 409 `cluster_name_taken`.
 pub(crate) fn cluster_name_taken(name: &str) -> ServiceError {
-    ServiceError::Conflict {
-        code: "cluster_name_taken",
-        message: format!("a cluster is called `{name}` already (names are compared ignoring case)"),
-    }
+    Conflict::ClusterNameTaken { name: name.to_owned() }.into()
 }
 
 /// 409 `email_taken`.
 pub(crate) fn email_taken() -> ServiceError {
-    ServiceError::Conflict { code: "email_taken", message: "the email already belongs to a member".to_owned() }
+    Conflict::EmailTaken.into()
 }
 
 fn network_admin(caller: &Caller) -> Result<(), ServiceError> {
@@ -182,10 +180,7 @@ impl Service {
         let member = match existing {
             Some(m) if m.cluster_id == Some(cluster) => m,
             Some(_) => {
-                return Err(ServiceError::Conflict {
-                    code: "email_taken",
-                    message: "the email belongs to a member of another cluster".to_owned(),
-                });
+                return Err(Conflict::EmailTakenElsewhere.into());
             }
             None => {
                 let new = NewMember { email, name, company: String::new(), locale: Locale::En };

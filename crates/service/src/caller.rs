@@ -6,11 +6,8 @@
 use deskvisa_rules::{ClusterId, MemberId};
 use deskvisa_store::{MemberRecord, Role, StayRecord};
 
+use crate::conflict::Conflict;
 use crate::error::ServiceError;
-
-/// The code of the refusal a network staff account gets for what only a
-/// cluster's member can do.
-pub const NO_HOME_CLUSTER: &str = "no_home_cluster";
 
 /// An authenticated caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,12 +38,7 @@ impl Caller {
     /// gets for what only a cluster's member can do (request a stay,
     /// register for an event): 422 `no_home_cluster`.
     pub fn home(&self) -> Result<ClusterId, ServiceError> {
-        self.cluster.ok_or_else(|| ServiceError::Rejected {
-            code: NO_HOME_CLUSTER,
-            message: "this is a network staff account, which belongs to no cluster: it runs the network and \
-                      requests no stays; sign in as a member of a cluster to travel"
-                .to_owned(),
-        })
+        self.cluster.ok_or(ServiceError::Conflict(Conflict::NoHomeCluster))
     }
 
     /// Whether the caller administers `cluster`.

@@ -4,6 +4,8 @@
 use deskvisa_rules::{PolicyBelowGuarantee, Refusal, TransitionError};
 use deskvisa_store::{SnapshotError, StoreError};
 
+use crate::conflict::Conflict;
+
 /// A use case did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -25,28 +27,15 @@ pub enum ServiceError {
     /// A policy below its floors.
     #[error("{0}")]
     Policy(PolicyBelowGuarantee),
-    /// A conflict with a stable code (`email_taken`, `dates_hold_stays`, ...).
-    #[error("{message}")]
-    Conflict {
-        /// The stable code.
-        code: &'static str,
-        /// What happened.
-        message: String,
-    },
+    /// A refusal with a stable code (409 or 422, by [`Conflict::status`]).
+    #[error("{0}")]
+    Conflict(Conflict),
     /// Changing or closing a site would take days that stays hold (409
     /// `dates_hold_stays`, with the dates).
     #[error("stays hold desks on {}", dates.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
     DatesHoldStays {
         /// The held dates the change would take.
         dates: Vec<chrono::NaiveDate>,
-    },
-    /// Well-formed input refused with a stable code (422).
-    #[error("{message}")]
-    Rejected {
-        /// The stable code.
-        code: &'static str,
-        /// What happened.
-        message: String,
     },
     /// Input the rules' parsers refused.
     #[error("{0}")]
@@ -63,6 +52,12 @@ pub enum ServiceError {
     /// A bug or corrupt data: logged in full, answered as 500 without detail.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<Conflict> for ServiceError {
+    fn from(conflict: Conflict) -> Self {
+        ServiceError::Conflict(conflict)
+    }
 }
 
 impl From<StoreError> for ServiceError {

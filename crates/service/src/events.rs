@@ -17,6 +17,7 @@ use deskvisa_store::{
 
 use crate::Service;
 use crate::caller::Caller;
+use crate::conflict::Conflict;
 use crate::error::{Attempt, ServiceError};
 use crate::mail_events::{EventNotice, event_mail};
 use crate::retry::retrying;
@@ -72,17 +73,13 @@ pub struct Registered {
 
 fn times_error(e: EventTimeError) -> ServiceError {
     match e {
-        EventTimeError::InThePast => ServiceError::Rejected { code: "event_in_the_past", message: e.to_string() },
-        EventTimeError::TooFar { .. } => ServiceError::Rejected { code: "event_too_far", message: e.to_string() },
+        EventTimeError::InThePast | EventTimeError::TooFar { .. } => Conflict::EventTime(e).into(),
         other => ServiceError::Invalid(other.to_string()),
     }
 }
 
 fn below_registrations(registered: usize) -> ServiceError {
-    ServiceError::Conflict {
-        code: "capacity_below_registrations",
-        message: format!("{registered} people are registered; the event needs at least that many seats"),
-    }
+    Conflict::CapacityBelowRegistrations { registered }.into()
 }
 
 /// A failed attempt: a transient store error (which became `Unavailable`)
@@ -95,11 +92,11 @@ fn settle<T>(err: ServiceError) -> Attempt<T> {
 }
 
 fn cancelled() -> ServiceError {
-    ServiceError::Conflict { code: "event_cancelled", message: "the host has cancelled this event".to_owned() }
+    Conflict::EventCancelled.into()
 }
 
 fn begun() -> ServiceError {
-    ServiceError::Conflict { code: "event_over", message: "the event has already begun".to_owned() }
+    Conflict::EventOver.into()
 }
 
 /// Emails for registrations that ended, each to its member.
@@ -407,17 +404,13 @@ impl Service {
                 open_to_visitors: event.open_to_visitors,
             };
             let stays = tx.registrant_stays(caller.member, event.site).await?;
-            let grant = registration(caller.home()?, &facts, &stays)
-                .map_err(|refusal| ServiceError::Rejected { code: refusal.code(), message: refusal.to_string() })?;
+            let grant = registration(caller.home()?, &facts, &stays).map_err(Conflict::Registration)?;
             let stay: Option<StayId> = match grant {
                 RegistrationGrant::HostMember => None,
                 RegistrationGrant::Visitor { stay } => Some(stay),
             };
             if !tx.take_seat(id).await? {
-                return Err(ServiceError::Conflict {
-                    code: "event_full",
-                    message: "every seat of this event is taken".to_owned(),
-                });
+                return Err(Conflict::EventFull.into());
             }
             let registration_id = uuid::Uuid::new_v4();
             tx.insert_registration(registration_id, id, caller.member, stay, now).await?;

@@ -9,6 +9,7 @@ use deskvisa_store::{KeyState, StayRecord};
 
 use crate::Service;
 use crate::caller::Caller;
+use crate::conflict::Conflict;
 use crate::error::ServiceError;
 
 /// What to do with a request that carries a key.
@@ -29,10 +30,7 @@ pub enum KeyedAnswer {
 }
 
 fn reused() -> ServiceError {
-    ServiceError::Rejected {
-        code: "idempotency_key_reused",
-        message: "this key was used with another request body".to_owned(),
-    }
+    Conflict::IdempotencyKeyReused.into()
 }
 
 impl Service {
@@ -66,10 +64,9 @@ impl Service {
             KeyState::Created { request_hash: first, stay } if first == request_hash => {
                 Ok(KeyedAnswer::Created(Box::new(self.stay(caller, stay).await?)))
             }
-            KeyState::InFlight { request_hash: first } if first == request_hash => Err(ServiceError::Conflict {
-                code: "idempotency_key_in_flight",
-                message: "a request with this key is still running".to_owned(),
-            }),
+            KeyState::InFlight { request_hash: first } if first == request_hash => {
+                Err(Conflict::IdempotencyKeyInFlight.into())
+            }
             _ => Err(reused()),
         }
     }

@@ -11,6 +11,7 @@ mod admin;
 mod calendar;
 mod caller;
 mod clock;
+mod conflict;
 mod delivery;
 mod error;
 mod events;
@@ -32,8 +33,9 @@ mod tokens;
 mod worker;
 
 pub use admin::ClusterPatch;
-pub use caller::{Caller, NO_HOME_CLUSTER};
+pub use caller::Caller;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use conflict::Conflict;
 pub use delivery::{DeliveryConfig, DeliveryReport, Mailer, backoff};
 pub use deskvisa_store::{
     ClusterRecord, DatabaseConnection, EventRecord, MemberRecord, RegistrationRecord, RegistrationStatus, Role,
@@ -41,15 +43,13 @@ pub use deskvisa_store::{
 };
 pub use error::ServiceError;
 
-/// The code of a date outside its field's bounds (422).
-pub const DATE_OUT_OF_RANGE: &str = "date_out_of_range";
 pub use events::{DEFAULT_EVENT_DAYS, EventDraft, EventPatch, MAX_EVENT_WINDOW_DAYS, Registered};
 pub use idempotency::{KeyedAnswer, request_hash};
 pub use ledger::LedgerReport;
 pub use mail_events::{EventNotice, StayEvent};
 pub use map::{NewCluster, NewMember, NewSite};
 pub use member_import::{ImportRow, ImportVerdict, MAX_IMPORT_ROWS};
-pub use network_staff::{Appointment, IssuedLink, MEMBER_REVOKED, NAME_REQUIRED};
+pub use network_staff::{Appointment, IssuedLink};
 pub use personal::{EXPORT_FORMAT, Erasure, MemberExport, Retention};
 pub use reads::{DayAvailability, Gauges, MAX_AVAILABILITY_DAYS};
 pub use search::{SearchQuery, SiteFits};
@@ -115,8 +115,7 @@ impl Service {
         date: chrono::NaiveDate,
         today: chrono::NaiveDate,
     ) -> Result<chrono::NaiveDate, ServiceError> {
-        deskvisa_rules::within_bounds(field, date, today)
-            .map_err(|e| ServiceError::Rejected { code: DATE_OUT_OF_RANGE, message: e.to_string() })
+        deskvisa_rules::within_bounds(field, date, today).map_err(|e| Conflict::DateOutOfRange(e).into())
     }
 
     /// The store underneath (for tools and tests that inspect the outbox).

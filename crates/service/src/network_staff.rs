@@ -8,6 +8,7 @@ use deskvisa_rules::{Email, Locale, MemberStatus};
 use deskvisa_store::{MemberRecord, Role, StoreError};
 
 use crate::Service;
+use crate::conflict::Conflict;
 use crate::error::ServiceError;
 use crate::map::NewMember;
 use crate::tokens::hash;
@@ -32,11 +33,6 @@ pub struct IssuedLink {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// The code when a new staff account needs a name.
-pub const NAME_REQUIRED: &str = "name_required";
-/// The code when the address belongs to a revoked member.
-pub const MEMBER_REVOKED: &str = "member_revoked";
-
 impl Service {
     /// Makes the person with `email` a network admin, in one transaction.
     /// Nobody has the address: a network staff account named `name` (which
@@ -52,10 +48,7 @@ impl Service {
         let tx = self.store.begin_write().await?;
         let (member, appointment) = match tx.member_by_email(email).await? {
             Some(m) if m.status == MemberStatus::Revoked => {
-                return Err(ServiceError::Rejected {
-                    code: MEMBER_REVOKED,
-                    message: format!("{email} was revoked by their cluster and cannot sign in"),
-                });
+                return Err(Conflict::MemberRevoked { email: email.clone() }.into());
             }
             Some(m) => {
                 let held = tx.roles(m.id).await?.contains(&Role::NetworkAdmin);
@@ -63,10 +56,7 @@ impl Service {
             }
             None => {
                 let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
-                    return Err(ServiceError::Rejected {
-                        code: NAME_REQUIRED,
-                        message: format!("nobody has the address {email}: a new network staff account needs a name"),
-                    });
+                    return Err(Conflict::NameRequired { email: email.clone() }.into());
                 };
                 let new = NewMember { email: email.clone(), name: name.to_owned(), company: String::new(), locale };
                 let record = crate::map::invited(new, None, None);
@@ -74,10 +64,7 @@ impl Service {
                     // Another operator made it a moment ago: theirs stands,
                     // and running the command again grants the role.
                     Err(StoreError::Unique(_)) => {
-                        return Err(ServiceError::Conflict {
-                            code: "email_taken",
-                            message: format!("{email} was given an account a moment ago: run the command again"),
-                        });
+                        return Err(Conflict::EmailTakenJustNow { email: email.clone() }.into());
                     }
                     other => other?,
                 }

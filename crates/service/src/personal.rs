@@ -87,7 +87,7 @@ impl Service {
             match self.act_on_stay(&caller, StayId::from_uuid(stay.id), StayCommand::Cancel(None)).await {
                 Ok(_) => stays_cancelled += 1,
                 // Begun, or moved meanwhile: it stays as it is, anonymous.
-                Err(ServiceError::Transition(_) | ServiceError::Conflict { .. }) => {}
+                Err(ServiceError::Transition(_) | ServiceError::Conflict(_)) => {}
                 Err(err) => return Err(err),
             }
         }
@@ -97,7 +97,7 @@ impl Service {
             match self.withdraw_registration(&caller, event.id).await {
                 Ok(()) => registrations_withdrawn += 1,
                 // Ended meanwhile: the registration is history.
-                Err(ServiceError::Conflict { .. } | ServiceError::NotFound) => {}
+                Err(ServiceError::Conflict(_) | ServiceError::NotFound) => {}
                 Err(err) => return Err(err),
             }
         }

@@ -38,7 +38,7 @@ async fn approved(w: &World, who: &Caller, start: &str, end: &str) -> StayRecord
 
 fn code(result: Result<impl std::fmt::Debug, ServiceError>) -> String {
     match result {
-        Err(ServiceError::Rejected { code, .. }) | Err(ServiceError::Conflict { code, .. }) => code.to_owned(),
+        Err(ServiceError::Conflict(c)) => c.code().to_owned(),
         Err(ServiceError::Forbidden) => "forbidden".to_owned(),
         Err(ServiceError::NotFound) => "not_found".to_owned(),
         Err(ServiceError::Invalid(_)) => "malformed_request".to_owned(),
@@ -331,12 +331,9 @@ async fn last_seats(backend: Backend, visitors: usize, seats: u32, rounds: usize
         }
         let results = tasks.join_all().await;
         let won = results.iter().filter(|r| matches!(r, Ok(r) if r.created)).count();
-        let full =
-            results.iter().filter(|r| matches!(r, Err(ServiceError::Conflict { code: "event_full", .. }))).count();
-        let others: Vec<_> = results
-            .iter()
-            .filter(|r| !matches!(r, Ok(_) | Err(ServiceError::Conflict { code: "event_full", .. })))
-            .collect();
+        let full = results.iter().filter(|r| matches!(r, Err(ServiceError::Conflict(Conflict::EventFull)))).count();
+        let others: Vec<_> =
+            results.iter().filter(|r| !matches!(r, Ok(_) | Err(ServiceError::Conflict(Conflict::EventFull)))).collect();
         assert!(others.is_empty(), "{backend:?} round {round}: {others:?}");
         assert_eq!((won, full), (seats as usize, visitors - seats as usize), "{backend:?} round {round}");
         assert_eq!(w.service.event(event).await.unwrap().seats_left(), 0);

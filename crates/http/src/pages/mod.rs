@@ -200,6 +200,8 @@ struct Failure {
     code: &'static str,
     detail: String,
     retry_after: Option<HeaderValue>,
+    /// A refusal of the service, told in the viewer's language.
+    conflict: Option<deskvisa_service::Conflict>,
 }
 
 impl IntoResponse for PageError {
@@ -211,6 +213,7 @@ impl IntoResponse for PageError {
                 code: "unauthenticated",
                 detail: String::new(),
                 retry_after: None,
+                conflict: None,
             },
             PageError::FormExpired => Failure {
                 sign_in: false,
@@ -218,8 +221,13 @@ impl IntoResponse for PageError {
                 code: FORM_EXPIRED,
                 detail: String::new(),
                 retry_after: None,
+                conflict: None,
             },
             PageError::Problem(problem) => failure_of(problem),
+            PageError::Service(ServiceError::Conflict(conflict)) => Failure {
+                conflict: Some(conflict.clone()),
+                ..failure_of(Problem::from(ServiceError::Conflict(conflict)))
+            },
             PageError::Service(e) => failure_of(Problem::from(e)),
         };
         let mut response = failure.status.into_response();
@@ -235,6 +243,7 @@ fn failure_of(problem: Problem) -> Failure {
         code: problem.code(),
         detail: problem.detail().to_owned(),
         retry_after: problem.retry_after().map(HeaderValue::from),
+        conflict: None,
     }
 }
 
@@ -328,6 +337,7 @@ fn error_page(viewer: &Viewer, failure: Failure) -> Response {
     }
     let w = viewer.words();
     let message = match (failure.status, failure.code) {
+        _ if failure.conflict.is_some() => failure.conflict.as_ref().map(|c| w.conflict(c)).unwrap_or_default(),
         (StatusCode::NOT_FOUND, _) => w.not_found.to_owned(),
         (_, FORM_EXPIRED) => w.form_expired.to_owned(),
         (StatusCode::FORBIDDEN, _) => w.forbidden.to_owned(),
@@ -347,12 +357,8 @@ fn error_page(viewer: &Viewer, failure: Failure) -> Response {
 /// language where deskvisa has the words; anything else is an error page.
 pub(crate) fn told(w: &Words, e: ServiceError) -> Result<String, PageError> {
     match e {
-        ServiceError::Conflict { code: "email_taken", .. } => Ok(w.email_taken.to_owned()),
-        ServiceError::Conflict { code: "last_admin", .. } => Ok(w.last_admin.to_owned()),
-        ServiceError::Conflict { code: "cluster_name_taken", .. } => Ok(w.cluster_name_taken.to_owned()),
-        ServiceError::Invalid(message)
-        | ServiceError::Conflict { message, .. }
-        | ServiceError::Rejected { message, .. } => Ok(message),
+        ServiceError::Conflict(conflict) => Ok(w.conflict(&conflict)),
+        ServiceError::Invalid(message) => Ok(message),
         ServiceError::Transition(e) => Ok(e.to_string()),
         other => Err(other.into()),
     }

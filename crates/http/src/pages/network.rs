@@ -155,10 +155,9 @@ pub(crate) async fn add_cluster(
     match service.create_cluster_with_admin(caller, cluster, admin).await {
         Ok((cluster, _)) => Ok(redirect(&format!("/clusters/{}?done=saved", cluster.id.as_uuid()))),
         Err(e) => {
-            let status = if matches!(e, ServiceError::Conflict { .. }) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
+            let status = match &e {
+                ServiceError::Conflict(c) => StatusCode::from_u16(c.status()).unwrap_or(StatusCode::CONFLICT),
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             again(super::told(w, e)?, status).await
         }

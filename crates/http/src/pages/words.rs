@@ -4,9 +4,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime, Weekday};
 use deskvisa_rules::{
-    ClusterStatus, Continent, InactiveReason, Limit, Locale, MemberStatus, PolicyBreach, PolicyField, StayStatus,
-    Violation,
+    ClusterStatus, Continent, DateField, EventTimeError, InactiveReason, Limit, Locale, MemberStatus, PolicyBreach,
+    PolicyField, RegistrationRefusal, StayStatus, Violation,
 };
+use deskvisa_service::Conflict;
 
 macro_rules! words {
     ($($key:ident: $en:expr, $pl:expr;)*) => {
@@ -481,6 +482,81 @@ impl Words {
             format!("{label}: data od {} do {}", self.date(earliest), self.date(latest))
         } else {
             format!("{label}: a date from {} to {}", self.date(earliest), self.date(latest))
+        }
+    }
+
+    /// A refusal of the service ([`Conflict`]) in this language: from its
+    /// variant, never from its English sentence.
+    pub(crate) fn conflict(&self, conflict: &Conflict) -> String {
+        let pl = self.polish();
+        let say = |en: &str, pl_text: &str| if pl { pl_text.to_owned() } else { en.to_owned() };
+        match conflict {
+            Conflict::EmailTaken | Conflict::EmailTakenElsewhere | Conflict::EmailTakenJustNow { .. } => {
+                self.email_taken.to_owned()
+            }
+            Conflict::LastAdmin => self.last_admin.to_owned(),
+            Conflict::ClusterNameTaken { .. } => self.cluster_name_taken.to_owned(),
+            Conflict::CapacityBelowRegistrations { registered } => {
+                if pl {
+                    format!("Zarejestrowanych osób: {registered}; wydarzenie potrzebuje co najmniej tylu miejsc.")
+                } else {
+                    format!("{registered} people are registered: the event needs at least that many seats.")
+                }
+            }
+            Conflict::EventCancelled => say("The host has cancelled this event.", "Gospodarz odwołał to wydarzenie."),
+            Conflict::EventOver => say("The event has already begun.", "Wydarzenie już się zaczęło."),
+            Conflict::EventFull => {
+                say("Every seat of this event is taken.", "Wszystkie miejsca na to wydarzenie są zajęte.")
+            }
+            Conflict::EventTime(EventTimeError::TooFar { latest }) => {
+                if pl {
+                    format!("Wydarzenie może zacząć się najpóźniej {}.", self.date(*latest))
+                } else {
+                    format!("An event starts on {} at the latest.", self.date(*latest))
+                }
+            }
+            Conflict::EventTime(_) => say(
+                "The event's start has already passed at the site.",
+                "Początek wydarzenia już minął w czasie miejsca.",
+            ),
+            Conflict::Registration(RegistrationRefusal::NotOpenToVisitors) => say(
+                "This event is for the host cluster's own members.",
+                "To wydarzenie jest tylko dla członków klastra gospodarza.",
+            ),
+            Conflict::Registration(RegistrationRefusal::NoStayCoveringEvent) => say(
+                "You have no approved stay at this site on the event's date.",
+                "Nie masz zatwierdzonego pobytu w tym miejscu w dniu wydarzenia.",
+            ),
+            Conflict::IdempotencyKeyReused | Conflict::IdempotencyKeyInFlight => say(
+                "This form was sent twice: reload the page to see what happened.",
+                "Ten formularz został wysłany dwa razy: odśwież stronę, aby zobaczyć, co się stało.",
+            ),
+            Conflict::NoHomeCluster => say(
+                "A network staff account belongs to no cluster: it runs the network and requests no stays.",
+                "Konto zespołu sieci nie należy do żadnego klastra: prowadzi sieć i nie prosi o pobyty.",
+            ),
+            Conflict::MemberRevoked { email } => {
+                if pl {
+                    format!("Klaster cofnął członkostwo {email}: ta osoba nie może się logować.")
+                } else {
+                    format!("{email} was revoked by their cluster and cannot sign in.")
+                }
+            }
+            Conflict::NameRequired { email } => {
+                if pl {
+                    format!("Nikt nie ma adresu {email}: nowe konto potrzebuje imienia i nazwiska.")
+                } else {
+                    format!("Nobody has the address {email}: a new account needs a name.")
+                }
+            }
+            Conflict::DateOutOfRange(out) => {
+                let label = match out.field {
+                    DateField::Closure => self.date,
+                    DateField::JoinedOn => self.joined_on,
+                    DateField::VouchedUntil => self.vouched_until,
+                };
+                self.date_out_of_range(label, out.earliest, out.latest)
+            }
         }
     }
 

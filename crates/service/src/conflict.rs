@@ -1,0 +1,163 @@
+//! Refusals with a stable code that are not the rules' violations: a state
+//! that forbids the change (HTTP 409) or well-formed input the service cannot
+//! take (422). One variant each, with its code, its status and an English
+//! sentence; the pages say the same in the viewer's language from the
+//! variant, never from the English text.
+
+use deskvisa_rules::{DateOutOfRange, Email, EventTimeError, RegistrationRefusal};
+
+/// Why the service refused, with a code clients rely on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// 409 `email_taken`: the address belongs to a member already.
+    #[error("the email already belongs to a member")]
+    EmailTaken,
+    /// 409 `email_taken`: the address belongs to a member of another cluster.
+    #[error("the email belongs to a member of another cluster")]
+    EmailTakenElsewhere,
+    /// 409 `email_taken`: someone gave the address an account a moment ago.
+    #[error("{email} was given an account a moment ago: run the command again")]
+    EmailTakenJustNow {
+        /// The address.
+        email: Email,
+    },
+    /// 409 `last_admin`: the change would leave a cluster without an active admin.
+    #[error("a cluster keeps at least one admin")]
+    LastAdmin,
+    /// 409 `cluster_name_taken`: another cluster has the name, ignoring case.
+    #[error("a cluster is called `{name}` already (names are compared ignoring case)")]
+    ClusterNameTaken {
+        /// The name asked for.
+        name: String,
+    },
+    /// 409 `capacity_below_registrations`: fewer seats than people registered.
+    #[error("{registered} people are registered; the event needs at least that many seats")]
+    CapacityBelowRegistrations {
+        /// People registered now.
+        registered: usize,
+    },
+    /// 409 `event_cancelled`.
+    #[error("the host has cancelled this event")]
+    EventCancelled,
+    /// 409 `event_over`: the event has begun.
+    #[error("the event has already begun")]
+    EventOver,
+    /// 409 `event_full`.
+    #[error("every seat of this event is taken")]
+    EventFull,
+    /// 422 `event_in_the_past` or `event_too_far`.
+    #[error("{0}")]
+    EventTime(EventTimeError),
+    /// 422: a registration the rules refuse (`event_not_open_to_visitors`,
+    /// `no_stay_covering_event`).
+    #[error("{0}")]
+    Registration(RegistrationRefusal),
+    /// 422 `idempotency_key_reused`: the key came with another body.
+    #[error("this key was used with another request body")]
+    IdempotencyKeyReused,
+    /// 409 `idempotency_key_in_flight`: the first request with the key still runs.
+    #[error("a request with this key is still running")]
+    IdempotencyKeyInFlight,
+    /// 422 `no_home_cluster`: network staff belong to no cluster.
+    #[error(
+        "this is a network staff account, which belongs to no cluster: it runs the network and requests no stays; \
+         sign in as a member of a cluster to travel"
+    )]
+    NoHomeCluster,
+    /// 422 `member_revoked`: a revoked member cannot be made network staff.
+    #[error("{email} was revoked by their cluster and cannot sign in")]
+    MemberRevoked {
+        /// The address.
+        email: Email,
+    },
+    /// 422 `name_required`: a new staff account needs a name.
+    #[error("nobody has the address {email}: a new network staff account needs a name")]
+    NameRequired {
+        /// The address.
+        email: Email,
+    },
+    /// 422 `date_out_of_range`.
+    #[error("{0}")]
+    DateOutOfRange(DateOutOfRange),
+}
+
+impl Conflict {
+    /// The stable code of API.md and the OpenAPI document.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Conflict::EmailTaken | Conflict::EmailTakenElsewhere | Conflict::EmailTakenJustNow { .. } => "email_taken",
+            Conflict::LastAdmin => "last_admin",
+            Conflict::ClusterNameTaken { .. } => "cluster_name_taken",
+            Conflict::CapacityBelowRegistrations { .. } => "capacity_below_registrations",
+            Conflict::EventCancelled => "event_cancelled",
+            Conflict::EventOver => "event_over",
+            Conflict::EventFull => "event_full",
+            Conflict::EventTime(EventTimeError::TooFar { .. }) => "event_too_far",
+            Conflict::EventTime(_) => "event_in_the_past",
+            Conflict::Registration(refusal) => refusal.code(),
+            Conflict::IdempotencyKeyReused => "idempotency_key_reused",
+            Conflict::IdempotencyKeyInFlight => "idempotency_key_in_flight",
+            Conflict::NoHomeCluster => "no_home_cluster",
+            Conflict::MemberRevoked { .. } => "member_revoked",
+            Conflict::NameRequired { .. } => "name_required",
+            Conflict::DateOutOfRange(_) => "date_out_of_range",
+        }
+    }
+
+    /// The HTTP status: 409 when the state of things forbids it (it may pass
+    /// later or elsewhere), 422 when the input itself cannot be taken.
+    pub const fn status(&self) -> u16 {
+        match self {
+            Conflict::EmailTaken
+            | Conflict::EmailTakenElsewhere
+            | Conflict::EmailTakenJustNow { .. }
+            | Conflict::LastAdmin
+            | Conflict::ClusterNameTaken { .. }
+            | Conflict::CapacityBelowRegistrations { .. }
+            | Conflict::EventCancelled
+            | Conflict::EventOver
+            | Conflict::EventFull
+            | Conflict::IdempotencyKeyInFlight => 409,
+            Conflict::EventTime(_)
+            | Conflict::Registration(_)
+            | Conflict::IdempotencyKeyReused
+            | Conflict::NoHomeCluster
+            | Conflict::MemberRevoked { .. }
+            | Conflict::NameRequired { .. }
+            | Conflict::DateOutOfRange(_) => 422,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_code_has_one_status() {
+        let email = Email::parse("a@b.example").unwrap();
+        let all = [
+            Conflict::EmailTaken,
+            Conflict::EmailTakenElsewhere,
+            Conflict::EmailTakenJustNow { email: email.clone() },
+            Conflict::LastAdmin,
+            Conflict::ClusterNameTaken { name: "X".into() },
+            Conflict::CapacityBelowRegistrations { registered: 3 },
+            Conflict::EventCancelled,
+            Conflict::EventOver,
+            Conflict::EventFull,
+            Conflict::EventTime(EventTimeError::InThePast),
+            Conflict::Registration(RegistrationRefusal::NotOpenToVisitors),
+            Conflict::IdempotencyKeyReused,
+            Conflict::IdempotencyKeyInFlight,
+            Conflict::NoHomeCluster,
+            Conflict::MemberRevoked { email: email.clone() },
+            Conflict::NameRequired { email },
+        ];
+        let mut seen = std::collections::HashMap::new();
+        for c in &all {
+            assert_eq!(*seen.entry(c.code()).or_insert(c.status()), c.status(), "{}", c.code());
+            assert!(!c.to_string().is_empty());
+        }
+    }
+}
