@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use deskvisa_mail::{MailKind, Security, Sender, TransportConfig, render, sample};
+use deskvisa_mail::{Security, Sender, StayMailKind, TransportConfig, render, sample};
 use deskvisa_rules::{Email, SiteId};
 use deskvisa_service::{DeliveryConfig, Mailer, StayEvent, StayRequestInput};
 use deskvisa_store::NewMail;
@@ -84,7 +84,7 @@ pub async fn m1(concurrency: usize, seconds: u64) -> Result<Drain> {
 
     // Straight: one realistic message, rendered once, sent over and over.
     let sender = Arc::new(Sender::new(&sink.transport(), "deskvisa", "deskvisa@deskvisa.example")?);
-    let rendered = Arc::new(render(&sample(MailKind::StayApproved, "en"), chrono::Utc::now()));
+    let rendered = Arc::new(render(&sample(StayMailKind::StayApproved, "en"), chrono::Utc::now()));
     let sent = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
@@ -128,7 +128,7 @@ pub async fn m1(concurrency: usize, seconds: u64) -> Result<Drain> {
     let queued = ((direct * seconds as f64 * 1.5) as usize).max(2000);
     let mails: Vec<NewMail> = (0..queued)
         .map(|_| NewMail {
-            kind: "stay_approved".to_owned(),
+            kind: deskvisa_rules::MailKind::StayApproved,
             recipient: format!("member:{}", caller.member),
             payload: payload.clone(),
         })

@@ -450,7 +450,7 @@ async fn mail_command(config: &Config, action: MailCommand) -> Result<ExitCode> 
                     "{}  {}  {:<20} to {}  after {} attempt{}: {}",
                     row.id,
                     row.created_at.format("%Y-%m-%d %H:%M:%SZ"),
-                    row.kind,
+                    row.kind_name,
                     to,
                     row.attempts,
                     if row.attempts == 1 { "" } else { "s" },
@@ -464,7 +464,7 @@ async fn mail_command(config: &Config, action: MailCommand) -> Result<ExitCode> 
             let service = service(config).await?;
             match service.retry_mail(id).await {
                 Ok(row) => {
-                    say(&format!("{} ({}) is queued again; the worker sends it shortly", row.id, row.kind));
+                    say(&format!("{} ({}) is queued again; the worker sends it shortly", row.id, row.kind_name));
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(deskvisa_service::ServiceError::NotFound) => {
@@ -475,7 +475,7 @@ async fn mail_command(config: &Config, action: MailCommand) -> Result<ExitCode> 
         }
         MailCommand::Preview { kind, locale, part, output } => {
             anyhow::ensure!(deskvisa_rules::Locale::parse(&locale).is_ok(), "unknown locale `{locale}`: en or pl");
-            let (rendered, to_name, to_email) = if let Some(stay) = deskvisa_mail::MailKind::parse(&kind) {
+            let (rendered, to_name, to_email) = if let Some(stay) = deskvisa_mail::StayMailKind::parse(&kind) {
                 let mail = deskvisa_mail::sample(stay, &locale);
                 (deskvisa_mail::render(&mail, chrono::Utc::now()), mail.recipient_name, mail.recipient_email)
             } else if let Some(account) = deskvisa_mail::AccountKind::parse(&kind) {
@@ -485,12 +485,7 @@ async fn mail_command(config: &Config, action: MailCommand) -> Result<ExitCode> 
                 let mail = deskvisa_mail::event_sample(event, &locale);
                 (deskvisa_mail::render_event(&mail, chrono::Utc::now()), mail.recipient_name, mail.recipient_email)
             } else {
-                let kinds: Vec<&str> = deskvisa_mail::MailKind::ALL
-                    .iter()
-                    .map(|k| k.as_str())
-                    .chain(deskvisa_mail::AccountKind::ALL.iter().map(|k| k.as_str()))
-                    .chain(deskvisa_mail::EventMailKind::ALL.iter().map(|k| k.as_str()))
-                    .collect();
+                let kinds: Vec<&str> = deskvisa_rules::MailKind::ALL.iter().map(|k| k.as_str()).collect();
                 anyhow::bail!("unknown kind `{kind}`; one of: {}", kinds.join(", "));
             };
             let text = match part {

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use askama::Template;
-use deskvisa_rules::Locale;
+use deskvisa_rules::{Locale, MailKind};
 use serde::{Deserialize, Serialize};
 
 use crate::Rendered;
@@ -26,15 +26,25 @@ impl AccountKind {
 
     /// The stable name: `sign_in`, `member_invited`.
     pub const fn as_str(self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The kind of [`MailKind`] this is.
+    pub const fn kind(self) -> MailKind {
         match self {
-            AccountKind::SignIn => "sign_in",
-            AccountKind::MemberInvited => "member_invited",
+            AccountKind::SignIn => MailKind::SignIn,
+            AccountKind::MemberInvited => MailKind::MemberInvited,
         }
     }
 
-    /// The kind with this stable name, if any.
-    pub fn parse(s: &str) -> Option<AccountKind> {
-        AccountKind::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    /// The account email of this kind, if it is one.
+    pub fn of(kind: MailKind) -> Option<AccountKind> {
+        AccountKind::ALL.into_iter().find(|k| k.kind() == kind)
+    }
+
+    /// The account email with this stable name, if any.
+    pub fn parse(name: &str) -> Option<AccountKind> {
+        MailKind::parse(name).and_then(AccountKind::of)
     }
 }
 

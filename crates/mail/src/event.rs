@@ -13,7 +13,7 @@ use std::fmt;
 
 use askama::Template;
 use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
-use deskvisa_rules::{Locale, TimeZone};
+use deskvisa_rules::{Locale, MailKind, TimeZone};
 use serde::{Deserialize, Serialize};
 
 use crate::dates::{day_month_year, time_span};
@@ -53,18 +53,27 @@ impl EventMailKind {
     /// The stable name: `event_registered`, `event_changed`,
     /// `event_cancelled`, `event_registration_withdrawn`.
     pub const fn as_str(self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The kind of [`MailKind`] this is.
+    pub const fn kind(self) -> MailKind {
         match self {
-            EventMailKind::EventRegistered => "event_registered",
-            EventMailKind::EventChanged => "event_changed",
-            EventMailKind::EventCancelled => "event_cancelled",
-            EventMailKind::EventRegistrationWithdrawn => "event_registration_withdrawn",
+            EventMailKind::EventRegistered => MailKind::EventRegistered,
+            EventMailKind::EventChanged => MailKind::EventChanged,
+            EventMailKind::EventCancelled => MailKind::EventCancelled,
+            EventMailKind::EventRegistrationWithdrawn => MailKind::EventRegistrationWithdrawn,
         }
     }
 
-    /// The kind with this stable name, if any.
-    pub fn parse(s: &str) -> Option<EventMailKind> {
-        let s = s.trim();
-        EventMailKind::ALL.into_iter().find(|kind| kind.as_str() == s)
+    /// The event email of this kind, if it is one.
+    pub fn of(kind: MailKind) -> Option<EventMailKind> {
+        EventMailKind::ALL.into_iter().find(|k| k.kind() == kind)
+    }
+
+    /// The event email with this stable name, if any.
+    pub fn parse(name: &str) -> Option<EventMailKind> {
+        MailKind::parse(name).and_then(EventMailKind::of)
     }
 
     /// The method of the calendar file that goes with this email: `REQUEST`

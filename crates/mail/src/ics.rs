@@ -14,7 +14,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use deskvisa_rules::Locale;
 
 use crate::dates::long_date;
-use crate::{MailKind, StayMail};
+use crate::{StayMail, StayMailKind};
 
 /// The iTIP method of a calendar file: what the receiving calendar should do
 /// with the event.
@@ -112,11 +112,12 @@ pub fn stay_calendar(mail: &StayMail, method: IcsMethod, dtstamp: DateTime<Utc>)
     }
     // A published copy of a stay that is over before it began (cancelled,
     // declined, expired) says so; so does every cancellation.
-    let called_off = matches!(mail.kind, MailKind::StayCancelled | MailKind::StayDeclined | MailKind::StayExpired);
+    let called_off =
+        matches!(mail.kind, StayMailKind::StayCancelled | StayMailKind::StayDeclined | StayMailKind::StayExpired);
     line(match method {
         IcsMethod::Cancel => "STATUS:CANCELLED",
         IcsMethod::Publish if called_off => "STATUS:CANCELLED",
-        IcsMethod::Publish if mail.kind == MailKind::StayRequested => "STATUS:TENTATIVE",
+        IcsMethod::Publish if mail.kind == StayMailKind::StayRequested => "STATUS:TENTATIVE",
         IcsMethod::Request | IcsMethod::Publish => "STATUS:CONFIRMED",
     });
     line("TRANSP:OPAQUE");
@@ -353,7 +354,7 @@ mod tests {
 
     #[test]
     fn every_line_ends_in_crlf_and_fits_75_octets() {
-        let mut mail = sample(MailKind::StayApproved, "pl");
+        let mut mail = sample(StayMailKind::StayApproved, "pl");
         mail.site_address =
             "ul. Świętokrzyska 12, lokal 4, 00-916 Warszawa, województwo mazowieckie, Polska — wejście od podwórza, źółęż"
                 .to_owned();
@@ -403,7 +404,7 @@ mod tests {
     fn text_values_are_escaped() {
         assert_eq!(escape_text("a\\b;c,d\ne\r\nf\rg"), "a\\\\b\\;c\\,d\\ne\\nf\\ng");
         assert_eq!(escape_text("tab\there\u{7}"), "tab here");
-        let mut mail = sample(MailKind::StayApproved, "en");
+        let mut mail = sample(StayMailKind::StayApproved, "en");
         mail.site_name = "Hub; \"North\", Floor 2".to_owned();
         mail.member_name = "Nowak, Anna \"Ania\"".to_owned();
         let unfolded = unfold(&stay_calendar(&mail, IcsMethod::Request, stamp()));
@@ -419,7 +420,7 @@ mod tests {
 
     #[test]
     fn dates_are_all_day_with_an_exclusive_end() {
-        let mail = sample(MailKind::StayApproved, "en");
+        let mail = sample(StayMailKind::StayApproved, "en");
         let unfolded = unfold(&stay_calendar(&mail, IcsMethod::Request, stamp()));
         assert_eq!(property(&unfolded, "DTSTART"), vec!["DTSTART;VALUE=DATE:20260309"]);
         assert_eq!(property(&unfolded, "DTEND"), vec!["DTEND;VALUE=DATE:20260314"]);
@@ -434,8 +435,8 @@ mod tests {
 
     #[test]
     fn the_uid_is_stable_per_stay_and_the_header_is_complete() {
-        let approved = sample(MailKind::StayApproved, "en");
-        let cancelled = sample(MailKind::StayCancelled, "pl");
+        let approved = sample(StayMailKind::StayApproved, "en");
+        let cancelled = sample(StayMailKind::StayCancelled, "pl");
         let a = unfold(&stay_calendar(&approved, IcsMethod::Request, stamp()));
         let c = unfold(&stay_calendar(&cancelled, IcsMethod::Cancel, stamp() + chrono::TimeDelta::days(3)));
         let uid = "UID:stay-0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73@deskvisa";

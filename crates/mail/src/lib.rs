@@ -31,7 +31,7 @@ pub use account::{AccountKind, AccountMail, account_sample, render_account};
 pub use dates::{date_range, day_month_year, instant_in_zone, long_date, month_and_year, time_span};
 pub use event::{EventMail, EventMailKind, event_sample, render_event};
 pub use ics::{EventCalendar, IcsMethod, event_calendar};
-pub use kind::MailKind;
+pub use kind::StayMailKind;
 pub use model::{StayEventLine, StayMail, sample};
 pub use render::{CalendarFile, Rendered, calendar_method, render};
 pub use transport::{MailError, Security, SendError, Sender, TransportConfig, build_message};

@@ -6,14 +6,14 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use deskvisa_rules::Locale;
 use serde::{Deserialize, Serialize};
 
-use crate::MailKind;
+use crate::StayMailKind;
 
 /// Everything needed to write one stay email (all plain data, so it can be
 /// stored as JSON in the outbox and rendered later).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StayMail {
     /// Which email this is.
-    pub kind: MailKind,
+    pub kind: StayMailKind,
     /// The recipient's language: `en` or `pl` (anything else is English).
     pub locale: String,
     /// The recipient's name.
@@ -122,7 +122,7 @@ fn sample_events(locale: Locale) -> Vec<StayEventLine> {
 
 /// A realistic sample of `kind` in `locale` (for `deskvisa mail preview`):
 /// a Polish member visiting a Copenhagen site for a working week.
-pub fn sample(kind: MailKind, locale: &str) -> StayMail {
+pub fn sample(kind: StayMailKind, locale: &str) -> StayMail {
     let locale = Locale::parse(locale).unwrap_or_default();
     let (recipient_name, recipient_email) = if kind.to_host() {
         ("Mette Sørensen", "admin@copenhagen-digital-cluster.example")
@@ -143,7 +143,7 @@ pub fn sample(kind: MailKind, locale: &str) -> StayMail {
             "W tym tygodniu lokalizacja jest zamknięta z powodu remontu 2. piętra.",
         ),
     };
-    let cancelled = matches!(kind, MailKind::StayCancelled | MailKind::StayCancelledHost);
+    let cancelled = matches!(kind, StayMailKind::StayCancelled | StayMailKind::StayCancelledHost);
     StayMail {
         kind,
         locale: locale.as_str().to_owned(),
@@ -163,20 +163,23 @@ pub fn sample(kind: MailKind, locale: &str) -> StayMail {
         end_date: date(2026, 3, 13),
         days,
         purpose: purpose.to_owned(),
-        reason: matches!(kind, MailKind::StayDeclined | MailKind::StayCancelled | MailKind::StayCancelledHost)
-            .then(|| reason.to_owned()),
+        reason: matches!(
+            kind,
+            StayMailKind::StayDeclined | StayMailKind::StayCancelled | StayMailKind::StayCancelledHost
+        )
+        .then(|| reason.to_owned()),
         answer_deadline: matches!(
             kind,
-            MailKind::StayRequested | MailKind::StayRequestedHost | MailKind::AnswerReminder
+            StayMailKind::StayRequested | StayMailKind::StayRequestedHost | StayMailKind::AnswerReminder
         )
         .then(|| date(2026, 3, 3).and_hms_opt(23, 0, 0).unwrap_or_default().and_utc()),
         sequence: match kind {
-            MailKind::StayApproved => 1,
+            StayMailKind::StayApproved => 1,
             _ if cancelled => 2,
             _ => 0,
         },
         had_been_approved: cancelled,
         stay_url: "https://deskvisa.example/stays/0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73".to_owned(),
-        events: if kind == MailKind::StayApproved { sample_events(locale) } else { Vec::new() },
+        events: if kind == StayMailKind::StayApproved { sample_events(locale) } else { Vec::new() },
     }
 }

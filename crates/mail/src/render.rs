@@ -11,7 +11,7 @@ use deskvisa_rules::TimeZone;
 
 use crate::dates::{date_range, instant_in_zone, long_date, time_span};
 use crate::ics::{IcsMethod, stay_calendar};
-use crate::{MailKind, StayEventLine, StayMail};
+use crate::{StayEventLine, StayMail, StayMailKind};
 
 /// One email, ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,8 +40,10 @@ pub struct CalendarFile {
 /// (`CANCEL`); nothing else carries one.
 pub fn calendar_method(mail: &StayMail) -> Option<IcsMethod> {
     match mail.kind {
-        MailKind::StayApproved => Some(IcsMethod::Request),
-        MailKind::StayCancelled | MailKind::StayCancelledHost if mail.had_been_approved => Some(IcsMethod::Cancel),
+        StayMailKind::StayApproved => Some(IcsMethod::Request),
+        StayMailKind::StayCancelled | StayMailKind::StayCancelledHost if mail.had_been_approved => {
+            Some(IcsMethod::Cancel)
+        }
         _ => None,
     }
 }
@@ -146,7 +148,7 @@ impl<'a> View<'a> {
     fn new(m: &'a StayMail, locale: Locale, calendar: bool) -> Self {
         let url = web_link(&m.stay_url);
         let events =
-            if m.kind == MailKind::StayApproved { EventLine::open_ones(&m.events, locale) } else { Vec::new() };
+            if m.kind == StayMailKind::StayApproved { EventLine::open_ones(&m.events, locale) } else { Vec::new() };
         View {
             m,
             lang: locale.as_str(),
@@ -189,32 +191,32 @@ fn subject(m: &StayMail, locale: Locale) -> String {
     let range = date_range(locale, m.start_date, m.end_date);
     let (site, member) = (m.site_name.trim(), m.member_name.trim());
     match (locale, m.kind) {
-        (Locale::En, MailKind::StayRequested) => format!("Your stay request: {site}, {range}"),
-        (Locale::En, MailKind::StayRequestedHost) => {
+        (Locale::En, StayMailKind::StayRequested) => format!("Your stay request: {site}, {range}"),
+        (Locale::En, StayMailKind::StayRequestedHost) => {
             format!("Please decide: {member} asks for a desk at {site}, {range}")
         }
-        (Locale::En, MailKind::StayApproved) => format!("Approved: your desk at {site}, {range}"),
-        (Locale::En, MailKind::StayApprovedHost) => format!("Coming: {member} at {site}, {range}"),
-        (Locale::En, MailKind::StayDeclined) => format!("Declined: your stay request at {site}, {range}"),
-        (Locale::En, MailKind::StayExpired) => format!("No answer in time: your stay request at {site}, {range}"),
-        (Locale::En, MailKind::StayCancelled) => format!("Cancelled: your stay at {site}, {range}"),
-        (Locale::En, MailKind::StayCancelledHost) => format!("Cancelled: {member}'s stay at {site}, {range}"),
-        (Locale::En, MailKind::StayReminder) => format!("Soon: your stay at {site}, {range}"),
-        (Locale::En, MailKind::AnswerReminder) => {
+        (Locale::En, StayMailKind::StayApproved) => format!("Approved: your desk at {site}, {range}"),
+        (Locale::En, StayMailKind::StayApprovedHost) => format!("Coming: {member} at {site}, {range}"),
+        (Locale::En, StayMailKind::StayDeclined) => format!("Declined: your stay request at {site}, {range}"),
+        (Locale::En, StayMailKind::StayExpired) => format!("No answer in time: your stay request at {site}, {range}"),
+        (Locale::En, StayMailKind::StayCancelled) => format!("Cancelled: your stay at {site}, {range}"),
+        (Locale::En, StayMailKind::StayCancelledHost) => format!("Cancelled: {member}'s stay at {site}, {range}"),
+        (Locale::En, StayMailKind::StayReminder) => format!("Soon: your stay at {site}, {range}"),
+        (Locale::En, StayMailKind::AnswerReminder) => {
             format!("Still waiting for your answer: {member} at {site}, {range}")
         }
-        (Locale::Pl, MailKind::StayRequested) => format!("Twój wniosek o pobyt: {site}, {range}"),
-        (Locale::Pl, MailKind::StayRequestedHost) => {
+        (Locale::Pl, StayMailKind::StayRequested) => format!("Twój wniosek o pobyt: {site}, {range}"),
+        (Locale::Pl, StayMailKind::StayRequestedHost) => {
             format!("Prośba o decyzję: {member} prosi o biurko – {site}, {range}")
         }
-        (Locale::Pl, MailKind::StayApproved) => format!("Pobyt zatwierdzony: {site}, {range}"),
-        (Locale::Pl, MailKind::StayApprovedHost) => format!("Przyjazd: {member} – {site}, {range}"),
-        (Locale::Pl, MailKind::StayDeclined) => format!("Wniosek odrzucony: {site}, {range}"),
-        (Locale::Pl, MailKind::StayExpired) => format!("Wniosek wygasł bez odpowiedzi: {site}, {range}"),
-        (Locale::Pl, MailKind::StayCancelled) => format!("Pobyt odwołany: {site}, {range}"),
-        (Locale::Pl, MailKind::StayCancelledHost) => format!("Pobyt odwołany: {member} – {site}, {range}"),
-        (Locale::Pl, MailKind::StayReminder) => format!("Już wkrótce: Twój pobyt – {site}, {range}"),
-        (Locale::Pl, MailKind::AnswerReminder) => {
+        (Locale::Pl, StayMailKind::StayApproved) => format!("Pobyt zatwierdzony: {site}, {range}"),
+        (Locale::Pl, StayMailKind::StayApprovedHost) => format!("Przyjazd: {member} – {site}, {range}"),
+        (Locale::Pl, StayMailKind::StayDeclined) => format!("Wniosek odrzucony: {site}, {range}"),
+        (Locale::Pl, StayMailKind::StayExpired) => format!("Wniosek wygasł bez odpowiedzi: {site}, {range}"),
+        (Locale::Pl, StayMailKind::StayCancelled) => format!("Pobyt odwołany: {site}, {range}"),
+        (Locale::Pl, StayMailKind::StayCancelledHost) => format!("Pobyt odwołany: {member} – {site}, {range}"),
+        (Locale::Pl, StayMailKind::StayReminder) => format!("Już wkrótce: Twój pobyt – {site}, {range}"),
+        (Locale::Pl, StayMailKind::AnswerReminder) => {
             format!("Wniosek wciąż czeka na decyzję: {member} – {site}, {range}")
         }
     }
@@ -277,26 +279,26 @@ templates! {
 fn render_text(v: &View<'_>) -> askama::Result<String> {
     let locale = v.m.locale();
     match (v.m.kind, locale) {
-        (MailKind::StayRequested, Locale::En) => StayRequestedEnTxt { v }.render(),
-        (MailKind::StayRequested, Locale::Pl) => StayRequestedPlTxt { v }.render(),
-        (MailKind::StayRequestedHost, Locale::En) => StayRequestedHostEnTxt { v }.render(),
-        (MailKind::StayRequestedHost, Locale::Pl) => StayRequestedHostPlTxt { v }.render(),
-        (MailKind::StayApproved, Locale::En) => StayApprovedEnTxt { v }.render(),
-        (MailKind::StayApproved, Locale::Pl) => StayApprovedPlTxt { v }.render(),
-        (MailKind::StayApprovedHost, Locale::En) => StayApprovedHostEnTxt { v }.render(),
-        (MailKind::StayApprovedHost, Locale::Pl) => StayApprovedHostPlTxt { v }.render(),
-        (MailKind::StayDeclined, Locale::En) => StayDeclinedEnTxt { v }.render(),
-        (MailKind::StayDeclined, Locale::Pl) => StayDeclinedPlTxt { v }.render(),
-        (MailKind::StayExpired, Locale::En) => StayExpiredEnTxt { v }.render(),
-        (MailKind::StayExpired, Locale::Pl) => StayExpiredPlTxt { v }.render(),
-        (MailKind::StayCancelled, Locale::En) => StayCancelledEnTxt { v }.render(),
-        (MailKind::StayCancelled, Locale::Pl) => StayCancelledPlTxt { v }.render(),
-        (MailKind::StayCancelledHost, Locale::En) => StayCancelledHostEnTxt { v }.render(),
-        (MailKind::StayCancelledHost, Locale::Pl) => StayCancelledHostPlTxt { v }.render(),
-        (MailKind::StayReminder, Locale::En) => StayReminderEnTxt { v }.render(),
-        (MailKind::StayReminder, Locale::Pl) => StayReminderPlTxt { v }.render(),
-        (MailKind::AnswerReminder, Locale::En) => AnswerReminderEnTxt { v }.render(),
-        (MailKind::AnswerReminder, Locale::Pl) => AnswerReminderPlTxt { v }.render(),
+        (StayMailKind::StayRequested, Locale::En) => StayRequestedEnTxt { v }.render(),
+        (StayMailKind::StayRequested, Locale::Pl) => StayRequestedPlTxt { v }.render(),
+        (StayMailKind::StayRequestedHost, Locale::En) => StayRequestedHostEnTxt { v }.render(),
+        (StayMailKind::StayRequestedHost, Locale::Pl) => StayRequestedHostPlTxt { v }.render(),
+        (StayMailKind::StayApproved, Locale::En) => StayApprovedEnTxt { v }.render(),
+        (StayMailKind::StayApproved, Locale::Pl) => StayApprovedPlTxt { v }.render(),
+        (StayMailKind::StayApprovedHost, Locale::En) => StayApprovedHostEnTxt { v }.render(),
+        (StayMailKind::StayApprovedHost, Locale::Pl) => StayApprovedHostPlTxt { v }.render(),
+        (StayMailKind::StayDeclined, Locale::En) => StayDeclinedEnTxt { v }.render(),
+        (StayMailKind::StayDeclined, Locale::Pl) => StayDeclinedPlTxt { v }.render(),
+        (StayMailKind::StayExpired, Locale::En) => StayExpiredEnTxt { v }.render(),
+        (StayMailKind::StayExpired, Locale::Pl) => StayExpiredPlTxt { v }.render(),
+        (StayMailKind::StayCancelled, Locale::En) => StayCancelledEnTxt { v }.render(),
+        (StayMailKind::StayCancelled, Locale::Pl) => StayCancelledPlTxt { v }.render(),
+        (StayMailKind::StayCancelledHost, Locale::En) => StayCancelledHostEnTxt { v }.render(),
+        (StayMailKind::StayCancelledHost, Locale::Pl) => StayCancelledHostPlTxt { v }.render(),
+        (StayMailKind::StayReminder, Locale::En) => StayReminderEnTxt { v }.render(),
+        (StayMailKind::StayReminder, Locale::Pl) => StayReminderPlTxt { v }.render(),
+        (StayMailKind::AnswerReminder, Locale::En) => AnswerReminderEnTxt { v }.render(),
+        (StayMailKind::AnswerReminder, Locale::Pl) => AnswerReminderPlTxt { v }.render(),
     }
     .map(|text| tidy_text(&text))
 }
@@ -304,26 +306,26 @@ fn render_text(v: &View<'_>) -> askama::Result<String> {
 fn render_html(v: &View<'_>) -> askama::Result<String> {
     let locale = v.m.locale();
     match (v.m.kind, locale) {
-        (MailKind::StayRequested, Locale::En) => StayRequestedEnHtml { v }.render(),
-        (MailKind::StayRequested, Locale::Pl) => StayRequestedPlHtml { v }.render(),
-        (MailKind::StayRequestedHost, Locale::En) => StayRequestedHostEnHtml { v }.render(),
-        (MailKind::StayRequestedHost, Locale::Pl) => StayRequestedHostPlHtml { v }.render(),
-        (MailKind::StayApproved, Locale::En) => StayApprovedEnHtml { v }.render(),
-        (MailKind::StayApproved, Locale::Pl) => StayApprovedPlHtml { v }.render(),
-        (MailKind::StayApprovedHost, Locale::En) => StayApprovedHostEnHtml { v }.render(),
-        (MailKind::StayApprovedHost, Locale::Pl) => StayApprovedHostPlHtml { v }.render(),
-        (MailKind::StayDeclined, Locale::En) => StayDeclinedEnHtml { v }.render(),
-        (MailKind::StayDeclined, Locale::Pl) => StayDeclinedPlHtml { v }.render(),
-        (MailKind::StayExpired, Locale::En) => StayExpiredEnHtml { v }.render(),
-        (MailKind::StayExpired, Locale::Pl) => StayExpiredPlHtml { v }.render(),
-        (MailKind::StayCancelled, Locale::En) => StayCancelledEnHtml { v }.render(),
-        (MailKind::StayCancelled, Locale::Pl) => StayCancelledPlHtml { v }.render(),
-        (MailKind::StayCancelledHost, Locale::En) => StayCancelledHostEnHtml { v }.render(),
-        (MailKind::StayCancelledHost, Locale::Pl) => StayCancelledHostPlHtml { v }.render(),
-        (MailKind::StayReminder, Locale::En) => StayReminderEnHtml { v }.render(),
-        (MailKind::StayReminder, Locale::Pl) => StayReminderPlHtml { v }.render(),
-        (MailKind::AnswerReminder, Locale::En) => AnswerReminderEnHtml { v }.render(),
-        (MailKind::AnswerReminder, Locale::Pl) => AnswerReminderPlHtml { v }.render(),
+        (StayMailKind::StayRequested, Locale::En) => StayRequestedEnHtml { v }.render(),
+        (StayMailKind::StayRequested, Locale::Pl) => StayRequestedPlHtml { v }.render(),
+        (StayMailKind::StayRequestedHost, Locale::En) => StayRequestedHostEnHtml { v }.render(),
+        (StayMailKind::StayRequestedHost, Locale::Pl) => StayRequestedHostPlHtml { v }.render(),
+        (StayMailKind::StayApproved, Locale::En) => StayApprovedEnHtml { v }.render(),
+        (StayMailKind::StayApproved, Locale::Pl) => StayApprovedPlHtml { v }.render(),
+        (StayMailKind::StayApprovedHost, Locale::En) => StayApprovedHostEnHtml { v }.render(),
+        (StayMailKind::StayApprovedHost, Locale::Pl) => StayApprovedHostPlHtml { v }.render(),
+        (StayMailKind::StayDeclined, Locale::En) => StayDeclinedEnHtml { v }.render(),
+        (StayMailKind::StayDeclined, Locale::Pl) => StayDeclinedPlHtml { v }.render(),
+        (StayMailKind::StayExpired, Locale::En) => StayExpiredEnHtml { v }.render(),
+        (StayMailKind::StayExpired, Locale::Pl) => StayExpiredPlHtml { v }.render(),
+        (StayMailKind::StayCancelled, Locale::En) => StayCancelledEnHtml { v }.render(),
+        (StayMailKind::StayCancelled, Locale::Pl) => StayCancelledPlHtml { v }.render(),
+        (StayMailKind::StayCancelledHost, Locale::En) => StayCancelledHostEnHtml { v }.render(),
+        (StayMailKind::StayCancelledHost, Locale::Pl) => StayCancelledHostPlHtml { v }.render(),
+        (StayMailKind::StayReminder, Locale::En) => StayReminderEnHtml { v }.render(),
+        (StayMailKind::StayReminder, Locale::Pl) => StayReminderPlHtml { v }.render(),
+        (StayMailKind::AnswerReminder, Locale::En) => AnswerReminderEnHtml { v }.render(),
+        (StayMailKind::AnswerReminder, Locale::Pl) => AnswerReminderPlHtml { v }.render(),
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::ics::unfold;
-use crate::{IcsMethod, MailKind, StayEventLine, StayMail, render, sample};
+use crate::{IcsMethod, StayEventLine, StayMail, StayMailKind, render, sample};
 
 fn now() -> DateTime<Utc> {
     NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(9, 0, 0).unwrap().and_utc()
@@ -19,7 +19,7 @@ fn sequence(ics: &str) -> u32 {
 
 #[test]
 fn every_kind_renders_in_every_locale() {
-    for kind in MailKind::ALL {
+    for kind in StayMailKind::ALL {
         for locale in ["en", "pl"] {
             let mail = sample(kind, locale);
             let r = render(&mail, now());
@@ -55,7 +55,7 @@ fn every_kind_renders_in_every_locale() {
 
 #[test]
 fn dates_deadlines_and_links_are_written_per_locale() {
-    let en = render(&sample(MailKind::StayRequestedHost, "en"), now());
+    let en = render(&sample(StayMailKind::StayRequestedHost, "en"), now());
     assert!(en.text.contains("From:       Monday, 9 March 2026"), "{}", en.text);
     assert!(en.text.contains("To:         Friday, 13 March 2026"));
     assert!(en.text.contains("Please decide by 4 March 2026, 00:00 (Europe/Copenhagen)."));
@@ -66,28 +66,28 @@ fn dates_deadlines_and_links_are_written_per_locale() {
         "Please decide: Anna Nowak asks for a desk at Copenhagen Digital Cluster – Nørrebro, 9–13 March 2026"
     );
 
-    let pl = render(&sample(MailKind::StayRequestedHost, "pl"), now());
+    let pl = render(&sample(StayMailKind::StayRequestedHost, "pl"), now());
     assert!(pl.text.contains("poniedziałek, 9 marca 2026"), "{}", pl.text);
     assert!(pl.text.contains("piątek, 13 marca 2026"));
     assert!(pl.text.contains("Prosimy o decyzję do 4 marca 2026, 00:00 (Europe/Copenhagen)."));
     assert!(pl.html.contains("Zatwierdź lub odrzuć"));
     assert!(pl.subject.starts_with("Prośba o decyzję: Anna Nowak"));
 
-    let approved = render(&sample(MailKind::StayApproved, "pl"), now());
+    let approved = render(&sample(StayMailKind::StayApproved, "pl"), now());
     assert!(approved.text.contains("Zasady obowiązujące na miejscu:\nRecepcja jest czynna od 8:00"));
     assert!(approved.text.contains("  - środa, 11 marca 2026\n"));
     assert!(approved.text.contains("desks@copenhagen-digital-cluster.example"));
 
-    let declined = render(&sample(MailKind::StayDeclined, "en"), now());
+    let declined = render(&sample(StayMailKind::StayDeclined, "en"), now());
     assert!(declined.text.contains("The host's reason:\nThe site is closed that week"));
-    let mut no_reason = sample(MailKind::StayDeclined, "pl");
+    let mut no_reason = sample(StayMailKind::StayDeclined, "pl");
     no_reason.reason = Some("  ".to_owned());
     assert!(render(&no_reason, now()).text.contains("Gospodarz nie podał powodu."));
 }
 
 #[test]
 fn an_unknown_locale_is_english() {
-    let mut mail = sample(MailKind::StayExpired, "en");
+    let mut mail = sample(StayMailKind::StayExpired, "en");
     mail.locale = "de".to_owned();
     let r = render(&mail, now());
     assert!(r.text.starts_with("Hello Anna Nowak,"));
@@ -96,7 +96,7 @@ fn an_unknown_locale_is_english() {
 
 #[test]
 fn user_text_is_escaped_in_html_and_kept_out_of_links() {
-    let mut mail = sample(MailKind::StayRequestedHost, "en");
+    let mut mail = sample(StayMailKind::StayRequestedHost, "en");
     mail.member_name = "<script>alert(1)</script> & \"Co\"".to_owned();
     mail.purpose = "<b>bold</b> plans".to_owned();
     mail.stay_url = "javascript:alert(1)".to_owned();
@@ -115,19 +115,19 @@ fn user_text_is_escaped_in_html_and_kept_out_of_links() {
 
 #[test]
 fn which_mails_carry_a_calendar() {
-    for kind in MailKind::ALL {
+    for kind in StayMailKind::ALL {
         let mut mail = sample(kind, "en");
         let expected = match kind {
-            MailKind::StayApproved => Some(IcsMethod::Request),
-            MailKind::StayCancelled | MailKind::StayCancelledHost => Some(IcsMethod::Cancel),
+            StayMailKind::StayApproved => Some(IcsMethod::Request),
+            StayMailKind::StayCancelled | StayMailKind::StayCancelledHost => Some(IcsMethod::Cancel),
             _ => None,
         };
         assert_eq!(render(&mail, now()).calendar.map(|c| c.method), expected, "{kind}");
         mail.had_been_approved = false;
-        let expected = if kind == MailKind::StayApproved { Some(IcsMethod::Request) } else { None };
+        let expected = if kind == StayMailKind::StayApproved { Some(IcsMethod::Request) } else { None };
         assert_eq!(render(&mail, now()).calendar.map(|c| c.method), expected, "{kind} never approved");
     }
-    let mut pending_cancel = sample(MailKind::StayCancelled, "en");
+    let mut pending_cancel = sample(StayMailKind::StayCancelled, "en");
     pending_cancel.had_been_approved = false;
     let r = render(&pending_cancel, now());
     assert!(!r.text.contains("calendar"), "{}", r.text);
@@ -135,13 +135,13 @@ fn which_mails_carry_a_calendar() {
 
 #[test]
 fn a_cancellation_replaces_the_invitation() {
-    let approved = sample(MailKind::StayApproved, "en");
+    let approved = sample(StayMailKind::StayApproved, "en");
     let invitation = render(&approved, now()).calendar.unwrap();
     assert_eq!(invitation.method, IcsMethod::Request);
     assert!(invitation.content.contains("METHOD:REQUEST\r\n"));
 
     let cancelled = StayMail {
-        kind: MailKind::StayCancelled,
+        kind: StayMailKind::StayCancelled,
         sequence: approved.sequence + 1,
         had_been_approved: true,
         ..approved.clone()
@@ -157,7 +157,7 @@ fn a_cancellation_replaces_the_invitation() {
 
 #[test]
 fn a_stay_mail_round_trips_through_json() {
-    let mail = sample(MailKind::StayCancelledHost, "pl");
+    let mail = sample(StayMailKind::StayCancelledHost, "pl");
     let json = serde_json::to_value(&mail).unwrap();
     assert_eq!(json["kind"], "stay_cancelled_host");
     assert_eq!(json["start_date"], "2026-03-09");
@@ -172,7 +172,7 @@ fn event(title: &str, day: u32, hour: u32, open_to_visitors: bool, seats_left: u
 
 #[test]
 fn the_approval_lists_the_hosts_events_open_to_visitors() {
-    let mut mail = sample(MailKind::StayApproved, "en");
+    let mut mail = sample(StayMailKind::StayApproved, "en");
     assert_eq!(mail.events.len(), 2);
     mail.events = vec![
         event("Members-only board meeting", 11, 9, false, 8),
@@ -199,7 +199,7 @@ fn the_approval_lists_the_hosts_events_open_to_visitors() {
         assert!(!body.contains("{{") && !body.contains("{%"));
     }
 
-    let pl = render(&sample(MailKind::StayApproved, "pl"), now());
+    let pl = render(&sample(StayMailKind::StayApproved, "pl"), now());
     assert!(pl.text.contains("Wydarzenia w lokalizacji w czasie Twojego pobytu (czas lokalny, Europe/Copenhagen):\n"));
     assert!(pl.text.contains("  - Wieczór fintech: otwarta bankowość po PSD3\n    wtorek, 10 marca 2026, 17:00–19:00; wolnych miejsc: 14\n"), "{}", pl.text);
     assert!(pl.text.contains("na wydarzenia zapiszesz się w deskvisa"));
@@ -211,7 +211,7 @@ fn the_approval_lists_the_hosts_events_open_to_visitors() {
 #[test]
 fn no_events_no_list() {
     for locale in ["en", "pl"] {
-        let mut mail = sample(MailKind::StayApproved, locale);
+        let mut mail = sample(StayMailKind::StayApproved, locale);
         mail.events.clear();
         let none = render(&mail, now());
         mail.events = vec![event("Members-only board meeting", 11, 9, false, 8)];
@@ -224,7 +224,7 @@ fn no_events_no_list() {
         assert!(!none.text.contains("\n\n\n"), "{}", none.text);
     }
     // Only approvals list events, and no other sample carries any.
-    for kind in MailKind::ALL.into_iter().filter(|k| *k != MailKind::StayApproved) {
+    for kind in StayMailKind::ALL.into_iter().filter(|k| *k != StayMailKind::StayApproved) {
         assert!(sample(kind, "en").events.is_empty(), "{kind}");
         let mut mail = sample(kind, "en");
         mail.events = vec![event("Fintech evening", 10, 17, true, 14)];
@@ -234,7 +234,7 @@ fn no_events_no_list() {
 
 #[test]
 fn event_titles_are_escaped_in_the_approval() {
-    let mut mail = sample(MailKind::StayApproved, "en");
+    let mut mail = sample(StayMailKind::StayApproved, "en");
     mail.events = vec![event("<b>&</b>", 10, 17, true, 3)];
     let r = render(&mail, now());
     assert!(!r.html.contains("<b>&</b>"));
@@ -244,7 +244,7 @@ fn event_titles_are_escaped_in_the_approval() {
 
 #[test]
 fn a_stay_mail_stored_before_events_existed_still_reads() {
-    let mut json = serde_json::to_value(sample(MailKind::StayApproved, "en")).unwrap();
+    let mut json = serde_json::to_value(sample(StayMailKind::StayApproved, "en")).unwrap();
     assert_eq!(json["events"][0]["starts_at"], "2026-03-10T17:00:00");
     json.as_object_mut().unwrap().remove("events");
     let old: StayMail = serde_json::from_value(json).unwrap();

@@ -273,7 +273,7 @@ pub fn build_message(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{MailKind, render, sample};
+    use crate::{StayMailKind, render, sample};
 
     fn now() -> chrono::DateTime<chrono::Utc> {
         chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(9, 0, 0).unwrap().and_utc()
@@ -291,7 +291,7 @@ mod tests {
 
     #[test]
     fn names_and_subjects_cannot_add_headers() {
-        let mut rendered = render(&sample(MailKind::StayRequested, "en"), now());
+        let mut rendered = render(&sample(StayMailKind::StayRequested, "en"), now());
         rendered.subject = "Hello\r\nBcc: evil@x.example\r\n\r\nbody".to_owned();
         let message = build_message(
             "deskvisa\r\nBcc: evil@x.example",
@@ -316,7 +316,7 @@ mod tests {
 
     #[test]
     fn an_invalid_recipient_is_an_error() {
-        let rendered = render(&sample(MailKind::StayRequested, "en"), now());
+        let rendered = render(&sample(StayMailKind::StayRequested, "en"), now());
         let built = build_message("deskvisa", "noreply@deskvisa.example", "1", &rendered, "X", "not an address");
         assert!(matches!(built, Err(MailError::Address { .. })));
         let built = build_message("deskvisa", "noreply@deskvisa.example", "\r\n", &rendered, "X", "x@y.example");
@@ -325,7 +325,7 @@ mod tests {
 
     #[test]
     fn a_plain_mail_is_text_and_html_alternatives() {
-        let rendered = render(&sample(MailKind::StayDeclined, "pl"), now());
+        let rendered = render(&sample(StayMailKind::StayDeclined, "pl"), now());
         let text = formatted(
             &build_message(
                 "deskvisa",
@@ -346,7 +346,7 @@ mod tests {
 
     #[test]
     fn an_approval_carries_the_invitation_inline_and_attached() {
-        let rendered = render(&sample(MailKind::StayApproved, "en"), now());
+        let rendered = render(&sample(StayMailKind::StayApproved, "en"), now());
         let text = formatted(
             &build_message(
                 "deskvisa",
@@ -376,7 +376,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let sender =
             Sender::new(&TransportConfig::File { dir: dir.clone() }, "deskvisa", "noreply@deskvisa.example").unwrap();
-        let rendered = render(&sample(MailKind::StayCancelled, "pl"), now());
+        let rendered = render(&sample(StayMailKind::StayCancelled, "pl"), now());
         sender.send("stay-1-cancel", &rendered, "Anna Nowak", "anna.nowak@hubclub.example").await.unwrap();
         let files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
         assert_eq!(files.len(), 1);
@@ -402,7 +402,7 @@ mod tests {
         };
         assert!(!format!("{config:?}").contains("secret"));
         let sender = Sender::new(&config, "deskvisa", "noreply@deskvisa.example").unwrap();
-        let rendered = render(&sample(MailKind::StayApproved, "en"), now());
+        let rendered = render(&sample(StayMailKind::StayApproved, "en"), now());
         let sent = sender.send("9", &rendered, "Anna", "anna.nowak@hubclub.example").await;
         assert!(matches!(sent, Err(SendError::Transient(_))), "{sent:?}");
         assert!(matches!(

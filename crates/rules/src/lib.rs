@@ -24,6 +24,7 @@ mod event;
 mod ids;
 mod ledger;
 mod locale;
+mod mail_kind;
 mod policy;
 mod quota;
 mod reciprocity;
@@ -55,6 +56,7 @@ pub use ledger::{
     Period, PeriodError, RequestCounts, counts_held_days, is_visitor_day, median,
 };
 pub use locale::{Locale, LocaleError};
+pub use mail_kind::{MailFamily, MailKind, UnknownMailKind};
 pub use policy::{
     ApprovalMode, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBelowGuarantee, PolicyBreach, PolicyDraft,
     PolicyField,

@@ -2,7 +2,7 @@
 //! the same event, UID and SEQUENCE as the invitations emailed about it, so
 //! a calendar that has both keeps one event.
 
-use deskvisa_mail::{EventCalendar, IcsMethod, MailKind};
+use deskvisa_mail::{EventCalendar, IcsMethod, StayMailKind};
 use deskvisa_rules::{EventId, StayId, StayStatus, TimeZone};
 
 use crate::Service;
@@ -19,11 +19,11 @@ impl Service {
             return Err(ServiceError::Forbidden);
         }
         let kind = match stay.status {
-            StayStatus::Pending => MailKind::StayRequested,
-            StayStatus::Approved => MailKind::StayApproved,
-            StayStatus::Declined => MailKind::StayDeclined,
-            StayStatus::Expired => MailKind::StayExpired,
-            StayStatus::Cancelled => MailKind::StayCancelled,
+            StayStatus::Pending => StayMailKind::StayRequested,
+            StayStatus::Approved => StayMailKind::StayApproved,
+            StayStatus::Declined => StayMailKind::StayDeclined,
+            StayStatus::Expired => StayMailKind::StayExpired,
+            StayStatus::Cancelled => StayMailKind::StayCancelled,
         };
         let event = StayEvent {
             stay: stay.id.as_uuid(),

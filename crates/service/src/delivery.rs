@@ -18,8 +18,8 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use deskvisa_mail::{AccountKind, EventMail, EventMailKind, MailKind, SendError, Sender, StayEventLine, StayMail};
-use deskvisa_rules::{ClusterId, EventId, Locale, MemberId, StayId, StayStatus};
+use deskvisa_mail::{AccountKind, EventMail, EventMailKind, SendError, Sender, StayEventLine, StayMail, StayMailKind};
+use deskvisa_rules::{ClusterId, EventId, Locale, MailFamily, MailKind, MemberId, StayId, StayStatus};
 use deskvisa_store::{MailRow, NewMail};
 
 use crate::Service;
@@ -288,70 +288,72 @@ impl Service {
         row: MailRow,
         permit: tokio::sync::OwnedSemaphorePermit,
     ) -> Result<Outcome, ServiceError> {
-        let kind = MailKind::parse(&row.kind);
-        let account = AccountKind::parse(&row.kind);
-        match (kind, account, Recipient::parse(&row.recipient)) {
-            (_, _, Some(Recipient::Admins(cluster))) => self.expand_to_admins(&row, cluster).await,
-            (Some(kind), _, Some(Recipient::Member(member))) => match self.compose(kind, member, &row.payload).await? {
-                Some(mail) => {
-                    let rendered = deskvisa_mail::render(&mail, self.now());
-                    let to = (mail.recipient_name.as_str(), mail.recipient_email.as_str());
-                    self.send(mailer, &row, &rendered, to, &mail.locale, permit).await
-                }
-                None => {
-                    self.give_up(&row, "the recipient, or what the email is about, no longer exists").await?;
-                    Ok(Outcome::Dead)
-                }
-            },
-            (None, None, Some(Recipient::Member(member))) if EventMailKind::parse(&row.kind).is_some() => {
-                let Some(kind) = EventMailKind::parse(&row.kind) else {
-                    return Ok(Outcome::Dead);
-                };
-                match self.compose_event_mail(kind, member, &row.payload).await? {
-                    Some(mail) => {
-                        let rendered = deskvisa_mail::render_event(&mail, self.now());
-                        let to = (mail.recipient_name.as_str(), mail.recipient_email.as_str());
-                        self.send(mailer, &row, &rendered, to, &mail.locale, permit).await
-                    }
-                    None => {
-                        self.give_up(&row, "the recipient, or the event, no longer exists").await?;
-                        Ok(Outcome::Dead)
-                    }
-                }
-            }
-            (None, Some(kind), Some(Recipient::Member(_))) => match self.compose_account(kind, &row.payload).await? {
-                Some(mail) => {
-                    let rendered = deskvisa_mail::render_account(&mail);
-                    let to = (mail.recipient_name.as_str(), mail.recipient_email.as_str());
-                    self.send(mailer, &row, &rendered, to, &mail.locale, permit).await
-                }
-                None => {
-                    self.give_up(&row, "the sign-in link was used or expired before it could be sent").await?;
-                    Ok(Outcome::Dead)
-                }
-            },
+        let addressed = match (row.kind, Recipient::parse(&row.recipient)) {
+            (Some(kind), Some(Recipient::Admins(cluster))) => return self.expand_to_admins(&row, kind, cluster).await,
+            (Some(kind), Some(Recipient::Member(member))) => (kind, member),
             _ => {
-                self.give_up(&row, &format!("unknown kind `{}` or recipient `{}`", row.kind, row.recipient)).await?;
+                let why = format!("unknown kind `{}` or recipient `{}`", row.kind_name, row.recipient);
+                self.give_up(&row, &why).await?;
+                return Ok(Outcome::Dead);
+            }
+        };
+        let (kind, member) = addressed;
+        // Each family has its renderer. What the email is about may have gone
+        // meanwhile (the stay erased, the link used): then nothing is sent.
+        let now = self.now();
+        let written = match kind.family() {
+            MailFamily::Stay => {
+                let mail = match StayMailKind::of(kind) {
+                    Some(kind) => self.compose(kind, member, &row.payload).await?,
+                    None => None,
+                };
+                mail.map(|m| (deskvisa_mail::render(&m, now), m.recipient_name, m.recipient_email, m.locale))
+                    .ok_or("the recipient, or what the email is about, no longer exists")
+            }
+            MailFamily::Event => {
+                let mail = match EventMailKind::of(kind) {
+                    Some(kind) => self.compose_event_mail(kind, member, &row.payload).await?,
+                    None => None,
+                };
+                mail.map(|m| (deskvisa_mail::render_event(&m, now), m.recipient_name, m.recipient_email, m.locale))
+                    .ok_or("the recipient, or the event, no longer exists")
+            }
+            MailFamily::Account => {
+                let mail = match AccountKind::of(kind) {
+                    Some(kind) => self.compose_account(kind, &row.payload).await?,
+                    None => None,
+                };
+                mail.map(|m| (deskvisa_mail::render_account(&m), m.recipient_name, m.recipient_email, m.locale))
+                    .ok_or("the sign-in link was used or expired before it could be sent")
+            }
+        };
+        match written {
+            Ok((rendered, name, email, locale)) => {
+                self.send(mailer, &row, &rendered, (name.as_str(), email.as_str()), &locale, permit).await
+            }
+            Err(why) => {
+                self.give_up(&row, why).await?;
                 Ok(Outcome::Dead)
             }
         }
     }
 
     /// Replaces a row for a cluster's admins by one row per admin.
-    async fn expand_to_admins(&self, row: &MailRow, cluster: ClusterId) -> Result<Outcome, ServiceError> {
+    async fn expand_to_admins(
+        &self,
+        row: &MailRow,
+        kind: MailKind,
+        cluster: ClusterId,
+    ) -> Result<Outcome, ServiceError> {
         let now = self.now();
         let tx = self.store.begin_write().await?;
         let admins = tx.cluster_admins(cluster).await?;
         if admins.is_empty() {
-            tracing::warn!(outbox = %row.id, %cluster, kind = %row.kind, "no admin to tell: the email is dropped");
+            tracing::warn!(outbox = %row.id, %cluster, kind = %row.kind_name, "no admin to tell: the email is dropped");
         }
         let mails: Vec<NewMail> = admins
             .iter()
-            .map(|admin| NewMail {
-                kind: row.kind.clone(),
-                recipient: to_member(admin.id),
-                payload: row.payload.clone(),
-            })
+            .map(|admin| NewMail { kind, recipient: to_member(admin.id), payload: row.payload.clone() })
             .collect();
         tx.expand_mail(row.id, &mails, now).await?;
         tx.commit().await?;
@@ -398,11 +400,11 @@ impl Service {
             }
         }
         drop(permit);
-        let kind = row.kind.clone();
+        let kind = row.kind_name.clone();
         match (&sent, outcome) {
             (Ok(()), _) => {
                 metrics::counter!("mail_sent_total", "kind" => kind).increment(1);
-                tracing::debug!(outbox = %row.id, kind = %row.kind, "email sent");
+                tracing::debug!(outbox = %row.id, kind = %row.kind_name, "email sent");
             }
             (Err(err), Outcome::Retry) => {
                 metrics::counter!("mail_failures_total", "kind" => kind, "outcome" => "retry").increment(1);
@@ -417,8 +419,8 @@ impl Service {
     }
 
     async fn give_up(&self, row: &MailRow, why: &str) -> Result<(), ServiceError> {
-        tracing::warn!(outbox = %row.id, kind = %row.kind, why, "email cannot be written: dead letter");
-        metrics::counter!("mail_failures_total", "kind" => row.kind.clone(), "outcome" => "dead").increment(1);
+        tracing::warn!(outbox = %row.id, kind = %row.kind_name, why, "email cannot be written: dead letter");
+        metrics::counter!("mail_failures_total", "kind" => row.kind.map_or("unknown", MailKind::as_str), "outcome" => "dead").increment(1);
         Ok(self.store.mail_dead(row.id, why).await?)
     }
 
@@ -427,7 +429,7 @@ impl Service {
     /// recipient or the stay no longer exists.
     pub async fn compose(
         &self,
-        kind: MailKind,
+        kind: StayMailKind,
         recipient: MemberId,
         payload: &str,
     ) -> Result<Option<StayMail>, ServiceError> {
@@ -440,7 +442,7 @@ impl Service {
     /// Writes the email of `kind` for `recipient` about `event`.
     pub(crate) async fn compose_event(
         &self,
-        kind: MailKind,
+        kind: StayMailKind,
         recipient: MemberId,
         event: StayEvent,
     ) -> Result<Option<StayMail>, ServiceError> {
@@ -449,7 +451,7 @@ impl Service {
         };
         let status = facts.stay_status()?;
         let stay = StayId::from_uuid(facts.stay_id);
-        let events = if kind == MailKind::StayApproved {
+        let events = if kind == StayMailKind::StayApproved {
             self.store
                 .events_during_stay(stay)
                 .await?

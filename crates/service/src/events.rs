@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, Utc};
 use deskvisa_rules::{
-    EventFacts, EventId, EventTimeError, EventTimes, RegistrationGrant, SiteId, StayId, registration,
+    EventFacts, EventId, EventTimeError, EventTimes, MailKind, RegistrationGrant, SiteId, StayId, registration,
 };
 use deskvisa_store::{
     EventChange, EventRecord, NewEvent, RegistrationRecord, RegistrationStatus, SiteRecord, StoreError, Tx,
@@ -102,7 +102,7 @@ fn begun() -> ServiceError {
 /// Emails for registrations that ended, each to its member.
 fn ended_mails(
     ended: &[RegistrationRecord],
-    kind: &str,
+    kind: MailKind,
     reason: Option<&str>,
     sequence: u32,
 ) -> Vec<deskvisa_store::NewMail> {
@@ -286,7 +286,7 @@ impl Service {
                 return Err(cancelled());
             }
             let sequence = stored_sequence(&tx, id).await?;
-            let mut mails = ended_mails(&ended, "event_registration_withdrawn", None, sequence);
+            let mut mails = ended_mails(&ended, MailKind::EventRegistrationWithdrawn, None, sequence);
             let visible = change.title != event.title
                 || change.description != event.description
                 || change.times.starts_at != event.starts_at
@@ -294,7 +294,7 @@ impl Service {
             if visible {
                 let kept: Vec<RegistrationRecord> =
                     live.iter().filter(|r| !ended.iter().any(|e| e.id == r.id)).cloned().collect();
-                mails.extend(ended_mails(&kept, "event_changed", None, sequence));
+                mails.extend(ended_mails(&kept, MailKind::EventChanged, None, sequence));
             }
             tx.enqueue_mail(&mails, now).await?;
             Ok(())
@@ -338,7 +338,7 @@ impl Service {
             if !tx.cancel_event(id, reason, now).await? {
                 return Err(cancelled());
             }
-            let mails = ended_mails(&ended, "event_cancelled", reason, stored_sequence(&tx, id).await?);
+            let mails = ended_mails(&ended, MailKind::EventCancelled, reason, stored_sequence(&tx, id).await?);
             tx.enqueue_mail(&mails, now).await?;
             Ok(ended.len())
         };
@@ -415,7 +415,7 @@ impl Service {
             let registration_id = uuid::Uuid::new_v4();
             tx.insert_registration(registration_id, id, caller.member, stay, now).await?;
             let notice = EventNotice { event: id.as_uuid(), reason: None, sequence: event.sequence, by_member: false };
-            tx.enqueue_mail(&[event_mail("event_registered", caller.member, &notice)], now).await?;
+            tx.enqueue_mail(&[event_mail(MailKind::EventRegistered, caller.member, &notice)], now).await?;
             let registration = tx
                 .live_registration(id, caller.member)
                 .await?
@@ -455,7 +455,7 @@ impl Service {
                     by_member: true,
                 };
                 let mails: Vec<_> =
-                    ended.iter().map(|r| event_mail("event_registration_withdrawn", r.member, &notice)).collect();
+                    ended.iter().map(|r| event_mail(MailKind::EventRegistrationWithdrawn, r.member, &notice)).collect();
                 tx.enqueue_mail(&mails, now).await?;
                 Ok(())
             };
@@ -500,7 +500,7 @@ pub(crate) async fn withdraw_for_ended_stay(
     for r in &ended {
         let sequence = stored_sequence(tx, r.event).await?;
         mails.push(event_mail(
-            "event_registration_withdrawn",
+            MailKind::EventRegistrationWithdrawn,
             r.member,
             &EventNotice { event: r.event.as_uuid(), reason: None, sequence, by_member: false },
         ));

@@ -2,7 +2,7 @@
 //! own transaction (DOMAIN.md, "Emails"). The rows carry the event's facts;
 //! the delivery worker renders them in each recipient's language.
 
-use deskvisa_rules::{ClusterId, MemberId, Reason, StayId, StayStatus};
+use deskvisa_rules::{ClusterId, MailKind, MemberId, Reason, StayId, StayStatus};
 use deskvisa_store::NewMail;
 use serde::{Deserialize, Serialize};
 
@@ -36,9 +36,9 @@ pub struct EventNotice {
 }
 
 /// An email of `kind` (an event mail kind's name) about an event, to a member.
-pub fn event_mail(kind: &str, member: MemberId, notice: &EventNotice) -> NewMail {
+pub fn event_mail(kind: MailKind, member: MemberId, notice: &EventNotice) -> NewMail {
     NewMail {
-        kind: kind.to_owned(),
+        kind,
         recipient: to_member(member),
         // Serializing plain strings and numbers cannot fail.
         payload: serde_json::to_string(notice).unwrap_or_default(),
@@ -55,9 +55,9 @@ pub fn to_admins(cluster: ClusterId) -> String {
     format!("admins:{cluster}")
 }
 
-fn mail(kind: &str, recipient: String, event: &StayEvent) -> NewMail {
+fn mail(kind: MailKind, recipient: String, event: &StayEvent) -> NewMail {
     NewMail {
-        kind: kind.to_owned(),
+        kind,
         recipient,
         // Serializing plain strings, numbers and booleans cannot fail.
         payload: serde_json::to_string(event).unwrap_or_default(),
@@ -67,13 +67,13 @@ fn mail(kind: &str, recipient: String, event: &StayEvent) -> NewMail {
 /// The member's reminder that an approved stay begins soon.
 pub fn stay_reminder(stay: StayId, member: MemberId, sequence: u32) -> NewMail {
     let event = StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved: true, sequence };
-    mail("stay_reminder", to_member(member), &event)
+    mail(MailKind::StayReminder, to_member(member), &event)
 }
 
 /// The host admins' reminder that a pending stay's answer window closes soon.
 pub fn answer_reminder(stay: StayId, host: ClusterId, sequence: u32) -> NewMail {
     let event = StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved: false, sequence };
-    mail("answer_reminder", to_admins(host), &event)
+    mail(MailKind::AnswerReminder, to_admins(host), &event)
 }
 
 /// The emails a new stay causes, from the history it was written with:
@@ -105,7 +105,10 @@ pub fn settled_mails(stay: StayId, member: MemberId, host: ClusterId, to: StaySt
     let event = StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved: false, sequence };
     match to {
         StayStatus::Approved => {
-            vec![mail("stay_approved", to_member(member), &event), mail("stay_approved_host", to_admins(host), &event)]
+            vec![
+                mail(MailKind::StayApproved, to_member(member), &event),
+                mail(MailKind::StayApprovedHost, to_admins(host), &event),
+            ]
         }
         _ => stay_mails(stay, member, host, Some(StayStatus::Pending), to, None, sequence),
     }
@@ -129,19 +132,21 @@ pub fn stay_mails(
     };
     match (from, to) {
         (None, StayStatus::Pending) => vec![
-            mail("stay_requested", to_member(member), &event),
-            mail("stay_requested_host", to_admins(host), &event),
+            mail(MailKind::StayRequested, to_member(member), &event),
+            mail(MailKind::StayRequestedHost, to_admins(host), &event),
         ],
         (None | Some(StayStatus::Pending), StayStatus::Approved) => {
-            vec![mail("stay_approved", to_member(member), &event)]
+            vec![mail(MailKind::StayApproved, to_member(member), &event)]
         }
-        (Some(StayStatus::Pending), StayStatus::Declined) => vec![mail("stay_declined", to_member(member), &event)],
+        (Some(StayStatus::Pending), StayStatus::Declined) => {
+            vec![mail(MailKind::StayDeclined, to_member(member), &event)]
+        }
         (None | Some(StayStatus::Pending), StayStatus::Expired) => {
-            vec![mail("stay_expired", to_member(member), &event)]
+            vec![mail(MailKind::StayExpired, to_member(member), &event)]
         }
         (Some(_), StayStatus::Cancelled) => vec![
-            mail("stay_cancelled", to_member(member), &event),
-            mail("stay_cancelled_host", to_admins(host), &event),
+            mail(MailKind::StayCancelled, to_member(member), &event),
+            mail(MailKind::StayCancelledHost, to_admins(host), &event),
         ],
         _ => Vec::new(),
     }
@@ -160,7 +165,7 @@ mod tests {
             ClusterId::from_uuid(uuid::Uuid::nil()),
         );
         let kinds = |from, to| {
-            stay_mails(stay, member, host, from, to, None, 1).into_iter().map(|m| m.kind).collect::<Vec<_>>()
+            stay_mails(stay, member, host, from, to, None, 1).into_iter().map(|m| m.kind.as_str()).collect::<Vec<_>>()
         };
         assert_eq!(kinds(None, StayStatus::Pending), ["stay_requested", "stay_requested_host"]);
         assert_eq!(kinds(Some(StayStatus::Pending), StayStatus::Approved), ["stay_approved"]);
@@ -170,7 +175,10 @@ mod tests {
             "check-in and no-show send nothing"
         );
         let requested = |history: &[(Option<StayStatus>, StayStatus, Option<Reason>)]| {
-            request_mails(stay, member, host, history).into_iter().map(|m| (m.kind, m.recipient)).collect::<Vec<_>>()
+            request_mails(stay, member, host, history)
+                .into_iter()
+                .map(|m| (m.kind.as_str().to_owned(), m.recipient))
+                .collect::<Vec<_>>()
         };
         let (m, a) = (to_member(member), to_admins(host));
         assert_eq!(

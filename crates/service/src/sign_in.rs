@@ -49,7 +49,7 @@ pub fn secret(prefix: &str) -> Result<String, ServiceError> {
 /// The email queuing a sign-in link of `kind` for `member`.
 pub(crate) fn account_mail(kind: AccountKind, member: &MemberRecord, token: uuid::Uuid) -> NewMail {
     NewMail {
-        kind: kind.as_str().to_owned(),
+        kind: kind.kind(),
         recipient: to_member(member.id),
         // Serializing a uuid cannot fail.
         payload: serde_json::to_string(&AccountEvent { token }).unwrap_or_default(),

@@ -377,7 +377,7 @@ async fn a_crash_between_sending_and_marking_sends_one_duplicate_with_the_same_m
         assert_eq!(rows.len(), 2, "the member's email and the one for the host's admins");
         let row = rows.iter().find(|r| r.recipient.starts_with("member:")).unwrap();
         let member = deskvisa_rules::MemberId::parse(&row.recipient["member:".len()..]).unwrap();
-        let kind = deskvisa_mail::MailKind::parse(&row.kind).unwrap();
+        let kind = deskvisa_mail::StayMailKind::of(row.kind.unwrap()).unwrap();
         let mail = w.service.compose(kind, member, &row.payload).await.unwrap().unwrap();
         let crashed = Sender::new(
             &TransportConfig::Smtp {
@@ -441,7 +441,7 @@ async fn two_workers_on_one_postgres_deliver_a_thousand_emails_each_exactly_once
     .unwrap();
     let mails: Vec<deskvisa_store::NewMail> = (0..1000)
         .map(|_| deskvisa_store::NewMail {
-            kind: "stay_requested".to_owned(),
+            kind: deskvisa_rules::MailKind::StayRequested,
             recipient: format!("member:{}", w.member.member),
             payload: payload.clone(),
         })
@@ -727,7 +727,7 @@ async fn a_worker_stopping_mid_queue_finishes_its_sends_and_gives_the_rest_back(
         .unwrap();
         let mails: Vec<deskvisa_store::NewMail> = (0..40)
             .map(|_| deskvisa_store::NewMail {
-                kind: "stay_requested".to_owned(),
+                kind: deskvisa_rules::MailKind::StayRequested,
                 recipient: format!("member:{}", w.member.member),
                 payload: payload.clone(),
             })

@@ -14,6 +14,7 @@
 //! leaves a lease that runs out, and the row is claimed again.
 
 use chrono::{DateTime, Utc};
+use deskvisa_rules::MailKind;
 use sea_orm::sea_query::{Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Statement,
@@ -32,8 +33,8 @@ pub fn member_recipient(member: deskvisa_rules::MemberId) -> String {
 /// An email to queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMail {
-    /// What kind of email (the mail crate's kind names).
-    pub kind: String,
+    /// What kind of email.
+    pub kind: MailKind,
     /// `member:<uuid>` or `admins:<uuid>` (a cluster's admins).
     pub recipient: String,
     /// The event's facts, as JSON.
@@ -41,12 +42,15 @@ pub struct NewMail {
 }
 
 /// A queued email as stored.
-#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MailRow {
     /// Its id: the message's Message-ID is derived from it.
     pub id: uuid::Uuid,
-    /// Its kind.
-    pub kind: String,
+    /// Its kind; none when this version does not know the stored name (a
+    /// newer one wrote it).
+    pub kind: Option<MailKind>,
+    /// The stored name of its kind, for logs and lists.
+    pub kind_name: String,
     /// Who (see [`NewMail::recipient`]).
     pub recipient: String,
     /// The recipient's language, once known.
@@ -63,6 +67,39 @@ pub struct MailRow {
     pub next_attempt_at: DateTime<Utc>,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
+}
+
+/// A queued email as the database returns it.
+#[derive(FromQueryResult)]
+struct RawMailRow {
+    id: uuid::Uuid,
+    kind: String,
+    recipient: String,
+    locale: String,
+    payload: String,
+    status: String,
+    attempts: i32,
+    created_at: DateTime<Utc>,
+    next_attempt_at: DateTime<Utc>,
+    last_error: Option<String>,
+}
+
+impl From<RawMailRow> for MailRow {
+    fn from(raw: RawMailRow) -> Self {
+        MailRow {
+            id: raw.id,
+            kind: MailKind::parse(&raw.kind),
+            kind_name: raw.kind,
+            recipient: raw.recipient,
+            locale: raw.locale,
+            payload: raw.payload,
+            status: raw.status,
+            attempts: raw.attempts,
+            created_at: raw.created_at,
+            next_attempt_at: raw.next_attempt_at,
+            last_error: raw.last_error,
+        }
+    }
 }
 
 /// The insert of queued emails.
@@ -85,7 +122,7 @@ pub(crate) fn mail_insert(
     for mail in mails {
         let values: [SimpleExpr; 9] = [
             uuid::Uuid::new_v4().into(),
-            mail.kind.clone().into(),
+            mail.kind.as_str().into(),
             mail.recipient.clone().into(),
             "".into(),
             mail.payload.clone().into(),
@@ -154,7 +191,10 @@ impl Store {
             Statement::from_sql_and_values(backend, sql, [now.into(), (now + lease).into(), i64::from(limit).into()]);
         let tx = self.begin_write().await?;
         let rows = tx.tx.query_all_raw(statement).await?;
-        let mails = rows.iter().map(|row| MailRow::from_query_result(row, "")).collect::<Result<Vec<_>, _>>()?;
+        let mails = rows
+            .iter()
+            .map(|row| RawMailRow::from_query_result(row, "").map(MailRow::from))
+            .collect::<Result<Vec<_>, _>>()?;
         tx.commit().await?;
         Ok(mails)
     }
@@ -262,7 +302,7 @@ impl Store {
 
     /// One queued email, whatever its status.
     pub async fn mail(&self, id: uuid::Uuid) -> Result<Option<MailRow>, StoreError> {
-        Ok(outbox::Entity::find_by_id(id).into_model::<MailRow>().one(self.reads()).await?)
+        Ok(outbox::Entity::find_by_id(id).into_model::<RawMailRow>().one(self.reads()).await?.map(MailRow::from))
     }
 
     /// Emails that failed for good, newest first.
@@ -270,9 +310,12 @@ impl Store {
         Ok(outbox::Entity::find()
             .filter(outbox::Column::Status.eq("dead"))
             .order_by_desc(outbox::Column::CreatedAt)
-            .into_model::<MailRow>()
+            .into_model::<RawMailRow>()
             .all(self.reads())
-            .await?)
+            .await?
+            .into_iter()
+            .map(MailRow::from)
+            .collect())
     }
 
     /// Puts a failed (or sent) email back in the queue, due now; false when

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::*;
 use crate::ics::{event_uid, unfold};
-use crate::{AccountKind, MailKind};
+use crate::{AccountKind, StayMailKind};
 
 fn now() -> DateTime<Utc> {
     NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(9, 0, 0).unwrap().and_utc()
@@ -289,14 +289,14 @@ fn names_round_trip_match_serde_and_never_collide_with_other_kinds() {
         assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.as_str()));
         let back: EventMailKind = serde_json::from_str(&format!("\"{kind}\"")).unwrap();
         assert_eq!(back, kind);
-        assert_eq!(MailKind::parse(kind.as_str()), None);
+        assert_eq!(StayMailKind::parse(kind.as_str()), None);
         assert_eq!(AccountKind::parse(kind.as_str()), None);
     }
-    for kind in MailKind::ALL {
+    for kind in StayMailKind::ALL {
         assert_eq!(EventMailKind::parse(kind.as_str()), None);
     }
     assert_eq!(EventMailKind::parse("event_unknown"), None);
-    let names: Vec<&str> = MailKind::ALL
+    let names: Vec<&str> = StayMailKind::ALL
         .iter()
         .map(|k| k.as_str())
         .chain(EventMailKind::ALL.iter().map(|k| k.as_str()))

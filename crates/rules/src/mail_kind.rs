@@ -1,0 +1,171 @@
+//! Every email deskvisa sends, by kind (DOMAIN.md's "Emails" table): one
+//! set of stable names, stored in the outbox, logged, and taken by `deskvisa
+//! mail preview`. The mail crate renders each family of them.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Which email this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailKind {
+    /// To the member: the request was received and waits for the host.
+    StayRequested,
+    /// To the host's cluster admins: a member asks for a stay; decide.
+    StayRequestedHost,
+    /// To the member: the stay is approved (a `METHOD:REQUEST` invitation).
+    StayApproved,
+    /// To the host's cluster admins: approved with no admin's decision.
+    StayApprovedHost,
+    /// To the member: the host declined.
+    StayDeclined,
+    /// To the member: no answer in time.
+    StayExpired,
+    /// To the member: the stay is cancelled (a `METHOD:CANCEL` if it had been approved).
+    StayCancelled,
+    /// To the host's cluster admins: a stay at their site is cancelled.
+    StayCancelledHost,
+    /// To the member: the stay begins in a few days.
+    StayReminder,
+    /// To the host's cluster admins: a pending stay's answer window is closing.
+    AnswerReminder,
+    /// To the person who registered for an event (`METHOD:REQUEST`).
+    EventRegistered,
+    /// To each registered person: the event changed.
+    EventChanged,
+    /// To each registered person: the host cancelled the event.
+    EventCancelled,
+    /// To the person whose registration was withdrawn.
+    EventRegistrationWithdrawn,
+    /// A single-use sign-in link.
+    SignIn,
+    /// The welcome of a newly invited member.
+    MemberInvited,
+}
+
+/// The family of a kind: what the email is about, and so which renderer writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MailFamily {
+    /// A stay's life.
+    Stay,
+    /// An event registration's life.
+    Event,
+    /// The account: sign-in and welcome.
+    Account,
+}
+
+impl MailKind {
+    /// Every kind: stays in the order of their life, then events, then the account.
+    pub const ALL: [MailKind; 16] = [
+        MailKind::StayRequested,
+        MailKind::StayRequestedHost,
+        MailKind::StayApproved,
+        MailKind::StayApprovedHost,
+        MailKind::StayDeclined,
+        MailKind::StayExpired,
+        MailKind::StayCancelled,
+        MailKind::StayCancelledHost,
+        MailKind::StayReminder,
+        MailKind::AnswerReminder,
+        MailKind::EventRegistered,
+        MailKind::EventChanged,
+        MailKind::EventCancelled,
+        MailKind::EventRegistrationWithdrawn,
+        MailKind::SignIn,
+        MailKind::MemberInvited,
+    ];
+
+    /// The stable name: `stay_requested`, `event_changed`, `sign_in`, ...
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MailKind::StayRequested => "stay_requested",
+            MailKind::StayRequestedHost => "stay_requested_host",
+            MailKind::StayApproved => "stay_approved",
+            MailKind::StayApprovedHost => "stay_approved_host",
+            MailKind::StayDeclined => "stay_declined",
+            MailKind::StayExpired => "stay_expired",
+            MailKind::StayCancelled => "stay_cancelled",
+            MailKind::StayCancelledHost => "stay_cancelled_host",
+            MailKind::StayReminder => "stay_reminder",
+            MailKind::AnswerReminder => "answer_reminder",
+            MailKind::EventRegistered => "event_registered",
+            MailKind::EventChanged => "event_changed",
+            MailKind::EventCancelled => "event_cancelled",
+            MailKind::EventRegistrationWithdrawn => "event_registration_withdrawn",
+            MailKind::SignIn => "sign_in",
+            MailKind::MemberInvited => "member_invited",
+        }
+    }
+
+    /// The kind with this stable name, if any.
+    pub fn parse(name: &str) -> Option<MailKind> {
+        let name = name.trim();
+        MailKind::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+
+    /// What the email is about.
+    pub const fn family(self) -> MailFamily {
+        match self {
+            MailKind::StayRequested
+            | MailKind::StayRequestedHost
+            | MailKind::StayApproved
+            | MailKind::StayApprovedHost
+            | MailKind::StayDeclined
+            | MailKind::StayExpired
+            | MailKind::StayCancelled
+            | MailKind::StayCancelledHost
+            | MailKind::StayReminder
+            | MailKind::AnswerReminder => MailFamily::Stay,
+            MailKind::EventRegistered
+            | MailKind::EventChanged
+            | MailKind::EventCancelled
+            | MailKind::EventRegistrationWithdrawn => MailFamily::Event,
+            MailKind::SignIn | MailKind::MemberInvited => MailFamily::Account,
+        }
+    }
+
+    /// Whether the email goes to the host's cluster admins (not the member).
+    pub const fn to_host(self) -> bool {
+        matches!(
+            self,
+            MailKind::StayRequestedHost
+                | MailKind::StayApprovedHost
+                | MailKind::StayCancelledHost
+                | MailKind::AnswerReminder
+        )
+    }
+}
+
+impl fmt::Display for MailKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored mail kind deskvisa does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("unknown mail kind")]
+pub struct UnknownMailKind;
+
+impl std::str::FromStr for MailKind {
+    type Err = UnknownMailKind;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        MailKind::parse(name).ok_or(UnknownMailKind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_match_serde() {
+        for kind in MailKind::ALL {
+            assert_eq!(MailKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.as_str()));
+        }
+        assert_eq!(MailKind::parse("stay_unknown"), None);
+    }
+}
