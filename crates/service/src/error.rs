@@ -78,15 +78,44 @@ impl From<SnapshotError> for ServiceError {
     }
 }
 
-/// What one attempt of a transaction ended with: a result, or a transient
-/// conflict worth another attempt.
-pub(crate) enum Attempt<T> {
-    Done(Result<T, ServiceError>),
-    Again(StoreError),
+/// Why one attempt of a transaction did not end with a result: a transient
+/// conflict worth another attempt, or an answer. An attempt returns
+/// [`Attempt`], so that `?` works on the store's and the service's errors
+/// alike.
+#[derive(Debug)]
+pub(crate) enum AttemptError {
+    /// Try the whole transaction again.
+    Transient(StoreError),
+    /// The answer, final.
+    Final(ServiceError),
 }
 
-impl<T> From<StoreError> for Attempt<T> {
+/// What one attempt of a transaction ends with.
+pub(crate) type Attempt<T> = Result<T, AttemptError>;
+
+impl From<StoreError> for AttemptError {
     fn from(err: StoreError) -> Self {
-        if err.is_retryable() { Attempt::Again(err) } else { Attempt::Done(Err(err.into())) }
+        if err.is_retryable() { AttemptError::Transient(err) } else { AttemptError::Final(err.into()) }
+    }
+}
+
+impl From<ServiceError> for AttemptError {
+    fn from(err: ServiceError) -> Self {
+        AttemptError::Final(err)
+    }
+}
+
+impl From<Conflict> for AttemptError {
+    fn from(conflict: Conflict) -> Self {
+        AttemptError::Final(ServiceError::Conflict(conflict))
+    }
+}
+
+impl From<SnapshotError> for AttemptError {
+    fn from(err: SnapshotError) -> Self {
+        match err {
+            SnapshotError::Store(e) => e.into(),
+            other => AttemptError::Final(other.into()),
+        }
     }
 }

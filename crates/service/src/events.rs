@@ -18,7 +18,7 @@ use deskvisa_store::{
 use crate::Service;
 use crate::caller::Caller;
 use crate::conflict::Conflict;
-use crate::error::{Attempt, ServiceError};
+use crate::error::{Attempt, AttemptError, ServiceError};
 use crate::mail_events::{EventNotice, event_mail};
 use crate::retry::retrying;
 
@@ -84,10 +84,10 @@ fn below_registrations(registered: usize) -> ServiceError {
 
 /// A failed attempt: a transient store error (which became `Unavailable`)
 /// is worth another try; anything else is the answer.
-fn settle<T>(err: ServiceError) -> Attempt<T> {
+fn settle(err: ServiceError) -> AttemptError {
     match err {
-        ServiceError::Unavailable => Attempt::Again(StoreError::Retry("transient conflict".to_owned())),
-        other => Attempt::Done(Err(other)),
+        ServiceError::Unavailable => AttemptError::Transient(StoreError::Retry("transient conflict".to_owned())),
+        other => AttemptError::Final(other),
     }
 }
 
@@ -159,18 +159,12 @@ impl Service {
             created_by: caller.member,
         };
         retrying("publish an event", || async {
-            let tx = match self.store.begin_write().await {
-                Ok(tx) => tx,
-                Err(e) => return e.into(),
-            };
+            let tx = self.store.begin_write().await?;
             let written = async {
                 tx.insert_event(&new, self.now()).await?;
                 tx.commit().await
             };
-            match written.await {
-                Ok(()) => Attempt::Done(Ok(())),
-                Err(e) => e.into(),
-            }
+            Ok::<(), AttemptError>(written.await?)
         })
         .await?;
         tracing::info!(event = %id, %site, "event published");
@@ -228,10 +222,7 @@ impl Service {
     }
 
     async fn update_event_once(&self, caller: &Caller, id: EventId, patch: &EventPatch) -> Attempt<()> {
-        let tx = match self.store.begin_write().await {
-            Ok(tx) => tx,
-            Err(e) => return e.into(),
-        };
+        let tx = self.store.begin_write().await?;
         let result = async {
             let event = self.event_for_admin(&tx, caller, id).await?;
             if event.cancelled_at.is_some() {
@@ -299,13 +290,8 @@ impl Service {
             tx.enqueue_mail(&mails, now).await?;
             Ok(())
         };
-        match result.await {
-            Ok(()) => match tx.commit().await {
-                Ok(()) => Attempt::Done(Ok(())),
-                Err(e) => e.into(),
-            },
-            Err(e) => settle(e),
-        }
+        result.await.map_err(settle)?;
+        Ok(tx.commit().await?)
     }
 
     /// The event's admin cancels it; every registered person is told.
@@ -320,10 +306,7 @@ impl Service {
     }
 
     async fn cancel_event_once(&self, caller: &Caller, id: EventId, reason: Option<&str>) -> Attempt<()> {
-        let tx = match self.store.begin_write().await {
-            Ok(tx) => tx,
-            Err(e) => return e.into(),
-        };
+        let tx = self.store.begin_write().await?;
         let result = async {
             let event = self.event_for_admin(&tx, caller, id).await?;
             if event.cancelled_at.is_some() {
@@ -342,16 +325,10 @@ impl Service {
             tx.enqueue_mail(&mails, now).await?;
             Ok(ended.len())
         };
-        match result.await {
-            Ok(told) => match tx.commit().await {
-                Ok(()) => {
-                    tracing::info!(event = %id, told, "event cancelled");
-                    Attempt::Done(Ok(()))
-                }
-                Err(e) => e.into(),
-            },
-            Err(e) => settle(e),
-        }
+        let told = result.await.map_err(settle)?;
+        tx.commit().await?;
+        tracing::info!(event = %id, told, "event cancelled");
+        Ok(())
     }
 
     /// Who is coming, for the event's cluster admins.
@@ -378,10 +355,7 @@ impl Service {
     }
 
     async fn register_once(&self, caller: &Caller, id: EventId) -> Attempt<Registered> {
-        let tx = match self.store.begin_write().await {
-            Ok(tx) => tx,
-            Err(e) => return e.into(),
-        };
+        let tx = self.store.begin_write().await?;
         let result = async {
             // One member's registrations one at a time (PostgreSQL; SQLite
             // admits one writer anyway).
@@ -422,27 +396,19 @@ impl Service {
                 .ok_or_else(|| ServiceError::Internal("a registration just written cannot be read back".to_owned()))?;
             Ok(Registered { registration, created: true })
         };
-        match result.await {
-            Ok(registered) if !registered.created => Attempt::Done(Ok(registered)),
-            Ok(registered) => match tx.commit().await {
-                Ok(()) => {
-                    tracing::info!(event = %id, member = %caller.member, "registered for an event");
-                    Attempt::Done(Ok(registered))
-                }
-                Err(e) => e.into(),
-            },
-            Err(e) => settle(e),
+        let registered = result.await.map_err(settle)?;
+        if registered.created {
+            tx.commit().await?;
+            tracing::info!(event = %id, member = %caller.member, "registered for an event");
         }
+        Ok(registered)
     }
 
     /// The member withdraws their registration (404 if they hold none); the
     /// seat is free again and the calendar entry is cancelled by email.
     pub async fn withdraw_registration(&self, caller: &Caller, id: EventId) -> Result<(), ServiceError> {
         retrying("withdraw a registration", || async {
-            let tx = match self.store.begin_write().await {
-                Ok(tx) => tx,
-                Err(e) => return e.into(),
-            };
+            let tx = self.store.begin_write().await?;
             let result = async {
                 tx.event(id, false).await?.ok_or(ServiceError::NotFound)?;
                 let live = tx.live_registration(id, caller.member).await?.ok_or(ServiceError::NotFound)?;
@@ -459,13 +425,8 @@ impl Service {
                 tx.enqueue_mail(&mails, now).await?;
                 Ok(())
             };
-            match result.await {
-                Ok(()) => match tx.commit().await {
-                    Ok(()) => Attempt::Done(Ok(())),
-                    Err(e) => e.into(),
-                },
-                Err(e) => settle(e),
-            }
+            result.await.map_err(settle)?;
+            Ok::<(), AttemptError>(tx.commit().await?)
         })
         .await
     }

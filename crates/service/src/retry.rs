@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::error::{Attempt, ServiceError};
+use crate::error::{Attempt, AttemptError, ServiceError};
 
 const ATTEMPTS: u32 = 6;
 
@@ -18,8 +18,9 @@ where
 {
     for n in 1..=ATTEMPTS {
         match attempt().await {
-            Attempt::Done(result) => return result,
-            Attempt::Again(err) => {
+            Ok(done) => return Ok(done),
+            Err(AttemptError::Final(err)) => return Err(err),
+            Err(AttemptError::Transient(err)) => {
                 tracing::debug!(what, attempt = n, error = %err, "transient conflict, trying again");
                 let base = 5u64 << n.min(6);
                 let jitter = u64::from(uuid::Uuid::new_v4().as_u128() as u16) % base;

@@ -11,7 +11,7 @@ use deskvisa_store::{HistoryEntry, NewStay, RegistrationStatus, StayRecord, Stor
 
 use crate::Service;
 use crate::caller::Caller;
-use crate::error::{Attempt, ServiceError};
+use crate::error::{Attempt, AttemptError, ServiceError};
 use crate::mail_events::stay_mails;
 use crate::retry::retrying;
 use crate::sign_in::window_start;
@@ -74,6 +74,8 @@ impl Service {
         }
     }
 
+    /// One attempt: load what the rules need, let them decide, write what
+    /// they accepted; all in one transaction.
     async fn request_stay_once(
         &self,
         member: MemberId,
@@ -82,158 +84,55 @@ impl Service {
         request: StayRequest,
         key: Option<&str>,
     ) -> Attempt<StayRecord> {
-        let tx = match self.store.begin_write().await {
-            Ok(tx) => tx,
-            Err(e) => return e.into(),
-        };
-        if let Err(e) = tx.lock_member(member).await {
-            return e.into();
-        }
+        let tx = self.store.begin_write().await?;
+        tx.lock_member(member).await?;
         let now = self.now();
         // Every request counts, refused ones too: the hit is committed
         // whatever the answer.
         let hour = window_start(now, TimeDelta::hours(1));
-        let hits = match tx.hit(&format!("stay-requests:{member}"), hour).await {
-            Ok(hits) => hits,
-            Err(e) => return e.into(),
-        };
-        if hits > self.rate_limits.stay_requests_per_member_per_hour {
-            if let Err(e) = tx.commit().await {
-                return e.into();
-            }
+        if tx.hit(&format!("stay-requests:{member}"), hour).await? > self.rate_limits.stay_requests_per_member_per_hour
+        {
+            tx.commit().await?;
             let retry_after = (hour + TimeDelta::hours(1) - now).num_seconds().max(1);
-            return Attempt::Done(Err(ServiceError::RateLimited { retry_after_seconds: retry_after.unsigned_abs() }));
+            return Err(ServiceError::RateLimited { retry_after_seconds: retry_after.unsigned_abs() }.into());
         }
-        let snapshot = match tx.stay_snapshot(member, input.site, &request, now).await {
-            Ok(s) => s,
-            Err(deskvisa_store::SnapshotError::Store(e)) => return e.into(),
-            Err(e) => return Attempt::Done(Err(e.into())),
-        };
+        let snapshot = tx.stay_snapshot(member, input.site, &request, now).await?;
         let acceptance = match decide(&snapshot, &request, now) {
+            Decision::Accepted(acceptance) => acceptance,
             Decision::Refused(refusal) => {
                 // Only the member's lock and the hit were written.
-                if let Err(e) = tx.commit().await {
-                    return e.into();
-                }
-                return Attempt::Done(Err(ServiceError::Refused(refusal)));
+                tx.commit().await?;
+                return Err(ServiceError::Refused(refusal).into());
             }
-            Decision::Accepted(acceptance) => acceptance,
         };
-        if acceptance.holds_desks() {
-            match tx.hold_days(input.site, snapshot.site.desks, &acceptance.days).await {
-                Ok(Ok(())) => {}
-                Ok(Err(full_dates)) => {
-                    // Some days were taken before a full one: undo them all,
-                    // then count the request by itself.
-                    drop(tx);
-                    if let Err(e) = self.count_stay_request(member, hour).await {
-                        return e.into();
-                    }
-                    return Attempt::Done(Err(ServiceError::Refused(Refusal {
-                        violations: vec![Violation::NoCapacity { full_dates }],
-                        alternatives: Vec::new(),
-                    })));
-                }
-                Err(e) => return e.into(),
-            }
+        if acceptance.holds_desks()
+            && let Err(full_dates) = tx.hold_days(input.site, snapshot.site.desks, &acceptance.days).await?
+        {
+            // Some days were taken before a full one: undo them all, then
+            // count the request by itself.
+            drop(tx);
+            self.count_stay_request(member, hour).await?;
+            let violations = vec![Violation::NoCapacity { full_dates }];
+            return Err(ServiceError::Refused(Refusal { violations, alternatives: Vec::new() }).into());
         }
-        let status = acceptance.status();
-        let new = NewStay {
-            id,
-            member,
-            site: input.site,
-            host_cluster: snapshot.host.id,
-            home_cluster: snapshot.home.id,
-            start_date: request.start_date,
-            end_date: request.end_date,
-            status,
-            purpose: input.purpose.clone(),
-            answer_deadline: acceptance.answer_deadline,
-            within_guarantee: acceptance.within_guarantee,
-            held_days: if acceptance.holds_desks() { acceptance.days.clone() } else { Vec::new() },
-            created_at: now,
-        };
-        let mut entries = vec![HistoryEntry {
-            at: now,
-            actor: Actor::Member,
-            by: Some(member),
-            from: None,
-            to: StayStatus::Pending,
-            action: HistoryAction::Request,
-            reason: None,
-            guarantee_exception: false,
-        }];
-        // A stay approved or expired at once records that move too.
-        match acceptance.outcome {
-            Outcome::Pending => {}
-            Outcome::Approved { by } => entries.push(HistoryEntry {
-                actor: Actor::Worker,
-                by: None,
-                from: Some(StayStatus::Pending),
-                to: StayStatus::Approved,
-                action: HistoryAction::of_approval(by),
-                ..entries[0].clone()
-            }),
-            Outcome::Expired => entries.push(HistoryEntry {
-                actor: Actor::Worker,
-                by: None,
-                from: Some(StayStatus::Pending),
-                to: StayStatus::Expired,
-                action: HistoryAction::Expire,
-                guarantee_exception: acceptance.within_guarantee,
-                ..entries[0].clone()
-            }),
-        }
+        let (new, history) = accepted_stay(id, member, input, &snapshot, &acceptance, now);
         let written = async {
-            let moves: Vec<_> = entries.iter().map(|e| (e.from, e.to, e.reason.clone())).collect();
+            let moves: Vec<_> = history.iter().map(|e| (e.from, e.to, e.reason.clone())).collect();
             let mails = crate::mail_events::request_mails(id, member, new.host_cluster, &moves);
-            tx.insert_stay(&new, &entries, &mails).await?;
+            tx.insert_stay(&new, &history, &mails).await?;
             if let Some(key) = key {
                 tx.link_key(member, key, id).await?;
             }
             tx.commit().await
         };
         match written.await {
-            Ok(()) => {
-                tracing::info!(stay = %id, %member, site = %input.site, status = %status, "stay requested");
-                let days = new.held_days.clone();
-                Attempt::Done(Ok(StayRecord {
-                    id,
-                    member,
-                    site: input.site,
-                    host_cluster: new.host_cluster,
-                    home_cluster: new.home_cluster,
-                    start_date: new.start_date,
-                    end_date: new.end_date,
-                    days: days.clone(),
-                    status,
-                    purpose: new.purpose,
-                    decline_reason: None,
-                    cancel_reason: None,
-                    answer_deadline: new.answer_deadline,
-                    within_guarantee: new.within_guarantee,
-                    checked_in: false,
-                    no_show: false,
-                    created_at: now,
-                    history: entries,
-                    facts: deskvisa_rules::StayFacts {
-                        status,
-                        checked_in: false,
-                        no_show: false,
-                        start_date: new.start_date,
-                        end_date: new.end_date,
-                        held_days: days.clone(),
-                        days,
-                        answer_deadline: new.answer_deadline,
-                        within_guarantee: new.within_guarantee,
-                        zone: snapshot.site.zone,
-                    },
-                }))
-            }
+            Ok(()) => {}
             // A desk-day of this member on the same date slipped in: read again.
-            Err(StoreError::Unique(e)) => Attempt::Again(StoreError::Unique(e)),
-            Err(e) => e.into(),
+            Err(StoreError::Unique(e)) => return Err(AttemptError::Transient(StoreError::Unique(e))),
+            Err(e) => return Err(e.into()),
         }
+        tracing::info!(stay = %id, %member, site = %input.site, status = %new.status, "stay requested");
+        Ok(stay_record(new, history, snapshot.site.zone))
     }
 
     /// Counts a refused stay request against the member's hourly limit.
@@ -276,15 +175,8 @@ impl Service {
     }
 
     async fn act_once(&self, caller: &Caller, id: StayId, command: &StayCommand) -> Attempt<()> {
-        let tx = match self.store.begin_write().await {
-            Ok(tx) => tx,
-            Err(e) => return e.into(),
-        };
-        let stay = match tx.stay(id, true).await {
-            Ok(Some(stay)) if caller.sees(&stay) => stay,
-            Ok(_) => return Attempt::Done(Err(ServiceError::NotFound)),
-            Err(e) => return e.into(),
-        };
+        let tx = self.store.begin_write().await?;
+        let stay = tx.stay(id, true).await?.filter(|stay| caller.sees(stay)).ok_or(ServiceError::NotFound)?;
         let host_admin = caller.admin_of(stay.host_cluster);
         let (action, actor, reason) = match command {
             StayCommand::Cancel(reason) if stay.member == caller.member => {
@@ -293,20 +185,17 @@ impl Service {
             StayCommand::Cancel(reason) if host_admin => {
                 (Action::Cancel { reason: reason.clone() }, Actor::HostAdmin, reason.clone())
             }
-            _ if !host_admin => return Attempt::Done(Err(ServiceError::Forbidden)),
+            _ if !host_admin => return Err(ServiceError::Forbidden.into()),
             StayCommand::Approve => (Action::Approve, Actor::HostAdmin, None),
             StayCommand::Decline(reason) => {
                 (Action::Decline { reason: reason.clone() }, Actor::HostAdmin, Some(reason.clone()))
             }
             StayCommand::CheckIn => (Action::CheckIn, Actor::HostAdmin, None),
             StayCommand::NoShow => (Action::NoShow, Actor::HostAdmin, None),
-            StayCommand::Cancel(_) => return Attempt::Done(Err(ServiceError::Forbidden)),
+            StayCommand::Cancel(_) => return Err(ServiceError::Forbidden.into()),
         };
         let now = self.now();
-        let moved = match transition(&stay.facts, &action, actor, now) {
-            Ok(moved) => moved,
-            Err(e) => return Attempt::Done(Err(ServiceError::Transition(e))),
-        };
+        let moved = transition(&stay.facts, &action, actor, now).map_err(ServiceError::Transition)?;
         let written = async {
             if !tx.apply_transition(&stay, &moved, actor, reason.as_ref(), now).await? {
                 return Ok(false);
@@ -338,18 +227,102 @@ impl Service {
             }
             tx.commit().await.map(|()| true)
         };
-        match written.await {
-            Ok(true) => {
-                tracing::info!(stay = %id, action = %action.history(), to = %moved.to, "stay moved");
-                Attempt::Done(Ok(()))
-            }
+        if !written.await? {
             // Someone moved it first: the compare-and-swap lost.
-            Ok(false) => Attempt::Done(Err(ServiceError::Transition(if stay.status == StayStatus::Pending {
-                TransitionError::NotPending
-            } else {
-                TransitionError::Over
-            }))),
-            Err(e) => e.into(),
+            let lost =
+                if stay.status == StayStatus::Pending { TransitionError::NotPending } else { TransitionError::Over };
+            return Err(ServiceError::Transition(lost).into());
         }
+        tracing::info!(stay = %id, action = %action.history(), to = %moved.to, "stay moved");
+        Ok(())
+    }
+}
+
+/// The stay the rules accepted and its first history entries: the request,
+/// and the approval or expiry the rules made at once.
+fn accepted_stay(
+    id: StayId,
+    member: MemberId,
+    input: &StayRequestInput,
+    snapshot: &deskvisa_rules::Snapshot,
+    acceptance: &deskvisa_rules::Acceptance,
+    now: DateTime<Utc>,
+) -> (NewStay, Vec<HistoryEntry>) {
+    let new = NewStay {
+        id,
+        member,
+        site: input.site,
+        host_cluster: snapshot.host.id,
+        home_cluster: snapshot.home.id,
+        start_date: input.start_date,
+        end_date: input.end_date,
+        status: acceptance.status(),
+        purpose: input.purpose.clone(),
+        answer_deadline: acceptance.answer_deadline,
+        within_guarantee: acceptance.within_guarantee,
+        held_days: if acceptance.holds_desks() { acceptance.days.clone() } else { Vec::new() },
+        created_at: now,
+    };
+    let request = HistoryEntry {
+        at: now,
+        actor: Actor::Member,
+        by: Some(member),
+        from: None,
+        to: StayStatus::Pending,
+        action: HistoryAction::Request,
+        reason: None,
+        guarantee_exception: false,
+    };
+    let by_the_rules = |to, action, guarantee_exception| HistoryEntry {
+        actor: Actor::Worker,
+        by: None,
+        from: Some(StayStatus::Pending),
+        to,
+        action,
+        guarantee_exception,
+        ..request.clone()
+    };
+    let settled = match acceptance.outcome {
+        Outcome::Pending => None,
+        Outcome::Approved { by } => Some(by_the_rules(StayStatus::Approved, HistoryAction::of_approval(by), false)),
+        Outcome::Expired => Some(by_the_rules(StayStatus::Expired, HistoryAction::Expire, acceptance.within_guarantee)),
+    };
+    (new, std::iter::once(request).chain(settled).collect())
+}
+
+/// The stay as written, without a second read.
+fn stay_record(new: NewStay, history: Vec<HistoryEntry>, zone: deskvisa_rules::TimeZone) -> StayRecord {
+    let facts = deskvisa_rules::StayFacts {
+        status: new.status,
+        checked_in: false,
+        no_show: false,
+        start_date: new.start_date,
+        end_date: new.end_date,
+        held_days: new.held_days.clone(),
+        days: new.held_days.clone(),
+        answer_deadline: new.answer_deadline,
+        within_guarantee: new.within_guarantee,
+        zone,
+    };
+    StayRecord {
+        id: new.id,
+        member: new.member,
+        site: new.site,
+        host_cluster: new.host_cluster,
+        home_cluster: new.home_cluster,
+        start_date: new.start_date,
+        end_date: new.end_date,
+        days: new.held_days,
+        status: new.status,
+        purpose: new.purpose,
+        decline_reason: None,
+        cancel_reason: None,
+        answer_deadline: new.answer_deadline,
+        within_guarantee: new.within_guarantee,
+        checked_in: false,
+        no_show: false,
+        created_at: new.created_at,
+        history,
+        facts,
     }
 }

@@ -44,19 +44,11 @@ impl Service {
     }
 
     async fn settle_once(&self, id: StayId) -> Attempt<bool> {
-        let tx = match self.store.begin_write().await {
-            Ok(tx) => tx,
-            Err(e) => return e.into(),
+        let tx = self.store.begin_write().await?;
+        let Some(stay) = tx.stay(id, true).await? else {
+            return Ok(false);
         };
-        let stay = match tx.stay(id, true).await {
-            Ok(Some(stay)) => stay,
-            Ok(None) => return Attempt::Done(Ok(false)),
-            Err(e) => return e.into(),
-        };
-        let policy = match tx.host_policy(stay.host_cluster).await {
-            Ok(p) => p,
-            Err(e) => return e.into(),
-        };
+        let policy = tx.host_policy(stay.host_cluster).await?;
         let action = match policy.on_no_answer() {
             OnNoAnswer::Approve => Action::AutoApprove,
             OnNoAnswer::Expire => Action::Expire,
@@ -64,7 +56,7 @@ impl Service {
         let now = self.now();
         // Another worker, or a host just in time, got there first.
         let Ok(moved) = transition(&stay.facts, &action, Actor::Worker, now) else {
-            return Attempt::Done(Ok(false));
+            return Ok(false);
         };
         let written = async {
             if !tx.apply_transition(&stay, &moved, Actor::Worker, None, now).await? {
@@ -89,15 +81,11 @@ impl Service {
             tx.enqueue_mail(&mails, now).await?;
             tx.commit().await.map(|()| true)
         };
-        match written.await {
-            Ok(done) => {
-                if done {
-                    tracing::info!(stay = %id, to = %moved.to, "answer deadline passed: stay settled");
-                }
-                Attempt::Done(Ok(done))
-            }
-            Err(e) => e.into(),
+        let done = written.await?;
+        if done {
+            tracing::info!(stay = %id, to = %moved.to, "answer deadline passed: stay settled");
         }
+        Ok(done)
     }
 
     /// Queues the reminders due now, each exactly once (a compare-and-swap
@@ -166,10 +154,7 @@ impl Service {
             tx.enqueue_mail(&[mail], now).await?;
             tx.commit().await.map(|()| true)
         };
-        match written.await {
-            Ok(done) => Attempt::Done(Ok(done)),
-            Err(e) => e.into(),
-        }
+        Ok(written.await?)
     }
 
     /// Runs the worker until `shutdown` completes: every `config.every` it
