@@ -6,7 +6,7 @@ CARGO ?= cargo
 # `cargo test` is the fallback where it is not installed.
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: run test test-tools browser-test check fmt fmt-check lint purity openapi-check fuzz fuzz-smoke scale chaos chaos-smoke bench bench-smoke wrk build clean
+.PHONY: run test test-tools browser-test check fmt fmt-check lint purity cycles openapi-check fuzz fuzz-smoke scale chaos chaos-smoke bench bench-smoke wrk build clean
 
 ## run: deskvisa on embedded SQLite (var/deskvisa.sqlite) with the demo network, at http://127.0.0.1:8080
 run:
@@ -33,7 +33,7 @@ test-tools:
 	./scripts/test-tools.sh
 
 ## check: formatting, clippy with warnings as errors, and the rules crate's purity
-check: fmt-check lint purity
+check: fmt-check lint purity cycles
 
 fmt:
 	$(CARGO) fmt --all
@@ -43,6 +43,10 @@ fmt-check:
 
 lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## cycles: no two modules of a crate import each other, directly or around a circle
+cycles:
+	python3 ./scripts/module-cycles.py
 
 ## purity: the rules crate builds alone and depends on nothing that does I/O
 purity:

@@ -6,17 +6,18 @@
 //! `__Host-`-prefixed when the public URL is https).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use deskvisa_rules::Email;
-use deskvisa_service::{SESSION_LIFETIME, Service, ServiceError};
+use deskvisa_service::{Service, ServiceError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::cookies;
 use crate::dto::{Member, ProblemBody};
-use crate::extract::{ApiJson, Authenticated, ClientAddress, bearer, session_cookie};
+use crate::extract::{ApiJson, Authenticated, ClientAddress, bearer};
 use crate::problem::Problem;
 use crate::query::{ApiForm, ApiQuery};
 
@@ -26,20 +27,6 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .routes(routes!(verify_page, verify))
         .routes(routes!(api_token))
         .routes(routes!(logout))
-}
-
-/// The session cookie's name: `__Host-` bound to the exact origin over https.
-pub(crate) fn cookie_name(service: &Service) -> &'static str {
-    if service.public_url().starts_with("https://") { "__Host-deskvisa_session" } else { "deskvisa_session" }
-}
-
-fn session_cookie_header(service: &Service, value: &str, max_age: i64) -> Result<HeaderValue, Problem> {
-    let secure = if service.public_url().starts_with("https://") { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        cookie_name(service)
-    ))
-    .map_err(|_| Problem::from(ServiceError::Internal("a cookie that is no header".to_owned())))
 }
 
 /// A sign-in link request.
@@ -144,17 +131,13 @@ async fn verify(
         Ok((session, _)) => {
             // A new session id at every sign-in: whatever session this
             // browser had before ends now.
-            if let Some(old) = session_cookie(&headers, cookie_name(&service)) {
-                service.end_session(old).await?;
+            if let Some(old) = cookies::read(&headers, cookies::session_name(&service)) {
+                service.end_session(&old).await?;
             }
-            let cookie = session_cookie_header(&service, &session, SESSION_LIFETIME.num_seconds())?;
             let next = crate::pages::sign_in::next_after_sign_in(&headers);
             let mut response = crate::pages::redirect(&next);
-            response.headers_mut().append(header::SET_COOKIE, cookie);
-            let forget = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0", crate::pages::sign_in::NEXT_COOKIE);
-            if let Ok(forget) = HeaderValue::from_str(&forget) {
-                response.headers_mut().append(header::SET_COOKIE, forget);
-            }
+            response.headers_mut().append(header::SET_COOKIE, cookies::session(&service, &session));
+            response.headers_mut().append(header::SET_COOKIE, cookies::next_cleared(&service));
             Ok(response)
         }
         Err(ServiceError::Unauthenticated) => {
@@ -214,9 +197,8 @@ async fn logout(
         service.revoke_api_token(token).await?;
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    if let Some(session) = session_cookie(&headers, cookie_name(&service)) {
-        service.end_session(session).await?;
+    if let Some(session) = cookies::read(&headers, cookies::session_name(&service)) {
+        service.end_session(&session).await?;
     }
-    let cleared = session_cookie_header(&service, "", 0)?;
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cleared)]).into_response())
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookies::session_cleared(&service))]).into_response())
 }

@@ -11,16 +11,8 @@
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use deskvisa_service::Service;
 
-use crate::extract::session_cookie;
+use crate::cookies;
 use crate::problem::Problem;
-
-/// How long a form's token lasts: as long as a sign-in link.
-const LIFETIME_SECONDS: i64 = 15 * 60;
-
-/// The cookie's name: `__Host-` bound to the exact origin over https.
-fn cookie_name(service: &Service) -> &'static str {
-    if service.public_url().starts_with("https://") { "__Host-deskvisa_csrf" } else { "deskvisa_csrf" }
-}
 
 /// A form token: the value for the hidden field and the `Set-Cookie` header
 /// that carries its twin.
@@ -34,18 +26,13 @@ pub(crate) struct FormToken {
 /// A fresh token for a form served to someone not signed in.
 pub(crate) fn issue(service: &Service) -> Result<FormToken, Problem> {
     let value = deskvisa_service::secret("")?;
-    let secure = if service.public_url().starts_with("https://") { "; Secure" } else { "" };
-    let cookie = HeaderValue::from_str(&format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={LIFETIME_SECONDS}{secure}",
-        cookie_name(service)
-    ))
-    .map_err(|_| Problem::from(deskvisa_service::ServiceError::Internal("a cookie that is no header".to_owned())))?;
+    let cookie = cookies::form_token(service, &value);
     Ok(FormToken { value, cookie })
 }
 
 /// Whether the posted field matches the cookie; 403 `forbidden` if not.
 pub(crate) fn check(service: &Service, headers: &HeaderMap, field: Option<&str>) -> Result<(), Problem> {
-    let cookie = session_cookie(headers, cookie_name(service));
+    let cookie = cookies::read(headers, cookies::form_token_name(service));
     match (cookie, field) {
         (Some(cookie), Some(field)) if equal(cookie.as_bytes(), field.as_bytes()) => Ok(()),
         _ => Err(Problem::new(
@@ -56,9 +43,10 @@ pub(crate) fn check(service: &Service, headers: &HeaderMap, field: Option<&str>)
     }
 }
 
-/// Compares in time that depends only on the lengths.
+/// Compares in time that depends only on the lengths (`subtle`).
 pub(crate) fn equal(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 #[cfg(test)]
@@ -117,7 +105,7 @@ mod tests {
         let service = Service::new(db, Arc::new(SystemClock));
         for url in ["http://127.0.0.1:8080", "https://desks.example.org"] {
             let service = service.clone().with_public_url(url);
-            let name = cookie_name(&service);
+            let name = cookies::form_token_name(&service);
             let other_name = if name.starts_with("__Host-") { "deskvisa_csrf" } else { "__Host-deskvisa_csrf" };
             let forbidden = |headers: &HeaderMap, field: Option<&str>| {
                 check(&service, headers, field).is_err_and(|p| p.status() == StatusCode::FORBIDDEN)

@@ -156,21 +156,6 @@ pub(crate) fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// The value of cookie `name`, if the request carries it.
-pub(crate) fn session_cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        // Pair by pair: another cookie whose bytes are not visible ASCII
-        // (another application on the host may set one) must not hide ours.
-        .flat_map(|v| v.as_bytes().split(|b| *b == b';'))
-        .filter_map(|pair| std::str::from_utf8(pair).ok())
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value.trim())
-        .filter(|v| !v.is_empty())
-}
-
 /// The scheme, host and port of a URL: what `Origin` carries.
 fn origin_of(url: &str) -> &str {
     let after_scheme = url.find("://").map_or(0, |i| i + 3);
@@ -204,11 +189,11 @@ impl FromRequestParts<Service> for Authenticated {
         if let Some(token) = bearer(&parts.headers) {
             return Ok(Authenticated(service.authenticate(token).await?));
         }
-        if let Some(session) = session_cookie(&parts.headers, crate::auth::cookie_name(service)) {
+        if let Some(session) = crate::cookies::read(&parts.headers, crate::cookies::session_name(service)) {
             if !parts.method.is_safe() {
                 same_origin(&parts.headers, service.public_url())?;
             }
-            return Ok(Authenticated(service.authenticate_session(session).await?));
+            return Ok(Authenticated(service.authenticate_session(&session).await?));
         }
         Err(Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "a valid bearer token or session is required"))
     }
@@ -317,8 +302,8 @@ mod tests {
     fn cookies_are_found_by_exact_name() {
         let mut headers = axum::http::HeaderMap::new();
         headers.insert(axum::http::header::COOKIE, "a=1; deskvisa_session_x=2; deskvisa_session=abc".parse().unwrap());
-        assert_eq!(session_cookie(&headers, "deskvisa_session"), Some("abc"));
-        assert_eq!(session_cookie(&headers, "b"), None);
+        assert_eq!(crate::cookies::read(&headers, "deskvisa_session").as_deref(), Some("abc"));
+        assert_eq!(crate::cookies::read(&headers, "b"), None);
     }
 
     // -----------------------------------------------------------------------
@@ -453,8 +438,8 @@ mod tests {
                 headers
             };
             let (with_value, with_nothing) = (headers_with(&wanted), headers_with(""));
-            prop_assert_eq!(session_cookie(&with_value, &name), Some(wanted.as_str()));
-            prop_assert_eq!(session_cookie(&with_nothing, &name), None);
+            prop_assert_eq!(crate::cookies::read(&with_value, &name), Some(wanted.clone()));
+            prop_assert_eq!(crate::cookies::read(&with_nothing, &name), None);
         }
 
         /// A foreign cookie holding bytes that are not visible ASCII (UTF-8
@@ -475,19 +460,19 @@ mod tests {
             let own = format!("{name}={wanted}").into_bytes();
             let line = if foreign_first { [foreign, b"; ".to_vec(), own].concat() } else { [own, b"; ".to_vec(), foreign].concat() };
             let headers = one_header(header::COOKIE, line);
-            prop_assert_eq!(session_cookie(&headers, &name), Some(wanted.as_str()));
+            prop_assert_eq!(crate::cookies::read(&headers, &name), Some(wanted.clone()));
         }
 
-        /// No `Cookie` header, whatever its bytes, makes `session_cookie`
+        /// No `Cookie` header, whatever its bytes, makes `cookies::read`
         /// panic; a value it finds is never empty, has no white space around
         /// it and no `;`.
         #[test]
-        fn session_cookie_never_panics(lines in prop::collection::vec(header_bytes(), 0..3), name in prop_oneof![COOKIE_NAME, "[ -~]{0,10}"]) {
+        fn reading_a_cookie_never_panics(lines in prop::collection::vec(header_bytes(), 0..3), name in prop_oneof![COOKIE_NAME, "[ -~]{0,10}"]) {
             let mut headers = HeaderMap::new();
             for line in &lines {
                 headers.append(header::COOKIE, value(line));
             }
-            if let Some(v) = session_cookie(&headers, &name) {
+            if let Some(v) = crate::cookies::read(&headers, &name) {
                 prop_assert!(!v.is_empty() && v.trim() == v && !v.contains(';'), "{:?}", v);
             }
         }

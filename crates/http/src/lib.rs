@@ -8,6 +8,7 @@
 
 mod admin;
 mod auth;
+mod cookies;
 mod csrf;
 mod dto;
 mod events;

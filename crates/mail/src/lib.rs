@@ -34,7 +34,8 @@ pub use ics::{EventCalendar, IcsMethod, event_calendar};
 pub use kind::StayMailKind;
 pub use model::{StayEventLine, StayMail, sample};
 pub use render::{CalendarFile, Rendered, calendar_method, render};
-pub use transport::{MailError, Security, SendError, Sender, TransportConfig, build_message};
+pub use smtp::{Security, SendError};
+pub use transport::{MailError, Sender, TransportConfig, build_message};
 
 #[cfg(test)]
 mod tests;

@@ -24,7 +24,36 @@ use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::transport::smtp::{Error as SmtpError, response::Response};
 
-use crate::transport::{Security, SendError};
+/// How the connection to the SMTP server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Security {
+    /// No encryption (a relay on the same host or network only).
+    None,
+    /// Plain connection upgraded with STARTTLS, which is required (usually port 587).
+    StartTls,
+    /// TLS from the first byte (usually port 465).
+    Tls,
+}
+
+/// Sending one message failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// Worth retrying later: a 4xx reply, a connection failure, a timeout,
+    /// a local I/O error.
+    #[error("transient mail failure: {0}")]
+    Transient(String),
+    /// Retrying will not help: a 5xx reply, an invalid recipient address, a
+    /// message that cannot be built.
+    #[error("permanent mail failure: {0}")]
+    Permanent(String),
+}
+
+impl SendError {
+    /// Whether retrying later may succeed.
+    pub const fn is_transient(&self) -> bool {
+        matches!(self, SendError::Transient(_))
+    }
+}
 
 /// How long an idle connection is kept for reuse.
 const MAX_IDLE: Duration = Duration::from_secs(30);

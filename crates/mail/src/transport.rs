@@ -17,20 +17,9 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Address, AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::smtp::SmtpPool;
+use crate::smtp::{Security, SendError, SmtpPool};
 
 use crate::Rendered;
-
-/// How the connection to the SMTP server is secured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Security {
-    /// No encryption (a relay on the same host or network only).
-    None,
-    /// Plain connection upgraded with STARTTLS, which is required (usually port 587).
-    StartTls,
-    /// TLS from the first byte (usually port 465).
-    Tls,
-}
 
 /// Where emails go.
 #[derive(Clone, PartialEq, Eq)]
@@ -99,26 +88,6 @@ pub enum MailError {
     /// The message could not be assembled.
     #[error("cannot build the message: {0}")]
     Message(String),
-}
-
-/// Sending one message failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SendError {
-    /// Worth retrying later: a 4xx reply, a connection failure, a timeout,
-    /// a local I/O error.
-    #[error("transient mail failure: {0}")]
-    Transient(String),
-    /// Retrying will not help: a 5xx reply, an invalid recipient address, a
-    /// message that cannot be built.
-    #[error("permanent mail failure: {0}")]
-    Permanent(String),
-}
-
-impl SendError {
-    /// Whether retrying later may succeed.
-    pub const fn is_transient(&self) -> bool {
-        matches!(self, SendError::Transient(_))
-    }
 }
 
 enum Inner {

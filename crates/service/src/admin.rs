@@ -43,16 +43,6 @@ fn last_admin() -> ServiceError {
     Conflict::LastAdmin.into()
 }
 
-/// 409 `cluster_name_taken`.
-pub(crate) fn cluster_name_taken(name: &str) -> ServiceError {
-    Conflict::ClusterNameTaken { name: name.to_owned() }.into()
-}
-
-/// 409 `email_taken`.
-pub(crate) fn email_taken() -> ServiceError {
-    Conflict::EmailTaken.into()
-}
-
 fn network_admin(caller: &Caller) -> Result<(), ServiceError> {
     if caller.network_admin { Ok(()) } else { Err(ServiceError::Forbidden) }
 }
@@ -97,11 +87,11 @@ impl Service {
         let member = crate::map::invited(admin, Some(cluster.id), None);
         let tx = self.store.begin_write().await?;
         match tx.insert_cluster(&cluster, now).await {
-            Err(StoreError::Unique(_)) => return Err(cluster_name_taken(&cluster.name)),
+            Err(StoreError::Unique(_)) => return Err(Conflict::ClusterNameTaken { name: cluster.name.clone() }.into()),
             other => other?,
         }
         match tx.insert_member(&member, now).await {
-            Err(StoreError::Unique(_)) => return Err(email_taken()),
+            Err(StoreError::Unique(_)) => return Err(Conflict::EmailTaken.into()),
             other => other?,
         }
         tx.grant_role(member.id, Role::ClusterAdmin, now).await?;
@@ -131,7 +121,7 @@ impl Service {
         c.longitude = patch.longitude.unwrap_or(c.longitude);
         c.status = patch.status.unwrap_or(c.status);
         match tx.update_cluster(&c).await {
-            Err(StoreError::Unique(_)) => return Err(cluster_name_taken(&c.name)),
+            Err(StoreError::Unique(_)) => return Err(Conflict::ClusterNameTaken { name: c.name.clone() }.into()),
             other => other?,
         }
         tx.commit().await?;

@@ -9,6 +9,7 @@ use deskvisa_store::{ClusterRecord, MemberRecord, Role, SiteRecord, StoreError};
 
 use crate::Service;
 use crate::caller::Caller;
+use crate::conflict::Conflict;
 use crate::error::ServiceError;
 
 /// A cluster to add.
@@ -93,7 +94,7 @@ impl Service {
         };
         let tx = self.store.begin_write().await?;
         match tx.insert_cluster(&record, self.now()).await {
-            Err(StoreError::Unique(_)) => return Err(crate::admin::cluster_name_taken(&record.name)),
+            Err(StoreError::Unique(_)) => return Err(Conflict::ClusterNameTaken { name: record.name.clone() }.into()),
             other => other?,
         }
         tx.commit().await?;
@@ -140,7 +141,7 @@ impl Service {
         let tx = self.store.begin_write().await?;
         tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
         match tx.insert_member(&record, now).await {
-            Err(StoreError::Unique(_)) => return Err(crate::admin::email_taken()),
+            Err(StoreError::Unique(_)) => return Err(Conflict::EmailTaken.into()),
             other => other?,
         }
         if let Some(inviter) = invited_by {

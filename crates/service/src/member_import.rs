@@ -126,7 +126,7 @@ impl Service {
             match tx.insert_member(&record, now).await {
                 // Added by someone else since the judging began: the
                 // transaction is left, nothing is half-imported.
-                Err(StoreError::Unique(_)) => return Err(crate::admin::email_taken()),
+                Err(StoreError::Unique(_)) => return Err(crate::Conflict::EmailTaken.into()),
                 other => other?,
             }
             mails.extend(self.welcome(&tx, &record, now).await?);

@@ -63,7 +63,7 @@ impl Tx {
         for date in days {
             insert
                 .values([site.as_uuid().into(), (*date).into(), stored(desks).into(), 1i32.into()])
-                .map_err(crate::stays::statement_error)?;
+                .map_err(crate::error::statement_error)?;
         }
         insert
             .on_conflict(

@@ -74,3 +74,8 @@ impl From<DbErr> for StoreError {
         }
     }
 }
+
+/// A statement built with the wrong number of values: a bug, reported as such.
+pub(crate) fn statement_error(err: sea_orm::sea_query::error::Error) -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Custom(format!("statement: {err}")))
+}

@@ -22,7 +22,7 @@ use sea_orm::{
 
 use crate::entity::outbox;
 use crate::error::StoreError;
-use crate::stays::statement_error;
+use crate::error::statement_error;
 use crate::tx::{Store, Tx};
 
 /// `member:<uuid>`: the recipient of an email to one member.

@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::convert::{parse, zone};
 use crate::entity::{site, stay, stay_day, stay_history};
-use crate::error::StoreError;
+use crate::error::{StoreError, statement_error};
 use crate::ledger_totals::RequestTally;
 use crate::tx::Tx;
 
@@ -138,11 +138,6 @@ fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<InsertStatement,
         ])
         .map_err(statement_error)?
         .to_owned())
-}
-
-/// A statement built with the wrong number of values: a bug, reported as such.
-pub(crate) fn statement_error(err: sea_orm::sea_query::error::Error) -> StoreError {
-    StoreError::Db(sea_orm::DbErr::Custom(format!("statement: {err}")))
 }
 
 fn actor(text: &str) -> Result<Actor, StoreError> {

@@ -124,10 +124,44 @@ impl Tx {
 }
 
 /// SQL written once with PostgreSQL's `$n` placeholders, for `backend`:
-/// SQLite reads `?n` the same way.
+/// SQLite reads `?n` the same way. Only a `$` followed by a digit outside
+/// quoted text and quoted names is a placeholder: a `$` inside `'...'` or
+/// `"..."` is left as it is.
 pub(crate) fn portable_sql(backend: DbBackend, text: &str) -> String {
-    match backend {
-        DbBackend::Postgres => text.to_owned(),
-        _ => text.replace('$', "?"),
+    if backend == DbBackend::Postgres {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            // A doubled quote inside quotes is an escaped one: it opens and
+            // closes at once, which this toggling reads the same way.
+            (Some(q), c) if c == q => quote = None,
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '$') if chars.peek().is_some_and(char::is_ascii_digit) => {
+                out.push('?');
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_numbered_placeholders_outside_quotes_are_rewritten() {
+        let sql = "SELECT '$1', \"a$2\", x FROM t WHERE a = $1 AND b = $12 AND c = 'it''s $3' AND d = '$'";
+        assert_eq!(
+            portable_sql(DbBackend::Sqlite, sql),
+            "SELECT '$1', \"a$2\", x FROM t WHERE a = ?1 AND b = ?12 AND c = 'it''s $3' AND d = '$'"
+        );
+        assert_eq!(portable_sql(DbBackend::Postgres, sql), sql);
     }
 }

@@ -712,9 +712,6 @@ pub(crate) async fn save_me(
     service.update_me(caller, Some(name), Some(locale)).await?;
     // A language chosen with the switcher would hide the one just saved.
     let mut response = redirect("/me?done=saved");
-    response.headers_mut().append(
-        axum::http::header::SET_COOKIE,
-        axum::http::HeaderValue::from_static("deskvisa_lang=; Path=/; SameSite=Lax; Max-Age=0"),
-    );
+    response.headers_mut().append(axum::http::header::SET_COOKIE, crate::cookies::lang_cleared());
     Ok(response)
 }

@@ -44,9 +44,6 @@ pub(crate) use words::Words;
 /// room for the form around it.
 const IMPORT_BODY_BYTES: usize = crate::member_file::MAX_FILE_BYTES + 64 * 1024;
 
-/// The cookie that holds a language chosen with the switcher.
-const LANG_COOKIE: &str = "deskvisa_lang";
-
 /// Every page route, behind [`resolve`].
 pub(crate) fn routes(service: Service) -> Router<Service> {
     Router::new()
@@ -145,7 +142,7 @@ impl Viewer {
 /// The language: a choice made with the switcher, else the member's, else
 /// the first of the browser's that deskvisa speaks, else English.
 fn locale_of(headers: &HeaderMap, member: Option<&MemberRecord>) -> Locale {
-    if let Some(chosen) = crate::extract::session_cookie(headers, LANG_COOKIE).and_then(|v| Locale::parse(v).ok()) {
+    if let Some(chosen) = crate::cookies::read(headers, crate::cookies::LANG).and_then(|v| Locale::parse(&v).ok()) {
         return chosen;
     }
     if let Some(member) = member {
@@ -267,10 +264,10 @@ async fn resolve(State(service): State<Service>, mut request: Request, next: Nex
 /// with one that has ended).
 async fn viewer_of(service: &Service, headers: &HeaderMap, here: &str) -> Result<Viewer, (Viewer, Failure)> {
     let mut viewer = Viewer::anonymous(headers, here);
-    let Some(session) = crate::extract::session_cookie(headers, crate::auth::cookie_name(service)) else {
+    let Some(session) = crate::cookies::read(headers, crate::cookies::session_name(service)) else {
         return Ok(viewer);
     };
-    match service.session_member(session).await {
+    match service.session_member(&session).await {
         Ok((caller, member)) => {
             viewer.locale = locale_of(headers, Some(&member));
             viewer.member = Some(Arc::new(member));
@@ -406,11 +403,7 @@ async fn switch_language(
         return redirect(local_path(&back));
     };
     let mut response = redirect(local_path(&back));
-    if let Ok(cookie) =
-        HeaderValue::from_str(&format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", locale.as_str()))
-    {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
+    response.headers_mut().insert(header::SET_COOKIE, crate::cookies::lang(locale.as_str()));
     response
 }
 

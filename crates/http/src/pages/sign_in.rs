@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Extension;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use deskvisa_rules::Email;
 use deskvisa_service::{Service, ServiceError};
@@ -15,7 +15,6 @@ use super::{PageError, Viewer, local_path, redirect};
 use crate::extract::ClientAddress;
 
 /// Where to go after signing in, kept while the link is on its way.
-pub(crate) const NEXT_COOKIE: &str = "deskvisa_next";
 
 #[derive(Template)]
 #[template(path = "sign_in.html")]
@@ -100,13 +99,7 @@ pub(crate) async fn send_link(
     let c = Chrome::new(&viewer, w.check_mail_title, "");
     let mut response = html(StatusCode::OK, &MessagePage { c, text: w.check_mail, link: None })?;
     if next != "/" {
-        let cookie = format!(
-            "{NEXT_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=900",
-            form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-        );
-        if let Ok(cookie) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, cookie);
-        }
+        response.headers_mut().append(header::SET_COOKIE, crate::cookies::next(&service, next));
     }
     Ok(response)
 }
@@ -120,11 +113,7 @@ pub(crate) async fn sign_out(
         service.end_session(session).await?;
     }
     let mut response = redirect("/sign-in");
-    let secure = if service.public_url().starts_with("https://") { "; Secure" } else { "" };
-    let cookie = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", crate::auth::cookie_name(&service));
-    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, cookie);
-    }
+    response.headers_mut().insert(header::SET_COOKIE, crate::cookies::session_cleared(&service));
     Ok(response)
 }
 
@@ -145,8 +134,5 @@ pub(crate) fn link_dead(viewer: &Viewer) -> Response {
 
 /// Where the browser that asked for the link wanted to go, if it said.
 pub(crate) fn next_after_sign_in(headers: &axum::http::HeaderMap) -> String {
-    crate::extract::session_cookie(headers, NEXT_COOKIE)
-        .map(|v| form_urlencoded::parse(format!("v={v}").as_bytes()).map(|(_, v)| v.into_owned()).next())
-        .and_then(|v| v)
-        .map_or_else(|| "/".to_owned(), |v| local_path(&v).to_owned())
+    crate::cookies::read_next(headers).map_or_else(|| "/".to_owned(), |v| local_path(&v).to_owned())
 }
