@@ -15,7 +15,6 @@
 //! refused cells run on one shared world, which must come out of them
 //! unchanged. On PostgreSQL the refused cells run again, on a world of their
 //! own.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

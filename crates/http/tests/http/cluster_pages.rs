@@ -6,21 +6,18 @@
 //! change refused naming the stays in its way, the last admin kept, and
 //! members imported from a CSV file: a preview row by row, one transaction,
 //! nothing twice, and files that cannot be trusted writing nothing.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
-
-mod support;
 
 use std::sync::Arc;
 
+use crate::support::{ORIGIN, field, form, get, post, send, unescape};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
 use deskvisa_http::{Limits, router};
-use deskvisa_rules::{ClusterId, Email, Locale, SiteId, TimeZone, WeekdaySet};
+use deskvisa_rules::{ClusterId, Email, Locale, SiteId};
 use deskvisa_service::*;
 use deskvisa_testing::{TestDatabase, on_both_backends};
-use support::{ORIGIN, field, form, get, post, send, unescape};
 
 /// A file posted as a browser posts `<input type=file>`.
 fn upload(path: &str, cookie: &str, csrf: &str, file: &[u8]) -> Request<Body> {
@@ -64,15 +61,7 @@ struct World {
 async fn world(db: TestDatabase) -> World {
     let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
     let service = Service::with_store(db.store().await, Arc::new(clock)).with_public_url(ORIGIN);
-    let cluster = |name: &str, city: &str, country: &str, zone: &str| NewCluster {
-        name: name.into(),
-        city: city.into(),
-        country: country.into(),
-        timezone: TimeZone::parse(zone).unwrap(),
-        latitude: 50.0,
-        longitude: 15.0,
-        joined_on: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
-    };
+    let cluster = crate::support::new_cluster;
     let home = service.add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw")).await.unwrap();
     let host =
         service.add_cluster(cluster("Copenhagen Digital", "Copenhagen", "DK", "Europe/Copenhagen")).await.unwrap();
@@ -89,15 +78,7 @@ async fn world(db: TestDatabase) -> World {
     service.grant_role(lars.id, Role::ClusterAdmin).await.unwrap();
     let ops = Email::parse("ops@network.example").unwrap();
     service.appoint_network_admin(&ops, Some("Olga Ops"), Locale::En).await.unwrap();
-    let site = |name: &str, desks| NewSite {
-        name: name.into(),
-        address: "Nyhavn 1".into(),
-        timezone: None,
-        desks,
-        open_weekdays: WeekdaySet::MON_TO_FRI,
-        contact_email: Email::parse("desks@cph.example").unwrap(),
-        house_rules: String::new(),
-    };
+    let site = |name: &str, desks| crate::support::new_site(name, desks, "");
     service.add_site(home.id, site("HubClub Incubator", 4)).await.unwrap();
     let site = service.add_site(host.id, site("Nyhavn House", 1)).await.unwrap();
     World {
@@ -114,7 +95,7 @@ async fn world(db: TestDatabase) -> World {
 
 /// A browser session of `email`, signed in through a sign-in link.
 async fn session(w: &World, email: &str) -> String {
-    support::session(&w.app, &w.service, email).await
+    crate::support::session(&w.app, &w.service, email).await
 }
 
 /// A page's form token, for a session.

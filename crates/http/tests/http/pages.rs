@@ -3,24 +3,19 @@
 //! forms without the page's token or from another site changing nothing,
 //! the language a page is in, and where strangers and errors end up. (The
 //! journeys themselves run in a real browser: tests/browser.)
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
-
-mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{ORIGIN, field, get, post, send};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use chrono::NaiveDate;
 use deskvisa_http::{Limits, router};
-use deskvisa_mail::{Security, Sender, TransportConfig};
-use deskvisa_rules::{Email, Locale, TimeZone, WeekdaySet};
+use deskvisa_rules::{Email, Locale};
 use deskvisa_service::*;
 use deskvisa_testing::smtp::SmtpSink;
 use deskvisa_testing::{TestDatabase, on_both_backends};
-use support::{ORIGIN, field, get, post, send};
 
 struct World {
     app: Router,
@@ -35,15 +30,7 @@ struct World {
 async fn world(db: TestDatabase) -> World {
     let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
     let service = Service::with_store(db.store().await, Arc::new(clock)).with_public_url(ORIGIN);
-    let cluster = |name: &str, city: &str, country: &str, zone: &str| NewCluster {
-        name: name.into(),
-        city: city.into(),
-        country: country.into(),
-        timezone: TimeZone::parse(zone).unwrap(),
-        latitude: 50.0,
-        longitude: 15.0,
-        joined_on: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
-    };
+    let cluster = crate::support::new_cluster;
     let home = service.add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw")).await.unwrap();
     let host =
         service.add_cluster(cluster("Copenhagen Digital", "Copenhagen", "DK", "Europe/Copenhagen")).await.unwrap();
@@ -58,31 +45,12 @@ async fn world(db: TestDatabase) -> World {
     service.add_member(home.id, member("hub-admin@hubclub.example", Locale::En)).await.unwrap();
     let admin = service.add_member(host.id, member("admin@cph.example", Locale::En)).await.unwrap();
     service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
-    let site = |name: &str, desks| NewSite {
-        name: name.into(),
-        address: "Nyhavn 1".into(),
-        timezone: None,
-        desks,
-        open_weekdays: WeekdaySet::parse(["mon", "tue", "wed", "thu", "fri"]).unwrap(),
-        contact_email: Email::parse("desks@cph.example").unwrap(),
-        house_rules: "Quiet after six.".into(),
-    };
+    let site = |name: &str, desks| crate::support::new_site(name, desks, "Quiet after six.");
     // HubClub offers desks too, or its members would be refused (reciprocity).
     service.add_site(home.id, site("HubClub Incubator", 4)).await.unwrap();
     let site = service.add_site(host.id, site("Nyhavn House", 1)).await.unwrap();
     let sink = SmtpSink::start();
-    let transport = TransportConfig::Smtp {
-        host: "127.0.0.1".into(),
-        port: sink.port,
-        security: Security::None,
-        username: None,
-        password: None,
-        timeout: Duration::from_secs(10),
-    };
-    let mailer = Arc::new(Mailer::new(
-        Sender::new(&transport, "deskvisa", "deskvisa@deskvisa.example").unwrap(),
-        DeliveryConfig::default(),
-    ));
+    let mailer = crate::support::mailer_to(&sink);
     World { app: router(service.clone(), Limits::default()), service, sink, mailer, site, _db: db }
 }
 

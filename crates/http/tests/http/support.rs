@@ -1,7 +1,7 @@
 //! What the in-process page tests share: a request as a browser sends it,
 //! the answer read whole, a page's hidden fields, and a browser session
 //! signed in through a sign-in link.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(dead_code)]
 
 use axum::Router;
 use axum::body::Body;
@@ -123,4 +123,57 @@ pub fn unescape(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// A cluster of the test worlds: founded 2015, on the map in central Europe.
+pub fn new_cluster(name: &str, city: &str, country: &str, zone: &str) -> deskvisa_service::NewCluster {
+    deskvisa_service::NewCluster {
+        name: name.into(),
+        city: city.into(),
+        country: country.into(),
+        timezone: deskvisa_rules::TimeZone::parse(zone).unwrap(),
+        latitude: 50.0,
+        longitude: 15.0,
+        joined_on: chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+    }
+}
+
+/// A member of the test worlds, of a firm called Firm.
+pub fn new_member(email: &str, name: &str, locale: deskvisa_rules::Locale) -> deskvisa_service::NewMember {
+    deskvisa_service::NewMember {
+        email: Email::parse(email).unwrap(),
+        name: name.into(),
+        company: "Firm".into(),
+        locale,
+    }
+}
+
+/// A site open Monday to Friday at Nyhavn 1, with `house_rules`.
+pub fn new_site(name: &str, desks: u32, house_rules: &str) -> deskvisa_service::NewSite {
+    deskvisa_service::NewSite {
+        name: name.into(),
+        address: "Nyhavn 1".into(),
+        timezone: None,
+        desks,
+        open_weekdays: deskvisa_rules::WeekdaySet::MON_TO_FRI,
+        contact_email: Email::parse("desks@cph.example").unwrap(),
+        house_rules: house_rules.into(),
+    }
+}
+
+/// A mailer that sends to the test's own SMTP server.
+pub fn mailer_to(sink: &deskvisa_testing::smtp::SmtpSink) -> std::sync::Arc<deskvisa_service::Mailer> {
+    use deskvisa_mail::{Security, Sender, TransportConfig};
+    let transport = TransportConfig::Smtp {
+        host: "127.0.0.1".into(),
+        port: sink.port,
+        security: Security::None,
+        username: None,
+        password: None,
+        timeout: std::time::Duration::from_secs(10),
+    };
+    std::sync::Arc::new(deskvisa_service::Mailer::new(
+        Sender::new(&transport, "deskvisa", "deskvisa@deskvisa.example").unwrap(),
+        deskvisa_service::DeliveryConfig::default(),
+    ))
 }

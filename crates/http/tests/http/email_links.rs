@@ -4,24 +4,20 @@
 //! answer 200 with a page that names the stay or the event the email is
 //! about; a link that 404s fails the build. A recipient who is signed out
 //! comes back to the link's page after the sign-in link. Both databases.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
-
-mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::*;
 use axum::http::StatusCode;
-use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{NaiveDateTime, TimeDelta};
 use deskvisa_http::{Limits, router};
-use deskvisa_mail::{Security, Sender, TransportConfig};
-use deskvisa_rules::{ApprovalMode, Email, Locale, OnNoAnswer, PolicyDraft, Reason, TimeZone, WeekdaySet};
+use deskvisa_rules::{ApprovalMode, Email, Locale, OnNoAnswer, PolicyDraft, Reason};
 use deskvisa_service::*;
 use deskvisa_testing::on_both_backends;
 use deskvisa_testing::smtp::{Received, SmtpSink};
 use sea_orm::{ConnectionTrait, Statement};
-use support::*;
 
 /// The links to this server in a text.
 fn links(text: &str) -> Vec<String> {
@@ -46,15 +42,7 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
         let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
         let service = Service::with_store(db.store().await, Arc::new(clock.clone())).with_public_url(ORIGIN);
         let app = router(service.clone(), Limits::default());
-        let cluster = |name: &str, city: &str, country: &str, zone: &str| NewCluster {
-            name: name.into(),
-            city: city.into(),
-            country: country.into(),
-            timezone: TimeZone::parse(zone).unwrap(),
-            latitude: 50.0,
-            longitude: 15.0,
-            joined_on: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
-        };
+        let cluster = crate::support::new_cluster;
         let home = service.add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw")).await.unwrap();
         let host =
             service.add_cluster(cluster("Copenhagen Digital", "Copenhagen", "DK", "Europe/Copenhagen")).await.unwrap();
@@ -75,15 +63,7 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
         let lars = service.add_member(host.id, person("lars@cph.example", Locale::En)).await.unwrap();
         service.grant_role(lars.id, Role::ClusterAdmin).await.unwrap();
         let lars = member(lars).await;
-        let site = |name: &str, desks| NewSite {
-            name: name.into(),
-            address: "Nyhavn 1".into(),
-            timezone: None,
-            desks,
-            open_weekdays: WeekdaySet::parse(["mon", "tue", "wed", "thu", "fri"]).unwrap(),
-            contact_email: Email::parse("desks@cph.example").unwrap(),
-            house_rules: "Quiet after six.".into(),
-        };
+        let site = |name: &str, desks| crate::support::new_site(name, desks, "Quiet after six.");
         service.add_site(home.id, site("HubClub Incubator", 4)).await.unwrap();
         let nyhavn = service.add_site(host.id, site("Nyhavn House", 3)).await.unwrap();
         let stay = |start: &str, end: &str| StayRequestInput {
@@ -98,18 +78,7 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
         // Every email, through the real SMTP server, sent as the clock
         // goes (a sign-in link is only written while it still works).
         let sink = SmtpSink::start();
-        let transport = TransportConfig::Smtp {
-            host: "127.0.0.1".into(),
-            port: sink.port,
-            security: Security::None,
-            username: None,
-            password: None,
-            timeout: Duration::from_secs(10),
-        };
-        let mailer = Arc::new(Mailer::new(
-            Sender::new(&transport, "deskvisa", "deskvisa@deskvisa.example").unwrap(),
-            DeliveryConfig::default(),
-        ));
+        let mailer = crate::support::mailer_to(&sink);
         // Accounts: an invitation and a sign-in link.
         service.invite_member(&lars, host.id, person("newbie@cph.example", Locale::Pl)).await.unwrap();
         service.request_sign_in(&Email::parse("anna@hubclub.example").unwrap(), None).await.unwrap();

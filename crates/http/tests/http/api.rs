@@ -2,7 +2,6 @@
 //! (SQLite and PostgreSQL), with bearer tokens made as `deskvisa token
 //! create` makes them and a fixed clock: Monday 2 March 2026, 10:00 in
 //! Copenhagen.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::sync::Arc;
 

@@ -2,7 +2,6 @@
 //! server), its page that consumes nothing, the form that does, the session
 //! cookie, replay and expiry, no enumeration, cross-site refusals, logout,
 //! revocation, security headers, and no raw secret in the database.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +11,6 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use chrono::{NaiveDate, TimeDelta};
 use deskvisa_http::{Limits, router};
-use deskvisa_mail::{Security, Sender, TransportConfig};
 use deskvisa_rules::{Email, Locale, TimeZone};
 use deskvisa_service::*;
 use deskvisa_testing::smtp::SmtpSink;
@@ -56,18 +54,7 @@ async fn world(test_db: TestDatabase) -> World {
             .unwrap();
     }
     let sink = SmtpSink::start();
-    let transport = TransportConfig::Smtp {
-        host: "127.0.0.1".into(),
-        port: sink.port,
-        security: Security::None,
-        username: None,
-        password: None,
-        timeout: Duration::from_secs(10),
-    };
-    let mailer = Arc::new(Mailer::new(
-        Sender::new(&transport, "deskvisa", "deskvisa@deskvisa.example").unwrap(),
-        DeliveryConfig::default(),
-    ));
+    let mailer = crate::support::mailer_to(&sink);
     World { app: router(service.clone(), Limits::default()), service, clock, sink, mailer, home, test_db }
 }
 

@@ -1,7 +1,6 @@
 //! The served OpenAPI document: OpenAPI 3.1, every route of API.md's
 //! implemented sections with its method, every operation answering problem
 //! details on error, and the interactive docs served with no network.
-#![allow(clippy::unwrap_used, missing_docs)]
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

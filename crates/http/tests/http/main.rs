@@ -1,0 +1,14 @@
+//! deskvisa's HTTP layer end to end, in one test binary: the JSON API, the
+//! authorization matrix, the OpenAPI document, sign-in, the pages, the
+//! cluster pages and every link of every email, each through the real
+//! router over real databases (SQLite and PostgreSQL).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod api;
+mod authorization;
+mod cluster_pages;
+mod email_links;
+mod openapi;
+mod pages;
+mod sign_in;
+mod support;
