@@ -5,7 +5,7 @@
 //! header timeout, as is a client that sends its headers a line at a time;
 //! past the connection cap (below the open-file limit) new connections are
 //! closed at once and the server never runs out of descriptors.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr, missing_docs, clippy::too_many_lines)]
 
 use std::io::Read as _;
 use std::process::{Child, Command, Stdio};

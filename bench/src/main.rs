@@ -13,6 +13,8 @@
 //! - **P1**, the web pages: each page's HTML p99 and its weight with its
 //!   assets (see `pages.rs`).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+// A benchmark scenario is a script read top to bottom: setup, load, measure, report.
+#![allow(clippy::too_many_lines)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

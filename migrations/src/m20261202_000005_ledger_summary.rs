@@ -48,6 +48,23 @@ const BACKFILL: [&str; 5] = [
       WHERE h.guarantee_exception = TRUE ORDER BY h.id",
 ];
 
+/// Fills the new columns and tables from the stays and histories already
+/// there, in each backend's own date arithmetic.
+async fn backfill(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    let (seconds, utc_date) = match manager.get_database_backend() {
+        DbBackend::Postgres => (
+            "CAST(EXTRACT(EPOCH FROM (h.at - stays.created_at)) AS BIGINT)",
+            "CAST((s.created_at AT TIME ZONE 'UTC') AS DATE)",
+        ),
+        _ => ("CAST(ROUND((julianday(h.at) - julianday(stays.created_at)) * 86400) AS INTEGER)", "date(s.created_at)"),
+    };
+    for sql in BACKFILL {
+        db.execute_unprepared(&sql.replace("{seconds}", seconds).replace("{utc_date}", utc_date)).await?;
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -124,21 +141,7 @@ impl MigrationTrait for Migration {
         manager
             .create_index(Index::create().name("ledger_exceptions_at").table("ledger_exceptions").col("at").to_owned())
             .await?;
-        let db = manager.get_connection();
-        let (seconds, utc_date) = match manager.get_database_backend() {
-            DbBackend::Postgres => (
-                "CAST(EXTRACT(EPOCH FROM (h.at - stays.created_at)) AS BIGINT)",
-                "CAST((s.created_at AT TIME ZONE 'UTC') AS DATE)",
-            ),
-            _ => (
-                "CAST(ROUND((julianday(h.at) - julianday(stays.created_at)) * 86400) AS INTEGER)",
-                "date(s.created_at)",
-            ),
-        };
-        for sql in BACKFILL {
-            db.execute_unprepared(&sql.replace("{seconds}", seconds).replace("{utc_date}", utc_date)).await?;
-        }
-        Ok(())
+        backfill(manager).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

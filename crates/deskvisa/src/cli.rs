@@ -266,57 +266,68 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { what: ReportCommand::Reciprocity { from, to, json } } => {
-            let from = deskvisa_rules::parse_date(&from).map_err(|e| anyhow::anyhow!("--from: {e}"))?;
-            let to = deskvisa_rules::parse_date(&to).map_err(|e| anyhow::anyhow!("--to: {e}"))?;
-            let period = deskvisa_rules::Period::new(from, to)?;
-            let report = service(&config).await?.ledger(period).await?;
-            if json {
-                say(&serde_json::to_string_pretty(&report.ledger)?);
-            } else {
-                for line in crate::report::render(&report) {
-                    say(&line);
-                }
-            }
-            Ok(ExitCode::SUCCESS)
+            reciprocity_report(&config, &from, &to, json).await
         }
         Command::Member { action } => member_command(&config, action).await,
-        Command::Backup { path } => {
-            anyhow::ensure!(
-                sqlite_file(&config.database.url).is_some(),
-                "deskvisa backup copies the embedded SQLite database; back PostgreSQL up with pg_dump \
-                 (see the README's \"Backups\")"
-            );
-            let store = open(&config).await?;
-            let backup = store.backup_sqlite(&path).await?;
-            say(&format!("wrote {} ({} bytes, {} stays)", backup.path.display(), backup.bytes, backup.stays));
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Restore { path } => {
-            let Some(target) = sqlite_file(&config.database.url) else {
-                anyhow::bail!(
-                    "deskvisa restore replaces the embedded SQLite database; restore PostgreSQL with pg_restore \
-                     (see the README's \"Backups\")"
-                );
-            };
-            anyhow::ensure!(path.is_file(), "the backup {} is not a file", path.display());
-            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
-            let restored = deskvisa_store::restore_sqlite(&path, &target, &stamp).await?;
-            // A backup from an older release is brought up to date now.
-            let store = open(&config).await?;
-            let pending = Migrator::get_pending_migrations(store.db()).await?.len();
-            Migrator::up(store.db(), None).await.context("migrating the restored database failed")?;
-            say(&format!(
-                "restored {} into {} ({} stays, {pending} migrations applied)",
-                path.display(),
-                target.display(),
-                restored.stays
-            ));
-            if let Some(previous) = restored.previous {
-                say(&format!("the database it replaced is kept as {}", previous.display()));
-            }
-            Ok(ExitCode::SUCCESS)
+        Command::Backup { path } => backup(&config, &path).await,
+        Command::Restore { path } => restore(&config, &path).await,
+    }
+}
+
+/// `deskvisa report reciprocity --from --to [--json]`.
+async fn reciprocity_report(config: &Config, from: &str, to: &str, json: bool) -> Result<ExitCode> {
+    let from = deskvisa_rules::parse_date(from).map_err(|e| anyhow::anyhow!("--from: {e}"))?;
+    let to = deskvisa_rules::parse_date(to).map_err(|e| anyhow::anyhow!("--to: {e}"))?;
+    let period = deskvisa_rules::Period::new(from, to)?;
+    let report = service(config).await?.ledger(period).await?;
+    if json {
+        say(&serde_json::to_string_pretty(&report.ledger)?);
+    } else {
+        for line in crate::report::render(&report) {
+            say(&line);
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `deskvisa backup PATH`: a consistent copy of the embedded SQLite database.
+async fn backup(config: &Config, path: &std::path::Path) -> Result<ExitCode> {
+    anyhow::ensure!(
+        sqlite_file(&config.database.url).is_some(),
+        "deskvisa backup copies the embedded SQLite database; back PostgreSQL up with pg_dump \
+         (see the README's \"Backups\")"
+    );
+    let store = open(config).await?;
+    let backup = store.backup_sqlite(path).await?;
+    say(&format!("wrote {} ({} bytes, {} stays)", backup.path.display(), backup.bytes, backup.stays));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `deskvisa restore PATH`: the embedded SQLite database from a backup, migrated.
+async fn restore(config: &Config, path: &std::path::Path) -> Result<ExitCode> {
+    let Some(target) = sqlite_file(&config.database.url) else {
+        anyhow::bail!(
+            "deskvisa restore replaces the embedded SQLite database; restore PostgreSQL with pg_restore \
+             (see the README's \"Backups\")"
+        );
+    };
+    anyhow::ensure!(path.is_file(), "the backup {} is not a file", path.display());
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let restored = deskvisa_store::restore_sqlite(path, &target, &stamp).await?;
+    // A backup from an older release is brought up to date now.
+    let store = open(config).await?;
+    let pending = Migrator::get_pending_migrations(store.db()).await?.len();
+    Migrator::up(store.db(), None).await.context("migrating the restored database failed")?;
+    say(&format!(
+        "restored {} into {} ({} stays, {pending} migrations applied)",
+        path.display(),
+        target.display(),
+        restored.stays
+    ));
+    if let Some(previous) = restored.previous {
+        say(&format!("the database it replaced is kept as {}", previous.display()));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The error for an address nobody has, with the ways to give it an account.
@@ -475,19 +486,7 @@ async fn mail_command(config: &Config, action: MailCommand) -> Result<ExitCode> 
         }
         MailCommand::Preview { kind, locale, part, output } => {
             anyhow::ensure!(deskvisa_rules::Locale::parse(&locale).is_ok(), "unknown locale `{locale}`: en or pl");
-            let (rendered, to_name, to_email) = if let Some(stay) = deskvisa_mail::StayMailKind::parse(&kind) {
-                let mail = deskvisa_mail::sample(stay, &locale);
-                (deskvisa_mail::render(&mail, chrono::Utc::now()), mail.recipient_name, mail.recipient_email)
-            } else if let Some(account) = deskvisa_mail::AccountKind::parse(&kind) {
-                let mail = deskvisa_mail::account_sample(account, &locale);
-                (deskvisa_mail::render_account(&mail), mail.recipient_name, mail.recipient_email)
-            } else if let Some(event) = deskvisa_mail::EventMailKind::parse(&kind) {
-                let mail = deskvisa_mail::event_sample(event, &locale);
-                (deskvisa_mail::render_event(&mail, chrono::Utc::now()), mail.recipient_name, mail.recipient_email)
-            } else {
-                let kinds: Vec<&str> = deskvisa_rules::MailKind::ALL.iter().map(|k| k.as_str()).collect();
-                anyhow::bail!("unknown kind `{kind}`; one of: {}", kinds.join(", "));
-            };
+            let (rendered, to_name, to_email) = sample_mail(&kind, &locale)?;
             let text = match part {
                 PreviewPart::Text => format!("Subject: {}\n\n{}", rendered.subject, rendered.text),
                 PreviewPart::Html => rendered.html.clone(),
@@ -517,6 +516,33 @@ async fn mail_command(config: &Config, action: MailCommand) -> Result<ExitCode> 
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A sample of the email of `kind` in `locale`, rendered, with its
+/// recipient's name and address.
+fn sample_mail(kind: &str, locale: &str) -> Result<(deskvisa_mail::Rendered, String, String)> {
+    use deskvisa_mail::{AccountKind, EventMailKind, StayMailKind};
+    use deskvisa_rules::{MailFamily, MailKind};
+    let Some(kind) = MailKind::parse(kind) else {
+        let kinds: Vec<&str> = MailKind::ALL.iter().map(|k| k.as_str()).collect();
+        anyhow::bail!("unknown kind `{kind}`; one of: {}", kinds.join(", "));
+    };
+    let now = chrono::Utc::now();
+    let sample = match kind.family() {
+        MailFamily::Stay => StayMailKind::of(kind).map(|stay| {
+            let mail = deskvisa_mail::sample(stay, locale);
+            (deskvisa_mail::render(&mail, now), mail.recipient_name, mail.recipient_email)
+        }),
+        MailFamily::Event => EventMailKind::of(kind).map(|event| {
+            let mail = deskvisa_mail::event_sample(event, locale);
+            (deskvisa_mail::render_event(&mail, now), mail.recipient_name, mail.recipient_email)
+        }),
+        MailFamily::Account => AccountKind::of(kind).map(|account| {
+            let mail = deskvisa_mail::account_sample(account, locale);
+            (deskvisa_mail::render_account(&mail), mail.recipient_name, mail.recipient_email)
+        }),
+    };
+    sample.ok_or_else(|| anyhow::anyhow!("no sample of `{kind}`"))
 }
 
 /// `member:<id>` as the member's address, when it is known.

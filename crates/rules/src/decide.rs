@@ -267,16 +267,11 @@ pub fn answer_deadline(
     window_closes.min(zone.start_of_day(start_date))
 }
 
-/// Judges `request` against `snapshot` at the instant `now`.
-pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) -> Decision {
-    let Snapshot { network, member, home, host, site, member_stays, held } = snapshot;
-    let policy = &host.policy;
-    let (start, end) = (request.start_date, request.end_date);
-    let today = site.zone.date_at(now);
-    let range = DateRange::new(start, end);
+/// DOMAIN.md's eligibility rules, in their order: the member, the two
+/// clusters, and the home cluster's reciprocity.
+fn eligibility(snapshot: &Snapshot, end: NaiveDate, today: NaiveDate) -> Vec<Violation> {
+    let Snapshot { network, member, home, host, .. } = snapshot;
     let mut violations = Vec::new();
-
-    // Eligibility.
     if member.status == MemberStatus::Revoked {
         violations.push(Violation::MemberInactive { reason: InactiveReason::Revoked });
     } else if let Some(vouched_until) = member.vouched_until.filter(|last| end > *last) {
@@ -294,6 +289,17 @@ pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) ->
     if let Standing::NotReciprocating(lapse) = standing(&home.hosting, network, today) {
         violations.push(Violation::HomeNotReciprocating { lapse });
     }
+    violations
+}
+
+/// Judges `request` against `snapshot` at the instant `now`.
+pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) -> Decision {
+    let Snapshot { network, host, site, member_stays, held, .. } = snapshot;
+    let policy = &host.policy;
+    let (start, end) = (request.start_date, request.end_date);
+    let today = site.zone.date_at(now);
+    let range = DateRange::new(start, end);
+    let mut violations = eligibility(snapshot, end, today);
 
     // Shape and timing.
     match range {

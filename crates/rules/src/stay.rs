@@ -269,6 +269,36 @@ impl TransitionError {
     }
 }
 
+/// The host marks the visitor's arrival (check-in, on one of the stay's
+/// days) or their absence (no-show, once the first held day is over).
+fn arrival(
+    stay: &StayFacts,
+    action: &Action,
+    today: NaiveDate,
+    unchanged: Transition,
+) -> Result<Transition, TransitionError> {
+    match stay.status {
+        StayStatus::Approved => {}
+        StayStatus::Pending => return Err(TransitionError::NotApproved),
+        _ => return Err(TransitionError::Over),
+    }
+    if stay.checked_in || stay.no_show {
+        return Err(TransitionError::AlreadyMarked);
+    }
+    if matches!(action, Action::CheckIn) {
+        if !stay.held_days.contains(&today) {
+            return Err(TransitionError::NotAStayDay);
+        }
+        return Ok(Transition { checked_in: true, ..unchanged });
+    }
+    let first_day = stay.days.first().copied().unwrap_or(stay.start_date);
+    if today <= first_day {
+        return Err(TransitionError::FirstDayNotOver);
+    }
+    let released = stay.held_days.iter().copied().filter(|d| *d >= today).collect();
+    Ok(Transition { no_show: true, released, ..unchanged })
+}
+
 /// Judges `action` by `actor` on `stay` at `now`.
 pub fn transition(
     stay: &StayFacts,
@@ -343,27 +373,7 @@ pub fn transition(
                 ..unchanged
             })
         }
-        (Action::CheckIn | Action::NoShow, Actor::HostAdmin) => {
-            match stay.status {
-                StayStatus::Approved => {}
-                StayStatus::Pending => return Err(TransitionError::NotApproved),
-                _ => return Err(TransitionError::Over),
-            }
-            if stay.checked_in || stay.no_show {
-                return Err(TransitionError::AlreadyMarked);
-            }
-            if matches!(action, Action::CheckIn) {
-                if !stay.held_days.contains(&today) {
-                    return Err(TransitionError::NotAStayDay);
-                }
-                return Ok(Transition { checked_in: true, ..unchanged });
-            }
-            let first_day = stay.days.first().copied().unwrap_or(stay.start_date);
-            if today <= first_day {
-                return Err(TransitionError::FirstDayNotOver);
-            }
-            Ok(Transition { no_show: true, released: release_from_today(), ..unchanged })
-        }
+        (Action::CheckIn | Action::NoShow, Actor::HostAdmin) => arrival(stay, action, today, unchanged),
         _ => Err(TransitionError::NotAllowed),
     }
 }

@@ -2,7 +2,7 @@
 //! checked against Python's zoneinfo, an independent tz implementation): DST
 //! days in Europe and North America, the southern hemisphere, the zones
 //! furthest from UTC on both sides, and half- and quarter-hour offsets.
-#![allow(clippy::unwrap_used, missing_docs)]
+#![allow(clippy::unwrap_used, missing_docs, clippy::too_many_lines)]
 
 mod support;
 

@@ -232,23 +232,7 @@ impl Service {
             }
             match tasks.join_next().await {
                 Some(Ok((_, _, Ok(outcome)))) => report.add(outcome),
-                Some(Ok((id, attempts, Err(err)))) => {
-                    // Not the mail server's doing (the database, most likely):
-                    // tried again after a backoff, and not for ever.
-                    let attempts = u32::try_from(attempts).unwrap_or(0);
-                    let marked = if attempts >= mailer.config.max_attempts {
-                        report.dead += 1;
-                        self.store.mail_dead(id, &error_text(&err.to_string())).await
-                    } else {
-                        report.retried += 1;
-                        let delay = backoff(attempts, mailer.config.retry_base, mailer.config.retry_max, unit_draw());
-                        self.store.mail_retry(id, self.now() + delay, &error_text(&err.to_string())).await
-                    };
-                    tracing::warn!(outbox = %id, error = %err, "delivering an email failed; it will be tried again");
-                    if let Err(err) = marked {
-                        tracing::warn!(outbox = %id, error = %err, "marking the failure failed too; its lease runs out");
-                    }
-                }
+                Some(Ok((id, attempts, Err(err)))) => self.mark_failed(mailer, &mut report, id, attempts, &err).await,
                 Some(Err(err)) => tracing::error!(error = %err, "an email delivery task failed"),
                 None => {
                     if let Some(err) = failure {
@@ -335,6 +319,31 @@ impl Service {
                 self.give_up(&row, why).await?;
                 Ok(Outcome::Dead)
             }
+        }
+    }
+
+    /// A delivery that failed for a reason not the mail server's (the
+    /// database, most likely): tried again after a backoff, and not for ever.
+    async fn mark_failed(
+        &self,
+        mailer: &Mailer,
+        report: &mut DeliveryReport,
+        id: uuid::Uuid,
+        attempts: i32,
+        err: &ServiceError,
+    ) {
+        let attempts = u32::try_from(attempts).unwrap_or(0);
+        let marked = if attempts >= mailer.config.max_attempts {
+            report.dead += 1;
+            self.store.mail_dead(id, &error_text(&err.to_string())).await
+        } else {
+            report.retried += 1;
+            let delay = backoff(attempts, mailer.config.retry_base, mailer.config.retry_max, unit_draw());
+            self.store.mail_retry(id, self.now() + delay, &error_text(&err.to_string())).await
+        };
+        tracing::warn!(outbox = %id, error = %err, "delivering an email failed; it will be tried again");
+        if let Err(err) = marked {
+            tracing::warn!(outbox = %id, error = %err, "marking the failure failed too; its lease runs out");
         }
     }
 

@@ -2,7 +2,7 @@
 //! publish and register (every reason for a refusal), the last seat under
 //! concurrency, and what a cancelled stay, a changed event and a cancelled
 //! event do to the registrations, their seats and the outbox.
-#![allow(clippy::unwrap_used, missing_docs)]
+#![allow(clippy::unwrap_used, missing_docs, clippy::too_many_lines)]
 
 mod support;
 

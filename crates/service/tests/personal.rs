@@ -4,7 +4,7 @@
 //! told), keeps the anonymous visitor-days so the ledger's figures do not
 //! change; retention removes old sign-in links, sessions and sent emails'
 //! facts.
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs, clippy::too_many_lines)]
 
 mod support;
 

@@ -1,7 +1,7 @@
 //! DOMAIN.md's life of a stay, told through the service on both databases
 //! with a fixed clock: request, approve, decline, cancel, the answer deadline
 //! (approve and expire), check-in and no-show.
-#![allow(clippy::unwrap_used, missing_docs)]
+#![allow(clippy::unwrap_used, missing_docs, clippy::too_many_lines)]
 
 mod support;
 

@@ -201,6 +201,27 @@ pub fn erased_email(member: MemberId) -> String {
 /// The name an erased member's row carries, which emails to hosts show.
 pub const ERASED_NAME: &str = "Erased member";
 
+/// What [`Tx::member_data`] reads of a member (`$1`), table by table.
+const STAYS: &str = "SELECT s.id, s.site_id, t.name AS site_name, c.name AS host_cluster, s.start_date, \
+     s.end_date, s.status, s.purpose, s.decline_reason, s.cancel_reason, s.checked_in, s.no_show, s.created_at \
+     FROM stays s JOIN sites t ON t.id = s.site_id JOIN clusters c ON c.id = s.host_cluster_id \
+     WHERE s.member_id = $1 ORDER BY s.start_date, s.created_at, s.id";
+const STAY_HISTORY: &str = "SELECT h.stay_id, h.at, h.actor, h.action, h.from_status, h.to_status, h.reason \
+     FROM stay_history h JOIN stays s ON s.id = h.stay_id WHERE s.member_id = $1 ORDER BY h.id";
+const EVENT_REGISTRATIONS: &str = "SELECT r.event_id, e.title, e.starts_at, r.status, r.created_at, r.ended_at \
+     FROM event_registrations r JOIN events e ON e.id = r.event_id WHERE r.member_id = $1 \
+     ORDER BY r.created_at, r.id";
+const SESSIONS: &str =
+    "SELECT '' AS label, created_at, expires_at, ended_at FROM sessions WHERE member_id = $1 ORDER BY created_at";
+const SIGN_IN_LINKS: &str = "SELECT '' AS label, created_at, expires_at, used_at AS ended_at FROM sign_in_tokens \
+     WHERE member_id = $1 ORDER BY created_at";
+const API_TOKENS: &str = "SELECT label, created_at, NULL AS expires_at, revoked_at AS ended_at FROM api_tokens \
+     WHERE member_id = $1 ORDER BY created_at";
+const EMAILS: &str =
+    "SELECT id, kind, status, created_at, sent_at FROM outbox WHERE recipient = $1 ORDER BY created_at, id";
+const IDEMPOTENCY_KEYS: &str =
+    "SELECT key, stay_id, created_at FROM idempotency_keys WHERE member_id = $1 ORDER BY created_at";
+
 impl Tx {
     /// Everything about the member, or `None` if there is no such member.
     pub async fn member_data(&self, member: MemberId) -> Result<Option<MemberData>, StoreError> {
@@ -229,67 +250,18 @@ impl Tx {
             .into_iter()
             .map(|r| r.role)
             .collect();
+        let m = || vec![member.as_uuid().into()];
         Ok(Some(MemberData {
             profile,
             roles,
-            stays: self
-                .rows(
-                    "SELECT s.id, s.site_id, t.name AS site_name, c.name AS host_cluster, s.start_date, s.end_date, \
-                     s.status, s.purpose, s.decline_reason, s.cancel_reason, s.checked_in, s.no_show, s.created_at \
-                     FROM stays s JOIN sites t ON t.id = s.site_id JOIN clusters c ON c.id = s.host_cluster_id \
-                     WHERE s.member_id = $1 ORDER BY s.start_date, s.created_at, s.id",
-                    vec![member.as_uuid().into()],
-                )
-                .await?,
-            stay_history: self
-                .rows(
-                    "SELECT h.stay_id, h.at, h.actor, h.action, h.from_status, h.to_status, h.reason \
-                     FROM stay_history h JOIN stays s ON s.id = h.stay_id WHERE s.member_id = $1 ORDER BY h.id",
-                    vec![member.as_uuid().into()],
-                )
-                .await?,
-            event_registrations: self
-                .rows(
-                    "SELECT r.event_id, e.title, e.starts_at, r.status, r.created_at, r.ended_at \
-                     FROM event_registrations r JOIN events e ON e.id = r.event_id WHERE r.member_id = $1 \
-                     ORDER BY r.created_at, r.id",
-                    vec![member.as_uuid().into()],
-                )
-                .await?,
-            sessions: self
-                .rows(
-                    "SELECT '' AS label, created_at, expires_at, ended_at FROM sessions WHERE member_id = $1 \
-                     ORDER BY created_at",
-                    vec![member.as_uuid().into()],
-                )
-                .await?,
-            sign_in_links: self
-                .rows(
-                    "SELECT '' AS label, created_at, expires_at, used_at AS ended_at FROM sign_in_tokens \
-                     WHERE member_id = $1 ORDER BY created_at",
-                    vec![member.as_uuid().into()],
-                )
-                .await?,
-            api_tokens: self
-                .rows(
-                    "SELECT label, created_at, NULL AS expires_at, revoked_at AS ended_at FROM api_tokens \
-                     WHERE member_id = $1 ORDER BY created_at",
-                    vec![member.as_uuid().into()],
-                )
-                .await?,
-            emails: self
-                .rows(
-                    "SELECT id, kind, status, created_at, sent_at FROM outbox WHERE recipient = $1 \
-                     ORDER BY created_at, id",
-                    vec![member_recipient(member).into()],
-                )
-                .await?,
-            idempotency_keys: self
-                .rows(
-                    "SELECT key, stay_id, created_at FROM idempotency_keys WHERE member_id = $1 ORDER BY created_at",
-                    vec![member.as_uuid().into()],
-                )
-                .await?,
+            stays: self.rows(STAYS, m()).await?,
+            stay_history: self.rows(STAY_HISTORY, m()).await?,
+            event_registrations: self.rows(EVENT_REGISTRATIONS, m()).await?,
+            sessions: self.rows(SESSIONS, m()).await?,
+            sign_in_links: self.rows(SIGN_IN_LINKS, m()).await?,
+            api_tokens: self.rows(API_TOKENS, m()).await?,
+            emails: self.rows(EMAILS, vec![member_recipient(member).into()]).await?,
+            idempotency_keys: self.rows(IDEMPOTENCY_KEYS, m()).await?,
         }))
     }
 

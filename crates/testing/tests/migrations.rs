@@ -1,6 +1,6 @@
 //! The migrations build the same schema on both databases, and the schema
 //! itself refuses what would corrupt data.
-#![allow(clippy::unwrap_used, missing_docs)]
+#![allow(clippy::unwrap_used, missing_docs, clippy::too_many_lines)]
 
 use deskvisa_testing::{Backend, TestDatabase};
 use sea_orm::ConnectionTrait;

@@ -137,6 +137,68 @@ fn place(cluster: &ClusterRecord) -> String {
     format!("{}, {} · {}", cluster.city, cluster.country, cluster.name)
 }
 
+/// The sites that fit the search the form sent, or why it cannot be run.
+async fn search(
+    service: &Service,
+    caller: &deskvisa_service::Caller,
+    query: &Fields,
+    area: &Area,
+    w: &'static super::Words,
+) -> Result<(Vec<Fit>, Option<String>), PageError> {
+    let search = match search_query(query, area) {
+        Ok(search) => search,
+        Err(message) => return Ok((Vec::new(), Some(message(w)))),
+    };
+    let mut fits = Vec::new();
+    for found in service.search_availability(caller, &search).await? {
+        let href = format!("/sites/{}", found.site.id.as_uuid());
+        let requests = found
+            .fits
+            .iter()
+            .take(FITS_SHOWN)
+            .map(|r| (format!("{href}?start={}&end={}#request", r.start(), r.end()), w.range(r.start(), r.end())))
+            .collect();
+        fits.push(Fit { href, name: found.site.name, place: place(&found.cluster), requests });
+    }
+    Ok((fits, None))
+}
+
+/// The area chooser's continents, `area` selected.
+fn continent_choices(area: &str, w: &'static super::Words) -> Vec<Choice> {
+    Continent::ALL
+        .iter()
+        .map(|c| {
+            let value = format!("continent:{}", c.as_str());
+            Choice { selected: value == area, value, label: w.continent(*c).to_owned() }
+        })
+        .collect()
+}
+
+/// The area chooser's countries with their cities, `area` selected.
+fn country_choices(map: &[(ClusterRecord, Vec<SiteRecord>)], area: &str) -> Vec<Choice> {
+    countries(map)
+        .into_iter()
+        .map(|(code, cities)| {
+            let value = format!("country:{code}");
+            Choice { selected: value == area, value, label: format!("{code} — {}", cities.join(", ")) }
+        })
+        .collect()
+}
+
+/// The countries on the map, each with its cities.
+fn countries(map: &[(ClusterRecord, Vec<SiteRecord>)]) -> Vec<(String, Vec<String>)> {
+    let mut countries: Vec<(String, Vec<String>)> = Vec::new();
+    for (cluster, _) in map {
+        match countries.iter_mut().find(|(code, _)| *code == cluster.country) {
+            Some((_, cities)) if !cities.contains(&cluster.city) => cities.push(cluster.city.clone()),
+            Some(_) => {}
+            None => countries.push((cluster.country.clone(), vec![cluster.city.clone()])),
+        }
+    }
+    countries.sort();
+    countries
+}
+
 /// `GET /`: the map, and the search when the form was sent.
 pub(crate) async fn page(
     State(service): State<Service>,
@@ -159,27 +221,7 @@ pub(crate) async fn page(
         let range = month_range(next_month);
         (range.start().to_string(), range.end().to_string(), "5".to_owned())
     };
-    let mut error = None;
-    let mut fits = Vec::new();
-    if searched {
-        match search_query(&query, &area) {
-            Ok(search) => {
-                for found in service.search_availability(caller, &search).await? {
-                    let href = format!("/sites/{}", found.site.id.as_uuid());
-                    let requests = found
-                        .fits
-                        .iter()
-                        .take(FITS_SHOWN)
-                        .map(|r| {
-                            (format!("{href}?start={}&end={}#request", r.start(), r.end()), w.range(r.start(), r.end()))
-                        })
-                        .collect();
-                    fits.push(Fit { href, name: found.site.name, place: place(&found.cluster), requests });
-                }
-            }
-            Err(message) => error = Some(message(w)),
-        }
-    }
+    let (fits, error) = if searched { search(&service, caller, &query, &area, w).await? } else { (Vec::new(), None) };
 
     let fitting: Vec<String> = fits.iter().map(|f| f.href.clone()).collect();
     let mut pins = Vec::new();
@@ -220,15 +262,6 @@ pub(crate) async fn page(
     pins.sort_by_key(|p| p.fits);
     let (x, y, width, height) = view_box(&focus);
 
-    let mut countries: Vec<(String, Vec<String>)> = Vec::new();
-    for (cluster, _) in &map {
-        match countries.iter_mut().find(|(code, _)| *code == cluster.country) {
-            Some((_, cities)) if !cities.contains(&cluster.city) => cities.push(cluster.city.clone()),
-            Some(_) => {}
-            None => countries.push((cluster.country.clone(), vec![cluster.city.clone()])),
-        }
-    }
-    countries.sort();
     let page = MapPage {
         c: Chrome::new(&viewer, w.map_title, "map"),
         view_box: format!("{x:.2} {y:.2} {width:.2} {height:.2}"),
@@ -236,20 +269,8 @@ pub(crate) async fn page(
         fits_radius: format!("{:.3}", width / WORLD.0 * 3.6),
         pins,
         areas: areas.into_values().collect(),
-        continents: Continent::ALL
-            .iter()
-            .map(|c| {
-                let value = format!("continent:{}", c.as_str());
-                Choice { selected: value == area_text, value, label: w.continent(*c).to_owned() }
-            })
-            .collect(),
-        countries: countries
-            .into_iter()
-            .map(|(code, cities)| {
-                let value = format!("country:{code}");
-                Choice { selected: value == area_text, value, label: format!("{code} — {}", cities.join(", ")) }
-            })
-            .collect(),
+        continents: continent_choices(&area_text, w),
+        countries: country_choices(&map, &area_text),
         from,
         to,
         days,

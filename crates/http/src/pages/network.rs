@@ -284,26 +284,9 @@ fn standing_words(w: &'static Words, standing: &str) -> &'static str {
     }
 }
 
-/// `GET /network/ledger?from=&to=` (network admins see every cluster; a
-/// cluster admin sees their own row and column, as in the API).
-pub(crate) async fn ledger(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
-    let caller = viewer.caller()?;
-    let w = viewer.words();
-    let today = service.now().date_naive();
-    let (period, error) = match period(&query, today) {
-        Ok(p) => (p, None),
-        Err(()) => (
-            period(&Fields::default(), today).map_err(|()| ServiceError::Internal("no period".into()))?,
-            Some(w.bad_period.to_owned()),
-        ),
-    };
-    let report = service.reciprocity_ledger(caller, period).await?;
-    let body = LedgerBody::new(&report);
-
+/// The host × home matrix as rows of shaded cells, with the homes' names
+/// for the column heads.
+fn heat_map(body: &LedgerBody) -> (Vec<String>, Vec<HeatRow>) {
     let mut hosts: Vec<(String, uuid::Uuid)> = Vec::new();
     let mut homes: Vec<(String, uuid::Uuid)> = Vec::new();
     for cell in &body.matrix {
@@ -336,6 +319,11 @@ pub(crate) async fn ledger(
                 .collect(),
         })
         .collect();
+    (homes.into_iter().map(|(name, _)| name).collect(), heat)
+}
+
+/// Each cluster's balance as a bar, most hosting first.
+fn balance_bars(body: &LedgerBody) -> Vec<Bar> {
     let widest = body.clusters.iter().map(|c| c.balance.unsigned_abs()).max().unwrap_or(0).max(1);
     let mut bars: Vec<Bar> = body
         .clusters
@@ -352,6 +340,31 @@ pub(crate) async fn ledger(
         })
         .collect();
     bars.sort_by(|a, b| b.balance.cmp(&a.balance).then_with(|| a.name.cmp(&b.name)));
+    bars
+}
+
+/// `GET /network/ledger?from=&to=` (network admins see every cluster; a
+/// cluster admin sees their own row and column, as in the API).
+pub(crate) async fn ledger(
+    State(service): State<Service>,
+    Extension(viewer): Extension<Viewer>,
+    Query(query): Query,
+) -> Result<Response, PageError> {
+    let caller = viewer.caller()?;
+    let w = viewer.words();
+    let today = service.now().date_naive();
+    let (period, error) = match period(&query, today) {
+        Ok(p) => (p, None),
+        Err(()) => (
+            period(&Fields::default(), today).map_err(|()| ServiceError::Internal("no period".into()))?,
+            Some(w.bad_period.to_owned()),
+        ),
+    };
+    let report = service.reciprocity_ledger(caller, period).await?;
+    let body = LedgerBody::new(&report);
+
+    let (homes, heat) = heat_map(&body);
+    let bars = balance_bars(&body);
     let mut figures: Vec<FigureRow> = body
         .clusters
         .iter()
@@ -377,7 +390,7 @@ pub(crate) async fn ledger(
         csv: format!("/network/ledger.csv?from={from}&to={to}"),
         from,
         to,
-        homes: homes.into_iter().map(|(name, _)| name).collect(),
+        homes,
         heat,
         bars,
         columns: COLUMNS.iter().map(|(_, label, _)| label(w)).collect(),

@@ -107,6 +107,47 @@ fn next_step(w: &Words, stay: &StayRecord, on_no_answer: OnNoAnswer, deadline: O
     }
 }
 
+/// What a host admin (or a network admin) decides a stay by: who the
+/// visitor is, their record with this host, the free desks on its days, and
+/// which moves are open now.
+async fn decision_card(
+    service: &Service,
+    caller: &Caller,
+    stay: &deskvisa_service::StayRecord,
+    today: chrono::NaiveDate,
+    deadline: Option<String>,
+    w: &'static super::Words,
+) -> Result<Decision, PageError> {
+    let visitor = service.member(stay.member).await?;
+    let (home, _) = service.cluster_with_sites(stay.home_cluster).await?;
+    let record = service.visit_record(caller, stay).await?;
+    let free = match DateRange::new(stay.start_date, stay.end_date) {
+        Some(range) if range.len() <= deskvisa_service::MAX_AVAILABILITY_DAYS => service
+            .availability(stay.site, range)
+            .await?
+            .into_iter()
+            .filter(|d| stay.days.contains(&d.date))
+            .map(|d| (w.date(d.date), w.desks_free(d.free, d.desks)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let approved = stay.status == StayStatus::Approved && !stay.checked_in && !stay.no_show;
+    let first_day = stay.days.first().copied();
+    Ok(Decision {
+        visitor: visitor.name,
+        company: visitor.company,
+        home: format!("{} ({})", home.name, home.country),
+        visits: w.visit_count(record.visits),
+        no_shows: record.no_shows,
+        free,
+        deadline,
+        acts: caller.admin_of(stay.host_cluster),
+        pending: stay.status == StayStatus::Pending,
+        can_check_in: approved && stay.days.contains(&today),
+        can_no_show: approved && first_day.is_some_and(|d| d < today),
+    })
+}
+
 /// `GET /stays/{id}`.
 pub(crate) async fn page(
     State(service): State<Service>,
@@ -134,38 +175,8 @@ pub(crate) async fn page(
         Vec::new()
     };
     let deciding = caller.admin_of(stay.host_cluster) || caller.network_admin;
-    let decision = if deciding {
-        let visitor = service.member(stay.member).await?;
-        let (home, _) = service.cluster_with_sites(stay.home_cluster).await?;
-        let record = service.visit_record(caller, &stay).await?;
-        let free = match DateRange::new(stay.start_date, stay.end_date) {
-            Some(range) if range.len() <= deskvisa_service::MAX_AVAILABILITY_DAYS => service
-                .availability(stay.site, range)
-                .await?
-                .into_iter()
-                .filter(|d| stay.days.contains(&d.date))
-                .map(|d| (w.date(d.date), w.desks_free(d.free, d.desks)))
-                .collect(),
-            _ => Vec::new(),
-        };
-        let approved = stay.status == StayStatus::Approved && !stay.checked_in && !stay.no_show;
-        let first_day = stay.days.first().copied();
-        Some(Decision {
-            visitor: visitor.name,
-            company: visitor.company,
-            home: format!("{} ({})", home.name, home.country),
-            visits: w.visit_count(record.visits),
-            no_shows: record.no_shows,
-            free,
-            deadline: deadline.clone(),
-            acts: caller.admin_of(stay.host_cluster),
-            pending: stay.status == StayStatus::Pending,
-            can_check_in: approved && stay.days.contains(&today),
-            can_no_show: approved && first_day.is_some_and(|d| d < today),
-        })
-    } else {
-        None
-    };
+    let decision =
+        if deciding { Some(decision_card(&service, caller, &stay, today, deadline.clone(), w).await?) } else { None };
     let page = StayPage {
         c: Chrome::new(
             &viewer,

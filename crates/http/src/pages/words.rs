@@ -488,36 +488,62 @@ impl Words {
     /// A refusal of the service ([`Conflict`]) in this language: from its
     /// variant, never from its English sentence.
     pub(crate) fn conflict(&self, conflict: &Conflict) -> String {
-        let pl = self.polish();
-        let say = |en: &str, pl_text: &str| if pl { pl_text.to_owned() } else { en.to_owned() };
+        let say = |en: &str, pl: &str| if self.polish() { pl.to_owned() } else { en.to_owned() };
         match conflict {
             Conflict::EmailTaken | Conflict::EmailTakenElsewhere | Conflict::EmailTakenJustNow { .. } => {
                 self.email_taken.to_owned()
             }
             Conflict::LastAdmin => self.last_admin.to_owned(),
             Conflict::ClusterNameTaken { .. } => self.cluster_name_taken.to_owned(),
-            Conflict::CapacityBelowRegistrations { registered } => {
-                if pl {
-                    format!("Zarejestrowanych osób: {registered}; wydarzenie potrzebuje co najmniej tylu miejsc.")
-                } else {
-                    format!("{registered} people are registered: the event needs at least that many seats.")
-                }
+            Conflict::IdempotencyKeyReused | Conflict::IdempotencyKeyInFlight => say(
+                "This form was sent twice: reload the page to see what happened.",
+                "Ten formularz został wysłany dwa razy: odśwież stronę, aby zobaczyć, co się stało.",
+            ),
+            Conflict::NoHomeCluster => say(
+                "A network staff account belongs to no cluster: it runs the network and requests no stays.",
+                "Konto zespołu sieci nie należy do żadnego klastra: prowadzi sieć i nie prosi o pobyty.",
+            ),
+            Conflict::MemberRevoked { email } => say(
+                &format!("{email} was revoked by their cluster and cannot sign in."),
+                &format!("Klaster cofnął członkostwo {email}: ta osoba nie może się logować."),
+            ),
+            Conflict::NameRequired { email } => say(
+                &format!("Nobody has the address {email}: a new account needs a name."),
+                &format!("Nikt nie ma adresu {email}: nowe konto potrzebuje imienia i nazwiska."),
+            ),
+            Conflict::DateOutOfRange(out) => {
+                let label = match out.field {
+                    DateField::Closure => self.date,
+                    DateField::JoinedOn => self.joined_on,
+                    DateField::VouchedUntil => self.vouched_until,
+                };
+                self.date_out_of_range(label, out.earliest, out.latest)
             }
+            Conflict::CapacityBelowRegistrations { .. }
+            | Conflict::EventCancelled
+            | Conflict::EventOver
+            | Conflict::EventFull
+            | Conflict::EventTime(_)
+            | Conflict::Registration(_) => self.event_conflict(conflict),
+        }
+    }
+
+    /// [`Words::conflict`] for the refusals about an event.
+    fn event_conflict(&self, conflict: &Conflict) -> String {
+        let say = |en: &str, pl: &str| if self.polish() { pl.to_owned() } else { en.to_owned() };
+        match conflict {
+            Conflict::CapacityBelowRegistrations { registered } => say(
+                &format!("{registered} people are registered: the event needs at least that many seats."),
+                &format!("Zarejestrowanych osób: {registered}; wydarzenie potrzebuje co najmniej tylu miejsc."),
+            ),
             Conflict::EventCancelled => say("The host has cancelled this event.", "Gospodarz odwołał to wydarzenie."),
             Conflict::EventOver => say("The event has already begun.", "Wydarzenie już się zaczęło."),
             Conflict::EventFull => {
                 say("Every seat of this event is taken.", "Wszystkie miejsca na to wydarzenie są zajęte.")
             }
-            Conflict::EventTime(EventTimeError::TooFar { latest }) => {
-                if pl {
-                    format!("Wydarzenie może zacząć się najpóźniej {}.", self.date(*latest))
-                } else {
-                    format!("An event starts on {} at the latest.", self.date(*latest))
-                }
-            }
-            Conflict::EventTime(_) => say(
-                "The event's start has already passed at the site.",
-                "Początek wydarzenia już minął w czasie miejsca.",
+            Conflict::EventTime(EventTimeError::TooFar { latest }) => say(
+                &format!("An event starts on {} at the latest.", self.date(*latest)),
+                &format!("Wydarzenie może zacząć się najpóźniej {}.", self.date(*latest)),
             ),
             Conflict::Registration(RegistrationRefusal::NotOpenToVisitors) => say(
                 "This event is for the host cluster's own members.",
@@ -527,36 +553,10 @@ impl Words {
                 "You have no approved stay at this site on the event's date.",
                 "Nie masz zatwierdzonego pobytu w tym miejscu w dniu wydarzenia.",
             ),
-            Conflict::IdempotencyKeyReused | Conflict::IdempotencyKeyInFlight => say(
-                "This form was sent twice: reload the page to see what happened.",
-                "Ten formularz został wysłany dwa razy: odśwież stronę, aby zobaczyć, co się stało.",
+            _ => say(
+                "The event's start has already passed at the site.",
+                "Początek wydarzenia już minął w czasie miejsca.",
             ),
-            Conflict::NoHomeCluster => say(
-                "A network staff account belongs to no cluster: it runs the network and requests no stays.",
-                "Konto zespołu sieci nie należy do żadnego klastra: prowadzi sieć i nie prosi o pobyty.",
-            ),
-            Conflict::MemberRevoked { email } => {
-                if pl {
-                    format!("Klaster cofnął członkostwo {email}: ta osoba nie może się logować.")
-                } else {
-                    format!("{email} was revoked by their cluster and cannot sign in.")
-                }
-            }
-            Conflict::NameRequired { email } => {
-                if pl {
-                    format!("Nikt nie ma adresu {email}: nowe konto potrzebuje imienia i nazwiska.")
-                } else {
-                    format!("Nobody has the address {email}: a new account needs a name.")
-                }
-            }
-            Conflict::DateOutOfRange(out) => {
-                let label = match out.field {
-                    DateField::Closure => self.date,
-                    DateField::JoinedOn => self.joined_on,
-                    DateField::VouchedUntil => self.vouched_until,
-                };
-                self.date_out_of_range(label, out.earliest, out.latest)
-            }
         }
     }
 
@@ -787,46 +787,11 @@ impl Words {
     pub(crate) fn violation(&self, violation: &Violation) -> String {
         let (en, pl) = (&EN, &PL);
         let (english, polish) = match violation {
-            Violation::MemberInactive { reason: InactiveReason::Revoked } => (
-                "Your home cluster has withdrawn your membership, so you cannot request stays.".to_owned(),
-                "Twój klaster cofnął Twoje członkostwo, więc nie możesz prosić o pobyty.".to_owned(),
-            ),
-            Violation::MemberInactive { reason: InactiveReason::NotVouchedUntilEnd { vouched_until } } => (
-                format!(
-                    "Your home cluster vouches for you until {}; the stay must end by then.",
-                    en.date(*vouched_until)
-                ),
-                format!(
-                    "Twój klaster poręcza za Ciebie tylko do {}; pobyt musi skończyć się do tego dnia.",
-                    pl.date(*vouched_until)
-                ),
-            ),
-            Violation::OwnCluster => (
-                "This site belongs to your own cluster; the scheme is for visits to the other clusters.".to_owned(),
-                "To miejsce należy do Twojego klastra; program służy wizytom w innych klastrach.".to_owned(),
-            ),
-            Violation::HomeClusterInactive { .. } => (
-                "Your home cluster is not active in the network just now, so its members cannot request stays."
-                    .to_owned(),
-                "Twój klaster nie jest obecnie aktywny w sieci, więc jego członkowie nie mogą prosić o pobyty."
-                    .to_owned(),
-            ),
-            Violation::HostClusterInactive { .. } => (
-                "This cluster is not taking visitors just now: it is not active in the network.".to_owned(),
-                "Ten klaster nie przyjmuje obecnie gości: nie jest aktywny w sieci.".to_owned(),
-            ),
-            Violation::HomeNotReciprocating { lapse } => (
-                format!(
-                    "Your home cluster has stopped hosting ({}), so its members cannot visit others. \
-                     Reciprocity works both ways.",
-                    en.lapse(lapse)
-                ),
-                format!(
-                    "Twój klaster przestał przyjmować gości ({}), więc jego członkowie nie mogą odwiedzać innych. \
-                     Wzajemność działa w obie strony.",
-                    pl.lapse(lapse)
-                ),
-            ),
+            Violation::MemberInactive { .. }
+            | Violation::OwnCluster
+            | Violation::HomeClusterInactive { .. }
+            | Violation::HostClusterInactive { .. }
+            | Violation::HomeNotReciprocating { .. } => eligibility_texts(violation),
             Violation::BadRange => (
                 "The last day is before the first day.".to_owned(),
                 "Ostatni dzień jest wcześniejszy niż pierwszy.".to_owned(),
@@ -875,6 +840,50 @@ impl Words {
             }
         };
         if self.polish() { polish } else { english }
+    }
+}
+
+/// The eligibility rules of [`Words::violation`] in English and Polish.
+fn eligibility_texts(violation: &Violation) -> (String, String) {
+    let (en, pl) = (&EN, &PL);
+    match violation {
+        Violation::MemberInactive { reason: InactiveReason::Revoked } => (
+            "Your home cluster has withdrawn your membership, so you cannot request stays.".to_owned(),
+            "Twój klaster cofnął Twoje członkostwo, więc nie możesz prosić o pobyty.".to_owned(),
+        ),
+        Violation::MemberInactive { reason: InactiveReason::NotVouchedUntilEnd { vouched_until } } => (
+            format!("Your home cluster vouches for you until {}; the stay must end by then.", en.date(*vouched_until)),
+            format!(
+                "Twój klaster poręcza za Ciebie tylko do {}; pobyt musi skończyć się do tego dnia.",
+                pl.date(*vouched_until)
+            ),
+        ),
+        Violation::OwnCluster => (
+            "This site belongs to your own cluster; the scheme is for visits to the other clusters.".to_owned(),
+            "To miejsce należy do Twojego klastra; program służy wizytom w innych klastrach.".to_owned(),
+        ),
+        Violation::HomeClusterInactive { .. } => (
+            "Your home cluster is not active in the network just now, so its members cannot request stays.".to_owned(),
+            "Twój klaster nie jest obecnie aktywny w sieci, więc jego członkowie nie mogą prosić o pobyty.".to_owned(),
+        ),
+        Violation::HostClusterInactive { .. } => (
+            "This cluster is not taking visitors just now: it is not active in the network.".to_owned(),
+            "Ten klaster nie przyjmuje obecnie gości: nie jest aktywny w sieci.".to_owned(),
+        ),
+        Violation::HomeNotReciprocating { lapse } => (
+            format!(
+                "Your home cluster has stopped hosting ({}), so its members cannot visit others. \
+                 Reciprocity works both ways.",
+                en.lapse(lapse)
+            ),
+            format!(
+                "Twój klaster przestał przyjmować gości ({}), więc jego członkowie nie mogą odwiedzać innych. \
+                 Wzajemność działa w obie strony.",
+                pl.lapse(lapse)
+            ),
+        ),
+        // Only the rules above are sent here; any other is told as the rules word it.
+        other => (other.to_string(), other.to_string()),
     }
 }
 
