@@ -144,12 +144,12 @@ pub async fn m1(concurrency: usize, seconds: u64) -> Result<Drain> {
         DeliveryConfig { concurrency, ..DeliveryConfig::default() },
     ));
     let sent_rows = "SELECT COUNT(*) FROM outbox WHERE status = 'sent'";
-    let before = count(store, sent_rows).await?;
+    let before = count(&url, sent_rows).await?;
     let started = Instant::now();
     let service = world.service.clone();
     let worker = tokio::spawn(async move { service.deliver_mail(&mailer).await });
     tokio::time::sleep(run).await;
-    let after = count(store, sent_rows).await?;
+    let after = count(&url, sent_rows).await?;
     let elapsed = started.elapsed().as_secs_f64();
     worker.abort();
     if after - before >= queued as i64 {
@@ -161,8 +161,8 @@ pub async fn m1(concurrency: usize, seconds: u64) -> Result<Drain> {
     Ok(Drain { direct, outbox })
 }
 
-async fn count(store: &deskvisa_store::Store, sql: &str) -> Result<i64> {
-    let db = store.db();
+async fn count(url: &str, sql: &str) -> Result<i64> {
+    let db = crate::raw_sqlite::pool(url).await?;
     let row =
         db.query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await?.context("a count")?;
     Ok(row.try_get_by_index::<i64>(0)?)

@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use deskvisa_migrations::{Migrator, MigratorTrait};
 use deskvisa_rules::{Email, Locale, PolicyDraft, TimeZone, WeekdaySet};
 use deskvisa_service::{
     Caller, NewCluster, NewMember, NewSite, RateLimits, Role, Service, StayRequestInput, SystemClock,
@@ -55,7 +54,7 @@ fn arg(name: &str, default: u64) -> u64 {
 async fn setup(url: &str) -> Result<Setup> {
     // The server's own defaults: one writer and four readers on SQLite.
     let store = connect_store(&DatabaseConfig::new(url)).await?;
-    Migrator::up(store.db(), None).await?;
+    store.migrate().await?;
     // The workload's members ask far more often than people do.
     let service = Service::with_store(store, Arc::new(SystemClock))
         .with_rate_limits(RateLimits { stay_requests_per_member_per_hour: u32::MAX, ..RateLimits::default() });
@@ -349,7 +348,7 @@ async fn w2(connections: usize, seconds: u64) -> Result<(WrkResult, WrkResult)> 
     let dir = fresh_dir("w2")?;
     let store =
         connect_store(&DatabaseConfig::new(format!("sqlite://{}?mode=rwc", dir.join("w2.sqlite").display()))).await?;
-    Migrator::up(store.db(), None).await?;
+    store.migrate().await?;
     let service = Service::with_store(store, Arc::new(SystemClock));
     let report = service.seed_demo().await?;
     let from = chrono::Utc::now().date_naive() + Days::new(7);
@@ -486,7 +485,7 @@ async fn main() -> Result<()> {
             .collect();
         drop(raw_setup);
         // A plain pool of one connection, as the writer has.
-        let raw_db = deskvisa_store::connect(&DatabaseConfig::new(sqlite_url(&raw_dir))).await?;
+        let raw_db = raw_sqlite::pool(&sqlite_url(&raw_dir)).await?;
         let (raw_rate, raw_p99, raw_failures) = raw_sqlite::run(raw_db, Arc::new(requests), connections, seconds).await;
         print_row("W1 raw SQL, one transaction each (no ORM, no group commit)", raw_rate, raw_p99, raw_failures as u64);
         let _ = std::fs::remove_dir_all(&raw_dir);

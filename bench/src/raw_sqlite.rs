@@ -14,6 +14,24 @@ use sea_orm::{
     TransactionTrait, Value,
 };
 
+/// A plain pool of one connection on the SQLite file at `url`, with the
+/// store's own settings (WAL, durable commits, foreign keys, its caches):
+/// the baselines' and the fillers' way around the sealed store.
+pub async fn pool(url: &str) -> Result<DatabaseConnection> {
+    use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+    let mut options = sea_orm::ConnectOptions::new(url.to_owned());
+    options.max_connections(1).sqlx_logging(false).test_before_acquire(false).map_sqlx_sqlite_opts(|o| {
+        o.journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5))
+            .create_if_missing(true)
+            .pragma("cache_size", "-32768")
+            .pragma("mmap_size", "268435456")
+    });
+    Ok(sea_orm::Database::connect(options).await?)
+}
+
 const SNAPSHOT: &str = "\
 SELECT m.status, m.vouched_until, home.id, home.status, home.timezone, home.joined_on, host.id, host.status,
        s.timezone, s.desks, s.open_weekdays, p.max_days_per_stay, p.stays_per_year, p.min_notice_days,

@@ -17,7 +17,6 @@ use anyhow::{Context, Result};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::{Datelike, Days, NaiveDate, TimeDelta, Utc, Weekday};
-use deskvisa_migrations::{Migrator, MigratorTrait};
 use deskvisa_service::{NewMember, Service, SystemClock};
 use deskvisa_store::{DatabaseConfig, connect_store};
 use sea_orm::{ConnectionTrait, Statement, TransactionTrait, Value};
@@ -59,7 +58,7 @@ pub(crate) async fn demo(tag: &str) -> Result<(Service, deskvisa_service::seed::
     let dir = fresh_dir(tag)?;
     let url = format!("sqlite://{}?mode=rwc", dir.join(format!("{tag}.sqlite")).display());
     let store = connect_store(&DatabaseConfig::new(url)).await?;
-    Migrator::up(store.db(), None).await?;
+    store.migrate().await?;
     let service = Service::with_store(store, Arc::new(SystemClock));
     let report = service.seed_demo().await?;
     Ok((service, report, dir))
@@ -113,7 +112,7 @@ async fn insert_then(
 }
 
 /// Writes `stays` stays over the year before today into the demo network.
-async fn fill(service: &Service, stays: usize) -> Result<(NaiveDate, NaiveDate)> {
+async fn fill(service: &Service, url: &str, stays: usize) -> Result<(NaiveDate, NaiveDate)> {
     let map = service.map().await?;
     let sites: Vec<(uuid::Uuid, uuid::Uuid)> =
         map.iter().flat_map(|(c, sites)| sites.iter().map(move |s| (s.id.as_uuid(), c.id.as_uuid()))).collect();
@@ -233,7 +232,8 @@ async fn fill(service: &Service, stays: usize) -> Result<(NaiveDate, NaiveDate)>
             history_rows.push(entry(at, "host_admin", Some("approved"), "cancelled", "cancel", i % 40 == 2));
         }
     }
-    let db = service.store().db().begin().await?;
+    let raw = crate::raw_sqlite::pool(url).await?;
+    let db = raw.begin().await?;
     let columns = [
         "id",
         "member_id",
@@ -305,7 +305,8 @@ async fn fill(service: &Service, stays: usize) -> Result<(NaiveDate, NaiveDate)>
 /// R1: the ledger for a year of the demo network with `stays` stays.
 pub async fn r1(stays: usize, seconds: u64) -> Result<Latency> {
     let (service, report, dir) = demo("r1").await?;
-    let (from, to) = fill(&service, stays).await?;
+    let url = format!("sqlite://{}", dir.join("r1.sqlite").display());
+    let (from, to) = fill(&service, &url, stays).await?;
     let app = deskvisa_http::router(service.clone(), deskvisa_http::Limits::default());
     let paths = vec![format!("/api/v1/reports/reciprocity?from={from}&to={to}")];
     let latency = measure(&app, &paths, &report.network_admin_token, seconds, 200).await?;

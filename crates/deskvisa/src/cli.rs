@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use deskvisa_migrations::{Migrator, MigratorTrait};
 use deskvisa_service::{Mailer, Role, Service, SystemClock};
 use deskvisa_store::{DatabaseConfig, Store, connect_store};
 
@@ -233,8 +232,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Mail { action } => mail_command(&config, action).await,
         Command::Migrate => {
             let store = open(&config).await?;
-            let pending = Migrator::get_pending_migrations(store.db()).await?.len();
-            Migrator::up(store.db(), None).await.context("migration failed")?;
+            let pending = store.migrate().await.context("migration failed")?;
             say(&format!("database up to date ({pending} migrations applied)"));
             Ok(ExitCode::SUCCESS)
         }
@@ -316,8 +314,7 @@ async fn restore(config: &Config, path: &std::path::Path) -> Result<ExitCode> {
     let restored = deskvisa_store::restore_sqlite(path, &target, &stamp).await?;
     // A backup from an older release is brought up to date now.
     let store = open(config).await?;
-    let pending = Migrator::get_pending_migrations(store.db()).await?.len();
-    Migrator::up(store.db(), None).await.context("migrating the restored database failed")?;
+    let pending = store.migrate().await.context("migrating the restored database failed")?;
     say(&format!(
         "restored {} into {} ({} stays, {pending} migrations applied)",
         path.display(),
@@ -566,7 +563,7 @@ fn parse_email(text: &str) -> Result<deskvisa_rules::Email> {
 
 async fn service(config: &Config) -> Result<Service> {
     let store = open(config).await?;
-    Migrator::up(store.db(), None).await.context("migration failed")?;
+    store.migrate().await.context("migration failed")?;
     Ok(Service::with_store(store, Arc::new(SystemClock))
         .with_public_url(&config.http.public_url)
         .with_rate_limits(config.auth.rate_limits())

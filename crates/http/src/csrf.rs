@@ -100,9 +100,9 @@ mod tests {
     #[test]
     fn a_form_passes_exactly_when_its_field_matches_its_cookie() {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let db =
-            runtime.block_on(deskvisa_store::connect(&deskvisa_store::DatabaseConfig::new("sqlite::memory:"))).unwrap();
-        let service = Service::new(db, Arc::new(SystemClock));
+        let config = deskvisa_store::DatabaseConfig::new("sqlite::memory:");
+        let store = runtime.block_on(deskvisa_store::Store::open(&config)).unwrap();
+        let service = Service::with_store(store, Arc::new(SystemClock));
         for url in ["http://127.0.0.1:8080", "https://desks.example.org"] {
             let service = service.clone().with_public_url(url);
             let name = cookies::form_token_name(&service);

@@ -45,12 +45,12 @@ mod tests {
     use axum::body::Body;
     use axum::http::Request;
     use deskvisa_service::{Service, SystemClock};
-    use deskvisa_store::{DatabaseConfig, connect};
+    use deskvisa_store::{DatabaseConfig, Store};
     use tower::ServiceExt;
 
     async fn app() -> axum::Router {
-        let db = connect(&DatabaseConfig::new("sqlite::memory:")).await.unwrap();
-        crate::router(Service::new(db, Arc::new(SystemClock)), crate::Limits::default())
+        let store = Store::open(&DatabaseConfig::new("sqlite::memory:")).await.unwrap();
+        crate::router(Service::with_store(store, Arc::new(SystemClock)), crate::Limits::default())
     }
 
     #[tokio::test]

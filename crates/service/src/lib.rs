@@ -38,8 +38,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use conflict::Conflict;
 pub use delivery::{DeliveryConfig, DeliveryReport, Mailer, backoff};
 pub use deskvisa_store::{
-    ClusterRecord, DatabaseConnection, EventRecord, MemberRecord, RegistrationRecord, RegistrationStatus, Role,
-    SitePatch, SiteRecord, StayRecord, Store, VisitRecord,
+    ClusterRecord, EventRecord, MemberRecord, RegistrationRecord, RegistrationStatus, Role, SitePatch, SiteRecord,
+    StayRecord, Store, VisitRecord,
 };
 pub use error::ServiceError;
 
@@ -74,11 +74,6 @@ pub struct Service {
 }
 
 impl Service {
-    /// The service over `db`, telling time by `clock`.
-    pub fn new(db: DatabaseConnection, clock: Arc<dyn Clock>) -> Self {
-        Service::with_store(Store::new(db), clock)
-    }
-
     /// The service over an opened store (see `deskvisa_store::connect_store`).
     pub fn with_store(store: Store, clock: Arc<dyn Clock>) -> Self {
         Service {
@@ -132,6 +127,6 @@ impl Service {
 
     /// Whether the database answers.
     pub async fn ready(&self) -> Result<(), ServiceError> {
-        self.store.db().ping().await.map_err(|_| ServiceError::Unavailable)
+        self.store.ping().await.map_err(|_| ServiceError::Unavailable)
     }
 }

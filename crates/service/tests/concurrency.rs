@@ -22,7 +22,7 @@ async fn last_desk(backend: Backend, requests: usize, rounds: usize) {
     };
     let world = World::new(db, 3).await;
     // A second application instance: its own pool and service on the same database.
-    let second = Service::new(world.test_db.another_pool(6).await, Arc::new(world.clock.clone()));
+    let second = Service::with_store(world.test_db.another_store(6).await, Arc::new(world.clock.clone()));
     let mut members = Vec::new();
     for i in 0..requests {
         members.push(world.another_member(&format!("visitor{i}@hubclub.example")).await);
@@ -166,7 +166,7 @@ async fn two_workers(backend: Backend) {
         return;
     };
     let world = World::new(db, 10).await;
-    let second = Service::new(world.test_db.another_pool(4).await, Arc::new(world.clock.clone()));
+    let second = Service::with_store(world.test_db.another_store(4).await, Arc::new(world.clock.clone()));
     for i in 0..8 {
         let member = world.another_member(&format!("w{i}@hubclub.example")).await;
         world.service.request_stay(&member, &world.input("2026-03-16", "2026-03-18")).await.unwrap();

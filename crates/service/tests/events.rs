@@ -307,7 +307,7 @@ async fn last_seats(backend: Backend, visitors: usize, seats: u32, rounds: usize
         return;
     };
     let w = World::new(db, u32::try_from(visitors).unwrap()).await;
-    let second = Service::new(w.test_db.another_pool(6).await, Arc::new(w.clock.clone()));
+    let second = Service::with_store(w.test_db.another_store(6).await, Arc::new(w.clock.clone()));
     let mut members = Vec::new();
     for i in 0..visitors {
         let m = w.another_member(&format!("visitor{i}@hubclub.example")).await;

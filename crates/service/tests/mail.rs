@@ -453,8 +453,7 @@ async fn two_workers_on_one_postgres_deliver_a_thousand_emails_each_exactly_once
     }
 
     // Two workers, each with its own pool and its own SMTP connections.
-    let second =
-        Service::with_store(deskvisa_store::Store::new(w.test_db.another_pool(4).await), Arc::new(w.clock.clone()));
+    let second = Service::with_store(w.test_db.another_store(4).await, Arc::new(w.clock.clone()));
     let config = DeliveryConfig { batch: 20, concurrency: 4, ..quick() };
     let (a, b) = (mailer_to(sink.port, config.clone()), mailer_to(sink.port, config));
     let (ra, rb) = tokio::join!(w.service.deliver_mail(&a), second.deliver_mail(&b));

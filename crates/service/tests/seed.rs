@@ -9,7 +9,7 @@ use deskvisa_testing::{Backend, TestDatabase};
 #[tokio::test]
 async fn the_demo_network_loads_once_with_working_tokens() {
     let t = TestDatabase::new(Backend::Sqlite).await.unwrap();
-    let service = Service::new(t.db.clone(), Arc::new(SystemClock));
+    let service = Service::with_store(t.store().await, Arc::new(SystemClock));
     let first = service.seed_demo().await.unwrap();
     assert!(first.loaded);
     assert_eq!(first.clusters, 43);
@@ -40,7 +40,7 @@ async fn the_demo_network_loads_once_with_working_tokens() {
 async fn every_clusters_hosting_reads_the_same_at_once_and_one_by_one() {
     use deskvisa_rules::{NetworkPolicy, Standing, standing};
     let t = TestDatabase::new(Backend::Sqlite).await.unwrap();
-    let service = Service::new(t.db.clone(), Arc::new(SystemClock));
+    let service = Service::with_store(t.store().await, Arc::new(SystemClock));
     service.seed_demo().await.unwrap();
     let admin = deskvisa_rules::Email::parse("admin@hubclub.example").unwrap();
     let host = service.caller(service.member_by_email(&admin).await.unwrap().id).await.unwrap();

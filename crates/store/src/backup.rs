@@ -93,7 +93,7 @@ impl Store {
     /// Writes a consistent copy of this SQLite database to `destination`,
     /// which must not exist yet. Writers are not stopped.
     pub async fn backup_sqlite(&self, destination: &Path) -> Result<Backup, StoreError> {
-        if self.backend() != DbBackend::Sqlite {
+        if self.db_backend() != DbBackend::Sqlite {
             return Err(StoreError::Unavailable(
                 "deskvisa backup copies SQLite databases; back PostgreSQL up with pg_dump".to_owned(),
             ));

@@ -104,13 +104,19 @@ pub enum ConnectError {
     /// The URL names no database deskvisa supports.
     #[error("unsupported database URL `{0}` (use sqlite:// or postgres://)")]
     UnsupportedUrl(String),
-    /// The database did not answer.
+    /// The database did not answer, or its schema could not be brought up to date.
     #[error("cannot open the database: {0}")]
-    Db(#[from] sea_orm::DbErr),
+    Db(String),
+}
+
+impl From<sea_orm::DbErr> for ConnectError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        ConnectError::Db(err.to_string())
+    }
 }
 
 /// Opens a pool with the settings above.
-pub async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, ConnectError> {
+pub(crate) async fn connect(config: &DatabaseConfig) -> Result<DatabaseConnection, ConnectError> {
     let backend = Backend::of(&config.url).ok_or_else(|| ConnectError::UnsupportedUrl(redact(&config.url)))?;
     let mut options = ConnectOptions::new(config.url.clone());
     options.max_connections(config.max_connections).acquire_timeout(config.acquire_timeout).sqlx_logging(false);

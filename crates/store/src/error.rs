@@ -29,9 +29,9 @@ pub enum StoreError {
     /// A stored value is not what the schema promises.
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
-    /// Any other database error.
+    /// Any other database error, as the driver worded it.
     #[error("database error: {0}")]
-    Db(DbErr),
+    Db(String),
 }
 
 impl StoreError {
@@ -61,7 +61,7 @@ impl From<DbErr> for StoreError {
             _ => None,
         };
         let Some((code, message)) = database_error else {
-            return StoreError::Db(err);
+            return StoreError::Db(err.to_string());
         };
         match code.as_deref() {
             // SQLite BUSY, BUSY_SNAPSHOT, LOCKED; PostgreSQL serialization
@@ -70,12 +70,12 @@ impl From<DbErr> for StoreError {
             Some("2067" | "1555" | "23505") => StoreError::Unique(message),
             Some("275" | "23514") => StoreError::Check(message),
             Some("787" | "23503") => StoreError::ForeignKey(message),
-            _ => StoreError::Db(err),
+            _ => StoreError::Db(err.to_string()),
         }
     }
 }
 
 /// A statement built with the wrong number of values: a bug, reported as such.
 pub(crate) fn statement_error(err: sea_orm::sea_query::error::Error) -> StoreError {
-    StoreError::Db(sea_orm::DbErr::Custom(format!("statement: {err}")))
+    StoreError::Db(format!("statement: {err}"))
 }

@@ -554,7 +554,7 @@ impl Store {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         rows::<_, EventRow, EventRecord>(
             self.reads(),
-            self.backend(),
+            self.db_backend(),
             &sql,
             vec![site.as_uuid().into(), from.into(), to.into(), limit.into()],
         )
@@ -564,7 +564,7 @@ impl Store {
     /// An event, read on the read pool.
     pub async fn read_event(&self, id: EventId) -> Result<Option<EventRecord>, StoreError> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = $1");
-        Ok(rows::<_, EventRow, EventRecord>(self.reads(), self.backend(), &sql, vec![id.as_uuid().into()])
+        Ok(rows::<_, EventRow, EventRecord>(self.reads(), self.db_backend(), &sql, vec![id.as_uuid().into()])
             .await?
             .into_iter()
             .next())
@@ -579,7 +579,7 @@ impl Store {
              WHERE s.id = $1 AND e.start_date >= s.start_date AND e.start_date <= s.end_date \
              AND e.cancelled_at IS NULL ORDER BY e.starts_utc, e.id LIMIT 50"
         );
-        rows::<_, EventRow, EventRecord>(self.reads(), self.backend(), &sql, vec![stay.as_uuid().into()]).await
+        rows::<_, EventRow, EventRecord>(self.reads(), self.db_backend(), &sql, vec![stay.as_uuid().into()]).await
     }
 
     /// A member's live registrations for events that have not ended at
@@ -591,7 +591,7 @@ impl Store {
     ) -> Result<Vec<(RegistrationRecord, EventRecord)>, StoreError> {
         let registrations = rows::<_, RegistrationRow, RegistrationRecord>(
             self.reads(),
-            self.backend(),
+            self.db_backend(),
             &format!(
                 "SELECT {REGISTRATION_COLUMNS} FROM event_registrations g JOIN members m ON m.id = g.member_id \
                  JOIN events e ON e.id = g.event_id \
@@ -667,7 +667,7 @@ impl Store {
         let Some(record) = self.read_event(event).await? else {
             return Ok(None);
         };
-        let backend = self.backend();
+        let backend = self.db_backend();
         let statement = Statement::from_sql_and_values(
             backend,
             portable_sql(backend, PLACE),

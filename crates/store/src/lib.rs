@@ -39,7 +39,7 @@ mod tx;
 
 pub use availability::SiteDays;
 pub use backup::{Backup, Restored, restore_sqlite, verify_sqlite};
-pub use connect::{Backend, ConnectError, DatabaseConfig, connect, connect_store, redact};
+pub use connect::{Backend, ConnectError, DatabaseConfig, connect_store, redact};
 pub use error::StoreError;
 pub use events::{EventChange, EventMailFacts, EventRecord, NewEvent, RegistrationRecord, RegistrationStatus};
 pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};
@@ -52,7 +52,6 @@ pub use personal::{
     RegistrationExport, StayExport, StayHistoryExport, erased_email,
 };
 pub use reminders::ReminderCandidate;
-pub use sea_orm::DatabaseConnection;
 pub use snapshot::SnapshotError;
 pub use stays::{HistoryEntry, NewStay, StayRecord, VisitRecord};
 pub use tx::{Store, Tx};

@@ -81,7 +81,7 @@ impl Store {
     /// The facts of an email about `stay` to `recipient`; `None` when either
     /// no longer exists.
     pub async fn mail_facts(&self, stay: StayId, recipient: MemberId) -> Result<Option<MailFacts>, StoreError> {
-        let backend = self.backend();
+        let backend = self.db_backend();
         let sql = |text: &str| portable_sql(backend, text);
         let reads = self.reads();
         let statement =

@@ -182,7 +182,7 @@ impl Store {
         now: DateTime<Utc>,
         lease: chrono::TimeDelta,
     ) -> Result<Vec<MailRow>, StoreError> {
-        let backend = self.backend();
+        let backend = self.db_backend();
         let sql = match backend {
             DbBackend::Postgres => CLAIM.replace("SKIP_LOCKED", "FOR UPDATE SKIP LOCKED"),
             _ => crate::tx::portable_sql(backend, &CLAIM.replace("SKIP_LOCKED", "")),

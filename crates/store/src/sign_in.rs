@@ -175,7 +175,7 @@ impl Store {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(MemberRecord, Vec<Role>)>, StoreError> {
-        let backend = self.backend();
+        let backend = self.db_backend();
         let statement = Statement::from_sql_and_values(
             backend,
             portable_sql(

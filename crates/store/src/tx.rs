@@ -28,21 +28,40 @@ pub struct Store {
 }
 
 impl Store {
+    /// Opens the store `config` names: see [`crate::connect_store`].
+    pub async fn open(config: &crate::DatabaseConfig) -> Result<Store, crate::ConnectError> {
+        crate::connect_store(config).await
+    }
+
     /// A store whose reads and writes share one pool.
-    pub fn new(db: DatabaseConnection) -> Self {
+    pub(crate) fn new(db: DatabaseConnection) -> Self {
         Store::with_readers(db.clone(), db)
     }
 
     /// A store with a pool of its own for read-only transactions.
-    pub fn with_readers(db: DatabaseConnection, reads: DatabaseConnection) -> Self {
+    pub(crate) fn with_readers(db: DatabaseConnection, reads: DatabaseConnection) -> Self {
         let writer = (db.get_database_backend() == DbBackend::Sqlite)
             .then(|| Writer::new(db.clone(), std::time::Duration::from_secs(10)));
         Store { db, reads, writer }
     }
 
-    /// The pool, for reads that need no transaction.
-    pub fn db(&self) -> &DatabaseConnection {
-        &self.db
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        Ok(self.db.ping().await?)
+    }
+
+    /// How many migrations the database still lacks.
+    pub async fn pending_migrations(&self) -> Result<usize, StoreError> {
+        use sea_orm_migration::MigratorTrait as _;
+        Ok(deskvisa_migrations::Migrator::get_pending_migrations(&self.db).await?.len())
+    }
+
+    /// Applies every pending migration; how many there were.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        use sea_orm_migration::MigratorTrait as _;
+        let pending = self.pending_migrations().await?;
+        deskvisa_migrations::Migrator::up(&self.db, None).await?;
+        Ok(pending)
     }
 
     /// The pool for reads.
@@ -51,7 +70,15 @@ impl Store {
     }
 
     /// Which database this is.
-    pub fn backend(&self) -> DbBackend {
+    pub fn backend(&self) -> crate::Backend {
+        match self.db.get_database_backend() {
+            DbBackend::Postgres => crate::Backend::Postgres,
+            _ => crate::Backend::Sqlite,
+        }
+    }
+
+    /// Which database this is, as sea-orm names it.
+    pub(crate) fn db_backend(&self) -> DbBackend {
         self.db.get_database_backend()
     }
 
@@ -59,7 +86,7 @@ impl Store {
     pub async fn begin_write(&self) -> Result<Tx, StoreError> {
         if let Some(writer) = &self.writer {
             let (tx, slot) = writer.begin().await?;
-            return Ok(Tx { tx, backend: self.backend(), slot: Some(slot) });
+            return Ok(Tx { tx, backend: self.db_backend(), slot: Some(slot) });
         }
         let tx = self
             .db
@@ -71,13 +98,13 @@ impl Store {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             })
             .await?;
-        Ok(Tx { tx, backend: self.backend(), slot: None })
+        Ok(Tx { tx, backend: self.db_backend(), slot: None })
     }
 
     /// Begins a read-only transaction (a consistent view across queries).
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
         let tx = self.reads.begin().await?;
-        Ok(Tx { tx, backend: self.backend(), slot: None })
+        Ok(Tx { tx, backend: self.db_backend(), slot: None })
     }
 }
 

@@ -20,8 +20,8 @@ pub mod ics;
 pub mod smtp;
 
 use deskvisa_migrations::{Migrator, MigratorTrait};
-use deskvisa_store::{DatabaseConfig, DatabaseConnection, Store, connect};
-use sea_orm::{ConnectionTrait, Database, Statement};
+use deskvisa_store::{DatabaseConfig, Store};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
 
 /// The two databases deskvisa runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,9 +90,7 @@ impl TestDatabase {
                 (format!("{server}/{name}"), Cleanup::Database { server, name }, 6)
             }
         };
-        let mut config = DatabaseConfig::new(url.clone());
-        config.max_connections = max_connections;
-        let db = connect(&config).await.expect("open the test database");
+        let db = raw_pool(&url, max_connections).await;
         Some(TestDatabase { db, url, backend, cleanup })
     }
 
@@ -100,7 +98,7 @@ impl TestDatabase {
     /// opened as deskvisa opens it; the file is left in place afterwards.
     pub async fn open_sqlite(path: &std::path::Path) -> TestDatabase {
         let url = format!("sqlite://{}", path.display());
-        let db = connect(&DatabaseConfig::new(url.clone())).await.expect("open the SQLite file");
+        let db = raw_pool(&url, 1).await;
         TestDatabase { db, url, backend: Backend::Sqlite, cleanup: Cleanup::Nothing }
     }
 
@@ -109,24 +107,21 @@ impl TestDatabase {
         self.backend
     }
 
-    /// Another pool on the same database, as a second application instance
-    /// would open.
-    pub async fn another_pool(&self, max_connections: u32) -> DatabaseConnection {
-        let mut config = DatabaseConfig::new(self.url.clone());
-        config.max_connections = max_connections;
-        connect(&config).await.expect("open another pool")
+    /// Another store on the same database with a pool of `max_connections`,
+    /// as a second application instance would open.
+    pub async fn another_store(&self, max_connections: u32) -> Store {
+        let config = DatabaseConfig { max_connections, readers: 0, ..DatabaseConfig::new(self.url.clone()) };
+        Store::open(&config).await.expect("open another store")
     }
 
     /// The store the application opens on this database: on SQLite, a
-    /// writer pool and two readers of its own; on PostgreSQL, the test's pool.
+    /// writer and two readers of its own; on PostgreSQL, a small pool.
     pub async fn store(&self) -> Store {
-        match self.backend {
-            Backend::Sqlite => {
-                let readers = DatabaseConfig { max_connections: 2, ..DatabaseConfig::new(self.url.clone()) };
-                Store::with_readers(self.db.clone(), connect(&readers).await.expect("open the readers"))
-            }
-            Backend::Postgres => Store::new(self.db.clone()),
-        }
+        let config = match self.backend {
+            Backend::Sqlite => DatabaseConfig { readers: 2, ..DatabaseConfig::new(self.url.clone()) },
+            Backend::Postgres => DatabaseConfig { max_connections: 6, ..DatabaseConfig::new(self.url.clone()) },
+        };
+        Store::open(&config).await.expect("open the store")
     }
 
     /// Runs a query that returns one integer (for checks written in SQL).
@@ -167,6 +162,23 @@ impl Drop for TestDatabase {
             }
         }
     }
+}
+
+/// The test's own pool for checks written in SQL, with SQLite's waits as
+/// the store sets them (a write of the test never fails at once because the
+/// store is writing).
+async fn raw_pool(url: &str, max_connections: u32) -> DatabaseConnection {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options.max_connections(max_connections).sqlx_logging(false);
+    if url.starts_with("sqlite:") {
+        options.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(std::time::Duration::from_secs(10))
+                .create_if_missing(true)
+        });
+    }
+    Database::connect(options).await.expect("open the test database")
 }
 
 /// Runs a test body once on each backend: `on_both_backends(|db| async move { ... })`.

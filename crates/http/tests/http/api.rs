@@ -355,7 +355,7 @@ async fn last_desk_over_http(backend: Backend, requests: usize) {
     let api = Api::new(db, 1).await;
     // A second application instance on its own pool.
     let second = router(
-        Service::new(api.test_db.another_pool(6).await, Arc::new(ManualClock::new(t("2026-03-02T09:00:00Z")))),
+        Service::with_store(api.test_db.another_store(6).await, Arc::new(ManualClock::new(t("2026-03-02T09:00:00Z")))),
         Limits::default(),
     );
     let home = api.service.map().await.unwrap().into_iter().find(|(c, _)| c.name == "HubClub").unwrap().0;
@@ -801,7 +801,8 @@ async fn a_member_asking_for_stays_too_often_gets_429_on_every_instance() {
         let limits = RateLimits { stay_requests_per_member_per_hour: 4, ..RateLimits::default() };
         let first = router(api.service.clone().with_rate_limits(limits), Limits::default());
         let second = router(
-            Service::new(api.test_db.another_pool(2).await, Arc::new(api.clock.clone())).with_rate_limits(limits),
+            Service::with_store(api.test_db.another_store(2).await, Arc::new(api.clock.clone()))
+                .with_rate_limits(limits),
             Limits::default(),
         );
         let instances = [&first, &second];

@@ -88,7 +88,13 @@ async fn fetch(app: &axum::Router, path: &str) -> (StatusCode, String, String) {
 
 async fn app() -> (axum::Router, TestDatabase) {
     let t = TestDatabase::new(Backend::Sqlite).await.unwrap();
-    (deskvisa_http::router(Service::new(t.db.clone(), Arc::new(SystemClock)), deskvisa_http::Limits::default()), t)
+    (
+        deskvisa_http::router(
+            Service::with_store(t.store().await, Arc::new(SystemClock)),
+            deskvisa_http::Limits::default(),
+        ),
+        t,
+    )
 }
 
 #[tokio::test]

@@ -513,8 +513,7 @@ async fn rate_limits_hold_across_two_instances_on_one_postgres() {
         sign_in_requests_per_client_per_minute: 10,
         ..RateLimits::default()
     };
-    let second =
-        Service::with_store(deskvisa_store::Store::new(w.test_db.another_pool(4).await), Arc::new(w.clock.clone()));
+    let second = Service::with_store(w.test_db.another_store(4).await, Arc::new(w.clock.clone()));
     let apps = [
         router(w.service.clone().with_rate_limits(limits), Limits::default()),
         router(second.with_rate_limits(limits), Limits::default()),
