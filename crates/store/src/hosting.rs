@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use deskvisa_rules::{ANSWER_WINDOW_DAYS, Answers, ClusterId, Hosting, OfferChange, SiteOffer, WeekdaySet};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -17,94 +17,120 @@ use crate::entity::{closure, cluster, site, site_desk_count, stay};
 use crate::error::StoreError;
 use crate::tx::Tx;
 
+/// One cluster's sites' shapes and closures, in one statement (a stay
+/// request reads it on its hot path: one round trip, not three). A shape row
+/// has `at`; a closure row has `closed_on`.
+const OFFERS: &str = "\
+SELECT c.site_id, s.timezone, c.at, c.desks, c.open_weekdays, NULL AS closed_on
+  FROM site_desk_counts c JOIN sites s ON s.id = c.site_id WHERE s.cluster_id = $1
+UNION ALL
+SELECT x.site_id, s.timezone, NULL, NULL, NULL, x.date
+  FROM closures x JOIN sites s ON s.id = x.site_id WHERE s.cluster_id = $1";
+
+/// A row of [`OFFERS`].
+#[derive(sea_orm::FromQueryResult)]
+struct OfferRow {
+    site_id: Uuid,
+    timezone: String,
+    at: Option<DateTime<Utc>>,
+    desks: Option<i32>,
+    open_weekdays: Option<i16>,
+    closed_on: Option<NaiveDate>,
+}
+
 impl Tx {
-    /// One cluster's record as a host at `now`: four small queries, each
-    /// by an index (sites by cluster, their histories and closures by site,
-    /// the answers by host and creation).
+    /// One cluster's record as a host at `now`: its sites' shapes and
+    /// closures in one statement, and its answers (see [`Tx::hostings`] for
+    /// the whole network at once).
     pub async fn hosting(&self, cluster: ClusterId, now: DateTime<Utc>) -> Result<Hosting, StoreError> {
-        let mut all = self.hostings_of(Some(cluster), now).await?;
-        all.remove(&cluster).ok_or_else(|| StoreError::Corrupt(format!("hosting of cluster {cluster}")))
+        let (joined_on, created_at): (NaiveDate, DateTime<Utc>) = cluster::Entity::find_by_id(cluster.as_uuid())
+            .select_only()
+            .columns([cluster::Column::JoinedOn, cluster::Column::CreatedAt])
+            .into_tuple()
+            .one(&self.tx)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("hosting of unknown cluster {cluster}")))?;
+        self.hosting_of(cluster, joined_on, created_at, now).await
     }
 
-    /// [`Tx::hosting`] for every cluster at once, in the same queries over
-    /// the whole network (as the ledger needs every cluster's).
-    pub async fn hostings(&self, now: DateTime<Utc>) -> Result<HashMap<ClusterId, Hosting>, StoreError> {
-        self.hostings_of(None, now).await
-    }
-
-    async fn hostings_of(
+    /// [`Tx::hosting`] when the cluster's dates are known already.
+    pub(crate) async fn hosting_of(
         &self,
-        only: Option<ClusterId>,
+        cluster: ClusterId,
+        joined_on: NaiveDate,
+        created_at: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> Result<HashMap<ClusterId, Hosting>, StoreError> {
+    ) -> Result<Hosting, StoreError> {
+        let rows: Vec<OfferRow> = self.rows(OFFERS, vec![cluster.as_uuid().into()]).await?;
+        // By site id, as the whole network's are.
+        let mut by_site: std::collections::BTreeMap<Uuid, (String, Vec<OfferChange>, Vec<NaiveDate>)> =
+            std::collections::BTreeMap::new();
+        for row in rows {
+            let site = by_site.entry(row.site_id).or_insert_with(|| (row.timezone.clone(), Vec::new(), Vec::new()));
+            match (row.at, row.desks, row.open_weekdays, row.closed_on) {
+                (Some(at), Some(desks), Some(open), _) => {
+                    site.1.push(OfferChange { at, desks: count("desks", desks)?, open: weekdays(open)? })
+                }
+                (_, _, _, Some(date)) => site.2.push(date),
+                _ => return Err(StoreError::Corrupt(format!("an offer row of site {}", row.site_id))),
+            }
+        }
+        let sites = by_site
+            .into_values()
+            .map(|(timezone, changes, closed)| Ok(SiteOffer::new(zone(&timezone)?, changes, closed)))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let answers = self.answers(Some(cluster), now).await?.get(&cluster.as_uuid()).copied().unwrap_or_default();
+        Ok(Hosting { joined_on: Ord::max(joined_on, created_at.date_naive()), sites, answers })
+    }
+
+    /// [`Tx::hosting`] for every cluster at once, in five queries over the
+    /// whole network (as the ledger needs every cluster's).
+    pub async fn hostings(&self, now: DateTime<Utc>) -> Result<HashMap<ClusterId, Hosting>, StoreError> {
         // Days count from when the cluster joined the network or was entered
         // here, whichever is later: before that deskvisa knows nothing of its
         // sites, and a network moving onto deskvisa gives each cluster its
         // grace to enter them.
-        let mut clusters_query = cluster::Entity::find().select_only().columns([
+        let clusters_query = cluster::Entity::find().select_only().columns([
             cluster::Column::Id,
             cluster::Column::JoinedOn,
             cluster::Column::CreatedAt,
         ]);
-        if let Some(cluster) = only {
-            clusters_query = clusters_query.filter(cluster::Column::Id.eq(cluster.as_uuid()));
-        }
         let clusters: Vec<(Uuid, NaiveDate, DateTime<Utc>)> = clusters_query.into_tuple().all(&self.tx).await?;
-        let mut sites_query = site::Entity::find().select_only().columns([
-            site::Column::Id,
-            site::Column::ClusterId,
-            site::Column::Timezone,
-        ]);
-        if let Some(cluster) = only {
-            sites_query = sites_query.filter(site::Column::ClusterId.eq(cluster.as_uuid()));
-        }
+        let sites_query = site::Entity::find()
+            .select_only()
+            .columns([site::Column::Id, site::Column::ClusterId, site::Column::Timezone])
+            .order_by_asc(site::Column::Id);
         let sites: Vec<(Uuid, Uuid, String)> = sites_query.into_tuple().all(&self.tx).await?;
-        let sites_of = |cluster: ClusterId| {
-            Query::select()
-                .column(site::Column::Id)
-                .from(site::Entity)
-                .and_where(site::Column::ClusterId.eq(cluster.as_uuid()))
-                .to_owned()
-        };
 
-        let mut changes_query = site_desk_count::Entity::find()
+        let changes_query = site_desk_count::Entity::find()
             .order_by_asc(site_desk_count::Column::At)
             .order_by_asc(site_desk_count::Column::Id);
-        if let Some(cluster) = only {
-            changes_query = changes_query.filter(site_desk_count::Column::SiteId.in_subquery(sites_of(cluster)));
-        }
         let mut changes: HashMap<Uuid, Vec<OfferChange>> = HashMap::new();
         for row in changes_query.all(&self.tx).await? {
-            let open = u8::try_from(row.open_weekdays)
-                .map(WeekdaySet::from_bits)
-                .map_err(|_| StoreError::Corrupt(format!("opening weekdays {}", row.open_weekdays)))?;
             changes.entry(row.site_id).or_default().push(OfferChange {
                 at: row.at,
                 desks: count("desks", row.desks)?,
-                open,
+                open: weekdays(row.open_weekdays)?,
             });
         }
 
-        let mut closures_query =
+        let closures_query =
             closure::Entity::find().select_only().columns([closure::Column::SiteId, closure::Column::Date]);
-        if let Some(cluster) = only {
-            closures_query = closures_query.filter(closure::Column::SiteId.in_subquery(sites_of(cluster)));
-        }
         let mut closed: HashMap<Uuid, Vec<NaiveDate>> = HashMap::new();
         for (site_id, date) in closures_query.into_tuple::<(Uuid, NaiveDate)>().all(&self.tx).await? {
             closed.entry(site_id).or_default().push(date);
         }
 
-        let answers = self.answers(only, now).await?;
+        let answers = self.answers(None, now).await?;
 
         let mut offers: HashMap<Uuid, Vec<SiteOffer>> = HashMap::new();
         for (site_id, cluster_id, timezone) in sites {
-            let offer = SiteOffer::new(
-                zone(&timezone)?,
-                changes.remove(&site_id).unwrap_or_default(),
-                closed.remove(&site_id).unwrap_or_default(),
-            );
-            offers.entry(cluster_id).or_default().push(offer);
+            let (site_changes, site_closed) =
+                (changes.remove(&site_id).unwrap_or_default(), closed.remove(&site_id).unwrap_or_default());
+            // A site with no record offers nothing; left out, as one by one.
+            if !site_changes.is_empty() || !site_closed.is_empty() {
+                offers.entry(cluster_id).or_default().push(SiteOffer::new(zone(&timezone)?, site_changes, site_closed));
+            }
         }
         Ok(clusters
             .into_iter()
@@ -174,4 +200,9 @@ impl Tx {
         }
         Ok(answers)
     }
+}
+
+/// Stored opening weekdays.
+fn weekdays(bits: i16) -> Result<WeekdaySet, StoreError> {
+    u8::try_from(bits).map(WeekdaySet::from_bits).map_err(|_| StoreError::Corrupt(format!("opening weekdays {bits}")))
 }

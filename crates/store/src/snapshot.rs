@@ -179,7 +179,7 @@ impl Tx {
                 id: home_id,
                 status: parse::<ClusterStatus>("cluster status", &row.home_status)?,
                 zone: zone(&row.home_timezone)?,
-                hosting: self.hosting(home_id, now).await?,
+                hosting: self.hosting_of(home_id, row.home_joined_on, row.home_created_at, now).await?,
             },
             host: HostCluster {
                 id: host_id,
@@ -216,6 +216,8 @@ impl Tx {
             .expr_as(col(&home, "id"), "home_id")
             .expr_as(col(&home, "status"), "home_status")
             .expr_as(col(&home, "timezone"), "home_timezone")
+            .expr_as(col(&home, "joined_on"), "home_joined_on")
+            .expr_as(col(&home, "created_at"), "home_created_at")
             .expr_as(col(&host, "id"), "host_id")
             .expr_as(col(&host, "status"), "host_status")
             .expr_as(col(&s, "timezone"), "site_timezone")
@@ -265,6 +267,8 @@ struct SnapshotRow {
     home_id: uuid::Uuid,
     home_status: String,
     home_timezone: String,
+    home_joined_on: NaiveDate,
+    home_created_at: DateTime<Utc>,
     host_id: uuid::Uuid,
     host_status: String,
     site_timezone: String,
