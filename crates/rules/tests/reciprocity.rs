@@ -148,7 +148,13 @@ proptest! {
                 while day <= lapses_on { prop_assert!(!any_offer(day), "{} offered", day); day = day.succ_opt().unwrap(); }
             }
             Standing::Reciprocating => {
-                prop_assert!((0..=g).any(|ahead| any_offer(add(today, ahead))), "nothing offered today or ahead");
+                // Offered today, or before the grace that began after the last
+                // offered day (or on joining, which may lie ahead) runs out.
+                let horizon = add(today.max(joined_on), g - 1);
+                let mut day = today;
+                let mut offered = false;
+                while day <= horizon && !offered { offered = any_offer(day); day = day.succ_opt().unwrap(); }
+                prop_assert!(offered, "nothing offered from {} to {}", today, horizon);
             }
         }
     }
