@@ -165,11 +165,6 @@ pub struct Hosting {
 }
 
 impl Hosting {
-    /// Whether any of the cluster's sites offered a bookable desk-day on `day`.
-    pub fn offers_on(&self, day: NaiveDate) -> bool {
-        self.sites.iter().any(|site| site.offers_on(day))
-    }
-
     /// The last day on or before `today` on which it offered a bookable desk-day.
     fn last_offered(&self, today: NaiveDate) -> Option<NaiveDate> {
         self.sites.iter().filter_map(|site| site.last_offered_by(NaiveDate::MIN, today)).max()

@@ -80,16 +80,12 @@ impl Tx {
             .map(|(timezone, changes, closed)| Ok(SiteOffer::new(zone(&timezone)?, changes, closed)))
             .collect::<Result<Vec<_>, StoreError>>()?;
         let answers = self.answers(Some(cluster), now).await?.get(&cluster.as_uuid()).copied().unwrap_or_default();
-        Ok(Hosting { joined_on: Ord::max(joined_on, created_at.date_naive()), sites, answers })
+        Ok(Hosting { joined_on: counted_from(joined_on, created_at), sites, answers })
     }
 
     /// [`Tx::hosting`] for every cluster at once, in five queries over the
     /// whole network (as the ledger needs every cluster's).
     pub async fn hostings(&self, now: DateTime<Utc>) -> Result<HashMap<ClusterId, Hosting>, StoreError> {
-        // Days count from when the cluster joined the network or was entered
-        // here, whichever is later: before that deskvisa knows nothing of its
-        // sites, and a network moving onto deskvisa gives each cluster its
-        // grace to enter them.
         let clusters_query = cluster::Entity::find().select_only().columns([
             cluster::Column::Id,
             cluster::Column::JoinedOn,
@@ -136,7 +132,7 @@ impl Tx {
             .into_iter()
             .map(|(cluster, joined_on, created_at)| {
                 let hosting = Hosting {
-                    joined_on: Ord::max(joined_on, created_at.date_naive()),
+                    joined_on: counted_from(joined_on, created_at),
                     sites: offers.remove(&cluster).unwrap_or_default(),
                     answers: answers.get(&cluster).copied().unwrap_or_default(),
                 };
@@ -205,4 +201,12 @@ impl Tx {
 /// Stored opening weekdays.
 fn weekdays(bits: i16) -> Result<WeekdaySet, StoreError> {
     u8::try_from(bits).map(WeekdaySet::from_bits).map_err(|_| StoreError::Corrupt(format!("opening weekdays {bits}")))
+}
+
+/// The first day that counts for a cluster: when it joined the network or
+/// was entered here, whichever is later. Before that deskvisa knows nothing
+/// of its sites, and a network moving onto deskvisa gives each cluster its
+/// grace to enter them.
+fn counted_from(joined_on: NaiveDate, created_at: DateTime<Utc>) -> NaiveDate {
+    Ord::max(joined_on, created_at.date_naive())
 }
