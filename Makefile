@@ -32,7 +32,7 @@ browser-test:
 test-tools:
 	./scripts/test-tools.sh
 
-## check: formatting, clippy with warnings as errors, and the rules crate's purity
+## check: formatting, clippy with warnings as errors, and the pure crates' purity (rules, words)
 check: fmt-check lint purity cycles
 
 fmt:
@@ -48,9 +48,9 @@ lint:
 cycles:
 	python3 ./scripts/module-cycles.py
 
-## purity: the rules crate builds alone and depends on nothing that does I/O
+## purity: the pure crates (rules, words) build alone and depend on nothing that does I/O
 purity:
-	$(CARGO) check -p deskvisa-rules
+	$(CARGO) check -p deskvisa-rules -p deskvisa-words
 	./scripts/check-rules-purity.sh
 
 ## openapi-check: validate /openapi.json with an independent validator (PyPI)

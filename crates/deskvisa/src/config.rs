@@ -13,8 +13,8 @@ const DEFAULTS: &str = include_str!("../../../config/default.toml");
 /// Everything deskvisa reads at start-up.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Config {
-    /// The database.
     pub database: Database,
     /// The HTTP server.
     pub http: Http,
@@ -149,6 +149,7 @@ impl Http {
 /// `[mail]`: how and when email is delivered.
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Mail {
     /// `file` or `smtp`.
     pub transport: String,
@@ -160,7 +161,6 @@ pub struct Mail {
     pub from_name: String,
     /// The SMTP server.
     pub smtp_host: String,
-    /// Its port.
     pub smtp_port: u16,
     /// `starttls`, `tls` or `none`.
     pub smtp_security: String,

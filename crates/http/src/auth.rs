@@ -15,8 +15,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::api::dto::{Member, ProblemBody};
+use crate::api::responses::{Malformed, Unauthenticated};
 use crate::cookies;
-use crate::dto::{Member, ProblemBody};
 use crate::extract::{ApiJson, Authenticated, ClientAddress, bearer};
 use crate::problem::Problem;
 use crate::query::{ApiForm, ApiQuery};
@@ -51,7 +52,7 @@ pub(crate) struct Accepted {
     post, path = "/api/v1/auth/magic-link", tag = "sign-in", request_body = MagicLinkBody,
     responses(
         (status = 202, description = "Accepted (whether or not the address is known)", body = Accepted),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        Malformed,
         (status = 429, description = "`rate_limited`: this client asked too often (with `Retry-After`)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -168,7 +169,7 @@ pub(crate) struct ApiTokenAnswer {
     post, path = "/api/v1/auth/token", tag = "sign-in", request_body = TokenBody,
     responses(
         (status = 200, description = "The API token and its member", body = ApiTokenAnswer),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        Malformed,
         (status = 401, description = "`unauthenticated`: the token was used, has expired, or is unknown", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -184,7 +185,7 @@ async fn api_token(State(service): State<Service>, ApiJson(body): ApiJson<TokenB
     post, path = "/api/v1/auth/logout", tag = "sign-in", security(("bearer" = [])),
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden`: a cross-site request", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]

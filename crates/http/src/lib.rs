@@ -6,25 +6,19 @@
 //! code. The router is built by a function and tested in-process; `run`
 //! takes its listener and shutdown signal from the caller.
 
-mod admin;
+mod api;
 mod auth;
 mod cookies;
 mod csrf;
-mod dto;
-mod events;
 mod extract;
 mod input;
-mod map;
-mod member_file;
 mod metrics;
 mod operations;
 mod pages;
 mod problem;
 mod query;
-mod reports;
 mod security;
 mod serve;
-mod stays;
 mod uniform;
 
 use std::time::Duration;
@@ -101,12 +95,8 @@ fn documented() -> (Router<Service>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(operations::routes())
         .routes(utoipa_axum::routes!(metrics::render))
-        .merge(stays::routes())
-        .merge(map::routes())
-        .merge(admin::routes())
+        .merge(api::routes())
         .merge(auth::routes())
-        .merge(reports::routes())
-        .merge(events::routes())
         .split_for_parts()
 }
 

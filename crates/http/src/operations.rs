@@ -8,7 +8,7 @@ use deskvisa_service::Service;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::dto::Health;
+use crate::api::dto::Health;
 
 pub(crate) fn routes() -> OpenApiRouter<Service> {
     OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz))

@@ -2,55 +2,19 @@
 //! and the welcome of an invited member (DOMAIN.md, "Emails"), in the
 //! recipient's locale, as text and HTML with the same layout as every other.
 
-use std::fmt;
-
-use askama::Template;
-use deskvisa_rules::{Locale, MailKind};
-use serde::{Deserialize, Serialize};
+use deskvisa_rules::Locale;
 
 use crate::Rendered;
+use crate::kind::mail_family;
+use crate::render::{templates, web_link};
 
-/// Which account email this is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AccountKind {
-    /// A single-use sign-in link.
-    SignIn,
-    /// The welcome of a newly invited member, with a sign-in link.
-    MemberInvited,
-}
-
-impl AccountKind {
-    /// Every kind.
-    pub const ALL: [AccountKind; 2] = [AccountKind::SignIn, AccountKind::MemberInvited];
-
-    /// The stable name: `sign_in`, `member_invited`.
-    pub const fn as_str(self) -> &'static str {
-        self.kind().as_str()
-    }
-
-    /// The kind of [`MailKind`] this is.
-    pub const fn kind(self) -> MailKind {
-        match self {
-            AccountKind::SignIn => MailKind::SignIn,
-            AccountKind::MemberInvited => MailKind::MemberInvited,
-        }
-    }
-
-    /// The account email of this kind, if it is one.
-    pub fn of(kind: MailKind) -> Option<AccountKind> {
-        AccountKind::ALL.into_iter().find(|k| k.kind() == kind)
-    }
-
-    /// The account email with this stable name, if any.
-    pub fn parse(name: &str) -> Option<AccountKind> {
-        MailKind::parse(name).and_then(AccountKind::of)
-    }
-}
-
-impl fmt::Display for AccountKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+mail_family! {
+    /// Which account email this is.
+    pub enum AccountKind {
+        /// A single-use sign-in link.
+        SignIn,
+        /// The welcome of a newly invited member, with a sign-in link.
+        MemberInvited,
     }
 }
 
@@ -86,33 +50,22 @@ struct View<'a> {
     footer: &'static str,
 }
 
-macro_rules! templates {
-    ($($name:ident => $path:tt),* $(,)?) => {$(
-        #[derive(Template)]
-        #[template(path = $path)]
-        struct $name<'a> {
-            v: &'a View<'a>,
-        }
-    )*};
-}
-
 templates! {
-    SignInEnTxt => "sign_in/en.txt",
-    SignInEnHtml => "sign_in/en.html",
-    SignInPlTxt => "sign_in/pl.txt",
-    SignInPlHtml => "sign_in/pl.html",
-    InvitedEnTxt => "member_invited/en.txt",
-    InvitedEnHtml => "member_invited/en.html",
-    InvitedPlTxt => "member_invited/pl.txt",
-    InvitedPlHtml => "member_invited/pl.html",
+    fn bodies((AccountKind, Locale)) for View {
+        (AccountKind::SignIn, Locale::En) => SignInEnTxt("sign_in/en.txt"), SignInEnHtml("sign_in/en.html");
+        (AccountKind::SignIn, Locale::Pl) => SignInPlTxt("sign_in/pl.txt"), SignInPlHtml("sign_in/pl.html");
+        (AccountKind::MemberInvited, Locale::En) =>
+            InvitedEnTxt("member_invited/en.txt"),
+            InvitedEnHtml("member_invited/en.html");
+        (AccountKind::MemberInvited, Locale::Pl) =>
+            InvitedPlTxt("member_invited/pl.txt"),
+            InvitedPlHtml("member_invited/pl.html");
+    }
 }
 
-/// Only an http(s) URL without spaces or control characters is a link.
+/// The link, or nothing when it is not an http(s) URL ([`web_link`]).
 fn safe_url(url: &str) -> String {
-    let url = url.trim();
-    let ok = (url.starts_with("https://") || url.starts_with("http://"))
-        && !url.chars().any(|c| c.is_control() || c.is_whitespace() || c == '"' || c == '<' || c == '>');
-    if ok { url.to_owned() } else { String::new() }
+    web_link(url).unwrap_or_default().to_owned()
 }
 
 /// Writes `mail` in its recipient's locale.
@@ -144,13 +97,7 @@ pub fn render_account(mail: &AccountMail) -> Rendered {
             }
         },
     };
-    let v = &view;
-    let (text, html) = match (mail.kind, locale) {
-        (AccountKind::SignIn, Locale::En) => (SignInEnTxt { v }.render(), SignInEnHtml { v }.render()),
-        (AccountKind::SignIn, Locale::Pl) => (SignInPlTxt { v }.render(), SignInPlHtml { v }.render()),
-        (AccountKind::MemberInvited, Locale::En) => (InvitedEnTxt { v }.render(), InvitedEnHtml { v }.render()),
-        (AccountKind::MemberInvited, Locale::Pl) => (InvitedPlTxt { v }.render(), InvitedPlHtml { v }.render()),
-    };
+    let (text, html) = bodies((mail.kind, locale), &view);
     // Never an email without its link: should a template fail, the link alone.
     let fallback = format!("{}\n\n{}\n", view.subject, view.link);
     Rendered {

@@ -9,73 +9,38 @@
 //! writes every kind: what differs between kinds (the subject, the opening
 //! paragraph, the calendar sentence, the closing) is chosen here, in Rust.
 
-use std::fmt;
-
-use askama::Template;
 use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
-use deskvisa_rules::{Locale, MailKind, TimeZone};
+use deskvisa_rules::{Locale, TimeZone};
+use deskvisa_words::{day_month_year, time_span};
 use serde::{Deserialize, Serialize};
 
-use crate::dates::{day_month_year, time_span};
-use crate::ics::{EventCalendar, IcsMethod, event_calendar};
+use crate::ics::{EventCalendar, IcsMethod, cancellation_note, event_calendar};
+use crate::kind::mail_family;
 use crate::model::march_2026;
-use crate::render::{non_empty, one_line, pre_html, tidy_text, web_link};
+use crate::render::{non_empty, one_line, pre_html, templates, tidy_text, web_link};
 use crate::{CalendarFile, Rendered};
 
-/// Which event email this is: decides the wording and the calendar method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventMailKind {
-    /// To the person who registered: the registration is confirmed (carries
-    /// a `METHOD:REQUEST` invitation with them as ATTENDEE).
-    EventRegistered,
-    /// To each registered person: the event's time, place or title changed
-    /// (`METHOD:REQUEST` again, with a higher SEQUENCE).
-    EventChanged,
-    /// To each registered person: the host cancelled the event (`METHOD:CANCEL`).
-    EventCancelled,
-    /// To the person who registered: the registration was withdrawn, because
-    /// the stay that allowed it was cancelled, or the event changed so that
-    /// the stay no longer covers it or it is no longer open to visitors
-    /// (`METHOD:CANCEL`).
-    EventRegistrationWithdrawn,
+mail_family! {
+    /// Which event email this is: decides the wording and the calendar method.
+    /// In the order of a registration's life.
+    pub enum EventMailKind {
+        /// To the person who registered: the registration is confirmed (carries
+        /// a `METHOD:REQUEST` invitation with them as ATTENDEE).
+        EventRegistered,
+        /// To each registered person: the event's time, place or title changed
+        /// (`METHOD:REQUEST` again, with a higher SEQUENCE).
+        EventChanged,
+        /// To each registered person: the host cancelled the event (`METHOD:CANCEL`).
+        EventCancelled,
+        /// To the person who registered: the registration was withdrawn, because
+        /// the stay that allowed it was cancelled, or the event changed so that
+        /// the stay no longer covers it or it is no longer open to visitors
+        /// (`METHOD:CANCEL`).
+        EventRegistrationWithdrawn,
+    }
 }
 
 impl EventMailKind {
-    /// Every kind, in the order of a registration's life.
-    pub const ALL: [EventMailKind; 4] = [
-        EventMailKind::EventRegistered,
-        EventMailKind::EventChanged,
-        EventMailKind::EventCancelled,
-        EventMailKind::EventRegistrationWithdrawn,
-    ];
-
-    /// The stable name: `event_registered`, `event_changed`,
-    /// `event_cancelled`, `event_registration_withdrawn`.
-    pub const fn as_str(self) -> &'static str {
-        self.kind().as_str()
-    }
-
-    /// The kind of [`MailKind`] this is.
-    pub const fn kind(self) -> MailKind {
-        match self {
-            EventMailKind::EventRegistered => MailKind::EventRegistered,
-            EventMailKind::EventChanged => MailKind::EventChanged,
-            EventMailKind::EventCancelled => MailKind::EventCancelled,
-            EventMailKind::EventRegistrationWithdrawn => MailKind::EventRegistrationWithdrawn,
-        }
-    }
-
-    /// The event email of this kind, if it is one.
-    pub fn of(kind: MailKind) -> Option<EventMailKind> {
-        EventMailKind::ALL.into_iter().find(|k| k.kind() == kind)
-    }
-
-    /// The event email with this stable name, if any.
-    pub fn parse(name: &str) -> Option<EventMailKind> {
-        MailKind::parse(name).and_then(EventMailKind::of)
-    }
-
     /// The method of the calendar file that goes with this email: `REQUEST`
     /// for a registration and a change, `CANCEL` when the event or the
     /// registration is called off.
@@ -84,12 +49,6 @@ impl EventMailKind {
             EventMailKind::EventRegistered | EventMailKind::EventChanged => IcsMethod::Request,
             EventMailKind::EventCancelled | EventMailKind::EventRegistrationWithdrawn => IcsMethod::Cancel,
         }
-    }
-}
-
-impl fmt::Display for EventMailKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -160,11 +119,7 @@ pub fn render_event(mail: &EventMail, now: DateTime<Utc>) -> Rendered {
     let locale = mail.locale();
     let zone = mail.zone();
     let view = View::new(mail, locale, zone);
-    let v = &view;
-    let (text, html) = match locale {
-        Locale::En => (EventEnTxt { v }.render(), EventEnHtml { v }.render()),
-        Locale::Pl => (EventPlTxt { v }.render(), EventPlHtml { v }.render()),
-    };
+    let (text, html) = bodies(locale, &view);
     let method = mail.kind.calendar_method();
     let calendar = CalendarFile { method, content: event_calendar(&calendar_of(mail, locale, zone), method, now) };
     Rendered {
@@ -186,15 +141,8 @@ fn calendar_of(mail: &EventMail, locale: Locale, zone: TimeZone) -> EventCalenda
             (Locale::En, _) => "This event is cancelled.",
             (Locale::Pl, _) => "To wydarzenie zostało odwołane.",
         };
-        let mut text = format!("{headline}\n");
-        if let Some(reason) = mail.reason.as_deref().and_then(non_empty) {
-            let label = match locale {
-                Locale::En => "Reason",
-                Locale::Pl => "Powód",
-            };
-            text.push_str(&format!("{label}: {reason}\n"));
-        }
-        format!("{text}\n{}", mail.description.trim())
+        let reason = mail.reason.as_deref().and_then(non_empty);
+        format!("{}{}", cancellation_note(locale, headline, reason), mail.description.trim())
     } else {
         mail.description.clone()
     };
@@ -355,27 +303,25 @@ fn lead(kind: EventMailKind, locale: Locale, title: &str, site: &str, cluster: &
     }
 }
 
-/// What the attached calendar file does.
+/// What the attached calendar file does: a row a kind, in English and Polish.
 const fn calendar_note(kind: EventMailKind, locale: Locale) -> &'static str {
-    match (locale, kind) {
-        (Locale::En, EventMailKind::EventRegistered) => {
-            "The invitation attached to this email puts the event in your calendar."
-        }
-        (Locale::En, EventMailKind::EventChanged) => {
-            "The calendar update attached to this email brings the event in your calendar up to date."
-        }
-        (Locale::En, EventMailKind::EventCancelled | EventMailKind::EventRegistrationWithdrawn) => {
-            "The calendar update attached to this email removes the event from your calendar."
-        }
-        (Locale::Pl, EventMailKind::EventRegistered) => {
-            "Zaproszenie dołączone do tej wiadomości doda wydarzenie do Twojego kalendarza."
-        }
-        (Locale::Pl, EventMailKind::EventChanged) => {
-            "Aktualizacja kalendarza dołączona do tej wiadomości zmieni wydarzenie w Twoim kalendarzu."
-        }
-        (Locale::Pl, EventMailKind::EventCancelled | EventMailKind::EventRegistrationWithdrawn) => {
-            "Aktualizacja kalendarza dołączona do tej wiadomości usunie wydarzenie z Twojego kalendarza."
-        }
+    let (en, pl) = match kind {
+        EventMailKind::EventRegistered => (
+            "The invitation attached to this email puts the event in your calendar.",
+            "Zaproszenie dołączone do tej wiadomości doda wydarzenie do Twojego kalendarza.",
+        ),
+        EventMailKind::EventChanged => (
+            "The calendar update attached to this email brings the event in your calendar up to date.",
+            "Aktualizacja kalendarza dołączona do tej wiadomości zmieni wydarzenie w Twoim kalendarzu.",
+        ),
+        EventMailKind::EventCancelled | EventMailKind::EventRegistrationWithdrawn => (
+            "The calendar update attached to this email removes the event from your calendar.",
+            "Aktualizacja kalendarza dołączona do tej wiadomości usunie wydarzenie z Twojego kalendarza.",
+        ),
+    };
+    match locale {
+        Locale::En => en,
+        Locale::Pl => pl,
     }
 }
 
@@ -396,22 +342,11 @@ const fn closing(kind: EventMailKind, locale: Locale) -> Option<&'static str> {
     }
 }
 
-/// One template struct per file; each sees the [`View`] as `v`.
-macro_rules! templates {
-    ($($name:ident => $path:tt),* $(,)?) => {$(
-        #[derive(Template)]
-        #[template(path = $path)]
-        struct $name<'a> {
-            v: &'a View<'a>,
-        }
-    )*};
-}
-
 templates! {
-    EventEnTxt => "event/en.txt",
-    EventEnHtml => "event/en.html",
-    EventPlTxt => "event/pl.txt",
-    EventPlHtml => "event/pl.html",
+    fn bodies(Locale) for View {
+        Locale::En => EventEnTxt("event/en.txt"), EventEnHtml("event/en.html");
+        Locale::Pl => EventPlTxt("event/pl.txt"), EventPlHtml("event/pl.html");
+    }
 }
 
 fn fallback_text(v: &View<'_>) -> String {

@@ -12,8 +12,8 @@ use std::fmt;
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use deskvisa_rules::Locale;
+use deskvisa_words::long_date;
 
-use crate::dates::long_date;
 use crate::{StayMail, StayMailKind};
 
 /// The iTIP method of a calendar file: what the receiving calendar should do
@@ -128,10 +128,10 @@ pub fn stay_calendar(mail: &StayMail, method: IcsMethod, dtstamp: DateTime<Utc>)
 
 /// An event at a site, as a calendar file shows it (DOMAIN.md, "Events").
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct EventCalendar {
     /// The event's id (uuid text); the UID derives from it.
     pub event_id: String,
-    /// Its title.
     pub title: String,
     /// What it is about (free text, may span lines).
     pub description: String,
@@ -222,54 +222,58 @@ fn summary(mail: &StayMail, locale: Locale) -> String {
 }
 
 fn description(mail: &StayMail, locale: Locale, method: IcsMethod) -> String {
-    let days = mail.days.len();
+    let (site, cluster) = (&mail.site_name, &mail.host_cluster_name);
     let (start, end) = (long_date(locale, mail.start_date), long_date(locale, mail.end_date));
-    let mut text = String::new();
-    match locale {
-        Locale::En => {
-            if method == IcsMethod::Cancel {
-                text.push_str("This stay is cancelled.\n");
-                if let Some(reason) = mail.reason.as_deref().filter(|r| !r.trim().is_empty()) {
-                    text.push_str(&format!("Reason: {reason}\n"));
-                }
-                text.push('\n');
-            }
-            text.push_str(&format!(
-                "Guest desk at {} ({}), {start} – {end}, {days} desk day{}.\n",
-                mail.site_name,
-                mail.host_cluster_name,
+    let days = mail.days.len();
+    let (cancelled, stay, address, contact, house_rules, your_stay) = match locale {
+        Locale::En => (
+            "This stay is cancelled.",
+            format!(
+                "Guest desk at {site} ({cluster}), {start} – {end}, {days} desk day{}.",
                 if days == 1 { "" } else { "s" }
-            ));
-            text.push_str(&format!("Address: {}\nContact: {}\n", mail.site_address, mail.site_contact_email));
-            if method != IcsMethod::Cancel && !mail.house_rules.trim().is_empty() {
-                text.push_str(&format!("\nHouse rules:\n{}\n", mail.house_rules.trim()));
-            }
-            if !mail.stay_url.trim().is_empty() {
-                text.push_str(&format!("\nYour stay: {}", mail.stay_url.trim()));
-            }
-        }
-        Locale::Pl => {
-            if method == IcsMethod::Cancel {
-                text.push_str("Ten pobyt został odwołany.\n");
-                if let Some(reason) = mail.reason.as_deref().filter(|r| !r.trim().is_empty()) {
-                    text.push_str(&format!("Powód: {reason}\n"));
-                }
-                text.push('\n');
-            }
-            text.push_str(&format!(
-                "Biurko gościnne: {} ({}), {start} – {end}, dni z biurkiem: {days}.\n",
-                mail.site_name, mail.host_cluster_name
-            ));
-            text.push_str(&format!("Adres: {}\nKontakt: {}\n", mail.site_address, mail.site_contact_email));
-            if method != IcsMethod::Cancel && !mail.house_rules.trim().is_empty() {
-                text.push_str(&format!("\nZasady obowiązujące na miejscu:\n{}\n", mail.house_rules.trim()));
-            }
-            if !mail.stay_url.trim().is_empty() {
-                text.push_str(&format!("\nTwój pobyt: {}", mail.stay_url.trim()));
-            }
-        }
+            ),
+            "Address",
+            "Contact",
+            "House rules",
+            "Your stay",
+        ),
+        Locale::Pl => (
+            "Ten pobyt został odwołany.",
+            format!("Biurko gościnne: {site} ({cluster}), {start} – {end}, dni z biurkiem: {days}."),
+            "Adres",
+            "Kontakt",
+            "Zasady obowiązujące na miejscu",
+            "Twój pobyt",
+        ),
+    };
+    let mut text = String::new();
+    if method == IcsMethod::Cancel {
+        let reason = mail.reason.as_deref().filter(|r| !r.trim().is_empty());
+        text.push_str(&cancellation_note(locale, cancelled, reason));
+    }
+    text.push_str(&format!("{stay}\n{address}: {}\n{contact}: {}\n", mail.site_address, mail.site_contact_email));
+    if method != IcsMethod::Cancel && !mail.house_rules.trim().is_empty() {
+        text.push_str(&format!("\n{house_rules}:\n{}\n", mail.house_rules.trim()));
+    }
+    if !mail.stay_url.trim().is_empty() {
+        text.push_str(&format!("\n{your_stay}: {}", mail.stay_url.trim()));
     }
     text.trim_end().to_owned()
+}
+
+/// How the description of a called-off entry (a stay's or an event's)
+/// begins: `headline`, the reason when one was given, and a blank line.
+pub(crate) fn cancellation_note(locale: Locale, headline: &str, reason: Option<&str>) -> String {
+    let mut text = format!("{headline}\n");
+    if let Some(reason) = reason {
+        let label = match locale {
+            Locale::En => "Reason",
+            Locale::Pl => "Powód",
+        };
+        text.push_str(&format!("{label}: {reason}\n"));
+    }
+    text.push('\n');
+    text
 }
 
 /// Escapes a TEXT value (RFC 5545, 3.3.11): backslash, semicolon and comma

@@ -18,7 +18,6 @@
 //! of every kind for previews.
 
 mod account;
-mod dates;
 mod event;
 pub mod ics;
 mod kind;
@@ -28,7 +27,6 @@ mod smtp;
 pub mod transport;
 
 pub use account::{AccountKind, AccountMail, account_sample, render_account};
-pub use dates::{date_range, day_month_year, instant_in_zone, long_date, month_and_year, time_span};
 pub use event::{EventMail, EventMailKind, event_sample, render_event};
 pub use ics::{EventCalendar, IcsMethod, event_calendar};
 pub use kind::StayMailKind;

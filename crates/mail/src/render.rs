@@ -1,15 +1,15 @@
 //! Writing a stay email: subject (here, in Rust), plain-text and HTML bodies
 //! (askama templates under `templates/<kind>/<locale>.{txt,html}`, compiled
-//! in; HTML escapes everything by default), and the calendar file that goes
-//! with approvals and with cancellations of approved stays.
+//! in, with the blocks they share as macros in `templates/_blocks.{txt,html}`
+//! and partials in `templates/_*`; HTML escapes everything by default), and
+//! the calendar file that goes with approvals and with cancellations of
+//! approved stays. The `templates!` macro that binds a family's templates to
+//! its view is here too, for the event and account families as well.
 
-use askama::Template;
 use chrono::{DateTime, Utc};
-use deskvisa_rules::Locale;
+use deskvisa_rules::{Locale, TimeZone};
+use deskvisa_words::{date_range, instant_in_zone, long_date, time_span};
 
-use deskvisa_rules::TimeZone;
-
-use crate::dates::{date_range, instant_in_zone, long_date, time_span};
 use crate::ics::{IcsMethod, stay_calendar};
 use crate::{StayEventLine, StayMail, StayMailKind};
 
@@ -55,8 +55,9 @@ pub fn render(mail: &StayMail, now: DateTime<Utc>) -> Rendered {
     let locale = mail.locale();
     let method = calendar_method(mail);
     let view = View::new(mail, locale, method.is_some());
-    let text = render_text(&view).unwrap_or_else(|_| fallback_text(&view));
-    let html = render_html(&view).unwrap_or_else(|_| fallback_html(&view));
+    let (text, html) = bodies((mail.kind, locale), &view);
+    let text = text.map(|t| tidy_text(&t)).unwrap_or_else(|_| fallback_text(&view));
+    let html = html.unwrap_or_else(|_| fallback_html(&view));
     let calendar = method.map(|method| CalendarFile { method, content: stay_calendar(mail, method, now) });
     Rendered { subject: view.subject.clone(), text, html, calendar }
 }
@@ -222,110 +223,103 @@ fn subject(m: &StayMail, locale: Locale) -> String {
     }
 }
 
-/// One template struct per file; each sees the [`View`] as `v`.
+/// Declares one askama template struct per file, each seeing the family's
+/// view as `v`, and a function that writes a key's (a kind's, a locale's)
+/// text and HTML bodies from its pair of files.
 macro_rules! templates {
-    ($($name:ident => $path:tt),* $(,)?) => {$(
-        #[derive(Template)]
-        #[template(path = $path)]
-        struct $name<'a> {
-            v: &'a View<'a>,
+    (
+        fn $bodies:ident($key:ty) for $view:ident {
+            $( $pat:pat => $txt:ident($txt_path:literal), $html:ident($html_path:literal); )+
         }
-    )*};
+    ) => {
+        $(
+            #[derive(::askama::Template)]
+            #[template(path = $txt_path)]
+            struct $txt<'a> {
+                v: &'a $view<'a>,
+            }
+
+            #[derive(::askama::Template)]
+            #[template(path = $html_path)]
+            struct $html<'a> {
+                v: &'a $view<'a>,
+            }
+        )+
+
+        /// The text and the HTML body of `key`, each from its template.
+        fn $bodies(key: $key, v: &$view<'_>) -> (::askama::Result<String>, ::askama::Result<String>) {
+            use ::askama::Template as _;
+            match key {
+                $( $pat => ($txt { v }.render(), $html { v }.render()), )+
+            }
+        }
+    };
 }
+
+pub(crate) use templates;
 
 templates! {
-    StayRequestedEnTxt => "stay_requested/en.txt",
-    StayRequestedEnHtml => "stay_requested/en.html",
-    StayRequestedPlTxt => "stay_requested/pl.txt",
-    StayRequestedPlHtml => "stay_requested/pl.html",
-    StayRequestedHostEnTxt => "stay_requested_host/en.txt",
-    StayRequestedHostEnHtml => "stay_requested_host/en.html",
-    StayRequestedHostPlTxt => "stay_requested_host/pl.txt",
-    StayRequestedHostPlHtml => "stay_requested_host/pl.html",
-    StayApprovedEnTxt => "stay_approved/en.txt",
-    StayApprovedEnHtml => "stay_approved/en.html",
-    StayApprovedPlTxt => "stay_approved/pl.txt",
-    StayApprovedPlHtml => "stay_approved/pl.html",
-    StayApprovedHostEnTxt => "stay_approved_host/en.txt",
-    StayApprovedHostEnHtml => "stay_approved_host/en.html",
-    StayApprovedHostPlTxt => "stay_approved_host/pl.txt",
-    StayApprovedHostPlHtml => "stay_approved_host/pl.html",
-    StayDeclinedEnTxt => "stay_declined/en.txt",
-    StayDeclinedEnHtml => "stay_declined/en.html",
-    StayDeclinedPlTxt => "stay_declined/pl.txt",
-    StayDeclinedPlHtml => "stay_declined/pl.html",
-    StayExpiredEnTxt => "stay_expired/en.txt",
-    StayExpiredEnHtml => "stay_expired/en.html",
-    StayExpiredPlTxt => "stay_expired/pl.txt",
-    StayExpiredPlHtml => "stay_expired/pl.html",
-    StayCancelledEnTxt => "stay_cancelled/en.txt",
-    StayCancelledEnHtml => "stay_cancelled/en.html",
-    StayCancelledPlTxt => "stay_cancelled/pl.txt",
-    StayCancelledPlHtml => "stay_cancelled/pl.html",
-    StayCancelledHostEnTxt => "stay_cancelled_host/en.txt",
-    StayCancelledHostEnHtml => "stay_cancelled_host/en.html",
-    StayCancelledHostPlTxt => "stay_cancelled_host/pl.txt",
-    StayCancelledHostPlHtml => "stay_cancelled_host/pl.html",
-    StayReminderEnTxt => "stay_reminder/en.txt",
-    StayReminderEnHtml => "stay_reminder/en.html",
-    StayReminderPlTxt => "stay_reminder/pl.txt",
-    StayReminderPlHtml => "stay_reminder/pl.html",
-    AnswerReminderEnTxt => "answer_reminder/en.txt",
-    AnswerReminderEnHtml => "answer_reminder/en.html",
-    AnswerReminderPlTxt => "answer_reminder/pl.txt",
-    AnswerReminderPlHtml => "answer_reminder/pl.html",
-}
-
-fn render_text(v: &View<'_>) -> askama::Result<String> {
-    let locale = v.m.locale();
-    match (v.m.kind, locale) {
-        (StayMailKind::StayRequested, Locale::En) => StayRequestedEnTxt { v }.render(),
-        (StayMailKind::StayRequested, Locale::Pl) => StayRequestedPlTxt { v }.render(),
-        (StayMailKind::StayRequestedHost, Locale::En) => StayRequestedHostEnTxt { v }.render(),
-        (StayMailKind::StayRequestedHost, Locale::Pl) => StayRequestedHostPlTxt { v }.render(),
-        (StayMailKind::StayApproved, Locale::En) => StayApprovedEnTxt { v }.render(),
-        (StayMailKind::StayApproved, Locale::Pl) => StayApprovedPlTxt { v }.render(),
-        (StayMailKind::StayApprovedHost, Locale::En) => StayApprovedHostEnTxt { v }.render(),
-        (StayMailKind::StayApprovedHost, Locale::Pl) => StayApprovedHostPlTxt { v }.render(),
-        (StayMailKind::StayDeclined, Locale::En) => StayDeclinedEnTxt { v }.render(),
-        (StayMailKind::StayDeclined, Locale::Pl) => StayDeclinedPlTxt { v }.render(),
-        (StayMailKind::StayExpired, Locale::En) => StayExpiredEnTxt { v }.render(),
-        (StayMailKind::StayExpired, Locale::Pl) => StayExpiredPlTxt { v }.render(),
-        (StayMailKind::StayCancelled, Locale::En) => StayCancelledEnTxt { v }.render(),
-        (StayMailKind::StayCancelled, Locale::Pl) => StayCancelledPlTxt { v }.render(),
-        (StayMailKind::StayCancelledHost, Locale::En) => StayCancelledHostEnTxt { v }.render(),
-        (StayMailKind::StayCancelledHost, Locale::Pl) => StayCancelledHostPlTxt { v }.render(),
-        (StayMailKind::StayReminder, Locale::En) => StayReminderEnTxt { v }.render(),
-        (StayMailKind::StayReminder, Locale::Pl) => StayReminderPlTxt { v }.render(),
-        (StayMailKind::AnswerReminder, Locale::En) => AnswerReminderEnTxt { v }.render(),
-        (StayMailKind::AnswerReminder, Locale::Pl) => AnswerReminderPlTxt { v }.render(),
-    }
-    .map(|text| tidy_text(&text))
-}
-
-fn render_html(v: &View<'_>) -> askama::Result<String> {
-    let locale = v.m.locale();
-    match (v.m.kind, locale) {
-        (StayMailKind::StayRequested, Locale::En) => StayRequestedEnHtml { v }.render(),
-        (StayMailKind::StayRequested, Locale::Pl) => StayRequestedPlHtml { v }.render(),
-        (StayMailKind::StayRequestedHost, Locale::En) => StayRequestedHostEnHtml { v }.render(),
-        (StayMailKind::StayRequestedHost, Locale::Pl) => StayRequestedHostPlHtml { v }.render(),
-        (StayMailKind::StayApproved, Locale::En) => StayApprovedEnHtml { v }.render(),
-        (StayMailKind::StayApproved, Locale::Pl) => StayApprovedPlHtml { v }.render(),
-        (StayMailKind::StayApprovedHost, Locale::En) => StayApprovedHostEnHtml { v }.render(),
-        (StayMailKind::StayApprovedHost, Locale::Pl) => StayApprovedHostPlHtml { v }.render(),
-        (StayMailKind::StayDeclined, Locale::En) => StayDeclinedEnHtml { v }.render(),
-        (StayMailKind::StayDeclined, Locale::Pl) => StayDeclinedPlHtml { v }.render(),
-        (StayMailKind::StayExpired, Locale::En) => StayExpiredEnHtml { v }.render(),
-        (StayMailKind::StayExpired, Locale::Pl) => StayExpiredPlHtml { v }.render(),
-        (StayMailKind::StayCancelled, Locale::En) => StayCancelledEnHtml { v }.render(),
-        (StayMailKind::StayCancelled, Locale::Pl) => StayCancelledPlHtml { v }.render(),
-        (StayMailKind::StayCancelledHost, Locale::En) => StayCancelledHostEnHtml { v }.render(),
-        (StayMailKind::StayCancelledHost, Locale::Pl) => StayCancelledHostPlHtml { v }.render(),
-        (StayMailKind::StayReminder, Locale::En) => StayReminderEnHtml { v }.render(),
-        (StayMailKind::StayReminder, Locale::Pl) => StayReminderPlHtml { v }.render(),
-        (StayMailKind::AnswerReminder, Locale::En) => AnswerReminderEnHtml { v }.render(),
-        (StayMailKind::AnswerReminder, Locale::Pl) => AnswerReminderPlHtml { v }.render(),
+    fn bodies((StayMailKind, Locale)) for View {
+        (StayMailKind::StayRequested, Locale::En) =>
+            StayRequestedEnTxt("stay_requested/en.txt"),
+            StayRequestedEnHtml("stay_requested/en.html");
+        (StayMailKind::StayRequested, Locale::Pl) =>
+            StayRequestedPlTxt("stay_requested/pl.txt"),
+            StayRequestedPlHtml("stay_requested/pl.html");
+        (StayMailKind::StayRequestedHost, Locale::En) =>
+            StayRequestedHostEnTxt("stay_requested_host/en.txt"),
+            StayRequestedHostEnHtml("stay_requested_host/en.html");
+        (StayMailKind::StayRequestedHost, Locale::Pl) =>
+            StayRequestedHostPlTxt("stay_requested_host/pl.txt"),
+            StayRequestedHostPlHtml("stay_requested_host/pl.html");
+        (StayMailKind::StayApproved, Locale::En) =>
+            StayApprovedEnTxt("stay_approved/en.txt"),
+            StayApprovedEnHtml("stay_approved/en.html");
+        (StayMailKind::StayApproved, Locale::Pl) =>
+            StayApprovedPlTxt("stay_approved/pl.txt"),
+            StayApprovedPlHtml("stay_approved/pl.html");
+        (StayMailKind::StayApprovedHost, Locale::En) =>
+            StayApprovedHostEnTxt("stay_approved_host/en.txt"),
+            StayApprovedHostEnHtml("stay_approved_host/en.html");
+        (StayMailKind::StayApprovedHost, Locale::Pl) =>
+            StayApprovedHostPlTxt("stay_approved_host/pl.txt"),
+            StayApprovedHostPlHtml("stay_approved_host/pl.html");
+        (StayMailKind::StayDeclined, Locale::En) =>
+            StayDeclinedEnTxt("stay_declined/en.txt"),
+            StayDeclinedEnHtml("stay_declined/en.html");
+        (StayMailKind::StayDeclined, Locale::Pl) =>
+            StayDeclinedPlTxt("stay_declined/pl.txt"),
+            StayDeclinedPlHtml("stay_declined/pl.html");
+        (StayMailKind::StayExpired, Locale::En) =>
+            StayExpiredEnTxt("stay_expired/en.txt"),
+            StayExpiredEnHtml("stay_expired/en.html");
+        (StayMailKind::StayExpired, Locale::Pl) =>
+            StayExpiredPlTxt("stay_expired/pl.txt"),
+            StayExpiredPlHtml("stay_expired/pl.html");
+        (StayMailKind::StayCancelled, Locale::En) =>
+            StayCancelledEnTxt("stay_cancelled/en.txt"),
+            StayCancelledEnHtml("stay_cancelled/en.html");
+        (StayMailKind::StayCancelled, Locale::Pl) =>
+            StayCancelledPlTxt("stay_cancelled/pl.txt"),
+            StayCancelledPlHtml("stay_cancelled/pl.html");
+        (StayMailKind::StayCancelledHost, Locale::En) =>
+            StayCancelledHostEnTxt("stay_cancelled_host/en.txt"),
+            StayCancelledHostEnHtml("stay_cancelled_host/en.html");
+        (StayMailKind::StayCancelledHost, Locale::Pl) =>
+            StayCancelledHostPlTxt("stay_cancelled_host/pl.txt"),
+            StayCancelledHostPlHtml("stay_cancelled_host/pl.html");
+        (StayMailKind::StayReminder, Locale::En) =>
+            StayReminderEnTxt("stay_reminder/en.txt"),
+            StayReminderEnHtml("stay_reminder/en.html");
+        (StayMailKind::StayReminder, Locale::Pl) =>
+            StayReminderPlTxt("stay_reminder/pl.txt"),
+            StayReminderPlHtml("stay_reminder/pl.html");
+        (StayMailKind::AnswerReminder, Locale::En) =>
+            AnswerReminderEnTxt("answer_reminder/en.txt"),
+            AnswerReminderEnHtml("answer_reminder/en.html");
+        (StayMailKind::AnswerReminder, Locale::Pl) =>
+            AnswerReminderPlTxt("answer_reminder/pl.txt"),
+            AnswerReminderPlHtml("answer_reminder/pl.html");
     }
 }
 

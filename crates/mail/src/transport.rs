@@ -252,6 +252,13 @@ mod tests {
         String::from_utf8(message.formatted()).unwrap()
     }
 
+    /// The sample of `kind` in `locale`, built as message `id` to its member and formatted.
+    fn formatted_sample(kind: StayMailKind, locale: &str, id: &str) -> String {
+        let rendered = render(&sample(kind, locale), now());
+        let (name, email) = ("Anna Nowak", "anna.nowak@hubclub.example");
+        formatted(&build_message("deskvisa", "noreply@deskvisa.example", id, &rendered, name, email).unwrap())
+    }
+
     /// The header block of a formatted message, unfolded.
     fn headers(text: &str) -> Vec<String> {
         let head = text.split("\r\n\r\n").next().unwrap();
@@ -294,18 +301,7 @@ mod tests {
 
     #[test]
     fn a_plain_mail_is_text_and_html_alternatives() {
-        let rendered = render(&sample(StayMailKind::StayDeclined, "pl"), now());
-        let text = formatted(
-            &build_message(
-                "deskvisa",
-                "noreply@deskvisa.example",
-                "7",
-                &rendered,
-                "Anna Nowak",
-                "anna.nowak@hubclub.example",
-            )
-            .unwrap(),
-        );
+        let text = formatted_sample(StayMailKind::StayDeclined, "pl", "7");
         assert!(text.contains("Content-Type: multipart/alternative"));
         assert!(text.contains("Content-Type: text/plain; charset=utf-8"));
         assert!(text.contains("Content-Type: text/html; charset=utf-8"));
@@ -315,18 +311,7 @@ mod tests {
 
     #[test]
     fn an_approval_carries_the_invitation_inline_and_attached() {
-        let rendered = render(&sample(StayMailKind::StayApproved, "en"), now());
-        let text = formatted(
-            &build_message(
-                "deskvisa",
-                "noreply@deskvisa.example",
-                "8",
-                &rendered,
-                "Anna Nowak",
-                "anna.nowak@hubclub.example",
-            )
-            .unwrap(),
-        );
+        let text = formatted_sample(StayMailKind::StayApproved, "en", "8");
         assert!(text.contains("Content-Type: multipart/mixed"));
         assert!(text.contains("Content-Type: multipart/alternative"));
         assert!(text.contains("Content-Type: text/calendar; charset=utf-8; method=REQUEST"));

@@ -133,6 +133,7 @@ impl FromIterator<(NaiveDate, u32)> for DeskLoad {
 /// Everything `decide` needs, loaded by the service in the request's
 /// transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Snapshot {
     /// The network's guarantee and grace period.
     pub network: NetworkPolicy,
@@ -142,7 +143,6 @@ pub struct Snapshot {
     pub home: HomeCluster,
     /// The site's cluster and its policy.
     pub host: HostCluster,
-    /// The site.
     pub site: SiteFacts,
     /// The member's stays (pending and approved ones matter; others are ignored).
     pub member_stays: Vec<MemberStay>,

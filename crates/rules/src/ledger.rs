@@ -138,8 +138,8 @@ pub enum ExceptionKind {
 
 /// One guarantee exception.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct GuaranteeException {
-    /// The stay.
     pub stay_id: StayId,
     /// The host that broke it.
     pub host_cluster_id: ClusterId,
@@ -155,8 +155,8 @@ pub struct GuaranteeException {
 
 /// One cluster's figures over the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct ClusterFigures {
-    /// The cluster.
     pub cluster_id: ClusterId,
     /// Its reciprocity standing now.
     pub standing: Standing,
@@ -198,8 +198,8 @@ pub struct LedgerCounts {
 
 /// The ledger over a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Ledger {
-    /// The period.
     pub period: Period,
     /// Every cluster's figures, in the order the clusters came.
     pub clusters: Vec<ClusterFigures>,

@@ -14,8 +14,8 @@ use crate::map::{NewCluster, NewMember};
 
 /// Changes to a cluster; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct ClusterPatch {
-    /// Name.
     pub name: Option<String>,
     /// City.
     pub city: Option<String>,

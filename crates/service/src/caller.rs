@@ -11,8 +11,8 @@ use crate::error::ServiceError;
 
 /// An authenticated caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Caller {
-    /// The member.
     pub member: MemberId,
     /// Their home cluster; `None` for network staff.
     pub cluster: Option<ClusterId>,

@@ -30,8 +30,8 @@ pub const MAX_EVENT_WINDOW_DAYS: i64 = 366;
 
 /// An event as its admin writes it (text already checked for length).
 #[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct EventDraft {
-    /// Its title.
     pub title: String,
     /// What it is about.
     pub description: String,

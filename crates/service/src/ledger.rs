@@ -12,8 +12,8 @@ use crate::error::ServiceError;
 
 /// The ledger with the clusters it names.
 #[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct LedgerReport {
-    /// The figures.
     pub ledger: Ledger,
     /// Every cluster on the map, by name (for names and places).
     pub clusters: Vec<ClusterRecord>,

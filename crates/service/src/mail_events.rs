@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 /// The facts an email about a stay is written from, as the outbox keeps them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct StayEvent {
-    /// The stay.
     pub stay: uuid::Uuid,
     /// A decline's or cancellation's reason.
     pub reason: Option<String>,
@@ -23,8 +23,8 @@ pub struct StayEvent {
 /// The facts an email about an event is written from, as the outbox keeps
 /// them: the event and the person are read again when the email is written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct EventNotice {
-    /// The event.
     pub event: uuid::Uuid,
     /// Why it was cancelled or the registration withdrawn, when said.
     pub reason: Option<String>,

@@ -14,14 +14,13 @@ use crate::error::ServiceError;
 
 /// A cluster to add.
 #[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct NewCluster {
-    /// Name.
     pub name: String,
     /// City.
     pub city: String,
     /// ISO 3166-1 alpha-2.
     pub country: String,
-    /// Its zone.
     pub timezone: TimeZone,
     /// Degrees north.
     pub latitude: f64,
@@ -33,8 +32,8 @@ pub struct NewCluster {
 
 /// A site to add.
 #[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct NewSite {
-    /// Name.
     pub name: String,
     /// Address.
     pub address: String,
@@ -52,10 +51,10 @@ pub struct NewSite {
 
 /// A member to invite.
 #[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct NewMember {
     /// Email.
     pub email: Email,
-    /// Name.
     pub name: String,
     /// Company.
     pub company: String,

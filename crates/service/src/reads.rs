@@ -10,8 +10,8 @@ use crate::error::ServiceError;
 
 /// One day of a site's calendar, as the availability route shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct DayAvailability {
-    /// The date.
     pub date: NaiveDate,
     /// An open day.
     pub open: bool,

@@ -36,10 +36,10 @@ pub struct SearchQuery {
 
 /// A site that can take the stay, with the first dates that fit.
 #[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct SiteFits {
     /// The host cluster.
     pub cluster: ClusterRecord,
-    /// The site.
     pub site: SiteRecord,
     /// The first ranges that fit, earliest first, none overlapping.
     pub fits: Vec<DateRange>,

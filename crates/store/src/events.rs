@@ -19,14 +19,13 @@ use crate::tx::{Store, Tx, portable_sql};
 
 /// An event as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct EventRecord {
-    /// Its id.
     pub id: EventId,
     /// Where.
     pub site: SiteId,
     /// The site's cluster (the host).
     pub cluster: ClusterId,
-    /// Its title.
     pub title: String,
     /// What it is about.
     pub description: String,
@@ -63,6 +62,7 @@ impl EventRecord {
 
 /// An event to publish, as the rules accepted its times.
 #[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct NewEvent {
     /// Its new id.
     pub id: EventId,
@@ -70,7 +70,6 @@ pub struct NewEvent {
     pub site: SiteId,
     /// The site's cluster.
     pub cluster: ClusterId,
-    /// Its title.
     pub title: String,
     /// What it is about.
     pub description: String,
@@ -86,8 +85,8 @@ pub struct NewEvent {
 
 /// An event's new values, all of them (the service merges a patch first).
 #[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct EventChange {
-    /// Its title.
     pub title: String,
     /// What it is about.
     pub description: String,
@@ -143,8 +142,8 @@ impl RegistrationStatus {
 
 /// A registration as stored, with who registered.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct RegistrationRecord {
-    /// Its id.
     pub id: uuid::Uuid,
     /// For which event.
     pub event: EventId,

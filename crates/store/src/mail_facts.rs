@@ -13,8 +13,8 @@ use crate::tx::{Store, portable_sql};
 
 /// The facts of one stay email, for one recipient.
 #[derive(Debug, Clone, PartialEq, FromQueryResult)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct MailFacts {
-    /// The stay.
     pub stay_id: uuid::Uuid,
     /// Its first date.
     pub start_date: NaiveDate,

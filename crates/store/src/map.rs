@@ -15,16 +15,14 @@ use crate::tx::Tx;
 
 /// A cluster on the map.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct ClusterRecord {
-    /// Its id.
     pub id: ClusterId,
-    /// Name.
     pub name: String,
     /// City.
     pub city: String,
     /// ISO 3166-1 alpha-2.
     pub country: String,
-    /// Its zone.
     pub timezone: TimeZone,
     /// Degrees north.
     pub latitude: f64,
@@ -38,16 +36,13 @@ pub struct ClusterRecord {
 
 /// A site of a cluster.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct SiteRecord {
-    /// Its id.
     pub id: SiteId,
-    /// Its cluster.
     pub cluster_id: ClusterId,
-    /// Name.
     pub name: String,
     /// Street address.
     pub address: String,
-    /// Its zone.
     pub timezone: TimeZone,
     /// Visitor desks.
     pub desks: u32,
@@ -61,12 +56,11 @@ pub struct SiteRecord {
 
 /// A member.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct MemberRecord {
-    /// Its id.
     pub id: MemberId,
     /// Email, lower-cased.
     pub email: Email,
-    /// Name.
     pub name: String,
     /// Company.
     pub company: String,
@@ -393,8 +387,8 @@ impl Tx {
 
 /// Changes to a site; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct SitePatch {
-    /// Name.
     pub name: Option<String>,
     /// Address.
     pub address: Option<String>,

@@ -16,12 +16,12 @@ use crate::tx::Tx;
 
 /// The member row.
 #[derive(Debug, Clone, PartialEq, Serialize, FromQueryResult)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct ProfileRecord {
     /// Their id.
     pub id: uuid::Uuid,
     /// Email address.
     pub email: String,
-    /// Name.
     pub name: String,
     /// Company.
     pub company: String,
@@ -43,6 +43,7 @@ pub struct ProfileRecord {
 
 /// A stay the member requested.
 #[derive(Debug, Clone, PartialEq, Serialize, FromQueryResult)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct StayExport {
     /// The stay's id.
     pub id: uuid::Uuid,
@@ -56,7 +57,6 @@ pub struct StayExport {
     pub start_date: NaiveDate,
     /// Last day.
     pub end_date: NaiveDate,
-    /// Its status.
     pub status: String,
     /// What the member said the visit is for.
     pub purpose: String,
@@ -74,8 +74,8 @@ pub struct StayExport {
 
 /// One move in a stay's history.
 #[derive(Debug, Clone, PartialEq, Serialize, FromQueryResult)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct StayHistoryExport {
-    /// The stay.
     pub stay_id: uuid::Uuid,
     /// When.
     pub at: DateTime<Utc>,
@@ -93,10 +93,10 @@ pub struct StayHistoryExport {
 
 /// A registration for a host's event.
 #[derive(Debug, Clone, PartialEq, Serialize, FromQueryResult)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct RegistrationExport {
     /// The event's id.
     pub event_id: uuid::Uuid,
-    /// Its title.
     pub title: String,
     /// Its start, site-local (`YYYY-MM-DDTHH:MM`).
     pub starts_at: String,
@@ -124,10 +124,10 @@ pub struct CredentialExport {
 
 /// An email to the member.
 #[derive(Debug, Clone, PartialEq, Serialize, FromQueryResult)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct EmailExport {
     /// Its outbox id (the Message-ID is made from it).
     pub id: uuid::Uuid,
-    /// Its kind.
     pub kind: String,
     /// `pending`, `sent` or `dead`.
     pub status: String,
@@ -139,8 +139,8 @@ pub struct EmailExport {
 
 /// An idempotency key the member's client sent.
 #[derive(Debug, Clone, PartialEq, Serialize, FromQueryResult)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct KeyExport {
-    /// The key.
     pub key: String,
     /// The stay it created.
     pub stay_id: Option<uuid::Uuid>,

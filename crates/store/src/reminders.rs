@@ -16,10 +16,9 @@ use crate::tx::{Tx, portable_sql};
 
 /// A stay someone may need reminding of.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct ReminderCandidate {
-    /// The stay.
     pub stay: StayId,
-    /// Its member.
     pub member: MemberId,
     /// The host cluster.
     pub host_cluster: ClusterId,

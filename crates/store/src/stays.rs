@@ -69,8 +69,8 @@ pub struct HistoryEntry {
 
 /// A stay as stored, with its held days and history.
 #[derive(Debug, Clone)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct StayRecord {
-    /// Its id.
     pub id: StayId,
     /// Who.
     pub member: MemberId,

@@ -33,10 +33,10 @@ pub struct ParsedEvent {
 
 /// A calendar as a parser read it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct ParsedCalendar {
     /// METHOD.
     pub method: Option<String>,
-    /// Its events.
     pub events: Vec<ParsedEvent>,
 }
 

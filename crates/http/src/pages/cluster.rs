@@ -20,8 +20,8 @@ use super::form::{Fields, Query, SignedForm};
 use super::host::{HostNav, cluster_nav};
 use super::view::{Chrome, html};
 use super::{PageError, Viewer, Words, redirect, told};
-use crate::input::{self, FieldError, SiteInput};
-use crate::member_file::{self, FileProblem, FileRow};
+use crate::api::member_file::{self, FileProblem, FileRow};
+use crate::input::{self, AdminRequest, FieldError, MeRequest, MemberRequest, SiteForm};
 
 /// What a cluster's page works on: who runs it, the cluster, its sites.
 struct Running<'a> {
@@ -57,16 +57,8 @@ pub(super) fn weekday_boxes(w: &Words, ticked: &[String]) -> Vec<(&'static str, 
 }
 
 /// A site's form (adding one, or its settings), read by the API's parser.
-pub(super) fn site_form(fields: &Fields) -> Result<deskvisa_service::NewSite, FieldError> {
-    input::new_site(SiteInput {
-        name: fields.get("name"),
-        address: fields.get("address"),
-        timezone: fields.optional("timezone"),
-        desks: input::typed_desks(fields.get("desks")),
-        open_weekdays: input::weekdays(fields.all("open")),
-        contact_email: fields.get("contact_email"),
-        house_rules: fields.get("house_rules"),
-    })
+pub(super) fn site_form(form: SiteForm) -> Result<deskvisa_service::NewSite, Vec<FieldError>> {
+    form.request().map_err(|e| vec![e])?.parse()
 }
 
 // ---------------------------------------------------------- the cluster
@@ -89,7 +81,7 @@ struct AdminLine {
 }
 
 /// The add-a-site form's values.
-struct SiteForm {
+struct SiteDraft {
     name: String,
     address: String,
     timezone: String,
@@ -110,7 +102,7 @@ struct ClusterPage {
     status_words: &'static str,
     sites: Vec<SiteLine>,
     admins: Vec<AdminLine>,
-    site: SiteForm,
+    site: SiteDraft,
     site_error: Option<String>,
     admin_email: String,
     admin_name: String,
@@ -174,7 +166,7 @@ async fn cluster_page_with(
             })
             .collect(),
         admins,
-        site: SiteForm {
+        site: SiteDraft {
             name: typed(site_fields, "name", String::new()),
             address: typed(site_fields, "address", String::new()),
             timezone: typed(site_fields, "timezone", cluster.timezone.name().to_owned()),
@@ -206,18 +198,18 @@ pub(crate) async fn page(
 pub(crate) async fn add_site(
     State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, form }: SignedForm<SiteForm>,
 ) -> Result<Response, PageError> {
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
     let none = Fields::default();
-    let parsed = site_form(&fields);
+    let parsed = site_form(form);
     let refused = |error: String, status| {
         cluster_page_with(&service, &viewer, &id, &none, ClusterForm::Site(&fields, error), status)
     };
     let new = match parsed {
         Ok(new) => new,
-        Err(e) => return refused(w.field_error(&e), StatusCode::BAD_REQUEST).await,
+        Err(e) => return refused(w.field_errors(&e), StatusCode::BAD_REQUEST).await,
     };
     match service.create_site(run.caller, run.cluster.id, new).await {
         Ok(site) => Ok(redirect(&format!("/host/sites/{}?done=saved", site.id.as_uuid()))),
@@ -230,7 +222,7 @@ pub(crate) async fn add_site(
 pub(crate) async fn appoint_admin(
     State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, form }: SignedForm<AdminRequest>,
 ) -> Result<Response, PageError> {
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
@@ -238,11 +230,9 @@ pub(crate) async fn appoint_admin(
     let refused = |error: String, status| {
         cluster_page_with(&service, &viewer, &id, &none, ClusterForm::Admin(&fields, error), status)
     };
-    let parsed = input::email("email", fields.get("email"))
-        .and_then(|email| Ok((email, input::text("name", fields.get("name"), input::MAX_NAME_CHARS)?)));
-    let (email, name) = match parsed {
+    let (email, name) = match form.parse() {
         Ok(admin) => admin,
-        Err(e) => return refused(w.field_error(&e), StatusCode::BAD_REQUEST).await,
+        Err(e) => return refused(w.field_errors(&e), StatusCode::BAD_REQUEST).await,
     };
     match service.add_cluster_admin(run.caller, run.cluster.id, email, name).await {
         Ok(_) => Ok(redirect(&format!("/clusters/{id}?done=saved#admins"))),
@@ -254,7 +244,7 @@ pub(crate) async fn appoint_admin(
 pub(crate) async fn remove_admin(
     State(service): State<Service>,
     Path((id, member)): Path<(String, String)>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
@@ -378,7 +368,7 @@ pub(crate) async fn members(
 pub(crate) async fn invite(
     State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, form }: SignedForm<MemberRequest>,
 ) -> Result<Response, PageError> {
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
@@ -386,14 +376,9 @@ pub(crate) async fn invite(
     let refused = |error: String, status| {
         members_page_with(&service, &viewer, &id, &none, MembersForm::Invite(&fields, error), status)
     };
-    let new = match input::new_member(
-        fields.get("email"),
-        fields.get("name"),
-        fields.get("company"),
-        fields.optional("locale"),
-    ) {
+    let new = match form.parse() {
         Ok(new) => new,
-        Err(e) => return refused(w.field_error(&e), StatusCode::BAD_REQUEST).await,
+        Err(e) => return refused(w.field_errors(&e), StatusCode::BAD_REQUEST).await,
     };
     match service.invite_member(run.caller, run.cluster.id, new).await {
         Ok(_) => Ok(redirect(&format!("/clusters/{id}/members?done=invited"))),
@@ -405,7 +390,7 @@ pub(crate) async fn invite(
 pub(crate) async fn act_on_member(
     State(service): State<Service>,
     Path((id, member, action)): Path<(String, String, String)>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
@@ -595,7 +580,7 @@ pub(crate) async fn import_preview(
 pub(crate) async fn import_confirm(
     State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
@@ -688,13 +673,16 @@ pub(crate) async fn me(
 /// `POST /me`: saves them; the pages follow the language chosen.
 pub(crate) async fn save_me(
     State(service): State<Service>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, form }: SignedForm<MeRequest>,
 ) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let w = viewer.words();
     let none = Fields::default();
-    let parsed: Result<(String, Locale), FieldError> = input::text("name", fields.get("name"), input::MAX_NAME_CHARS)
-        .and_then(|name| Ok((name, input::locale(fields.optional("locale"))?)));
+    // Both are asked for on this page; the API may change either alone.
+    let parsed = form.parse().and_then(|(name, locale)| {
+        let name = name.map_or_else(|| input::text("name", "", input::MAX_NAME_CHARS), Ok).map_err(|e| vec![e])?;
+        Ok((name, locale.unwrap_or_default()))
+    });
     let (name, locale) = match parsed {
         Ok(me) => me,
         Err(e) => {
@@ -703,7 +691,7 @@ pub(crate) async fn save_me(
                 &viewer,
                 &none,
                 Some(&fields),
-                Some(w.field_error(&e)),
+                Some(w.field_errors(&e)),
                 StatusCode::BAD_REQUEST,
             )
             .await;

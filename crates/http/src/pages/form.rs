@@ -1,6 +1,8 @@
-//! Posted forms: `application/x-www-form-urlencoded` bodies read into
-//! name/value pairs (repeated names kept, as checkboxes send them), and the
-//! cross-site request forgery check every signed-in form passes.
+//! Posted forms: `application/x-www-form-urlencoded` bodies read as typed
+//! structs through `axum-extra`'s `Form` (repeated names kept, as
+//! checkboxes send them) and as the name/value pairs a refused form is
+//! filled again from, and the cross-site request forgery check every form
+//! passes first.
 //!
 //! A signed-in page's forms carry a token derived from the session
 //! (SHA-256 of the session id under a fixed label): another site can make a
@@ -68,40 +70,70 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Query {
     }
 }
 
-async fn body(req: Request, service: &Service) -> Result<(axum::http::HeaderMap, Fields), PageError> {
-    crate::extract::same_origin(req.headers(), service.public_url())?;
-    let headers = req.headers().clone();
-    // Through the extractor, so that the body limit of the router holds.
-    let bytes = axum::body::Bytes::from_request(req, service).await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the form is larger than this server accepts")
-        } else {
-            Problem::malformed("the form could not be read")
-        }
-    })?;
-    Ok((headers, Fields(pairs(&bytes))))
+/// A form that is read only as name/value pairs.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct Untyped {}
+
+/// A posted form: its request's head, its pairs, and its bytes.
+struct Posted {
+    parts: axum::http::request::Parts,
+    fields: Fields,
+    bytes: axum::body::Bytes,
+}
+
+impl Posted {
+    async fn read(req: Request, service: &Service) -> Result<Posted, PageError> {
+        crate::extract::same_origin(req.headers(), service.public_url())?;
+        let (parts, body) = req.into_parts();
+        // Through the extractor, so that the body limit of the router holds.
+        let bytes =
+            axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), service).await.map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Problem::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "body_too_large",
+                        "the form is larger than this server accepts",
+                    )
+                } else {
+                    Problem::malformed("the form could not be read")
+                }
+            })?;
+        Ok(Posted { fields: Fields(pairs(&bytes)), parts, bytes })
+    }
+
+    /// The form as `T`, once its token is checked.
+    async fn typed<T: serde::de::DeserializeOwned>(self, service: &Service) -> Result<(Fields, T), PageError> {
+        let request = Request::from_parts(self.parts, axum::body::Body::from(self.bytes));
+        let axum_extra::extract::Form(form) = axum_extra::extract::Form::<T>::from_request(request, service)
+            .await
+            .map_err(|_| Problem::malformed("the form could not be read"))?;
+        Ok((self.fields, form))
+    }
 }
 
 /// A form posted from a signed-in page, its token checked.
-pub(crate) struct SignedForm {
+pub(crate) struct SignedForm<T = Untyped> {
     /// Who posted it.
     pub(crate) viewer: Viewer,
-    /// Its fields.
+    /// Its fields as typed, to fill the form again with.
     pub(crate) fields: Fields,
+    /// The form, read.
+    pub(crate) form: T,
 }
 
-impl FromRequest<Service> for SignedForm {
+impl<T: serde::de::DeserializeOwned> FromRequest<Service> for SignedForm<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, service: &Service) -> Result<Self, Self::Rejection> {
         let viewer = req.extensions().get::<Viewer>().cloned().ok_or(PageError::SignIn)?;
         let session = viewer.session.clone().ok_or(PageError::SignIn)?;
-        let (_, fields) = body(req, service).await?;
+        let posted = Posted::read(req, service).await?;
         let expected = token(&session);
-        if !crate::csrf::equal(fields.get(FIELD).as_bytes(), expected.as_bytes()) {
+        if !crate::csrf::equal(posted.fields.get(FIELD).as_bytes(), expected.as_bytes()) {
             return Err(PageError::FormExpired);
         }
-        Ok(SignedForm { viewer, fields })
+        let (fields, form) = posted.typed(service).await?;
+        Ok(SignedForm { viewer, fields, form })
     }
 }
 
@@ -119,9 +151,10 @@ impl FromRequest<Service> for AnonymousForm {
 
     async fn from_request(req: Request, service: &Service) -> Result<Self, Self::Rejection> {
         let viewer = req.extensions().get::<Viewer>().cloned().ok_or(PageError::SignIn)?;
-        let (headers, fields) = body(req, service).await?;
-        crate::csrf::check(service, &headers, fields.optional(FIELD)).map_err(|_| PageError::FormExpired)?;
-        Ok(AnonymousForm { viewer, fields })
+        let posted = Posted::read(req, service).await?;
+        crate::csrf::check(service, &posted.parts.headers, posted.fields.optional(FIELD))
+            .map_err(|_| PageError::FormExpired)?;
+        Ok(AnonymousForm { viewer, fields: posted.fields })
     }
 }
 

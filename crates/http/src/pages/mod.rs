@@ -42,7 +42,7 @@ pub(crate) use words::Words;
 
 /// The body limit of a members file's upload: the file's own limit and
 /// room for the form around it.
-const IMPORT_BODY_BYTES: usize = crate::member_file::MAX_FILE_BYTES + 64 * 1024;
+const IMPORT_BODY_BYTES: usize = crate::api::member_file::MAX_FILE_BYTES + 64 * 1024;
 
 /// Every page route, behind [`resolve`].
 pub(crate) fn routes(service: Service) -> Router<Service> {

@@ -15,8 +15,8 @@ use deskvisa_service::{ClusterPatch, NewCluster, NewMember, Service, ServiceErro
 use super::form::{Fields, Query, SignedForm};
 use super::view::{Chrome, html};
 use super::{PageError, Viewer, Words, redirect};
-use crate::input::{self, ClusterInput, FieldError};
-use crate::reports::{ClusterFiguresBody, LedgerBody, csv_download};
+use crate::api::reports::{ClusterFiguresBody, LedgerBody, csv_download};
+use crate::input::{ClusterForm, FieldError};
 
 /// The ledger page's default period: the year up to today.
 const DEFAULT_DAYS: u64 = 364;
@@ -115,42 +115,28 @@ pub(crate) async fn page(
 }
 
 /// The add-cluster form, through the same parser as the API's cluster and
-/// admin: the cluster and its first admin.
-fn new_cluster(fields: &Fields, today: NaiveDate) -> Result<(NewCluster, NewMember), FieldError> {
-    let cluster = input::new_cluster(
-        ClusterInput {
-            name: fields.get("name"),
-            city: fields.get("city"),
-            country: fields.get("country"),
-            timezone: fields.get("timezone"),
-            latitude: input::typed_coordinate("latitude", fields.get("latitude"), 90.0),
-            longitude: input::typed_coordinate("longitude", fields.get("longitude"), 180.0),
-            joined_on: fields.optional("joined_on"),
-        },
-        today,
-    )?;
-    let admin = NewMember {
-        email: input::email("admin_email", fields.get("admin_email"))?,
-        name: input::text("admin_name", fields.get("admin_name"), input::MAX_NAME_CHARS)?,
-        company: String::new(),
-        locale: input::locale(fields.optional("admin_locale"))?,
-    };
-    Ok((cluster, admin))
+/// member: the cluster and its first admin, every refused field told.
+fn new_cluster(form: ClusterForm, today: NaiveDate) -> Result<(NewCluster, NewMember), Vec<FieldError>> {
+    let (cluster, admin) = form.requests();
+    match (cluster.parse(today), admin.parse().map_err(ClusterForm::admin_fields)) {
+        (Ok(cluster), Ok(admin)) => Ok((cluster, admin)),
+        (cluster, admin) => Err(cluster.err().into_iter().chain(admin.err()).flatten().collect()),
+    }
 }
 
 /// `POST /network/clusters`: adds a cluster with its first admin, who is
 /// invited (a welcome email with a sign-in link).
 pub(crate) async fn add_cluster(
     State(service): State<Service>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, form }: SignedForm<ClusterForm>,
 ) -> Result<Response, PageError> {
     let caller = viewer.network_admin()?;
     let w = viewer.words();
     let none = Fields::default();
     let again = |error: String, status| network_page_with(&service, &viewer, &none, Some(&fields), Some(error), status);
-    let (cluster, admin) = match new_cluster(&fields, service.now().date_naive()) {
+    let (cluster, admin) = match new_cluster(form, service.now().date_naive()) {
         Ok(new) => new,
-        Err(e) => return again(w.field_error(&e), StatusCode::BAD_REQUEST).await,
+        Err(e) => return again(w.field_errors(&e), StatusCode::BAD_REQUEST).await,
     };
     match service.create_cluster_with_admin(caller, cluster, admin).await {
         Ok((cluster, _)) => Ok(redirect(&format!("/clusters/{}?done=saved", cluster.id.as_uuid()))),
@@ -177,7 +163,7 @@ struct ConfirmPage {
 pub(crate) async fn change_status(
     State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let caller = viewer.network_admin()?;
     let id: ClusterId = crate::extract::id(&id, ClusterId::parse)?;

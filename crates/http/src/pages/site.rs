@@ -187,7 +187,7 @@ fn refused(w: &'static super::Words, refusal: &Refusal) -> Refused {
 pub(crate) async fn request(
     State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let id = site_id(&id)?;
     let caller = viewer.caller()?;

@@ -187,7 +187,7 @@ pub(crate) fn reason(text: &str) -> Result<Option<Reason>, PageError> {
 pub(crate) async fn cancel(
     State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let command = StayCommand::Cancel(reason(fields.get("reason"))?);
@@ -199,7 +199,7 @@ pub(crate) async fn cancel(
 pub(crate) async fn register(
     State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     service.register_for_event(viewer.caller()?, event_id(&id)?).await?;
     Ok(back(&fields, "/stays", "registered"))
@@ -209,7 +209,7 @@ pub(crate) async fn register(
 pub(crate) async fn withdraw(
     State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields }: SignedForm,
+    SignedForm { viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     service.withdraw_registration(viewer.caller()?, event_id(&id)?).await?;
     Ok(back(&fields, "/stays", "withdrawn"))

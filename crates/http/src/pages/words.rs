@@ -356,7 +356,7 @@ impl Words {
 
     /// "March 2027" / "marzec 2027".
     pub(crate) fn month(&self, first: NaiveDate) -> String {
-        deskvisa_mail::month_and_year(self.lang, first)
+        deskvisa_words::month_and_year(self.lang, first)
     }
 
     /// A weekday's short and full names.
@@ -372,22 +372,22 @@ impl Words {
 
     /// "Monday, 4 January 2027" / "poniedziałek, 4 stycznia 2027".
     pub(crate) fn date(&self, date: NaiveDate) -> String {
-        deskvisa_mail::long_date(self.locale(), date)
+        deskvisa_words::long_date(self.locale(), date)
     }
 
     /// A range of dates, both ends included: "4–8 January 2027".
     pub(crate) fn range(&self, start: NaiveDate, end: NaiveDate) -> String {
-        deskvisa_mail::date_range(self.locale(), start, end)
+        deskvisa_words::date_range(self.locale(), start, end)
     }
 
     /// A span of local time: "Tuesday, 10 March 2026, 17:00–19:00".
     pub(crate) fn time_span(&self, start: NaiveDateTime, end: NaiveDateTime) -> String {
-        deskvisa_mail::time_span(self.locale(), start, end)
+        deskvisa_words::time_span(self.locale(), start, end)
     }
 
     /// An instant in a zone, the zone named.
     pub(crate) fn instant(&self, at: chrono::DateTime<chrono::Utc>, zone: &str) -> String {
-        deskvisa_mail::instant_in_zone(self.locale(), at, zone)
+        deskvisa_words::instant_in_zone(self.locale(), at, zone)
     }
 
     /// A continent's name.
@@ -429,6 +429,11 @@ impl Words {
         }
     }
 
+    /// Every refused field of a form, each with its label and rule.
+    pub(crate) fn field_errors(&self, refused: &[crate::input::FieldError]) -> String {
+        refused.iter().map(|e| self.field_error(e)).collect::<Vec<_>>().join(" · ")
+    }
+
     /// A field of a form refused by the shared parser ([`crate::input`]):
     /// its label and the rule, in this language.
     pub(crate) fn field_error(&self, e: &crate::input::FieldError) -> String {
@@ -452,6 +457,11 @@ impl Words {
             "company" => self.company,
             "locale" => self.locale_label,
             "vouched_until" => self.vouched_until,
+            "title" => self.title,
+            "description" => self.description,
+            "starts_at" => self.starts_at,
+            "ends_at" => self.ends_at,
+            "capacity" => self.capacity,
             other => other,
         };
         let rule = match (self.polish(), &e.rule) {
@@ -466,6 +476,9 @@ impl Words {
             (_, Rule::Zone) => self.bad_zone.to_owned(),
             (false, Rule::Date) => "a date from the calendar (YYYY-MM-DD)".to_owned(),
             (true, Rule::Date) => "data z kalendarza (RRRR-MM-DD)".to_owned(),
+            (_, Rule::LocalTime) => self.bad_times.to_owned(),
+            (false, Rule::Seats { max }) => format!("a whole number of seats from 1 to {max}"),
+            (true, Rule::Seats { max }) => format!("liczba miejsc od 1 do {max}"),
             (false, Rule::WholeNumber { max }) => format!("a whole number from 0 to {max}"),
             (true, Rule::WholeNumber { max }) => format!("liczba całkowita od 0 do {max}"),
             (false, Rule::Weekdays) => "days of the week from the list".to_owned(),
@@ -625,8 +638,8 @@ impl Words {
     }
 
     /// Why a members file is refused whole (nothing of it is written).
-    pub(crate) fn file_problem(&self, problem: &crate::member_file::FileProblem) -> String {
-        use crate::member_file::FileProblem as P;
+    pub(crate) fn file_problem(&self, problem: &crate::api::member_file::FileProblem) -> String {
+        use crate::api::member_file::FileProblem as P;
         let pl = self.polish();
         let nothing = if pl { " Nic nie zostało zapisane." } else { " Nothing was written." };
         let what = match (pl, problem) {

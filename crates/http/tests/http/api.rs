@@ -625,6 +625,12 @@ async fn clusters_admins_and_members_are_run_by_the_right_people() {
         let tokyo_id = tokyo["id"].as_str().unwrap();
         let (status, bad) = api.call("POST", "/api/v1/clusters", Some(&api.network), Some(json!({"name": "X", "city": "Y", "country": "jp", "timezone": "Asia/Tokyo", "latitude": 95.0, "longitude": 0.0}))).await;
         assert_eq!((status, bad["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")));
+        // Every refused field is named at once, in the body's order; the
+        // detail tells the first, as it always has.
+        let fields: Vec<_> = bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, ["country", "latitude"], "{bad}");
+        assert_eq!(bad["detail"], "country: an ISO 3166-1 alpha-2 code, such as PL");
+        assert_eq!(bad["errors"][1]["detail"], "between -90 and 90");
 
         // The network admin makes the new cluster's first admin.
         let admins = format!("/api/v1/clusters/{tokyo_id}/admins");

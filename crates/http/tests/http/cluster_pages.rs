@@ -237,6 +237,12 @@ async fn a_cluster_comes_with_its_first_admin_and_a_status_change_is_confirmed()
         let bad = send(&w.app, post("/network/clusters", &ops, &cluster("not an address"))).await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(bad.body.contains("Admin&#39;s email: not an email address"), "{}", bad.body);
+        // Every refused field is told at once, what was typed kept.
+        let north = cluster("not an address").replace("latitude=35%2C68", "latitude=north");
+        let both = send(&w.app, post("/network/clusters", &ops, &north)).await;
+        assert_eq!(both.status, StatusCode::BAD_REQUEST);
+        assert!(both.body.contains("Latitude: a number of degrees from −90 to 90"), "{}", both.body);
+        assert!(both.body.contains("Admin&#39;s email: not an email address") && both.body.contains("value=\"north\""));
 
         let added = send(&w.app, post("/network/clusters", &ops, &cluster("yuki@tokyo.example"))).await;
         assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);

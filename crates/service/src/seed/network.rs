@@ -4,10 +4,10 @@
 //! coordinates and time zones are real.
 
 /// One demo cluster.
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct DemoCluster {
     /// The cluster's name.
     pub name: &'static str,
-    /// Its city.
     pub city: &'static str,
     /// ISO 3166-1 alpha-2, upper case.
     pub country: &'static str,

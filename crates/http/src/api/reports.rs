@@ -14,7 +14,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::dto::ProblemBody;
+use crate::api::dto::ProblemBody;
+use crate::api::responses::Unauthenticated;
 use crate::extract::Authenticated;
 use crate::problem::Problem;
 use crate::query::ApiQuery;
@@ -324,7 +325,7 @@ fn wants_csv(headers: &HeaderMap) -> bool {
         (status = 200, description = "The ledger (as CSV with `Accept: text/csv`)",
          content((LedgerBody = "application/json"), (String = "text/csv"))),
         (status = 400, description = "`malformed_request`: bad dates or table, a period backwards or over 1830 days", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden`: neither a network admin nor a cluster admin", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]

@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::dto::{ProblemBody, Stay, StayList};
+use crate::api::dto::{ProblemBody, Stay, StayList};
+use crate::api::responses::{Malformed, NotFound, Unauthenticated};
 use crate::extract::{ApiJson, Authenticated, MaybeJson, id};
 use crate::problem::{Problem, json_text};
 use crate::query::ApiQuery;
@@ -61,8 +62,8 @@ fn date(field: &str, text: &str) -> Result<chrono::NaiveDate, Problem> {
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: 1 to 255 characters, scoped to the caller")),
     responses(
         (status = 201, description = "The stay", body = Stay),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Malformed,
+        Unauthenticated,
         (status = 404, description = "`not_found`: no such site", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "`no_capacity` with `full_dates`, or `idempotency_key_in_flight`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 413, description = "`body_too_large`", body = ProblemBody, content_type = "application/problem+json"),
@@ -171,8 +172,8 @@ fn parse_cursor(text: &str) -> Option<(DateTime<Utc>, StayId)> {
     get, path = "/api/v1/stays", tag = "stays", security(("bearer" = [])), params(Page),
     responses(
         (status = 200, description = "A page of stays", body = StayList),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Malformed,
+        Unauthenticated,
     )
 )]
 async fn my_stays(
@@ -203,8 +204,8 @@ async fn my_stays(
     params(("id" = String, Path, description = "The stay's id")),
     responses(
         (status = 200, description = "The stay", body = Stay),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotFound,
     )
 )]
 async fn read_stay(
@@ -224,9 +225,9 @@ async fn read_stay(
     params(("id" = String, Path, description = "The stay's id")),
     responses(
         (status = 200, description = "RFC 5545 calendar", body = String, content_type = "text/calendar"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden`: the home cluster's and network admins may read the stay, not take its calendar", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn stay_calendar(
@@ -278,9 +279,9 @@ pub(crate) fn reason(body: Option<ReasonBody>) -> Result<Option<Reason>, Problem
     params(("id" = String, Path, description = "The stay's id")),
     responses(
         (status = 200, description = "The stay, moved on", body = Stay),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden`: visible, but not yours to decide", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "`stay_not_pending`, `stay_over`, `stay_not_approved`, `not_a_stay_day`, `first_day_not_over`, `already_marked`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -298,11 +299,11 @@ async fn approve(
     params(("id" = String, Path, description = "The stay's id")),
     responses(
         (status = 200, description = "The stay, moved on", body = Stay),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden`: visible, but not yours to decide", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "`stay_not_pending`, `stay_over`, `stay_not_approved`, `not_a_stay_day`, `first_day_not_over`, `already_marked`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        Malformed,
         (status = 422, description = "`reason_required`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -323,11 +324,11 @@ async fn decline(
     params(("id" = String, Path, description = "The stay's id")),
     responses(
         (status = 200, description = "The stay, moved on", body = Stay),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden`: visible, but not yours to decide", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "`stay_not_pending`, `stay_over`, `stay_not_approved`, `not_a_stay_day`, `first_day_not_over`, `already_marked`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        Malformed,
         (status = 422, description = "`reason_required` (a host's cancellation)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -346,9 +347,9 @@ async fn cancel(
     params(("id" = String, Path, description = "The stay's id")),
     responses(
         (status = 200, description = "The stay, moved on", body = Stay),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden`: visible, but not yours to decide", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "`stay_not_pending`, `stay_over`, `stay_not_approved`, `not_a_stay_day`, `first_day_not_over`, `already_marked`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -366,9 +367,9 @@ async fn check_in(
     params(("id" = String, Path, description = "The stay's id")),
     responses(
         (status = 200, description = "The stay, moved on", body = Stay),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden`: visible, but not yours to decide", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "`stay_not_pending`, `stay_over`, `stay_not_approved`, `not_a_stay_day`, `first_day_not_over`, `already_marked`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]

@@ -30,8 +30,8 @@ pub struct HistoryEntry {
 
 /// A stay.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Stay {
-    /// Its id.
     pub id: Uuid,
     /// The host site.
     pub site_id: Uuid,
@@ -111,8 +111,8 @@ impl Stay {
 
 /// A page of stays.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct StayList {
-    /// The stays.
     pub items: Vec<Stay>,
     /// Pass as `cursor` for the next page; null on the last.
     pub next_cursor: Option<String>,
@@ -120,12 +120,10 @@ pub struct StayList {
 
 /// A site.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Site {
-    /// Its id.
     pub id: Uuid,
-    /// Its cluster.
     pub cluster_id: Uuid,
-    /// Name.
     pub name: String,
     /// Street address.
     pub address: String,
@@ -160,10 +158,9 @@ impl Site {
 
 /// A cluster on the map, with its sites.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Cluster {
-    /// Its id.
     pub id: Uuid,
-    /// Name.
     pub name: String,
     /// City.
     pub city: String,
@@ -181,7 +178,6 @@ pub struct Cluster {
     pub status: String,
     /// Visitor desks in all its sites.
     pub desks: u32,
-    /// Its sites.
     pub sites: Vec<Site>,
 }
 
@@ -314,12 +310,11 @@ pub struct RoleGrant {
 
 /// A member.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Member {
-    /// Its id.
     pub id: Uuid,
     /// Email, lower-cased.
     pub email: String,
-    /// Name.
     pub name: String,
     /// Company.
     pub company: String,
@@ -374,8 +369,8 @@ impl Member {
 
 /// The caller: member, home cluster, roles.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Me {
-    /// The member.
     #[serde(flatten)]
     pub member: Member,
     /// Their home cluster; null for a network staff account.
@@ -393,8 +388,8 @@ pub struct MemberList {
 
 /// One day at a site.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Day {
-    /// The date.
     #[serde(serialize_with = "iso_date")]
     pub date: NaiveDate,
     /// An open day.
@@ -441,8 +436,8 @@ fn iso_date<S: serde::Serializer>(date: &NaiveDate, serializer: S) -> Result<S::
 
 /// Free desks at a site, day by day.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Availability {
-    /// The site.
     pub site_id: Uuid,
     /// Every day asked for.
     pub days: Vec<Day>,
@@ -450,8 +445,8 @@ pub struct Availability {
 
 /// A closed day.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Closure {
-    /// The date.
     pub date: NaiveDate,
     /// Why.
     pub reason: String,
@@ -459,8 +454,8 @@ pub struct Closure {
 
 /// A site's closures.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct ClosureList {
-    /// The site.
     pub site_id: Uuid,
     /// Its closed days, by date.
     pub items: Vec<Closure>,
@@ -514,6 +509,19 @@ pub struct ProblemBody {
     /// With `no_capacity`: nearby ranges of the same length that fit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alternatives: Option<Vec<DateSpan>>,
+    /// With `malformed_request` for a body whose fields were refused: each
+    /// of them, in the body's order (`detail` tells the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldErrorBody>>,
+}
+
+/// A refused field of a request body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldErrorBody {
+    /// The field, as the body names it.
+    pub field: String,
+    /// The limit it broke, for people.
+    pub detail: String,
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use deskvisa_service::{ImportRow, MAX_IMPORT_ROWS};
 
-use crate::input::{FieldError, date, new_member};
+use crate::input::{FieldError, MemberRequest, date};
 
 /// The largest file taken.
 pub(crate) const MAX_FILE_BYTES: usize = 1024 * 1024;
@@ -129,7 +129,14 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Vec<FileRow>, FileProblem> {
             return Err(FileProblem::TooManyRows);
         }
         let cell = |k: usize| at[k].and_then(|i| record.get(i)).unwrap_or_default();
-        let parsed = new_member(cell(0), cell(1), cell(2), Some(cell(3))).and_then(|member| {
+        let request = MemberRequest {
+            email: cell(0).trim().to_owned(),
+            name: cell(1).trim().to_owned(),
+            company: cell(2).trim().to_owned(),
+            locale: Some(cell(3).trim().to_owned()).filter(|l| !l.is_empty()),
+        };
+        // A row tells its first refused field, as the preview shows one per row.
+        let parsed = request.parse().map_err(FieldError::first).and_then(|member| {
             let until = cell(4).trim();
             let vouched_until = if until.is_empty() { None } else { Some(date("vouched_until", until)?) };
             Ok(ImportRow { line, member, vouched_until })

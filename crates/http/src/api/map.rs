@@ -11,7 +11,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::dto::{Availability, Cluster, ClusterList, DateSpan, Day, Me, Member, Policy, ProblemBody, Site};
+use crate::api::dto::{Availability, Cluster, ClusterList, DateSpan, Day, Me, Member, Policy, ProblemBody, Site};
+use crate::api::responses::{Malformed, NotFound, Unauthenticated};
 use crate::extract::{ApiJson, Authenticated, id};
 use crate::problem::Problem;
 use crate::query::ApiQuery;
@@ -32,7 +33,7 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
     get, path = "/api/v1/me", tag = "members", security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller", body = Me),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
     )
 )]
 async fn me(State(service): State<Service>, Authenticated(caller): Authenticated) -> Result<Json<Me>, Problem> {
@@ -52,7 +53,7 @@ async fn me(State(service): State<Service>, Authenticated(caller): Authenticated
     get, path = "/api/v1/clusters", tag = "map", security(("bearer" = [])),
     responses(
         (status = 200, description = "The map", body = ClusterList),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
     )
 )]
 async fn clusters(
@@ -69,8 +70,8 @@ async fn clusters(
     params(("id" = String, Path, description = "The cluster's id")),
     responses(
         (status = 200, description = "The cluster", body = Cluster),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotFound,
     )
 )]
 async fn cluster(
@@ -88,8 +89,8 @@ async fn cluster(
     params(("id" = String, Path, description = "The cluster's id")),
     responses(
         (status = 200, description = "The policy", body = Policy),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotFound,
     )
 )]
 async fn policy(
@@ -107,10 +108,10 @@ async fn policy(
     request_body = Policy,
     responses(
         (status = 200, description = "The saved policy", body = Policy),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Malformed,
+        Unauthenticated,
         (status = 403, description = "`forbidden`: another cluster's policy", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 422, description = "`policy_below_guarantee` with every field out of bounds", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -132,8 +133,8 @@ async fn save_policy(
     params(("id" = String, Path, description = "The site's id")),
     responses(
         (status = 200, description = "The site", body = Site),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotFound,
     )
 )]
 async fn site(
@@ -161,8 +162,8 @@ struct Window {
     responses(
         (status = 200, description = "Every day of the window", body = Availability),
         (status = 400, description = "`malformed_request`: bad dates, or more than 366 days", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotFound,
     )
 )]
 async fn availability(
@@ -204,7 +205,7 @@ struct SearchParams {
     responses(
         (status = 200, description = "The sites that fit", body = SearchAnswer),
         (status = 400, description = "`malformed_request`: bad dates, days, country or continent", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
     )
 )]
 async fn search(

@@ -8,20 +8,21 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use deskvisa_rules::{EventId, MAX_EVENT_CAPACITY, SiteId, format_local_time, parse_date, parse_local_time};
-use deskvisa_service::{EventDraft, EventPatch, EventRecord, RegistrationRecord, Service};
+use deskvisa_service::{EventPatch, EventRecord, RegistrationRecord, Service};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::admin::bad;
-use crate::dto::ProblemBody;
+use crate::api::admin::bad;
+use crate::api::dto::ProblemBody;
+use crate::api::responses::{Malformed, NotFound, Unauthenticated};
+use crate::api::stays::{ReasonBody, reason};
 use crate::extract::{ApiJson, Authenticated, MaybeJson, id};
-use crate::input::text;
+use crate::input::{EventRequest, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, text};
 use crate::problem::Problem;
 use crate::query::ApiQuery;
-use crate::stays::{ReasonBody, reason};
 
 pub(crate) fn routes() -> OpenApiRouter<Service> {
     OpenApiRouter::new()
@@ -33,21 +34,15 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .routes(routes!(my_registrations))
 }
 
-/// The longest title, in characters.
-const MAX_TITLE_CHARS: usize = 200;
-/// The longest description, in characters.
-const MAX_DESCRIPTION_CHARS: usize = 5000;
-
 /// An event at a site.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Event {
-    /// Its id.
     pub id: Uuid,
     /// Where.
     pub site_id: Uuid,
     /// The host cluster.
     pub cluster_id: Uuid,
-    /// Its title.
     pub title: String,
     /// What it is about.
     pub description: String,
@@ -104,8 +99,8 @@ pub struct EventList {
 
 /// A registration for an event.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct Registration {
-    /// Its id.
     pub id: Uuid,
     /// For which event.
     pub event_id: Uuid,
@@ -161,10 +156,9 @@ pub struct RegistrationList {
 
 /// One of the caller's registrations, with its event.
 #[derive(Debug, Serialize, ToSchema)]
+#[allow(missing_docs, reason = "fields the names say all of")]
 pub struct MyRegistration {
-    /// The registration.
     pub registration: Registration,
-    /// The event.
     pub event: Event,
 }
 
@@ -175,29 +169,6 @@ pub struct MyRegistrationList {
     pub items: Vec<MyRegistration>,
     /// Always null.
     pub next_cursor: Option<String>,
-}
-
-/// An event to publish.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct EventBody {
-    /// 1 to 200 characters.
-    title: String,
-    /// Up to 5000 characters.
-    #[serde(default)]
-    description: String,
-    /// Local start at the site, `YYYY-MM-DDTHH:MM`, not yet passed.
-    starts_at: String,
-    /// Local end at the site, after the start, at most 14 days later.
-    ends_at: String,
-    /// Seats, 1 to 10000.
-    capacity: u32,
-    /// Whether visitors may register (default true).
-    #[serde(default = "yes")]
-    open_to_visitors: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// A change to an event: any subset of its fields.
@@ -243,9 +214,9 @@ struct EventWindow {
     params(("id" = String, Path, description = "The site's id"), EventWindow),
     responses(
         (status = 200, description = "The events, earliest first", body = EventList),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Malformed,
+        Unauthenticated,
+        NotFound,
     )
 )]
 async fn site_events(
@@ -266,13 +237,13 @@ async fn site_events(
 #[utoipa::path(
     post, path = "/api/v1/sites/{id}/events", tag = "events", security(("bearer" = [])),
     params(("id" = String, Path, description = "The site's id")),
-    request_body = EventBody,
+    request_body = EventRequest,
     responses(
         (status = 201, description = "The event", body = Event),
         (status = 400, description = "`malformed_request`: a field out of bounds, the end not after the start", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden`: another cluster's site", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 422, description = "`event_in_the_past`: the start has passed at the site; `event_too_far`: past the events' horizon (two years by default)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -280,17 +251,10 @@ async fn publish_event(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(site): Path<String>,
-    ApiJson(body): ApiJson<EventBody>,
+    ApiJson(body): ApiJson<EventRequest>,
 ) -> Result<Response, Problem> {
     let site = id(&site, SiteId::parse)?;
-    let draft = EventDraft {
-        title: text("title", &body.title, MAX_TITLE_CHARS)?,
-        description: description(&body.description)?,
-        starts_at: local("starts_at", &body.starts_at)?,
-        ends_at: local("ends_at", &body.ends_at)?,
-        capacity: capacity(body.capacity)?,
-        open_to_visitors: body.open_to_visitors,
-    };
+    let draft = body.parse()?;
     let event = service.publish_event(&caller, site, draft).await?;
     Ok((StatusCode::CREATED, Json(Event::new(&event))).into_response())
 }
@@ -303,10 +267,10 @@ async fn publish_event(
     request_body = EventPatchBody,
     responses(
         (status = 200, description = "The event", body = Event),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Malformed,
+        Unauthenticated,
         (status = 403, description = "`forbidden`: another cluster's event", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "`event_cancelled`, `event_over` (it has begun), `capacity_below_registrations`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "`event_in_the_past`: the new start has passed; `event_too_far`: past the events' horizon", body = ProblemBody, content_type = "application/problem+json"),
     )
@@ -337,10 +301,10 @@ async fn update_event(
     request_body(content = Option<ReasonBody>, description = "Optional: `{\"reason\"}`"),
     responses(
         (status = 200, description = "The cancelled event", body = Event),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Malformed,
+        Unauthenticated,
         (status = 403, description = "`forbidden`: another cluster's event", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "`event_cancelled` (already), `event_over` (it has ended)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -361,9 +325,9 @@ async fn cancel_event(
     params(("id" = String, Path, description = "The event's id")),
     responses(
         (status = 200, description = "The live registrations, earliest first", body = RegistrationList),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden`: another cluster's event", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn event_registrations(
@@ -385,8 +349,8 @@ async fn event_registrations(
     responses(
         (status = 201, description = "Registered", body = Registration),
         (status = 200, description = "Already registered", body = Registration),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotFound,
         (status = 409, description = "`event_full`, `event_cancelled`, `event_over` (it has begun)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "`no_stay_covering_event`; `event_not_open_to_visitors`; `no_home_cluster` (a network staff account)", body = ProblemBody, content_type = "application/problem+json"),
     )
@@ -408,7 +372,7 @@ async fn register_for_event(
     params(("id" = String, Path, description = "The event's id")),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "`not_found`: no such event, or no registration of yours", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -428,8 +392,8 @@ async fn withdraw_registration(
     params(("id" = String, Path, description = "The event's id")),
     responses(
         (status = 200, description = "RFC 5545 calendar", body = String, content_type = "text/calendar"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotFound,
     )
 )]
 async fn event_calendar(
@@ -454,7 +418,7 @@ async fn event_calendar(
     get, path = "/api/v1/me/registrations", tag = "events", security(("bearer" = [])),
     responses(
         (status = 200, description = "Earliest event first", body = MyRegistrationList),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
     )
 )]
 async fn my_registrations(

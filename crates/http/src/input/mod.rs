@@ -6,9 +6,17 @@
 //! pages tell it in the viewer's language (`Words::field_error`) and keep
 //! what was typed.
 
+mod forms;
+mod requests;
+
 use chrono::NaiveDate;
 use deskvisa_rules::{Email, Locale, TimeZone, WeekdaySet, parse_date};
-use deskvisa_service::{NewCluster, NewMember, NewSite};
+
+pub(crate) use forms::{ClusterForm, EventForm, SiteForm};
+pub(crate) use requests::{
+    AdminRequest, ClusterRequest, EventRequest, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, MeRequest, MemberRequest,
+    SiteRequest,
+};
 
 use crate::problem::Problem;
 
@@ -51,6 +59,13 @@ pub(crate) enum Rule {
     Weekdays,
     /// `en` or `pl`.
     Locale,
+    /// A time at a site, `YYYY-MM-DDTHH:MM`.
+    LocalTime,
+    /// Seats, from 1 to `max`.
+    Seats {
+        /// The most.
+        max: u32,
+    },
 }
 
 /// A field whose value broke a rule.
@@ -64,9 +79,33 @@ pub(crate) struct FieldError {
     english: String,
 }
 
+impl Rule {
+    /// What the API says of a value that breaks it, in English.
+    pub(crate) fn english(&self) -> String {
+        match self {
+            Rule::Text { max } => format!("1 to {max} characters, no control characters"),
+            Rule::Email => "an email address".to_owned(),
+            Rule::Country => "an ISO 3166-1 alpha-2 code, such as PL".to_owned(),
+            Rule::Coordinate { limit } => format!("between -{limit} and {limit}"),
+            Rule::Zone => "a zone of the IANA database, such as Europe/Warsaw".to_owned(),
+            Rule::Date => "a date written as YYYY-MM-DD".to_owned(),
+            Rule::WholeNumber { max } => format!("a whole number up to {max}"),
+            Rule::Weekdays => "weekdays written mon … sun".to_owned(),
+            Rule::Locale => "en or pl".to_owned(),
+            Rule::LocalTime => "a local time written as YYYY-MM-DDTHH:MM".to_owned(),
+            Rule::Seats { max } => format!("from 1 to {max}"),
+        }
+    }
+}
+
 impl FieldError {
     fn new(field: &'static str, rule: Rule, english: impl Into<String>) -> FieldError {
         FieldError { field, rule, english: english.into() }
+    }
+
+    /// The first of a request's refusals (a request refused has one).
+    pub(crate) fn first(refused: Vec<FieldError>) -> FieldError {
+        refused.into_iter().next().unwrap_or_else(|| FieldError::new("", Rule::Text { max: 0 }, "not valid"))
     }
 }
 
@@ -78,7 +117,19 @@ impl std::fmt::Display for FieldError {
 
 impl From<FieldError> for Problem {
     fn from(e: FieldError) -> Self {
-        Problem::malformed(e.to_string())
+        Problem::from(vec![e])
+    }
+}
+
+/// 400 `malformed_request`: the detail tells the first refused field as
+/// clients have always read it, and `errors` lists every one
+/// (`{"field", "detail"}`).
+impl From<Vec<FieldError>> for Problem {
+    fn from(refused: Vec<FieldError>) -> Self {
+        let detail = refused.first().map_or_else(|| "the request is not valid".to_owned(), ToString::to_string);
+        let errors =
+            refused.iter().map(|e| serde_json::json!({ "field": e.field, "detail": e.english })).collect::<Vec<_>>();
+        Problem::malformed(detail).with("errors", serde_json::Value::Array(errors))
     }
 }
 
@@ -132,12 +183,6 @@ pub(crate) fn coordinate(field: &'static str, value: f64, limit: f64) -> Result<
     }
 }
 
-/// Degrees typed into a form (a decimal comma is read as a point).
-pub(crate) fn typed_coordinate(field: &'static str, value: &str, limit: f64) -> Result<f64, FieldError> {
-    let number = value.trim().replace(',', ".").parse::<f64>().unwrap_or(f64::NAN);
-    coordinate(field, number, limit)
-}
-
 /// A zone of the IANA database.
 pub(crate) fn zone(value: &str) -> Result<TimeZone, FieldError> {
     TimeZone::parse(value.trim()).map_err(|e| FieldError::new("timezone", Rule::Zone, e.to_string()))
@@ -151,6 +196,11 @@ pub(crate) fn email(field: &'static str, value: &str) -> Result<Email, FieldErro
 /// A date, `YYYY-MM-DD`.
 pub(crate) fn date(field: &'static str, value: &str) -> Result<NaiveDate, FieldError> {
     parse_date(value.trim()).map_err(|e| FieldError::new(field, Rule::Date, e.to_string()))
+}
+
+/// A time at a site, `YYYY-MM-DDTHH:MM`.
+pub(crate) fn local_time(field: &'static str, value: &str) -> Result<chrono::NaiveDateTime, FieldError> {
+    deskvisa_rules::parse_local_time(value.trim()).map_err(|e| FieldError::new(field, Rule::LocalTime, e.to_string()))
 }
 
 /// `en` or `pl`; left empty, English.
@@ -170,89 +220,10 @@ pub(crate) fn desks(value: u32) -> Result<u32, FieldError> {
     }
 }
 
-/// Desks typed into a form.
-pub(crate) fn typed_desks(value: &str) -> Result<u32, FieldError> {
-    value
-        .trim()
-        .parse::<u32>()
-        .map_err(|_| {
-            FieldError::new("desks", Rule::WholeNumber { max: MAX_DESKS }, format!("a whole number up to {MAX_DESKS}"))
-        })
-        .and_then(desks)
-}
-
 /// The opening weekdays ticked in a form (none is allowed, as in the API:
 /// such a site offers nothing).
 pub(crate) fn weekdays<'a>(ticked: impl IntoIterator<Item = &'a str>) -> Result<WeekdaySet, FieldError> {
     WeekdaySet::parse(ticked).map_err(|e| FieldError::new("open_weekdays", Rule::Weekdays, e.to_string()))
-}
-
-/// A cluster to add, as both faces receive it.
-pub(crate) struct ClusterInput<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) city: &'a str,
-    pub(crate) country: &'a str,
-    pub(crate) timezone: &'a str,
-    pub(crate) latitude: Result<f64, FieldError>,
-    pub(crate) longitude: Result<f64, FieldError>,
-    /// Empty: today.
-    pub(crate) joined_on: Option<&'a str>,
-}
-
-/// A cluster to add.
-pub(crate) fn new_cluster(input: ClusterInput<'_>, today: NaiveDate) -> Result<NewCluster, FieldError> {
-    Ok(NewCluster {
-        name: text("name", input.name, MAX_NAME_CHARS)?,
-        city: text("city", input.city, MAX_NAME_CHARS)?,
-        country: country(input.country)?,
-        timezone: zone(input.timezone)?,
-        latitude: coordinate("latitude", input.latitude?, 90.0)?,
-        longitude: coordinate("longitude", input.longitude?, 180.0)?,
-        joined_on: match input.joined_on.map(str::trim).filter(|d| !d.is_empty()) {
-            Some(d) => date("joined_on", d)?,
-            None => today,
-        },
-    })
-}
-
-/// A site to add, as both faces receive it.
-pub(crate) struct SiteInput<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) address: &'a str,
-    /// Empty: the cluster's.
-    pub(crate) timezone: Option<&'a str>,
-    pub(crate) desks: Result<u32, FieldError>,
-    pub(crate) open_weekdays: Result<WeekdaySet, FieldError>,
-    pub(crate) contact_email: &'a str,
-    pub(crate) house_rules: &'a str,
-}
-
-/// A site to add.
-pub(crate) fn new_site(input: SiteInput<'_>) -> Result<NewSite, FieldError> {
-    Ok(NewSite {
-        name: text("name", input.name, MAX_NAME_CHARS)?,
-        address: text("address", input.address, MAX_ADDRESS_CHARS)?,
-        timezone: input.timezone.map(str::trim).filter(|z| !z.is_empty()).map(zone).transpose()?,
-        desks: desks(input.desks?)?,
-        open_weekdays: input.open_weekdays?,
-        contact_email: email("contact_email", input.contact_email)?,
-        house_rules: optional_text("house_rules", input.house_rules, MAX_RULES_CHARS)?,
-    })
-}
-
-/// A member to invite: email, name, company (may be empty), language.
-pub(crate) fn new_member(
-    email_text: &str,
-    name: &str,
-    company: &str,
-    language: Option<&str>,
-) -> Result<NewMember, FieldError> {
-    Ok(NewMember {
-        email: email("email", email_text)?,
-        name: text("name", name, MAX_NAME_CHARS)?,
-        company: optional_text("company", company, MAX_NAME_CHARS)?,
-        locale: locale(language)?,
-    })
 }
 
 #[cfg(test)]
@@ -281,11 +252,7 @@ mod tests {
     }
 
     #[test]
-    fn a_form_s_numbers_are_read_as_people_type_them() {
-        assert_eq!(typed_coordinate("latitude", " 55,68 ", 90.0), Ok(55.68));
-        assert_eq!(typed_coordinate("latitude", "north", 90.0).unwrap_err().rule, Rule::Coordinate { limit: 90.0 });
-        assert_eq!(typed_desks("12"), Ok(12));
-        assert_eq!(typed_desks("-1").unwrap_err().field, "desks");
+    fn weekdays_and_languages_are_refused_with_their_rule() {
         assert_eq!(weekdays(["sun", "xyz"]).unwrap_err().rule, Rule::Weekdays);
         assert_eq!(locale(Some("")), Ok(Locale::En));
         assert_eq!(locale(Some("de")).unwrap_err().rule, Rule::Locale);

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use deskvisa_rules::{ClusterId, ClusterStatus, Locale, MemberId, SiteId, StayStatus, WeekdaySet};
+use deskvisa_rules::{ClusterId, ClusterStatus, MemberId, SiteId, StayStatus, WeekdaySet};
 use deskvisa_service::{ClusterPatch, Service, SitePatch};
 use serde::Deserialize;
 use serde_json::Value;
@@ -14,13 +14,14 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::dto::{
+use crate::api::dto::{
     self, Closure, ClosureList, Cluster, Member, MemberList, NetworkPolicy, ProblemBody, Site, Stay, StayList,
 };
+use crate::api::responses::{Forbidden, Malformed, NotFound, Unauthenticated};
 use crate::extract::{ApiJson, Authenticated, id};
 use crate::input::{
-    ClusterInput, FieldError, MAX_ADDRESS_CHARS, MAX_NAME_CHARS, MAX_RULES_CHARS, SiteInput, coordinate, country, date,
-    desks, email, new_cluster, new_member, new_site, optional_text, text, zone,
+    AdminRequest, ClusterRequest, FieldError, MAX_ADDRESS_CHARS, MAX_NAME_CHARS, MAX_RULES_CHARS, MeRequest,
+    MemberRequest, SiteRequest, coordinate, country, date, desks, email, optional_text, text, zone,
 };
 use crate::problem::Problem;
 use crate::query::ApiQuery;
@@ -47,55 +48,35 @@ pub(crate) fn bad(field: &str, e: impl std::fmt::Display) -> Problem {
     Problem::malformed(format!("{field}: {e}"))
 }
 
-/// The body.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct MePatch {
-    name: Option<String>,
-    locale: Option<String>,
-}
-
 /// Change one's own name or language.
 #[utoipa::path(
     patch, path = "/api/v1/me", tag = "members", security(("bearer" = [])),
-    request_body = MePatch,
+    request_body = MeRequest,
     responses(
         (status = 200, description = "The caller", body = Member),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Malformed,
     )
 )]
 async fn update_me(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
-    ApiJson(body): ApiJson<MePatch>,
+    ApiJson(body): ApiJson<MeRequest>,
 ) -> Result<Response, Problem> {
-    let name = body.name.as_deref().map(|n| text("name", n, MAX_NAME_CHARS)).transpose()?;
-    let locale = body.locale.as_deref().map(|l| Locale::parse(l).map_err(|e| bad("locale", e))).transpose()?;
+    let (name, locale) = body.parse()?;
     let member = service.update_me(&caller, name, locale).await?;
     Ok(Json(Member::new(&member, Member::roles_of(&caller))).into_response())
-}
-
-/// The body.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct ClusterBody {
-    name: String,
-    city: String,
-    country: String,
-    timezone: String,
-    latitude: f64,
-    longitude: f64,
-    joined_on: Option<String>,
 }
 
 /// A network admin adds a cluster to the map.
 #[utoipa::path(
     post, path = "/api/v1/clusters", tag = "map", security(("bearer" = [])),
-    request_body = ClusterBody,
+    request_body = ClusterRequest,
     responses(
         (status = 201, description = "The cluster", body = Cluster),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Malformed,
+        Forbidden,
         (status = 409, description = "`cluster_name_taken`: a cluster is called so already (ignoring case)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "`date_out_of_range`: `joined_on` from 1990 to a year ahead", body = ProblemBody, content_type = "application/problem+json"),
     )
@@ -103,23 +84,14 @@ pub(crate) struct ClusterBody {
 async fn create_cluster(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
-    ApiJson(body): ApiJson<ClusterBody>,
+    ApiJson(body): ApiJson<ClusterRequest>,
 ) -> Result<Response, Problem> {
-    let input = ClusterInput {
-        name: &body.name,
-        city: &body.city,
-        country: &body.country,
-        timezone: &body.timezone,
-        latitude: Ok(body.latitude),
-        longitude: Ok(body.longitude),
-        joined_on: body.joined_on.as_deref(),
-    };
-    let new = new_cluster(input, service.now().date_naive())?;
+    let new = body.parse(service.now().date_naive())?;
     let cluster = service.create_cluster(&caller, new).await?;
     Ok((StatusCode::CREATED, Json(Cluster::new(&cluster, &[]))).into_response())
 }
 
-/// The body.
+/// What changes of a cluster: each field given is checked as a new cluster's is.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct ClusterPatchBody {
     name: Option<String>,
@@ -139,10 +111,10 @@ pub(crate) struct ClusterPatchBody {
     request_body = ClusterPatchBody,
     responses(
         (status = 200, description = "The cluster", body = Cluster),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Malformed,
+        Forbidden,
+        NotFound,
         (status = 409, description = "`cluster_name_taken`: a cluster is called so already (ignoring case)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -172,7 +144,7 @@ async fn update_cluster(
     get, path = "/api/v1/network/policy", tag = "map", security(("bearer" = [])),
     responses(
         (status = 200, description = "The policy", body = NetworkPolicy),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
     )
 )]
 async fn network_policy(State(service): State<Service>, Authenticated(_): Authenticated) -> Result<Response, Problem> {
@@ -187,9 +159,9 @@ async fn network_policy(State(service): State<Service>, Authenticated(_): Authen
     request_body = NetworkPolicy,
     responses(
         (status = 200, description = "The policy", body = NetworkPolicy),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Malformed,
+        Forbidden,
         (status = 422, description = "`policy_below_guarantee`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -203,24 +175,17 @@ async fn save_network_policy(
         .into_response())
 }
 
-/// The body.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct AdminBody {
-    email: String,
-    name: String,
-}
-
 /// Make a person one of the cluster's admins, inviting them as its member first if needed.
 #[utoipa::path(
     post, path = "/api/v1/clusters/{id}/admins", tag = "members", security(("bearer" = [])),
     params(("id" = String, Path, description = "The cluster's id")),
-    request_body = AdminBody,
+    request_body = AdminRequest,
     responses(
         (status = 201, description = "The admin", body = Member),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Malformed,
+        Forbidden,
+        NotFound,
         (status = 409, description = "`email_taken`: a member of another cluster", body = ProblemBody, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: the admin's invitations this hour are used up (with `Retry-After`)", body = ProblemBody, content_type = "application/problem+json"),
     )
@@ -229,12 +194,11 @@ async fn add_admin(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(cluster): Path<String>,
-    ApiJson(body): ApiJson<AdminBody>,
+    ApiJson(body): ApiJson<AdminRequest>,
 ) -> Result<Response, Problem> {
     let cluster = id(&cluster, ClusterId::parse)?;
-    let member = service
-        .add_cluster_admin(&caller, cluster, email("email", &body.email)?, text("name", &body.name, MAX_NAME_CHARS)?)
-        .await?;
+    let (email, name) = body.parse()?;
+    let member = service.add_cluster_admin(&caller, cluster, email, name).await?;
     Ok((StatusCode::CREATED, Json(Member::new(&member, admin_roles(&member, true)))).into_response())
 }
 
@@ -244,9 +208,9 @@ async fn add_admin(
     params(("id" = String, Path, description = "The cluster's id"), ("member_id" = String, Path, description = "The member's id")),
     responses(
         (status = 204, description = "Done"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
         (status = 409, description = "`last_admin`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -259,28 +223,17 @@ async fn remove_admin(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// The body.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct MemberBody {
-    email: String,
-    name: String,
-    #[serde(default)]
-    company: String,
-    #[serde(default)]
-    locale: Option<String>,
-}
-
 /// Invite a member of this home cluster.
 #[utoipa::path(
     post, path = "/api/v1/clusters/{id}/members", tag = "members", security(("bearer" = [])),
     params(("id" = String, Path, description = "The cluster's id")),
-    request_body = MemberBody,
+    request_body = MemberRequest,
     responses(
         (status = 201, description = "The member", body = Member),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Malformed,
+        Forbidden,
+        NotFound,
         (status = 409, description = "`email_taken`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: the admin's invitations this hour are used up (with `Retry-After`)", body = ProblemBody, content_type = "application/problem+json"),
     )
@@ -289,10 +242,10 @@ async fn invite_member(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(cluster): Path<String>,
-    ApiJson(body): ApiJson<MemberBody>,
+    ApiJson(body): ApiJson<MemberRequest>,
 ) -> Result<Response, Problem> {
     let cluster = id(&cluster, ClusterId::parse)?;
-    let new = new_member(&body.email, &body.name, &body.company, body.locale.as_deref())?;
+    let new = body.parse()?;
     let member = service.invite_member(&caller, cluster, new).await?;
     Ok((StatusCode::CREATED, Json(Member::new(&member, admin_roles(&member, false)))).into_response())
 }
@@ -303,9 +256,9 @@ async fn invite_member(
     params(("id" = String, Path, description = "The cluster's id")),
     responses(
         (status = 200, description = "The members", body = MemberList),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Forbidden,
+        NotFound,
     )
 )]
 async fn members(
@@ -328,10 +281,10 @@ async fn members(
     request_body = VouchedUntilBody,
     responses(
         (status = 200, description = "The member", body = Member),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Malformed,
         (status = 403, description = "`forbidden`: not this cluster's admin, or the member is a network admin or the caller", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 422, description = "`date_out_of_range`: `vouched_until` up to ten years back or ahead", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -363,9 +316,9 @@ async fn update_member(
     params(("id" = String, Path, description = "The cluster's id"), ("member_id" = String, Path, description = "The member's id")),
     responses(
         (status = 200, description = "The member, revoked", body = Member),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden`: not this cluster's admin, or the member is a network admin or the caller", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
         (status = 409, description = "`last_admin`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -387,9 +340,9 @@ async fn revoke_member(
     params(("id" = String, Path, description = "The cluster's id"), ("member_id" = String, Path, description = "The member's id")),
     responses(
         (status = 200, description = "The member", body = Member),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "`forbidden`: not this cluster's admin, or the member is a network admin or the caller", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
     )
 )]
 async fn restore_member(
@@ -402,20 +355,6 @@ async fn restore_member(
     Ok(Json(Member::new(&restored, Vec::new())).into_response())
 }
 
-/// The body.
-#[derive(Deserialize, ToSchema)]
-pub(crate) struct SiteBody {
-    name: String,
-    address: String,
-    timezone: Option<String>,
-    desks: u32,
-    #[schema(value_type = Option<Vec<String>>)]
-    open_weekdays: Option<WeekdaySet>,
-    contact_email: String,
-    #[serde(default)]
-    house_rules: String,
-}
-
 fn rules_text(value: &str) -> Result<String, FieldError> {
     optional_text("house_rules", value, MAX_RULES_CHARS)
 }
@@ -424,36 +363,28 @@ fn rules_text(value: &str) -> Result<String, FieldError> {
 #[utoipa::path(
     post, path = "/api/v1/clusters/{id}/sites", tag = "map", security(("bearer" = [])),
     params(("id" = String, Path, description = "The cluster's id")),
-    request_body = SiteBody,
+    request_body = SiteRequest,
     responses(
         (status = 201, description = "The site", body = Site),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Malformed,
+        Forbidden,
+        NotFound,
     )
 )]
 async fn create_site(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(cluster): Path<String>,
-    ApiJson(body): ApiJson<SiteBody>,
+    ApiJson(body): ApiJson<SiteRequest>,
 ) -> Result<Response, Problem> {
     let cluster = id(&cluster, ClusterId::parse)?;
-    let new = new_site(SiteInput {
-        name: &body.name,
-        address: &body.address,
-        timezone: body.timezone.as_deref(),
-        desks: Ok(body.desks),
-        open_weekdays: Ok(body.open_weekdays.unwrap_or(WeekdaySet::MON_TO_FRI)),
-        contact_email: &body.contact_email,
-        house_rules: &body.house_rules,
-    })?;
+    let new = body.parse()?;
     let site = service.create_site(&caller, cluster, new).await?;
     Ok((StatusCode::CREATED, Json(Site::new(&site))).into_response())
 }
 
-/// The body.
+/// What changes of a site: each field given is checked as a new site's is.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct SitePatchBody {
     name: Option<String>,
@@ -473,10 +404,10 @@ pub(crate) struct SitePatchBody {
     request_body = SitePatchBody,
     responses(
         (status = 200, description = "The site", body = Site),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Malformed,
+        Forbidden,
+        NotFound,
         (status = 409, description = "`dates_hold_stays`: the change would take held days (with `dates`)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -510,8 +441,8 @@ async fn update_site(
     params(("id" = String, Path, description = "The site's id")),
     responses(
         (status = 200, description = "The closures", body = ClosureList),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        NotFound,
     )
 )]
 async fn closures(
@@ -524,7 +455,7 @@ async fn closures(
     Ok(Json(ClosureList { site_id: site.as_uuid(), items }).into_response())
 }
 
-/// The body.
+/// A day the site is closed, and why.
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct ClosureBody {
     date: String,
@@ -538,10 +469,10 @@ pub(crate) struct ClosureBody {
     request_body = ClosureBody,
     responses(
         (status = 201, description = "The closure", body = Closure),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Malformed,
+        Forbidden,
+        NotFound,
         (status = 409, description = "`dates_hold_stays` (with `dates`)", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "`date_out_of_range`: a closure from a year back to five years ahead", body = ProblemBody, content_type = "application/problem+json"),
     )
@@ -565,10 +496,10 @@ async fn close_day(
     params(("id" = String, Path, description = "The site's id"), ("date" = String, Path, description = "YYYY-MM-DD")),
     responses(
         (status = 204, description = "Done"),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Malformed,
+        Forbidden,
+        NotFound,
     )
 )]
 async fn reopen_day(
@@ -596,10 +527,10 @@ struct InboxQuery {
     params(("id" = String, Path, description = "The site's id"), InboxQuery),
     responses(
         (status = 200, description = "The stays", body = StayList),
-        (status = 401, description = "`unauthenticated`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 400, description = "`malformed_request`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "`not_found`", body = ProblemBody, content_type = "application/problem+json"),
+        Unauthenticated,
+        Malformed,
+        Forbidden,
+        NotFound,
     )
 )]
 async fn site_stays(

@@ -1,0 +1,25 @@
+//! The JSON face of API.md: every `/api/v1` route but sign-in (which the
+//! pages share, in [`crate::auth`]) and its bodies (`dto`). Handlers parse input through
+//! [`crate::input`], call the service and answer JSON or problem+json.
+
+pub(crate) mod admin;
+pub(crate) mod dto;
+pub(crate) mod events;
+pub(crate) mod map;
+pub(crate) mod member_file;
+pub(crate) mod reports;
+pub(crate) mod responses;
+pub(crate) mod stays;
+
+use deskvisa_service::Service;
+use utoipa_axum::router::OpenApiRouter;
+
+/// Every API route with its documentation.
+pub(crate) fn routes() -> OpenApiRouter<Service> {
+    OpenApiRouter::new()
+        .merge(stays::routes())
+        .merge(map::routes())
+        .merge(admin::routes())
+        .merge(reports::routes())
+        .merge(events::routes())
+}

@@ -1,0 +1,143 @@
+//! The host's events: those coming at its sites, publishing one (read as
+//! the API reads an event) and cancelling one.
+
+use crate::input::EventForm;
+use crate::pages::form::{Fields, Query, SignedForm};
+use crate::pages::view::{Chrome, html};
+use crate::pages::{PageError, Viewer, redirect, told};
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Days;
+use deskvisa_rules::{EventId, SiteId};
+use deskvisa_service::Service;
+
+use super::*;
+
+/// An event on the host's list.
+struct HostEvent {
+    id: String,
+    title: String,
+    site: String,
+    when: String,
+    places: String,
+    open: bool,
+    cancelled: bool,
+}
+
+#[derive(Template)]
+#[template(path = "host_events.html")]
+struct EventsPage {
+    c: Chrome,
+    nav: HostNav,
+    sites: Vec<(String, String, bool)>,
+    events: Vec<HostEvent>,
+    title: String,
+    description: String,
+    starts_at: String,
+    ends_at: String,
+    capacity: String,
+    open_ticked: bool,
+    error: Option<String>,
+}
+
+async fn events_page_with(
+    service: &Service,
+    viewer: &Viewer,
+    query: &Fields,
+    fields: Option<&Fields>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let caller = viewer.cluster_admin()?;
+    let w = viewer.words();
+    let sites = own_sites(service, caller).await?;
+    let mut events = Vec::new();
+    for site in &sites {
+        let today = site.timezone.date_at(service.now());
+        for e in service.site_events(site.id, Some(today), today.checked_add_days(Days::new(EVENT_DAYS))).await? {
+            events.push((
+                e.starts_utc,
+                HostEvent {
+                    id: e.id.as_uuid().to_string(),
+                    site: site.name.clone(),
+                    when: w.time_span(e.starts_at, e.ends_at),
+                    places: format!("{}/{}", e.registered, e.capacity),
+                    open: e.open_to_visitors,
+                    cancelled: e.cancelled_at.is_some(),
+                    title: e.title,
+                },
+            ));
+        }
+    }
+    events.sort_by_key(|(at, _)| *at);
+    let get = |name: &str| fields.map(|f| f.get(name).to_owned()).unwrap_or_default();
+    let chosen = get("site");
+    let page = EventsPage {
+        c: Chrome::new(viewer, w.host_events, "host").done(query),
+        nav: host_nav(w, own(caller)?, &sites, "/host/events"),
+        sites: sites
+            .iter()
+            .map(|s| {
+                let id = s.id.as_uuid().to_string();
+                (id.clone(), s.name.clone(), id == chosen)
+            })
+            .collect(),
+        events: events.into_iter().map(|(_, e)| e).collect(),
+        title: get("title"),
+        description: get("description"),
+        starts_at: get("starts_at"),
+        ends_at: get("ends_at"),
+        capacity: fields.map_or_else(|| "20".to_owned(), |f| f.get("capacity").to_owned()),
+        open_ticked: fields.is_none_or(|f| f.ticked("open_to_visitors")),
+        error,
+    };
+    html(status, &page)
+}
+
+/// `GET /host/events`.
+pub(crate) async fn events_page(
+    State(service): State<Service>,
+    Extension(viewer): Extension<Viewer>,
+    Query(query): Query,
+) -> Result<Response, PageError> {
+    events_page_with(&service, &viewer, &query, None, None, StatusCode::OK).await
+}
+
+/// `POST /host/events`: publishes an event, read as the API reads one.
+pub(crate) async fn publish_event(
+    State(service): State<Service>,
+    SignedForm { viewer, fields, form }: SignedForm<EventForm>,
+) -> Result<Response, PageError> {
+    let caller = viewer.cluster_admin()?;
+    let w = viewer.words();
+    let no_query = Fields::default();
+    let again =
+        |error: String, status| events_page_with(&service, &viewer, &no_query, Some(&fields), Some(error), status);
+    let site = match crate::extract::id(&form.site, SiteId::parse) {
+        Ok(site) => site,
+        Err(_) => return again(w.bad_site.to_owned(), StatusCode::BAD_REQUEST).await,
+    };
+    let draft = match form.request().parse() {
+        Ok(draft) => draft,
+        Err(e) => return again(w.field_errors(&e), StatusCode::BAD_REQUEST).await,
+    };
+    match service.publish_event(caller, site, draft).await {
+        Ok(_) => Ok(redirect("/host/events?done=saved")),
+        Err(e) => again(told(viewer.words(), e)?, StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+/// `POST /host/events/{id}/cancel` (an optional `reason`).
+pub(crate) async fn cancel_event(
+    State(service): State<Service>,
+    Path(id): Path<String>,
+    SignedForm { viewer, fields, .. }: SignedForm,
+) -> Result<Response, PageError> {
+    let caller = viewer.cluster_admin()?;
+    let id: EventId = crate::extract::id(&id, EventId::parse)?;
+    service.cancel_event(caller, id, fields.optional("reason").map(str::to_owned)).await?;
+    Ok(redirect("/host/events?done=saved"))
+}
