@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use deskvisa_rules::{Email, Locale, PolicyDraft, TimeZone, WeekdaySet};
+use deskvisa_rules::{Country, DeskCount, Email, Latitude, Locale, Longitude, PolicyDraft, TimeZone, WeekdaySet};
 use deskvisa_service::{
     Caller, NewCluster, NewMember, NewSite, RateLimits, Role, Service, StayRequestInput, SystemClock,
 };
@@ -58,22 +58,25 @@ async fn setup(url: &str) -> Result<Setup> {
     // The workload's members ask far more often than people do.
     let service = Service::with_store(store, Arc::new(SystemClock))
         .with_rate_limits(RateLimits { stay_requests_per_member_per_hour: u32::MAX, ..RateLimits::default() });
-    let cluster = |name: &str, zone: &str| NewCluster {
-        name: name.to_owned(),
-        city: name.to_owned(),
-        country: "DK".to_owned(),
-        timezone: TimeZone::parse(zone).unwrap_or(TimeZone::UTC),
-        latitude: 55.0,
-        longitude: 12.0,
-        joined_on: NaiveDate::from_ymd_opt(2013, 1, 15).unwrap_or_default(),
+    let cluster = |name: &str, zone: &str| -> Result<NewCluster> {
+        Ok(NewCluster {
+            name: name.to_owned(),
+            city: name.to_owned(),
+            country: Country::parse("DK")?,
+            timezone: TimeZone::parse(zone).unwrap_or(TimeZone::UTC),
+            latitude: Latitude::new(55.0)?,
+            longitude: Longitude::new(12.0)?,
+            joined_on: NaiveDate::from_ymd_opt(2013, 1, 15).unwrap_or_default(),
+        })
     };
-    let home = service.add_cluster(cluster("Home", "Europe/Warsaw")).await?;
-    let host = service.add_cluster(cluster("Host", "Europe/Copenhagen")).await?;
+    let home = service.add_cluster(cluster("Home", "Europe/Warsaw")?).await?;
+    let host = service.add_cluster(cluster("Host", "Europe/Copenhagen")?).await?;
     let site = |name: &str| NewSite {
         name: name.to_owned(),
         address: "Bench 1".to_owned(),
         timezone: None,
-        desks: 1_000_000,
+        // More than the members who ask for one date: no request is refused.
+        desks: DeskCount::new(DeskCount::MAX).unwrap_or_default(),
         open_weekdays: WeekdaySet::MON_TO_FRI,
         contact_email: Email::parse("bench@host.example").unwrap_or_else(|_| unreachable!()),
         house_rules: String::new(),

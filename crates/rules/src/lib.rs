@@ -9,7 +9,8 @@
 //!
 //! Input from the outside world becomes a domain type at the edge
 //! ([`Email::parse`], [`Locale::parse`], [`SiteId::parse`], [`parse_date`],
-//! [`TimeZone::parse`], [`WeekdaySet::parse`], [`Reason::parse`]) and never
+//! [`TimeZone::parse`], [`WeekdaySet::parse`], [`Reason::parse`], [`Country::parse`],
+//! [`Latitude::new`], [`DeskCount::new`]) and never
 //! goes back to raw strings. What the rules themselves judge (an end date
 //! before the start is `bad_range`) is left to [`decide`], so that every
 //! violation is reported together.
@@ -25,6 +26,7 @@ mod ids;
 mod ledger;
 mod locale;
 mod mail_kind;
+mod place;
 mod policy;
 mod quota;
 mod reciprocity;
@@ -57,6 +59,7 @@ pub use ledger::{
 };
 pub use locale::{Locale, LocaleError};
 pub use mail_kind::{MailFamily, MailKind, UnknownMailKind};
+pub use place::{Country, CountryError, DegreesError, DeskCount, DeskCountError, Latitude, Longitude};
 pub use policy::{
     ApprovalMode, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBelowGuarantee, PolicyBreach, PolicyDraft,
     PolicyField,

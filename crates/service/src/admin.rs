@@ -3,7 +3,10 @@
 //! of it; a cluster's admins, what concerns their own cluster.
 
 use chrono::NaiveDate;
-use deskvisa_rules::{ClusterId, ClusterStatus, Email, Locale, MemberId, MemberStatus, NetworkPolicy, TimeZone};
+use deskvisa_rules::{
+    ClusterId, ClusterStatus, Country, Email, Latitude, Locale, Longitude, MemberId, MemberStatus, NetworkPolicy,
+    TimeZone,
+};
 use deskvisa_store::{ClusterRecord, MemberRecord, Role, StoreError};
 
 use crate::Service;
@@ -19,14 +22,11 @@ pub struct ClusterPatch {
     pub name: Option<String>,
     /// City.
     pub city: Option<String>,
-    /// ISO 3166-1 alpha-2.
-    pub country: Option<String>,
+    pub country: Option<Country>,
     /// Zone.
     pub timezone: Option<TimeZone>,
-    /// Degrees north.
-    pub latitude: Option<f64>,
-    /// Degrees east.
-    pub longitude: Option<f64>,
+    pub latitude: Option<Latitude>,
+    pub longitude: Option<Longitude>,
     /// Active, suspended, left.
     pub status: Option<ClusterStatus>,
 }

@@ -2,8 +2,8 @@
 
 use chrono::NaiveDate;
 use deskvisa_rules::{
-    ClusterId, ClusterStatus, Email, HostPolicy, Locale, MemberId, MemberStatus, NetworkPolicy, PolicyDraft, SiteId,
-    TimeZone, WeekdaySet,
+    ClusterId, ClusterStatus, Country, DeskCount, Email, HostPolicy, Latitude, Locale, Longitude, MemberId,
+    MemberStatus, NetworkPolicy, PolicyDraft, SiteId, TimeZone, WeekdaySet,
 };
 use deskvisa_store::{ClusterRecord, MemberRecord, Role, SiteRecord, StoreError};
 
@@ -19,13 +19,10 @@ pub struct NewCluster {
     pub name: String,
     /// City.
     pub city: String,
-    /// ISO 3166-1 alpha-2.
-    pub country: String,
+    pub country: Country,
     pub timezone: TimeZone,
-    /// Degrees north.
-    pub latitude: f64,
-    /// Degrees east.
-    pub longitude: f64,
+    pub latitude: Latitude,
+    pub longitude: Longitude,
     /// Joined on.
     pub joined_on: NaiveDate,
 }
@@ -40,7 +37,7 @@ pub struct NewSite {
     /// Zone (the cluster's when absent).
     pub timezone: Option<TimeZone>,
     /// Visitor desks.
-    pub desks: u32,
+    pub desks: DeskCount,
     /// Opening weekdays.
     pub open_weekdays: WeekdaySet,
     /// Contact.
@@ -206,7 +203,7 @@ impl Service {
         }
         self.bounded(deskvisa_rules::DateField::Closure, date, record.timezone.date_at(self.now()))?;
         let (calendar, held) = tx.site_days(site, i16::from(record.open_weekdays.bits()), date, date).await?;
-        let current = SiteSetup { zone: record.timezone, desks: record.desks, calendar: calendar.clone() };
+        let current = SiteSetup { zone: record.timezone, desks: record.desks.get(), calendar: calendar.clone() };
         let proposed = SiteSetup { calendar: calendar.with_closure(date), ..current.clone() };
         let today = record.timezone.date_at(self.now());
         let lost = dates_hold_stays(&held, today, &current, &proposed);

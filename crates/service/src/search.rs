@@ -6,7 +6,8 @@
 
 use chrono::{Days, NaiveDate};
 use deskvisa_rules::{
-    ClusterStatus, Continent, DateRange, HostPolicy, SiteId, SiteLoad, Starts, StayRequest, first_fits, nearest_fits,
+    ClusterStatus, Continent, Country, DateRange, HostPolicy, SiteId, SiteLoad, Starts, StayRequest, first_fits,
+    nearest_fits,
 };
 use deskvisa_store::{ClusterRecord, SiteRecord};
 
@@ -29,7 +30,7 @@ pub struct SearchQuery {
     /// How many open days.
     pub days: u32,
     /// Only sites of clusters in this country (ISO 3166-1 alpha-2).
-    pub country: Option<String>,
+    pub country: Option<Country>,
     /// Only sites of clusters on this continent.
     pub continent: Option<Continent>,
 }
@@ -74,13 +75,13 @@ impl Service {
             tx.host_policies().await?
         };
         let days = self.store.all_site_days(query.window.start(), query.window.end()).await?;
-        let country = query.country.as_deref().map(str::to_ascii_uppercase);
+        let country = query.country;
         let mut found = Vec::new();
         for (cluster, sites) in map {
             let wanted = Some(cluster.id) != caller.cluster
                 && cluster.status == ClusterStatus::Active
-                && country.as_ref().is_none_or(|c| *c == cluster.country)
-                && query.continent.is_none_or(|c| Continent::of_country(&cluster.country) == Some(c));
+                && country.is_none_or(|c| c == cluster.country)
+                && query.continent.is_none_or(|c| cluster.country.continent() == c);
             if !wanted {
                 continue;
             }

@@ -4,7 +4,7 @@
 //! refused with those dates (409 `dates_hold_stays`).
 
 use chrono::NaiveDate;
-use deskvisa_rules::{ClusterId, SiteCalendar, SiteId, SiteSetup, StayStatus, dates_hold_stays};
+use deskvisa_rules::{ClusterId, DeskCount, SiteCalendar, SiteId, SiteSetup, StayStatus, dates_hold_stays};
 use deskvisa_store::{SitePatch, SiteRecord, StayRecord, StoreError};
 
 use crate::Service;
@@ -56,8 +56,11 @@ impl Service {
         let today = current.timezone.date_at(self.now());
         let held = tx.held_from(site, today).await?;
         let closures: Vec<NaiveDate> = tx.closures(site).await?.into_iter().map(|(d, _)| d).collect();
-        let setup =
-            |zone, desks, weekdays| SiteSetup { zone, desks, calendar: SiteCalendar::new(weekdays, closures.clone()) };
+        let setup = |zone, desks: DeskCount, weekdays| SiteSetup {
+            zone,
+            desks: desks.get(),
+            calendar: SiteCalendar::new(weekdays, closures.clone()),
+        };
         let before = setup(current.timezone, current.desks, current.open_weekdays);
         let after = setup(
             patch.timezone.unwrap_or(current.timezone),

@@ -254,7 +254,10 @@ async fn a_cluster_without_desks_past_the_grace_period_loses_its_standing_and_re
         let net = Network::new(test_db.store().await);
         let a = net.party("Alpha", "PL", "Europe/Warsaw").await;
         let b = net.party("Beta", "DK", "Europe/Copenhagen").await;
-        let patch = |desks| deskvisa_store::SitePatch { desks: Some(desks), ..Default::default() };
+        let patch = |desks| deskvisa_store::SitePatch {
+            desks: Some(deskvisa_rules::DeskCount::new(desks).unwrap()),
+            ..Default::default()
+        };
         net.service.update_site(&a.admin, a.site, patch(0)).await.unwrap();
         let period = Period::new(d("2026-02-01"), d("2026-02-28")).unwrap();
         let standing = |ledger: &Ledger| figures(ledger, a.cluster).standing;

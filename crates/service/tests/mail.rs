@@ -207,7 +207,7 @@ async fn site_in(w: &World, name: &str, zone: &str, address: &str) -> deskvisa_r
         name: name.to_owned(),
         address: address.to_owned(),
         timezone: Some(TimeZone::parse(zone).unwrap()),
-        desks: 2,
+        desks: deskvisa_rules::DeskCount::new(2).unwrap(),
         open_weekdays: WeekdaySet::MON_TO_FRI,
         contact_email: Email::parse("desks@cph.example").unwrap(),
         house_rules: String::new(),

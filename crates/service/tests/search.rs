@@ -73,7 +73,10 @@ async fn the_search_answers_around_closures_full_days_filters_and_policies() {
             ],
             "both from the 9th, by cluster name"
         );
-        let japan = SearchQuery { country: Some("JP".into()), ..query("2026-03-09", "2026-03-20", 3) };
+        let japan = SearchQuery {
+            country: Some(deskvisa_rules::Country::parse("JP").unwrap()),
+            ..query("2026-03-09", "2026-03-20", 3)
+        };
         assert_eq!(found(&s.search_availability(&w.member, &japan).await.unwrap())[0].0, "Shibuya Loft");
         assert_eq!(s.search_availability(&w.member, &japan).await.unwrap().len(), 1);
 

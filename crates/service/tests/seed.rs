@@ -48,7 +48,8 @@ async fn every_clusters_hosting_reads_the_same_at_once_and_one_by_one() {
     let (hubclub, sites) = map.iter().find(|(c, _)| Some(c.id) == host.cluster).unwrap();
     assert_eq!(sites.len(), 3, "HubClub has three sites");
     for site in sites {
-        let patch = deskvisa_service::SitePatch { desks: Some(0), ..Default::default() };
+        let patch =
+            deskvisa_service::SitePatch { desks: Some(deskvisa_rules::DeskCount::default()), ..Default::default() };
         service.update_site(&host, site.id, patch).await.unwrap();
     }
     let now = chrono::Utc::now();

@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{
-    ClusterId, ClusterStatus, Email, HostPolicy, Locale, MemberId, MemberStatus, SiteId, TimeZone, WeekdaySet,
+    ClusterId, ClusterStatus, Country, DeskCount, Email, HostPolicy, Latitude, Locale, Longitude, MemberId,
+    MemberStatus, SiteId, TimeZone, WeekdaySet,
 };
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -21,13 +22,10 @@ pub struct ClusterRecord {
     pub name: String,
     /// City.
     pub city: String,
-    /// ISO 3166-1 alpha-2.
-    pub country: String,
+    pub country: Country,
     pub timezone: TimeZone,
-    /// Degrees north.
-    pub latitude: f64,
-    /// Degrees east.
-    pub longitude: f64,
+    pub latitude: Latitude,
+    pub longitude: Longitude,
     /// Joined the network on.
     pub joined_on: NaiveDate,
     /// Active, suspended or left.
@@ -45,7 +43,7 @@ pub struct SiteRecord {
     pub address: String,
     pub timezone: TimeZone,
     /// Visitor desks.
-    pub desks: u32,
+    pub desks: DeskCount,
     /// Opening weekdays.
     pub open_weekdays: WeekdaySet,
     /// Contact address.
@@ -99,10 +97,10 @@ fn cluster_record(row: cluster::Model) -> Result<ClusterRecord, StoreError> {
         id: ClusterId::from_uuid(row.id),
         name: row.name,
         city: row.city,
-        country: row.country,
+        country: Country::parse(&row.country).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         timezone: zone(&row.timezone)?,
-        latitude: row.latitude,
-        longitude: row.longitude,
+        latitude: Latitude::new(row.latitude).map_err(|e| StoreError::Corrupt(format!("latitude {e}")))?,
+        longitude: Longitude::new(row.longitude).map_err(|e| StoreError::Corrupt(format!("longitude {e}")))?,
         joined_on: row.joined_on,
         status: parse("cluster status", &row.status)?,
     })
@@ -117,7 +115,8 @@ fn site_record(row: site::Model) -> Result<SiteRecord, StoreError> {
         name: row.name,
         address: row.address,
         timezone: zone(&row.timezone)?,
-        desks: count("desks", row.desks)?,
+        desks: DeskCount::new(count("desks", row.desks)?)
+            .map_err(|e| StoreError::Corrupt(format!("desks {}: {e}", row.desks)))?,
         open_weekdays: WeekdaySet::from_bits(bits),
         contact_email: row.contact_email,
         house_rules: row.house_rules,
@@ -153,10 +152,10 @@ impl Tx {
             id: Set(c.id.as_uuid()),
             name: Set(c.name.clone()),
             city: Set(c.city.clone()),
-            country: Set(c.country.clone()),
+            country: Set(c.country.to_string()),
             timezone: Set(c.timezone.name().to_owned()),
-            latitude: Set(c.latitude),
-            longitude: Set(c.longitude),
+            latitude: Set(c.latitude.degrees()),
+            longitude: Set(c.longitude.degrees()),
             joined_on: Set(c.joined_on),
             status: Set(c.status.as_str().to_owned()),
             created_at: Set(now),
@@ -190,7 +189,7 @@ impl Tx {
             name: Set(s.name.clone()),
             address: Set(s.address.clone()),
             timezone: Set(s.timezone.name().to_owned()),
-            desks: Set(stored(s.desks)),
+            desks: Set(stored(s.desks.get())),
             open_weekdays: Set(i16::from(s.open_weekdays.bits())),
             contact_email: Set(s.contact_email.clone()),
             house_rules: Set(s.house_rules.clone()),
@@ -199,7 +198,7 @@ impl Tx {
         })
         .exec_without_returning(&self.tx)
         .await?;
-        self.record_offer(s.id, s.desks, s.open_weekdays, now).await
+        self.record_offer(s.id, s.desks.get(), s.open_weekdays, now).await
     }
 
     /// Records a site's desks and opening weekdays from `at` on, which its
@@ -395,7 +394,7 @@ pub struct SitePatch {
     /// Zone.
     pub timezone: Option<TimeZone>,
     /// Visitor desks.
-    pub desks: Option<u32>,
+    pub desks: Option<DeskCount>,
     /// Opening weekdays.
     pub open_weekdays: Option<WeekdaySet>,
     /// Contact.
@@ -473,7 +472,7 @@ impl Tx {
             .col_expr(site::Column::Name, Expr::value(next.name.clone()))
             .col_expr(site::Column::Address, Expr::value(next.address.clone()))
             .col_expr(site::Column::Timezone, Expr::value(next.timezone.name()))
-            .col_expr(site::Column::Desks, Expr::value(stored(next.desks)))
+            .col_expr(site::Column::Desks, Expr::value(stored(next.desks.get())))
             .col_expr(site::Column::OpenWeekdays, Expr::value(i16::from(next.open_weekdays.bits())))
             .col_expr(site::Column::ContactEmail, Expr::value(next.contact_email.clone()))
             .col_expr(site::Column::HouseRules, Expr::value(next.house_rules.clone()))
@@ -483,14 +482,14 @@ impl Tx {
             .await?;
         if next.desks != current.desks {
             crate::entity::site_day::Entity::update_many()
-                .col_expr(crate::entity::site_day::Column::Desks, Expr::value(stored(next.desks)))
+                .col_expr(crate::entity::site_day::Column::Desks, Expr::value(stored(next.desks.get())))
                 .filter(crate::entity::site_day::Column::SiteId.eq(current.id.as_uuid()))
                 .filter(crate::entity::site_day::Column::Date.gte(today))
                 .exec(&self.tx)
                 .await?;
         }
         if next.desks != current.desks || next.open_weekdays != current.open_weekdays {
-            self.record_offer(current.id, next.desks, next.open_weekdays, now).await?;
+            self.record_offer(current.id, next.desks.get(), next.open_weekdays, now).await?;
         }
         Ok(next)
     }
@@ -526,10 +525,10 @@ impl Tx {
         cluster::Entity::update_many()
             .col_expr(cluster::Column::Name, Expr::value(c.name.clone()))
             .col_expr(cluster::Column::City, Expr::value(c.city.clone()))
-            .col_expr(cluster::Column::Country, Expr::value(c.country.clone()))
+            .col_expr(cluster::Column::Country, Expr::value(c.country.to_string()))
             .col_expr(cluster::Column::Timezone, Expr::value(c.timezone.name()))
-            .col_expr(cluster::Column::Latitude, Expr::value(c.latitude))
-            .col_expr(cluster::Column::Longitude, Expr::value(c.longitude))
+            .col_expr(cluster::Column::Latitude, Expr::value(c.latitude.degrees()))
+            .col_expr(cluster::Column::Longitude, Expr::value(c.longitude.degrees()))
             .col_expr(cluster::Column::Status, Expr::value(c.status.as_str()))
             .filter(cluster::Column::Id.eq(c.id.as_uuid()))
             .exec(&self.tx)

@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
-use deskvisa_rules::{ClusterId, Continent, DateRange, SiteId, parse_date};
+use deskvisa_rules::{ClusterId, Continent, Country, DateRange, SiteId, parse_date};
 use deskvisa_service::{SearchQuery, Service};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -218,8 +218,11 @@ async fn search(
     let window = DateRange::new(from, to).ok_or_else(|| Problem::malformed("to is before from"))?;
     let days: u32 = params.days.trim().parse().map_err(|_| Problem::malformed("days: a whole number of open days"))?;
     let country = match params.country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => Some(c.to_ascii_uppercase()),
-        Some(c) => return Err(Problem::malformed(format!("country: `{c}` is no ISO 3166-1 alpha-2 code"))),
+        // Any case is read as the code: a search box is not a form to refuse.
+        Some(c) => Some(
+            Country::parse(&c.to_ascii_uppercase())
+                .map_err(|_| Problem::malformed(format!("country: `{c}` is no ISO 3166-1 alpha-2 code")))?,
+        ),
         None => None,
     };
     let continent = match params.continent.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
@@ -242,10 +245,10 @@ async fn search(
                 cluster_id: f.cluster.id.as_uuid(),
                 cluster_name: f.cluster.name.clone(),
                 city: f.cluster.city.clone(),
-                country: f.cluster.country.clone(),
-                continent: Continent::of_country(&f.cluster.country).map(Continent::as_str),
-                latitude: f.cluster.latitude,
-                longitude: f.cluster.longitude,
+                country: f.cluster.country.to_string(),
+                continent: Some(f.cluster.country.continent().as_str()),
+                latitude: f.cluster.latitude.degrees(),
+                longitude: f.cluster.longitude.degrees(),
                 fits: f.fits.iter().map(|r| DateSpan { start_date: r.start(), end_date: r.end() }).collect(),
             })
             .collect(),

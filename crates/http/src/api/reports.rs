@@ -134,7 +134,7 @@ impl LedgerBody {
                     ClusterFiguresBody {
                         cluster_id: f.cluster_id.as_uuid(),
                         name: name(f.cluster_id),
-                        country: cluster(f.cluster_id).map(|c| c.country.clone()).unwrap_or_default(),
+                        country: cluster(f.cluster_id).map(|c| c.country.to_string()).unwrap_or_default(),
                         standing,
                         no_desks_since: view.nothing_offered_since.map(|day| zone.start_of_day(day)),
                         nothing_offered_since: view.nothing_offered_since,

@@ -10,7 +10,7 @@ mod forms;
 mod requests;
 
 use chrono::NaiveDate;
-use deskvisa_rules::{Email, Locale, TimeZone, WeekdaySet, parse_date};
+use deskvisa_rules::{Country, DeskCount, Email, Latitude, Locale, Longitude, TimeZone, WeekdaySet, parse_date};
 
 pub(crate) use forms::{ClusterForm, EventForm, SiteForm};
 pub(crate) use requests::{
@@ -27,7 +27,7 @@ pub(crate) const MAX_ADDRESS_CHARS: usize = 500;
 /// The longest house rules.
 pub(crate) const MAX_RULES_CHARS: usize = 5000;
 /// The most desks one site may offer (a sanity bound).
-pub(crate) const MAX_DESKS: u32 = 10_000;
+pub(crate) const MAX_DESKS: u32 = DeskCount::MAX;
 
 /// The rule a field's value broke.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,24 +163,19 @@ pub(crate) fn optional_text(field: &'static str, value: &str, max: usize) -> Res
 }
 
 /// An assigned ISO 3166-1 alpha-2 code (one with a continent), upper case.
-pub(crate) fn country(value: &str) -> Result<String, FieldError> {
-    if value.len() == 2
-        && value.chars().all(|c| c.is_ascii_uppercase())
-        && deskvisa_rules::Continent::of_country(value).is_some()
-    {
-        Ok(value.to_owned())
-    } else {
-        Err(FieldError::new("country", Rule::Country, "an ISO 3166-1 alpha-2 code, such as PL"))
-    }
+pub(crate) fn country(value: &str) -> Result<Country, FieldError> {
+    Country::parse(value)
+        .map_err(|_| FieldError::new("country", Rule::Country, "an ISO 3166-1 alpha-2 code, such as PL"))
 }
 
-/// Degrees within `limit`.
-pub(crate) fn coordinate(field: &'static str, value: f64, limit: f64) -> Result<f64, FieldError> {
-    if value.is_finite() && value.abs() <= limit {
-        Ok(value)
-    } else {
-        Err(FieldError::new(field, Rule::Coordinate { limit }, format!("between -{limit} and {limit}")))
-    }
+/// Degrees north.
+pub(crate) fn latitude(value: f64) -> Result<Latitude, FieldError> {
+    Latitude::new(value).map_err(|e| FieldError::new("latitude", Rule::Coordinate { limit: 90.0 }, e.to_string()))
+}
+
+/// Degrees east.
+pub(crate) fn longitude(value: f64) -> Result<Longitude, FieldError> {
+    Longitude::new(value).map_err(|e| FieldError::new("longitude", Rule::Coordinate { limit: 180.0 }, e.to_string()))
 }
 
 /// A zone of the IANA database.
@@ -212,12 +207,8 @@ pub(crate) fn locale(value: Option<&str>) -> Result<Locale, FieldError> {
 }
 
 /// A site's visitor desks.
-pub(crate) fn desks(value: u32) -> Result<u32, FieldError> {
-    if value <= MAX_DESKS {
-        Ok(value)
-    } else {
-        Err(FieldError::new("desks", Rule::WholeNumber { max: MAX_DESKS }, format!("at most {MAX_DESKS}")))
-    }
+pub(crate) fn desks(value: u32) -> Result<DeskCount, FieldError> {
+    DeskCount::new(value).map_err(|e| FieldError::new("desks", Rule::WholeNumber { max: MAX_DESKS }, e.to_string()))
 }
 
 /// The opening weekdays ticked in a form (none is allowed, as in the API:
@@ -234,7 +225,7 @@ mod tests {
     fn the_api_reads_the_same_words_as_before() {
         assert_eq!(text("name", " ", 200).unwrap_err().to_string(), "name: 1 to 200 characters, no control characters");
         assert_eq!(country("pl").unwrap_err().to_string(), "country: an ISO 3166-1 alpha-2 code, such as PL");
-        assert_eq!(coordinate("latitude", 91.0, 90.0).unwrap_err().to_string(), "latitude: between -90 and 90");
+        assert_eq!(latitude(91.0).unwrap_err().to_string(), "latitude: between -90 and 90");
         assert_eq!(desks(10_001).unwrap_err().to_string(), "desks: at most 10000");
     }
 
@@ -248,7 +239,7 @@ mod tests {
         }
         assert_eq!(text("name", "Zoë Ørsted-Łukasik", 200), Ok("Zoë Ørsted-Łukasik".to_owned()));
         assert!(country("ZZ").is_err() && country("XX").is_err());
-        assert_eq!(country("DK"), Ok("DK".to_owned()));
+        assert_eq!(country("DK").map(|c| c.to_string()), Ok("DK".to_owned()));
     }
 
     #[test]

@@ -146,7 +146,9 @@ impl ClusterRequest {
         let country = keep(&mut refused, country(&self.country));
         let timezone = keep(&mut refused, zone(&self.timezone));
         let joined_on = keep(&mut refused, self.joined_on.as_deref().map(|d| date("joined_on", d)).transpose());
-        match (refused.is_empty(), country, timezone, joined_on, self.latitude, self.longitude) {
+        let latitude = self.latitude.and_then(|d| keep(&mut refused, super::latitude(d)));
+        let longitude = self.longitude.and_then(|d| keep(&mut refused, super::longitude(d)));
+        match (refused.is_empty(), country, timezone, joined_on, latitude, longitude) {
             (true, Some(country), Some(timezone), Some(joined_on), Some(latitude), Some(longitude)) => Ok(NewCluster {
                 name: self.name,
                 city: self.city,
@@ -216,7 +218,8 @@ impl SiteRequest {
         let mut refused = self.limits();
         let timezone = keep(&mut refused, self.timezone.as_deref().map(zone).transpose());
         let contact_email = keep(&mut refused, email("contact_email", &self.contact_email));
-        match (refused.is_empty(), timezone, contact_email, self.desks) {
+        let desks = self.desks.and_then(|n| keep(&mut refused, super::desks(n)));
+        match (refused.is_empty(), timezone, contact_email, desks) {
             (true, Some(timezone), Some(contact_email), Some(desks)) => Ok(NewSite {
                 name: self.name,
                 address: self.address,

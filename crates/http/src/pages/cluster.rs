@@ -161,7 +161,7 @@ async fn cluster_page_with(
                 id: s.id.as_uuid().to_string(),
                 name: s.name.clone(),
                 address: s.address.clone(),
-                desks: s.desks,
+                desks: s.desks.get(),
                 open: super::site::open_days(w, s),
             })
             .collect(),

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Months;
-use deskvisa_rules::{ClusterStatus, Continent, DateRange, parse_date};
+use deskvisa_rules::{ClusterStatus, Continent, Country, DateRange, parse_date};
 use deskvisa_service::{ClusterRecord, SearchQuery, Service, SiteRecord};
 
 use super::calendar::{first_of_month, month_range};
@@ -112,14 +112,14 @@ fn view_box(points: &[(f64, f64)]) -> (f64, f64, f64, f64) {
 enum Area {
     Anywhere,
     Continent(Continent),
-    Country(String),
+    Country(Country),
 }
 
 impl Area {
     fn parse(text: &str) -> Area {
         match text.split_once(':') {
             Some(("continent", c)) => Continent::parse(c).map_or(Area::Anywhere, Area::Continent),
-            Some(("country", c)) if c.len() == 2 => Area::Country(c.to_ascii_uppercase()),
+            Some(("country", c)) => Country::parse(&c.to_ascii_uppercase()).map_or(Area::Anywhere, Area::Country),
             _ => Area::Anywhere,
         }
     }
@@ -127,8 +127,8 @@ impl Area {
     fn holds(&self, cluster: &ClusterRecord) -> bool {
         match self {
             Area::Anywhere => true,
-            Area::Continent(c) => Continent::of_country(&cluster.country) == Some(*c),
-            Area::Country(code) => cluster.country.eq_ignore_ascii_case(code),
+            Area::Continent(c) => cluster.country.continent() == *c,
+            Area::Country(code) => cluster.country == *code,
         }
     }
 }
@@ -189,10 +189,10 @@ fn country_choices(map: &[(ClusterRecord, Vec<SiteRecord>)], area: &str) -> Vec<
 fn countries(map: &[(ClusterRecord, Vec<SiteRecord>)]) -> Vec<(String, Vec<String>)> {
     let mut countries: Vec<(String, Vec<String>)> = Vec::new();
     for (cluster, _) in map {
-        match countries.iter_mut().find(|(code, _)| *code == cluster.country) {
+        match countries.iter_mut().find(|(code, _)| *code == cluster.country.as_str()) {
             Some((_, cities)) if !cities.contains(&cluster.city) => cities.push(cluster.city.clone()),
             Some(_) => {}
-            None => countries.push((cluster.country.clone(), vec![cluster.city.clone()])),
+            None => countries.push((cluster.country.to_string(), vec![cluster.city.clone()])),
         }
     }
     countries.sort();
@@ -228,11 +228,11 @@ pub(crate) async fn page(
     let mut focus = Vec::new();
     let mut areas: BTreeMap<usize, (String, Vec<SiteLine>)> = BTreeMap::new();
     for (cluster, sites) in &map {
-        let (x, y) = project(cluster.latitude, cluster.longitude);
+        let (x, y) = project(cluster.latitude.degrees(), cluster.longitude.degrees());
         if !matches!(area, Area::Anywhere) && area.holds(cluster) {
             focus.push((x, y));
         }
-        let continent = Continent::of_country(&cluster.country);
+        let continent = Some(cluster.country.continent());
         let order = continent.and_then(|c| Continent::ALL.iter().position(|a| *a == c)).unwrap_or(usize::MAX);
         let label = continent.map_or("—", |c| w.continent(c)).to_owned();
         for (i, site) in sites.iter().enumerate() {
@@ -305,7 +305,7 @@ fn search_query(query: &Fields, area: &Area) -> Result<SearchQuery, Message> {
     let (country, continent) = match area {
         Area::Anywhere => (None, None),
         Area::Continent(c) => (None, Some(*c)),
-        Area::Country(code) => (Some(code.clone()), None),
+        Area::Country(code) => (Some(*code), None),
     };
     Ok(SearchQuery { window, days, country, continent })
 }

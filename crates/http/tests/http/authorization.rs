@@ -413,10 +413,10 @@ async fn cluster(service: &Service, name: &str, zone: &str) -> ClusterRecord {
         .add_cluster(NewCluster {
             name: name.to_owned(),
             city: name.to_owned(),
-            country: "DK".to_owned(),
+            country: deskvisa_rules::Country::parse("DK").unwrap(),
             timezone: TimeZone::parse(zone).unwrap(),
-            latitude: 55.0,
-            longitude: 12.0,
+            latitude: deskvisa_rules::Latitude::new(55.0).unwrap(),
+            longitude: deskvisa_rules::Longitude::new(12.0).unwrap(),
             joined_on: NaiveDate::from_ymd_opt(2013, 1, 15).unwrap(),
         })
         .await
@@ -450,7 +450,7 @@ async fn site(service: &Service, cluster: &ClusterRecord) -> SiteRecord {
                 name: format!("{} House", cluster.name),
                 address: "Somewhere 1".into(),
                 timezone: None,
-                desks: 5,
+                desks: deskvisa_rules::DeskCount::new(5).unwrap(),
                 open_weekdays: WeekdaySet::MON_TO_FRI,
                 contact_email: Email::parse("desks@site.example").unwrap(),
                 house_rules: String::new(),

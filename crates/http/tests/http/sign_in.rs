@@ -36,10 +36,10 @@ async fn world(test_db: TestDatabase) -> World {
         .add_cluster(NewCluster {
             name: "HubClub".into(),
             city: "Ruda Śląska".into(),
-            country: "PL".into(),
+            country: deskvisa_rules::Country::parse("PL").unwrap(),
             timezone: TimeZone::parse("Europe/Warsaw").unwrap(),
-            latitude: 50.3,
-            longitude: 18.9,
+            latitude: deskvisa_rules::Latitude::new(50.3).unwrap(),
+            longitude: deskvisa_rules::Longitude::new(18.9).unwrap(),
             joined_on: NaiveDate::from_ymd_opt(2013, 1, 15).unwrap(),
         })
         .await

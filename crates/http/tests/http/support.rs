@@ -130,10 +130,10 @@ pub fn new_cluster(name: &str, city: &str, country: &str, zone: &str) -> deskvis
     deskvisa_service::NewCluster {
         name: name.into(),
         city: city.into(),
-        country: country.into(),
+        country: deskvisa_rules::Country::parse(country).unwrap(),
         timezone: deskvisa_rules::TimeZone::parse(zone).unwrap(),
-        latitude: 50.0,
-        longitude: 15.0,
+        latitude: deskvisa_rules::Latitude::new(50.0).unwrap(),
+        longitude: deskvisa_rules::Longitude::new(15.0).unwrap(),
         joined_on: chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
     }
 }
@@ -154,7 +154,7 @@ pub fn new_site(name: &str, desks: u32, house_rules: &str) -> deskvisa_service::
         name: name.into(),
         address: "Nyhavn 1".into(),
         timezone: None,
-        desks,
+        desks: deskvisa_rules::DeskCount::new(desks).unwrap(),
         open_weekdays: deskvisa_rules::WeekdaySet::MON_TO_FRI,
         contact_email: Email::parse("desks@cph.example").unwrap(),
         house_rules: house_rules.into(),

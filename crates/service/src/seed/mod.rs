@@ -10,7 +10,9 @@ pub mod network;
 use std::sync::Arc;
 
 use chrono::{Datelike, Days, NaiveDate, TimeDelta, Weekday};
-use deskvisa_rules::{ClusterId, Email, Locale, Reason, SiteId, TimeZone, WeekdaySet, parse_date};
+use deskvisa_rules::{
+    ClusterId, Country, DeskCount, Email, Latitude, Locale, Longitude, Reason, SiteId, TimeZone, WeekdaySet, parse_date,
+};
 
 use crate::error::ServiceError;
 use crate::map::{NewCluster, NewMember, NewSite};
@@ -135,10 +137,10 @@ impl Service {
                 .add_cluster(NewCluster {
                     name: demo.name.to_owned(),
                     city: demo.city.to_owned(),
-                    country: demo.country.to_owned(),
+                    country: Country::parse(demo.country).map_err(|e| bad(demo.name, e))?,
                     timezone: TimeZone::parse(demo.timezone).map_err(|e| bad(demo.name, e))?,
-                    latitude: demo.latitude,
-                    longitude: demo.longitude,
+                    latitude: Latitude::new(demo.latitude).map_err(|e| bad(demo.name, e))?,
+                    longitude: Longitude::new(demo.longitude).map_err(|e| bad(demo.name, e))?,
                     joined_on: parse_date(demo.joined_on).map_err(|e| bad(demo.name, e))?,
                 })
                 .await?;
@@ -151,7 +153,7 @@ impl Service {
                             name: s.name.to_owned(),
                             address: s.address.to_owned(),
                             timezone: None,
-                            desks: s.desks,
+                            desks: DeskCount::new(s.desks).map_err(|e| bad(s.name, e))?,
                             open_weekdays: WeekdaySet::parse(s.open_weekdays.split(',')).map_err(|e| bad(s.name, e))?,
                             contact_email: Email::parse(s.contact_email).map_err(|e| bad(s.name, e))?,
                             house_rules: s.house_rules.to_owned(),
@@ -219,7 +221,7 @@ impl Service {
             let Some((host_record, host_site_records)) = map.iter().find(|(c, _)| c.id == *host) else {
                 continue;
             };
-            if host_record.name == DEMO_REFUSING_HOST || host_site_records.iter().all(|s| s.desks == 0) {
+            if host_record.name == DEMO_REFUSING_HOST || host_site_records.iter().all(|s| s.desks.get() == 0) {
                 continue;
             }
             let monday = next_weekday(self.now().date_naive(), Weekday::Mon, 1 + (n as u64 % 5));
@@ -314,7 +316,7 @@ impl Service {
             let Some((host_record, sites)) = map.iter().find(|(c, _)| c.id == *host) else {
                 continue;
             };
-            if host_record.name == DEMO_REFUSING_HOST || sites.iter().all(|s| s.desks == 0) {
+            if host_record.name == DEMO_REFUSING_HOST || sites.iter().all(|s| s.desks.get() == 0) {
                 continue;
             }
             let member = self.visitor_caller(*home).await?;

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use deskvisa_rules::{ClusterId, Email, Locale, SiteId, TimeZone, WeekdaySet};
+use deskvisa_rules::{ClusterId, Country, DeskCount, Email, Latitude, Locale, Longitude, SiteId, TimeZone, WeekdaySet};
 use deskvisa_service::*;
 use deskvisa_testing::TestDatabase;
 
@@ -78,10 +78,10 @@ pub fn cluster(name: &str, city: &str, country: &str, zone: &str) -> NewCluster 
     NewCluster {
         name: name.to_owned(),
         city: city.to_owned(),
-        country: country.to_owned(),
+        country: Country::parse(country).unwrap(),
         timezone: TimeZone::parse(zone).unwrap(),
-        latitude: 50.0,
-        longitude: 10.0,
+        latitude: Latitude::new(50.0).unwrap(),
+        longitude: Longitude::new(10.0).unwrap(),
         joined_on: d("2013-01-15"),
     }
 }
@@ -91,7 +91,7 @@ pub fn site(name: &str, desks: u32) -> NewSite {
         name: name.to_owned(),
         address: "Nyhavn 1, 1051 København".to_owned(),
         timezone: None,
-        desks,
+        desks: DeskCount::new(desks).unwrap(),
         open_weekdays: WeekdaySet::MON_TO_FRI,
         contact_email: Email::parse("desks@cph.example").unwrap(),
         house_rules: "Badge at the door.".to_owned(),

@@ -134,7 +134,7 @@ async fn site_page_with(
         id: id.as_uuid().to_string(),
         name: value("name", site.name.clone()),
         address: value("address", site.address.clone()),
-        desks: value("desks", site.desks.to_string()),
+        desks: value("desks", site.desks.get().to_string()),
         contact: value("contact_email", site.contact_email.clone()),
         house_rules: value("house_rules", site.house_rules.clone()),
         weekdays: crate::pages::cluster::weekday_boxes(w, &open),
