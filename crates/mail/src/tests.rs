@@ -2,11 +2,78 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::ics::unfold;
-use crate::{IcsMethod, StayEventLine, StayMail, StayMailKind, render, sample};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
-fn now() -> DateTime<Utc> {
+use crate::ics::unfold;
+use crate::{IcsMethod, Rendered, StayEventLine, StayMail, StayMailKind, render, sample};
+
+/// When the samples are rendered: Monday 2 March 2026, 10:00 in Copenhagen.
+pub(crate) fn now() -> DateTime<Utc> {
     NaiveDate::from_ymd_opt(2026, 3, 2).unwrap().and_hms_opt(9, 0, 0).unwrap().and_utc()
+}
+
+/// What every email is, whatever its family: a one-line subject, text with
+/// no run of blank lines, an HTML page in its language that loads nothing,
+/// no template syntax left, and the greeting of its language.
+pub(crate) fn assert_well_formed(r: &Rendered, locale: &str, what: &str) {
+    assert!(!r.subject.trim().is_empty(), "{what}");
+    assert!(!r.subject.contains(|c: char| c.is_control()), "{what}");
+    assert!(!r.text.contains("\n\n\n"), "{what}: {}", r.text);
+    assert!(r.html.starts_with("<!DOCTYPE html>"), "{what}");
+    assert!(r.html.contains(&format!("<html lang=\"{locale}\">")), "{what}");
+    for body in [&r.text, &r.html] {
+        assert!(!body.contains("{{") && !body.contains("{%") && !body.contains("%}"), "{what}: template syntax left");
+        assert!(body.contains("Nørrebrogade 45, 2200 København N, Denmark"), "{what}");
+    }
+    assert!(!r.html.contains("<img") && !r.html.contains("<link") && !r.html.contains("<script"), "{what}");
+    if locale == "pl" {
+        assert!(r.text.starts_with("Dzień dobry,\n"), "{what}");
+        assert!(r.text.contains("marca 2026"), "{what}");
+    } else {
+        assert!(r.text.starts_with("Hello "), "{what}");
+    }
+}
+
+/// Renders the sample of every kind in both languages, checks each is well
+/// formed, and hands it to `check` with the sample and a name for messages.
+pub(crate) fn for_every_kind_and_locale<K: Copy + std::fmt::Display, M>(
+    kinds: impl IntoIterator<Item = K>,
+    sample: impl Fn(K, &str) -> M,
+    render: impl Fn(&M, DateTime<Utc>) -> Rendered,
+    mut check: impl FnMut(&M, &Rendered, &str, &str),
+) {
+    for kind in kinds {
+        for locale in ["en", "pl"] {
+            let mail = sample(kind, locale);
+            let r = render(&mail, now());
+            let what = format!("{kind} {locale}");
+            assert_well_formed(&r, locale, &what);
+            check(&mail, &r, locale, &what);
+        }
+    }
+}
+
+/// Text a user typed (`raw`) is escaped in the HTML (as `escaped`), and a
+/// link made of it leads nowhere.
+pub(crate) fn assert_escaped(r: &Rendered, raw: &[&str], escaped: &[&str]) {
+    for raw in raw {
+        assert!(!r.html.contains(raw), "{raw} in {}", r.html);
+    }
+    for escaped in escaped {
+        assert!(r.html.contains(escaped), "{escaped} not in {}", r.html);
+    }
+    assert!(!r.html.contains("javascript:") && !r.text.contains("javascript:"));
+}
+
+/// `value` as JSON, which reads back as the same value.
+pub(crate) fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(
+    value: &T,
+) -> serde_json::Value {
+    let json = serde_json::to_value(value).unwrap();
+    let back: T = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(&back, value);
+    json
 }
 
 fn uid(ics: &str) -> String {
@@ -19,67 +86,70 @@ fn sequence(ics: &str) -> u32 {
 
 #[test]
 fn every_kind_renders_in_every_locale() {
-    for kind in StayMailKind::ALL {
-        for locale in ["en", "pl"] {
-            let mail = sample(kind, locale);
-            let r = render(&mail, now());
-            let what = format!("{kind} {locale}");
-            assert!(!r.subject.trim().is_empty(), "{what}");
-            assert!(!r.subject.contains(['\r', '\n']), "{what}");
-            assert!(r.text.len() > 200, "{what}: {}", r.text);
-            assert!(r.html.starts_with("<!DOCTYPE html>"), "{what}");
-            assert!(r.html.contains(&format!("<html lang=\"{locale}\">")), "{what}");
-            for body in [&r.text, &r.html] {
-                assert!(!body.contains("{{") && !body.contains("{%"), "{what}: template syntax left");
-                assert!(body.contains("Copenhagen Digital Cluster"), "{what}");
-                assert!(body.contains("Nørrebrogade 45, 2200 København N, Denmark"), "{what}");
-            }
-            assert!(!r.text.contains("\n\n\n"), "{what}: {}", r.text);
-            assert!(!r.html.contains("http://") || r.html.contains("https://"), "{what}");
-            assert!(!r.html.contains("<img") && !r.html.contains("<link") && !r.html.contains("<script"), "{what}");
-            match locale {
-                "pl" => {
-                    assert!(r.text.starts_with("Dzień dobry,\n"), "{what}");
-                    assert!(r.text.contains("lokalizacji"), "{what}");
-                    assert!(r.text.contains("marca 2026"), "{what}");
-                    assert!(!r.text.contains("Hello") && !r.text.contains(" March "), "{what}");
-                }
-                _ => {
-                    assert!(r.text.starts_with("Hello "), "{what}");
-                    assert!(r.text.contains("March 2026"), "{what}");
-                }
-            }
+    for_every_kind_and_locale(StayMailKind::ALL, sample, render, |_, r, locale, what| {
+        assert!(r.text.len() > 200, "{what}: {}", r.text);
+        for body in [&r.text, &r.html] {
+            assert!(body.contains("Copenhagen Digital Cluster"), "{what}");
         }
-    }
+        assert!(!r.html.contains("http://") || r.html.contains("https://"), "{what}");
+        match locale {
+            "pl" => {
+                assert!(r.text.contains("lokalizacji"), "{what}");
+                assert!(!r.text.contains("Hello") && !r.text.contains(" March "), "{what}");
+            }
+            _ => assert!(r.text.contains("March 2026"), "{what}"),
+        }
+    });
 }
 
 #[test]
 fn dates_deadlines_and_links_are_written_per_locale() {
-    let en = render(&sample(StayMailKind::StayRequestedHost, "en"), now());
-    assert!(en.text.contains("From:       Monday, 9 March 2026"), "{}", en.text);
-    assert!(en.text.contains("To:         Friday, 13 March 2026"));
-    assert!(en.text.contains("Please decide by 4 March 2026, 00:00 (Europe/Copenhagen)."));
-    assert!(en.text.contains("https://deskvisa.example/stays/0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73"));
-    assert!(en.html.contains("href=\"https://deskvisa.example/stays/0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73\""));
+    let says = |kind, locale, lines: &[&str]| {
+        let r = render(&sample(kind, locale), now());
+        for line in lines {
+            assert!(r.text.contains(line), "{kind} {locale}: {line}\n{}", r.text);
+        }
+        r
+    };
+    let stay_url = "https://deskvisa.example/stays/0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73";
+    let en = says(
+        StayMailKind::StayRequestedHost,
+        "en",
+        &[
+            "From:       Monday, 9 March 2026",
+            "To:         Friday, 13 March 2026",
+            "Please decide by 4 March 2026, 00:00 (Europe/Copenhagen).",
+            stay_url,
+        ],
+    );
+    assert!(en.html.contains(&format!("href=\"{stay_url}\"")));
     assert_eq!(
         en.subject,
         "Please decide: Anna Nowak asks for a desk at Copenhagen Digital Cluster – Nørrebro, 9–13 March 2026"
     );
 
-    let pl = render(&sample(StayMailKind::StayRequestedHost, "pl"), now());
-    assert!(pl.text.contains("poniedziałek, 9 marca 2026"), "{}", pl.text);
-    assert!(pl.text.contains("piątek, 13 marca 2026"));
-    assert!(pl.text.contains("Prosimy o decyzję do 4 marca 2026, 00:00 (Europe/Copenhagen)."));
+    let pl = says(
+        StayMailKind::StayRequestedHost,
+        "pl",
+        &[
+            "poniedziałek, 9 marca 2026",
+            "piątek, 13 marca 2026",
+            "Prosimy o decyzję do 4 marca 2026, 00:00 (Europe/Copenhagen).",
+        ],
+    );
     assert!(pl.html.contains("Zatwierdź lub odrzuć"));
     assert!(pl.subject.starts_with("Prośba o decyzję: Anna Nowak"));
 
-    let approved = render(&sample(StayMailKind::StayApproved, "pl"), now());
-    assert!(approved.text.contains("Zasady obowiązujące na miejscu:\nRecepcja jest czynna od 8:00"));
-    assert!(approved.text.contains("  - środa, 11 marca 2026\n"));
-    assert!(approved.text.contains("desks@copenhagen-digital-cluster.example"));
-
-    let declined = render(&sample(StayMailKind::StayDeclined, "en"), now());
-    assert!(declined.text.contains("The host's reason:\nThe site is closed that week"));
+    says(
+        StayMailKind::StayApproved,
+        "pl",
+        &[
+            "Zasady obowiązujące na miejscu:\nRecepcja jest czynna od 8:00",
+            "  - środa, 11 marca 2026\n",
+            "desks@copenhagen-digital-cluster.example",
+        ],
+    );
+    says(StayMailKind::StayDeclined, "en", &["The host's reason:\nThe site is closed that week"]);
     let mut no_reason = sample(StayMailKind::StayDeclined, "pl");
     no_reason.reason = Some("  ".to_owned());
     assert!(render(&no_reason, now()).text.contains("Gospodarz nie podał powodu."));
@@ -96,15 +166,17 @@ fn an_unknown_locale_is_english() {
 
 #[test]
 fn user_text_is_escaped_in_html_and_kept_out_of_links() {
-    let mut mail = sample(StayMailKind::StayRequestedHost, "en");
-    mail.member_name = "<script>alert(1)</script> & \"Co\"".to_owned();
-    mail.purpose = "<b>bold</b> plans".to_owned();
-    mail.stay_url = "javascript:alert(1)".to_owned();
-    mail.site_name = "Hub\r\nBcc: evil@x.example".to_owned();
-    let r = render(&mail, now());
-    assert!(!r.html.contains("<script>") && !r.html.contains("<b>bold"));
-    assert!(r.html.contains("&#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;Co&#34;"), "{}", r.html);
-    assert!(!r.html.contains("javascript:") && !r.text.contains("javascript:"));
+    let r = render(
+        &StayMail {
+            member_name: "<script>alert(1)</script> & \"Co\"".to_owned(),
+            purpose: "<b>bold</b> plans".to_owned(),
+            stay_url: "javascript:alert(1)".to_owned(),
+            site_name: "Hub\r\nBcc: evil@x.example".to_owned(),
+            ..sample(StayMailKind::StayRequestedHost, "en")
+        },
+        now(),
+    );
+    assert_escaped(&r, &["<script>", "<b>bold"], &["&#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;Co&#34;"]);
     assert_eq!(
         r.subject,
         "Please decide: <script>alert(1)</script> & \"Co\" asks for a desk at Hub Bcc: evil@x.example, 9–13 March 2026"
@@ -157,12 +229,9 @@ fn a_cancellation_replaces_the_invitation() {
 
 #[test]
 fn a_stay_mail_round_trips_through_json() {
-    let mail = sample(StayMailKind::StayCancelledHost, "pl");
-    let json = serde_json::to_value(&mail).unwrap();
+    let json = round_trip(&sample(StayMailKind::StayCancelledHost, "pl"));
     assert_eq!(json["kind"], "stay_cancelled_host");
     assert_eq!(json["start_date"], "2026-03-09");
-    let back: StayMail = serde_json::from_value(json).unwrap();
-    assert_eq!(back, mail);
 }
 
 fn event(title: &str, day: u32, hour: u32, open_to_visitors: bool, seats_left: u32) -> StayEventLine {

@@ -86,15 +86,7 @@ impl SiteCalendar {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dates::parse_date;
-
-    fn d(s: &str) -> NaiveDate {
-        parse_date(s).unwrap()
-    }
-
-    fn range(a: &str, b: &str) -> DateRange {
-        DateRange::new(d(a), d(b)).unwrap()
-    }
+    use crate::dates::test_dates::{d, range};
 
     #[test]
     fn wednesday_to_the_next_tuesday_at_a_weekday_site_is_five_days() {

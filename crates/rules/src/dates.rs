@@ -96,13 +96,26 @@ pub(crate) fn sub_days_saturating(date: NaiveDate, days: u64) -> NaiveDate {
     date.checked_sub_days(Days::new(days)).unwrap_or(NaiveDate::MIN)
 }
 
+/// Dates and ranges written as text, for the tests of every module.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod test_dates {
+    use super::{DateRange, NaiveDate, parse_date};
 
-    fn d(s: &str) -> NaiveDate {
+    /// The date written `YYYY-MM-DD`.
+    pub(crate) fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()
     }
+
+    /// The range from `a` to `b`, both written `YYYY-MM-DD`.
+    pub(crate) fn range(a: &str, b: &str) -> DateRange {
+        DateRange::new(d(a), d(b)).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_dates::d;
+    use super::*;
 
     #[test]
     fn a_well_written_date_parses() {

@@ -5,9 +5,9 @@
 //! no IP-literal domains, ASCII only): it is what business mail systems hand
 //! out, and it can never carry a line break or a comma into a mail header.
 
-use std::fmt;
+use serde::Serialize;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use crate::text_form::text_form;
 
 /// A syntactically sound email address, lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -97,18 +97,7 @@ fn valid_domain(domain: &str) -> bool {
         && labels.last().is_some_and(|tld| !tld.chars().all(|c| c.is_ascii_digit()))
 }
 
-impl fmt::Display for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Email {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Email::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
+text_form!(Email as as_str => Display, Deserialize);
 
 #[cfg(test)]
 mod tests {

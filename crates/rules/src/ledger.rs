@@ -299,10 +299,7 @@ pub fn median(values: &mut [i64]) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::dates::test_dates::d;
 
     fn day(status: StayStatus, was_approved: bool, no_show: bool, date: &str) -> HeldDay {
         HeldDay { status, was_approved, no_show, date: d(date) }

@@ -35,6 +35,7 @@ mod site_change;
 mod status;
 mod stay;
 mod text;
+mod text_form;
 mod violation;
 mod weekdays;
 mod zone;

@@ -1,8 +1,8 @@
 //! The languages deskvisa speaks to its members.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
+
+use crate::text_form::text_form;
 
 /// A member's language: every email and page goes out in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -42,11 +42,7 @@ impl Locale {
     }
 }
 
-impl fmt::Display for Locale {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+text_form!(Locale as as_str => Display);
 
 #[cfg(test)]
 mod tests {

@@ -5,9 +5,10 @@
 //! parsed once at the edge (the API, a form, a members file, the database)
 //! and carried as itself to the other edge.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::Continent;
+use crate::text_form::text_form;
 
 /// A country's ISO 3166-1 alpha-2 code, upper case, one with a continent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,24 +44,7 @@ impl Country {
     }
 }
 
-impl std::fmt::Display for Country {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for Country {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Country {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Country::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
+text_form!(Country as as_str => Display, Serialize, Deserialize);
 
 /// Degrees out of bounds, or no number at all.
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]

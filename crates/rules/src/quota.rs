@@ -41,11 +41,7 @@ pub(crate) fn busiest_window(start: NaiveDate, other_starts: impl Iterator<Item 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dates::parse_date;
-
-    fn d(s: &str) -> NaiveDate {
-        parse_date(s).unwrap()
-    }
+    use crate::dates::test_dates::d;
 
     #[test]
     fn no_other_stay_means_an_empty_window() {

@@ -278,12 +278,9 @@ fn offer_standing(hosting: &Hosting, network: &NetworkPolicy, today: NaiveDate) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::test_dates::d;
 
     fn t(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
-    fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 

@@ -109,15 +109,8 @@ pub fn nearest_fits(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dates::test_dates::{d, range};
     use crate::weekdays::WeekdaySet;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn range(a: &str, b: &str) -> DateRange {
-        DateRange::new(d(a), d(b)).unwrap()
-    }
 
     const ANY: Starts = Starts { earliest: NaiveDate::MIN, latest: NaiveDate::MAX };
 

@@ -299,6 +299,19 @@ fn arrival(
     Ok(Transition { no_show: true, released, ..unchanged })
 }
 
+/// A pending stay answered, by its host or, at the deadline, by the worker:
+/// approved, or refused (declined, expired), which gives back every held
+/// day and, when the request was within the guarantee, is a guarantee
+/// exception.
+fn answer(stay: &StayFacts, action: &Action, unchanged: Transition) -> Transition {
+    let to = match action {
+        Action::Approve | Action::AutoApprove => return Transition { to: StayStatus::Approved, ..unchanged },
+        Action::Decline { .. } => StayStatus::Declined,
+        _ => StayStatus::Expired,
+    };
+    Transition { to, released: stay.held_days.clone(), guarantee_exception: stay.within_guarantee, ..unchanged }
+}
+
 /// Judges `action` by `actor` on `stay` at `now`.
 pub fn transition(
     stay: &StayFacts,
@@ -316,43 +329,24 @@ pub fn transition(
         released: Vec::new(),
         guarantee_exception: false,
     };
-    let release_all = || stay.held_days.clone();
     let release_from_today = || stay.held_days.iter().copied().filter(|d| *d >= today).collect();
 
     match (action, actor) {
-        (Action::Approve | Action::Decline { .. }, Actor::HostAdmin) => {
+        (Action::Approve | Action::Decline { .. }, Actor::HostAdmin)
+        | (Action::AutoApprove | Action::Expire, Actor::Worker) => {
             if stay.status != StayStatus::Pending {
                 return Err(TransitionError::NotPending);
             }
-            if deadline_passed {
+            // The host answers until the deadline; from then on only the
+            // worker settles the stay, as the host's policy says.
+            let by_worker = actor == Actor::Worker;
+            if deadline_passed && !by_worker {
                 return Err(TransitionError::DeadlinePassed);
             }
-            Ok(match action {
-                Action::Approve => Transition { to: StayStatus::Approved, ..unchanged },
-                _ => Transition {
-                    to: StayStatus::Declined,
-                    released: release_all(),
-                    guarantee_exception: stay.within_guarantee,
-                    ..unchanged
-                },
-            })
-        }
-        (Action::AutoApprove | Action::Expire, Actor::Worker) => {
-            if stay.status != StayStatus::Pending {
-                return Err(TransitionError::NotPending);
-            }
-            if !deadline_passed {
+            if !deadline_passed && by_worker {
                 return Err(TransitionError::DeadlineNotReached);
             }
-            Ok(match action {
-                Action::AutoApprove => Transition { to: StayStatus::Approved, ..unchanged },
-                _ => Transition {
-                    to: StayStatus::Expired,
-                    released: release_all(),
-                    guarantee_exception: stay.within_guarantee,
-                    ..unchanged
-                },
-            })
+            Ok(answer(stay, action, unchanged))
         }
         (Action::Cancel { reason }, Actor::Member | Actor::HostAdmin) => {
             // A no-show is settled: it cannot be undone, nor turned into a cancellation.

@@ -1,9 +1,9 @@
 //! Free text that people type and the rules require: the reason for a
 //! decline or a host's cancellation.
 
-use std::fmt;
+use serde::Serialize;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use crate::text_form::text_form;
 
 /// A reason: trimmed, not empty, at most [`Reason::MAX_CHARS`] characters,
 /// with no control characters other than line breaks and tabs.
@@ -50,26 +50,7 @@ impl Reason {
     }
 }
 
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::str::FromStr for Reason {
-    type Err = ReasonError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Reason::parse(text)
-    }
-}
-
-impl<'de> Deserialize<'de> for Reason {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Reason::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
+text_form!(Reason as as_str => Display, FromStr(ReasonError), Deserialize);
 
 #[cfg(test)]
 mod tests {

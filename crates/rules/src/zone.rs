@@ -2,11 +2,10 @@
 //! two questions the rules ask of one: what date is it here at this instant,
 //! and at which instant does this date begin here.
 
-use std::fmt;
-
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveTime, Offset, TimeDelta, TimeZone as _, Utc};
 use chrono_tz::Tz;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::text_form::text_form;
 
 /// An IANA time zone, such as `Europe/Warsaw`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -108,24 +107,7 @@ impl TimeZone {
     }
 }
 
-impl fmt::Display for TimeZone {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl Serialize for TimeZone {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.name())
-    }
-}
-
-impl<'de> Deserialize<'de> for TimeZone {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let name = String::deserialize(deserializer)?;
-        TimeZone::parse(&name).map_err(serde::de::Error::custom)
-    }
-}
+text_form!(TimeZone as name => Display, Serialize, Deserialize);
 
 #[cfg(test)]
 mod tests {

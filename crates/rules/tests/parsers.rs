@@ -715,6 +715,16 @@ fn with_case(word: &str, mask: u64) -> String {
         .collect()
 }
 
+/// One of `all`, and its `name` in any case with white space around.
+fn dressed<T: Copy + std::fmt::Debug + 'static>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> impl Strategy<Value = (T, String)> {
+    (select(all.to_vec()), any::<u64>(), white_space(), white_space()).prop_map(move |(value, mask, before, after)| {
+        (value, format!("{before}{}{after}", with_case(name(value), mask)))
+    })
+}
+
 proptest! {
     #![proptest_config(config(1000))]
 
@@ -722,13 +732,9 @@ proptest! {
     /// come back as their lower-case codes; any other text is refused.
     #[test]
     fn locales_are_en_and_pl_in_any_case_and_nothing_else(
-        locale in select(Locale::ALL.to_vec()),
-        mask in any::<u64>(),
-        before in white_space(),
-        after in white_space(),
+        (locale, text) in dressed(&Locale::ALL, Locale::as_str),
         other in user_text(),
     ) {
-        let text = format!("{before}{}{after}", with_case(locale.as_str(), mask));
         prop_assert_eq!(Locale::parse(&text), Ok(locale));
         prop_assert_eq!(Locale::parse(&locale.to_string()), Ok(locale));
         let known = ["en", "pl"].contains(&other.trim().to_ascii_lowercase().as_str());
@@ -857,13 +863,10 @@ proptest! {
     /// space around; any other text is refused.
     #[test]
     fn continents_parse_by_their_names_and_nothing_else(
-        continent in select(Continent::ALL.to_vec()),
-        mask in any::<u64>(),
-        before in white_space(),
-        after in white_space(),
+        (continent, text) in dressed(&Continent::ALL, Continent::as_str),
         other in user_text(),
     ) {
-        prop_assert_eq!(Continent::parse(&format!("{before}{}{after}", with_case(continent.as_str(), mask))), Ok(continent));
+        prop_assert_eq!(Continent::parse(&text), Ok(continent));
         let known = Continent::ALL.iter().any(|c| c.as_str() == other.trim().to_ascii_lowercase());
         prop_assert_eq!(Continent::parse(&other).is_ok(), known);
     }

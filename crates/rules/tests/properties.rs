@@ -153,6 +153,29 @@ fn calendar_near(today: NaiveDate, bits: u8, closures: &[i64]) -> SiteCalendar {
     SiteCalendar::new(WeekdaySet::from_bits(bits), closures.iter().map(|c| add(today, *c)))
 }
 
+/// A host and the moment it is asked: its network and policy (any that
+/// passed its floors), its zone, the instant, that instant's date there, and
+/// its site's calendar around that date (the weekdays of `bits` open, closed
+/// on some of the next `span` days).
+#[derive(Debug)]
+struct Host {
+    network: NetworkPolicy,
+    policy: HostPolicy,
+    zone: TimeZone,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    calendar: SiteCalendar,
+}
+
+fn hosts(bits: std::ops::Range<u8>, span: i64, closures: usize) -> impl Strategy<Value = Host> {
+    (policies(), any_zone(), plausible_now(), bits, prop::collection::vec(0..span, 0..closures)).prop_map(
+        |((network, policy), zone, now, bits, closures)| {
+            let today = zone.date_at(now);
+            Host { network, policy, zone, now, today, calendar: calendar_near(today, bits, &closures) }
+        },
+    )
+}
+
 proptest! {
     #![proptest_config(config(5000))]
 
@@ -161,12 +184,8 @@ proptest! {
     /// accepted, under any host policy that passed its floors.
     #[test]
     fn the_guarantee_holds_under_every_policy_that_passed_its_floors(
-        (network, policy) in policies(),
-        zone in any_zone(),
-        now in plausible_now(),
+        host in hosts(1..128, 400, 30),
         desks in 1u32..50,
-        bits in 1u8..128,
-        closures in prop::collection::vec(0i64..400, 0..30),
         start_pick in any::<prop::sample::Index>(),
         want_days in 1usize..=30,
         trailing_closed in 0i64..4,
@@ -176,8 +195,7 @@ proptest! {
         seeds in stay_seeds(),
         held_fill in prop::collection::vec(0.0f64..1.0, 30),
     ) {
-        let today = zone.date_at(now);
-        let calendar = calendar_near(today, bits, &closures);
+        let Host { network, policy, zone, now, today, calendar } = host;
         let notice = i64::from(policy.min_notice_days());
         let horizon = i64::from(policy.horizon_days());
         let start = add(today, notice + start_pick.index((horizon - notice + 1) as usize) as i64);
@@ -237,18 +255,14 @@ proptest! {
     /// Accepted requests never make any day's held desks exceed the site's desks.
     #[test]
     fn an_accepted_request_never_holds_more_desks_than_the_site_has(
-        (network, policy) in policies(),
-        zone in any_zone(),
-        now in plausible_now(),
+        host in hosts(0..128, 60, 10),
         desks in 0u32..4,
-        bits in 0u8..128,
-        closures in prop::collection::vec(0i64..60, 0..10),
         start in 0i64..60,
         len in -2i64..12,
         held in prop::collection::vec((0i64..80, 0u32..5), 0..80),
     ) {
-        let today = zone.date_at(now);
-        let mut w = snapshot(network, policy, zone, desks, calendar_near(today, bits, &closures));
+        let Host { network, policy, zone, now, today, calendar } = host;
+        let mut w = snapshot(network, policy, zone, desks, calendar);
         w.held = held.iter().map(|(offset, n)| (add(today, *offset), (*n).min(desks))).collect();
         let request = StayRequest { start_date: add(today, start), end_date: add(today, start + len) };
         if let Decision::Accepted(acceptance) = decide(&w, &request, now) {

@@ -12,6 +12,26 @@ fn ordinary() -> StayRequest {
     request("2026-03-04", "2026-03-06")
 }
 
+/// The decision on the ordinary request in `w` on Monday morning.
+fn decide_ordinary(w: &Snapshot) -> Decision {
+    decide(w, &ordinary(), monday_morning())
+}
+
+/// On the default world on Monday morning: a request of the dates `over`
+/// the line is refused with `violation` alone, and one of the dates `inside`
+/// it is accepted.
+#[track_caller]
+fn at_the_line(over: (&str, &str), code: &str, violation: Violation, inside: (&str, &str)) -> Acceptance {
+    let decision = |(start, end)| decide(&world(), &request(start, end), monday_morning());
+    assert_eq!(violations(decision(over), &[code]), [violation]);
+    accepted(decision(inside))
+}
+
+/// The default world, where the member holds `stays`.
+fn with_stays(stays: Vec<MemberStay>) -> Snapshot {
+    Snapshot { member_stays: stays, ..world() }
+}
+
 #[test]
 fn the_ordinary_request_is_accepted_and_waits_for_the_host() {
     let acceptance = accepted(decide(&world(), &ordinary(), monday_morning()));
@@ -25,26 +45,26 @@ fn the_ordinary_request_is_accepted_and_waits_for_the_host() {
 fn member_inactive_when_revoked_but_not_when_only_invited() {
     let mut w = world();
     w.member.status = MemberStatus::Revoked;
-    refused_with(&decide(&w, &ordinary(), monday_morning()), &["member_inactive"]);
+    refused_with(&decide_ordinary(&w), &["member_inactive"]);
     w.member.status = MemberStatus::Invited;
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    accepted(decide_ordinary(&w));
 }
 
 #[test]
 fn member_inactive_when_the_stay_ends_after_the_vouched_until_date() {
     let mut w = world();
     w.member.vouched_until = Some(d("2026-03-05"));
-    let decision = decide(&w, &ordinary(), monday_morning());
+    let decision = decide_ordinary(&w);
     refused_with(&decision, &["member_inactive"]);
     w.member.vouched_until = Some(d("2026-03-06"));
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    accepted(decide_ordinary(&w));
 }
 
 #[test]
 fn own_cluster_when_the_site_belongs_to_the_home_cluster() {
     let mut w = world();
     w.host.id = w.home.id;
-    refused_with(&decide(&w, &ordinary(), monday_morning()), &["own_cluster"]);
+    refused_with(&decide_ordinary(&w), &["own_cluster"]);
 }
 
 #[test]
@@ -52,7 +72,7 @@ fn home_cluster_inactive_when_suspended_or_left() {
     for status in [ClusterStatus::Suspended, ClusterStatus::Left] {
         let mut w = world();
         w.home.status = status;
-        refused_with(&decide(&w, &ordinary(), monday_morning()), &["home_cluster_inactive"]);
+        refused_with(&decide_ordinary(&w), &["home_cluster_inactive"]);
     }
 }
 
@@ -61,7 +81,7 @@ fn host_cluster_inactive_when_suspended_or_left() {
     for status in [ClusterStatus::Suspended, ClusterStatus::Left] {
         let mut w = world();
         w.host.status = status;
-        refused_with(&decide(&w, &ordinary(), monday_morning()), &["host_cluster_inactive"]);
+        refused_with(&decide_ordinary(&w), &["host_cluster_inactive"]);
     }
 }
 
@@ -83,23 +103,23 @@ fn home_not_reciprocating_when_no_day_of_the_last_thirty_offered_a_desk_but_not_
     // Today is Monday 2 March; the last thirty days are 1 February to 2 March.
     let mut w = world();
     w.home.hosting = desks_gone_after("2026-01-31");
-    refused_with(&decide(&w, &ordinary(), monday_morning()), &["home_not_reciprocating"]);
+    refused_with(&decide_ordinary(&w), &["home_not_reciprocating"]);
     w.home.hosting = desks_gone_after("2026-02-01");
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    accepted(decide_ordinary(&w));
 }
 
 #[test]
 fn home_not_reciprocating_when_its_sites_keep_desks_but_never_open() {
     let mut w = world();
     w.home.hosting.sites = vec![site_offer("Europe/Warsaw", &[("2020-01-01T00:00:00Z", 12, WeekdaySet::EMPTY)], &[])];
-    refused_with(&decide(&w, &ordinary(), monday_morning()), &["home_not_reciprocating"]);
+    refused_with(&decide_ordinary(&w), &["home_not_reciprocating"]);
     // One opening day a week is enough.
     w.home.hosting.sites = vec![site_offer(
         "Europe/Warsaw",
         &[("2020-01-01T00:00:00Z", 12, WeekdaySet::EMPTY.with(chrono::Weekday::Wed))],
         &[],
     )];
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    accepted(decide_ordinary(&w));
 }
 
 #[test]
@@ -108,10 +128,10 @@ fn home_not_reciprocating_when_every_day_of_the_grace_period_is_closed_but_not_w
     let closed: Vec<String> = (0..30).map(|back| (d("2026-03-02") - chrono::Days::new(back)).to_string()).collect();
     let closed: Vec<&str> = closed.iter().map(String::as_str).collect();
     w.home.hosting.sites = vec![site_offer("UTC", &[("2020-01-01T00:00:00Z", 4, WeekdaySet::ALL)], &closed)];
-    refused_with(&decide(&w, &ordinary(), monday_morning()), &["home_not_reciprocating"]);
+    refused_with(&decide_ordinary(&w), &["home_not_reciprocating"]);
     let one_open: Vec<&str> = closed.iter().copied().filter(|c| *c != "2026-02-10").collect();
     w.home.hosting.sites = vec![site_offer("UTC", &[("2020-01-01T00:00:00Z", 4, WeekdaySet::ALL)], &one_open)];
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    accepted(decide_ordinary(&w));
 }
 
 #[test]
@@ -119,9 +139,9 @@ fn home_not_reciprocating_without_sites_once_the_grace_after_joining_has_run() {
     let mut w = world();
     // A member of the network for all of the last thirty days, 1 February to 2 March.
     w.home.hosting = Hosting { joined_on: d("2026-02-01"), sites: Vec::new(), answers: Answers::default() };
-    refused_with(&decide(&w, &ordinary(), monday_morning()), &["home_not_reciprocating"]);
+    refused_with(&decide_ordinary(&w), &["home_not_reciprocating"]);
     w.home.hosting.joined_on = d("2026-02-02");
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    accepted(decide_ordinary(&w));
 }
 
 #[test]
@@ -129,11 +149,9 @@ fn home_not_reciprocating_when_it_approved_none_of_three_requests_within_the_gua
     let mut w = world();
     let first = t("2026-01-05T10:00:00Z");
     w.home.hosting.answers = Answers { approved: 0, refused: 3, first_refused_at: Some(first) };
-    let decision = decide(&w, &ordinary(), monday_morning());
-    refused_with(&decision, &["home_not_reciprocating"]);
-    let Decision::Refused(refusal) = decision else { unreachable!() };
+    let violations = violations(decide_ordinary(&w), &["home_not_reciprocating"]);
     assert_eq!(
-        refusal.violations[0],
+        violations[0],
         Violation::HomeNotReciprocating {
             lapse: Lapse {
                 nothing_offered_since: None,
@@ -143,9 +161,9 @@ fn home_not_reciprocating_when_it_approved_none_of_three_requests_within_the_gua
     );
     // Two refusals are not yet a pattern, and one approval breaks it.
     w.home.hosting.answers = Answers { approved: 0, refused: 2, first_refused_at: Some(first) };
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    accepted(decide_ordinary(&w));
     w.home.hosting.answers = Answers { approved: 1, refused: 9, first_refused_at: Some(first) };
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    accepted(decide_ordinary(&w));
 }
 
 #[test]
@@ -171,12 +189,9 @@ fn no_open_days_when_the_only_open_day_is_closed() {
 
 #[test]
 fn too_long_at_six_open_days_but_five_across_a_weekend_are_fine() {
-    let decision = decide(&world(), &request("2026-03-04", "2026-03-11"), monday_morning());
-    refused_with(&decision, &["too_long"]);
-    let Decision::Refused(refusal) = decision else { unreachable!() };
-    assert_eq!(refusal.violations, [Violation::TooLong { days: 6, max: 5 }]);
     // Wednesday to the next Tuesday: five open days.
-    let a = accepted(decide(&world(), &request("2026-03-04", "2026-03-10"), monday_morning()));
+    let too_long = Violation::TooLong { days: 6, max: 5 };
+    let a = at_the_line(("2026-03-04", "2026-03-11"), "too_long", too_long, ("2026-03-04", "2026-03-10"));
     assert_eq!(a.days.len(), 5);
 }
 
@@ -192,11 +207,8 @@ fn too_long_follows_the_host_maximum_above_the_guarantee() {
 
 #[test]
 fn too_soon_today_but_tomorrow_is_fine_with_one_day_of_notice() {
-    let decision = decide(&world(), &request("2026-03-02", "2026-03-03"), monday_morning());
-    refused_with(&decision, &["too_soon"]);
-    let Decision::Refused(refusal) = decision else { unreachable!() };
-    assert_eq!(refusal.violations, [Violation::TooSoon { earliest_start: d("2026-03-03") }]);
-    accepted(decide(&world(), &request("2026-03-03", "2026-03-03"), monday_morning()));
+    let too_soon = Violation::TooSoon { earliest_start: d("2026-03-03") };
+    at_the_line(("2026-03-02", "2026-03-03"), "too_soon", too_soon, ("2026-03-03", "2026-03-03"));
 }
 
 #[test]
@@ -211,23 +223,20 @@ fn too_soon_counts_from_today_in_the_host_zone() {
 #[test]
 fn too_far_one_day_past_the_horizon_but_not_on_it() {
     // 2 March + 120 days = Tuesday 30 June.
-    let decision = decide(&world(), &request("2026-07-01", "2026-07-01"), monday_morning());
-    refused_with(&decision, &["too_far"]);
-    let Decision::Refused(refusal) = decision else { unreachable!() };
-    assert_eq!(refusal.violations, [Violation::TooFar { latest_start: d("2026-06-30") }]);
-    accepted(decide(&world(), &request("2026-06-30", "2026-06-30"), monday_morning()));
+    let too_far = Violation::TooFar { latest_start: d("2026-06-30") };
+    at_the_line(("2026-07-01", "2026-07-01"), "too_far", too_far, ("2026-06-30", "2026-06-30"));
 }
 
 #[test]
 fn overlaps_own_stay_sharing_one_date_but_not_when_adjacent() {
     let mut w = world();
     w.member_stays = vec![member_stay(1, STOCKHOLM, "2026-03-02", "2026-03-04", StayStatus::Approved)];
-    let decision = decide(&w, &ordinary(), monday_morning());
-    refused_with(&decision, &["overlaps_own_stay"]);
-    let Decision::Refused(refusal) = decision else { unreachable!() };
-    assert_eq!(refusal.violations, [Violation::OverlapsOwnStay { stays: vec![stay_id(1)] }]);
+    assert_eq!(
+        violations(decide_ordinary(&w), &["overlaps_own_stay"]),
+        [Violation::OverlapsOwnStay { stays: vec![stay_id(1)] }]
+    );
     w.member_stays = vec![member_stay(1, STOCKHOLM, "2026-03-02", "2026-03-03", StayStatus::Pending)];
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    accepted(decide_ordinary(&w));
 }
 
 #[test]
@@ -235,58 +244,54 @@ fn overlaps_own_stay_ignores_stays_that_no_longer_hold_their_dates() {
     let mut w = world();
     for status in [StayStatus::Declined, StayStatus::Cancelled, StayStatus::Expired] {
         w.member_stays = vec![member_stay(1, STOCKHOLM, "2026-03-04", "2026-03-06", status)];
-        accepted(decide(&w, &ordinary(), monday_morning()));
+        accepted(decide_ordinary(&w));
     }
-    let mut no_show = member_stay(1, STOCKHOLM, "2026-03-04", "2026-03-06", StayStatus::Approved);
-    no_show.no_show = true;
+    let no_show =
+        MemberStay { no_show: true, ..member_stay(1, STOCKHOLM, "2026-03-04", "2026-03-06", StayStatus::Approved) };
     w.member_stays = vec![no_show];
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    accepted(decide_ordinary(&w));
 }
 
 #[test]
 fn quota_exceeded_with_two_stays_at_the_host_in_the_window_but_not_when_one_is_365_days_away() {
-    let mut w = world();
     // Two earlier stays at the host cluster (at another of its sites): one
     // starting 364 days before the new one (4 March 2026), so inside a window.
-    w.member_stays = vec![
+    let mut w = with_stays(vec![
         member_stay(1, COPENHAGEN, "2025-03-05", "2025-03-06", StayStatus::Approved),
         member_stay(2, COPENHAGEN, "2025-09-01", "2025-09-02", StayStatus::Approved),
-    ];
-    let decision = decide(&w, &ordinary(), monday_morning());
-    refused_with(&decision, &["quota_exceeded"]);
-    let Decision::Refused(refusal) = decision else { unreachable!() };
-    let Violation::QuotaExceeded { max, window } = &refusal.violations[0] else { unreachable!() };
+    ]);
+    let violations = violations(decide_ordinary(&w), &["quota_exceeded"]);
+    let Violation::QuotaExceeded { max, window } = &violations[0] else { unreachable!() };
     assert_eq!(*max, 2);
     assert_eq!((window.start(), window.end()), (d("2025-03-05"), d("2026-03-04")));
 
     w.member_stays[0] = member_stay(1, COPENHAGEN, "2025-03-04", "2025-03-06", StayStatus::Approved);
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    accepted(decide_ordinary(&w));
 }
 
 #[test]
 fn quota_counts_pending_stays_ahead_but_not_other_hosts_or_dead_stays() {
-    let mut w = world();
-    w.member_stays = vec![
+    let mut w = with_stays(vec![
         member_stay(1, COPENHAGEN, "2026-04-06", "2026-04-07", StayStatus::Pending),
         member_stay(2, STOCKHOLM, "2026-05-04", "2026-05-05", StayStatus::Approved),
         member_stay(3, COPENHAGEN, "2026-05-11", "2026-05-12", StayStatus::Declined),
-    ];
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    ]);
+    accepted(decide_ordinary(&w));
     w.member_stays.push(member_stay(4, COPENHAGEN, "2026-06-01", "2026-06-02", StayStatus::Approved));
-    refused_with(&decide(&w, &ordinary(), monday_morning()), &["quota_exceeded"]);
+    refused_with(&decide_ordinary(&w), &["quota_exceeded"]);
 }
 
 #[test]
 fn no_capacity_names_the_full_dates_and_one_free_desk_is_enough() {
     let mut w = world();
     w.held = [(d("2026-03-04"), 2), (d("2026-03-05"), 3), (d("2026-03-06"), 3)].into_iter().collect();
-    let decision = decide(&w, &ordinary(), monday_morning());
+    let decision = decide_ordinary(&w);
     refused_with(&decision, &["no_capacity"]);
     let Decision::Refused(refusal) = &decision else { unreachable!() };
     assert_eq!(refusal.full_dates(), Some(&[d("2026-03-05"), d("2026-03-06")][..]));
 
     w.held = [(d("2026-03-04"), 2), (d("2026-03-05"), 2), (d("2026-03-06"), 2)].into_iter().collect();
-    accepted(decide(&w, &ordinary(), monday_morning()));
+    accepted(decide_ordinary(&w));
 }
 
 #[test]
@@ -302,7 +307,7 @@ fn no_capacity_is_judged_only_when_nothing_else_is_wrong() {
     let mut w = world();
     w.held = [(d("2026-03-04"), 3)].into_iter().collect();
     w.member.status = MemberStatus::Revoked;
-    refused_with(&decide(&w, &ordinary(), monday_morning()), &["member_inactive"]);
+    refused_with(&decide_ordinary(&w), &["member_inactive"]);
 }
 
 #[test]
@@ -344,7 +349,7 @@ fn a_bad_range_still_reports_what_the_start_date_alone_breaks() {
 fn automatic_approval_approves_at_once_with_no_deadline() {
     let mut w = world();
     w.host.policy = policy(PolicyDraft { approval_mode: ApprovalMode::Auto, ..PolicyDraft::default() });
-    let a = accepted(decide(&w, &ordinary(), monday_morning()));
+    let a = accepted(decide_ordinary(&w));
     assert_eq!(a.outcome, Outcome::Approved { by: ApprovedBy::AutoApprovalPolicy });
     assert_eq!(a.answer_deadline, None);
     assert_eq!(a.status(), StayStatus::Approved);

@@ -10,10 +10,10 @@ use deskvisa_rules::{
 use deskvisa_store::{ClusterRecord, MemberRecord, Role, StoreError};
 
 use crate::Service;
-use crate::caller::Caller;
+use crate::caller::{Caller, cluster_run_by};
 use crate::conflict::Conflict;
 use crate::error::ServiceError;
-use crate::map::{NewCluster, NewMember};
+use crate::map::{NewCluster, NewMember, email_free, invited, joined, name_free};
 
 /// Changes to a cluster; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
@@ -47,10 +47,6 @@ fn network_admin(caller: &Caller) -> Result<(), ServiceError> {
     if caller.network_admin { Ok(()) } else { Err(ServiceError::Forbidden) }
 }
 
-fn runs(caller: &Caller, cluster: ClusterId) -> Result<(), ServiceError> {
-    if caller.network_admin || caller.admin_of(cluster) { Ok(()) } else { Err(ServiceError::Forbidden) }
-}
-
 impl Service {
     /// A network admin adds a cluster to the map.
     pub async fn create_cluster(&self, caller: &Caller, new: NewCluster) -> Result<ClusterRecord, ServiceError> {
@@ -73,27 +69,11 @@ impl Service {
         network_admin(caller)?;
         self.bounded(deskvisa_rules::DateField::JoinedOn, new.joined_on, self.now().date_naive())?;
         let now = self.now();
-        let cluster = ClusterRecord {
-            id: ClusterId::from_uuid(uuid::Uuid::new_v4()),
-            name: new.name,
-            city: new.city,
-            country: new.country,
-            timezone: new.timezone,
-            latitude: new.latitude,
-            longitude: new.longitude,
-            joined_on: new.joined_on,
-            status: ClusterStatus::Active,
-        };
-        let member = crate::map::invited(admin, Some(cluster.id), None);
+        let cluster = joined(new);
+        let member = invited(admin, Some(cluster.id), None);
         let tx = self.store.begin_write().await?;
-        match tx.insert_cluster(&cluster, now).await {
-            Err(StoreError::Unique(_)) => return Err(Conflict::ClusterNameTaken { name: cluster.name.clone() }.into()),
-            other => other?,
-        }
-        match tx.insert_member(&member, now).await {
-            Err(StoreError::Unique(_)) => return Err(Conflict::EmailTaken.into()),
-            other => other?,
-        }
+        name_free(tx.insert_cluster(&cluster, now).await, &cluster.name)?;
+        email_free(tx.insert_member(&member, now).await)?;
         tx.grant_role(member.id, Role::ClusterAdmin, now).await?;
         self.count_invitations(&tx, caller, 1).await?;
         if let Some(mail) = self.welcome(&tx, &member, now).await? {
@@ -120,10 +100,7 @@ impl Service {
         c.latitude = patch.latitude.unwrap_or(c.latitude);
         c.longitude = patch.longitude.unwrap_or(c.longitude);
         c.status = patch.status.unwrap_or(c.status);
-        match tx.update_cluster(&c).await {
-            Err(StoreError::Unique(_)) => return Err(Conflict::ClusterNameTaken { name: c.name.clone() }.into()),
-            other => other?,
-        }
+        name_free(tx.update_cluster(&c).await, &c.name)?;
         tx.commit().await?;
         Ok(c)
     }
@@ -158,11 +135,7 @@ impl Service {
         email: Email,
         name: String,
     ) -> Result<MemberRecord, ServiceError> {
-        {
-            let tx = self.store.begin_read().await?;
-            tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
-        }
-        runs(caller, cluster)?;
+        cluster_run_by(&self.store.begin_read().await?, caller, cluster).await?;
         let existing = {
             let tx = self.store.begin_read().await?;
             tx.member_by_email(&email).await?
@@ -189,8 +162,7 @@ impl Service {
         member: MemberId,
     ) -> Result<(), ServiceError> {
         let tx = self.store.begin_write().await?;
-        tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
-        runs(caller, cluster)?;
+        cluster_run_by(&tx, caller, cluster).await?;
         let record =
             tx.member(member).await?.filter(|m| m.cluster_id == Some(cluster)).ok_or(ServiceError::NotFound)?;
         if !tx.roles(record.id).await?.contains(&Role::ClusterAdmin) {
@@ -210,11 +182,7 @@ impl Service {
         cluster: ClusterId,
         new: NewMember,
     ) -> Result<MemberRecord, ServiceError> {
-        {
-            let tx = self.store.begin_read().await?;
-            tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
-        }
-        runs(caller, cluster)?;
+        cluster_run_by(&self.store.begin_read().await?, caller, cluster).await?;
         self.insert_member(cluster, new, Some(caller)).await
     }
 
@@ -225,8 +193,7 @@ impl Service {
         cluster: ClusterId,
     ) -> Result<Vec<(MemberRecord, Vec<Role>)>, ServiceError> {
         let tx = self.store.begin_read().await?;
-        tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
-        runs(caller, cluster)?;
+        cluster_run_by(&tx, caller, cluster).await?;
         let mut out = Vec::new();
         for m in tx.cluster_members(cluster).await? {
             let roles = tx.roles(m.id).await?;
@@ -277,8 +244,7 @@ impl Service {
         change: MemberChange,
     ) -> Result<MemberRecord, ServiceError> {
         let tx = self.store.begin_write().await?;
-        tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
-        runs(caller, cluster)?;
+        cluster_run_by(&tx, caller, cluster).await?;
         let mut record =
             tx.member(member).await?.filter(|m| m.cluster_id == Some(cluster)).ok_or(ServiceError::NotFound)?;
         let roles = tx.roles(member).await?;
@@ -323,12 +289,8 @@ impl Service {
     ) -> Result<MemberRecord, ServiceError> {
         let tx = self.store.begin_write().await?;
         let mut record = tx.member(caller.member).await?.ok_or(ServiceError::NotFound)?;
-        if let Some(name) = name {
-            record.name = name;
-        }
-        if let Some(locale) = locale {
-            record.locale = locale;
-        }
+        record.name = name.unwrap_or(record.name);
+        record.locale = locale.unwrap_or(record.locale);
         match tx.update_member(&record, self.now()).await {
             Err(StoreError::Unique(_)) => return Err(ServiceError::Internal("unexpected unique violation".into())),
             other => other?,

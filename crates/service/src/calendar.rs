@@ -39,18 +39,18 @@ impl Service {
     /// An event's calendar file, for any signed-in member.
     pub async fn event_calendar(&self, caller: &Caller, id: EventId) -> Result<String, ServiceError> {
         let facts = self.store.event_mail_facts(id, caller.member).await?.ok_or(ServiceError::NotFound)?;
-        let timezone = TimeZone::parse(&facts.site_timezone)
-            .map_err(|_| ServiceError::Internal(format!("site zone `{}`", facts.site_timezone)))?;
+        let timezone = TimeZone::parse(&facts.context.site_timezone)
+            .map_err(|_| ServiceError::Internal(format!("site zone `{}`", facts.context.site_timezone)))?;
         let calendar = EventCalendar {
             event_id: id.to_string(),
             title: facts.event.title.clone(),
             description: facts.event.description.clone(),
-            site_name: facts.site_name,
-            address: facts.site_address,
+            site_name: facts.context.site_name,
+            address: facts.context.site_address,
             timezone,
             starts_at: facts.event.starts_at,
             ends_at: facts.event.ends_at,
-            organizer_email: facts.site_contact_email,
+            organizer_email: facts.context.site_contact_email,
             attendee: None,
             sequence: facts.event.sequence,
             cancelled: facts.event.cancelled_at.is_some(),

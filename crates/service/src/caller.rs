@@ -4,7 +4,7 @@
 //! caller's to change are forbidden (403).
 
 use deskvisa_rules::{ClusterId, MemberId};
-use deskvisa_store::{MemberRecord, Role, StayRecord};
+use deskvisa_store::{ClusterRecord, MemberRecord, Role, StayRecord, Tx};
 
 use crate::conflict::Conflict;
 use crate::error::ServiceError;
@@ -46,6 +46,13 @@ impl Caller {
         self.cluster_admin && self.cluster == Some(cluster)
     }
 
+    /// Whether the caller runs `cluster` (its sites, admins and members):
+    /// its admins, and network admins (who start a network's clusters and
+    /// help them).
+    pub(crate) fn runs(&self, cluster: ClusterId) -> bool {
+        self.network_admin || self.admin_of(cluster)
+    }
+
     /// Whether the caller may see the stay: its member, the host's and the
     /// home cluster's admins, network admins.
     pub fn sees(&self, stay: &StayRecord) -> bool {
@@ -54,4 +61,15 @@ impl Caller {
             || self.admin_of(stay.home_cluster)
             || self.network_admin
     }
+}
+
+/// `cluster`, read in `tx`, for a caller who runs it: 404 when there is no
+/// such cluster, else 403 when the caller does not run it.
+pub(crate) async fn cluster_run_by(
+    tx: &Tx,
+    caller: &Caller,
+    cluster: ClusterId,
+) -> Result<ClusterRecord, ServiceError> {
+    let record = tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
+    if caller.runs(cluster) { Ok(record) } else { Err(ServiceError::Forbidden) }
 }

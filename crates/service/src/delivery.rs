@@ -479,18 +479,18 @@ impl Service {
         Ok(Some(StayMail {
             events,
             kind,
-            locale: facts.recipient_locale,
-            recipient_name: facts.recipient_name,
-            recipient_email: facts.recipient_email,
+            locale: facts.context.recipient_locale,
+            recipient_name: facts.context.recipient_name,
+            recipient_email: facts.context.recipient_email,
             member_name: facts.member_name,
             member_email: facts.member_email,
             member_company: facts.member_company,
-            site_name: facts.site_name,
-            site_address: facts.site_address,
-            site_timezone: facts.site_timezone,
-            site_contact_email: facts.site_contact_email,
+            site_name: facts.context.site_name,
+            site_address: facts.context.site_address,
+            site_timezone: facts.context.site_timezone,
+            site_contact_email: facts.context.site_contact_email,
             house_rules: facts.house_rules,
-            host_cluster_name: facts.host_cluster_name,
+            host_cluster_name: facts.context.host_cluster_name,
             stay_id: stay.to_string(),
             start_date: facts.start_date,
             end_date: facts.end_date,
@@ -522,7 +522,7 @@ impl Service {
         };
         let reason = if notice.by_member {
             Some(
-                match Locale::parse(&facts.recipient_locale).unwrap_or_default() {
+                match Locale::parse(&facts.context.recipient_locale).unwrap_or_default() {
                     Locale::En => "You withdrew your registration yourself.",
                     Locale::Pl => "Zapis wycofano na Twoją prośbę.",
                 }
@@ -535,17 +535,17 @@ impl Service {
         };
         Ok(Some(EventMail {
             kind,
-            locale: facts.recipient_locale,
-            recipient_name: facts.recipient_name,
-            recipient_email: facts.recipient_email,
+            locale: facts.context.recipient_locale,
+            recipient_name: facts.context.recipient_name,
+            recipient_email: facts.context.recipient_email,
             event_id: event.to_string(),
             title: facts.event.title,
             description: facts.event.description,
-            site_name: facts.site_name,
-            site_address: facts.site_address,
-            site_timezone: facts.site_timezone,
-            site_contact_email: facts.site_contact_email,
-            host_cluster_name: facts.host_cluster_name,
+            site_name: facts.context.site_name,
+            site_address: facts.context.site_address,
+            site_timezone: facts.context.site_timezone,
+            site_contact_email: facts.context.site_contact_email,
+            host_cluster_name: facts.context.host_cluster_name,
             starts_at: facts.event.starts_at,
             ends_at: facts.event.ends_at,
             sequence: notice.sequence,

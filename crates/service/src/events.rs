@@ -200,10 +200,18 @@ impl Service {
         Ok(self.store.site_events(site, from, to, 500).await?)
     }
 
-    /// The event and whether the caller administers its cluster, in `tx`.
-    async fn event_for_admin(&self, tx: &Tx, caller: &Caller, id: EventId) -> Result<EventRecord, ServiceError> {
+    /// The event its cluster's admin is about to change or cancel, read (and
+    /// locked) in `tx`: 404 when there is none, 403 when the caller is not
+    /// such an admin, 409 `event_cancelled` when it was cancelled already.
+    async fn event_to_change(&self, tx: &Tx, caller: &Caller, id: EventId) -> Result<EventRecord, ServiceError> {
         let event = tx.event(id, true).await?.ok_or(ServiceError::NotFound)?;
-        if caller.admin_of(event.cluster) { Ok(event) } else { Err(ServiceError::Forbidden) }
+        if !caller.admin_of(event.cluster) {
+            return Err(ServiceError::Forbidden);
+        }
+        if event.cancelled_at.is_some() {
+            return Err(cancelled());
+        }
+        Ok(event)
     }
 
     /// The event's admin changes it. Registered people are told; a visitor
@@ -224,10 +232,7 @@ impl Service {
     async fn update_event_once(&self, caller: &Caller, id: EventId, patch: &EventPatch) -> Attempt<()> {
         let tx = self.store.begin_write().await?;
         let result = async {
-            let event = self.event_for_admin(&tx, caller, id).await?;
-            if event.cancelled_at.is_some() {
-                return Err(cancelled());
-            }
+            let event = self.event_to_change(&tx, caller, id).await?;
             let now = self.now();
             let site = tx.site(event.site).await?.ok_or(ServiceError::NotFound)?;
             let (starts_at, ends_at) =
@@ -308,10 +313,7 @@ impl Service {
     async fn cancel_event_once(&self, caller: &Caller, id: EventId, reason: Option<&str>) -> Attempt<()> {
         let tx = self.store.begin_write().await?;
         let result = async {
-            let event = self.event_for_admin(&tx, caller, id).await?;
-            if event.cancelled_at.is_some() {
-                return Err(cancelled());
-            }
+            let event = self.event_to_change(&tx, caller, id).await?;
             let now = self.now();
             if event.ends_utc <= now {
                 return Err(begun());

@@ -74,25 +74,45 @@ pub(crate) fn invited(new: NewMember, cluster: Option<ClusterId>, vouched_until:
     }
 }
 
+/// The record of a cluster newly on the map: active from the start.
+pub(crate) fn joined(new: NewCluster) -> ClusterRecord {
+    ClusterRecord {
+        id: ClusterId::from_uuid(uuid::Uuid::new_v4()),
+        name: new.name,
+        city: new.city,
+        country: new.country,
+        timezone: new.timezone,
+        latitude: new.latitude,
+        longitude: new.longitude,
+        joined_on: new.joined_on,
+        status: ClusterStatus::Active,
+    }
+}
+
+/// What writing a cluster called `name` gave: a unique violation is the
+/// name taken by another cluster (409 `cluster_name_taken`).
+pub(crate) fn name_free(written: Result<(), StoreError>, name: &str) -> Result<(), ServiceError> {
+    match written {
+        Err(StoreError::Unique(_)) => Err(Conflict::ClusterNameTaken { name: name.to_owned() }.into()),
+        other => Ok(other?),
+    }
+}
+
+/// What writing a new member gave: a unique violation is the address
+/// taken by a member already (409 `email_taken`).
+pub(crate) fn email_free(written: Result<(), StoreError>) -> Result<(), ServiceError> {
+    match written {
+        Err(StoreError::Unique(_)) => Err(Conflict::EmailTaken.into()),
+        other => Ok(other?),
+    }
+}
+
 impl Service {
     /// Adds a cluster (the network's operator, or the seed).
     pub async fn add_cluster(&self, new: NewCluster) -> Result<ClusterRecord, ServiceError> {
-        let record = ClusterRecord {
-            id: ClusterId::from_uuid(uuid::Uuid::new_v4()),
-            name: new.name,
-            city: new.city,
-            country: new.country,
-            timezone: new.timezone,
-            latitude: new.latitude,
-            longitude: new.longitude,
-            joined_on: new.joined_on,
-            status: ClusterStatus::Active,
-        };
+        let record = joined(new);
         let tx = self.store.begin_write().await?;
-        match tx.insert_cluster(&record, self.now()).await {
-            Err(StoreError::Unique(_)) => return Err(Conflict::ClusterNameTaken { name: record.name.clone() }.into()),
-            other => other?,
-        }
+        name_free(tx.insert_cluster(&record, self.now()).await, &record.name)?;
         tx.commit().await?;
         Ok(record)
     }
@@ -136,10 +156,7 @@ impl Service {
         let now = self.now();
         let tx = self.store.begin_write().await?;
         tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
-        match tx.insert_member(&record, now).await {
-            Err(StoreError::Unique(_)) => return Err(Conflict::EmailTaken.into()),
-            other => other?,
-        }
+        email_free(tx.insert_member(&record, now).await)?;
         if let Some(inviter) = invited_by {
             self.count_invitations(&tx, inviter, 1).await?;
             if let Some(mail) = self.welcome(&tx, &record, now).await? {

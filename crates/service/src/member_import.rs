@@ -8,12 +8,12 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use deskvisa_rules::{ClusterId, DateField, Email};
-use deskvisa_store::{StoreError, Tx};
+use deskvisa_store::Tx;
 
 use crate::Service;
-use crate::caller::Caller;
+use crate::caller::{Caller, cluster_run_by};
 use crate::error::ServiceError;
-use crate::map::NewMember;
+use crate::map::{NewMember, email_free};
 
 /// The most rows one import may hold.
 pub const MAX_IMPORT_ROWS: usize = 5000;
@@ -77,13 +77,7 @@ async fn judge(
 
 impl Service {
     async fn may_import(&self, caller: &Caller, cluster: ClusterId, rows: &[ImportRow]) -> Result<(), ServiceError> {
-        {
-            let tx = self.store.begin_read().await?;
-            tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
-        }
-        if !caller.network_admin && !caller.admin_of(cluster) {
-            return Err(ServiceError::Forbidden);
-        }
+        cluster_run_by(&self.store.begin_read().await?, caller, cluster).await?;
         if rows.len() > MAX_IMPORT_ROWS {
             return Err(ServiceError::Invalid(format!("at most {MAX_IMPORT_ROWS} members at a time")));
         }
@@ -123,12 +117,9 @@ impl Service {
                 continue;
             }
             let record = crate::map::invited(row.member.clone(), Some(cluster), row.vouched_until);
-            match tx.insert_member(&record, now).await {
-                // Added by someone else since the judging began: the
-                // transaction is left, nothing is half-imported.
-                Err(StoreError::Unique(_)) => return Err(crate::Conflict::EmailTaken.into()),
-                other => other?,
-            }
+            // Added by someone else since the judging began: the
+            // transaction is left, nothing is half-imported.
+            email_free(tx.insert_member(&record, now).await)?;
             mails.extend(self.welcome(&tx, &record, now).await?);
         }
         tx.enqueue_mail(&mails, now).await?;

@@ -8,18 +8,12 @@ use deskvisa_rules::{ClusterId, DeskCount, SiteCalendar, SiteId, SiteSetup, Stay
 use deskvisa_store::{SitePatch, SiteRecord, StayRecord, StoreError};
 
 use crate::Service;
-use crate::caller::Caller;
+use crate::caller::{Caller, cluster_run_by};
 use crate::error::ServiceError;
 use crate::map::NewSite;
 
 fn hold_stays(dates: &[NaiveDate]) -> ServiceError {
     ServiceError::DatesHoldStays { dates: dates.to_vec() }
-}
-
-/// Whether the caller runs `cluster`'s sites: its admins, and network admins
-/// (who start a network's clusters and help them).
-fn runs_sites(caller: &Caller, cluster: ClusterId) -> bool {
-    caller.admin_of(cluster) || caller.network_admin
 }
 
 impl Service {
@@ -30,13 +24,7 @@ impl Service {
         cluster: ClusterId,
         new: NewSite,
     ) -> Result<SiteRecord, ServiceError> {
-        {
-            let tx = self.store.begin_read().await?;
-            tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
-        }
-        if !runs_sites(caller, cluster) {
-            return Err(ServiceError::Forbidden);
-        }
+        cluster_run_by(&self.store.begin_read().await?, caller, cluster).await?;
         self.add_site(cluster, new).await
     }
 
@@ -50,7 +38,7 @@ impl Service {
         let tx = self.store.begin_write().await?;
         tx.lock_site(site, true).await?;
         let current = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
-        if !runs_sites(caller, current.cluster_id) {
+        if !caller.runs(current.cluster_id) {
             return Err(ServiceError::Forbidden);
         }
         let today = current.timezone.date_at(self.now());
@@ -135,7 +123,7 @@ impl Service {
         };
         let tx = self.store.begin_read().await?;
         let record = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
-        if !runs_sites(caller, record.cluster_id) {
+        if !caller.runs(record.cluster_id) {
             return Err(ServiceError::Forbidden);
         }
         // A stay holding `first` began at most a year before it.

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use deskvisa_rules::StayId;
 use deskvisa_service::*;
+use deskvisa_testing::world::{World, d, eventually};
 use deskvisa_testing::{Backend, TestDatabase};
 use support::*;
 
@@ -73,11 +74,10 @@ async fn a_backup_taken_under_load_holds_every_acknowledged_stay_and_restores() 
         })
     };
     // Once some stays are in, the backup begins, with requests still coming.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while acknowledged.lock().unwrap().len() < 10 {
-        assert!(std::time::Instant::now() < deadline, "the load did not start");
-        tokio::task::yield_now().await;
-    }
+    eventually(std::time::Duration::from_secs(60), async || {
+        if acknowledged.lock().unwrap().len() >= 10 { Ok(()) } else { Err("the load did not start".to_owned()) }
+    })
+    .await;
     let before: BTreeMap<StayId, String> = acknowledged.lock().unwrap().iter().cloned().collect();
     let backup_path = dir.join("backups").join("under-load.sqlite");
     let backup = w.service.store().backup_sqlite(&backup_path).await.unwrap();

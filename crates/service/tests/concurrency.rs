@@ -5,11 +5,10 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use deskvisa_rules::{Reason, TransitionError, ViolationCode};
 use deskvisa_service::*;
-use deskvisa_testing::{Backend, TestDatabase};
+use deskvisa_testing::world::*;
+use deskvisa_testing::{Backend, races};
 use support::*;
 
 fn is_no_capacity(result: &Result<StayRecord, ServiceError>) -> bool {
@@ -17,12 +16,11 @@ fn is_no_capacity(result: &Result<StayRecord, ServiceError>) -> bool {
 }
 
 async fn last_desk(backend: Backend, requests: usize, rounds: usize) {
-    let Some(db) = TestDatabase::new(backend).await else {
+    let Some(world) = World::on(backend, 3).await else {
         return;
     };
-    let world = World::new(db, 3).await;
     // A second application instance: its own pool and service on the same database.
-    let second = Service::with_store(world.test_db.another_store(6).await, Arc::new(world.clock.clone()));
+    let second = world.another_instance(6).await;
     let mut members = Vec::new();
     for i in 0..requests {
         members.push(world.another_member(&format!("visitor{i}@hubclub.example")).await);
@@ -60,24 +58,11 @@ async fn last_desk(backend: Backend, requests: usize, rounds: usize) {
     assert_counters_sound(&world).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn fifty_requests_for_the_last_desk_on_sqlite_one_wins() {
-    last_desk(Backend::Sqlite, 50, 5).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_hundred_requests_for_the_last_desk_over_two_instances_on_postgres_one_wins() {
-    last_desk(Backend::Postgres, 200, 3).await;
-}
-
 async fn approval_race(backend: Backend) {
-    let Some(db) = TestDatabase::new(backend).await else {
+    let Some(world) = World::on(backend, 3).await else {
         return;
     };
-    let world = World::new(db, 3).await;
-    let other_admin_member = world.service.add_member(world.host, person("mette@cph.example")).await.unwrap();
-    world.service.grant_role(other_admin_member.id, Role::ClusterAdmin).await.unwrap();
-    let other_admin = world.service.caller(other_admin_member.id).await.unwrap();
+    let other_admin = world.add_admin(world.host, member("mette@cph.example")).await;
     for round in 0..10u64 {
         let monday = d("2026-03-09") + chrono::Days::new(7 * round);
         let member = world.another_member(&format!("racer{round}@hubclub.example")).await;
@@ -103,21 +88,10 @@ async fn approval_race(backend: Backend) {
     assert_counters_sound(&world).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_admins_deciding_at_once_exactly_one_wins_on_sqlite() {
-    approval_race(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_admins_deciding_at_once_exactly_one_wins_on_postgres() {
-    approval_race(Backend::Postgres).await;
-}
-
 async fn quota_race(backend: Backend) {
-    let Some(db) = TestDatabase::new(backend).await else {
+    let Some(world) = World::on(backend, 5).await else {
         return;
     };
-    let world = World::new(db, 5).await;
     let mut sites = vec![world.site];
     for i in 0..5 {
         sites.push(world.another_site(&format!("Site {i}"), 5).await);
@@ -151,22 +125,11 @@ async fn quota_race(backend: Backend) {
     assert_counters_sound(&world).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn one_member_flooding_a_host_never_exceeds_the_quota_on_sqlite() {
-    quota_race(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn one_member_flooding_a_host_never_exceeds_the_quota_on_postgres() {
-    quota_race(Backend::Postgres).await;
-}
-
 async fn two_workers(backend: Backend) {
-    let Some(db) = TestDatabase::new(backend).await else {
+    let Some(world) = World::on(backend, 10).await else {
         return;
     };
-    let world = World::new(db, 10).await;
-    let second = Service::with_store(world.test_db.another_store(4).await, Arc::new(world.clock.clone()));
+    let second = world.another_instance(4).await;
     for i in 0..8 {
         let member = world.another_member(&format!("w{i}@hubclub.example")).await;
         world.service.request_stay(&member, &world.input("2026-03-16", "2026-03-18")).await.unwrap();
@@ -179,22 +142,11 @@ async fn two_workers(backend: Backend) {
     assert_eq!(world.test_db.scalar("SELECT COUNT(*) FROM stay_history WHERE action = 'auto_approve'").await, 8);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_workers_settle_each_due_stay_exactly_once_on_sqlite() {
-    two_workers(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_workers_settle_each_due_stay_exactly_once_on_postgres() {
-    two_workers(Backend::Postgres).await;
-}
-
 /// The guard itself, as a request that lost a race meets it: of three days,
 /// only the one that is full is named, and nothing stays held.
 #[tokio::test]
 async fn the_capacity_guard_names_only_the_full_days_and_takes_nothing() {
-    deskvisa_testing::on_both_backends(|db| async move {
-        let w = World::new(db, 1).await;
+    World::on_both_backends(1, async |w| {
         w.service.request_stay(&w.member, &w.input("2026-03-05", "2026-03-05")).await.unwrap();
         let days = [d("2026-03-04"), d("2026-03-05"), d("2026-03-06")];
         let store = w.test_db.store().await;
@@ -217,8 +169,7 @@ async fn the_capacity_guard_names_only_the_full_days_and_takes_nothing() {
 /// write that gives up must leave nothing behind while the others all land.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn writes_that_give_up_leave_nothing_while_the_rest_of_their_batch_commits() {
-    deskvisa_testing::on_both_backends(|db| async move {
-        let w = World::new(db, 100).await;
+    World::on_both_backends(100, async |w| {
         let store = w.test_db.store().await;
         let mut members = Vec::new();
         for i in 0..20 {
@@ -247,4 +198,16 @@ async fn writes_that_give_up_leave_nothing_while_the_rest_of_their_batch_commits
         assert_counters_sound(&w).await;
     })
     .await;
+}
+
+// The races, each as a test on SQLite and one on PostgreSQL.
+races! {
+    fifty_requests_for_the_last_desk_on_sqlite_one_wins => last_desk(Backend::Sqlite, 50, 5),
+    two_hundred_requests_for_the_last_desk_over_two_instances_on_postgres_one_wins => last_desk(Backend::Postgres, 200, 3),
+    two_admins_deciding_at_once_exactly_one_wins_on_sqlite => approval_race(Backend::Sqlite),
+    two_admins_deciding_at_once_exactly_one_wins_on_postgres => approval_race(Backend::Postgres),
+    one_member_flooding_a_host_never_exceeds_the_quota_on_sqlite => quota_race(Backend::Sqlite),
+    one_member_flooding_a_host_never_exceeds_the_quota_on_postgres => quota_race(Backend::Postgres),
+    two_workers_settle_each_due_stay_exactly_once_on_sqlite => two_workers(Backend::Sqlite),
+    two_workers_settle_each_due_stay_exactly_once_on_postgres => two_workers(Backend::Postgres),
 }

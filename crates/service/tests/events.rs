@@ -4,14 +4,10 @@
 //! event do to the registrations, their seats and the outbox.
 #![allow(clippy::unwrap_used, missing_docs, clippy::too_many_lines)]
 
-mod support;
-
-use std::sync::Arc;
-
 use deskvisa_rules::{EventId, parse_local_time};
 use deskvisa_service::*;
-use deskvisa_testing::{Backend, TestDatabase, on_both_backends};
-use support::*;
+use deskvisa_testing::Backend;
+use deskvisa_testing::world::*;
 
 fn draft(title: &str, starts: &str, ends: &str, capacity: u32, open: bool) -> EventDraft {
     EventDraft {
@@ -28,6 +24,22 @@ fn draft(title: &str, starts: &str, ends: &str, capacity: u32, open: bool) -> Ev
 async fn meetup(w: &World, capacity: u32) -> EventId {
     let e = draft("Fintech meetup", "2026-03-10T17:00", "2026-03-10T19:00", capacity, true);
     w.service.publish_event(&w.host_admin, w.site, e).await.unwrap().id
+}
+
+/// Thursday 12 March, 15:00–18:00 in Copenhagen, five seats.
+async fn demo_day(w: &World) -> EventId {
+    let e = draft("Demo day", "2026-03-12T15:00", "2026-03-12T18:00", 5, true);
+    w.service.publish_event(&w.host_admin, w.site, e).await.unwrap().id
+}
+
+/// The member's one registration ended (`why`) and they were told; the
+/// seats of `event` are `seats_left` again.
+async fn assert_withdrawn(w: &World, why: &str, event: EventId, seats_left: u32) {
+    let ended = w.test_db.scalar(&format!("SELECT COUNT(*) FROM event_registrations WHERE status = '{why}'")).await;
+    assert_eq!(ended, 1, "kept as history, with why it ended");
+    assert_eq!(w.service.event(event).await.unwrap().seats_left(), seats_left, "the seat is free again");
+    assert_eq!(mails(w, "event_registration_withdrawn").await, 1, "the visitor is told");
+    assert!(w.service.my_registrations(&w.member).await.unwrap().is_empty());
 }
 
 /// An approved stay of `who` at the world's site.
@@ -65,14 +77,11 @@ async fn assert_seats_sound(w: &World) {
 
 #[tokio::test]
 async fn only_the_sites_cluster_admins_publish_and_times_are_checked_in_the_site_zone() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 3).await;
+    World::on_both_backends(3, async |w| {
         let e = || draft("Meetup", "2026-03-10T17:00", "2026-03-10T19:00", 10, true);
         assert_eq!(code(w.service.publish_event(&w.member, w.site, e()).await), "forbidden");
         // The home cluster's admin administers another cluster.
-        let home_admin = w.another_member("boss@hubclub.example").await;
-        w.service.grant_role(home_admin.member, Role::ClusterAdmin).await.unwrap();
-        let home_admin = w.service.caller(home_admin.member).await.unwrap();
+        let home_admin = w.add_admin(w.home, member("boss@hubclub.example")).await;
         assert_eq!(code(w.service.publish_event(&home_admin, w.site, e()).await), "forbidden");
         // The clock says 10:00 in Copenhagen: 09:59 there has passed, 10:01 has not.
         let past = draft("Breakfast", "2026-03-02T09:59", "2026-03-02T11:00", 10, true);
@@ -101,8 +110,7 @@ async fn only_the_sites_cluster_admins_publish_and_times_are_checked_in_the_site
 
 #[tokio::test]
 async fn registration_is_allowed_and_refused_for_each_reason() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 3).await;
+    World::on_both_backends(3, async |w| {
         let event = meetup(&w, 2).await;
 
         // No stay at all; then a pending stay: neither covers the event.
@@ -125,8 +133,7 @@ async fn registration_is_allowed_and_refused_for_each_reason() {
         assert_eq!(code(w.service.register_for_event(&late, event).await), "no_stay_covering_event");
 
         // A member of the host cluster needs no stay.
-        let local = w.service.add_member(w.host, person("mette@cph.example")).await.unwrap();
-        let local = w.service.caller(local.id).await.unwrap();
+        let local = w.add_member(w.host, member("mette@cph.example")).await;
         let host_member = w.service.register_for_event(&local, event).await.unwrap();
         assert_eq!(host_member.registration.stay, None);
 
@@ -175,21 +182,14 @@ async fn meetup_at(w: &World, starts: &str) -> EventId {
 
 #[tokio::test]
 async fn cancelling_a_stay_withdraws_the_registrations_it_allowed_for_events_to_come() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 3).await;
+    World::on_both_backends(3, async |w| {
         let tuesday = meetup(&w, 5).await;
-        let thursday = w
-            .service
-            .publish_event(&w.host_admin, w.site, draft("Demo day", "2026-03-12T15:00", "2026-03-12T18:00", 5, true))
-            .await
-            .unwrap()
-            .id;
+        let thursday = demo_day(&w).await;
         let stay = approved(&w, &w.member, "2026-03-09", "2026-03-13").await;
         w.service.register_for_event(&w.member, tuesday).await.unwrap();
         w.service.register_for_event(&w.member, thursday).await.unwrap();
         // A host member's registration is no stay's and stays.
-        let local = w.service.add_member(w.host, person("mette@cph.example")).await.unwrap();
-        let local = w.service.caller(local.id).await.unwrap();
+        let local = w.add_member(w.host, member("mette@cph.example")).await;
         w.service.register_for_event(&local, thursday).await.unwrap();
 
         // Wednesday 11 March: Tuesday's event is over, Thursday's to come.
@@ -210,11 +210,7 @@ async fn cancelling_a_stay_withdraws_the_registrations_it_allowed_for_events_to_
         };
         assert_eq!(coming(tuesday).await, vec![w.member.member], "an event already held keeps its attendee");
         assert_eq!(coming(thursday).await, vec![local.member]);
-        let ended = w.test_db.scalar("SELECT COUNT(*) FROM event_registrations WHERE status = 'stay_cancelled'").await;
-        assert_eq!(ended, 1, "kept as history, with why it ended");
-        assert_eq!(w.service.event(thursday).await.unwrap().seats_left(), 4, "the seat is free again");
-        assert_eq!(mails(&w, "event_registration_withdrawn").await, 1, "the visitor is told");
-        assert!(w.service.my_registrations(&w.member).await.unwrap().is_empty());
+        assert_withdrawn(&w, "stay_cancelled", thursday, 4).await;
         assert_eq!(w.service.my_registrations(&local).await.unwrap().len(), 1);
         assert_seats_sound(&w).await;
     })
@@ -226,14 +222,8 @@ async fn cancelling_a_stay_withdraws_the_registrations_it_allowed_for_events_to_
 /// are free again, and the visitor is told (with a calendar cancellation).
 #[tokio::test]
 async fn a_no_show_gives_back_the_seats_of_events_to_come() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 3).await;
-        let thursday = w
-            .service
-            .publish_event(&w.host_admin, w.site, draft("Demo day", "2026-03-12T15:00", "2026-03-12T18:00", 5, true))
-            .await
-            .unwrap()
-            .id;
+    World::on_both_backends(3, async |w| {
+        let thursday = demo_day(&w).await;
         let stay = approved(&w, &w.member, "2026-03-09", "2026-03-13").await;
         w.service.register_for_event(&w.member, thursday).await.unwrap();
         assert_eq!(w.service.event(thursday).await.unwrap().seats_left(), 4);
@@ -242,12 +232,7 @@ async fn a_no_show_gives_back_the_seats_of_events_to_come() {
         w.clock.set(t("2026-03-10T08:00:00Z"));
         w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::NoShow).await.unwrap();
 
-        assert_eq!(w.service.event(thursday).await.unwrap().seats_left(), 5, "the seat is free again");
-        let ended =
-            w.test_db.scalar("SELECT COUNT(*) FROM event_registrations WHERE status = 'no_longer_eligible'").await;
-        assert_eq!(ended, 1, "kept as history, with why it ended");
-        assert_eq!(mails(&w, "event_registration_withdrawn").await, 1, "the visitor is told");
-        assert!(w.service.my_registrations(&w.member).await.unwrap().is_empty());
+        assert_withdrawn(&w, "no_longer_eligible", thursday, 5).await;
         assert_seats_sound(&w).await;
     })
     .await;
@@ -255,13 +240,11 @@ async fn a_no_show_gives_back_the_seats_of_events_to_come() {
 
 #[tokio::test]
 async fn a_changed_event_keeps_those_who_may_still_come_and_tells_everyone() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 3).await;
+    World::on_both_backends(3, async |w| {
         let event = meetup(&w, 3).await;
         approved(&w, &w.member, "2026-03-09", "2026-03-11").await;
         w.service.register_for_event(&w.member, event).await.unwrap();
-        let local = w.service.add_member(w.host, person("mette@cph.example")).await.unwrap();
-        let local = w.service.caller(local.id).await.unwrap();
+        let local = w.add_member(w.host, member("mette@cph.example")).await;
         w.service.register_for_event(&local, event).await.unwrap();
 
         // Only admins of the host change it; seats never below those registered.
@@ -303,11 +286,10 @@ async fn a_changed_event_keeps_those_who_may_still_come_and_tells_everyone() {
 /// the last seats at once (on PostgreSQL through two instances): exactly
 /// `seats` win, every other gets `event_full`.
 async fn last_seats(backend: Backend, visitors: usize, seats: u32, rounds: usize) {
-    let Some(db) = TestDatabase::new(backend).await else {
+    let Some(w) = World::on(backend, u32::try_from(visitors).unwrap()).await else {
         return;
     };
-    let w = World::new(db, u32::try_from(visitors).unwrap()).await;
-    let second = Service::with_store(w.test_db.another_store(6).await, Arc::new(w.clock.clone()));
+    let second = w.another_instance(6).await;
     let mut members = Vec::new();
     for i in 0..visitors {
         let m = w.another_member(&format!("visitor{i}@hubclub.example")).await;

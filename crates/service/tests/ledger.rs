@@ -15,7 +15,7 @@ use deskvisa_rules::{
 };
 use deskvisa_service::*;
 use deskvisa_testing::on_both_backends;
-use support::{cluster, d, person, site, t};
+use deskvisa_testing::world::{add_person, cluster, d, member, site, t};
 
 struct Network {
     service: Service,
@@ -36,18 +36,24 @@ impl Network {
         Network { service: Service::with_store(store, Arc::new(clock.clone())), clock }
     }
 
+    /// The network with Alpha (Warsaw) and Beta (Copenhagen).
+    async fn alpha_and_beta(test_db: &deskvisa_testing::TestDatabase) -> (Network, Party, Party) {
+        let net = Network::new(test_db.store().await);
+        let a = net.party("Alpha", "PL", "Europe/Warsaw").await;
+        let b = net.party("Beta", "DK", "Europe/Copenhagen").await;
+        (net, a, b)
+    }
+
     async fn party(&self, name: &str, country: &str, zone: &str) -> Party {
         let c = self.service.add_cluster(cluster(name, name, country, zone)).await.unwrap();
         let s = self.service.add_site(c.id, site(&format!("{name} House"), 3)).await.unwrap();
         let slug = name.to_lowercase();
-        let admin = self.service.add_member(c.id, person(&format!("admin@{slug}.example"))).await.unwrap();
-        self.service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
-        let member = self.service.add_member(c.id, person(&format!("member@{slug}.example"))).await.unwrap();
+        let admin = member(&format!("admin@{slug}.example"));
         Party {
             cluster: c.id,
             site: s.id,
-            admin: self.service.caller(admin.id).await.unwrap(),
-            member: self.service.caller(member.id).await.unwrap(),
+            admin: add_person(&self.service, c.id, admin, Some(Role::ClusterAdmin)).await,
+            member: add_person(&self.service, c.id, member(&format!("member@{slug}.example")), None).await,
         }
     }
 
@@ -61,9 +67,20 @@ impl Network {
         self.service.act_on_stay(who, stay, command).await.unwrap();
     }
 
+    /// At `when` (UTC), `who` does `command` to `stay`.
+    async fn act_at(&self, when: &str, who: &Caller, stay: StayId, command: StayCommand) {
+        self.clock.set(t(when));
+        self.act(who, stay, command).await;
+    }
+
     async fn ledger(&self, from: &str, to: &str) -> Ledger {
         self.service.ledger(Period::new(d(from), d(to)).unwrap()).await.unwrap().ledger
     }
+}
+
+/// The host declines, saying why.
+fn decline(reason: &str) -> StayCommand {
+    StayCommand::Decline(Reason::parse(reason).unwrap())
 }
 
 fn figures(ledger: &Ledger, cluster: ClusterId) -> &ClusterFigures {
@@ -94,9 +111,7 @@ fn row(f: &ClusterFigures) -> Row {
 #[tokio::test]
 async fn the_worked_example_of_domain_md_gives_exactly_its_figures() {
     on_both_backends(|test_db| async move {
-        let net = Network::new(test_db.store().await);
-        let a = net.party("Alpha", "PL", "Europe/Warsaw").await;
-        let b = net.party("Beta", "DK", "Europe/Copenhagen").await;
+        let (net, a, b) = Network::alpha_and_beta(&test_db).await;
         let c = net.party("Gamma", "SE", "Europe/Stockholm").await;
         // The requests are made in March (a request belongs to the period of
         // its creation), on Sunday 1 March at 08:00 UTC.
@@ -104,15 +119,11 @@ async fn the_worked_example_of_domain_md_gives_exactly_its_figures() {
         let a_at_b = net.request(&a.member, &b, "2026-03-02", "2026-03-06").await;
         let c_at_b = net.request(&c.member, &b, "2026-03-09", "2026-03-13").await;
         let b_at_a = net.request(&b.member, &a, "2026-03-16", "2026-03-20").await;
-        net.clock.set(t("2026-03-01T09:00:00Z"));
-        net.act(&b.admin, a_at_b, StayCommand::Approve).await;
-        net.clock.set(t("2026-03-01T10:00:00Z"));
-        net.act(&b.admin, c_at_b, StayCommand::Approve).await;
-        net.clock.set(t("2026-03-01T12:00:00Z"));
-        net.act(&a.admin, b_at_a, StayCommand::Decline(Reason::parse("A delegation has every desk").unwrap())).await;
+        net.act_at("2026-03-01T09:00:00Z", &b.admin, a_at_b, StayCommand::Approve).await;
+        net.act_at("2026-03-01T10:00:00Z", &b.admin, c_at_b, StayCommand::Approve).await;
+        net.act_at("2026-03-01T12:00:00Z", &a.admin, b_at_a, decline("A delegation has every desk")).await;
         // C's member cancels on Wednesday 11 March: the 9th and 10th stay.
-        net.clock.set(t("2026-03-11T07:00:00Z"));
-        net.act(&c.member, c_at_b, StayCommand::Cancel(None)).await;
+        net.act_at("2026-03-11T07:00:00Z", &c.member, c_at_b, StayCommand::Cancel(None)).await;
 
         net.clock.set(t("2026-04-02T09:00:00Z"));
         let ledger = net.ledger("2026-03-01", "2026-03-31").await;
@@ -160,9 +171,7 @@ impl TapSort for Vec<MatrixCell> {
 #[tokio::test]
 async fn a_scripted_network_gives_the_figures_worked_out_by_hand() {
     on_both_backends(|test_db| async move {
-        let net = Network::new(test_db.store().await);
-        let a = net.party("Alpha", "PL", "Europe/Warsaw").await;
-        let b = net.party("Beta", "DK", "Europe/Copenhagen").await;
+        let (net, a, b) = Network::alpha_and_beta(&test_db).await;
         let n = net.party("Kiwi", "NZ", "Pacific/Auckland").await;
         let l = net.party("Lumen", "US", "America/Los_Angeles").await;
         // A takes stays of up to ten days (only five are guaranteed); L lets
@@ -178,8 +187,7 @@ async fn a_scripted_network_gives_the_figures_worked_out_by_hand() {
 
         // February: A's member asks for a stay at B across the month's end.
         let s1 = net.request(&a.member, &b, "2026-02-26", "2026-03-04").await; // Feb 26, 27; Mar 2, 3, 4
-        net.clock.set(t("2026-02-20T09:30:00Z"));
-        net.act(&b.admin, s1, StayCommand::Approve).await;
+        net.act_at("2026-02-20T09:30:00Z", &b.admin, s1, StayCommand::Approve).await;
 
         // Monday 2 March, 09:00 UTC: six requests.
         net.clock.set(t("2026-03-02T09:00:00Z"));
@@ -189,23 +197,23 @@ async fn a_scripted_network_gives_the_figures_worked_out_by_hand() {
         let s5 = net.request(&a.member, &l, "2026-03-23", "2026-03-27").await; // expires unanswered
         let s6 = net.request(&b.member, &a, "2026-03-09", "2026-03-17").await; // 7 days: declined outside the guarantee
         let s9 = net.request(&n.member, &a, "2026-03-30", "2026-03-31").await; // Mon 30, Tue 31 at Warsaw
-        net.clock.set(t("2026-03-02T10:00:00Z"));
-        net.act(&n.admin, s2, StayCommand::Approve).await;
+        net.act_at("2026-03-02T10:00:00Z", &n.admin, s2, StayCommand::Approve).await;
         net.act(&a.admin, s3, StayCommand::Approve).await;
-        net.clock.set(t("2026-03-02T11:00:00Z"));
-        net.act(&a.admin, s9, StayCommand::Approve).await;
-        net.clock.set(t("2026-03-02T12:00:00Z"));
-        net.act(&l.admin, s4, StayCommand::Approve).await;
-        net.clock.set(t("2026-03-02T13:00:00Z"));
-        net.act(&a.admin, s6, StayCommand::Decline(Reason::parse("Too long for us").unwrap())).await;
+        net.act_at("2026-03-02T11:00:00Z", &a.admin, s9, StayCommand::Approve).await;
+        net.act_at("2026-03-02T12:00:00Z", &l.admin, s4, StayCommand::Approve).await;
+        net.act_at("2026-03-02T13:00:00Z", &a.admin, s6, decline("Too long for us")).await;
         net.clock.set(t("2026-03-04T09:00:00Z"));
         assert_eq!(net.service.settle_due_stays().await.unwrap(), 1, "s5 expires");
         // Tuesday 10 March: nobody came to A on the 9th.
-        net.clock.set(t("2026-03-10T09:00:00Z"));
-        net.act(&a.admin, s3, StayCommand::NoShow).await;
+        net.act_at("2026-03-10T09:00:00Z", &a.admin, s3, StayCommand::NoShow).await;
         // Wednesday 18 March, 02:00 in Los Angeles: L cancels s4; the 16th and 17th stay.
-        net.clock.set(t("2026-03-18T09:00:00Z"));
-        net.act(&l.admin, s4, StayCommand::Cancel(Some(Reason::parse("Water damage").unwrap()))).await;
+        net.act_at(
+            "2026-03-18T09:00:00Z",
+            &l.admin,
+            s4,
+            StayCommand::Cancel(Some(Reason::parse("Water damage").unwrap())),
+        )
+        .await;
 
         // Tuesday 31 March, 12:00 UTC: 01:00 on 1 April in Auckland (the 31st
         // has passed there), 14:00 on the 31st in Warsaw (it has not).
@@ -251,9 +259,7 @@ async fn a_scripted_network_gives_the_figures_worked_out_by_hand() {
 #[tokio::test]
 async fn a_cluster_without_desks_past_the_grace_period_loses_its_standing_and_regains_it() {
     on_both_backends(|test_db| async move {
-        let net = Network::new(test_db.store().await);
-        let a = net.party("Alpha", "PL", "Europe/Warsaw").await;
-        let b = net.party("Beta", "DK", "Europe/Copenhagen").await;
+        let (net, a, b) = Network::alpha_and_beta(&test_db).await;
         let patch = |desks| deskvisa_store::SitePatch {
             desks: Some(deskvisa_rules::DeskCount::new(desks).unwrap()),
             ..Default::default()

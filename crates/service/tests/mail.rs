@@ -6,8 +6,6 @@
 //! letters and their retry; reminders sent once; header injection.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs, clippy::too_many_lines)]
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,22 +16,8 @@ use deskvisa_rules::{Email, Locale, OnNoAnswer, PolicyDraft, Reason, TimeZone, W
 use deskvisa_service::*;
 use deskvisa_testing::ics::parse_ics;
 use deskvisa_testing::smtp::{Received, SinkOptions, SmtpSink};
-use deskvisa_testing::{Backend, TestDatabase, on_both_backends};
-use support::*;
-
-const FROM: &str = "deskvisa@deskvisa.example";
-
-fn mailer_to(port: u16, config: DeliveryConfig) -> Arc<Mailer> {
-    let transport = TransportConfig::Smtp {
-        host: "127.0.0.1".to_owned(),
-        port,
-        security: Security::None,
-        username: None,
-        password: None,
-        timeout: Duration::from_secs(10),
-    };
-    Arc::new(Mailer::new(Sender::new(&transport, "deskvisa", FROM).unwrap(), config))
-}
+use deskvisa_testing::world::*;
+use deskvisa_testing::{Backend, TestDatabase};
 
 /// Retries that come quickly, a lease of a minute.
 fn quick() -> DeliveryConfig {
@@ -45,13 +29,9 @@ fn quick() -> DeliveryConfig {
     }
 }
 
-fn member_named(email: &str, name: &str, locale: Locale) -> NewMember {
-    NewMember { email: Email::parse(email).unwrap(), name: name.to_owned(), company: "Firm".to_owned(), locale }
-}
-
+/// A member of the home cluster, called by their address.
 async fn new_member(w: &World, email: &str, locale: Locale) -> Caller {
-    let m = w.service.add_member(w.home, member_named(email, email, locale)).await.unwrap();
-    w.service.caller(m.id).await.unwrap()
+    w.add_member(w.home, member_named(email, email, locale)).await
 }
 
 /// The one envelope recipient of each message, with its kind guessed from
@@ -89,29 +69,25 @@ fn calendar_of(m: &Received) -> Option<(&str, &str)> {
 /// Delivers until `count` messages have arrived (the clock moves a second
 /// per round, so retries come due).
 async fn deliver_until(w: &World, mailer: &Arc<Mailer>, sink: &SmtpSink, count: usize) -> Vec<Received> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    loop {
+    eventually(Duration::from_secs(60), async || {
         w.service.deliver_mail(mailer).await.unwrap();
         let messages = sink.messages();
         if messages.len() >= count {
-            return messages;
+            return Ok(messages);
         }
-        assert!(std::time::Instant::now() < deadline, "{} of {count} messages arrived", messages.len());
         w.clock.advance(TimeDelta::seconds(1));
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+        Err(format!("{} of {count} messages arrived", messages.len()))
+    })
+    .await
 }
 
 #[tokio::test]
 async fn every_stay_email_reaches_the_right_people_in_their_language() {
-    on_both_backends(|db| async move {
-        let sink = SmtpSink::start();
-        let mailer = mailer_to(sink.port, quick());
-        let w = World::new(db, 3).await;
+    World::on_both_backends(3, async |w| {
+        let (sink, mailer) = smtp_sink(quick());
         let ola = new_member(&w, "ola@hubclub.example", Locale::Pl).await;
         // A second admin of the host, who reads Polish.
-        let piotr = w.service.add_member(w.host, member_named("piotr@cph.example", "Piotr", Locale::Pl)).await.unwrap();
-        w.service.grant_role(piotr.id, Role::ClusterAdmin).await.unwrap();
+        w.add_admin(w.host, member_named("piotr@cph.example", "Piotr", Locale::Pl)).await;
 
         // Requested: the member and both host admins hear of it.
         let stay = w.service.request_stay(&ola, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
@@ -218,8 +194,7 @@ async fn site_in(w: &World, name: &str, zone: &str, address: &str) -> deskvisa_r
 #[tokio::test]
 async fn calendar_files_read_the_same_in_two_parsers_from_utc_minus_10_to_utc_plus_13_and_across_dst() {
     let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
-    let sink = SmtpSink::start();
-    let mailer = mailer_to(sink.port, quick());
+    let (sink, mailer) = smtp_sink(quick());
     let w = World::new(db, 2).await;
     // (zone, first, last, why): the clock says 2 March 2026, 09:00 UTC.
     let cases = [
@@ -284,13 +259,25 @@ async fn calendar_files_read_the_same_in_two_parsers_from_utc_minus_10_to_utc_pl
     }
 }
 
+/// Waits (a minute at most) until `done`, moving the clock a second a round
+/// so that the running worker's retries come due.
+async fn until(w: &World, missing: &str, mut done: impl AsyncFnMut() -> bool) {
+    eventually(Duration::from_secs(60), async || {
+        if done().await {
+            return Ok(());
+        }
+        w.clock.advance(TimeDelta::seconds(1));
+        Err(missing.to_owned())
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn an_smtp_outage_delays_mail_never_a_booking_and_loses_nothing() {
-    on_both_backends(|db| async move {
+    World::on_both_backends(10, async |w| {
         let mut sink = SmtpSink::start();
         sink.stop();
-        let mailer = mailer_to(sink.port, quick());
-        let w = World::new(db, 10).await;
+        let mailer = mailer_to(&sink, quick());
         let config = WorkerConfig { mail_poll: Duration::from_millis(10), ..WorkerConfig::default() };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let worker = {
@@ -314,40 +301,18 @@ async fn an_smtp_outage_delays_mail_never_a_booking_and_loses_nothing() {
             visitors.push(stay.id);
         }
         // The worker tries, fails and keeps every email for later.
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            let tried = w
-                .test_db
-                .scalar(
-                    "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND attempts >= 2 AND last_error IS NOT NULL",
-                )
-                .await;
-            if tried >= 10 {
-                break;
-            }
-            assert!(std::time::Instant::now() < deadline, "the worker never tried to send");
-            w.clock.advance(TimeDelta::seconds(1));
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let tried = "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND attempts >= 2 AND last_error IS NOT NULL";
+        until(&w, "the worker never tried to send", async || w.test_db.scalar(tried).await >= 10).await;
         assert_eq!(sink.messages().len(), 0);
         assert_eq!(w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'dead'").await, 0);
 
         // The server comes back: every email arrives, once.
         sink.resume();
         let expected = 10 + 10 + 5;
-        let deadline = std::time::Instant::now() + Duration::from_secs(60);
-        while sink.messages().len() < expected {
-            assert!(std::time::Instant::now() < deadline, "{} of {expected} arrived", sink.messages().len());
-            w.clock.advance(TimeDelta::seconds(1));
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        until(&w, &format!("not all {expected} arrived"), async || sink.messages().len() >= expected).await;
         // Everything is marked sent, and a few more rounds send nothing again.
-        let deadline = std::time::Instant::now() + Duration::from_secs(30);
-        while w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'").await > 0 {
-            assert!(std::time::Instant::now() < deadline, "rows left unsent");
-            w.clock.advance(TimeDelta::seconds(1));
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let unsent = "SELECT COUNT(*) FROM outbox WHERE status <> 'sent'";
+        until(&w, "rows left unsent", async || w.test_db.scalar(unsent).await == 0).await;
         w.clock.advance(TimeDelta::minutes(10));
         assert_eq!(w.service.deliver_mail(&mailer).await.unwrap(), DeliveryReport::default());
         stop.send(()).unwrap();
@@ -364,10 +329,8 @@ async fn an_smtp_outage_delays_mail_never_a_booking_and_loses_nothing() {
 
 #[tokio::test]
 async fn a_crash_between_sending_and_marking_sends_one_duplicate_with_the_same_message_id() {
-    on_both_backends(|db| async move {
-        let sink = SmtpSink::start();
-        let mailer = mailer_to(sink.port, quick());
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
+        let (sink, mailer) = smtp_sink(quick());
         w.service.request_stay(&w.member, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
 
         // A worker claims the rows and sends the member's email, then dies
@@ -430,7 +393,7 @@ async fn two_workers_on_one_postgres_deliver_a_thousand_emails_each_exactly_once
     let w = World::new(db, 2).await;
     let stay = w.service.request_stay(&w.member, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
     // Deliver the request's own emails first, so only the thousand remain.
-    let setup = mailer_to(sink.port, quick());
+    let setup = mailer_to(&sink, quick());
     deliver_until(&w, &setup, &sink, 2).await;
     let payload = serde_json::to_string(&StayEvent {
         stay: stay.id.as_uuid(),
@@ -453,9 +416,9 @@ async fn two_workers_on_one_postgres_deliver_a_thousand_emails_each_exactly_once
     }
 
     // Two workers, each with its own pool and its own SMTP connections.
-    let second = Service::with_store(w.test_db.another_store(4).await, Arc::new(w.clock.clone()));
+    let second = w.another_instance(4).await;
     let config = DeliveryConfig { batch: 20, concurrency: 4, ..quick() };
-    let (a, b) = (mailer_to(sink.port, config.clone()), mailer_to(sink.port, config));
+    let (a, b) = (mailer_to(&sink, config.clone()), mailer_to(&sink, config));
     let (ra, rb) = tokio::join!(w.service.deliver_mail(&a), second.deliver_mail(&b));
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
     assert_eq!(ra.sent + rb.sent, 1000, "{ra:?} {rb:?}");
@@ -469,11 +432,10 @@ async fn two_workers_on_one_postgres_deliver_a_thousand_emails_each_exactly_once
 
 #[tokio::test]
 async fn a_refused_address_is_a_dead_letter_at_once_and_can_be_sent_again() {
-    on_both_backends(|db| async move {
+    World::on_both_backends(2, async |w| {
         let mut sink =
             SmtpSink::start_with(SinkOptions { reject: Some("bounce".to_owned()), ..SinkOptions::default() });
-        let mailer = mailer_to(sink.port, quick());
-        let w = World::new(db, 2).await;
+        let mailer = mailer_to(&sink, quick());
         let bouncer = new_member(&w, "bounce@hubclub.example", Locale::En).await;
         w.service.request_stay(&bouncer, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
         let messages = deliver_until(&w, &mailer, &sink, 1).await;
@@ -506,7 +468,7 @@ async fn a_mailbox_that_keeps_failing_for_now_is_retried_with_backoff_then_dead_
     let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
     let sink = SmtpSink::start_with(SinkOptions { tempfail: Some("later".to_owned()), ..SinkOptions::default() });
     let config = DeliveryConfig { max_attempts: 4, ..quick() };
-    let mailer = mailer_to(sink.port, config);
+    let mailer = mailer_to(&sink, config);
     let w = World::new(db, 2).await;
     let later = new_member(&w, "later@hubclub.example", Locale::En).await;
     w.service.request_stay(&later, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
@@ -532,10 +494,8 @@ async fn a_mailbox_that_keeps_failing_for_now_is_retried_with_backoff_then_dead_
 
 #[tokio::test]
 async fn reminders_go_out_once_however_many_workers_run() {
-    on_both_backends(|db| async move {
-        let sink = SmtpSink::start();
-        let mailer = mailer_to(sink.port, quick());
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
+        let (sink, mailer) = smtp_sink(quick());
         let config = WorkerConfig::default();
         let coming = w.service.request_stay(&w.member, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
         w.service.act_on_stay(&w.host_admin, coming.id, StayCommand::Approve).await.unwrap();
@@ -580,17 +540,10 @@ async fn reminders_go_out_once_however_many_workers_run() {
 
 #[tokio::test]
 async fn text_typed_by_users_adds_no_header_and_no_recipient() {
-    on_both_backends(|db| async move {
-        let sink = SmtpSink::start();
-        let mailer = mailer_to(sink.port, quick());
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
+        let (sink, mailer) = smtp_sink(quick());
         let evil = "\r\nBcc: evil@attacker.example\r\nX-Injected: yes";
-        let m = w
-            .service
-            .add_member(w.home, member_named("eve@hubclub.example", &format!("Eve{evil}"), Locale::En))
-            .await
-            .unwrap();
-        let eve = w.service.caller(m.id).await.unwrap();
+        let eve = w.add_member(w.home, member_named("eve@hubclub.example", &format!("Eve{evil}"), Locale::En)).await;
         let site = site_in(&w, &format!("Hub{evil}"), "Europe/Copenhagen", &format!("Street{evil}")).await;
         let input = StayRequestInput {
             site,
@@ -683,10 +636,8 @@ async fn event_invitations_name_the_right_instant_in_two_parsers_around_dst() {
 
 #[tokio::test]
 async fn a_stay_approved_with_no_decision_tells_the_member_and_asks_the_admins_nothing() {
-    on_both_backends(|db| async move {
-        let sink = SmtpSink::start();
-        let mailer = mailer_to(sink.port, quick());
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
+        let (sink, mailer) = smtp_sink(quick());
         let draft = PolicyDraft { approval_mode: deskvisa_rules::ApprovalMode::Auto, ..PolicyDraft::default() };
         w.service.save_policy(&w.host_admin, w.host, draft).await.unwrap();
         let stay = w.service.request_stay(&w.member, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
@@ -712,10 +663,9 @@ async fn a_stay_approved_with_no_decision_tells_the_member_and_asks_the_admins_n
 
 #[tokio::test]
 async fn a_worker_stopping_mid_queue_finishes_its_sends_and_gives_the_rest_back() {
-    on_both_backends(|db| async move {
+    World::on_both_backends(2, async |w| {
         let sink =
             SmtpSink::start_with(SinkOptions { delay: Some(Duration::from_millis(100)), ..SinkOptions::default() });
-        let w = World::new(db, 2).await;
         let stay = w.service.request_stay(&w.member, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
         let payload = serde_json::to_string(&StayEvent {
             stay: stay.id.as_uuid(),
@@ -735,7 +685,7 @@ async fn a_worker_stopping_mid_queue_finishes_its_sends_and_gives_the_rest_back(
         tx.enqueue_mail(&mails, w.service.now()).await.unwrap();
         tx.commit().await.unwrap();
         // 42 rows: the forty, and the request's own two.
-        let mailer = mailer_to(sink.port, DeliveryConfig { batch: 64, concurrency: 2, ..quick() });
+        let mailer = mailer_to(&sink, DeliveryConfig { batch: 64, concurrency: 2, ..quick() });
         let config = WorkerConfig { mail_poll: Duration::from_millis(10), ..WorkerConfig::default() };
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let worker = {
@@ -807,12 +757,6 @@ async fn publish(w: &World, title: &str, starts: &str, ends: &str, open_to_visit
     w.service.publish_event(&w.host_admin, w.site, draft).await.unwrap()
 }
 
-/// A member of the home cluster with a name and a language.
-async fn named_member(w: &World, email: &str, name: &str, locale: Locale) -> Caller {
-    let m = w.service.add_member(w.home, member_named(email, name, locale)).await.unwrap();
-    w.service.caller(m.id).await.unwrap()
-}
-
 /// The stay of 9–13 March at the world's site, requested and approved.
 async fn approved_stay(w: &World, who: &Caller) -> StayRecord {
     let stay = w.service.request_stay(who, &w.input("2026-03-09", "2026-03-13")).await.unwrap();
@@ -859,11 +803,9 @@ fn event_uid(event: &EventRecord) -> Option<String> {
 
 #[tokio::test]
 async fn the_approval_lists_the_open_events_and_a_registration_sends_an_invitation_in_the_members_language() {
-    on_both_backends(|db| async move {
-        let sink = SmtpSink::start();
-        let mailer = mailer_to(sink.port, quick());
-        let w = World::new(db, 3).await;
-        let ola = named_member(&w, "ola@hubclub.example", "Ola Kowalska", Locale::Pl).await;
+    World::on_both_backends(3, async |w| {
+        let (sink, mailer) = smtp_sink(quick());
+        let ola = w.add_member(w.home, member_named("ola@hubclub.example", "Ola Kowalska", Locale::Pl)).await;
         let anna = w.member;
         // During the stay, on the site's wall clock: an evening event; one
         // just after midnight on its first day (still 8 March in UTC); one
@@ -962,11 +904,9 @@ async fn the_approval_lists_the_open_events_and_a_registration_sends_an_invitati
 
 #[tokio::test]
 async fn a_moved_event_a_cancelled_stay_and_a_cancelled_event_update_the_calendars_of_those_registered() {
-    on_both_backends(|db| async move {
-        let sink = SmtpSink::start();
-        let mailer = mailer_to(sink.port, quick());
-        let w = World::new(db, 3).await;
-        let ola = named_member(&w, "ola@hubclub.example", "Ola Kowalska", Locale::Pl).await;
+    World::on_both_backends(3, async |w| {
+        let (sink, mailer) = smtp_sink(quick());
+        let ola = w.add_member(w.home, member_named("ola@hubclub.example", "Ola Kowalska", Locale::Pl)).await;
         let anna = w.member;
         let evening = publish(&w, "Fintech evening", "2026-03-10T17:00", "2026-03-10T19:00", true).await;
         let demo = publish(&w, "Design sprint demo", "2026-03-12T09:00", "2026-03-12T11:00", true).await;
@@ -1087,11 +1027,9 @@ async fn a_moved_event_a_cancelled_stay_and_a_cancelled_event_update_the_calenda
 
 #[tokio::test]
 async fn a_member_who_withdraws_is_told_in_their_language_that_they_did_it_themselves() {
-    on_both_backends(|db| async move {
-        let sink = SmtpSink::start();
-        let mailer = mailer_to(sink.port, quick());
-        let w = World::new(db, 3).await;
-        let ola = named_member(&w, "ola@hubclub.example", "Ola Kowalska", Locale::Pl).await;
+    World::on_both_backends(3, async |w| {
+        let (sink, mailer) = smtp_sink(quick());
+        let ola = w.add_member(w.home, member_named("ola@hubclub.example", "Ola Kowalska", Locale::Pl)).await;
         let anna = w.member;
         let evening = publish(&w, "Fintech evening", "2026-03-10T17:00", "2026-03-10T19:00", true).await;
         approved_stay(&w, &ola).await;
@@ -1146,10 +1084,8 @@ async fn a_member_who_withdraws_is_told_in_their_language_that_they_did_it_thems
 /// event must not come with a lower SEQUENCE, or it never shows.
 #[tokio::test]
 async fn registering_again_after_withdrawing_sends_an_invitation_the_calendar_will_take() {
-    on_both_backends(|db| async move {
-        let sink = SmtpSink::start();
-        let mailer = mailer_to(sink.port, quick());
-        let w = World::new(db, 3).await;
+    World::on_both_backends(3, async |w| {
+        let (sink, mailer) = smtp_sink(quick());
         let anna = w.member;
         let evening = publish(&w, "Fintech evening", "2026-03-10T17:00", "2026-03-10T19:00", true).await;
         approved_stay(&w, &anna).await;

@@ -12,38 +12,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use deskvisa_mail::{Security, Sender, TransportConfig};
 use deskvisa_rules::{Email, Period};
 use deskvisa_service::*;
-use deskvisa_testing::on_both_backends;
-use deskvisa_testing::smtp::SmtpSink;
+use deskvisa_testing::world::*;
 use support::*;
 
 const ANNA: &str = "anna@hubclub.example";
 
-fn mailer(sink: &SmtpSink) -> Arc<Mailer> {
-    let transport = TransportConfig::Smtp {
-        host: "127.0.0.1".to_owned(),
-        port: sink.port,
-        security: Security::None,
-        username: None,
-        password: None,
-        timeout: Duration::from_secs(10),
-    };
-    Arc::new(Mailer::new(
-        Sender::new(&transport, "deskvisa", "deskvisa@deskvisa.example").unwrap(),
-        DeliveryConfig::default(),
-    ))
-}
-
 /// Delivers every pending email (nothing is left pending afterwards).
 async fn deliver_all(w: &World, mailer: &Arc<Mailer>) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").await > 0 {
+    eventually(Duration::from_secs(60), async || {
+        if w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").await == 0 {
+            return Ok(());
+        }
         w.service.deliver_mail(mailer).await.unwrap();
-        assert!(std::time::Instant::now() < deadline, "the outbox did not drain");
         w.clock.advance(TimeDelta::seconds(1));
-    }
+        Err("the outbox did not drain".to_owned())
+    })
+    .await;
 }
 
 async fn count(w: &World, sql: &str) -> i64 {
@@ -52,10 +38,8 @@ async fn count(w: &World, sql: &str) -> i64 {
 
 #[tokio::test]
 async fn export_holds_everything_and_erasure_keeps_only_anonymous_visitor_days() {
-    on_both_backends(|test_db| async move {
-        let w = World::new(test_db, 3).await;
-        let sink = SmtpSink::start();
-        let mailer = mailer(&sink);
+    World::on_both_backends(3, async |w| {
+        let (sink, mailer) = smtp_sink(DeliveryConfig::default());
         let anna = Email::parse(ANNA).unwrap();
         let policy = deskvisa_rules::PolicyDraft { stays_per_year: 4, ..deskvisa_rules::PolicyDraft::default() };
         w.service.save_policy(&w.host_admin, w.host, policy).await.unwrap();
@@ -161,10 +145,8 @@ async fn export_holds_everything_and_erasure_keeps_only_anonymous_visitor_days()
 
 #[tokio::test]
 async fn retention_removes_old_links_sessions_and_sent_emails_facts() {
-    on_both_backends(|test_db| async move {
-        let w = World::new(test_db, 3).await;
-        let sink = SmtpSink::start();
-        let mailer = mailer(&sink);
+    World::on_both_backends(3, async |w| {
+        let (_sink, mailer) = smtp_sink(DeliveryConfig::default());
         let lars = Email::parse("lars@cph.example").unwrap();
         w.service.request_sign_in(&lars, None).await.unwrap();
         let stay = w.service.request_stay(&w.member, &w.input("2026-03-09", "2026-03-13")).await.unwrap();

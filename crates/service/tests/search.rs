@@ -4,12 +4,9 @@
 //! a suspended one.
 #![allow(clippy::unwrap_used, missing_docs, clippy::too_many_lines)]
 
-mod support;
-
 use deskvisa_rules::{ClusterStatus, Continent, DateRange, PolicyDraft};
 use deskvisa_service::*;
-use deskvisa_testing::on_both_backends;
-use support::{World, cluster, d, person, site};
+use deskvisa_testing::world::{World, cluster, d, member, site};
 
 fn window(from: &str, to: &str) -> DateRange {
     DateRange::new(d(from), d(to)).unwrap()
@@ -35,17 +32,14 @@ fn fits(ranges: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[tokio::test]
 async fn the_search_answers_around_closures_full_days_filters_and_policies() {
-    on_both_backends(|test_db| async move {
+    World::on_both_backends(1, async |w| {
         // Copenhagen's Nyhavn House has one desk; the clock is Monday 2 March 2026.
-        let w = World::new(test_db, 1).await;
         let s = &w.service;
         let tokyo = s.add_cluster(cluster("Tokyo Creative Tech", "Tokyo", "JP", "Asia/Tokyo")).await.unwrap();
         s.add_site(tokyo.id, site("Shibuya Loft", 2)).await.unwrap();
         let oslo = s.add_cluster(cluster("Oslo Tech", "Oslo", "NO", "Europe/Oslo")).await.unwrap();
         s.add_site(oslo.id, site("Fjord Desk", 5)).await.unwrap();
-        let network = s.add_member(oslo.id, person("network@deskvisa.example")).await.unwrap();
-        s.grant_role(network.id, Role::NetworkAdmin).await.unwrap();
-        let network = s.caller(network.id).await.unwrap();
+        let network = w.add_network_admin(oslo.id, member("network@deskvisa.example")).await;
         let patch = ClusterPatch { status: Some(ClusterStatus::Suspended), ..ClusterPatch::default() };
         s.update_cluster(&network, oslo.id, patch).await.unwrap();
         // Nyhavn is closed on Wednesday 11 March and full on Monday 16 March.
@@ -83,9 +77,7 @@ async fn the_search_answers_around_closures_full_days_filters_and_policies() {
         // Longer than a host's longest stay: not offered. Tokyo takes ten days.
         let long = query("2026-03-09", "2026-03-31", 6);
         assert!(s.search_availability(&w.member, &long).await.unwrap().is_empty());
-        let tokyo_admin = s.add_member(tokyo.id, person("admin@tokyo.example")).await.unwrap();
-        s.grant_role(tokyo_admin.id, Role::ClusterAdmin).await.unwrap();
-        let tokyo_admin = s.caller(tokyo_admin.id).await.unwrap();
+        let tokyo_admin = w.add_admin(tokyo.id, member("admin@tokyo.example")).await;
         s.save_policy(&tokyo_admin, tokyo.id, PolicyDraft { max_days_per_stay: 10, ..PolicyDraft::default() })
             .await
             .unwrap();

@@ -10,7 +10,7 @@ use deskvisa_rules::{
     ApprovalMode, HistoryAction, OnNoAnswer, PolicyDraft, Reason, StayStatus, TransitionError, ViolationCode,
 };
 use deskvisa_service::*;
-use deskvisa_testing::on_both_backends;
+use deskvisa_testing::world::*;
 use support::*;
 
 fn reason(text: &str) -> Reason {
@@ -19,8 +19,7 @@ fn reason(text: &str) -> Reason {
 
 #[tokio::test]
 async fn a_request_holds_its_desks_and_the_host_approves_it() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
         let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-10")).await.unwrap();
         assert_eq!(stay.status, StayStatus::Pending);
         assert_eq!(stay.days, ["2026-03-04", "2026-03-05", "2026-03-06", "2026-03-09", "2026-03-10"].map(d));
@@ -41,8 +40,7 @@ async fn a_request_holds_its_desks_and_the_host_approves_it() {
 
 #[tokio::test]
 async fn a_decline_gives_every_desk_back_and_keeps_the_reason() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
         let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
         let declined = w
             .service
@@ -61,8 +59,7 @@ async fn a_decline_gives_every_desk_back_and_keeps_the_reason() {
 
 #[tokio::test]
 async fn cancelling_mid_stay_releases_the_days_from_today_on() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
         let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
         w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await.unwrap();
         // Thursday 5 March, 10:00 in Copenhagen.
@@ -80,8 +77,7 @@ async fn cancelling_mid_stay_releases_the_days_from_today_on() {
 
 #[tokio::test]
 async fn a_host_cancels_an_approved_stay_only_with_a_reason() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
         let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
         let pending = w.service.act_on_stay(&w.host_admin, stay.id, StayCommand::Cancel(Some(reason("x")))).await;
         assert!(
@@ -104,8 +100,7 @@ async fn a_host_cancels_an_approved_stay_only_with_a_reason() {
 
 #[tokio::test]
 async fn an_unanswered_stay_is_approved_at_its_deadline_or_expired_where_the_host_says_so() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
         let first = w.service.request_stay(&w.member, &w.input("2026-03-16", "2026-03-17")).await.unwrap();
         assert_eq!(first.answer_deadline, Some(t("2026-03-05T09:00:00Z")));
         w.clock.set(t("2026-03-05T08:59:59Z"));
@@ -137,8 +132,7 @@ async fn an_unanswered_stay_is_approved_at_its_deadline_or_expired_where_the_hos
 
 #[tokio::test]
 async fn automatic_approval_approves_at_once() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
         w.service
             .save_policy(
                 &w.host_admin,
@@ -156,8 +150,7 @@ async fn automatic_approval_approves_at_once() {
 
 #[tokio::test]
 async fn check_in_on_a_stay_day_and_no_show_after_the_first_day() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
         let arriving = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-05")).await.unwrap();
         w.service.act_on_stay(&w.host_admin, arriving.id, StayCommand::Approve).await.unwrap();
         let early = w.service.act_on_stay(&w.host_admin, arriving.id, StayCommand::CheckIn).await;
@@ -181,24 +174,19 @@ async fn check_in_on_a_stay_day_and_no_show_after_the_first_day() {
 
 #[tokio::test]
 async fn a_member_cannot_decide_and_another_cluster_sees_nothing() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
         let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-04")).await.unwrap();
         let by_member = w.service.act_on_stay(&w.member, stay.id, StayCommand::Approve).await;
         assert!(matches!(by_member, Err(ServiceError::Forbidden)), "{by_member:?}");
 
         let third = w.service.add_cluster(cluster("Cluster 55", "Stockholm", "SE", "Europe/Stockholm")).await.unwrap();
-        let stranger = w.service.add_member(third.id, person("erik@c55.example")).await.unwrap();
-        w.service.grant_role(stranger.id, Role::ClusterAdmin).await.unwrap();
-        let stranger = w.service.caller(stranger.id).await.unwrap();
+        let stranger = w.add_admin(third.id, member("erik@c55.example")).await;
         assert!(matches!(w.service.stay(&stranger, stay.id).await, Err(ServiceError::NotFound)));
         let decide = w.service.act_on_stay(&stranger, stay.id, StayCommand::Approve).await;
         assert!(matches!(decide, Err(ServiceError::NotFound)), "another cluster's stay is 404, not 403");
 
         // The home cluster's admin sees the stay (read only).
-        let home_admin = w.another_member("boss@hubclub.example").await;
-        w.service.grant_role(home_admin.member, Role::ClusterAdmin).await.unwrap();
-        let home_admin = w.service.caller(home_admin.member).await.unwrap();
+        let home_admin = w.add_admin(w.home, member("boss@hubclub.example")).await;
         assert!(w.service.stay(&home_admin, stay.id).await.is_ok());
         assert!(matches!(
             w.service.act_on_stay(&home_admin, stay.id, StayCommand::Approve).await,
@@ -210,8 +198,7 @@ async fn a_member_cannot_decide_and_another_cluster_sees_nothing() {
 
 #[tokio::test]
 async fn refusals_carry_every_violation() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
         let refused = w.service.request_stay(&w.member, &w.input("2026-03-02", "2026-03-13")).await;
         let Err(ServiceError::Refused(refusal)) = refused else { panic!("{refused:?}") };
         assert_eq!(refusal.codes(), [ViolationCode::TooLong, ViolationCode::TooSoon]);
@@ -231,8 +218,7 @@ async fn queued(t: &deskvisa_testing::TestDatabase) -> (i64, i64) {
 /// move's own transaction; a refused request and a check-in queue none.
 #[tokio::test]
 async fn each_move_queues_its_emails_in_its_own_transaction() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
         let stay = w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
         assert_eq!(queued(&w.test_db).await, (2, 2), "the member and the host's admins");
         let refused = w.service.request_stay(&w.member, &w.input("2026-03-05", "2026-03-05")).await;
@@ -259,8 +245,7 @@ async fn each_move_queues_its_emails_in_its_own_transaction() {
 /// until requeued.
 #[tokio::test]
 async fn queued_emails_are_claimed_once_then_sent_retried_or_dead_lettered() {
-    on_both_backends(|db| async move {
-        let w = World::new(db, 2).await;
+    World::on_both_backends(2, async |w| {
         w.service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
         let store = w.test_db.store().await;
         let now = chrono::Utc::now();

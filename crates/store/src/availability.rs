@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use deskvisa_rules::{DeskLoad, SiteCalendar, SiteId, WeekdaySet};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 
 use crate::convert::count;
 use crate::error::StoreError;
@@ -80,9 +80,7 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Option<SiteDays>, StoreError> {
-        let backend = self.db_backend();
-        let sql = crate::tx::portable_sql(backend, AVAILABILITY);
-        let statement = Statement::from_sql_and_values(backend, sql, [site.as_uuid().into(), from.into(), to.into()]);
+        let statement = self.statement(AVAILABILITY, [site.as_uuid().into(), from.into(), to.into()]);
         let rows = self.reads().query_all_raw(statement).await?;
         site_days_of(&rows)
     }
@@ -90,9 +88,7 @@ impl Store {
     /// Every site's desks, calendar and held desks over `from..=to`, in one
     /// statement.
     pub async fn all_site_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(SiteId, SiteDays)>, StoreError> {
-        let backend = self.db_backend();
-        let sql = crate::tx::portable_sql(backend, ALL_SITES);
-        let statement = Statement::from_sql_and_values(backend, sql, [from.into(), to.into()]);
+        let statement = self.statement(ALL_SITES, [from.into(), to.into()]);
         let rows = self.reads().query_all_raw(statement).await?;
         let mut sites = Vec::new();
         let mut start = 0;

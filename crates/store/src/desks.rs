@@ -11,7 +11,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::convert::stored;
 use crate::entity::site_day;
 use crate::error::StoreError;
-use crate::tx::Tx;
+use crate::tx::{Tx, insert_rows};
 
 impl Tx {
     /// Takes one desk on each of `days` at `site`, whose desks number
@@ -53,18 +53,11 @@ impl Tx {
         days: &[NaiveDate],
     ) -> Result<Vec<NaiveDate>, StoreError> {
         let held = (site_day::Entity, site_day::Column::Held);
-        let mut insert = Query::insert();
-        insert.into_table(site_day::Entity).columns([
-            site_day::Column::SiteId,
-            site_day::Column::Date,
-            site_day::Column::Desks,
-            site_day::Column::Held,
-        ]);
-        for date in days {
-            insert
-                .values([site.as_uuid().into(), (*date).into(), stored(desks).into(), 1i32.into()])
-                .map_err(crate::error::statement_error)?;
-        }
+        let mut insert = insert_rows(
+            site_day::Entity,
+            [site_day::Column::SiteId, site_day::Column::Date, site_day::Column::Desks, site_day::Column::Held],
+            days.iter().map(|date| [site.as_uuid().into(), (*date).into(), stored(desks).into(), 1i32.into()]),
+        )?;
         insert
             .on_conflict(
                 OnConflict::columns([site_day::Column::SiteId, site_day::Column::Date])

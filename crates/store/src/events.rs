@@ -11,11 +11,12 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use deskvisa_rules::{
     ClusterId, EventId, EventTimes, MemberId, RegistrantStay, SiteId, StayId, StayStatus, parse_local_time,
 };
-use sea_orm::{ConnectionTrait, FromQueryResult, Statement, Value};
+use sea_orm::{ConnectionTrait, FromQueryResult, Value};
 
 use crate::convert::{count, parse, stored};
 use crate::error::StoreError;
-use crate::tx::{Store, Tx, portable_sql};
+use crate::mail_facts::MailContext;
+use crate::tx::{Store, Tx, raw_statement};
 
 /// An event as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -262,6 +263,23 @@ fn text(time: NaiveDateTime) -> String {
     deskvisa_rules::format_local_time(time)
 }
 
+/// What an admin writes of an event, as the values of `title, description,
+/// starts_at, ends_at, start_date, starts_utc, ends_utc, capacity,
+/// open_to_visitors`, in that order: the new event's and a change's.
+fn written(title: &str, description: &str, times: &EventTimes, capacity: u32, open_to_visitors: bool) -> [Value; 9] {
+    [
+        title.into(),
+        description.into(),
+        text(times.starts_at).into(),
+        text(times.ends_at).into(),
+        times.starts_at.date().into(),
+        times.starts_utc.into(),
+        times.ends_utc.into(),
+        stored(capacity).into(),
+        open_to_visitors.into(),
+    ]
+}
+
 /// Runs `sql` (written with `$n`) and reads every row as `R`, then `T`.
 async fn rows<C, R, T>(db: &C, backend: sea_orm::DbBackend, sql: &str, values: Vec<Value>) -> Result<Vec<T>, StoreError>
 where
@@ -269,38 +287,22 @@ where
     R: FromQueryResult,
     T: TryFrom<R, Error = StoreError>,
 {
-    let statement = Statement::from_sql_and_values(backend, portable_sql(backend, sql), values);
+    let statement = raw_statement(backend, sql, values);
     db.query_all_raw(statement).await?.iter().map(|row| R::from_query_result(row, "")?.try_into()).collect()
 }
 
 impl Tx {
-    async fn execute_sql(&self, sql: &str, values: Vec<Value>) -> Result<u64, StoreError> {
-        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, sql), values);
-        Ok(self.tx.execute_raw(statement).await?.rows_affected())
-    }
-
     /// Publishes an event.
     pub async fn insert_event(&self, new: &NewEvent, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.execute_sql(
+        let NewEvent { id, site, cluster, title, description, times, capacity, open_to_visitors, created_by } = new;
+        let mut values: Vec<Value> = vec![id.as_uuid().into(), site.as_uuid().into(), cluster.as_uuid().into()];
+        values.extend(written(title, description, times, *capacity, *open_to_visitors));
+        values.extend([created_by.as_uuid().into(), now.into()]);
+        self.run(
             "INSERT INTO events (id, site_id, cluster_id, title, description, starts_at, ends_at, start_date, \
              starts_utc, ends_utc, capacity, registered, open_to_visitors, sequence, created_by, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, 0, $13, $14, $14)",
-            vec![
-                new.id.as_uuid().into(),
-                new.site.as_uuid().into(),
-                new.cluster.as_uuid().into(),
-                new.title.clone().into(),
-                new.description.clone().into(),
-                text(new.times.starts_at).into(),
-                text(new.times.ends_at).into(),
-                new.times.starts_at.date().into(),
-                new.times.starts_utc.into(),
-                new.times.ends_utc.into(),
-                stored(new.capacity).into(),
-                new.open_to_visitors.into(),
-                new.created_by.as_uuid().into(),
-                now.into(),
-            ],
+            values,
         )
         .await?;
         Ok(())
@@ -325,24 +327,16 @@ impl Tx {
         change: &EventChange,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let EventChange { title, description, times, capacity, open_to_visitors } = change;
+        let mut values: Vec<Value> = vec![id.as_uuid().into()];
+        values.extend(written(title, description, times, *capacity, *open_to_visitors));
+        values.push(now.into());
         let changed = self
-            .execute_sql(
+            .run(
                 "UPDATE events SET title = $2, description = $3, starts_at = $4, ends_at = $5, start_date = $6, \
                  starts_utc = $7, ends_utc = $8, capacity = $9, open_to_visitors = $10, sequence = sequence + 1, \
                  updated_at = $11 WHERE id = $1 AND cancelled_at IS NULL",
-                vec![
-                    id.as_uuid().into(),
-                    change.title.clone().into(),
-                    change.description.clone().into(),
-                    text(change.times.starts_at).into(),
-                    text(change.times.ends_at).into(),
-                    change.times.starts_at.date().into(),
-                    change.times.starts_utc.into(),
-                    change.times.ends_utc.into(),
-                    stored(change.capacity).into(),
-                    change.open_to_visitors.into(),
-                    now.into(),
-                ],
+                values,
             )
             .await?;
         Ok(changed == 1)
@@ -357,7 +351,7 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let changed = self
-            .execute_sql(
+            .run(
                 "UPDATE events SET cancelled_at = $2, cancel_reason = $3, sequence = sequence + 1, updated_at = $2 \
                  WHERE id = $1 AND cancelled_at IS NULL",
                 vec![id.as_uuid().into(), now.into(), reason.map(str::to_owned).into()],
@@ -369,7 +363,7 @@ impl Tx {
     /// Takes one seat: `false` when none is left (or the event was cancelled).
     pub async fn take_seat(&self, event: EventId) -> Result<bool, StoreError> {
         let taken = self
-            .execute_sql(
+            .run(
                 "UPDATE events SET registered = registered + 1 \
                  WHERE id = $1 AND registered < capacity AND cancelled_at IS NULL",
                 vec![event.as_uuid().into()],
@@ -384,7 +378,7 @@ impl Tx {
     async fn give_back_seats(&self, event: EventId, seats: usize) -> Result<(), StoreError> {
         if seats > 0 {
             let seats = i64::try_from(seats).unwrap_or(i64::MAX);
-            self.execute_sql(
+            self.run(
                 "UPDATE events SET registered = registered - $2, sequence = sequence + 1 WHERE id = $1",
                 vec![event.as_uuid().into(), seats.into()],
             )
@@ -403,7 +397,7 @@ impl Tx {
         stay: Option<StayId>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        self.execute_sql(
+        self.run(
             "INSERT INTO event_registrations (id, event_id, member_id, stay_id, status, created_at) \
              VALUES ($1, $2, $3, $4, 'registered', $5)",
             vec![
@@ -450,7 +444,7 @@ impl Tx {
         let mut ended = Vec::new();
         for r in registrations {
             let changed = self
-                .execute_sql(
+                .run(
                     "UPDATE event_registrations SET status = $2, ended_at = $3 WHERE id = $1 AND status = 'registered'",
                     vec![r.id.into(), status.as_str().into(), now.into()],
                 )
@@ -508,11 +502,7 @@ impl Tx {
         let sql = format!(
             "SELECT id, status, no_show FROM stays WHERE member_id = $1 AND site_id = $2 AND status = 'approved'{lock}"
         );
-        let statement = Statement::from_sql_and_values(
-            self.backend,
-            portable_sql(self.backend, &sql),
-            [member.as_uuid().into(), site.as_uuid().into()],
-        );
+        let statement = self.statement(&sql, [member.as_uuid().into(), site.as_uuid().into()]);
         let mut stays = Vec::new();
         for row in self.tx.query_all_raw(statement).await? {
             let id: uuid::Uuid = row.try_get_by_index(0)?;
@@ -520,11 +510,9 @@ impl Tx {
             let no_show: bool = row.try_get_by_index(2)?;
             let days = self
                 .tx
-                .query_all_raw(Statement::from_sql_and_values(
-                    self.backend,
-                    portable_sql(self.backend, "SELECT date FROM stay_days WHERE stay_id = $1 ORDER BY date"),
-                    [id.into()],
-                ))
+                .query_all_raw(
+                    self.statement("SELECT date FROM stay_days WHERE stay_id = $1 ORDER BY date", [id.into()]),
+                )
                 .await?
                 .iter()
                 .map(|r| r.try_get_by_index::<NaiveDate>(0))
@@ -615,34 +603,8 @@ impl Store {
 pub struct EventMailFacts {
     /// The event as it is now.
     pub event: EventRecord,
-    /// The recipient's name.
-    pub recipient_name: String,
-    /// The recipient's address.
-    pub recipient_email: String,
-    /// The recipient's language.
-    pub recipient_locale: String,
-    /// The site's name.
-    pub site_name: String,
-    /// The site's address.
-    pub site_address: String,
-    /// The site's zone.
-    pub site_timezone: String,
-    /// The site's contact (the calendar ORGANIZER).
-    pub site_contact_email: String,
-    /// The host cluster's name.
-    pub host_cluster_name: String,
-}
-
-#[derive(FromQueryResult)]
-struct PlaceRow {
-    recipient_name: String,
-    recipient_email: String,
-    recipient_locale: String,
-    site_name: String,
-    site_address: String,
-    site_timezone: String,
-    site_contact_email: String,
-    host_cluster_name: String,
+    /// The recipient, the event's site and its host.
+    pub context: MailContext,
 }
 
 const PLACE: &str = "\
@@ -666,26 +628,10 @@ impl Store {
         let Some(record) = self.read_event(event).await? else {
             return Ok(None);
         };
-        let backend = self.db_backend();
-        let statement = Statement::from_sql_and_values(
-            backend,
-            portable_sql(backend, PLACE),
-            [event.as_uuid().into(), recipient.as_uuid().into()],
-        );
+        let statement = self.statement(PLACE, [event.as_uuid().into(), recipient.as_uuid().into()]);
         let Some(row) = self.reads().query_one_raw(statement).await? else {
             return Ok(None);
         };
-        let p = PlaceRow::from_query_result(&row, "")?;
-        Ok(Some(EventMailFacts {
-            event: record,
-            recipient_name: p.recipient_name,
-            recipient_email: p.recipient_email,
-            recipient_locale: p.recipient_locale,
-            site_name: p.site_name,
-            site_address: p.site_address,
-            site_timezone: p.site_timezone,
-            site_contact_email: p.site_contact_email,
-            host_cluster_name: p.host_cluster_name,
-        }))
+        Ok(Some(EventMailFacts { event: record, context: MailContext::from_query_result(&row, "")? }))
     }
 }

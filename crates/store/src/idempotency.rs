@@ -92,7 +92,7 @@ impl Tx {
                 KeyState::InFlight { request_hash: request_hash.to_owned() }
             });
         }
-        idempotency_key::Entity::insert(idempotency_key::ActiveModel {
+        self.insert_row(idempotency_key::ActiveModel {
             member_id: Set(member.as_uuid()),
             key: Set(key.to_owned()),
             request_hash: Set(request_hash.to_owned()),
@@ -102,7 +102,6 @@ impl Tx {
             created_at: Set(now),
             completed_at: Set(None),
         })
-        .exec_without_returning(&self.tx)
         .await?;
         Ok(KeyState::Claimed)
     }

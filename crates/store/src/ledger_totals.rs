@@ -7,10 +7,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{ClusterId, Reason, StayId, StayStatus};
-use sea_orm::{ConnectionTrait, Statement, Value};
+use sea_orm::Value;
 
 use crate::error::StoreError;
-use crate::tx::{Tx, portable_sql};
+use crate::tx::Tx;
 
 /// How one request moves the per-host request totals.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -55,7 +55,24 @@ impl Tx {
         dates.sort_unstable();
         dates.dedup();
         if delta < 0 {
-            return self.take_ledger_days(host, home, &dates, delta).await;
+            // Taking days away cannot be an upsert: the row it would insert
+            // breaks `CHECK days >= 0` before the conflict is seen. The rows
+            // exist, since the days were added when they began to count.
+            let placeholders: Vec<String> = (0..dates.len()).map(|i| format!("${}", i + 4)).collect();
+            let sql = format!(
+                "UPDATE ledger_days SET days = days + $3 WHERE host_cluster_id = $1 AND home_cluster_id = $2 AND date IN ({})",
+                placeholders.join(", ")
+            );
+            let mut values: Vec<Value> = vec![host.as_uuid().into(), home.as_uuid().into(), delta.into()];
+            values.extend(dates.iter().map(|d| Value::from(*d)));
+            let changed = self.run(&sql, values).await?;
+            if changed != dates.len() as u64 {
+                return Err(StoreError::Corrupt(format!(
+                    "ledger_days holds {changed} of the {} days a stay counted",
+                    dates.len()
+                )));
+            }
+            return Ok(());
         }
         let mut sql = String::from("INSERT INTO ledger_days (host_cluster_id, home_cluster_id, date, days) VALUES ");
         let mut values: Vec<Value> = Vec::with_capacity(dates.len() * 4);
@@ -70,36 +87,7 @@ impl Tx {
         sql.push_str(
             " ON CONFLICT (host_cluster_id, home_cluster_id, date) DO UPDATE SET days = ledger_days.days + excluded.days",
         );
-        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, &sql), values);
-        self.tx.execute_raw(statement).await?;
-        Ok(())
-    }
-
-    /// Takes counted days away (an upsert cannot: the row it would insert
-    /// breaks `CHECK days >= 0` before the conflict is seen). The rows exist,
-    /// since the days were added when they began to count.
-    async fn take_ledger_days(
-        &self,
-        host: ClusterId,
-        home: ClusterId,
-        dates: &[NaiveDate],
-        delta: i32,
-    ) -> Result<(), StoreError> {
-        let placeholders: Vec<String> = (0..dates.len()).map(|i| format!("${}", i + 4)).collect();
-        let sql = format!(
-            "UPDATE ledger_days SET days = days + $3 WHERE host_cluster_id = $1 AND home_cluster_id = $2 AND date IN ({})",
-            placeholders.join(", ")
-        );
-        let mut values: Vec<Value> = vec![host.as_uuid().into(), home.as_uuid().into(), delta.into()];
-        values.extend(dates.iter().map(|d| Value::from(*d)));
-        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, &sql), values);
-        let changed = self.tx.execute_raw(statement).await?.rows_affected();
-        if changed != dates.len() as u64 {
-            return Err(StoreError::Corrupt(format!(
-                "ledger_days holds {changed} of the {} days a stay counted",
-                dates.len()
-            )));
-        }
+        self.run(&sql, values).await?;
         Ok(())
     }
 
@@ -120,20 +108,16 @@ impl Tx {
                    declined = ledger_requests.declined + excluded.declined, \
                    expired = ledger_requests.expired + excluded.expired, \
                    answered = ledger_requests.answered + excluded.answered";
-        let statement = Statement::from_sql_and_values(
-            self.backend,
-            portable_sql(self.backend, sql),
-            [
-                host.as_uuid().into(),
-                requested_at.date_naive().into(),
-                tally.received.into(),
-                tally.approved.into(),
-                tally.declined.into(),
-                tally.expired.into(),
-                tally.answered.into(),
-            ],
-        );
-        self.tx.execute_raw(statement).await?;
+        let values = vec![
+            host.as_uuid().into(),
+            requested_at.date_naive().into(),
+            tally.received.into(),
+            tally.approved.into(),
+            tally.declined.into(),
+            tally.expired.into(),
+            tally.answered.into(),
+        ];
+        self.run(sql, values).await?;
         Ok(())
     }
 
@@ -149,17 +133,13 @@ impl Tx {
         }
         let sql = "INSERT INTO ledger_exceptions (stay_id, host_cluster_id, home_cluster_id, at, to_status, reason) \
                    SELECT s.id, s.host_cluster_id, s.home_cluster_id, $2, $3, $4 FROM stays s WHERE s.id = $1";
-        let statement = Statement::from_sql_and_values(
-            self.backend,
-            portable_sql(self.backend, sql),
-            [
-                stay.as_uuid().into(),
-                entry.at.into(),
-                entry.to.as_str().into(),
-                entry.reason.as_ref().map(Reason::as_str).into(),
-            ],
-        );
-        self.tx.execute_raw(statement).await?;
+        let values = vec![
+            stay.as_uuid().into(),
+            entry.at.into(),
+            entry.to.as_str().into(),
+            entry.reason.as_ref().map(Reason::as_str).into(),
+        ];
+        self.run(sql, values).await?;
         Ok(())
     }
 }

@@ -44,7 +44,7 @@ pub use error::StoreError;
 pub use events::{EventChange, EventMailFacts, EventRecord, NewEvent, RegistrationRecord, RegistrationStatus};
 pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};
 pub use ledger::BoundaryDay;
-pub use mail_facts::MailFacts;
+pub use mail_facts::{MailContext, MailFacts};
 pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};
 pub use outbox::{MailRow, NewMail, member_recipient};
 pub use personal::{

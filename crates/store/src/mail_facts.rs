@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{MemberId, StayId, StayStatus};
-use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use crate::convert::parse;
 use crate::error::StoreError;
-use crate::tx::{Store, portable_sql};
+use crate::tx::Store;
 
 /// The facts of one stay email, for one recipient.
 #[derive(Debug, Clone, PartialEq, FromQueryResult)]
@@ -32,6 +32,21 @@ pub struct MailFacts {
     pub member_email: String,
     /// The visiting member's company.
     pub member_company: String,
+    /// The recipient, the site and its host.
+    #[sea_orm(nested)]
+    pub context: MailContext,
+    /// The site's house rules.
+    pub house_rules: String,
+    /// The open days it holds now (filled by the second statement).
+    #[sea_orm(skip)]
+    pub days: Vec<NaiveDate>,
+}
+
+/// Who an email goes to, and the site (with its host) of the stay or the
+/// event it is about: what every stay and event email is written from.
+/// Read from the columns of these names.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct MailContext {
     /// The recipient's name.
     pub recipient_name: String,
     /// The recipient's address.
@@ -44,15 +59,10 @@ pub struct MailFacts {
     pub site_address: String,
     /// The site's zone.
     pub site_timezone: String,
-    /// The site's contact.
+    /// The site's contact (a calendar's ORGANIZER).
     pub site_contact_email: String,
-    /// The site's house rules.
-    pub house_rules: String,
     /// The host cluster's name.
     pub host_cluster_name: String,
-    /// The open days it holds now (filled by the second statement).
-    #[sea_orm(skip)]
-    pub days: Vec<NaiveDate>,
 }
 
 impl MailFacts {
@@ -81,17 +91,13 @@ impl Store {
     /// The facts of an email about `stay` to `recipient`; `None` when either
     /// no longer exists.
     pub async fn mail_facts(&self, stay: StayId, recipient: MemberId) -> Result<Option<MailFacts>, StoreError> {
-        let backend = self.db_backend();
-        let sql = |text: &str| portable_sql(backend, text);
         let reads = self.reads();
-        let statement =
-            Statement::from_sql_and_values(backend, sql(FACTS), [stay.as_uuid().into(), recipient.as_uuid().into()]);
+        let statement = self.statement(FACTS, [stay.as_uuid().into(), recipient.as_uuid().into()]);
         let Some(row) = reads.query_one_raw(statement).await? else {
             return Ok(None);
         };
         let mut facts = MailFacts::from_query_result(&row, "")?;
-        let days =
-            reads.query_all_raw(Statement::from_sql_and_values(backend, sql(DAYS), [stay.as_uuid().into()])).await?;
+        let days = reads.query_all_raw(self.statement(DAYS, [stay.as_uuid().into()])).await?;
         facts.days = days.iter().map(|r| r.try_get_by_index::<NaiveDate>(0)).collect::<Result<_, _>>()?;
         Ok(Some(facts))
     }

@@ -7,7 +7,7 @@ use deskvisa_rules::{
     MemberStatus, SiteId, TimeZone, WeekdaySet,
 };
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select, Set};
 
 use crate::convert::{approval_mode_text, count, on_no_answer_text, parse, stored, zone};
 use crate::entity::{cluster, member, member_role, policy, site, site_desk_count};
@@ -123,6 +123,39 @@ fn site_record(row: site::Model) -> Result<SiteRecord, StoreError> {
     })
 }
 
+/// A cluster as its row: every column but when it was added.
+fn cluster_row(c: &ClusterRecord) -> cluster::ActiveModel {
+    cluster::ActiveModel {
+        id: Set(c.id.as_uuid()),
+        name: Set(c.name.clone()),
+        city: Set(c.city.clone()),
+        country: Set(c.country.to_string()),
+        timezone: Set(c.timezone.name().to_owned()),
+        latitude: Set(c.latitude.degrees()),
+        longitude: Set(c.longitude.degrees()),
+        joined_on: Set(c.joined_on),
+        status: Set(c.status.as_str().to_owned()),
+        created_at: NotSet,
+    }
+}
+
+/// A site as its row, written at `now`: every column but when it was added.
+fn site_row(s: &SiteRecord, now: DateTime<Utc>) -> site::ActiveModel {
+    site::ActiveModel {
+        id: Set(s.id.as_uuid()),
+        cluster_id: Set(s.cluster_id.as_uuid()),
+        name: Set(s.name.clone()),
+        address: Set(s.address.clone()),
+        timezone: Set(s.timezone.name().to_owned()),
+        desks: Set(stored(s.desks.get())),
+        open_weekdays: Set(i16::from(s.open_weekdays.bits())),
+        contact_email: Set(s.contact_email.clone()),
+        house_rules: Set(s.house_rules.clone()),
+        created_at: NotSet,
+        updated_at: Set(now),
+    }
+}
+
 /// A stored role.
 pub(crate) fn role(text: &str) -> Result<Role, StoreError> {
     match text {
@@ -148,21 +181,7 @@ pub(crate) fn member_record(row: member::Model) -> Result<MemberRecord, StoreErr
 impl Tx {
     /// Adds a cluster.
     pub async fn insert_cluster(&self, c: &ClusterRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
-        cluster::Entity::insert(cluster::ActiveModel {
-            id: Set(c.id.as_uuid()),
-            name: Set(c.name.clone()),
-            city: Set(c.city.clone()),
-            country: Set(c.country.to_string()),
-            timezone: Set(c.timezone.name().to_owned()),
-            latitude: Set(c.latitude.degrees()),
-            longitude: Set(c.longitude.degrees()),
-            joined_on: Set(c.joined_on),
-            status: Set(c.status.as_str().to_owned()),
-            created_at: Set(now),
-        })
-        .exec_without_returning(&self.tx)
-        .await?;
-        Ok(())
+        self.insert_row(cluster::ActiveModel { created_at: Set(now), ..cluster_row(c) }).await
     }
 
     /// One cluster.
@@ -183,21 +202,7 @@ impl Tx {
 
     /// Adds a site and records its first desk count.
     pub async fn insert_site(&self, s: &SiteRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
-        site::Entity::insert(site::ActiveModel {
-            id: Set(s.id.as_uuid()),
-            cluster_id: Set(s.cluster_id.as_uuid()),
-            name: Set(s.name.clone()),
-            address: Set(s.address.clone()),
-            timezone: Set(s.timezone.name().to_owned()),
-            desks: Set(stored(s.desks.get())),
-            open_weekdays: Set(i16::from(s.open_weekdays.bits())),
-            contact_email: Set(s.contact_email.clone()),
-            house_rules: Set(s.house_rules.clone()),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .exec_without_returning(&self.tx)
-        .await?;
+        self.insert_row(site::ActiveModel { created_at: Set(now), ..site_row(s, now) }).await?;
         self.record_offer(s.id, s.desks.get(), s.open_weekdays, now).await
     }
 
@@ -210,16 +215,14 @@ impl Tx {
         open_weekdays: WeekdaySet,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        site_desk_count::Entity::insert(site_desk_count::ActiveModel {
+        self.insert_row(site_desk_count::ActiveModel {
             id: NotSet,
             site_id: Set(site.as_uuid()),
             at: Set(at),
             desks: Set(stored(desks)),
             open_weekdays: Set(i16::from(open_weekdays.bits())),
         })
-        .exec_without_returning(&self.tx)
-        .await?;
-        Ok(())
+        .await
     }
 
     /// One site.
@@ -238,7 +241,7 @@ impl Tx {
 
     /// Adds a member (`Unique` if the email is taken).
     pub async fn insert_member(&self, m: &MemberRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
-        member::Entity::insert(member::ActiveModel {
+        self.insert_row(member::ActiveModel {
             id: Set(m.id.as_uuid()),
             email: Set(m.email.as_str().to_owned()),
             name: Set(m.name.clone()),
@@ -250,9 +253,7 @@ impl Tx {
             created_at: Set(now),
             updated_at: Set(now),
         })
-        .exec_without_returning(&self.tx)
-        .await?;
-        Ok(())
+        .await
     }
 
     /// One member.
@@ -323,24 +324,7 @@ impl Tx {
             on_no_answer: Set(on_no_answer_text(d.on_no_answer).to_owned()),
             updated_at: Set(now),
         };
-        policy::Entity::insert(model)
-            .on_conflict(
-                OnConflict::column(policy::Column::ClusterId)
-                    .update_columns([
-                        policy::Column::MaxDaysPerStay,
-                        policy::Column::StaysPerYear,
-                        policy::Column::MinNoticeDays,
-                        policy::Column::HorizonDays,
-                        policy::Column::ApprovalMode,
-                        policy::Column::AnswerWindowDays,
-                        policy::Column::OnNoAnswer,
-                        policy::Column::UpdatedAt,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(&self.tx)
-            .await?;
-        Ok(())
+        self.save_row(model).await
     }
 }
 
@@ -353,15 +337,13 @@ impl Tx {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        crate::entity::closure::Entity::insert(crate::entity::closure::ActiveModel {
+        self.insert_row(crate::entity::closure::ActiveModel {
             site_id: Set(site.as_uuid()),
             date: Set(date),
             reason: Set(reason.to_owned()),
             created_at: Set(now),
         })
-        .exec_without_returning(&self.tx)
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Whether any cluster exists yet.
@@ -446,37 +428,20 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> Result<SiteRecord, StoreError> {
         use sea_orm::sea_query::Expr;
-        let mut next = current.clone();
-        if let Some(v) = &patch.name {
-            next.name = v.clone();
-        }
-        if let Some(v) = &patch.address {
-            next.address = v.clone();
-        }
-        if let Some(v) = patch.timezone {
-            next.timezone = v;
-        }
-        if let Some(v) = patch.desks {
-            next.desks = v;
-        }
-        if let Some(v) = patch.open_weekdays {
-            next.open_weekdays = v;
-        }
-        if let Some(v) = &patch.contact_email {
-            next.contact_email = v.clone();
-        }
-        if let Some(v) = &patch.house_rules {
-            next.house_rules = v.clone();
-        }
+        let patched = |new: &Option<String>, old: &String| new.as_ref().unwrap_or(old).clone();
+        let next = SiteRecord {
+            name: patched(&patch.name, &current.name),
+            address: patched(&patch.address, &current.address),
+            timezone: patch.timezone.unwrap_or(current.timezone),
+            desks: patch.desks.unwrap_or(current.desks),
+            open_weekdays: patch.open_weekdays.unwrap_or(current.open_weekdays),
+            contact_email: patched(&patch.contact_email, &current.contact_email),
+            house_rules: patched(&patch.house_rules, &current.house_rules),
+            ..current.clone()
+        };
+        // A site stays where it was made, in the cluster that made it.
         site::Entity::update_many()
-            .col_expr(site::Column::Name, Expr::value(next.name.clone()))
-            .col_expr(site::Column::Address, Expr::value(next.address.clone()))
-            .col_expr(site::Column::Timezone, Expr::value(next.timezone.name()))
-            .col_expr(site::Column::Desks, Expr::value(stored(next.desks.get())))
-            .col_expr(site::Column::OpenWeekdays, Expr::value(i16::from(next.open_weekdays.bits())))
-            .col_expr(site::Column::ContactEmail, Expr::value(next.contact_email.clone()))
-            .col_expr(site::Column::HouseRules, Expr::value(next.house_rules.clone()))
-            .col_expr(site::Column::UpdatedAt, Expr::value(now))
+            .set(site::ActiveModel { id: NotSet, cluster_id: NotSet, ..site_row(&next, now) })
             .filter(site::Column::Id.eq(current.id.as_uuid()))
             .exec(&self.tx)
             .await?;
@@ -521,15 +486,9 @@ impl Tx {
 
     /// Changes a cluster's fields.
     pub async fn update_cluster(&self, c: &ClusterRecord) -> Result<(), StoreError> {
-        use sea_orm::sea_query::Expr;
+        // The date a cluster joined the network stays as it was.
         cluster::Entity::update_many()
-            .col_expr(cluster::Column::Name, Expr::value(c.name.clone()))
-            .col_expr(cluster::Column::City, Expr::value(c.city.clone()))
-            .col_expr(cluster::Column::Country, Expr::value(c.country.to_string()))
-            .col_expr(cluster::Column::Timezone, Expr::value(c.timezone.name()))
-            .col_expr(cluster::Column::Latitude, Expr::value(c.latitude.degrees()))
-            .col_expr(cluster::Column::Longitude, Expr::value(c.longitude.degrees()))
-            .col_expr(cluster::Column::Status, Expr::value(c.status.as_str()))
+            .set(cluster::ActiveModel { id: NotSet, joined_on: NotSet, ..cluster_row(c) })
             .filter(cluster::Column::Id.eq(c.id.as_uuid()))
             .exec(&self.tx)
             .await?;
@@ -543,24 +502,13 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         use crate::entity::network_policy;
-        network_policy::Entity::insert(network_policy::ActiveModel {
+        self.save_row(network_policy::ActiveModel {
             id: Set(1),
             guaranteed_days: Set(stored(p.guaranteed_days())),
             reciprocity_grace_days: Set(stored(p.reciprocity_grace_days())),
             updated_at: Set(now),
         })
-        .on_conflict(
-            OnConflict::column(network_policy::Column::Id)
-                .update_columns([
-                    network_policy::Column::GuaranteedDays,
-                    network_policy::Column::ReciprocityGraceDays,
-                    network_policy::Column::UpdatedAt,
-                ])
-                .to_owned(),
-        )
-        .exec_without_returning(&self.tx)
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Changes a member's name, locale, status or vouched-until date.
@@ -601,32 +549,26 @@ impl Tx {
             .await?)
     }
 
+    /// The members of `cluster` who hold its admin role and are not revoked.
+    async fn live_admins(&self, cluster: ClusterId) -> Result<Select<member::Entity>, StoreError> {
+        let admins = self.cluster_admin_ids().await?;
+        Ok(member::Entity::find()
+            .filter(member::Column::ClusterId.eq(cluster.as_uuid()))
+            .filter(member::Column::Id.is_in(admins))
+            .filter(member::Column::Status.ne(MemberStatus::Revoked.as_str())))
+    }
+
     /// A cluster's admins who may still act (not revoked), by email: the
     /// people mail "to the host's cluster admins" goes to.
     pub async fn cluster_admins(&self, cluster: ClusterId) -> Result<Vec<MemberRecord>, StoreError> {
-        let admins = self.cluster_admin_ids().await?;
-        member::Entity::find()
-            .filter(member::Column::ClusterId.eq(cluster.as_uuid()))
-            .filter(member::Column::Id.is_in(admins))
-            .filter(member::Column::Status.ne(MemberStatus::Revoked.as_str()))
-            .order_by_asc(member::Column::Email)
-            .all(&self.tx)
-            .await?
-            .into_iter()
-            .map(member_record)
-            .collect()
+        let query = self.live_admins(cluster).await?.order_by_asc(member::Column::Email);
+        query.all(&self.tx).await?.into_iter().map(member_record).collect()
     }
 
     /// How many admins a cluster has who are not revoked.
     pub async fn admin_count(&self, cluster: ClusterId) -> Result<u64, StoreError> {
         use sea_orm::PaginatorTrait;
-        let admins = self.cluster_admin_ids().await?;
-        Ok(member::Entity::find()
-            .filter(member::Column::ClusterId.eq(cluster.as_uuid()))
-            .filter(member::Column::Id.is_in(admins))
-            .filter(member::Column::Status.ne(MemberStatus::Revoked.as_str()))
-            .count(&self.tx)
-            .await?)
+        Ok(self.live_admins(cluster).await?.count(&self.tx).await?)
     }
 
     /// Whether a member ever signed in (a used sign-in link or a session

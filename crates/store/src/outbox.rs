@@ -15,15 +15,12 @@
 
 use chrono::{DateTime, Utc};
 use deskvisa_rules::MailKind;
-use sea_orm::sea_query::{Query, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Statement,
-};
+use sea_orm::sea_query::SimpleExpr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder};
 
 use crate::entity::outbox;
 use crate::error::StoreError;
-use crate::error::statement_error;
-use crate::tx::{Store, Tx};
+use crate::tx::{Store, Tx, insert_rows};
 
 /// `member:<uuid>`: the recipient of an email to one member.
 pub fn member_recipient(member: deskvisa_rules::MemberId) -> String {
@@ -107,33 +104,33 @@ pub(crate) fn mail_insert(
     mails: &[NewMail],
     now: DateTime<Utc>,
 ) -> Result<sea_orm::sea_query::InsertStatement, StoreError> {
-    let mut insert = Query::insert();
-    insert.into_table(outbox::Entity).columns([
-        outbox::Column::Id,
-        outbox::Column::Kind,
-        outbox::Column::Recipient,
-        outbox::Column::Locale,
-        outbox::Column::Payload,
-        outbox::Column::Status,
-        outbox::Column::Attempts,
-        outbox::Column::CreatedAt,
-        outbox::Column::NextAttemptAt,
-    ]);
-    for mail in mails {
-        let values: [SimpleExpr; 9] = [
-            uuid::Uuid::new_v4().into(),
-            mail.kind.as_str().into(),
-            mail.recipient.clone().into(),
-            "".into(),
-            mail.payload.clone().into(),
-            "pending".into(),
-            0i32.into(),
-            now.into(),
-            now.into(),
-        ];
-        insert.values(values).map_err(statement_error)?;
-    }
-    Ok(insert)
+    insert_rows(
+        outbox::Entity,
+        [
+            outbox::Column::Id,
+            outbox::Column::Kind,
+            outbox::Column::Recipient,
+            outbox::Column::Locale,
+            outbox::Column::Payload,
+            outbox::Column::Status,
+            outbox::Column::Attempts,
+            outbox::Column::CreatedAt,
+            outbox::Column::NextAttemptAt,
+        ],
+        mails.iter().map(|mail| {
+            [
+                uuid::Uuid::new_v4().into(),
+                mail.kind.as_str().into(),
+                mail.recipient.clone().into(),
+                "".into(),
+                mail.payload.clone().into(),
+                "pending".into(),
+                0i32.into(),
+                now.into(),
+                now.into(),
+            ]
+        }),
+    )
 }
 
 /// Written once with PostgreSQL's `$n`; SQLite reads `?n` the same way.
@@ -182,13 +179,9 @@ impl Store {
         now: DateTime<Utc>,
         lease: chrono::TimeDelta,
     ) -> Result<Vec<MailRow>, StoreError> {
-        let backend = self.db_backend();
-        let sql = match backend {
-            DbBackend::Postgres => CLAIM.replace("SKIP_LOCKED", "FOR UPDATE SKIP LOCKED"),
-            _ => crate::tx::portable_sql(backend, &CLAIM.replace("SKIP_LOCKED", "")),
-        };
-        let statement =
-            Statement::from_sql_and_values(backend, sql, [now.into(), (now + lease).into(), i64::from(limit).into()]);
+        let skip_locked = if self.db_backend() == DbBackend::Postgres { "FOR UPDATE SKIP LOCKED" } else { "" };
+        let sql = CLAIM.replace("SKIP_LOCKED", skip_locked);
+        let statement = self.statement(&sql, [now.into(), (now + lease).into(), i64::from(limit).into()]);
         let tx = self.begin_write().await?;
         let rows = tx.tx.query_all_raw(statement).await?;
         let mails = rows
@@ -222,65 +215,43 @@ impl Store {
 
     /// The email went out.
     pub async fn mail_sent(&self, id: uuid::Uuid, locale: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.mark(
-            id,
-            vec![
-                (outbox::Column::Status, "sent".into()),
-                (outbox::Column::Locale, locale.into()),
-                (outbox::Column::SentAt, now.into()),
-                (outbox::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into()),
-                (outbox::Column::LastError, Option::<String>::None.into()),
-            ],
-        )
-        .await
+        let sent = vec![(outbox::Column::Locale, locale.into()), (outbox::Column::SentAt, now.into())];
+        self.mark(id, "sent", None, sent).await
     }
 
     /// A transient failure: try again at `next` (unless the email went out
     /// meanwhile: a late word never undoes a send).
     pub async fn mail_retry(&self, id: uuid::Uuid, next: DateTime<Utc>, error: &str) -> Result<(), StoreError> {
-        self.mark_pending(
-            id,
-            vec![
-                (outbox::Column::Status, "pending".into()),
-                (outbox::Column::NextAttemptAt, next.into()),
-                (outbox::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into()),
-                (outbox::Column::LastError, error.into()),
-                (outbox::Column::Locale, "".into()),
-            ],
-        )
-        .await
+        let again = vec![(outbox::Column::NextAttemptAt, next.into()), (outbox::Column::Locale, "".into())];
+        self.mark(id, "pending", Some(error), again).await
     }
 
     /// A permanent failure: the email waits in the dead letters (unless it
     /// went out meanwhile).
     pub async fn mail_dead(&self, id: uuid::Uuid, error: &str) -> Result<(), StoreError> {
-        self.mark_pending(
-            id,
-            vec![
-                (outbox::Column::Status, "dead".into()),
-                (outbox::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into()),
-                (outbox::Column::LastError, error.into()),
-            ],
-        )
-        .await
+        self.mark(id, "dead", Some(error), Vec::new()).await
     }
 
-    async fn mark_pending(&self, id: uuid::Uuid, values: Vec<(outbox::Column, SimpleExpr)>) -> Result<(), StoreError> {
+    /// Ends an email's lease and sets its `status`, its `last_error` and
+    /// `more`, in a write of its own. A failure (with its error) is marked
+    /// only while the email is still pending: a late word never undoes a send.
+    async fn mark(
+        &self,
+        id: uuid::Uuid,
+        status: &str,
+        last_error: Option<&str>,
+        more: Vec<(outbox::Column, SimpleExpr)>,
+    ) -> Result<(), StoreError> {
         let tx = self.begin_write().await?;
         let mut update = outbox::Entity::update_many()
-            .filter(outbox::Column::Id.eq(id))
-            .filter(outbox::Column::Status.eq("pending"));
-        for (column, value) in values {
-            update = update.col_expr(column, value);
+            .col_expr(outbox::Column::Status, status.into())
+            .col_expr(outbox::Column::LeaseUntil, Option::<DateTime<Utc>>::None.into())
+            .col_expr(outbox::Column::LastError, last_error.map(str::to_owned).into())
+            .filter(outbox::Column::Id.eq(id));
+        if last_error.is_some() {
+            update = update.filter(outbox::Column::Status.eq("pending"));
         }
-        update.exec(&tx.tx).await?;
-        tx.commit().await
-    }
-
-    async fn mark(&self, id: uuid::Uuid, values: Vec<(outbox::Column, SimpleExpr)>) -> Result<(), StoreError> {
-        let tx = self.begin_write().await?;
-        let mut update = outbox::Entity::update_many().filter(outbox::Column::Id.eq(id));
-        for (column, value) in values {
+        for (column, value) in more {
             update = update.col_expr(column, value);
         }
         update.exec(&tx.tx).await?;

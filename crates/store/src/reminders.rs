@@ -7,12 +7,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{ClusterId, MemberId, StayId, TimeZone};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, Statement};
+use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter};
 
 use crate::convert::zone;
 use crate::entity::stay;
 use crate::error::StoreError;
-use crate::tx::{Tx, portable_sql};
+use crate::tx::Tx;
 
 /// A stay someone may need reminding of.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,13 +79,8 @@ impl Tx {
         to: NaiveDate,
         limit: u64,
     ) -> Result<Vec<ReminderCandidate>, StoreError> {
-        let statement = Statement::from_sql_and_values(
-            self.backend,
-            portable_sql(self.backend, COMING),
-            [false.into(), from.into(), to.into(), (limit as i64).into()],
-        );
-        let rows = self.tx.query_all_raw(statement).await?;
-        rows.iter().map(|r| candidate(Row::from_query_result(r, "")?)).collect()
+        let rows = self.rows::<Row>(COMING, vec![false.into(), from.into(), to.into(), (limit as i64).into()]).await?;
+        rows.into_iter().map(candidate).collect()
     }
 
     /// Pending stays whose admins have not been reminded yet and whose
@@ -96,37 +91,36 @@ impl Tx {
         until: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<ReminderCandidate>, StoreError> {
-        let statement = Statement::from_sql_and_values(
-            self.backend,
-            portable_sql(self.backend, CLOSING),
-            [until.into(), after.into(), (limit as i64).into()],
-        );
-        let rows = self.tx.query_all_raw(statement).await?;
-        rows.iter().map(|r| candidate(Row::from_query_result(r, "")?)).collect()
+        let rows = self.rows::<Row>(CLOSING, vec![until.into(), after.into(), (limit as i64).into()]).await?;
+        rows.into_iter().map(candidate).collect()
     }
 
     /// Claims the member's reminder of an approved stay: true for exactly
     /// one caller.
     pub async fn claim_stay_reminder(&self, id: StayId, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        Ok(stay::Entity::update_many()
-            .col_expr(stay::Column::RemindedAt, Expr::value(now))
-            .filter(stay::Column::Id.eq(id.as_uuid()))
-            .filter(stay::Column::Status.eq("approved"))
-            .filter(stay::Column::RemindedAt.is_null())
-            .exec(&self.tx)
-            .await?
-            .rows_affected
-            == 1)
+        self.claim_reminder(id, "approved", stay::Column::RemindedAt, now).await
     }
 
     /// Claims the admins' reminder of a pending stay: true for exactly one
     /// caller.
     pub async fn claim_answer_reminder(&self, id: StayId, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        self.claim_reminder(id, "pending", stay::Column::AnswerRemindedAt, now).await
+    }
+
+    /// Sets a reminder's `sent` column of a stay still in `status` from NULL
+    /// to `now`: the compare-and-swap only one caller wins.
+    async fn claim_reminder(
+        &self,
+        id: StayId,
+        status: &str,
+        sent: stay::Column,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         Ok(stay::Entity::update_many()
-            .col_expr(stay::Column::AnswerRemindedAt, Expr::value(now))
+            .col_expr(sent, Expr::value(now))
             .filter(stay::Column::Id.eq(id.as_uuid()))
-            .filter(stay::Column::Status.eq("pending"))
-            .filter(stay::Column::AnswerRemindedAt.is_null())
+            .filter(stay::Column::Status.eq(status))
+            .filter(sent.is_null())
             .exec(&self.tx)
             .await?
             .rows_affected

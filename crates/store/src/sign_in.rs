@@ -6,11 +6,11 @@
 
 use chrono::{DateTime, Utc};
 use deskvisa_rules::MemberId;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 
 use crate::error::StoreError;
 use crate::map::{MemberRecord, Role};
-use crate::tx::{Store, Tx, portable_sql};
+use crate::tx::{Store, Tx};
 
 impl Tx {
     /// A new sign-in token for `member`, valid until `expires_at`. Its hash
@@ -46,13 +46,9 @@ impl Tx {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<MemberId>, StoreError> {
-        let statement = Statement::from_sql_and_values(
-            self.backend,
-            portable_sql(
-                self.backend,
-                "UPDATE sign_in_tokens SET used_at = $2 \
-                  WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING member_id",
-            ),
+        let statement = self.statement(
+            "UPDATE sign_in_tokens SET used_at = $2 \
+              WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING member_id",
             [token_hash.into(), now.into()],
         );
         let row = self.tx.query_one_raw(statement).await?;
@@ -84,24 +80,24 @@ impl Tx {
 
     /// Ends the session with this hash; false when there was none live.
     pub async fn end_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        Ok(self
-            .run(
-                "UPDATE sessions SET ended_at = $2 WHERE token_hash = $1 AND ended_at IS NULL",
-                vec![token_hash.into(), now.into()],
-            )
-            .await?
-            == 1)
+        self.end_live("UPDATE sessions SET ended_at = $2 WHERE token_hash = $1 AND ended_at IS NULL", token_hash, now)
+            .await
     }
 
     /// Revokes the API token with this hash; false when there was none live.
     pub async fn revoke_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        Ok(self
-            .run(
-                "UPDATE api_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
-                vec![token_hash.into(), now.into()],
-            )
-            .await?
-            == 1)
+        self.end_live(
+            "UPDATE api_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
+            token_hash,
+            now,
+        )
+        .await
+    }
+
+    /// Runs `sql`, which ends at `$2` the live row whose hash is `$1`;
+    /// whether there was one.
+    async fn end_live(&self, sql: &str, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        Ok(self.run(sql, vec![token_hash.into(), now.into()]).await? == 1)
     }
 }
 
@@ -117,13 +113,9 @@ impl Tx {
     /// so far in the window, these included.
     pub async fn hit_by(&self, bucket: &str, window_start: DateTime<Utc>, n: u32) -> Result<u32, StoreError> {
         let n = i32::try_from(n).unwrap_or(i32::MAX);
-        let statement = Statement::from_sql_and_values(
-            self.backend,
-            portable_sql(
-                self.backend,
-                "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, $3) \
-                 ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + $3 RETURNING hits",
-            ),
+        let statement = self.statement(
+            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, $3) \
+             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + $3 RETURNING hits",
             [bucket.into(), window_start.into(), n.into()],
         );
         let row = self.tx.query_one_raw(statement).await?;
@@ -147,13 +139,9 @@ impl Store {
         token_hash: &str,
     ) -> Result<Option<(MemberId, DateTime<Utc>)>, StoreError> {
         let tx = self.begin_write().await?;
-        let statement = Statement::from_sql_and_values(
-            tx.backend,
-            portable_sql(
-                tx.backend,
-                "UPDATE sign_in_tokens SET token_hash = $2 WHERE id = $1 AND used_at IS NULL \
-                 RETURNING member_id, expires_at",
-            ),
+        let statement = tx.statement(
+            "UPDATE sign_in_tokens SET token_hash = $2 WHERE id = $1 AND used_at IS NULL \
+             RETURNING member_id, expires_at",
             [id.into(), token_hash.into()],
         );
         let row = tx.tx.query_one_raw(statement).await?;
@@ -175,16 +163,11 @@ impl Store {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(MemberRecord, Vec<Role>)>, StoreError> {
-        let backend = self.db_backend();
-        let statement = Statement::from_sql_and_values(
-            backend,
-            portable_sql(
-                backend,
-                "SELECT m.*, r.role AS role FROM sessions s \
-                   JOIN members m ON m.id = s.member_id \
-                   LEFT JOIN member_roles r ON r.member_id = m.id \
-                  WHERE s.token_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2",
-            ),
+        let statement = self.statement(
+            "SELECT m.*, r.role AS role FROM sessions s \
+               JOIN members m ON m.id = s.member_id \
+               LEFT JOIN member_roles r ON r.member_id = m.id \
+              WHERE s.token_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2",
             [token_hash.into(), now.into()],
         );
         let rows = self.reads().query_all_raw(statement).await?;

@@ -6,14 +6,14 @@ use deskvisa_rules::{
     Actor, ClusterId, HistoryAction, MemberId, Reason, SiteId, StayFacts, StayId, StayStatus, Transition,
     counts_held_days,
 };
-use sea_orm::sea_query::{Expr, InsertStatement, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
+use sea_orm::sea_query::{Expr, InsertStatement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement};
 
 use crate::convert::{parse, zone};
 use crate::entity::{site, stay, stay_day, stay_history};
-use crate::error::{StoreError, statement_error};
+use crate::error::StoreError;
 use crate::ledger_totals::RequestTally;
-use crate::tx::Tx;
+use crate::tx::{Tx, insert_rows};
 
 /// A stay to write, as the rules accepted it.
 #[derive(Debug, Clone)]
@@ -112,9 +112,9 @@ pub struct StayRecord {
 
 /// The insert of one history line.
 fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<InsertStatement, StoreError> {
-    Ok(Query::insert()
-        .into_table(stay_history::Entity)
-        .columns([
+    insert_rows(
+        stay_history::Entity,
+        [
             stay_history::Column::StayId,
             stay_history::Column::At,
             stay_history::Column::Actor,
@@ -124,8 +124,8 @@ fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<InsertStatement,
             stay_history::Column::Action,
             stay_history::Column::Reason,
             stay_history::Column::GuaranteeException,
-        ])
-        .values([
+        ],
+        [[
             stay.as_uuid().into(),
             entry.at.into(),
             entry.actor.as_str().into(),
@@ -135,9 +135,8 @@ fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<InsertStatement,
             entry.action.as_str().into(),
             entry.reason.as_ref().map(Reason::as_str).into(),
             entry.guarantee_exception.into(),
-        ])
-        .map_err(statement_error)?
-        .to_owned())
+        ]],
+    )
 }
 
 fn actor(text: &str) -> Result<Actor, StoreError> {
@@ -155,66 +154,58 @@ impl Tx {
         history: &[HistoryEntry],
         mails: &[crate::NewMail],
     ) -> Result<(), StoreError> {
-        let mut statements = vec![
-            Query::insert()
-                .into_table(stay::Entity)
-                .columns([
-                    stay::Column::Id,
-                    stay::Column::MemberId,
-                    stay::Column::SiteId,
-                    stay::Column::HostClusterId,
-                    stay::Column::HomeClusterId,
-                    stay::Column::StartDate,
-                    stay::Column::EndDate,
-                    stay::Column::Status,
-                    stay::Column::Purpose,
-                    stay::Column::AnswerDeadline,
-                    stay::Column::WithinGuarantee,
-                    stay::Column::CheckedIn,
-                    stay::Column::NoShow,
-                    stay::Column::CreatedAt,
-                    stay::Column::UpdatedAt,
-                    stay::Column::ApprovedAt,
-                ])
-                .values([
-                    new.id.as_uuid().into(),
-                    new.member.as_uuid().into(),
-                    new.site.as_uuid().into(),
-                    new.host_cluster.as_uuid().into(),
-                    new.home_cluster.as_uuid().into(),
-                    new.start_date.into(),
-                    new.end_date.into(),
-                    new.status.as_str().into(),
-                    new.purpose.clone().into(),
-                    new.answer_deadline.into(),
-                    new.within_guarantee.into(),
-                    false.into(),
-                    false.into(),
-                    new.created_at.into(),
-                    new.created_at.into(),
-                    (new.status == StayStatus::Approved).then_some(new.created_at).into(),
-                ])
-                .map_err(statement_error)?
-                .to_owned(),
-        ];
+        let mut statements = vec![insert_rows(
+            stay::Entity,
+            [
+                stay::Column::Id,
+                stay::Column::MemberId,
+                stay::Column::SiteId,
+                stay::Column::HostClusterId,
+                stay::Column::HomeClusterId,
+                stay::Column::StartDate,
+                stay::Column::EndDate,
+                stay::Column::Status,
+                stay::Column::Purpose,
+                stay::Column::AnswerDeadline,
+                stay::Column::WithinGuarantee,
+                stay::Column::CheckedIn,
+                stay::Column::NoShow,
+                stay::Column::CreatedAt,
+                stay::Column::UpdatedAt,
+                stay::Column::ApprovedAt,
+            ],
+            [[
+                new.id.as_uuid().into(),
+                new.member.as_uuid().into(),
+                new.site.as_uuid().into(),
+                new.host_cluster.as_uuid().into(),
+                new.home_cluster.as_uuid().into(),
+                new.start_date.into(),
+                new.end_date.into(),
+                new.status.as_str().into(),
+                new.purpose.clone().into(),
+                new.answer_deadline.into(),
+                new.within_guarantee.into(),
+                false.into(),
+                false.into(),
+                new.created_at.into(),
+                new.created_at.into(),
+                (new.status == StayStatus::Approved).then_some(new.created_at).into(),
+            ]],
+        )?];
         if !new.held_days.is_empty() {
-            let mut days = Query::insert();
-            days.into_table(stay_day::Entity).columns([
-                stay_day::Column::StayId,
-                stay_day::Column::Date,
-                stay_day::Column::SiteId,
-                stay_day::Column::MemberId,
-            ]);
-            for date in &new.held_days {
-                days.values([
-                    new.id.as_uuid().into(),
-                    (*date).into(),
-                    new.site.as_uuid().into(),
-                    new.member.as_uuid().into(),
-                ])
-                .map_err(statement_error)?;
-            }
-            statements.push(days);
+            statements.push(insert_rows(
+                stay_day::Entity,
+                [
+                    stay_day::Column::StayId,
+                    stay_day::Column::Date,
+                    stay_day::Column::SiteId,
+                    stay_day::Column::MemberId,
+                ],
+                new.held_days.iter().map(|date| {
+                    [new.id.as_uuid().into(), (*date).into(), new.site.as_uuid().into(), new.member.as_uuid().into()]
+                }),
+            )?);
         }
         for entry in history {
             statements.push(history_insert(new.id, entry)?);
@@ -422,16 +413,19 @@ impl Tx {
 
     /// Pending stays whose answer deadline has passed, oldest first, at most `limit`.
     pub async fn stays_due(&self, now: DateTime<Utc>, limit: u64) -> Result<Vec<StayId>, StoreError> {
-        let ids: Vec<uuid::Uuid> = stay::Entity::find()
-            .select_only()
-            .column(stay::Column::Id)
-            .filter(stay::Column::Status.eq("pending"))
-            .filter(stay::Column::AnswerDeadline.lte(now))
-            .order_by_asc(stay::Column::AnswerDeadline)
-            .limit(limit)
-            .into_tuple()
-            .all(&self.tx)
-            .await?;
+        self.stay_ids(
+            stay::Entity::find()
+                .filter(stay::Column::Status.eq("pending"))
+                .filter(stay::Column::AnswerDeadline.lte(now))
+                .order_by_asc(stay::Column::AnswerDeadline)
+                .limit(limit),
+        )
+        .await
+    }
+
+    /// The ids of the stays a query finds, in its order.
+    async fn stay_ids(&self, query: Select<stay::Entity>) -> Result<Vec<StayId>, StoreError> {
+        let ids: Vec<uuid::Uuid> = query.select_only().column(stay::Column::Id).into_tuple().all(&self.tx).await?;
         Ok(ids.into_iter().map(StayId::from_uuid).collect())
     }
 }
@@ -447,8 +441,6 @@ impl Tx {
     ) -> Result<Vec<StayId>, StoreError> {
         use sea_orm::Condition;
         let mut query = stay::Entity::find()
-            .select_only()
-            .column(stay::Column::Id)
             .filter(stay::Column::MemberId.eq(member.as_uuid()))
             .order_by_desc(stay::Column::CreatedAt)
             .order_by_desc(stay::Column::Id)
@@ -460,8 +452,7 @@ impl Tx {
                     .add(Condition::all().add(stay::Column::CreatedAt.eq(at)).add(stay::Column::Id.lt(id.as_uuid()))),
             );
         }
-        let ids: Vec<uuid::Uuid> = query.into_tuple().all(&self.tx).await?;
-        Ok(ids.into_iter().map(StayId::from_uuid).collect())
+        self.stay_ids(query).await
     }
 }
 
@@ -477,8 +468,6 @@ impl Tx {
         limit: u64,
     ) -> Result<Vec<StayId>, StoreError> {
         let mut query = stay::Entity::find()
-            .select_only()
-            .column(stay::Column::Id)
             .filter(stay::Column::SiteId.eq(site.as_uuid()))
             .order_by_asc(stay::Column::StartDate)
             .order_by_asc(stay::Column::CreatedAt)
@@ -492,8 +481,7 @@ impl Tx {
         if let Some(to) = to {
             query = query.filter(stay::Column::StartDate.lte(to));
         }
-        let ids: Vec<uuid::Uuid> = query.into_tuple().all(&self.tx).await?;
-        Ok(ids.into_iter().map(StayId::from_uuid).collect())
+        self.stay_ids(query).await
     }
 }
 

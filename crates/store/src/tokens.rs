@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use deskvisa_rules::MemberId;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, Iterable, Set};
+use sea_orm::{ConnectionTrait, FromQueryResult, Iterable, Set};
 
 use crate::entity::{api_token, member, member_role};
 use crate::error::StoreError;
@@ -66,7 +66,7 @@ impl Tx {
         label: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        api_token::Entity::insert(api_token::ActiveModel {
+        self.insert_row(api_token::ActiveModel {
             id: Set(uuid::Uuid::new_v4()),
             member_id: Set(member.as_uuid()),
             token_hash: Set(token_hash.to_owned()),
@@ -74,8 +74,6 @@ impl Tx {
             created_at: Set(now),
             revoked_at: Set(None),
         })
-        .exec_without_returning(&self.tx)
-        .await?;
-        Ok(())
+        .await
     }
 }

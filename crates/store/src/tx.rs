@@ -7,13 +7,14 @@
 
 use std::sync::Arc;
 
+use sea_orm::sea_query::{InsertStatement, IntoIden, IntoTableRef, OnConflict, Query, SimpleExpr};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, FromQueryResult, SqliteTransactionMode,
-    Statement, TransactionOptions, TransactionTrait, Value,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    FromQueryResult, IdenStatic, Iterable, PrimaryKeyToColumn, Statement, TransactionTrait, Value,
 };
 
-use crate::error::StoreError;
-use crate::group_commit::{Slot, Writer};
+use crate::error::{StoreError, statement_error};
+use crate::group_commit::{Slot, Writer, begin_write_transaction};
 
 /// The database, for the service: a pool for transactions that write and
 /// one for those that only read. On PostgreSQL they are the same pool; on a
@@ -69,6 +70,11 @@ impl Store {
         &self.reads
     }
 
+    /// Raw SQL written with `$n` placeholders, for this database.
+    pub(crate) fn statement(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+        raw_statement(self.db_backend(), sql, values)
+    }
+
     /// Which database this is.
     pub fn backend(&self) -> crate::Backend {
         match self.db.get_database_backend() {
@@ -88,16 +94,7 @@ impl Store {
             let (tx, slot) = writer.begin().await?;
             return Ok(Tx { tx, backend: self.db_backend(), slot: Some(slot) });
         }
-        let tx = self
-            .db
-            .begin_with_options(TransactionOptions {
-                // PostgreSQL's default, READ COMMITTED, is the level that was
-                // measured safe (and free of 40001 errors) with guarded updates.
-                isolation_level: None,
-                access_mode: None,
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            })
-            .await?;
+        let tx = begin_write_transaction(&self.db).await?;
         Ok(Tx { tx, backend: self.db_backend(), slot: None })
     }
 
@@ -131,23 +128,67 @@ impl Tx {
         }
     }
 
-    /// Whether this is PostgreSQL (row locks) or SQLite (one writer at a time).
+    /// Raw SQL written with `$n` placeholders, for this database.
+    pub(crate) fn statement(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+        raw_statement(self.backend, sql, values)
+    }
+
     /// Rows of raw SQL written with `$n` placeholders.
     pub(crate) async fn rows<T: FromQueryResult>(&self, sql: &str, values: Vec<Value>) -> Result<Vec<T>, StoreError> {
-        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, sql), values);
-        let rows = self.tx.query_all_raw(statement).await?;
+        let rows = self.tx.query_all_raw(self.statement(sql, values)).await?;
         rows.iter().map(|r| T::from_query_result(r, "").map_err(StoreError::from)).collect()
     }
 
     /// Runs raw SQL written with `$n` placeholders; the rows it changed.
     pub(crate) async fn run(&self, sql: &str, values: Vec<Value>) -> Result<u64, StoreError> {
-        let statement = Statement::from_sql_and_values(self.backend, portable_sql(self.backend, sql), values);
-        Ok(self.tx.execute_raw(statement).await?.rows_affected())
+        Ok(self.tx.execute_raw(self.statement(sql, values)).await?.rows_affected())
     }
 
+    /// Inserts one row (`Unique` when it takes a unique key that is taken).
+    pub(crate) async fn insert_row<A: ActiveModelTrait + Send>(&self, row: A) -> Result<(), StoreError> {
+        A::Entity::insert(row).exec_without_returning(&self.tx).await?;
+        Ok(())
+    }
+
+    /// Saves one row: inserts it or, where a row has its primary key, sets
+    /// every other column of that row to the new values (one upsert).
+    pub(crate) async fn save_row<A: ActiveModelTrait + Send>(&self, row: A) -> Result<(), StoreError> {
+        let keys: Vec<_> = PrimaryKeyOf::<A>::iter().map(PrimaryKeyToColumn::into_column).collect();
+        let others: Vec<_> = ColumnOf::<A>::iter().filter(|c| keys.iter().all(|k| k.as_str() != c.as_str())).collect();
+        let upsert = OnConflict::columns(keys).update_columns(others).to_owned();
+        A::Entity::insert(row).on_conflict(upsert).exec_without_returning(&self.tx).await?;
+        Ok(())
+    }
+
+    /// Whether this is PostgreSQL (row locks) or SQLite (one writer at a time).
     pub(crate) fn is_postgres(&self) -> bool {
         self.backend == DbBackend::Postgres
     }
+}
+
+/// The columns of the table an active model is a row of.
+type ColumnOf<A> = <<A as ActiveModelTrait>::Entity as EntityTrait>::Column;
+/// The primary key of the table an active model is a row of.
+type PrimaryKeyOf<A> = <<A as ActiveModelTrait>::Entity as EntityTrait>::PrimaryKey;
+
+/// A statement of SQL written with `$n` placeholders, for `backend`.
+pub(crate) fn raw_statement(backend: DbBackend, sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
+    Statement::from_sql_and_values(backend, portable_sql(backend, sql), values)
+}
+
+/// An INSERT into `table` of one row per item of `rows`, each giving the
+/// values of `columns` in their order.
+pub(crate) fn insert_rows<T: IntoTableRef, C: IntoIden, const N: usize>(
+    table: T,
+    columns: [C; N],
+    rows: impl IntoIterator<Item = [SimpleExpr; N]>,
+) -> Result<InsertStatement, StoreError> {
+    let mut insert = Query::insert();
+    insert.into_table(table).columns(columns);
+    for row in rows {
+        insert.values(row).map_err(statement_error)?;
+    }
+    Ok(insert)
 }
 
 /// SQL written once with PostgreSQL's `$n` placeholders, for `backend`:

@@ -6,6 +6,11 @@
 //! `postgres://postgres@127.0.0.1:5432`), with a small pool, dropped when the
 //! test ends, pass or fail. Tests run in parallel; nothing is shared.
 //!
+//! [`world::World`] is the small network (a home cluster, a host cluster,
+//! their sites, a member and a host admin, a fixed clock) the service's and
+//! the HTTP layer's tests build on, with the builders of clusters, sites and
+//! members and [`world::eventually`], the one way a test waits.
+//!
 //! [`smtp::SmtpSink`] is a real SMTP server (aiosmtpd) and [`ics::parse_ics`]
 //! reads calendar files with two independent parsers, both from the Python
 //! tools `make test-tools` installs.
@@ -17,7 +22,9 @@
 use std::path::PathBuf;
 
 pub mod ics;
+pub mod poll;
 pub mod smtp;
+pub mod world;
 
 use deskvisa_migrations::{Migrator, MigratorTrait};
 use deskvisa_store::{DatabaseConfig, Store};

@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -219,15 +219,15 @@ impl SmtpSink {
     /// Polls until at least `count` messages have arrived, or panics after
     /// `within`; returns every message received.
     pub async fn wait_for(&self, count: usize, within: Duration) -> Vec<Received> {
-        let deadline = Instant::now() + within;
-        loop {
+        crate::poll::eventually(within, async || {
             let messages = self.messages();
             if messages.len() >= count {
-                return messages;
+                Ok(messages)
+            } else {
+                Err(format!("{} of {count} messages arrived", messages.len()))
             }
-            assert!(Instant::now() < deadline, "{} of {count} messages arrived within {within:?}", messages.len());
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        })
+        .await
     }
 }
 

@@ -9,22 +9,23 @@ use utoipa::IntoResponses;
 
 use super::dto::ProblemBody;
 
-/// 400: the body, a query or a path parameter cannot be read.
-#[derive(IntoResponses)]
-#[response(status = 400, description = "`malformed_request`", content_type = "application/problem+json")]
-pub(crate) struct Malformed(ProblemBody);
+/// Declares a problem answer: its type, status and code.
+macro_rules! problem_answers {
+    ($($(#[$doc:meta])* $name:ident = $status:literal, $code:literal;)*) => {$(
+        $(#[$doc])*
+        #[derive(IntoResponses)]
+        #[response(status = $status, description = $code, content_type = "application/problem+json")]
+        pub(crate) struct $name(ProblemBody);
+    )*};
+}
 
-/// 401: no valid bearer token or session.
-#[derive(IntoResponses)]
-#[response(status = 401, description = "`unauthenticated`", content_type = "application/problem+json")]
-pub(crate) struct Unauthenticated(ProblemBody);
-
-/// 403: signed in, but not allowed this.
-#[derive(IntoResponses)]
-#[response(status = 403, description = "`forbidden`", content_type = "application/problem+json")]
-pub(crate) struct Forbidden(ProblemBody);
-
-/// 404: no such object, or not visible to the caller.
-#[derive(IntoResponses)]
-#[response(status = 404, description = "`not_found`", content_type = "application/problem+json")]
-pub(crate) struct NotFound(ProblemBody);
+problem_answers! {
+    /// 400: the body, a query or a path parameter cannot be read.
+    Malformed = 400, "`malformed_request`";
+    /// 401: no valid bearer token or session.
+    Unauthenticated = 401, "`unauthenticated`";
+    /// 403: signed in, but not allowed this.
+    Forbidden = 403, "`forbidden`";
+    /// 404: no such object, or not visible to the caller.
+    NotFound = 404, "`not_found`";
+}

@@ -7,8 +7,8 @@
 //! form goes through the same parser as the API ([`crate::input`]); a
 //! refusal is told in the viewer's language with what was typed kept.
 
+use super::page::Page;
 use askama::Template;
-use axum::Extension;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -16,7 +16,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use deskvisa_rules::{ClusterId, Locale, MemberId, MemberStatus};
 use deskvisa_service::{Caller, ClusterRecord, ImportRow, ImportVerdict, Role, Service, ServiceError, SiteRecord};
 
-use super::form::{Fields, Query, SignedForm};
+use super::form::{Fields, FormRefusal, Shown, SignedForm};
 use super::host::{HostNav, cluster_nav};
 use super::view::{Chrome, html};
 use super::{PageError, Viewer, Words, redirect, told};
@@ -103,17 +103,17 @@ struct ClusterPage {
     sites: Vec<SiteLine>,
     admins: Vec<AdminLine>,
     site: SiteDraft,
-    site_error: Option<String>,
+    site_refused: FormRefusal,
     admin_email: String,
     admin_name: String,
-    admin_error: Option<String>,
+    admin_refused: FormRefusal,
 }
 
 /// Which form of the cluster's page was refused, with what was typed.
 enum ClusterForm<'a> {
     None,
-    Site(&'a Fields, String),
-    Admin(&'a Fields, String),
+    Site(&'a Fields, FormRefusal),
+    Admin(&'a Fields, FormRefusal),
 }
 
 async fn cluster_page_with(
@@ -138,10 +138,10 @@ async fn cluster_page_with(
             name: m.name,
         })
         .collect();
-    let (site_fields, site_error, admin_fields, admin_error) = match form {
-        ClusterForm::None => (None, None, None, None),
-        ClusterForm::Site(f, e) => (Some(f), Some(e), None, None),
-        ClusterForm::Admin(f, e) => (None, None, Some(f), Some(e)),
+    let (site_fields, site_refused, admin_fields, admin_refused) = match form {
+        ClusterForm::None => (None, FormRefusal::default(), None, FormRefusal::default()),
+        ClusterForm::Site(f, e) => (Some(f), e, None, FormRefusal::default()),
+        ClusterForm::Admin(f, e) => (None, FormRefusal::default(), Some(f), e),
     };
     let typed = |f: Option<&Fields>, name: &str, default: String| f.map_or(default, |f| f.get(name).to_owned());
     let ticked: Vec<String> = match site_fields {
@@ -175,76 +175,68 @@ async fn cluster_page_with(
             contact_email: typed(site_fields, "contact_email", String::new()),
             house_rules: typed(site_fields, "house_rules", String::new()),
         },
-        site_error,
+        site_refused,
         admin_email: typed(admin_fields, "email", String::new()),
         admin_name: typed(admin_fields, "name", String::new()),
-        admin_error,
+        admin_refused,
         name: cluster.name,
     };
     html(status, &page)
 }
 
 /// `GET /clusters/{id}`.
-pub(crate) async fn page(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Path(id): Path<String>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
+pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<String>) -> Result<Response, PageError> {
     cluster_page_with(&service, &viewer, &id, &query, ClusterForm::None, StatusCode::OK).await
 }
 
 /// `POST /clusters/{id}/sites`: adds a site (every field the API takes).
 pub(crate) async fn add_site(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, form }: SignedForm<SiteForm>,
+    SignedForm { service, viewer, fields, form }: SignedForm<SiteForm>,
 ) -> Result<Response, PageError> {
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
     let none = Fields::default();
     let parsed = site_form(form);
-    let refused = |error: String, status| {
-        cluster_page_with(&service, &viewer, &id, &none, ClusterForm::Site(&fields, error), status)
+    let refused = |refusal: FormRefusal, status| {
+        cluster_page_with(&service, &viewer, &id, &none, ClusterForm::Site(&fields, refusal), status)
     };
     let new = match parsed {
         Ok(new) => new,
-        Err(e) => return refused(w.field_errors(&e), StatusCode::BAD_REQUEST).await,
+        Err(e) => return refused(FormRefusal::fields(w, &e), StatusCode::BAD_REQUEST).await,
     };
     match service.create_site(run.caller, run.cluster.id, new).await {
         Ok(site) => Ok(redirect(&format!("/host/sites/{}?done=saved", site.id.as_uuid()))),
-        Err(e) => refused(told(w, e)?, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => refused(FormRefusal::says(told(w, e)?), StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }
 
 /// `POST /clusters/{id}/admins`: appoints an admin (`email`, `name`),
 /// inviting them as the cluster's member first if they are not one.
 pub(crate) async fn appoint_admin(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, form }: SignedForm<AdminRequest>,
+    SignedForm { service, viewer, fields, form }: SignedForm<AdminRequest>,
 ) -> Result<Response, PageError> {
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
     let none = Fields::default();
-    let refused = |error: String, status| {
-        cluster_page_with(&service, &viewer, &id, &none, ClusterForm::Admin(&fields, error), status)
+    let refused = |refusal: FormRefusal, status| {
+        cluster_page_with(&service, &viewer, &id, &none, ClusterForm::Admin(&fields, refusal), status)
     };
     let (email, name) = match form.parse() {
         Ok(admin) => admin,
-        Err(e) => return refused(w.field_errors(&e), StatusCode::BAD_REQUEST).await,
+        Err(e) => return refused(FormRefusal::fields(w, &e), StatusCode::BAD_REQUEST).await,
     };
     match service.add_cluster_admin(run.caller, run.cluster.id, email, name).await {
         Ok(_) => Ok(redirect(&format!("/clusters/{id}?done=saved#admins"))),
-        Err(e) => refused(told(w, e)?, StatusCode::CONFLICT).await,
+        Err(e) => refused(FormRefusal::says(told(w, e)?), StatusCode::CONFLICT).await,
     }
 }
 
 /// `POST /clusters/{id}/admins/{member}/remove`: never the last admin.
 pub(crate) async fn remove_admin(
-    State(service): State<Service>,
     Path((id, member)): Path<(String, String)>,
-    SignedForm { viewer, fields, .. }: SignedForm,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
@@ -252,9 +244,9 @@ pub(crate) async fn remove_admin(
     match service.remove_cluster_admin(run.caller, run.cluster.id, member).await {
         Ok(()) => Ok(redirect(&format!("/clusters/{id}?done=saved#admins"))),
         Err(e) => {
-            let error = told(w, e)?;
+            let refusal = FormRefusal::says(told(w, e)?);
             let none = Fields::default();
-            cluster_page_with(&service, &viewer, &id, &none, ClusterForm::Admin(&fields, error), StatusCode::CONFLICT)
+            cluster_page_with(&service, &viewer, &id, &none, ClusterForm::Admin(&fields, refusal), StatusCode::CONFLICT)
                 .await
         }
     }
@@ -290,14 +282,14 @@ struct MembersPage {
     member_name: String,
     company: String,
     polish: bool,
-    error: Option<String>,
+    refused: FormRefusal,
     import_error: Option<String>,
 }
 
 /// Which form of the members page was refused.
 enum MembersForm<'a> {
     None,
-    Invite(&'a Fields, String),
+    Invite(&'a Fields, FormRefusal),
     Import(String),
     Row(String),
 }
@@ -329,11 +321,11 @@ async fn members_page_with(
             name: m.name,
         })
         .collect();
-    let (invite, error, import_error) = match form {
-        MembersForm::None => (None, None, None),
-        MembersForm::Invite(f, e) => (Some(f), Some(e), None),
-        MembersForm::Row(e) => (None, Some(e), None),
-        MembersForm::Import(e) => (None, None, Some(e)),
+    let (invite, refused, import_error) = match form {
+        MembersForm::None => (None, FormRefusal::default(), None),
+        MembersForm::Invite(f, e) => (Some(f), e, None),
+        MembersForm::Row(e) => (None, FormRefusal::says(e), None),
+        MembersForm::Import(e) => (None, FormRefusal::default(), Some(e)),
     };
     let typed = |name: &str| invite.map(|f| f.get(name).to_owned()).unwrap_or_default();
     let here = format!("/clusters/{}/members", cluster.id.as_uuid());
@@ -347,7 +339,7 @@ async fn members_page_with(
         member_name: typed("name"),
         company: typed("company"),
         polish: invite.map_or(viewer.locale == Locale::Pl, |f| f.get("locale") == "pl"),
-        error,
+        refused,
         import_error,
     };
     html(status, &page)
@@ -355,10 +347,8 @@ async fn members_page_with(
 
 /// `GET /clusters/{id}/members`.
 pub(crate) async fn members(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
+    Page { service, viewer, query }: Page,
     Path(id): Path<String>,
-    Query(query): Query,
 ) -> Result<Response, PageError> {
     members_page_with(&service, &viewer, &id, &query, MembersForm::None, StatusCode::OK).await
 }
@@ -366,31 +356,29 @@ pub(crate) async fn members(
 /// `POST /clusters/{id}/members`: invites a member (a welcome email with a
 /// sign-in link).
 pub(crate) async fn invite(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, form }: SignedForm<MemberRequest>,
+    SignedForm { service, viewer, fields, form }: SignedForm<MemberRequest>,
 ) -> Result<Response, PageError> {
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
     let none = Fields::default();
-    let refused = |error: String, status| {
-        members_page_with(&service, &viewer, &id, &none, MembersForm::Invite(&fields, error), status)
+    let refused = |refusal: FormRefusal, status| {
+        members_page_with(&service, &viewer, &id, &none, MembersForm::Invite(&fields, refusal), status)
     };
     let new = match form.parse() {
         Ok(new) => new,
-        Err(e) => return refused(w.field_errors(&e), StatusCode::BAD_REQUEST).await,
+        Err(e) => return refused(FormRefusal::fields(w, &e), StatusCode::BAD_REQUEST).await,
     };
     match service.invite_member(run.caller, run.cluster.id, new).await {
         Ok(_) => Ok(redirect(&format!("/clusters/{id}/members?done=invited"))),
-        Err(e) => refused(told(w, e)?, StatusCode::CONFLICT).await,
+        Err(e) => refused(FormRefusal::says(told(w, e)?), StatusCode::CONFLICT).await,
     }
 }
 
 /// `POST /clusters/{id}/members/{member}/{vouch|revoke|admin}`.
 pub(crate) async fn act_on_member(
-    State(service): State<Service>,
     Path((id, member, action)): Path<(String, String, String)>,
-    SignedForm { viewer, fields, .. }: SignedForm,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
@@ -578,9 +566,8 @@ pub(crate) async fn import_preview(
 /// `POST /clusters/{id}/members/import/confirm` (the file's text, carried
 /// by the preview): adds every acceptable row in one transaction.
 pub(crate) async fn import_confirm(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, .. }: SignedForm,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let w = viewer.words();
     let run = running(&service, &viewer, &id).await?;
@@ -621,17 +608,15 @@ struct MePage {
     polish: bool,
     home: Option<String>,
     roles: Vec<&'static str>,
-    error: Option<String>,
+    refused: FormRefusal,
 }
 
 async fn me_page_with(
     service: &Service,
     viewer: &Viewer,
-    query: &Fields,
-    fields: Option<&Fields>,
-    error: Option<String>,
-    status: StatusCode,
+    shown: Shown<'_, FormRefusal>,
 ) -> Result<Response, PageError> {
+    let Shown { query, typed: fields, refusal: refused, status } = shown;
     let caller = viewer.caller()?;
     let w = viewer.words();
     let me = service.member(caller.member).await?;
@@ -656,28 +641,23 @@ async fn me_page_with(
         polish: fields.map_or(me.locale == Locale::Pl, |f| f.get("locale") == "pl"),
         home,
         roles,
-        error,
+        refused,
     };
     html(status, &page)
 }
 
 /// `GET /me`: my name and language.
-pub(crate) async fn me(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
-    me_page_with(&service, &viewer, &query, None, None, StatusCode::OK).await
+pub(crate) async fn me(Page { service, viewer, query }: Page) -> Result<Response, PageError> {
+    me_page_with(&service, &viewer, Shown::fresh(&query)).await
 }
 
 /// `POST /me`: saves them; the pages follow the language chosen.
 pub(crate) async fn save_me(
-    State(service): State<Service>,
-    SignedForm { viewer, fields, form }: SignedForm<MeRequest>,
+    SignedForm { service, viewer, fields, form }: SignedForm<MeRequest>,
 ) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let w = viewer.words();
-    let none = Fields::default();
+    let _none = Fields::default();
     // Both are asked for on this page; the API may change either alone.
     let parsed = form.parse().and_then(|(name, locale)| {
         let name = name.map_or_else(|| input::text("name", "", input::MAX_NAME_CHARS), Ok).map_err(|e| vec![e])?;
@@ -689,10 +669,7 @@ pub(crate) async fn save_me(
             return me_page_with(
                 &service,
                 &viewer,
-                &none,
-                Some(&fields),
-                Some(w.field_errors(&e)),
-                StatusCode::BAD_REQUEST,
+                Shown::again(&fields, FormRefusal::fields(w, &e), StatusCode::BAD_REQUEST),
             )
             .await;
         }

@@ -4,18 +4,16 @@
 //! registered or not, register or withdraw, the calendar file. Any signed-in
 //! member may read an event, as the API lets them.
 
+use super::page::Page;
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use deskvisa_rules::EventId;
-use deskvisa_service::Service;
 
-use super::form::Query;
+use super::PageError;
 use super::stays::registered_events;
 use super::view::{Chrome, html};
-use super::{PageError, Viewer};
 
 #[derive(Template)]
 #[template(path = "event.html")]
@@ -37,12 +35,7 @@ struct EventPage {
 }
 
 /// `GET /events/{id}`.
-pub(crate) async fn page(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Path(id): Path<String>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
+pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<String>) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let w = viewer.words();
     let id: EventId = crate::extract::id(&id, EventId::parse)?;

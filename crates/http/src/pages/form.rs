@@ -16,7 +16,7 @@ use axum::http::StatusCode;
 use deskvisa_service::Service;
 use sha2::{Digest, Sha256};
 
-use super::{PageError, Viewer};
+use super::{PageError, Viewer, Words};
 use crate::problem::Problem;
 
 /// The hidden field's name.
@@ -56,6 +56,78 @@ impl Fields {
     /// Whether a checkbox `name` was ticked.
     pub(crate) fn ticked(&self, name: &str) -> bool {
         self.0.iter().any(|(k, _)| k == name)
+    }
+}
+
+/// How a page with a form is shown: fresh (with its query string), or
+/// again after a refusal, with what was typed, why, and the status.
+pub(crate) struct Shown<'a, E> {
+    /// The page's query string (empty when shown again).
+    pub(crate) query: &'a Fields,
+    /// What was typed, to fill the form in again.
+    pub(crate) typed: Option<&'a Fields>,
+    /// Why it was refused.
+    pub(crate) refusal: E,
+    /// The answer's status.
+    pub(crate) status: StatusCode,
+}
+
+/// Why a form was refused, as its page shows it: a summary above the form
+/// and, for each refused field, its message beside it.
+#[derive(Debug, Default)]
+pub(crate) struct FormRefusal {
+    summary: Option<String>,
+    at: Vec<(&'static str, String)>,
+}
+
+impl FormRefusal {
+    /// A refusal that is no one field's (a name already taken, say).
+    pub(crate) fn says(message: String) -> FormRefusal {
+        FormRefusal { summary: Some(message), at: Vec::new() }
+    }
+
+    /// FormRefusal fields, each told in the viewer's language.
+    pub(crate) fn fields(w: &Words, refused: &[crate::input::FieldError]) -> FormRefusal {
+        FormRefusal {
+            summary: Some(w.field_errors(refused)),
+            at: refused.iter().map(|e| (e.field, w.field_rule(e))).collect(),
+        }
+    }
+
+    /// What is said above the form.
+    pub(crate) fn summary(&self) -> Option<&str> {
+        self.summary.as_deref()
+    }
+
+    /// What is said beside `field`.
+    pub(crate) fn at(&self, field: &str) -> Option<&str> {
+        self.at.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    /// The attributes of `field`'s input when it was refused: marked
+    /// invalid and described by its message (`{field}-error`).
+    pub(crate) fn marks(&self, field: &str) -> String {
+        match self.at(field) {
+            Some(_) => format!(" aria-invalid=\"true\" aria-describedby=\"{field}-error\""),
+            None => String::new(),
+        }
+    }
+}
+
+/// No fields: the query string of a page shown again after a post.
+static NO_FIELDS: Fields = Fields(Vec::new());
+
+impl<'a, E: Default> Shown<'a, E> {
+    /// The page as asked for.
+    pub(crate) fn fresh(query: &'a Fields) -> Self {
+        Shown { query, typed: None, refusal: E::default(), status: StatusCode::OK }
+    }
+}
+
+impl<'a, E> Shown<'a, E> {
+    /// The page again after `typed` was refused.
+    pub(crate) fn again(typed: &'a Fields, refusal: E, status: StatusCode) -> Self {
+        Shown { query: &NO_FIELDS, typed: Some(typed), refusal, status }
     }
 }
 
@@ -113,6 +185,8 @@ impl Posted {
 
 /// A form posted from a signed-in page, its token checked.
 pub(crate) struct SignedForm<T = Untyped> {
+    /// The service it is posted to.
+    pub(crate) service: Service,
     /// Who posted it.
     pub(crate) viewer: Viewer,
     /// Its fields as typed, to fill the form again with.
@@ -133,7 +207,7 @@ impl<T: serde::de::DeserializeOwned> FromRequest<Service> for SignedForm<T> {
             return Err(PageError::FormExpired);
         }
         let (fields, form) = posted.typed(service).await?;
-        Ok(SignedForm { viewer, fields, form })
+        Ok(SignedForm { service: service.clone(), viewer, fields, form })
     }
 }
 

@@ -3,21 +3,20 @@
 //! stay (dates, number of days, country or continent), shown on the map
 //! and as a list.
 
+use super::page::Page;
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Months;
 use deskvisa_rules::{ClusterStatus, Continent, Country, DateRange, parse_date};
 use deskvisa_service::{ClusterRecord, SearchQuery, Service, SiteRecord};
 
+use super::PageError;
 use super::calendar::{first_of_month, month_range};
-use super::form::{Fields, Query};
+use super::form::Fields;
 use super::view::{Chrome, html};
-use super::{PageError, Viewer};
 
 /// The world picture's size (equirectangular, from 90° N to 60° S).
 const WORLD: (f64, f64) = (360.0, 150.0);
@@ -200,11 +199,7 @@ fn countries(map: &[(ClusterRecord, Vec<SiteRecord>)]) -> Vec<(String, Vec<Strin
 }
 
 /// `GET /`: the map, and the search when the form was sent.
-pub(crate) async fn page(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
+pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let w = viewer.words();
     let map: Vec<(ClusterRecord, Vec<SiteRecord>)> =

@@ -19,6 +19,7 @@ mod form;
 mod host;
 mod map;
 mod network;
+mod page;
 pub(crate) mod sign_in;
 mod site;
 mod stay;

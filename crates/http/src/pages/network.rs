@@ -3,16 +3,16 @@
 //! host × home heatmap, per-cluster balance bars and the figures as a
 //! table, the same figures the API returns, with a CSV download.
 
+use super::page::Page;
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Days, NaiveDate};
 use deskvisa_rules::{ClusterId, ClusterStatus, Period, parse_date};
 use deskvisa_service::{ClusterPatch, NewCluster, NewMember, Service, ServiceError};
 
-use super::form::{Fields, Query, SignedForm};
+use super::form::{Fields, FormRefusal, Shown, SignedForm};
 use super::view::{Chrome, html};
 use super::{PageError, Viewer, Words, redirect};
 use crate::api::reports::{ClusterFiguresBody, LedgerBody, csv_download};
@@ -39,7 +39,7 @@ struct NetworkPage {
     clusters: Vec<ClusterLine>,
     statuses: Vec<(&'static str, &'static str)>,
     draft: Draft,
-    error: Option<String>,
+    refused: FormRefusal,
 }
 
 /// The add-cluster form's values.
@@ -59,11 +59,9 @@ struct Draft {
 async fn network_page_with(
     service: &Service,
     viewer: &Viewer,
-    query: &Fields,
-    fields: Option<&Fields>,
-    error: Option<String>,
-    status: StatusCode,
+    shown: Shown<'_, FormRefusal>,
 ) -> Result<Response, PageError> {
+    let Shown { query, typed: fields, refusal: refused, status } = shown;
     viewer.network_admin()?;
     let w = viewer.words();
     let mut clusters: Vec<ClusterLine> = service
@@ -100,18 +98,14 @@ async fn network_page_with(
             admin_email: get("admin_email"),
             admin_name: get("admin_name"),
         },
-        error,
+        refused,
     };
     html(status, &page)
 }
 
 /// `GET /network`.
-pub(crate) async fn page(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
-    network_page_with(&service, &viewer, &query, None, None, StatusCode::OK).await
+pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Response, PageError> {
+    network_page_with(&service, &viewer, Shown::fresh(&query)).await
 }
 
 /// The add-cluster form, through the same parser as the API's cluster and
@@ -127,16 +121,16 @@ fn new_cluster(form: ClusterForm, today: NaiveDate) -> Result<(NewCluster, NewMe
 /// `POST /network/clusters`: adds a cluster with its first admin, who is
 /// invited (a welcome email with a sign-in link).
 pub(crate) async fn add_cluster(
-    State(service): State<Service>,
-    SignedForm { viewer, fields, form }: SignedForm<ClusterForm>,
+    SignedForm { service, viewer, fields, form }: SignedForm<ClusterForm>,
 ) -> Result<Response, PageError> {
     let caller = viewer.network_admin()?;
     let w = viewer.words();
-    let none = Fields::default();
-    let again = |error: String, status| network_page_with(&service, &viewer, &none, Some(&fields), Some(error), status);
+    let _none = Fields::default();
+    let again =
+        |refused: FormRefusal, status| network_page_with(&service, &viewer, Shown::again(&fields, refused, status));
     let (cluster, admin) = match new_cluster(form, service.now().date_naive()) {
         Ok(new) => new,
-        Err(e) => return again(w.field_errors(&e), StatusCode::BAD_REQUEST).await,
+        Err(e) => return again(FormRefusal::fields(w, &e), StatusCode::BAD_REQUEST).await,
     };
     match service.create_cluster_with_admin(caller, cluster, admin).await {
         Ok((cluster, _)) => Ok(redirect(&format!("/clusters/{}?done=saved", cluster.id.as_uuid()))),
@@ -145,7 +139,7 @@ pub(crate) async fn add_cluster(
                 ServiceError::Conflict(c) => StatusCode::from_u16(c.status()).unwrap_or(StatusCode::CONFLICT),
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            again(super::told(w, e)?, status).await
+            again(FormRefusal::says(super::told(w, e)?), status).await
         }
     }
 }
@@ -161,9 +155,8 @@ struct ConfirmPage {
 
 /// `POST /network/clusters/{id}/status`: active, suspended, or left.
 pub(crate) async fn change_status(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, .. }: SignedForm,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let caller = viewer.network_admin()?;
     let id: ClusterId = crate::extract::id(&id, ClusterId::parse)?;
@@ -331,11 +324,7 @@ fn balance_bars(body: &LedgerBody) -> Vec<Bar> {
 
 /// `GET /network/ledger?from=&to=` (network admins see every cluster; a
 /// cluster admin sees their own row and column, as in the API).
-pub(crate) async fn ledger(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
+pub(crate) async fn ledger(Page { service, viewer, query }: Page) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let w = viewer.words();
     let today = service.now().date_naive();
@@ -387,11 +376,7 @@ pub(crate) async fn ledger(
 }
 
 /// `GET /network/ledger.csv?from=&to=&table=`: the figures as the API's CSV.
-pub(crate) async fn ledger_csv(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
+pub(crate) async fn ledger_csv(Page { service, viewer, query }: Page) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let today = service.now().date_naive();
     let period = period(&query, today).map_err(|()| ServiceError::Invalid(viewer.words().bad_period.to_owned()))?;

@@ -4,9 +4,9 @@
 //! words and, when desks are full, the nearest dates that fit, each one
 //! button away.
 
+use super::page::Page;
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Days, Months, NaiveDate};
@@ -14,7 +14,7 @@ use deskvisa_rules::{DateRange, Refusal, SiteId, parse_date};
 use deskvisa_service::{Service, ServiceError, SiteRecord, StayRequestInput};
 
 use super::calendar::{Month, first_of_month, month, month_key, month_range, parse_month};
-use super::form::{Fields, Query, SignedForm};
+use super::form::{Fields, SignedForm};
 use super::view::{Chrome, html};
 use super::{PageError, Viewer, redirect};
 
@@ -154,12 +154,7 @@ async fn render(
 }
 
 /// `GET /sites/{id}` (`?month=YYYY-MM`; `?start=&end=` fill the form in).
-pub(crate) async fn page(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Path(id): Path<String>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
+pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<String>) -> Result<Response, PageError> {
     let id = site_id(&id)?;
     let draft = Draft {
         start: query.get("start").to_owned(),
@@ -185,9 +180,8 @@ fn refused(w: &'static super::Words, refusal: &Refusal) -> Refused {
 /// `POST /sites/{id}/request`: requests the stay; on to my stays, or back
 /// to the site with why not.
 pub(crate) async fn request(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, .. }: SignedForm,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let id = site_id(&id)?;
     let caller = viewer.caller()?;

@@ -11,18 +11,17 @@
 //! check-in and no-show once approved. The home cluster's admins read it.
 //! Anyone else gets the not-found page, as the API answers 404.
 
+use super::page::Page;
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use deskvisa_rules::{DateRange, OnNoAnswer, StayId, StayStatus};
 use deskvisa_service::{Caller, Service, StayRecord};
 
-use super::form::Query;
 use super::stays::{EventChoice, events_during, registered_events};
 use super::view::{Chrome, html};
-use super::{PageError, Viewer, Words};
+use super::{PageError, Words};
 
 /// What the host's admins see to decide.
 struct Decision {
@@ -149,12 +148,7 @@ async fn decision_card(
 }
 
 /// `GET /stays/{id}`.
-pub(crate) async fn page(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Path(id): Path<String>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
+pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<String>) -> Result<Response, PageError> {
     let caller: &Caller = viewer.caller()?;
     let w = viewer.words();
     let id: StayId = crate::extract::id(&id, StayId::parse)?;

@@ -2,19 +2,19 @@
 //! cancel, the calendar file, the host's events I can join during it) and
 //! what is past, and my event registrations.
 
+use super::page::Page;
 use std::collections::{HashMap, HashSet};
 
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use deskvisa_rules::{EventId, Reason, SiteId, StayId, StayStatus};
 use deskvisa_service::{Caller, RegistrationStatus, Service, StayCommand, StayRecord};
 
-use super::form::{Query, SignedForm};
+use super::form::SignedForm;
 use super::view::{Chrome, html};
-use super::{PageError, Viewer, Words, back};
+use super::{PageError, Words, back};
 
 /// How many stays the page lists.
 const STAYS_SHOWN: u64 = 200;
@@ -101,11 +101,7 @@ struct StaysPage {
 }
 
 /// `GET /stays`.
-pub(crate) async fn page(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
+pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let w = viewer.words();
     let sites: HashMap<SiteId, (String, deskvisa_rules::TimeZone)> =
@@ -185,9 +181,8 @@ pub(crate) fn reason(text: &str) -> Result<Option<Reason>, PageError> {
 
 /// `POST /stays/{id}/cancel` (an optional `reason`).
 pub(crate) async fn cancel(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, .. }: SignedForm,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let command = StayCommand::Cancel(reason(fields.get("reason"))?);
@@ -197,9 +192,8 @@ pub(crate) async fn cancel(
 
 /// `POST /events/{id}/register`.
 pub(crate) async fn register(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, .. }: SignedForm,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     service.register_for_event(viewer.caller()?, event_id(&id)?).await?;
     Ok(back(&fields, "/stays", "registered"))
@@ -207,9 +201,8 @@ pub(crate) async fn register(
 
 /// `POST /events/{id}/withdraw`.
 pub(crate) async fn withdraw(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, .. }: SignedForm,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     service.withdraw_registration(viewer.caller()?, event_id(&id)?).await?;
     Ok(back(&fields, "/stays", "withdrawn"))

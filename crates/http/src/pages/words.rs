@@ -437,7 +437,6 @@ impl Words {
     /// A field of a form refused by the shared parser ([`crate::input`]):
     /// its label and the rule, in this language.
     pub(crate) fn field_error(&self, e: &crate::input::FieldError) -> String {
-        use crate::input::Rule;
         let label = match e.field {
             "name" => self.name,
             "city" => self.city,
@@ -464,7 +463,13 @@ impl Words {
             "capacity" => self.capacity,
             other => other,
         };
-        let rule = match (self.polish(), &e.rule) {
+        format!("{label}: {}", self.field_rule(e))
+    }
+
+    /// The rule a refused field broke, in this language (told beside it).
+    pub(crate) fn field_rule(&self, e: &crate::input::FieldError) -> String {
+        use crate::input::Rule;
+        match (self.polish(), &e.rule) {
             (false, Rule::Text { max }) => format!("1 to {max} characters, on one line"),
             (true, Rule::Text { max }) => format!("od 1 do {max} znaków, bez znaków sterujących"),
             (false, Rule::Email) => "not an email address".to_owned(),
@@ -485,8 +490,7 @@ impl Words {
             (true, Rule::Weekdays) => "dni tygodnia z listy".to_owned(),
             (false, Rule::Locale) => "English or Polish".to_owned(),
             (true, Rule::Locale) => "angielski albo polski".to_owned(),
-        };
-        format!("{label}: {rule}")
+        }
     }
 
     /// A date outside its bounds: "Closed day: a date from 2025-03-01 to 2031-03-06".

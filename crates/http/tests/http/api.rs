@@ -3,27 +3,30 @@
 //! create` makes them and a fixed clock: Monday 2 March 2026, 10:00 in
 //! Copenhagen.
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use deskvisa_http::{Limits, router};
-use deskvisa_rules::{Email, Locale, TimeZone, WeekdaySet};
+use deskvisa_rules::{ClusterId, Email, Locale};
 use deskvisa_service::*;
-use deskvisa_testing::{Backend, TestDatabase, on_both_backends};
+use deskvisa_testing::world::{Setup, World, add_person, cluster, member_named, t};
+use deskvisa_testing::{Backend, TestDatabase, on_both_backends, races};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-fn t(s: &str) -> DateTime<Utc> {
-    s.parse().unwrap()
+/// A member of `cluster` (its admin if `admin`), called P and reading
+/// Polish, and their API token.
+async fn person(service: &Service, cluster: ClusterId, email: &str, admin: bool) -> String {
+    let new = member_named(email, "P", Locale::Pl);
+    add_person(service, cluster, new, admin.then_some(Role::ClusterAdmin)).await;
+    service.create_token(&Email::parse(email).unwrap(), "test").await.unwrap()
 }
 
 struct Api {
     app: Router,
-    service: Service,
+    world: World,
     member: String,
     admin: String,
     stranger_admin: String,
@@ -31,88 +34,49 @@ struct Api {
     host: String,
     home: String,
     network: String,
-    clock: ManualClock,
-    test_db: TestDatabase,
 }
 
-async fn cluster(service: &Service, name: &str, zone: &str) -> ClusterRecord {
-    service
-        .add_cluster(NewCluster {
-            name: name.to_owned(),
-            city: name.to_owned(),
-            country: deskvisa_rules::Country::parse("DK").unwrap(),
-            timezone: TimeZone::parse(zone).unwrap(),
-            latitude: deskvisa_rules::Latitude::new(55.0).unwrap(),
-            longitude: deskvisa_rules::Longitude::new(12.0).unwrap(),
-            joined_on: NaiveDate::from_ymd_opt(2013, 1, 15).unwrap(),
-        })
-        .await
-        .unwrap()
-}
+impl std::ops::Deref for Api {
+    type Target = World;
 
-async fn person(service: &Service, cluster: &ClusterRecord, email: &str, admin: bool) -> String {
-    let m = service
-        .add_member(
-            cluster.id,
-            NewMember {
-                email: Email::parse(email).unwrap(),
-                name: "P".into(),
-                company: "F".into(),
-                locale: Locale::Pl,
-            },
-        )
-        .await
-        .unwrap();
-    if admin {
-        service.grant_role(m.id, Role::ClusterAdmin).await.unwrap();
+    fn deref(&self) -> &World {
+        &self.world
     }
-    service.create_token(&m.email, "test").await.unwrap()
 }
 
 impl Api {
+    /// The shared world (every site of `desks` desks but HubClub's) with a
+    /// third cluster, Cluster 55, and its admin; a network admin at HubClub;
+    /// everyone reads Polish and is called P.
     async fn new(test_db: TestDatabase, desks: u32) -> Api {
-        let clock = ManualClock::new(t("2026-03-02T09:00:00Z"));
-        let service = Service::with_store(test_db.store().await, Arc::new(clock.clone()));
-        let home = cluster(&service, "HubClub", "Europe/Warsaw").await;
-        let host = cluster(&service, "Copenhagen Digital", "Europe/Copenhagen").await;
-        let third = cluster(&service, "Cluster 55", "Europe/Stockholm").await;
-        let mut sites = Vec::new();
-        for c in [&home, &host, &third] {
-            let s = service
-                .add_site(
-                    c.id,
-                    NewSite {
-                        name: format!("{} House", c.name),
-                        address: "Somewhere 1".into(),
-                        timezone: None,
-                        desks: deskvisa_rules::DeskCount::new(desks).unwrap(),
-                        open_weekdays: WeekdaySet::MON_TO_FRI,
-                        contact_email: Email::parse("desks@site.example").unwrap(),
-                        house_rules: String::new(),
-                    },
-                )
-                .await
-                .unwrap();
-            sites.push(s);
-        }
+        let setup = Setup {
+            house_rules: String::new(),
+            member: member_named("anna@hubclub.example", "P", Locale::Pl),
+            host_admin: member_named("lars@cph.example", "P", Locale::Pl),
+            ..Setup::desks(desks)
+        };
+        let world = World::with(test_db, setup).await;
+        let (third, _) = world.add_cluster(cluster("Cluster 55", "Cluster 55", "DK", "Europe/Stockholm"), desks).await;
+        let network = member_named("network@deskvisa.example", "P", Locale::Pl);
+        world.add_network_admin(world.home, network).await;
+        let token =
+            async |email: &str| world.service.create_token(&Email::parse(email).unwrap(), "test").await.unwrap();
         Api {
-            app: router(service.clone(), Limits::default()),
-            member: person(&service, &home, "anna@hubclub.example", false).await,
-            admin: person(&service, &host, "lars@cph.example", true).await,
-            stranger_admin: person(&service, &third, "erik@c55.example", true).await,
-            site: sites[1].id.to_string(),
-            host: host.id.to_string(),
-            home: home.id.to_string(),
-            network: {
-                let token = person(&service, &home, "network@deskvisa.example", false).await;
-                let caller = service.authenticate(&token).await.unwrap();
-                service.grant_role(caller.member, Role::NetworkAdmin).await.unwrap();
-                token
-            },
-            clock,
-            service,
-            test_db,
+            app: router(world.service.clone(), Limits::default()),
+            member: token("anna@hubclub.example").await,
+            admin: token("lars@cph.example").await,
+            stranger_admin: person(&world.service, third, "erik@c55.example", true).await,
+            network: token("network@deskvisa.example").await,
+            site: world.site.to_string(),
+            host: world.host.to_string(),
+            home: world.home.to_string(),
+            world,
         }
+    }
+
+    /// Another member of HubClub, with their token.
+    async fn home_member(&self, email: &str, admin: bool) -> String {
+        person(&self.service, self.world.home, email, admin).await
     }
 
     async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
@@ -236,10 +200,7 @@ async fn refusals_name_every_rule_and_capacity_names_the_full_dates() {
         let (status, _) =
             api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-04", "2026-03-05"))).await;
         assert_eq!(status, StatusCode::CREATED);
-        let other = {
-            let home = api.service.map().await.unwrap().into_iter().find(|(c, _)| c.name == "HubClub").unwrap().0;
-            person(&api.service, &home, "piotr@hubclub.example", false).await
-        };
+        let other = api.home_member("piotr@hubclub.example", false).await;
         let (status, problem) =
             api.call("POST", "/api/v1/stays", Some(&other), Some(api.stay_body("2026-03-05", "2026-03-06"))).await;
         assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("no_capacity")));
@@ -354,14 +315,10 @@ async fn last_desk_over_http(backend: Backend, requests: usize) {
     };
     let api = Api::new(db, 1).await;
     // A second application instance on its own pool.
-    let second = router(
-        Service::with_store(api.test_db.another_store(6).await, Arc::new(ManualClock::new(t("2026-03-02T09:00:00Z")))),
-        Limits::default(),
-    );
-    let home = api.service.map().await.unwrap().into_iter().find(|(c, _)| c.name == "HubClub").unwrap().0;
+    let second = router(api.another_instance(6).await, Limits::default());
     let mut tokens = Vec::new();
     for i in 0..requests {
-        tokens.push(person(&api.service, &home, &format!("v{i}@hubclub.example"), false).await);
+        tokens.push(api.home_member(&format!("v{i}@hubclub.example"), false).await);
     }
     for round in 0..3u64 {
         let monday = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap() + chrono::Days::new(7 * round);
@@ -389,16 +346,6 @@ async fn last_desk_over_http(backend: Backend, requests: usize) {
         }
         assert_eq!(api.test_db.scalar("SELECT COUNT(*) FROM site_days WHERE held > desks").await, 0);
     }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn fifty_requests_for_the_last_desk_through_http_on_sqlite() {
-    last_desk_over_http(Backend::Sqlite, 50).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_hundred_requests_for_the_last_desk_over_two_instances_through_http_on_postgres() {
-    last_desk_over_http(Backend::Postgres, 200).await;
 }
 
 #[tokio::test]
@@ -441,7 +388,9 @@ async fn an_idempotency_key_replays_the_first_answer_and_creates_nothing_more() 
 }
 
 async fn concurrent_key(backend: Backend) {
-    let Some(db) = TestDatabase::new(backend).await else { return };
+    let Some(db) = TestDatabase::new(backend).await else {
+        return;
+    };
     let api = Api::new(db, 2).await;
     let body = api.stay_body("2026-03-04", "2026-03-05").to_string();
     let mut tasks = tokio::task::JoinSet::new();
@@ -467,16 +416,6 @@ async fn concurrent_key(backend: Backend) {
     assert_eq!(api.test_db.scalar("SELECT COUNT(*) FROM stays").await, 1, "{backend:?}: one stay");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn twenty_concurrent_requests_with_one_key_make_one_stay_on_sqlite() {
-    concurrent_key(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn twenty_concurrent_requests_with_one_key_make_one_stay_on_postgres() {
-    concurrent_key(Backend::Postgres).await;
-}
-
 #[tokio::test]
 async fn every_eligibility_code_is_reachable_through_the_api() {
     on_both_backends(|db| async move {
@@ -496,10 +435,7 @@ async fn every_eligibility_code_is_reachable_through_the_api() {
         let member_path = format!("/api/v1/clusters/{}/members/{}", api.home, me["id"].as_str().unwrap());
 
         // member_inactive through vouched_until, set by the home cluster's admin.
-        let home_admin = {
-            let home = api.service.map().await.unwrap().into_iter().find(|(c, _)| c.name == "HubClub").unwrap().0;
-            person(&api.service, &home, "boss@hubclub.example", true).await
-        };
+        let home_admin = api.home_member("boss@hubclub.example", true).await;
         let (status, _) =
             api.call("PATCH", &member_path, Some(&home_admin), Some(json!({"vouched_until": "2026-03-05"}))).await;
         assert_eq!(status, StatusCode::OK);
@@ -757,10 +693,7 @@ async fn check_in_no_show_and_the_answer_deadline_through_the_api() {
         assert_eq!((status, problem["code"].as_str()), (StatusCode::CONFLICT, Some("already_marked")));
 
         // Another member's approved stay, marked no-show on its second day.
-        let other = {
-            let home = api.service.map().await.unwrap().into_iter().find(|(c, _)| c.name == "HubClub").unwrap().0;
-            person(&api.service, &home, "piotr@hubclub.example", false).await
-        };
+        let other = api.home_member("piotr@hubclub.example", false).await;
         api.clock.set(t("2026-03-02T09:00:00Z"));
         let (_, second) =
             api.call("POST", "/api/v1/stays", Some(&other), Some(api.stay_body("2026-03-04", "2026-03-06"))).await;
@@ -806,11 +739,7 @@ async fn a_member_asking_for_stays_too_often_gets_429_on_every_instance() {
         let api = Api::new(db, 3).await;
         let limits = RateLimits { stay_requests_per_member_per_hour: 4, ..RateLimits::default() };
         let first = router(api.service.clone().with_rate_limits(limits), Limits::default());
-        let second = router(
-            Service::with_store(api.test_db.another_store(2).await, Arc::new(api.clock.clone()))
-                .with_rate_limits(limits),
-            Limits::default(),
-        );
+        let second = router(api.another_instance(2).await.with_rate_limits(limits), Limits::default());
         let instances = [&first, &second];
         // Refused requests count too: two refusals, two stays, then the limit.
         let asks = [
@@ -944,8 +873,7 @@ async fn get_csv(app: &Router, path: &str, token: &str) -> (StatusCode, String, 
 async fn a_request_refused_for_capacity_is_offered_the_nearest_dates_that_fit() {
     on_both_backends(|db| async move {
         let api = Api::new(db, 1).await;
-        let home = api.service.map().await.unwrap().into_iter().find(|(c, _)| c.name == "HubClub").unwrap().0;
-        let first = person(&api.service, &home, "first@hubclub.example", false).await;
+        let first = api.home_member("first@hubclub.example", false).await;
         let body = api.stay_body("2026-03-09", "2026-03-13");
         assert_eq!(api.call("POST", "/api/v1/stays", Some(&first), Some(body.clone())).await.0, StatusCode::CREATED);
         let (status, problem) = api.call("POST", "/api/v1/stays", Some(&api.member), Some(body)).await;
@@ -1390,11 +1318,11 @@ async fn a_cluster_that_declines_every_visitor_stops_sending_and_the_ledger_says
         let map = api.service.map().await.unwrap();
         let (hubclub, hub_sites) = map.iter().find(|(c, _)| c.name == "HubClub").unwrap();
         let (copenhagen, _) = map.iter().find(|(c, _)| c.name == "Copenhagen Digital").unwrap();
-        let hub_admin = person(&api.service, hubclub, "boss@hubclub.example", true).await;
+        let hub_admin = person(&api.service, hubclub.id, "boss@hubclub.example", true).await;
         let hub_site = hub_sites[0].id.to_string();
         let mut asked = Vec::new();
         for (n, start) in ["2026-03-04", "2026-03-11", "2026-03-18", "2026-03-25"].into_iter().enumerate() {
-            let visitor = person(&api.service, copenhagen, &format!("visitor{n}@cph.example"), false).await;
+            let visitor = person(&api.service, copenhagen.id, &format!("visitor{n}@cph.example"), false).await;
             let body = json!({"site_id": hub_site, "start_date": start, "end_date": start, "purpose": "Partners"});
             let (status, stay) = api.call("POST", "/api/v1/stays", Some(&visitor), Some(body)).await;
             assert_eq!(status, StatusCode::CREATED, "{stay}");
@@ -1446,4 +1374,12 @@ async fn a_cluster_that_declines_every_visitor_stops_sending_and_the_ledger_says
         assert_eq!((&hub["standing"], &hub["grounds"]), (&json!("reciprocating"), &json!([])));
     })
     .await;
+}
+
+// The races, each as a test on SQLite and one on PostgreSQL.
+races! {
+    fifty_requests_for_the_last_desk_through_http_on_sqlite => last_desk_over_http(Backend::Sqlite, 50),
+    two_hundred_requests_for_the_last_desk_over_two_instances_through_http_on_postgres => last_desk_over_http(Backend::Postgres, 200),
+    twenty_concurrent_requests_with_one_key_make_one_stay_on_sqlite => concurrent_key(Backend::Sqlite),
+    twenty_concurrent_requests_with_one_key_make_one_stay_on_postgres => concurrent_key(Backend::Postgres),
 }

@@ -22,11 +22,11 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::http::Request;
-use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_http::{Limits, router};
-use deskvisa_rules::{Email, Locale, MemberId, PolicyDraft, SiteId, TimeZone, WeekdaySet};
+use deskvisa_rules::{Email, MemberId, PolicyDraft, SiteId};
 use deskvisa_service::*;
 use deskvisa_store::{DatabaseConfig, connect_store};
+use deskvisa_testing::world::{self, TODAY, add_person, member, t};
 use deskvisa_testing::{Backend, TestDatabase};
 use sea_orm::{ConnectionTrait, Statement};
 use tower::ServiceExt;
@@ -402,62 +402,17 @@ struct World {
     b: Objects,
 }
 
-fn t(s: &str) -> DateTime<Utc> {
-    s.parse().unwrap()
-}
-
-const TODAY: &str = "2026-03-02T09:00:00Z";
-
 async fn cluster(service: &Service, name: &str, zone: &str) -> ClusterRecord {
-    service
-        .add_cluster(NewCluster {
-            name: name.to_owned(),
-            city: name.to_owned(),
-            country: deskvisa_rules::Country::parse("DK").unwrap(),
-            timezone: TimeZone::parse(zone).unwrap(),
-            latitude: deskvisa_rules::Latitude::new(55.0).unwrap(),
-            longitude: deskvisa_rules::Longitude::new(12.0).unwrap(),
-            joined_on: NaiveDate::from_ymd_opt(2013, 1, 15).unwrap(),
-        })
-        .await
-        .unwrap()
+    service.add_cluster(world::cluster(name, name, "DK", zone)).await.unwrap()
 }
 
 async fn person(service: &Service, cluster: &ClusterRecord, email: &str, role: Option<Role>) -> (MemberId, String) {
-    let m = service
-        .add_member(
-            cluster.id,
-            NewMember {
-                email: Email::parse(email).unwrap(),
-                name: "P".into(),
-                company: "F".into(),
-                locale: Locale::En,
-            },
-        )
-        .await
-        .unwrap();
-    if let Some(role) = role {
-        service.grant_role(m.id, role).await.unwrap();
-    }
-    (m.id, service.create_token(&m.email, "matrix").await.unwrap())
+    let caller = add_person(service, cluster.id, member(email), role).await;
+    (caller.member, service.create_token(&Email::parse(email).unwrap(), "matrix").await.unwrap())
 }
 
 async fn site(service: &Service, cluster: &ClusterRecord) -> SiteRecord {
-    service
-        .add_site(
-            cluster.id,
-            NewSite {
-                name: format!("{} House", cluster.name),
-                address: "Somewhere 1".into(),
-                timezone: None,
-                desks: deskvisa_rules::DeskCount::new(5).unwrap(),
-                open_weekdays: WeekdaySet::MON_TO_FRI,
-                contact_email: Email::parse("desks@site.example").unwrap(),
-                house_rules: String::new(),
-            },
-        )
-        .await
-        .unwrap()
+    service.add_site(cluster.id, world::site(&format!("{} House", cluster.name), 5)).await.unwrap()
 }
 
 async fn stay(service: &Service, token: &str, site: SiteId, start: &str, end: &str) -> StayRecord {

@@ -7,16 +7,13 @@
 //! members imported from a CSV file: a preview row by row, one transaction,
 //! nothing twice, and files that cannot be trusted writing nothing.
 
-use std::sync::Arc;
-
-use crate::support::{ORIGIN, field, form, get, post, send, unescape};
-use axum::Router;
+use crate::support::{ORIGIN, Web, field, form, get, post, send, unescape};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
-use deskvisa_http::{Limits, router};
-use deskvisa_rules::{ClusterId, Email, Locale, SiteId};
+use deskvisa_rules::{ClusterId, Email, Locale};
 use deskvisa_service::*;
+use deskvisa_testing::world::{Setup, World, member_named};
 use deskvisa_testing::{TestDatabase, on_both_backends};
 
 /// A file posted as a browser posts `<input type=file>`.
@@ -45,61 +42,29 @@ fn textarea(page: &str, name: &str) -> String {
     unescape(&page[start..end])
 }
 
-struct World {
-    app: Router,
-    service: Service,
-    home: ClusterId,
-    host: ClusterId,
-    site: SiteId,
-    anna: Caller,
-    lars: Caller,
-    _db: TestDatabase,
-}
-
 /// HubClub (Poland, with Anna and its admin Ewa) and Copenhagen (its admin
 /// Lars, a site of one desk); a network admin; a network staff account.
-async fn world(db: TestDatabase) -> World {
-    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
-    let service = Service::with_store(db.store().await, Arc::new(clock)).with_public_url(ORIGIN);
-    let cluster = crate::support::new_cluster;
-    let home = service.add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw")).await.unwrap();
-    let host =
-        service.add_cluster(cluster("Copenhagen Digital", "Copenhagen", "DK", "Europe/Copenhagen")).await.unwrap();
-    let person = |email: &str, name: &str, locale| NewMember {
-        email: Email::parse(email).unwrap(),
-        name: name.into(),
-        company: "Firm".into(),
-        locale,
+async fn world(db: TestDatabase) -> Web {
+    let setup = Setup {
+        house_rules: String::new(),
+        member: member_named("anna@hubclub.example", "Anna Nowak", Locale::En),
+        host_admin: member_named("lars@cph.example", "Lars Admin", Locale::En),
+        ..Setup::desks(1)
     };
-    let anna = service.add_member(home.id, person("anna@hubclub.example", "Anna Nowak", Locale::En)).await.unwrap();
-    let ewa = service.add_member(home.id, person("ewa@hubclub.example", "Ewa Admin", Locale::Pl)).await.unwrap();
-    service.grant_role(ewa.id, Role::ClusterAdmin).await.unwrap();
-    let lars = service.add_member(host.id, person("lars@cph.example", "Lars Admin", Locale::En)).await.unwrap();
-    service.grant_role(lars.id, Role::ClusterAdmin).await.unwrap();
+    let w = World::with(db, setup).await;
+    w.add_admin(w.home, member_named("ewa@hubclub.example", "Ewa Admin", Locale::Pl)).await;
     let ops = Email::parse("ops@network.example").unwrap();
-    service.appoint_network_admin(&ops, Some("Olga Ops"), Locale::En).await.unwrap();
-    let site = |name: &str, desks| crate::support::new_site(name, desks, "");
-    service.add_site(home.id, site("HubClub Incubator", 4)).await.unwrap();
-    let site = service.add_site(host.id, site("Nyhavn House", 1)).await.unwrap();
-    World {
-        app: router(service.clone(), Limits::default()),
-        anna: service.caller(anna.id).await.unwrap(),
-        lars: service.caller(lars.id).await.unwrap(),
-        service,
-        home: home.id,
-        host: host.id,
-        site: site.id,
-        _db: db,
-    }
+    w.service.appoint_network_admin(&ops, Some("Olga Ops"), Locale::En).await.unwrap();
+    Web::new(w)
 }
 
 /// A browser session of `email`, signed in through a sign-in link.
-async fn session(w: &World, email: &str) -> String {
+async fn session(w: &Web, email: &str) -> String {
     crate::support::session(&w.app, &w.service, email).await
 }
 
 /// A page's form token, for a session.
-async fn csrf(w: &World, cookie: &str) -> String {
+async fn csrf(w: &Web, cookie: &str) -> String {
     field(&send(&w.app, get("/me", cookie)).await.body, "csrf")
 }
 
@@ -113,7 +78,7 @@ async fn every_new_page_answers_each_person_as_the_table_says() {
         let stay = w
             .service
             .request_stay(
-                &w.anna,
+                &w.member,
                 &StayRequestInput {
                     site: w.site,
                     start_date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
@@ -187,7 +152,7 @@ async fn every_new_page_answers_each_person_as_the_table_says() {
             assert_eq!(send(&w.app, post(path, anna, body)).await.status, StatusCode::FORBIDDEN, "POST {path}");
         }
         assert_eq!(w.service.cluster_with_sites(w.host).await.unwrap().1.len(), 1);
-        assert_eq!(w.service.members_of(&w.lars, w.host).await.unwrap().len(), 2, "Lars and Nils");
+        assert_eq!(w.service.members_of(&w.host_admin, w.host).await.unwrap().len(), 2, "Lars and Nils");
         // The stay's page: the host decides, the home admin reads, the visitor has the trip card.
         let as_lars = send(&w.app, get(&format!("/stays/{}", stay.id), &cookies[3])).await.body;
         assert!(as_lars.contains("id=\"visitor\">Anna Nowak") && as_lars.contains("/approve"), "the decision card");
@@ -243,6 +208,13 @@ async fn a_cluster_comes_with_its_first_admin_and_a_status_change_is_confirmed()
         assert_eq!(both.status, StatusCode::BAD_REQUEST);
         assert!(both.body.contains("Latitude: a number of degrees from −90 to 90"), "{}", both.body);
         assert!(both.body.contains("Admin&#39;s email: not an email address") && both.body.contains("value=\"north\""));
+        // Each is told again beside its field, which is marked invalid.
+        assert!(both.body.contains("aria-invalid=\"true\" aria-describedby=\"latitude-error\""), "{}", both.body);
+        assert!(
+            both.body.contains("<p class=\"field-error\" id=\"latitude-error\">a number of degrees from −90 to 90</p>")
+        );
+        assert!(both.body.contains("<p class=\"field-error\" id=\"admin_email-error\">not an email address</p>"));
+        assert!(!both.body.contains("id=\"city-error\""), "a field that was right is not marked");
 
         let added = send(&w.app, post("/network/clusters", &ops, &cluster("yuki@tokyo.example"))).await;
         assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
@@ -253,7 +225,7 @@ async fn a_cluster_comes_with_its_first_admin_and_a_status_change_is_confirmed()
         let id = ClusterId::from_uuid(uuid::Uuid::parse_str(&added.location()[10..46]).unwrap());
         assert_eq!(yuki.cluster_id, Some(id));
         assert_eq!(
-            w._db
+            w.test_db
                 .scalar(&format!(
                     "SELECT COUNT(*) FROM outbox WHERE kind = 'member_invited' AND recipient = 'member:{}'",
                     yuki.id
@@ -323,7 +295,7 @@ async fn site_forms_hold_the_api_s_limits_and_name_the_stays_in_the_way() {
         let stay = w
             .service
             .request_stay(
-                &w.anna,
+                &w.member,
                 &StayRequestInput {
                     site: w.site,
                     start_date: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
@@ -362,7 +334,7 @@ async fn the_last_admin_stays_and_the_page_says_why() {
         let w = world(db).await;
         let lars = session(&w, "lars@cph.example").await;
         let token = csrf(&w, &lars).await;
-        let path = format!("/clusters/{}/admins/{}/remove", w.host.as_uuid(), w.lars.member.as_uuid());
+        let path = format!("/clusters/{}/admins/{}/remove", w.host.as_uuid(), w.host_admin.member.as_uuid());
         let refused = send(&w.app, post(&path, &lars, &form(&[("csrf", &token)]))).await;
         assert_eq!(refused.status, StatusCode::CONFLICT);
         assert!(refused.body.contains("A cluster keeps at least one admin"));
@@ -386,7 +358,7 @@ async fn members_come_from_a_csv_file_once_and_only_when_it_can_be_trusted() {
         let lars = session(&w, "lars@cph.example").await;
         let token = csrf(&w, &lars).await;
         let base = format!("/clusters/{}/members", w.host.as_uuid());
-        let members = || async { w.service.members_of(&w.lars, w.host).await.unwrap().len() };
+        let members = || async { w.service.members_of(&w.host_admin, w.host).await.unwrap().len() };
         let before = members().await;
         let file = "email;name;company;locale;vouched_until\n\
                     mette@cph.example;Mette Hansen;Hansen ApS;en;2027-12-31\n\
@@ -423,7 +395,7 @@ async fn members_come_from_a_csv_file_once_and_only_when_it_can_be_trusted() {
             (mette.company.as_str(), mette.vouched_until),
             ("Hansen ApS", NaiveDate::from_ymd_opt(2027, 12, 31))
         );
-        assert_eq!(w._db.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'member_invited'").await, 3);
+        assert_eq!(w.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'member_invited'").await, 3);
         // The same file again: nobody twice.
         let again = send(&w.app, post(&format!("{base}/import/confirm"), &lars, &confirm)).await;
         assert_eq!(again.status, StatusCode::SEE_OTHER);
@@ -447,9 +419,9 @@ async fn members_come_from_a_csv_file_once_and_only_when_it_can_be_trusted() {
             ),
             (b"email,name\n", "Plik nie zawiera członków"),
         ];
-        let home_before = w.service.members_of(&w.lars, w.home).await.err().map_or(0, |_| 0);
+        let home_before = w.service.members_of(&w.host_admin, w.home).await.err().map_or(0, |_| 0);
         let _ = home_before;
-        let count = || async { w._db.scalar("SELECT COUNT(*) FROM members").await };
+        let count = || async { w.test_db.scalar("SELECT COUNT(*) FROM members").await };
         let all_before = count().await;
         for (bytes, says) in cases {
             let page = send(&w.app, upload(&home, &ewa, &ewa_token, bytes)).await;
@@ -490,7 +462,7 @@ async fn a_person_changes_their_name_and_language() {
         assert_eq!((done.status, done.location()), (StatusCode::SEE_OTHER, "/me?done=saved"));
         let page = send(&w.app, get("/me?done=saved", &anna)).await;
         assert!(page.body.contains("lang=\"pl\"") && page.body.contains("Anna Nowak-Kowalska"));
-        let me = w.service.member(w.anna.member).await.unwrap();
+        let me = w.service.member(w.member.member).await.unwrap();
         assert_eq!((me.name.as_str(), me.locale), ("Anna Nowak-Kowalska", Locale::Pl));
     })
     .await;

@@ -6,17 +6,16 @@
 //! comes back to the link's page after the sign-in link. Both databases.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::support::*;
 use axum::http::StatusCode;
 use chrono::{NaiveDateTime, TimeDelta};
-use deskvisa_http::{Limits, router};
 use deskvisa_rules::{ApprovalMode, Email, Locale, OnNoAnswer, PolicyDraft, Reason};
 use deskvisa_service::*;
 use deskvisa_testing::on_both_backends;
-use deskvisa_testing::smtp::{Received, SmtpSink};
+use deskvisa_testing::smtp::Received;
+use deskvisa_testing::world::{Setup, World};
 use sea_orm::{ConnectionTrait, Statement};
 
 /// The links to this server in a text.
@@ -39,48 +38,26 @@ fn time(text: &str) -> NaiveDateTime {
 #[tokio::test]
 async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
     on_both_backends(|db| async move {
-        let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
-        let service = Service::with_store(db.store().await, Arc::new(clock.clone())).with_public_url(ORIGIN);
-        let app = router(service.clone(), Limits::default());
-        let cluster = crate::support::new_cluster;
-        let home = service.add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw")).await.unwrap();
-        let host =
-            service.add_cluster(cluster("Copenhagen Digital", "Copenhagen", "DK", "Europe/Copenhagen")).await.unwrap();
-        let person = |email: &str, locale| NewMember {
-            email: Email::parse(email).unwrap(),
-            name: email.split('@').next().unwrap().into(),
-            company: "Firm".into(),
-            locale,
+        let setup = Setup {
+            house_rules: "Quiet after six.".to_owned(),
+            member: person("anna@hubclub.example", Locale::En),
+            host_admin: person("lars@cph.example", Locale::En),
+            ..Setup::desks(3)
         };
-        let member = |record: MemberRecord| {
-            let service = service.clone();
-            async move { service.caller(record.id).await.unwrap() }
-        };
-        let anna = member(service.add_member(home.id, person("anna@hubclub.example", Locale::En)).await.unwrap()).await;
-        let ola = member(service.add_member(home.id, person("ola@hubclub.example", Locale::Pl)).await.unwrap()).await;
-        let piotr =
-            member(service.add_member(home.id, person("piotr@hubclub.example", Locale::En)).await.unwrap()).await;
-        let lars = service.add_member(host.id, person("lars@cph.example", Locale::En)).await.unwrap();
-        service.grant_role(lars.id, Role::ClusterAdmin).await.unwrap();
-        let lars = member(lars).await;
-        let site = |name: &str, desks| crate::support::new_site(name, desks, "Quiet after six.");
-        service.add_site(home.id, site("HubClub Incubator", 4)).await.unwrap();
-        let nyhavn = service.add_site(host.id, site("Nyhavn House", 3)).await.unwrap();
-        let stay = |start: &str, end: &str| StayRequestInput {
-            site: nyhavn.id,
-            start_date: deskvisa_rules::parse_date(start).unwrap(),
-            end_date: deskvisa_rules::parse_date(end).unwrap(),
-            purpose: "Meet Danish firms".into(),
-        };
+        let w = Web::with_mail(World::with(db, setup).await);
+        let (app, service, clock, host, db) = (&w.app, &w.service, &w.clock, w.host, &w.test_db);
+        let (sink, mailer) = (w.sink(), w.mailer());
+        let (anna, lars) = (w.member, w.host_admin);
+        let ola = w.add_member(w.home, person("ola@hubclub.example", Locale::Pl)).await;
+        let piotr = w.add_member(w.home, person("piotr@hubclub.example", Locale::En)).await;
+        let stay = |start, end| StayRequestInput { purpose: "Meet Danish firms".into(), ..w.input(start, end) };
         let policy =
             |approval_mode, on_no_answer| PolicyDraft { approval_mode, on_no_answer, ..PolicyDraft::default() };
 
         // Every email, through the real SMTP server, sent as the clock
         // goes (a sign-in link is only written while it still works).
-        let sink = SmtpSink::start();
-        let mailer = crate::support::mailer_to(&sink);
         // Accounts: an invitation and a sign-in link.
-        service.invite_member(&lars, host.id, person("newbie@cph.example", Locale::Pl)).await.unwrap();
+        service.invite_member(&lars, host, person("newbie@cph.example", Locale::Pl)).await.unwrap();
         service.request_sign_in(&Email::parse("anna@hubclub.example").unwrap(), None).await.unwrap();
         // A stay requested and approved; the host's events during it.
         let trip = service.request_stay(&anna, &stay("2026-03-09", "2026-03-13")).await.unwrap();
@@ -94,15 +71,11 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
             open_to_visitors: true,
         };
         let breakfast = service
-            .publish_event(
-                &lars,
-                nyhavn.id,
-                event("Harbour business breakfast", "2026-03-10T08:00", "2026-03-10T10:00"),
-            )
+            .publish_event(&lars, w.site, event("Harbour business breakfast", "2026-03-10T08:00", "2026-03-10T10:00"))
             .await
             .unwrap();
         let meetup = service
-            .publish_event(&lars, nyhavn.id, event("Fintech meetup", "2026-03-11T17:00", "2026-03-11T19:00"))
+            .publish_event(&lars, w.site, event("Fintech meetup", "2026-03-11T17:00", "2026-03-11T19:00"))
             .await
             .unwrap();
         service.register_for_event(&anna, breakfast.id).await.unwrap();
@@ -119,10 +92,10 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
         let declined = service.request_stay(&ola, &stay("2026-03-16", "2026-03-18")).await.unwrap();
         let reason = Reason::parse("A delegation has every desk that week").unwrap();
         service.act_on_stay(&lars, declined.id, StayCommand::Decline(reason)).await.unwrap();
-        service.save_policy(&lars, host.id, policy(ApprovalMode::Auto, OnNoAnswer::Approve)).await.unwrap();
+        service.save_policy(&lars, host, policy(ApprovalMode::Auto, OnNoAnswer::Approve)).await.unwrap();
         service.request_stay(&ola, &stay("2026-03-23", "2026-03-24")).await.unwrap();
-        service.save_policy(&lars, host.id, policy(ApprovalMode::Manual, OnNoAnswer::Expire)).await.unwrap();
-        service.deliver_mail(&mailer).await.unwrap();
+        service.save_policy(&lars, host, policy(ApprovalMode::Manual, OnNoAnswer::Expire)).await.unwrap();
+        service.deliver_mail(mailer).await.unwrap();
         let lapsing = service.request_stay(&piotr, &stay("2026-03-30", "2026-04-01")).await.unwrap();
         let deadline = lapsing.answer_deadline.unwrap();
         let worker = WorkerConfig::default();
@@ -135,7 +108,7 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
         assert_eq!(service.send_reminders(&worker).await.unwrap().0, 1, "the visitor is reminded");
         service.act_on_stay(&anna, trip.id, StayCommand::Cancel(None)).await.unwrap();
 
-        service.deliver_mail(&mailer).await.unwrap();
+        service.deliver_mail(mailer).await.unwrap();
         // A row to a cluster's admins is sent as one row per admin.
         let queued = db.scalar("SELECT COUNT(*) FROM outbox WHERE recipient LIKE 'member:%'").await as usize;
         assert_eq!(db.scalar("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'").await, 0);
@@ -173,11 +146,11 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
                     String::new()
                 } else {
                     if !sessions.contains_key(&recipient) {
-                        sessions.insert(recipient.clone(), session(&app, &service, &recipient).await);
+                        sessions.insert(recipient.clone(), session(app, service, &recipient).await);
                     }
                     sessions[&recipient].clone()
                 };
-                let page = send(&app, get(&path, &cookie)).await;
+                let page = send(app, get(&path, &cookie)).await;
                 assert_eq!(page.status, StatusCode::OK, "{kind} to {recipient}: {path} answered {}", page.status);
                 let name = about(&path);
                 if kind.starts_with("event_") {
@@ -202,26 +175,26 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
             .unwrap();
         let path = links(approved.text()).into_iter().find(|p| p.starts_with("/stays/")).unwrap();
         assert_eq!(path, format!("/stays/{}", trip.id));
-        let stranger = send(&app, get(&path, "")).await;
+        let stranger = send(app, get(&path, "")).await;
         assert_eq!(stranger.status, StatusCode::SEE_OTHER);
         let sign_in_page = stranger.location().to_owned();
         assert!(sign_in_page.starts_with("/sign-in?next="), "{sign_in_page}");
-        let form = send(&app, get(&sign_in_page, "")).await;
+        let form = send(app, get(&sign_in_page, "")).await;
         let body = format!(
             "email=anna%40hubclub.example&next={}&csrf={}",
             form_urlencoded::byte_serialize(field(&form.body, "next").as_bytes()).collect::<String>(),
             field(&form.body, "csrf")
         );
-        let sent = send(&app, post("/sign-in", &form.cookie(), &body)).await;
+        let sent = send(app, post("/sign-in", &form.cookie(), &body)).await;
         assert_eq!(sent.status, StatusCode::OK);
         let next_cookie = sent.cookie();
         let before = sink.messages().len();
-        service.deliver_mail(&mailer).await.unwrap();
+        service.deliver_mail(mailer).await.unwrap();
         let mail = sink.wait_for(before + 1, Duration::from_secs(10)).await;
         let link = links(mail[before].text()).into_iter().find(|p| p.starts_with("/auth/verify")).unwrap();
-        let signed_in = follow_sign_in(&app, &link, &next_cookie).await;
+        let signed_in = follow_sign_in(app, &link, &next_cookie).await;
         assert_eq!((signed_in.status, signed_in.location()), (StatusCode::SEE_OTHER, path.as_str()));
-        let page = send(&app, get(&path, &signed_in.cookie())).await;
+        let page = send(app, get(&path, &signed_in.cookie())).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("Nyhavn House") && page.body.contains("Cancelled"), "the trip card");
     })

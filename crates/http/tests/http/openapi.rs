@@ -86,6 +86,19 @@ async fn fetch(app: &axum::Router, path: &str) -> (StatusCode, String, String) {
     (status, kind, body)
 }
 
+/// What `path` serves, which must be served (200) as `kind`.
+async fn served(app: &axum::Router, path: &str, kind: &str) -> String {
+    let (status, served_kind, body) = fetch(app, path).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    assert!(served_kind.starts_with(kind), "{path}: {served_kind}");
+    body
+}
+
+/// The served OpenAPI document.
+async fn document(app: &axum::Router) -> Value {
+    serde_json::from_str(&served(app, "/openapi.json", "application/json").await).unwrap()
+}
+
 async fn app() -> (axum::Router, TestDatabase) {
     let t = TestDatabase::new(Backend::Sqlite).await.unwrap();
     (
@@ -100,10 +113,7 @@ async fn app() -> (axum::Router, TestDatabase) {
 #[tokio::test]
 async fn the_served_document_is_openapi_3_1_with_every_contract_route() {
     let (app, _db) = app().await;
-    let (status, kind, body) = fetch(&app, "/openapi.json").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(kind.starts_with("application/json"), "{kind}");
-    let doc: Value = serde_json::from_str(&body).unwrap();
+    let doc = document(&app).await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
 
@@ -171,21 +181,17 @@ async fn every_documented_route_is_served() {
 #[tokio::test]
 async fn the_interactive_docs_are_served_from_deskvisa_itself() {
     let (app, _db) = app().await;
-    let (status, kind, body) = fetch(&app, "/docs/").await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(kind.starts_with("text/html"), "{kind}");
+    let body = served(&app, "/docs/", "text/html").await;
     assert!(body.contains("swagger"), "the page is Swagger UI");
     assert!(!body.contains("https://"), "no asset from elsewhere");
-    let (status, _, script) = fetch(&app, "/docs/swagger-ui-bundle.js").await;
-    assert_eq!(status, StatusCode::OK);
+    let script = served(&app, "/docs/swagger-ui-bundle.js", "").await;
     assert!(script.len() > 100_000, "the bundle is served locally");
 }
 
 #[tokio::test]
 async fn every_operation_has_an_id_of_its_own() {
     let (app, _db) = app().await;
-    let (_, _, body) = fetch(&app, "/openapi.json").await;
-    let doc: Value = serde_json::from_str(&body).unwrap();
+    let doc = document(&app).await;
     let mut seen = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
@@ -201,8 +207,7 @@ async fn every_operation_has_an_id_of_its_own() {
 #[tokio::test]
 async fn parameters_are_documented_where_they_are_sent() {
     let (app, _db) = app().await;
-    let (_, _, body) = fetch(&app, "/openapi.json").await;
-    let doc: Value = serde_json::from_str(&body).unwrap();
+    let doc = document(&app).await;
     let mut queries = 0;
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {

@@ -4,86 +4,56 @@
 //! the language a page is in, and where strangers and errors end up. (The
 //! journeys themselves run in a real browser: tests/browser.)
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::support::{ORIGIN, field, get, post, send};
-use axum::Router;
+use crate::support::{Answer, Web, field, follow_sign_in, get, person, post, send, sign_in_token};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use deskvisa_http::{Limits, router};
 use deskvisa_rules::{Email, Locale};
-use deskvisa_service::*;
-use deskvisa_testing::smtp::SmtpSink;
+use deskvisa_testing::world::{Setup, World, eventually};
 use deskvisa_testing::{TestDatabase, on_both_backends};
 
-struct World {
-    app: Router,
-    service: Service,
-    sink: SmtpSink,
-    mailer: Arc<Mailer>,
-    site: SiteRecord,
-    _db: TestDatabase,
-}
-
 /// HubClub (Poland) visits Copenhagen, whose site has one desk.
-async fn world(db: TestDatabase) -> World {
-    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
-    let service = Service::with_store(db.store().await, Arc::new(clock)).with_public_url(ORIGIN);
-    let cluster = crate::support::new_cluster;
-    let home = service.add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw")).await.unwrap();
-    let host =
-        service.add_cluster(cluster("Copenhagen Digital", "Copenhagen", "DK", "Europe/Copenhagen")).await.unwrap();
-    let member = |email: &str, locale| NewMember {
-        email: Email::parse(email).unwrap(),
-        name: email.split('@').next().unwrap().into(),
-        company: "Firm".into(),
-        locale,
+async fn world(db: TestDatabase) -> Web {
+    let setup = Setup {
+        house_rules: "Quiet after six.".to_owned(),
+        member: person("anna@hubclub.example", Locale::Pl),
+        host_admin: person("admin@cph.example", Locale::En),
+        ..Setup::desks(1)
     };
-    service.add_member(home.id, member("anna@hubclub.example", Locale::Pl)).await.unwrap();
-    service.add_member(home.id, member("lars@hubclub.example", Locale::En)).await.unwrap();
-    service.add_member(home.id, member("hub-admin@hubclub.example", Locale::En)).await.unwrap();
-    let admin = service.add_member(host.id, member("admin@cph.example", Locale::En)).await.unwrap();
-    service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
-    let site = |name: &str, desks| crate::support::new_site(name, desks, "Quiet after six.");
-    // HubClub offers desks too, or its members would be refused (reciprocity).
-    service.add_site(home.id, site("HubClub Incubator", 4)).await.unwrap();
-    let site = service.add_site(host.id, site("Nyhavn House", 1)).await.unwrap();
-    let sink = SmtpSink::start();
-    let mailer = crate::support::mailer_to(&sink);
-    World { app: router(service.clone(), Limits::default()), service, sink, mailer, site, _db: db }
+    let w = World::with(db, setup).await;
+    w.add_member(w.home, person("lars@hubclub.example", Locale::En)).await;
+    w.add_member(w.home, person("hub-admin@hubclub.example", Locale::En)).await;
+    Web::with_mail(w)
 }
 
 /// Signs `email` in as a browser does (the emailed link, its page, its
 /// button) and returns the session cookie.
-async fn sign_in(w: &World, email: &str) -> String {
-    let before = w.sink.messages().len();
+async fn sign_in(w: &Web, email: &str) -> String {
+    let before = w.sink().messages().len();
     w.service.request_sign_in(&Email::parse(email).unwrap(), None).await.unwrap();
-    w.service.deliver_mail(&w.mailer).await.unwrap();
+    w.service.deliver_mail(w.mailer()).await.unwrap();
     // Other mail may go out in the same round (a stay's notices): wait for
     // the sign-in email among what arrives.
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let text = loop {
-        let arrived = w.sink.wait_for(before + 1, Duration::from_secs(10)).await;
-        if let Some(mail) = arrived[before..].iter().find(|m| m.text().contains("/auth/verify?token=")) {
-            break mail.text().to_owned();
-        }
-        assert!(std::time::Instant::now() < deadline, "no sign-in email for {email}");
-        tokio::task::yield_now().await;
-    };
-    let start = text.find("/auth/verify?token=").unwrap() + "/auth/verify?token=".len();
-    let token: String =
-        text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
-    let page = send(&w.app, get(&format!("/auth/verify?token={token}"), "")).await;
-    let form_cookie = page.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let body = format!("token={token}&csrf={}", field(&page.body, "csrf"));
-    let signed_in = send(&w.app, post("/auth/verify", &form_cookie, &body)).await;
+    let text = eventually(Duration::from_secs(10), async || {
+        let arrived = w.sink().messages();
+        let mail = arrived[before..].iter().find(|m| m.text().contains("/auth/verify?token="));
+        mail.map(|m| m.text().to_owned()).ok_or(format!("no sign-in email for {email}"))
+    })
+    .await;
+    let path = format!("/auth/verify?token={}", sign_in_token(&text));
+    let signed_in = follow_sign_in(&w.app, &path, "").await;
     assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{}", signed_in.body);
-    signed_in.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+    signed_in.cookie()
 }
 
-fn site_path(w: &World) -> String {
-    format!("/sites/{}", w.site.id.as_uuid())
+fn site_path(w: &Web) -> String {
+    format!("/sites/{}", w.site.as_uuid())
+}
+
+/// The site page's request form, posted with a session and the form's fields.
+async fn request_stay(w: &Web, cookie: &str, fields: &str) -> Answer {
+    send(&w.app, post(&format!("{}/request", site_path(w)), cookie, fields)).await
 }
 
 /// Lars holds the only desk Monday to Wednesday; Anna asks for Tuesday to
@@ -98,29 +68,15 @@ async fn a_full_site_offers_the_nearest_dates_that_fit_one_button_away() {
         let page = send(&w.app, get(&site_path(&w), &lars)).await;
         assert_eq!(page.status, StatusCode::OK);
         let csrf = field(&page.body, "csrf");
-        let booked = send(
-            &w.app,
-            post(
-                &format!("{}/request", site_path(&w)),
-                &lars,
-                &format!("csrf={csrf}&start_date=2026-03-16&end_date=2026-03-18&purpose="),
-            ),
-        )
-        .await;
+        let booked =
+            request_stay(&w, &lars, &format!("csrf={csrf}&start_date=2026-03-16&end_date=2026-03-18&purpose=")).await;
         assert_eq!(booked.status, StatusCode::SEE_OTHER, "{}", booked.body);
         assert!(booked.location().starts_with("/stays?done=requested"), "{}", booked.location());
 
         let anna = sign_in(&w, "anna@hubclub.example").await;
         let csrf = field(&send(&w.app, get(&site_path(&w), &anna)).await.body, "csrf");
-        let refused = send(
-            &w.app,
-            post(
-                &format!("{}/request", site_path(&w)),
-                &anna,
-                &format!("csrf={csrf}&start_date=2026-03-17&end_date=2026-03-19&purpose=Spotkania"),
-            ),
-        )
-        .await;
+        let fields = format!("csrf={csrf}&start_date=2026-03-17&end_date=2026-03-19&purpose=Spotkania");
+        let refused = request_stay(&w, &anna, &fields).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(refused.body.contains("<html lang=\"pl\">"));
         assert!(refused.body.contains("Nie można poprosić o ten pobyt"));
@@ -134,7 +90,7 @@ async fn a_full_site_offers_the_nearest_dates_that_fit_one_button_away() {
         assert!(start.as_str() >= "2026-03-19" || end.as_str() <= "2026-03-13", "{start}–{end} avoids the full days");
         assert_eq!(field(alternatives, "purpose"), "Spotkania", "the purpose travels with the button");
         let body = format!("csrf={csrf}&start_date={start}&end_date={end}&purpose=Spotkania");
-        let taken = send(&w.app, post(&format!("{}/request", site_path(&w)), &anna, &body)).await;
+        let taken = request_stay(&w, &anna, &body).await;
         assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
         let next = taken.location().split('#').next().unwrap();
         assert_eq!(next, "/stays?done=requested");
@@ -215,22 +171,16 @@ async fn strangers_are_sent_to_sign_in_and_browsers_get_pages_for_errors() {
         let form = send(&w.app, get("/sign-in?next=%2Fstays", "")).await;
         assert_eq!(field(&form.body, "next"), "/stays");
         // The form sent, the link followed: back where the stranger was going.
-        let form_cookie = form.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
         let body = format!("email=lars%40hubclub.example&next=%2Fstays&csrf={}", field(&form.body, "csrf"));
-        let sent = send(&w.app, post("/sign-in", &form_cookie, &body)).await;
+        let sent = send(&w.app, post("/sign-in", &form.cookie(), &body)).await;
         assert_eq!(sent.status, StatusCode::OK);
         assert!(sent.body.contains("<h1>Check your email</h1>"));
-        let next_cookie = sent.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let next_cookie = sent.cookie();
         assert_eq!(next_cookie, "deskvisa_next=%2Fstays");
-        w.service.deliver_mail(&w.mailer).await.unwrap();
-        let text = w.sink.wait_for(1, Duration::from_secs(10)).await[0].text().to_owned();
-        let start = text.find("/auth/verify?token=").unwrap() + "/auth/verify?token=".len();
-        let token: String =
-            text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
-        let page = send(&w.app, get(&format!("/auth/verify?token={token}"), "")).await;
-        let verify_cookie = page.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-        let body = format!("token={token}&csrf={}", field(&page.body, "csrf"));
-        let signed_in = send(&w.app, post("/auth/verify", &format!("{verify_cookie}; {next_cookie}"), &body)).await;
+        w.service.deliver_mail(w.mailer()).await.unwrap();
+        let text = w.sink().wait_for(1, Duration::from_secs(10)).await[0].text().to_owned();
+        let path = format!("/auth/verify?token={}", sign_in_token(&text));
+        let signed_in = follow_sign_in(&w.app, &path, &next_cookie).await;
         assert_eq!((signed_in.status, signed_in.location()), (StatusCode::SEE_OTHER, "/stays"));
 
         let lars = sign_in(&w, "lars@hubclub.example").await;

@@ -3,95 +3,65 @@
 //! cookie, replay and expiry, no enumeration, cross-site refusals, logout,
 //! revocation, security headers, and no raw secret in the database.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
+use crate::support::{Answer, Web, field, send, sign_in_token};
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
-use chrono::{NaiveDate, TimeDelta};
+use chrono::TimeDelta;
 use deskvisa_http::{Limits, router};
-use deskvisa_rules::{Email, Locale, TimeZone};
+use deskvisa_rules::{Email, Locale};
 use deskvisa_service::*;
-use deskvisa_testing::smtp::SmtpSink;
+use deskvisa_testing::world::{Setup, World, member_named};
 use deskvisa_testing::{Backend, TestDatabase, on_both_backends};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
 
-struct World {
-    app: Router,
-    service: Service,
-    clock: ManualClock,
-    sink: SmtpSink,
-    mailer: Arc<Mailer>,
-    home: ClusterRecord,
-    test_db: TestDatabase,
+/// HubClub with Anna (who reads Polish) and a member about to be revoked,
+/// beside the rest of the shared world; a real SMTP server.
+async fn world(test_db: TestDatabase) -> Web {
+    let setup = Setup { member: member_named("anna@hubclub.example", "Anna", Locale::Pl), ..Setup::desks(1) };
+    let w = World::with(test_db, setup).await;
+    w.add_member(w.home, member_named("revoked@hubclub.example", "Anna", Locale::En)).await;
+    Web::with_mail(w)
 }
 
-async fn world(test_db: TestDatabase) -> World {
-    let clock = ManualClock::new("2026-03-02T09:00:00Z".parse().unwrap());
-    let service =
-        Service::with_store(test_db.store().await, Arc::new(clock.clone())).with_public_url("http://127.0.0.1:8080");
-    let home = service
-        .add_cluster(NewCluster {
-            name: "HubClub".into(),
-            city: "Ruda Śląska".into(),
-            country: deskvisa_rules::Country::parse("PL").unwrap(),
-            timezone: TimeZone::parse("Europe/Warsaw").unwrap(),
-            latitude: deskvisa_rules::Latitude::new(50.3).unwrap(),
-            longitude: deskvisa_rules::Longitude::new(18.9).unwrap(),
-            joined_on: NaiveDate::from_ymd_opt(2013, 1, 15).unwrap(),
-        })
-        .await
-        .unwrap();
-    for (email, locale) in [("anna@hubclub.example", Locale::Pl), ("revoked@hubclub.example", Locale::En)] {
-        service
-            .add_member(
-                home.id,
-                NewMember { email: Email::parse(email).unwrap(), name: "Anna".into(), company: "F".into(), locale },
-            )
-            .await
-            .unwrap();
-    }
-    let sink = SmtpSink::start();
-    let mailer = crate::support::mailer_to(&sink);
-    World { app: router(service.clone(), Limits::default()), service, clock, sink, mailer, home, test_db }
+/// An admin of HubClub.
+async fn boss(w: &Web) -> Caller {
+    w.add_admin(w.home, member_named("boss@hubclub.example", "B", Locale::En)).await
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+/// `GET /api/v1/me` with a session cookie.
+fn me_with_cookie(cookie: &str) -> Request<Body> {
+    Request::get("/api/v1/me").header("cookie", cookie).body(Body::empty()).unwrap()
 }
 
-async fn send(app: &Router, request: Request<Body>) -> Answer {
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    Answer { status, headers, body }
+/// `method path` with a bearer token.
+fn with_token(method: &str, path: &str, token: &str) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
 }
 
 fn json_post(path: &str, body: &str) -> Request<Body> {
     Request::post(path).header("content-type", "application/json").body(Body::from(body.to_owned())).unwrap()
 }
 
-fn form_post(path: &str, body: &str) -> axum::http::request::Builder {
-    let _ = body;
+/// A form post to `path`, its body still to come.
+fn form_post(path: &str) -> axum::http::request::Builder {
     Request::post(path).header("content-type", "application/x-www-form-urlencoded")
 }
 
 /// Asks for a link for `email` and returns the token from the email that arrives.
-async fn link_for(w: &World, email: &str) -> String {
-    let before = w.sink.messages().len();
+async fn link_for(w: &Web, email: &str) -> String {
+    let before = w.sink().messages().len();
     let answer = send(&w.app, json_post("/api/v1/auth/magic-link", &format!("{{\"email\":\"{email}\"}}"))).await;
     assert_eq!(answer.status, StatusCode::ACCEPTED);
-    w.service.deliver_mail(&w.mailer).await.unwrap();
-    let messages = w.sink.wait_for(before + 1, Duration::from_secs(10)).await;
-    let text = messages[before].text().to_owned();
-    let start = text.find("/auth/verify?token=").expect("a sign-in link") + "/auth/verify?token=".len();
-    let token: String =
-        text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    w.service.deliver_mail(w.mailer()).await.unwrap();
+    let messages = w.sink().wait_for(before + 1, Duration::from_secs(10)).await;
+    let text = messages[before].text();
+    let token = sign_in_token(text);
     assert!(text.contains(&format!("http://127.0.0.1:8080/auth/verify?token={token}")), "built from the public URL");
     token
 }
@@ -99,20 +69,19 @@ async fn link_for(w: &World, email: &str) -> String {
 /// Opens the link's page as a browser does and returns the post its button
 /// sends: the token with the page's form token in the body, the form token's
 /// cookie (beside `session`, if any) and `headers`.
-async fn button(w: &World, token: &str, headers: &[(&str, &str)], session: Option<&str>) -> Request<Body> {
+async fn button(w: &Web, token: &str, headers: &[(&str, &str)], session: Option<&str>) -> Request<Body> {
     let page = send(&w.app, Request::get(format!("/auth/verify?token={token}")).body(Body::empty()).unwrap()).await;
     assert_eq!(page.status, StatusCode::OK);
     let set = page.headers["set-cookie"].to_str().unwrap();
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
-    let form_cookie = set.split(';').next().unwrap().to_owned();
-    let start = page.body.find("name=\"csrf\" value=\"").expect("a form token") + "name=\"csrf\" value=\"".len();
-    let field: String = page.body[start..].chars().take_while(|c| *c != '"').collect();
+    let form_cookie = page.cookie();
+    let field = field(&page.body, "csrf");
     assert_eq!(form_cookie.split_once('=').unwrap().1, field, "the cookie and the field agree");
     let cookie = match session {
         Some(session) => format!("{form_cookie}; {session}"),
         None => form_cookie,
     };
-    let mut request = form_post("/auth/verify", "").header("cookie", cookie);
+    let mut request = form_post("/auth/verify").header("cookie", cookie);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -130,7 +99,7 @@ async fn a_member_signs_in_through_the_link_the_server_really_sent() {
     on_both_backends(|db| async move {
         let w = world(db).await;
         let token = link_for(&w, "Anna@HubClub.example").await;
-        let message = &w.sink.messages()[0];
+        let message = &w.sink().messages()[0];
         assert_eq!(message.rcpt_tos, ["anna@hubclub.example"]);
         assert!(message.subject().contains("logowania"), "in the member's language: {}", message.subject());
 
@@ -147,7 +116,7 @@ async fn a_member_signs_in_through_the_link_the_server_really_sent() {
         let cookie = cookie_of(&signed_in);
         assert!(cookie.starts_with("deskvisa_session="), "plain http: no __Host- prefix, no Secure");
 
-        let me = send(&w.app, Request::get("/api/v1/me").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+        let me = send(&w.app, me_with_cookie(&cookie)).await;
         assert_eq!(me.status, StatusCode::OK, "{}", me.body);
         assert!(
             me.body.contains("\"status\":\"active\""),
@@ -176,7 +145,7 @@ async fn a_member_signs_in_through_the_link_the_server_really_sent() {
         .await;
         assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.body);
         assert!(out.headers["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
-        let me = send(&w.app, Request::get("/api/v1/me").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+        let me = send(&w.app, me_with_cookie(&cookie)).await;
         assert_eq!(me.status, StatusCode::UNAUTHORIZED);
     })
     .await;
@@ -244,22 +213,8 @@ async fn known_and_unknown_addresses_get_the_same_answer_and_only_members_get_ma
     let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
     let w = world(db).await;
     let revoke = w.service.member_by_email(&Email::parse("revoked@hubclub.example").unwrap()).await.unwrap();
-    let admin = w
-        .service
-        .add_member(
-            w.home.id,
-            NewMember {
-                email: Email::parse("boss@hubclub.example").unwrap(),
-                name: "B".into(),
-                company: "F".into(),
-                locale: Locale::En,
-            },
-        )
-        .await
-        .unwrap();
-    w.service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
-    let boss = w.service.caller(admin.id).await.unwrap();
-    w.service.revoke_member(&boss, w.home.id, revoke.id).await.unwrap();
+    let boss = boss(&w).await;
+    w.service.revoke_member(&boss, w.home, revoke.id).await.unwrap();
 
     let mut answers = Vec::new();
     for email in ["anna@hubclub.example", "nobody@nowhere.example", "revoked@hubclub.example"] {
@@ -299,28 +254,13 @@ async fn a_link_expires_after_fifteen_minutes_and_api_clients_get_a_token() {
     let value: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
     let api_token = value["api_token"].as_str().unwrap();
     assert_eq!(value["member"]["email"], "anna@hubclub.example");
-    let me = send(
-        &w.app,
-        Request::get("/api/v1/me").header("authorization", format!("Bearer {api_token}")).body(Body::empty()).unwrap(),
-    )
-    .await;
+    let me = send(&w.app, with_token("GET", "/api/v1/me", api_token)).await;
     assert_eq!(me.status, StatusCode::OK);
     let again = send(&w.app, json_post("/api/v1/auth/token", &format!("{{\"token\":\"{fresh}\"}}"))).await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED, "used once");
-    let out = send(
-        &w.app,
-        Request::post("/api/v1/auth/logout")
-            .header("authorization", format!("Bearer {api_token}"))
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let out = send(&w.app, with_token("POST", "/api/v1/auth/logout", api_token)).await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
-    let me = send(
-        &w.app,
-        Request::get("/api/v1/me").header("authorization", format!("Bearer {api_token}")).body(Body::empty()).unwrap(),
-    )
-    .await;
+    let me = send(&w.app, with_token("GET", "/api/v1/me", api_token)).await;
     assert_eq!(me.status, StatusCode::UNAUTHORIZED, "the token is revoked");
 }
 
@@ -334,11 +274,11 @@ async fn cross_site_posts_are_refused_and_a_revoked_members_session_stops_at_onc
     // form token, or with one its cookie does not match, nothing happens.
     let forged = send(&w.app, button(&w, &token, &[("sec-fetch-site", "cross-site")], None).await).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    let bare = form_post("/auth/verify", "").body(Body::from(format!("token={token}"))).unwrap();
+    let bare = form_post("/auth/verify").body(Body::from(format!("token={token}"))).unwrap();
     let bare = send(&w.app, bare).await;
     assert_eq!(bare.status, StatusCode::FORBIDDEN, "{}", bare.body);
     assert!(bare.headers["content-type"].to_str().unwrap().starts_with("application/problem+json"));
-    let guessed = form_post("/auth/verify", "")
+    let guessed = form_post("/auth/verify")
         .header("cookie", "deskvisa_csrf=attacker-chosen")
         .body(Body::from(format!("token={token}&csrf=something-else")))
         .unwrap();
@@ -362,26 +302,12 @@ async fn cross_site_posts_are_refused_and_a_revoked_members_session_stops_at_onc
         assert!(forged.headers["content-type"].to_str().unwrap().starts_with("application/problem+json"));
     }
     // Reads with the cookie are fine from anywhere a browser navigates.
-    let me = send(&w.app, Request::get("/api/v1/me").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    let me = send(&w.app, me_with_cookie(&cookie)).await;
     assert_eq!(me.status, StatusCode::OK);
 
     let anna = w.service.member_by_email(&Email::parse("anna@hubclub.example").unwrap()).await.unwrap();
-    let admin = w
-        .service
-        .add_member(
-            w.home.id,
-            NewMember {
-                email: Email::parse("boss@hubclub.example").unwrap(),
-                name: "B".into(),
-                company: "F".into(),
-                locale: Locale::En,
-            },
-        )
-        .await
-        .unwrap();
-    w.service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
-    w.service.revoke_member(&w.service.caller(admin.id).await.unwrap(), w.home.id, anna.id).await.unwrap();
-    let me = send(&w.app, Request::get("/api/v1/me").header("cookie", &cookie).body(Body::empty()).unwrap()).await;
+    w.service.revoke_member(&boss(&w).await, w.home, anna.id).await.unwrap();
+    let me = send(&w.app, me_with_cookie(&cookie)).await;
     assert_eq!(me.status, StatusCode::UNAUTHORIZED, "revoked: the session stops at once");
 }
 
@@ -413,38 +339,21 @@ async fn every_response_carries_the_security_headers_errors_included() {
 async fn an_invited_member_gets_a_welcome_with_a_working_sign_in_link() {
     let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
     let w = world(db).await;
-    let admin = w
-        .service
-        .add_member(
-            w.home.id,
-            NewMember {
-                email: Email::parse("boss@hubclub.example").unwrap(),
-                name: "B".into(),
-                company: "F".into(),
-                locale: Locale::En,
-            },
-        )
-        .await
-        .unwrap();
-    w.service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
-    let boss = w.service.caller(admin.id).await.unwrap();
+    let boss = boss(&w).await;
     let new = NewMember {
         email: Email::parse("jan@hubclub.example").unwrap(),
         name: "Jan Kowalski".into(),
         company: "Firma".into(),
         locale: Locale::Pl,
     };
-    w.service.invite_member(&boss, w.home.id, new).await.unwrap();
-    w.service.deliver_mail(&w.mailer).await.unwrap();
-    let messages = w.sink.wait_for(1, Duration::from_secs(10)).await;
+    w.service.invite_member(&boss, w.home, new).await.unwrap();
+    w.service.deliver_mail(w.mailer()).await.unwrap();
+    let messages = w.sink().wait_for(1, Duration::from_secs(10)).await;
     let welcome = &messages[0];
     assert_eq!(welcome.rcpt_tos, ["jan@hubclub.example"]);
     assert_eq!(welcome.subject(), "HubClub zaprasza Cię do deskvisa");
     assert!(welcome.text().contains("http://127.0.0.1:8080/sign-in"), "the sign-in page, for when the link expired");
-    let text = welcome.text();
-    let start = text.find("/auth/verify?token=").unwrap() + "/auth/verify?token=".len();
-    let token: String =
-        text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    let token = sign_in_token(welcome.text());
     let answer = send(&w.app, json_post("/api/v1/auth/token", &format!("{{\"token\":\"{token}\"}}"))).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
 }
@@ -513,7 +422,7 @@ async fn rate_limits_hold_across_two_instances_on_one_postgres() {
         sign_in_requests_per_client_per_minute: 10,
         ..RateLimits::default()
     };
-    let second = Service::with_store(w.test_db.another_store(4).await, Arc::new(w.clock.clone()));
+    let second = w.another_instance(4).await;
     let apps = [
         router(w.service.clone().with_rate_limits(limits), Limits::default()),
         router(second.with_rate_limits(limits), Limits::default()),

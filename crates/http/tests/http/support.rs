@@ -1,13 +1,18 @@
 //! What the in-process page tests share: a request as a browser sends it,
-//! the answer read whole, a page's hidden fields, and a browser session
-//! signed in through a sign-in link.
+//! the answer read whole, a page's hidden fields, a browser session signed
+//! in through a sign-in link, and the shared world with its router.
 #![allow(dead_code)]
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
-use deskvisa_rules::Email;
-use deskvisa_service::Service;
+use deskvisa_http::{Limits, router};
+use deskvisa_rules::{Email, Locale};
+use deskvisa_service::{DeliveryConfig, Mailer, NewMember, Service};
+use deskvisa_testing::smtp::SmtpSink;
+use deskvisa_testing::world::{World, member_named, smtp_sink};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -125,55 +130,48 @@ pub fn unescape(text: &str) -> String {
     out
 }
 
-/// A cluster of the test worlds: founded 2015, on the map in central Europe.
-pub fn new_cluster(name: &str, city: &str, country: &str, zone: &str) -> deskvisa_service::NewCluster {
-    deskvisa_service::NewCluster {
-        name: name.into(),
-        city: city.into(),
-        country: deskvisa_rules::Country::parse(country).unwrap(),
-        timezone: deskvisa_rules::TimeZone::parse(zone).unwrap(),
-        latitude: deskvisa_rules::Latitude::new(50.0).unwrap(),
-        longitude: deskvisa_rules::Longitude::new(15.0).unwrap(),
-        joined_on: chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+/// The token of the first sign-in link in an email's text.
+pub fn sign_in_token(text: &str) -> String {
+    let start = text.find("/auth/verify?token=").expect("a sign-in link") + "/auth/verify?token=".len();
+    text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+/// A member of the test worlds named after their address (anna@… is anna).
+pub fn person(email: &str, locale: Locale) -> NewMember {
+    member_named(email, email.split('@').next().unwrap(), locale)
+}
+
+/// The shared world with the router over its service and, for the tests
+/// that read what is emailed, an SMTP server of its own.
+pub struct Web {
+    pub app: Router,
+    pub world: World,
+    mail: Option<(SmtpSink, Arc<Mailer>)>,
+}
+
+impl Web {
+    pub fn new(world: World) -> Web {
+        Web { app: router(world.service.clone(), Limits::default()), world, mail: None }
+    }
+
+    /// The same, with email sent to a real SMTP server.
+    pub fn with_mail(world: World) -> Web {
+        Web { mail: Some(smtp_sink(DeliveryConfig::default())), ..Web::new(world) }
+    }
+
+    pub fn sink(&self) -> &SmtpSink {
+        &self.mail.as_ref().expect("a Web::with_mail").0
+    }
+
+    pub fn mailer(&self) -> &Arc<Mailer> {
+        &self.mail.as_ref().expect("a Web::with_mail").1
     }
 }
 
-/// A member of the test worlds, of a firm called Firm.
-pub fn new_member(email: &str, name: &str, locale: deskvisa_rules::Locale) -> deskvisa_service::NewMember {
-    deskvisa_service::NewMember {
-        email: Email::parse(email).unwrap(),
-        name: name.into(),
-        company: "Firm".into(),
-        locale,
-    }
-}
+impl std::ops::Deref for Web {
+    type Target = World;
 
-/// A site open Monday to Friday at Nyhavn 1, with `house_rules`.
-pub fn new_site(name: &str, desks: u32, house_rules: &str) -> deskvisa_service::NewSite {
-    deskvisa_service::NewSite {
-        name: name.into(),
-        address: "Nyhavn 1".into(),
-        timezone: None,
-        desks: deskvisa_rules::DeskCount::new(desks).unwrap(),
-        open_weekdays: deskvisa_rules::WeekdaySet::MON_TO_FRI,
-        contact_email: Email::parse("desks@cph.example").unwrap(),
-        house_rules: house_rules.into(),
+    fn deref(&self) -> &World {
+        &self.world
     }
-}
-
-/// A mailer that sends to the test's own SMTP server.
-pub fn mailer_to(sink: &deskvisa_testing::smtp::SmtpSink) -> std::sync::Arc<deskvisa_service::Mailer> {
-    use deskvisa_mail::{Security, Sender, TransportConfig};
-    let transport = TransportConfig::Smtp {
-        host: "127.0.0.1".into(),
-        port: sink.port,
-        security: Security::None,
-        username: None,
-        password: None,
-        timeout: std::time::Duration::from_secs(10),
-    };
-    std::sync::Arc::new(deskvisa_service::Mailer::new(
-        Sender::new(&transport, "deskvisa", "deskvisa@deskvisa.example").unwrap(),
-        deskvisa_service::DeliveryConfig::default(),
-    ))
 }

@@ -106,6 +106,14 @@ pub fn refused_with(decision: &Decision, expected: &[&str]) {
     assert_eq!(codes(decision), expected, "{decision:?}");
 }
 
+/// The violations of a decision refused with exactly the codes `expected`.
+#[track_caller]
+pub fn violations(decision: Decision, expected: &[&str]) -> Vec<Violation> {
+    refused_with(&decision, expected);
+    let Decision::Refused(refusal) = decision else { unreachable!() };
+    refusal.violations
+}
+
 /// A host policy draft from its numbers, in the order of its fields (the
 /// two booleans: auto approval, expire on no answer).
 pub fn policy_draft(

@@ -13,6 +13,7 @@ use chrono::{Datelike, Days, NaiveDate, TimeDelta, Weekday};
 use deskvisa_rules::{
     ClusterId, Country, DeskCount, Email, Latitude, Locale, Longitude, Reason, SiteId, TimeZone, WeekdaySet, parse_date,
 };
+use deskvisa_store::{ClusterRecord, SiteRecord};
 
 use crate::error::ServiceError;
 use crate::map::{NewCluster, NewMember, NewSite};
@@ -86,6 +87,25 @@ fn ascii(text: &str) -> String {
             other => other,
         })
         .collect()
+}
+
+/// A demo visit: from the `home`th cluster (counting round) to the first
+/// site of the `host`th; none when they are one cluster, or the host is the
+/// refusing one or offers no desk.
+fn demo_visit(
+    clusters: &[(ClusterId, Vec<SiteId>)],
+    map: &[(ClusterRecord, Vec<SiteRecord>)],
+    home: usize,
+    host: usize,
+) -> Option<(ClusterId, ClusterId, SiteId)> {
+    let (home, _) = &clusters[home % clusters.len()];
+    let (host, host_sites) = &clusters[host % clusters.len()];
+    let site = host_sites.first().filter(|_| home != host)?;
+    let (host_record, sites) = map.iter().find(|(c, _)| c.id == *host)?;
+    if host_record.name == DEMO_REFUSING_HOST || sites.iter().all(|s| s.desks.get() == 0) {
+        return None;
+    }
+    Some((*home, *host, *site))
 }
 
 fn bad(what: &str, e: impl std::fmt::Display) -> ServiceError {
@@ -213,31 +233,23 @@ impl Service {
     ) -> Result<(), ServiceError> {
         let map = self.map().await?;
         for n in 0..clusters.len() {
-            let (home, _) = &clusters[(n * 5) % clusters.len()];
-            let (host, host_sites) = &clusters[(n * 11 + 2) % clusters.len()];
-            let (Some(site), false) = (host_sites.first(), home == host) else {
+            let Some((home, host, site)) = demo_visit(clusters, &map, n * 5, n * 11 + 2) else {
                 continue;
             };
-            let Some((host_record, host_site_records)) = map.iter().find(|(c, _)| c.id == *host) else {
-                continue;
-            };
-            if host_record.name == DEMO_REFUSING_HOST || host_site_records.iter().all(|s| s.desks.get() == 0) {
-                continue;
-            }
             let monday = next_weekday(self.now().date_naive(), Weekday::Mon, 1 + (n as u64 % 5));
             let input = StayRequestInput {
-                site: *site,
+                site,
                 start_date: monday,
                 end_date: monday + Days::new(1 + (n as u64 % 4)),
                 purpose: "Meeting partners and joining the business breakfast".to_owned(),
             };
-            let member = self.visitor_caller(*home).await?;
+            let member = self.visitor_caller(home).await?;
             let Ok(stay) = self.request_stay(&member, &input).await else {
                 continue;
             };
             // Hosts take a few hours to answer.
             clock.advance(TimeDelta::hours(2 + (n as i64 % 20)));
-            let admin = self.admin_caller(*host).await?;
+            let admin = self.admin_caller(host).await?;
             let command = if n % 9 == 4 {
                 StayCommand::Decline(Reason::parse("No desk free that week, sorry").map_err(|e| bad("reason", e))?)
             } else {
@@ -308,21 +320,13 @@ impl Service {
         }
         // Members of the first clusters visit the next ones.
         for n in 0..12usize {
-            let (home, _) = &clusters[n % clusters.len()];
-            let (host, host_sites) = &clusters[(n * 7 + 3) % clusters.len()];
-            let (Some(site), false) = (host_sites.first(), home == host) else {
+            let Some((home, host, site)) = demo_visit(clusters, &map, n, n * 7 + 3) else {
                 continue;
             };
-            let Some((host_record, sites)) = map.iter().find(|(c, _)| c.id == *host) else {
-                continue;
-            };
-            if host_record.name == DEMO_REFUSING_HOST || sites.iter().all(|s| s.desks.get() == 0) {
-                continue;
-            }
-            let member = self.visitor_caller(*home).await?;
+            let member = self.visitor_caller(home).await?;
             let monday = next_weekday(today, Weekday::Mon, 1 + (n as u64 % 4));
             let input = StayRequestInput {
-                site: *site,
+                site,
                 start_date: monday,
                 end_date: monday + Days::new(2 + (n as u64 % 3)),
                 purpose: "Meeting partners and joining the business breakfast".to_owned(),
@@ -331,7 +335,7 @@ impl Service {
                 continue;
             };
             if n % 3 != 2 {
-                let admin = self.admin_caller(*host).await?;
+                let admin = self.admin_caller(host).await?;
                 let _ = self.act_on_stay(&admin, stay.id, StayCommand::Approve).await;
             }
         }

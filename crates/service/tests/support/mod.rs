@@ -1,111 +1,11 @@
-//! A small network for the service's tests: a home cluster (Silesia) with a
-//! member, a host cluster (Copenhagen) with a site and an admin, and a clock
-//! fixed at Monday 2 March 2026, 10:00 in Copenhagen.
-#![allow(dead_code, clippy::unwrap_used, missing_docs)]
+//! What the service's tests check of a database after the fact: no day
+//! holds more desks than its site has, every counter equals the rows behind
+//! it, and the ledger's running totals equal a count from scratch. (The
+//! world the tests run in is `deskvisa_testing::world`.)
+#![allow(dead_code, missing_docs)]
 
-use std::sync::Arc;
-
-use chrono::{DateTime, NaiveDate, Utc};
-use deskvisa_rules::{ClusterId, Country, DeskCount, Email, Latitude, Locale, Longitude, SiteId, TimeZone, WeekdaySet};
-use deskvisa_service::*;
 use deskvisa_testing::TestDatabase;
-
-pub fn d(s: &str) -> NaiveDate {
-    deskvisa_rules::parse_date(s).unwrap()
-}
-
-pub fn t(s: &str) -> DateTime<Utc> {
-    s.parse().unwrap()
-}
-
-pub struct World {
-    pub service: Service,
-    pub clock: ManualClock,
-    pub home: ClusterId,
-    pub host: ClusterId,
-    pub site: SiteId,
-    pub member: Caller,
-    pub host_admin: Caller,
-    pub test_db: TestDatabase,
-}
-
-impl World {
-    pub async fn new(test_db: TestDatabase, desks: u32) -> World {
-        let clock = ManualClock::new(t("2026-03-02T09:00:00Z"));
-        let service = Service::with_store(test_db.store().await, Arc::new(clock.clone()));
-        let home = service.add_cluster(cluster("HubClub", "Ruda Śląska", "PL", "Europe/Warsaw")).await.unwrap();
-        let host =
-            service.add_cluster(cluster("Copenhagen Digital", "Copenhagen", "DK", "Europe/Copenhagen")).await.unwrap();
-        service.add_site(home.id, site("HubClub Incubator", 4)).await.unwrap();
-        let site = service.add_site(host.id, site("Nyhavn House", desks)).await.unwrap();
-        let member = service.add_member(home.id, person("anna@hubclub.example")).await.unwrap();
-        let admin = service.add_member(host.id, person("lars@cph.example")).await.unwrap();
-        service.grant_role(admin.id, Role::ClusterAdmin).await.unwrap();
-        World {
-            member: service.caller(member.id).await.unwrap(),
-            host_admin: service.caller(admin.id).await.unwrap(),
-            service,
-            clock,
-            home: home.id,
-            host: host.id,
-            site: site.id,
-            test_db,
-        }
-    }
-
-    /// Another member of the home cluster.
-    pub async fn another_member(&self, email: &str) -> Caller {
-        let m = self.service.add_member(self.home, person(email)).await.unwrap();
-        self.service.caller(m.id).await.unwrap()
-    }
-
-    /// Another site of the host cluster.
-    pub async fn another_site(&self, name: &str, desks: u32) -> SiteId {
-        self.service.add_site(self.host, site(name, desks)).await.unwrap().id
-    }
-
-    pub fn input(&self, start: &str, end: &str) -> StayRequestInput {
-        StayRequestInput {
-            site: self.site,
-            start_date: d(start),
-            end_date: d(end),
-            purpose: "Meeting Danish partners".to_owned(),
-        }
-    }
-}
-
-pub fn cluster(name: &str, city: &str, country: &str, zone: &str) -> NewCluster {
-    NewCluster {
-        name: name.to_owned(),
-        city: city.to_owned(),
-        country: Country::parse(country).unwrap(),
-        timezone: TimeZone::parse(zone).unwrap(),
-        latitude: Latitude::new(50.0).unwrap(),
-        longitude: Longitude::new(10.0).unwrap(),
-        joined_on: d("2013-01-15"),
-    }
-}
-
-pub fn site(name: &str, desks: u32) -> NewSite {
-    NewSite {
-        name: name.to_owned(),
-        address: "Nyhavn 1, 1051 København".to_owned(),
-        timezone: None,
-        desks: DeskCount::new(desks).unwrap(),
-        open_weekdays: WeekdaySet::MON_TO_FRI,
-        contact_email: Email::parse("desks@cph.example").unwrap(),
-        house_rules: "Badge at the door.".to_owned(),
-    }
-}
-
-pub fn person(email: &str) -> NewMember {
-    NewMember {
-        email: Email::parse(email).unwrap(),
-        name: "A Person".to_owned(),
-        company: "Firm".to_owned(),
-        locale: Locale::En,
-    }
-}
+use deskvisa_testing::world::World;
 
 /// No day holds more desks than its site has, and every counter equals the
 /// desk-days behind it.

@@ -2,12 +2,12 @@
 //! the API reads an event) and cancelling one.
 
 use crate::input::EventForm;
-use crate::pages::form::{Fields, Query, SignedForm};
+use crate::pages::form::{Fields, FormRefusal, Shown, SignedForm};
+use crate::pages::page::Page;
 use crate::pages::view::{Chrome, html};
 use crate::pages::{PageError, Viewer, redirect, told};
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Days;
@@ -40,17 +40,15 @@ struct EventsPage {
     ends_at: String,
     capacity: String,
     open_ticked: bool,
-    error: Option<String>,
+    refused: FormRefusal,
 }
 
 async fn events_page_with(
     service: &Service,
     viewer: &Viewer,
-    query: &Fields,
-    fields: Option<&Fields>,
-    error: Option<String>,
-    status: StatusCode,
+    shown: Shown<'_, FormRefusal>,
 ) -> Result<Response, PageError> {
+    let Shown { query, typed: fields, refusal: refused, status } = shown;
     let caller = viewer.cluster_admin()?;
     let w = viewer.words();
     let sites = own_sites(service, caller).await?;
@@ -92,49 +90,43 @@ async fn events_page_with(
         ends_at: get("ends_at"),
         capacity: fields.map_or_else(|| "20".to_owned(), |f| f.get("capacity").to_owned()),
         open_ticked: fields.is_none_or(|f| f.ticked("open_to_visitors")),
-        error,
+        refused,
     };
     html(status, &page)
 }
 
 /// `GET /host/events`.
-pub(crate) async fn events_page(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
-    events_page_with(&service, &viewer, &query, None, None, StatusCode::OK).await
+pub(crate) async fn events_page(Page { service, viewer, query }: Page) -> Result<Response, PageError> {
+    events_page_with(&service, &viewer, Shown::fresh(&query)).await
 }
 
 /// `POST /host/events`: publishes an event, read as the API reads one.
 pub(crate) async fn publish_event(
-    State(service): State<Service>,
-    SignedForm { viewer, fields, form }: SignedForm<EventForm>,
+    SignedForm { service, viewer, fields, form }: SignedForm<EventForm>,
 ) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
     let w = viewer.words();
-    let no_query = Fields::default();
+    let _no_query = Fields::default();
     let again =
-        |error: String, status| events_page_with(&service, &viewer, &no_query, Some(&fields), Some(error), status);
+        |refused: FormRefusal, status| events_page_with(&service, &viewer, Shown::again(&fields, refused, status));
     let site = match crate::extract::id(&form.site, SiteId::parse) {
         Ok(site) => site,
-        Err(_) => return again(w.bad_site.to_owned(), StatusCode::BAD_REQUEST).await,
+        Err(_) => return again(FormRefusal::says(w.bad_site.to_owned()), StatusCode::BAD_REQUEST).await,
     };
     let draft = match form.request().parse() {
         Ok(draft) => draft,
-        Err(e) => return again(w.field_errors(&e), StatusCode::BAD_REQUEST).await,
+        Err(e) => return again(FormRefusal::fields(w, &e), StatusCode::BAD_REQUEST).await,
     };
     match service.publish_event(caller, site, draft).await {
         Ok(_) => Ok(redirect("/host/events?done=saved")),
-        Err(e) => again(told(viewer.words(), e)?, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => again(FormRefusal::says(told(viewer.words(), e)?), StatusCode::UNPROCESSABLE_ENTITY).await,
     }
 }
 
 /// `POST /host/events/{id}/cancel` (an optional `reason`).
 pub(crate) async fn cancel_event(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, .. }: SignedForm,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
     let id: EventId = crate::extract::id(&id, EventId::parse)?;

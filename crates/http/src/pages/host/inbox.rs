@@ -1,17 +1,17 @@
 //! The host's inbox: stays waiting for an answer (with the deadline),
 //! who is here today and who arrives this week, and the answer itself.
 
-use crate::pages::form::{Query, SignedForm};
+use crate::pages::form::SignedForm;
+use crate::pages::page::Page;
 use crate::pages::view::{Chrome, html};
-use crate::pages::{PageError, Viewer, Words};
+use crate::pages::{PageError, Words};
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Days;
 use deskvisa_rules::{ClusterId, MemberId, StayId, StayStatus};
-use deskvisa_service::{Service, ServiceError, SiteRecord, StayCommand, StayRecord};
+use deskvisa_service::{ServiceError, SiteRecord, StayCommand, StayRecord};
 use std::collections::HashMap;
 
 use super::*;
@@ -41,11 +41,7 @@ struct InboxPage {
 }
 
 /// `GET /host`.
-pub(crate) async fn inbox(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
+pub(crate) async fn inbox(Page { service, viewer, query }: Page) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
     let w = viewer.words();
     let sites = own_sites(&service, caller).await?;
@@ -114,9 +110,8 @@ pub(super) fn stay_line(
 
 /// `POST /host/stays/{id}/{approve|decline|check-in|no-show}`.
 pub(crate) async fn act(
-    State(service): State<Service>,
     Path((id, action)): Path<(String, String)>,
-    SignedForm { viewer, fields, .. }: SignedForm,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
     let id: StayId = crate::extract::id(&id, StayId::parse)?;

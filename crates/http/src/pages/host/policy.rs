@@ -1,12 +1,11 @@
 //! The host policy: approval mode, answer window, what happens with no
 //! answer, the stay limits, with the network's floors beside each.
 
-use crate::pages::form::{Fields, Query, SignedForm};
+use crate::pages::form::{Shown, SignedForm};
+use crate::pages::page::Page;
 use crate::pages::view::{Chrome, html};
 use crate::pages::{PageError, Viewer, redirect};
 use askama::Template;
-use axum::Extension;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use deskvisa_rules::{ApprovalMode, NetworkPolicy, OnNoAnswer, PolicyDraft};
@@ -40,11 +39,9 @@ struct PolicyPage {
 async fn policy_page_with(
     service: &Service,
     viewer: &Viewer,
-    query: &Fields,
-    fields: Option<&Fields>,
-    breaches: Vec<String>,
-    status: StatusCode,
+    shown: Shown<'_, Vec<String>>,
 ) -> Result<Response, PageError> {
+    let Shown { query, typed: fields, refusal: breaches, status } = shown;
     use deskvisa_rules::HostPolicy as P;
     let caller = viewer.cluster_admin()?;
     let w = viewer.words();
@@ -111,19 +108,12 @@ async fn policy_page_with(
 }
 
 /// `GET /host/policy`.
-pub(crate) async fn policy_page(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
-    Query(query): Query,
-) -> Result<Response, PageError> {
-    policy_page_with(&service, &viewer, &query, None, Vec::new(), StatusCode::OK).await
+pub(crate) async fn policy_page(Page { service, viewer, query }: Page) -> Result<Response, PageError> {
+    policy_page_with(&service, &viewer, Shown::fresh(&query)).await
 }
 
 /// `POST /host/policy`.
-pub(crate) async fn save_policy(
-    State(service): State<Service>,
-    SignedForm { viewer, fields, .. }: SignedForm,
-) -> Result<Response, PageError> {
+pub(crate) async fn save_policy(SignedForm { service, viewer, fields, .. }: SignedForm) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
     let w = viewer.words();
     let number = |name: &str| fields.get(name).parse::<u32>();
@@ -135,15 +125,7 @@ pub(crate) async fn save_policy(
         number("answer_window_days"),
     ) else {
         let breaches = vec![w.bad_number.to_owned()];
-        return policy_page_with(
-            &service,
-            &viewer,
-            &Fields::default(),
-            Some(&fields),
-            breaches,
-            StatusCode::BAD_REQUEST,
-        )
-        .await;
+        return policy_page_with(&service, &viewer, Shown::again(&fields, breaches, StatusCode::BAD_REQUEST)).await;
     };
     let draft = PolicyDraft {
         max_days_per_stay,
@@ -159,7 +141,7 @@ pub(crate) async fn save_policy(
         Err(ServiceError::Policy(below)) => {
             let breaches = below.breaches.iter().map(|b| w.breach(b)).collect();
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            policy_page_with(&service, &viewer, &Fields::default(), Some(&fields), breaches, status).await
+            policy_page_with(&service, &viewer, Shown::again(&fields, breaches, status)).await
         }
         Err(e) => Err(e.into()),
     }

@@ -3,12 +3,12 @@
 //! cost (days already held).
 
 use crate::pages::calendar::{Month, first_of_month, month, month_range};
-use crate::pages::form::{Fields, SignedForm};
+use crate::pages::form::{Fields, FormRefusal, SignedForm};
+use crate::pages::page::Page;
 use crate::pages::view::{Chrome, html};
 use crate::pages::{PageError, Viewer, redirect, told};
 use askama::Template;
-use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::Months;
@@ -34,7 +34,7 @@ struct SitePage {
     timezone: String,
     closures: Vec<(String, String, String)>,
     months: Vec<Month>,
-    error: Option<String>,
+    refused: FormRefusal,
     /// The stays that stand in the way of a refused change.
     in_the_way: Vec<StayLine>,
 }
@@ -42,13 +42,13 @@ struct SitePage {
 /// What a refused site form shows: the message, and the stays in its way.
 #[derive(Default)]
 struct SiteRefusal {
-    message: Option<String>,
+    form: FormRefusal,
     in_the_way: Vec<StayRecord>,
 }
 
 impl SiteRefusal {
     fn says(message: String) -> SiteRefusal {
-        SiteRefusal { message: Some(message), in_the_way: Vec::new() }
+        SiteRefusal { form: FormRefusal::says(message), in_the_way: Vec::new() }
     }
 }
 
@@ -68,7 +68,7 @@ async fn site_refusal(
             let w = viewer.words();
             let days = dates.iter().map(|d| w.date(*d)).collect::<Vec<_>>().join("; ");
             let in_the_way = service.stays_in_the_way(caller, site, &dates).await?;
-            Ok(SiteRefusal { message: Some(format!("{held} {days}")), in_the_way })
+            Ok(SiteRefusal { form: FormRefusal::says(format!("{held} {days}")), in_the_way })
         }
         other => told(viewer.words(), other).map(SiteRefusal::says),
     }
@@ -140,7 +140,7 @@ async fn site_page_with(
         weekdays: crate::pages::cluster::weekday_boxes(w, &open),
         closures,
         months,
-        error: refusal.message,
+        refused: refusal.form,
         in_the_way,
     };
     html(status, &page)
@@ -152,8 +152,7 @@ fn site_id(id: &str) -> Result<SiteId, PageError> {
 
 /// `GET /host/sites/{id}`.
 pub(crate) async fn site_page(
-    State(service): State<Service>,
-    Extension(viewer): Extension<Viewer>,
+    Page { service, viewer, .. }: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     site_page_with(&service, &viewer, site_id(&id)?, None, SiteRefusal::default(), StatusCode::OK).await
@@ -161,9 +160,8 @@ pub(crate) async fn site_page(
 
 /// `POST /host/sites/{id}`: saves the settings.
 pub(crate) async fn save_site(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, form }: SignedForm<crate::input::SiteForm>,
+    SignedForm { service, viewer, fields, form }: SignedForm<crate::input::SiteForm>,
 ) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let w = viewer.words();
@@ -172,7 +170,10 @@ pub(crate) async fn save_site(
     // The same fields as a new site, through the same parser as the API.
     let site = match crate::pages::cluster::site_form(form) {
         Ok(site) => site,
-        Err(e) => return again(SiteRefusal::says(w.field_errors(&e)), StatusCode::BAD_REQUEST).await,
+        Err(e) => {
+            let refusal = SiteRefusal { form: FormRefusal::fields(w, &e), in_the_way: Vec::new() };
+            return again(refusal, StatusCode::BAD_REQUEST).await;
+        }
     };
     let patch = SitePatch {
         name: Some(site.name),
@@ -194,9 +195,8 @@ pub(crate) async fn save_site(
 
 /// `POST /host/sites/{id}/closures`: closes a day (`date`, `reason`).
 pub(crate) async fn close_day(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, .. }: SignedForm,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
     let id = site_id(&id)?;
@@ -215,9 +215,8 @@ pub(crate) async fn close_day(
 
 /// `POST /host/sites/{id}/reopen`: opens a closed day again (`date`).
 pub(crate) async fn reopen_day(
-    State(service): State<Service>,
     Path(id): Path<String>,
-    SignedForm { viewer, fields, .. }: SignedForm,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
     let id = site_id(&id)?;
