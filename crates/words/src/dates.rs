@@ -62,23 +62,37 @@ pub fn month_and_year(locale: Locale, date: NaiveDate) -> String {
     format!("{} {}", name.copied().unwrap_or(""), date.year())
 }
 
-fn weekday_name(locale: Locale, weekday: Weekday) -> &'static str {
-    match (locale, weekday) {
-        (Locale::En, Weekday::Mon) => "Monday",
-        (Locale::En, Weekday::Tue) => "Tuesday",
-        (Locale::En, Weekday::Wed) => "Wednesday",
-        (Locale::En, Weekday::Thu) => "Thursday",
-        (Locale::En, Weekday::Fri) => "Friday",
-        (Locale::En, Weekday::Sat) => "Saturday",
-        (Locale::En, Weekday::Sun) => "Sunday",
-        (Locale::Pl, Weekday::Mon) => "poniedziałek",
-        (Locale::Pl, Weekday::Tue) => "wtorek",
-        (Locale::Pl, Weekday::Wed) => "środa",
-        (Locale::Pl, Weekday::Thu) => "czwartek",
-        (Locale::Pl, Weekday::Fri) => "piątek",
-        (Locale::Pl, Weekday::Sat) => "sobota",
-        (Locale::Pl, Weekday::Sun) => "niedziela",
-    }
+const WEEKDAYS_EN: [(&str, &str); 7] = [
+    ("Mon", "Monday"),
+    ("Tue", "Tuesday"),
+    ("Wed", "Wednesday"),
+    ("Thu", "Thursday"),
+    ("Fri", "Friday"),
+    ("Sat", "Saturday"),
+    ("Sun", "Sunday"),
+];
+
+const WEEKDAYS_PL: [(&str, &str); 7] = [
+    ("pon.", "poniedziałek"),
+    ("wt.", "wtorek"),
+    ("śr.", "środa"),
+    ("czw.", "czwartek"),
+    ("pt.", "piątek"),
+    ("sob.", "sobota"),
+    ("niedz.", "niedziela"),
+];
+
+/// A weekday's short and full names: ("Mon", "Monday") / ("pon.", "poniedziałek").
+pub fn weekday(locale: Locale, day: Weekday) -> (&'static str, &'static str) {
+    let names = match locale {
+        Locale::En => &WEEKDAYS_EN,
+        Locale::Pl => &WEEKDAYS_PL,
+    };
+    names[day.num_days_from_monday() as usize]
+}
+
+fn weekday_name(locale: Locale, day: Weekday) -> &'static str {
+    weekday(locale, day).1
 }
 
 fn month_name(locale: Locale, month0: u32) -> &'static str {

@@ -195,7 +195,7 @@ pub(crate) fn date(field: &'static str, value: &str) -> Result<NaiveDate, FieldE
 
 /// A time at a site, `YYYY-MM-DDTHH:MM`.
 pub(crate) fn local_time(field: &'static str, value: &str) -> Result<chrono::NaiveDateTime, FieldError> {
-    deskvisa_rules::parse_local_time(value.trim()).map_err(|e| FieldError::new(field, Rule::LocalTime, e.to_string()))
+    deskvisa_rules::parse_local_time(value).map_err(|e| FieldError::new(field, Rule::LocalTime, e.to_string()))
 }
 
 /// `en` or `pl`; left empty, English.

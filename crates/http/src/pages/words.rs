@@ -322,25 +322,6 @@ words! {
     bad_request: "This address or form cannot be read. Go back and try again.", "Nie można odczytać tego adresu ani formularza. Wróć i spróbuj ponownie.";
 }
 
-const WEEKDAYS_EN: [(&str, &str); 7] = [
-    ("Mon", "Monday"),
-    ("Tue", "Tuesday"),
-    ("Wed", "Wednesday"),
-    ("Thu", "Thursday"),
-    ("Fri", "Friday"),
-    ("Sat", "Saturday"),
-    ("Sun", "Sunday"),
-];
-const WEEKDAYS_PL: [(&str, &str); 7] = [
-    ("pon.", "poniedziałek"),
-    ("wt.", "wtorek"),
-    ("śr.", "środa"),
-    ("czw.", "czwartek"),
-    ("pt.", "piątek"),
-    ("sob.", "sobota"),
-    ("niedz.", "niedziela"),
-];
-
 impl Words {
     /// The table of a locale.
     pub(crate) const fn of(locale: Locale) -> &'static Words {
@@ -361,8 +342,7 @@ impl Words {
 
     /// A weekday's short and full names.
     pub(crate) fn weekday(&self, day: Weekday) -> (&'static str, &'static str) {
-        let names = if self.polish() { &WEEKDAYS_PL } else { &WEEKDAYS_EN };
-        names[day.num_days_from_monday() as usize]
+        deskvisa_words::weekday(self.lang, day)
     }
 
     /// The language of this table.

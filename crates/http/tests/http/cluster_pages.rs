@@ -327,6 +327,37 @@ async fn site_forms_hold_the_api_s_limits_and_name_the_stays_in_the_way() {
     .await;
 }
 
+/// An event refused for its fields is told field by field, read as the
+/// API reads one (a time as `YYYY-MM-DDTHH:MM`, 1 to 10000 seats), with
+/// what was typed kept and nothing published.
+#[tokio::test]
+async fn an_event_form_tells_each_refused_field_beside_it() {
+    on_both_backends(|db| async move {
+        let w = world(db).await;
+        let lars = session(&w, "lars@cph.example").await;
+        let token = csrf(&w, &lars).await;
+        let site = w.site.as_uuid().to_string();
+        let event = form(&[
+            ("csrf", &token),
+            ("site", &site),
+            ("title", "Harbour breakfast"),
+            ("description", ""),
+            ("starts_at", "2026-03-10 09:00"),
+            ("ends_at", "2026-03-10T10:30"),
+            ("capacity", "0"),
+        ]);
+        let refused = send(&w.app, post("/host/events", &lars, &event)).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+        assert!(refused.body.contains("id=\"starts_at-error\"") && refused.body.contains("id=\"capacity-error\""));
+        assert!(refused.body.contains("a whole number of seats from 1 to 10000"), "{}", refused.body);
+        assert!(!refused.body.contains("id=\"ends_at-error\""), "the end was right");
+        assert!(refused.body.contains("value=\"Harbour breakfast\""), "what was typed is kept");
+        let from = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert!(w.service.site_events(w.site, Some(from), None).await.unwrap().is_empty(), "nothing published");
+    })
+    .await;
+}
+
 /// A cluster keeps its last admin, and says why.
 #[tokio::test]
 async fn the_last_admin_stays_and_the_page_says_why() {
