@@ -217,13 +217,14 @@ async fn search(
     let to = parse_date(&params.to).map_err(|e| Problem::malformed(format!("to: {e}")))?;
     let window = DateRange::new(from, to).ok_or_else(|| Problem::malformed("to is before from"))?;
     let days: u32 = params.days.trim().parse().map_err(|_| Problem::malformed("days: a whole number of open days"))?;
-    let country = match params.country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        // Any case is read as the code: a search box is not a form to refuse.
-        Some(c) => Some(
-            Country::parse(&c.to_ascii_uppercase())
-                .map_err(|_| Problem::malformed(format!("country: `{c}` is no ISO 3166-1 alpha-2 code")))?,
-        ),
-        None => None,
+    // Any case is read as the code; two letters that no country has are a
+    // place with no site, not a malformed search.
+    let (country, nowhere) = match params.country.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) if c.len() == 2 && c.chars().all(|ch| ch.is_ascii_alphabetic()) => {
+            Country::parse(&c.to_ascii_uppercase()).map_or((None, true), |code| (Some(code), false))
+        }
+        Some(c) => return Err(Problem::malformed(format!("country: `{c}` is no ISO 3166-1 alpha-2 code"))),
+        None => (None, false),
     };
     let continent = match params.continent.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         Some(c) => Some(Continent::parse(c).map_err(|e| Problem::malformed(format!("continent: {e}")))?),
@@ -231,6 +232,7 @@ async fn search(
     };
     let query = SearchQuery { window, days, country, continent };
     let found = service.search_availability(&caller, &query).await?;
+    let found = if nowhere { Vec::new() } else { found };
     Ok(Json(SearchAnswer {
         from,
         to,

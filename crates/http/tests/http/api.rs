@@ -903,6 +903,12 @@ async fn a_request_refused_for_capacity_is_offered_the_nearest_dates_that_fit() 
         assert_eq!(host["site_id"], api.site.as_str());
         assert_eq!(host["fits"], json!([{"start_date": "2026-03-23", "end_date": "2026-03-27"}]));
         assert_eq!(host["continent"], "europe");
+        // A code in any case is the country; one no country has finds nothing.
+        for (country, sites) in [("dk", 2), ("DK", 2), ("XX", 0)] {
+            let path = format!("/api/v1/availability/search?from=2026-03-09&to=2026-03-27&days=5&country={country}");
+            let (status, found) = api.call("GET", &path, Some(&api.member), None).await;
+            assert_eq!((status, found["sites"].as_array().map(Vec::len)), (StatusCode::OK, Some(sites)), "{country}");
+        }
         for bad in [
             "/api/v1/availability/search?from=2026-03-09&to=2026-03-27&days=five",
             "/api/v1/availability/search?from=2026-03-09&to=2026-03-27&days=0",
