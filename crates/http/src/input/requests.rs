@@ -1,13 +1,11 @@
 //! The typed requests both faces send: a cluster, a site, a member, an
-//! admin, a member's own name and language. The API reads them from JSON
-//! (through [`Valid`](crate::extract::Valid)), the pages from their forms
-//! (through `axum-extra`'s `Form`, the typed-text fields converted here);
+//! admin, an event, a member's own name and language. The API reads them
+//! from JSON (through [`ApiJson`](crate::extract::ApiJson)), the pages from
+//! their forms (through `axum-extra`'s `Form`, converted in [`super::forms`]);
 //! both then run the same checks: `validator`'s field-level limits
 //! (lengths, ranges) first, then the domain parse into the rules crate's
 //! types. Every refusal names its field; all of a request's are told at
 //! once. The limits are in the OpenAPI document through the same numbers.
-
-use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use deskvisa_rules::{Locale, WeekdaySet};
@@ -56,11 +54,7 @@ fn refusals(errors: &ValidationErrors, fields: &[(&'static str, Rule)]) -> Vec<F
         .iter()
         .filter_map(|(field, rule)| {
             let first = by_field.get(*field)?.first()?;
-            let english = match &first.message {
-                Some(Cow::Borrowed(m)) => (*m).to_owned(),
-                Some(Cow::Owned(m)) => m.clone(),
-                None => rule.english(),
-            };
+            let english = first.message.as_deref().map_or_else(|| rule.english(), str::to_owned);
             Some(FieldError::new(field, rule.clone(), english))
         })
         .collect()
