@@ -38,6 +38,11 @@ pub(crate) fn pairs(bytes: &[u8]) -> Vec<(String, String)> {
 pub(crate) struct Fields(pub(crate) Vec<(String, String)>);
 
 impl Fields {
+    /// No fields: a form shown fresh.
+    pub(crate) fn none() -> &'static Fields {
+        &NO_FIELDS
+    }
+
     /// The first value of `name`, trimmed; `""` when absent.
     pub(crate) fn get(&self, name: &str) -> &str {
         self.0.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.trim())

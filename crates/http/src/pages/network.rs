@@ -34,26 +34,15 @@ struct ClusterLine {
 
 #[derive(Template)]
 #[template(path = "network.html")]
-struct NetworkPage {
+struct NetworkPage<'a> {
     c: Chrome,
     clusters: Vec<ClusterLine>,
     statuses: Vec<(&'static str, &'static str)>,
-    draft: Draft,
-    refused: FormRefusal,
-}
-
-/// The add-cluster form's values.
-#[derive(Default)]
-struct Draft {
-    name: String,
-    city: String,
-    country: String,
-    timezone: String,
-    latitude: String,
-    longitude: String,
+    /// The add-cluster form as typed, empty when fresh.
+    draft: &'a Fields,
+    /// The date the form offers: as typed, else today.
     joined_on: String,
-    admin_email: String,
-    admin_name: String,
+    refused: FormRefusal,
 }
 
 async fn network_page_with(
@@ -79,7 +68,6 @@ async fn network_page_with(
         })
         .collect();
     clusters.sort_by(|a, b| a.name.cmp(&b.name));
-    let get = |name: &str| fields.map(|f| f.get(name).to_owned()).unwrap_or_default();
     let page = NetworkPage {
         c: Chrome::new(viewer, w.network_title, "network").done(query),
         clusters,
@@ -87,17 +75,8 @@ async fn network_page_with(
             .iter()
             .map(|s| (s.as_str(), w.cluster_status(*s)))
             .collect(),
-        draft: Draft {
-            name: get("name"),
-            city: get("city"),
-            country: get("country"),
-            timezone: get("timezone"),
-            latitude: get("latitude"),
-            longitude: get("longitude"),
-            joined_on: fields.map_or_else(|| service.now().date_naive().to_string(), |f| f.get("joined_on").to_owned()),
-            admin_email: get("admin_email"),
-            admin_name: get("admin_name"),
-        },
+        draft: fields.unwrap_or(Fields::none()),
+        joined_on: fields.map_or_else(|| service.now().date_naive().to_string(), |f| f.get("joined_on").to_owned()),
         refused,
     };
     html(status, &page)
