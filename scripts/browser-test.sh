@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The browser tests of deskvisa's pages: installs what they need
-# (scripts/browser-tools.sh: Debian's chromium, tests/browser's npm
-# packages), builds the binary when it is missing, then runs every
-# tests/browser/*.test.mjs with node's test runner, one file at a time.
-# The exit code is the test runner's.
+# (scripts/browser-tools.sh: Debian's chromium, Node.js, tests/browser's npm
+# packages, and a clear stop when the node on PATH is too old), builds the
+# binary when it is missing, then runs every tests/browser/*.test.mjs with
+# node's test runner, one file at a time. The exit code is the test runner's.
+# Node.js 18.19 or newer runs them (Debian 12's nodejs package does).
 #
 #   scripts/browser-test.sh                      # all of them
 #   scripts/browser-test.sh --test-name-pattern=ledger

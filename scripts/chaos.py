@@ -150,7 +150,9 @@ class System:
             env = dict(self.env, DESKVISA_HTTP_BIND=f"127.0.0.1:{free_port()}")
             self.processes.append(Process(f"{name}-serve-{i}", ["serve"], env, work))
         for i in range(workers):
-            self.processes.append(Process(f"{name}-worker-{i}", ["worker"], self.env, work))
+            # Each worker serves /healthz, /readyz and /metrics on a port of its own.
+            env = dict(self.env, DESKVISA_WORKER_OPS_BIND=f"127.0.0.1:{free_port()}")
+            self.processes.append(Process(f"{name}-worker-{i}", ["worker"], env, work))
 
     def cli(self, *args):
         out = subprocess.run([BIN, *args], env=self.env, capture_output=True, text=True)

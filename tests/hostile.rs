@@ -180,7 +180,7 @@ async fn made_up_methods_and_paths_do_not_grow_memory_or_metrics() {
     let text = String::from_utf8(body).unwrap();
     let methods: std::collections::BTreeSet<&str> = text
         .lines()
-        .filter(|l| l.starts_with("http_requests_total{"))
+        .filter(|l| l.starts_with("deskvisa_http_requests_total{"))
         .filter_map(|l| l.split("method=\"").nth(1).and_then(|m| m.split('"').next()))
         .collect();
     assert!(

@@ -49,11 +49,11 @@ fn first_site(value: &serde_json::Value) -> Option<String> {
     }
 }
 
-/// `http_requests_in_flight` as /metrics reports it (this scrape included).
+/// `deskvisa_http_requests_in_flight` as /metrics reports it (this scrape included).
 async fn in_flight(port: u16) -> f64 {
     let (_, body) = exchange(port, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").await;
     body.lines()
-        .find_map(|l| l.strip_prefix("http_requests_in_flight "))
+        .find_map(|l| l.strip_prefix("deskvisa_http_requests_in_flight "))
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or(0.0)
 }

@@ -104,9 +104,15 @@ after(async () => {
 
 // ------------------------------------------------------------------ helpers
 
-/** YYYY-MM-DD of today in an IANA zone. */
+/**
+ * YYYY-MM-DD of today in an IANA zone. Put together from its parts: no
+ * locale's format is that one everywhere (en-CA's is MM/DD/YYYY in the ICU
+ * of Debian 12's Node.js 18).
+ */
 function todayIn(timeZone) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const parts = new Intl.DateTimeFormat('en', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date());
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 const utc = (date) => new Date(`${date}T00:00:00Z`);

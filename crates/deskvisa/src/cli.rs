@@ -30,17 +30,31 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the web application and the JSON API, with the worker in-process
-    /// (migrates the database first).
+    /// (migrates the database first, under a lock several instances share).
     Serve {
         /// Load the demo network if the database is empty, and print tokens
         /// for a demo member and a demo host admin.
         #[arg(long)]
         demo: bool,
+        /// Do not migrate: serve the schema as it is (/readyz answers 503
+        /// until `deskvisa migrate` has run).
+        #[arg(long, conflicts_with = "demo")]
+        no_migrate: bool,
     },
-    /// Deliver emails and settle answer deadlines, without serving HTTP.
-    Worker,
-    /// Bring the database schema up to date.
-    Migrate,
+    /// Deliver emails and settle answer deadlines, without serving the
+    /// application ([worker] ops_bind serves /healthz, /readyz and /metrics).
+    Worker {
+        /// Do not migrate (see `serve --no-migrate`).
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Bring the database schema up to date (under a lock: instances starting
+    /// at the same moment apply each migration once).
+    Migrate {
+        /// Only say which migrations are applied and which are pending.
+        #[arg(long)]
+        status: bool,
+    },
     /// Fill the database with data.
     Seed {
         #[command(subcommand)]
@@ -221,16 +235,11 @@ fn say(line: &str) {
 pub async fn run(cli: Cli) -> Result<ExitCode> {
     let config = Config::load(cli.config.as_deref(), |name| std::env::var(name).ok())?;
     match cli.command {
-        Command::Serve { demo } => serve(&config, demo).await.map(|()| ExitCode::SUCCESS),
-        Command::Worker => {
-            let service = service(&config).await?;
-            let mailer = mailer(&config)?;
-            tracing::info!(transport = %config.mail.transport, "worker started");
-            service.run_worker(config.worker(), Some(mailer), shutdown_signal()).await;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Serve { demo, no_migrate } => serve(&config, demo, !no_migrate).await.map(|()| ExitCode::SUCCESS),
+        Command::Worker { no_migrate } => worker(&config, !no_migrate).await.map(|()| ExitCode::SUCCESS),
         Command::Mail { action } => mail_command(&config, action).await,
-        Command::Migrate => {
+        Command::Migrate { status: true } => migration_status(&config).await,
+        Command::Migrate { status: false } => {
             let store = open(&config).await?;
             let pending = store.migrate().await.context("migration failed")?;
             say(&format!("database up to date ({pending} migrations applied)"));
@@ -561,9 +570,34 @@ fn parse_email(text: &str) -> Result<deskvisa_rules::Email> {
     deskvisa_rules::Email::parse(text).map_err(|e| anyhow::anyhow!("`{text}` is not an email address: {e}"))
 }
 
+/// `deskvisa migrate --status`: each migration applied or pending, then a
+/// summary line; the database is not changed.
+async fn migration_status(config: &Config) -> Result<ExitCode> {
+    let status = open(config).await?.migration_status().await.context("reading the applied migrations")?;
+    for name in &status.applied {
+        say(&format!("applied  {name}"));
+    }
+    for name in &status.pending {
+        say(&format!("pending  {name}"));
+    }
+    for name in &status.unknown {
+        say(&format!("newer    {name} (applied by a newer deskvisa)"));
+    }
+    let verdict = if status.is_current() { "up to date" } else { "run `deskvisa migrate`" };
+    say(&format!("{} applied, {} pending: {verdict}", status.applied.len(), status.pending.len()));
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn service(config: &Config) -> Result<Service> {
+    service_migrated(config, true).await
+}
+
+/// The service over the configured database, migrated first unless told not to.
+async fn service_migrated(config: &Config, migrate: bool) -> Result<Service> {
     let store = open(config).await?;
-    store.migrate().await.context("migration failed")?;
+    if migrate {
+        store.migrate().await.context("migration failed")?;
+    }
     Ok(Service::with_store(store, Arc::new(SystemClock))
         .with_public_url(&config.http.public_url)
         .with_rate_limits(config.auth.rate_limits())
@@ -611,8 +645,8 @@ fn sqlite_file(url: &str) -> Option<PathBuf> {
     Some(PathBuf::from(path))
 }
 
-async fn serve(config: &Config, demo: bool) -> Result<()> {
-    let service = service(config).await?;
+async fn serve(config: &Config, demo: bool, migrate: bool) -> Result<()> {
+    let service = service_migrated(config, migrate).await?;
     let mailer = mailer(config)?;
     if demo {
         let report = service.seed_demo().await?;
@@ -648,6 +682,35 @@ async fn serve(config: &Config, demo: bool) -> Result<()> {
     let _ = stop_worker.send(());
     let _ = worker.await;
     tracing::info!("deskvisa stopped serving");
+    Ok(())
+}
+
+/// `deskvisa worker`: email and deadlines, with `/healthz`, `/readyz` and
+/// `/metrics` on `[worker] ops_bind` so that it can be watched like `serve`.
+async fn worker(config: &Config, migrate: bool) -> Result<()> {
+    let service = service_migrated(config, migrate).await?;
+    let mailer = mailer(config)?;
+    let (stop_ops, ops_stopped) = tokio::sync::oneshot::channel::<()>();
+    let ops = match config.worker.ops_bind.trim() {
+        "" => None,
+        bind => {
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind} (worker.ops_bind)"))?;
+            tracing::info!(address = %listener.local_addr()?, "worker operations endpoints");
+            let router = deskvisa_http::operations_router(service.clone());
+            let limits = config.http.connection_limits();
+            Some(tokio::spawn(deskvisa_http::run(listener, router, limits, async {
+                let _ = ops_stopped.await;
+            })))
+        }
+    };
+    tracing::info!(transport = %config.mail.transport, "worker started");
+    service.run_worker(config.worker(), Some(mailer), shutdown_signal()).await;
+    let _ = stop_ops.send(());
+    if let Some(ops) = ops {
+        let _ = ops.await;
+    }
     Ok(())
 }
 

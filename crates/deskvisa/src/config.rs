@@ -26,6 +26,16 @@ pub struct Config {
     pub retention: Retention,
     /// Events during visits.
     pub events: Events,
+    /// `deskvisa worker` on its own.
+    pub worker: Worker,
+}
+
+/// `[worker]`: `deskvisa worker` run on its own.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Worker {
+    /// Where it serves `/healthz`, `/readyz` and `/metrics`; empty: nowhere.
+    pub ops_bind: String,
 }
 
 /// `[events]`: events during visits.

@@ -17,6 +17,7 @@ mod operations;
 mod pages;
 mod problem;
 mod query;
+mod request_id;
 mod security;
 mod serve;
 mod uniform;
@@ -115,16 +116,33 @@ pub fn router(service: Service, limits: Limits) -> Router {
 pub fn router_with(service: Service, limits: Limits, extra: Router<Service>) -> Router {
     metrics::init();
     let (routes, api) = documented();
-    routes
+    let trusted = std::sync::Arc::new(limits.trusted_proxies.clone());
+    let application = routes
         .merge(extra)
         .merge(pages::routes(service.clone()))
         .merge(SwaggerUi::new("/docs").url("/openapi.json", api))
         .fallback(pages::not_found)
         .route_layer(axum::middleware::from_fn(metrics::track))
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
-        .layer(axum::Extension(extract::TrustedProxies(std::sync::Arc::new(limits.trusted_proxies.clone()))))
+        .layer(axum::Extension(extract::TrustedProxies(trusted.clone())))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .layer(axum::middleware::from_fn_with_state(service.clone(), uniform::errors))
         .layer(axum::middleware::from_fn_with_state(service.clone(), security::headers))
-        .with_state(service)
+        .with_state(service);
+    request_id::layers(application, trusted)
+}
+
+/// What `deskvisa worker` serves on its operations port: `/healthz`,
+/// `/readyz` and `/metrics`, and nothing else.
+pub fn operations_router(service: Service) -> Router {
+    metrics::init();
+    let (routes, _) = OpenApiRouter::new()
+        .merge(operations::routes())
+        .routes(utoipa_axum::routes!(metrics::render))
+        .split_for_parts();
+    let application = routes
+        .route_layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn_with_state(service.clone(), uniform::errors))
+        .with_state(service);
+    request_id::layers(application, std::sync::Arc::default())
 }

@@ -93,7 +93,7 @@ pub async fn run(
         let Ok(permit) = permits.clone().try_acquire_owned() else {
             // Full: closed at once, rather than queued behind silent clients.
             drop(stream);
-            metrics::counter!("http_connections_refused_total").increment(1);
+            metrics::counter!("deskvisa_http_connections_refused_total").increment(1);
             continue;
         };
         let _ = stream.set_nodelay(true);

@@ -4,7 +4,9 @@
 //! `text/plain`), a body that is too large (413). This layer gives each
 //! such answer deskvisa's shape: `application/problem+json` with a stable
 //! code for programs, the error page in the viewer's language for
-//! browsers; headers such as `Allow` are kept.
+//! browsers; headers such as `Allow` are kept. A server error, whoever
+//! made it, names the request's id (`request_id` in the problem, a
+//! reference on the page) so that a person can quote it.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -48,12 +50,36 @@ fn detail_of(status: StatusCode) -> &'static str {
     }
 }
 
-/// An error answer already in deskvisa's shape: problem+json, or a page.
+/// An error answer already in deskvisa's shape: problem+json, a page, or
+/// JSON deskvisa wrote on purpose (`/readyz`'s reason); axum's own
+/// refusals are plain text or empty.
 fn shaped(headers: &HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| {
+        t.starts_with("application/problem+json") || t.starts_with("text/html") || t.starts_with("application/json")
+    })
+}
+
+/// Whether an answer is a problem document.
+fn is_problem(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/problem+json") || t.starts_with("text/html"))
+        .is_some_and(|t| t.starts_with("application/problem+json"))
+}
+
+/// The largest problem body read back to add the request id to.
+const PROBLEM_BODY_LIMIT: usize = 64 * 1024;
+
+/// A server error's problem with the request's id added.
+async fn quoting(response: Response, request_id: &str) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let mut problem = match axum::body::to_bytes(body, PROBLEM_BODY_LIMIT).await {
+        Ok(bytes) => serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&bytes).unwrap_or_default(),
+        Err(_) => serde_json::Map::new(),
+    };
+    problem.insert("request_id".into(), serde_json::Value::from(request_id));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(serde_json::Value::Object(problem).to_string()))
 }
 
 /// Gives every 4xx and 5xx answer deskvisa's shape.
@@ -61,16 +87,27 @@ pub(crate) async fn errors(State(service): State<Service>, request: Request, nex
     let browser = crate::pages::wants_page(&request);
     let path = request.uri().path().to_owned();
     let headers = request.headers().clone();
+    let request_id = crate::request_id::of(&headers);
     let response = next.run(request).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) || shaped(response.headers()) {
-        return response;
+    // A server error names the request's id, whoever made the answer.
+    let quote = request_id.as_deref().filter(|_| status.is_server_error());
+    match quote {
+        Some(id) if !browser && is_problem(response.headers()) => return quoting(response, id).await,
+        // A browser's server error is always the page with the reference.
+        Some(_) if browser => {}
+        _ if !(status.is_client_error() || status.is_server_error()) || shaped(response.headers()) => return response,
+        _ => {}
     }
     let (parts, _) = response.into_parts();
     let mut shaped = if browser {
-        crate::pages::error_for(&service, &headers, &path, status).await
+        crate::pages::error_for(&service, &headers, &path, status, quote).await
     } else {
-        Problem::new(status, code_of(status), detail_of(status)).into_response()
+        let problem = Problem::new(status, code_of(status), detail_of(status));
+        match quote {
+            Some(id) => problem.with("request_id", serde_json::Value::from(id)).into_response(),
+            None => problem.into_response(),
+        }
     };
     // Allow, Retry-After and the like stay; the body's own headers go.
     for (name, value) in &parts.headers {

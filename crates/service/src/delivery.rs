@@ -412,15 +412,15 @@ impl Service {
         let kind = row.kind_name.clone();
         match (&sent, outcome) {
             (Ok(()), _) => {
-                metrics::counter!("mail_sent_total", "kind" => kind).increment(1);
+                metrics::counter!("deskvisa_mail_sent_total", "kind" => kind).increment(1);
                 tracing::debug!(outbox = %row.id, kind = %row.kind_name, "email sent");
             }
             (Err(err), Outcome::Retry) => {
-                metrics::counter!("mail_failures_total", "kind" => kind, "outcome" => "retry").increment(1);
+                metrics::counter!("deskvisa_mail_failures_total", "kind" => kind, "outcome" => "retry").increment(1);
                 tracing::info!(outbox = %row.id, attempts, error = %err, "email not delivered yet; will retry");
             }
             (Err(err), _) => {
-                metrics::counter!("mail_failures_total", "kind" => kind, "outcome" => "dead").increment(1);
+                metrics::counter!("deskvisa_mail_failures_total", "kind" => kind, "outcome" => "dead").increment(1);
                 tracing::warn!(outbox = %row.id, attempts, error = %err, "email failed for good: dead letter");
             }
         }
@@ -429,7 +429,7 @@ impl Service {
 
     async fn give_up(&self, row: &MailRow, why: &str) -> Result<(), ServiceError> {
         tracing::warn!(outbox = %row.id, kind = %row.kind_name, why, "email cannot be written: dead letter");
-        metrics::counter!("mail_failures_total", "kind" => row.kind.map_or("unknown", MailKind::as_str), "outcome" => "dead").increment(1);
+        metrics::counter!("deskvisa_mail_failures_total", "kind" => row.kind.map_or("unknown", MailKind::as_str), "outcome" => "dead").increment(1);
         Ok(self.store.mail_dead(row.id, why).await?)
     }
 

@@ -71,6 +71,8 @@ pub struct Service {
     rate_limits: sign_in::RateLimits,
     /// How far ahead events may be published, in days.
     event_horizon_days: u32,
+    /// Whether the schema was found current (see [`Service::ready`]).
+    schema_current: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Service {
@@ -82,6 +84,7 @@ impl Service {
             public_url: Arc::from("http://127.0.0.1:8080"),
             rate_limits: RateLimits::default(),
             event_horizon_days: deskvisa_rules::DEFAULT_EVENT_HORIZON_DAYS,
+            schema_current: Arc::default(),
         }
     }
 
@@ -125,8 +128,31 @@ impl Service {
         self.clock.now().trunc_subsecs(6)
     }
 
-    /// Whether the database answers.
-    pub async fn ready(&self) -> Result<(), ServiceError> {
-        self.store.ping().await.map_err(|_| ServiceError::Unavailable)
+    /// Whether this instance can serve: the database answers and has every
+    /// migration this version knows (an instance started with
+    /// `--no-migrate` waits for `deskvisa migrate`). Once current, the
+    /// schema stays so, and is not asked again.
+    pub async fn ready(&self) -> Result<(), NotReady> {
+        self.store.ping().await.map_err(|_| NotReady::Database)?;
+        if self.schema_current.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(());
+        }
+        let status = self.store.migration_status().await.map_err(|_| NotReady::Database)?;
+        if !status.is_current() {
+            return Err(NotReady::MigrationsPending(status.pending.len()));
+        }
+        self.schema_current.store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
+}
+
+/// Why an instance cannot serve yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NotReady {
+    /// The database does not answer.
+    #[error("the database does not answer")]
+    Database,
+    /// Migrations this version needs are not applied.
+    #[error("{0} migrations pending: run `deskvisa migrate`")]
+    MigrationsPending(usize),
 }

@@ -118,8 +118,9 @@ impl Service {
 /// Figures for `/metrics`, read from the database at each scrape.
 #[derive(Debug, Clone, Default)]
 pub struct Gauges {
-    /// Stays per status.
-    pub stays_by_status: Vec<(String, i64)>,
+    /// Stays per status, every status named (0 where no stay has it, so
+    /// a gauge falls to 0 rather than keeping its last value).
+    pub stays_by_status: Vec<(deskvisa_rules::StayStatus, i64)>,
     /// Emails waiting in the outbox.
     pub outbox_depth: u64,
     /// Seconds since the oldest waiting email was written.
@@ -132,7 +133,11 @@ impl Service {
     /// The gauges `/metrics` shows.
     pub async fn gauges(&self) -> Result<Gauges, ServiceError> {
         let tx = self.store.begin_read().await?;
-        let stays_by_status = tx.stays_by_status().await?;
+        let counted = tx.stays_by_status().await?;
+        let stays_by_status = deskvisa_rules::StayStatus::ALL
+            .iter()
+            .map(|s| (*s, counted.iter().find(|(name, _)| name == s.as_str()).map_or(0, |(_, n)| *n)))
+            .collect();
         let (outbox_depth, oldest) = tx.outbox_depth().await?;
         let outbox_age_seconds = oldest.map_or(0.0, |at| (self.now() - at).num_milliseconds().max(0) as f64 / 1000.0);
         drop(tx);

@@ -28,6 +28,7 @@ mod ledger;
 mod ledger_totals;
 mod mail_facts;
 mod map;
+mod migrate;
 mod outbox;
 mod personal;
 mod reminders;
@@ -46,6 +47,7 @@ pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};
 pub use ledger::BoundaryDay;
 pub use mail_facts::{MailContext, MailFacts};
 pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};
+pub use migrate::MigrationStatus;
 pub use outbox::{MailRow, NewMail, member_recipient};
 pub use personal::{
     CredentialExport, ERASED_NAME, EmailExport, Erased, KeyExport, MemberData, ProfileRecord, Purged,

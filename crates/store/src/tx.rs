@@ -51,18 +51,9 @@ impl Store {
         Ok(self.db.ping().await?)
     }
 
-    /// How many migrations the database still lacks.
-    pub async fn pending_migrations(&self) -> Result<usize, StoreError> {
-        use sea_orm_migration::MigratorTrait as _;
-        Ok(deskvisa_migrations::Migrator::get_pending_migrations(&self.db).await?.len())
-    }
-
-    /// Applies every pending migration; how many there were.
-    pub async fn migrate(&self) -> Result<usize, StoreError> {
-        use sea_orm_migration::MigratorTrait as _;
-        let pending = self.pending_migrations().await?;
-        deskvisa_migrations::Migrator::up(&self.db, None).await?;
-        Ok(pending)
+    /// The pool for writes (on SQLite, the one writer's connection).
+    pub(crate) fn connection(&self) -> &DatabaseConnection {
+        &self.db
     }
 
     /// The pool for reads.

@@ -11,6 +11,9 @@
 //! the HTTP layer's tests build on, with the builders of clusters, sites and
 //! members and [`world::eventually`], the one way a test waits.
 //!
+//! [`binary::Running`] is the `deskvisa` binary as an operator starts it,
+//! talked to over plain HTTP/1.1 ([`binary::exchange`]).
+//!
 //! [`smtp::SmtpSink`] is a real SMTP server (aiosmtpd) and [`ics::parse_ics`]
 //! reads calendar files with two independent parsers, both from the Python
 //! tools `make test-tools` installs.
@@ -21,6 +24,7 @@
 
 use std::path::PathBuf;
 
+pub mod binary;
 pub mod ics;
 pub mod poll;
 pub mod smtp;

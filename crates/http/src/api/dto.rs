@@ -466,6 +466,10 @@ pub struct ClosureList {
 pub struct Health {
     /// `ok`, `ready` or `unavailable`.
     pub status: String,
+    /// Why it is unavailable: the database does not answer, or migrations
+    /// are pending.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// One broken rule in a refusal.

@@ -291,8 +291,15 @@ pub(crate) fn wants_page(request: &Request) -> bool {
     accepts_html && !request.uri().path().starts_with("/api/")
 }
 
-/// The error page of a status nobody else rendered, in the viewer's language.
-pub(crate) async fn error_for(service: &Service, headers: &HeaderMap, path: &str, status: StatusCode) -> Response {
+/// The error page of a status nobody else rendered, in the viewer's
+/// language; a server error names the request's id to quote.
+pub(crate) async fn error_for(
+    service: &Service,
+    headers: &HeaderMap,
+    path: &str,
+    status: StatusCode,
+    reference: Option<&str>,
+) -> Response {
     let viewer = match viewer_of(service, headers, path).await {
         Ok(viewer) | Err((viewer, _)) => viewer,
     };
@@ -305,7 +312,7 @@ pub(crate) async fn error_for(service: &Service, headers: &HeaderMap, path: &str
         s if s.is_server_error() => w.internal,
         _ => w.bad_request,
     };
-    view::error(&viewer, status, message)
+    view::error_quoting(&viewer, status, message, reference)
 }
 
 /// What no route answers: a page for a browser, a problem for the API.

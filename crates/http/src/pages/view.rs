@@ -85,12 +85,19 @@ pub(crate) fn html<T: Template>(status: StatusCode, page: &T) -> Result<Response
 struct ErrorPage<'a> {
     c: Chrome,
     message: &'a str,
+    /// The request's id, for a person to quote (server errors).
+    reference: Option<&'a str>,
 }
 
 /// The page of a failure.
 pub(crate) fn error(viewer: &Viewer, status: StatusCode, message: &str) -> Response {
+    error_quoting(viewer, status, message, None)
+}
+
+/// The page of a failure, with the request's id to quote when there is one.
+pub(crate) fn error_quoting(viewer: &Viewer, status: StatusCode, message: &str, reference: Option<&str>) -> Response {
     let c = Chrome::new(viewer, viewer.words().error_title, "");
-    match html(status, &ErrorPage { c, message }) {
+    match html(status, &ErrorPage { c, message, reference }) {
         Ok(response) => response,
         // The error page itself failed: plain words, still a page.
         Err(_) => (status, message.to_owned()).into_response(),

@@ -318,6 +318,7 @@ words! {
         "Ten formularz wygasł albo nie pochodzi z deskvisa. Otwórz stronę ponownie.";
     busy: "deskvisa is busy. Try again in a moment.", "deskvisa jest zajęty. Spróbuj za chwilę.";
     internal: "Something went wrong on our side. Try again later.", "Coś poszło nie tak po naszej stronie. Spróbuj później.";
+    quote_reference: "If you write to us about it, quote this reference:", "Pisząc do nas w tej sprawie, podaj ten numer:";
     back_home: "Back to the map", "Wróć do mapy";
     bad_request: "This address or form cannot be read. Go back and try again.", "Nie można odczytać tego adresu ani formularza. Wróć i spróbuj ponownie.";
 }

@@ -604,24 +604,64 @@ async fn clusters_admins_and_members_are_run_by_the_right_people() {
     .await;
 }
 
+/// `/metrics` as a scraper reads it.
+async fn scrape(app: &Router) -> String {
+    let response = app.clone().oneshot(Request::get("/metrics").body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+}
+
 #[tokio::test]
 async fn metrics_show_requests_by_route_stays_and_the_outbox() {
     let db = TestDatabase::new(Backend::Sqlite).await.unwrap();
     let api = Api::new(db, 2).await;
-    let (status, _) =
+    let (status, stay) =
         api.call("POST", "/api/v1/stays", Some(&api.member), Some(api.stay_body("2026-03-04", "2026-03-05"))).await;
     assert_eq!(status, StatusCode::CREATED);
-    let response = api.app.clone().oneshot(Request::get("/metrics").body(Body::empty()).unwrap()).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let text = String::from_utf8(response.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-    assert!(text.contains(r#"http_requests_total{method="POST",route="/api/v1/stays",status="201"}"#), "{text}");
-    assert!(text.contains("http_request_duration_seconds_bucket"), "{text}");
-    assert!(text.contains(r#"stays_requested_total{outcome="pending"}"#), "{text}");
-    assert!(text.contains(r#"stays{status="pending"} 1"#), "{text}");
+    let text = scrape(&api.app).await;
+    assert!(
+        text.contains(r#"deskvisa_http_requests_total{method="POST",route="/api/v1/stays",status="201"}"#),
+        "{text}"
+    );
+    assert!(text.contains("deskvisa_http_request_duration_seconds_bucket"), "{text}");
+    assert!(text.contains(r#"deskvisa_stays_requested_total{outcome="pending"}"#), "{text}");
+    assert!(text.contains(r#"deskvisa_stays{status="pending"} 1"#), "{text}");
     // The request queued its emails in its own transaction: one to the
     // member, one to the host's admins.
-    assert!(text.contains("outbox_depth 2"), "{text}");
-    assert!(text.contains("outbox_dead 0"), "{text}");
+    assert!(text.contains("deskvisa_outbox_depth 2"), "{text}");
+    assert!(text.contains("deskvisa_outbox_dead 0"), "{text}");
+
+    // Every series is deskvisa's and says what it is; the process and the
+    // build report themselves.
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let name = line.trim_start_matches("# HELP ").trim_start_matches("# TYPE ");
+        assert!(name.starts_with("deskvisa_"), "not prefixed: {line}");
+    }
+    for series in ["deskvisa_http_requests_total", "deskvisa_stays", "deskvisa_outbox_depth", "deskvisa_build_info"] {
+        assert!(text.contains(&format!("# HELP {series} ")), "no HELP for {series}: {text}");
+    }
+    assert!(text.contains(&format!(r#"deskvisa_build_info{{version="{}"}} 1"#, env!("CARGO_PKG_VERSION"))), "{text}");
+    for process in
+        ["deskvisa_process_resident_memory_bytes", "deskvisa_process_cpu_seconds_total", "deskvisa_process_open_fds"]
+    {
+        assert!(text.lines().any(|l| l.starts_with(process)), "no {process}: {text}");
+    }
+
+    // The last pending stay is cancelled: pending falls to 0 (the GROUP BY
+    // has no row for it any more), it does not keep its last value.
+    let id = stay["id"].as_str().unwrap();
+    let (status, _) = api
+        .call(
+            "POST",
+            &format!("/api/v1/stays/{id}/cancel"),
+            Some(&api.member),
+            Some(json!({"reason": "plans changed"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = scrape(&api.app).await;
+    assert!(text.contains(r#"deskvisa_stays{status="pending"} 0"#), "{text}");
+    assert!(text.contains(r#"deskvisa_stays{status="cancelled"} 1"#), "{text}");
 }
 
 async fn get_raw(app: &Router, path: &str, token: &str) -> (StatusCode, String, String) {
@@ -1388,4 +1428,45 @@ races! {
     two_hundred_requests_for_the_last_desk_over_two_instances_through_http_on_postgres => last_desk_over_http(Backend::Postgres, 200),
     twenty_concurrent_requests_with_one_key_make_one_stay_on_sqlite => concurrent_key(Backend::Sqlite),
     twenty_concurrent_requests_with_one_key_make_one_stay_on_postgres => concurrent_key(Backend::Postgres),
+}
+
+/// A server error names the request's id, for a person to quote: in the
+/// problem for programs, as a reference on the page for people, the same
+/// id the answer's `x-request-id` carries. An id the client chose is not
+/// taken (only a trusted proxy's is; none here).
+#[tokio::test]
+async fn a_server_error_names_the_request_id_to_quote() {
+    use sea_orm::ConnectionTrait;
+    let api = Api::new(TestDatabase::new(Backend::Sqlite).await.unwrap(), 2).await;
+    let cookie = crate::support::session(&api.app, &api.service, "anna@hubclub.example").await;
+    // Something breaks underneath: the stays are not where deskvisa looks.
+    api.test_db.db.execute_unprepared("ALTER TABLE stays RENAME TO stays_elsewhere").await.unwrap();
+
+    let request = Request::get("/api/v1/stays")
+        .header("authorization", format!("Bearer {}", api.member))
+        .header("x-request-id", "chosen-by-the-client")
+        .body(Body::empty())
+        .unwrap();
+    let answer = crate::support::send(&api.app, request).await;
+    assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", answer.body);
+    let id = answer.headers["x-request-id"].to_str().unwrap().to_owned();
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    let problem: Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!((problem["code"].as_str(), problem["request_id"].as_str()), (Some("internal"), Some(id.as_str())));
+    assert!(!answer.body.contains("stays_elsewhere") && !answer.body.contains("SQL"), "{}", answer.body);
+
+    let page = crate::support::send(&api.app, crate::support::get("/stays", &cookie)).await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", page.body);
+    let id = page.headers["x-request-id"].to_str().unwrap();
+    assert!(page.body.contains(&format!("<code id=\"reference\">{id}</code>")), "{}", page.body);
+    assert!(
+        page.body.contains("podaj ten numer"),
+        "the reference is asked for in the viewer's language: {}",
+        page.body
+    );
+
+    // A client error names none: there is nothing to look up.
+    let (status, problem) = api.call("GET", "/api/v1/stays/not-an-id", Some(&api.member), None).await;
+    assert!(status.is_client_error());
+    assert!(problem.get("request_id").is_none(), "{problem}");
 }
