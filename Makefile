@@ -6,7 +6,7 @@ CARGO ?= cargo
 # `cargo test` is the fallback where it is not installed.
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: run test test-tools browser-test check fmt fmt-check lint purity cycles openapi-check fuzz fuzz-smoke scale chaos chaos-smoke bench bench-smoke wrk build clean
+.PHONY: run test test-tools browser-test check fmt fmt-check lint purity cycles openapi-check fuzz fuzz-smoke scale chaos chaos-smoke bench bench-smoke deb deb-check wrk build clean
 
 ## run: deskvisa on embedded SQLite (var/deskvisa.sqlite) with the demo network, at http://127.0.0.1:8080
 run:
@@ -100,6 +100,19 @@ bench-smoke: wrk test-tools
 	$(CARGO) bench -p deskvisa-rules --bench decide -- --test
 	$(CARGO) build -p deskvisa -p deskvisa-bench
 	./target/debug/deskvisa-bench --seconds 2 --connections 4 --stays 20 --ledger-stays 2000
+
+## deb: the Debian package in target/debian/ (cargo-deb 3.8.0 from crates.io, installed when missing or
+## another version): the release binary, /etc/deskvisa, the systemd units of serve and worker
+deb:
+	@$(CARGO) deb --version 2>/dev/null | grep -qx 'cargo-deb 3.8.0' \
+	  || $(CARGO) install --locked cargo-deb --version 3.8.0
+	rm -f target/debian/deskvisa_*.deb target/debian/deskvisa-dbgsym_*.ddeb
+	$(CARGO) deb -p deskvisa
+
+## deb-check: the package unpacked into a temporary root: its files, conffiles and Depends, its binary
+## migrating and serving a fresh SQLite database and stopping on SIGTERM, systemd-analyze verify of its units
+deb-check: deb
+	./scripts/deb-check.sh
 
 # wrk from Debian, the load tool of the HTTP benchmarks; pgbench comes with
 # PostgreSQL server package (postgresql-contrib pulls it in).

@@ -12,6 +12,7 @@ mod cookies;
 mod csrf;
 mod extract;
 mod input;
+mod labels;
 mod metrics;
 mod operations;
 mod pages;

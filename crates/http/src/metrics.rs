@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{Method, header};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use deskvisa_service::Service;
@@ -102,32 +102,12 @@ impl Drop for InFlight {
     }
 }
 
-/// A request's method as a label: one of the standard methods, else
-/// `other`. A stranger may send any token as a method; every label value
-/// is a new series kept for the life of the process, so labels come from
-/// closed sets only (the method here, the matched route template, the
-/// status the server itself answered).
-pub(crate) fn method_label(method: &Method) -> &'static str {
-    match *method {
-        Method::GET => "GET",
-        Method::HEAD => "HEAD",
-        Method::POST => "POST",
-        Method::PUT => "PUT",
-        Method::PATCH => "PATCH",
-        Method::DELETE => "DELETE",
-        Method::OPTIONS => "OPTIONS",
-        Method::CONNECT => "CONNECT",
-        Method::TRACE => "TRACE",
-        _ => "other",
-    }
-}
-
 /// Counts every request and times it, by method, route template and status,
 /// and keeps the number of requests in flight.
 pub(crate) async fn track(request: Request, next: Next) -> Response {
     let _in_flight = InFlight::start();
     let started = Instant::now();
-    let method = method_label(request.method());
+    let method = crate::labels::method(request.method());
     let route =
         request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     crate::request_id::record_route(&route);

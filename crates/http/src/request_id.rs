@@ -63,7 +63,7 @@ fn span_of(request: &Request) -> Span {
     let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
     tracing::info_span!(
         "request",
-        method = %crate::metrics::method_label(request.method()),
+        method = %crate::labels::method(request.method()),
         route = tracing::field::Empty,
         request_id = %id,
     )

@@ -14,6 +14,7 @@ use crate::caller::{Caller, cluster_run_by};
 use crate::conflict::Conflict;
 use crate::error::ServiceError;
 use crate::map::{NewCluster, NewMember, email_free, invited, joined, name_free};
+use crate::paging::{Page, PageRequest, foreign_cursor};
 
 /// Changes to a cluster; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
@@ -200,6 +201,24 @@ impl Service {
             out.push((m, roles));
         }
         Ok(out)
+    }
+
+    /// A page of a cluster's members (by email), with their roles.
+    pub async fn members_page(
+        &self,
+        caller: &Caller,
+        cluster: ClusterId,
+        page: PageRequest<MemberId>,
+    ) -> Result<Page<(MemberRecord, Vec<Role>), MemberId>, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        cluster_run_by(&tx, caller, cluster).await?;
+        let rows = tx.cluster_members_after(cluster, page.after, page.rows()).await?.ok_or_else(foreign_cursor)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for m in rows {
+            let roles = tx.roles(m.id).await?;
+            out.push((m, roles));
+        }
+        Ok(page.page(out, |(m, _)| m.id))
     }
 
     /// Changes how long a cluster vouches for one of its members (`None`: no end).

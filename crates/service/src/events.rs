@@ -20,6 +20,7 @@ use crate::caller::Caller;
 use crate::conflict::Conflict;
 use crate::error::{Attempt, AttemptError, ServiceError};
 use crate::mail_events::{EventNotice, event_mail};
+use crate::paging::{Page, PageRequest, foreign_cursor};
 use crate::retry::retrying;
 
 /// The days a site's event list covers when no end is asked for.
@@ -176,15 +177,15 @@ impl Service {
         self.store.read_event(id).await?.ok_or(ServiceError::NotFound)
     }
 
-    /// A site's events (not cancelled) starting on a local date in
-    /// `from..=to`: by default from today at the site, for
+    /// The window of local start dates a list of a site's events covers:
+    /// `from..=to`, by default from today at the site, for
     /// [`DEFAULT_EVENT_DAYS`] days; at most [`MAX_EVENT_WINDOW_DAYS`] days.
-    pub async fn site_events(
+    async fn event_window(
         &self,
         site: SiteId,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
-    ) -> Result<Vec<EventRecord>, ServiceError> {
+    ) -> Result<(NaiveDate, NaiveDate), ServiceError> {
         let record = self.site(site).await?;
         let from = from.unwrap_or_else(|| record.timezone.date_at(self.now()));
         let to = match to {
@@ -197,7 +198,37 @@ impl Service {
         if (to - from).num_days() >= MAX_EVENT_WINDOW_DAYS {
             return Err(ServiceError::Invalid(format!("from..to: at most {MAX_EVENT_WINDOW_DAYS} days")));
         }
-        Ok(self.store.site_events(site, from, to, 500).await?)
+        Ok((from, to))
+    }
+
+    /// A site's events (not cancelled) starting on a local date in the
+    /// window (see [`Service::site_events`]), for the pages: the first 500.
+    pub async fn site_events(
+        &self,
+        site: SiteId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<EventRecord>, ServiceError> {
+        let (from, to) = self.event_window(site, from, to).await?;
+        Ok(self.store.site_events(site, from, to, None, 500).await?)
+    }
+
+    /// A page of a site's events in the window, earliest first.
+    pub async fn site_events_page(
+        &self,
+        site: SiteId,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        page: PageRequest<EventId>,
+    ) -> Result<Page<EventRecord, EventId>, ServiceError> {
+        let (from, to) = self.event_window(site, from, to).await?;
+        if let Some(after) = page.after
+            && self.store.read_event(after).await?.is_none_or(|e| e.site != site)
+        {
+            return Err(foreign_cursor());
+        }
+        let rows = self.store.site_events(site, from, to, page.after, page.rows()).await?;
+        Ok(page.page(rows, |e| e.id))
     }
 
     /// The event its cluster's admin is about to change or cancel, read (and

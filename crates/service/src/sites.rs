@@ -4,13 +4,14 @@
 //! refused with those dates (409 `dates_hold_stays`).
 
 use chrono::NaiveDate;
-use deskvisa_rules::{ClusterId, DeskCount, SiteCalendar, SiteId, SiteSetup, StayStatus, dates_hold_stays};
+use deskvisa_rules::{ClusterId, DeskCount, SiteCalendar, SiteId, SiteSetup, StayId, StayStatus, dates_hold_stays};
 use deskvisa_store::{SitePatch, SiteRecord, StayRecord, StoreError};
 
 use crate::Service;
 use crate::caller::{Caller, cluster_run_by};
 use crate::error::ServiceError;
 use crate::map::NewSite;
+use crate::paging::{Page, PageRequest, foreign_cursor};
 
 fn hold_stays(dates: &[NaiveDate]) -> ServiceError {
     ServiceError::DatesHoldStays { dates: dates.to_vec() }
@@ -88,7 +89,8 @@ impl Service {
         Ok(tx.commit().await?)
     }
 
-    /// The stays at a site, for its cluster's admins (the host's inbox).
+    /// The stays at a site, for its cluster's admins (the host's inbox):
+    /// the first 500, for the pages.
     pub async fn site_stays(
         &self,
         caller: &Caller,
@@ -103,10 +105,35 @@ impl Service {
             return Err(ServiceError::Forbidden);
         }
         let mut stays = Vec::new();
-        for id in tx.site_stays(site, status, from, to, 500).await? {
+        for id in tx.site_stays(site, status, from, to, None, 500).await?.unwrap_or_default() {
             stays.extend(tx.stay(id, false).await?);
         }
         Ok(stays)
+    }
+
+    /// A page of the stays at a site (the host's inbox, by start date), for
+    /// its cluster's admins.
+    pub async fn site_stays_page(
+        &self,
+        caller: &Caller,
+        site: SiteId,
+        filter: InboxFilter,
+        page: PageRequest<StayId>,
+    ) -> Result<Page<StayRecord, StayId>, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        let record = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
+        if !caller.admin_of(record.cluster_id) {
+            return Err(ServiceError::Forbidden);
+        }
+        let ids = tx
+            .site_stays(site, filter.status, filter.from, filter.to, page.after, page.rows())
+            .await?
+            .ok_or_else(foreign_cursor)?;
+        let mut stays = Vec::with_capacity(ids.len());
+        for id in ids {
+            stays.extend(tx.stay(id, false).await?);
+        }
+        Ok(page.page(stays, |s| s.id))
     }
 
     /// The live stays at a site that hold any of `dates`: what stands in
@@ -129,7 +156,7 @@ impl Service {
         // A stay holding `first` began at most a year before it.
         let from = first.checked_sub_days(chrono::Days::new(366)).unwrap_or(*first);
         let mut stays = Vec::new();
-        for id in tx.site_stays(site, None, Some(from), Some(*last), 500).await? {
+        for id in tx.site_stays(site, None, Some(from), Some(*last), None, 500).await?.unwrap_or_default() {
             if let Some(stay) = tx.stay(id, false).await?
                 && stay.status.is_live()
                 && stay.days.iter().any(|d| dates.contains(d))
@@ -139,4 +166,15 @@ impl Service {
         }
         Ok(stays)
     }
+}
+
+/// Which stays of a host's inbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InboxFilter {
+    /// Only stays in this status.
+    pub status: Option<StayStatus>,
+    /// Only stays not ended before this date.
+    pub from: Option<NaiveDate>,
+    /// Only stays starting by this date.
+    pub to: Option<NaiveDate>,
 }

@@ -526,26 +526,32 @@ impl Tx {
 
 impl Store {
     /// A site's events that are not cancelled and start on a local date in
-    /// `from..=to`, earliest first (at most `limit`).
+    /// `from..=to`, earliest first (at most `limit`), after the event
+    /// `after` when given (a cursor: an event of another site matches none).
     pub async fn site_events(
         &self,
         site: SiteId,
         from: NaiveDate,
         to: NaiveDate,
+        after: Option<EventId>,
         limit: u64,
     ) -> Result<Vec<EventRecord>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut values = vec![site.as_uuid().into(), from.into(), to.into(), limit.into()];
+        // Keyset: strictly after the cursor's (start instant, id).
+        let after_clause = match after {
+            None => "",
+            Some(after) => {
+                values.push(after.as_uuid().into());
+                " AND EXISTS (SELECT 1 FROM events c WHERE c.id = $5 AND c.site_id = e.site_id \
+                 AND (e.starts_utc > c.starts_utc OR (e.starts_utc = c.starts_utc AND e.id > c.id)))"
+            }
+        };
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM events e WHERE e.site_id = $1 AND e.start_date >= $2 AND e.start_date <= $3 \
-             AND e.cancelled_at IS NULL ORDER BY e.starts_utc, e.id LIMIT $4"
+             AND e.cancelled_at IS NULL{after_clause} ORDER BY e.starts_utc, e.id LIMIT $4"
         );
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        rows::<_, EventRow, EventRecord>(
-            self.reads(),
-            self.db_backend(),
-            &sql,
-            vec![site.as_uuid().into(), from.into(), to.into(), limit.into()],
-        )
-        .await
+        rows::<_, EventRow, EventRecord>(self.reads(), self.db_backend(), &sql, values).await
     }
 
     /// An event, read on the read pool.

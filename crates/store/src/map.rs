@@ -364,6 +364,34 @@ impl Tx {
             .map(member_record)
             .collect()
     }
+
+    /// A page of a cluster's members, by email: at most `limit`, after the
+    /// member `after` (a cursor: `None` when they are not of this cluster).
+    /// The cursor is the member's id, so no address is put in a URL.
+    pub async fn cluster_members_after(
+        &self,
+        cluster: ClusterId,
+        after: Option<MemberId>,
+        limit: u64,
+    ) -> Result<Option<Vec<MemberRecord>>, StoreError> {
+        use sea_orm::QuerySelect;
+        let mut query = member::Entity::find()
+            .filter(member::Column::ClusterId.eq(cluster.as_uuid()))
+            .order_by_asc(member::Column::Email)
+            .limit(limit);
+        if let Some(after) = after {
+            let email: Option<String> = member::Entity::find_by_id(after.as_uuid())
+                .filter(member::Column::ClusterId.eq(cluster.as_uuid()))
+                .select_only()
+                .column(member::Column::Email)
+                .into_tuple()
+                .one(&self.tx)
+                .await?;
+            let Some(email) = email else { return Ok(None) };
+            query = query.filter(member::Column::Email.gt(email));
+        }
+        query.all(&self.tx).await?.into_iter().map(member_record).collect::<Result<_, _>>().map(Some)
+    }
 }
 
 /// Changes to a site; `None` leaves a field as it is.

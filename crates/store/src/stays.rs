@@ -457,21 +457,44 @@ impl Tx {
 }
 
 impl Tx {
-    /// Stays at a site (the host's inbox), by start date, optionally of one
-    /// status and starting within a window.
+    /// Stays at a site (the host's inbox), by start date (then when they
+    /// were asked for, then id), optionally of one status and starting
+    /// within a window: at most `limit`, after the stay `after` (a cursor:
+    /// `None` when that stay is not at this site).
     pub async fn site_stays(
         &self,
         site: SiteId,
         status: Option<StayStatus>,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
+        after: Option<StayId>,
         limit: u64,
-    ) -> Result<Vec<StayId>, StoreError> {
+    ) -> Result<Option<Vec<StayId>>, StoreError> {
+        use sea_orm::Condition;
         let mut query = stay::Entity::find()
             .filter(stay::Column::SiteId.eq(site.as_uuid()))
             .order_by_asc(stay::Column::StartDate)
             .order_by_asc(stay::Column::CreatedAt)
+            .order_by_asc(stay::Column::Id)
             .limit(limit);
+        if let Some(after) = after {
+            let key: Option<(NaiveDate, DateTime<Utc>)> = stay::Entity::find_by_id(after.as_uuid())
+                .filter(stay::Column::SiteId.eq(site.as_uuid()))
+                .select_only()
+                .column(stay::Column::StartDate)
+                .column(stay::Column::CreatedAt)
+                .into_tuple()
+                .one(&self.tx)
+                .await?;
+            let Some((start, at)) = key else { return Ok(None) };
+            query = query.filter(Condition::any().add(stay::Column::StartDate.gt(start)).add(
+                Condition::all().add(stay::Column::StartDate.eq(start)).add(
+                    Condition::any().add(stay::Column::CreatedAt.gt(at)).add(
+                        Condition::all().add(stay::Column::CreatedAt.eq(at)).add(stay::Column::Id.gt(after.as_uuid())),
+                    ),
+                ),
+            ));
+        }
         if let Some(status) = status {
             query = query.filter(stay::Column::Status.eq(status.as_str()));
         }
@@ -481,7 +504,7 @@ impl Tx {
         if let Some(to) = to {
             query = query.filter(stay::Column::StartDate.lte(to));
         }
-        self.stay_ids(query).await
+        self.stay_ids(query).await.map(Some)
     }
 }
 

@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use deskvisa_rules::{ClusterId, ClusterStatus, MemberId, SiteId, StayStatus, WeekdaySet};
-use deskvisa_service::{ClusterPatch, Service, SitePatch};
+use deskvisa_rules::{ClusterId, ClusterStatus, MemberId, SiteId, StayId, StayStatus, WeekdaySet};
+use deskvisa_service::{ClusterPatch, InboxFilter, Service, SitePatch};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -17,6 +17,7 @@ use utoipa_axum::routes;
 use crate::api::dto::{
     self, Closure, ClosureList, Cluster, Member, MemberList, NetworkPolicy, ProblemBody, Site, Stay, StayList,
 };
+use crate::api::paging::{Paging, shown};
 use crate::api::responses::{Forbidden, Malformed, NotFound, Unauthenticated};
 use crate::extract::{ApiJson, Authenticated, id};
 use crate::input::{
@@ -250,12 +251,13 @@ async fn invite_member(
     Ok((StatusCode::CREATED, Json(Member::new(&member, admin_roles(&member, false)))).into_response())
 }
 
-/// The cluster's members.
+/// The cluster's members, by email address, a page at a time.
 #[utoipa::path(
     get, path = "/api/v1/clusters/{id}/members", tag = "members", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The cluster's id")),
+    params(("id" = String, Path, description = "The cluster's id"), Paging),
     responses(
-        (status = 200, description = "The members", body = MemberList),
+        (status = 200, description = "A page of members", body = MemberList),
+        Malformed,
         Unauthenticated,
         Forbidden,
         NotFound,
@@ -265,13 +267,13 @@ async fn members(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(cluster): Path<String>,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Response, Problem> {
-    let list = service.members_of(&caller, id(&cluster, ClusterId::parse)?).await?;
-    let items = list
-        .iter()
-        .map(|(m, roles)| Member::new(m, admin_roles(m, roles.contains(&deskvisa_service::Role::ClusterAdmin))))
-        .collect();
-    Ok(Json(MemberList { items, next_cursor: None }).into_response())
+    let page = paging.request(MemberId::parse)?;
+    let page = service.members_page(&caller, id(&cluster, ClusterId::parse)?, page).await?;
+    let (items, next_cursor) =
+        shown(page, |(m, roles)| Member::new(m, admin_roles(m, roles.contains(&deskvisa_service::Role::ClusterAdmin))));
+    Ok(Json(MemberList { items, next_cursor }).into_response())
 }
 
 /// Change how long the cluster vouches for a member (null: no end).
@@ -512,16 +514,20 @@ async fn reopen_day(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// Filters of the inbox.
+/// Filters of the inbox, and its page.
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct InboxQuery {
     status: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// 1 to 200 (default 50).
+    limit: Option<u64>,
+    /// The `next_cursor` of the page before.
+    cursor: Option<String>,
 }
 
-/// The stays at a site: the host's inbox.
+/// The stays at a site, by start date: the host's inbox, a page at a time.
 #[utoipa::path(
     get, path = "/api/v1/sites/{id}/stays", tag = "stays", security(("bearer" = [])),
     params(("id" = String, Path, description = "The site's id"), InboxQuery),
@@ -543,9 +549,11 @@ async fn site_stays(
     let status = query.status.as_deref().map(|s| s.parse::<StayStatus>().map_err(|e| bad("status", e))).transpose()?;
     let from = query.from.as_deref().map(|d| date("from", d)).transpose()?;
     let to = query.to.as_deref().map(|d| date("to", d)).transpose()?;
-    let stays = service.site_stays(&caller, site, status, from, to).await?;
-    let items = stays.iter().map(|s| Stay::new(s, false)).collect();
-    Ok(Json(StayList { items, next_cursor: None }).into_response())
+    let page = Paging { limit: query.limit, cursor: query.cursor }.request(StayId::parse)?;
+    let filter = InboxFilter { status, from, to };
+    let page = service.site_stays_page(&caller, site, filter, page).await?;
+    let (items, next_cursor) = shown(page, |s| Stay::new(s, false));
+    Ok(Json(StayList { items, next_cursor }).into_response())
 }
 
 /// How long a cluster vouches for a member.

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::api::admin::bad;
 use crate::api::dto::ProblemBody;
+use crate::api::paging::{Paging, shown};
 use crate::api::responses::{Malformed, NotFound, Unauthenticated};
 use crate::api::stays::{ReasonBody, reason};
 use crate::extract::{ApiJson, Authenticated, MaybeJson, id};
@@ -206,6 +207,10 @@ struct EventWindow {
     from: Option<String>,
     /// Last local date (default: 90 days on; at most 366 days in all).
     to: Option<String>,
+    /// 1 to 200 (default 50).
+    limit: Option<u64>,
+    /// The `next_cursor` of the page before.
+    cursor: Option<String>,
 }
 
 /// The site's events (not cancelled) with seats left.
@@ -213,7 +218,7 @@ struct EventWindow {
     get, path = "/api/v1/sites/{id}/events", tag = "events", security(("bearer" = [])),
     params(("id" = String, Path, description = "The site's id"), EventWindow),
     responses(
-        (status = 200, description = "The events, earliest first", body = EventList),
+        (status = 200, description = "A page of the events, earliest first", body = EventList),
         Malformed,
         Unauthenticated,
         NotFound,
@@ -229,8 +234,9 @@ async fn site_events(
     let date =
         |field: &str, v: &Option<String>| v.as_deref().map(|t| parse_date(t).map_err(|e| bad(field, e))).transpose();
     let (from, to) = (date("from", &window.from)?, date("to", &window.to)?);
-    let events = service.site_events(site, from, to).await?;
-    Ok(Json(EventList { items: events.iter().map(Event::new).collect(), next_cursor: None }))
+    let page = Paging { limit: window.limit, cursor: window.cursor }.request(EventId::parse)?;
+    let (items, next_cursor) = shown(service.site_events_page(site, from, to, page).await?, Event::new);
+    Ok(Json(EventList { items, next_cursor }))
 }
 
 /// The site's cluster admins publish an event.

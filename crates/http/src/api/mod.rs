@@ -7,6 +7,7 @@ pub(crate) mod dto;
 pub(crate) mod events;
 pub(crate) mod map;
 pub(crate) mod member_file;
+pub(crate) mod paging;
 pub(crate) mod reports;
 pub(crate) mod responses;
 pub(crate) mod stays;

@@ -13,6 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::api::dto::{ProblemBody, Stay, StayList};
+use crate::api::paging::Paging;
 use crate::api::responses::{Malformed, NotFound, Unauthenticated};
 use crate::extract::{ApiJson, Authenticated, MaybeJson, id};
 use crate::problem::{Problem, json_text};
@@ -152,16 +153,6 @@ async fn run_request<R: From<(StatusCode, String)>>(
     Ok(R::from((StatusCode::CREATED, serde_json::to_string(&Stay::new(&stay, true)).unwrap_or_default())))
 }
 
-/// A page of a list.
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct Page {
-    /// 1 to 200 (default 50).
-    limit: Option<u64>,
-    /// The `next_cursor` of the page before.
-    cursor: Option<String>,
-}
-
 fn parse_cursor(text: &str) -> Option<(DateTime<Utc>, StayId)> {
     let (at, id) = text.split_once('_')?;
     Some((DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc), StayId::parse(id).ok()?))
@@ -169,7 +160,7 @@ fn parse_cursor(text: &str) -> Option<(DateTime<Utc>, StayId)> {
 
 /// The caller's own stays, newest first.
 #[utoipa::path(
-    get, path = "/api/v1/stays", tag = "stays", security(("bearer" = [])), params(Page),
+    get, path = "/api/v1/stays", tag = "stays", security(("bearer" = [])), params(Paging),
     responses(
         (status = 200, description = "A page of stays", body = StayList),
         Malformed,
@@ -179,14 +170,13 @@ fn parse_cursor(text: &str) -> Option<(DateTime<Utc>, StayId)> {
 async fn my_stays(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
-    ApiQuery(page): ApiQuery<Page>,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Response, Problem> {
-    let limit = page.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(Problem::malformed("limit: from 1 to 200"));
-    }
-    let before = match page.cursor.as_deref() {
-        None | Some("") => None,
+    // Paged in the database, by when the stays were made: a member's stays
+    // grow without end.
+    let limit = paging.limit()?;
+    let before = match paging.cursor() {
+        None => None,
         Some(text) => Some(parse_cursor(text).ok_or_else(|| Problem::malformed("cursor: not one this server gave"))?),
     };
     let stays = service.my_stays(&caller, limit, before).await?;

@@ -1470,3 +1470,71 @@ async fn a_server_error_names_the_request_id_to_quote() {
     assert!(status.is_client_error());
     assert!(problem.get("request_id").is_none(), "{problem}");
 }
+
+/// Every page of a list, following `next_cursor` from `first` to the end.
+async fn every_page(api: &Api, first: &str, token: &str) -> Vec<Vec<String>> {
+    let mut pages = Vec::new();
+    let mut path = first.to_owned();
+    loop {
+        let (status, page) = api.call("GET", &path, Some(token), None).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {page}");
+        pages.push(page["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect());
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("{first}&cursor={cursor}"),
+            None => return pages,
+        }
+    }
+}
+
+/// The cluster's members, the host's inbox and a site's events hold more
+/// rows than a page: each comes in pages of `limit`, the cursor of one page
+/// leads to the next, the last has none, and nothing is listed twice or
+/// left out; a limit out of range or a made-up cursor is 400.
+#[tokio::test]
+async fn members_the_inbox_and_events_come_a_page_at_a_time() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 4).await;
+        let mut tokens = Vec::new();
+        for n in 0..4 {
+            tokens.push(api.home_member(&format!("paged{n}@hubclub.example"), false).await);
+        }
+        let members = format!("/api/v1/clusters/{}/members?limit=2", api.home);
+        let pages = every_page(&api, &members, &api.network).await;
+        let (status, all) = api.call("GET", &format!("/api/v1/clusters/{}/members?limit=200", api.home), Some(&api.network), None).await;
+        assert_eq!(status, StatusCode::OK);
+        let all: Vec<String> = all["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
+        assert!(all.len() >= 6, "{all:?}");
+        assert!(pages.iter().all(|p| p.len() <= 2) && pages.len() == all.len().div_ceil(2), "{pages:?}");
+        assert_eq!(pages.concat(), all, "the pages, in order, are the whole list once");
+
+        // The host allows two stays a member: the third is another member's.
+        let stays = [("2026-03-04", "2026-03-05", &api.member), ("2026-03-11", "2026-03-12", &api.member), ("2026-03-18", "2026-03-19", &tokens[0])];
+        for (start, end, who) in stays {
+            let (status, stay) = api.call("POST", "/api/v1/stays", Some(who), Some(api.stay_body(start, end))).await;
+            assert_eq!(status, StatusCode::CREATED, "{stay}");
+        }
+        let inbox = format!("/api/v1/sites/{}/stays?limit=2", api.site);
+        let pages = every_page(&api, &inbox, &api.admin).await;
+        assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), vec![2, 1], "{pages:?}");
+
+        let events = format!("/api/v1/sites/{}/events", api.site);
+        for day in ["2026-03-10", "2026-03-11", "2026-03-12"] {
+            let body = json!({"title": "Business breakfast", "starts_at": format!("{day}T08:00"), "ends_at": format!("{day}T09:30"), "capacity": 5});
+            let (status, event) = api.call("POST", &events, Some(&api.admin), Some(body)).await;
+            assert_eq!(status, StatusCode::CREATED, "{event}");
+        }
+        let pages = every_page(&api, &format!("{events}?from=2026-03-01&to=2026-03-31&limit=2"), &api.member).await;
+        assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), vec![2, 1], "{pages:?}");
+
+        let bad = [
+            (format!("{inbox}&cursor=not-one-of-ours"), &api.admin),
+            (format!("/api/v1/sites/{}/stays?limit=0", api.site), &api.admin),
+            (format!("/api/v1/clusters/{}/members?limit=201", api.home), &api.network),
+        ];
+        for (bad, who) in bad {
+            let (status, problem) = api.call("GET", &bad, Some(who), None).await;
+            assert_eq!((status, problem["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")), "{bad}: {problem}");
+        }
+    })
+    .await;
+}
