@@ -59,6 +59,8 @@ http {
   }
   server {
     listen 127.0.0.1:$lb;
+    # /metrics is for the scraper on the private network (README).
+    location = /metrics { return 404; }
     location / {
       proxy_pass http://deskvisa;
       proxy_http_version 1.1;

@@ -113,6 +113,17 @@ def main():
     served = {call("GET", "/healthz")[1].get("X-Upstream") for _ in range(8)}
     check(served == upstreams, f"round robin reaches both instances: {sorted(served)}")
 
+    # Metrics are scraped from each instance, not through the public side;
+    # every answer carries its request id.
+    status, _, _ = call("GET", "/metrics")
+    check(status == 404, f"/metrics is not served through the proxy: {status}")
+    upstream = sorted(upstreams)[0]
+    with urllib.request.urlopen(f"http://{upstream}/metrics", timeout=30) as response:
+        text = response.read().decode()
+    check("deskvisa_build_info{" in text, "but each instance serves it to the scraper")
+    status, headers, _ = call("GET", "/healthz", headers={"X-Request-Id": "nginx-0001"})
+    check(headers.get("X-Request-Id") == "nginx-0001", "the proxy's request id is the answer's")
+
     # A browser session started through one instance works on both.
     seen = set()
     status, _, _ = call("POST", "/api/v1/auth/magic-link", {"email": member_address})
