@@ -48,10 +48,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     exit 1
   fi
   echo "browser-tools: installing ${missing[*]} with apt-get" >&2
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  scripts/apt-install.sh "${missing[@]}"
 fi
 
 # The node on PATH against every `engines.node` of the lock (playwright-core's

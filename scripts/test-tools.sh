@@ -38,10 +38,7 @@ if ! venv_works; then
     exit 1
   fi
   echo "test-tools: installing ${missing[*]} with apt-get (python3 -m venv needs them)" >&2
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  scripts/apt-install.sh "${missing[@]}"
   # A python3 that is not the distribution's (pyenv, a venv, /usr/local)
   # comes first on PATH and is not fixed by apt: say which one it is.
   if ! venv_works; then

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use deskvisa_testing::binary::{Running, exchange, free_port};
 use deskvisa_testing::{Backend, TestDatabase};
+use serde_json::json;
 
 const BIN: &str = env!("CARGO_BIN_EXE_deskvisa");
 const START: Duration = Duration::from_secs(60);
@@ -150,7 +151,7 @@ async fn a_request_is_known_by_its_id_in_the_answer_and_the_log() {
     let mut server = Running::start(BIN, &["serve"], &vars, &dir.join("serve.log"), port);
     server.answers("/healthz", 200, START).await;
 
-    let secrets = ["SIGNINSECRET123", "COOKIESECRET456", "dv_BEARERSECRET789", "anna.nowak@hub.example"];
+    let secrets = ["SIGNINSECRET123", "COOKIESECRET456", "dv_BEARERSECRET789", "anna.nowak@hub.example", "PATHSECRET"];
     let answer = exchange(
         port,
         "GET",
@@ -166,6 +167,10 @@ async fn a_request_is_known_by_its_id_in_the_answer_and_the_log() {
     assert_ne!(answer.status, 0);
     assert_eq!(answer.header("x-request-id"), Some("proxy-7f3a-0001"));
 
+    // A path no route takes is logged as `unmatched`, never as its text.
+    let lost = exchange(port, "GET", "/no-such-page/PATHSECRET", &[("x-request-id", "proxy-7f3a-0002")]).await;
+    assert_eq!(lost.status, 404);
+
     // An id that is no plain token is not taken, even from the proxy.
     let made = exchange(port, "GET", "/healthz", &[("x-request-id", "two words")]).await;
     let id = made.header("x-request-id").unwrap();
@@ -176,18 +181,24 @@ async fn a_request_is_known_by_its_id_in_the_answer_and_the_log() {
             .logged()
             .lines()
             .find(|l| l.contains("proxy-7f3a-0001") && l.contains("\"answered\""))
+            .filter(|_| server.logged().contains("proxy-7f3a-0002"))
             .map(str::to_owned)
-            .ok_or_else(|| format!("no access-log line yet:\n{}", server.logged()))
+            .ok_or_else(|| format!("no access-log lines yet:\n{}", server.logged()))
     })
     .await;
     let record: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert_eq!(record["span"]["request_id"], "proxy-7f3a-0001", "{line}");
     assert_eq!(record["span"]["method"], "GET", "{line}");
-    assert_eq!(record["span"]["route"], "/auth/verify", "{line}");
+    assert_eq!(record["fields"]["route"], "/auth/verify", "{line}");
     assert_eq!(record["fields"]["status"].as_u64(), Some(u64::from(answer.status)), "{line}");
     assert!(record["fields"]["latency_ms"].as_f64().is_some(), "{line}");
     let log = server.logged();
     assert_eq!(log.lines().filter(|l| l.contains("proxy-7f3a-0001") && l.contains("\"answered\"")).count(), 1);
+    let lost: serde_json::Value = serde_json::from_str(
+        log.lines().find(|l| l.contains("proxy-7f3a-0002") && l.contains("\"answered\"")).expect("the 404's line"),
+    )
+    .unwrap();
+    assert_eq!((&lost["fields"]["route"], &lost["fields"]["status"]), (&json!("unmatched"), &json!(404)));
     for secret in secrets {
         assert!(!log.contains(secret), "the log holds {secret}:\n{log}");
     }

@@ -108,10 +108,12 @@ pub(crate) async fn track(request: Request, next: Next) -> Response {
     let _in_flight = InFlight::start();
     let started = Instant::now();
     let method = crate::labels::method(request.method());
-    let route =
-        request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    crate::request_id::record_route(&route);
-    let response = next.run(request).await;
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| crate::labels::UNMATCHED.to_owned(), |p| p.as_str().to_owned());
+    let mut response = next.run(request).await;
+    response.extensions_mut().insert(crate::labels::MatchedRoute(route.clone()));
     let status = response.status().as_u16().to_string();
     metrics::counter!("deskvisa_http_requests_total", "method" => method, "route" => route.clone(), "status" => status)
         .increment(1);

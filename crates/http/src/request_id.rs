@@ -23,6 +23,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
+use crate::labels::{MatchedRoute, UNMATCHED};
+
 /// The header that carries the id.
 pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -58,26 +60,18 @@ async fn only_from_proxies(trusted: Arc<Vec<IpAddr>>, mut request: Request, next
     next.run(request).await
 }
 
-/// The request's span: method, request id, and the route once matched.
+/// The request's span: its method and id, in every line it logs.
 fn span_of(request: &Request) -> Span {
     let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
-    tracing::info_span!(
-        "request",
-        method = %crate::labels::method(request.method()),
-        route = tracing::field::Empty,
-        request_id = %id,
-    )
+    tracing::info_span!("request", method = %crate::labels::method(request.method()), request_id = %id)
 }
 
-/// Names the matched route template in the request's span (called where
-/// the route is known, after routing).
-pub(crate) fn record_route(route: &str) {
-    Span::current().record("route", route);
-}
-
-/// The access-log line, in the request's span.
+/// The access-log line, in the request's span: the route template it
+/// matched (`unmatched` for a path no route takes: that text is the
+/// stranger's, and stays out of the log), the status and the latency.
 fn log_answer<B>(response: &Response<B>, latency: Duration, _span: &Span) {
-    tracing::info!(status = response.status().as_u16(), latency_ms = latency.as_secs_f64() * 1000.0, "answered");
+    let route = response.extensions().get::<MatchedRoute>().map_or(UNMATCHED, |r| r.0.as_str());
+    tracing::info!(route, status = response.status().as_u16(), latency_ms = latency.as_secs_f64() * 1000.0, "answered");
 }
 
 /// Wraps the application: ids from trusted proxies kept, others made,

@@ -59,6 +59,11 @@ fn shaped(headers: &HeaderMap) -> bool {
     })
 }
 
+/// Whether an answer is JSON deskvisa wrote on purpose.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("application/json"))
+}
+
 /// Whether an answer is a problem document.
 fn is_problem(headers: &HeaderMap) -> bool {
     headers
@@ -94,8 +99,9 @@ pub(crate) async fn errors(State(service): State<Service>, request: Request, nex
     let quote = request_id.as_deref().filter(|_| status.is_server_error());
     match quote {
         Some(id) if !browser && is_problem(response.headers()) => return quoting(response, id).await,
-        // A browser's server error is always the page with the reference.
-        Some(_) if browser => {}
+        // A browser's server error is the page with the reference, unless
+        // deskvisa wrote JSON on purpose (`/readyz`'s reason).
+        Some(_) if browser && !is_json(response.headers()) => {}
         _ if !(status.is_client_error() || status.is_server_error()) || shaped(response.headers()) => return response,
         _ => {}
     }

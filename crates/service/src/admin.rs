@@ -213,11 +213,14 @@ impl Service {
         let tx = self.store.begin_read().await?;
         cluster_run_by(&tx, caller, cluster).await?;
         let rows = tx.cluster_members_after(cluster, page.after, page.rows()).await?.ok_or_else(foreign_cursor)?;
-        let mut out = Vec::with_capacity(rows.len());
-        for m in rows {
-            let roles = tx.roles(m.id).await?;
-            out.push((m, roles));
-        }
+        let mut roles = tx.roles_of(&rows.iter().map(|m| m.id).collect::<Vec<_>>()).await?;
+        let out = rows
+            .into_iter()
+            .map(|m| {
+                let held = roles.remove(&m.id).unwrap_or_default();
+                (m, held)
+            })
+            .collect();
         Ok(page.page(out, |(m, _)| m.id))
     }
 

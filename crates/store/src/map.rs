@@ -310,6 +310,22 @@ impl Tx {
         rows.into_iter().map(|r| role(&r.role)).collect()
     }
 
+    /// The roles of several members (a page of a list), in one read.
+    pub async fn roles_of(
+        &self,
+        members: &[MemberId],
+    ) -> Result<std::collections::HashMap<MemberId, Vec<Role>>, StoreError> {
+        let rows = member_role::Entity::find()
+            .filter(member_role::Column::MemberId.is_in(members.iter().map(|m| m.as_uuid())))
+            .all(&self.tx)
+            .await?;
+        let mut roles: std::collections::HashMap<MemberId, Vec<Role>> = std::collections::HashMap::new();
+        for row in rows {
+            roles.entry(MemberId::from_uuid(row.member_id)).or_default().push(role(&row.role)?);
+        }
+        Ok(roles)
+    }
+
     /// Saves a cluster's host policy.
     pub async fn save_policy(&self, cluster: ClusterId, p: &HostPolicy, now: DateTime<Utc>) -> Result<(), StoreError> {
         let d = p.draft();

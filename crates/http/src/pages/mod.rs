@@ -300,8 +300,14 @@ pub(crate) async fn error_for(
     status: StatusCode,
     reference: Option<&str>,
 ) -> Response {
-    let viewer = match viewer_of(service, headers, path).await {
-        Ok(viewer) | Err((viewer, _)) => viewer,
+    // A server error may be the database failing: its page asks nothing of
+    // it (the language from the browser's Accept-Language, nobody signed in).
+    let viewer = if status.is_server_error() {
+        Viewer::anonymous(headers, path)
+    } else {
+        match viewer_of(service, headers, path).await {
+            Ok(viewer) | Err((viewer, _)) => viewer,
+        }
     };
     let w = viewer.words();
     let message = match status {
