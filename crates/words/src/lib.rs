@@ -1,6 +1,7 @@
 //! # deskvisa-words: what the emails and the web pages both say
 //!
-//! Dates, instants and weekdays written the way each locale writes them in running
+//! The names of the fields of ICT work firms offer and seek, and dates,
+//! instants and weekdays written the way each locale writes them in running
 //! text ("Monday, 9 March 2026" / "poniedziałek, 9 marca 2026"), in one
 //! place, so that a stay's dates read the same in its approval email and on
 //! its page. The mail crate writes its emails with these, and the http
@@ -10,5 +11,7 @@
 //! locale, and gets the words back.
 
 mod dates;
+mod fields;
 
 pub use dates::{date_range, day_month_year, instant_in_zone, long_date, month_and_year, time_span, weekday};
+pub use fields::field_name;

@@ -5,6 +5,7 @@
 pub(crate) mod admin;
 pub(crate) mod dto;
 pub(crate) mod events;
+pub(crate) mod firms;
 pub(crate) mod map;
 pub(crate) mod member_file;
 pub(crate) mod paging;
@@ -23,4 +24,5 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .merge(admin::routes())
         .merge(reports::routes())
         .merge(events::routes())
+        .merge(firms::routes())
 }

@@ -1557,3 +1557,19 @@ async fn members_the_inbox_and_events_come_a_page_at_a_time() {
     })
     .await;
 }
+
+/// The fields firms offer and seek, as a client builds a tag picker from
+/// them: every tag once, each named in English and Polish.
+#[tokio::test]
+async fn the_vocabulary_of_fields_names_each_in_both_languages() {
+    let api = Api::new(TestDatabase::new(Backend::Sqlite).await.unwrap(), 2).await;
+    let (status, list) = api.call("GET", "/api/v1/firms/tags", Some(&api.member), None).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), deskvisa_rules::FieldTag::ALL.len());
+    let tags: std::collections::BTreeSet<&str> = items.iter().map(|i| i["tag"].as_str().unwrap()).collect();
+    assert_eq!(tags.len(), items.len(), "each tag once");
+    let security = items.iter().find(|i| i["tag"] == "cybersecurity").unwrap();
+    assert_eq!(security["names"], json!({"en": "Cybersecurity", "pl": "Cyberbezpieczeństwo"}));
+    assert_eq!(list["max_free_tags"], 5);
+}

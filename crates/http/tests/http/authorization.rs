@@ -120,6 +120,7 @@ fn table() -> Vec<Row> {
         flat("get", "/api/v1/clusters/{id}", Cluster, None, SIGNED_IN),
         flat("patch", "/api/v1/clusters/{id}", Cluster, Some(r#"{"name": "Renamed"}"#), NETWORK_ONLY),
         flat("get", "/api/v1/network/policy", Nothing, None, SIGNED_IN),
+        flat("get", "/api/v1/firms/tags", Nothing, None, SIGNED_IN),
         flat(
             "put",
             "/api/v1/network/policy",

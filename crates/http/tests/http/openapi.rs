@@ -40,6 +40,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("patch", "/api/v1/clusters/{id}"),
     ("get", "/api/v1/network/policy"),
     ("put", "/api/v1/network/policy"),
+    ("get", "/api/v1/firms/tags"),
     ("post", "/api/v1/clusters/{id}/admins"),
     ("delete", "/api/v1/clusters/{id}/admins/{member_id}"),
     ("get", "/api/v1/clusters/{id}/policy"),
