@@ -231,6 +231,84 @@ pub fn suggest<Id: Ord + Clone>(visitor: &Interests, candidates: &[Candidate<Id>
     ranked.into_iter().take(count).map(|(score, _, c)| (c.id.clone(), score)).collect()
 }
 
+/// What a firm says of itself: trimmed, at most [`About::MAX_CHARS`]
+/// characters, line breaks kept, no other control characters; may be empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct About(String);
+
+/// A firm's web site: an `http` or `https` address with a host, at most
+/// [`Website::MAX_CHARS`] characters, read by the `url` crate (WHATWG URL
+/// parsing), kept as it serializes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Website(String);
+
+/// Why a firm's text is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ProfileError {
+    /// `about` is longer than its limit.
+    #[error("about: at most {} characters", About::MAX_CHARS)]
+    AboutTooLong,
+    /// A control character other than a line break or a tab.
+    #[error("holds a control character")]
+    ControlCharacter,
+    /// Not an `http`/`https` address with a host, or too long.
+    #[error("website: an http or https address of at most {} characters", Website::MAX_CHARS)]
+    Website,
+}
+
+impl About {
+    /// The longest text accepted, in characters.
+    pub const MAX_CHARS: usize = 2000;
+
+    /// Reads what a firm wrote of itself.
+    pub fn parse(input: &str) -> Result<About, ProfileError> {
+        let text = input.trim();
+        if text.chars().count() > Self::MAX_CHARS {
+            return Err(ProfileError::AboutTooLong);
+        }
+        if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            return Err(ProfileError::ControlCharacter);
+        }
+        Ok(About(text.replace("\r\n", "\n").replace('\r', "\n")))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Website {
+    /// The longest address accepted, in characters.
+    pub const MAX_CHARS: usize = 300;
+
+    /// Reads an address as typed; one without a scheme is taken as `https`.
+    pub fn parse(input: &str) -> Result<Website, ProfileError> {
+        let text = input.trim();
+        if text.is_empty() || text.chars().count() > Self::MAX_CHARS || text.chars().any(char::is_whitespace) {
+            return Err(ProfileError::Website);
+        }
+        let with_scheme = if text.contains("://") { text.to_owned() } else { format!("https://{text}") };
+        let url = url::Url::parse(&with_scheme).map_err(|_| ProfileError::Website)?;
+        let host_is_a_name = url.host_str().is_some_and(|h| h.contains('.') && !h.starts_with('.'));
+        if !matches!(url.scheme(), "http" | "https") || !host_is_a_name || !url.username().is_empty() {
+            return Err(ProfileError::Website);
+        }
+        let kept = url.to_string();
+        if kept.chars().count() > Self::MAX_CHARS {
+            return Err(ProfileError::Website);
+        }
+        Ok(Website(kept))
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,6 +319,39 @@ mod tests {
 
     fn firm(offers: &[&str], seeks: &[&str]) -> Interests {
         Interests { offers: tags(offers), seeks: tags(seeks) }
+    }
+
+    #[test]
+    fn a_website_is_an_http_address_with_a_host() {
+        let ok = |t: &str| Website::parse(t).map(|w| w.as_str().to_owned());
+        assert_eq!(ok("hubclub.ruda.pl"), Ok("https://hubclub.ruda.pl/".to_owned()));
+        assert_eq!(ok(" https://Bastion.DK/about "), Ok("https://bastion.dk/about".to_owned()));
+        // A Polish host name is kept as the web spells it (punycode).
+        assert!(ok("http://zażółć.pl").unwrap().starts_with("http://xn--"), "{:?}", ok("http://zażółć.pl"));
+        for bad in [
+            "",
+            "javascript:alert(1)",
+            "ftp://files.example.org",
+            "https://localhost",
+            "https://user:pw@example.org",
+            "two words.example",
+            "https://",
+        ] {
+            assert_eq!(Website::parse(bad), Err(ProfileError::Website), "{bad}");
+        }
+        assert_eq!(Website::parse(&format!("https://example.org/{}", "a".repeat(300))), Err(ProfileError::Website));
+    }
+
+    #[test]
+    fn about_keeps_its_lines_within_its_limit() {
+        assert_eq!(
+            About::parse("  We build payment systems.\r\nSince 2009. ").unwrap().as_str(),
+            "We build payment systems.\nSince 2009."
+        );
+        assert_eq!(About::parse("").unwrap().as_str(), "");
+        assert_eq!(About::parse(&"x".repeat(2001)), Err(ProfileError::AboutTooLong));
+        assert!(About::parse(&"ż".repeat(2000)).is_ok(), "characters, not bytes");
+        assert_eq!(About::parse("bell\u{7}"), Err(ProfileError::ControlCharacter));
     }
 
     #[test]

@@ -54,7 +54,9 @@ pub use event::{
     DEFAULT_EVENT_HORIZON_DAYS, EventFacts, EventTimeError, EventTimes, MAX_EVENT_CAPACITY, MAX_EVENT_DAYS,
     RegistrantStay, RegistrationGrant, RegistrationRefusal, format_local_time, parse_local_time, registration,
 };
-pub use firm::{Candidate, FieldTag, FreeTag, Interests, Tags, TagsError, affinity, suggest};
+pub use firm::{
+    About, Candidate, FieldTag, FreeTag, Interests, ProfileError, Tags, TagsError, Website, affinity, suggest,
+};
 pub use ids::{ClusterId, EventId, IdError, MemberId, SiteId, StayId};
 pub use ledger::{
     ClusterFigures, ExceptionKind, GuaranteeException, HeldDay, Ledger, LedgerCounts, MAX_PERIOD_DAYS, MatrixCell,
