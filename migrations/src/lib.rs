@@ -21,6 +21,7 @@ mod m20261202_000005_ledger_summary;
 mod m20261206_000001_network_staff;
 mod m20261206_000002_cluster_names;
 mod m20261206_000003_site_offers;
+mod m20261207_000001_firms;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_network_staff::Migration),
             Box::new(m20261206_000002_cluster_names::Migration),
             Box::new(m20261206_000003_site_offers::Migration),
+            Box::new(m20261207_000001_firms::Migration),
         ]
     }
 }

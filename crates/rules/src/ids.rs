@@ -84,6 +84,16 @@ id_type!(
     EventId,
     "event"
 );
+id_type!(
+    /// A firm of a cluster: the company its members work for.
+    FirmId,
+    "firm"
+);
+id_type!(
+    /// A visitor's request to meet a firm of the host during a stay.
+    IntroductionId,
+    "introduction"
+);
 
 #[cfg(test)]
 mod tests {

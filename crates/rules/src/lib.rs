@@ -23,7 +23,9 @@ mod decide;
 mod email;
 mod event;
 mod firm;
+mod firm_search;
 mod ids;
+mod language;
 mod ledger;
 mod locale;
 mod mail_kind;
@@ -57,7 +59,9 @@ pub use event::{
 pub use firm::{
     About, Candidate, FieldTag, FreeTag, Interests, ProfileError, Tags, TagsError, Website, affinity, suggest,
 };
-pub use ids::{ClusterId, EventId, IdError, MemberId, SiteId, StayId};
+pub use firm_search::{SearchTerms, SearchTermsError, search_words};
+pub use ids::{ClusterId, EventId, FirmId, IdError, IntroductionId, MemberId, SiteId, StayId};
+pub use language::{Language, LanguageError, Languages};
 pub use ledger::{
     ClusterFigures, ExceptionKind, GuaranteeException, HeldDay, Ledger, LedgerCounts, MAX_PERIOD_DAYS, MatrixCell,
     Period, PeriodError, RequestCounts, counts_held_days, is_visitor_day, median,

@@ -302,17 +302,20 @@ impl Service {
         Ok(record)
     }
 
-    /// A member changes their own name or language.
+    /// A member changes their own name, language, or whether local firms
+    /// may see them while they visit.
     pub async fn update_me(
         &self,
         caller: &Caller,
         name: Option<String>,
         locale: Option<Locale>,
+        open_to_meet: Option<bool>,
     ) -> Result<MemberRecord, ServiceError> {
         let tx = self.store.begin_write().await?;
         let mut record = tx.member(caller.member).await?.ok_or(ServiceError::NotFound)?;
         record.name = name.unwrap_or(record.name);
         record.locale = locale.unwrap_or(record.locale);
+        record.open_to_meet = open_to_meet.unwrap_or(record.open_to_meet);
         match tx.update_member(&record, self.now()).await {
             Err(StoreError::Unique(_)) => return Err(ServiceError::Internal("unexpected unique violation".into())),
             other => other?,

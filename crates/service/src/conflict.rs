@@ -30,6 +30,12 @@ pub enum Conflict {
         /// The name asked for.
         name: String,
     },
+    /// 409 `firm_name_taken`: the cluster has a firm of that name, ignoring case.
+    #[error("the cluster has a firm called `{name}` already (names are compared ignoring case)")]
+    FirmNameTaken {
+        /// The name asked for.
+        name: String,
+    },
     /// 409 `capacity_below_registrations`: fewer seats than people registered.
     #[error("{registered} people are registered; the event needs at least that many seats")]
     CapacityBelowRegistrations {
@@ -88,6 +94,7 @@ impl Conflict {
             Conflict::EmailTaken | Conflict::EmailTakenElsewhere | Conflict::EmailTakenJustNow { .. } => "email_taken",
             Conflict::LastAdmin => "last_admin",
             Conflict::ClusterNameTaken { .. } => "cluster_name_taken",
+            Conflict::FirmNameTaken { .. } => "firm_name_taken",
             Conflict::CapacityBelowRegistrations { .. } => "capacity_below_registrations",
             Conflict::EventCancelled => "event_cancelled",
             Conflict::EventOver => "event_over",
@@ -113,6 +120,7 @@ impl Conflict {
             | Conflict::EmailTakenJustNow { .. }
             | Conflict::LastAdmin
             | Conflict::ClusterNameTaken { .. }
+            | Conflict::FirmNameTaken { .. }
             | Conflict::CapacityBelowRegistrations { .. }
             | Conflict::EventCancelled
             | Conflict::EventOver
@@ -142,6 +150,7 @@ mod tests {
             Conflict::EmailTakenJustNow { email: email.clone() },
             Conflict::LastAdmin,
             Conflict::ClusterNameTaken { name: "X".into() },
+            Conflict::FirmNameTaken { name: "X".into() },
             Conflict::CapacityBelowRegistrations { registered: 3 },
             Conflict::EventCancelled,
             Conflict::EventOver,

@@ -15,6 +15,7 @@ mod conflict;
 mod delivery;
 mod error;
 mod events;
+mod firms;
 mod idempotency;
 mod ledger;
 mod mail_events;
@@ -39,12 +40,13 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use conflict::Conflict;
 pub use delivery::{DeliveryConfig, DeliveryReport, Mailer, backoff};
 pub use deskvisa_store::{
-    ClusterRecord, EventRecord, MemberRecord, RegistrationRecord, RegistrationStatus, Role, SitePatch, SiteRecord,
-    StayRecord, Store, VisitRecord,
+    ClusterRecord, EventRecord, FirmProfile, FirmRecord, MemberRecord, RegistrationRecord, RegistrationStatus, Role,
+    SitePatch, SiteRecord, StayRecord, Store, VisitRecord,
 };
 pub use error::ServiceError;
 
 pub use events::{DEFAULT_EVENT_DAYS, EventDraft, EventPatch, MAX_EVENT_WINDOW_DAYS, Registered};
+pub use firms::{FirmPatch, FirmQuery};
 pub use idempotency::{KeyedAnswer, request_hash};
 pub use ledger::LedgerReport;
 pub use mail_events::{EventNotice, StayEvent};

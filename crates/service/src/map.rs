@@ -71,6 +71,8 @@ pub(crate) fn invited(new: NewMember, cluster: Option<ClusterId>, vouched_until:
         cluster_id: cluster,
         status: MemberStatus::Invited,
         vouched_until,
+        firm: None,
+        open_to_meet: false,
     }
 }
 

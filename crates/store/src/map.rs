@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{
-    ClusterId, ClusterStatus, Country, DeskCount, Email, HostPolicy, Latitude, Locale, Longitude, MemberId,
+    ClusterId, ClusterStatus, Country, DeskCount, Email, FirmId, HostPolicy, Latitude, Locale, Longitude, MemberId,
     MemberStatus, SiteId, TimeZone, WeekdaySet,
 };
 use sea_orm::sea_query::OnConflict;
@@ -71,6 +71,10 @@ pub struct MemberRecord {
     pub status: MemberStatus,
     /// Last date vouched for.
     pub vouched_until: Option<NaiveDate>,
+    /// The firm of their home cluster they belong to.
+    pub firm: Option<FirmId>,
+    /// Whether local firms may see them while they visit.
+    pub open_to_meet: bool,
 }
 
 /// A role a member holds.
@@ -175,6 +179,8 @@ pub(crate) fn member_record(row: member::Model) -> Result<MemberRecord, StoreErr
         cluster_id: row.cluster_id.map(ClusterId::from_uuid),
         status: parse("member status", &row.status)?,
         vouched_until: row.vouched_until,
+        firm: row.firm_id.map(FirmId::from_uuid),
+        open_to_meet: row.open_to_meet,
     })
 }
 
@@ -252,6 +258,8 @@ impl Tx {
             vouched_until: Set(m.vouched_until),
             created_at: Set(now),
             updated_at: Set(now),
+            firm_id: Set(m.firm.map(|f| f.as_uuid())),
+            open_to_meet: Set(m.open_to_meet),
         })
         .await
     }
@@ -563,6 +571,7 @@ impl Tx {
             .col_expr(member::Column::Locale, Expr::value(m.locale.as_str()))
             .col_expr(member::Column::Status, Expr::value(m.status.as_str()))
             .col_expr(member::Column::VouchedUntil, Expr::value(m.vouched_until))
+            .col_expr(member::Column::OpenToMeet, Expr::value(m.open_to_meet))
             .col_expr(member::Column::UpdatedAt, Expr::value(now))
             .filter(member::Column::Id.eq(m.id.as_uuid()))
             .exec(&self.tx)

@@ -317,10 +317,16 @@ impl Tx {
                 self.run("DELETE FROM rate_limits WHERE bucket = $1", vec![bucket.clone().into()]).await?;
         }
         erased.roles = self.run("DELETE FROM member_roles WHERE member_id = $1", vec![id.clone()]).await?;
+        // A firm they spoke for has no contact until its cluster names another.
         self.run(
-            "UPDATE members SET email = $2, name = $3, company = '', status = 'revoked', vouched_until = NULL, \
-             updated_at = $4 WHERE id = $1",
-            vec![id, erased_email(member).into(), ERASED_NAME.into(), now.into()],
+            "UPDATE firms SET contact_member_id = NULL, updated_at = $2 WHERE contact_member_id = $1",
+            vec![id.clone(), now.into()],
+        )
+        .await?;
+        self.run(
+            "UPDATE members SET email = $2, name = $3, company = '', firm_id = NULL, open_to_meet = $5, \
+             status = 'revoked', vouched_until = NULL, updated_at = $4 WHERE id = $1",
+            vec![id, erased_email(member).into(), ERASED_NAME.into(), now.into(), false.into()],
         )
         .await?;
         Ok(erased)

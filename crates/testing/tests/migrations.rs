@@ -61,3 +61,61 @@ async fn migrating_down_and_up_again_works_on_both() {
         assert_eq!(t.scalar("SELECT COUNT(*) FROM stays").await, 0);
     }
 }
+
+/// Members' company texts become firms: one per distinct name (ignoring
+/// case and spaces) per cluster, its earliest member its contact, every
+/// member who wrote it in it, and the directory's search finds it.
+#[tokio::test]
+async fn company_texts_become_firms_on_both() {
+    use deskvisa_migrations::{Migrator, MigratorTrait};
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(t) = TestDatabase::new(backend).await else {
+            continue;
+        };
+        // Back to the schema before firms, with members who wrote companies.
+        Migrator::down(&t.db, Some(1)).await.unwrap();
+        let now = "'2026-03-02 09:00:00+00:00'";
+        let (hub, cph) = (uuid_literal(backend, 1), uuid_literal(backend, 2));
+        for (id, name) in [(&hub, "HubClub"), (&cph, "Copenhagen Digital")] {
+            exec(&t, &format!("INSERT INTO clusters (id, name, city, country, timezone, latitude, longitude, joined_on, status, created_at) VALUES ({id}, '{name}', 'x', 'PL', 'Europe/Warsaw', 50.2, 18.8, '2013-01-15', 'active', {now})")).await.unwrap();
+        }
+        let members = [
+            (10, &hub, "Żółw  Software", "2026-01-01"),
+            (11, &hub, "żółw software", "2026-01-02"),
+            (12, &hub, "Other Firm", "2026-01-03"),
+            (13, &cph, "Żółw Software", "2026-01-04"),
+            (14, &hub, "", "2026-01-05"),
+        ];
+        for (n, cluster, company, day) in members {
+            let id = uuid_literal(backend, n);
+            exec(&t, &format!("INSERT INTO members (id, email, name, company, locale, cluster_id, status, created_at, updated_at) VALUES ({id}, 'm{n}@x.example', 'M{n}', '{company}', 'en', {cluster}, 'active', '{day} 09:00:00+00:00', {now})")).await.unwrap();
+        }
+        Migrator::up(&t.db, None).await.unwrap();
+        assert_eq!(t.scalar("SELECT COUNT(*) FROM firms").await, 3, "{backend:?}");
+        let first = uuid_literal(backend, 10);
+        assert_eq!(
+            t.scalar(&format!(
+                "SELECT COUNT(*) FROM firms f WHERE f.name = 'Żółw Software' AND f.contact_member_id = {first} \
+                 AND f.cluster_id = {hub}"
+            ))
+            .await,
+            1,
+            "{backend:?}: spelled as the earliest member wrote it, spaces folded, they its contact"
+        );
+        assert_eq!(
+            t.scalar(&format!(
+                "SELECT COUNT(*) FROM members m JOIN firms f ON f.id = m.firm_id \
+                 WHERE f.cluster_id = {hub} AND f.sort_name = 'żółw software'"
+            ))
+            .await,
+            2,
+            "{backend:?}"
+        );
+        assert_eq!(t.scalar("SELECT COUNT(*) FROM members WHERE firm_id IS NULL").await, 1, "{backend:?}");
+        let found = match backend {
+            Backend::Sqlite => "SELECT COUNT(*) FROM firms_fts WHERE firms_fts MATCH '\"żółw\"*'",
+            Backend::Postgres => "SELECT COUNT(*) FROM firms WHERE search @@ to_tsquery('simple', 'żółw:*')",
+        };
+        assert_eq!(t.scalar(found).await, 2, "{backend:?}: the search knows the migrated firms");
+    }
+}

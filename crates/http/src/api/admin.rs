@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use deskvisa_rules::{ClusterId, ClusterStatus, MemberId, SiteId, StayId, StayStatus, WeekdaySet};
+use deskvisa_rules::{ClusterId, ClusterStatus, FirmId, MemberId, SiteId, StayId, StayStatus, WeekdaySet};
 use deskvisa_service::{ClusterPatch, InboxFilter, Service, SitePatch};
 use serde::Deserialize;
 use serde_json::Value;
@@ -49,7 +49,8 @@ pub(crate) fn bad(field: &str, e: impl std::fmt::Display) -> Problem {
     Problem::malformed(format!("{field}: {e}"))
 }
 
-/// Change one's own name or language.
+/// Change one's own name, language, or `open_to_meet` (may the host's
+/// firms see me while I visit).
 #[utoipa::path(
     patch, path = "/api/v1/me", tag = "members", security(("bearer" = [])),
     request_body = MeRequest,
@@ -64,8 +65,9 @@ async fn update_me(
     Authenticated(caller): Authenticated,
     ApiJson(body): ApiJson<MeRequest>,
 ) -> Result<Response, Problem> {
+    let open_to_meet = body.open_to_meet;
     let (name, locale) = body.parse()?;
-    let member = service.update_me(&caller, name, locale).await?;
+    let member = service.update_me(&caller, name, locale, open_to_meet).await?;
     Ok(Json(Member::new(&member, Member::roles_of(&caller))).into_response())
 }
 
@@ -276,7 +278,10 @@ async fn members(
     Ok(Json(MemberList { items, next_cursor }).into_response())
 }
 
-/// Change how long the cluster vouches for a member (null: no end).
+/// Change a member of the cluster: how long the cluster vouches for them
+/// (`vouched_until`, null: no end; the cluster's admins and network admins)
+/// and the firm of the cluster they work for (`firm_id`, null: none; also
+/// the member themselves). At least one of the two.
 #[utoipa::path(
     patch, path = "/api/v1/clusters/{id}/members/{member_id}", tag = "members", security(("bearer" = [])),
     params(("id" = String, Path, description = "The cluster's id"), ("member_id" = String, Path, description = "The member's id")),
@@ -284,8 +289,8 @@ async fn members(
     responses(
         (status = 200, description = "The member", body = Member),
         Unauthenticated,
-        Malformed,
-        (status = 403, description = "`forbidden`: not this cluster's admin, or the member is a network admin or the caller", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`: neither field, an unknown field, or `firm_id` not a firm of the cluster", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not this cluster's admin (nor, for `firm_id`, the member), or the member is a network admin or the caller", body = ProblemBody, content_type = "application/problem+json"),
         NotFound,
         (status = 422, description = "`date_out_of_range`: `vouched_until` up to ten years back or ahead", body = ProblemBody, content_type = "application/problem+json"),
     )
@@ -297,16 +302,32 @@ async fn update_member(
     ApiJson(body): ApiJson<Value>,
 ) -> Result<Response, Problem> {
     let (cluster, member) = (id(&cluster, ClusterId::parse)?, id(&member, MemberId::parse)?);
-    if let Some(field) = body.as_object().and_then(|o| o.keys().find(|k| *k != "vouched_until")) {
+    if let Some(field) =
+        body.as_object().and_then(|o| o.keys().find(|k| !["vouched_until", "firm_id"].contains(&k.as_str())))
+    {
         return Err(Problem::malformed(format!("`{field}`: no such field in this body")));
     }
     let vouched_until = match body.get("vouched_until") {
-        None => return Err(Problem::malformed("vouched_until: required (a date, or null for no end)")),
-        Some(Value::Null) => None,
-        Some(Value::String(d)) => Some(date("vouched_until", d)?),
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(d)) => Some(Some(date("vouched_until", d)?)),
         Some(_) => return Err(Problem::malformed("vouched_until: a date written as YYYY-MM-DD, or null")),
     };
-    let updated = service.set_vouched_until(&caller, cluster, member, vouched_until).await?;
+    let firm = match body.get("firm_id") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(f)) => Some(Some(id(f, FirmId::parse)?)),
+        Some(_) => return Err(Problem::malformed("firm_id: a firm's id, or null")),
+    };
+    let mut updated = None;
+    // The stricter change first: when it is refused, nothing has changed.
+    if let Some(until) = vouched_until {
+        updated = Some(service.set_vouched_until(&caller, cluster, member, until).await?);
+    }
+    if let Some(firm) = firm {
+        updated = Some(service.set_member_firm(&caller, cluster, member, firm).await?);
+    }
+    let updated = updated.ok_or_else(|| Problem::malformed("vouched_until or firm_id: required (a value, or null)"))?;
     Ok(Json(Member::new(&updated, Vec::new())).into_response())
 }
 
@@ -556,12 +577,15 @@ async fn site_stays(
     Ok(Json(StayList { items, next_cursor }).into_response())
 }
 
-/// How long a cluster vouches for a member.
+/// A change to a member of a cluster: at least one field.
 #[derive(Deserialize, ToSchema)]
+#[allow(dead_code, reason = "read as JSON to tell null from absent; this describes it")]
 pub(crate) struct VouchedUntilBody {
     /// The last date vouched for, `YYYY-MM-DD`, or null for no end.
-    #[allow(dead_code)]
     vouched_until: Option<String>,
+    /// The firm of the cluster the member works for, or null for none.
+    #[schema(format = Uuid)]
+    firm_id: Option<String>,
 }
 
 /// The roles of a member shown to their admins.

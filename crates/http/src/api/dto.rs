@@ -329,6 +329,10 @@ pub struct Member {
     pub status: String,
     /// The last date the home cluster vouches for them.
     pub vouched_until: Option<NaiveDate>,
+    /// The firm of their home cluster they work for.
+    pub firm_id: Option<Uuid>,
+    /// Whether the host's firms may see them while they visit.
+    pub open_to_meet: bool,
     /// Roles held.
     pub roles: Vec<RoleGrant>,
 }
@@ -346,6 +350,8 @@ impl Member {
             network_staff: m.cluster_id.is_none(),
             status: m.status.as_str().to_owned(),
             vouched_until: m.vouched_until,
+            firm_id: m.firm.map(|f| f.as_uuid()),
+            open_to_meet: m.open_to_meet,
             roles,
         }
     }

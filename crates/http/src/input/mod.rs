@@ -6,12 +6,14 @@
 //! pages tell it in the viewer's language (`Words::field_error`) and keep
 //! what was typed.
 
+mod firm;
 mod forms;
 mod requests;
 
 use chrono::NaiveDate;
 use deskvisa_rules::{Country, DeskCount, Email, Latitude, Locale, Longitude, TimeZone, WeekdaySet, parse_date};
 
+pub(crate) use firm::{FirmPatchRequest, FirmRequest};
 pub(crate) use forms::{ClusterForm, EventForm, SiteForm};
 pub(crate) use requests::{
     AdminRequest, ClusterRequest, EventRequest, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, MeRequest, MemberRequest,
@@ -66,6 +68,16 @@ pub(crate) enum Rule {
         /// The most.
         max: u32,
     },
+    /// Tags of the vocabulary, and at most five free tags.
+    Tags,
+    /// An `http` or `https` address.
+    Website,
+    /// At most 2,000 characters.
+    About,
+    /// ISO 639-1 codes, at most ten.
+    Languages,
+    /// An id (a UUID).
+    Id,
 }
 
 /// A field whose value broke a rule.
@@ -94,12 +106,17 @@ impl Rule {
             Rule::Locale => "en or pl".to_owned(),
             Rule::LocalTime => "a local time written as YYYY-MM-DDTHH:MM".to_owned(),
             Rule::Seats { max } => format!("from 1 to {max}"),
+            Rule::Tags => "tags of the vocabulary (GET /api/v1/firms/tags) and at most five of 2 to 40 letters, digits, spaces or hyphens".to_owned(),
+            Rule::Website => "an http or https address".to_owned(),
+            Rule::About => "at most 2,000 characters".to_owned(),
+            Rule::Languages => "ISO 639-1 codes such as en or pl, at most ten".to_owned(),
+            Rule::Id => "an id (a UUID)".to_owned(),
         }
     }
 }
 
 impl FieldError {
-    fn new(field: &'static str, rule: Rule, english: impl Into<String>) -> FieldError {
+    pub(super) fn new(field: &'static str, rule: Rule, english: impl Into<String>) -> FieldError {
         FieldError { field, rule, english: english.into() }
     }
 

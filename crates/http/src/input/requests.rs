@@ -61,7 +61,7 @@ fn refusals(errors: &ValidationErrors, fields: &[(&'static str, Rule)]) -> Vec<F
 }
 
 /// Collects the domain parse's refusals beside those already found.
-fn keep<T>(refused: &mut Vec<FieldError>, parsed: Result<T, FieldError>) -> Option<T> {
+pub(super) fn keep<T>(refused: &mut Vec<FieldError>, parsed: Result<T, FieldError>) -> Option<T> {
     parsed.map_err(|e| refused.push(e)).ok()
 }
 
@@ -313,6 +313,9 @@ pub(crate) struct MeRequest {
     /// `en` or `pl`.
     #[serde(default)]
     pub(crate) locale: Option<String>,
+    /// May the host's firms see me (name, firm, tags) while I visit them.
+    #[serde(default)]
+    pub(crate) open_to_meet: Option<bool>,
 }
 
 impl Request for MeRequest {
@@ -321,7 +324,8 @@ impl Request for MeRequest {
 }
 
 impl MeRequest {
-    /// What changes, or every field refused.
+    /// What changes (name, language), or every field refused; `open_to_meet`
+    /// needs no parse.
     pub(crate) fn parse(self) -> Result<(Option<String>, Option<Locale>), Vec<FieldError>> {
         let mut refused = self.limits();
         let language = match self.locale.as_deref() {

@@ -674,7 +674,7 @@ pub(crate) async fn save_me(
             .await;
         }
     };
-    service.update_me(caller, Some(name), Some(locale)).await?;
+    service.update_me(caller, Some(name), Some(locale), None).await?;
     // A language chosen with the switcher would hide the one just saved.
     let mut response = redirect("/me?done=saved");
     response.headers_mut().append(axum::http::header::SET_COOKIE, crate::cookies::lang_cleared());

@@ -471,6 +471,22 @@ impl Words {
             (true, Rule::Weekdays) => "dni tygodnia z listy".to_owned(),
             (false, Rule::Locale) => "English or Polish".to_owned(),
             (true, Rule::Locale) => "angielski albo polski".to_owned(),
+            (false, Rule::Tags) => {
+                "fields from the list and at most five of your own words (2 to 40 letters, digits, spaces or hyphens)"
+                    .to_owned()
+            }
+            (true, Rule::Tags) => {
+                "dziedziny z listy i najwyżej pięć własnych słów (od 2 do 40 liter, cyfr, spacji lub łączników)"
+                    .to_owned()
+            }
+            (false, Rule::Website) => "a web address starting with http:// or https://".to_owned(),
+            (true, Rule::Website) => "adres strony zaczynający się od http:// lub https://".to_owned(),
+            (false, Rule::About) => "at most 2,000 characters".to_owned(),
+            (true, Rule::About) => "najwyżej 2000 znaków".to_owned(),
+            (false, Rule::Languages) => "two-letter language codes such as en or pl, at most ten".to_owned(),
+            (true, Rule::Languages) => "dwuliterowe kody języków, np. en lub pl, najwyżej dziesięć".to_owned(),
+            (false, Rule::Id) => "choose one from the list".to_owned(),
+            (true, Rule::Id) => "wybierz z listy".to_owned(),
         }
     }
 
@@ -493,6 +509,10 @@ impl Words {
             }
             Conflict::LastAdmin => self.last_admin.to_owned(),
             Conflict::ClusterNameTaken { .. } => self.cluster_name_taken.to_owned(),
+            Conflict::FirmNameTaken { name } => say(
+                &format!("The cluster has a firm called “{name}” already."),
+                &format!("Klaster ma już firmę o nazwie „{name}”."),
+            ),
             Conflict::IdempotencyKeyReused | Conflict::IdempotencyKeyInFlight => say(
                 "This form was sent twice: reload the page to see what happened.",
                 "Ten formularz został wysłany dwa razy: odśwież stronę, aby zobaczyć, co się stało.",

@@ -18,22 +18,22 @@ use tower::ServiceExt;
 
 /// A member of `cluster` (its admin if `admin`), called P and reading
 /// Polish, and their API token.
-async fn person(service: &Service, cluster: ClusterId, email: &str, admin: bool) -> String {
+pub(crate) async fn person(service: &Service, cluster: ClusterId, email: &str, admin: bool) -> String {
     let new = member_named(email, "P", Locale::Pl);
     add_person(service, cluster, new, admin.then_some(Role::ClusterAdmin)).await;
     service.create_token(&Email::parse(email).unwrap(), "test").await.unwrap()
 }
 
-struct Api {
-    app: Router,
+pub(crate) struct Api {
+    pub(crate) app: Router,
     world: World,
-    member: String,
-    admin: String,
-    stranger_admin: String,
-    site: String,
-    host: String,
-    home: String,
-    network: String,
+    pub(crate) member: String,
+    pub(crate) admin: String,
+    pub(crate) stranger_admin: String,
+    pub(crate) site: String,
+    pub(crate) host: String,
+    pub(crate) home: String,
+    pub(crate) network: String,
 }
 
 impl std::ops::Deref for Api {
@@ -48,7 +48,7 @@ impl Api {
     /// The shared world (every site of `desks` desks but HubClub's) with a
     /// third cluster, Cluster 55, and its admin; a network admin at HubClub;
     /// everyone reads Polish and is called P.
-    async fn new(test_db: TestDatabase, desks: u32) -> Api {
+    pub(crate) async fn new(test_db: TestDatabase, desks: u32) -> Api {
         let setup = Setup {
             house_rules: String::new(),
             member: member_named("anna@hubclub.example", "P", Locale::Pl),
@@ -74,16 +74,32 @@ impl Api {
         }
     }
 
+    /// The host cluster's id.
+    pub(crate) fn world_host(&self) -> ClusterId {
+        self.world.host
+    }
+
+    /// An admin of HubClub, with their token.
+    pub(crate) async fn home_admin(&self) -> String {
+        self.home_member("admin@hubclub.example", true).await
+    }
+
     /// Another member of HubClub, with their token.
-    async fn home_member(&self, email: &str, admin: bool) -> String {
+    pub(crate) async fn home_member(&self, email: &str, admin: bool) -> String {
         person(&self.service, self.world.home, email, admin).await
     }
 
-    async fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    pub(crate) async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         call(&self.app, method, path, token, body.map(|b| b.to_string())).await
     }
 
-    fn stay_body(&self, start: &str, end: &str) -> Value {
+    pub(crate) fn stay_body(&self, start: &str, end: &str) -> Value {
         json!({"site_id": self.site, "start_date": start, "end_date": end, "purpose": "Business breakfast"})
     }
 }

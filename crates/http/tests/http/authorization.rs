@@ -60,6 +60,8 @@ enum On {
     /// the other cluster's member's current stay there holds; that member is
     /// registered for it.
     Event,
+    /// `{id}` is a firm of the cluster, its plain member its contact.
+    Firm,
 }
 
 /// One route's expected answers.
@@ -121,6 +123,25 @@ fn table() -> Vec<Row> {
         flat("patch", "/api/v1/clusters/{id}", Cluster, Some(r#"{"name": "Renamed"}"#), NETWORK_ONLY),
         flat("get", "/api/v1/network/policy", Nothing, None, SIGNED_IN),
         flat("get", "/api/v1/firms/tags", Nothing, None, SIGNED_IN),
+        flat("get", "/api/v1/firms", Nothing, None, SIGNED_IN),
+        flat("get", "/api/v1/firms/{id}", Firm, None, SIGNED_IN),
+        // Its contact (the plain member, not a caller here) and its cluster's admins.
+        row(
+            "patch",
+            "/api/v1/firms/{id}",
+            Firm,
+            Some(r#"{"city": "Malmö"}"#),
+            [401, 403, 403, 200, 403, 200],
+            [401, 403, 403, 403, 200, 200],
+        ),
+        row(
+            "post",
+            "/api/v1/clusters/{id}/firms",
+            Cluster,
+            Some(r#"{"name": "New Firm", "offers": ["cloud"]}"#),
+            [401, 403, 403, 201, 403, 201],
+            [401, 403, 403, 403, 201, 201],
+        ),
         flat(
             "put",
             "/api/v1/network/policy",
@@ -393,6 +414,7 @@ struct Objects {
     pending_stay: String,
     current_stay: String,
     event: String,
+    firm: String,
 }
 
 /// The world every cell starts from.
@@ -488,13 +510,29 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
         service.register_for_event(&visitor, event.id).await.unwrap();
         events.push(event.id.to_string());
     }
+    let mut firms = Vec::new();
+    for (admin, cluster, contact) in [(&admin_a, &alpha, plain_a), (&admin_b, &beta, plain_b)] {
+        let admin = service.authenticate(admin).await.unwrap();
+        let profile = FirmProfile {
+            name: format!("{} Software", cluster.name),
+            website: None,
+            about: deskvisa_rules::About::default(),
+            interests: deskvisa_rules::Interests::default(),
+            languages: deskvisa_rules::Languages::default(),
+            city: String::new(),
+            open_to_visitors: true,
+            contact: Some(contact),
+        };
+        firms.push(service.create_firm(&admin, cluster.id, profile).await.unwrap().id.to_string());
+    }
     let objects = |cluster: &ClusterRecord,
                    site: &SiteRecord,
                    plain: MemberId,
                    second: MemberId,
                    pending: &StayRecord,
                    current: &StayRecord,
-                   event: &String| Objects {
+                   event: &String,
+                   firm: &String| Objects {
         cluster: cluster.id.to_string(),
         site: site.id.to_string(),
         plain_member: plain.to_string(),
@@ -503,10 +541,11 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
         pending_stay: pending.id.to_string(),
         current_stay: current.id.to_string(),
         event: event.clone(),
+        firm: firm.clone(),
     };
     World {
-        a: objects(&alpha, &site_a, plain_a, second_a, &pending_a, &current_a, &events[0]),
-        b: objects(&beta, &site_b, plain_b, second_b, &pending_b, &current_b, &events[1]),
+        a: objects(&alpha, &site_a, plain_a, second_a, &pending_a, &current_a, &events[0], &firms[0]),
+        b: objects(&beta, &site_b, plain_b, second_b, &pending_b, &current_b, &events[1], &firms[1]),
         tokens: [None, Some(member_a), Some(member_b), Some(admin_a), Some(admin_b), Some(network)],
     }
 }
@@ -520,6 +559,7 @@ fn request(r: &Row, objects: &Objects, token: Option<&str>) -> Request<Body> {
         On::PendingStay => &objects.pending_stay,
         On::CurrentStay => &objects.current_stay,
         On::Event => &objects.event,
+        On::Firm => &objects.firm,
     };
     let member = if r.on == On::ClusterAdmin { &objects.second_admin } else { &objects.plain_member };
     let path = r.path.replace("{id}", id).replace("{member_id}", member).replace("{date}", objects.closed_day);

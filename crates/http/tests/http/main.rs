@@ -8,6 +8,7 @@ mod api;
 mod authorization;
 mod cluster_pages;
 mod email_links;
+mod firms;
 mod openapi;
 mod pages;
 mod sign_in;

@@ -17,6 +17,8 @@ pub struct Model {
     pub vouched_until: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub firm_id: Option<Uuid>,
+    pub open_to_meet: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
