@@ -527,7 +527,7 @@ async fn mail_command(config: &Config, action: MailCommand) -> Result<ExitCode> 
 /// A sample of the email of `kind` in `locale`, rendered, with its
 /// recipient's name and address.
 fn sample_mail(kind: &str, locale: &str) -> Result<(deskvisa_mail::Rendered, String, String)> {
-    use deskvisa_mail::{AccountKind, EventMailKind, StayMailKind};
+    use deskvisa_mail::{AccountKind, EventMailKind, IntroductionKind, StayMailKind};
     use deskvisa_rules::{MailFamily, MailKind};
     let Some(kind) = MailKind::parse(kind) else {
         let kinds: Vec<&str> = MailKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -546,6 +546,13 @@ fn sample_mail(kind: &str, locale: &str) -> Result<(deskvisa_mail::Rendered, Str
         MailFamily::Account => AccountKind::of(kind).map(|account| {
             let mail = deskvisa_mail::account_sample(account, locale);
             (deskvisa_mail::render_account(&mail), mail.recipient_name, mail.recipient_email)
+        }),
+        MailFamily::Introduction => IntroductionKind::of(kind).map(|introduction| {
+            // The visitor's copy where there is one (an accepted introduction goes to both).
+            let to_visitor = introduction != IntroductionKind::IntroductionRequested
+                && introduction != IntroductionKind::IntroductionLapsed;
+            let mail = deskvisa_mail::introduction_sample(introduction, locale, to_visitor);
+            (deskvisa_mail::render_introduction(&mail), mail.recipient_name, mail.recipient_email)
         }),
     };
     sample.ok_or_else(|| anyhow::anyhow!("no sample of `{kind}`"))

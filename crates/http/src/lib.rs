@@ -75,7 +75,8 @@ Every error is `application/problem+json` (RFC 9457) with a stable `code`."
         (name = "sign-in", description = "Sign-in by email link, sessions, API tokens"),
         (name = "events", description = "The host's events during a visit: publishing, registering, calendars"),
         (name = "reports", description = "The reciprocity ledger"),
-        (name = "firms", description = "Firms of the clusters: what they offer and seek"),
+        (name = "firms", description = "Firms of the clusters: what they offer and seek, the directory"),
+        (name = "introductions", description = "Meeting the host's firms during a visit: introductions, suggestions, who is visiting"),
     )
 )]
 struct ApiDoc;

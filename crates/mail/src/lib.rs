@@ -11,15 +11,19 @@
 //!   withdrawn), each with an invitation or a cancellation of the event;
 //! - [`AccountMail`] and [`render_account`]: the sign-in link and the welcome
 //!   of an invited member;
+//! - [`IntroductionMail`] and [`render_introduction`]: a visitor's request to
+//!   meet a host's firm, its acceptance (to both sides, each with the other's
+//!   address), its decline and its lapse;
 //! - [`transport`]: delivery through SMTP (lettre, pooled) or into `.eml`
 //!   files, with errors split into transient (retry later) and permanent.
 //!
-//! [`sample`], [`event_sample`] and [`account_sample`] give a realistic mail
-//! of every kind for previews.
+//! [`sample`], [`event_sample`], [`account_sample`] and
+//! [`introduction_sample`] give a realistic mail of every kind for previews.
 
 mod account;
 mod event;
 pub mod ics;
+mod introduction;
 mod kind;
 mod model;
 mod render;
@@ -29,6 +33,7 @@ pub mod transport;
 pub use account::{AccountKind, AccountMail, account_sample, render_account};
 pub use event::{EventMail, EventMailKind, event_sample, render_event};
 pub use ics::{EventCalendar, IcsMethod, event_calendar};
+pub use introduction::{IntroductionKind, IntroductionMail, introduction_sample, render_introduction};
 pub use kind::StayMailKind;
 pub use model::{StayEventLine, StayMail, sample};
 pub use render::{CalendarFile, Rendered, calendar_method, render};

@@ -25,6 +25,7 @@ mod event;
 mod firm;
 mod firm_search;
 mod ids;
+mod introduction;
 mod language;
 mod ledger;
 mod locale;
@@ -61,6 +62,10 @@ pub use firm::{
 };
 pub use firm_search::{SearchTerms, SearchTermsError, search_words};
 pub use ids::{ClusterId, EventId, FirmId, IdError, IntroductionId, MemberId, SiteId, StayId};
+pub use introduction::{
+    IntroductionAsk, IntroductionRefusal, IntroductionStatus, MAX_INTRODUCTIONS_PER_STAY, Note, NoteError, lapses,
+    may_ask,
+};
 pub use language::{Language, LanguageError, Languages};
 pub use ledger::{
     ClusterFigures, ExceptionKind, GuaranteeException, HeldDay, Ledger, LedgerCounts, MAX_PERIOD_DAYS, MatrixCell,

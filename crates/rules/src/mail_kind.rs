@@ -42,6 +42,15 @@ pub enum MailKind {
     SignIn,
     /// The welcome of a newly invited member.
     MemberInvited,
+    /// To a firm's contact: a visitor asks to meet the firm; accept or decline.
+    IntroductionRequested,
+    /// To the visitor and to the contact: the introduction is accepted, with
+    /// the other's name, firm and address.
+    IntroductionAccepted,
+    /// To the visitor: the firm cannot meet them this time (no reason given).
+    IntroductionDeclined,
+    /// To the contact: the request lapsed unanswered (the stay was cancelled or ended).
+    IntroductionLapsed,
 }
 
 /// The family of a kind: what the email is about, and so which renderer writes it.
@@ -53,11 +62,14 @@ pub enum MailFamily {
     Event,
     /// The account: sign-in and welcome.
     Account,
+    /// An introduction of a visitor to a host's firm.
+    Introduction,
 }
 
 impl MailKind {
-    /// Every kind: stays in the order of their life, then events, then the account.
-    pub const ALL: [MailKind; 16] = [
+    /// Every kind: stays in the order of their life, then events, the
+    /// account, and introductions.
+    pub const ALL: [MailKind; 20] = [
         MailKind::StayRequested,
         MailKind::StayRequestedHost,
         MailKind::StayApproved,
@@ -74,6 +86,10 @@ impl MailKind {
         MailKind::EventRegistrationWithdrawn,
         MailKind::SignIn,
         MailKind::MemberInvited,
+        MailKind::IntroductionRequested,
+        MailKind::IntroductionAccepted,
+        MailKind::IntroductionDeclined,
+        MailKind::IntroductionLapsed,
     ];
 
     /// The stable name: `stay_requested`, `event_changed`, `sign_in`, ...
@@ -95,6 +111,10 @@ impl MailKind {
             MailKind::EventRegistrationWithdrawn => "event_registration_withdrawn",
             MailKind::SignIn => "sign_in",
             MailKind::MemberInvited => "member_invited",
+            MailKind::IntroductionRequested => "introduction_requested",
+            MailKind::IntroductionAccepted => "introduction_accepted",
+            MailKind::IntroductionDeclined => "introduction_declined",
+            MailKind::IntroductionLapsed => "introduction_lapsed",
         }
     }
 
@@ -122,6 +142,10 @@ impl MailKind {
             | MailKind::EventCancelled
             | MailKind::EventRegistrationWithdrawn => MailFamily::Event,
             MailKind::SignIn | MailKind::MemberInvited => MailFamily::Account,
+            MailKind::IntroductionRequested
+            | MailKind::IntroductionAccepted
+            | MailKind::IntroductionDeclined
+            | MailKind::IntroductionLapsed => MailFamily::Introduction,
         }
     }
 

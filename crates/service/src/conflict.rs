@@ -4,7 +4,7 @@
 //! sentence; the pages say the same in the viewer's language from the
 //! variant, never from the English text.
 
-use deskvisa_rules::{DateOutOfRange, Email, EventTimeError, RegistrationRefusal};
+use deskvisa_rules::{DateOutOfRange, Email, EventTimeError, IntroductionRefusal, RegistrationRefusal};
 
 /// Why the service refused, with a code clients rely on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,6 +58,14 @@ pub enum Conflict {
     /// `no_stay_covering_event`).
     #[error("{0}")]
     Registration(RegistrationRefusal),
+    /// 409 or 422: an introduction the rules refuse (`stay_not_approved`,
+    /// `stay_over`, `firm_not_of_host`, `firm_not_open_to_visitors`,
+    /// `introductions_limit_reached`, `introduction_already_asked`, `own_firm`).
+    #[error("{0}")]
+    Introduction(IntroductionRefusal),
+    /// 409 `introduction_answered`: answered already, or lapsed.
+    #[error("this introduction has been answered already, or has lapsed")]
+    IntroductionAnswered,
     /// 422 `idempotency_key_reused`: the key came with another body.
     #[error("this key was used with another request body")]
     IdempotencyKeyReused,
@@ -102,6 +110,8 @@ impl Conflict {
             Conflict::EventTime(EventTimeError::TooFar { .. }) => "event_too_far",
             Conflict::EventTime(_) => "event_in_the_past",
             Conflict::Registration(refusal) => refusal.code(),
+            Conflict::Introduction(refusal) => refusal.code(),
+            Conflict::IntroductionAnswered => "introduction_answered",
             Conflict::IdempotencyKeyReused => "idempotency_key_reused",
             Conflict::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Conflict::NoHomeCluster => "no_home_cluster",
@@ -125,7 +135,9 @@ impl Conflict {
             | Conflict::EventCancelled
             | Conflict::EventOver
             | Conflict::EventFull
+            | Conflict::IntroductionAnswered
             | Conflict::IdempotencyKeyInFlight => 409,
+            Conflict::Introduction(refusal) => refusal.status(),
             Conflict::EventTime(_)
             | Conflict::Registration(_)
             | Conflict::IdempotencyKeyReused
@@ -159,6 +171,8 @@ mod tests {
             Conflict::Registration(RegistrationRefusal::NotOpenToVisitors),
             Conflict::IdempotencyKeyReused,
             Conflict::IdempotencyKeyInFlight,
+            Conflict::Introduction(IntroductionRefusal::LimitReached),
+            Conflict::IntroductionAnswered,
             Conflict::NoHomeCluster,
             Conflict::MemberRevoked { email: email.clone() },
             Conflict::NameRequired { email },

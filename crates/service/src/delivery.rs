@@ -18,7 +18,10 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
-use deskvisa_mail::{AccountKind, EventMail, EventMailKind, SendError, Sender, StayEventLine, StayMail, StayMailKind};
+use deskvisa_mail::{
+    AccountKind, EventMail, EventMailKind, IntroductionKind, IntroductionMail, SendError, Sender, StayEventLine,
+    StayMail, StayMailKind,
+};
 use deskvisa_rules::{ClusterId, EventId, Locale, MailFamily, MailKind, MemberId, StayId, StayStatus};
 use deskvisa_store::{MailRow, NewMail};
 
@@ -302,6 +305,14 @@ impl Service {
                 mail.map(|m| (deskvisa_mail::render_event(&m, now), m.recipient_name, m.recipient_email, m.locale))
                     .ok_or("the recipient, or the event, no longer exists")
             }
+            MailFamily::Introduction => {
+                let mail = match IntroductionKind::of(kind) {
+                    Some(kind) => self.compose_introduction(kind, member, &row.payload).await?,
+                    None => None,
+                };
+                mail.map(|m| (deskvisa_mail::render_introduction(&m), m.recipient_name, m.recipient_email, m.locale))
+                    .ok_or("the recipient, or the introduction, no longer exists")
+            }
             MailFamily::Account => {
                 let mail = match AccountKind::of(kind) {
                     Some(kind) => self.compose_account(kind, &row.payload).await?,
@@ -501,6 +512,61 @@ impl Service {
             sequence: event.sequence,
             had_been_approved: event.had_been_approved,
             stay_url: self.stay_url(stay),
+        }))
+    }
+
+    /// Writes the introduction email of `kind` for `recipient` from
+    /// `payload` (an [`crate::IntroductionNotice`]) and the database as it is
+    /// now; `None` when the introduction is gone or `recipient` is not the
+    /// party the row names.
+    pub async fn compose_introduction(
+        &self,
+        kind: IntroductionKind,
+        recipient: MemberId,
+        payload: &str,
+    ) -> Result<Option<IntroductionMail>, ServiceError> {
+        let Ok(notice) = serde_json::from_str::<crate::IntroductionNotice>(payload) else {
+            return Ok(None);
+        };
+        let id = deskvisa_rules::IntroductionId::from_uuid(notice.introduction);
+        let Some(intro) = self.store.read_introduction(id).await? else {
+            return Ok(None);
+        };
+        let (to, other) =
+            if notice.to_visitor { (&intro.visitor, &intro.contact) } else { (&intro.contact, &intro.visitor) };
+        // The email goes to whom the outbox row names, and only to a party of it.
+        if to.member != recipient {
+            return Ok(None);
+        }
+        // Each learns the other's address only once the contact has accepted.
+        let accepted = kind == IntroductionKind::IntroductionAccepted;
+        let base = self.public_url.trim_end_matches('/');
+        let link = match (kind, notice.to_visitor) {
+            (IntroductionKind::IntroductionRequested, _) => format!("{base}/introductions/{id}"),
+            (IntroductionKind::IntroductionLapsed, _) | (_, false) => format!("{base}/introductions"),
+            (_, true) => format!("{base}/stays/{}", intro.stay),
+        };
+        Ok(Some(IntroductionMail {
+            kind,
+            locale: to.locale.as_str().to_owned(),
+            recipient_name: to.name.clone(),
+            recipient_email: to.email.clone(),
+            to_visitor: notice.to_visitor,
+            visitor_name: intro.visitor.name.clone(),
+            visitor_firm: intro.visitor.firm_name.clone(),
+            visitor_cluster: intro.visitor.cluster_name.clone(),
+            visitor_email: (accepted && !notice.to_visitor).then(|| other.email.clone()),
+            firm_name: intro.contact.firm_name.clone(),
+            contact_name: (accepted && notice.to_visitor).then(|| other.name.clone()),
+            contact_email: (accepted && notice.to_visitor).then(|| other.email.clone()),
+            host_cluster: intro.contact.cluster_name.clone(),
+            site_name: intro.site_name.clone(),
+            site_address: intro.site_address.clone(),
+            start_date: intro.start_date,
+            end_date: intro.end_date,
+            note: intro.note.clone(),
+            link,
+            stay_cancelled: intro.stay_status == StayStatus::Cancelled,
         }))
     }
 

@@ -17,9 +17,11 @@ mod error;
 mod events;
 mod firms;
 mod idempotency;
+mod introductions;
 mod ledger;
 mod mail_events;
 mod map;
+mod meeting;
 mod member_import;
 mod network_staff;
 mod paging;
@@ -40,17 +42,19 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use conflict::Conflict;
 pub use delivery::{DeliveryConfig, DeliveryReport, Mailer, backoff};
 pub use deskvisa_store::{
-    ClusterRecord, EventRecord, FirmProfile, FirmRecord, MemberRecord, RegistrationRecord, RegistrationStatus, Role,
-    SitePatch, SiteRecord, StayRecord, Store, VisitRecord,
+    ClusterRecord, EventRecord, FirmProfile, FirmRecord, IntroductionRecord, MemberRecord, Party, RegistrationRecord,
+    RegistrationStatus, Role, SitePatch, SiteRecord, StayRecord, Store, VisitRecord, Visitor,
 };
 pub use error::ServiceError;
 
 pub use events::{DEFAULT_EVENT_DAYS, EventDraft, EventPatch, MAX_EVENT_WINDOW_DAYS, Registered};
 pub use firms::{FirmPatch, FirmQuery};
 pub use idempotency::{KeyedAnswer, request_hash};
+pub use introductions::{Answer, IntroductionNotice, MAX_LISTED_INTRODUCTIONS};
 pub use ledger::LedgerReport;
 pub use mail_events::{EventNotice, StayEvent};
 pub use map::{NewCluster, NewMember, NewSite};
+pub use meeting::{MAX_VISITOR_WINDOW_DAYS, SUGGESTED_FIRMS, Suggestion, VisitorWithFirm};
 pub use member_import::{ImportRow, ImportVerdict, MAX_IMPORT_ROWS};
 pub use network_staff::{Appointment, IssuedLink};
 pub use paging::{Page, PageRequest};

@@ -225,6 +225,10 @@ impl Service {
             } else if moved.no_show && !stay.no_show {
                 crate::events::withdraw_for_ended_stay(&tx, id, RegistrationStatus::NoLongerEligible, now).await?;
             }
+            // Nor does the visit ask the host's firms to meet any more.
+            if moved.to == StayStatus::Cancelled || (moved.no_show && !stay.no_show) {
+                crate::introductions::lapse_for_stay(&tx, id, now).await?;
+            }
             tx.commit().await.map(|()| true)
         };
         if !written.await? {

@@ -176,6 +176,9 @@ impl Service {
                     if let Err(err) = self.settle_due_stays().await {
                         tracing::warn!(error = %err, "worker pass failed; trying again next round");
                     }
+                    if let Err(err) = self.lapse_introductions().await {
+                        tracing::warn!(error = %err, "lapsing introductions failed; trying again next round");
+                    }
                     if let Err(err) = self.send_reminders(&config).await {
                         tracing::warn!(error = %err, "queueing reminders failed; trying again next round");
                     }

@@ -308,6 +308,19 @@ impl Store {
         Ok(read_firms(self.reads(), self.db_backend(), &sql, vec![id.as_uuid().into()]).await?.into_iter().next())
     }
 
+    /// The firms of these ids that exist, by name.
+    pub async fn firms_by_ids(&self, ids: &[FirmId]) -> Result<Vec<FirmRecord>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {FIRM_COLUMNS} FROM firms f WHERE f.id IN ({}) ORDER BY f.sort_name, f.id",
+            placeholders(1, ids.len())
+        );
+        let values = ids.iter().map(|id| id.as_uuid().into()).collect();
+        read_firms(self.reads(), self.db_backend(), &sql, values).await
+    }
+
     /// Firms of a cluster, by name (at most `limit`).
     pub async fn cluster_firms(&self, cluster: ClusterId, limit: u64) -> Result<Vec<FirmRecord>, StoreError> {
         let sql =

@@ -6,6 +6,7 @@ pub(crate) mod admin;
 pub(crate) mod dto;
 pub(crate) mod events;
 pub(crate) mod firms;
+pub(crate) mod introductions;
 pub(crate) mod map;
 pub(crate) mod member_file;
 pub(crate) mod paging;
@@ -25,4 +26,5 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .merge(reports::routes())
         .merge(events::routes())
         .merge(firms::routes())
+        .merge(introductions::routes())
 }

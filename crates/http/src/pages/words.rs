@@ -499,6 +499,36 @@ impl Words {
         }
     }
 
+    /// Why a visitor may not ask to meet a firm, in this language.
+    pub(crate) fn introduction_refusal(&self, refusal: deskvisa_rules::IntroductionRefusal) -> String {
+        use deskvisa_rules::IntroductionRefusal as R;
+        let (en, pl) = match refusal {
+            R::StayNotApproved => (
+                "Introductions are asked for during an approved stay.",
+                "O przedstawienie można prosić w czasie zatwierdzonego pobytu.",
+            ),
+            R::StayOver => ("This stay has ended.", "Ten pobyt już się zakończył."),
+            R::FirmNotOfHost => (
+                "This firm is not of the cluster you are visiting.",
+                "Ta firma nie należy do klastra, który odwiedzasz.",
+            ),
+            R::FirmNotOpenToVisitors => (
+                "This firm does not take introductions from visitors.",
+                "Ta firma nie przyjmuje próśb o przedstawienie od gości.",
+            ),
+            R::LimitReached => (
+                "A stay asks for at most ten introductions.",
+                "W czasie jednego pobytu można poprosić o najwyżej dziesięć przedstawień.",
+            ),
+            R::AlreadyAsked => (
+                "You have asked this firm already during this stay.",
+                "Ta firma ma już Twoją prośbę o spotkanie w czasie tego pobytu.",
+            ),
+            R::OwnFirm => ("You answer for this firm yourself.", "Sam odpowiadasz za tę firmę."),
+        };
+        if self.polish() { pl.to_owned() } else { en.to_owned() }
+    }
+
     /// A refusal of the service ([`Conflict`]) in this language: from its
     /// variant, never from its English sentence.
     pub(crate) fn conflict(&self, conflict: &Conflict) -> String {
@@ -512,6 +542,11 @@ impl Words {
             Conflict::FirmNameTaken { name } => say(
                 &format!("The cluster has a firm called “{name}” already."),
                 &format!("Klaster ma już firmę o nazwie „{name}”."),
+            ),
+            Conflict::Introduction(refusal) => self.introduction_refusal(*refusal),
+            Conflict::IntroductionAnswered => say(
+                "This introduction has been answered already, or has lapsed.",
+                "Na tę prośbę o przedstawienie już odpowiedziano albo wygasła.",
             ),
             Conflict::IdempotencyKeyReused | Conflict::IdempotencyKeyInFlight => say(
                 "This form was sent twice: reload the page to see what happened.",

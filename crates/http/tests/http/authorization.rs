@@ -60,8 +60,11 @@ enum On {
     /// the other cluster's member's current stay there holds; that member is
     /// registered for it.
     Event,
-    /// `{id}` is a firm of the cluster, its plain member its contact.
+    /// `{id}` is a firm of the cluster, its admin its contact.
     Firm,
+    /// `{id}` is a pending introduction of the other cluster's member, on
+    /// their current stay here, to the cluster's firm (its admin the contact).
+    Introduction,
 }
 
 /// One route's expected answers.
@@ -125,7 +128,7 @@ fn table() -> Vec<Row> {
         flat("get", "/api/v1/firms/tags", Nothing, None, SIGNED_IN),
         flat("get", "/api/v1/firms", Nothing, None, SIGNED_IN),
         flat("get", "/api/v1/firms/{id}", Firm, None, SIGNED_IN),
-        // Its contact (the plain member, not a caller here) and its cluster's admins.
+        // Its contact (the cluster's admin) and its cluster's admins.
         row(
             "patch",
             "/api/v1/firms/{id}",
@@ -133,6 +136,50 @@ fn table() -> Vec<Row> {
             Some(r#"{"city": "Malmö"}"#),
             [401, 403, 403, 200, 403, 200],
             [401, 403, 403, 403, 200, 200],
+        ),
+        // The stay's member asks; a firm of the stay's host, open, another's contact.
+        row(
+            "post",
+            "/api/v1/stays/{id}/introductions",
+            CurrentStay,
+            Some(r#"{"firm_id": "{host_firm}", "note": "Coffee?"}"#),
+            [401, 201, 404, 403, 403, 403],
+            [401, 404, 201, 403, 403, 403],
+        ),
+        // Only the contact answers; the visitor sees it, nobody else does.
+        row(
+            "post",
+            "/api/v1/introductions/{id}/accept",
+            Introduction,
+            None,
+            [401, 404, 403, 200, 404, 404],
+            [401, 403, 404, 404, 200, 404],
+        ),
+        row(
+            "post",
+            "/api/v1/introductions/{id}/decline",
+            Introduction,
+            None,
+            [401, 404, 403, 200, 404, 404],
+            [401, 403, 404, 404, 200, 404],
+        ),
+        flat("get", "/api/v1/me/introductions", Nothing, None, SIGNED_IN),
+        row(
+            "get",
+            "/api/v1/stays/{id}/suggested-firms",
+            CurrentStay,
+            None,
+            [401, 200, 404, 200, 200, 200],
+            [401, 404, 200, 200, 200, 200],
+        ),
+        // The cluster's own members and network admins.
+        row(
+            "get",
+            "/api/v1/clusters/{id}/visitors",
+            Cluster,
+            None,
+            [401, 200, 403, 200, 403, 200],
+            [401, 403, 200, 403, 200, 200],
         ),
         row(
             "post",
@@ -415,6 +462,10 @@ struct Objects {
     current_stay: String,
     event: String,
     firm: String,
+    /// A firm of the cluster hosting this cluster's member's current stay,
+    /// open to visitors, that the stay has not asked.
+    host_firm: String,
+    introduction: String,
 }
 
 /// The world every cell starts from.
@@ -510,21 +561,34 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
         service.register_for_event(&visitor, event.id).await.unwrap();
         events.push(event.id.to_string());
     }
+    // Each cluster's firm, its admin the contact; a second one, its plain
+    // member the contact; each asked by the other cluster's visitor.
     let mut firms = Vec::new();
-    for (admin, cluster, contact) in [(&admin_a, &alpha, plain_a), (&admin_b, &beta, plain_b)] {
+    let mut second_firms = Vec::new();
+    let firm_of = |name: String, contact| FirmProfile {
+        name,
+        website: None,
+        about: deskvisa_rules::About::default(),
+        interests: deskvisa_rules::Interests::default(),
+        languages: deskvisa_rules::Languages::default(),
+        city: String::new(),
+        open_to_visitors: true,
+        contact: Some(contact),
+    };
+    for (admin, cluster, plain) in [(&admin_a, &alpha, plain_a), (&admin_b, &beta, plain_b)] {
         let admin = service.authenticate(admin).await.unwrap();
-        let profile = FirmProfile {
-            name: format!("{} Software", cluster.name),
-            website: None,
-            about: deskvisa_rules::About::default(),
-            interests: deskvisa_rules::Interests::default(),
-            languages: deskvisa_rules::Languages::default(),
-            city: String::new(),
-            open_to_visitors: true,
-            contact: Some(contact),
-        };
-        firms.push(service.create_firm(&admin, cluster.id, profile).await.unwrap().id.to_string());
+        let first = firm_of(format!("{} Software", cluster.name), admin.member);
+        firms.push(service.create_firm(&admin, cluster.id, first).await.unwrap().id);
+        let second = firm_of(format!("{} Labs", cluster.name), plain);
+        second_firms.push(service.create_firm(&admin, cluster.id, second).await.unwrap().id.to_string());
     }
+    let mut introductions = Vec::new();
+    for (visitor, stay, firm) in [(&member_b, &current_b, firms[0]), (&member_a, &current_a, firms[1])] {
+        let visitor = service.authenticate(visitor).await.unwrap();
+        let note = deskvisa_rules::Note::default();
+        introductions.push(service.ask_introduction(&visitor, stay.id, firm, note).await.unwrap().id.to_string());
+    }
+    let firms: Vec<String> = firms.iter().map(ToString::to_string).collect();
     let objects = |cluster: &ClusterRecord,
                    site: &SiteRecord,
                    plain: MemberId,
@@ -532,7 +596,9 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
                    pending: &StayRecord,
                    current: &StayRecord,
                    event: &String,
-                   firm: &String| Objects {
+                   firm: &String,
+                   host_firm: &String,
+                   introduction: &String| Objects {
         cluster: cluster.id.to_string(),
         site: site.id.to_string(),
         plain_member: plain.to_string(),
@@ -542,10 +608,34 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
         current_stay: current.id.to_string(),
         event: event.clone(),
         firm: firm.clone(),
+        host_firm: host_firm.clone(),
+        introduction: introduction.clone(),
     };
     World {
-        a: objects(&alpha, &site_a, plain_a, second_a, &pending_a, &current_a, &events[0], &firms[0]),
-        b: objects(&beta, &site_b, plain_b, second_b, &pending_b, &current_b, &events[1], &firms[1]),
+        a: objects(
+            &alpha,
+            &site_a,
+            plain_a,
+            second_a,
+            &pending_a,
+            &current_a,
+            &events[0],
+            &firms[0],
+            &second_firms[1],
+            &introductions[0],
+        ),
+        b: objects(
+            &beta,
+            &site_b,
+            plain_b,
+            second_b,
+            &pending_b,
+            &current_b,
+            &events[1],
+            &firms[1],
+            &second_firms[0],
+            &introductions[1],
+        ),
         tokens: [None, Some(member_a), Some(member_b), Some(admin_a), Some(admin_b), Some(network)],
     }
 }
@@ -560,6 +650,7 @@ fn request(r: &Row, objects: &Objects, token: Option<&str>) -> Request<Body> {
         On::CurrentStay => &objects.current_stay,
         On::Event => &objects.event,
         On::Firm => &objects.firm,
+        On::Introduction => &objects.introduction,
     };
     let member = if r.on == On::ClusterAdmin { &objects.second_admin } else { &objects.plain_member };
     let path = r.path.replace("{id}", id).replace("{member_id}", member).replace("{date}", objects.closed_day);
@@ -569,7 +660,8 @@ fn request(r: &Row, objects: &Objects, token: Option<&str>) -> Request<Body> {
     }
     match r.body {
         Some(body) if body.starts_with('{') => {
-            builder.header("content-type", "application/json").body(Body::from(body.replace("{site}", &objects.site)))
+            let body = body.replace("{site}", &objects.site).replace("{host_firm}", &objects.host_firm);
+            builder.header("content-type", "application/json").body(Body::from(body))
         }
         Some(form) => builder.header("content-type", "application/x-www-form-urlencoded").body(Body::from(form)),
         None => builder.body(Body::empty()),

@@ -9,6 +9,7 @@ mod authorization;
 mod cluster_pages;
 mod email_links;
 mod firms;
+mod introductions;
 mod openapi;
 mod pages;
 mod sign_in;
