@@ -149,6 +149,13 @@ impl Service {
         }
     }
 
+    /// The firms of a cluster, by name (at most 500), for whoever may see
+    /// the directory.
+    pub async fn firms_of(&self, caller: &Caller, cluster: ClusterId) -> Result<Vec<FirmRecord>, ServiceError> {
+        self.directory_reader(caller).await?;
+        Ok(self.store.cluster_firms(cluster, 500).await?)
+    }
+
     /// A cluster's admin (or a network admin) adds a firm of the cluster.
     /// Its contact, if named, must be a member of the cluster, and becomes a
     /// member of the firm.

@@ -44,7 +44,7 @@ fn notice(kind: MailKind, member: MemberId, introduction: IntroductionId, to_vis
 
 /// How a contact answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
+pub enum IntroductionAnswer {
     /// Glad to meet: both get each other's address.
     Accept,
     /// Not this time: the visitor is told politely, with no reason.
@@ -141,14 +141,14 @@ impl Service {
         &self,
         caller: &Caller,
         id: IntroductionId,
-        answer: Answer,
+        answer: IntroductionAnswer,
     ) -> Result<IntroductionRecord, ServiceError> {
         retrying("answer an introduction", || self.answer_once(caller, id, answer)).await?;
         tracing::info!(introduction = %id, ?answer, "introduction answered");
         self.store.read_introduction(id).await?.ok_or(ServiceError::NotFound)
     }
 
-    async fn answer_once(&self, caller: &Caller, id: IntroductionId, answer: Answer) -> Attempt<()> {
+    async fn answer_once(&self, caller: &Caller, id: IntroductionId, answer: IntroductionAnswer) -> Attempt<()> {
         let tx = self.store.begin_write().await?;
         let intro = tx.introduction(id).await?.ok_or(ServiceError::NotFound)?;
         if intro.contact.member != caller.member {
@@ -161,14 +161,14 @@ impl Service {
             return Err(ServiceError::Conflict(Conflict::IntroductionAnswered).into());
         }
         let (to, mails) = match answer {
-            Answer::Accept => (
+            IntroductionAnswer::Accept => (
                 IntroductionStatus::Accepted,
                 vec![
                     notice(MailKind::IntroductionAccepted, intro.visitor.member, id, true),
                     notice(MailKind::IntroductionAccepted, intro.contact.member, id, false),
                 ],
             ),
-            Answer::Decline => (
+            IntroductionAnswer::Decline => (
                 IntroductionStatus::Declined,
                 vec![notice(MailKind::IntroductionDeclined, intro.visitor.member, id, true)],
             ),

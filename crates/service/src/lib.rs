@@ -50,7 +50,7 @@ pub use error::ServiceError;
 pub use events::{DEFAULT_EVENT_DAYS, EventDraft, EventPatch, MAX_EVENT_WINDOW_DAYS, Registered};
 pub use firms::{FirmPatch, FirmQuery};
 pub use idempotency::{KeyedAnswer, request_hash};
-pub use introductions::{Answer, IntroductionNotice, MAX_LISTED_INTRODUCTIONS};
+pub use introductions::{IntroductionAnswer, IntroductionNotice, MAX_LISTED_INTRODUCTIONS};
 pub use ledger::LedgerReport;
 pub use mail_events::{EventNotice, StayEvent};
 pub use map::{NewCluster, NewMember, NewSite};

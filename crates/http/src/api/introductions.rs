@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{ClusterId, FirmId, IntroductionId, IntroductionStatus, Note, StayId};
-use deskvisa_service::{Answer, Caller, IntroductionRecord, Service, Suggestion, VisitorWithFirm};
+use deskvisa_service::{Caller, IntroductionAnswer, IntroductionRecord, Service, Suggestion, VisitorWithFirm};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -166,7 +166,7 @@ async fn answer(
     service: &Service,
     caller: &Caller,
     intro: &str,
-    answer: Answer,
+    answer: IntroductionAnswer,
 ) -> Result<Json<Introduction>, Problem> {
     let intro = id(intro, IntroductionId::parse)?;
     Ok(Json(Introduction::new(&service.answer_introduction(caller, intro, answer).await?, caller)))
@@ -191,7 +191,7 @@ async fn accept_introduction(
     Authenticated(caller): Authenticated,
     Path(intro): Path<String>,
 ) -> Result<Json<Introduction>, Problem> {
-    answer(&service, &caller, &intro, Answer::Accept).await
+    answer(&service, &caller, &intro, IntroductionAnswer::Accept).await
 }
 
 /// The firm's contact declines: the visitor is told politely, with no reason.
@@ -212,7 +212,7 @@ async fn decline_introduction(
     Authenticated(caller): Authenticated,
     Path(intro): Path<String>,
 ) -> Result<Json<Introduction>, Problem> {
-    answer(&service, &caller, &intro, Answer::Decline).await
+    answer(&service, &caller, &intro, IntroductionAnswer::Decline).await
 }
 
 /// The introductions the caller asked for and was asked, newest first.

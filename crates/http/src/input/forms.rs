@@ -8,7 +8,7 @@
 use deskvisa_rules::WeekdaySet;
 use serde::Deserialize;
 
-use super::{ClusterRequest, EventRequest, FieldError, MemberRequest, SiteRequest, weekdays};
+use super::{ClusterRequest, EventRequest, FieldError, FirmRequest, MemberRequest, SiteRequest, weekdays};
 
 /// Degrees typed into a form: `55,68` is `55.68`; anything else is absent.
 fn degrees(typed: &str) -> Option<f64> {
@@ -126,6 +126,52 @@ impl EventForm {
             ends_at: self.ends_at.trim().to_owned(),
             capacity: self.capacity.trim().parse::<u32>().ok(),
             open_to_visitors: self.open_to_visitors.is_some(),
+        }
+    }
+}
+
+/// A firm's profile as its page sends it: the vocabulary's fields as
+/// ticked boxes, a firm's own tags and its languages as typed lists.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct FirmForm {
+    name: String,
+    website: String,
+    about: String,
+    offers: Vec<String>,
+    offers_free: String,
+    seeks: Vec<String>,
+    seeks_free: String,
+    languages: String,
+    city: String,
+    open_to_visitors: Option<String>,
+}
+
+/// A list typed as words separated by commas or semicolons.
+fn listed(typed: &str) -> impl Iterator<Item = String> + '_ {
+    typed.split([',', ';']).map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+impl FirmForm {
+    /// The firm as the API would receive it (its contact left as it is).
+    pub(crate) fn request(self) -> FirmRequest {
+        let optional = |t: String| Some(t.trim().to_owned()).filter(|t| !t.is_empty());
+        FirmRequest {
+            name: self.name.trim().to_owned(),
+            website: optional(self.website),
+            about: optional(self.about),
+            offers: self.offers.into_iter().chain(listed(&self.offers_free)).collect(),
+            seeks: self.seeks.into_iter().chain(listed(&self.seeks_free)).collect(),
+            languages: self
+                .languages
+                .split([',', ';', ' '])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            city: optional(self.city),
+            open_to_visitors: self.open_to_visitors.is_some(),
+            contact_member_id: None,
         }
     }
 }

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use deskvisa_rules::{Country, DeskCount, Email, Latitude, Locale, Longitude, TimeZone, WeekdaySet, parse_date};
 
 pub(crate) use firm::{FirmPatchRequest, FirmRequest};
-pub(crate) use forms::{ClusterForm, EventForm, SiteForm};
+pub(crate) use forms::{ClusterForm, EventForm, FirmForm, SiteForm};
 pub(crate) use requests::{
     AdminRequest, ClusterRequest, EventRequest, MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, MeRequest, MemberRequest,
     SiteRequest,

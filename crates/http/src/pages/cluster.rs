@@ -608,6 +608,11 @@ struct MePage {
     polish: bool,
     home: Option<String>,
     roles: Vec<&'static str>,
+    /// May the host's firms see me while I visit.
+    open_to_meet: bool,
+    /// My home cluster's firms to choose from (id, name, mine), and the page
+    /// of mine if I answer for it.
+    firms: Vec<(String, String, bool)>,
     refused: FormRefusal,
 }
 
@@ -634,8 +639,19 @@ async fn me_page_with(
     if caller.network_admin {
         roles.push(w.role_network_admin);
     }
+    let firms = match me.cluster_id {
+        Some(home) => service
+            .firms_of(caller, home)
+            .await?
+            .into_iter()
+            .map(|f| (f.id.as_uuid().to_string(), f.profile.name, me.firm == Some(f.id)))
+            .collect(),
+        None => Vec::new(),
+    };
     let page = MePage {
         c: Chrome::new(viewer, w.me_title, "me").done(query),
+        open_to_meet: fields.map_or(me.open_to_meet, |f| f.ticked("open_to_meet")),
+        firms,
         name: fields.map_or(me.name.clone(), |f| f.get("name").to_owned()),
         email: me.email.to_string(),
         polish: fields.map_or(me.locale == Locale::Pl, |f| f.get("locale") == "pl"),
@@ -674,7 +690,14 @@ pub(crate) async fn save_me(
             .await;
         }
     };
-    service.update_me(caller, Some(name), Some(locale), None).await?;
+    service.update_me(caller, Some(name), Some(locale), Some(fields.ticked("open_to_meet"))).await?;
+    if let Some(home) = caller.cluster {
+        let chosen =
+            fields.optional("firm_id").map(|f| crate::extract::id(f, deskvisa_rules::FirmId::parse)).transpose()?;
+        if service.member(caller.member).await?.firm != chosen {
+            service.set_member_firm(caller, home, caller.member, chosen).await?;
+        }
+    }
     // A language chosen with the switcher would hide the one just saved.
     let mut response = redirect("/me?done=saved");
     response.headers_mut().append(axum::http::header::SET_COOKIE, crate::cookies::lang_cleared());

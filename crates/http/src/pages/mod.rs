@@ -15,8 +15,10 @@ mod assets;
 mod calendar;
 mod cluster;
 mod event;
+mod firms;
 mod form;
 mod host;
+mod introductions;
 mod map;
 mod network;
 mod page;
@@ -57,6 +59,13 @@ pub(crate) fn routes(service: Service) -> Router<Service> {
         .route("/stays", get(stays::page))
         .route("/stays/{id}", get(stay::page))
         .route("/stays/{id}/cancel", post(stays::cancel))
+        .route("/stays/{id}/introductions", post(introductions::ask))
+        .route("/firms", get(firms::directory).post(firms::add))
+        .route("/firms/{id}", get(firms::page).post(firms::save))
+        .route("/introductions", get(introductions::list))
+        .route("/visitors", get(introductions::visitors))
+        .route("/introductions/{id}", get(introductions::page))
+        .route("/introductions/{id}/{action}", post(introductions::answer))
         .route("/events/{id}", get(event::page))
         .route("/events/{id}/register", post(stays::register))
         .route("/events/{id}/withdraw", post(stays::withdraw))

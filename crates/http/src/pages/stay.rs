@@ -19,6 +19,7 @@ use axum::response::Response;
 use deskvisa_rules::{DateRange, OnNoAnswer, StayId, StayStatus};
 use deskvisa_service::{Caller, Service, StayRecord};
 
+use super::introductions::IntroductionView;
 use super::stays::{EventChoice, events_during, registered_events};
 use super::view::{Chrome, html};
 use super::{PageError, Words};
@@ -66,8 +67,52 @@ struct StayPage {
     can_cancel: bool,
     calendar: bool,
     events: Vec<EventChoice>,
+    /// Firms of the host the visitor could meet, and what they asked.
+    meeting: Option<Meeting>,
     decision: Option<Decision>,
     history: Vec<(String, &'static str, Option<String>)>,
+}
+
+/// A firm of the host suggested to the visitor.
+struct SuggestedFirm {
+    id: String,
+    name: String,
+    about: String,
+    /// Its fields and tags, in the viewer's language.
+    tags: String,
+    /// This stay has asked it already.
+    asked: bool,
+}
+
+/// Whom the visitor could meet during an approved stay, and whom they asked.
+struct Meeting {
+    suggested: Vec<SuggestedFirm>,
+    asked: Vec<IntroductionView>,
+}
+
+/// The host's firms suggested to the stay's visitor, and the introductions
+/// the stay asked for.
+async fn meeting(service: &Service, caller: &Caller, stay: &StayRecord, w: &Words) -> Result<Meeting, PageError> {
+    let suggested = service
+        .suggested_firms(caller, stay.id)
+        .await?
+        .into_iter()
+        .map(|s| SuggestedFirm {
+            id: s.firm.id.as_uuid().to_string(),
+            about: s.firm.profile.about.as_str().chars().take(200).collect(),
+            tags: super::firms::tag_words(w, &s.firm.profile.interests.offers),
+            name: s.firm.profile.name,
+            asked: s.asked,
+        })
+        .collect();
+    let asked = service
+        .my_introductions(caller)
+        .await?
+        .iter()
+        .filter(|i| i.stay == stay.id)
+        .map(|i| IntroductionView::new(i, caller, w))
+        .collect();
+    Ok(Meeting { suggested, asked })
 }
 
 /// What happens next, for the visitor.
@@ -168,6 +213,8 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
     } else {
         Vec::new()
     };
+    let meets = own && stay.status == StayStatus::Approved && !stay.no_show && stay.end_date >= today;
+    let meeting = if meets { Some(meeting(&service, caller, &stay, w).await?) } else { None };
     let deciding = caller.admin_of(stay.host_cluster) || caller.network_admin;
     let decision =
         if deciding { Some(decision_card(&service, caller, &stay, today, deadline.clone(), w).await?) } else { None };
@@ -199,6 +246,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
         can_cancel: own && ahead,
         calendar: stay.status == StayStatus::Approved && (own || caller.admin_of(stay.host_cluster)),
         events,
+        meeting,
         decision,
         history: stay
             .history

@@ -191,6 +191,63 @@ words! {
     your_language: "Language of pages and emails", "Język stron i e-maili";
     done_invited: "The member is invited: a welcome email with a sign-in link is on its way.", "Członek został zaproszony: e-mail powitalny z linkiem do logowania jest w drodze.";
     done_imported: "The members are added; each gets a welcome email with a sign-in link.", "Członkowie zostali dodani; każdy dostanie e-mail powitalny z linkiem do logowania.";
+    done_asked: "Your request for an introduction was sent to the firm.", "Prośba o przedstawienie została wysłana do firmy.";
+    done_accepted: "Accepted: you both have each other's email address now.", "Przyjęto: macie teraz nawzajem swoje adresy e-mail.";
+    done_declined: "Declined: the visitor is told politely, without a reason.", "Odrzucono: gość dostanie uprzejmą wiadomość, bez podania powodu.";
+
+    nav_firms: "Firms", "Firmy";
+    firms_title: "Firms of the network", "Firmy sieci";
+    firms_intro: "The firms of the network's clusters: what they offer and what they seek. Visiting a cluster, ask to meet those open to visitors.",
+        "Firmy klastrów sieci: co oferują i czego szukają. Odwiedzając klaster, poproś o spotkanie z tymi, które są otwarte na gości.";
+    firms_none: "No firm matches. Try fewer or shorter words.", "Żadna firma nie pasuje. Spróbuj mniej słów albo krótszych.";
+    firm_field: "Field", "Dziedzina";
+    firm_website: "Website", "Strona WWW";
+    firm_about: "About the firm", "O firmie";
+    firm_offers: "Offers", "Oferuje";
+    firm_seeks: "Seeks", "Szuka";
+    firm_own_tags: "Its own words, separated by commas (at most five)", "Własne słowa, rozdzielone przecinkami (najwyżej pięć)";
+    firm_languages: "Languages (two-letter codes)", "Języki (dwuliterowe kody)";
+    firm_open: "Open to visitors: visitors during their stay may ask to meet us", "Otwarta na gości: goście w czasie pobytu mogą poprosić o spotkanie";
+    firm_open_badge: "open to visitors", "otwarta na gości";
+    firm_visitors: "Visitors", "Goście";
+    firm_takes_introductions: "Takes requests for introductions from visitors", "Przyjmuje prośby o przedstawienie od gości";
+    firm_no_introductions: "Does not take requests for introductions", "Nie przyjmuje próśb o przedstawienie";
+    firm_edit: "The firm's profile", "Profil firmy";
+    firm_add: "Add a firm of", "Dodaj firmę klastra";
+    firm_add_button: "Add the firm", "Dodaj firmę";
+    next_page: "More", "Więcej";
+    my_firm: "The firm I work for", "Firma, w której pracuję";
+    visitors_title: "Who is visiting us this week", "Kto odwiedza nas w tym tygodniu";
+    visitors_all: "Every approved visitor of the coming seven days, with their firm.", "Wszyscy zatwierdzeni goście najbliższych siedmiu dni, z ich firmami.";
+    visitors_open: "Visitors of the coming seven days who would like to meet the cluster's firms.", "Goście najbliższych siedmiu dni, którzy chcą poznać firmy klastra.";
+    visitors_none: "Nobody who wishes to be seen is visiting in the coming seven days.", "W najbliższych siedmiu dniach nie odwiedza nas nikt, kto chce być widoczny.";
+    no_firm: "None", "Żadna";
+    open_to_meet: "While I visit a cluster, its members may see my name, firm and its tags, to meet me",
+        "Gdy odwiedzam klaster, jego członkowie mogą zobaczyć moje imię, firmę i jej dziedziny, aby mnie poznać";
+    nav_introductions: "Introductions", "Przedstawienia";
+    introductions_title: "Introductions", "Przedstawienia";
+    introductions_intro: "During an approved stay you can ask to meet the host's firms; firms of your cluster are asked by visitors.",
+        "W czasie zatwierdzonego pobytu możesz poprosić o spotkanie z firmami gospodarza; firmy Twojego klastra dostają takie prośby od gości.";
+    introductions_received: "Asked of you", "Prośby do Ciebie";
+    introductions_sent: "Asked by you", "Twoje prośby";
+    introductions_none_received: "Nobody has asked to meet your firm yet.", "Nikt jeszcze nie prosił o spotkanie z Twoją firmą.";
+    introductions_none_sent: "You have not asked to meet a firm yet. Open an approved stay to see the host's firms you could meet.",
+        "Nie prosiłeś jeszcze o spotkanie z firmą. Otwórz zatwierdzony pobyt, aby zobaczyć firmy gospodarza, które możesz poznać.";
+    introduction_to: "Introduction to", "Przedstawienie firmie";
+    introduction_asks: "asks to meet", "prosi o spotkanie z";
+    introduction_contact: "Your contact", "Twoja osoba kontaktowa";
+    introduction_private: "Nothing about you is shared with the visitor unless you accept; then you both get each other's email address.",
+        "Gość nie dostanie żadnych Twoich danych, dopóki nie przyjmiesz prośby; wtedy oboje dostaniecie swoje adresy e-mail.";
+    introduction_accept: "Accept and share addresses", "Przyjmij i udostępnij adresy";
+    introduction_decline: "Not this time", "Nie tym razem";
+    introduction_waiting: "Waiting for the firm's answer.", "Czekamy na odpowiedź firmy.";
+    suggestions_title: "Firms you could meet", "Firmy, które możesz poznać";
+    suggestions_intro: "Firms of the host open to visitors, best suited to what your firm offers and seeks first.",
+        "Firmy gospodarza otwarte na gości; najpierw te, które najlepiej pasują do tego, co Twoja firma oferuje i czego szuka.";
+    no_suggestions: "No firm of the host takes introductions yet.", "Żadna firma gospodarza nie przyjmuje jeszcze próśb o przedstawienie.";
+    ask_introduction: "Ask for an introduction", "Poproś o przedstawienie";
+    note_label: "A word to the firm (optional, at most 500 characters)", "Kilka słów do firmy (opcjonalnie, najwyżej 500 znaków)";
+    asked_already: "Asked", "Poproszono";
     first_admin_title: "Its first admin", "Pierwszy administrator";
     first_admin_hint: "Invited as a member of the new cluster and its admin, with a welcome email and a sign-in link.",
         "Zostanie zaproszony(-a) jako członek nowego klastra i jego administrator, z e-mailem powitalnym i linkiem do logowania.";
@@ -758,6 +815,21 @@ impl Words {
         }
     }
 
+    /// An introduction's status, in words.
+    pub(crate) fn introduction_status(&self, status: deskvisa_rules::IntroductionStatus) -> &'static str {
+        use deskvisa_rules::IntroductionStatus as S;
+        match (self.polish(), status) {
+            (false, S::Pending) => "Waiting for an answer",
+            (false, S::Accepted) => "Accepted",
+            (false, S::Declined) => "Declined",
+            (false, S::Lapsed) => "Lapsed with the stay",
+            (true, S::Pending) => "Czeka na odpowiedź",
+            (true, S::Accepted) => "Przyjęta",
+            (true, S::Declined) => "Odrzucona",
+            (true, S::Lapsed) => "Wygasła wraz z pobytem",
+        }
+    }
+
     /// A stay's status, in words.
     pub(crate) fn stay_status(&self, status: StayStatus) -> &'static str {
         match (self.polish(), status) {
@@ -808,6 +880,9 @@ impl Words {
             "saved" => self.done_saved,
             "invited" => self.done_invited,
             "imported" => self.done_imported,
+            "asked" => self.done_asked,
+            "accepted" => self.done_accepted,
+            "declined" => self.done_declined,
             _ => return None,
         })
     }

@@ -79,6 +79,28 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
             .await
             .unwrap();
         service.register_for_event(&anna, breakfast.id).await.unwrap();
+        // Introductions during the trip: one accepted, one declined, one
+        // left unanswered until the trip is cancelled.
+        let mut asked = Vec::new();
+        for (n, name) in ["Bastion Security", "Harbour Labs", "Quay Data"].iter().enumerate() {
+            let contact = w.add_member(host, person(&format!("contact{n}@cph.example"), Locale::En)).await;
+            let profile = FirmProfile {
+                name: (*name).to_owned(),
+                website: None,
+                about: deskvisa_rules::About::default(),
+                interests: deskvisa_rules::Interests::default(),
+                languages: deskvisa_rules::Languages::default(),
+                city: "Copenhagen".to_owned(),
+                open_to_visitors: true,
+                contact: Some(contact.member),
+            };
+            let firm = service.create_firm(&lars, host, profile).await.unwrap();
+            let note = deskvisa_rules::Note::parse("Coffee during my visit?").unwrap();
+            let intro = service.ask_introduction(&anna, trip.id, firm.id, note).await.unwrap();
+            asked.push((contact, intro.id));
+        }
+        service.answer_introduction(&asked[0].0, asked[0].1, IntroductionAnswer::Accept).await.unwrap();
+        service.answer_introduction(&asked[1].0, asked[1].1, IntroductionAnswer::Decline).await.unwrap();
         service.register_for_event(&anna, meetup.id).await.unwrap();
         let moved = EventPatch {
             starts_at: Some(time("2026-03-12T08:00")),
@@ -155,6 +177,10 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
                 let name = about(&path);
                 if kind.starts_with("event_") {
                     assert!(path.starts_with("/events/"), "{kind} links to its event: {path}");
+                } else if kind.starts_with("introduction_") {
+                    let to_visitor = recipient == "anna@hubclub.example";
+                    let home = if to_visitor { "/stays/" } else { "/introductions" };
+                    assert!(path.starts_with(home), "{kind} to {recipient} links to {home}: {path}");
                 } else if !account_link {
                     assert!(path.starts_with("/stays/"), "{kind} links to its stay: {path}");
                 }
