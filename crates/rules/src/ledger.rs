@@ -179,6 +179,28 @@ pub struct ClusterFigures {
     /// The median time from a request to the host's answer (approve or
     /// decline by a host admin), in seconds; `None` with no answer.
     pub median_answer_seconds: Option<i64>,
+    /// Introductions visitors asked of its firms: the business the visits
+    /// were for, beside the visitor-days.
+    pub introductions_hosted: u64,
+    /// Of them, accepted.
+    pub introductions_hosted_accepted: u64,
+    /// Introductions its members asked of other clusters' firms.
+    pub introductions_asked: u64,
+    /// Of them, accepted.
+    pub introductions_asked_accepted: u64,
+}
+
+/// Introductions visitors of one home cluster asked of one host's firms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct IntroductionCell {
+    /// The host cluster (of the firms asked).
+    pub host_cluster_id: ClusterId,
+    /// The visitors' home cluster.
+    pub home_cluster_id: ClusterId,
+    /// Asked in the period.
+    pub asked: u64,
+    /// Of them, accepted.
+    pub accepted: u64,
 }
 
 /// What the store counted, for [`Ledger::assemble`].
@@ -194,6 +216,8 @@ pub struct LedgerCounts {
     pub exceptions: Vec<GuaranteeException>,
     /// Median answer time per host.
     pub median_answer_seconds: Vec<(ClusterId, i64)>,
+    /// Introductions per (host, home), asked in the period.
+    pub introductions: Vec<IntroductionCell>,
 }
 
 /// The ledger over a period.
@@ -207,6 +231,8 @@ pub struct Ledger {
     pub matrix: Vec<MatrixCell>,
     /// The guarantee exceptions, oldest first.
     pub exceptions: Vec<GuaranteeException>,
+    /// The non-zero introduction cells, by host then home.
+    pub introductions: Vec<IntroductionCell>,
 }
 
 impl Ledger {
@@ -244,7 +270,14 @@ impl Ledger {
                         expired: sum.expired + r.expired,
                     },
                 );
+                let sum = |of: fn(&IntroductionCell) -> ClusterId, count: fn(&IntroductionCell) -> u64| -> u64 {
+                    counts.introductions.iter().filter(|c| of(c) == cluster).map(count).sum()
+                };
                 ClusterFigures {
+                    introductions_hosted: sum(|c| c.host_cluster_id, |c| c.asked),
+                    introductions_hosted_accepted: sum(|c| c.host_cluster_id, |c| c.accepted),
+                    introductions_asked: sum(|c| c.home_cluster_id, |c| c.asked),
+                    introductions_asked_accepted: sum(|c| c.home_cluster_id, |c| c.accepted),
                     cluster_id: cluster,
                     standing,
                     days_hosted,
@@ -263,7 +296,10 @@ impl Ledger {
                 }
             })
             .collect();
-        Ledger { period, clusters, matrix, exceptions }
+        let mut introductions: Vec<IntroductionCell> =
+            counts.introductions.into_iter().filter(|c| c.asked > 0).collect();
+        introductions.sort_by_key(|c| (c.host_cluster_id, c.home_cluster_id));
+        Ledger { period, clusters, matrix, exceptions, introductions }
     }
 
     /// What a cluster admin of `cluster` sees: the matrix row and column of
@@ -272,6 +308,7 @@ impl Ledger {
         self.clusters.retain(|c| c.cluster_id == cluster);
         self.matrix.retain(|c| c.host_cluster_id == cluster || c.home_cluster_id == cluster);
         self.exceptions.retain(|e| e.host_cluster_id == cluster || e.home_cluster_id == cluster);
+        self.introductions.retain(|c| c.host_cluster_id == cluster || c.home_cluster_id == cluster);
         self
     }
 }
@@ -360,6 +397,7 @@ mod tests {
                 reason: Some("Full".into()),
             }],
             median_answer_seconds: vec![],
+            introductions: vec![],
         };
         let ledger = Ledger::assemble(Period::new(d("2026-03-01"), d("2026-03-31")).unwrap(), counts);
         let figures = |id| ledger.clusters.iter().find(|f| f.cluster_id == id).unwrap();

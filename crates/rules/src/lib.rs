@@ -68,8 +68,8 @@ pub use introduction::{
 };
 pub use language::{Language, LanguageError, Languages};
 pub use ledger::{
-    ClusterFigures, ExceptionKind, GuaranteeException, HeldDay, Ledger, LedgerCounts, MAX_PERIOD_DAYS, MatrixCell,
-    Period, PeriodError, RequestCounts, counts_held_days, is_visitor_day, median,
+    ClusterFigures, ExceptionKind, GuaranteeException, HeldDay, IntroductionCell, Ledger, LedgerCounts,
+    MAX_PERIOD_DAYS, MatrixCell, Period, PeriodError, RequestCounts, counts_held_days, is_visitor_day, median,
 };
 pub use locale::{Locale, LocaleError};
 pub use mail_kind::{MailFamily, MailKind, UnknownMailKind};

@@ -56,6 +56,7 @@ impl Service {
         let requests = tx.request_counts(start, end).await?;
         let exceptions = tx.guarantee_exceptions(start, end).await?;
         let median_answer_seconds = tx.median_answer_seconds(start, end).await?;
+        let introductions = tx.introduction_counts(start, end).await?;
         let network = tx.network_policy().await?;
         let clusters = tx.clusters().await?;
         let hostings = tx.hostings(now).await?;
@@ -64,7 +65,14 @@ impl Service {
             .iter()
             .filter_map(|c| hostings.get(&c.id).map(|h| (c.id, standing(h, &network, c.timezone.date_at(now)))))
             .collect();
-        let counts = LedgerCounts { clusters: standings, visitor_days, requests, exceptions, median_answer_seconds };
+        let counts = LedgerCounts {
+            clusters: standings,
+            visitor_days,
+            requests,
+            exceptions,
+            median_answer_seconds,
+            introductions,
+        };
         Ok(LedgerReport { ledger: Ledger::assemble(period, counts), clusters })
     }
 }

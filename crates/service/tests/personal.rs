@@ -64,6 +64,21 @@ async fn export_holds_everything_and_erasure_keeps_only_anonymous_visitor_days()
         w.service.act_on_stay(&w.host_admin, past.id, StayCommand::CheckIn).await.ok();
         let pending = w.service.request_stay(&w.member, &w.input("2026-04-13", "2026-04-17")).await.unwrap();
         assert_eq!(pending.status, deskvisa_rules::StayStatus::Pending);
+        // During the approved stay to come, she asks to meet a host's firm.
+        let contact = w.add_member(w.host, member("mette@cph.example")).await;
+        let profile = FirmProfile {
+            name: "Bastion Security".to_owned(),
+            website: None,
+            about: deskvisa_rules::About::default(),
+            interests: deskvisa_rules::Interests::default(),
+            languages: deskvisa_rules::Languages::default(),
+            city: String::new(),
+            open_to_visitors: true,
+            contact: Some(contact.member),
+        };
+        let firm = w.service.create_firm(&w.host_admin, w.host, profile).await.unwrap();
+        let note = deskvisa_rules::Note::parse("Meeting Danish partners in security").unwrap();
+        w.service.ask_introduction(&w.member, later.id, firm.id, note).await.unwrap();
 
         // The export: the profile, every stay with its words and history,
         // the token by its label, the sign-in link, the emails.
@@ -85,6 +100,13 @@ async fn export_holds_everything_and_erasure_keeps_only_anonymous_visitor_days()
         let kinds: Vec<&str> = json["emails"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
         assert!(kinds.contains(&"sign_in") && kinds.contains(&"stay_approved"), "{kinds:?}");
         assert!(!json.to_string().contains("token_hash"), "no secret's hash is exported");
+        let asked = &json["introductions"][0];
+        assert_eq!((asked["role"].as_str(), asked["firm_name"].as_str()), (Some("sent"), Some("Bastion Security")));
+        assert_eq!(asked["note"], "Meeting Danish partners in security");
+        let contact_export = w.service.export_member(&Email::parse("mette@cph.example").unwrap()).await.unwrap();
+        let contact_json = serde_json::to_value(&contact_export).unwrap();
+        assert_eq!(contact_json["firms"][0]["contact"], true, "{contact_json}");
+        assert_eq!(contact_json["introductions"][0]["role"], "received");
 
         let march = Period::new(d("2026-03-01"), d("2026-03-31")).unwrap();
         let before = w.service.ledger(march).await.unwrap().ledger;
@@ -117,6 +139,7 @@ async fn export_holds_everything_and_erasure_keeps_only_anonymous_visitor_days()
             ("members", "name"),
             ("stays", "purpose"),
             ("stay_history", "reason"),
+            ("introductions", "note"),
             ("outbox", "payload"),
             ("rate_limits", "bucket"),
         ] {

@@ -151,6 +151,37 @@ impl Tx {
             .collect()
     }
 
+    /// The introductions asked in `[start, end)` per (host, home), and how
+    /// many of them were accepted. Rows stay when a member is erased, so the
+    /// counts do too.
+    pub async fn introduction_counts(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<deskvisa_rules::IntroductionCell>, StoreError> {
+        #[derive(sea_orm::FromQueryResult)]
+        struct Row {
+            host_cluster_id: uuid::Uuid,
+            home_cluster_id: uuid::Uuid,
+            asked: i64,
+            accepted: i64,
+        }
+        let sql = "SELECT host_cluster_id, home_cluster_id, COUNT(*) AS asked, \
+                   SUM(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END) AS accepted \
+                   FROM introductions WHERE created_at >= $1 AND created_at < $2 \
+                   GROUP BY host_cluster_id, home_cluster_id";
+        let rows: Vec<Row> = self.rows(sql, vec![start.into(), end.into()]).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| deskvisa_rules::IntroductionCell {
+                host_cluster_id: ClusterId::from_uuid(r.host_cluster_id),
+                home_cluster_id: ClusterId::from_uuid(r.home_cluster_id),
+                asked: unsigned(r.asked),
+                accepted: unsigned(r.accepted),
+            })
+            .collect())
+    }
+
     /// How the requests made in `[start, end)` ended, per host.
     pub async fn request_counts(
         &self,

@@ -55,8 +55,8 @@ pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};
 pub use migrate::MigrationStatus;
 pub use outbox::{MailRow, NewMail, member_recipient};
 pub use personal::{
-    CredentialExport, ERASED_NAME, EmailExport, Erased, KeyExport, MemberData, ProfileRecord, Purged,
-    RegistrationExport, StayExport, StayHistoryExport, erased_email,
+    CredentialExport, ERASED_NAME, EmailExport, Erased, FirmExport, IntroductionExport, KeyExport, MemberData,
+    ProfileRecord, Purged, RegistrationExport, StayExport, StayHistoryExport, erased_email,
 };
 pub use reminders::ReminderCandidate;
 pub use snapshot::SnapshotError;

@@ -108,6 +108,34 @@ pub struct RegistrationExport {
     pub ended_at: Option<DateTime<Utc>>,
 }
 
+/// An introduction the member asked for or was asked, and a firm they answer for.
+#[derive(Debug, Clone, PartialEq, Serialize, FromQueryResult)]
+#[allow(missing_docs, reason = "fields the names say all of")]
+pub struct IntroductionExport {
+    pub id: uuid::Uuid,
+    /// `sent` (the member asked) or `received` (the member was asked).
+    pub role: String,
+    pub stay_id: uuid::Uuid,
+    /// The firm asked.
+    pub firm_name: String,
+    /// `pending`, `accepted`, `declined` or `lapsed`.
+    pub status: String,
+    /// The visitor's note.
+    pub note: String,
+    pub created_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// A firm the member belongs to or answers for.
+#[derive(Debug, Clone, PartialEq, Serialize, FromQueryResult)]
+#[allow(missing_docs, reason = "fields the names say all of")]
+pub struct FirmExport {
+    pub id: uuid::Uuid,
+    pub name: String,
+    /// The member is its contact.
+    pub contact: bool,
+}
+
 /// A credential's life: a session, a sign-in link or an API token (never the
 /// secret, which the database does not hold either).
 #[derive(Debug, Clone, PartialEq, Serialize, FromQueryResult)]
@@ -161,6 +189,12 @@ pub struct MemberData {
     pub stay_history: Vec<StayHistoryExport>,
     /// Event registrations.
     pub event_registrations: Vec<RegistrationExport>,
+    /// The firm they work for, and those they answer for.
+    pub firms: Vec<FirmExport>,
+    /// Introductions asked and received.
+    pub introductions: Vec<IntroductionExport>,
+    /// Whether the host's firms may see them while they visit.
+    pub open_to_meet: bool,
     /// Browser sessions.
     pub sessions: Vec<CredentialExport>,
     /// Sign-in links sent.
@@ -190,6 +224,9 @@ pub struct Erased {
     pub roles: u64,
     /// Rate-limit counters kept under their address.
     pub counters: u64,
+    /// Notes of introductions they asked for, removed (the introductions
+    /// stay, anonymous, so the ledger's counts do not change).
+    pub introduction_notes: u64,
 }
 
 /// The address an erased member's row carries: unique, and at a domain that
@@ -211,6 +248,12 @@ const STAY_HISTORY: &str = "SELECT h.stay_id, h.at, h.actor, h.action, h.from_st
 const EVENT_REGISTRATIONS: &str = "SELECT r.event_id, e.title, e.starts_at, r.status, r.created_at, r.ended_at \
      FROM event_registrations r JOIN events e ON e.id = r.event_id WHERE r.member_id = $1 \
      ORDER BY r.created_at, r.id";
+const FIRMS: &str = "SELECT f.id, f.name, CASE WHEN f.contact_member_id = $1 THEN TRUE ELSE FALSE END AS contact FROM firms f \
+     WHERE f.contact_member_id = $1 OR f.id = (SELECT m.firm_id FROM members m WHERE m.id = $1) ORDER BY f.name";
+const INTRODUCTIONS: &str = "SELECT i.id, CASE WHEN i.visitor_id = $1 THEN 'sent' ELSE 'received' END AS role, \
+     i.stay_id, f.name AS firm_name, i.status, i.note, i.created_at, i.answered_at \
+     FROM introductions i JOIN firms f ON f.id = i.firm_id WHERE i.visitor_id = $1 OR i.contact_id = $1 \
+     ORDER BY i.created_at, i.id";
 const SESSIONS: &str =
     "SELECT '' AS label, created_at, expires_at, ended_at FROM sessions WHERE member_id = $1 ORDER BY created_at";
 const SIGN_IN_LINKS: &str = "SELECT '' AS label, created_at, expires_at, used_at AS ended_at FROM sign_in_tokens \
@@ -257,6 +300,9 @@ impl Tx {
             stays: self.rows(STAYS, m()).await?,
             stay_history: self.rows(STAY_HISTORY, m()).await?,
             event_registrations: self.rows(EVENT_REGISTRATIONS, m()).await?,
+            firms: self.rows(FIRMS, m()).await?,
+            introductions: self.rows(INTRODUCTIONS, m()).await?,
+            open_to_meet: self.member(member).await?.is_some_and(|r| r.open_to_meet),
             sessions: self.rows(SESSIONS, m()).await?,
             sign_in_links: self.rows(SIGN_IN_LINKS, m()).await?,
             api_tokens: self.rows(API_TOKENS, m()).await?,
@@ -317,6 +363,9 @@ impl Tx {
                 self.run("DELETE FROM rate_limits WHERE bucket = $1", vec![bucket.clone().into()]).await?;
         }
         erased.roles = self.run("DELETE FROM member_roles WHERE member_id = $1", vec![id.clone()]).await?;
+        erased.introduction_notes = self
+            .run("UPDATE introductions SET note = '' WHERE visitor_id = $1 AND note <> ''", vec![id.clone()])
+            .await?;
         // A firm they spoke for has no contact until its cluster names another.
         self.run(
             "UPDATE firms SET contact_member_id = NULL, updated_at = $2 WHERE contact_member_id = $1",

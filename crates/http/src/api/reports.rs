@@ -32,7 +32,7 @@ struct LedgerQuery {
     from: String,
     /// Last date, included (at most 1830 days).
     to: String,
-    /// For `Accept: text/csv`: `clusters` (default), `matrix` or `exceptions`.
+    /// For `Accept: text/csv`: `clusters` (default), `matrix`, `exceptions` or `introductions`.
     table: Option<String>,
 }
 
@@ -72,6 +72,25 @@ pub(crate) struct ClusterFiguresBody {
     pub(crate) guarantee_exceptions: u64,
     /// Median time from request to a host admin's answer.
     pub(crate) median_answer_seconds: Option<i64>,
+    /// Introductions visitors asked of its firms in the period.
+    pub(crate) introductions_hosted: u64,
+    /// Of them, accepted.
+    pub(crate) introductions_hosted_accepted: u64,
+    /// Introductions its members asked of other clusters' firms.
+    pub(crate) introductions_asked: u64,
+    /// Of them, accepted.
+    pub(crate) introductions_asked_accepted: u64,
+}
+
+/// Introductions one home cluster's visitors asked of one host's firms.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct IntroductionCellBody {
+    pub(crate) host_cluster_id: uuid::Uuid,
+    pub(crate) host_name: String,
+    pub(crate) home_cluster_id: uuid::Uuid,
+    pub(crate) home_name: String,
+    pub(crate) asked: u64,
+    pub(crate) accepted: u64,
 }
 
 /// Visitor-days one host gave one home cluster's members.
@@ -106,6 +125,9 @@ pub(crate) struct LedgerBody {
     /// The non-zero cells of host × home (a cluster admin: their row and column).
     pub(crate) matrix: Vec<MatrixCellBody>,
     pub(crate) exceptions: Vec<ExceptionBody>,
+    /// Introductions asked in the period, per host × home (a cluster admin:
+    /// their row and column): the business the visits were for.
+    pub(crate) introductions: Vec<IntroductionCellBody>,
 }
 
 fn kind_name(kind: ExceptionKind) -> &'static str {
@@ -121,7 +143,7 @@ impl LedgerBody {
     pub(crate) fn new(report: &LedgerReport) -> LedgerBody {
         let cluster = |id: ClusterId| report.clusters.iter().find(|c| c.id == id);
         let name = |id: ClusterId| cluster(id).map(|c| c.name.clone()).unwrap_or_default();
-        let Ledger { period, clusters, matrix, exceptions } = &report.ledger;
+        let Ledger { period, clusters, matrix, exceptions, introductions } = &report.ledger;
         LedgerBody {
             from: period.from(),
             to: period.to(),
@@ -152,6 +174,10 @@ impl LedgerBody {
                         requests_expired: f.requests_expired,
                         guarantee_exceptions: f.guarantee_exceptions,
                         median_answer_seconds: f.median_answer_seconds,
+                        introductions_hosted: f.introductions_hosted,
+                        introductions_hosted_accepted: f.introductions_hosted_accepted,
+                        introductions_asked: f.introductions_asked,
+                        introductions_asked_accepted: f.introductions_asked_accepted,
                     }
                 })
                 .collect(),
@@ -174,6 +200,17 @@ impl LedgerBody {
                     at: e.at,
                     kind: kind_name(e.kind),
                     reason: e.reason.clone(),
+                })
+                .collect(),
+            introductions: introductions
+                .iter()
+                .map(|c| IntroductionCellBody {
+                    host_cluster_id: c.host_cluster_id.as_uuid(),
+                    host_name: name(c.host_cluster_id),
+                    home_cluster_id: c.home_cluster_id.as_uuid(),
+                    home_name: name(c.home_cluster_id),
+                    asked: c.asked,
+                    accepted: c.accepted,
                 })
                 .collect(),
         }
@@ -240,6 +277,17 @@ impl StandingView {
     }
 }
 
+/// A cluster named in a CSV row: its id and its name.
+type Named<'a> = (uuid::Uuid, &'a String);
+
+/// A table of host × home cells: the pair, then the cell's own columns.
+fn pair_table<'a>(lines: &mut Vec<String>, columns: &str, cells: impl Iterator<Item = (Named<'a>, Named<'a>, String)>) {
+    lines.push(format!("host_cluster_id,host_name,home_cluster_id,home_name,{columns}"));
+    for ((host, host_name), (home, home_name), values) in cells {
+        lines.push(format!("{host},{},{home},{},{values}", text_field(host_name), text_field(home_name)));
+    }
+}
+
 fn csv(body: &LedgerBody, table: &str) -> Result<String, Problem> {
     let mut lines = Vec::new();
     match table {
@@ -247,12 +295,13 @@ fn csv(body: &LedgerBody, table: &str) -> Result<String, Problem> {
             lines.push(
                 "cluster_id,name,country,standing,days_hosted,days_used,balance,requests_received,requests_approved,\
                  requests_declined,requests_expired,guarantee_exceptions,median_answer_seconds,grounds,\
-                 nothing_offered_since,none_approved_since"
+                 nothing_offered_since,none_approved_since,introductions_hosted,introductions_hosted_accepted,\
+                 introductions_asked,introductions_asked_accepted"
                     .to_owned(),
             );
             for c in &body.clusters {
                 lines.push(format!(
-                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                     c.cluster_id,
                     text_field(&c.name),
                     text_field(&c.country),
@@ -269,22 +318,20 @@ fn csv(body: &LedgerBody, table: &str) -> Result<String, Problem> {
                     c.grounds.join(";"),
                     optional(c.nothing_offered_since),
                     optional(c.none_approved_since.map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))),
+                    c.introductions_hosted,
+                    c.introductions_hosted_accepted,
+                    c.introductions_asked,
+                    c.introductions_asked_accepted,
                 ));
             }
         }
-        "matrix" => {
-            lines.push("host_cluster_id,host_name,home_cluster_id,home_name,visitor_days".to_owned());
-            for c in &body.matrix {
-                lines.push(format!(
-                    "{},{},{},{},{}",
-                    c.host_cluster_id,
-                    text_field(&c.host_name),
-                    c.home_cluster_id,
-                    text_field(&c.home_name),
-                    c.visitor_days
-                ));
-            }
-        }
+        "matrix" => pair_table(
+            &mut lines,
+            "visitor_days",
+            body.matrix.iter().map(|c| {
+                ((c.host_cluster_id, &c.host_name), (c.home_cluster_id, &c.home_name), c.visitor_days.to_string())
+            }),
+        ),
         "exceptions" => {
             lines.push("stay_id,host_cluster_id,home_cluster_id,at,kind,reason".to_owned());
             for e in &body.exceptions {
@@ -299,8 +346,21 @@ fn csv(body: &LedgerBody, table: &str) -> Result<String, Problem> {
                 ));
             }
         }
+        "introductions" => pair_table(
+            &mut lines,
+            "asked,accepted",
+            body.introductions.iter().map(|c| {
+                (
+                    (c.host_cluster_id, &c.host_name),
+                    (c.home_cluster_id, &c.home_name),
+                    format!("{},{}", c.asked, c.accepted),
+                )
+            }),
+        ),
         other => {
-            return Err(Problem::malformed(format!("table: `{other}` is none of clusters, matrix, exceptions")));
+            return Err(Problem::malformed(format!(
+                "table: `{other}` is none of clusters, matrix, exceptions, introductions"
+            )));
         }
     }
     let mut text = lines.join("\r\n");

@@ -183,7 +183,7 @@ struct Bar {
 type Column = (&'static str, fn(&'static Words) -> &'static str, fn(&ClusterFiguresBody) -> String);
 
 /// The figures table's columns, in the API's order.
-const COLUMNS: [Column; 8] = [
+const COLUMNS: [Column; 10] = [
     ("days_hosted", |w| w.days_hosted, |c| c.days_hosted.to_string()),
     ("days_used", |w| w.days_used, |c| c.days_used.to_string()),
     ("balance", |w| w.balance, |c| c.balance.to_string()),
@@ -192,6 +192,12 @@ const COLUMNS: [Column; 8] = [
     ("requests_declined", |w| w.requests_declined, |c| c.requests_declined.to_string()),
     ("requests_expired", |w| w.requests_expired, |c| c.requests_expired.to_string()),
     ("guarantee_exceptions", |w| w.exceptions, |c| c.guarantee_exceptions.to_string()),
+    ("introductions_hosted", |w| w.introductions_hosted, |c| c.introductions_hosted.to_string()),
+    (
+        "introductions_hosted_accepted",
+        |w| w.introductions_hosted_accepted,
+        |c| c.introductions_hosted_accepted.to_string(),
+    ),
 ];
 
 /// A row of the figures table.

@@ -196,6 +196,8 @@ words! {
     done_declined: "Declined: the visitor is told politely, without a reason.", "Odrzucono: gość dostanie uprzejmą wiadomość, bez podania powodu.";
 
     nav_firms: "Firms", "Firmy";
+    introductions_hosted: "Introductions asked of its firms", "Prośby o przedstawienie do jego firm";
+    introductions_hosted_accepted: "of them accepted", "w tym przyjęte";
     firms_title: "Firms of the network", "Firmy sieci";
     firms_intro: "The firms of the network's clusters: what they offer and what they seek. Visiting a cluster, ask to meet those open to visitors.",
         "Firmy klastrów sieci: co oferują i czego szukają. Odwiedzając klaster, poproś o spotkanie z tymi, które są otwarte na gości.";

@@ -150,6 +150,27 @@ async fn a_visitor_is_introduced_to_a_host_firm_and_each_learns_the_other_only_o
         let (status, refused) = ask(&api, &stay, &lapsing_firm, "").await;
         assert_eq!((status, refused["code"].as_str()), (StatusCode::CONFLICT, Some("stay_not_approved")));
 
+        // The ledger counts them per host and home, as JSON and CSV.
+        let (_, ledger) = api
+            .call("GET", "/api/v1/reports/reciprocity?from=2026-03-01&to=2026-03-31", Some(&api.network), None)
+            .await;
+        let figures =
+            |id: &str| ledger["clusters"].as_array().unwrap().iter().find(|c| c["cluster_id"] == id).unwrap().clone();
+        let (host, home) = (figures(&api.host), figures(&api.home));
+        assert_eq!(
+            (host["introductions_hosted"].as_u64(), host["introductions_hosted_accepted"].as_u64()),
+            (Some(3), Some(1))
+        );
+        assert_eq!(
+            (home["introductions_asked"].as_u64(), home["introductions_asked_accepted"].as_u64()),
+            (Some(3), Some(1))
+        );
+        assert_eq!(ledger["introductions"][0]["asked"], 3, "{ledger}");
+        let path = "/api/v1/reports/reciprocity?from=2026-03-01&to=2026-03-31&table=introductions";
+        let (_, _, csv) = crate::api::get_csv(&api.app, path, &api.network).await;
+        assert!(csv.starts_with("host_cluster_id,host_name,home_cluster_id,home_name,asked,accepted\r\n"), "{csv}");
+        assert!(csv.contains(",3,1\r\n"), "{csv}");
+
         // The emails, through the real SMTP server.
         api.service.deliver_mail(&mailer).await.unwrap();
         let messages = sink.wait_for(5, Duration::from_secs(20)).await;
@@ -174,6 +195,32 @@ async fn a_visitor_is_introduced_to_a_host_firm_and_each_learns_the_other_only_o
             !to_anna.iter().any(|m| m.text().contains("jens@harbour.example")),
             "a decline gives away nobody's address"
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_request_left_unanswered_lapses_when_the_stay_ends_and_the_contact_is_told_once() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let (firm, contact) = host_firm(&api, "Bastion Security", "mette@bastion.example", true, &[]).await;
+        let stay = approved_stay(&api, "2026-03-04", "2026-03-06").await;
+        let (_, intro) = ask(&api, &stay, &firm, "").await;
+        let id = intro["id"].as_str().unwrap().to_owned();
+        // On its last day at the site it is still open.
+        api.clock.set("2026-03-06T20:00:00Z".parse().unwrap());
+        assert_eq!(api.service.lapse_introductions().await.unwrap(), 0);
+        // The day after, two workers at once lapse it once.
+        api.clock.set("2026-03-07T08:00:00Z".parse().unwrap());
+        let (a, b) = tokio::join!(api.service.lapse_introductions(), api.service.lapse_introductions());
+        assert_eq!(a.unwrap() + b.unwrap(), 1);
+        let (_, received) = api.call("GET", "/api/v1/me/introductions", Some(&contact), None).await;
+        assert_eq!(received["items"][0]["status"], "lapsed");
+        let lapsed = api.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'introduction_lapsed'").await;
+        assert_eq!(lapsed, 1);
+        let (status, answer) =
+            api.call("POST", &format!("/api/v1/introductions/{id}/accept"), Some(&contact), None).await;
+        assert_eq!((status, answer["code"].as_str()), (StatusCode::CONFLICT, Some("introduction_answered")));
     })
     .await;
 }
