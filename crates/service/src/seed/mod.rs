@@ -1,10 +1,12 @@
 //! `deskvisa seed demo`: a realistic network to try deskvisa with. 43
 //! clusters in their real cities and zones on five continents, 1 to 3 sites
-//! each, an admin and two members per cluster, a network admin, some
-//! closures, events and stays around today, and visits of the past two
+//! each, an admin and two members per cluster, each working for one of the
+//! cluster's three firms (two open to visitors), a network admin, some
+//! closures, events, stays and introductions around today, and visits of the past two
 //! months (made with the clock set back) for the ledger. Loading is skipped when the
 //! database already holds clusters; fresh tokens are made every time.
 
+mod firms;
 pub mod network;
 
 use std::sync::Arc;
@@ -188,6 +190,7 @@ impl Service {
                 (format!("{}.{}@{domain}", FIRST[i % 12], LAST[(i + 3) % 12]), false),
                 (format!("{}.{}@{domain}", FIRST[(i + 5) % 12], LAST[(i + 7) % 12]), false),
             ];
+            let mut persons = Vec::new();
             for (n, (email, admin)) in people.iter().enumerate() {
                 let email = if i == 0 && n == 1 { DEMO_MEMBER.to_owned() } else { email.clone() };
                 let member = self
@@ -196,7 +199,8 @@ impl Service {
                         NewMember {
                             email: Email::parse(&ascii(&email.to_lowercase())).map_err(|e| bad(&email, e))?,
                             name: format!("{} {}", FIRST[(i + n) % 12], LAST[(i + 2 * n) % 12]),
-                            company: format!("{} member firm {}", demo.city, n + 1),
+                            // Their firm's name, once the firms are made.
+                            company: String::new(),
                             locale: if demo.country == "PL" { Locale::Pl } else { Locale::En },
                         },
                     )
@@ -204,7 +208,9 @@ impl Service {
                 if *admin {
                     self.grant_role(member.id, Role::ClusterAdmin).await?;
                 }
+                persons.push(member.id);
             }
+            self.demo_firms(i, cluster.id, (demo.city, demo.country), &persons).await?;
             if i == 0 {
                 let network_admin = self
                     .add_member(
@@ -336,7 +342,13 @@ impl Service {
             };
             if n % 3 != 2 {
                 let admin = self.admin_caller(host).await?;
-                let _ = self.act_on_stay(&admin, stay.id, StayCommand::Approve).await;
+                if let Ok(approved) = self.act_on_stay(&admin, stay.id, StayCommand::Approve).await {
+                    self.demo_introduction(n, &member, &approved).await?;
+                    // One visit called off: its open request lapses.
+                    if n == 3 {
+                        self.act_on_stay(&member, stay.id, StayCommand::Cancel(None)).await?;
+                    }
+                }
             }
         }
         // Anna asks Copenhagen for three days in two weeks: her stays page
