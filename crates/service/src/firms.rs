@@ -88,6 +88,41 @@ async fn seat_contact(
     Ok(())
 }
 
+/// A member newly added with a company text works for the cluster's firm of
+/// that name, made (with them its contact, not yet open to visitors) when
+/// the cluster has none: the same rule the migration applied to the
+/// members there were.
+pub(crate) async fn join_firm_named(
+    tx: &Tx,
+    member: &mut MemberRecord,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ServiceError> {
+    let typed = member.company.split_whitespace().collect::<Vec<_>>().join(" ");
+    let Some(cluster) = member.cluster_id.filter(|_| !typed.is_empty()) else { return Ok(()) };
+    let (firm, name) = match tx.firm_named(cluster, &typed).await? {
+        Some(firm) => (firm.id, firm.profile.name),
+        None => {
+            let id = FirmId::from_uuid(uuid::Uuid::new_v4());
+            let profile = FirmProfile {
+                name: typed.clone(),
+                website: None,
+                about: deskvisa_rules::About::default(),
+                interests: deskvisa_rules::Interests::default(),
+                languages: deskvisa_rules::Languages::default(),
+                city: String::new(),
+                open_to_visitors: false,
+                contact: Some(member.id),
+            };
+            tx.insert_firm(id, cluster, &profile, now).await?;
+            (id, typed)
+        }
+    };
+    tx.set_member_firm(member.id, Some((firm, &name)), now).await?;
+    member.firm = Some(firm);
+    member.company = name;
+    Ok(())
+}
+
 impl Service {
     /// Whether the caller may see the directory: network staff, and members
     /// whose home cluster is active (403 for others).

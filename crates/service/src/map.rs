@@ -154,11 +154,12 @@ impl Service {
         new: NewMember,
         invited_by: Option<&Caller>,
     ) -> Result<MemberRecord, ServiceError> {
-        let record = invited(new, Some(cluster), None);
+        let mut record = invited(new, Some(cluster), None);
         let now = self.now();
         let tx = self.store.begin_write().await?;
         tx.cluster(cluster).await?.ok_or(ServiceError::NotFound)?;
         email_free(tx.insert_member(&record, now).await)?;
+        crate::firms::join_firm_named(&tx, &mut record, now).await?;
         if let Some(inviter) = invited_by {
             self.count_invitations(&tx, inviter, 1).await?;
             if let Some(mail) = self.welcome(&tx, &record, now).await? {

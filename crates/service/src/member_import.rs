@@ -116,10 +116,11 @@ impl Service {
             if *verdict != ImportVerdict::Add {
                 continue;
             }
-            let record = crate::map::invited(row.member.clone(), Some(cluster), row.vouched_until);
+            let mut record = crate::map::invited(row.member.clone(), Some(cluster), row.vouched_until);
             // Added by someone else since the judging began: the
             // transaction is left, nothing is half-imported.
             email_free(tx.insert_member(&record, now).await)?;
+            crate::firms::join_firm_named(&tx, &mut record, now).await?;
             mails.extend(self.welcome(&tx, &record, now).await?);
         }
         tx.enqueue_mail(&mails, now).await?;

@@ -280,6 +280,13 @@ impl Tx {
         Ok(())
     }
 
+    /// The firm of `cluster` called `name` (ignoring case and runs of spaces), if any.
+    pub async fn firm_named(&self, cluster: ClusterId, name: &str) -> Result<Option<FirmRecord>, StoreError> {
+        let sql = format!("SELECT {FIRM_COLUMNS} FROM firms f WHERE f.cluster_id = $1 AND f.sort_name = $2");
+        let values = vec![cluster.as_uuid().into(), sort_name(name).into()];
+        Ok(read_firms(&self.tx, self.backend, &sql, values).await?.into_iter().next())
+    }
+
     /// Gives the members of a renamed firm its new name as their company.
     pub async fn rename_firm_members(&self, id: FirmId, name: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.run(
