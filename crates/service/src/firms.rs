@@ -103,17 +103,7 @@ pub(crate) async fn join_firm_named(
         Some(firm) => (firm.id, firm.profile.name),
         None => {
             let id = FirmId::from_uuid(uuid::Uuid::new_v4());
-            let profile = FirmProfile {
-                name: typed.clone(),
-                website: None,
-                about: deskvisa_rules::About::default(),
-                interests: deskvisa_rules::Interests::default(),
-                languages: deskvisa_rules::Languages::default(),
-                city: String::new(),
-                open_to_visitors: false,
-                contact: Some(member.id),
-            };
-            tx.insert_firm(id, cluster, &profile, now).await?;
+            tx.insert_firm(id, cluster, &FirmProfile::named(&typed, Some(member.id)), now).await?;
             (id, typed)
         }
     };

@@ -66,16 +66,8 @@ async fn export_holds_everything_and_erasure_keeps_only_anonymous_visitor_days()
         assert_eq!(pending.status, deskvisa_rules::StayStatus::Pending);
         // During the approved stay to come, she asks to meet a host's firm.
         let contact = w.add_member(w.host, member("mette@cph.example")).await;
-        let profile = FirmProfile {
-            name: "Bastion Security".to_owned(),
-            website: None,
-            about: deskvisa_rules::About::default(),
-            interests: deskvisa_rules::Interests::default(),
-            languages: deskvisa_rules::Languages::default(),
-            city: String::new(),
-            open_to_visitors: true,
-            contact: Some(contact.member),
-        };
+        let profile =
+            FirmProfile { open_to_visitors: true, ..FirmProfile::named("Bastion Security", Some(contact.member)) };
         let firm = w.service.create_firm(&w.host_admin, w.host, profile).await.unwrap();
         let note = deskvisa_rules::Note::parse("Meeting Danish partners in security").unwrap();
         w.service.ask_introduction(&w.member, later.id, firm.id, note).await.unwrap();

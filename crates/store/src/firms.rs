@@ -52,6 +52,23 @@ pub struct FirmProfile {
     pub contact: Option<MemberId>,
 }
 
+impl FirmProfile {
+    /// A profile with a name and a contact and nothing else said yet: no
+    /// website, about, tags or languages, not open to visitors.
+    pub fn named(name: &str, contact: Option<MemberId>) -> FirmProfile {
+        FirmProfile {
+            name: name.to_owned(),
+            website: None,
+            about: About::default(),
+            interests: Interests::default(),
+            languages: Languages::default(),
+            city: String::new(),
+            open_to_visitors: false,
+            contact,
+        }
+    }
+}
+
 /// Which firms a directory search looks at.
 #[derive(Debug, Clone, Default)]
 pub struct FirmFilter {

@@ -101,6 +101,12 @@ const fn with_query(mut r: Row, query: &'static str) -> Row {
     r
 }
 
+/// Answering an introduction: its contact (the admin of the firm's cluster
+/// here) may; its visitor (the other cluster's member) sees it, nobody else.
+const fn answer_row(path: &'static str) -> Row {
+    row("post", path, On::Introduction, None, [401, 404, 403, 200, 404, 404], [401, 403, 404, 404, 200, 404])
+}
+
 const SIGNED_IN: [u16; 6] = [401, 200, 200, 200, 200, 200];
 const NETWORK_ONLY: [u16; 6] = [401, 403, 403, 403, 403, 200];
 const CLUSTER: &str = r#"{"name": "Tokyo Creative Tech", "city": "Tokyo", "country": "JP", "timezone": "Asia/Tokyo", "latitude": 35.68, "longitude": 139.69}"#;
@@ -147,22 +153,8 @@ fn table() -> Vec<Row> {
             [401, 404, 201, 403, 403, 403],
         ),
         // Only the contact answers; the visitor sees it, nobody else does.
-        row(
-            "post",
-            "/api/v1/introductions/{id}/accept",
-            Introduction,
-            None,
-            [401, 404, 403, 200, 404, 404],
-            [401, 403, 404, 404, 200, 404],
-        ),
-        row(
-            "post",
-            "/api/v1/introductions/{id}/decline",
-            Introduction,
-            None,
-            [401, 404, 403, 200, 404, 404],
-            [401, 403, 404, 404, 200, 404],
-        ),
+        answer_row("/api/v1/introductions/{id}/accept"),
+        answer_row("/api/v1/introductions/{id}/decline"),
         flat("get", "/api/v1/me/introductions", Nothing, None, SIGNED_IN),
         row(
             "get",
@@ -565,16 +557,8 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
     // member the contact; each asked by the other cluster's visitor.
     let mut firms = Vec::new();
     let mut second_firms = Vec::new();
-    let firm_of = |name: String, contact| FirmProfile {
-        name,
-        website: None,
-        about: deskvisa_rules::About::default(),
-        interests: deskvisa_rules::Interests::default(),
-        languages: deskvisa_rules::Languages::default(),
-        city: String::new(),
-        open_to_visitors: true,
-        contact: Some(contact),
-    };
+    let firm_of =
+        |name: String, contact| FirmProfile { open_to_visitors: true, ..FirmProfile::named(&name, Some(contact)) };
     for (admin, cluster, plain) in [(&admin_a, &alpha, plain_a), (&admin_b, &beta, plain_b)] {
         let admin = service.authenticate(admin).await.unwrap();
         let first = firm_of(format!("{} Software", cluster.name), admin.member);

@@ -84,16 +84,7 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
         let mut asked = Vec::new();
         for (n, name) in ["Bastion Security", "Harbour Labs", "Quay Data"].iter().enumerate() {
             let contact = w.add_member(host, person(&format!("contact{n}@cph.example"), Locale::En)).await;
-            let profile = FirmProfile {
-                name: (*name).to_owned(),
-                website: None,
-                about: deskvisa_rules::About::default(),
-                interests: deskvisa_rules::Interests::default(),
-                languages: deskvisa_rules::Languages::default(),
-                city: "Copenhagen".to_owned(),
-                open_to_visitors: true,
-                contact: Some(contact.member),
-            };
+            let profile = FirmProfile { open_to_visitors: true, ..FirmProfile::named(name, Some(contact.member)) };
             let firm = service.create_firm(&lars, host, profile).await.unwrap();
             let note = deskvisa_rules::Note::parse("Coffee during my visit?").unwrap();
             let intro = service.ask_introduction(&anna, trip.id, firm.id, note).await.unwrap();

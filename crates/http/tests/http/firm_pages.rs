@@ -23,17 +23,14 @@ async fn a_visitor_asks_on_the_stay_page_and_the_contact_accepts_on_theirs() {
         let (app, service) = (&w.app, &w.service);
         let mette = w.add_member(w.host, person("mette@cph.example", Locale::Pl)).await;
         let profile = FirmProfile {
-            name: "Bastion Security".to_owned(),
-            website: None,
             about: deskvisa_rules::About::parse("Security audits for harbours.").unwrap(),
             interests: deskvisa_rules::Interests {
                 offers: deskvisa_rules::Tags::parse(["cybersecurity"]).unwrap(),
                 seeks: deskvisa_rules::Tags::default(),
             },
-            languages: deskvisa_rules::Languages::default(),
             city: "Copenhagen".to_owned(),
             open_to_visitors: true,
-            contact: Some(mette.member),
+            ..FirmProfile::named("Bastion Security", Some(mette.member))
         };
         let firm = service.create_firm(&w.host_admin, w.host, profile).await.unwrap();
         let stay = service.request_stay(&w.member, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
