@@ -226,7 +226,7 @@ async fn a_request_left_unanswered_lapses_when_the_stay_ends_and_the_contact_is_
 }
 
 #[tokio::test]
-async fn of_two_answers_at_once_one_wins() {
+async fn of_two_answers_at_once_one_wins_and_each_party_is_emailed_once() {
     on_both_backends(|db| async move {
         let api = Api::new(db, 2).await;
         let (firm, contact) = host_firm(&api, "Bastion Security", "mette@bastion.example", true, &[]).await;
