@@ -61,7 +61,7 @@ async fn a_visitor_is_introduced_to_a_host_firm_and_each_learns_the_other_only_o
         api.call("PATCH", &path, Some(&api.member), Some(json!({"firm_id": firm["id"]}))).await;
         let (bastion, mette) =
             host_firm(&api, "Bastion Security", "mette@bastion.example", true, &["cybersecurity"]).await;
-        let (harbour, _) = host_firm(&api, "Harbour Labs", "jens@harbour.example", true, &["games"]).await;
+        let (harbour, jens) = host_firm(&api, "Harbour Labs", "jens@harbour.example", true, &["games"]).await;
         let (closed, _) = host_firm(&api, "Closed Doors", "karl@closed.example", false, &["cybersecurity"]).await;
         let stay = approved_stay(&api, "2026-03-04", "2026-03-10").await;
 
@@ -132,13 +132,8 @@ async fn a_visitor_is_introduced_to_a_host_firm_and_each_learns_the_other_only_o
         let (lapsing_firm, _) = host_firm(&api, "Lapse Ltd", "lina@lapse.example", true, &[]).await;
         let (_, lapsing) = ask(&api, &stay, &lapsing_firm, "").await;
         let lapsing_id = lapsing["id"].as_str().unwrap().to_owned();
-        let jens_token = api
-            .service
-            .create_token(&deskvisa_rules::Email::parse("jens@harbour.example").unwrap(), "t")
-            .await
-            .unwrap();
         let (status, _) =
-            api.call("POST", &format!("/api/v1/introductions/{declined_id}/decline"), Some(&jens_token), None).await;
+            api.call("POST", &format!("/api/v1/introductions/{declined_id}/decline"), Some(&jens), None).await;
         assert_eq!(status, StatusCode::OK);
         let (status, _) =
             api.call("POST", &format!("/api/v1/stays/{stay}/cancel"), Some(&api.member), Some(json!({}))).await;
