@@ -93,13 +93,13 @@ chaos-smoke: test-tools
 bench: wrk test-tools
 	$(CARGO) bench -p deskvisa-rules --bench decide
 	$(CARGO) build --release -p deskvisa -p deskvisa-bench
-	./target/release/deskvisa-bench --seconds 10 --connections 16
+	./target/release/deskvisa-bench --seconds 10 --connections 16 --firms 10000
 
 ## bench-smoke: each benchmark once, briefly, as CI runs it
 bench-smoke: wrk test-tools
 	$(CARGO) bench -p deskvisa-rules --bench decide -- --test
 	$(CARGO) build -p deskvisa -p deskvisa-bench
-	./target/debug/deskvisa-bench --seconds 2 --connections 4 --stays 20 --ledger-stays 2000
+	./target/debug/deskvisa-bench --seconds 2 --connections 4 --stays 20 --ledger-stays 2000 --firms 500
 
 ## deb: the Debian package in target/debian/ (cargo-deb 3.8.0 from crates.io, installed when missing or
 ## another version): the release binary, /etc/deskvisa, the systemd units of serve and worker

@@ -12,6 +12,9 @@
 //!   the same signed-in caller.
 //! - **P1**, the web pages: each page's HTML p99 and its weight with its
 //!   assets (see `pages.rs`).
+//! - **F1**, the firm directory's search: 10,000 firms (`--firms N`) over
+//!   the demo's clusters, a mix of searches through the router against a
+//!   static signed-in route, on SQLite and on PostgreSQL (see `firms.rs`).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 // A benchmark scenario is a script read top to bottom: setup, load, measure, report.
 #![allow(clippy::too_many_lines)]
@@ -29,6 +32,7 @@ use deskvisa_service::{
 };
 use deskvisa_store::{DatabaseConfig, connect_store};
 
+mod firms;
 mod mail;
 mod pages;
 mod postgres;
@@ -305,8 +309,7 @@ fn sqlite_url(dir: &Path) -> String {
 
 /// W1 on PostgreSQL: through HTTP, and pgbench, each on a fresh database.
 async fn w1_postgres(connections: usize, seconds: u64) -> Result<(WrkResult, postgres::PgbenchResult)> {
-    let server =
-        std::env::var("DESKVISA_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned());
+    let server = postgres_server();
     let dir = fresh_dir("postgres")?;
     let http_db = postgres::PgDatabase::create(&server, "http").await?;
     let http_setup = setup(&http_db.url()).await?;
@@ -336,6 +339,12 @@ async fn w1_postgres(connections: usize, seconds: u64) -> Result<(WrkResult, pos
     raw_db.drop_now().await?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok((http?, raw?))
+}
+
+/// The PostgreSQL server of the workloads on PostgreSQL, which make
+/// databases of their own on it.
+fn postgres_server() -> String {
+    std::env::var("DESKVISA_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
 }
 
 fn fresh_dir(tag: &str) -> Result<PathBuf> {
@@ -596,6 +605,17 @@ async fn main() -> Result<()> {
             slowest.as_secs_f64() * 1e3,
             heaviest as f64 / 1024.0
         );
+    }
+    let firm_count = arg("--firms", 10_000) as usize;
+    if run("f1") {
+        let f1 = firms::f1(firms::Database::Sqlite, firm_count, seconds).await?;
+        f1.print();
+        failed += f1.failed() as u64;
+    }
+    if run("f1-postgres") {
+        let f1 = firms::f1(firms::Database::Postgres(postgres_server()), firm_count, seconds).await?;
+        f1.print();
+        failed += f1.failed() as u64;
     }
     if failed > 0 {
         bail!("{failed} requests failed; every request of the workloads is valid");

@@ -22,6 +22,7 @@ mod m20261206_000001_network_staff;
 mod m20261206_000002_cluster_names;
 mod m20261206_000003_site_offers;
 mod m20261207_000001_firms;
+mod m20261207_000002_programme;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000002_cluster_names::Migration),
             Box::new(m20261206_000003_site_offers::Migration),
             Box::new(m20261207_000001_firms::Migration),
+            Box::new(m20261207_000002_programme::Migration),
         ]
     }
 }

@@ -8,7 +8,8 @@
 //! Full-text search runs in each database's own engine over plain words the
 //! service cuts (`name_words`, `tag_words`, `about_words`): on SQLite an
 //! FTS5 table kept by triggers, on PostgreSQL a generated `tsvector` with a
-//! GIN index. `sort_name` (the lower-cased name) orders the directory, in
+//! GIN index (the name weighed A, the tags B, the about C, so a query asks
+//! where a word was found). `sort_name` (the lower-cased name) orders the directory, in
 //! byte order on both (`COLLATE "C"` on PostgreSQL), so both list alike.
 //!
 //! Introductions are a visitor's request, during an approved stay, to meet
@@ -137,7 +138,8 @@ async fn create_search(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         db.execute_unprepared(
             "ALTER TABLE firms ALTER COLUMN sort_name TYPE varchar COLLATE \"C\"; \
              ALTER TABLE firms ADD COLUMN search tsvector GENERATED ALWAYS AS \
-             (to_tsvector('simple', name_words || ' ' || tag_words || ' ' || about_words)) STORED; \
+             (setweight(to_tsvector('simple', name_words), 'A') || setweight(to_tsvector('simple', tag_words), 'B') \
+             || setweight(to_tsvector('simple', about_words), 'C')) STORED; \
              CREATE INDEX firms_search ON firms USING GIN (search)",
         )
         .await?;
@@ -296,6 +298,11 @@ async fn companies_become_firms(manager: &SchemaManager<'_>) -> Result<(), DbErr
                 .to_owned();
             db.execute(&update).await?;
         }
+    }
+    // The planner knows nothing of tables just filled until they are
+    // analysed: without it, searches would not use the GIN index.
+    if backend == DbBackend::Postgres {
+        db.execute_unprepared("ANALYZE firms, firm_tags, members").await?;
     }
     Ok(())
 }

@@ -61,6 +61,12 @@ impl SearchTerms {
     pub fn tsquery(&self) -> String {
         self.0.iter().map(|t| format!("{t}:*")).collect::<Vec<_>>().join(" & ")
     }
+
+    /// The same, every term found only among the words of `weight` (`A`
+    /// the name, `B` the tags, as the stored vector weighs them).
+    pub fn tsquery_weighted(&self, weight: char) -> String {
+        self.0.iter().map(|t| format!("{t}:*{weight}")).collect::<Vec<_>>().join(" & ")
+    }
 }
 
 #[cfg(test)]
@@ -82,6 +88,7 @@ mod tests {
         assert_eq!(q.terms(), ["cloud", "sec"]);
         assert_eq!(q.fts5(), "\"cloud\"* AND \"sec\"*");
         assert_eq!(q.tsquery(), "cloud:* & sec:*");
+        assert_eq!(q.tsquery_weighted('A'), "cloud:*A & sec:*A");
     }
 
     #[test]

@@ -231,6 +231,40 @@ impl Service {
         Ok(page.page(rows, |e| e.id))
     }
 
+    /// The network's programme: events open to visitors across the network
+    /// starting on a local date of the window (by default today, UTC, and
+    /// [`DEFAULT_EVENT_DAYS`] days on; at most [`MAX_EVENT_WINDOW_DAYS`]),
+    /// in a country or on a continent, earliest first; for those who may
+    /// travel in the network (members of active clusters, network staff).
+    pub async fn programme(
+        &self,
+        caller: &Caller,
+        window: (Option<NaiveDate>, Option<NaiveDate>),
+        place: (Option<&deskvisa_rules::Country>, Option<deskvisa_rules::Continent>),
+        page: PageRequest<EventId>,
+    ) -> Result<Page<EventRecord, EventId>, ServiceError> {
+        self.directory_reader(caller).await?;
+        let from = window.0.unwrap_or_else(|| self.now().date_naive());
+        let to = match window.1 {
+            Some(to) => to,
+            None => from.checked_add_days(Days::new(DEFAULT_EVENT_DAYS)).unwrap_or(from),
+        };
+        if to < from {
+            return Err(ServiceError::Invalid("to: not before from".to_owned()));
+        }
+        if (to - from).num_days() >= MAX_EVENT_WINDOW_DAYS {
+            return Err(ServiceError::Invalid(format!("from..to: at most {MAX_EVENT_WINDOW_DAYS} days")));
+        }
+        if let Some(after) = page.after
+            && self.store.read_event(after).await?.is_none()
+        {
+            return Err(foreign_cursor());
+        }
+        let clusters = self.active_clusters_in(None, place.0, place.1).await?;
+        let rows = self.store.programme(from, to, clusters.as_deref(), page.after, page.rows()).await?;
+        Ok(page.page(rows, |e| e.id))
+    }
+
     /// The event its cluster's admin is about to change or cancel, read (and
     /// locked) in `tx`: 404 when there is none, 403 when the caller is not
     /// such an admin, 409 `event_cancelled` when it was cancelled already.

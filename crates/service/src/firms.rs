@@ -114,9 +114,34 @@ pub(crate) async fn join_firm_named(
 }
 
 impl Service {
+    /// The active clusters a filter by cluster, country and continent lets
+    /// through; `None` when nothing is filtered (every active cluster).
+    pub(crate) async fn active_clusters_in(
+        &self,
+        cluster: Option<ClusterId>,
+        country: Option<&Country>,
+        continent: Option<Continent>,
+    ) -> Result<Option<Vec<ClusterId>>, ServiceError> {
+        if cluster.is_none() && country.is_none() && continent.is_none() {
+            return Ok(None);
+        }
+        let tx = self.store.begin_read().await?;
+        Ok(Some(
+            tx.clusters()
+                .await?
+                .into_iter()
+                .filter(|c| c.status == ClusterStatus::Active)
+                .filter(|c| cluster.is_none_or(|id| c.id == id))
+                .filter(|c| country.is_none_or(|k| &c.country == k))
+                .filter(|c| continent.is_none_or(|k| Continent::of_country(c.country.as_str()) == Some(k)))
+                .map(|c| c.id)
+                .collect(),
+        ))
+    }
+
     /// Whether the caller may see the directory: network staff, and members
     /// whose home cluster is active (403 for others).
-    async fn directory_reader(&self, caller: &Caller) -> Result<(), ServiceError> {
+    pub(crate) async fn directory_reader(&self, caller: &Caller) -> Result<(), ServiceError> {
         let Some(home) = caller.cluster else { return Ok(()) };
         let tx = self.store.begin_read().await?;
         match tx.cluster(home).await? {
@@ -134,21 +159,7 @@ impl Service {
         page: PageRequest<FirmId>,
     ) -> Result<Page<FirmRecord, FirmId>, ServiceError> {
         self.directory_reader(caller).await?;
-        let clusters = if query.cluster.is_some() || query.country.is_some() || query.continent.is_some() {
-            let tx = self.store.begin_read().await?;
-            let all = tx.clusters().await?;
-            Some(
-                all.into_iter()
-                    .filter(|c| c.status == ClusterStatus::Active)
-                    .filter(|c| query.cluster.is_none_or(|id| c.id == id))
-                    .filter(|c| query.country.as_ref().is_none_or(|k| &c.country == k))
-                    .filter(|c| query.continent.is_none_or(|k| Continent::of_country(c.country.as_str()) == Some(k)))
-                    .map(|c| c.id)
-                    .collect(),
-            )
-        } else {
-            None
-        };
+        let clusters = self.active_clusters_in(query.cluster, query.country.as_ref(), query.continent).await?;
         if let Some(after) = page.after
             && self.store.read_firm(after).await?.is_none()
         {

@@ -554,6 +554,50 @@ impl Store {
         rows::<_, EventRow, EventRecord>(self.reads(), self.db_backend(), &sql, values).await
     }
 
+    /// The network's programme: events open to visitors, not cancelled, at
+    /// the sites of active clusters (or of `clusters`), starting on a local
+    /// date of `from..=to`, earliest first, from after the event `after` on;
+    /// at most `limit`.
+    pub async fn programme(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        clusters: Option<&[ClusterId]>,
+        after: Option<EventId>,
+        limit: u64,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut values: Vec<Value> = vec![from.into(), to.into(), limit.into()];
+        let mut bind = |v: Value| {
+            values.push(v);
+            format!("${}", values.len())
+        };
+        let among = match clusters {
+            None => "e.cluster_id IN (SELECT c.id FROM clusters c WHERE c.status = 'active')".to_owned(),
+            Some([]) => return Ok(Vec::new()),
+            Some(list) => {
+                let list: Vec<String> = list.iter().map(|c| bind(c.as_uuid().into())).collect();
+                format!("e.cluster_id IN ({})", list.join(", "))
+            }
+        };
+        let after_clause = match after {
+            None => String::new(),
+            Some(after) => {
+                let after = bind(after.as_uuid().into());
+                format!(
+                    " AND EXISTS (SELECT 1 FROM events c WHERE c.id = {after} \
+                     AND (e.starts_utc > c.starts_utc OR (e.starts_utc = c.starts_utc AND e.id > c.id)))"
+                )
+            }
+        };
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events e WHERE e.start_date >= $1 AND e.start_date <= $2 \
+             AND e.cancelled_at IS NULL AND e.open_to_visitors AND {among}{after_clause} \
+             ORDER BY e.starts_utc, e.id LIMIT $3"
+        );
+        rows::<_, EventRow, EventRecord>(self.reads(), self.db_backend(), &sql, values).await
+    }
+
     /// An event, read on the read pool.
     pub async fn read_event(&self, id: EventId) -> Result<Option<EventRecord>, StoreError> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.id = $1");

@@ -369,15 +369,20 @@ impl Store {
             format!("${}", values.len())
         };
         let mut conditions = Vec::new();
-        let tier = match &filter.terms {
-            None => "0".to_owned(),
+        // The rank of the firm aliased `{t}`: 0 when its name holds every
+        // word, 1 when its tags do, 2 otherwise (0 for all without words).
+        let tier: Option<String> = match &filter.terms {
+            None => None,
             Some(terms) if backend == DbBackend::Postgres => {
                 let q = bind(terms.tsquery().into());
+                // The stored vector weighs the name A and the tags B.
+                let name = bind(terms.tsquery_weighted('A').into());
+                let tags = bind(terms.tsquery_weighted('B').into());
                 conditions.push(format!("f.search @@ to_tsquery('simple', {q})"));
-                format!(
-                    "CASE WHEN to_tsvector('simple', f.name_words) @@ to_tsquery('simple', {q}) THEN 0 \
-                     WHEN to_tsvector('simple', f.tag_words) @@ to_tsquery('simple', {q}) THEN 1 ELSE 2 END"
-                )
+                Some(format!(
+                    "CASE WHEN {{t}}.search @@ to_tsquery('simple', {name}) THEN 0 \
+                     WHEN {{t}}.search @@ to_tsquery('simple', {tags}) THEN 1 ELSE 2 END"
+                ))
             }
             Some(terms) => {
                 let q = terms.fts5();
@@ -385,10 +390,10 @@ impl Store {
                 let name = bind(format!("name_words : ({q})").into());
                 let tags = bind(format!("tag_words : ({q})").into());
                 conditions.push(format!("f.id IN (SELECT firm_id FROM firms_fts WHERE firms_fts MATCH {all})"));
-                format!(
-                    "CASE WHEN f.id IN (SELECT firm_id FROM firms_fts WHERE firms_fts MATCH {name}) THEN 0 \
-                     WHEN f.id IN (SELECT firm_id FROM firms_fts WHERE firms_fts MATCH {tags}) THEN 1 ELSE 2 END"
-                )
+                Some(format!(
+                    "CASE WHEN {{t}}.id IN (SELECT firm_id FROM firms_fts WHERE firms_fts MATCH {name}) THEN 0 \
+                     WHEN {{t}}.id IN (SELECT firm_id FROM firms_fts WHERE firms_fts MATCH {tags}) THEN 1 ELSE 2 END"
+                ))
             }
         };
         if let Some(tag) = &filter.tag {
@@ -408,19 +413,26 @@ impl Store {
         if filter.open_to_visitors {
             conditions.push("f.open_to_visitors".to_owned());
         }
-        let mut sql = format!(
-            "WITH hits AS (SELECT f.id, f.sort_name, {tier} AS tier FROM firms f WHERE {}) \
-             SELECT {FIRM_COLUMNS} FROM hits h JOIN firms f ON f.id = h.id",
-            conditions.join(" AND ")
-        );
+        // The cursor's place is read from its own row (one index look-up),
+        // never from the ranked list, which would then be ranked whole.
+        let key = |t: &str| match &tier {
+            Some(tier) => format!("{}, {t}.sort_name, {t}.id", tier.replace("{t}", t)),
+            None => format!("{t}.sort_name, {t}.id"),
+        };
         if let Some(after) = after {
             let after = bind(after.as_uuid().into());
-            sql.push_str(&format!(
-                " WHERE (h.tier, h.sort_name, h.id) > (SELECT a.tier, a.sort_name, a.id FROM hits a WHERE a.id = {after})"
-            ));
+            conditions.push(format!("({}) > (SELECT {} FROM firms a WHERE a.id = {after})", key("f"), key("a")));
         }
+        let order = match &tier {
+            Some(tier) => format!("{}, f.sort_name, f.id", tier.replace("{t}", "f")),
+            // Without words every firm ranks alike: the name index gives the order.
+            None => "f.sort_name, f.id".to_owned(),
+        };
         let limit = bind(i64::try_from(limit).unwrap_or(i64::MAX).into());
-        sql.push_str(&format!(" ORDER BY h.tier, h.sort_name, h.id LIMIT {limit}"));
+        let sql = format!(
+            "SELECT {FIRM_COLUMNS} FROM firms f WHERE {} ORDER BY {order} LIMIT {limit}",
+            conditions.join(" AND ")
+        );
         read_firms(self.reads(), backend, &sql, values).await
     }
 }

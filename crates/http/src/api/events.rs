@@ -7,7 +7,9 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use deskvisa_rules::{EventId, MAX_EVENT_CAPACITY, SiteId, format_local_time, parse_date, parse_local_time};
+use deskvisa_rules::{
+    Continent, Country, EventId, MAX_EVENT_CAPACITY, SiteId, format_local_time, parse_date, parse_local_time,
+};
 use deskvisa_service::{EventPatch, EventRecord, RegistrationRecord, Service};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -33,6 +35,94 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .routes(routes!(withdraw_registration))
         .routes(routes!(event_calendar))
         .routes(routes!(my_registrations))
+        .routes(routes!(programme))
+}
+
+/// An event of the network's programme, with where it is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgrammeEvent {
+    /// The event.
+    #[serde(flatten)]
+    pub event: Event,
+    /// The site's name.
+    pub site_name: String,
+    /// The host cluster's name.
+    pub cluster_name: String,
+    /// The host cluster's city.
+    pub city: String,
+    /// The host cluster's country (ISO 3166-1 alpha-2).
+    pub country: String,
+}
+
+/// A page of the network's programme.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgrammeList {
+    /// Earliest first.
+    pub items: Vec<ProgrammeEvent>,
+    /// The cursor of the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Which events of the programme.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ProgrammeQuery {
+    /// First local date, `YYYY-MM-DD` (default: today).
+    from: Option<String>,
+    /// Last local date (default: 90 days on; at most 366 days in all).
+    to: Option<String>,
+    /// The host cluster's country (ISO 3166-1 alpha-2).
+    country: Option<String>,
+    /// The host cluster's continent: `europe`, `asia`, `africa`,
+    /// `north_america`, `south_america`, `oceania`.
+    continent: Option<String>,
+    /// 1 to 200 (default 50).
+    limit: Option<u64>,
+    /// The `next_cursor` of the page before.
+    cursor: Option<String>,
+}
+
+/// The network's programme: every event open to visitors across the
+/// network, so a member can plan a trip around one. Members of active
+/// clusters and network staff.
+#[utoipa::path(
+    get, path = "/api/v1/events", tag = "events", security(("bearer" = [])),
+    params(ProgrammeQuery),
+    responses(
+        (status = 200, description = "A page of the programme, earliest first", body = ProgrammeList),
+        Malformed,
+        Unauthenticated,
+        (status = 403, description = "`forbidden`: the caller's home cluster is not active", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn programme(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    ApiQuery(query): ApiQuery<ProgrammeQuery>,
+) -> Result<Json<ProgrammeList>, Problem> {
+    fn given(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    }
+    let date = |field: &str, v: &Option<String>| given(v).map(|t| parse_date(t).map_err(|e| bad(field, e))).transpose();
+    let window = (date("from", &query.from)?, date("to", &query.to)?);
+    let country = given(&query.country).map(|c| Country::parse(c).map_err(|e| bad("country", e))).transpose()?;
+    let continent =
+        given(&query.continent).map(|c| Continent::parse(c).map_err(|e| bad("continent", e))).transpose()?;
+    let page = Paging { limit: query.limit, cursor: query.cursor }.request(EventId::parse)?;
+    let found = service.programme(&caller, window, (country.as_ref(), continent), page).await?;
+    let map = service.map().await?;
+    let (items, next_cursor) = shown(found, |e| {
+        let (cluster, sites) =
+            map.iter().find(|(c, _)| c.id == e.cluster).map(|(c, s)| (Some(c), s.as_slice())).unwrap_or((None, &[]));
+        ProgrammeEvent {
+            site_name: sites.iter().find(|s| s.id == e.site).map(|s| s.name.clone()).unwrap_or_default(),
+            cluster_name: cluster.map(|c| c.name.clone()).unwrap_or_default(),
+            city: cluster.map(|c| c.city.clone()).unwrap_or_default(),
+            country: cluster.map(|c| c.country.to_string()).unwrap_or_default(),
+            event: Event::new(e),
+        }
+    });
+    Ok(Json(ProgrammeList { items, next_cursor }))
 }
 
 /// An event at a site.

@@ -32,6 +32,9 @@ struct EventPage {
     over: bool,
     registered: bool,
     full: bool,
+    /// The site's request form with the event's date filled in, for a
+    /// visitor (not for the host's own members, who sit at home).
+    request: Option<String>,
 }
 
 /// `GET /events/{id}`.
@@ -56,6 +59,10 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
         over: event.starts_utc <= service.now(),
         registered,
         full: event.seats_left() == 0,
+        request: (caller.cluster != Some(event.cluster) && event.open_to_visitors).then(|| {
+            let day = event.starts_at.date();
+            format!("/sites/{}?start={day}&end={day}", event.site.as_uuid())
+        }),
         title: event.title,
     };
     html(StatusCode::OK, &page)

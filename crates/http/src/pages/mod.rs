@@ -22,6 +22,7 @@ mod introductions;
 mod map;
 mod network;
 mod page;
+mod programme;
 pub(crate) mod sign_in;
 mod site;
 mod stay;
@@ -60,6 +61,7 @@ pub(crate) fn routes(service: Service) -> Router<Service> {
         .route("/stays/{id}", get(stay::page))
         .route("/stays/{id}/cancel", post(stays::cancel))
         .route("/stays/{id}/introductions", post(introductions::ask))
+        .route("/programme", get(programme::page))
         .route("/firms", get(firms::directory).post(firms::add))
         .route("/firms/{id}", get(firms::page).post(firms::save))
         .route("/introductions", get(introductions::list))

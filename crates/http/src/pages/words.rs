@@ -196,6 +196,12 @@ words! {
     done_declined: "Declined: the visitor is told politely, without a reason.", "Odrzucono: gość dostanie uprzejmą wiadomość, bez podania powodu.";
 
     nav_firms: "Firms", "Firmy";
+    nav_programme: "Events", "Wydarzenia";
+    programme_title: "Events across the network", "Wydarzenia w całej sieci";
+    programme_intro: "Business breakfasts, meetups and study visits open to visiting members, in the coming three months. Plan a trip around one: request a desk for its day.",
+        "Śniadania biznesowe, spotkania i wizyty studyjne otwarte dla gości z innych klastrów, w najbliższych trzech miesiącach. Zaplanuj podróż wokół jednego z nich: poproś o biurko na ten dzień.";
+    programme_none: "No event open to visitors is planned there in the coming three months.", "W najbliższych trzech miesiącach nie zaplanowano tam wydarzeń otwartych dla gości.";
+    programme_request: "Request a desk for that day", "Poproś o biurko na ten dzień";
     introductions_hosted: "Introductions asked of its firms", "Prośby o przedstawienie do jego firm";
     introductions_hosted_accepted: "of them accepted", "w tym przyjęte";
     firms_title: "Firms of the network", "Firmy sieci";

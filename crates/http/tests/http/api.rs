@@ -26,7 +26,7 @@ pub(crate) async fn person(service: &Service, cluster: ClusterId, email: &str, a
 
 pub(crate) struct Api {
     pub(crate) app: Router,
-    world: World,
+    pub(crate) world: World,
     pub(crate) member: String,
     pub(crate) admin: String,
     pub(crate) stranger_admin: String,

@@ -156,6 +156,7 @@ fn table() -> Vec<Row> {
         answer_row("/api/v1/introductions/{id}/accept"),
         answer_row("/api/v1/introductions/{id}/decline"),
         flat("get", "/api/v1/me/introductions", Nothing, None, SIGNED_IN),
+        flat("get", "/api/v1/events", Nothing, None, SIGNED_IN),
         row(
             "get",
             "/api/v1/stays/{id}/suggested-firms",

@@ -13,5 +13,6 @@ mod firms;
 mod introductions;
 mod openapi;
 mod pages;
+mod programme;
 mod sign_in;
 mod support;

@@ -51,6 +51,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/me/introductions"),
     ("get", "/api/v1/stays/{id}/suggested-firms"),
     ("get", "/api/v1/clusters/{id}/visitors"),
+    ("get", "/api/v1/events"),
     ("post", "/api/v1/clusters/{id}/admins"),
     ("delete", "/api/v1/clusters/{id}/admins/{member_id}"),
     ("get", "/api/v1/clusters/{id}/policy"),
