@@ -23,6 +23,7 @@ mod m20261206_000002_cluster_names;
 mod m20261206_000003_site_offers;
 mod m20261207_000001_firms;
 mod m20261207_000002_programme;
+mod m20261207_000003_calendar_feeds;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000003_site_offers::Migration),
             Box::new(m20261207_000001_firms::Migration),
             Box::new(m20261207_000002_programme::Migration),
+            Box::new(m20261207_000003_calendar_feeds::Migration),
         ]
     }
 }

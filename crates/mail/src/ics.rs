@@ -203,6 +203,32 @@ pub fn event_calendar(event: &EventCalendar, method: IcsMethod, dtstamp: DateTim
     out
 }
 
+/// One calendar of many entries, for a calendar program to subscribe to
+/// (`METHOD:PUBLISH`, named `name`): the VEVENTs of each of `calendars`
+/// (files [`stay_calendar`] and [`event_calendar`] wrote, folded already),
+/// each with its own UID and SEQUENCE, so an entry that changes is updated
+/// in place on the next refresh.
+pub fn feed(name: &str, calendars: &[String]) -> String {
+    let mut out = String::with_capacity(256 + calendars.iter().map(String::len).sum::<usize>());
+    for head in ["BEGIN:VCALENDAR", "PRODID:-//deskvisa//EN", "VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"] {
+        fold_into(&mut out, head);
+    }
+    fold_into(&mut out, &format!("X-WR-CALNAME:{}", escape_text(name)));
+    for calendar in calendars {
+        let mut inside = false;
+        for line in calendar.split("\r\n") {
+            inside |= line == "BEGIN:VEVENT";
+            if inside {
+                out.push_str(line);
+                out.push_str("\r\n");
+            }
+            inside &= line != "END:VEVENT";
+        }
+    }
+    fold_into(&mut out, "END:VCALENDAR");
+    out
+}
+
 /// The day after `end` (DTEND of an all-day event is exclusive); never
 /// before the day after `start`, and saturating at the end of time.
 fn exclusive_end(start: NaiveDate, end: NaiveDate) -> NaiveDate {
@@ -354,6 +380,22 @@ mod tests {
 
     fn property<'a>(unfolded: &'a str, name: &str) -> Vec<&'a str> {
         unfolded.split("\r\n").filter(|l| l.starts_with(name)).collect()
+    }
+
+    #[test]
+    fn a_feed_holds_each_entry_once_in_one_calendar() {
+        let stay = stay_calendar(&sample(StayMailKind::StayApproved, "en"), IcsMethod::Publish, stamp());
+        let mut long = sample(StayMailKind::StayRequested, "pl");
+        long.stay_id = "6f1c1f57-8f7a-4b8e-9c63-0f4a1d2b3c4e".to_owned();
+        long.site_address = "ul. Bardzo Długa 1234, 41-700 Ruda Śląska, ".repeat(4);
+        let other = stay_calendar(&long, IcsMethod::Publish, stamp());
+        let feed = feed("deskvisa: Anna", &[stay, other]);
+        assert_eq!(feed.matches("BEGIN:VCALENDAR").count(), 1);
+        assert_eq!(feed.matches("BEGIN:VEVENT").count(), 2);
+        assert_eq!(feed.matches("END:VEVENT").count(), 2);
+        assert!(feed.ends_with("END:VCALENDAR\r\n") && feed.contains("METHOD:PUBLISH\r\n"));
+        assert!(feed.split("\r\n").all(|l| l.len() <= MAX_LINE_OCTETS + 1), "folded lines stay folded");
+        assert!(unfold(&feed).contains("Bardzo Długa 1234"), "a folded line is carried whole");
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! A stay or an event as an iCalendar file for download (`METHOD:PUBLISH`):
 //! the same event, UID and SEQUENCE as the invitations emailed about it, so
-//! a calendar that has both keeps one event.
+//! a calendar that has both keeps one event. And a member's personal feed
+//! (issue 22): a secret URL a calendar program subscribes to, with every
+//! stay and event registration of theirs, read again at each refresh; only
+//! the secret's hash is kept, and it can be revoked.
 
 use deskvisa_mail::{EventCalendar, IcsMethod, StayMailKind};
 use deskvisa_rules::{EventId, StayId, StayStatus, TimeZone};
@@ -10,7 +13,53 @@ use crate::caller::Caller;
 use crate::error::ServiceError;
 use crate::mail_events::StayEvent;
 
+/// The most stays and registrations a feed carries (the latest of each).
+const FEED_ENTRIES: u64 = 200;
+
 impl Service {
+    /// Makes the caller a new calendar feed and returns its secret URL,
+    /// shown once; any feed they had stops working.
+    pub async fn create_calendar_feed(&self, caller: &Caller) -> Result<String, ServiceError> {
+        let token = crate::sign_in::secret("dvf_")?;
+        let tx = self.store.begin_write().await?;
+        tx.replace_calendar_feed(caller.member, &crate::tokens::hash(&token), self.now()).await?;
+        tx.commit().await?;
+        Ok(format!("{}/feeds/{token}.ics", self.public_url))
+    }
+
+    /// Stops the caller's calendar feed; whether there was one.
+    pub async fn revoke_calendar_feed(&self, caller: &Caller) -> Result<bool, ServiceError> {
+        let tx = self.store.begin_write().await?;
+        let revoked = tx.revoke_calendar_feeds(caller.member, self.now()).await?;
+        tx.commit().await?;
+        Ok(revoked > 0)
+    }
+
+    /// The feed a secret opens: the member's stays (pending, approved,
+    /// and those called off, marked cancelled) and their event
+    /// registrations; `NotFound` for a secret that is unknown or revoked, or
+    /// whose member was revoked.
+    pub async fn calendar_feed(&self, token: &str) -> Result<String, ServiceError> {
+        let member =
+            self.store.calendar_feed_member(&crate::tokens::hash(token)).await?.ok_or(ServiceError::NotFound)?;
+        let caller = self.caller(member).await.map_err(|_| ServiceError::NotFound)?;
+        let record = self.member(member).await?;
+        if record.status == deskvisa_rules::MemberStatus::Revoked {
+            return Err(ServiceError::NotFound);
+        }
+        let mut calendars = Vec::new();
+        for stay in self.my_stays(&caller, FEED_ENTRIES, None).await? {
+            calendars.push(self.stay_calendar(&caller, stay.id).await?);
+        }
+        let registered = self.my_registrations(&caller).await?;
+        for (registration, event) in registered.iter().rev().take(usize::try_from(FEED_ENTRIES).unwrap_or(usize::MAX)) {
+            if registration.status == deskvisa_store::RegistrationStatus::Registered {
+                calendars.push(self.event_calendar(&caller, event.id).await?);
+            }
+        }
+        Ok(deskvisa_mail::ics::feed(&format!("deskvisa: {}", record.name), &calendars))
+    }
+
     /// The stay's calendar file, for its member and the host's admins
     /// (others who may read the stay get `Forbidden`, the rest `NotFound`).
     pub async fn stay_calendar(&self, caller: &Caller, id: StayId) -> Result<String, ServiceError> {

@@ -15,6 +15,7 @@
 
 mod availability;
 mod backup;
+mod calendar_feeds;
 mod connect;
 mod convert;
 mod desks;

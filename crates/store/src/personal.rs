@@ -343,7 +343,7 @@ impl Tx {
                 .await?,
             ..Erased::default()
         };
-        for table in ["sessions", "sign_in_tokens", "api_tokens"] {
+        for table in ["sessions", "sign_in_tokens", "api_tokens", "calendar_feeds"] {
             erased.credentials +=
                 self.run(&format!("DELETE FROM {table} WHERE member_id = $1"), vec![id.clone()]).await?;
         }

@@ -5,6 +5,7 @@
 pub(crate) mod admin;
 pub(crate) mod dto;
 pub(crate) mod events;
+pub(crate) mod feeds;
 pub(crate) mod firms;
 pub(crate) mod introductions;
 pub(crate) mod map;
@@ -27,4 +28,5 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .merge(events::routes())
         .merge(firms::routes())
         .merge(introductions::routes())
+        .merge(feeds::routes())
 }

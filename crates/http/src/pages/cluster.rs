@@ -613,6 +613,8 @@ struct MePage {
     /// My home cluster's firms to choose from (id, name, mine), and the page
     /// of mine if I answer for it.
     firms: Vec<(String, String, bool)>,
+    /// A calendar feed's secret URL, shown once, right after it was made.
+    feed_url: Option<String>,
     refused: FormRefusal,
 }
 
@@ -620,6 +622,15 @@ async fn me_page_with(
     service: &Service,
     viewer: &Viewer,
     shown: Shown<'_, FormRefusal>,
+) -> Result<Response, PageError> {
+    me_page_showing(service, viewer, shown, None).await
+}
+
+async fn me_page_showing(
+    service: &Service,
+    viewer: &Viewer,
+    shown: Shown<'_, FormRefusal>,
+    feed_url: Option<String>,
 ) -> Result<Response, PageError> {
     let Shown { query, typed: fields, refusal: refused, status } = shown;
     let caller = viewer.caller()?;
@@ -652,6 +663,7 @@ async fn me_page_with(
         c: Chrome::new(viewer, w.me_title, "me").done(query),
         open_to_meet: fields.map_or(me.open_to_meet, |f| f.ticked("open_to_meet")),
         firms,
+        feed_url,
         name: fields.map_or(me.name.clone(), |f| f.get("name").to_owned()),
         email: me.email.to_string(),
         polish: fields.map_or(me.locale == Locale::Pl, |f| f.get("locale") == "pl"),
@@ -665,6 +677,18 @@ async fn me_page_with(
 /// `GET /me`: my name and language.
 pub(crate) async fn me(Page { service, viewer, query }: Page) -> Result<Response, PageError> {
     me_page_with(&service, &viewer, Shown::fresh(&query)).await
+}
+
+/// `POST /me/calendar-feed`: a new calendar feed, its URL shown this once.
+pub(crate) async fn make_feed(SignedForm { service, viewer, .. }: SignedForm) -> Result<Response, PageError> {
+    let url = service.create_calendar_feed(viewer.caller()?).await?;
+    me_page_showing(&service, &viewer, Shown::fresh(Fields::none()), Some(url)).await
+}
+
+/// `POST /me/calendar-feed/revoke`.
+pub(crate) async fn revoke_feed(SignedForm { service, viewer, .. }: SignedForm) -> Result<Response, PageError> {
+    service.revoke_calendar_feed(viewer.caller()?).await?;
+    Ok(redirect("/me?done=saved"))
 }
 
 /// `POST /me`: saves them; the pages follow the language chosen.

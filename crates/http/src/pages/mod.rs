@@ -98,6 +98,8 @@ pub(crate) fn routes(service: Service) -> Router<Service> {
             post(cluster::import_confirm).layer(axum::extract::DefaultBodyLimit::max(3 * IMPORT_BODY_BYTES)),
         )
         .route("/me", get(cluster::me).post(cluster::save_me))
+        .route("/me/calendar-feed", post(cluster::make_feed))
+        .route("/me/calendar-feed/revoke", post(cluster::revoke_feed))
         .route("/network", get(network::page))
         .route("/network/clusters", post(network::add_cluster))
         .route("/network/clusters/{id}/status", post(network::change_status))

@@ -225,6 +225,12 @@ words! {
     firm_add_button: "Add the firm", "Dodaj firmę";
     next_page: "More", "Więcej";
     my_firm: "The firm I work for", "Firma, w której pracuję";
+    feed_title: "My calendar feed", "Mój kalendarz do subskrypcji";
+    feed_intro: "A secret address your calendar program subscribes to: your stays and the events you registered for, kept up to date. Anyone with the address can read it; make a new one (the old one stops working) or stop it at any time.",
+        "Tajny adres, który subskrybuje Twój program kalendarza: Twoje pobyty i zapisy na wydarzenia, zawsze aktualne. Każdy, kto zna adres, może go odczytać; w każdej chwili możesz utworzyć nowy (stary przestanie działać) albo go wyłączyć.";
+    feed_made: "Your feed's address, shown this once: copy it into your calendar program.", "Adres Twojego kalendarza, pokazany tylko teraz: skopiuj go do programu kalendarza.";
+    feed_make: "Make a new feed address", "Utwórz nowy adres";
+    feed_revoke: "Stop my feed", "Wyłącz mój kalendarz";
     visitors_title: "Who is visiting us this week", "Kto odwiedza nas w tym tygodniu";
     visitors_all: "Every approved visitor of the coming seven days, with their firm.", "Wszyscy zatwierdzeni goście najbliższych siedmiu dni, z ich firmami.";
     visitors_open: "Visitors of the coming seven days who would like to meet the cluster's firms.", "Goście najbliższych siedmiu dni, którzy chcą poznać firmy klastra.";

@@ -157,6 +157,11 @@ fn table() -> Vec<Row> {
         answer_row("/api/v1/introductions/{id}/decline"),
         flat("get", "/api/v1/me/introductions", Nothing, None, SIGNED_IN),
         flat("get", "/api/v1/events", Nothing, None, SIGNED_IN),
+        flat("post", "/api/v1/me/calendar-feed", Nothing, None, [401, 201, 201, 201, 201, 201]),
+        // Nobody has a feed here to revoke.
+        flat("delete", "/api/v1/me/calendar-feed", Nothing, None, [401, 404, 404, 404, 404, 404]),
+        // A secret nobody was given is nobody's feed, signed in or not.
+        flat("get", "/feeds/{file}", Nothing, None, [404; 6]),
         row(
             "get",
             "/api/v1/stays/{id}/suggested-firms",

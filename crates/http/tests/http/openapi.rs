@@ -21,6 +21,10 @@ const ANONYMOUS: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/token"),
 ];
 
+/// Routes opened by a secret in the URL, without signing in: anything but
+/// a secret that was given is 404.
+const BY_SECRET: &[(&str, &str)] = &[("get", "/feeds/{file}")];
+
 /// API.md's routes of "Sign-in", "The map", "Stays" (with the stay's calendar file), "Reports" and "Operations", and `/api/v1/me`.
 const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/me"),
@@ -52,6 +56,9 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/stays/{id}/suggested-firms"),
     ("get", "/api/v1/clusters/{id}/visitors"),
     ("get", "/api/v1/events"),
+    ("post", "/api/v1/me/calendar-feed"),
+    ("delete", "/api/v1/me/calendar-feed"),
+    ("get", "/feeds/{file}"),
     ("post", "/api/v1/clusters/{id}/admins"),
     ("delete", "/api/v1/clusters/{id}/admins/{member_id}"),
     ("get", "/api/v1/clusters/{id}/policy"),
@@ -177,7 +184,10 @@ async fn every_documented_route_is_served() {
             Request::builder().method(method.to_uppercase().as_str()).uri(&concrete).body(Body::empty()).unwrap();
         let response = app.clone().oneshot(request).await.unwrap();
         let status = response.status();
-        if ANONYMOUS.contains(&(method, path)) {
+        if BY_SECRET.contains(&(method, path)) {
+            let problem = response.headers().get("content-type").is_some_and(|v| v == "application/problem+json");
+            assert!(status == StatusCode::NOT_FOUND && problem, "{method} {path}: {status}, routed and refused");
+        } else if ANONYMOUS.contains(&(method, path)) {
             assert!(
                 status != StatusCode::NOT_FOUND && status != StatusCode::METHOD_NOT_ALLOWED,
                 "{method} {path}: {status}"
