@@ -83,6 +83,22 @@ fn below_registrations(registered: usize) -> ServiceError {
     Conflict::CapacityBelowRegistrations { registered }.into()
 }
 
+/// A window of local start dates from `from`: to `to`, or by default
+/// [`DEFAULT_EVENT_DAYS`] days on; at most [`MAX_EVENT_WINDOW_DAYS`] days.
+fn window(from: NaiveDate, to: Option<NaiveDate>) -> Result<(NaiveDate, NaiveDate), ServiceError> {
+    let to = match to {
+        Some(to) => to,
+        None => from.checked_add_days(Days::new(DEFAULT_EVENT_DAYS)).unwrap_or(from),
+    };
+    if to < from {
+        return Err(ServiceError::Invalid("to: not before from".to_owned()));
+    }
+    if (to - from).num_days() >= MAX_EVENT_WINDOW_DAYS {
+        return Err(ServiceError::Invalid(format!("from..to: at most {MAX_EVENT_WINDOW_DAYS} days")));
+    }
+    Ok((from, to))
+}
+
 /// A failed attempt: a transient store error (which became `Unavailable`)
 /// is worth another try; anything else is the answer.
 fn settle(err: ServiceError) -> AttemptError {
@@ -187,18 +203,7 @@ impl Service {
         to: Option<NaiveDate>,
     ) -> Result<(NaiveDate, NaiveDate), ServiceError> {
         let record = self.site(site).await?;
-        let from = from.unwrap_or_else(|| record.timezone.date_at(self.now()));
-        let to = match to {
-            Some(to) => to,
-            None => from.checked_add_days(Days::new(DEFAULT_EVENT_DAYS)).unwrap_or(from),
-        };
-        if to < from {
-            return Err(ServiceError::Invalid("to: not before from".to_owned()));
-        }
-        if (to - from).num_days() >= MAX_EVENT_WINDOW_DAYS {
-            return Err(ServiceError::Invalid(format!("from..to: at most {MAX_EVENT_WINDOW_DAYS} days")));
-        }
-        Ok((from, to))
+        window(from.unwrap_or_else(|| record.timezone.date_at(self.now())), to)
     }
 
     /// A site's events (not cancelled) starting on a local date in the
@@ -244,17 +249,7 @@ impl Service {
         page: PageRequest<EventId>,
     ) -> Result<Page<EventRecord, EventId>, ServiceError> {
         self.directory_reader(caller).await?;
-        let from = window.0.unwrap_or_else(|| self.now().date_naive());
-        let to = match window.1 {
-            Some(to) => to,
-            None => from.checked_add_days(Days::new(DEFAULT_EVENT_DAYS)).unwrap_or(from),
-        };
-        if to < from {
-            return Err(ServiceError::Invalid("to: not before from".to_owned()));
-        }
-        if (to - from).num_days() >= MAX_EVENT_WINDOW_DAYS {
-            return Err(ServiceError::Invalid(format!("from..to: at most {MAX_EVENT_WINDOW_DAYS} days")));
-        }
+        let (from, to) = self::window(window.0.unwrap_or_else(|| self.now().date_naive()), window.1)?;
         if let Some(after) = page.after
             && self.store.read_event(after).await?.is_none()
         {
