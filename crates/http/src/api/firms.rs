@@ -139,7 +139,10 @@ impl DirectoryQuery {
             continent: given(&self.continent)
                 .map(|c| Continent::parse(&c).map_err(|e| bad("continent", e)))
                 .transpose()?,
-            cluster: given(&self.cluster_id).map(|c| id(&c, ClusterId::parse)).transpose()?,
+            // A query's malformed id is a malformed request (a path's is 404).
+            cluster: given(&self.cluster_id)
+                .map(|c| ClusterId::parse(&c).map_err(|e| bad("cluster_id", e)))
+                .transpose()?,
         })
     }
 }

@@ -126,10 +126,9 @@ fn languages(codes: &[String]) -> Result<Languages, FieldError> {
     Languages::parse(codes.iter().map(String::as_str)).map_err(|e| refuse("languages", Rule::Languages, e))
 }
 
+/// A contact's id; to leave a firm without one, a patch sends null (an
+/// empty string is no id, as the document's `uuid` format says).
 fn contact(text: &str) -> Result<Option<MemberId>, FieldError> {
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
     MemberId::parse(text).map(Some).map_err(|e| refuse("contact_member_id", Rule::Id, e))
 }
 
@@ -226,6 +225,14 @@ mod tests {
         .unwrap_err();
         let fields: Vec<_> = refused.iter().map(|e| e.field).collect();
         assert_eq!(fields, ["name", "website", "offers", "languages", "contact_member_id"]);
+    }
+
+    #[test]
+    fn an_empty_contact_is_no_id() {
+        let refused = firm(serde_json::json!({"name": "X", "contact_member_id": ""})).unwrap_err();
+        assert_eq!(refused[0].field, "contact_member_id");
+        let p = serde_json::from_value::<FirmPatchRequest>(serde_json::json!({"contact_member_id": ""})).unwrap();
+        assert_eq!(p.parse().unwrap_err()[0].field, "contact_member_id");
     }
 
     #[test]

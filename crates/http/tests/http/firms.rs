@@ -170,7 +170,7 @@ async fn the_directory_search_finds_the_same_firms_in_the_same_order_on_both_dat
             "Nordic Cloud",
             "Żółw Software"
         ]);
-        for bad in ["q=a+b+c+d+e+f+g+h+i", "continent=atlantis", "country=XX", "tag=%21", "cursor=nonsense"] {
+        for bad in ["q=a+b+c+d+e+f+g+h+i", "continent=atlantis", "country=XX", "tag=%21", "cursor=nonsense", "cluster_id=42"] {
             let (status, problem) = api.call("GET", &format!("/api/v1/firms?{bad}"), Some(&api.member), None).await;
             assert_eq!((status, problem["code"].as_str()), (StatusCode::BAD_REQUEST, Some("malformed_request")), "{bad}");
         }
