@@ -68,11 +68,12 @@ test('a visitor asks on the stay page to meet a host firm; its contact accepts f
   await anna.locator('p.flash[role="status"]').waitFor();
   assert.ok(!(await anna.content()).includes(contact.email), "nothing of the contact before they accept");
 
-  // The contact reads the email and follows its link.
-  const mail = await waitForMail(server, { to: contact.email, subjectIncludes: firm.name });
+  // The contact reads the email and follows its link. (The demo's own
+  // emails, some to the same contact about the same firm, may still be on
+  // their way: this one is known by Anna's note.)
+  const mail = await waitForMail(server, { to: contact.email, subjectIncludes: firm.name, textIncludes: 'Szukamy partnera' });
   const link = /https?:\/\/[^\s<>"']*\/introductions\/[0-9a-f-]{36}/.exec(mail.text);
   assert.ok(link, `a link to the introduction in «${mail.subject}»:\n${mail.text}`);
-  assert.ok(mail.text.includes('Szukamy partnera'), "the visitor's note is in the email");
   const host = await pageAs(browser, server, contact.email);
   await host.goto(link[0].replace(/^https?:\/\/[^/]+/, server.url));
   await accessible(host, 'introduction');
