@@ -92,12 +92,14 @@ chaos-smoke: test-tools
 ## outbox's drain rate against the local SMTP server's; M2, approvals with a prompt and a slow SMTP server
 bench: wrk test-tools
 	$(CARGO) bench -p deskvisa-rules --bench decide
+	$(CARGO) bench -p deskvisa-letter --bench render
 	$(CARGO) build --release -p deskvisa -p deskvisa-bench
 	./target/release/deskvisa-bench --seconds 10 --connections 16 --firms 10000
 
 ## bench-smoke: each benchmark once, briefly, as CI runs it
 bench-smoke: wrk test-tools
 	$(CARGO) bench -p deskvisa-rules --bench decide -- --test
+	$(CARGO) bench -p deskvisa-letter --bench render -- --test
 	$(CARGO) build -p deskvisa -p deskvisa-bench
 	./target/debug/deskvisa-bench --seconds 2 --connections 4 --stays 20 --ledger-stays 2000 --firms 500
 

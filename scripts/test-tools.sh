@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Python peers of the tests (a real SMTP server, two iCalendar parsers),
-# from PyPI into a virtualenv under var/tools/py. Run by `make test`;
+# from PyPI into a virtualenv under var/tools/py, and poppler's PDF readers. Run by `make test`;
 # idempotent and quick once installed.
 #
 # A fresh Debian or Ubuntu has python3 without its venv module's ensurepip
@@ -10,6 +10,18 @@
 # what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The invitation letter's tests read its PDF back with poppler (Debian's
+# poppler-utils): pdftotext, pdfinfo, and pdftoppm for a screenshot.
+if ! command -v pdftotext >/dev/null 2>&1 || ! command -v pdfinfo >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "test-tools: installing poppler-utils with apt-get (the letter's tests read PDFs with it)" >&2
+    scripts/apt-install.sh poppler-utils
+  else
+    echo "test-tools: pdftotext, pdfinfo and pdftoppm are missing: install poppler's utilities (poppler-utils)" >&2
+    exit 1
+  fi
+fi
 venv=var/tools/py
 requirements=crates/testing/py/requirements.txt
 stamp="$venv/.installed"
