@@ -24,6 +24,7 @@ mod m20261206_000003_site_offers;
 mod m20261207_000001_firms;
 mod m20261207_000002_programme;
 mod m20261207_000003_calendar_feeds;
+mod m20261208_000001_letters;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_firms::Migration),
             Box::new(m20261207_000002_programme::Migration),
             Box::new(m20261207_000003_calendar_feeds::Migration),
+            Box::new(m20261208_000001_letters::Migration),
         ]
     }
 }

@@ -80,6 +80,8 @@ pub struct Auth {
     pub invitations_per_admin_per_hour: u32,
     /// Welcome emails one address receives per day.
     pub invitations_per_address_per_day: u32,
+    /// Invitation-letter verifications per client address per minute.
+    pub letter_checks_per_client_per_minute: u32,
     /// Comma-separated proxy addresses whose `X-Forwarded-For` is believed.
     pub trusted_proxies: String,
 }
@@ -93,6 +95,7 @@ impl Auth {
             stay_requests_per_member_per_hour: self.stay_requests_per_member_per_hour,
             invitations_per_admin_per_hour: self.invitations_per_admin_per_hour,
             invitations_per_address_per_day: self.invitations_per_address_per_day,
+            letter_checks_per_client_per_minute: self.letter_checks_per_client_per_minute,
         }
     }
 

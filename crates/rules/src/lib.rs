@@ -28,6 +28,7 @@ mod ids;
 mod introduction;
 mod language;
 mod ledger;
+mod letter;
 mod locale;
 mod mail_kind;
 mod place;
@@ -70,6 +71,10 @@ pub use language::{Language, LanguageError, Languages};
 pub use ledger::{
     ClusterFigures, ExceptionKind, GuaranteeException, HeldDay, IntroductionCell, Ledger, LedgerCounts,
     MAX_PERIOD_DAYS, MatrixCell, Period, PeriodError, RequestCounts, counts_held_days, is_visitor_day, median,
+};
+pub use letter::{
+    LetterCode, LetterCodeError, LetterRefusal, LetterStay, LetterValidity, PassportName, PassportNameError,
+    letter_languages, letter_validity, may_have_letter,
 };
 pub use locale::{Locale, LocaleError};
 pub use mail_kind::{MailFamily, MailKind, UnknownMailKind};

@@ -4,7 +4,7 @@
 //! sentence; the pages say the same in the viewer's language from the
 //! variant, never from the English text.
 
-use deskvisa_rules::{DateOutOfRange, Email, EventTimeError, IntroductionRefusal, RegistrationRefusal};
+use deskvisa_rules::{DateOutOfRange, Email, EventTimeError, IntroductionRefusal, LetterRefusal, RegistrationRefusal};
 
 /// Why the service refused, with a code clients rely on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,6 +63,13 @@ pub enum Conflict {
     /// `introductions_limit_reached`, `introduction_already_asked`, `own_firm`).
     #[error("{0}")]
     Introduction(IntroductionRefusal),
+    /// 409 `stay_not_approved` or `stay_over`: no invitation letter for the
+    /// stay as it stands.
+    #[error("{0}")]
+    Letter(LetterRefusal),
+    /// 422 `signatory_not_admin`: only an admin of the cluster signs its letters.
+    #[error("the signatory must be an admin of the cluster")]
+    SignatoryNotAdmin,
     /// 409 `introduction_answered`: answered already, or lapsed.
     #[error("this introduction has been answered already, or has lapsed")]
     IntroductionAnswered,
@@ -112,6 +119,8 @@ impl Conflict {
             Conflict::Registration(refusal) => refusal.code(),
             Conflict::Introduction(refusal) => refusal.code(),
             Conflict::IntroductionAnswered => "introduction_answered",
+            Conflict::Letter(refusal) => refusal.code(),
+            Conflict::SignatoryNotAdmin => "signatory_not_admin",
             Conflict::IdempotencyKeyReused => "idempotency_key_reused",
             Conflict::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Conflict::NoHomeCluster => "no_home_cluster",
@@ -136,6 +145,7 @@ impl Conflict {
             | Conflict::EventOver
             | Conflict::EventFull
             | Conflict::IntroductionAnswered
+            | Conflict::Letter(_)
             | Conflict::IdempotencyKeyInFlight => 409,
             Conflict::Introduction(refusal) => refusal.status(),
             Conflict::EventTime(_)
@@ -144,6 +154,7 @@ impl Conflict {
             | Conflict::NoHomeCluster
             | Conflict::MemberRevoked { .. }
             | Conflict::NameRequired { .. }
+            | Conflict::SignatoryNotAdmin
             | Conflict::DateOutOfRange(_) => 422,
         }
     }
@@ -173,6 +184,11 @@ mod tests {
             Conflict::IdempotencyKeyInFlight,
             Conflict::Introduction(IntroductionRefusal::LimitReached),
             Conflict::IntroductionAnswered,
+            Conflict::Letter(LetterRefusal::StayNotApproved),
+            Conflict::Letter(LetterRefusal::StayOver),
+            Conflict::Introduction(IntroductionRefusal::StayNotApproved),
+            Conflict::Introduction(IntroductionRefusal::StayOver),
+            Conflict::SignatoryNotAdmin,
             Conflict::NoHomeCluster,
             Conflict::MemberRevoked { email: email.clone() },
             Conflict::NameRequired { email },

@@ -75,6 +75,9 @@ pub struct RateLimits {
     /// Welcome emails one address receives per day; past it, the member is
     /// still added, but not mailed again (nothing is revealed).
     pub invitations_per_address_per_day: u32,
+    /// Invitation-letter verifications one client address may make per
+    /// minute (`/verify/{code}`, no sign-in); past it, 429.
+    pub letter_checks_per_client_per_minute: u32,
 }
 
 impl Default for RateLimits {
@@ -85,6 +88,7 @@ impl Default for RateLimits {
             stay_requests_per_member_per_hour: 30,
             invitations_per_admin_per_hour: 5000,
             invitations_per_address_per_day: 3,
+            letter_checks_per_client_per_minute: 30,
         }
     }
 }

@@ -29,6 +29,7 @@ mod idempotency;
 mod introductions;
 mod ledger;
 mod ledger_totals;
+mod letters;
 mod mail_facts;
 mod map;
 mod migrate;
@@ -51,13 +52,14 @@ pub use firms::{FirmFilter, FirmProfile, FirmRecord, sort_name};
 pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};
 pub use introductions::{IntroductionRecord, NewIntroduction, Party};
 pub use ledger::BoundaryDay;
+pub use letters::{LetterCheck, Letterhead, NewLetter, StoredLetter};
 pub use mail_facts::{MailContext, MailFacts};
 pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};
 pub use migrate::MigrationStatus;
 pub use outbox::{MailRow, NewMail, member_recipient};
 pub use personal::{
-    CredentialExport, ERASED_NAME, EmailExport, Erased, FirmExport, IntroductionExport, KeyExport, MemberData,
-    ProfileRecord, Purged, RegistrationExport, StayExport, StayHistoryExport, erased_email,
+    CredentialExport, ERASED_NAME, EmailExport, Erased, FirmExport, IntroductionExport, KeyExport, LetterExport,
+    MemberData, ProfileRecord, Purged, RegistrationExport, StayExport, StayHistoryExport, erased_email,
 };
 pub use reminders::ReminderCandidate;
 pub use snapshot::SnapshotError;

@@ -126,6 +126,21 @@ pub struct IntroductionExport {
     pub answered_at: Option<DateTime<Utc>>,
 }
 
+/// An invitation letter made for one of the member's stays (the PDF
+/// itself is the member's to download from the stay).
+#[derive(Debug, Clone, PartialEq, Serialize, FromQueryResult)]
+#[allow(missing_docs, reason = "fields the names say all of")]
+pub struct LetterExport {
+    pub id: uuid::Uuid,
+    pub stay_id: uuid::Uuid,
+    /// The name as in their passport, as they gave it for the letter.
+    pub passport_name: String,
+    pub start_date: chrono::NaiveDate,
+    pub end_date: chrono::NaiveDate,
+    pub created_at: DateTime<Utc>,
+    pub replaced_at: Option<DateTime<Utc>>,
+}
+
 /// A firm the member belongs to or answers for.
 #[derive(Debug, Clone, PartialEq, Serialize, FromQueryResult)]
 #[allow(missing_docs, reason = "fields the names say all of")]
@@ -193,6 +208,8 @@ pub struct MemberData {
     pub firms: Vec<FirmExport>,
     /// Introductions asked and received.
     pub introductions: Vec<IntroductionExport>,
+    /// Invitation letters made for their stays.
+    pub letters: Vec<LetterExport>,
     /// Whether the host's firms may see them while they visit.
     pub open_to_meet: bool,
     /// Browser sessions.
@@ -227,6 +244,8 @@ pub struct Erased {
     /// Notes of introductions they asked for, removed (the introductions
     /// stay, anonymous, so the ledger's counts do not change).
     pub introduction_notes: u64,
+    /// Invitation letters deleted (they hold the passport name).
+    pub letters: u64,
 }
 
 /// The address an erased member's row carries: unique, and at a domain that
@@ -254,6 +273,8 @@ const INTRODUCTIONS: &str = "SELECT i.id, CASE WHEN i.visitor_id = $1 THEN 'sent
      i.stay_id, f.name AS firm_name, i.status, i.note, i.created_at, i.answered_at \
      FROM introductions i JOIN firms f ON f.id = i.firm_id WHERE i.visitor_id = $1 OR i.contact_id = $1 \
      ORDER BY i.created_at, i.id";
+const LETTERS: &str = "SELECT id, stay_id, passport_name, start_date, end_date, created_at, replaced_at \
+     FROM letters WHERE member_id = $1 ORDER BY created_at, id";
 const SESSIONS: &str =
     "SELECT '' AS label, created_at, expires_at, ended_at FROM sessions WHERE member_id = $1 ORDER BY created_at";
 const SIGN_IN_LINKS: &str = "SELECT '' AS label, created_at, expires_at, used_at AS ended_at FROM sign_in_tokens \
@@ -302,6 +323,7 @@ impl Tx {
             event_registrations: self.rows(EVENT_REGISTRATIONS, m()).await?,
             firms: self.rows(FIRMS, m()).await?,
             introductions: self.rows(INTRODUCTIONS, m()).await?,
+            letters: self.rows(LETTERS, m()).await?,
             open_to_meet: self.member(member).await?.is_some_and(|r| r.open_to_meet),
             sessions: self.rows(SESSIONS, m()).await?,
             sign_in_links: self.rows(SIGN_IN_LINKS, m()).await?,
@@ -366,6 +388,13 @@ impl Tx {
         erased.introduction_notes = self
             .run("UPDATE introductions SET note = '' WHERE visitor_id = $1 AND note <> ''", vec![id.clone()])
             .await?;
+        erased.letters = self.run("DELETE FROM letters WHERE member_id = $1", vec![id.clone()]).await?;
+        // A cluster they signed letters for signs by its approvers until it names another.
+        self.run(
+            "UPDATE letterheads SET signatory_member_id = NULL, updated_at = $2 WHERE signatory_member_id = $1",
+            vec![id.clone(), now.into()],
+        )
+        .await?;
         // A firm they spoke for has no contact until its cluster names another.
         self.run(
             "UPDATE firms SET contact_member_id = NULL, updated_at = $2 WHERE contact_member_id = $1",

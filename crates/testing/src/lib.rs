@@ -26,6 +26,7 @@ use std::path::PathBuf;
 
 pub mod binary;
 pub mod ics;
+pub mod pdf;
 pub mod poll;
 pub mod smtp;
 pub mod world;

@@ -8,6 +8,7 @@ pub(crate) mod events;
 pub(crate) mod feeds;
 pub(crate) mod firms;
 pub(crate) mod introductions;
+pub(crate) mod letters;
 pub(crate) mod map;
 pub(crate) mod member_file;
 pub(crate) mod paging;
@@ -29,4 +30,5 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .merge(firms::routes())
         .merge(introductions::routes())
         .merge(feeds::routes())
+        .merge(letters::routes())
 }

@@ -19,6 +19,7 @@ mod firms;
 mod form;
 mod host;
 mod introductions;
+pub(crate) mod letters;
 mod map;
 mod network;
 mod page;
@@ -61,6 +62,7 @@ pub(crate) fn routes(service: Service) -> Router<Service> {
         .route("/stays/{id}", get(stay::page))
         .route("/stays/{id}/cancel", post(stays::cancel))
         .route("/stays/{id}/introductions", post(introductions::ask))
+        .route("/stays/{id}/letter", post(letters::make))
         .route("/programme", get(programme::page))
         .route("/firms", get(firms::directory).post(firms::add))
         .route("/firms/{id}", get(firms::page).post(firms::save))
@@ -77,6 +79,7 @@ pub(crate) fn routes(service: Service) -> Router<Service> {
         .route("/host/sites/{id}/closures", post(host::close_day))
         .route("/host/sites/{id}/reopen", post(host::reopen_day))
         .route("/host/policy", get(host::policy_page).post(host::save_policy))
+        .route("/host/letterhead", post(letters::save_letterhead))
         .route("/host/events", get(host::events_page).post(host::publish_event))
         .route("/host/events/{id}/cancel", post(host::cancel_event))
         .route("/host/members", get(host::members_page))

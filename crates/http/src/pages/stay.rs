@@ -70,6 +70,8 @@ struct StayPage {
     /// Firms of the host the visitor could meet, and what they asked.
     meeting: Option<Meeting>,
     decision: Option<Decision>,
+    /// The member may make an invitation letter; whether one is made.
+    letter: Option<bool>,
     history: Vec<(String, &'static str, Option<String>)>,
 }
 
@@ -215,6 +217,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
     };
     let meets = own && stay.status == StayStatus::Approved && !stay.no_show && stay.end_date >= today;
     let meeting = if meets { Some(meeting(&service, caller, &stay, w).await?) } else { None };
+    let letter = if meets { Some(service.has_letter(stay.id).await?) } else { None };
     let deciding = caller.admin_of(stay.host_cluster) || caller.network_admin;
     let decision =
         if deciding { Some(decision_card(&service, caller, &stay, today, deadline.clone(), w).await?) } else { None };
@@ -248,6 +251,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
         events,
         meeting,
         decision,
+        letter,
         history: stay
             .history
             .iter()

@@ -117,6 +117,39 @@ words! {
     checked_in: "checked in", "zameldowano";
     cancel_stay: "Cancel this stay", "Odwołaj ten pobyt";
     download_ics: "Add to my calendar (.ics)", "Dodaj do kalendarza (.ics)";
+    letter_title: "Invitation letter", "List zapraszający";
+    letter_intro: "For a visa or at the border: a letter from the host naming you, the dates and the place, that anyone can check with its code.",
+        "Do wizy lub na granicę: list od gospodarza z Twoim nazwiskiem, terminem i miejscem, który każdy może sprawdzić jego kodem.";
+    passport_name: "Your full name as in your passport", "Imię i nazwisko jak w paszporcie";
+    passport_name_hint: "Kept only with the letter.", "Przechowywane tylko razem z listem.";
+    bad_passport_name: "Enter your full name as in your passport: 2 to 100 letters, spaces, hyphens, apostrophes or full stops.",
+        "Podaj imię i nazwisko jak w paszporcie: od 2 do 100 liter, spacji, łączników, apostrofów lub kropek.";
+    make_letter: "Make the letter", "Przygotuj list";
+    remake_letter: "Make a new letter (this one then stops counting)", "Przygotuj nowy list (obecny przestanie obowiązywać)";
+    download_letter: "Download the invitation letter (PDF)", "Pobierz list zapraszający (PDF)";
+    verify_letter_title: "Invitation letter check", "Sprawdzenie listu zapraszającego";
+    letter_valid: "This letter is valid: the stay stands as it says.", "Ten list jest ważny: pobyt odbędzie się tak, jak w nim napisano.";
+    letter_cancelled: "This letter is not valid: the stay it invites to was cancelled.", "Ten list jest nieważny: pobyt, na który zaprasza, został odwołany.";
+    letter_changed: "This letter is not valid: the stay's dates or place changed after it was issued.",
+        "Ten list jest nieważny: termin lub miejsce pobytu zmieniły się po jego wystawieniu.";
+    letter_replaced: "This letter was replaced by a newer one for the same stay: only the newer one counts.",
+        "Ten list zastąpiono nowszym dla tego samego pobytu: obowiązuje tylko nowszy.";
+    letter_unknown: "No letter has this code. Compare it with the letter: 32 letters and digits.",
+        "Żaden list nie ma takiego kodu. Porównaj go z listem: 32 litery i cyfry.";
+    letter_checks_too_many: "Too many letter checks from here just now. Try again in a minute.",
+        "Zbyt wiele sprawdzeń listów z tego adresu. Spróbuj ponownie za minutę.";
+    letter_host: "Host", "Gospodarz";
+    letter_dates: "Dates", "Termin";
+    letter_visitor: "Visitor (initials)", "Osoba odwiedzająca (inicjały)";
+    letter_issued: "Issued", "Wystawiono";
+    letter_check_note: "Only the visitor's initials are shown here; compare them with the name in the letter and in the passport.",
+        "Pokazujemy tu tylko inicjały osoby odwiedzającej; porównaj je z nazwiskiem w liście i w paszporcie.";
+    letterhead_title: "Invitation letters", "Listy zapraszające";
+    letterhead_intro: "What the letters your visitors download say of you: your postal address, and who signs.",
+        "Co o Was mówią listy pobierane przez gości: Wasz adres pocztowy i kto je podpisuje.";
+    letterhead_address: "Postal address (as the letters print it)", "Adres pocztowy (tak jak na listach)";
+    signatory: "Signed by", "Podpisuje";
+    signatory_approver: "The admin who approved the stay", "Osoba, która zatwierdziła pobyt";
     events_during: "Events during this stay", "Wydarzenia w czasie pobytu";
     register: "Register", "Zapisz się";
     withdraw: "Withdraw", "Wypisz się";
@@ -194,6 +227,7 @@ words! {
     done_asked: "Your request for an introduction was sent to the firm.", "Prośba o przedstawienie została wysłana do firmy.";
     done_accepted: "Accepted: you both have each other's email address now.", "Przyjęto: macie teraz nawzajem swoje adresy e-mail.";
     done_declined: "Declined: the visitor is told politely, without a reason.", "Odrzucono: gość dostanie uprzejmą wiadomość, bez podania powodu.";
+    done_letter: "Your invitation letter is ready: download it below.", "List zapraszający jest gotowy: pobierz go poniżej.";
 
     nav_firms: "Firms", "Firmy";
     nav_programme: "Events", "Wydarzenia";
@@ -615,6 +649,17 @@ impl Words {
                 &format!("Klaster ma już firmę o nazwie „{name}”."),
             ),
             Conflict::Introduction(refusal) => self.introduction_refusal(*refusal),
+            Conflict::Letter(deskvisa_rules::LetterRefusal::StayNotApproved) => say(
+                "Only an approved stay has an invitation letter.",
+                "List zapraszający przysługuje tylko do zatwierdzonego pobytu.",
+            ),
+            Conflict::Letter(deskvisa_rules::LetterRefusal::StayOver) => {
+                say("This stay has ended.", "Ten pobyt już się zakończył.")
+            }
+            Conflict::SignatoryNotAdmin => say(
+                "Only one of the cluster's admins can sign its letters.",
+                "Listy klastra może podpisywać tylko jedna z osób administrujących klastrem.",
+            ),
             Conflict::IntroductionAnswered => say(
                 "This introduction has been answered already, or has lapsed.",
                 "Na tę prośbę o przedstawienie już odpowiedziano albo wygasła.",
@@ -897,6 +942,7 @@ impl Words {
             "asked" => self.done_asked,
             "accepted" => self.done_accepted,
             "declined" => self.done_declined,
+            "letter" => self.done_letter,
             _ => return None,
         })
     }

@@ -162,6 +162,43 @@ fn table() -> Vec<Row> {
         flat("delete", "/api/v1/me/calendar-feed", Nothing, None, [401, 404, 404, 404, 404, 404]),
         // A secret nobody was given is nobody's feed, signed in or not.
         flat("get", "/feeds/{file}", Nothing, None, [404; 6]),
+        // A code no letter has is nobody's letter, signed in or not.
+        flat("get", "/verify/{code}", Nothing, None, [404; 6]),
+        // The stay's member makes its letter; those who see the stay may not.
+        row(
+            "post",
+            "/api/v1/stays/{id}/letter",
+            CurrentStay,
+            Some(r#"{"passport_name": "Anna Maria Nowak"}"#),
+            [401, 201, 404, 403, 403, 403],
+            [401, 404, 201, 403, 403, 403],
+        ),
+        // No letter is made yet: its member finds none.
+        row(
+            "get",
+            "/api/v1/stays/{id}/letter.pdf",
+            CurrentStay,
+            None,
+            [401, 404, 404, 403, 403, 403],
+            [401, 404, 404, 403, 403, 403],
+        ),
+        // The cluster's admins and network admins.
+        row(
+            "get",
+            "/api/v1/clusters/{id}/letterhead",
+            Cluster,
+            None,
+            [401, 403, 403, 200, 403, 200],
+            [401, 403, 403, 403, 200, 200],
+        ),
+        row(
+            "put",
+            "/api/v1/clusters/{id}/letterhead",
+            Cluster,
+            Some(r#"{"address": "Quay 1\nCopenhagen"}"#),
+            [401, 403, 403, 200, 403, 200],
+            [401, 403, 403, 403, 200, 200],
+        ),
         row(
             "get",
             "/api/v1/stays/{id}/suggested-firms",

@@ -12,6 +12,8 @@ mod feeds;
 mod firm_pages;
 mod firms;
 mod introductions;
+mod letter_pages;
+mod letters;
 mod openapi;
 mod pages;
 mod programme;

@@ -34,6 +34,10 @@ struct PolicyPage {
     expire: bool,
     breaches: Vec<String>,
     error: Option<String>,
+    /// The letterhead: the postal address, and the admins who may sign
+    /// (id, name, chosen).
+    letterhead_address: String,
+    signatories: Vec<(String, String, bool)>,
 }
 
 async fn policy_page_with(
@@ -94,6 +98,12 @@ async fn policy_page_with(
     ];
     let manual = fields.map_or(policy.approval_mode == ApprovalMode::Manual, |f| f.get("approval_mode") != "auto");
     let expire = fields.map_or(policy.on_no_answer == OnNoAnswer::Expire, |f| f.get("on_no_answer") == "expire");
+    let letterhead = service.letterhead(caller, own(caller)?).await?;
+    let signatories = letterhead
+        .admins
+        .iter()
+        .map(|a| (a.id.as_uuid().to_string(), a.name.clone(), letterhead.signatory == Some(a.id)))
+        .collect();
     let page = PolicyPage {
         c: Chrome::new(viewer, w.host_policy, "host").done(query),
         nav: host_nav(w, own(caller)?, &sites, "/host/policy"),
@@ -103,6 +113,8 @@ async fn policy_page_with(
         expire,
         error: (!breaches.is_empty()).then(|| w.policy_refused.to_owned()),
         breaches,
+        letterhead_address: letterhead.address,
+        signatories,
     };
     html(status, &page)
 }
