@@ -57,7 +57,9 @@ async fn the_host_writes_its_letterhead_and_the_visitor_downloads_a_letter_a_str
         assert_eq!(response.status(), StatusCode::OK);
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let text = Pdf::new(&bytes, "page-letter.pdf").text();
-        for expected in ["Anna Żaneta Kowalska-Øster", "Nyhavn 17 1051 København K", "lars on behalf of Copenhagen Digital"] {
+        for expected in
+            ["Anna Żaneta Kowalska-Øster", "Nyhavn 17 1051 København K", "lars on behalf of Copenhagen Digital"]
+        {
             assert!(text.contains(expected), "{expected:?} not in:\n{text}");
         }
         // The URL its QR code holds, opened by a phone that never signed in, in Polish.
