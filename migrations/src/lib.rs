@@ -25,6 +25,7 @@ mod m20261207_000001_firms;
 mod m20261207_000002_programme;
 mod m20261207_000003_calendar_feeds;
 mod m20261208_000001_letters;
+mod m20261208_000002_site_faces;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000002_programme::Migration),
             Box::new(m20261207_000003_calendar_feeds::Migration),
             Box::new(m20261208_000001_letters::Migration),
+            Box::new(m20261208_000002_site_faces::Migration),
         ]
     }
 }

@@ -3,7 +3,7 @@
 //! the outbox, and realistic samples for previews.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use deskvisa_rules::Locale;
+use deskvisa_rules::{Amenity, ArrivalPack, Locale, OpeningHours, Phone, parse_hours};
 use serde::{Deserialize, Serialize};
 
 use crate::StayMailKind;
@@ -36,6 +36,10 @@ pub struct StayMail {
     pub site_contact_email: String,
     /// The host site's house rules (free text, may span lines).
     pub house_rules: String,
+    /// What the visitor needs on arriving (approvals and reminders; none
+    /// in emails queued before sites had one).
+    #[serde(default)]
+    pub arrival: Option<ArrivalPack>,
     /// The host cluster's name.
     pub host_cluster_name: String,
     /// The stay's id (uuid text); the calendar UID derives from it.
@@ -120,6 +124,28 @@ fn sample_events(locale: Locale) -> Vec<StayEventLine> {
     ]
 }
 
+/// The sample site's arrival pack.
+fn sample_arrival(locale: Locale) -> ArrivalPack {
+    let day = parse_hours("08:00-18:00").unwrap_or_default();
+    let (access, transport) = match locale {
+        Locale::En => {
+            ("Main door on Nørrebrogade; ring Reception on the 1st floor.", "Metro M3, Nørrebros Runddel (4 min walk)")
+        }
+        Locale::Pl => {
+            ("Główne wejście od Nørrebrogade; recepcja na 1. piętrze.", "Metro M3, Nørrebros Runddel (4 min pieszo)")
+        }
+    };
+    ArrivalPack {
+        hours: OpeningHours([day, day, day, day, day, None, None]),
+        access: access.to_owned(),
+        contact_name: "Mette Sørensen".to_owned(),
+        contact_phone: Phone::parse("+45 33 12 34 56").unwrap_or_default(),
+        transport: transport.to_owned(),
+        amenities: vec![Amenity::PhoneBooths, Amenity::Kitchen, Amenity::StepFreeAccess],
+        ..ArrivalPack::default()
+    }
+}
+
 /// A realistic sample of `kind` in `locale` (for `deskvisa mail preview`):
 /// a Polish member visiting a Copenhagen site for a working week.
 pub fn sample(kind: StayMailKind, locale: &str) -> StayMail {
@@ -157,6 +183,8 @@ pub fn sample(kind: StayMailKind, locale: &str) -> StayMail {
         site_timezone: "Europe/Copenhagen".to_owned(),
         site_contact_email: "desks@copenhagen-digital-cluster.example".to_owned(),
         house_rules: house_rules.to_owned(),
+        arrival: matches!(kind, StayMailKind::StayApproved | StayMailKind::StayReminder)
+            .then(|| sample_arrival(locale)),
         host_cluster_name: "Copenhagen Digital Cluster".to_owned(),
         stay_id: "0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73".to_owned(),
         start_date: start,

@@ -82,6 +82,8 @@ struct View<'a> {
     reason: Option<&'a str>,
     purpose: Option<&'a str>,
     house_rules: Option<&'a str>,
+    /// The arrival pack's lines, label and text, in the recipient's language.
+    arrival: Vec<(&'static str, String)>,
     company: Option<&'a str>,
     /// The stay's link, only if it is an http(s) URL.
     url: Option<&'a str>,
@@ -163,6 +165,7 @@ impl<'a> View<'a> {
             reason: m.reason.as_deref().and_then(non_empty),
             purpose: non_empty(&m.purpose),
             house_rules: non_empty(&m.house_rules),
+            arrival: m.arrival.as_ref().map(|p| deskvisa_words::arrival_lines(locale, p)).unwrap_or_default(),
             company: non_empty(&m.member_company),
             url,
             calendar,

@@ -321,3 +321,26 @@ fn a_stay_mail_stored_before_events_existed_still_reads() {
     let r = render(&old, now());
     assert!(!r.text.contains("Events at the site"));
 }
+
+#[test]
+fn the_approval_and_the_reminder_carry_the_arrival_pack_in_the_readers_language() {
+    for kind in [StayMailKind::StayApproved, StayMailKind::StayReminder] {
+        let en = render(&sample(kind, "en"), now());
+        assert!(en.text.contains("\nArriving:\nOpening hours: Mon–Fri 08:00–18:00\n"), "{kind}: {}", en.text);
+        assert!(en.text.contains("On-site contact: Mette Sørensen, +45 33 12 34 56"), "{kind}");
+        assert!(en.text.contains("Amenities: phone booths, kitchen, step-free access"), "{kind}");
+        assert!(en.html.contains(">Opening hours</td><td") && en.html.contains("Metro M3"), "{kind}: {}", en.html);
+        let pl = render(&sample(kind, "pl"), now());
+        assert!(pl.text.contains("\nNa miejscu:\nGodziny otwarcia: pon.–pt. 08:00–18:00\n"), "{kind}: {}", pl.text);
+        assert!(pl.text.contains("Udogodnienia: budki telefoniczne, kuchnia, wejście bez schodów"), "{kind}");
+    }
+    // A pack from before sites had one, or an empty one: nothing is said.
+    let mut none = sample(StayMailKind::StayApproved, "en");
+    none.arrival = None;
+    assert!(!render(&none, now()).text.contains("Arriving:"));
+    let json = serde_json::to_value(sample(StayMailKind::StayApproved, "en")).unwrap();
+    let mut old = json.clone();
+    old.as_object_mut().unwrap().remove("arrival");
+    let read: StayMail = serde_json::from_value(old).unwrap();
+    assert_eq!(read.arrival, None, "emails queued before the arrival pack still render");
+}

@@ -15,6 +15,7 @@
 //! before the start is `bad_range`) is left to [`decide`], so that every
 //! violation is reported together.
 
+mod arrival;
 mod bounds;
 mod calendar;
 mod continent;
@@ -45,6 +46,9 @@ mod violation;
 mod weekdays;
 mod zone;
 
+pub use arrival::{
+    Amenity, ArrivalError, ArrivalPack, Hours, OpeningHours, Phone, arrival_text, parse_amenities, parse_hours,
+};
 pub use bounds::{DateField, DateOutOfRange, within_bounds};
 pub use calendar::SiteCalendar;
 pub use continent::{Continent, ContinentError};

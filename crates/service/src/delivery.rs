@@ -487,8 +487,16 @@ impl Service {
         } else {
             Vec::new()
         };
+        // What the visitor needs on arriving goes with the approval and the reminder.
+        let arrival = if matches!(kind, StayMailKind::StayApproved | StayMailKind::StayReminder) {
+            Some(self.store.arrival_pack(deskvisa_rules::SiteId::from_uuid(facts.site_id)).await?)
+                .filter(|p| !p.is_empty())
+        } else {
+            None
+        };
         Ok(Some(StayMail {
             events,
+            arrival,
             kind,
             locale: facts.context.recipient_locale,
             recipient_name: facts.context.recipient_name,

@@ -37,6 +37,7 @@ mod outbox;
 mod personal;
 mod reminders;
 mod sign_in;
+mod site_faces;
 mod snapshot;
 mod stays;
 mod tokens;
@@ -62,6 +63,7 @@ pub use personal::{
     MemberData, ProfileRecord, Purged, RegistrationExport, StayExport, StayHistoryExport, erased_email,
 };
 pub use reminders::ReminderCandidate;
+pub use site_faces::SitePhoto;
 pub use snapshot::SnapshotError;
 pub use stays::{HistoryEntry, NewStay, StayRecord, VisitRecord};
 pub use tx::{Store, Tx};

@@ -16,6 +16,8 @@ use crate::tx::Store;
 #[allow(missing_docs, reason = "fields the names say all of")]
 pub struct MailFacts {
     pub stay_id: uuid::Uuid,
+    /// Its site.
+    pub site_id: uuid::Uuid,
     /// Its first date.
     pub start_date: NaiveDate,
     /// Its last date.
@@ -73,7 +75,7 @@ impl MailFacts {
 }
 
 const FACTS: &str = "\
-SELECT s.id AS stay_id, s.start_date, s.end_date, s.status, s.purpose, s.answer_deadline,
+SELECT s.id AS stay_id, s.site_id, s.start_date, s.end_date, s.status, s.purpose, s.answer_deadline,
        v.name AS member_name, v.email AS member_email, v.company AS member_company,
        r.name AS recipient_name, r.email AS recipient_email, r.locale AS recipient_locale,
        t.name AS site_name, t.address AS site_address, t.timezone AS site_timezone,

@@ -10,8 +10,10 @@
 //! Pure: no I/O, no clock. The caller passes the date or the instant and the
 //! locale, and gets the words back.
 
+mod arrival;
 mod dates;
 mod fields;
 
+pub use arrival::{amenity_name, arrival_lines, opening_hours};
 pub use dates::{date_range, day_month_year, instant_in_zone, long_date, month_and_year, time_span, weekday};
 pub use fields::field_name;

@@ -14,6 +14,7 @@ pub(crate) mod member_file;
 pub(crate) mod paging;
 pub(crate) mod reports;
 pub(crate) mod responses;
+pub(crate) mod site_faces;
 pub(crate) mod stays;
 
 use deskvisa_service::Service;
@@ -31,4 +32,5 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .merge(introductions::routes())
         .merge(feeds::routes())
         .merge(letters::routes())
+        .merge(site_faces::routes())
 }

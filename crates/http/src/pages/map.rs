@@ -38,6 +38,8 @@ struct SiteLine {
     href: String,
     name: String,
     place: String,
+    /// The photo's thumbnail, when the site has one.
+    thumb: Option<String>,
 }
 
 /// A site that can take the stay, with the first ranges that fit.
@@ -45,6 +47,7 @@ struct Fit {
     href: String,
     name: String,
     place: String,
+    thumb: Option<String>,
     requests: Vec<(String, String)>,
 }
 
@@ -149,6 +152,7 @@ async fn search(
         Err(message) => return Ok((Vec::new(), Some(message(w)))),
     };
     let mut fits = Vec::new();
+    let photos = service.site_photo_versions().await?;
     for found in service.search_availability(caller, &search).await? {
         let href = format!("/sites/{}", found.site.id.as_uuid());
         let requests = found
@@ -157,7 +161,8 @@ async fn search(
             .take(FITS_SHOWN)
             .map(|r| (format!("{href}?start={}&end={}#request", r.start(), r.end()), w.range(r.start(), r.end())))
             .collect();
-        fits.push(Fit { href, name: found.site.name, place: place(&found.cluster), requests });
+        let thumb = photos.get(&found.site.id).map(|v| super::site_faces::photo_url(found.site.id, v, true));
+        fits.push(Fit { href, name: found.site.name, place: place(&found.cluster), requests, thumb });
     }
     Ok((fits, None))
 }
@@ -222,6 +227,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
     let mut pins = Vec::new();
     let mut focus = Vec::new();
     let mut areas: BTreeMap<usize, (String, Vec<SiteLine>)> = BTreeMap::new();
+    let photos = service.site_photo_versions().await?;
     for (cluster, sites) in &map {
         let (x, y) = project(cluster.latitude.degrees(), cluster.longitude.degrees());
         if !matches!(area, Area::Anywhere) && area.holds(cluster) {
@@ -250,6 +256,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
                 href,
                 name: site.name.clone(),
                 place: place(cluster),
+                thumb: photos.get(&site.id).map(|v| super::site_faces::photo_url(site.id, v, true)),
             });
         }
     }

@@ -26,6 +26,7 @@ mod page;
 mod programme;
 pub(crate) mod sign_in;
 mod site;
+pub(crate) mod site_faces;
 mod stay;
 mod stays;
 mod view;
@@ -77,6 +78,14 @@ pub(crate) fn routes(service: Service) -> Router<Service> {
         .route("/host/stays/{id}/{action}", post(host::act))
         .route("/host/sites/{id}", get(host::site_page).post(host::save_site))
         .route("/host/sites/{id}/closures", post(host::close_day))
+        .route("/host/sites/{id}/arrival", post(site_faces::save_arrival))
+        // A photo may be 5 MB, more than any other form.
+        .route(
+            "/host/sites/{id}/photo",
+            post(site_faces::upload_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(deskvisa_service::MAX_PHOTO_BYTES + 64 * 1024)),
+        )
+        .route("/host/sites/{id}/photo/remove", post(site_faces::remove_photo))
         .route("/host/sites/{id}/reopen", post(host::reopen_day))
         .route("/host/policy", get(host::policy_page).post(host::save_policy))
         .route("/host/letterhead", post(letters::save_letterhead))

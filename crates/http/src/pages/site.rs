@@ -40,6 +40,8 @@ struct Refused {
 #[template(path = "site.html")]
 struct SitePage {
     c: Chrome,
+    /// The photo and the arrival pack.
+    face: super::site_faces::Face,
     action: String,
     name: String,
     cluster: String,
@@ -122,7 +124,9 @@ async fn render(
         deskvisa_rules::ApprovalMode::Manual => w.manual,
         deskvisa_rules::ApprovalMode::Auto => w.auto,
     };
+    let face = super::site_faces::Face::of(service, id, w.locale()).await?;
     let page = SitePage {
+        face,
         c: Chrome::new(viewer, site.name.clone(), "map"),
         action: format!("/sites/{}/request", id.as_uuid()),
         staff: viewer.caller.as_ref().is_some_and(|c| c.cluster.is_none()),

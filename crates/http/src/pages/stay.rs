@@ -70,6 +70,8 @@ struct StayPage {
     /// Firms of the host the visitor could meet, and what they asked.
     meeting: Option<Meeting>,
     decision: Option<Decision>,
+    /// The site's photo and arrival pack.
+    face: super::site_faces::Face,
     /// The member may make an invitation letter; whether one is made.
     letter: Option<bool>,
     history: Vec<(String, &'static str, Option<String>)>,
@@ -217,6 +219,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
     };
     let meets = own && stay.status == StayStatus::Approved && !stay.no_show && stay.end_date >= today;
     let meeting = if meets { Some(meeting(&service, caller, &stay, w).await?) } else { None };
+    let face = super::site_faces::Face::of(&service, stay.site, w.locale()).await?;
     let letter = if meets { Some(service.has_letter(stay.id).await?) } else { None };
     let deciding = caller.admin_of(stay.host_cluster) || caller.network_admin;
     let decision =
@@ -252,6 +255,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
         meeting,
         decision,
         letter,
+        face,
         history: stay
             .history
             .iter()

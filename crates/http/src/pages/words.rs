@@ -117,6 +117,26 @@ words! {
     checked_in: "checked in", "zameldowano";
     cancel_stay: "Cancel this stay", "Odwołaj ten pobyt";
     download_ics: "Add to my calendar (.ics)", "Dodaj do kalendarza (.ics)";
+    arrival_title: "Arriving", "Na miejscu";
+    arrival_intro: "What visitors need to find the door and settle in: the site page, the stay page and the approval and reminder emails show it.",
+        "Co goście muszą wiedzieć, by trafić i się zadomowić: pokazują to strona miejsca, strona pobytu oraz e-maile z zatwierdzeniem i przypomnieniem.";
+    opening_hours_label: "Opening hours (such as 08:00-18:00; empty: closed)", "Godziny otwarcia (np. 08:00-18:00; puste: zamknięte)";
+    access_label: "Getting in (entrance, reception, door code's whereabouts)", "Jak wejść (wejście, recepcja, gdzie jest kod do drzwi)";
+    onsite_contact_name: "On-site contact", "Kontakt na miejscu";
+    onsite_contact_phone: "Their phone", "Telefon";
+    wifi_label: "Wi-Fi (where to find the password, not the password)", "Wi-Fi (gdzie znaleźć hasło, nie samo hasło)";
+    transport_label: "Nearest public transport", "Najbliższa komunikacja miejska";
+    accessibility_label: "Accessibility", "Dostępność";
+    amenities_label: "Amenities", "Udogodnienia";
+    photo_title: "Photo", "Zdjęcie";
+    photo_intro: "One photo of the site (JPEG, PNG or WebP, at most 5 MB): deskvisa scales it, and keeps nothing of its metadata (no camera, no GPS position).",
+        "Jedno zdjęcie miejsca (JPEG, PNG lub WebP, najwyżej 5 MB): deskvisa je zmniejsza i nie zachowuje żadnych metadanych (aparat, pozycja GPS).";
+    photo_file: "Image file", "Plik obrazu";
+    upload_photo: "Upload the photo", "Wyślij zdjęcie";
+    remove_photo: "Remove the photo", "Usuń zdjęcie";
+    photo_alt: "The site", "Miejsce";
+    photo_too_large: "The photo is larger than 5 MB: choose a smaller one.", "Zdjęcie ma ponad 5 MB: wybierz mniejsze.";
+    photo_not_an_image: "This file is not a JPEG, PNG or WebP image that can be read.", "Ten plik nie jest czytelnym obrazem JPEG, PNG ani WebP.";
     letter_title: "Invitation letter", "List zapraszający";
     letter_intro: "For a visa or at the border: a letter from the host naming you, the dates and the place, that anyone can check with its code.",
         "Do wizy lub na granicę: list od gospodarza z Twoim nazwiskiem, terminem i miejscem, który każdy może sprawdzić jego kodem.";

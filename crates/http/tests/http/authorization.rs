@@ -182,6 +182,35 @@ fn table() -> Vec<Row> {
             [401, 404, 404, 403, 403, 403],
             [401, 404, 404, 403, 403, 403],
         ),
+        // Every signed-in member reads a site's pack; its cluster's admins and network admins write it.
+        flat("get", "/api/v1/sites/{id}/arrival", Site, None, SIGNED_IN),
+        row(
+            "put",
+            "/api/v1/sites/{id}/arrival",
+            Site,
+            Some(r#"{"access": "Ring twice", "amenities": ["kitchen"]}"#),
+            [401, 403, 403, 200, 403, 200],
+            [401, 403, 403, 403, 200, 200],
+        ),
+        // No photo yet: nothing to read or remove; an empty body is no image.
+        flat("get", "/api/v1/sites/{id}/photo.jpg", Site, None, [401, 404, 404, 404, 404, 404]),
+        flat("get", "/api/v1/sites/{id}/thumbnail.jpg", Site, None, [401, 404, 404, 404, 404, 404]),
+        row(
+            "put",
+            "/api/v1/sites/{id}/photo",
+            Site,
+            None,
+            [401, 403, 403, 400, 403, 400],
+            [401, 403, 403, 403, 400, 400],
+        ),
+        row(
+            "delete",
+            "/api/v1/sites/{id}/photo",
+            Site,
+            None,
+            [401, 403, 403, 404, 403, 404],
+            [401, 403, 403, 403, 404, 404],
+        ),
         // The cluster's admins and network admins.
         row(
             "get",

@@ -18,4 +18,6 @@ mod openapi;
 mod pages;
 mod programme;
 mod sign_in;
+mod site_face_pages;
+mod site_faces;
 mod support;

@@ -119,6 +119,27 @@ fn next_weekday(from: NaiveDate, weekday: Weekday, weeks_ahead: u64) -> NaiveDat
     from + Days::new(u64::from(ahead) + 7 * weeks_ahead)
 }
 
+/// A demo site's arrival pack: open 09:00–17:00 on its open days, the
+/// reception, and a few amenities that differ from site to site.
+fn demo_arrival(site: &deskvisa_store::SiteRecord, n: usize) -> deskvisa_rules::ArrivalPack {
+    use deskvisa_rules::{Amenity, ArrivalPack, OpeningHours, parse_hours};
+    let hours = parse_hours("09:00-17:00").unwrap_or_default();
+    let mut week = OpeningHours::default();
+    for day in site.open_weekdays.iter() {
+        week.0[day.num_days_from_monday() as usize] = hours;
+    }
+    let amenities =
+        Amenity::ALL.iter().copied().enumerate().filter(|(k, _)| (k + n).is_multiple_of(3)).map(|(_, a)| a).collect();
+    ArrivalPack {
+        hours: week,
+        access: format!("Main entrance at {}; the reception gives visitors a badge.", site.address),
+        contact_name: "Reception".to_owned(),
+        transport: "Public transport stops within a five-minute walk.".to_owned(),
+        amenities,
+        ..ArrivalPack::default()
+    }
+}
+
 impl Service {
     /// Loads the demo network if the database is empty, and makes fresh
     /// tokens for the demo people.
@@ -182,6 +203,9 @@ impl Service {
                         },
                     )
                     .await?;
+                let tx = self.store.begin_write().await?;
+                tx.save_arrival_pack(site.id, &demo_arrival(&site, sites.len() + i), self.now()).await?;
+                tx.commit().await?;
                 sites.push(site.id);
             }
             let domain = format!("{}.example", slug(demo.name));

@@ -37,6 +37,9 @@ struct SitePage {
     refused: FormRefusal,
     /// The stays that stand in the way of a refused change.
     in_the_way: Vec<StayLine>,
+    /// The arrival pack's form, and the photo's thumbnail.
+    arrival: crate::pages::site_faces::ArrivalForm,
+    photo: Option<String>,
 }
 
 /// What a refused site form shows: the message, and the stays in its way.
@@ -127,7 +130,12 @@ async fn site_page_with(
         Some(f) => f.all("open").map(str::to_owned).collect(),
         None => site.open_weekdays.names().map(str::to_owned).collect(),
     };
+    let arrival = crate::pages::site_faces::ArrivalForm::of(w, &service.arrival_pack(id).await?);
+    let photo =
+        service.site_photo_versions().await?.remove(&id).map(|v| crate::pages::site_faces::photo_url(id, &v, true));
     let page = SitePage {
+        arrival,
+        photo,
         c: Chrome::new(viewer, format!("{} — {}", w.site_settings, site.name), "host"),
         nav: cluster_nav(w, caller, site.cluster_id, &sites, &format!("/host/sites/{}", id.as_uuid())),
         timezone: value("timezone", site.timezone.name().to_owned()),
