@@ -26,6 +26,7 @@ mod m20261207_000002_programme;
 mod m20261207_000003_calendar_feeds;
 mod m20261208_000001_letters;
 mod m20261208_000002_site_faces;
+mod m20261208_000003_event_series;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_calendar_feeds::Migration),
             Box::new(m20261208_000001_letters::Migration),
             Box::new(m20261208_000002_site_faces::Migration),
+            Box::new(m20261208_000003_event_series::Migration),
         ]
     }
 }

@@ -36,6 +36,7 @@ mod place;
 mod policy;
 mod quota;
 mod reciprocity;
+mod recurrence;
 mod search;
 mod site_change;
 mod status;
@@ -91,6 +92,7 @@ pub use reciprocity::{
     ANSWER_WINDOW_DAYS, Answers, Hosting, Lapse, MIN_WINDOW_DAYS, NoneApproved, OfferChange, REFUSALS_THAT_COUNT,
     SiteOffer, Standing, standing,
 };
+pub use recurrence::{MAX_OCCURRENCES, MonthPlace, RecurrenceError, Repeat, occurrence_dates};
 pub use search::{SiteLoad, Starts, first_fits, nearest_fits};
 pub use site_change::{SiteSetup, dates_hold_stays};
 pub use status::{ClusterStatus, MemberStatus, StatusError, StayStatus};

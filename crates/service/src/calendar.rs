@@ -106,4 +106,17 @@ impl Service {
         };
         Ok(deskvisa_mail::event_calendar(&calendar, IcsMethod::Publish, self.now()))
     }
+
+    /// A series' calendar: one VEVENT per occurrence (each with its own
+    /// event's UID and SEQUENCE, cancelled ones marked so), for any
+    /// signed-in member; `NotFound` for a series that is not.
+    pub async fn series_calendar(&self, caller: &Caller, series: uuid::Uuid) -> Result<String, ServiceError> {
+        let events = self.store.series_events(series).await?;
+        let title = events.first().map(|e| e.title.clone()).ok_or(ServiceError::NotFound)?;
+        let mut calendars = Vec::with_capacity(events.len());
+        for event in &events {
+            calendars.push(self.event_calendar(caller, event.id).await?);
+        }
+        Ok(deskvisa_mail::ics::feed(&title, &calendars))
+    }
 }

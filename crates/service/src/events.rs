@@ -72,7 +72,7 @@ pub struct Registered {
     pub created: bool,
 }
 
-fn times_error(e: EventTimeError) -> ServiceError {
+pub(crate) fn times_error(e: EventTimeError) -> ServiceError {
     match e {
         EventTimeError::InThePast | EventTimeError::TooFar { .. } => Conflict::EventTime(e).into(),
         other => ServiceError::Invalid(other.to_string()),
@@ -142,7 +142,7 @@ fn ended_mails(
 
 impl Service {
     /// The site, or 404; and whether the caller administers its cluster (403 otherwise).
-    async fn site_for_admin(&self, caller: &Caller, site: SiteId) -> Result<SiteRecord, ServiceError> {
+    pub(crate) async fn site_for_admin(&self, caller: &Caller, site: SiteId) -> Result<SiteRecord, ServiceError> {
         let record = self.site(site).await?;
         if caller.admin_of(record.cluster_id) { Ok(record) } else { Err(ServiceError::Forbidden) }
     }
@@ -174,6 +174,7 @@ impl Service {
             capacity: draft.capacity,
             open_to_visitors: draft.open_to_visitors,
             created_by: caller.member,
+            series: None,
         };
         retrying("publish an event", || async {
             let tx = self.store.begin_write().await?;
@@ -370,7 +371,7 @@ impl Service {
         self.event(id).await
     }
 
-    async fn cancel_event_once(&self, caller: &Caller, id: EventId, reason: Option<&str>) -> Attempt<()> {
+    pub(crate) async fn cancel_event_once(&self, caller: &Caller, id: EventId, reason: Option<&str>) -> Attempt<()> {
         let tx = self.store.begin_write().await?;
         let result = async {
             let event = self.event_to_change(&tx, caller, id).await?;

@@ -14,6 +14,7 @@ mod clock;
 mod conflict;
 mod delivery;
 mod error;
+mod event_series;
 mod events;
 mod firms;
 mod idempotency;
@@ -50,6 +51,7 @@ pub use deskvisa_store::{
 };
 pub use error::ServiceError;
 
+pub use event_series::PublishedSeries;
 pub use events::{DEFAULT_EVENT_DAYS, EventDraft, EventPatch, MAX_EVENT_WINDOW_DAYS, Registered};
 pub use firms::{FirmPatch, FirmQuery};
 pub use idempotency::{KeyedAnswer, request_hash};

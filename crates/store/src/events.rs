@@ -52,6 +52,8 @@ pub struct EventRecord {
     pub cancel_reason: Option<String>,
     /// When it was published.
     pub created_at: DateTime<Utc>,
+    /// The series it is an occurrence of, if it repeats.
+    pub series: Option<uuid::Uuid>,
 }
 
 impl EventRecord {
@@ -82,6 +84,8 @@ pub struct NewEvent {
     pub open_to_visitors: bool,
     /// The admin who published it.
     pub created_by: MemberId,
+    /// The series it is an occurrence of, if it repeats.
+    pub series: Option<uuid::Uuid>,
 }
 
 /// An event's new values, all of them (the service merges a patch first).
@@ -186,6 +190,7 @@ struct EventRow {
     cancelled_at: Option<DateTime<Utc>>,
     cancel_reason: Option<String>,
     created_at: DateTime<Utc>,
+    series_id: Option<uuid::Uuid>,
 }
 
 fn local(text: &str) -> Result<NaiveDateTime, StoreError> {
@@ -213,6 +218,7 @@ impl TryFrom<EventRow> for EventRecord {
             cancelled_at: r.cancelled_at,
             cancel_reason: r.cancel_reason,
             created_at: r.created_at,
+            series: r.series_id,
         })
     }
 }
@@ -254,7 +260,7 @@ impl TryFrom<RegistrationRow> for RegistrationRecord {
 
 const EVENT_COLUMNS: &str = "e.id, e.site_id, e.cluster_id, e.title, e.description, e.starts_at, e.ends_at, \
     e.starts_utc, e.ends_utc, e.capacity, e.registered, e.open_to_visitors, e.sequence, e.cancelled_at, \
-    e.cancel_reason, e.created_at";
+    e.cancel_reason, e.created_at, e.series_id";
 
 const REGISTRATION_COLUMNS: &str = "g.id, g.event_id, g.member_id, g.stay_id, g.status, g.created_at, g.ended_at, \
     m.name, m.email, m.company, m.cluster_id";
@@ -294,18 +300,54 @@ where
 impl Tx {
     /// Publishes an event.
     pub async fn insert_event(&self, new: &NewEvent, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let NewEvent { id, site, cluster, title, description, times, capacity, open_to_visitors, created_by } = new;
+        let NewEvent { id, site, cluster, title, description, times, capacity, open_to_visitors, created_by, series } =
+            new;
         let mut values: Vec<Value> = vec![id.as_uuid().into(), site.as_uuid().into(), cluster.as_uuid().into()];
         values.extend(written(title, description, times, *capacity, *open_to_visitors));
-        values.extend([created_by.as_uuid().into(), now.into()]);
+        values.extend([created_by.as_uuid().into(), now.into(), (*series).into()]);
         self.run(
             "INSERT INTO events (id, site_id, cluster_id, title, description, starts_at, ends_at, start_date, \
-             starts_utc, ends_utc, capacity, registered, open_to_visitors, sequence, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, 0, $13, $14, $14)",
+             starts_utc, ends_utc, capacity, registered, open_to_visitors, sequence, created_by, created_at, updated_at, \
+             series_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, 0, $13, $14, $14, $15)",
             values,
         )
         .await?;
         Ok(())
+    }
+
+    /// Records a series of repeating events (its occurrences are inserted
+    /// as events naming it).
+    pub async fn insert_event_series(
+        &self,
+        id: uuid::Uuid,
+        site: SiteId,
+        repeat: deskvisa_rules::Repeat,
+        until: chrono::NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.run(
+            "INSERT INTO event_series (id, site_id, repeat, until, created_at) VALUES ($1, $2, $3, $4, $5)",
+            vec![id.into(), site.as_uuid().into(), repeat.as_str().into(), until.into(), now.into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The occurrences of `series` from `from` on (its start's instant), not
+    /// cancelled, earliest first: what "cancel the rest" cancels.
+    pub async fn series_rest(&self, series: uuid::Uuid, from: DateTime<Utc>) -> Result<Vec<EventId>, StoreError> {
+        #[derive(FromQueryResult)]
+        struct Row {
+            id: uuid::Uuid,
+        }
+        let rows: Vec<Row> = self
+            .rows(
+                "SELECT id FROM events WHERE series_id = $1 AND starts_utc >= $2 AND cancelled_at IS NULL \
+                 ORDER BY starts_utc, id",
+                vec![series.into(), from.into()],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| EventId::from_uuid(r.id)).collect())
     }
 
     /// An event, if it exists. With `for_update`, PostgreSQL locks its row
@@ -596,6 +638,32 @@ impl Store {
              ORDER BY e.starts_utc, e.id LIMIT $3"
         );
         rows::<_, EventRow, EventRecord>(self.reads(), self.db_backend(), &sql, values).await
+    }
+
+    /// Every occurrence of a series, cancelled ones too, earliest first (at
+    /// most [`deskvisa_rules::MAX_OCCURRENCES`], as a series is made).
+    pub async fn series_events(&self, series: uuid::Uuid) -> Result<Vec<EventRecord>, StoreError> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.series_id = $1 ORDER BY e.starts_utc, e.id");
+        rows::<_, EventRow, EventRecord>(self.reads(), self.db_backend(), &sql, vec![series.into()]).await
+    }
+
+    /// A series' repeat and last date.
+    pub async fn event_series(
+        &self,
+        series: uuid::Uuid,
+    ) -> Result<Option<(deskvisa_rules::Repeat, chrono::NaiveDate)>, StoreError> {
+        #[derive(FromQueryResult)]
+        struct Row {
+            repeat: String,
+            until: chrono::NaiveDate,
+        }
+        let statement = self.statement("SELECT repeat, until FROM event_series WHERE id = $1", vec![series.into()]);
+        let Some(row) = Row::find_by_statement(statement).one(self.reads()).await? else {
+            return Ok(None);
+        };
+        let repeat = deskvisa_rules::Repeat::parse(&row.repeat)
+            .ok_or_else(|| StoreError::Corrupt(format!("series repeat `{}`", row.repeat)))?;
+        Ok(Some((repeat, row.until)))
     }
 
     /// An event, read on the read pool.

@@ -155,6 +155,8 @@ pub struct Event {
     pub cancelled: bool,
     /// Why it was cancelled, if said.
     pub cancel_reason: Option<String>,
+    /// The series it is an occurrence of, if it repeats.
+    pub series_id: Option<Uuid>,
 }
 
 impl Event {
@@ -175,6 +177,7 @@ impl Event {
             open_to_visitors: e.open_to_visitors,
             cancelled: e.cancelled_at.is_some(),
             cancel_reason: e.cancel_reason.clone(),
+            series_id: e.series,
         }
     }
 }

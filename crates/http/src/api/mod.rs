@@ -4,6 +4,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod dto;
+pub(crate) mod event_series;
 pub(crate) mod events;
 pub(crate) mod feeds;
 pub(crate) mod firms;
@@ -28,6 +29,7 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .merge(admin::routes())
         .merge(reports::routes())
         .merge(events::routes())
+        .merge(event_series::routes())
         .merge(firms::routes())
         .merge(introductions::routes())
         .merge(feeds::routes())

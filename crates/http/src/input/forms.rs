@@ -112,6 +112,12 @@ pub(crate) struct EventForm {
     capacity: String,
     /// A ticked checkbox sends its value; an unticked one nothing.
     open_to_visitors: Option<String>,
+    /// `once` (or nothing), `weekly` or `monthly`.
+    #[serde(default)]
+    pub(crate) repeat: String,
+    /// The series' last date, when it repeats.
+    #[serde(default)]
+    pub(crate) until: String,
 }
 
 impl EventForm {

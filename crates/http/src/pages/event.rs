@@ -20,6 +20,8 @@ use super::view::{Chrome, html};
 struct EventPage {
     c: Chrome,
     id: String,
+    /// The series it is an occurrence of.
+    series: Option<String>,
     title: String,
     when: String,
     site: String,
@@ -48,6 +50,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
     let page = EventPage {
         c: Chrome::new(&viewer, event.title.clone(), "stays").done(&query),
         id: event.id.as_uuid().to_string(),
+        series: event.series.map(|s| s.to_string()),
         when: w.time_span(event.starts_at, event.ends_at),
         site: site.name,
         site_href: format!("/sites/{}", site.id.as_uuid()),

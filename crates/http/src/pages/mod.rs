@@ -91,6 +91,7 @@ pub(crate) fn routes(service: Service) -> Router<Service> {
         .route("/host/letterhead", post(letters::save_letterhead))
         .route("/host/events", get(host::events_page).post(host::publish_event))
         .route("/host/events/{id}/cancel", post(host::cancel_event))
+        .route("/host/events/{id}/cancel-rest", post(host::cancel_rest))
         .route("/host/members", get(host::members_page))
         .route("/clusters/{id}", get(cluster::page))
         .route("/clusters/{id}/sites", post(cluster::add_site))

@@ -137,6 +137,17 @@ words! {
     photo_alt: "The site", "Miejsce";
     photo_too_large: "The photo is larger than 5 MB: choose a smaller one.", "Zdjęcie ma ponad 5 MB: wybierz mniejsze.";
     photo_not_an_image: "This file is not a JPEG, PNG or WebP image that can be read.", "Ten plik nie jest czytelnym obrazem JPEG, PNG ani WebP.";
+    repeat_label: "Repeats", "Powtarzanie";
+    repeat_once: "Once", "Jednorazowo";
+    repeat_weekly: "Every week, on the same weekday", "Co tydzień, w ten sam dzień tygodnia";
+    repeat_monthly: "Every month, on the same weekday (such as every first Tuesday)", "Co miesiąc, w ten sam dzień tygodnia (np. w każdy pierwszy wtorek)";
+    repeat_until: "Last date (when it repeats)", "Ostatnia data (przy powtarzaniu)";
+    repeating: "repeats", "cykliczne";
+    download_series_ics: "Every date of the series (.ics)", "Wszystkie terminy serii (.ics)";
+    cancel_rest: "Cancel this and the rest", "Odwołaj to i kolejne";
+    bad_repeat: "Choose once, weekly or monthly.", "Wybierz: jednorazowo, co tydzień lub co miesiąc.";
+    until_before_start: "The last date is before the first event.", "Ostatnia data jest wcześniejsza niż pierwsze wydarzenie.";
+    too_many_occurrences: "A series has at most 53 events: choose an earlier last date.", "Seria ma najwyżej 53 wydarzenia: wybierz wcześniejszą ostatnią datę.";
     letter_title: "Invitation letter", "List zapraszający";
     letter_intro: "For a visa or at the border: a letter from the host naming you, the dates and the place, that anyone can check with its code.",
         "Do wizy lub na granicę: list od gospodarza z Twoim nazwiskiem, terminem i miejscem, który każdy może sprawdzić jego kodem.";

@@ -114,6 +114,7 @@ const POLICY: &str = r#"{"max_days_per_stay": 5, "stays_per_year": 10, "min_noti
 const SITE: &str = r#"{"name": "Harbour Annex", "address": "Quay 2", "desks": 4, "open_weekdays": ["mon", "tue", "wed", "thu", "fri"], "contact_email": "annex@example.org", "house_rules": ""}"#;
 const EVENT: &str =
     r#"{"title": "Meetup", "starts_at": "2026-03-25T17:00", "ends_at": "2026-03-25T19:00", "capacity": 20}"#;
+const SERIES: &str = r#"{"title": "Breakfast", "starts_at": "2026-03-24T08:00", "ends_at": "2026-03-24T09:30", "capacity": 20, "repeat": "weekly", "until": "2026-04-14"}"#;
 const STAY: &str =
     r#"{"site_id": "{site}", "start_date": "2026-03-23", "end_date": "2026-03-27", "purpose": "Meet the cluster"}"#;
 
@@ -456,6 +457,26 @@ fn table() -> Vec<Row> {
             Some(EVENT),
             [401, 403, 403, 201, 403, 403],
             [401, 403, 403, 403, 201, 403],
+        ),
+        row(
+            "post",
+            "/api/v1/sites/{id}/event-series",
+            Site,
+            Some(SERIES),
+            [401, 403, 403, 201, 403, 403],
+            [401, 403, 403, 403, 201, 403],
+        ),
+        // An event's id names no series: nobody's to read.
+        flat("get", "/api/v1/event-series/{id}", Event, None, [401, 404, 404, 404, 404, 404]),
+        flat("get", "/api/v1/event-series/{id}/calendar.ics", Event, None, [401, 404, 404, 404, 404, 404]),
+        // An event of no series is cancelled alone, by its cluster's admins.
+        row(
+            "post",
+            "/api/v1/events/{id}/cancel-rest",
+            Event,
+            None,
+            [401, 403, 403, 200, 403, 403],
+            [401, 403, 403, 403, 200, 403],
         ),
         row(
             "patch",

@@ -8,6 +8,7 @@ mod api;
 mod authorization;
 mod cluster_pages;
 mod email_links;
+mod event_series;
 mod feeds;
 mod firm_pages;
 mod firms;

@@ -25,6 +25,8 @@ struct HostEvent {
     places: String,
     open: bool,
     cancelled: bool,
+    /// An occurrence of a series: "cancel this and the rest" is offered.
+    repeats: bool,
 }
 
 #[derive(Template)]
@@ -40,6 +42,9 @@ struct EventsPage {
     ends_at: String,
     capacity: String,
     open_ticked: bool,
+    /// The repeat chosen (`once`, `weekly`, `monthly`) and the last date.
+    repeat: String,
+    until: String,
     refused: FormRefusal,
 }
 
@@ -65,6 +70,7 @@ async fn events_page_with(
                     places: format!("{}/{}", e.registered, e.capacity),
                     open: e.open_to_visitors,
                     cancelled: e.cancelled_at.is_some(),
+                    repeats: e.series.is_some(),
                     title: e.title,
                 },
             ));
@@ -90,6 +96,8 @@ async fn events_page_with(
         ends_at: get("ends_at"),
         capacity: fields.map_or_else(|| "20".to_owned(), |f| f.get("capacity").to_owned()),
         open_ticked: fields.is_none_or(|f| f.ticked("open_to_visitors")),
+        repeat: fields.map_or_else(|| "once".to_owned(), |f| f.get("repeat").to_owned()),
+        until: get("until"),
         refused,
     };
     html(status, &page)
@@ -113,14 +121,52 @@ pub(crate) async fn publish_event(
         Ok(site) => site,
         Err(_) => return again(FormRefusal::says(w.bad_site.to_owned()), StatusCode::BAD_REQUEST).await,
     };
+    let repeat = match form.repeat.as_str() {
+        "" | "once" => None,
+        other => match deskvisa_rules::Repeat::parse(other) {
+            Some(repeat) => Some(repeat),
+            None => return again(FormRefusal::says(w.bad_repeat.to_owned()), StatusCode::BAD_REQUEST).await,
+        },
+    };
+    let until = match repeat.map(|_| crate::input::date("until", form.until.trim())).transpose() {
+        Ok(until) => until,
+        Err(e) => return again(FormRefusal::fields(w, &[e]), StatusCode::BAD_REQUEST).await,
+    };
     let draft = match form.request().parse() {
         Ok(draft) => draft,
         Err(e) => return again(FormRefusal::fields(w, &e), StatusCode::BAD_REQUEST).await,
     };
-    match service.publish_event(caller, site, draft).await {
-        Ok(_) => Ok(redirect("/host/events?done=saved")),
+    let published = match (repeat, until) {
+        (Some(repeat), Some(until)) => service.publish_event_series(caller, site, draft, repeat, until).await.map(drop),
+        _ => service.publish_event(caller, site, draft).await.map(drop),
+    };
+    match published {
+        Ok(()) => Ok(redirect("/host/events?done=saved")),
+        Err(ServiceError::Invalid(message)) => {
+            again(FormRefusal::says(series_refusal(w, &message)), StatusCode::BAD_REQUEST).await
+        }
         Err(e) => again(FormRefusal::says(told(viewer.words(), e)?), StatusCode::UNPROCESSABLE_ENTITY).await,
     }
+}
+
+/// A series the rules refuse, in the viewer's language.
+fn series_refusal(w: &crate::pages::Words, message: &str) -> String {
+    if message.contains("before its first") {
+        w.until_before_start.to_owned()
+    } else {
+        w.too_many_occurrences.to_owned()
+    }
+}
+
+/// `POST /host/events/{id}/cancel-rest`: this occurrence and every later one.
+pub(crate) async fn cancel_rest(
+    Path(id): Path<String>,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
+) -> Result<Response, PageError> {
+    let caller = viewer.cluster_admin()?;
+    let id: EventId = crate::extract::id(&id, EventId::parse)?;
+    service.cancel_event_and_rest(caller, id, fields.optional("reason").map(str::to_owned)).await?;
+    Ok(redirect("/host/events?done=saved"))
 }
 
 /// `POST /host/events/{id}/cancel` (an optional `reason`).
