@@ -143,6 +143,9 @@ words! {
     repeat_monthly: "Every month, on the same weekday (such as every first Tuesday)", "Co miesiąc, w ten sam dzień tygodnia (np. w każdy pierwszy wtorek)";
     repeat_until: "Last date (when it repeats)", "Ostatnia data (przy powtarzaniu)";
     repeating: "repeats", "cykliczne";
+    programme_list: "List", "Lista";
+    programme_month: "Month", "Miesiąc";
+    programme_cut: "More events than fit here: the list shows them all.", "Wydarzeń jest więcej, niż się tu mieści: lista pokazuje wszystkie.";
     download_series_ics: "Every date of the series (.ics)", "Wszystkie terminy serii (.ics)";
     cancel_rest: "Cancel this and the rest", "Odwołaj to i kolejne";
     bad_repeat: "Choose once, weekly or monthly.", "Wybierz: jednorazowo, co tydzień lub co miesiąc.";

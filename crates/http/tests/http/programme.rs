@@ -100,6 +100,22 @@ async fn the_programme_lists_every_open_event_of_the_network_by_place_and_window
         let site = send(&api.app, get(&request, &cookie)).await;
         assert!(site.body.contains("value=\"2026-03-10\""), "the request form has the event's date");
 
+        // The month view (Anna reads Polish): a calendar of March with the event on its day, a
+        // link to the month after, and April's calendar without it.
+        let month = send(&api.app, get("/programme?view=month&month=2026-03", &cookie)).await;
+        assert_eq!(month.status, StatusCode::OK);
+        let body = crate::support::unescape(&month.body);
+        assert!(body.contains("<caption id=\"month-caption\">marzec 2026</caption>"), "{body}");
+        let tenth = body.find("wtorek, 10 marca 2026").expect("the 10th's cell");
+        let cell = &body[tenth..tenth + body[tenth..].find("</td>").unwrap()];
+        assert!(cell.contains("08:30 Harbour breakfast"), "{cell}");
+        assert!(body.contains("aria-current=\"date\""), "today is marked");
+        assert!(body.contains("/programme?view=month&month=2026-04&continent="), "{body}");
+        let april = send(&api.app, get("/programme?view=month&month=2026-04", &cookie)).await;
+        assert!(april.body.contains("kwiecień 2026") && !april.body.contains("Harbour breakfast"));
+        let nonsense = send(&api.app, get("/programme?view=month&month=1999-99", &cookie)).await;
+        assert!(nonsense.body.contains("marzec 2026"), "a month that is none shows this month");
+
         // A suspended host's events leave the programme; its members do not see it.
         let suspend = json!({"status": "suspended"});
         api.call("PATCH", &format!("/api/v1/clusters/{}", api.host), Some(&api.network), Some(suspend)).await;
