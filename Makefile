@@ -32,7 +32,7 @@ browser-test:
 test-tools:
 	./scripts/test-tools.sh
 
-## check: formatting, clippy with warnings as errors, and the pure crates' purity (rules, words)
+## check: formatting, clippy with warnings as errors, and the pure crates' purity (rules, words, letter)
 check: fmt-check lint purity cycles repeated
 
 fmt:
@@ -53,9 +53,9 @@ cycles:
 repeated:
 	python3 ./scripts/repeated-blocks.py --limit 30 crates
 
-## purity: the pure crates (rules, words) build alone and depend on nothing that does I/O
+## purity: the pure crates (rules, words, letter) build alone and depend on nothing that does I/O
 purity:
-	$(CARGO) check -p deskvisa-rules -p deskvisa-words
+	$(CARGO) check -p deskvisa-rules -p deskvisa-words -p deskvisa-letter
 	./scripts/check-rules-purity.sh
 
 ## openapi-check: validate /openapi.json with an independent validator (PyPI)

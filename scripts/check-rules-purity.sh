@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The pure crates (the rules, and the words both the emails and the pages
-# say) must stay pure: no I/O crate in their dependency trees, no clock in
+# The pure crates (the rules, the words both the emails and the pages say,
+# and the invitation letter) must stay pure: no I/O crate in their dependency trees, no clock in
 # chrono, no randomness in uuid. Fails (exit 1) with what it found.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 status=0
-for crate in deskvisa-rules deskvisa-words; do
+for crate in deskvisa-rules deskvisa-words deskvisa-letter; do
   tree=$(cargo tree -p "$crate" -e normal --prefix none)
   banned=$(grep -oE '^(tokio|sea-orm|sea-query|sqlx[a-z-]*|axum|hyper|lettre|reqwest|mio|socket2|getrandom|rand|rand_core) v' <<<"$tree" | sed 's/ v$//' | sort -u | tr '\n' ' ' || true)
   features=$(cargo tree -p "$crate" -e normal,features --prefix none -i chrono; cargo tree -p "$crate" -e normal,features --prefix none -i uuid 2>/dev/null || true)
