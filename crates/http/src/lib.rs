@@ -22,6 +22,7 @@ mod request_id;
 mod security;
 mod serve;
 mod uniform;
+mod verify;
 
 use std::time::Duration;
 
@@ -101,6 +102,7 @@ fn documented() -> (Router<Service>, utoipa::openapi::OpenApi) {
         .routes(utoipa_axum::routes!(metrics::render))
         .merge(api::routes())
         .merge(auth::routes())
+        .merge(verify::routes())
         .split_for_parts()
 }
 

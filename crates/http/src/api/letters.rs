@@ -1,16 +1,16 @@
 //! Invitation letters (issue 22): the member of an approved stay makes a
 //! letter naming them as in their passport and downloads its PDF; a
 //! cluster's admins write its letterhead (postal address, who signs);
-//! anyone holding a letter's code checks it at `/verify/{code}` without
-//! signing in, and learns only the host, the dates and the initials.
+//! anyone holding a letter's code checks it at `/verify/{code}` (see
+//! `crate::verify`) without signing in.
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use deskvisa_rules::{ClusterId, LetterCode, MemberId, PassportName, StayId};
-use deskvisa_service::{LetterMade, LetterheadView, MAX_LETTERHEAD_ADDRESS_CHARS, Service, ServiceError};
+use deskvisa_rules::{ClusterId, MemberId, PassportName, StayId};
+use deskvisa_service::{LetterMade, LetterheadView, Service};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::api::admin::bad;
 use crate::api::dto::ProblemBody;
 use crate::api::responses::{Forbidden, Malformed, NotFound, Unauthenticated};
-use crate::extract::{ApiJson, Authenticated, ClientAddress, id};
+use crate::extract::{ApiJson, Authenticated, id};
 use crate::problem::Problem;
 
 pub(crate) fn routes() -> OpenApiRouter<Service> {
@@ -28,7 +28,6 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .routes(routes!(make_letter))
         .routes(routes!(letter_pdf))
         .routes(routes!(letterhead, save_letterhead))
-        .routes(routes!(verify_letter))
 }
 
 /// Who the letter names.
@@ -209,53 +208,7 @@ async fn save_letterhead(
     ApiJson(body): ApiJson<LetterheadRequest>,
 ) -> Result<Json<LetterheadBody>, Problem> {
     let cluster = id(&cluster, ClusterId::parse)?;
-    let address = letterhead_address(&body.address).map_err(|e| bad("address", e))?;
+    let address = crate::input::letterhead_address(&body.address).map_err(|e| bad("address", e))?;
     let signatory = body.signatory_member_id.as_deref().map(|s| id(s, MemberId::parse)).transpose()?;
     Ok(Json(service.save_letterhead(&caller, cluster, address, signatory).await?.into()))
-}
-
-/// A letterhead's address as typed: trimmed, lines kept, at most
-/// [`MAX_LETTERHEAD_ADDRESS_CHARS`], no control characters but line breaks.
-pub(crate) fn letterhead_address(input: &str) -> Result<String, String> {
-    let address = input.trim().replace("\r\n", "\n");
-    if address.chars().count() > MAX_LETTERHEAD_ADDRESS_CHARS {
-        return Err(format!("at most {MAX_LETTERHEAD_ADDRESS_CHARS} characters"));
-    }
-    if address.chars().any(|c| c.is_control() && c != '\n') {
-        return Err("no control characters but line breaks".to_owned());
-    }
-    Ok(address)
-}
-
-/// Checks an invitation letter by its code, without signing in: whether it
-/// is valid (or its stay was called off or changed, or a newer letter
-/// replaced it), for which host, site and dates, and the visitor's
-/// initials only. A page in the reader's language; rate-limited per client.
-#[utoipa::path(
-    get, path = "/verify/{code}", tag = "stays",
-    params(("code" = String, Path, description = "The letter's code, as its URL or its print gives it")),
-    responses(
-        (status = 200, description = "A page saying what the letter is worth now", body = String, content_type = "text/html"),
-        (status = 404, description = "No letter has this code (a page)", body = String, content_type = "text/html"),
-        (status = 429, description = "Too many checks from this client this minute (a page, with `Retry-After`)", body = String, content_type = "text/html"),
-    )
-)]
-async fn verify_letter(
-    State(service): State<Service>,
-    ClientAddress(client): ClientAddress,
-    headers: HeaderMap,
-    Path(code): Path<String>,
-) -> Response {
-    let viewer = crate::pages::Viewer::anonymous(&headers, "/verify");
-    let Ok(code) = LetterCode::parse(&code) else {
-        return crate::pages::letters::unknown(&viewer);
-    };
-    match service.verify_letter(&code, client).await {
-        Ok(verification) => crate::pages::letters::verification(&viewer, &verification),
-        Err(ServiceError::NotFound) => crate::pages::letters::unknown(&viewer),
-        Err(ServiceError::RateLimited { retry_after_seconds }) => {
-            crate::pages::letters::too_many(&viewer, retry_after_seconds)
-        }
-        Err(e) => Problem::from(e).into_response(),
-    }
 }

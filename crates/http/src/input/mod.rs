@@ -234,6 +234,19 @@ pub(crate) fn weekdays<'a>(ticked: impl IntoIterator<Item = &'a str>) -> Result<
     WeekdaySet::parse(ticked).map_err(|e| FieldError::new("open_weekdays", Rule::Weekdays, e.to_string()))
 }
 
+/// A letterhead's address as typed: trimmed, lines kept, at most
+/// [`deskvisa_service::MAX_LETTERHEAD_ADDRESS_CHARS`], no control characters but line breaks.
+pub(crate) fn letterhead_address(input: &str) -> Result<String, String> {
+    let address = input.trim().replace("\r\n", "\n");
+    if address.chars().count() > deskvisa_service::MAX_LETTERHEAD_ADDRESS_CHARS {
+        return Err(format!("at most {} characters", deskvisa_service::MAX_LETTERHEAD_ADDRESS_CHARS));
+    }
+    if address.chars().any(|c| c.is_control() && c != '\n') {
+        return Err("no control characters but line breaks".to_owned());
+    }
+    Ok(address)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

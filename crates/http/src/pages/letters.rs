@@ -97,7 +97,7 @@ pub(crate) async fn save_letterhead(
 ) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
     let cluster = caller.cluster.ok_or(ServiceError::Forbidden)?;
-    let address = crate::api::letters::letterhead_address(fields.get("address"))
+    let address = crate::input::letterhead_address(fields.get("address"))
         .map_err(|e| ServiceError::Invalid(format!("{}: {e}", viewer.words().letterhead_address)))?;
     let signatory = match fields.get("signatory") {
         "" => None,

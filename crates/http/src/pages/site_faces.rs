@@ -19,6 +19,9 @@ pub(crate) struct Face {
     pub(crate) photo: Option<String>,
     /// Label and text of each part the host wrote.
     pub(crate) lines: Vec<(&'static str, String)>,
+    /// Shown inside a card whose title is an `h2` (the stay page): its
+    /// heading is then an `h3`.
+    pub(crate) nested: bool,
 }
 
 impl Face {
@@ -26,7 +29,7 @@ impl Face {
     pub(crate) async fn of(service: &Service, site: SiteId, locale: Locale) -> Result<Face, PageError> {
         let pack = service.arrival_pack(site).await?;
         let photo = service.site_photo_versions().await?.remove(&site).map(|v| photo_url(site, &v, false));
-        Ok(Face { photo, lines: deskvisa_words::arrival_lines(locale, &pack) })
+        Ok(Face { photo, lines: deskvisa_words::arrival_lines(locale, &pack), nested: false })
     }
 }
 

@@ -103,7 +103,7 @@ async fn meeting(service: &Service, caller: &Caller, stay: &StayRecord, w: &Word
         .into_iter()
         .map(|s| SuggestedFirm {
             id: s.firm.id.as_uuid().to_string(),
-            about: s.firm.profile.about.as_str().chars().take(200).collect(),
+            about: shortened(s.firm.profile.about.as_str(), 200),
             tags: super::firms::tag_words(w, &s.firm.profile.interests.offers),
             name: s.firm.profile.name,
             asked: s.asked,
@@ -117,6 +117,17 @@ async fn meeting(service: &Service, caller: &Caller, stay: &StayRecord, w: &Word
         .map(|i| IntroductionView::new(i, caller, w))
         .collect();
     Ok(Meeting { suggested, asked })
+}
+
+/// `text` cut to at most `max` characters at a word's end, with an
+/// ellipsis when anything was cut.
+fn shortened(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation()))
 }
 
 /// What happens next, for the visitor.
@@ -219,7 +230,8 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
     };
     let meets = own && stay.status == StayStatus::Approved && !stay.no_show && stay.end_date >= today;
     let meeting = if meets { Some(meeting(&service, caller, &stay, w).await?) } else { None };
-    let face = super::site_faces::Face::of(&service, stay.site, w.locale()).await?;
+    let face =
+        super::site_faces::Face { nested: true, ..super::site_faces::Face::of(&service, stay.site, w.locale()).await? };
     let letter = if meets { Some(service.has_letter(stay.id).await?) } else { None };
     let deciding = caller.admin_of(stay.host_cluster) || caller.network_admin;
     let decision =
@@ -263,4 +275,16 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
             .collect(),
     };
     html(StatusCode::OK, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shortened;
+
+    #[test]
+    fn a_long_text_is_cut_at_a_word_end() {
+        assert_eq!(shortened("Short enough.", 200), "Short enough.");
+        assert_eq!(shortened("Zażółć gęślą jaźń, and more words here", 20), "Zażółć gęślą jaźń…");
+        assert_eq!(shortened("Oneverylongwordwithoutspaces", 10), "Oneverylon…");
+    }
 }

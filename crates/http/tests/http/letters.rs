@@ -148,6 +148,14 @@ async fn a_visitor_gets_a_letter_anyone_can_check_until_the_stay_is_cancelled() 
         let pdf = get(&api.app, &format!("{letter}.pdf"), Some(&api.member), None).await;
         assert_eq!(pdf.status, StatusCode::CONFLICT, "no download once the stay is called off");
 
+        // Erasing the member deletes the letters (they hold the passport
+        // name): the code then names no letter.
+        let email = deskvisa_rules::Email::parse("anna@hubclub.example").unwrap();
+        let erased = api.service.erase_member(&email).await.unwrap();
+        assert_eq!(erased.erased.letters, 2);
+        assert_eq!(check(&api, &second_url).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(api.world.test_db.scalar("SELECT COUNT(*) FROM letters").await, 0);
+
         // Codes no letter has: a page saying so.
         for bogus in ["/verify/00000000000000000000000000000000", "/verify/nothing", "/verify/%F0%9F%98%80"] {
             let (status, page) = check(&api, bogus).await;
