@@ -294,6 +294,18 @@ fn eligibility(snapshot: &Snapshot, end: NaiveDate, today: NaiveDate) -> Vec<Vio
 
 /// Judges `request` against `snapshot` at the instant `now`.
 pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) -> Decision {
+    decide_with(snapshot, request, now, false)
+}
+
+/// [`decide`], with the start's notice and horizon left unjudged when
+/// `start_kept` (a stay under way keeps its first day, which has passed:
+/// see [`crate::decide_move`]).
+pub(crate) fn decide_with(
+    snapshot: &Snapshot,
+    request: &StayRequest,
+    now: DateTime<Utc>,
+    start_kept: bool,
+) -> Decision {
     let Snapshot { network, host, site, member_stays, held, .. } = snapshot;
     let policy = &host.policy;
     let (start, end) = (request.start_date, request.end_date);
@@ -314,11 +326,11 @@ pub fn decide(snapshot: &Snapshot, request: &StayRequest, now: DateTime<Utc>) ->
         }
     }
     let earliest_start = add_days_saturating(today, u64::from(policy.min_notice_days()));
-    if start < earliest_start {
+    if start < earliest_start && !start_kept {
         violations.push(Violation::TooSoon { earliest_start });
     }
     let latest_start = add_days_saturating(today, u64::from(policy.horizon_days()));
-    if start > latest_start {
+    if start > latest_start && !start_kept {
         violations.push(Violation::TooFar { latest_start });
     }
 

@@ -41,6 +41,7 @@ mod search;
 mod site_change;
 mod status;
 mod stay;
+mod stay_move;
 mod text;
 mod text_form;
 mod violation;
@@ -99,6 +100,7 @@ pub use status::{ClusterStatus, MemberStatus, StatusError, StayStatus};
 pub use stay::{
     Action, Actor, HistoryAction, StayFacts, Transition, TransitionError, UnknownHistoryAction, transition,
 };
+pub use stay_move::{Move, MoveDecision, MoveRefusal, decide_move};
 pub use text::{Reason, ReasonError};
 pub use violation::{InactiveReason, Violation, ViolationCode};
 pub use weekdays::{WeekdaySet, WeekdaysError};
