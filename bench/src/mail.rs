@@ -124,6 +124,7 @@ pub async fn m1(concurrency: usize, seconds: u64) -> Result<Drain> {
         reason: None,
         had_been_approved: false,
         sequence: 1,
+        moved_from: None,
     })?;
     let queued = ((direct * seconds as f64 * 1.5) as usize).max(2000);
     let mails: Vec<NewMail> = (0..queued)

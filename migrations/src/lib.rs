@@ -27,6 +27,7 @@ mod m20261207_000003_calendar_feeds;
 mod m20261208_000001_letters;
 mod m20261208_000002_site_faces;
 mod m20261208_000003_event_series;
+mod m20261209_000001_stay_moves;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000001_letters::Migration),
             Box::new(m20261208_000002_site_faces::Migration),
             Box::new(m20261208_000003_event_series::Migration),
+            Box::new(m20261209_000001_stay_moves::Migration),
         ]
     }
 }

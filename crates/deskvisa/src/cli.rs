@@ -161,7 +161,8 @@ enum MailCommand {
     Preview {
         /// The kind of email: stay_requested, stay_requested_host,
         /// stay_approved, stay_declined, stay_expired, stay_cancelled,
-        /// stay_cancelled_host, stay_reminder, answer_reminder, sign_in,
+        /// stay_cancelled_host, stay_reminder, answer_reminder, stay_moved,
+        /// stay_moved_host, sign_in,
         /// member_invited, event_registered, event_changed, event_cancelled,
         /// event_registration_withdrawn.
         kind: String,

@@ -118,6 +118,10 @@ pub fn stay_calendar(mail: &StayMail, method: IcsMethod, dtstamp: DateTime<Utc>)
         IcsMethod::Cancel => "STATUS:CANCELLED",
         IcsMethod::Publish if called_off => "STATUS:CANCELLED",
         IcsMethod::Publish if mail.kind == StayMailKind::StayRequested => "STATUS:TENTATIVE",
+        // A moved stay waiting for the host's answer again.
+        IcsMethod::Request if mail.kind == StayMailKind::StayMoved && mail.answer_deadline.is_some() => {
+            "STATUS:TENTATIVE"
+        }
         IcsMethod::Request | IcsMethod::Publish => "STATUS:CONFIRMED",
     });
     line("TRANSP:OPAQUE");

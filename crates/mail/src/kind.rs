@@ -87,6 +87,12 @@ mail_family! {
         StayReminder,
         /// To the host's cluster admins: a pending stay's answer window is about to close.
         AnswerReminder,
+        /// To the member: the stay has new dates (an updated invitation when
+        /// it had one).
+        StayMoved,
+        /// To the host's cluster admins: a visitor moved their stay; decide
+        /// when it waits for an answer again.
+        StayMovedHost,
     }
 }
 

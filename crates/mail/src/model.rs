@@ -66,6 +66,9 @@ pub struct StayMail {
     /// The host's events at the site during the stay (for approvals), earliest first.
     #[serde(default)]
     pub events: Vec<StayEventLine>,
+    /// For a moved stay: its first and last day before the move.
+    #[serde(default)]
+    pub moved_from: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// One of the host's events at the site during a stay, as the approval
@@ -170,6 +173,7 @@ pub fn sample(kind: StayMailKind, locale: &str) -> StayMail {
         ),
     };
     let cancelled = matches!(kind, StayMailKind::StayCancelled | StayMailKind::StayCancelledHost);
+    let moved = matches!(kind, StayMailKind::StayMoved | StayMailKind::StayMovedHost);
     StayMail {
         kind,
         locale: locale.as_str().to_owned(),
@@ -203,11 +207,13 @@ pub fn sample(kind: StayMailKind, locale: &str) -> StayMail {
         .then(|| date(2026, 3, 3).and_hms_opt(23, 0, 0).unwrap_or_default().and_utc()),
         sequence: match kind {
             StayMailKind::StayApproved => 1,
-            _ if cancelled => 2,
+            _ if cancelled || moved => 2,
             _ => 0,
         },
-        had_been_approved: cancelled,
+        had_been_approved: cancelled || moved,
         stay_url: "https://deskvisa.example/stays/0195b7a2-4c1e-7d3a-9f50-2a6c8e1d4b73".to_owned(),
         events: if kind == StayMailKind::StayApproved { sample_events(locale) } else { Vec::new() },
+        // Moved a week on, still approved.
+        moved_from: moved.then(|| (date(2026, 3, 2), date(2026, 3, 6))),
     }
 }

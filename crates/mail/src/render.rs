@@ -36,11 +36,13 @@ pub struct CalendarFile {
 }
 
 /// Which calendar file, if any, goes with `mail`: approvals invite
-/// (`REQUEST`); cancellations of a stay that had been approved cancel
-/// (`CANCEL`); nothing else carries one.
+/// (`REQUEST`); a moved stay that is approved, or had an invitation, updates
+/// it (`REQUEST`, same UID, higher SEQUENCE); cancellations of a stay that
+/// had been approved cancel (`CANCEL`); nothing else carries one.
 pub fn calendar_method(mail: &StayMail) -> Option<IcsMethod> {
     match mail.kind {
         StayMailKind::StayApproved => Some(IcsMethod::Request),
+        StayMailKind::StayMoved if mail.answer_deadline.is_none() || mail.had_been_approved => Some(IcsMethod::Request),
         StayMailKind::StayCancelled | StayMailKind::StayCancelledHost if mail.had_been_approved => {
             Some(IcsMethod::Cancel)
         }
@@ -74,6 +76,8 @@ struct View<'a> {
     end: String,
     /// The stay's days, compactly: "9–13 March 2026".
     range: String,
+    /// For a moved stay, its days before the move, compactly.
+    previous: Option<String>,
     /// The open days held, written out.
     days: Vec<String>,
     day_count: usize,
@@ -159,6 +163,7 @@ impl<'a> View<'a> {
             start: long_date(locale, m.start_date),
             end: long_date(locale, m.end_date),
             range: date_range(locale, m.start_date, m.end_date),
+            previous: m.moved_from.map(|(start, end)| date_range(locale, start, end)),
             days: m.days.iter().map(|d| long_date(locale, *d)).collect(),
             day_count: m.days.len(),
             deadline: m.answer_deadline.map(|d| instant_in_zone(locale, d, &m.site_timezone)),
@@ -209,6 +214,11 @@ fn subject(m: &StayMail, locale: Locale) -> String {
         (Locale::En, StayMailKind::AnswerReminder) => {
             format!("Still waiting for your answer: {member} at {site}, {range}")
         }
+        (Locale::En, StayMailKind::StayMoved) => format!("New dates: your stay at {site}, {range}"),
+        (Locale::En, StayMailKind::StayMovedHost) if m.answer_deadline.is_some() => {
+            format!("Please decide: {member} asks for new dates at {site}, {range}")
+        }
+        (Locale::En, StayMailKind::StayMovedHost) => format!("New dates: {member} at {site}, {range}"),
         (Locale::Pl, StayMailKind::StayRequested) => format!("Twój wniosek o pobyt: {site}, {range}"),
         (Locale::Pl, StayMailKind::StayRequestedHost) => {
             format!("Prośba o decyzję: {member} prosi o biurko – {site}, {range}")
@@ -223,6 +233,11 @@ fn subject(m: &StayMail, locale: Locale) -> String {
         (Locale::Pl, StayMailKind::AnswerReminder) => {
             format!("Wniosek wciąż czeka na decyzję: {member} – {site}, {range}")
         }
+        (Locale::Pl, StayMailKind::StayMoved) => format!("Nowe terminy: Twój pobyt – {site}, {range}"),
+        (Locale::Pl, StayMailKind::StayMovedHost) if m.answer_deadline.is_some() => {
+            format!("Prośba o decyzję: {member} prosi o nowe terminy – {site}, {range}")
+        }
+        (Locale::Pl, StayMailKind::StayMovedHost) => format!("Nowe terminy: {member} – {site}, {range}"),
     }
 }
 
@@ -323,6 +338,18 @@ templates! {
         (StayMailKind::AnswerReminder, Locale::Pl) =>
             AnswerReminderPlTxt("answer_reminder/pl.txt"),
             AnswerReminderPlHtml("answer_reminder/pl.html");
+        (StayMailKind::StayMoved, Locale::En) =>
+            StayMovedEnTxt("stay_moved/en.txt"),
+            StayMovedEnHtml("stay_moved/en.html");
+        (StayMailKind::StayMoved, Locale::Pl) =>
+            StayMovedPlTxt("stay_moved/pl.txt"),
+            StayMovedPlHtml("stay_moved/pl.html");
+        (StayMailKind::StayMovedHost, Locale::En) =>
+            StayMovedHostEnTxt("stay_moved_host/en.txt"),
+            StayMovedHostEnHtml("stay_moved_host/en.html");
+        (StayMailKind::StayMovedHost, Locale::Pl) =>
+            StayMovedHostPlTxt("stay_moved_host/pl.txt"),
+            StayMovedHostPlHtml("stay_moved_host/pl.html");
     }
 }
 

@@ -190,19 +190,54 @@ fn which_mails_carry_a_calendar() {
     for kind in StayMailKind::ALL {
         let mut mail = sample(kind, "en");
         let expected = match kind {
-            StayMailKind::StayApproved => Some(IcsMethod::Request),
+            StayMailKind::StayApproved | StayMailKind::StayMoved => Some(IcsMethod::Request),
             StayMailKind::StayCancelled | StayMailKind::StayCancelledHost => Some(IcsMethod::Cancel),
             _ => None,
         };
         assert_eq!(render(&mail, now()).calendar.map(|c| c.method), expected, "{kind}");
         mail.had_been_approved = false;
-        let expected = if kind == StayMailKind::StayApproved { Some(IcsMethod::Request) } else { None };
+        // A moved stay still approved updates its invitation either way.
+        let expected =
+            matches!(kind, StayMailKind::StayApproved | StayMailKind::StayMoved).then_some(IcsMethod::Request);
         assert_eq!(render(&mail, now()).calendar.map(|c| c.method), expected, "{kind} never approved");
     }
     let mut pending_cancel = sample(StayMailKind::StayCancelled, "en");
     pending_cancel.had_been_approved = false;
     let r = render(&pending_cancel, now());
     assert!(!r.text.contains("calendar"), "{}", r.text);
+}
+
+#[test]
+fn a_move_updates_the_invitation_and_says_whether_the_host_must_answer() {
+    let approved = sample(StayMailKind::StayApproved, "en");
+    let invitation = render(&approved, now()).calendar.unwrap();
+    let moved = sample(StayMailKind::StayMoved, "en");
+    let r = render(&moved, now());
+    assert_eq!(r.subject, "New dates: your stay at Copenhagen Digital Cluster – Nørrebro, 9–13 March 2026");
+    assert!(r.text.contains("has moved from 2–6 March 2026 to 9–13 March 2026. It is approved"), "{}", r.text);
+    let update = r.calendar.unwrap();
+    assert_eq!(update.method, IcsMethod::Request);
+    assert!(update.content.contains("DTSTART;VALUE=DATE:20260309\r\n"));
+    assert!(update.content.contains("STATUS:CONFIRMED\r\n"));
+    assert_eq!(uid(&update.content), uid(&invitation.content), "the same event in the calendar");
+    assert!(sequence(&update.content) > sequence(&invitation.content));
+
+    // Back to the host: tentative in the calendar, a deadline in the text.
+    let deadline = Some(chrono::DateTime::parse_from_rfc3339("2026-03-04T22:00:00Z").unwrap().to_utc());
+    let waiting = StayMail { answer_deadline: deadline, ..moved.clone() };
+    let r = render(&waiting, now());
+    assert!(r.text.contains("is asked to approve the new dates"), "{}", r.text);
+    assert!(r.calendar.unwrap().content.contains("STATUS:TENTATIVE\r\n"));
+    let never_approved = StayMail { had_been_approved: false, ..waiting.clone() };
+    assert!(render(&never_approved, now()).calendar.is_none(), "no invitation to update");
+
+    let host = StayMail { answer_deadline: deadline, ..sample(StayMailKind::StayMovedHost, "pl") };
+    let r = render(&host, now());
+    assert!(r.subject.starts_with("Prośba o decyzję: Anna Nowak prosi o nowe terminy"), "{}", r.subject);
+    assert!(r.text.contains("zamiast 2–6 marca 2026 teraz 9–13 marca 2026"), "{}", r.text);
+    assert!(r.calendar.is_none());
+    let r = render(&sample(StayMailKind::StayMovedHost, "en"), now());
+    assert!(r.text.contains("It stays approved"), "{}", r.text);
 }
 
 #[test]

@@ -30,6 +30,12 @@ pub enum MailKind {
     StayReminder,
     /// To the host's cluster admins: a pending stay's answer window is closing.
     AnswerReminder,
+    /// To the member: the stay now runs on new dates (an updated invitation
+    /// when it had one, same UID, higher SEQUENCE).
+    StayMoved,
+    /// To the host's cluster admins: a visitor moved their stay (and, when
+    /// it waits for an answer again, decide).
+    StayMovedHost,
     /// To the person who registered for an event (`METHOD:REQUEST`).
     EventRegistered,
     /// To each registered person: the event changed.
@@ -69,7 +75,7 @@ pub enum MailFamily {
 impl MailKind {
     /// Every kind: stays in the order of their life, then events, the
     /// account, and introductions.
-    pub const ALL: [MailKind; 20] = [
+    pub const ALL: [MailKind; 22] = [
         MailKind::StayRequested,
         MailKind::StayRequestedHost,
         MailKind::StayApproved,
@@ -80,6 +86,8 @@ impl MailKind {
         MailKind::StayCancelledHost,
         MailKind::StayReminder,
         MailKind::AnswerReminder,
+        MailKind::StayMoved,
+        MailKind::StayMovedHost,
         MailKind::EventRegistered,
         MailKind::EventChanged,
         MailKind::EventCancelled,
@@ -105,6 +113,8 @@ impl MailKind {
             MailKind::StayCancelledHost => "stay_cancelled_host",
             MailKind::StayReminder => "stay_reminder",
             MailKind::AnswerReminder => "answer_reminder",
+            MailKind::StayMoved => "stay_moved",
+            MailKind::StayMovedHost => "stay_moved_host",
             MailKind::EventRegistered => "event_registered",
             MailKind::EventChanged => "event_changed",
             MailKind::EventCancelled => "event_cancelled",
@@ -136,7 +146,9 @@ impl MailKind {
             | MailKind::StayCancelled
             | MailKind::StayCancelledHost
             | MailKind::StayReminder
-            | MailKind::AnswerReminder => MailFamily::Stay,
+            | MailKind::AnswerReminder
+            | MailKind::StayMoved
+            | MailKind::StayMovedHost => MailFamily::Stay,
             MailKind::EventRegistered
             | MailKind::EventChanged
             | MailKind::EventCancelled
@@ -157,6 +169,7 @@ impl MailKind {
                 | MailKind::StayApprovedHost
                 | MailKind::StayCancelledHost
                 | MailKind::AnswerReminder
+                | MailKind::StayMovedHost
         )
     }
 }

@@ -107,11 +107,13 @@ pub enum HistoryAction {
     CheckIn,
     /// The visitor did not come.
     NoShow,
+    /// The member moved the stay to new dates (issue 23).
+    Move,
 }
 
 impl HistoryAction {
     /// Every action, in the order of a stay's life.
-    pub const ALL: [HistoryAction; 9] = [
+    pub const ALL: [HistoryAction; 10] = [
         HistoryAction::Request,
         HistoryAction::Approve,
         HistoryAction::Decline,
@@ -121,6 +123,7 @@ impl HistoryAction {
         HistoryAction::Cancel,
         HistoryAction::CheckIn,
         HistoryAction::NoShow,
+        HistoryAction::Move,
     ];
 
     /// As the API and the database spell it.
@@ -135,6 +138,7 @@ impl HistoryAction {
             HistoryAction::Cancel => "cancel",
             HistoryAction::CheckIn => "check_in",
             HistoryAction::NoShow => "no_show",
+            HistoryAction::Move => "move",
         }
     }
 

@@ -80,6 +80,7 @@ impl Service {
             had_been_approved: stay.history.iter().any(|h| h.to == StayStatus::Approved),
             // The SEQUENCE of the latest move: what the last email carried.
             sequence: u32::try_from(stay.history.len().saturating_sub(1)).unwrap_or(u32::MAX),
+            moved_from: None,
         };
         let mail = self.compose_event(kind, stay.member, event).await?.ok_or(ServiceError::NotFound)?;
         Ok(deskvisa_mail::ics::stay_calendar(&mail, IcsMethod::Publish, self.now()))

@@ -4,7 +4,9 @@
 //! sentence; the pages say the same in the viewer's language from the
 //! variant, never from the English text.
 
-use deskvisa_rules::{DateOutOfRange, Email, EventTimeError, IntroductionRefusal, LetterRefusal, RegistrationRefusal};
+use deskvisa_rules::{
+    DateOutOfRange, Email, EventTimeError, IntroductionRefusal, LetterRefusal, MoveRefusal, RegistrationRefusal,
+};
 
 /// Why the service refused, with a code clients rely on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,6 +72,10 @@ pub enum Conflict {
     /// 422 `signatory_not_admin`: only an admin of the cluster signs its letters.
     #[error("the signatory must be an admin of the cluster")]
     SignatoryNotAdmin,
+    /// 409 `stay_not_movable`, `stay_started` or `end_before_today`: the
+    /// stay cannot move so (issue 23).
+    #[error("{0}")]
+    Move(MoveRefusal),
     /// 409 `introduction_answered`: answered already, or lapsed.
     #[error("this introduction has been answered already, or has lapsed")]
     IntroductionAnswered,
@@ -121,6 +127,7 @@ impl Conflict {
             Conflict::IntroductionAnswered => "introduction_answered",
             Conflict::Letter(refusal) => refusal.code(),
             Conflict::SignatoryNotAdmin => "signatory_not_admin",
+            Conflict::Move(refusal) => refusal.code(),
             Conflict::IdempotencyKeyReused => "idempotency_key_reused",
             Conflict::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Conflict::NoHomeCluster => "no_home_cluster",
@@ -146,6 +153,7 @@ impl Conflict {
             | Conflict::EventFull
             | Conflict::IntroductionAnswered
             | Conflict::Letter(_)
+            | Conflict::Move(_)
             | Conflict::IdempotencyKeyInFlight => 409,
             Conflict::Introduction(refusal) => refusal.status(),
             Conflict::EventTime(_)
@@ -189,6 +197,9 @@ mod tests {
             Conflict::Introduction(IntroductionRefusal::StayNotApproved),
             Conflict::Introduction(IntroductionRefusal::StayOver),
             Conflict::SignatoryNotAdmin,
+            Conflict::Move(MoveRefusal::NotMovable),
+            Conflict::Move(MoveRefusal::Started { start_date: chrono::NaiveDate::MIN }),
+            Conflict::Move(MoveRefusal::EndBeforeToday { end_date: chrono::NaiveDate::MIN }),
             Conflict::NoHomeCluster,
             Conflict::MemberRevoked { email: email.clone() },
             Conflict::NameRequired { email },

@@ -520,6 +520,7 @@ impl Service {
             sequence: event.sequence,
             had_been_approved: event.had_been_approved,
             stay_url: self.stay_url(stay),
+            moved_from: event.moved_from,
         }))
     }
 

@@ -505,7 +505,7 @@ impl Service {
 
 /// The event's SEQUENCE as this transaction has written it: what the
 /// emails about its latest change carry.
-async fn stored_sequence(tx: &Tx, event: EventId) -> Result<u32, StoreError> {
+pub(crate) async fn stored_sequence(tx: &Tx, event: EventId) -> Result<u32, StoreError> {
     Ok(tx.event(event, false).await?.map_or(0, |e| e.sequence))
 }
 

@@ -36,6 +36,7 @@ pub mod seed;
 mod sign_in;
 mod site_faces;
 mod sites;
+mod stay_moves;
 mod stays;
 mod tokens;
 mod worker;
@@ -46,8 +47,9 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use conflict::Conflict;
 pub use delivery::{DeliveryConfig, DeliveryReport, Mailer, backoff};
 pub use deskvisa_store::{
-    ClusterRecord, EventRecord, FirmProfile, FirmRecord, IntroductionRecord, MemberRecord, Party, RegistrationRecord,
-    RegistrationStatus, Role, SitePatch, SiteRecord, StayRecord, Store, VisitRecord, Visitor,
+    ClusterRecord, DatesMoved, EventRecord, FirmProfile, FirmRecord, HistoryEntry, IntroductionRecord, MemberRecord,
+    Party, RegistrationRecord, RegistrationStatus, Role, SitePatch, SiteRecord, StayRecord, Store, VisitRecord,
+    Visitor,
 };
 pub use error::ServiceError;
 

@@ -18,6 +18,9 @@ pub struct StayEvent {
     pub had_been_approved: bool,
     /// The calendar SEQUENCE: raised on every move of the stay.
     pub sequence: u32,
+    /// For new dates: the first and last day before.
+    #[serde(default)]
+    pub moved_from: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 }
 
 /// The facts an email about an event is written from, as the outbox keeps
@@ -66,13 +69,13 @@ fn mail(kind: MailKind, recipient: String, event: &StayEvent) -> NewMail {
 
 /// The member's reminder that an approved stay begins soon.
 pub fn stay_reminder(stay: StayId, member: MemberId, sequence: u32) -> NewMail {
-    let event = StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved: true, sequence };
+    let event = StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved: true, sequence, moved_from: None };
     mail(MailKind::StayReminder, to_member(member), &event)
 }
 
 /// The host admins' reminder that a pending stay's answer window closes soon.
 pub fn answer_reminder(stay: StayId, host: ClusterId, sequence: u32) -> NewMail {
-    let event = StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved: false, sequence };
+    let event = StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved: false, sequence, moved_from: None };
     mail(MailKind::AnswerReminder, to_admins(host), &event)
 }
 
@@ -102,7 +105,7 @@ pub fn request_mails(
 /// (automatic approval, or its answer deadline): approved, the member and
 /// the host's admins hear of it; expired, the member.
 pub fn settled_mails(stay: StayId, member: MemberId, host: ClusterId, to: StayStatus, sequence: u32) -> Vec<NewMail> {
-    let event = StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved: false, sequence };
+    let event = StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved: false, sequence, moved_from: None };
     match to {
         StayStatus::Approved => {
             vec![
@@ -112,6 +115,22 @@ pub fn settled_mails(stay: StayId, member: MemberId, host: ClusterId, to: StaySt
         }
         _ => stay_mails(stay, member, host, Some(StayStatus::Pending), to, None, sequence),
     }
+}
+
+/// The emails new dates cause: the member is told (with the invitation
+/// updated when they had one), and the host's admins (asked to decide when
+/// the stay waits for their answer again).
+pub fn move_mails(
+    stay: StayId,
+    member: MemberId,
+    host: ClusterId,
+    had_been_approved: bool,
+    moved_from: (chrono::NaiveDate, chrono::NaiveDate),
+    sequence: u32,
+) -> Vec<NewMail> {
+    let event =
+        StayEvent { stay: stay.as_uuid(), reason: None, had_been_approved, sequence, moved_from: Some(moved_from) };
+    vec![mail(MailKind::StayMoved, to_member(member), &event), mail(MailKind::StayMovedHost, to_admins(host), &event)]
 }
 
 /// The emails a stay reaching `to` causes.
@@ -129,6 +148,7 @@ pub fn stay_mails(
         reason: reason.map(|r| r.as_str().to_owned()),
         had_been_approved: from == Some(StayStatus::Approved),
         sequence,
+        moved_from: None,
     };
     match (from, to) {
         (None, StayStatus::Pending) => vec![

@@ -106,11 +106,13 @@ impl Service {
     }
 
     /// The nearest ranges with as many open days as `request` at `site`
-    /// that fit now, for a request refused for `no_capacity`.
+    /// that fit now, for a request refused for `no_capacity`; `leaving` are
+    /// the days a stay being moved holds there (free for itself).
     pub(crate) async fn alternatives(
         &self,
         site: SiteId,
         request: StayRequest,
+        leaving: &[NaiveDate],
     ) -> Result<Vec<DateRange>, ServiceError> {
         let reach = Days::new(ALTERNATIVES_REACH_DAYS);
         let (Some(from), Some(to)) =
@@ -127,7 +129,8 @@ impl Service {
         let Some(site_days) = self.store.site_days(site, from, to).await? else { return Ok(Vec::new()) };
         let Some(wanted) = DateRange::new(request.start_date, request.end_date) else { return Ok(Vec::new()) };
         let days = u32::try_from(site_days.calendar.count_open_days(wanted)).unwrap_or(u32::MAX);
-        let load = SiteLoad { calendar: &site_days.calendar, held: &site_days.held, desks: site_days.desks };
+        let held = site_days.held.clone().without(leaving);
+        let load = SiteLoad { calendar: &site_days.calendar, held: &held, desks: site_days.desks };
         let allowed = starts(&policy, record.timezone.date_at(self.now()));
         let window = DateRange::new(from, to).unwrap_or(wanted);
         Ok(nearest_fits(load, window, days, allowed, request.start_date, FITS_PER_SITE))

@@ -67,7 +67,7 @@ impl Service {
         match retrying("request a stay", || self.request_stay_once(caller.member, id, input, request, key)).await {
             // No desk on some day: offer the nearest dates that fit.
             Err(ServiceError::Refused(mut refusal)) if refusal.full_dates().is_some() => {
-                refusal.alternatives = self.alternatives(input.site, request).await?;
+                refusal.alternatives = self.alternatives(input.site, request, &[]).await?;
                 Err(ServiceError::Refused(refusal))
             }
             answer => answer,
@@ -136,7 +136,7 @@ impl Service {
     }
 
     /// Counts a refused stay request against the member's hourly limit.
-    async fn count_stay_request(&self, member: MemberId, hour: DateTime<Utc>) -> Result<(), StoreError> {
+    pub(crate) async fn count_stay_request(&self, member: MemberId, hour: DateTime<Utc>) -> Result<(), StoreError> {
         let tx = self.store.begin_write().await?;
         tx.hit(&format!("stay-requests:{member}"), hour).await?;
         tx.commit().await
@@ -158,7 +158,7 @@ impl Service {
         Ok(tx.visit_record(stay.member, stay.host_cluster, stay.start_date, stay.id).await?)
     }
 
-    async fn read_stay(&self, id: StayId) -> Result<StayRecord, ServiceError> {
+    pub(crate) async fn read_stay(&self, id: StayId) -> Result<StayRecord, ServiceError> {
         let tx = self.store.begin_read().await?;
         tx.stay(id, false).await?.ok_or(ServiceError::NotFound)
     }
@@ -211,6 +211,7 @@ impl Service {
                     action: action.history(),
                     reason: reason.clone(),
                     guarantee_exception: moved.guarantee_exception,
+                    moved: None,
                 },
             )
             .await?;
@@ -276,6 +277,7 @@ fn accepted_stay(
         action: HistoryAction::Request,
         reason: None,
         guarantee_exception: false,
+        moved: None,
     };
     let by_the_rules = |to, action, guarantee_exception| HistoryEntry {
         actor: Actor::Worker,

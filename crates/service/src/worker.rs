@@ -73,6 +73,7 @@ impl Service {
                     action: action.history(),
                     reason: None,
                     guarantee_exception: moved.guarantee_exception,
+                    moved: None,
                 },
             )
             .await?;

@@ -5,7 +5,7 @@
 
 mod support;
 
-use deskvisa_rules::{Reason, TransitionError, ViolationCode};
+use deskvisa_rules::{MemberId, PolicyDraft, Reason, StayStatus, TransitionError, ViolationCode};
 use deskvisa_service::*;
 use deskvisa_testing::world::*;
 use deskvisa_testing::{Backend, races};
@@ -142,6 +142,101 @@ async fn two_workers(backend: Backend) {
     assert_eq!(world.test_db.scalar("SELECT COUNT(*) FROM stay_history WHERE action = 'auto_approve'").await, 8);
 }
 
+/// A member moving a stay onto the last desk of a day while others request
+/// that day, and others request a day the stay keeps: the free day goes to
+/// exactly one of them, and the kept day is never let go in between.
+async fn move_race(backend: Backend) {
+    let Some(world) = World::on(backend, 1).await else {
+        return;
+    };
+    let second = world.another_instance(6).await;
+    let stay = world.service.request_stay(&world.member, &world.input("2026-03-09", "2026-03-10")).await.unwrap();
+    world.service.act_on_stay(&world.host_admin, stay.id, StayCommand::Approve).await.unwrap();
+    let mut rivals = Vec::new();
+    for i in 0..20 {
+        rivals.push(world.another_member(&format!("rival{i}@hubclub.example")).await);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    let (service, member, id) = (world.service.clone(), world.member, stay.id);
+    tasks.spawn(async move {
+        service.move_stay(&member, id, d("2026-03-09"), d("2026-03-11")).await.map(|s| (s.member, s.days))
+    });
+    for (i, rival) in rivals.iter().enumerate() {
+        let service = if i % 2 == 0 { world.service.clone() } else { second.clone() };
+        // Half want Wednesday, free until someone takes it; half want Monday,
+        // which the moving stay keeps.
+        let day = if i % 2 == 0 { "2026-03-11" } else { "2026-03-09" };
+        let (member, input) = (*rival, world.input(day, day));
+        tasks.spawn(async move { service.request_stay(&member, &input).await.map(|s| (s.member, s.days)) });
+    }
+    let results = tasks.join_all().await;
+    for r in &results {
+        assert!(
+            r.is_ok() || matches!(r, Err(ServiceError::Refused(f)) if f.codes() == [ViolationCode::NoCapacity]),
+            "{backend:?}: unexpected {r:?}"
+        );
+    }
+    let holding = |day: &str| -> Vec<MemberId> {
+        let day = d(day);
+        results
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .filter(|(_, days)| days.contains(&day))
+            .map(|(m, _)| *m)
+            .collect()
+    };
+    assert_eq!(holding("2026-03-11").len(), 1, "{backend:?}: Wednesday went to exactly one");
+    assert!(holding("2026-03-09").iter().all(|m| *m == world.member.member), "{backend:?}: Monday was never let go");
+    let kept = world.service.stay(&world.member, stay.id).await.unwrap();
+    assert!(kept.days.contains(&d("2026-03-09")) && kept.days.contains(&d("2026-03-10")), "{kept:?}");
+    assert_counters_sound(&world).await;
+}
+
+/// Moves through a stay's life keep the desk counters and the ledger's
+/// totals equal to a count from scratch: shortened, extended back to the
+/// host, approved again, moved again, declined; and a pending stay moved
+/// at a host that approves automatically.
+#[tokio::test]
+async fn moves_keep_the_counters_and_the_ledger_whole() {
+    World::on_both_backends(2, async |w| {
+        let s = &w.service;
+        let stay = s.request_stay(&w.member, &w.input("2026-03-04", "2026-03-06")).await.unwrap();
+        s.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await.unwrap();
+        assert_counters_sound(&w).await;
+        let moved = s.move_stay(&w.member, stay.id, d("2026-03-05"), d("2026-03-06")).await.unwrap();
+        assert_eq!(moved.status, StayStatus::Approved);
+        assert_counters_sound(&w).await;
+        let moved = s.move_stay(&w.member, stay.id, d("2026-03-05"), d("2026-03-09")).await.unwrap();
+        assert_eq!(moved.status, StayStatus::Pending);
+        assert_counters_sound(&w).await;
+        s.act_on_stay(&w.host_admin, stay.id, StayCommand::Approve).await.unwrap();
+        assert_counters_sound(&w).await;
+        s.move_stay(&w.member, stay.id, d("2026-03-09"), d("2026-03-10")).await.unwrap();
+        assert_counters_sound(&w).await;
+        let reason = Reason::parse("A delegation has every desk").unwrap();
+        let declined = s.act_on_stay(&w.host_admin, stay.id, StayCommand::Decline(reason)).await.unwrap();
+        assert_eq!((declined.status, declined.days.len()), (StayStatus::Declined, 0));
+        assert_counters_sound(&w).await;
+        assert_eq!(w.test_db.scalar("SELECT CAST(SUM(held) AS BIGINT) FROM site_days").await, 0);
+
+        // At a host approving automatically, a pending request moved within
+        // the guarantee is approved by the move: its first answer.
+        let auto = PolicyDraft { approval_mode: deskvisa_rules::ApprovalMode::Auto, ..PolicyDraft::default() };
+        let other = w.another_member("ola@hubclub.example").await;
+        let waiting = s.request_stay(&other, &w.input("2026-03-16", "2026-03-18")).await.unwrap();
+        assert_eq!(waiting.status, StayStatus::Pending);
+        s.save_policy(&w.host_admin, w.host, auto).await.unwrap();
+        let moved = s.move_stay(&other, waiting.id, d("2026-03-17"), d("2026-03-19")).await.unwrap();
+        assert_eq!(moved.status, StayStatus::Approved);
+        assert_counters_sound(&w).await;
+        // Extended within the guarantee: still approved.
+        let moved = s.move_stay(&other, waiting.id, d("2026-03-16"), d("2026-03-20")).await.unwrap();
+        assert_eq!((moved.status, moved.days.len()), (StayStatus::Approved, 5));
+        assert_counters_sound(&w).await;
+    })
+    .await;
+}
+
 /// The guard itself, as a request that lost a race meets it: of three days,
 /// only the one that is full is named, and nothing stays held.
 #[tokio::test]
@@ -210,4 +305,6 @@ races! {
     one_member_flooding_a_host_never_exceeds_the_quota_on_postgres => quota_race(Backend::Postgres),
     two_workers_settle_each_due_stay_exactly_once_on_sqlite => two_workers(Backend::Sqlite),
     two_workers_settle_each_due_stay_exactly_once_on_postgres => two_workers(Backend::Postgres),
+    a_move_and_twenty_requests_share_the_last_desk_on_sqlite => move_race(Backend::Sqlite),
+    a_move_and_twenty_requests_share_the_last_desk_over_two_instances_on_postgres => move_race(Backend::Postgres),
 }

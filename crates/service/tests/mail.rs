@@ -400,6 +400,7 @@ async fn two_workers_on_one_postgres_deliver_a_thousand_emails_each_exactly_once
         reason: None,
         had_been_approved: false,
         sequence: 0,
+        moved_from: None,
     })
     .unwrap();
     let mails: Vec<deskvisa_store::NewMail> = (0..1000)
@@ -672,6 +673,7 @@ async fn a_worker_stopping_mid_queue_finishes_its_sends_and_gives_the_rest_back(
             reason: None,
             had_been_approved: false,
             sequence: 0,
+            moved_from: None,
         })
         .unwrap();
         let mails: Vec<deskvisa_store::NewMail> = (0..40)

@@ -116,7 +116,7 @@ impl Tx {
         let rows: Vec<Row> = self
             .rows(
                 "SELECT by_member_id FROM stay_history WHERE stay_id = $1 AND to_status = 'approved' \
-                 AND by_member_id IS NOT NULL ORDER BY at DESC, id DESC LIMIT 1",
+                 AND action = 'approve' AND by_member_id IS NOT NULL ORDER BY at DESC, id DESC LIMIT 1",
                 vec![stay.as_uuid().into()],
             )
             .await?;

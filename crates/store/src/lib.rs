@@ -39,6 +39,7 @@ mod reminders;
 mod sign_in;
 mod site_faces;
 mod snapshot;
+mod stay_moves;
 mod stays;
 mod tokens;
 mod tx;
@@ -65,6 +66,7 @@ pub use personal::{
 pub use reminders::ReminderCandidate;
 pub use site_faces::SitePhoto;
 pub use snapshot::SnapshotError;
-pub use stays::{HistoryEntry, NewStay, StayRecord, VisitRecord};
+pub use stay_moves::{MoveWrite, MoveWritten};
+pub use stays::{DatesMoved, HistoryEntry, NewStay, StayRecord, VisitRecord};
 pub use tx::{Store, Tx};
 pub use visitors::Visitor;

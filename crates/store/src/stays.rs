@@ -65,6 +65,17 @@ pub struct HistoryEntry {
     pub reason: Option<Reason>,
     /// Recorded as a guarantee exception.
     pub guarantee_exception: bool,
+    /// For a move: the dates it moved from and to.
+    pub moved: Option<DatesMoved>,
+}
+
+/// The first and last days a move took a stay from, and to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatesMoved {
+    /// First and last day before.
+    pub from: (NaiveDate, NaiveDate),
+    /// First and last day after.
+    pub to: (NaiveDate, NaiveDate),
 }
 
 /// A stay as stored, with its held days and history.
@@ -110,8 +121,19 @@ pub struct StayRecord {
     pub facts: StayFacts,
 }
 
+impl StayRecord {
+    /// Whether the request has had its first answer (approved, declined or
+    /// expired from pending): what the ledger's request counts hold.
+    pub fn first_answer_given(&self) -> bool {
+        self.history.iter().any(|h| {
+            h.from == Some(StayStatus::Pending)
+                && matches!(h.to, StayStatus::Approved | StayStatus::Declined | StayStatus::Expired)
+        })
+    }
+}
+
 /// The insert of one history line.
-fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<InsertStatement, StoreError> {
+pub(crate) fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<InsertStatement, StoreError> {
     insert_rows(
         stay_history::Entity,
         [
@@ -124,6 +146,10 @@ fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<InsertStatement,
             stay_history::Column::Action,
             stay_history::Column::Reason,
             stay_history::Column::GuaranteeException,
+            stay_history::Column::MovedFromStart,
+            stay_history::Column::MovedFromEnd,
+            stay_history::Column::MovedToStart,
+            stay_history::Column::MovedToEnd,
         ],
         [[
             stay.as_uuid().into(),
@@ -135,8 +161,30 @@ fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<InsertStatement,
             entry.action.as_str().into(),
             entry.reason.as_ref().map(Reason::as_str).into(),
             entry.guarantee_exception.into(),
+            entry.moved.map(|m| m.from.0).into(),
+            entry.moved.map(|m| m.from.1).into(),
+            entry.moved.map(|m| m.to.0).into(),
+            entry.moved.map(|m| m.to.1).into(),
         ]],
     )
+}
+
+/// A stored history line.
+fn history_entry(h: stay_history::Model) -> Result<HistoryEntry, StoreError> {
+    Ok(HistoryEntry {
+        at: h.at,
+        actor: actor(&h.actor)?,
+        by: h.by_member_id.map(MemberId::from_uuid),
+        from: h.from_status.as_deref().map(|s| parse("stay status", s)).transpose()?,
+        to: parse("stay status", &h.to_status)?,
+        action: parse("stay history action", &h.action)?,
+        reason: h.reason.as_deref().map(|r| parse("stay history reason", r)).transpose()?,
+        guarantee_exception: h.guarantee_exception,
+        moved: match (h.moved_from_start, h.moved_from_end, h.moved_to_start, h.moved_to_end) {
+            (Some(a), Some(b), Some(c), Some(d)) => Some(DatesMoved { from: (a, b), to: (c, d) }),
+            _ => None,
+        },
+    })
 }
 
 fn actor(text: &str) -> Result<Actor, StoreError> {
@@ -285,18 +333,7 @@ impl Tx {
             .all(&self.tx)
             .await?
             .into_iter()
-            .map(|h| {
-                Ok(HistoryEntry {
-                    at: h.at,
-                    actor: actor(&h.actor)?,
-                    by: h.by_member_id.map(MemberId::from_uuid),
-                    from: h.from_status.as_deref().map(|s| parse("stay status", s)).transpose()?,
-                    to: parse("stay status", &h.to_status)?,
-                    action: parse("stay history action", &h.action)?,
-                    reason: h.reason.as_deref().map(|r| parse("stay history reason", r)).transpose()?,
-                    guarantee_exception: h.guarantee_exception,
-                })
-            })
+            .map(history_entry)
             .collect::<Result<Vec<_>, StoreError>>()?;
         let status: StayStatus = parse("stay status", &row.status)?;
         let facts = StayFacts {
@@ -347,7 +384,10 @@ impl Tx {
         reason: Option<&Reason>,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let answered = stay.status == StayStatus::Pending && transition.to != StayStatus::Pending;
+        // The request's first answer is what the ledger counts; one given
+        // again after a move (issue 23) is not counted twice.
+        let answered =
+            stay.status == StayStatus::Pending && transition.to != StayStatus::Pending && !stay.first_answer_given();
         let mut update = stay::Entity::update_many()
             .col_expr(stay::Column::Status, Expr::value(transition.to.as_str()))
             .col_expr(stay::Column::CheckedIn, Expr::value(transition.checked_in))
@@ -367,7 +407,7 @@ impl Tx {
             }
             _ => {}
         }
-        if answered && transition.to == StayStatus::Approved {
+        if stay.status == StayStatus::Pending && transition.to == StayStatus::Approved {
             update = update.col_expr(stay::Column::ApprovedAt, Expr::value(now));
         }
         let by_host = answered

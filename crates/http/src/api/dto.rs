@@ -18,7 +18,8 @@ pub struct HistoryEntry {
     /// `member`, `host_admin` or `worker`.
     pub actor: String,
     /// What was done: `request`, `approve`, `decline`, `auto_approve` (at the answer deadline),
-    /// `auto_approve_policy` (at once, by the host's `auto` mode), `expire`, `cancel`, `check_in`, `no_show`.
+    /// `auto_approve_policy` (at once, by the host's `auto` mode), `expire`, `cancel`, `check_in`, `no_show`,
+    /// `move` (the member gave the stay new dates).
     pub action: String,
     /// The status before (none for the request).
     pub from: Option<String>,
@@ -26,6 +27,12 @@ pub struct HistoryEntry {
     pub to: String,
     /// Why, when a reason was given.
     pub reason: Option<String>,
+    /// For a `move`: the first and last day before it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<DateSpan>,
+    /// For a `move`: the first and last day after it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_to: Option<DateSpan>,
 }
 
 /// A stay.
@@ -102,6 +109,8 @@ impl Stay {
                         from: h.from.map(|s| s.as_str().to_owned()),
                         to: h.to.as_str().to_owned(),
                         reason: h.reason.as_ref().map(ToString::to_string),
+                        moved_from: h.moved.map(|m| DateSpan { start_date: m.from.0, end_date: m.from.1 }),
+                        moved_to: h.moved.map(|m| DateSpan { start_date: m.to.0, end_date: m.to.1 }),
                     })
                     .collect()
             }),

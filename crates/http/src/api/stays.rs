@@ -22,7 +22,7 @@ use crate::query::ApiQuery;
 pub(crate) fn routes() -> OpenApiRouter<Service> {
     OpenApiRouter::new()
         .routes(routes!(request_stay, my_stays))
-        .routes(routes!(read_stay))
+        .routes(routes!(read_stay, move_stay))
         .routes(routes!(stay_calendar))
         .routes(routes!(approve))
         .routes(routes!(decline))
@@ -204,6 +204,54 @@ async fn read_stay(
     Path(stay): Path<String>,
 ) -> Result<Response, Problem> {
     let stay = service.stay(&caller, id(&stay, StayId::parse)?).await?;
+    Ok(axum::Json(Stay::new(&stay, true)).into_response())
+}
+
+/// New dates for a stay.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StayDatesBody {
+    /// The new first date, `YYYY-MM-DD`, in the site's zone.
+    start_date: String,
+    /// The new last date, included.
+    end_date: String,
+}
+
+/// The member gives a pending or approved stay new dates at the same site.
+///
+/// Judged as a new request would be, the stay never counting against
+/// itself: days in both ranges keep their desk, new days are taken, the
+/// others released, all in one transaction or not at all. An approved stay
+/// stays approved when no day is added, or when the new range is within the
+/// guarantee at a host that approves automatically; otherwise it waits for
+/// the host's answer again (a new `answer_deadline`). A stay under way keeps
+/// its first day. The member and the host's admins are emailed; the
+/// invitation is updated (same UID, higher SEQUENCE); registrations for
+/// events the stay no longer covers are withdrawn.
+#[utoipa::path(
+    patch, path = "/api/v1/stays/{id}", tag = "stays", security(("bearer" = [])),
+    request_body = StayDatesBody,
+    params(("id" = String, Path, description = "The stay's id")),
+    responses(
+        (status = 200, description = "The stay with its new dates (a `move` line ends its history)", body = Stay),
+        Malformed,
+        Unauthenticated,
+        (status = 403, description = "`forbidden`: only the stay's member gives it new dates", body = ProblemBody, content_type = "application/problem+json"),
+        NotFound,
+        (status = 409, description = "`no_capacity` with `full_dates` and `alternatives`; `stay_not_movable` (only a pending or approved stay not ended moves), `stay_started` (a stay under way keeps its first day), `end_before_today`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "`rule_violation` with every rule the new dates break, or `no_home_cluster`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: a move counts as a request (with `Retry-After`)", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+async fn move_stay(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+    Path(stay): Path<String>,
+    ApiJson(body): ApiJson<StayDatesBody>,
+) -> Result<Response, Problem> {
+    let stay = id(&stay, StayId::parse)?;
+    let (start, end) = (date("start_date", &body.start_date)?, date("end_date", &body.end_date)?);
+    let stay = service.move_stay(&caller, stay, start, end).await?;
     Ok(axum::Json(Stay::new(&stay, true)).into_response())
 }
 

@@ -62,6 +62,7 @@ pub(crate) fn routes(service: Service) -> Router<Service> {
         .route("/stays", get(stays::page))
         .route("/stays/{id}", get(stay::page))
         .route("/stays/{id}/cancel", post(stays::cancel))
+        .route("/stays/{id}/dates", post(stay::move_dates))
         .route("/stays/{id}/introductions", post(introductions::ask))
         .route("/stays/{id}/letter", post(letters::make))
         .route("/programme", get(programme::page))

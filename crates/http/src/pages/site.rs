@@ -30,10 +30,11 @@ pub(crate) struct EventLine {
     pub(crate) members_only: bool,
 }
 
-/// A refused request, in words.
-struct Refused {
-    sentences: Vec<String>,
-    alternatives: Vec<(String, String, String)>,
+/// A refused request (or move), in words: each broken rule, and the
+/// nearest ranges that fit (first day, last day, in words).
+pub(super) struct Refused {
+    pub(super) sentences: Vec<String>,
+    pub(super) alternatives: Vec<(String, String, String)>,
 }
 
 #[derive(Template)]
@@ -170,7 +171,8 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
     render(&service, &viewer, id, parse_month(query.get("month")), draft, StatusCode::OK).await
 }
 
-fn refused(w: &'static super::Words, refusal: &Refusal) -> Refused {
+/// A refusal in the viewer's words.
+pub(super) fn refused(w: &'static super::Words, refusal: &Refusal) -> Refused {
     Refused {
         sentences: refusal.violations.iter().map(|v| w.violation(v)).collect(),
         alternatives: refusal

@@ -10,19 +10,36 @@
 //! stay's days, the deadline, approve and decline with a reason, and
 //! check-in and no-show once approved. The home cluster's admins read it.
 //! Anyone else gets the not-found page, as the API answers 404.
+//!
+//! The member may give a live stay new dates (issue 23): the form posts to
+//! `/stays/{id}/dates`; a refusal comes back at the form, the dates kept,
+//! with every broken rule and the nearest dates that fit.
 
 use super::page::Page;
 use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use deskvisa_rules::{DateRange, OnNoAnswer, StayId, StayStatus};
-use deskvisa_service::{Caller, Service, StayRecord};
+use deskvisa_rules::{DateRange, OnNoAnswer, StayId, StayStatus, parse_date};
+use deskvisa_service::{Caller, Service, ServiceError, StayRecord};
 
+use super::form::Fields;
+use super::form::SignedForm;
 use super::introductions::IntroductionView;
+use super::site::{Refused, refused};
 use super::stays::{EventChoice, events_during, registered_events};
 use super::view::{Chrome, html};
-use super::{PageError, Words};
+use super::{PageError, Viewer, Words, redirect};
+
+/// The member's form for new dates, as shown or as sent back.
+struct DatesForm {
+    start: String,
+    end: String,
+    /// The stay is under way: its first day stays.
+    started: bool,
+    refused: Option<Refused>,
+    error: Option<String>,
+}
 
 /// What the host's admins see to decide.
 struct Decision {
@@ -74,6 +91,8 @@ struct StayPage {
     face: super::site_faces::Face,
     /// The member may make an invitation letter; whether one is made.
     letter: Option<bool>,
+    /// The member's form for new dates, when the stay can move.
+    new_dates: Option<DatesForm>,
     history: Vec<(String, &'static str, Option<String>)>,
 }
 
@@ -209,9 +228,54 @@ async fn decision_card(
 
 /// `GET /stays/{id}`.
 pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<String>) -> Result<Response, PageError> {
+    let id: StayId = crate::extract::id(&id, StayId::parse)?;
+    render(&service, &viewer, &query, id, None, StatusCode::OK).await
+}
+
+/// `POST /stays/{id}/dates`: gives the stay new dates; back to the stay,
+/// or to its form with why not.
+pub(crate) async fn move_dates(
+    Path(id): Path<String>,
+    SignedForm { service, viewer, fields, .. }: SignedForm,
+) -> Result<Response, PageError> {
+    let id: StayId = crate::extract::id(&id, StayId::parse)?;
+    let caller = viewer.caller()?;
+    let w = viewer.words();
+    let sent = |refused, error| DatesForm {
+        start: fields.get("start_date").to_owned(),
+        end: fields.get("end_date").to_owned(),
+        started: false,
+        refused,
+        error,
+    };
+    let (Ok(start), Ok(end)) = (parse_date(fields.get("start_date")), parse_date(fields.get("end_date"))) else {
+        let form = sent(None, Some(w.bad_dates.to_owned()));
+        return render(&service, &viewer, &Fields::default(), id, Some(form), StatusCode::BAD_REQUEST).await;
+    };
+    let (form, status) = match service.move_stay(caller, id, start, end).await {
+        Ok(stay) => return Ok(redirect(&format!("/stays/{}?done=moved", stay.id.as_uuid()))),
+        Err(ServiceError::Refused(refusal)) => {
+            (sent(Some(refused(w, &refusal)), None), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(ServiceError::Conflict(conflict)) => (sent(None, Some(w.conflict(&conflict))), StatusCode::CONFLICT),
+        Err(ServiceError::Invalid(message)) => (sent(None, Some(message)), StatusCode::BAD_REQUEST),
+        Err(e) => return Err(e.into()),
+    };
+    render(&service, &viewer, &Fields::default(), id, Some(form), status).await
+}
+
+/// The stay's page, with the member's dates form as sent back when `sent`.
+async fn render(
+    service: &Service,
+    viewer: &Viewer,
+    query: &Fields,
+    id: StayId,
+    sent: Option<DatesForm>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let service = service.clone();
     let caller: &Caller = viewer.caller()?;
     let w = viewer.words();
-    let id: StayId = crate::extract::id(&id, StayId::parse)?;
     let stay = service.stay(caller, id).await?;
     let site = service.site(stay.site).await?;
     let (host, _) = service.cluster_with_sites(stay.host_cluster).await?;
@@ -236,13 +300,25 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
     let deciding = caller.admin_of(stay.host_cluster) || caller.network_admin;
     let decision =
         if deciding { Some(decision_card(&service, caller, &stay, today, deadline.clone(), w).await?) } else { None };
+    let started = stay.start_date <= today;
+    let movable = own && ahead && !stay.no_show;
+    let new_dates = movable.then(|| match sent {
+        Some(form) => DatesForm { started, ..form },
+        None => DatesForm {
+            start: stay.start_date.to_string(),
+            end: stay.end_date.to_string(),
+            started,
+            refused: None,
+            error: None,
+        },
+    });
     let page = StayPage {
         c: Chrome::new(
-            &viewer,
+            viewer,
             format!("{}: {}", site.name, w.range(stay.start_date, stay.end_date)),
             if own { "stays" } else { "host" },
         )
-        .done(&query),
+        .done(query),
         id: stay.id.as_uuid().to_string(),
         status: stay.status.as_str(),
         status_words: w.stay_status(stay.status),
@@ -268,13 +344,10 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
         decision,
         letter,
         face,
-        history: stay
-            .history
-            .iter()
-            .map(|h| (w.instant(h.at, zone.name()), w.stay_status(h.to), h.reason.as_ref().map(ToString::to_string)))
-            .collect(),
+        new_dates,
+        history: stay.history.iter().map(|h| super::stays::history_line(w, h, zone.name())).collect(),
     };
-    html(StatusCode::OK, &page)
+    html(status, &page)
 }
 
 #[cfg(test)]

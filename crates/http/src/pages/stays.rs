@@ -19,6 +19,20 @@ use super::{PageError, Words, back};
 /// How many stays the page lists.
 const STAYS_SHOWN: u64 = 200;
 
+/// One line of a stay's history in words: when (in the site's zone), the
+/// status it reached, and why (a reason, or the dates a move went to).
+pub(super) fn history_line(
+    w: &Words,
+    h: &deskvisa_service::HistoryEntry,
+    zone: &str,
+) -> (String, &'static str, Option<String>) {
+    let why = match h.moved {
+        Some(m) => Some(format!("{}: {} → {}", w.moved_label, w.range(m.from.0, m.from.1), w.range(m.to.0, m.to.1))),
+        None => h.reason.as_ref().map(ToString::to_string),
+    };
+    (w.instant(h.at, zone), w.stay_status(h.to), why)
+}
+
 /// An event a stay lets me join.
 pub(super) struct EventChoice {
     pub(super) id: String,
@@ -136,13 +150,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
             can_cancel: ahead,
             calendar: stay.status == StayStatus::Approved,
             events,
-            history: stay
-                .history
-                .iter()
-                .map(|h| {
-                    (w.instant(h.at, zone.name()), w.stay_status(h.to), h.reason.as_ref().map(ToString::to_string))
-                })
-                .collect(),
+            history: stay.history.iter().map(|h| history_line(w, h, zone.name())).collect(),
         };
         if ahead { coming.push(view) } else { past.push(view) }
     }

@@ -262,6 +262,17 @@ words! {
     done_accepted: "Accepted: you both have each other's email address now.", "Przyjęto: macie teraz nawzajem swoje adresy e-mail.";
     done_declined: "Declined: the visitor is told politely, without a reason.", "Odrzucono: gość dostanie uprzejmą wiadomość, bez podania powodu.";
     done_letter: "Your invitation letter is ready: download it below.", "List zapraszający jest gotowy: pobierz go poniżej.";
+    done_moved: "Your stay has its new dates. You and the host have been emailed.",
+        "Pobyt ma nowe terminy. Ty i gospodarz otrzymaliście wiadomość e-mail.";
+    new_dates_title: "Change the dates", "Zmień terminy";
+    new_dates_intro: "Days in both the old and the new dates keep their desk. An approved stay stays approved when no day is added, or when the host approves automatically within the guarantee; otherwise the host is asked again.",
+        "Dni wspólne dla starych i nowych terminów zachowują biurko. Zatwierdzony pobyt pozostaje zatwierdzony, jeśli nie dochodzi żaden dzień albo gospodarz zatwierdza automatycznie w ramach gwarancji; w przeciwnym razie gospodarz zostanie zapytany ponownie.";
+    new_dates_started: "Your stay has begun: it keeps its first day; you can end it earlier or later.",
+        "Pobyt już trwa: pierwszy dzień pozostaje bez zmian; możesz zakończyć go wcześniej lub później.";
+    move_stay: "Move the stay", "Zmień terminy pobytu";
+    move_refused_title: "The stay cannot move to these dates", "Nie można przenieść pobytu na te terminy";
+    move_instead: "Move to", "Przenieś na";
+    moved_label: "new dates", "nowe terminy";
 
     nav_firms: "Firms", "Firmy";
     nav_programme: "Events", "Wydarzenia";
@@ -690,6 +701,24 @@ impl Words {
             Conflict::Letter(deskvisa_rules::LetterRefusal::StayOver) => {
                 say("This stay has ended.", "Ten pobyt już się zakończył.")
             }
+            Conflict::Move(deskvisa_rules::MoveRefusal::NotMovable) => say(
+                "Only a pending or approved stay that has not ended can have new dates.",
+                "Nowe terminy może mieć tylko pobyt oczekujący lub zatwierdzony, który się nie zakończył.",
+            ),
+            Conflict::Move(deskvisa_rules::MoveRefusal::Started { start_date }) => say(
+                &format!(
+                    "Your stay has begun: it keeps its first day, {}. You can still end it earlier or later.",
+                    self.date(*start_date)
+                ),
+                &format!(
+                    "Pobyt już trwa: pierwszy dzień pozostaje bez zmian ({}). Możesz zakończyć go wcześniej lub później.",
+                    self.date(*start_date)
+                ),
+            ),
+            Conflict::Move(deskvisa_rules::MoveRefusal::EndBeforeToday { end_date }) => say(
+                &format!("The new last day, {}, has passed.", self.date(*end_date)),
+                &format!("Nowy ostatni dzień, {}, już minął.", self.date(*end_date)),
+            ),
             Conflict::SignatoryNotAdmin => say(
                 "Only one of the cluster's admins can sign its letters.",
                 "Listy klastra może podpisywać tylko jedna z osób administrujących klastrem.",
@@ -977,6 +1006,7 @@ impl Words {
             "accepted" => self.done_accepted,
             "declined" => self.done_declined,
             "letter" => self.done_letter,
+            "moved" => self.done_moved,
             _ => return None,
         })
     }

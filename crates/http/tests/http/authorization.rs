@@ -395,6 +395,15 @@ fn table() -> Vec<Row> {
             [401, 200, 404, 200, 200, 200],
             [401, 404, 200, 200, 200, 200],
         ),
+        // Only the stay's member gives it new dates (shortened by a day here).
+        row(
+            "patch",
+            "/api/v1/stays/{id}",
+            PendingStay,
+            Some(r#"{"start_date": "2026-03-17", "end_date": "2026-03-20"}"#),
+            [401, 200, 404, 403, 403, 403],
+            [401, 404, 200, 403, 403, 403],
+        ),
         row(
             "post",
             "/api/v1/stays/{id}/approve",

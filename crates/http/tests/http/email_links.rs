@@ -106,7 +106,12 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
         let reason = Reason::parse("A delegation has every desk that week").unwrap();
         service.act_on_stay(&lars, declined.id, StayCommand::Decline(reason)).await.unwrap();
         service.save_policy(&lars, host, policy(ApprovalMode::Auto, OnNoAnswer::Approve)).await.unwrap();
-        service.request_stay(&ola, &stay("2026-03-23", "2026-03-24")).await.unwrap();
+        let at_once = service.request_stay(&ola, &stay("2026-03-23", "2026-03-24")).await.unwrap();
+        // Given new dates: the member and the host's admins are told.
+        service
+            .move_stay(&ola, at_once.id, at_once.start_date, chrono::NaiveDate::from_ymd_opt(2026, 3, 25).unwrap())
+            .await
+            .unwrap();
         service.save_policy(&lars, host, policy(ApprovalMode::Manual, OnNoAnswer::Expire)).await.unwrap();
         service.deliver_mail(mailer).await.unwrap();
         let lapsing = service.request_stay(&piotr, &stay("2026-03-30", "2026-04-01")).await.unwrap();

@@ -21,4 +21,6 @@ mod programme;
 mod sign_in;
 mod site_face_pages;
 mod site_faces;
+mod stay_move_pages;
+mod stay_moves;
 mod support;

@@ -97,6 +97,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/stays"),
     ("get", "/api/v1/sites/{id}/stays"),
     ("get", "/api/v1/stays/{id}"),
+    ("patch", "/api/v1/stays/{id}"),
     ("post", "/api/v1/stays/{id}/approve"),
     ("post", "/api/v1/stays/{id}/decline"),
     ("post", "/api/v1/stays/{id}/cancel"),

@@ -16,6 +16,10 @@ pub struct Model {
     pub action: String,
     pub reason: Option<String>,
     pub guarantee_exception: bool,
+    pub moved_from_start: Option<Date>,
+    pub moved_from_end: Option<Date>,
+    pub moved_to_start: Option<Date>,
+    pub moved_to_end: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
