@@ -431,7 +431,8 @@ def reconcile(s, load, sink_dir, kills):
     over = s.scalar("SELECT COUNT(*) FROM site_days WHERE held > desks OR held < 0")
     mismatched = s.scalar(
         "SELECT COUNT(*) FROM site_days sd WHERE sd.held <> "
-        "(SELECT COUNT(*) FROM stay_days d WHERE d.site_id = sd.site_id AND d.date = sd.date)"
+        "(SELECT COUNT(*) FROM stay_days d WHERE d.site_id = sd.site_id AND d.date = sd.date) + "
+        "(SELECT COUNT(*) FROM waitlist_days o WHERE o.site_id = sd.site_id AND o.date = sd.date)"
     )
     if over or mismatched:
         violations.append(f"{over} days over their desks, {mismatched} counters unlike their desk-days")

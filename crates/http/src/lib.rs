@@ -78,6 +78,7 @@ Every error is `application/problem+json` (RFC 9457) with a stable `code`."
         (name = "reports", description = "The reciprocity ledger"),
         (name = "firms", description = "Firms of the clusters: what they offer and seek, the directory"),
         (name = "introductions", description = "Meeting the host's firms during a visit: introductions, suggestions, who is visiting"),
+        (name = "waitlist", description = "Waiting for desks on full days: the line, offers of freed desks, accepting them"),
     )
 )]
 struct ApiDoc;

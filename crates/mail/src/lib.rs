@@ -14,6 +14,8 @@
 //! - [`IntroductionMail`] and [`render_introduction`]: a visitor's request to
 //!   meet a host's firm, its acceptance (to both sides, each with the other's
 //!   address), its decline and its lapse;
+//! - [`WaitlistMail`] and [`render_waitlist`]: a waitlist's offer of desks
+//!   and its lapse;
 //! - [`transport`]: delivery through SMTP (lettre, pooled) or into `.eml`
 //!   files, with errors split into transient (retry later) and permanent.
 //!
@@ -29,6 +31,7 @@ mod model;
 mod render;
 mod smtp;
 pub mod transport;
+mod waitlist;
 
 pub use account::{AccountKind, AccountMail, account_sample, render_account};
 pub use event::{EventMail, EventMailKind, event_sample, render_event};
@@ -39,6 +42,7 @@ pub use model::{StayEventLine, StayMail, sample};
 pub use render::{CalendarFile, Rendered, calendar_method, render};
 pub use smtp::{Security, SendError};
 pub use transport::{MailError, Sender, TransportConfig, build_message};
+pub use waitlist::{WaitlistKind, WaitlistMail, render_waitlist, waitlist_sample};
 
 #[cfg(test)]
 mod tests;

@@ -42,6 +42,7 @@ mod site_change;
 mod status;
 mod stay;
 mod stay_move;
+mod waitlist;
 mod text;
 mod text_form;
 mod violation;
@@ -87,7 +88,7 @@ pub use mail_kind::{MailFamily, MailKind, UnknownMailKind};
 pub use place::{Country, CountryError, DegreesError, DeskCount, DeskCountError, Latitude, Longitude};
 pub use policy::{
     ApprovalMode, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBelowGuarantee, PolicyBreach, PolicyDraft,
-    PolicyField,
+    PolicyField, DEFAULT_OFFER_HOLD_HOURS,
 };
 pub use reciprocity::{
     ANSWER_WINDOW_DAYS, Answers, Hosting, Lapse, MIN_WINDOW_DAYS, NoneApproved, OfferChange, REFUSALS_THAT_COUNT,
@@ -101,6 +102,7 @@ pub use stay::{
     Action, Actor, HistoryAction, StayFacts, Transition, TransitionError, UnknownHistoryAction, transition,
 };
 pub use stay_move::{Move, MoveDecision, MoveRefusal, decide_move};
+pub use waitlist::{InLine, MAX_WAITING_PER_MEMBER, WaitDecision, WaitStatus, may_wait, pick_offers};
 pub use text::{Reason, ReasonError};
 pub use violation::{InactiveReason, Violation, ViolationCode};
 pub use weekdays::{WeekdaySet, WeekdaysError};

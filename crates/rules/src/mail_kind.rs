@@ -57,6 +57,11 @@ pub enum MailKind {
     IntroductionDeclined,
     /// To the contact: the request lapsed unanswered (the stay was cancelled or ended).
     IntroductionLapsed,
+    /// To a waiting member: desks are free for their dates and held for
+    /// them until the offer expires; accept or let it go.
+    WaitlistOffered,
+    /// To a waiting member: the offer ran out and went to the next in line.
+    WaitlistLapsed,
 }
 
 /// The family of a kind: what the email is about, and so which renderer writes it.
@@ -70,12 +75,14 @@ pub enum MailFamily {
     Account,
     /// An introduction of a visitor to a host's firm.
     Introduction,
+    /// A place on a waitlist for full days.
+    Waitlist,
 }
 
 impl MailKind {
     /// Every kind: stays in the order of their life, then events, the
     /// account, and introductions.
-    pub const ALL: [MailKind; 22] = [
+    pub const ALL: [MailKind; 24] = [
         MailKind::StayRequested,
         MailKind::StayRequestedHost,
         MailKind::StayApproved,
@@ -98,6 +105,8 @@ impl MailKind {
         MailKind::IntroductionAccepted,
         MailKind::IntroductionDeclined,
         MailKind::IntroductionLapsed,
+        MailKind::WaitlistOffered,
+        MailKind::WaitlistLapsed,
     ];
 
     /// The stable name: `stay_requested`, `event_changed`, `sign_in`, ...
@@ -125,6 +134,8 @@ impl MailKind {
             MailKind::IntroductionAccepted => "introduction_accepted",
             MailKind::IntroductionDeclined => "introduction_declined",
             MailKind::IntroductionLapsed => "introduction_lapsed",
+            MailKind::WaitlistOffered => "waitlist_offered",
+            MailKind::WaitlistLapsed => "waitlist_lapsed",
         }
     }
 
@@ -158,6 +169,7 @@ impl MailKind {
             | MailKind::IntroductionAccepted
             | MailKind::IntroductionDeclined
             | MailKind::IntroductionLapsed => MailFamily::Introduction,
+            MailKind::WaitlistOffered | MailKind::WaitlistLapsed => MailFamily::Waitlist,
         }
     }
 

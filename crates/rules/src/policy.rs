@@ -43,6 +43,8 @@ pub enum PolicyField {
     HorizonDays,
     /// Host: how many 24-hour days the host has to answer.
     AnswerWindowDays,
+    /// Host: how many hours a waitlist offer holds its desks (issue 23).
+    OfferHoldHours,
     /// Network: the open days every host must grant per stay.
     GuaranteedDays,
     /// Network: how long a cluster may offer no desks before its members
@@ -59,6 +61,7 @@ impl PolicyField {
             PolicyField::MinNoticeDays => "min_notice_days",
             PolicyField::HorizonDays => "horizon_days",
             PolicyField::AnswerWindowDays => "answer_window_days",
+            PolicyField::OfferHoldHours => "offer_hold_hours",
             PolicyField::GuaranteedDays => "guaranteed_days",
             PolicyField::ReciprocityGraceDays => "reciprocity_grace_days",
         }
@@ -191,6 +194,10 @@ pub struct PolicyDraft {
     pub answer_window_days: u32,
     /// What the answer deadline does to an undecided stay.
     pub on_no_answer: OnNoAnswer,
+    /// Hours a waitlist offer holds its desks for the member (issue 23);
+    /// policies saved before it have the default.
+    #[serde(default = "default_offer_hold_hours")]
+    pub offer_hold_hours: u32,
 }
 
 impl Default for PolicyDraft {
@@ -204,8 +211,16 @@ impl Default for PolicyDraft {
             approval_mode: ApprovalMode::Manual,
             answer_window_days: 3,
             on_no_answer: OnNoAnswer::Approve,
+            offer_hold_hours: DEFAULT_OFFER_HOLD_HOURS,
         }
     }
+}
+
+/// A waitlist offer holds its desks this long unless the host says otherwise.
+pub const DEFAULT_OFFER_HOLD_HOURS: u32 = 24;
+
+fn default_offer_hold_hours() -> u32 {
+    DEFAULT_OFFER_HOLD_HOURS
 }
 
 /// A host cluster's policy that passed its floors.
@@ -235,6 +250,8 @@ impl HostPolicy {
     pub const MAX_HORIZON_DAYS: u32 = 730;
     /// Bounds of the answer window.
     pub const ANSWER_WINDOW_DAYS: (u32, u32) = (1, 14);
+    /// Bounds of a waitlist offer's hold, in hours (an hour to a week).
+    pub const OFFER_HOLD_HOURS: (u32, u32) = (1, 168);
 
     /// Saving a policy: checks every floor, including the network's
     /// guarantee, and reports every field that breaks one.
@@ -260,6 +277,7 @@ impl HostPolicy {
             .check(PolicyField::MinNoticeDays, draft.min_notice_days, 0, Self::MAX_MIN_NOTICE_DAYS)
             .check(PolicyField::HorizonDays, draft.horizon_days, Self::MIN_HORIZON_DAYS, Self::MAX_HORIZON_DAYS)
             .check(PolicyField::AnswerWindowDays, draft.answer_window_days, window_min, window_max)
+            .check(PolicyField::OfferHoldHours, draft.offer_hold_hours, Self::OFFER_HOLD_HOURS.0, Self::OFFER_HOLD_HOURS.1)
             .finish()
     }
 
@@ -298,6 +316,11 @@ impl HostPolicy {
         self.0.answer_window_days
     }
 
+    /// How many hours a waitlist offer holds its desks.
+    pub const fn offer_hold_hours(&self) -> u32 {
+        self.0.offer_hold_hours
+    }
+
     /// What the deadline does to an undecided stay.
     pub const fn on_no_answer(&self) -> OnNoAnswer {
         self.0.on_no_answer
@@ -327,12 +350,14 @@ mod tests {
     fn each_floor_refuses_one_below_and_accepts_the_floor_itself() {
         let network = NetworkPolicy::default();
         type Setter = fn(&mut PolicyDraft, u32);
-        let cases: [(PolicyField, Setter, u32, u32); 5] = [
+        let cases: [(PolicyField, Setter, u32, u32); 7] = [
             (PolicyField::MaxDaysPerStay, |d, v| d.max_days_per_stay = v, 5, 4),
             (PolicyField::StaysPerYear, |d, v| d.stays_per_year = v, 1, 0),
             (PolicyField::MinNoticeDays, |d, v| d.min_notice_days = v, 7, 8),
             (PolicyField::HorizonDays, |d, v| d.horizon_days = v, 30, 29),
             (PolicyField::AnswerWindowDays, |d, v| d.answer_window_days = v, 1, 0),
+            (PolicyField::OfferHoldHours, |d, v| d.offer_hold_hours = v, 1, 0),
+            (PolicyField::OfferHoldHours, |d, v| d.offer_hold_hours = v, 168, 169),
         ];
         for (field, set, inside, outside) in cases {
             let mut ok = PolicyDraft::default();

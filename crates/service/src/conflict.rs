@@ -72,6 +72,25 @@ pub enum Conflict {
     /// 422 `signatory_not_admin`: only an admin of the cluster signs its letters.
     #[error("the signatory must be an admin of the cluster")]
     SignatoryNotAdmin,
+    /// 409 `already_waiting`: the member waits at this site for dates that
+    /// overlap these already.
+    #[error("you are already waiting at this site for dates that overlap these")]
+    AlreadyWaiting,
+    /// 409 `waitlist_limit_reached`: a member waits on at most so many lines.
+    #[error("you are waiting for {max} stays already; leave one to wait for another")]
+    WaitingTooMuch {
+        /// The most a member waits for at once.
+        max: usize,
+    },
+    /// 409 `desks_free`: every day has a free desk; request the stay instead.
+    #[error("desks are free on every day of these dates: request the stay instead of waiting")]
+    DesksFree,
+    /// 409 `wait_over`: the entry was accepted, lapsed or left already.
+    #[error("this place in line has ended already")]
+    WaitOver,
+    /// 409 `offer_not_open`: no offer holds desks for this entry now.
+    #[error("no offer holds desks for you now: it lapsed, or none was made yet")]
+    OfferNotOpen,
     /// 409 `stay_not_movable`, `stay_started` or `end_before_today`: the
     /// stay cannot move so (issue 23).
     #[error("{0}")]
@@ -128,6 +147,11 @@ impl Conflict {
             Conflict::Letter(refusal) => refusal.code(),
             Conflict::SignatoryNotAdmin => "signatory_not_admin",
             Conflict::Move(refusal) => refusal.code(),
+            Conflict::AlreadyWaiting => "already_waiting",
+            Conflict::WaitingTooMuch { .. } => "waitlist_limit_reached",
+            Conflict::DesksFree => "desks_free",
+            Conflict::WaitOver => "wait_over",
+            Conflict::OfferNotOpen => "offer_not_open",
             Conflict::IdempotencyKeyReused => "idempotency_key_reused",
             Conflict::IdempotencyKeyInFlight => "idempotency_key_in_flight",
             Conflict::NoHomeCluster => "no_home_cluster",
@@ -154,6 +178,11 @@ impl Conflict {
             | Conflict::IntroductionAnswered
             | Conflict::Letter(_)
             | Conflict::Move(_)
+            | Conflict::AlreadyWaiting
+            | Conflict::WaitingTooMuch { .. }
+            | Conflict::DesksFree
+            | Conflict::WaitOver
+            | Conflict::OfferNotOpen
             | Conflict::IdempotencyKeyInFlight => 409,
             Conflict::Introduction(refusal) => refusal.status(),
             Conflict::EventTime(_)
@@ -198,6 +227,11 @@ mod tests {
             Conflict::Introduction(IntroductionRefusal::StayOver),
             Conflict::SignatoryNotAdmin,
             Conflict::Move(MoveRefusal::NotMovable),
+            Conflict::AlreadyWaiting,
+            Conflict::WaitingTooMuch { max: 10 },
+            Conflict::DesksFree,
+            Conflict::WaitOver,
+            Conflict::OfferNotOpen,
             Conflict::Move(MoveRefusal::Started { start_date: chrono::NaiveDate::MIN }),
             Conflict::Move(MoveRefusal::EndBeforeToday { end_date: chrono::NaiveDate::MIN }),
             Conflict::NoHomeCluster,

@@ -39,6 +39,7 @@ mod sites;
 mod stay_moves;
 mod stays;
 mod tokens;
+mod waitlist;
 mod worker;
 
 pub use admin::ClusterPatch;
@@ -52,6 +53,7 @@ pub use deskvisa_store::{
     Visitor,
 };
 pub use error::ServiceError;
+pub use waitlist::{MyWait, WaitNotice};
 
 pub use event_series::PublishedSeries;
 pub use events::{DEFAULT_EVENT_DAYS, EventDraft, EventPatch, MAX_EVENT_WINDOW_DAYS, Registered};

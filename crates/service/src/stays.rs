@@ -245,7 +245,7 @@ impl Service {
 
 /// The stay the rules accepted and its first history entries: the request,
 /// and the approval or expiry the rules made at once.
-fn accepted_stay(
+pub(crate) fn accepted_stay(
     id: StayId,
     member: MemberId,
     input: &StayRequestInput,

@@ -177,6 +177,11 @@ impl Service {
                     if let Err(err) = self.settle_due_stays().await {
                         tracing::warn!(error = %err, "worker pass failed; trying again next round");
                     }
+                    match self.waitlist_pass().await {
+                        Ok((0, 0)) => {}
+                        Ok((offered, lapsed)) => tracing::info!(offered, lapsed, "waitlist pass"),
+                        Err(err) => tracing::warn!(error = %err, "the waitlist pass failed; trying again next round"),
+                    }
                     if let Err(err) = self.lapse_introductions().await {
                         tracing::warn!(error = %err, "lapsing introductions failed; trying again next round");
                     }

@@ -5,7 +5,7 @@
 
 mod support;
 
-use deskvisa_rules::{MemberId, PolicyDraft, Reason, StayStatus, TransitionError, ViolationCode};
+use deskvisa_rules::{MemberId, PolicyDraft, StayId, Reason, StayStatus, TransitionError, ViolationCode, WaitStatus};
 use deskvisa_service::*;
 use deskvisa_testing::world::*;
 use deskvisa_testing::{Backend, races};
@@ -192,6 +192,91 @@ async fn move_race(backend: Backend) {
     assert_counters_sound(&world).await;
 }
 
+/// Two desks freed at once while two workers offer them and ten members
+/// request the same day: each desk goes to one holder, no waiting member is
+/// offered twice, offers follow the order of the line; then the offers run
+/// out under two workers and each lapses once, its desks going on.
+async fn waitlist_race(backend: Backend) {
+    let Some(world) = World::on(backend, 2).await else {
+        return;
+    };
+    let second = world.another_instance(6).await;
+    let day = "2026-03-09";
+    let mut holders = Vec::new();
+    for i in 0..2 {
+        let m = world.another_member(&format!("holder{i}@hubclub.example")).await;
+        holders.push((m, world.service.request_stay(&m, &world.input(day, day)).await.unwrap().id));
+    }
+    let mut line = Vec::new();
+    for i in 0..4 {
+        let m = world.another_member(&format!("waiting{i}@hubclub.example")).await;
+        let wait = world.service.join_waitlist(&m, world.site, d(day), d(day)).await.unwrap();
+        assert_eq!(wait.place, Some(i + 1), "{backend:?}: places follow the order of joining");
+        line.push((m, wait.entry.id));
+    }
+    let mut rivals = Vec::new();
+    for i in 0..10 {
+        rivals.push(world.another_member(&format!("rival{i}@hubclub.example")).await);
+    }
+    for (m, stay) in &holders {
+        world.service.act_on_stay(m, *stay, StayCommand::Cancel(None)).await.unwrap();
+    }
+    let mut requests = tokio::task::JoinSet::new();
+    for (i, rival) in rivals.iter().enumerate() {
+        let service = if i % 2 == 0 { world.service.clone() } else { second.clone() };
+        let (member, input) = (*rival, world.input(day, day));
+        requests.spawn(async move { service.request_stay(&member, &input).await });
+    }
+    let (a, b) = (world.service.clone(), second.clone());
+    let (x, y) = tokio::join!(a.waitlist_pass(), b.waitlist_pass());
+    let granted: Vec<(Caller, StayId)> = requests
+        .join_all()
+        .await
+        .into_iter()
+        .flatten()
+        .map(|stay| (*rivals.iter().find(|r| r.member == stay.member).unwrap(), stay.id))
+        .collect();
+    let offered = x.unwrap().0 + y.unwrap().0;
+    assert_eq!(granted.len() + offered, 2, "{backend:?}: two desks, two holders ({granted:?}, {offered} offers)");
+    let (line, world) = (&line, &world);
+    let in_order = |offered: usize| async move {
+        for (i, (m, id)) in line.iter().enumerate() {
+            let status = world.service.my_wait(m, *id).await.unwrap().entry.status;
+            let expected = if i < offered { WaitStatus::Offered } else { WaitStatus::Waiting };
+            assert_eq!(status, expected, "{backend:?}: the first in line first");
+        }
+    };
+    in_order(offered).await;
+    assert_counters_sound(world).await;
+
+    // The requests' desks freed too: the next in line get them, once each
+    // under two workers.
+    for (m, stay) in &granted {
+        world.service.act_on_stay(m, *stay, StayCommand::Cancel(None)).await.unwrap();
+    }
+    let (x, y) = tokio::join!(a.waitlist_pass(), b.waitlist_pass());
+    assert_eq!(x.unwrap().0 + y.unwrap().0, granted.len(), "{backend:?}");
+    in_order(2).await;
+    let offers = world.test_db.scalar("SELECT COUNT(*) FROM waitlist WHERE status = 'offered'").await;
+    assert_eq!(offers, 2, "{backend:?}: each offer once");
+    assert_counters_sound(world).await;
+
+    // The offers run out; two workers lapse each once and offer the desks
+    // on to the rest of the line.
+    world.clock.advance(chrono::TimeDelta::hours(25));
+    let (x, y) = tokio::join!(a.waitlist_pass(), b.waitlist_pass());
+    let (x, y) = (x.unwrap(), y.unwrap());
+    assert_eq!((x.1 + y.1, x.0 + y.0), (2, 2), "{backend:?}: each offer lapsed once, its desks offered on");
+    let lapse_mails = world.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'waitlist_lapsed'").await;
+    let offer_mails = world.test_db.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'waitlist_offered'").await;
+    assert_eq!((lapse_mails, offer_mails), (2, 4), "{backend:?}");
+    for (i, (m, id)) in line.iter().enumerate() {
+        let status = world.service.my_wait(m, *id).await.unwrap().entry.status;
+        assert_eq!(status, if i < 2 { WaitStatus::Lapsed } else { WaitStatus::Offered }, "{backend:?}");
+    }
+    assert_counters_sound(world).await;
+}
+
 /// Moves through a stay's life keep the desk counters and the ledger's
 /// totals equal to a count from scratch: shortened, extended back to the
 /// host, approved again, moved again, declined; and a pending stay moved
@@ -306,5 +391,7 @@ races! {
     two_workers_settle_each_due_stay_exactly_once_on_sqlite => two_workers(Backend::Sqlite),
     two_workers_settle_each_due_stay_exactly_once_on_postgres => two_workers(Backend::Postgres),
     a_move_and_twenty_requests_share_the_last_desk_on_sqlite => move_race(Backend::Sqlite),
+    freed_desks_go_once_to_the_line_or_a_request_on_sqlite => waitlist_race(Backend::Sqlite),
+    freed_desks_go_once_to_the_line_or_a_request_over_two_instances_on_postgres => waitlist_race(Backend::Postgres),
     a_move_and_twenty_requests_share_the_last_desk_over_two_instances_on_postgres => move_race(Backend::Postgres),
 }

@@ -44,6 +44,7 @@ mod stays;
 mod tokens;
 mod tx;
 mod visitors;
+mod waitlist;
 
 pub use availability::SiteDays;
 pub use backup::{Backup, Restored, restore_sqlite, verify_sqlite};
@@ -70,3 +71,4 @@ pub use stay_moves::{MoveWrite, MoveWritten};
 pub use stays::{DatesMoved, HistoryEntry, NewStay, StayRecord, VisitRecord};
 pub use tx::{Store, Tx};
 pub use visitors::Visitor;
+pub use waitlist::WaitEntry;

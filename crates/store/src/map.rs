@@ -346,6 +346,7 @@ impl Tx {
             approval_mode: Set(approval_mode_text(d.approval_mode).to_owned()),
             answer_window_days: Set(stored(d.answer_window_days)),
             on_no_answer: Set(on_no_answer_text(d.on_no_answer).to_owned()),
+            offer_hold_hours: Set(stored(d.offer_hold_hours)),
             updated_at: Set(now),
         };
         self.save_row(model).await

@@ -389,6 +389,8 @@ impl Tx {
             .run("UPDATE introductions SET note = '' WHERE visitor_id = $1 AND note <> ''", vec![id.clone()])
             .await?;
         erased.letters = self.run("DELETE FROM letters WHERE member_id = $1", vec![id.clone()]).await?;
+        // Places in line go too; an open offer's desks go back.
+        self.drop_member_waits(member).await?;
         // A cluster they signed letters for signs by its approvers until it names another.
         self.run(
             "UPDATE letterheads SET signatory_member_id = NULL, updated_at = $2 WHERE signatory_member_id = $1",

@@ -229,6 +229,7 @@ impl Tx {
             .expr_as(col(&p, "horizon_days"), "horizon_days")
             .expr_as(col(&p, "approval_mode"), "approval_mode")
             .expr_as(col(&p, "answer_window_days"), "answer_window_days")
+            .expr_as(col(&p, "offer_hold_hours"), "offer_hold_hours")
             .expr_as(col(&p, "on_no_answer"), "on_no_answer")
             .expr_as(col(&n, "guaranteed_days"), "guaranteed_days")
             .expr_as(col(&n, "reciprocity_grace_days"), "reciprocity_grace_days")
@@ -281,6 +282,7 @@ struct SnapshotRow {
     approval_mode: Option<String>,
     answer_window_days: Option<i32>,
     on_no_answer: Option<String>,
+    offer_hold_hours: Option<i32>,
     guaranteed_days: Option<i32>,
     reciprocity_grace_days: Option<i32>,
 }
@@ -304,7 +306,8 @@ impl SnapshotRow {
             &self.on_no_answer,
         ) {
             (Some(max), Some(per_year), Some(notice), Some(horizon), Some(mode), Some(window), Some(no_answer)) => {
-                host_policy_from(max, per_year, notice, horizon, mode, window, no_answer)
+                let hold = self.offer_hold_hours.unwrap_or(deskvisa_rules::DEFAULT_OFFER_HOLD_HOURS.cast_signed());
+                host_policy_from(max, per_year, notice, horizon, mode, window, no_answer, hold)
             }
             _ => Ok(HostPolicy::default()),
         }
@@ -316,7 +319,6 @@ fn network_policy_from(guaranteed_days: i32, grace_days: i32) -> Result<NetworkP
         .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-#[allow(clippy::too_many_arguments)]
 /// A stored policy row as the rules' policy.
 fn policy_of(row: &policy::Model) -> Result<HostPolicy, StoreError> {
     host_policy_from(
@@ -327,9 +329,11 @@ fn policy_of(row: &policy::Model) -> Result<HostPolicy, StoreError> {
         &row.approval_mode,
         row.answer_window_days,
         &row.on_no_answer,
+        row.offer_hold_hours,
     )
 }
 
+#[allow(clippy::too_many_arguments, reason = "one per column of the policy row")]
 fn host_policy_from(
     max_days_per_stay: i32,
     stays_per_year: i32,
@@ -338,6 +342,7 @@ fn host_policy_from(
     mode: &str,
     answer_window_days: i32,
     no_answer: &str,
+    offer_hold_hours: i32,
 ) -> Result<HostPolicy, StoreError> {
     HostPolicy::from_saved(PolicyDraft {
         max_days_per_stay: count("max_days_per_stay", max_days_per_stay)?,
@@ -347,6 +352,7 @@ fn host_policy_from(
         approval_mode: approval_mode(mode)?,
         answer_window_days: count("answer_window_days", answer_window_days)?,
         on_no_answer: on_no_answer(no_answer)?,
+        offer_hold_hours: count("offer_hold_hours", offer_hold_hours)?,
     })
     .map_err(|e| StoreError::Corrupt(e.to_string()))
 }

@@ -255,6 +255,14 @@ pub struct Policy {
     pub answer_window_days: u32,
     /// What happens at the deadline.
     pub on_no_answer: OnNoAnswer,
+    /// Hours a waitlist offer holds its desks for the member (1 to 168;
+    /// 24 when not given).
+    #[serde(default = "default_offer_hold_hours")]
+    pub offer_hold_hours: u32,
+}
+
+fn default_offer_hold_hours() -> u32 {
+    deskvisa_rules::DEFAULT_OFFER_HOLD_HOURS
 }
 
 impl Policy {
@@ -275,6 +283,7 @@ impl Policy {
                 deskvisa_rules::OnNoAnswer::Approve => OnNoAnswer::Approve,
                 deskvisa_rules::OnNoAnswer::Expire => OnNoAnswer::Expire,
             },
+            offer_hold_hours: d.offer_hold_hours,
         }
     }
 
@@ -294,6 +303,7 @@ impl Policy {
                 OnNoAnswer::Approve => deskvisa_rules::OnNoAnswer::Approve,
                 OnNoAnswer::Expire => deskvisa_rules::OnNoAnswer::Expire,
             },
+            offer_hold_hours: self.offer_hold_hours,
         }
     }
 }

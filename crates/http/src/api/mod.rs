@@ -17,6 +17,7 @@ pub(crate) mod reports;
 pub(crate) mod responses;
 pub(crate) mod site_faces;
 pub(crate) mod stays;
+pub(crate) mod waitlist;
 
 use deskvisa_service::Service;
 use utoipa_axum::router::OpenApiRouter;
@@ -34,5 +35,6 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .merge(introductions::routes())
         .merge(feeds::routes())
         .merge(letters::routes())
+        .merge(waitlist::routes())
         .merge(site_faces::routes())
 }

@@ -30,6 +30,7 @@ pub(crate) mod site_faces;
 mod stay;
 mod stays;
 mod view;
+mod waitlist;
 mod words;
 
 use std::sync::Arc;
@@ -63,6 +64,10 @@ pub(crate) fn routes(service: Service) -> Router<Service> {
         .route("/stays/{id}", get(stay::page))
         .route("/stays/{id}/cancel", post(stays::cancel))
         .route("/stays/{id}/dates", post(stay::move_dates))
+        .route("/sites/{id}/waitlist", post(waitlist::join))
+        .route("/waitlist/{id}", get(waitlist::page))
+        .route("/waitlist/{id}/accept", post(waitlist::accept))
+        .route("/waitlist/{id}/leave", post(waitlist::leave))
         .route("/stays/{id}/introductions", post(introductions::ask))
         .route("/stays/{id}/letter", post(letters::make))
         .route("/programme", get(programme::page))

@@ -35,6 +35,8 @@ pub(crate) struct EventLine {
 pub(super) struct Refused {
     pub(super) sentences: Vec<String>,
     pub(super) alternatives: Vec<(String, String, String)>,
+    /// Only desks are missing: the member may wait for these dates.
+    pub(super) may_wait: bool,
 }
 
 #[derive(Template)]
@@ -44,6 +46,8 @@ struct SitePage {
     /// The photo and the arrival pack.
     face: super::site_faces::Face,
     action: String,
+    /// Where "wait for these dates" posts.
+    wait_action: String,
     name: String,
     cluster: String,
     address: String,
@@ -130,6 +134,7 @@ async fn render(
         face,
         c: Chrome::new(viewer, site.name.clone(), "map"),
         action: format!("/sites/{}/request", id.as_uuid()),
+        wait_action: format!("/sites/{}/waitlist", id.as_uuid()),
         staff: viewer.caller.as_ref().is_some_and(|c| c.cluster.is_none()),
         cluster: format!("{} · {}, {}", cluster.name, cluster.city, cluster.country),
         address: site.address.clone(),
@@ -174,6 +179,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
 /// A refusal in the viewer's words.
 pub(super) fn refused(w: &'static super::Words, refusal: &Refusal) -> Refused {
     Refused {
+        may_wait: refusal.codes() == [deskvisa_rules::ViolationCode::NoCapacity],
         sentences: refusal.violations.iter().map(|v| w.violation(v)).collect(),
         alternatives: refusal
             .alternatives

@@ -112,6 +112,8 @@ struct StaysPage {
     coming: Vec<StayView>,
     past: Vec<StayView>,
     registrations: Vec<RegistrationView>,
+    /// My places in line for full days.
+    waits: Vec<super::waitlist::WaitView>,
 }
 
 /// `GET /stays`.
@@ -165,7 +167,9 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
             title: e.title,
         })
         .collect();
-    let page = StaysPage { c: Chrome::new(&viewer, w.stays_title, "stays").done(&query), coming, past, registrations };
+    let waits = super::waitlist::my_waits(&service, caller, w).await?;
+    let page =
+        StaysPage { c: Chrome::new(&viewer, w.stays_title, "stays").done(&query), coming, past, registrations, waits };
     html(StatusCode::OK, &page)
 }
 

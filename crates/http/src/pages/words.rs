@@ -273,6 +273,22 @@ words! {
     move_refused_title: "The stay cannot move to these dates", "Nie można przenieść pobytu na te terminy";
     move_instead: "Move to", "Przenieś na";
     moved_label: "new dates", "nowe terminy";
+    waitlist_title: "Waiting for a desk", "W kolejce po biurko";
+    waitlist_intro: "When desks free up for your dates, the first in line whose dates fit is offered them and emailed; they are held for a while, then go to the next in line.",
+        "Gdy w Twoich terminach zwolnią się biurka, otrzyma je pierwsza osoba w kolejce, której terminy pasują, wraz z wiadomością e-mail; biurka są przez pewien czas zarezerwowane, a potem trafiają do następnej osoby.";
+    wait_accepted: "Offer taken: the stay is requested.", "Oferta przyjęta: wniosek o pobyt został złożony.";
+    wait_lapsed: "The offer lapsed, or the dates came.", "Oferta wygasła albo termin już nadszedł.";
+    wait_left: "You left the line.", "Opuszczono kolejkę.";
+    the_stay: "the stay", "pobyt";
+    accept_offer: "Take the desk", "Przyjmij biurko";
+    let_offer_go: "Let it go", "Zrezygnuj";
+    leave_line: "Leave the line", "Opuść kolejkę";
+    wait_for_dates: "Wait for these dates", "Czekaj na te terminy";
+    wait_hint: "Only the desks are missing: wait in line, and you are emailed when they free up.",
+        "Brakuje tylko biurek: ustaw się w kolejce, a otrzymasz wiadomość, gdy się zwolnią.";
+    done_waiting: "You are in line. We email you when desks free up.", "Jesteś w kolejce. Napiszemy, gdy zwolnią się biurka.";
+    done_left: "You left the line.", "Opuszczono kolejkę.";
+    offer_hold_hours: "Hours a freed desk is held for the next in line", "Godziny rezerwacji zwolnionego biurka dla następnej osoby w kolejce";
 
     nav_firms: "Firms", "Firmy";
     nav_programme: "Events", "Wydarzenia";
@@ -640,6 +656,30 @@ impl Words {
         }
     }
 
+    /// A place in line: "2nd in line" / "Miejsce w kolejce: 2".
+    pub(crate) fn wait_place(&self, place: u64) -> String {
+        if self.polish() {
+            format!("Miejsce w kolejce: {place}")
+        } else {
+            let suffix = match (place % 10, place % 100) {
+                (1, n) if n != 11 => "st",
+                (2, n) if n != 12 => "nd",
+                (3, n) if n != 13 => "rd",
+                _ => "th",
+            };
+            format!("{place}{suffix} in line")
+        }
+    }
+
+    /// An open offer: "Desks are held for you until …".
+    pub(crate) fn wait_offered(&self, until: &str) -> String {
+        if self.polish() {
+            format!("Biurka są zarezerwowane dla Ciebie do {until}.")
+        } else {
+            format!("Desks are held for you until {until}.")
+        }
+    }
+
     /// A date outside its bounds: "Closed day: a date from 2025-03-01 to 2031-03-06".
     pub(crate) fn date_out_of_range(&self, label: &str, earliest: NaiveDate, latest: NaiveDate) -> String {
         if self.polish() {
@@ -718,6 +758,26 @@ impl Words {
             Conflict::Move(deskvisa_rules::MoveRefusal::EndBeforeToday { end_date }) => say(
                 &format!("The new last day, {}, has passed.", self.date(*end_date)),
                 &format!("Nowy ostatni dzień, {}, już minął.", self.date(*end_date)),
+            ),
+            Conflict::AlreadyWaiting => say(
+                "You are already waiting at this site for dates that overlap these.",
+                "Czekasz już w tej lokalizacji na terminy, które pokrywają się z tymi.",
+            ),
+            Conflict::WaitingTooMuch { max } => say(
+                &format!("You are waiting for {max} stays already: leave one to wait for another."),
+                &format!("Czekasz już na pobyty w {max} kolejkach: zrezygnuj z jednej, aby czekać na inny."),
+            ),
+            Conflict::DesksFree => say(
+                "Desks are free on every day of these dates: request the stay instead of waiting.",
+                "W każdym z tych dni są wolne biurka: złóż wniosek o pobyt zamiast czekać.",
+            ),
+            Conflict::WaitOver => say(
+                "This place in line has ended already.",
+                "To miejsce w kolejce już wygasło.",
+            ),
+            Conflict::OfferNotOpen => say(
+                "No desks are held for you now: the offer lapsed, or none was made yet.",
+                "Nie ma teraz zarezerwowanych dla Ciebie biurek: oferta wygasła albo jeszcze jej nie złożono.",
             ),
             Conflict::SignatoryNotAdmin => say(
                 "Only one of the cluster's admins can sign its letters.",
@@ -1007,6 +1067,8 @@ impl Words {
             "declined" => self.done_declined,
             "letter" => self.done_letter,
             "moved" => self.done_moved,
+            "waiting" => self.done_waiting,
+            "left" => self.done_left,
             _ => return None,
         })
     }
@@ -1019,6 +1081,7 @@ impl Words {
             PolicyField::MinNoticeDays => self.min_notice_days,
             PolicyField::HorizonDays => self.horizon_days,
             PolicyField::AnswerWindowDays => self.answer_window_days,
+            PolicyField::OfferHoldHours => self.offer_hold_hours,
             PolicyField::GuaranteedDays | PolicyField::ReciprocityGraceDays => field.as_str(),
         }
     }

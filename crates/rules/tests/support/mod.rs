@@ -127,6 +127,7 @@ pub fn policy_draft(
         approval_mode: if auto { ApprovalMode::Auto } else { ApprovalMode::Manual },
         answer_window_days: window,
         on_no_answer: if expire { OnNoAnswer::Expire } else { OnNoAnswer::Approve },
+        ..PolicyDraft::default()
     }
 }
 

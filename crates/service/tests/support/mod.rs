@@ -19,10 +19,11 @@ pub async fn assert_database_sound(t: &TestDatabase) {
     let mismatched = t
         .scalar(
             "SELECT COUNT(*) FROM site_days sd WHERE sd.held <> \
-             (SELECT COUNT(*) FROM stay_days s WHERE s.site_id = sd.site_id AND s.date = sd.date)",
+             (SELECT COUNT(*) FROM stay_days s WHERE s.site_id = sd.site_id AND s.date = sd.date) + \
+             (SELECT COUNT(*) FROM waitlist_days o WHERE o.site_id = sd.site_id AND o.date = sd.date)",
         )
         .await;
-    assert_eq!(mismatched, 0, "every counter equals the desk-days behind it");
+    assert_eq!(mismatched, 0, "every counter equals the desk-days behind it (stays' and offers')");
     assert_ledger_totals_sound(t).await;
 }
 

@@ -14,6 +14,7 @@ pub struct Model {
     pub approval_mode: String,
     pub answer_window_days: i32,
     pub on_no_answer: String,
+    pub offer_hold_hours: i32,
     pub updated_at: DateTimeUtc,
 }
 

@@ -95,6 +95,14 @@ async fn policy_page_with(
             max: P::ANSWER_WINDOW_DAYS.1,
             floor: format!("{}–{}", P::ANSWER_WINDOW_DAYS.0, P::ANSWER_WINDOW_DAYS.1),
         },
+        NumberField {
+            name: "offer_hold_hours",
+            label: w.offer_hold_hours,
+            value: value("offer_hold_hours", policy.offer_hold_hours),
+            min: P::OFFER_HOLD_HOURS.0,
+            max: P::OFFER_HOLD_HOURS.1,
+            floor: format!("{}–{}", P::OFFER_HOLD_HOURS.0, P::OFFER_HOLD_HOURS.1),
+        },
     ];
     let manual = fields.map_or(policy.approval_mode == ApprovalMode::Manual, |f| f.get("approval_mode") != "auto");
     let expire = fields.map_or(policy.on_no_answer == OnNoAnswer::Expire, |f| f.get("on_no_answer") == "expire");
@@ -139,7 +147,20 @@ pub(crate) async fn save_policy(SignedForm { service, viewer, fields, .. }: Sign
         let breaches = vec![w.bad_number.to_owned()];
         return policy_page_with(&service, &viewer, Shown::again(&fields, breaches, StatusCode::BAD_REQUEST)).await;
     };
+    // A form from before the waitlist has no hold: the default.
+    let offer_hold_hours = match fields.get("offer_hold_hours") {
+        "" => deskvisa_rules::DEFAULT_OFFER_HOLD_HOURS,
+        text => match text.parse::<u32>() {
+            Ok(hours) => hours,
+            Err(_) => {
+                let breaches = vec![w.bad_number.to_owned()];
+                let again = Shown::again(&fields, breaches, StatusCode::BAD_REQUEST);
+                return policy_page_with(&service, &viewer, again).await;
+            }
+        },
+    };
     let draft = PolicyDraft {
+        offer_hold_hours,
         max_days_per_stay,
         stays_per_year,
         min_notice_days,
