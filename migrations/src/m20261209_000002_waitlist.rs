@@ -39,7 +39,10 @@ impl MigrationTrait for Migration {
                             .on_delete(ForeignKeyAction::Cascade),
                     )
                     .foreign_key(
-                        ForeignKey::create().from("waitlist", "site_id").to("sites", "id").on_delete(ForeignKeyAction::Restrict),
+                        ForeignKey::create()
+                            .from("waitlist", "site_id")
+                            .to("sites", "id")
+                            .on_delete(ForeignKeyAction::Restrict),
                     )
                     .check(Expr::col("status").is_in(["waiting", "offered", "accepted", "lapsed", "left"]))
                     .check(Expr::col("end_date").gte(Expr::col("start_date")))

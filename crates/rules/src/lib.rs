@@ -42,10 +42,10 @@ mod site_change;
 mod status;
 mod stay;
 mod stay_move;
-mod waitlist;
 mod text;
 mod text_form;
 mod violation;
+mod waitlist;
 mod weekdays;
 mod zone;
 
@@ -87,8 +87,8 @@ pub use locale::{Locale, LocaleError};
 pub use mail_kind::{MailFamily, MailKind, UnknownMailKind};
 pub use place::{Country, CountryError, DegreesError, DeskCount, DeskCountError, Latitude, Longitude};
 pub use policy::{
-    ApprovalMode, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBelowGuarantee, PolicyBreach, PolicyDraft,
-    PolicyField, DEFAULT_OFFER_HOLD_HOURS,
+    ApprovalMode, DEFAULT_OFFER_HOLD_HOURS, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBelowGuarantee,
+    PolicyBreach, PolicyDraft, PolicyField,
 };
 pub use reciprocity::{
     ANSWER_WINDOW_DAYS, Answers, Hosting, Lapse, MIN_WINDOW_DAYS, NoneApproved, OfferChange, REFUSALS_THAT_COUNT,
@@ -102,8 +102,8 @@ pub use stay::{
     Action, Actor, HistoryAction, StayFacts, Transition, TransitionError, UnknownHistoryAction, transition,
 };
 pub use stay_move::{Move, MoveDecision, MoveRefusal, decide_move};
-pub use waitlist::{InLine, MAX_WAITING_PER_MEMBER, WaitDecision, WaitStatus, may_wait, pick_offers};
 pub use text::{Reason, ReasonError};
 pub use violation::{InactiveReason, Violation, ViolationCode};
+pub use waitlist::{InLine, MAX_WAITING_PER_MEMBER, WaitDecision, WaitStatus, may_wait, pick_offers};
 pub use weekdays::{WeekdaySet, WeekdaysError};
 pub use zone::{TimeZone, TimeZoneError};

@@ -277,7 +277,12 @@ impl HostPolicy {
             .check(PolicyField::MinNoticeDays, draft.min_notice_days, 0, Self::MAX_MIN_NOTICE_DAYS)
             .check(PolicyField::HorizonDays, draft.horizon_days, Self::MIN_HORIZON_DAYS, Self::MAX_HORIZON_DAYS)
             .check(PolicyField::AnswerWindowDays, draft.answer_window_days, window_min, window_max)
-            .check(PolicyField::OfferHoldHours, draft.offer_hold_hours, Self::OFFER_HOLD_HOURS.0, Self::OFFER_HOLD_HOURS.1)
+            .check(
+                PolicyField::OfferHoldHours,
+                draft.offer_hold_hours,
+                Self::OFFER_HOLD_HOURS.0,
+                Self::OFFER_HOLD_HOURS.1,
+            )
             .finish()
     }
 

@@ -116,7 +116,8 @@ impl Service {
     /// for anyone else's.
     pub async fn my_wait(&self, caller: &Caller, id: uuid::Uuid) -> Result<MyWait, ServiceError> {
         let tx = self.store.begin_read().await?;
-        let entry = tx.wait_entry(id, false).await?.filter(|e| e.member == caller.member).ok_or(ServiceError::NotFound)?;
+        let entry =
+            tx.wait_entry(id, false).await?.filter(|e| e.member == caller.member).ok_or(ServiceError::NotFound)?;
         let place = if entry.status.is_live() { Some(tx.place_in_line(&entry).await?) } else { None };
         Ok(MyWait { entry, place })
     }
@@ -270,8 +271,7 @@ impl Service {
             let hold = tx.host_policy(record.cluster_id).await?.offer_hold_hours();
             (record, line, hold)
         };
-        let (Some(from), Some(to)) =
-            (line.iter().map(|e| e.start_date).min(), line.iter().map(|e| e.end_date).max())
+        let (Some(from), Some(to)) = (line.iter().map(|e| e.start_date).min(), line.iter().map(|e| e.end_date).max())
         else {
             return Ok(0);
         };
@@ -338,5 +338,4 @@ impl Service {
         };
         Ok(Some((mail, member.email.as_str().to_owned())))
     }
-
 }

@@ -5,7 +5,7 @@
 
 mod support;
 
-use deskvisa_rules::{MemberId, PolicyDraft, StayId, Reason, StayStatus, TransitionError, ViolationCode, WaitStatus};
+use deskvisa_rules::{MemberId, PolicyDraft, Reason, StayId, StayStatus, TransitionError, ViolationCode, WaitStatus};
 use deskvisa_service::*;
 use deskvisa_testing::world::*;
 use deskvisa_testing::{Backend, races};

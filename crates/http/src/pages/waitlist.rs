@@ -56,7 +56,11 @@ impl WaitView {
 }
 
 /// The caller's places in line, for my stays.
-pub(super) async fn my_waits(service: &Service, caller: &deskvisa_service::Caller, w: &Words) -> Result<Vec<WaitView>, PageError> {
+pub(super) async fn my_waits(
+    service: &Service,
+    caller: &deskvisa_service::Caller,
+    w: &Words,
+) -> Result<Vec<WaitView>, PageError> {
     let mut views = Vec::new();
     for wait in service.my_waitlist(caller).await? {
         views.push(WaitView::new(service, w, &wait).await?);

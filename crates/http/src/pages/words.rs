@@ -719,28 +719,10 @@ impl Words {
         if self.polish() { pl.to_owned() } else { en.to_owned() }
     }
 
-    /// A refusal of the service ([`Conflict`]) in this language: from its
-    /// variant, never from its English sentence.
-    pub(crate) fn conflict(&self, conflict: &Conflict) -> String {
+    /// A refusal about moving a stay or waiting for one, in this language.
+    fn stay_conflict(&self, conflict: &Conflict) -> String {
         let say = |en: &str, pl: &str| if self.polish() { pl.to_owned() } else { en.to_owned() };
         match conflict {
-            Conflict::EmailTaken | Conflict::EmailTakenElsewhere | Conflict::EmailTakenJustNow { .. } => {
-                self.email_taken.to_owned()
-            }
-            Conflict::LastAdmin => self.last_admin.to_owned(),
-            Conflict::ClusterNameTaken { .. } => self.cluster_name_taken.to_owned(),
-            Conflict::FirmNameTaken { name } => say(
-                &format!("The cluster has a firm called “{name}” already."),
-                &format!("Klaster ma już firmę o nazwie „{name}”."),
-            ),
-            Conflict::Introduction(refusal) => self.introduction_refusal(*refusal),
-            Conflict::Letter(deskvisa_rules::LetterRefusal::StayNotApproved) => say(
-                "Only an approved stay has an invitation letter.",
-                "List zapraszający przysługuje tylko do zatwierdzonego pobytu.",
-            ),
-            Conflict::Letter(deskvisa_rules::LetterRefusal::StayOver) => {
-                say("This stay has ended.", "Ten pobyt już się zakończył.")
-            }
             Conflict::Move(deskvisa_rules::MoveRefusal::NotMovable) => say(
                 "Only a pending or approved stay that has not ended can have new dates.",
                 "Nowe terminy może mieć tylko pobyt oczekujący lub zatwierdzony, który się nie zakończył.",
@@ -771,14 +753,43 @@ impl Words {
                 "Desks are free on every day of these dates: request the stay instead of waiting.",
                 "W każdym z tych dni są wolne biurka: złóż wniosek o pobyt zamiast czekać.",
             ),
-            Conflict::WaitOver => say(
-                "This place in line has ended already.",
-                "To miejsce w kolejce już wygasło.",
-            ),
+            Conflict::WaitOver => say("This place in line has ended already.", "To miejsce w kolejce już wygasło."),
             Conflict::OfferNotOpen => say(
                 "No desks are held for you now: the offer lapsed, or none was made yet.",
                 "Nie ma teraz zarezerwowanych dla Ciebie biurek: oferta wygasła albo jeszcze jej nie złożono.",
             ),
+            other => other.to_string(),
+        }
+    }
+
+    /// A refusal of the service ([`Conflict`]) in this language: from its
+    /// variant, never from its English sentence.
+    pub(crate) fn conflict(&self, conflict: &Conflict) -> String {
+        let say = |en: &str, pl: &str| if self.polish() { pl.to_owned() } else { en.to_owned() };
+        match conflict {
+            Conflict::EmailTaken | Conflict::EmailTakenElsewhere | Conflict::EmailTakenJustNow { .. } => {
+                self.email_taken.to_owned()
+            }
+            Conflict::LastAdmin => self.last_admin.to_owned(),
+            Conflict::ClusterNameTaken { .. } => self.cluster_name_taken.to_owned(),
+            Conflict::FirmNameTaken { name } => say(
+                &format!("The cluster has a firm called “{name}” already."),
+                &format!("Klaster ma już firmę o nazwie „{name}”."),
+            ),
+            Conflict::Introduction(refusal) => self.introduction_refusal(*refusal),
+            Conflict::Letter(deskvisa_rules::LetterRefusal::StayNotApproved) => say(
+                "Only an approved stay has an invitation letter.",
+                "List zapraszający przysługuje tylko do zatwierdzonego pobytu.",
+            ),
+            Conflict::Letter(deskvisa_rules::LetterRefusal::StayOver) => {
+                say("This stay has ended.", "Ten pobyt już się zakończył.")
+            }
+            Conflict::Move(_)
+            | Conflict::AlreadyWaiting
+            | Conflict::WaitingTooMuch { .. }
+            | Conflict::DesksFree
+            | Conflict::WaitOver
+            | Conflict::OfferNotOpen => self.stay_conflict(conflict),
             Conflict::SignatoryNotAdmin => say(
                 "Only one of the cluster's admins can sign its letters.",
                 "Listy klastra może podpisywać tylko jedna z osób administrujących klastrem.",

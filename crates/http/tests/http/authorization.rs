@@ -65,6 +65,9 @@ enum On {
     /// `{id}` is a pending introduction of the other cluster's member, on
     /// their current stay here, to the cluster's firm (its admin the contact).
     Introduction,
+    /// `{id}` is the cluster's member's place in line for a full day at the
+    /// other cluster's site.
+    Wait,
 }
 
 /// One route's expected answers.
@@ -395,6 +398,35 @@ fn table() -> Vec<Row> {
             [401, 200, 404, 200, 200, 200],
             [401, 404, 200, 200, 200, 200],
         ),
+        // Any member of another cluster waits for a full day; not twice.
+        row(
+            "post",
+            "/api/v1/sites/{id}/waitlist",
+            Site,
+            Some(r#"{"start_date": "2026-03-31", "end_date": "2026-03-31"}"#),
+            [401, 422, 409, 422, 201, 201],
+            [401, 409, 422, 201, 422, 201],
+        ),
+        flat("get", "/api/v1/me/waitlist", Nothing, None, SIGNED_IN),
+        // A place in line is its member's alone.
+        row("get", "/api/v1/waitlist/{id}", Wait, None, [401, 200, 404, 404, 404, 404], [401, 404, 200, 404, 404, 404]),
+        row(
+            "delete",
+            "/api/v1/waitlist/{id}",
+            Wait,
+            None,
+            [401, 200, 404, 404, 404, 404],
+            [401, 404, 200, 404, 404, 404],
+        ),
+        // No offer is open yet.
+        row(
+            "post",
+            "/api/v1/waitlist/{id}/accept",
+            Wait,
+            None,
+            [401, 409, 404, 404, 404, 404],
+            [401, 404, 409, 404, 404, 404],
+        ),
         // Only the stay's member gives it new dates (shortened by a day here).
         row(
             "patch",
@@ -560,6 +592,8 @@ struct Objects {
     /// open to visitors, that the stay has not asked.
     host_firm: String,
     introduction: String,
+    /// The cluster's member's place in line at the other cluster's site.
+    wait: String,
 }
 
 /// The world every cell starts from.
@@ -675,6 +709,20 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
         introductions.push(service.ask_introduction(&visitor, stay.id, firm, note).await.unwrap().id.to_string());
     }
     let firms: Vec<String> = firms.iter().map(ToString::to_string).collect();
+    // Tuesday 31 March full at both sites (five travellers from Central
+    // each); each cluster's member waits at the other's.
+    for (n, site) in [&site_a, &site_b].into_iter().enumerate() {
+        for i in 0..5 {
+            let (_, token) = person(service, &central, &format!("traveller{n}{i}@central.example"), None).await;
+            stay(service, &token, site.id, "2026-03-31", "2026-03-31").await;
+        }
+    }
+    let mut waits = Vec::new();
+    for (member, site) in [(&member_a, &site_b), (&member_b, &site_a)] {
+        let caller = service.authenticate(member).await.unwrap();
+        let day = "2026-03-31".parse().unwrap();
+        waits.push(service.join_waitlist(&caller, site.id, day, day).await.unwrap().entry.id.to_string());
+    }
     let objects = |cluster: &ClusterRecord,
                    site: &SiteRecord,
                    plain: MemberId,
@@ -684,7 +732,8 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
                    event: &String,
                    firm: &String,
                    host_firm: &String,
-                   introduction: &String| Objects {
+                   introduction: &String,
+                   wait: &String| Objects {
         cluster: cluster.id.to_string(),
         site: site.id.to_string(),
         plain_member: plain.to_string(),
@@ -696,6 +745,7 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
         firm: firm.clone(),
         host_firm: host_firm.clone(),
         introduction: introduction.clone(),
+        wait: wait.clone(),
     };
     World {
         a: objects(
@@ -709,6 +759,7 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
             &firms[0],
             &second_firms[1],
             &introductions[0],
+            &waits[0],
         ),
         b: objects(
             &beta,
@@ -721,6 +772,7 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
             &firms[1],
             &second_firms[0],
             &introductions[1],
+            &waits[1],
         ),
         tokens: [None, Some(member_a), Some(member_b), Some(admin_a), Some(admin_b), Some(network)],
     }
@@ -737,6 +789,7 @@ fn request(r: &Row, objects: &Objects, token: Option<&str>) -> Request<Body> {
         On::Event => &objects.event,
         On::Firm => &objects.firm,
         On::Introduction => &objects.introduction,
+        On::Wait => &objects.wait,
     };
     let member = if r.on == On::ClusterAdmin { &objects.second_admin } else { &objects.plain_member };
     let path = r.path.replace("{id}", id).replace("{member_id}", member).replace("{date}", objects.closed_day);

@@ -125,6 +125,19 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
         clock.set("2026-03-07T09:00:00Z".parse().unwrap());
         assert_eq!(service.send_reminders(&worker).await.unwrap().0, 1, "the visitor is reminded");
         service.act_on_stay(&anna, trip.id, StayCommand::Cancel(None)).await.unwrap();
+        // A full Monday: Piotr waits; a desk frees up and is offered to him;
+        // he lets the offer lapse.
+        let mut full = Vec::new();
+        for i in 0..3 {
+            let m = w.add_member(w.home, person(&format!("early{i}@hubclub.example"), Locale::En)).await;
+            full.push((m, service.request_stay(&m, &stay("2026-04-06", "2026-04-06")).await.unwrap().id));
+        }
+        let monday = chrono::NaiveDate::from_ymd_opt(2026, 4, 6).unwrap();
+        service.join_waitlist(&piotr, w.site, monday, monday).await.unwrap();
+        service.act_on_stay(&full[0].0, full[0].1, StayCommand::Cancel(None)).await.unwrap();
+        assert_eq!(service.waitlist_pass().await.unwrap(), (1, 0));
+        clock.advance(TimeDelta::hours(25));
+        assert_eq!(service.waitlist_pass().await.unwrap(), (0, 1));
 
         service.deliver_mail(mailer).await.unwrap();
         // A row to a cluster's admins is sent as one row per admin.
@@ -177,6 +190,8 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
                     let to_visitor = recipient == "anna@hubclub.example";
                     let home = if to_visitor { "/stays/" } else { "/introductions" };
                     assert!(path.starts_with(home), "{kind} to {recipient} links to {home}: {path}");
+                } else if kind.starts_with("waitlist_") {
+                    assert!(path.starts_with("/waitlist/"), "{kind} links to the place in line: {path}");
                 } else if !account_link {
                     assert!(path.starts_with("/stays/"), "{kind} links to its stay: {path}");
                 }

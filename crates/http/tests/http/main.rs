@@ -24,3 +24,5 @@ mod site_faces;
 mod stay_move_pages;
 mod stay_moves;
 mod support;
+mod waitlist;
+mod waitlist_pages;

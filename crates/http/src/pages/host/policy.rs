@@ -40,21 +40,16 @@ struct PolicyPage {
     signatories: Vec<(String, String, bool)>,
 }
 
-async fn policy_page_with(
-    service: &Service,
-    viewer: &Viewer,
-    shown: Shown<'_, Vec<String>>,
-) -> Result<Response, PageError> {
-    let Shown { query, typed: fields, refusal: breaches, status } = shown;
+/// The policy's number fields: as typed when sent back, else as saved.
+fn number_fields(
+    w: &'static crate::pages::Words,
+    policy: &PolicyDraft,
+    fields: Option<&crate::pages::form::Fields>,
+    g: u32,
+) -> Vec<NumberField> {
     use deskvisa_rules::HostPolicy as P;
-    let caller = viewer.cluster_admin()?;
-    let w = viewer.words();
-    let sites = own_sites(service, caller).await?;
-    let policy = *service.policy(own(caller)?).await?.draft();
-    let network: NetworkPolicy = service.network_policy().await?;
-    let g = network.guaranteed_days();
     let value = |name: &str, saved: u32| fields.map_or(saved.to_string(), |f| f.get(name).to_owned());
-    let numbers = vec![
+    vec![
         NumberField {
             name: "max_days_per_stay",
             label: w.max_days_per_stay,
@@ -103,7 +98,22 @@ async fn policy_page_with(
             max: P::OFFER_HOLD_HOURS.1,
             floor: format!("{}–{}", P::OFFER_HOLD_HOURS.0, P::OFFER_HOLD_HOURS.1),
         },
-    ];
+    ]
+}
+
+async fn policy_page_with(
+    service: &Service,
+    viewer: &Viewer,
+    shown: Shown<'_, Vec<String>>,
+) -> Result<Response, PageError> {
+    let Shown { query, typed: fields, refusal: breaches, status } = shown;
+    let caller = viewer.cluster_admin()?;
+    let w = viewer.words();
+    let sites = own_sites(service, caller).await?;
+    let policy = *service.policy(own(caller)?).await?.draft();
+    let network: NetworkPolicy = service.network_policy().await?;
+    let g = network.guaranteed_days();
+    let numbers = number_fields(w, &policy, fields, g);
     let manual = fields.map_or(policy.approval_mode == ApprovalMode::Manual, |f| f.get("approval_mode") != "auto");
     let expire = fields.map_or(policy.on_no_answer == OnNoAnswer::Expire, |f| f.get("on_no_answer") == "expire");
     let letterhead = service.letterhead(caller, own(caller)?).await?;
