@@ -29,6 +29,7 @@ mod m20261208_000002_site_faces;
 mod m20261208_000003_event_series;
 mod m20261209_000001_stay_moves;
 mod m20261209_000002_waitlist;
+mod m20261209_000003_delegations;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000003_event_series::Migration),
             Box::new(m20261209_000001_stay_moves::Migration),
             Box::new(m20261209_000002_waitlist::Migration),
+            Box::new(m20261209_000003_delegations::Migration),
         ]
     }
 }

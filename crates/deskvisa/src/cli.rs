@@ -162,7 +162,8 @@ enum MailCommand {
         /// The kind of email: stay_requested, stay_requested_host,
         /// stay_approved, stay_declined, stay_expired, stay_cancelled,
         /// stay_cancelled_host, stay_reminder, answer_reminder, stay_moved,
-        /// stay_moved_host, waitlist_offered, waitlist_lapsed, sign_in,
+        /// stay_moved_host, waitlist_offered, waitlist_lapsed,
+        /// delegation_requested_host, sign_in,
         /// member_invited, event_registered, event_changed, event_cancelled,
         /// event_registration_withdrawn.
         kind: String,
@@ -554,6 +555,10 @@ fn sample_mail(kind: &str, locale: &str) -> Result<(deskvisa_mail::Rendered, Str
                 && introduction != IntroductionKind::IntroductionLapsed;
             let mail = deskvisa_mail::introduction_sample(introduction, locale, to_visitor);
             (deskvisa_mail::render_introduction(&mail), mail.recipient_name, mail.recipient_email)
+        }),
+        MailFamily::Delegation => deskvisa_mail::DelegationKind::of(kind).map(|delegation| {
+            let mail = deskvisa_mail::delegation_sample(delegation, locale);
+            (deskvisa_mail::render_delegation(&mail), mail.recipient_name, mail.recipient_email)
         }),
         MailFamily::Waitlist => deskvisa_mail::WaitlistKind::of(kind).map(|waitlist| {
             let mail = deskvisa_mail::waitlist_sample(waitlist, locale);

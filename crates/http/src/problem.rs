@@ -113,7 +113,13 @@ fn refusal(refusal: Refusal) -> Problem {
                 ),
             );
     }
-    let violations: Vec<Value> = refusal
+    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violation", "the request breaks the network's rules")
+        .with("violations", Value::Array(violation_values(&refusal)))
+}
+
+/// Each broken rule with its code, its sentence and its facts.
+fn violation_values(refusal: &Refusal) -> Vec<Value> {
+    refusal
         .violations
         .iter()
         .map(|v: &Violation| {
@@ -124,9 +130,7 @@ fn refusal(refusal: Refusal) -> Problem {
             }
             entry
         })
-        .collect();
-    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violation", "the request breaks the network's rules")
-        .with("violations", Value::Array(violations))
+        .collect()
 }
 
 fn transition(err: TransitionError) -> Problem {
@@ -169,6 +173,17 @@ impl From<ServiceError> for Problem {
                 Problem::new(StatusCode::CONFLICT, "dates_hold_stays", detail).with("dates", json!(dates))
             }
             ServiceError::Invalid(message) => Problem::malformed(message),
+            ServiceError::GroupRefused(members) => {
+                let detail = format!("the rules refuse the delegation for {} of its members", members.len());
+                let members: Vec<Value> = members
+                    .into_iter()
+                    .map(|(member, refusal)| {
+                        json!({"member_id": member.as_uuid(), "violations": violation_values(&refusal)})
+                    })
+                    .collect();
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "delegation_refused", detail)
+                    .with("members", Value::Array(members))
+            }
             ServiceError::RateLimited { retry_after_seconds } => {
                 let mut problem = Problem::new(
                     StatusCode::TOO_MANY_REQUESTS,

@@ -16,6 +16,8 @@
 //!   address), its decline and its lapse;
 //! - [`WaitlistMail`] and [`render_waitlist`]: a waitlist's offer of desks
 //!   and its lapse;
+//! - [`DelegationMail`] and [`render_delegation`]: a group's request, to the
+//!   host's admins;
 //! - [`transport`]: delivery through SMTP (lettre, pooled) or into `.eml`
 //!   files, with errors split into transient (retry later) and permanent.
 //!
@@ -23,6 +25,7 @@
 //! [`introduction_sample`] give a realistic mail of every kind for previews.
 
 mod account;
+mod delegation;
 mod event;
 pub mod ics;
 mod introduction;
@@ -34,6 +37,7 @@ pub mod transport;
 mod waitlist;
 
 pub use account::{AccountKind, AccountMail, account_sample, render_account};
+pub use delegation::{DelegationKind, DelegationMail, delegation_sample, render_delegation};
 pub use event::{EventMail, EventMailKind, event_sample, render_event};
 pub use ics::{EventCalendar, IcsMethod, event_calendar};
 pub use introduction::{IntroductionKind, IntroductionMail, introduction_sample, render_introduction};

@@ -21,6 +21,7 @@ mod calendar;
 mod continent;
 mod dates;
 mod decide;
+mod delegation;
 mod email;
 mod event;
 mod firm;
@@ -60,6 +61,7 @@ pub use decide::{
     Acceptance, ApprovedBy, Decision, DeskLoad, HomeCluster, HostCluster, MemberFacts, MemberStay, Outcome, Refusal,
     SiteFacts, Snapshot, StayRequest, answer_deadline, decide,
 };
+pub use delegation::{GroupDecision, MAX_DELEGATION, MIN_DELEGATION, decide_group};
 pub use email::{Email, EmailError};
 pub use event::{
     DEFAULT_EVENT_HORIZON_DAYS, EventFacts, EventTimeError, EventTimes, MAX_EVENT_CAPACITY, MAX_EVENT_DAYS,

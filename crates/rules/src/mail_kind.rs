@@ -62,6 +62,9 @@ pub enum MailKind {
     WaitlistOffered,
     /// To a waiting member: the offer ran out and went to the next in line.
     WaitlistLapsed,
+    /// To the host's cluster admins: a cluster asks for stays for a group
+    /// of its members; decide once for all.
+    DelegationRequestedHost,
 }
 
 /// The family of a kind: what the email is about, and so which renderer writes it.
@@ -77,12 +80,14 @@ pub enum MailFamily {
     Introduction,
     /// A place on a waitlist for full days.
     Waitlist,
+    /// A delegation: one request for a group.
+    Delegation,
 }
 
 impl MailKind {
     /// Every kind: stays in the order of their life, then events, the
     /// account, and introductions.
-    pub const ALL: [MailKind; 24] = [
+    pub const ALL: [MailKind; 25] = [
         MailKind::StayRequested,
         MailKind::StayRequestedHost,
         MailKind::StayApproved,
@@ -107,6 +112,7 @@ impl MailKind {
         MailKind::IntroductionLapsed,
         MailKind::WaitlistOffered,
         MailKind::WaitlistLapsed,
+        MailKind::DelegationRequestedHost,
     ];
 
     /// The stable name: `stay_requested`, `event_changed`, `sign_in`, ...
@@ -136,6 +142,7 @@ impl MailKind {
             MailKind::IntroductionLapsed => "introduction_lapsed",
             MailKind::WaitlistOffered => "waitlist_offered",
             MailKind::WaitlistLapsed => "waitlist_lapsed",
+            MailKind::DelegationRequestedHost => "delegation_requested_host",
         }
     }
 
@@ -170,6 +177,7 @@ impl MailKind {
             | MailKind::IntroductionDeclined
             | MailKind::IntroductionLapsed => MailFamily::Introduction,
             MailKind::WaitlistOffered | MailKind::WaitlistLapsed => MailFamily::Waitlist,
+            MailKind::DelegationRequestedHost => MailFamily::Delegation,
         }
     }
 
@@ -182,6 +190,7 @@ impl MailKind {
                 | MailKind::StayCancelledHost
                 | MailKind::AnswerReminder
                 | MailKind::StayMovedHost
+                | MailKind::DelegationRequestedHost
         )
     }
 }

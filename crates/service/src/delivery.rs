@@ -321,6 +321,14 @@ impl Service {
                 mail.map(|(m, email)| (deskvisa_mail::render_waitlist(&m), m.recipient_name, email, m.locale))
                     .ok_or("the recipient, or the place in line, no longer exists")
             }
+            MailFamily::Delegation => {
+                let mail = match deskvisa_mail::DelegationKind::of(kind) {
+                    Some(kind) => self.compose_delegation(kind, member, &row.payload).await?,
+                    None => None,
+                };
+                mail.map(|m| (deskvisa_mail::render_delegation(&m), m.recipient_name, m.recipient_email, m.locale))
+                    .ok_or("the recipient, or the delegation, no longer exists")
+            }
             MailFamily::Account => {
                 let mail = match AccountKind::of(kind) {
                     Some(kind) => self.compose_account(kind, &row.payload).await?,

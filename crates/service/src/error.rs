@@ -40,6 +40,10 @@ pub enum ServiceError {
     /// Input the rules' parsers refused.
     #[error("{0}")]
     Invalid(String),
+    /// A delegation some members of which the rules refuse: each one's
+    /// refusal (422 `delegation_refused`).
+    #[error("the rules refuse the delegation for {} of its members", .0.len())]
+    GroupRefused(Vec<(deskvisa_rules::MemberId, deskvisa_rules::Refusal)>),
     /// Too many requests from this client: try again after this many seconds.
     #[error("rate limited")]
     RateLimited {

@@ -12,6 +12,7 @@ mod calendar;
 mod caller;
 mod clock;
 mod conflict;
+mod delegations;
 mod delivery;
 mod error;
 mod event_series;
@@ -46,11 +47,12 @@ pub use admin::ClusterPatch;
 pub use caller::Caller;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use conflict::Conflict;
+pub use delegations::{Delegation, DelegationInput, DelegationNotice, GroupAnswer};
 pub use delivery::{DeliveryConfig, DeliveryReport, Mailer, backoff};
 pub use deskvisa_store::{
-    ClusterRecord, DatesMoved, EventRecord, FirmProfile, FirmRecord, HistoryEntry, IntroductionRecord, MemberRecord,
-    Party, RegistrationRecord, RegistrationStatus, Role, SitePatch, SiteRecord, StayRecord, Store, VisitRecord,
-    Visitor,
+    ClusterRecord, DatesMoved, DelegationRow, EventRecord, FirmProfile, FirmRecord, HistoryEntry, IntroductionRecord,
+    MemberRecord, Party, RegistrationRecord, RegistrationStatus, Role, SitePatch, SiteRecord, StayRecord, Store,
+    VisitRecord, Visitor,
 };
 pub use error::ServiceError;
 pub use waitlist::{MyWait, WaitNotice};

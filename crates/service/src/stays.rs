@@ -330,5 +330,6 @@ fn stay_record(new: NewStay, history: Vec<HistoryEntry>, zone: deskvisa_rules::T
         created_at: new.created_at,
         history,
         facts,
+        delegation: None,
     }
 }

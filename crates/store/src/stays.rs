@@ -117,6 +117,8 @@ pub struct StayRecord {
     pub created_at: DateTime<Utc>,
     /// Every transition, oldest first.
     pub history: Vec<HistoryEntry>,
+    /// The delegation it belongs to, if it was asked for as one of a group.
+    pub delegation: Option<uuid::Uuid>,
     /// The facts the state machine judges.
     pub facts: StayFacts,
 }
@@ -368,6 +370,7 @@ impl Tx {
             created_at: row.created_at,
             history,
             facts,
+            delegation: row.delegation_id,
         }))
     }
 

@@ -72,6 +72,8 @@ pub struct Stay {
     pub no_show: bool,
     /// When it was requested.
     pub created_at: DateTime<Utc>,
+    /// The delegation it was asked for with, if any.
+    pub delegation_id: Option<Uuid>,
     /// Every transition, oldest first (on a single stay).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<HistoryEntry>>,
@@ -98,6 +100,7 @@ impl Stay {
             checked_in: s.checked_in,
             no_show: s.no_show,
             created_at: s.created_at,
+            delegation_id: s.delegation,
             history: with_history.then(|| {
                 s.history
                     .iter()

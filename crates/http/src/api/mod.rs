@@ -3,6 +3,7 @@
 //! [`crate::input`], call the service and answer JSON or problem+json.
 
 pub(crate) mod admin;
+pub(crate) mod delegations;
 pub(crate) mod dto;
 pub(crate) mod event_series;
 pub(crate) mod events;
@@ -36,5 +37,6 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
         .merge(feeds::routes())
         .merge(letters::routes())
         .merge(waitlist::routes())
+        .merge(delegations::routes())
         .merge(site_faces::routes())
 }

@@ -24,10 +24,10 @@ use crate::problem::Problem;
 
 pub(crate) fn routes() -> OpenApiRouter<Service> {
     OpenApiRouter::new()
-        .routes(routes!(join))
-        .routes(routes!(mine))
-        .routes(routes!(read, leave))
-        .routes(routes!(accept))
+        .routes(routes!(join_waitlist))
+        .routes(routes!(my_waitlist))
+        .routes(routes!(read_wait, leave_waitlist))
+        .routes(routes!(accept_offer))
 }
 
 /// The dates to wait for.
@@ -125,7 +125,7 @@ fn entry_id(text: &str) -> Result<Uuid, Problem> {
         (status = 422, description = "`rule_violation` with every rule but capacity the dates break, or `no_home_cluster`", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
-async fn join(
+async fn join_waitlist(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(site): Path<String>,
@@ -142,7 +142,10 @@ async fn join(
     get, path = "/api/v1/me/waitlist", tag = "waitlist", security(("bearer" = [])),
     responses((status = 200, description = "Live ones first", body = WaitlistList), Unauthenticated)
 )]
-async fn mine(State(service): State<Service>, Authenticated(caller): Authenticated) -> Result<Response, Problem> {
+async fn my_waitlist(
+    State(service): State<Service>,
+    Authenticated(caller): Authenticated,
+) -> Result<Response, Problem> {
     let items = service.my_waitlist(&caller).await?.iter().map(WaitlistEntry::new).collect();
     Ok(Json(WaitlistList { items, next_cursor: None }).into_response())
 }
@@ -153,7 +156,7 @@ async fn mine(State(service): State<Service>, Authenticated(caller): Authenticat
     params(("id" = String, Path, description = "The entry's id")),
     responses((status = 200, description = "The entry", body = WaitlistEntry), Unauthenticated, NotFound)
 )]
-async fn read(
+async fn read_wait(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(entry): Path<String>,
@@ -173,7 +176,7 @@ async fn read(
         (status = 409, description = "`wait_over`: accepted, lapsed or left already", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
-async fn leave(
+async fn leave_waitlist(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(entry): Path<String>,
@@ -195,7 +198,7 @@ async fn leave(
         (status = 422, description = "`rule_violation`: a rule the request breaks now (the offer stands until it lapses)", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
-async fn accept(
+async fn accept_offer(
     State(service): State<Service>,
     Authenticated(caller): Authenticated,
     Path(entry): Path<String>,

@@ -28,7 +28,7 @@ pub(crate) mod sign_in;
 mod site;
 pub(crate) mod site_faces;
 mod stay;
-mod stays;
+pub(crate) mod stays;
 mod view;
 mod waitlist;
 mod words;
@@ -65,6 +65,10 @@ pub(crate) fn routes(service: Service) -> Router<Service> {
         .route("/stays/{id}/cancel", post(stays::cancel))
         .route("/stays/{id}/dates", post(stay::move_dates))
         .route("/sites/{id}/waitlist", post(waitlist::join))
+        .route("/host/delegations", get(host::delegations_page).post(host::send_delegation))
+        .route("/delegations/{id}", get(host::group_page))
+        .route("/delegations/{id}/approve", post(host::approve_delegation))
+        .route("/delegations/{id}/decline", post(host::decline_delegation))
         .route("/waitlist/{id}", get(waitlist::page))
         .route("/waitlist/{id}/accept", post(waitlist::accept))
         .route("/waitlist/{id}/leave", post(waitlist::leave))

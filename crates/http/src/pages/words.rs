@@ -273,6 +273,19 @@ words! {
     move_refused_title: "The stay cannot move to these dates", "Nie można przenieść pobytu na te terminy";
     move_instead: "Move to", "Przenieś na";
     moved_label: "new dates", "nowe terminy";
+    delegations_title: "Delegations", "Delegacje";
+    delegations_to_answer: "Delegations waiting for your answer", "Delegacje czekające na Twoją decyzję";
+    delegations_sent: "Delegations you sent", "Wysłane delegacje";
+    no_delegations: "None now.", "Obecnie brak.";
+    send_delegation: "Send a delegation", "Wyślij delegację";
+    delegation_intro: "One request for 2 to 20 of your members at one site: each is judged by their own rules, desks for all or for none; the host answers once, and each member gets their own stay.",
+        "Jeden wniosek dla od 2 do 20 członków Twojego klastra w jednej lokalizacji: każda osoba jest oceniana według własnych zasad, biurka dla wszystkich albo dla nikogo; gospodarz odpowiada raz, a każda osoba otrzymuje własny pobyt.";
+    delegation_members: "Members", "Uczestnicy";
+    delegation_size: "Choose 2 to 20 members of your cluster.", "Wybierz od 2 do 20 członków swojego klastra.";
+    choose_site: "Choose a site.", "Wybierz lokalizację.";
+    delegation_refused: "The delegation cannot go: nothing was booked.", "Delegacja nie może zostać wysłana: niczego nie zarezerwowano.";
+    approve_group: "Approve the delegation", "Zatwierdź delegację";
+    decline_group: "Decline the delegation", "Odrzuć delegację";
     waitlist_title: "Waiting for a desk", "W kolejce po biurko";
     waitlist_intro: "When desks free up for your dates, the first in line whose dates fit is offered them and emailed; they are held for a while, then go to the next in line.",
         "Gdy w Twoich terminach zwolnią się biurka, otrzyma je pierwsza osoba w kolejce, której terminy pasują, wraz z wiadomością e-mail; biurka są przez pewien czas zarezerwowane, a potem trafiają do następnej osoby.";

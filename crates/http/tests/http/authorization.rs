@@ -68,6 +68,9 @@ enum On {
     /// `{id}` is the cluster's member's place in line for a full day at the
     /// other cluster's site.
     Wait,
+    /// `{id}` is a pending delegation of the cluster's plain member and
+    /// second admin at the other cluster's site.
+    Delegation,
 }
 
 /// One route's expected answers.
@@ -427,6 +430,36 @@ fn table() -> Vec<Row> {
             [401, 409, 404, 404, 404, 404],
             [401, 404, 409, 404, 404, 404],
         ),
+        // Only an admin sends a group, of its own cluster's members, elsewhere.
+        row(
+            "post",
+            "/api/v1/delegations",
+            SiteInBody,
+            Some(
+                r#"{"site_id": "{site}", "start_date": "2026-04-14", "end_date": "2026-04-15", "member_ids": ["{plain}", "{second}"]}"#,
+            ),
+            [401, 403, 403, 422, 400, 403],
+            [401, 403, 403, 400, 422, 403],
+        ),
+        // A group is read by its home's and host's admins and network admins.
+        flat("get", "/api/v1/delegations/{id}", Delegation, None, [401, 404, 404, 200, 200, 200]),
+        // The host answers it.
+        row(
+            "post",
+            "/api/v1/delegations/{id}/approve",
+            Delegation,
+            None,
+            [401, 404, 404, 403, 200, 403],
+            [401, 404, 404, 200, 403, 403],
+        ),
+        row(
+            "post",
+            "/api/v1/delegations/{id}/decline",
+            Delegation,
+            Some(r#"{"reason": "A conference has every desk"}"#),
+            [401, 404, 404, 403, 200, 403],
+            [401, 404, 404, 200, 403, 403],
+        ),
         // Only the stay's member gives it new dates (shortened by a day here).
         row(
             "patch",
@@ -594,6 +627,8 @@ struct Objects {
     introduction: String,
     /// The cluster's member's place in line at the other cluster's site.
     wait: String,
+    /// The cluster's delegation at the other cluster's site.
+    delegation: String,
 }
 
 /// The world every cell starts from.
@@ -723,6 +758,19 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
         let day = "2026-03-31".parse().unwrap();
         waits.push(service.join_waitlist(&caller, site.id, day, day).await.unwrap().entry.id.to_string());
     }
+    // Each cluster sends its plain member and second admin to the other's site.
+    let mut delegations = Vec::new();
+    for (admin, site, group) in [(&admin_a, &site_b, [plain_a, second_a]), (&admin_b, &site_a, [plain_b, second_b])] {
+        let caller = service.authenticate(admin).await.unwrap();
+        let input = DelegationInput {
+            site: site.id,
+            start_date: "2026-04-07".parse().unwrap(),
+            end_date: "2026-04-08".parse().unwrap(),
+            purpose: String::new(),
+            members: group.to_vec(),
+        };
+        delegations.push(service.request_delegation(&caller, &input).await.unwrap().row.id.to_string());
+    }
     let objects = |cluster: &ClusterRecord,
                    site: &SiteRecord,
                    plain: MemberId,
@@ -733,7 +781,8 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
                    firm: &String,
                    host_firm: &String,
                    introduction: &String,
-                   wait: &String| Objects {
+                   wait: &String,
+                   delegation: &String| Objects {
         cluster: cluster.id.to_string(),
         site: site.id.to_string(),
         plain_member: plain.to_string(),
@@ -746,6 +795,7 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
         host_firm: host_firm.clone(),
         introduction: introduction.clone(),
         wait: wait.clone(),
+        delegation: delegation.clone(),
     };
     World {
         a: objects(
@@ -760,6 +810,7 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
             &second_firms[1],
             &introductions[0],
             &waits[0],
+            &delegations[0],
         ),
         b: objects(
             &beta,
@@ -773,6 +824,7 @@ async fn build_world(service: &Service, clock: &ManualClock) -> World {
             &second_firms[0],
             &introductions[1],
             &waits[1],
+            &delegations[1],
         ),
         tokens: [None, Some(member_a), Some(member_b), Some(admin_a), Some(admin_b), Some(network)],
     }
@@ -790,6 +842,7 @@ fn request(r: &Row, objects: &Objects, token: Option<&str>) -> Request<Body> {
         On::Firm => &objects.firm,
         On::Introduction => &objects.introduction,
         On::Wait => &objects.wait,
+        On::Delegation => &objects.delegation,
     };
     let member = if r.on == On::ClusterAdmin { &objects.second_admin } else { &objects.plain_member };
     let path = r.path.replace("{id}", id).replace("{member_id}", member).replace("{date}", objects.closed_day);
@@ -799,7 +852,11 @@ fn request(r: &Row, objects: &Objects, token: Option<&str>) -> Request<Body> {
     }
     match r.body {
         Some(body) if body.starts_with('{') => {
-            let body = body.replace("{site}", &objects.site).replace("{host_firm}", &objects.host_firm);
+            let body = body
+                .replace("{site}", &objects.site)
+                .replace("{host_firm}", &objects.host_firm)
+                .replace("{plain}", &objects.plain_member)
+                .replace("{second}", &objects.second_admin);
             builder.header("content-type", "application/json").body(Body::from(body))
         }
         Some(form) => builder.header("content-type", "application/x-www-form-urlencoded").body(Body::from(form)),

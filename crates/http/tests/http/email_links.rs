@@ -138,6 +138,16 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
         assert_eq!(service.waitlist_pass().await.unwrap(), (1, 0));
         clock.advance(TimeDelta::hours(25));
         assert_eq!(service.waitlist_pass().await.unwrap(), (0, 1));
+        // A delegation of two: the host's admins are asked once.
+        let boss = w.add_admin(w.home, person("boss@hubclub.example", Locale::En)).await;
+        let group = DelegationInput {
+            site: w.site,
+            start_date: chrono::NaiveDate::from_ymd_opt(2026, 4, 13).unwrap(),
+            end_date: chrono::NaiveDate::from_ymd_opt(2026, 4, 14).unwrap(),
+            purpose: "Study visit".into(),
+            members: vec![full[1].0.member, full[2].0.member],
+        };
+        service.request_delegation(&boss, &group).await.unwrap();
 
         service.deliver_mail(mailer).await.unwrap();
         // A row to a cluster's admins is sent as one row per admin.
@@ -190,6 +200,8 @@ async fn every_link_in_every_email_opens_a_page_that_names_its_stay_or_event() {
                     let to_visitor = recipient == "anna@hubclub.example";
                     let home = if to_visitor { "/stays/" } else { "/introductions" };
                     assert!(path.starts_with(home), "{kind} to {recipient} links to {home}: {path}");
+                } else if kind.starts_with("delegation_") {
+                    assert!(path.starts_with("/delegations/"), "{kind} links to the group: {path}");
                 } else if kind.starts_with("waitlist_") {
                     assert!(path.starts_with("/waitlist/"), "{kind} links to the place in line: {path}");
                 } else if !account_link {

@@ -7,6 +7,8 @@
 mod api;
 mod authorization;
 mod cluster_pages;
+mod delegation_pages;
+mod delegations;
 mod email_links;
 mod event_series;
 mod feeds;

@@ -27,6 +27,7 @@ pub struct Model {
     pub answer_reminded_at: Option<DateTimeUtc>,
     pub approved_at: Option<DateTimeUtc>,
     pub answer_seconds: Option<i64>,
+    pub delegation_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

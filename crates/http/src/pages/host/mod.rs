@@ -3,6 +3,7 @@
 //! site's settings and closures, the host policy with the network's floors,
 //! the events, and the cluster's members.
 
+mod delegations;
 mod events;
 mod inbox;
 mod policy;
@@ -11,6 +12,9 @@ mod site;
 use super::{PageError, Viewer, Words, redirect};
 use axum::Extension;
 use axum::response::Response;
+pub(crate) use delegations::{
+    approve as approve_delegation, decline as decline_delegation, delegations_page, group_page, send as send_delegation,
+};
 use deskvisa_rules::ClusterId;
 use deskvisa_service::{Caller, Service, ServiceError, SiteRecord};
 pub(crate) use events::{cancel_event, cancel_rest, events_page, publish_event};
@@ -34,6 +38,7 @@ pub(super) fn host_nav(w: &'static Words, cluster: ClusterId, sites: &[SiteRecor
     links.extend(sites.iter().map(|s| (format!("/host/sites/{}", s.id.as_uuid()), s.name.clone())));
     links.push(("/host/policy".to_owned(), w.host_policy.to_owned()));
     links.push(("/host/events".to_owned(), w.host_events.to_owned()));
+    links.push(("/host/delegations".to_owned(), w.delegations_title.to_owned()));
     links.push(("/host/members".to_owned(), w.host_members.to_owned()));
     links.push(("/network/ledger".to_owned(), w.ledger_title.to_owned()));
     let here = if here.starts_with("/clusters/") && here.ends_with("/members") { "/host/members" } else { here };
