@@ -75,6 +75,10 @@ async fn a_home_admin_sends_a_group_on_the_page_and_the_host_approves_it_once() 
         let lars = session(app, service, "lars@cph.example").await;
         let list = send(app, get("/host/delegations", &lars)).await;
         assert!(list.body.contains(&format!("href=\"{group}\"")), "{}", list.body);
+        // In the inbox: one decision for the group, not two stays.
+        let inbox = send(app, get("/host", &lars)).await;
+        assert!(inbox.body.contains(&format!("action=\"{group}/approve\"")), "{}", inbox.body);
+        assert!(inbox.body.contains("Waiting for your answer (0)"), "{}", inbox.body);
         let page = send(app, get(&group, &lars)).await;
         let body = form(&[("csrf", &field(&page.body, "csrf"))]);
         let approved = send(app, post(&format!("{group}/approve"), &lars, &body)).await;

@@ -20,16 +20,17 @@ use crate::pages::view::{Chrome, html};
 use crate::pages::{PageError, Viewer, Words, redirect};
 
 /// One group as the pages show it.
-struct GroupView {
-    id: String,
-    title: String,
-    purpose: String,
+pub(super) struct GroupView {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) purpose: String,
     /// Each member: name, the stay's link, its status in words.
-    members: Vec<(String, String, &'static str)>,
-    pending: bool,
+    pub(super) members: Vec<(String, String, &'static str)>,
+    pub(super) pending: bool,
 }
 
-async fn group(service: &Service, w: &Words, d: &Delegation) -> Result<GroupView, PageError> {
+/// A group in the viewer's words.
+pub(super) async fn group(service: &Service, w: &Words, d: &Delegation) -> Result<GroupView, PageError> {
     let site = service.site(d.row.site).await?;
     let (home, _) = service.cluster_with_sites(d.row.home_cluster).await?;
     let mut members = Vec::with_capacity(d.stays.len());

@@ -36,6 +36,8 @@ struct InboxPage {
     c: Chrome,
     nav: HostNav,
     pending: Vec<StayLine>,
+    /// Groups waiting for one answer (their stays are not listed one by one).
+    groups: Vec<super::delegations::GroupView>,
     today: Vec<StayLine>,
     week: Vec<StayLine>,
 }
@@ -55,7 +57,9 @@ pub(crate) async fn inbox(Page { service, viewer, query }: Page) -> Result<Respo
         let waiting = service.site_stays(caller, site.id, Some(StayStatus::Pending), None, None).await?;
         let approved =
             service.site_stays(caller, site.id, Some(StayStatus::Approved), Some(today), Some(week_end)).await?;
-        for (stay, list) in waiting.into_iter().map(|s| (s, 0)).chain(
+        // A delegation's stays are answered together, as its group.
+        let waiting = waiting.into_iter().filter(|s| s.delegation.is_none());
+        for (stay, list) in waiting.map(|s| (s, 0)).chain(
             approved.into_iter().filter(|s| s.start_date <= week_end && s.end_date >= today).map(|s| {
                 let list = if s.start_date <= today { 1 } else { 2 };
                 (s, list)
@@ -77,10 +81,15 @@ pub(crate) async fn inbox(Page { service, viewer, query }: Page) -> Result<Respo
             }
         }
     }
+    let mut groups = Vec::new();
+    for d in service.open_delegations(caller, own(caller)?, false).await? {
+        groups.push(super::delegations::group(&service, w, &d).await?);
+    }
     let page = InboxPage {
         c: Chrome::new(&viewer, w.host_title, "host").done(&query),
         nav: host_nav(w, own(caller)?, &sites, "/host"),
         pending,
+        groups,
         today: today_lines,
         week,
     };
