@@ -113,14 +113,7 @@ pub fn render_delegation(mail: &DelegationMail) -> Rendered {
             }
         },
     };
-    let (text, html) = bodies((mail.kind, locale), &view);
-    let fallback = format!("{}\n\n{}\n", view.subject, view.url.unwrap_or_default());
-    Rendered {
-        subject: view.subject.clone(),
-        text: text.map(|t| crate::render::tidy_text(&t)).unwrap_or_else(|_| fallback.clone()),
-        html: html.unwrap_or_else(|_| crate::render::pre_html(&fallback)),
-        calendar: None,
-    }
+    crate::render::with_bodies(view.subject.clone(), bodies((mail.kind, locale), &view), view.url)
 }
 
 /// A sample of `kind` in `locale`, for previews.

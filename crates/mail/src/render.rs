@@ -353,6 +353,22 @@ templates! {
     }
 }
 
+/// An email without a calendar from its subject and its two bodies; should
+/// a template fail, the subject and the link alone.
+pub(crate) fn with_bodies(
+    subject: String,
+    (text, html): (askama::Result<String>, askama::Result<String>),
+    link: Option<&str>,
+) -> Rendered {
+    let fallback = format!("{subject}\n\n{}\n", link.unwrap_or_default());
+    Rendered {
+        text: text.map(|t| tidy_text(&t)).unwrap_or_else(|_| fallback.clone()),
+        html: html.unwrap_or_else(|_| pre_html(&fallback)),
+        subject,
+        calendar: None,
+    }
+}
+
 /// Plain text as mail wants it: no trailing spaces, at most one blank line
 /// in a row, one final newline.
 pub(crate) fn tidy_text(text: &str) -> String {

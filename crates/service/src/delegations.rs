@@ -10,15 +10,15 @@ use deskvisa_rules::{
     Action, Actor, ClusterId, GroupDecision, MAX_DELEGATION, MIN_DELEGATION, MailKind, MemberId, Reason, Refusal,
     SiteId, StayId, StayRequest, StayStatus, Violation, decide_group, transition,
 };
-use deskvisa_store::{DelegationRow, HistoryEntry, NewMail, StayRecord, StoreError};
+use deskvisa_store::{DelegationRow, NewMail, StayRecord, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::Service;
 use crate::caller::Caller;
 use crate::error::{Attempt, AttemptError, ServiceError};
-use crate::mail_events::{stay_mails, to_admins};
+use crate::mail_events::to_admins;
 use crate::retry::retrying;
-use crate::stays::{StayRequestInput, accepted_stay};
+use crate::stays::{StayRequestInput, Step, accepted_stay, write_transition};
 
 /// A delegation as asked for.
 #[derive(Debug, Clone)]
@@ -257,35 +257,11 @@ impl Service {
                 continue;
             }
             let moved = transition(&stay.facts, &action, Actor::HostAdmin, now).map_err(ServiceError::Transition)?;
-            if !tx.apply_transition(&stay, &moved, Actor::HostAdmin, reason.as_ref(), now).await? {
+            let step =
+                Step { actor: Actor::HostAdmin, by: caller.member, action: &action, reason: reason.as_ref(), now };
+            if !write_transition(&tx, &stay, &moved, &step).await? {
                 return Err(AttemptError::Transient(StoreError::Retry("a stay of the group moved".into())));
             }
-            tx.record_history(
-                stay.id,
-                &HistoryEntry {
-                    at: now,
-                    actor: Actor::HostAdmin,
-                    by: Some(caller.member),
-                    from: Some(stay.status),
-                    to: moved.to,
-                    action: action.history(),
-                    reason: reason.clone(),
-                    guarantee_exception: moved.guarantee_exception,
-                    moved: None,
-                },
-            )
-            .await?;
-            let sequence = u32::try_from(stay.history.len()).unwrap_or(u32::MAX);
-            let mails = stay_mails(
-                stay.id,
-                stay.member,
-                stay.host_cluster,
-                Some(stay.status),
-                moved.to,
-                reason.as_ref(),
-                sequence,
-            );
-            tx.enqueue_mail(&mails, now).await?;
             answered += 1;
         }
         if answered == 0 {

@@ -197,28 +197,10 @@ impl Service {
         let now = self.now();
         let moved = transition(&stay.facts, &action, actor, now).map_err(ServiceError::Transition)?;
         let written = async {
-            if !tx.apply_transition(&stay, &moved, actor, reason.as_ref(), now).await? {
+            let step = Step { actor, by: caller.member, action: &action, reason: reason.as_ref(), now };
+            if !write_transition(&tx, &stay, &moved, &step).await? {
                 return Ok(false);
             }
-            tx.record_history(
-                id,
-                &HistoryEntry {
-                    at: now,
-                    actor,
-                    by: Some(caller.member),
-                    from: Some(stay.status),
-                    to: moved.to,
-                    action: action.history(),
-                    reason: reason.clone(),
-                    guarantee_exception: moved.guarantee_exception,
-                    moved: None,
-                },
-            )
-            .await?;
-            let sequence = u32::try_from(stay.history.len()).unwrap_or(u32::MAX);
-            let mails =
-                stay_mails(id, stay.member, stay.host_cluster, Some(stay.status), moved.to, reason.as_ref(), sequence);
-            tx.enqueue_mail(&mails, now).await?;
             // A visitor who leaves or never came keeps no seat at the
             // host's events still to come.
             if moved.to == StayStatus::Cancelled {
@@ -241,6 +223,44 @@ impl Service {
         tracing::info!(stay = %id, action = %action.history(), to = %moved.to, "stay moved");
         Ok(())
     }
+}
+
+/// Who moves a stay, how and when: what its history line says.
+pub(crate) struct Step<'a> {
+    pub(crate) actor: Actor,
+    pub(crate) by: MemberId,
+    pub(crate) action: &'a Action,
+    pub(crate) reason: Option<&'a Reason>,
+    pub(crate) now: DateTime<Utc>,
+}
+
+/// Writes a transition the rules allowed: the compare-and-swap (`false`
+/// when someone moved the stay first), its history line and its emails.
+pub(crate) async fn write_transition(
+    tx: &deskvisa_store::Tx,
+    stay: &StayRecord,
+    moved: &deskvisa_rules::Transition,
+    step: &Step<'_>,
+) -> Result<bool, StoreError> {
+    if !tx.apply_transition(stay, moved, step.actor, step.reason, step.now).await? {
+        return Ok(false);
+    }
+    let entry = HistoryEntry {
+        at: step.now,
+        actor: step.actor,
+        by: Some(step.by),
+        from: Some(stay.status),
+        to: moved.to,
+        action: step.action.history(),
+        reason: step.reason.cloned(),
+        guarantee_exception: moved.guarantee_exception,
+        moved: None,
+    };
+    tx.record_history(stay.id, &entry).await?;
+    let sequence = u32::try_from(stay.history.len()).unwrap_or(u32::MAX);
+    let mails = stay_mails(stay.id, stay.member, stay.host_cluster, Some(stay.status), moved.to, step.reason, sequence);
+    tx.enqueue_mail(&mails, step.now).await?;
+    Ok(true)
 }
 
 /// The stay the rules accepted and its first history entries: the request,
