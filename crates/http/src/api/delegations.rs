@@ -32,7 +32,7 @@ pub(crate) fn routes() -> OpenApiRouter<Service> {
 }
 
 /// The longest purpose accepted, in characters.
-const MAX_PURPOSE_CHARS: usize = 1000;
+pub(crate) const MAX_PURPOSE_CHARS: usize = 1000;
 
 /// A delegation as asked for.
 #[derive(Deserialize, ToSchema)]
@@ -129,12 +129,8 @@ async fn request_delegation(
         .iter()
         .map(|m| MemberId::parse(m).map_err(|e| Problem::malformed(format!("member_ids: {e}"))))
         .collect::<Result<Vec<_>, _>>()?;
-    let purpose = body.purpose.unwrap_or_default().trim().to_owned();
-    if purpose.chars().count() > MAX_PURPOSE_CHARS || purpose.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Problem::malformed(format!(
-            "purpose: at most {MAX_PURPOSE_CHARS} characters, no control characters"
-        )));
-    }
+    let purpose =
+        crate::input::optional_text("purpose", body.purpose.as_deref().unwrap_or_default(), MAX_PURPOSE_CHARS)?;
     let input = DelegationInput {
         site,
         start_date: date("start_date", &body.start_date)?,

@@ -152,8 +152,12 @@ pub(crate) async fn send(SignedForm { service, viewer, fields, .. }: SignedForm)
         return again(w.choose_site.to_owned(), StatusCode::BAD_REQUEST).await;
     };
     let members: Vec<MemberId> = fields.all("member_id").filter_map(|m| MemberId::parse(m).ok()).collect();
-    let input =
-        DelegationInput { site, start_date, end_date, purpose: fields.get("purpose").trim().to_owned(), members };
+    let max = crate::api::delegations::MAX_PURPOSE_CHARS;
+    let purpose = match crate::input::optional_text("purpose", fields.get("purpose"), max) {
+        Ok(purpose) => purpose,
+        Err(e) => return again(w.field_error(&e), StatusCode::BAD_REQUEST).await,
+    };
+    let input = DelegationInput { site, start_date, end_date, purpose, members };
     match service.request_delegation(caller, &input).await {
         Ok(d) => Ok(redirect(&format!("/delegations/{}?done=requested", d.row.id))),
         Err(ServiceError::GroupRefused(by_member)) => {
