@@ -185,3 +185,27 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Quota: with `others` more stays of the member at the host this year
+    /// (none overlapping), a move of the stay is refused for the quota
+    /// exactly when a new request would be by the others alone: the stay
+    /// itself never counts against its move.
+    #[test]
+    fn a_move_counts_the_quota_without_the_stay_itself(per_year in 1u32..4, others in 0u32..4, shift in 0i64..4) {
+        let mut snapshot = world();
+        snapshot.host.policy = policy(policy_draft((10, per_year, 1, 120, false, 3, false)));
+        for n in 0..others {
+            // Weeks later in the year, at the same host.
+            let start = d("2026-04-06") + chrono::Days::new(u64::from(n) * 7);
+            let (s, e) = (start.to_string(), (start + chrono::Days::new(1)).to_string());
+            snapshot.member_stays.push(member_stay(100 + u128::from(n), COPENHAGEN, &s, &e, StayStatus::Approved));
+        }
+        let (world, stay, held) = with_stay(snapshot, "2026-03-09", "2026-03-10", StayStatus::Approved);
+        let to = d("2026-03-09") + chrono::Days::new(u64::try_from(shift).unwrap());
+        let request = StayRequest { start_date: to, end_date: to };
+        let decision = decide_move(&world, &stay, &held, &request, monday_morning());
+        let over_quota = matches!(&decision, MoveDecision::Refused(r) if r.codes().contains(&ViolationCode::QuotaExceeded));
+        prop_assert_eq!(over_quota, others >= per_year, "{:?}", decision);
+    }
+}

@@ -93,7 +93,8 @@ impl Service {
             }
         }
         let id = uuid::Uuid::now_v7();
-        let stays: Vec<StayId> = input.members.iter().map(|_| StayId::from_uuid(uuid::Uuid::new_v4())).collect();
+        // Time-ordered ids: the group's stays read back in the order named.
+        let stays: Vec<StayId> = input.members.iter().map(|_| StayId::from_uuid(uuid::Uuid::now_v7())).collect();
         retrying("request a delegation", || self.delegation_once(caller, home, id, &stays, input)).await?;
         self.read_delegation(id).await
     }

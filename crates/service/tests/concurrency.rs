@@ -322,6 +322,36 @@ async fn moves_keep_the_counters_and_the_ledger_whole() {
     .await;
 }
 
+/// A delegation answered once keeps the counters and the ledger whole: each
+/// member's stay counts as any stay, a member's own cancellation too.
+#[tokio::test]
+async fn a_delegation_keeps_the_counters_and_the_ledger_whole() {
+    World::on_both_backends(3, async |w| {
+        let s = &w.service;
+        let boss = w.add_admin(w.home, member("boss@hubclub.example")).await;
+        let ola = w.another_member("ola@hubclub.example").await;
+        let input = DelegationInput {
+            site: w.site,
+            start_date: d("2026-03-09"),
+            end_date: d("2026-03-11"),
+            purpose: "Study visit".into(),
+            members: vec![w.member.member, ola.member],
+        };
+        let group = s.request_delegation(&boss, &input).await.unwrap();
+        assert_eq!(group.stays.len(), 2);
+        assert_counters_sound(&w).await;
+        let answered = s.answer_delegation(&w.host_admin, group.row.id, GroupAnswer::Approve).await.unwrap();
+        assert!(answered.stays.iter().all(|st| st.status == StayStatus::Approved));
+        assert_counters_sound(&w).await;
+        s.act_on_stay(&ola, answered.stays[1].id, StayCommand::Cancel(None)).await.unwrap();
+        let kept = s.stay(&w.member, answered.stays[0].id).await.unwrap();
+        assert_eq!((kept.status, kept.days.len()), (StayStatus::Approved, 3), "the others' places stand");
+        assert_counters_sound(&w).await;
+        assert_eq!(w.test_db.scalar("SELECT CAST(SUM(held) AS BIGINT) FROM site_days").await, 3);
+    })
+    .await;
+}
+
 /// The guard itself, as a request that lost a race meets it: of three days,
 /// only the one that is full is named, and nothing stays held.
 #[tokio::test]
