@@ -15,6 +15,8 @@ async fn the_demo_network_loads_once_with_working_tokens() {
     assert_eq!(first.clusters, 43);
     assert!(t.scalar("SELECT COUNT(*) FROM sites").await >= 43);
     assert!(t.scalar("SELECT COUNT(*) FROM stays").await >= 5, "some stays to look at");
+    assert_eq!(t.scalar("SELECT COUNT(*) FROM delegations").await, 1, "a group waits for Copenhagen");
+    assert_eq!(t.scalar("SELECT COUNT(*) FROM stays WHERE delegation_id IS NOT NULL").await, 2);
     assert!(t.scalar("SELECT COUNT(*) FROM closures").await >= 5);
     // Three firms a cluster, every member in one and its contact; introductions in every state.
     // (and the network admin's incubator, named by her company text).

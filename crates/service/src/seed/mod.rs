@@ -390,6 +390,37 @@ impl Service {
             };
             let _ = self.request_stay(&anna, &input).await;
         }
+        if let Some((host, sites)) = copenhagen {
+            self.demo_delegation(clusters, host.id, sites, today).await?;
+        }
+        Ok(())
+    }
+
+    /// A delegation of two from another cluster waits in Copenhagen's inbox
+    /// as one decision (issue 23): from the first cluster whose two members
+    /// the rules let go (past visits fill some quotas).
+    async fn demo_delegation(
+        &self,
+        clusters: &[(ClusterId, Vec<SiteId>)],
+        host: ClusterId,
+        sites: &[crate::SiteRecord],
+        today: chrono::NaiveDate,
+    ) -> Result<(), ServiceError> {
+        let Some(site) = sites.first() else { return Ok(()) };
+        let monday = next_weekday(today, Weekday::Mon, 3);
+        for (home, _) in clusters.iter().rev().filter(|(c, _)| *c != host).take(10) {
+            let (boss, visitor) = (self.admin_caller(*home).await?, self.visitor_caller(*home).await?);
+            let input = crate::DelegationInput {
+                site: site.id,
+                start_date: monday,
+                end_date: monday + Days::new(1),
+                purpose: "A study visit: fintech firms and the cluster's programme".to_owned(),
+                members: vec![boss.member, visitor.member],
+            };
+            if self.request_delegation(&boss, &input).await.is_ok() {
+                break;
+            }
+        }
         Ok(())
     }
 
