@@ -94,6 +94,21 @@ async fn every_new_page_answers_each_person_as_the_table_says() {
             cookies.push(session(&w, email).await);
         }
         let (host, home, site) = (w.host.as_uuid(), w.home.as_uuid(), w.site.as_uuid());
+        // Ewa waits for Anna's full Monday; she sends herself and Anna to a
+        // second site of the host's as a delegation (issue 23).
+        let ewa = w.service.member_by_email(&Email::parse("ewa@hubclub.example").unwrap()).await.unwrap();
+        let ewa = w.service.caller(ewa.id).await.unwrap();
+        let monday = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
+        let wait = w.service.join_waitlist(&ewa, w.site, monday, monday).await.unwrap().entry.id;
+        let annex = w.another_site("Harbour Annex", 3).await;
+        let group = DelegationInput {
+            site: annex,
+            start_date: NaiveDate::from_ymd_opt(2026, 3, 16).unwrap(),
+            end_date: NaiveDate::from_ymd_opt(2026, 3, 17).unwrap(),
+            purpose: String::new(),
+            members: vec![w.member.member, ewa.member],
+        };
+        let group = w.service.request_delegation(&ewa, &group).await.unwrap().row.id;
         //                       stranger anna  ewa(B admin) lars(A admin) network
         let table: Vec<(String, [u16; 5])> = vec![
             (format!("/stays/{}", stay.id), [303, 200, 200, 200, 200]),
@@ -105,6 +120,9 @@ async fn every_new_page_answers_each_person_as_the_table_says() {
             ("/me".to_owned(), [303, 200, 200, 200, 200]),
             ("/host/members".to_owned(), [303, 403, 303, 303, 403]),
             (format!("/clusters/{}", uuid::Uuid::new_v4()), [303, 404, 404, 404, 404]),
+            (format!("/waitlist/{wait}"), [303, 404, 200, 404, 404]),
+            (format!("/delegations/{group}"), [303, 200, 200, 200, 200]),
+            ("/host/delegations".to_owned(), [303, 403, 200, 200, 403]),
         ];
         for (path, expected) in &table {
             for (who, cookie) in cookies.iter().enumerate() {
@@ -151,7 +169,7 @@ async fn every_new_page_answers_each_person_as_the_table_says() {
         for (path, body) in &tries {
             assert_eq!(send(&w.app, post(path, anna, body)).await.status, StatusCode::FORBIDDEN, "POST {path}");
         }
-        assert_eq!(w.service.cluster_with_sites(w.host).await.unwrap().1.len(), 1);
+        assert_eq!(w.service.cluster_with_sites(w.host).await.unwrap().1.len(), 2, "its site and the annex, no more");
         assert_eq!(w.service.members_of(&w.host_admin, w.host).await.unwrap().len(), 2, "Lars and Nils");
         // The stay's page: the host decides, the home admin reads, the visitor has the trip card.
         let as_lars = send(&w.app, get(&format!("/stays/{}", stay.id), &cookies[3])).await.body;
