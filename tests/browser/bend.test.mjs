@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { api, checkAccessibility, launchBrowser, pageAs, screenshot, startServer } from './lib.mjs';
+import { api, assertAccessibleAndOwn, clickAndLoad, launchBrowser, pageAs, startServer } from './lib.mjs';
 
 const ANNA = 'anna.nowak@hubclub.example';
 
@@ -26,15 +26,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function clickAndLoad(page, locator) {
-  await Promise.all([page.waitForEvent('load'), locator.click()]);
-  return new URL(page.url());
-}
-
 async function accessible(page, name) {
-  assert.deepEqual(await checkAccessibility(page, name), [], `${name}: serious accessibility violations`);
-  assert.deepEqual(page.foreignRequests, [], `${name}: requests off the server`);
-  await screenshot(page, `bend-${name}`);
+  await assertAccessibleAndOwn(page, name, `bend-${name}`);
 }
 
 function dayAfter(iso, days) {

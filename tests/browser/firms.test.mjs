@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { api, checkAccessibility, launchBrowser, pageAs, screenshot, startServer, waitForMail } from './lib.mjs';
+import { api, checkAccessibility, clickAndLoad, launchBrowser, pageAs, screenshot, startServer, waitForMail } from './lib.mjs';
 
 const ANNA = 'anna.nowak@hubclub.example';
 
@@ -25,12 +25,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** Clicks and waits for the document that comes of it; its URL. */
-async function clickAndLoad(page, locator) {
-  await Promise.all([page.waitForEvent('load'), locator.click()]);
-  return new URL(page.url());
-}
 
 async function accessible(page, name) {
   assert.deepEqual(await checkAccessibility(page, name), [], `${name}: serious accessibility violations`);

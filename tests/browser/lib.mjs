@@ -6,6 +6,7 @@
 // a real browser against it, reads the sign-in emails the server writes as
 // .eml files, and fails on any request that leaves the server.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -659,4 +660,20 @@ export async function pageAs(browser, server, email, options = {}) {
   const page = await context.newPage();
   page.foreignRequests = context.foreignRequests;
   return page;
+}
+
+/** Clicks and waits for the document that comes of it; its URL. */
+export async function clickAndLoad(page, locator) {
+  await Promise.all([page.waitForEvent('load'), locator.click()]);
+  return new URL(page.url());
+}
+
+/**
+ * Asserts the page passes axe with no serious violation and has asked
+ * nothing of another origin, then saves its screenshot as `shot`.
+ */
+export async function assertAccessibleAndOwn(page, name, shot) {
+  assert.deepEqual(await checkAccessibility(page, name), [], `${name}: serious accessibility violations`);
+  assert.deepEqual(page.foreignRequests, [], `${name}: requests off the server`);
+  await screenshot(page, shot);
 }

@@ -16,18 +16,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import {
-  followSignInLink,
-  launchBrowser,
-  mailSoFar,
-  newContext,
-  runCli,
-  screenshotDir,
-  signInLink,
-  startServer,
-  visitEveryWidth,
-  waitForMail,
-} from './lib.mjs';
+import { clickAndLoad, followSignInLink, launchBrowser, mailSoFar, newContext, runCli, screenshotDir, signInLink, startServer, visitEveryWidth, waitForMail } from './lib.mjs';
 
 const OPS = { email: 'ops@network.example', name: 'Olga Ops' };
 
@@ -131,11 +120,6 @@ const changeStatus = (name) => new RegExp(`^Change status\\s*:\\s*${name}$`);
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 /** Clicks and waits for the document that comes of it to load; returns its URL. */
-async function clickAndLoad(page, locator) {
-  await Promise.all([page.waitForEvent('load'), locator.click()]);
-  return new URL(page.url());
-}
-
 /** A guarded desktop context, closed by `after`. */
 async function context(options = {}) {
   const opened = await newContext(browser, server, options);

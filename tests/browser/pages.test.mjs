@@ -11,19 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import {
-  api,
-  checkAccessibility,
-  launchBrowser,
-  newContext,
-  pageAs,
-  screenshot,
-  screenshotDir,
-  signedIn,
-  signInAs,
-  startServer,
-  visitEveryWidth,
-} from './lib.mjs';
+import { api, checkAccessibility, clickAndLoad, launchBrowser, newContext, pageAs, screenshot, screenshotDir, signInAs, signedIn, startServer, visitEveryWidth } from './lib.mjs';
 
 const HOST_ADMIN = 'admin@copenhagen-digital-cluster.example';
 const NETWORK_ADMIN = 'network@deskvisa.example';
@@ -129,11 +117,6 @@ async function englishVisitor() {
  * Clicks (a link or a form's button) and waits for the document that comes
  * of it to load, whatever its URL (redirects followed); returns its URL.
  */
-async function clickAndLoad(page, locator) {
-  await Promise.all([page.waitForEvent('load'), locator.click()]);
-  return new URL(page.url());
-}
-
 const stayArticle = (page, id) => page.locator(`article.stay[id="stay-${id}"]`);
 
 /** A number as a page shows it: thousands separators, a Unicode minus, a plus sign. */

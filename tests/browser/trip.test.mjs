@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { api, checkAccessibility, launchBrowser, newPage, pageAs, runCli, screenshot, startServer } from './lib.mjs';
+import { api, assertAccessibleAndOwn, clickAndLoad, launchBrowser, newPage, pageAs, runCli, startServer } from './lib.mjs';
 
 const ANNA = 'anna.nowak@hubclub.example';
 const PASSPORT_NAME = 'Anna Żaneta Nowak-Łęcka';
@@ -32,16 +32,8 @@ after(async () => {
   await server?.stop();
 });
 
-/** Clicks and waits for the document that comes of it; its URL. */
-async function clickAndLoad(page, locator) {
-  await Promise.all([page.waitForEvent('load'), locator.click()]);
-  return new URL(page.url());
-}
-
 async function accessible(page, name) {
-  assert.deepEqual(await checkAccessibility(page, name), [], `${name}: serious accessibility violations`);
-  assert.deepEqual(page.foreignRequests, [], `${name}: requests off the server`);
-  await screenshot(page, `trip-${name}`);
+  await assertAccessibleAndOwn(page, name, `trip-${name}`);
 }
 
 /** Two days after an ISO date. */
