@@ -6,7 +6,7 @@ CARGO ?= cargo
 # `cargo test` is the fallback where it is not installed.
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: run test test-tools browser-test check fmt fmt-check lint purity cycles openapi-check fuzz fuzz-smoke scale chaos chaos-smoke bench bench-smoke deb deb-check wrk build clean
+.PHONY: run test test-tools browser-test screenshots check fmt fmt-check lint purity cycles openapi-check fuzz fuzz-smoke scale chaos chaos-smoke bench bench-smoke deb deb-check wrk build clean
 
 ## run: deskvisa on embedded SQLite (var/deskvisa.sqlite) with the demo network, at http://127.0.0.1:8080
 run:
@@ -27,6 +27,12 @@ endif
 browser-test:
 	$(CARGO) build -p deskvisa
 	./scripts/browser-test.sh
+
+## screenshots: every page of the demo as its three people see it, at 1280 and 360 px, light and dark, with axe's findings (var/screenshots/tour)
+screenshots:
+	$(CARGO) build -p deskvisa
+	./scripts/browser-tools.sh
+	node tests/browser/tour.mjs var/screenshots/tour
 
 ## test-tools: the tests' Python peers from PyPI (aiosmtpd, icalendar, vobject) in var/tools/py
 test-tools:

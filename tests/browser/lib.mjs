@@ -428,7 +428,8 @@ export function isOwnUrl(server, url) {
 }
 
 /**
- * A browser context with that viewport and locale (its Accept-Language),
+ * A browser context with that viewport, locale (its Accept-Language) and
+ * colour scheme (`prefers-color-scheme`: 'light' or 'dark'),
  * signed in when `storageState` comes from `signedIn`. Below 600 px wide it
  * is a phone (`isMobile`: the page's `<meta name="viewport">` decides the
  * layout width, as on a real phone). Every request to anything but the
@@ -438,7 +439,7 @@ export function isOwnUrl(server, url) {
 export async function newContext(
   browser,
   server,
-  { width = 1280, height = 800, locale = 'en-GB', storageState, acceptDownloads = true } = {},
+  { width = 1280, height = 800, locale = 'en-GB', storageState, acceptDownloads = true, colorScheme = 'light' } = {},
 ) {
   const phone = width < 600;
   const context = await browser.newContext({
@@ -448,6 +449,7 @@ export async function newContext(
     locale,
     storageState,
     acceptDownloads,
+    colorScheme,
   });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(30_000);
@@ -541,15 +543,16 @@ export async function sidewaysOverflow(page) {
  * main response (else the main frame's last document response counts). Checks the status is one of `status`, axe-core's serious
  * and critical violations, requests that leave the server and, on the
  * phone, sideways scrolling; takes `<name>-desktop` and `<name>-phone`
- * screenshots (`<name>-1280` and `<name>-360` with `byWidth`). Returns
+ * screenshots (`<name>-1280` and `<name>-360` with `byWidth`; `-dark`
+ * after them in the dark `colorScheme`). Returns
  * `{ problems, screenshots }`.
  */
-export async function visitEveryWidth(browser, server, { path, name, storageState, status = [200], open, byWidth = false }) {
+export async function visitEveryWidth(browser, server, { path, name, storageState, status = [200], open, byWidth = false, colorScheme = 'light' }) {
   const problems = [];
   const screenshots = [];
   for (const { label, width, height } of WIDTHS) {
-    const context = await newContext(browser, server, { width, height, storageState });
-    const tag = `${name}-${byWidth ? width : label}`;
+    const context = await newContext(browser, server, { width, height, storageState, colorScheme });
+    const tag = `${name}-${byWidth ? width : label}${colorScheme === 'light' ? '' : `-${colorScheme}`}`;
     try {
       const page = await context.newPage();
       let lastDocument = null; // the main frame's last document response (after redirects)

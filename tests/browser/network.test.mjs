@@ -368,7 +368,8 @@ test('from an empty network: the CLI makes a network admin, who adds two cluster
   assert.match(await decision.textContent(), /HubClub/, "the visitor's home cluster");
   const beforeApproval = mailSoFar(server);
   const approved = await clickAndLoad(lars, decision.getByRole('button', { name: 'Approve', exact: true }));
-  assert.equal(`${approved.pathname}${approved.search}`, `/stays/${stayId}?done=saved`);
+  assert.equal(`${approved.pathname}${approved.search}`, `/stays/${stayId}?done=approved`);
+  assert.match(await lars.locator('.flash').textContent(), /Approved\. The visitor has been emailed/, 'a message that says what happened');
   assert.match(await lars.locator('article.trip p.status').textContent(), /Approved/);
   assert.equal(await lars.locator(`#stay-${stayId}`).getAttribute('data-status'), 'approved');
   assert.equal(await decision.getByRole('button', { name: 'Approve', exact: true }).count(), 0, 'nothing left to approve');

@@ -147,18 +147,18 @@ test('a visitor signs in by email, finds Nyhavn for next month, requests a stay;
   await page.goto(`${server.url}/stays`);
   const before = new Set(await page.locator('article.stay').evaluateAll((els) => els.map((e) => e.id)));
 
-  // Search next month for 4 days in Denmark.
+  // Search next month for 4 days in Denmark: the flexible search.
   await page.goto(`${server.url}/`);
   const search = page.locator('form#search');
-  await search.getByLabel('From', { exact: true }).fill(month.first);
-  await search.getByLabel('To', { exact: true }).fill(month.last);
+  await search.getByLabel('Flexible: a number of days in a month').check();
   await search.getByLabel('Number of days', { exact: true }).fill('4');
+  await search.getByLabel('In', { exact: true }).selectOption(month.first.slice(0, 7));
   await search.getByLabel('Country or continent', { exact: true }).selectOption('country:DK');
   const query = (await clickAndLoad(page, search.getByRole('button', { name: 'Search', exact: true }))).searchParams;
   assert.deepEqual(
-    [query.get('from'), query.get('to'), query.get('days'), query.get('area')],
-    [month.first, month.last, '4', 'country:DK'],
-    'the search form is a GET form with from, to, days, area',
+    [query.get('mode'), query.get('month'), query.get('days'), query.get('area')],
+    ['flexible', month.first.slice(0, 7), '4', 'country:DK'],
+    'the search form is a GET form with its mode, month, days and area',
   );
   const fit = page.locator('#results li.fit').filter({ hasText: NYHAVN });
   assert.equal(await fit.count(), 1, `${NYHAVN} is in #results`);
@@ -221,7 +221,11 @@ test('a visitor signs in by email, finds Nyhavn for next month, requests a stay;
   const pending = host.locator(`article.pending[id="stay-${id}"]`);
   await pending.waitFor();
   assert.ok((await pending.textContent()).includes(visitor.name), "the visitor's name is on the request");
-  assert.equal((await clickAndLoad(host, pending.getByRole('button', { name: 'Approve', exact: true }))).pathname, '/host');
+  // One approve button per request, named with the visitor for screen readers.
+  const approve = pending.getByRole('button', { name: /^Approve/ });
+  assert.match(await approve.textContent(), new RegExp(`Approve: ${visitor.name}`));
+  assert.equal((await clickAndLoad(host, approve)).pathname, '/host');
+  assert.match(await host.locator('.flash').textContent(), /Approved\. The visitor has been emailed/);
   assert.equal(await pending.count(), 0, 'the approved stay is no longer waiting');
   ensureNoForeignRequests(host.context(), 'host admin');
   await host.context().close();
@@ -247,14 +251,17 @@ test('a visitor signs in by email, finds Nyhavn for next month, requests a stay;
   assert.equal(await event.getByRole('button', { name: /^Withdraw\b/ }).count(), 1);
   assert.match(await page.locator('#registrations').textContent(), new RegExp(title));
 
-  const cancelled = await clickAndLoad(page, stay.getByRole('button', { name: 'Cancel this stay', exact: true }));
+  // Cancelling asks once more, saying what it does.
+  await clickAndLoad(page, stay.getByRole('button', { name: 'Cancel this stay', exact: true }));
+  assert.equal((await page.locator('h1').textContent()).trim(), 'Cancel this stay?');
+  const cancelled = await clickAndLoad(page, page.getByRole('button', { name: 'Yes, cancel the stay', exact: true }));
   assert.equal(cancelled.pathname, '/stays');
   assert.equal(await stay.getAttribute('data-status'), 'cancelled');
   ensureNoForeignRequests(visitorContext, 'visitor');
   await visitorContext.close();
 });
 
-test('a request a host must refuse is refused in Polish: Anna asks for a desk in her own cluster', { timeout: 120_000 }, async () => {
+test('a request a host must refuse is refused in Polish, at the form: Anna asks for a stay too far ahead', { timeout: 120_000 }, async () => {
   const me = await api(server, server.tokens.member, 'GET', '/api/v1/me');
   assert.equal(me.status, 200, me.text);
   assert.equal(me.json.email, POLISH_MEMBER);
@@ -263,29 +270,35 @@ test('a request a host must refuse is refused in Polish: Anna asks for a desk in
   const page = await pageAs(browser, server, POLISH_MEMBER);
   await page.goto(`${server.url}/`);
   assert.equal(await page.locator('html').getAttribute('lang'), 'pl', "Anna's pages are Polish");
+  // Her own cluster's site offers no form that could only refuse.
   assert.equal((await clickAndLoad(page, page.locator(`#all-sites a[href="/sites/${own.id}"]`).first())).pathname, `/sites/${own.id}`);
+  assert.match(await page.locator('#staff-note').textContent(), /należy do Twojego klastra/);
+  assert.equal(await page.locator('form#request').count(), 0);
 
-  // Monday to Thursday in the week after next month's first Monday.
-  const { first } = nextMonth(todayIn(own.timezone));
-  let start = addDays(first, 7);
+  // Another cluster's site, four days starting in over a year: too far ahead.
+  const other = clusters.find((c) => c.id !== me.json.cluster_id && c.sites.some((s) => s.desks > 0));
+  const site = other.sites.find((s) => s.desks > 0);
+  await page.goto(`${server.url}/sites/${site.id}`);
+  let start = addDays(todayIn(site.timezone), 400);
   while (utc(start).getUTCDay() !== 1) start = addDays(start, 1);
   const form = page.locator('form#request');
   await form.locator('[name="start_date"]').fill(start);
   await form.locator('[name="end_date"]').fill(addDays(start, 3));
   const [answer] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/sites/${own.id}/request`),
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/sites/${site.id}/request`),
     page.waitForEvent('load'),
     form.getByRole('button', { name: 'Poproś o pobyt', exact: true }).click(),
   ]);
   assert.equal(answer.status(), 422, 'a refused request answers 422');
-  const refusal = page.locator('#refusal');
+  const refusal = page.locator('#request-card #refusal');
   assert.equal(await refusal.getAttribute('role'), 'alert');
-  assert.equal((await refusal.locator('h2').textContent()).trim(), 'Nie można poprosić o ten pobyt');
+  assert.equal((await refusal.locator('h3').textContent()).trim(), 'Nie można poprosić o ten pobyt');
   const sentences = await refusal.locator('ul li').allTextContents();
   assert.ok(
-    sentences.some((s) => s.includes('To miejsce należy do Twojego klastra')),
-    `the refusal says the site is Anna's own cluster's: ${JSON.stringify(sentences)}`,
+    sentences.some((s) => s.includes('Za daleko w przyszłości')),
+    `the refusal says the stay starts too far ahead: ${JSON.stringify(sentences)}`,
   );
+  assert.equal(await form.locator('[name="start_date"]').inputValue(), start, 'what she typed is kept');
   assert.equal(await page.locator('html').getAttribute('lang'), 'pl');
   ensureNoForeignRequests(page.context(), 'Anna');
   await page.context().close();
@@ -425,9 +438,13 @@ test('the map by keyboard: the first Tab reaches the skip link, every pin is foc
   assert.equal(first.text, 'Skip to the content');
   assert.equal(await page.locator('main#main').count(), 1);
 
+  // At the world's view, close pins are numbered groups: together they
+  // count every site once.
   const sites = clusters.reduce((n, c) => n + c.sites.length, 0);
   const pins = page.locator('svg.map a.pin');
-  assert.equal(await pins.count(), sites, 'one pin per site');
+  const grouped = await page.locator('svg.map a.pin.group text').evaluateAll((els) => els.reduce((n, el) => n + Number(el.textContent), 0));
+  const groups = await page.locator('svg.map a.pin.group').count();
+  assert.equal((await pins.count()) - groups + grouped, sites, 'every site is a pin or counted in a group');
   const unfocusable = await pins.evaluateAll((els) =>
     els
       .filter((el) => {
@@ -437,14 +454,14 @@ test('the map by keyboard: the first Tab reaches the skip link, every pin is foc
       .map((el) => el.getAttribute('href')),
   );
   assert.deepEqual(unfocusable, [], 'every pin takes the keyboard focus');
-  assert.equal(await pins.locator('title').count(), sites, 'every pin has a <title>');
+  assert.equal(await pins.locator('title').count(), await pins.count(), 'every pin and group has a <title>');
 
   // From the top, Tab reaches a pin (within a page's worth of stops).
   await page.goto(`${server.url}/`);
   let reached = null;
   for (let stop = 0; stop < 400 && !reached; stop++) {
     await page.keyboard.press('Tab');
-    reached = await page.evaluate(() => (document.activeElement?.matches('a.pin') ? document.activeElement.getAttribute('href') : null));
+    reached = await page.evaluate(() => (document.activeElement?.matches('a.pin:not(.group)') ? document.activeElement.getAttribute('href') : null));
   }
   assert.ok(reached, 'Tab reaches a pin');
   await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);

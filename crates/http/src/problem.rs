@@ -173,6 +173,7 @@ impl From<ServiceError> for Problem {
                 Problem::new(StatusCode::CONFLICT, "dates_hold_stays", detail).with("dates", json!(dates))
             }
             ServiceError::Invalid(message) => Problem::malformed(message),
+            ServiceError::EventTimes(e) => Problem::malformed(e.to_string()),
             ServiceError::GroupRefused(members) => {
                 let detail = format!("the rules refuse the delegation for {} of its members", members.len());
                 let members: Vec<Value> = members

@@ -92,6 +92,7 @@ pub use policy::{
     ApprovalMode, DEFAULT_OFFER_HOLD_HOURS, HostPolicy, Limit, NetworkPolicy, OnNoAnswer, PolicyBelowGuarantee,
     PolicyBreach, PolicyDraft, PolicyField,
 };
+pub use quota::stays_left;
 pub use reciprocity::{
     ANSWER_WINDOW_DAYS, Answers, Hosting, Lapse, MIN_WINDOW_DAYS, NoneApproved, OfferChange, REFUSALS_THAT_COUNT,
     SiteOffer, Standing, standing,

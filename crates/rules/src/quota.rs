@@ -38,10 +38,29 @@ pub(crate) fn busiest_window(start: NaiveDate, other_starts: impl Iterator<Item 
     best
 }
 
+/// How many more stays a member may request at a host today: the host's
+/// yearly limit less the member's live stays there in the busiest 365-day
+/// window that holds today (a stay starting today would share it). The
+/// site page says it beside the limit ("2 stays a year, 1 left").
+pub fn stays_left(max_per_year: u32, today: NaiveDate, live_starts: impl Iterator<Item = NaiveDate>) -> u32 {
+    max_per_year.saturating_sub(busiest_window(today, live_starts).1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::dates::test_dates::d;
+
+    #[test]
+    fn stays_left_counts_the_busiest_window_that_holds_today() {
+        assert_eq!(stays_left(2, d("2026-06-01"), std::iter::empty()), 2);
+        // One a year ago (outside) and one next month (inside).
+        let starts = [d("2025-06-01"), d("2026-07-01")];
+        assert_eq!(stays_left(2, d("2026-06-01"), starts.into_iter()), 1);
+        // Past the limit already: none left, never an underflow.
+        let starts = [d("2026-01-01"), d("2026-03-01"), d("2026-07-01")];
+        assert_eq!(stays_left(2, d("2026-06-01"), starts.into_iter()), 0);
+    }
 
     #[test]
     fn no_other_stay_means_an_empty_window() {

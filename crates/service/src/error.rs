@@ -40,6 +40,10 @@ pub enum ServiceError {
     /// Input the rules' parsers refused.
     #[error("{0}")]
     Invalid(String),
+    /// An event's times the rules refuse as malformed (400, as `Invalid`),
+    /// kept typed so a page can say it in the viewer's language.
+    #[error("{0}")]
+    EventTimes(deskvisa_rules::EventTimeError),
     /// A delegation some members of which the rules refuse: each one's
     /// refusal (422 `delegation_refused`).
     #[error("the rules refuse the delegation for {} of its members", .0.len())]

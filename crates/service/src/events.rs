@@ -75,7 +75,7 @@ pub struct Registered {
 pub(crate) fn times_error(e: EventTimeError) -> ServiceError {
     match e {
         EventTimeError::InThePast | EventTimeError::TooFar { .. } => Conflict::EventTime(e).into(),
-        other => ServiceError::Invalid(other.to_string()),
+        other => ServiceError::EventTimes(other),
     }
 }
 

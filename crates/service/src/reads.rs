@@ -71,6 +71,24 @@ impl Service {
         tx.site(id).await?.ok_or(ServiceError::NotFound)
     }
 
+    /// How many more stays the caller may have at a host cluster's sites
+    /// this year, by its yearly limit (the site page's "1 left").
+    pub async fn stays_left(
+        &self,
+        caller: &Caller,
+        host: ClusterId,
+        policy: &HostPolicy,
+        today: NaiveDate,
+    ) -> Result<u32, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        // Every start a window holding today can hold.
+        let year = chrono::Days::new(364);
+        let (from, to) = (today.checked_sub_days(year).unwrap_or(today), today.checked_add_days(year).unwrap_or(today));
+        let window = DateRange::new(from, to).unwrap_or(DateRange::day(today));
+        let starts = tx.live_stay_starts(caller.member, host, window).await?;
+        Ok(deskvisa_rules::stays_left(policy.stays_per_year(), today, starts.into_iter()))
+    }
+
     /// A cluster's host policy (the defaults until one is saved).
     pub async fn policy(&self, cluster: ClusterId) -> Result<HostPolicy, ServiceError> {
         let tx = self.store.begin_read().await?;

@@ -27,8 +27,10 @@ const ALTERNATIVES_REACH_DAYS: u64 = 60;
 pub struct SearchQuery {
     /// The window the stay must lie in.
     pub window: DateRange,
-    /// How many open days.
+    /// How many open days (not read when `exact`).
     pub days: u32,
+    /// The stay is the window itself: every open day of it at the site.
+    pub exact: bool,
     /// Only sites of clusters in this country (ISO 3166-1 alpha-2).
     pub country: Option<Country>,
     /// Only sites of clusters on this continent.
@@ -44,6 +46,12 @@ pub struct SiteFits {
     pub site: SiteRecord,
     /// The first ranges that fit, earliest first, none overlapping.
     pub fits: Vec<DateRange>,
+    /// The open days each range holds.
+    pub open_days: u32,
+    /// The fewest desks free on an open day of the first range.
+    pub free: u32,
+    /// How the host answers.
+    pub approval: deskvisa_rules::ApprovalMode,
 }
 
 /// The starts a host's policy accepts, from today at the site.
@@ -65,7 +73,7 @@ impl Service {
         if query.window.len() > MAX_AVAILABILITY_DAYS {
             return Err(ServiceError::Invalid(format!("a window of at most {MAX_AVAILABILITY_DAYS} days")));
         }
-        if query.days == 0 || u64::from(query.days) > query.window.len() {
+        if !query.exact && (query.days == 0 || u64::from(query.days) > query.window.len()) {
             return Err(ServiceError::Invalid("days: from 1 to the window's length".to_owned()));
         }
         let now = self.now();
@@ -86,17 +94,29 @@ impl Service {
                 continue;
             }
             let policy = policies.iter().find(|(c, _)| *c == cluster.id).map(|(_, p)| *p).unwrap_or_default();
-            if query.days > policy.max_days_per_stay() {
-                continue;
-            }
             for site in sites {
                 let Some((_, site_days)) = days.iter().find(|(id, _)| *id == site.id) else { continue };
+                // Exact dates are every open day of the window at this site.
+                let wanted = if query.exact {
+                    u32::try_from(site_days.calendar.count_open_days(query.window)).unwrap_or(u32::MAX)
+                } else {
+                    query.days
+                };
+                if wanted == 0 || wanted > policy.max_days_per_stay() {
+                    continue;
+                }
                 let load = SiteLoad { calendar: &site_days.calendar, held: &site_days.held, desks: site_days.desks };
                 let allowed = starts(&policy, site.timezone.date_at(now));
-                let fits = first_fits(load, query.window, query.days, allowed, FITS_PER_SITE);
-                if !fits.is_empty() {
-                    found.push(SiteFits { cluster: cluster.clone(), site, fits });
-                }
+                let fits = first_fits(load, query.window, wanted, allowed, FITS_PER_SITE);
+                let Some(first) = fits.first() else { continue };
+                let free = site_days
+                    .calendar
+                    .open_days(*first)
+                    .map(|d| site_days.desks.saturating_sub(site_days.held.held_on(d)))
+                    .min()
+                    .unwrap_or(0);
+                let approval = policy.approval_mode();
+                found.push(SiteFits { cluster: cluster.clone(), site, fits, open_days: wanted, free, approval });
             }
         }
         found.sort_by(|a, b| {

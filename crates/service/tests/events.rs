@@ -53,7 +53,7 @@ fn code(result: Result<impl std::fmt::Debug, ServiceError>) -> String {
         Err(ServiceError::Conflict(c)) => c.code().to_owned(),
         Err(ServiceError::Forbidden) => "forbidden".to_owned(),
         Err(ServiceError::NotFound) => "not_found".to_owned(),
-        Err(ServiceError::Invalid(_)) => "malformed_request".to_owned(),
+        Err(ServiceError::Invalid(_) | ServiceError::EventTimes(_)) => "malformed_request".to_owned(),
         other => panic!("expected a refusal, got {other:?}"),
     }
 }

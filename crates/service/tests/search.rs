@@ -13,7 +13,7 @@ fn window(from: &str, to: &str) -> DateRange {
 }
 
 fn query(from: &str, to: &str, days: u32) -> SearchQuery {
-    SearchQuery { window: window(from, to), days, country: None, continent: None }
+    SearchQuery { window: window(from, to), days, exact: false, country: None, continent: None }
 }
 
 fn found(results: &[SiteFits]) -> Vec<(String, Vec<(String, String)>)> {
@@ -73,6 +73,18 @@ async fn the_search_answers_around_closures_full_days_filters_and_policies() {
         };
         assert_eq!(found(&s.search_availability(&w.member, &japan).await.unwrap())[0].0, "Shibuya Loft");
         assert_eq!(s.search_availability(&w.member, &japan).await.unwrap().len(), 1);
+
+        // Exact dates: every open day of the window, or the site is not
+        // offered. Monday 9 to Thursday 12 March at Nyhavn skips the closed
+        // 11th; the week of the full 16th is not offered there at all.
+        let exact = SearchQuery { exact: true, ..query("2026-03-09", "2026-03-12", 0) };
+        let shown = s.search_availability(&w.member, &exact).await.unwrap();
+        let nyhavn = shown.iter().find(|f| f.site.name == "Nyhavn House").unwrap();
+        assert_eq!(found(std::slice::from_ref(nyhavn))[0].1, fits(&[("2026-03-09", "2026-03-12")]));
+        assert_eq!((nyhavn.free, nyhavn.approval), (1, deskvisa_rules::ApprovalMode::Manual));
+        let full_week = SearchQuery { exact: true, ..query("2026-03-16", "2026-03-18", 0) };
+        let shown = s.search_availability(&w.member, &full_week).await.unwrap();
+        assert!(shown.iter().all(|f| f.site.name != "Nyhavn House"), "the full 16th is in the way");
 
         // Longer than a host's longest stay: not offered. Tokyo takes ten days.
         let long = query("2026-03-09", "2026-03-31", 6);

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{
-    Actor, ClusterId, HistoryAction, MemberId, Reason, SiteId, StayFacts, StayId, StayStatus, Transition,
+    Actor, ClusterId, DateRange, HistoryAction, MemberId, Reason, SiteId, StayFacts, StayId, StayStatus, Transition,
     counts_held_days,
 };
 use sea_orm::sea_query::{Expr, InsertStatement};
@@ -496,6 +496,27 @@ impl Tx {
             );
         }
         self.stay_ids(query).await
+    }
+
+    /// The first days of a member's live stays (pending or approved) at
+    /// one host cluster that start within `window`: what the host's yearly
+    /// limit counts.
+    pub async fn live_stay_starts(
+        &self,
+        member: MemberId,
+        host: ClusterId,
+        window: DateRange,
+    ) -> Result<Vec<NaiveDate>, StoreError> {
+        Ok(stay::Entity::find()
+            .select_only()
+            .column(stay::Column::StartDate)
+            .filter(stay::Column::MemberId.eq(member.as_uuid()))
+            .filter(stay::Column::HostClusterId.eq(host.as_uuid()))
+            .filter(stay::Column::Status.is_in(["pending", "approved"]))
+            .filter(stay::Column::StartDate.between(window.start(), window.end()))
+            .into_tuple::<NaiveDate>()
+            .all(&self.tx)
+            .await?)
     }
 }
 

@@ -11,9 +11,13 @@
 //! locale, and gets the words back.
 
 mod arrival;
+mod country;
 mod dates;
 mod fields;
+mod plural;
 
 pub use arrival::{amenity_name, arrival_lines, opening_hours};
+pub use country::country_name;
 pub use dates::{date_range, day_month_year, instant_in_zone, long_date, month_and_year, time_span, weekday};
 pub use fields::field_name;
+pub use plural::{Counted, category, counted};

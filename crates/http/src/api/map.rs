@@ -230,7 +230,7 @@ async fn search(
         Some(c) => Some(Continent::parse(c).map_err(|e| Problem::malformed(format!("continent: {e}")))?),
         None => None,
     };
-    let query = SearchQuery { window, days, country, continent };
+    let query = SearchQuery { window, days, exact: false, country, continent };
     let found = service.search_availability(&caller, &query).await?;
     let found = if nowhere { Vec::new() } else { found };
     Ok(Json(SearchAnswer {

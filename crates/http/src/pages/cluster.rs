@@ -7,6 +7,7 @@
 //! form goes through the same parser as the API ([`crate::input`]); a
 //! refusal is told in the viewer's language with what was typed kept.
 
+use super::confirm::{Ask, confirmed};
 use super::page::Page;
 use askama::Template;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
@@ -394,6 +395,17 @@ pub(crate) async fn act_on_member(
                 }
             };
             service.set_vouched_until(run.caller, run.cluster.id, member, until).await.map(drop)
+        }
+        "revoke" if !confirmed(&fields) => {
+            let record = service.member(member).await?;
+            let ask = Ask {
+                title: w.confirm_revoke_title.to_owned(),
+                consequence: w.revoke_consequence(&record.name, &record.email.to_string()),
+                yes: w.confirm_revoke.to_owned(),
+                back: format!("/clusters/{id}/members#member-{}", member.as_uuid()),
+            };
+            let action = format!("/clusters/{id}/members/{}/revoke", member.as_uuid());
+            return super::confirm::ask(&viewer, "host", action, &fields, ask);
         }
         "revoke" => service.revoke_member(run.caller, run.cluster.id, member).await.map(drop),
         "restore" => service.restore_member(run.caller, run.cluster.id, member).await.map(drop),

@@ -56,7 +56,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page, Path(id): Path<S
         site_href: format!("/sites/{}", site.id.as_uuid()),
         address: site.address,
         description: event.description.clone(),
-        places: format!("{} {}", event.seats_left(), w.places_left),
+        places: w.places(event.seats_left()),
         members_only: !event.open_to_visitors,
         cancelled: event.cancelled_at.map(|_| event.cancel_reason.clone().unwrap_or_default()),
         over: event.starts_utc <= service.now(),

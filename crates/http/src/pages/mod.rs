@@ -14,6 +14,7 @@
 mod assets;
 mod calendar;
 mod cluster;
+mod confirm;
 mod event;
 mod firms;
 mod form;
@@ -21,6 +22,7 @@ mod host;
 mod introductions;
 pub(crate) mod letters;
 mod map;
+mod map_drawing;
 mod network;
 mod page;
 mod programme;
@@ -406,6 +408,7 @@ pub(crate) fn told(w: &Words, e: ServiceError) -> Result<String, PageError> {
     match e {
         ServiceError::Conflict(conflict) => Ok(w.conflict(&conflict)),
         ServiceError::Invalid(message) => Ok(message),
+        ServiceError::EventTimes(e) => Ok(w.event_times(&e)),
         ServiceError::Transition(e) => Ok(e.to_string()),
         other => Err(other.into()),
     }

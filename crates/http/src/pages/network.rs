@@ -3,6 +3,7 @@
 //! host × home heatmap, per-cluster balance bars and the figures as a
 //! table, the same figures the API returns, with a CSV download.
 
+use super::confirm::{Ask, confirmed};
 use super::page::Page;
 use askama::Template;
 use axum::extract::Path;
@@ -123,15 +124,6 @@ pub(crate) async fn add_cluster(
     }
 }
 
-#[derive(Template)]
-#[template(path = "confirm_status.html")]
-struct ConfirmPage {
-    c: Chrome,
-    id: String,
-    status: &'static str,
-    consequence: String,
-}
-
 /// `POST /network/clusters/{id}/status`: active, suspended, or left.
 pub(crate) async fn change_status(
     Path(id): Path<String>,
@@ -147,15 +139,21 @@ pub(crate) async fn change_status(
     }
     // A status change stops or starts a whole cluster's visits: it is
     // asked for once more, with what it means, before it happens.
-    if fields.get("confirm") != "yes" {
+    if !confirmed(&fields) {
         let w = viewer.words();
-        let page = ConfirmPage {
-            c: Chrome::new(&viewer, w.confirm_status_title, "network"),
-            id: id.as_uuid().to_string(),
-            status: status.as_str(),
+        let ask = Ask {
+            title: w.confirm_status_title.to_owned(),
             consequence: w.status_consequence(&cluster.name, status),
+            yes: w.confirm_yes.to_owned(),
+            back: "/network".to_owned(),
         };
-        return html(StatusCode::OK, &page);
+        return super::confirm::ask(
+            &viewer,
+            "network",
+            format!("/network/clusters/{}/status", id.as_uuid()),
+            &fields,
+            ask,
+        );
     }
     let patch = ClusterPatch { status: Some(status), ..ClusterPatch::default() };
     service.update_cluster(caller, id, patch).await?;
@@ -164,19 +162,46 @@ pub(crate) async fn change_status(
 
 // ---------------------------------------------------------------- ledger
 
-/// A row of the heatmap.
+/// A row of the heatmap: the host, its cells (blank for none, else the
+/// days and a shade from 1 to 4), its total.
 struct HeatRow {
     host: String,
-    cells: Vec<(u64, u8)>,
+    cells: Vec<(String, u8)>,
+    total: u64,
 }
 
-/// A cluster's balance bar.
+/// The heatmap: the busiest hosts and homes, the rest summed in "others".
+struct Heat {
+    homes: Vec<String>,
+    rows: Vec<HeatRow>,
+    /// Each column's total, then the grand total.
+    totals: Vec<u64>,
+    total: u64,
+}
+
+/// A cluster's two bars: days hosted and days used, as shares of the most.
 struct Bar {
     name: String,
-    balance: i64,
-    negative: String,
-    positive: String,
+    hosted: u64,
+    used: u64,
+    hosted_width: String,
+    used_width: String,
+    balance: String,
 }
+
+/// The ledger's story in three lists: who hosts more than it sends, who
+/// sends more than it hosts (each with its balance), who does not host in
+/// return (with why).
+struct Story {
+    hosts: Vec<(String, String)>,
+    senders: Vec<(String, String)>,
+    lapsed: Vec<(String, String)>,
+}
+
+/// How many hosts and homes the heatmap names; the rest are one "others".
+const HEAT_NAMED: usize = 12;
+/// How many clusters each list of the story names.
+const STORY_NAMED: usize = 5;
 
 /// A column of the figures table: the API's field name (the cell's
 /// `data-field`), its heading, its value.
@@ -205,6 +230,8 @@ struct FigureRow {
     id: String,
     name: String,
     standing: &'static str,
+    /// Not hosting in return.
+    lapsed: bool,
     /// Why it is in grace or not reciprocating, in the viewer's language.
     why: String,
     cells: Vec<(&'static str, String)>,
@@ -218,8 +245,8 @@ struct LedgerPage {
     to: String,
     period: String,
     csv: String,
-    homes: Vec<String>,
-    heat: Vec<HeatRow>,
+    story: Story,
+    heat: Heat,
     bars: Vec<Bar>,
     columns: Vec<&'static str>,
     figures: Vec<FigureRow>,
@@ -248,63 +275,91 @@ fn standing_words(w: &'static Words, standing: &str) -> &'static str {
     }
 }
 
-/// The host × home matrix as rows of shaded cells, with the homes' names
-/// for the column heads.
-fn heat_map(body: &LedgerBody) -> (Vec<String>, Vec<HeatRow>) {
-    let mut hosts: Vec<(String, uuid::Uuid)> = Vec::new();
-    let mut homes: Vec<(String, uuid::Uuid)> = Vec::new();
+/// Clusters by what they weigh in the matrix (by `of`), the busiest first.
+fn busiest(
+    body: &LedgerBody,
+    of: fn(&crate::api::reports::MatrixCellBody) -> (uuid::Uuid, &str),
+) -> Vec<(uuid::Uuid, String, u64)> {
+    let mut found: Vec<(uuid::Uuid, String, u64)> = Vec::new();
     for cell in &body.matrix {
-        if !hosts.iter().any(|(_, id)| *id == cell.host_cluster_id) {
-            hosts.push((cell.host_name.clone(), cell.host_cluster_id));
-        }
-        if !homes.iter().any(|(_, id)| *id == cell.home_cluster_id) {
-            homes.push((cell.home_name.clone(), cell.home_cluster_id));
+        let (id, name) = of(cell);
+        match found.iter_mut().find(|(i, _, _)| *i == id) {
+            Some((_, _, days)) => *days += cell.visitor_days,
+            None => found.push((id, name.to_owned(), cell.visitor_days)),
         }
     }
-    hosts.sort();
-    homes.sort();
-    let most = body.matrix.iter().map(|c| c.visitor_days).max().unwrap_or(0).max(1);
-    let heat = hosts
-        .iter()
-        .map(|(name, host)| HeatRow {
-            host: name.clone(),
-            cells: homes
-                .iter()
-                .map(|(_, home)| {
-                    let days = body
-                        .matrix
-                        .iter()
-                        .find(|c| c.host_cluster_id == *host && c.home_cluster_id == *home)
-                        .map_or(0, |c| c.visitor_days);
-                    // Five shades; the number is always written too.
-                    let shade = if days == 0 { 0 } else { (1 + (days * 4 - 1) / most).min(4) as u8 };
-                    (days, shade)
-                })
-                .collect(),
-        })
-        .collect();
-    (homes.into_iter().map(|(name, _)| name).collect(), heat)
+    found.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+    found
 }
 
-/// Each cluster's balance as a bar, most hosting first.
+/// The host × home matrix, busiest first both ways: the twelve busiest
+/// hosts and homes by name, the rest summed as "others", with totals.
+fn heat_map(body: &LedgerBody, others: &str) -> Heat {
+    let hosts = busiest(body, |c| (c.host_cluster_id, &c.host_name));
+    let homes = busiest(body, |c| (c.home_cluster_id, &c.home_name));
+    let slot = |list: &[(uuid::Uuid, String, u64)], id: uuid::Uuid| {
+        list.iter().position(|(i, _, _)| *i == id).map_or(HEAT_NAMED, |p| p.min(HEAT_NAMED))
+    };
+    let (rows_n, cols_n) = (hosts.len().min(HEAT_NAMED + 1), homes.len().min(HEAT_NAMED + 1));
+    let mut days = vec![vec![0u64; cols_n]; rows_n];
+    for cell in &body.matrix {
+        days[slot(&hosts, cell.host_cluster_id)][slot(&homes, cell.home_cluster_id)] += cell.visitor_days;
+    }
+    let most = days.iter().flatten().copied().max().unwrap_or(0).max(1);
+    let label = |list: &[(uuid::Uuid, String, u64)], i: usize| {
+        if i < HEAT_NAMED { list[i].1.clone() } else { others.to_owned() }
+    };
+    let rows = days
+        .iter()
+        .enumerate()
+        .map(|(i, row)| HeatRow {
+            host: label(&hosts, i),
+            // Five shades; the number is written too, and zero is blank.
+            cells: row
+                .iter()
+                .map(|d| match d {
+                    0 => (String::new(), 0),
+                    d => (d.to_string(), (1 + (d * 4 - 1) / most).min(4) as u8),
+                })
+                .collect(),
+            total: row.iter().sum(),
+        })
+        .collect();
+    let totals = (0..cols_n).map(|j| days.iter().map(|r| r[j]).sum()).collect();
+    Heat { homes: (0..cols_n).map(|j| label(&homes, j)).collect(), rows, totals, total: days.iter().flatten().sum() }
+}
+
+/// Each cluster's days hosted and used as two bars, busiest first.
 fn balance_bars(body: &LedgerBody) -> Vec<Bar> {
-    let widest = body.clusters.iter().map(|c| c.balance.unsigned_abs()).max().unwrap_or(0).max(1);
+    let most = body.clusters.iter().map(|c| c.days_hosted.max(c.days_used)).max().unwrap_or(0).max(1);
+    let width = |days: u64| format!("{:.1}%", days as f64 * 100.0 / most as f64);
     let mut bars: Vec<Bar> = body
         .clusters
         .iter()
         .filter(|c| c.days_hosted > 0 || c.days_used > 0)
-        .map(|c| {
-            let share = format!("{:.1}%", c.balance.unsigned_abs() as f64 * 100.0 / widest as f64);
-            Bar {
-                name: c.name.clone(),
-                balance: c.balance,
-                negative: if c.balance < 0 { share.clone() } else { "0%".to_owned() },
-                positive: if c.balance > 0 { share } else { "0%".to_owned() },
-            }
+        .map(|c| Bar {
+            name: c.name.clone(),
+            hosted: c.days_hosted,
+            used: c.days_used,
+            hosted_width: width(c.days_hosted),
+            used_width: width(c.days_used),
+            balance: format!("{:+}", c.balance),
         })
         .collect();
-    bars.sort_by(|a, b| b.balance.cmp(&a.balance).then_with(|| a.name.cmp(&b.name)));
+    bars.sort_by(|a, b| (b.hosted + b.used).cmp(&(a.hosted + a.used)).then_with(|| a.name.cmp(&b.name)));
     bars
+}
+
+/// The story the figures tell, for the top of the page.
+fn story(body: &LedgerBody, figures: &[FigureRow]) -> Story {
+    let mut by_balance: Vec<&crate::api::reports::ClusterFiguresBody> = body.clusters.iter().collect();
+    by_balance.sort_by(|a, b| b.balance.cmp(&a.balance).then_with(|| a.name.cmp(&b.name)));
+    let line = |c: &&crate::api::reports::ClusterFiguresBody| (c.name.clone(), format!("{:+}", c.balance));
+    Story {
+        hosts: by_balance.iter().filter(|c| c.balance > 0).take(STORY_NAMED).map(line).collect(),
+        senders: by_balance.iter().rev().filter(|c| c.balance < 0).take(STORY_NAMED).map(line).collect(),
+        lapsed: figures.iter().filter(|f| f.lapsed).map(|f| (f.name.clone(), f.why.clone())).collect(),
+    }
 }
 
 /// `GET /network/ledger?from=&to=` (network admins see every cluster; a
@@ -323,7 +378,7 @@ pub(crate) async fn ledger(Page { service, viewer, query }: Page) -> Result<Resp
     let report = service.reciprocity_ledger(caller, period).await?;
     let body = LedgerBody::new(&report);
 
-    let (homes, heat) = heat_map(&body);
+    let heat = heat_map(&body, w.others);
     let bars = balance_bars(&body);
     let mut figures: Vec<FigureRow> = body
         .clusters
@@ -332,6 +387,7 @@ pub(crate) async fn ledger(Page { service, viewer, query }: Page) -> Result<Resp
             id: c.cluster_id.to_string(),
             name: c.name.clone(),
             standing: standing_words(w, c.standing),
+            lapsed: c.standing == "not_reciprocating",
             why: report
                 .ledger
                 .clusters
@@ -343,6 +399,7 @@ pub(crate) async fn ledger(Page { service, viewer, query }: Page) -> Result<Resp
         })
         .collect();
     figures.sort_by(|a, b| a.name.cmp(&b.name));
+    let story = story(&body, &figures);
     let (from, to) = (period.from().to_string(), period.to().to_string());
     let page = LedgerPage {
         c: Chrome::new(&viewer, w.ledger_title, if caller.network_admin { "network" } else { "host" }),
@@ -350,7 +407,7 @@ pub(crate) async fn ledger(Page { service, viewer, query }: Page) -> Result<Resp
         csv: format!("/network/ledger.csv?from={from}&to={to}"),
         from,
         to,
-        homes,
+        story,
         heat,
         bars,
         columns: COLUMNS.iter().map(|(_, label, _)| label(w)).collect(),

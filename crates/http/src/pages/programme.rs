@@ -185,7 +185,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
             title: e.title.clone(),
             when: w.time_span(e.starts_at, e.ends_at),
             place: format!("{site}, {cluster}"),
-            places: format!("{} {}", e.seats_left(), w.places_left),
+            places: w.places(e.seats_left()),
             request: format!("/sites/{}?start={day}&end={day}", e.site.as_uuid()),
         };
         match days.last_mut() {

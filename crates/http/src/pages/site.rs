@@ -1,6 +1,8 @@
-//! A site's page: where it is, its house rules and opening days, a month of
-//! free desks, the host's events, and the form that requests a stay. A
-//! refused request comes back to this page with each broken rule in plain
+//! A site's page: a request card that stays in view beside the site's
+//! facts, a month of free desks whose days pick the stay's first and last
+//! day (links, no script), the house rules and the host's events. The card
+//! says the host's policy as the visitor reads it, sums up the chosen
+//! dates, and takes a refused request back with each broken rule in plain
 //! words and, when desks are full, the nearest dates that fit, each one
 //! button away.
 
@@ -13,7 +15,7 @@ use chrono::{Days, Months, NaiveDate};
 use deskvisa_rules::{DateRange, Refusal, SiteId, parse_date};
 use deskvisa_service::{Service, ServiceError, SiteRecord, StayRequestInput};
 
-use super::calendar::{Month, first_of_month, month, month_key, month_range, parse_month};
+use super::calendar::{Month, Picking, first_of_month, month_key, month_range, month_to_pick, parse_month};
 use super::form::{Fields, SignedForm};
 use super::view::{Chrome, html};
 use super::{PageError, Viewer, redirect};
@@ -55,8 +57,19 @@ struct SitePage {
     house_rules: String,
     open_days: String,
     zone: String,
-    policy: Vec<(String, String)>,
     month: Month,
+    /// The host's policy, a sentence each.
+    promises: Vec<String>,
+    /// The chosen dates in a line: range, desk days, how the host answers.
+    summary: Option<String>,
+    /// Why there is no form: staff, one's own cluster, no visitor desks.
+    closed_note: Option<String>,
+    /// Whether the calendar's days are links.
+    picking: bool,
+    /// The site's page, for "choose other dates".
+    page: String,
+    /// The site has no desks for visitors.
+    no_desks: bool,
     previous: Option<String>,
     next: Option<String>,
     events: Vec<EventLine>,
@@ -65,8 +78,6 @@ struct SitePage {
     purpose: String,
     refused: Option<Refused>,
     error: Option<String>,
-    /// A network staff account, which requests no stays.
-    staff: bool,
 }
 
 fn site_id(id: &str) -> Result<SiteId, PageError> {
@@ -95,65 +106,74 @@ async fn render(
     draft: Draft,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    viewer.caller()?;
+    let caller = viewer.caller()?;
     let w = viewer.words();
     let site = service.site(id).await?;
     let (cluster, _) = service.cluster_with_sites(site.cluster_id).await?;
     let policy = service.policy(cluster.id).await?;
+    let network = service.network_policy().await?;
     let today = site.timezone.date_at(service.now());
     let start = parse_date(&draft.start).ok();
-    let end = parse_date(&draft.end).ok();
+    let end = parse_date(&draft.end).ok().filter(|e| start.is_some_and(|s| s <= *e));
+    let chosen = start.zip(end).and_then(|(s, e)| DateRange::new(s, e));
     let first = first_of_month(wanted_month.or(start).unwrap_or(today));
-    let range = month_range(first);
-    let days = service.availability(id, range).await?;
-    let marked = start.zip(end).and_then(|(s, e)| DateRange::new(s, e));
-    let calendar = month(w, first, &days, today, marked);
-    let href = |d: NaiveDate| format!("/sites/{}?month={}#calendar", id.as_uuid(), month_key(d));
+    let days = service.availability(id, month_range(first)).await?;
+    let own_members = caller.cluster == Some(cluster.id);
+    let staff = caller.cluster.is_none();
+    let no_desks = site.desks.get() == 0;
+    let closed_note = if staff {
+        Some(w.staff_requests_nothing)
+    } else if own_members {
+        Some(w.own_site)
+    } else if no_desks {
+        Some(w.no_visitors_now)
+    } else {
+        None
+    };
+    let page_path = format!("/sites/{}", id.as_uuid());
+    let picking = closed_note.is_none().then(|| Picking {
+        page: page_path.clone(),
+        start,
+        end,
+        starts: booking_window(today, &policy),
+    });
+    let calendar = month_to_pick(w, first, &days, today, chosen, picking.as_ref());
+    let href = |d: NaiveDate| {
+        let keep = start.map(|s| format!("&start={s}")).unwrap_or_default()
+            + &end.map(|e| format!("&end={e}")).unwrap_or_default();
+        format!("{page_path}?month={}{keep}#calendar", month_key(d))
+    };
     let previous = first.checked_sub_months(Months::new(1)).filter(|d| *d >= first_of_month(today)).map(href);
     let next = first.checked_add_months(Months::new(1)).map(href);
-    let own_members = viewer.caller.as_ref().is_some_and(|c| c.cluster == Some(cluster.id));
-    let events = service
-        .site_events(id, Some(today), today.checked_add_days(Days::new(EVENT_DAYS)))
-        .await?
-        .into_iter()
-        .filter(|e| e.cancelled_at.is_none() && (e.open_to_visitors || own_members))
-        .map(|e| EventLine {
-            when: w.time_span(e.starts_at, e.ends_at),
-            places: format!("{} {}", e.seats_left(), w.places_left),
-            members_only: !e.open_to_visitors,
-            title: e.title,
-            description: e.description,
-        })
-        .collect();
-    let approval = match policy.approval_mode() {
-        deskvisa_rules::ApprovalMode::Manual => w.manual,
-        deskvisa_rules::ApprovalMode::Auto => w.auto,
+    let summary = match chosen {
+        Some(range) if closed_note.is_none() => Some(summary(service, w, id, range, &policy).await?),
+        _ => None,
     };
+    let left =
+        if closed_note.is_none() { Some(service.stays_left(caller, cluster.id, &policy, today).await?) } else { None };
     let face = super::site_faces::Face::of(service, id, w.locale()).await?;
     let page = SitePage {
         face,
         c: Chrome::new(viewer, site.name.clone(), "map"),
         action: format!("/sites/{}/request", id.as_uuid()),
         wait_action: format!("/sites/{}/waitlist", id.as_uuid()),
-        staff: viewer.caller.as_ref().is_some_and(|c| c.cluster.is_none()),
-        cluster: format!("{} · {}, {}", cluster.name, cluster.city, cluster.country),
+        cluster: format!("{} · {}, {}", cluster.name, cluster.city, w.country(cluster.country)),
         address: site.address.clone(),
         contact: site.contact_email.clone(),
         house_rules: site.house_rules.clone(),
         open_days: open_days(w, &site),
         zone: site.timezone.name().to_owned(),
-        policy: vec![
-            (w.max_days_per_stay.to_owned(), w.day_count(u64::from(policy.max_days_per_stay()))),
-            (w.min_notice_days.to_owned(), w.day_count(u64::from(policy.min_notice_days()))),
-            (w.horizon_days.to_owned(), w.day_count(u64::from(policy.horizon_days()))),
-            (w.stays_per_year.to_owned(), policy.stays_per_year().to_string()),
-            (w.approval_mode.to_owned(), approval.to_owned()),
-        ],
+        promises: w.policy_for_visitor(&policy, policy.effective_max_days(&network), left),
+        summary,
+        closed_note: closed_note.map(str::to_owned),
+        picking: picking.is_some(),
+        page: page_path,
+        no_desks,
         name: site.name,
         month: calendar,
         previous,
         next,
-        events,
+        events: events(service, w, id, today, own_members).await?,
         start: draft.start,
         end: draft.end,
         purpose: draft.purpose,
@@ -161,6 +181,54 @@ async fn render(
         error: draft.error,
     };
     html(status, &page)
+}
+
+/// The days a stay may begin on today: the host's notice to its horizon.
+fn booking_window(today: NaiveDate, policy: &deskvisa_rules::HostPolicy) -> DateRange {
+    let from = today.checked_add_days(Days::new(u64::from(policy.min_notice_days()))).unwrap_or(today);
+    let to = today.checked_add_days(Days::new(u64::from(policy.horizon_days()))).unwrap_or(today);
+    DateRange::new(from, to).unwrap_or(DateRange::day(from))
+}
+
+/// The chosen dates in one line: "Mon 4 – Fri 8 January 2027 · 5 desk
+/// days · the host answers within 3 days, or the stay is approved".
+async fn summary(
+    service: &Service,
+    w: &'static super::Words,
+    site: SiteId,
+    range: DateRange,
+    policy: &deskvisa_rules::HostPolicy,
+) -> Result<String, PageError> {
+    let desk_days = if range.len() <= deskvisa_service::MAX_AVAILABILITY_DAYS {
+        service.availability(site, range).await?.iter().filter(|d| d.open).count() as u64
+    } else {
+        0
+    };
+    Ok(format!("{} · {} · {}", w.range(range.start(), range.end()), w.desk_days(desk_days), w.answer_promise(policy)))
+}
+
+/// The host's events at the site in the coming months that the viewer may
+/// join (members-only ones for the host's own members).
+async fn events(
+    service: &Service,
+    w: &'static super::Words,
+    id: SiteId,
+    today: NaiveDate,
+    own_members: bool,
+) -> Result<Vec<EventLine>, PageError> {
+    Ok(service
+        .site_events(id, Some(today), today.checked_add_days(Days::new(EVENT_DAYS)))
+        .await?
+        .into_iter()
+        .filter(|e| e.cancelled_at.is_none() && (e.open_to_visitors || own_members))
+        .map(|e| EventLine {
+            when: w.time_span(e.starts_at, e.ends_at),
+            places: w.places(e.seats_left()),
+            members_only: !e.open_to_visitors,
+            title: e.title,
+            description: e.description,
+        })
+        .collect())
 }
 
 /// `GET /sites/{id}` (`?month=YYYY-MM`; `?start=&end=` fill the form in).

@@ -56,6 +56,7 @@ struct Decision {
     pending: bool,
     can_check_in: bool,
     can_no_show: bool,
+    decline: super::host::DeclineForm,
 }
 
 #[derive(Template)]
@@ -94,6 +95,8 @@ struct StayPage {
     /// The member's form for new dates, when the stay can move.
     new_dates: Option<DatesForm>,
     history: Vec<(String, &'static str, Option<String>)>,
+    /// The decision whose decline came back without a reason.
+    decline_error: String,
 }
 
 /// A firm of the host suggested to the visitor.
@@ -211,7 +214,14 @@ async fn decision_card(
     };
     let approved = stay.status == StayStatus::Approved && !stay.checked_in && !stay.no_show;
     let first_day = stay.days.first().copied();
+    let id = stay.id.as_uuid().to_string();
     Ok(Decision {
+        decline: super::host::DeclineForm {
+            action: format!("/host/stays/{id}/decline"),
+            back: format!("/stays/{id}"),
+            who: visitor.name.clone(),
+            id,
+        },
         visitor: visitor.name,
         company: visitor.company,
         home: format!("{} ({})", home.name, home.country),
@@ -330,7 +340,7 @@ async fn render(
         contact: site.contact_email,
         site: site.name,
         dates: w.range(stay.start_date, stay.end_date),
-        days: w.day_count(stay.days.len() as u64),
+        days: if stay.days.is_empty() { String::new() } else { w.desk_days(stay.days.len() as u64) },
         held: stay.days.iter().map(|d| w.date(*d)).collect(),
         purpose: stay.purpose.clone(),
         reason: stay.decline_reason.as_ref().or(stay.cancel_reason.as_ref()).map(ToString::to_string),
@@ -342,6 +352,7 @@ async fn render(
         events,
         meeting,
         decision,
+        decline_error: query.get("decline_error").to_owned(),
         letter,
         face,
         new_dates,

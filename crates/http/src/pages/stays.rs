@@ -2,6 +2,7 @@
 //! cancel, the calendar file, the host's events I can join during it) and
 //! what is past, and my event registrations.
 
+use super::confirm::{Ask, confirmed};
 use super::page::Page;
 use std::collections::{HashMap, HashSet};
 
@@ -69,7 +70,7 @@ pub(super) async fn events_during(
         events.push(EventChoice {
             id: event.id.as_uuid().to_string(),
             when: w.time_span(event.starts_at, event.ends_at),
-            places: format!("{} {}", event.seats_left(), w.places_left),
+            places: w.places(event.seats_left()),
             registered: registered.contains(&event.id),
             full: event.seats_left() == 0,
             title: event.title,
@@ -141,7 +142,8 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
             site: site_name,
             site_href: format!("/sites/{}", stay.site.as_uuid()),
             dates: w.range(stay.start_date, stay.end_date),
-            days: w.day_count(stay.days.len() as u64),
+            // A stay that let its desks go holds no days: say none rather than "0 days".
+            days: if stay.days.is_empty() { String::new() } else { w.desk_days(stay.days.len() as u64) },
             purpose: stay.purpose.clone(),
             deadline: stay
                 .answer_deadline
@@ -191,14 +193,47 @@ pub(crate) fn reason(text: &str) -> Result<Option<Reason>, PageError> {
         .map_err(|e| PageError::Service(deskvisa_service::ServiceError::Invalid(format!("reason: {e}"))))
 }
 
+/// A host's decline from its form: a preset reason (`preset`), a note
+/// (`reason`), or both. Without either it goes back where it came from
+/// (`back`, else `fallback`) with the fold-out of decision `id` open and
+/// the error at its field; nothing typed is lost, since nothing was typed.
+pub(crate) fn decline_reason(
+    w: &'static Words,
+    fields: &super::form::Fields,
+    id: &str,
+    fallback: &str,
+) -> Result<Result<Reason, Response>, PageError> {
+    match reason(&w.decline_reason(fields.get("preset"), fields.get("reason")).unwrap_or_default())? {
+        Some(reason) => Ok(Ok(reason)),
+        None => {
+            let page = fields.optional("back").map(super::local_path).filter(|p| *p != "/").unwrap_or(fallback);
+            let page = page.split(['?', '#']).next().unwrap_or(fallback);
+            Ok(Err(super::redirect(&format!("{page}?decline_error={id}#decline-{id}"))))
+        }
+    }
+}
+
 /// `POST /stays/{id}/cancel` (an optional `reason`).
 pub(crate) async fn cancel(
     Path(id): Path<String>,
     SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
+    let stay = stay_id(&id)?;
+    if !confirmed(&fields) {
+        let w = viewer.words();
+        let record = service.stay(caller, stay).await?;
+        let site = service.site(record.site).await?;
+        let ask = Ask {
+            title: w.confirm_cancel_title.to_owned(),
+            consequence: w.cancel_consequence(&site.name, &w.range(record.start_date, record.end_date)),
+            yes: w.confirm_cancel_stay.to_owned(),
+            back: format!("/stays/{}", stay.as_uuid()),
+        };
+        return super::confirm::ask(&viewer, "stays", format!("/stays/{}/cancel", stay.as_uuid()), &fields, ask);
+    }
     let command = StayCommand::Cancel(reason(fields.get("reason"))?);
-    service.act_on_stay(caller, stay_id(&id)?, command).await?;
+    service.act_on_stay(caller, stay, command).await?;
     Ok(back(&fields, "/stays", "cancelled"))
 }
 

@@ -8,6 +8,13 @@ use deskvisa_rules::{
     PolicyField, RegistrationRefusal, StayStatus, Violation,
 };
 use deskvisa_service::Conflict;
+use deskvisa_words::Counted;
+
+/// The text with its first letter in capitals.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
 
 macro_rules! words {
     ($($key:ident: $en:expr, $pl:expr;)*) => {
@@ -27,6 +34,7 @@ macro_rules! words {
 words! {
     skip: "Skip to the content", "Przejdź do treści";
     nav_main: "Main", "Menu główne";
+    menu: "Menu", "Menu";
     nav_map: "Map", "Mapa";
     nav_stays: "My stays", "Moje pobyty";
     nav_host: "Host inbox", "Skrzynka gospodarza";
@@ -72,8 +80,19 @@ words! {
     results_title: "Sites that can take your stay", "Miejsca, które mogą Cię przyjąć";
     no_results: "No site has free desks for these dates. Try other dates or fewer days.",
         "Żadne miejsce nie ma wolnych biurek w tym terminie. Spróbuj innych dat albo mniejszej liczby dni.";
-    request_dates: "Request", "Zarezerwuj";
+    request_dates: "Request", "Poproś o pobyt";
     all_sites: "All sites", "Wszystkie miejsca";
+    world: "World", "Świat";
+    host_decides: "the host decides", "gospodarz decyduje";
+    when: "When", "Kiedy";
+    exact_dates: "These dates", "W tych dniach";
+    flexible_dates: "Flexible: a number of days in a month", "Elastycznie: liczba dni w miesiącu";
+    in_month: "In", "W miesiącu";
+    zoom_label: "Zoom the map", "Przybliż mapę";
+    zoom_countries: "Countries", "Kraje";
+    own_cluster: "your own cluster", "Twój klaster";
+    map_note: "A number is a group of sites: open it to zoom in. Grey pins are your own cluster's sites and sites taking no visitors.",
+        "Liczba to grupa miejsc: otwórz ją, aby przybliżyć. Szare pinezki to miejsca Twojego klastra i miejsca, które nie przyjmują gości.";
 
     address: "Address", "Adres";
     contact: "Contact", "Kontakt";
@@ -83,16 +102,30 @@ words! {
     calendar_title: "Free desks", "Wolne biurka";
     previous_month: "Previous month", "Poprzedni miesiąc";
     next_month: "Next month", "Następny miesiąc";
-    free_many: "free", "wolne";
     free_few: "few left", "ostatnie";
     full: "full", "brak miejsc";
     closed: "closed", "zamknięte";
     past: "past", "minęło";
-    legend: "Each day shows its free desks: ✓ free, ! few left, ✕ full, – closed.",
-        "Każdy dzień pokazuje wolne biurka: ✓ wolne, ! ostatnie, ✕ brak miejsc, – zamknięte.";
+    legend: "Each day shows its free desks: ✓ free, ! few left, ✕ full, – closed, … cannot begin a stay yet. Past days are blank; today is outlined.",
+        "Każdy dzień pokazuje wolne biurka: ✓ wolne, ! ostatnie, ✕ brak miejsc, – zamknięte, … nie można jeszcze zacząć pobytu. Minione dni są puste; dzisiejszy jest obwiedziony.";
+    pick_hint: "Click a day to choose your first day, then another for your last.",
+        "Kliknij dzień, aby wybrać pierwszy dzień pobytu, a potem kolejny, aby wybrać ostatni.";
+    pick_first: "choose as the first day", "wybierz jako pierwszy dzień";
+    pick_last: "choose as the last day", "wybierz jako ostatni dzień";
+    no_desks: "no desks for visitors", "brak biurek dla gości";
+    too_soon: "too little notice to begin a stay", "zbyt krótkie wyprzedzenie, by zacząć pobyt";
+    too_far: "too far ahead to begin a stay", "zbyt odległy termin, by zacząć pobyt";
+    today: "today", "dziś";
+    no_visitors_now: "This site has no desks for visitors at the moment.", "To miejsce nie ma teraz biurek dla gości.";
+    own_site: "This site belongs to your own cluster. deskvisa's desks are for visits to the other clusters of the network.",
+        "To miejsce należy do Twojego klastra. Biurka w deskvisa służą wizytom w innych klastrach sieci.";
+    your_stay: "Your stay", "Twój pobyt";
+    choose_dates: "Choose your dates on the calendar or type them here.", "Wybierz daty w kalendarzu albo wpisz je tutaj.";
+    change_dates: "Choose other dates", "Wybierz inne daty";
+    approved_at_once: "approved at once", "zatwierdzany od razu";
+    how_it_works: "How this host takes visitors", "Jak ten gospodarz przyjmuje gości";
     events_title: "Events", "Wydarzenia";
     no_events: "No events are planned.", "Nie zaplanowano wydarzeń.";
-    places_left: "places left", "wolnych miejsc";
     members_only: "for the host's members only", "tylko dla członków gospodarza";
     request_title: "Request a stay", "Poproś o pobyt";
     first_day: "First day", "Pierwszy dzień";
@@ -103,14 +136,15 @@ words! {
     refused_title: "This stay cannot be requested", "Nie można poprosić o ten pobyt";
     alternatives: "These dates would fit:", "Te terminy są wolne:";
     request_instead: "Request these dates", "Poproś o ten termin";
-    bad_dates: "Enter both dates as on a calendar.", "Podaj obie daty z kalendarza.";
+    bad_dates: "Enter a first and a last day, like 2027-01-04.", "Podaj pierwszy i ostatni dzień, np. 2027-01-04.";
     bad_days: "The number of days must be between 1 and 90.", "Liczba dni musi wynosić od 1 do 90.";
     search_backwards: "The last date is before the first.", "Data końcowa jest wcześniejsza niż początkowa.";
     search_too_long: "Search at most a year at a time.", "Wyszukuj najwyżej rok naraz.";
 
     stays_title: "My stays", "Moje pobyty";
     coming_up: "Coming up", "Nadchodzące";
-    history: "History", "Historia";
+    history: "Past stays", "Minione pobyty";
+    what_happened: "What happened", "Przebieg";
     no_stays: "No stays yet. Find a site on the map.", "Nie masz jeszcze pobytów. Znajdź miejsce na mapie.";
     answer_by: "The host answers by", "Gospodarz odpowie do";
     reason: "Reason", "Powód";
@@ -187,7 +221,7 @@ words! {
     events_during: "Events during this stay", "Wydarzenia w czasie pobytu";
     register: "Register", "Zapisz się";
     withdraw: "Withdraw", "Wypisz się";
-    registered: "You are registered", "Jesteś zapisany(-a)";
+    registered: "You are registered", "Masz zapis na to wydarzenie";
     event_full: "No places left", "Brak wolnych miejsc";
     my_registrations: "My registrations", "Moje zapisy";
     no_registrations: "No registrations.", "Brak zapisów.";
@@ -250,7 +284,7 @@ words! {
     cancel_word: "Cancel", "Anuluj";
     import_nothing: "Nothing to add: every row is a member already or refused.", "Nie ma kogo dodać: każdy wiersz to już członek albo został odrzucony.";
     refused_word: "refused", "odrzucony";
-    verdict_add: "to be added and invited", "zostanie dodany(-a) i zaproszony(-a)";
+    verdict_add: "to be added and invited", "do dodania i zaproszenia";
     verdict_member: "already a member: left as is", "już jest członkiem: bez zmian";
     me_title: "My account", "Moje konto";
     nav_me: "My account", "Moje konto";
@@ -285,7 +319,6 @@ words! {
     choose_site: "Choose a site.", "Wybierz lokalizację.";
     delegation_refused: "The delegation cannot go: nothing was booked.", "Delegacja nie może zostać wysłana: niczego nie zarezerwowano.";
     approve_group: "Approve the delegation", "Zatwierdź delegację";
-    decline_group: "Decline the delegation", "Odrzuć delegację";
     waitlist_title: "Waiting for a desk", "W kolejce po biurko";
     waitlist_intro: "When desks free up for your dates, the first in line whose dates fit is offered them and emailed; they are held for a while, then go to the next in line.",
         "Gdy w Twoich terminach zwolnią się biurka, otrzyma je pierwsza osoba w kolejce, której terminy pasują, wraz z wiadomością e-mail; biurka są przez pewien czas zarezerwowane, a potem trafiają do następnej osoby.";
@@ -372,11 +405,18 @@ words! {
     asked_already: "Asked", "Poproszono";
     first_admin_title: "Its first admin", "Pierwszy administrator";
     first_admin_hint: "Invited as a member of the new cluster and its admin, with a welcome email and a sign-in link.",
-        "Zostanie zaproszony(-a) jako członek nowego klastra i jego administrator, z e-mailem powitalnym i linkiem do logowania.";
+        "Otrzyma zaproszenie jako członek nowego klastra i jego administrator, z e-mailem powitalnym i linkiem do logowania.";
     admin_email: "Admin's email", "E-mail administratora";
     confirm_status_title: "Change the status?", "Zmienić status?";
     confirm_yes: "Yes, change the status", "Tak, zmień status";
     keep_it: "Keep it as it is", "Zostaw bez zmian";
+    confirm_cancel_title: "Cancel this stay?", "Odwołać ten pobyt?";
+    confirm_cancel_stay: "Yes, cancel the stay", "Tak, odwołaj pobyt";
+    confirm_revoke_title: "Revoke this member?", "Cofnąć członkostwo?";
+    confirm_revoke: "Yes, revoke the member", "Tak, cofnij członkostwo";
+    confirm_cancel_event_title: "Cancel this event?", "Odwołać to wydarzenie?";
+    confirm_cancel_event: "Yes, cancel the event", "Tak, odwołaj wydarzenie";
+    confirm_cancel_rest: "Yes, cancel this and every later one", "Tak, odwołaj to i wszystkie kolejne";
     vouched_until: "Vouched for until", "Poręczenie do";
     no_show_marked: "marked as no-show", "oznaczono nieobecność";
 
@@ -393,9 +433,10 @@ words! {
     decline_reason: "Reason for declining", "Powód odrzucenia";
     arrivals_today: "Here today", "Dziś na miejscu";
     arrivals_week: "Arriving this week", "Przyjazdy w tym tygodniu";
-    no_arrivals: "Nobody.", "Nikt.";
+    no_arrivals: "No arrivals this week.", "W tym tygodniu nikt nie przyjeżdża.";
+    no_arrivals_today: "No arrivals today.", "Dziś nikt nie przyjeżdża.";
     check_in: "Check in", "Zamelduj";
-    no_show: "No-show", "Nie przyjechał(-a)";
+    no_show: "No-show", "Nieobecność";
     visitor: "Visitor", "Gość";
     from_cluster: "from", "z";
     site_settings: "Site settings", "Ustawienia miejsca";
@@ -428,7 +469,19 @@ words! {
     bad_number: "Enter whole numbers, and tick at least one opening day.", "Podaj liczby całkowite i zaznacz co najmniej jeden dzień otwarcia.";
     bad_site: "Choose one of your sites.", "Wybierz jedno ze swoich miejsc.";
     bad_times: "Enter the start and the end as a date and a time.", "Podaj początek i koniec jako datę i godzinę.";
-    reason_needed: "Say why you decline: the visitor reads it.", "Napisz, dlaczego odrzucasz: gość to przeczyta.";
+    reason_needed: "Pick a reason or write one: the visitor reads it.", "Wybierz powód albo go wpisz: gość to przeczyta.";
+    decline_other: "Another reason (write it below)", "Inny powód (wpisz poniżej)";
+    decline_note: "A word for the visitor", "Słowo dla gościa";
+    decline_note_hint: "(optional with a reason picked above)", "(opcjonalnie, gdy powód wybrano powyżej)";
+    preset_full: "We have no desk free for you on these days.", "Nie mamy dla Ciebie wolnego biurka w te dni.";
+    preset_closed: "The site is closed or taken by an event on these days.", "W te dni miejsce jest zamknięte albo zajęte przez wydarzenie.";
+    preset_purpose: "The visit's purpose does not fit our cluster.", "Cel wizyty nie pasuje do naszego klastra.";
+    done_stay_approved: "Approved. The visitor has been emailed the dates and a calendar invitation.", "Zatwierdzono. Gość dostał e-mail z datami i zaproszeniem do kalendarza.";
+    done_stay_declined: "Declined. The visitor has been emailed your reason.", "Odrzucono. Gość dostał e-mail z Twoim powodem.";
+    done_group_approved: "Approved. Each member of the delegation has been emailed the dates and a calendar invitation.", "Zatwierdzono. Każdy członek delegacji dostał e-mail z datami i zaproszeniem do kalendarza.";
+    done_group_declined: "Declined. Each member of the delegation has been emailed your reason.", "Odrzucono. Każdy członek delegacji dostał e-mail z Twoim powodem.";
+    time_left_title: "Time to answer", "Czas na odpowiedź";
+    fewest_free: "Fewest desks free", "Najmniej wolnych biurek";
     day_holds_stays: "Stays are booked on this day, so it cannot be closed:", "W tym dniu są zarezerwowane pobyty, więc nie można go zamknąć:";
     open_days_label: "Opening days", "Dni otwarcia";
     contact_email: "Contact email", "E-mail kontaktowy";
@@ -468,12 +521,23 @@ words! {
     ledger_intro: "Visitor-days each cluster hosted and used in the period.", "Dni gości, które każdy klaster przyjął i wykorzystał w okresie.";
     show: "Show", "Pokaż";
     heatmap_title: "Visitor-days, host × home", "Dni gości: gospodarz × klaster macierzysty";
-    heatmap_note: "Rows are hosts, columns are home clusters; clusters with no visitor-days in the period are left out.",
-        "Wiersze to gospodarze, kolumny to klastry macierzyste; klastry bez dni gości w okresie pominięto.";
+    heatmap_note: "Rows are hosts, columns are home clusters, the busiest first; the twelve busiest each way are named, the rest summed as “others”. An empty cell is no visitor-day; the darker, the more.",
+        "Wiersze to gospodarze, kolumny to klastry macierzyste, najbardziej ruchliwe najpierw; nazwano po dwanaście z każdej strony, resztę zsumowano jako „pozostałe”. Pusta komórka to brak dni gości; im ciemniej, tym więcej.";
     host_word: "Host", "Gospodarz";
-    balance_title: "Balance per cluster", "Bilans klastrów";
-    balance_note: "Days hosted minus days used: a bar to the right hosts more than it uses.",
-        "Dni przyjęte minus wykorzystane: pasek w prawo oznacza, że klaster więcej przyjmuje, niż wykorzystuje.";
+    home_word: "home", "klaster macierzysty";
+    total: "Total", "Razem";
+    others: "others", "pozostałe";
+    balance_title: "Days hosted and days used", "Dni przyjęte i wykorzystane";
+    balance_note: "the number after a name is the balance, hosted minus used.",
+        "liczba po nazwie to bilans: przyjęte minus wykorzystane.";
+    story_title: "In short", "W skrócie";
+    net_hosts: "Hosting more than they send", "Przyjmują więcej, niż wysyłają";
+    net_senders: "Sending more than they host", "Wysyłają więcej, niż przyjmują";
+    not_hosting_title: "Not hosting in return", "Nie przyjmują gości w zamian";
+    all_reciprocate: "Every cluster hosts in return.", "Każdy klaster przyjmuje gości w zamian.";
+    nobody_yet: "No visitor-days in this period.", "Brak dni gości w tym okresie.";
+    story_note: "Balances are visitor-days hosted minus visitor-days used in the period; the full figures are below and in the CSV.",
+        "Bilans to dni gości przyjęte minus wykorzystane w okresie; pełne liczby są niżej i w pliku CSV.";
     figures_title: "Figures", "Liczby";
     cluster: "Cluster", "Klaster";
     standing: "Standing", "Wzajemność";
@@ -487,8 +551,8 @@ words! {
     exceptions: "Guarantee exceptions", "Wyjątki od gwarancji";
     download_csv: "Download the figures (CSV)", "Pobierz liczby (CSV)";
     reciprocating: "reciprocating", "wzajemny";
-    in_grace: "in grace", "w okresie karencji";
-    not_reciprocating: "not reciprocating", "niewzajemny";
+    in_grace: "new, not yet counted", "nowy, jeszcze nie liczony";
+    not_reciprocating: "not hosting in return", "nie przyjmuje gości w zamian";
 
     error_title: "Something is not right", "Coś jest nie tak";
     not_found: "There is no such page, or you may not see it.", "Nie ma takiej strony albo nie masz do niej dostępu.";
@@ -550,6 +614,152 @@ impl Words {
         deskvisa_words::instant_in_zone(self.locale(), at, zone)
     }
 
+    /// What cancelling a stay does, said before it is done.
+    pub(crate) fn cancel_consequence(&self, site: &str, dates: &str) -> String {
+        if self.polish() {
+            format!(
+                "Pobyt w {site}, {dates}, zostanie odwołany. Biurka wrócą do gospodarza, który dostanie wiadomość, a Twoje zapisy na wydarzenia w tym czasie zostaną wycofane. Tego nie można cofnąć."
+            )
+        } else {
+            format!(
+                "Your stay at {site}, {dates}, will be cancelled. Its desks go back to the host, who is told, and your registrations for events during it are withdrawn. This cannot be undone."
+            )
+        }
+    }
+
+    /// What revoking a member does, said before it is done.
+    pub(crate) fn revoke_consequence(&self, name: &str, email: &str) -> String {
+        if self.polish() {
+            format!(
+                "{name} ({email}) straci dostęp od razu: linki do logowania, sesje i tokeny przestaną działać, a nowe pobyty nie będą możliwe. Członkostwo można później przywrócić."
+            )
+        } else {
+            format!(
+                "{name} ({email}) loses access at once: sign-in links, sessions and tokens stop working, and no new stay can be requested. You can restore the membership later."
+            )
+        }
+    }
+
+    /// What cancelling an event (and, with `rest`, every later one of its
+    /// series) does, said before it is done.
+    pub(crate) fn cancel_event_consequence(&self, title: &str, when: &str, registered: u32, rest: bool) -> String {
+        let told = self.counted(
+            u64::from(registered),
+            &Counted {
+                en: ["its {n} registered person is emailed", "its {n} registered people are emailed"],
+                pl: [
+                    "{n} zapisana osoba dostanie wiadomość",
+                    "{n} zapisane osoby dostaną wiadomość",
+                    "{n} zapisanych osób dostanie wiadomość",
+                ],
+            },
+        );
+        match (self.polish(), rest) {
+            (false, false) => format!("“{title}”, {when}, will be cancelled and {told}. This cannot be undone."),
+            (false, true) => format!(
+                "“{title}”, {when}, and every later event of its series will be cancelled; {told}, as are those of the later ones. This cannot be undone."
+            ),
+            (true, false) => format!("„{title}”, {when}, zostanie odwołane, a {told}. Tego nie można cofnąć."),
+            (true, true) => format!(
+                "„{title}”, {when}, i wszystkie kolejne wydarzenia z cyklu zostaną odwołane; {told}, podobnie jak zapisani na kolejne. Tego nie można cofnąć."
+            ),
+        }
+    }
+
+    /// The preset reasons a host declines with: their keys and words.
+    pub(crate) fn decline_presets(&self) -> [(&'static str, &'static str); 3] {
+        [("full", self.preset_full), ("closed", self.preset_closed), ("purpose", self.preset_purpose)]
+    }
+
+    /// A decline's reason from its form: the preset picked (in these
+    /// words), then the note, either alone; none when both are empty.
+    pub(crate) fn decline_reason(&self, preset: &str, note: &str) -> Option<String> {
+        let preset = self.decline_presets().into_iter().find(|(key, _)| *key == preset).map(|(_, text)| text);
+        match (preset, note.trim()) {
+            (None, "") => None,
+            (Some(text), "") => Some(text.to_owned()),
+            (None, note) => Some(note.to_owned()),
+            (Some(text), note) => Some(format!("{text} {note}")),
+        }
+    }
+
+    /// How long is left to answer: "2 d 23 h left" / "zostało 2 d 23 godz.".
+    pub(crate) fn time_left(&self, left: chrono::TimeDelta) -> String {
+        let hours = left.num_hours().max(0);
+        let (d, h) = (hours / 24, hours % 24);
+        match (self.polish(), d) {
+            (false, 0) => format!("{h} h left"),
+            (false, d) => format!("{d} d {h} h left"),
+            (true, 0) => format!("zostało {h} godz."),
+            (true, d) => format!("zostało {d} d {h} godz."),
+        }
+    }
+
+    /// A group of pins: "3 sites: Nyhavn, Ørestad, Aarhus — zoom in".
+    pub(crate) fn group_title(&self, n: usize, names: &[String]) -> String {
+        let sites = self.counted(
+            n as u64,
+            &Counted { en: ["{n} site", "{n} sites"], pl: ["{n} miejsce", "{n} miejsca", "{n} miejsc"] },
+        );
+        let zoom = if self.polish() { "przybliż" } else { "zoom in" };
+        format!("{sites}: {} — {zoom}", names.join(", "))
+    }
+
+    /// An event's times the rules refuse, in this language.
+    pub(crate) fn event_times(&self, e: &EventTimeError) -> String {
+        let (en, pl) = match e {
+            EventTimeError::Malformed(_) => (self.bad_times.to_owned(), self.bad_times.to_owned()),
+            EventTimeError::EndsBeforeStart => (
+                "The event must end after it starts.".to_owned(),
+                "Wydarzenie musi kończyć się po swoim początku.".to_owned(),
+            ),
+            EventTimeError::TooLong => (
+                format!("An event lasts at most {} days.", deskvisa_rules::MAX_EVENT_DAYS),
+                format!("Wydarzenie trwa najwyżej {} dni.", deskvisa_rules::MAX_EVENT_DAYS),
+            ),
+            EventTimeError::InThePast => (
+                "The event's start has already passed at the site.".to_owned(),
+                "Początek wydarzenia już minął w czasie miejsca.".to_owned(),
+            ),
+            EventTimeError::TooFar { latest } => (
+                format!("An event starts on {} at the latest.", self.date(*latest)),
+                format!("Wydarzenie może zacząć się najpóźniej {}.", self.date(*latest)),
+            ),
+        };
+        if self.polish() { pl } else { en }
+    }
+
+    /// "5 open days" / "5 dni otwartych".
+    pub(crate) fn open_day_count(&self, n: u32) -> String {
+        self.counted(
+            u64::from(n),
+            &Counted {
+                en: ["{n} open day", "{n} open days"],
+                pl: ["{n} dzień otwarty", "{n} dni otwarte", "{n} dni otwartych"],
+            },
+        )
+    }
+
+    /// "1 event during your stay" / "1 wydarzenie w czasie pobytu".
+    pub(crate) fn events_during_count(&self, n: usize) -> String {
+        self.counted(
+            n as u64,
+            &Counted {
+                en: ["{n} event during your stay", "{n} events during your stay"],
+                pl: [
+                    "{n} wydarzenie w czasie pobytu",
+                    "{n} wydarzenia w czasie pobytu",
+                    "{n} wydarzeń w czasie pobytu",
+                ],
+            },
+        )
+    }
+
+    /// A country's name: "Denmark" / "Dania".
+    pub(crate) fn country(&self, country: deskvisa_rules::Country) -> String {
+        deskvisa_words::country_name(self.lang, country)
+    }
+
     /// A continent's name.
     pub(crate) fn continent(&self, continent: Continent) -> &'static str {
         let (en, pl) = match continent {
@@ -563,14 +773,105 @@ impl Words {
         if self.polish() { pl } else { en }
     }
 
+    /// A counted phrase in this language, its form by the CLDR's rules.
+    fn counted(&self, n: u64, phrase: &Counted) -> String {
+        deskvisa_words::counted(self.lang, n, phrase)
+    }
+
     /// "3 days" / "3 dni".
     pub(crate) fn day_count(&self, n: u64) -> String {
-        match (self.polish(), n) {
-            (false, 1) => "1 day".to_owned(),
-            (false, n) => format!("{n} days"),
-            (true, 1) => "1 dzień".to_owned(),
-            (true, n) => format!("{n} dni"),
+        self.counted(n, &Counted { en: ["{n} day", "{n} days"], pl: ["{n} dzień", "{n} dni", "{n} dni"] })
+    }
+
+    /// A day's free desks: "2 desks free" / "2 wolne biurka".
+    pub(crate) fn free(&self, n: u32) -> String {
+        let phrase = Counted {
+            en: ["{n} desk free", "{n} desks free"],
+            pl: ["{n} wolne biurko", "{n} wolne biurka", "{n} wolnych biurek"],
+        };
+        self.counted(u64::from(n), &phrase)
+    }
+
+    /// An event's free places: "3 places left" / "3 wolne miejsca".
+    pub(crate) fn places(&self, n: u32) -> String {
+        let phrase = Counted {
+            en: ["{n} place left", "{n} places left"],
+            pl: ["{n} wolne miejsce", "{n} wolne miejsca", "{n} wolnych miejsc"],
+        };
+        self.counted(u64::from(n), &phrase)
+    }
+
+    /// The open days a stay holds a desk: "5 desk days" / "5 dni przy biurku".
+    pub(crate) fn desk_days(&self, n: u64) -> String {
+        self.counted(
+            n,
+            &Counted {
+                en: ["{n} desk day", "{n} desk days"],
+                pl: ["{n} dzień przy biurku", "{n} dni przy biurku", "{n} dni przy biurku"],
+            },
+        )
+    }
+
+    /// How a host answers, as a visitor reads it: "the host answers within
+    /// 3 days, or the stay is approved" / "approved at once".
+    pub(crate) fn answer_promise(&self, policy: &deskvisa_rules::HostPolicy) -> String {
+        use deskvisa_rules::{ApprovalMode, OnNoAnswer};
+        if policy.approval_mode() == ApprovalMode::Auto {
+            return self.approved_at_once.to_owned();
         }
+        let within = self.counted(
+            u64::from(policy.answer_window_days()),
+            &Counted {
+                en: ["the host answers within {n} day", "the host answers within {n} days"],
+                pl: [
+                    "gospodarz odpowie w ciągu {n} dnia",
+                    "gospodarz odpowie w ciągu {n} dni",
+                    "gospodarz odpowie w ciągu {n} dni",
+                ],
+            },
+        );
+        let otherwise = match (self.polish(), policy.on_no_answer()) {
+            (false, OnNoAnswer::Approve) => "or the stay is approved",
+            (false, OnNoAnswer::Expire) => "or the request lapses",
+            (true, OnNoAnswer::Approve) => "a bez odpowiedzi pobyt zostanie zatwierdzony",
+            (true, OnNoAnswer::Expire) => "a bez odpowiedzi prośba wygaśnie",
+        };
+        format!("{within}, {otherwise}")
+    }
+
+    /// A host's policy as the visitor reads it, a sentence each: how far
+    /// ahead, how long, how often (and how many are left), how it answers.
+    pub(crate) fn policy_for_visitor(
+        &self,
+        policy: &deskvisa_rules::HostPolicy,
+        max_days: u32,
+        left: Option<u32>,
+    ) -> Vec<String> {
+        let (notice, horizon) = (policy.min_notice_days(), policy.horizon_days());
+        let ahead = match (self.polish(), notice) {
+            (false, 0) => format!("Request up to {horizon} days ahead"),
+            (false, n) => format!("Request {n}–{horizon} days ahead"),
+            (true, 0) => format!("Poproś o pobyt najwyżej {horizon} dni wcześniej"),
+            (true, n) => format!("Poproś o pobyt {n}–{horizon} dni wcześniej"),
+        };
+        let longest = self.counted(
+            u64::from(max_days),
+            &Counted {
+                en: ["Up to {n} day a stay", "Up to {n} days a stay"],
+                pl: ["Najwyżej {n} dzień pobytu", "Najwyżej {n} dni pobytu", "Najwyżej {n} dni pobytu"],
+            },
+        );
+        let mut often = self.counted(
+            u64::from(policy.stays_per_year()),
+            &Counted {
+                en: ["{n} stay a year", "{n} stays a year"],
+                pl: ["{n} pobyt w roku", "{n} pobyty w roku", "{n} pobytów w roku"],
+            },
+        );
+        if let Some(left) = left {
+            often.push_str(&if self.polish() { format!(" (zostało: {left})") } else { format!(" ({left} left)") });
+        }
+        vec![ahead, longest, often, capitalized(&self.answer_promise(policy))]
     }
 
     /// Free desks of a day: "2 of 4 desks free" / "wolne biurka: 2 z 4".
@@ -1084,6 +1385,10 @@ impl Words {
             "registered" => self.done_registered,
             "withdrawn" => self.done_withdrawn,
             "saved" => self.done_saved,
+            "approved" => self.done_stay_approved,
+            "stay-declined" => self.done_stay_declined,
+            "group-approved" => self.done_group_approved,
+            "group-declined" => self.done_group_declined,
             "invited" => self.done_invited,
             "imported" => self.done_imported,
             "asked" => self.done_asked,
@@ -1169,7 +1474,11 @@ impl Words {
                     en.range(window.start(), window.end())
                 ),
                 format!(
-                    "Gospodarz pozwala na najwyżej {max} pobyty(-ów) na członka w ciągu 365 dni, a w okresie {} masz ich już tyle.",
+                    "Gospodarz pozwala na najwyżej {} na członka w ciągu 365 dni, a w okresie {} masz ich już tyle.",
+                    pl.counted(
+                        u64::from(*max),
+                        &Counted { en: ["{n} stay", "{n} stays"], pl: ["{n} pobyt", "{n} pobyty", "{n} pobytów"] }
+                    ),
                     pl.range(window.start(), window.end())
                 ),
             ),

@@ -84,7 +84,9 @@ async fn a_home_admin_sends_a_group_on_the_page_and_the_host_approves_it_once() 
         let approved = send(app, post(&format!("{group}/approve"), &lars, &body)).await;
         assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
         let page = send(app, get(approved.location(), &lars)).await;
-        assert_eq!(page.body.matches("Approved").count(), 2, "{}", page.body);
+        // Each member's status, and the message that says what happened.
+        assert_eq!(page.body.matches("· Approved").count(), 2, "{}", page.body);
+        assert!(page.body.contains("Each member of the delegation has been emailed"), "{}", page.body);
         for member in [&ola, &piotr] {
             let stays = service.my_stays(member, 10, None).await.unwrap();
             assert_eq!(stays[0].status, StayStatus::Approved);

@@ -152,7 +152,13 @@ async fn the_host_publishes_a_weekly_series_on_the_events_page_and_cancels_the_r
         let second = page.body.match_indices("/cancel-rest\"").nth(1).map(|(at, _)| at).unwrap();
         let start = page.body[..second].rfind("/host/events/").unwrap();
         let action = &page.body[start..second + "/cancel-rest".len()];
-        let cancelled = send(app, post(action, &lars, &form(&[("csrf", &field(&page.body, "csrf"))]))).await;
+        // One more step first: the page says what will happen, and nothing has yet.
+        let asked = send(app, post(action, &lars, &form(&[("csrf", &field(&page.body, "csrf"))]))).await;
+        assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+        assert!(asked.body.contains("every later event of its series will be cancelled"), "{}", asked.body);
+        assert_eq!(send(app, get("/host/events", &lars)).await.body.matches("/cancel-rest\"").count(), 4);
+        let confirmed = form(&[("csrf", &field(&page.body, "csrf")), ("confirm", "yes")]);
+        let cancelled = send(app, post(action, &lars, &confirmed)).await;
         assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
         let page = send(app, get("/host/events", &lars)).await;
         assert_eq!(page.body.matches("/cancel-rest\"").count(), 1, "only the first is still on");

@@ -209,27 +209,30 @@ impl Service {
                 sites.push(site.id);
             }
             let domain = format!("{}.example", slug(demo.name));
+            // Each person's address is made from their name, so the demo
+            // reads true: anna.nowak@… is Anna Nowak (the first cluster's
+            // first member is the demo member).
             let people = [
-                (format!("admin@{domain}"), true),
-                (format!("{}.{}@{domain}", FIRST[i % 12], LAST[(i + 3) % 12]), false),
-                (format!("{}.{}@{domain}", FIRST[(i + 5) % 12], LAST[(i + 7) % 12]), false),
+                ((FIRST[(i + 7) % 12], LAST[(i + 3) % 12]), true),
+                ((FIRST[i % 12], LAST[i % 12]), false),
+                ((FIRST[(i + 5) % 12], LAST[(i + 7) % 12]), false),
             ];
             let mut persons = Vec::new();
-            for (n, (email, admin)) in people.iter().enumerate() {
-                let email = if i == 0 && n == 1 { DEMO_MEMBER.to_owned() } else { email.clone() };
+            for ((first, last), admin) in people {
+                let email = if admin { format!("admin@{domain}") } else { format!("{first}.{last}@{domain}") };
                 let member = self
                     .add_member(
                         cluster.id,
                         NewMember {
                             email: Email::parse(&ascii(&email.to_lowercase())).map_err(|e| bad(&email, e))?,
-                            name: format!("{} {}", FIRST[(i + n) % 12], LAST[(i + 2 * n) % 12]),
+                            name: format!("{first} {last}"),
                             // Their firm's name, once the firms are made.
                             company: String::new(),
                             locale: if demo.country == "PL" { Locale::Pl } else { Locale::En },
                         },
                     )
                     .await?;
-                if *admin {
+                if admin {
                     self.grant_role(member.id, Role::ClusterAdmin).await?;
                 }
                 persons.push(member.id);

@@ -27,10 +27,12 @@ pub(super) struct GroupView {
     /// Each member: name, the stay's link, its status in words.
     pub(super) members: Vec<(String, String, &'static str)>,
     pub(super) pending: bool,
+    /// Its decline fold-out (coming back to `back`).
+    pub(super) decline: super::inbox::DeclineForm,
 }
 
 /// A group in the viewer's words.
-pub(super) async fn group(service: &Service, w: &Words, d: &Delegation) -> Result<GroupView, PageError> {
+pub(super) async fn group(service: &Service, w: &Words, d: &Delegation, back: &str) -> Result<GroupView, PageError> {
     let site = service.site(d.row.site).await?;
     let (home, _) = service.cluster_with_sites(d.row.home_cluster).await?;
     let mut members = Vec::with_capacity(d.stays.len());
@@ -38,9 +40,16 @@ pub(super) async fn group(service: &Service, w: &Words, d: &Delegation) -> Resul
         let name = service.member(stay.member).await.map(|m| m.name).unwrap_or_default();
         members.push((name, format!("/stays/{}", stay.id), w.stay_status(stay.status)));
     }
+    let title = format!("{} → {}: {}", home.name, site.name, w.range(d.row.start_date, d.row.end_date));
     Ok(GroupView {
+        decline: super::inbox::DeclineForm {
+            id: d.row.id.to_string(),
+            action: format!("/delegations/{}/decline", d.row.id),
+            back: back.to_owned(),
+            who: title.clone(),
+        },
         id: d.row.id.to_string(),
-        title: format!("{} → {}: {}", home.name, site.name, w.range(d.row.start_date, d.row.end_date)),
+        title,
         purpose: d.row.purpose.clone(),
         members,
         pending: d.pending(),
@@ -83,11 +92,11 @@ async fn render(
     let cluster = own(caller)?;
     let mut to_answer = Vec::new();
     for d in service.open_delegations(caller, cluster, false).await? {
-        to_answer.push(group(service, w, &d).await?);
+        to_answer.push(group(service, w, &d, "/host/delegations").await?);
     }
     let mut sent = Vec::new();
     for d in service.open_delegations(caller, cluster, true).await? {
-        sent.push(group(service, w, &d).await?);
+        sent.push(group(service, w, &d, "/host/delegations").await?);
     }
     let chosen_site = typed.map(|f| f.get("site_id").to_owned()).unwrap_or_default();
     let chosen: Vec<String> = typed.map(|f| f.all("member_id").map(str::to_owned).collect()).unwrap_or_default();
@@ -181,6 +190,8 @@ struct GroupPage {
     g: GroupView,
     /// The viewer answers for the host.
     answers: bool,
+    /// The decision whose decline came back without a reason.
+    decline_error: String,
 }
 
 /// `GET /delegations/{id}`: one group (the host's email links here).
@@ -193,8 +204,13 @@ pub(crate) async fn group_page(
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ServiceError::NotFound)?;
     let d = service.delegation(caller, id).await?;
     let answers = caller.admin_of(d.row.host_cluster) && d.stays.iter().any(|s| s.status == StayStatus::Pending);
-    let g = group(&service, w, &d).await?;
-    let page = GroupPage { c: Chrome::new(&viewer, g.title.clone(), "host").done(&query), g, answers };
+    let g = group(&service, w, &d, &format!("/delegations/{}", d.row.id)).await?;
+    let page = GroupPage {
+        c: Chrome::new(&viewer, g.title.clone(), "host").done(&query),
+        g,
+        answers,
+        decline_error: query.get("decline_error").to_owned(),
+    };
     html(StatusCode::OK, &page)
 }
 
@@ -205,7 +221,7 @@ pub(crate) async fn approve(
 ) -> Result<Response, PageError> {
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ServiceError::NotFound)?;
     service.answer_delegation(viewer.caller()?, id, GroupAnswer::Approve).await?;
-    Ok(redirect(&format!("/delegations/{id}?done=saved")))
+    Ok(redirect(&format!("/delegations/{id}?done=group-approved")))
 }
 
 /// `POST /delegations/{id}/decline` (a `reason`).
@@ -214,9 +230,15 @@ pub(crate) async fn decline(
     SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let id = uuid::Uuid::parse_str(&id).map_err(|_| ServiceError::NotFound)?;
-    let Some(reason) = crate::pages::stays::reason(fields.get("reason"))? else {
-        return Err(ServiceError::Invalid(viewer.words().reason_needed.to_owned()).into());
+    let reason = match crate::pages::stays::decline_reason(
+        viewer.words(),
+        &fields,
+        &id.to_string(),
+        &format!("/delegations/{id}"),
+    )? {
+        Ok(reason) => reason,
+        Err(back_with_error) => return Ok(back_with_error),
     };
     service.answer_delegation(viewer.caller()?, id, GroupAnswer::Decline(reason)).await?;
-    Ok(redirect(&format!("/delegations/{id}?done=declined")))
+    Ok(redirect(&format!("/delegations/{id}?done=group-declined")))
 }

@@ -2,6 +2,7 @@
 //! the API reads an event) and cancelling one.
 
 use crate::input::EventForm;
+use crate::pages::confirm::{Ask, confirmed};
 use crate::pages::form::{Fields, FormRefusal, Shown, SignedForm};
 use crate::pages::page::Page;
 use crate::pages::view::{Chrome, html};
@@ -165,6 +166,28 @@ pub(crate) async fn cancel_rest(
 ) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
     let id: EventId = crate::extract::id(&id, EventId::parse)?;
+    if !confirmed(&fields) {
+        let w = viewer.words();
+        let event = service.event(id).await?;
+        let ask = Ask {
+            title: w.confirm_cancel_event_title.to_owned(),
+            consequence: w.cancel_event_consequence(
+                &event.title,
+                &w.time_span(event.starts_at, event.ends_at),
+                event.registered,
+                true,
+            ),
+            yes: w.confirm_cancel_rest.to_owned(),
+            back: "/host/events".to_owned(),
+        };
+        return crate::pages::confirm::ask(
+            &viewer,
+            "host",
+            format!("/host/events/{}/cancel-rest", id.as_uuid()),
+            &fields,
+            ask,
+        );
+    }
     service.cancel_event_and_rest(caller, id, fields.optional("reason").map(str::to_owned)).await?;
     Ok(redirect("/host/events?done=saved"))
 }
@@ -176,6 +199,28 @@ pub(crate) async fn cancel_event(
 ) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
     let id: EventId = crate::extract::id(&id, EventId::parse)?;
+    if !confirmed(&fields) {
+        let w = viewer.words();
+        let event = service.event(id).await?;
+        let ask = Ask {
+            title: w.confirm_cancel_event_title.to_owned(),
+            consequence: w.cancel_event_consequence(
+                &event.title,
+                &w.time_span(event.starts_at, event.ends_at),
+                event.registered,
+                false,
+            ),
+            yes: w.confirm_cancel_event.to_owned(),
+            back: "/host/events".to_owned(),
+        };
+        return crate::pages::confirm::ask(
+            &viewer,
+            "host",
+            format!("/host/events/{}/cancel", id.as_uuid()),
+            &fields,
+            ask,
+        );
+    }
     service.cancel_event(caller, id, fields.optional("reason").map(str::to_owned)).await?;
     Ok(redirect("/host/events?done=saved"))
 }

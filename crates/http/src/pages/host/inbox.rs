@@ -16,6 +16,27 @@ use std::collections::HashMap;
 
 use super::*;
 
+/// A host's decline fold-out (`_decline.html`): which decision, where it
+/// posts, where it comes back to, and whom it declines.
+pub(crate) struct DeclineForm {
+    pub(crate) id: String,
+    pub(crate) action: String,
+    pub(crate) back: String,
+    pub(crate) who: String,
+}
+
+/// What a host weighs before answering a stay.
+pub(super) struct Weigh {
+    pub(super) company: String,
+    pub(super) visits: String,
+    pub(super) no_shows: u32,
+    /// The fullest of the stay's days: "2 of 4 desks free".
+    pub(super) fewest_free: String,
+    /// "2 d 23 h left".
+    pub(super) left: String,
+    pub(super) decline: DeclineForm,
+}
+
 /// A stay in the inbox.
 pub(super) struct StayLine {
     pub(super) id: String,
@@ -28,6 +49,10 @@ pub(super) struct StayLine {
     pub(super) deadline: String,
     pub(super) checked_in: bool,
     pub(super) no_show: bool,
+    /// For a stay waiting for an answer.
+    pub(super) weigh: Option<Weigh>,
+    /// Its answer deadline, to sort by.
+    deadline_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Template)]
@@ -40,6 +65,44 @@ struct InboxPage {
     groups: Vec<super::delegations::GroupView>,
     today: Vec<StayLine>,
     week: Vec<StayLine>,
+    /// The decision whose decline came back without a reason.
+    decline_error: String,
+}
+
+/// What the host weighs for a waiting stay: the visitor's firm, earlier
+/// visits and no-shows here, the fullest of its days, the time left.
+async fn weigh(
+    service: &deskvisa_service::Service,
+    caller: &deskvisa_service::Caller,
+    w: &'static Words,
+    stay: &StayRecord,
+    visitor: &deskvisa_service::MemberRecord,
+) -> Result<Weigh, PageError> {
+    let record = service.visit_record(caller, stay).await?;
+    let fullest = match deskvisa_rules::DateRange::new(stay.start_date, stay.end_date) {
+        Some(range) if range.len() <= deskvisa_service::MAX_AVAILABILITY_DAYS => service
+            .availability(stay.site, range)
+            .await?
+            .into_iter()
+            .filter(|d| stay.days.contains(&d.date))
+            .min_by_key(|d| d.free)
+            .map(|d| format!("{} ({})", w.desks_free(d.free, d.desks), w.date(d.date))),
+        _ => None,
+    };
+    let id = stay.id.as_uuid().to_string();
+    Ok(Weigh {
+        company: visitor.company.clone(),
+        visits: w.visit_count(record.visits),
+        no_shows: record.no_shows,
+        fewest_free: fullest.unwrap_or_default(),
+        left: stay.answer_deadline.map(|d| w.time_left(d - service.now())).unwrap_or_default(),
+        decline: DeclineForm {
+            action: format!("/host/stays/{id}/decline"),
+            back: "/host".to_owned(),
+            who: visitor.name.clone(),
+            id,
+        },
+    })
 }
 
 /// `GET /host`.
@@ -47,8 +110,12 @@ pub(crate) async fn inbox(Page { service, viewer, query }: Page) -> Result<Respo
     let caller = viewer.cluster_admin()?;
     let w = viewer.words();
     let sites = own_sites(&service, caller).await?;
-    let clusters: HashMap<ClusterId, String> =
-        service.map().await?.into_iter().map(|(c, _)| (c.id, format!("{} ({})", c.name, c.country))).collect();
+    let clusters: HashMap<ClusterId, String> = service
+        .map()
+        .await?
+        .into_iter()
+        .map(|(c, _)| (c.id, format!("{} ({})", c.name, w.country(c.country))))
+        .collect();
     let mut names: HashMap<MemberId, String> = HashMap::new();
     let (mut pending, mut today_lines, mut week) = (Vec::new(), Vec::new(), Vec::new());
     for site in &sites {
@@ -65,6 +132,14 @@ pub(crate) async fn inbox(Page { service, viewer, query }: Page) -> Result<Respo
                 (s, list)
             }),
         ) {
+            if list == 0 {
+                let visitor = service.member(stay.member).await?;
+                let mut line =
+                    stay_line(w, &stay, site, visitor.name.clone(), clusters.get(&stay.home_cluster).cloned());
+                line.weigh = Some(weigh(&service, caller, w, &stay, &visitor).await?);
+                pending.push(line);
+                continue;
+            }
             let visitor = match names.get(&stay.member) {
                 Some(name) => name.clone(),
                 None => {
@@ -75,15 +150,16 @@ pub(crate) async fn inbox(Page { service, viewer, query }: Page) -> Result<Respo
             };
             let line = stay_line(w, &stay, site, visitor, clusters.get(&stay.home_cluster).cloned());
             match list {
-                0 => pending.push(line),
                 1 => today_lines.push(line),
                 _ => week.push(line),
             }
         }
     }
+    // The most urgent answer first.
+    pending.sort_by_key(|l| l.deadline_at);
     let mut groups = Vec::new();
     for d in service.open_delegations(caller, own(caller)?, false).await? {
-        groups.push(super::delegations::group(&service, w, &d).await?);
+        groups.push(super::delegations::group(&service, w, &d, "/host").await?);
     }
     let page = InboxPage {
         c: Chrome::new(&viewer, w.host_title, "host").done(&query),
@@ -92,6 +168,7 @@ pub(crate) async fn inbox(Page { service, viewer, query }: Page) -> Result<Respo
         groups,
         today: today_lines,
         week,
+        decline_error: query.get("decline_error").to_owned(),
     };
     html(StatusCode::OK, &page)
 }
@@ -114,6 +191,8 @@ pub(super) fn stay_line(
         deadline: stay.answer_deadline.map(|d| w.instant(d, site.timezone.name())).unwrap_or_default(),
         checked_in: stay.checked_in,
         no_show: stay.no_show,
+        weigh: None,
+        deadline_at: stay.answer_deadline,
     }
 }
 
@@ -126,16 +205,21 @@ pub(crate) async fn act(
     let id: StayId = crate::extract::id(&id, StayId::parse)?;
     let command = match action.as_str() {
         "approve" => StayCommand::Approve,
-        "decline" => match crate::pages::stays::reason(fields.get("reason"))? {
-            Some(reason) => StayCommand::Decline(reason),
-            None => {
-                return Err(ServiceError::Invalid(viewer.words().reason_needed.to_owned()).into());
+        "decline" => {
+            match crate::pages::stays::decline_reason(viewer.words(), &fields, &id.as_uuid().to_string(), "/host")? {
+                Ok(reason) => StayCommand::Decline(reason),
+                Err(back_with_error) => return Ok(back_with_error),
             }
-        },
+        }
         "check-in" => StayCommand::CheckIn,
         "no-show" => StayCommand::NoShow,
         _ => return Err(ServiceError::NotFound.into()),
     };
+    let done = match command {
+        StayCommand::Approve => "approved",
+        StayCommand::Decline(_) => "stay-declined",
+        _ => "saved",
+    };
     service.act_on_stay(caller, id, command).await?;
-    Ok(crate::pages::back(&fields, "/host", "saved"))
+    Ok(crate::pages::back(&fields, "/host", done))
 }

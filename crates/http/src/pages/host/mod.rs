@@ -18,7 +18,7 @@ pub(crate) use delegations::{
 use deskvisa_rules::ClusterId;
 use deskvisa_service::{Caller, Service, ServiceError, SiteRecord};
 pub(crate) use events::{cancel_event, cancel_rest, events_page, publish_event};
-pub(crate) use inbox::{act, inbox};
+pub(crate) use inbox::{DeclineForm, act, inbox};
 pub(crate) use policy::{policy_page, save_policy};
 pub(crate) use site::{close_day, reopen_day, save_site, site_page};
 
