@@ -65,7 +65,7 @@ pub use introductions::{IntroductionAnswer, IntroductionNotice, MAX_LISTED_INTRO
 pub use ledger::LedgerReport;
 pub use letters::{LetterMade, LetterheadView, MAX_LETTERHEAD_ADDRESS_CHARS, Verification};
 pub use mail_events::{EventNotice, StayEvent};
-pub use map::{NewCluster, NewMember, NewSite};
+pub use map::{MAX_CLOSED_AT_ONCE, NewCluster, NewMember, NewSite};
 pub use meeting::{MAX_VISITOR_WINDOW_DAYS, SUGGESTED_FIRMS, Suggestion, VisitorWithFirm};
 pub use member_import::{ImportRow, ImportVerdict, MAX_IMPORT_ROWS};
 pub use network_staff::{Appointment, IssuedLink};

@@ -215,25 +215,53 @@ impl Service {
         date: NaiveDate,
         reason: &str,
     ) -> Result<(), ServiceError> {
+        self.close_days(caller, site, deskvisa_rules::DateRange::day(date), reason).await
+    }
+
+    /// A host admin closes every open day of a range (at most
+    /// [`MAX_CLOSED_AT_ONCE`] days) in one transaction: all of them, or
+    /// none when any holds stays (409 `dates_hold_stays` with those dates).
+    /// Days closed already stay closed.
+    pub async fn close_days(
+        &self,
+        caller: &Caller,
+        site: SiteId,
+        range: deskvisa_rules::DateRange,
+        reason: &str,
+    ) -> Result<(), ServiceError> {
         use deskvisa_rules::{SiteSetup, dates_hold_stays};
+        if range.len() > MAX_CLOSED_AT_ONCE {
+            return Err(ServiceError::Invalid(format!("close at most {MAX_CLOSED_AT_ONCE} days at once")));
+        }
         let tx = self.store.begin_write().await?;
         let record = tx.site(site).await?.ok_or(ServiceError::NotFound)?;
         if !caller.admin_of(record.cluster_id) {
             return Err(ServiceError::Forbidden);
         }
-        self.bounded(deskvisa_rules::DateField::Closure, date, record.timezone.date_at(self.now()))?;
-        let (calendar, held) = tx.site_days(site, i16::from(record.open_weekdays.bits()), date, date).await?;
-        let current = SiteSetup { zone: record.timezone, desks: record.desks.get(), calendar: calendar.clone() };
-        let proposed = SiteSetup { calendar: calendar.with_closure(date), ..current.clone() };
         let today = record.timezone.date_at(self.now());
+        self.bounded(deskvisa_rules::DateField::Closure, range.start(), today)?;
+        self.bounded(deskvisa_rules::DateField::Closure, range.end(), today)?;
+        let (calendar, held) =
+            tx.site_days(site, i16::from(record.open_weekdays.bits()), range.start(), range.end()).await?;
+        // One day is closed as asked (as it always was); a range, on its open days.
+        let open: Vec<NaiveDate> =
+            if range.len() == 1 { vec![range.start()] } else { calendar.open_days(range).collect() };
+        let current = SiteSetup { zone: record.timezone, desks: record.desks.get(), calendar: calendar.clone() };
+        let closed = open.iter().fold(calendar, |c, d| c.with_closure(*d));
+        let proposed = SiteSetup { calendar: closed, ..current.clone() };
         let lost = dates_hold_stays(&held, today, &current, &proposed);
         if !lost.is_empty() {
             return Err(ServiceError::DatesHoldStays { dates: lost });
         }
-        match tx.insert_closure(site, date, reason, self.now()).await {
-            Err(StoreError::Unique(_)) => return Ok(()),
-            other => other?,
+        for date in open {
+            match tx.insert_closure(site, date, reason, self.now()).await {
+                Err(StoreError::Unique(_)) => {}
+                other => other?,
+            }
         }
         Ok(tx.commit().await?)
     }
 }
+
+/// The most days one closing may cover (a year).
+pub const MAX_CLOSED_AT_ONCE: u64 = 366;

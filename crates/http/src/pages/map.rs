@@ -62,8 +62,8 @@ struct MapPage {
     drawing: Drawing,
     /// Chips that zoom the map: the world, continents, and the chosen
     /// continent's countries (`href`, label, current).
-    zoom: Vec<(String, String, bool)>,
-    country_zoom: Vec<(String, String, bool)>,
+    zoom: Vec<Chip>,
+    country_zoom: Vec<Chip>,
     areas: Vec<(String, Vec<SiteLine>)>,
     continents: Vec<Choice>,
     countries: Vec<Choice>,
@@ -125,6 +125,33 @@ async fn search(
         fits.push(Fit { href, name: found.site.name, place: place(&found.cluster, w), requests, thumb, facts });
     }
     Ok((fits, None))
+}
+
+/// A chip that zooms the map: its link, its label, whether it is the view.
+type Chip = (String, String, bool);
+
+/// The chips that zoom the map: the world and each continent with sites;
+/// once an area is chosen, its continent's countries by name. `keep`
+/// carries a search's dates along.
+fn zoom_chips(
+    map: &[(ClusterRecord, Vec<SiteRecord>)],
+    area: Area,
+    keep: &str,
+    w: &'static super::Words,
+) -> (Vec<Chip>, Vec<Chip>) {
+    let chip = |a: Area, label: String| (format!("/?area={}{keep}#map", a.key()), label, a == area);
+    let mut zoom = vec![chip(Area::Anywhere, w.world.to_owned())];
+    zoom.extend(continent_choices(map, "", w).into_iter().map(|c| chip(Area::parse(&c.value), c.label)));
+    let mut countries: Vec<Chip> = match area.continent() {
+        Some(continent) => countries(map)
+            .into_iter()
+            .filter(|(code, _)| code.continent() == continent)
+            .map(|(code, _)| chip(Area::Country(code), w.country(code)))
+            .collect(),
+        None => Vec::new(),
+    };
+    countries.sort_by(|a, b| a.1.cmp(&b.1));
+    (zoom, countries)
 }
 
 /// The area chooser's continents that have sites, `area` selected.
@@ -222,18 +249,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
     });
     let drawing = map_drawing::draw(placed, area, |n, names| w.group_title(n, names));
     let keep = if searched { format!("&from={from}&to={to}&days={days}") } else { String::new() };
-    let chip = |a: Area, label: String| (format!("/?area={}{keep}#map", a.key()), label, a == area);
-    let mut zoom = vec![chip(Area::Anywhere, w.world.to_owned())];
-    zoom.extend(continent_choices(&map, "", w).into_iter().map(|c| chip(Area::parse(&c.value), c.label)));
-    let mut country_zoom = match area.continent() {
-        Some(continent) => countries(&map)
-            .into_iter()
-            .filter(|(code, _)| code.continent() == continent)
-            .map(|(code, _)| chip(Area::Country(code), w.country(code)))
-            .collect::<Vec<_>>(),
-        None => Vec::new(),
-    };
-    country_zoom.sort_by(|a, b| a.1.cmp(&b.1));
+    let (zoom, country_zoom) = zoom_chips(&map, area, &keep, w);
 
     let page = MapPage {
         c: Chrome::new(&viewer, w.map_title, "map"),

@@ -83,6 +83,15 @@ words! {
     request_dates: "Request", "Poproś o pobyt";
     all_sites: "All sites", "Wszystkie miejsca";
     world: "World", "Świat";
+    roster_title: "Who is coming", "Kto przyjeżdża";
+    roster_week: "The coming week", "Najbliższy tydzień";
+    roster_month: "The coming 30 days", "Najbliższe 30 dni";
+    visitors_word: "Visitors", "Goście";
+    nobody_coming: "Nobody", "Nikt";
+    close_days: "Close days", "Zamknij dni";
+    close_until_hint: "(to close several days)", "(aby zamknąć kilka dni)";
+    bad_closure_dates: "Enter a first day, and a last day on or after it (at most a year later).", "Podaj pierwszy dzień i ostatni, nie wcześniejszy (najwyżej rok później).";
+    who_registered: "Who is registered", "Kto się zapisał";
     host_decides: "the host decides", "gospodarz decyduje";
     when: "When", "Kiedy";
     exact_dates: "These dates", "W tych dniach";

@@ -9,6 +9,7 @@ mod authorization;
 mod cluster_pages;
 mod delegation_pages;
 mod delegations;
+mod design_pages;
 mod email_links;
 mod event_series;
 mod feeds;

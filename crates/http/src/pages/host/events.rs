@@ -24,6 +24,8 @@ struct HostEvent {
     site: String,
     when: String,
     places: String,
+    /// The names of those registered.
+    registrants: Vec<String>,
     open: bool,
     cancelled: bool,
     /// An occurrence of a series: "cancel this and the rest" is offered.
@@ -62,6 +64,15 @@ async fn events_page_with(
     for site in &sites {
         let today = site.timezone.date_at(service.now());
         for e in service.site_events(site.id, Some(today), today.checked_add_days(Days::new(EVENT_DAYS))).await? {
+            let registrants = if e.registered > 0 && e.cancelled_at.is_none() {
+                let mut names = Vec::new();
+                for r in service.event_registrations(caller, e.id).await? {
+                    names.push(service.member(r.member).await.map(|m| m.name).unwrap_or_else(|_| "—".to_owned()));
+                }
+                names
+            } else {
+                Vec::new()
+            };
             events.push((
                 e.starts_utc,
                 HostEvent {
@@ -69,6 +80,7 @@ async fn events_page_with(
                     site: site.name.clone(),
                     when: w.time_span(e.starts_at, e.ends_at),
                     places: format!("{}/{}", e.registered, e.capacity),
+                    registrants,
                     open: e.open_to_visitors,
                     cancelled: e.cancelled_at.is_some(),
                     repeats: e.series.is_some(),

@@ -7,6 +7,7 @@ mod delegations;
 mod events;
 mod inbox;
 mod policy;
+mod roster;
 mod site;
 
 use super::{PageError, Viewer, Words, redirect};

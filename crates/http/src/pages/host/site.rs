@@ -40,6 +40,8 @@ struct SitePage {
     /// The arrival pack's form, and the photo's thumbnail.
     arrival: crate::pages::site_faces::ArrivalForm,
     photo: Option<String>,
+    /// Who is coming, day by day.
+    roster: super::roster::Roster,
 }
 
 /// What a refused site form shows: the message, and the stays in its way.
@@ -95,6 +97,18 @@ async fn site_page_with(
     refusal: SiteRefusal,
     status: StatusCode,
 ) -> Result<Response, PageError> {
+    site_page_showing(service, viewer, id, fields, refusal, status, false).await
+}
+
+async fn site_page_showing(
+    service: &Service,
+    viewer: &Viewer,
+    id: SiteId,
+    fields: Option<&Fields>,
+    refusal: SiteRefusal,
+    status: StatusCode,
+    roster_month: bool,
+) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let w = viewer.words();
     let (site, sites) = run_site(service, caller, id).await?;
@@ -133,7 +147,9 @@ async fn site_page_with(
     let arrival = crate::pages::site_faces::ArrivalForm::of(w, &service.arrival_pack(id).await?);
     let photo =
         service.site_photo_versions().await?.remove(&id).map(|v| crate::pages::site_faces::photo_url(id, &v, true));
+    let roster = super::roster::roster(service, caller, w, &site, roster_month).await?;
     let page = SitePage {
+        roster,
         arrival,
         photo,
         c: Chrome::new(viewer, format!("{} — {}", w.site_settings, site.name), "host"),
@@ -160,10 +176,11 @@ fn site_id(id: &str) -> Result<SiteId, PageError> {
 
 /// `GET /host/sites/{id}`.
 pub(crate) async fn site_page(
-    Page { service, viewer, .. }: Page,
+    Page { service, viewer, query }: Page,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    site_page_with(&service, &viewer, site_id(&id)?, None, SiteRefusal::default(), StatusCode::OK).await
+    let month = query.get("roster") == "month";
+    site_page_showing(&service, &viewer, site_id(&id)?, None, SiteRefusal::default(), StatusCode::OK, month).await
 }
 
 /// `POST /host/sites/{id}`: saves the settings.
@@ -201,18 +218,25 @@ pub(crate) async fn save_site(
     }
 }
 
-/// `POST /host/sites/{id}/closures`: closes a day (`date`, `reason`).
+/// `POST /host/sites/{id}/closures`: closes a day (`date`, `reason`), or
+/// every open day from `date` to `until`, all or none.
 pub(crate) async fn close_day(
     Path(id): Path<String>,
     SignedForm { service, viewer, fields, .. }: SignedForm,
 ) -> Result<Response, PageError> {
     let caller = viewer.cluster_admin()?;
     let id = site_id(&id)?;
-    let Ok(date) = parse_date(fields.get("date")) else {
-        let error = SiteRefusal::says(viewer.words().bad_dates.to_owned());
-        return site_page_with(&service, &viewer, id, None, error, StatusCode::BAD_REQUEST).await;
+    // One day, or every open day up to an optional last day.
+    let range = match (parse_date(fields.get("date")), fields.optional("until").map(parse_date)) {
+        (Ok(date), None) => Some(deskvisa_rules::DateRange::day(date)),
+        (Ok(date), Some(Ok(until))) => deskvisa_rules::DateRange::new(date, until),
+        _ => None,
     };
-    match service.close_day(caller, id, date, fields.get("reason")).await {
+    let Some(range) = range.filter(|r| r.len() <= deskvisa_service::MAX_CLOSED_AT_ONCE) else {
+        let error = SiteRefusal::says(viewer.words().bad_closure_dates.to_owned());
+        return site_page_with(&service, &viewer, id, Some(&fields), error, StatusCode::BAD_REQUEST).await;
+    };
+    match service.close_days(caller, id, range, fields.get("reason")).await {
         Ok(()) => Ok(redirect(&format!("/host/sites/{}?done=saved#closures", id.as_uuid()))),
         Err(e) => {
             let refusal = site_refusal(&service, &viewer, caller, id, e, viewer.words().day_holds_stays).await?;
