@@ -388,6 +388,7 @@ test('every page: no serious accessibility violation, only requests to the serve
   const hostAdmin = await signedIn(browser, server, HOST_ADMIN);
   const networkAdmin = await signedIn(browser, server, NETWORK_ADMIN);
   const search = new URLSearchParams({ from: month.first, to: month.last, days: '4', area: 'country:DK' });
+  const copenhagen = clusters.find((c) => c.sites.some((s) => s.id === nyhavn.id));
   const pages = [
     { name: 'sign-in', path: '/sign-in' },
     {
@@ -413,14 +414,28 @@ test('every page: no serious accessibility violation, only requests to the serve
     { name: 'network', path: '/network', storageState: networkAdmin },
     { name: 'network-ledger', path: '/network/ledger', storageState: networkAdmin },
     { name: 'not-found', path: '/no-such-page', storageState: member, status: [404] },
+    { name: 'programme', path: '/programme', storageState: member },
+    { name: 'firms', path: '/firms', storageState: member },
+    { name: 'introductions', path: '/introductions', storageState: member },
+    { name: 'me', path: '/me', storageState: member },
+    { name: 'visitors', path: '/visitors', storageState: hostAdmin },
+    { name: 'host-delegations', path: '/host/delegations', storageState: hostAdmin },
+    { name: 'cluster', path: `/clusters/${copenhagen.id}`, storageState: hostAdmin },
+    { name: 'cluster-members', path: `/clusters/${copenhagen.id}/members`, storageState: hostAdmin },
   ];
+  const waiting = await api(server, server.tokens.hostAdmin, 'GET', `/api/v1/sites/${nyhavn.id}/stays?status=pending`);
+  const stay = waiting.json?.items?.[0];
+  if (stay) pages.push({ name: 'stay-decision', path: `/stays/${stay.id}`, storageState: hostAdmin });
   t.diagnostic(`screenshots: ${screenshotDir()}`);
   console.log(`browser screenshots: ${screenshotDir()}`);
-  for (const spec of pages) {
-    await t.test(`${spec.name} (${spec.path})`, async () => {
-      const { problems } = await visitEveryWidth(browser, server, spec);
-      assert.deepEqual(problems, []);
-    });
+  // Every page in the light and the dark colour scheme (prefers-color-scheme).
+  for (const colorScheme of ['light', 'dark']) {
+    for (const spec of pages) {
+      await t.test(`${spec.name} (${spec.path}), ${colorScheme}`, async () => {
+        const { problems } = await visitEveryWidth(browser, server, { ...spec, colorScheme });
+        assert.deepEqual(problems, []);
+      });
+    }
   }
 });
 
