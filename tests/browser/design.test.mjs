@@ -191,6 +191,14 @@ test('the search takes exact dates by default; each result tells its open days, 
   assert.match(text, /gospodarz decyduje|zatwierdzany od razu/, text);
   const link = new URL(await card.locator('a.request').first().getAttribute('href'), server.url);
   assert.deepEqual([link.searchParams.get('start'), link.searchParams.get('end')], [trip.start, trip.end]);
+  // A screenful of results; "show all" shows every one the heading counts.
+  const found = Number((await anna.locator('#results-title').textContent()).match(/\((\d+)\)/)[1]);
+  const shown = await anna.locator('#results li.fit').count();
+  assert.equal(shown, Math.min(found, 12), `${shown} of ${found} shown`);
+  if (found > 12) {
+    await clickAndLoad(anna, anna.getByRole('link', { name: /Pokaż wszystkie pasujące miejsca/ }));
+    assert.equal(await anna.locator('#results li.fit').count(), found);
+  }
   // Africa has no site in the demo: it is not offered.
   assert.equal(await search.locator('option[value="continent:africa"]').count(), 0);
   // Countries by name, not by code.

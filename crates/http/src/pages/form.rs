@@ -28,6 +28,15 @@ pub(crate) fn token(session: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A query string of the fields, those named in `leave_out` left out.
+pub(crate) fn query_string(fields: &Fields, leave_out: &[&str]) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in fields.0.iter().filter(|(name, _)| !leave_out.contains(&name.as_str())) {
+        out.append_pair(name, value);
+    }
+    out.finish()
+}
+
 /// Name/value pairs of a query string or form body, decoded.
 pub(crate) fn pairs(bytes: &[u8]) -> Vec<(String, String)> {
     form_urlencoded::parse(bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()

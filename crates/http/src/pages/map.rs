@@ -22,6 +22,9 @@ use super::view::{Chrome, html};
 /// The most date ranges shown per site in the results.
 const FITS_SHOWN: usize = 3;
 
+/// How many sites the results show before "show all".
+const RESULTS_SHOWN: usize = 12;
+
 /// The most events of the search's window counted on the result cards.
 const EVENTS_LOOKED_AT: u64 = 200;
 
@@ -75,6 +78,10 @@ struct MapPage {
     /// The months the flexible search offers: value, label, chosen.
     months: Vec<(String, String, bool)>,
     searched: bool,
+    /// How many sites fit, and the link that shows them all when only the
+    /// first are shown.
+    found: usize,
+    every: Option<String>,
     fits: Vec<Fit>,
     error: Option<String>,
 }
@@ -125,6 +132,28 @@ async fn search(
         fits.push(Fit { href, name: found.site.name, place: place(&found.cluster, w), requests, thumb, facts });
     }
     Ok((fits, None))
+}
+
+/// Every site, by continent in the network's order of continents.
+fn sites_by_continent(
+    map: &[(ClusterRecord, Vec<SiteRecord>)],
+    photos: &std::collections::HashMap<deskvisa_rules::SiteId, String>,
+    w: &'static super::Words,
+) -> Vec<(String, Vec<SiteLine>)> {
+    let mut areas: BTreeMap<usize, (String, Vec<SiteLine>)> = BTreeMap::new();
+    for (cluster, sites) in map {
+        let continent = cluster.country.continent();
+        let order = Continent::ALL.iter().position(|a| *a == continent).unwrap_or(usize::MAX);
+        for site in sites {
+            areas.entry(order).or_insert_with(|| (w.continent(continent).to_owned(), Vec::new())).1.push(SiteLine {
+                href: format!("/sites/{}", site.id.as_uuid()),
+                name: site.name.clone(),
+                place: place(cluster, w),
+                thumb: photos.get(&site.id).map(|v| super::site_faces::photo_url(site.id, v, true)),
+            });
+        }
+    }
+    areas.into_values().collect()
 }
 
 /// A chip that zooms the map: its link, its label, whether it is the view.
@@ -221,23 +250,18 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
         .filter_map(|n| first_of_month(today).checked_add_months(Months::new(n)))
         .map(|m| (month_key(m), w.month(m), m == chosen_month))
         .collect();
-    let (fits, error) = if searched { search(&service, caller, &query, &area, w).await? } else { (Vec::new(), None) };
+    let (mut fits, error) =
+        if searched { search(&service, caller, &query, &area, w).await? } else { (Vec::new(), None) };
+    // The soonest first, a screenful of them unless all are asked for.
+    let found = fits.len();
+    let every = if query.get("all") == "1" || found <= RESULTS_SHOWN {
+        None
+    } else {
+        Some(format!("/?{}&all=1#results", super::form::query_string(&query, &["all"])))
+    };
 
     let fitting: Vec<String> = fits.iter().map(|f| f.href.clone()).collect();
-    let photos = service.site_photo_versions().await?;
-    let mut areas: BTreeMap<usize, (String, Vec<SiteLine>)> = BTreeMap::new();
-    for (cluster, sites) in &map {
-        let continent = cluster.country.continent();
-        let order = Continent::ALL.iter().position(|a| *a == continent).unwrap_or(usize::MAX);
-        for site in sites {
-            areas.entry(order).or_insert_with(|| (w.continent(continent).to_owned(), Vec::new())).1.push(SiteLine {
-                href: format!("/sites/{}", site.id.as_uuid()),
-                name: site.name.clone(),
-                place: place(cluster, w),
-                thumb: photos.get(&site.id).map(|v| super::site_faces::photo_url(site.id, v, true)),
-            });
-        }
-    }
+    let areas = sites_by_continent(&map, &service.site_photo_versions().await?, w);
     let placed = map_drawing::place(&map, caller.cluster, &fitting, |cluster, site| {
         let mut title = format!("{} — {}", site.name, place(cluster, w));
         if caller.cluster == Some(cluster.id) {
@@ -250,13 +274,16 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
     let drawing = map_drawing::draw(placed, area, |n, names| w.group_title(n, names));
     let keep = if searched { format!("&from={from}&to={to}&days={days}") } else { String::new() };
     let (zoom, country_zoom) = zoom_chips(&map, area, &keep, w);
+    if every.is_some() {
+        fits.truncate(RESULTS_SHOWN);
+    }
 
     let page = MapPage {
         c: Chrome::new(&viewer, w.map_title, "map"),
         drawing,
         zoom,
         country_zoom,
-        areas: areas.into_values().collect(),
+        areas,
         continents: continent_choices(&map, &area_text, w),
         countries: country_choices(&map, &area_text, w),
         from,
@@ -265,6 +292,8 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
         flexible,
         months,
         searched,
+        found,
+        every,
         fits,
         error,
     };

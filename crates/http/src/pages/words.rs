@@ -83,6 +83,7 @@ words! {
     request_dates: "Request", "Poproś o pobyt";
     all_sites: "All sites", "Wszystkie miejsca";
     world: "World", "Świat";
+    show_all_sites: "Show every site that fits", "Pokaż wszystkie pasujące miejsca";
     roster_title: "Who is coming", "Kto przyjeżdża";
     roster_week: "The coming week", "Najbliższy tydzień";
     roster_month: "The coming 30 days", "Najbliższe 30 dni";

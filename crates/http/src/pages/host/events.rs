@@ -171,68 +171,52 @@ fn series_refusal(w: &crate::pages::Words, message: &str) -> String {
     }
 }
 
-/// `POST /host/events/{id}/cancel-rest`: this occurrence and every later one.
-pub(crate) async fn cancel_rest(
-    Path(id): Path<String>,
-    SignedForm { service, viewer, fields, .. }: SignedForm,
+/// The page that asks before an event (with `rest`, and every later one
+/// of its series) is cancelled, saying who will be told.
+async fn ask_to_cancel(
+    service: &Service,
+    viewer: &Viewer,
+    id: EventId,
+    fields: &Fields,
+    rest: bool,
 ) -> Result<Response, PageError> {
+    let w = viewer.words();
+    let event = service.event(id).await?;
+    let when = w.time_span(event.starts_at, event.ends_at);
+    let ask = Ask {
+        title: w.confirm_cancel_event_title.to_owned(),
+        consequence: w.cancel_event_consequence(&event.title, &when, event.registered, rest),
+        yes: (if rest { w.confirm_cancel_rest } else { w.confirm_cancel_event }).to_owned(),
+        back: "/host/events".to_owned(),
+    };
+    let action = format!("/host/events/{}/{}", id.as_uuid(), if rest { "cancel-rest" } else { "cancel" });
+    crate::pages::confirm::ask(viewer, "host", action, fields, ask)
+}
+
+/// Cancels an event (with `rest`, and every later one of its series) once
+/// the admin has confirmed; asks first.
+async fn cancel(form: SignedForm, id: &str, rest: bool) -> Result<Response, PageError> {
+    let SignedForm { service, viewer, fields, .. } = form;
     let caller = viewer.cluster_admin()?;
-    let id: EventId = crate::extract::id(&id, EventId::parse)?;
+    let id: EventId = crate::extract::id(id, EventId::parse)?;
     if !confirmed(&fields) {
-        let w = viewer.words();
-        let event = service.event(id).await?;
-        let ask = Ask {
-            title: w.confirm_cancel_event_title.to_owned(),
-            consequence: w.cancel_event_consequence(
-                &event.title,
-                &w.time_span(event.starts_at, event.ends_at),
-                event.registered,
-                true,
-            ),
-            yes: w.confirm_cancel_rest.to_owned(),
-            back: "/host/events".to_owned(),
-        };
-        return crate::pages::confirm::ask(
-            &viewer,
-            "host",
-            format!("/host/events/{}/cancel-rest", id.as_uuid()),
-            &fields,
-            ask,
-        );
+        return ask_to_cancel(&service, &viewer, id, &fields, rest).await;
     }
-    service.cancel_event_and_rest(caller, id, fields.optional("reason").map(str::to_owned)).await?;
+    let reason = fields.optional("reason").map(str::to_owned);
+    if rest {
+        service.cancel_event_and_rest(caller, id, reason).await?;
+    } else {
+        service.cancel_event(caller, id, reason).await?;
+    }
     Ok(redirect("/host/events?done=saved"))
 }
 
+/// `POST /host/events/{id}/cancel-rest`: this occurrence and every later one.
+pub(crate) async fn cancel_rest(Path(id): Path<String>, form: SignedForm) -> Result<Response, PageError> {
+    cancel(form, &id, true).await
+}
+
 /// `POST /host/events/{id}/cancel` (an optional `reason`).
-pub(crate) async fn cancel_event(
-    Path(id): Path<String>,
-    SignedForm { service, viewer, fields, .. }: SignedForm,
-) -> Result<Response, PageError> {
-    let caller = viewer.cluster_admin()?;
-    let id: EventId = crate::extract::id(&id, EventId::parse)?;
-    if !confirmed(&fields) {
-        let w = viewer.words();
-        let event = service.event(id).await?;
-        let ask = Ask {
-            title: w.confirm_cancel_event_title.to_owned(),
-            consequence: w.cancel_event_consequence(
-                &event.title,
-                &w.time_span(event.starts_at, event.ends_at),
-                event.registered,
-                false,
-            ),
-            yes: w.confirm_cancel_event.to_owned(),
-            back: "/host/events".to_owned(),
-        };
-        return crate::pages::confirm::ask(
-            &viewer,
-            "host",
-            format!("/host/events/{}/cancel", id.as_uuid()),
-            &fields,
-            ask,
-        );
-    }
-    service.cancel_event(caller, id, fields.optional("reason").map(str::to_owned)).await?;
-    Ok(redirect("/host/events?done=saved"))
+pub(crate) async fn cancel_event(Path(id): Path<String>, form: SignedForm) -> Result<Response, PageError> {
+    cancel(form, &id, false).await
 }

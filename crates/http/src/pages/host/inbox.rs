@@ -140,14 +140,7 @@ pub(crate) async fn inbox(Page { service, viewer, query }: Page) -> Result<Respo
                 pending.push(line);
                 continue;
             }
-            let visitor = match names.get(&stay.member) {
-                Some(name) => name.clone(),
-                None => {
-                    let name = service.member(stay.member).await.map(|m| m.name).unwrap_or_else(|_| "—".to_owned());
-                    names.insert(stay.member, name.clone());
-                    name
-                }
-            };
+            let visitor = member_name(&service, &mut names, stay.member).await;
             let line = stay_line(w, &stay, site, visitor, clusters.get(&stay.home_cluster).cloned());
             match list {
                 1 => today_lines.push(line),

@@ -23,6 +23,21 @@ pub(crate) use inbox::{DeclineForm, act, inbox};
 pub(crate) use policy::{policy_page, save_policy};
 pub(crate) use site::{close_day, reopen_day, save_site, site_page};
 
+/// A member's name, asked of the service once per page (`names` keeps
+/// those already asked); "—" for one the service no longer knows.
+pub(super) async fn member_name(
+    service: &Service,
+    names: &mut std::collections::HashMap<deskvisa_rules::MemberId, String>,
+    member: deskvisa_rules::MemberId,
+) -> String {
+    if let Some(name) = names.get(&member) {
+        return name.clone();
+    }
+    let name = service.member(member).await.map(|m| m.name).unwrap_or_else(|_| "—".to_owned());
+    names.insert(member, name.clone());
+    name
+}
+
 /// How far ahead the events page lists events.
 const EVENT_DAYS: u64 = 365;
 

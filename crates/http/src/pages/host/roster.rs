@@ -56,9 +56,7 @@ pub(crate) async fn roster(
     stays.retain(|s| s.end_date >= today);
     let mut names: HashMap<MemberId, String> = HashMap::new();
     for stay in &stays {
-        if let std::collections::hash_map::Entry::Vacant(slot) = names.entry(stay.member) {
-            slot.insert(service.member(stay.member).await.map(|m| m.name).unwrap_or_else(|_| "—".to_owned()));
-        }
+        super::member_name(service, &mut names, stay.member).await;
     }
     let days = (0..)
         .map_while(|n| today.checked_add_days(Days::new(n)).filter(|d| *d <= last))

@@ -96,17 +96,6 @@ async fn site_page_with(
     fields: Option<&Fields>,
     refusal: SiteRefusal,
     status: StatusCode,
-) -> Result<Response, PageError> {
-    site_page_showing(service, viewer, id, fields, refusal, status, false).await
-}
-
-async fn site_page_showing(
-    service: &Service,
-    viewer: &Viewer,
-    id: SiteId,
-    fields: Option<&Fields>,
-    refusal: SiteRefusal,
-    status: StatusCode,
     roster_month: bool,
 ) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
@@ -115,14 +104,7 @@ async fn site_page_showing(
     let mut names: HashMap<MemberId, String> = HashMap::new();
     let mut in_the_way = Vec::new();
     for stay in &refusal.in_the_way {
-        let visitor = match names.get(&stay.member) {
-            Some(name) => name.clone(),
-            None => {
-                let name = service.member(stay.member).await.map(|m| m.name).unwrap_or_else(|_| "—".to_owned());
-                names.insert(stay.member, name.clone());
-                name
-            }
-        };
+        let visitor = member_name(service, &mut names, stay.member).await;
         in_the_way.push(stay_line(w, stay, &site, visitor, None));
     }
     let today = site.timezone.date_at(service.now());
@@ -180,7 +162,7 @@ pub(crate) async fn site_page(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let month = query.get("roster") == "month";
-    site_page_showing(&service, &viewer, site_id(&id)?, None, SiteRefusal::default(), StatusCode::OK, month).await
+    site_page_with(&service, &viewer, site_id(&id)?, None, SiteRefusal::default(), StatusCode::OK, month).await
 }
 
 /// `POST /host/sites/{id}`: saves the settings.
@@ -191,7 +173,8 @@ pub(crate) async fn save_site(
     let caller = viewer.caller()?;
     let w = viewer.words();
     let id = site_id(&id)?;
-    let again = |refusal: SiteRefusal, status| site_page_with(&service, &viewer, id, Some(&fields), refusal, status);
+    let again =
+        |refusal: SiteRefusal, status| site_page_with(&service, &viewer, id, Some(&fields), refusal, status, false);
     // The same fields as a new site, through the same parser as the API.
     let site = match crate::pages::cluster::site_form(form) {
         Ok(site) => site,
@@ -234,13 +217,13 @@ pub(crate) async fn close_day(
     };
     let Some(range) = range.filter(|r| r.len() <= deskvisa_service::MAX_CLOSED_AT_ONCE) else {
         let error = SiteRefusal::says(viewer.words().bad_closure_dates.to_owned());
-        return site_page_with(&service, &viewer, id, Some(&fields), error, StatusCode::BAD_REQUEST).await;
+        return site_page_with(&service, &viewer, id, Some(&fields), error, StatusCode::BAD_REQUEST, false).await;
     };
     match service.close_days(caller, id, range, fields.get("reason")).await {
         Ok(()) => Ok(redirect(&format!("/host/sites/{}?done=saved#closures", id.as_uuid()))),
         Err(e) => {
             let refusal = site_refusal(&service, &viewer, caller, id, e, viewer.words().day_holds_stays).await?;
-            site_page_with(&service, &viewer, id, None, refusal, StatusCode::CONFLICT).await
+            site_page_with(&service, &viewer, id, None, refusal, StatusCode::CONFLICT, false).await
         }
     }
 }
