@@ -199,7 +199,7 @@ struct Story {
 }
 
 /// How many hosts and homes the heatmap names; the rest are one "others".
-const HEAT_NAMED: usize = 12;
+const HEAT_NAMED: usize = 10;
 /// How many clusters each list of the story names.
 const STORY_NAMED: usize = 5;
 
@@ -292,7 +292,7 @@ fn busiest(
     found
 }
 
-/// The host × home matrix, busiest first both ways: the twelve busiest
+/// The host × home matrix, busiest first both ways: the ten busiest
 /// hosts and homes by name, the rest summed as "others", with totals.
 fn heat_map(body: &LedgerBody, others: &str) -> Heat {
     let hosts = busiest(body, |c| (c.host_cluster_id, &c.host_name));

@@ -531,8 +531,8 @@ words! {
     ledger_intro: "Visitor-days each cluster hosted and used in the period.", "Dni gości, które każdy klaster przyjął i wykorzystał w okresie.";
     show: "Show", "Pokaż";
     heatmap_title: "Visitor-days, host × home", "Dni gości: gospodarz × klaster macierzysty";
-    heatmap_note: "Rows are hosts, columns are home clusters, the busiest first; the twelve busiest each way are named, the rest summed as “others”. An empty cell is no visitor-day; the darker, the more.",
-        "Wiersze to gospodarze, kolumny to klastry macierzyste, najbardziej ruchliwe najpierw; nazwano po dwanaście z każdej strony, resztę zsumowano jako „pozostałe”. Pusta komórka to brak dni gości; im ciemniej, tym więcej.";
+    heatmap_note: "Rows are hosts, columns are home clusters, the busiest first; the ten busiest each way are named, the rest summed as “others”. An empty cell is no visitor-day; the darker, the more.",
+        "Wiersze to gospodarze, kolumny to klastry macierzyste, najbardziej ruchliwe najpierw; nazwano po dziesięć z każdej strony, resztę zsumowano jako „pozostałe”. Pusta komórka to brak dni gości; im ciemniej, tym więcej.";
     host_word: "Host", "Gospodarz";
     home_word: "home", "klaster macierzysty";
     total: "Total", "Razem";

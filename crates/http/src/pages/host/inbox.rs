@@ -179,7 +179,7 @@ pub(super) fn stay_line(
         home: home.unwrap_or_default(),
         site: site.name.clone(),
         dates: w.range(stay.start_date, stay.end_date),
-        days: w.day_count(stay.days.len() as u64),
+        days: w.desk_days(stay.days.len() as u64),
         purpose: stay.purpose.clone(),
         deadline: stay.answer_deadline.map(|d| w.instant(d, site.timezone.name())).unwrap_or_default(),
         checked_in: stay.checked_in,
