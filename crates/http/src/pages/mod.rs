@@ -426,9 +426,14 @@ pub(crate) fn redirect(location: &str) -> Response {
 /// this server, such as the stay's own page), else to `default`, with the
 /// confirmation `done`.
 pub(crate) fn back(fields: &form::Fields, default: &str, done: &str) -> Response {
+    redirect(&format!("{}?done={done}", back_path(fields, default)))
+}
+
+/// The page a form names in its `back` field (a path on this server, its
+/// query and fragment cut off), else `default`.
+pub(crate) fn back_path<'a>(fields: &'a form::Fields, default: &'a str) -> &'a str {
     let page = fields.optional("back").map(local_path).filter(|p| *p != "/").unwrap_or(default);
-    let page = page.split(['?', '#']).next().unwrap_or(default);
-    redirect(&format!("{page}?done={done}"))
+    page.split(['?', '#']).next().unwrap_or(default)
 }
 
 /// A path on this server to go back to (`/...`, never `//host` or a

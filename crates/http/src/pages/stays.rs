@@ -206,8 +206,7 @@ pub(crate) fn decline_reason(
     match reason(&w.decline_reason(fields.get("preset"), fields.get("reason")).unwrap_or_default())? {
         Some(reason) => Ok(Ok(reason)),
         None => {
-            let page = fields.optional("back").map(super::local_path).filter(|p| *p != "/").unwrap_or(fallback);
-            let page = page.split(['?', '#']).next().unwrap_or(fallback);
+            let page = super::back_path(fields, fallback);
             Ok(Err(super::redirect(&format!("{page}?decline_error={id}#decline-{id}"))))
         }
     }
