@@ -105,7 +105,7 @@ pub async fn m1(concurrency: usize, seconds: u64) -> Result<Drain> {
     // Through the outbox: more approvals queued than the run can send.
     let dir = fresh_dir("m1")?;
     let url = sqlite_url(&dir);
-    let world = setup(&url).await?;
+    let world = setup(&url, 1).await?;
     let (caller, _) = &world.members[0];
     let stay = world
         .service
@@ -193,7 +193,7 @@ async fn approvals(delay: Option<Duration>, connections: usize, stays: usize) ->
     let sink = Sink::start(delay)?;
     let dir = fresh_dir(if delay.is_some() { "m2-slow" } else { "m2-prompt" })?;
     let url = sqlite_url(&dir);
-    let world = setup(&url).await?;
+    let world = setup(&url, 1).await?;
     let site = SiteId::parse(&world.site)?;
     let mut pending = Vec::new();
     for (caller, _) in world.members.iter().take(stays) {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use deskvisa_service::{Mailer, Role, Service, SystemClock};
-use deskvisa_store::{DatabaseConfig, Store, connect_store};
+use deskvisa_store::{DatabaseConfig, Store, connect_store, sqlite_file};
 
 use crate::config::Config;
 
@@ -653,13 +653,6 @@ async fn open(config: &Config) -> Result<Store> {
         }
         anyhow::anyhow!("cannot open the database {}: {cause}", deskvisa_store::redact(&config.database.url))
     })
-}
-
-/// The file behind a `sqlite://` URL, if it names one.
-fn sqlite_file(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite://")?;
-    let path = rest.split('?').next().filter(|p| !p.is_empty() && *p != ":memory:")?;
-    Some(PathBuf::from(path))
 }
 
 async fn serve(config: &Config, demo: bool, migrate: bool) -> Result<()> {

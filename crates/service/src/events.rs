@@ -449,7 +449,7 @@ impl Service {
             if !tx.take_seat(id).await? {
                 return Err(Conflict::EventFull.into());
             }
-            let registration_id = uuid::Uuid::new_v4();
+            let registration_id = uuid::Uuid::now_v7();
             tx.insert_registration(registration_id, id, caller.member, stay, now).await?;
             let notice = EventNotice { event: id.as_uuid(), reason: None, sequence: event.sequence, by_member: false };
             tx.enqueue_mail(&[event_mail(MailKind::EventRegistered, caller.member, &notice)], now).await?;

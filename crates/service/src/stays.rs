@@ -7,7 +7,7 @@ use deskvisa_rules::{
     Action, Actor, Decision, HistoryAction, MemberId, Outcome, Reason, Refusal, SiteId, StayId, StayRequest,
     StayStatus, TransitionError, Violation, decide, transition,
 };
-use deskvisa_store::{HistoryEntry, NewStay, RegistrationStatus, StayRecord, StoreError, VisitRecord};
+use deskvisa_store::{HistoryEntry, NewStay, RegistrationStatus, SnapshotError, StayRecord, StoreError, VisitRecord};
 
 use crate::Service;
 use crate::caller::Caller;
@@ -61,10 +61,18 @@ impl Service {
     ) -> Result<StayRecord, ServiceError> {
         caller.home()?;
         let request = StayRequest { start_date: input.start_date, end_date: input.end_date };
-        let id = StayId::from_uuid(uuid::Uuid::new_v4());
+        // Time-ordered: a new stay's rows land at the end of their indexes.
+        let id = StayId::from_uuid(uuid::Uuid::now_v7());
         // The answer is built from what the write transaction wrote: no
         // second transaction to read it back.
-        match retrying("request a stay", || self.request_stay_once(caller.member, id, input, request, key)).await {
+        let attempt = || async {
+            if self.store.writes_whole() {
+                self.request_stay_whole(caller.member, id, input, request, key).await
+            } else {
+                self.request_stay_once(caller.member, id, input, request, key).await
+            }
+        };
+        match retrying("request a stay", attempt).await {
             // No desk on some day: offer the nearest dates that fit.
             Err(ServiceError::Refused(mut refusal)) if refusal.full_dates().is_some() => {
                 refusal.alternatives = self.alternatives(input.site, request, &[]).await?;
@@ -133,6 +141,62 @@ impl Service {
         }
         tracing::info!(stay = %id, %member, site = %input.site, status = %new.status, "stay requested");
         Ok(stay_record(new, history, snapshot.site.zone))
+    }
+
+    /// The same attempt as [`Service::request_stay_once`], run start to end
+    /// on SQLite's writer thread: one hop for the whole transaction. A
+    /// refusal keeps the request's hit (and only it); the held days of a
+    /// request that finds a full day are undone in a part of their own.
+    async fn request_stay_whole(
+        &self,
+        member: MemberId,
+        id: StayId,
+        input: &StayRequestInput,
+        request: StayRequest,
+        key: Option<&str>,
+    ) -> Attempt<StayRecord> {
+        let (clock, limit) = (self.clock.clone(), self.rate_limits.stay_requests_per_member_per_hour);
+        let (input, key) = (input.clone(), key.map(str::to_owned));
+        let site = input.site;
+        let written = self.store.write_whole(move |tx| {
+            // As `Service::now`: what the database keeps (microseconds).
+            let now = chrono::SubsecRound::trunc_subsecs(clock.now(), 6);
+            let hour = window_start(now, TimeDelta::hours(1));
+            if tx.hit(&format!("stay-requests:{member}"), hour)? > limit {
+                let retry_after = (hour + TimeDelta::hours(1) - now).num_seconds().max(1);
+                return Ok(Err(ServiceError::RateLimited { retry_after_seconds: retry_after.unsigned_abs() }));
+            }
+            let snapshot = match tx.stay_snapshot(member, input.site, &request, now) {
+                Ok(snapshot) => snapshot,
+                Err(SnapshotError::Store(e)) => return Err(e),
+                Err(other) => return Ok(Err(other.into())),
+            };
+            let acceptance = match decide(&snapshot, &request, now) {
+                Decision::Accepted(acceptance) => acceptance,
+                Decision::Refused(refusal) => return Ok(Err(ServiceError::Refused(refusal))),
+            };
+            if acceptance.holds_desks()
+                && let Err(full_dates) = tx.part(|| tx.hold_days(input.site, snapshot.site.desks, &acceptance.days))?
+            {
+                let violations = vec![Violation::NoCapacity { full_dates }];
+                return Ok(Err(ServiceError::Refused(Refusal { violations, alternatives: Vec::new() })));
+            }
+            let (new, history) = accepted_stay(id, member, &input, &snapshot, &acceptance, now);
+            let moves: Vec<_> = history.iter().map(|e| (e.from, e.to, e.reason.clone())).collect();
+            tx.insert_stay(&new, &history, &crate::mail_events::request_mails(id, member, new.host_cluster, &moves))?;
+            if let Some(key) = &key {
+                tx.link_key(member, key, id)?;
+            }
+            Ok(Ok(stay_record(new, history, snapshot.site.zone)))
+        });
+        let stay = match written.await {
+            Ok(answer) => answer?,
+            // A desk-day of this member on the same date slipped in: read again.
+            Err(StoreError::Unique(e)) => return Err(AttemptError::Transient(StoreError::Unique(e))),
+            Err(e) => return Err(e.into()),
+        };
+        tracing::info!(stay = %id, %member, %site, status = %stay.status, "stay requested");
+        Ok(stay)
     }
 
     /// Counts a refused stay request against the member's hourly limit.

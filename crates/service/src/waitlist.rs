@@ -160,7 +160,7 @@ impl Service {
     /// stands until it lapses.
     pub async fn accept_offer(&self, caller: &Caller, id: uuid::Uuid) -> Result<StayRecord, ServiceError> {
         caller.home()?;
-        let stay = StayId::from_uuid(uuid::Uuid::new_v4());
+        let stay = StayId::from_uuid(uuid::Uuid::now_v7());
         retrying("accept an offer", || self.accept_once(caller, id, stay)).await?;
         self.read_stay(stay).await
     }

@@ -14,6 +14,7 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 use crate::tx::Store;
+use crate::writer_thread::{NativeConfig, NativeWriter};
 
 /// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +154,23 @@ pub async fn connect_store(config: &DatabaseConfig) -> Result<Store, ConnectErro
         return Ok(Store::new(db));
     }
     let readers = DatabaseConfig { max_connections: config.readers, ..config.clone() };
-    Ok(Store::with_readers(db, connect(&readers).await?))
+    let reads = connect(&readers).await?;
+    let native = match sqlite_file(&config.url) {
+        Some(path) => {
+            let native =
+                NativeConfig { path, busy_timeout: config.busy_timeout, acquire_timeout: config.acquire_timeout };
+            Some(NativeWriter::start(&native).map_err(|e| ConnectError::Db(e.to_string()))?)
+        }
+        None => None,
+    };
+    Ok(Store::with_readers(db, reads, native))
+}
+
+/// The file behind a `sqlite://` URL, if it names one (not `:memory:`).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://")?;
+    let path = rest.split('?').next().filter(|p| !p.is_empty() && *p != ":memory:")?;
+    Some(std::path::PathBuf::from(path))
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ impl Tx {
         }
         // Some day was full. (The caller drops the transaction, which undoes
         // the increments that did happen.)
-        Ok(Err(days.iter().filter(|d| !taken.contains(d)).copied().collect()))
+        Ok(Err(full_days(days, &taken)))
     }
 
     /// SQLite admits one writer at a time (`BEGIN IMMEDIATE`), so one upsert
@@ -52,21 +52,7 @@ impl Tx {
         desks: u32,
         days: &[NaiveDate],
     ) -> Result<Vec<NaiveDate>, StoreError> {
-        let held = (site_day::Entity, site_day::Column::Held);
-        let mut insert = insert_rows(
-            site_day::Entity,
-            [site_day::Column::SiteId, site_day::Column::Date, site_day::Column::Desks, site_day::Column::Held],
-            days.iter().map(|date| [site.as_uuid().into(), (*date).into(), stored(desks).into(), 1i32.into()]),
-        )?;
-        insert
-            .on_conflict(
-                OnConflict::columns([site_day::Column::SiteId, site_day::Column::Date])
-                    .value(site_day::Column::Held, Expr::col(held).add(1))
-                    .action_and_where(Expr::col(held).lt(Expr::col((site_day::Entity, site_day::Column::Desks))))
-                    .to_owned(),
-            )
-            .returning_col(site_day::Column::Date);
-        self.returned_dates(&insert).await
+        self.returned_dates(&sqlite_hold(site, desks, days)?).await
     }
 
     /// On PostgreSQL: create the missing day rows, lock the rows in date
@@ -132,4 +118,33 @@ impl Tx {
         }
         Ok(())
     }
+}
+
+/// SQLite's hold of one desk on each of `days` (see
+/// [`Tx::hold_days`]): the upsert, returning the days it took.
+pub(crate) fn sqlite_hold(
+    site: SiteId,
+    desks: u32,
+    days: &[NaiveDate],
+) -> Result<sea_orm::sea_query::InsertStatement, StoreError> {
+    let held = (site_day::Entity, site_day::Column::Held);
+    let mut insert = insert_rows(
+        site_day::Entity,
+        [site_day::Column::SiteId, site_day::Column::Date, site_day::Column::Desks, site_day::Column::Held],
+        days.iter().map(|date| [site.as_uuid().into(), (*date).into(), stored(desks).into(), 1i32.into()]),
+    )?;
+    insert
+        .on_conflict(
+            OnConflict::columns([site_day::Column::SiteId, site_day::Column::Date])
+                .value(site_day::Column::Held, Expr::col(held).add(1))
+                .action_and_where(Expr::col(held).lt(Expr::col((site_day::Entity, site_day::Column::Desks))))
+                .to_owned(),
+        )
+        .returning_col(site_day::Column::Date);
+    Ok(insert)
+}
+
+/// The days a hold could not take: those `days` not in `taken`.
+pub(crate) fn full_days(days: &[NaiveDate], taken: &[NaiveDate]) -> Vec<NaiveDate> {
+    days.iter().filter(|d| !taken.contains(d)).copied().collect()
 }

@@ -14,6 +14,14 @@
 //! the order they took the writer. If the commit itself fails (the disk is
 //! full, say), every write of the batch is told to try again.
 //!
+//! On a SQLite file a second writer shares the lock: the writer thread of
+//! [`crate::writer_thread`], which runs whole transactions (the stay request's) on
+//! its own rusqlite connection with its own group commit. The two never hold
+//! a transaction open at once: a job for the thread is sent only while this
+//! writer is held with no batch open (one left open is committed first), and
+//! a batch here begins only once the thread has committed every job sent to
+//! it, so neither waits on the file lock's busy timeout.
+//!
 //! PostgreSQL needs none of this: it runs writers side by side and already
 //! commits concurrent transactions together.
 
@@ -27,6 +35,7 @@ use sea_orm::{
 use tokio::sync::{Mutex, OwnedMutexGuard, watch};
 
 use crate::error::StoreError;
+use crate::writer_thread::NativeWriter;
 
 /// The most writes one commit covers.
 const MAX_BATCH: usize = 64;
@@ -40,6 +49,8 @@ pub(crate) struct Writer {
     batch: Arc<Mutex<Option<Batch>>>,
     waiting: AtomicUsize,
     acquire_timeout: Duration,
+    /// The thread that runs whole transactions (SQLite files only).
+    native: Option<NativeWriter>,
 }
 
 /// One open transaction and the writes that joined it.
@@ -57,8 +68,42 @@ pub(crate) struct Slot {
 }
 
 impl Writer {
-    pub(crate) fn new(db: DatabaseConnection, acquire_timeout: Duration) -> Arc<Writer> {
-        Arc::new(Writer { db, batch: Arc::new(Mutex::new(None)), waiting: AtomicUsize::new(0), acquire_timeout })
+    pub(crate) fn new(db: DatabaseConnection, acquire_timeout: Duration, native: Option<NativeWriter>) -> Arc<Writer> {
+        Arc::new(Writer {
+            db,
+            batch: Arc::new(Mutex::new(None)),
+            waiting: AtomicUsize::new(0),
+            acquire_timeout,
+            native,
+        })
+    }
+
+    /// Whether whole transactions run on a writer thread.
+    pub(crate) fn runs_whole(&self) -> bool {
+        self.native.is_some()
+    }
+
+    /// Runs `job` whole on the writer thread, in arrival order with this
+    /// writer's other writes; its answer comes once it is durable.
+    pub(crate) async fn whole<T, F>(&self, job: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let Some(native) = &self.native else {
+            return Err(StoreError::Db("no writer thread on this database".to_owned()));
+        };
+        let place = native.place().await?;
+        let Ok(mut guard) = tokio::time::timeout(self.acquire_timeout, self.batch.clone().lock_owned()).await else {
+            return Err(StoreError::Unavailable("the database writer is busy".to_owned()));
+        };
+        // A batch left open for a write that went elsewhere: commit it first.
+        if let Some(batch) = guard.take() {
+            commit(batch).await;
+        }
+        let answered = native.send(place, job)?;
+        drop(guard);
+        answered.await.map_err(|_| StoreError::Retry("the writer thread ended without an answer".to_owned()))?
     }
 
     /// Takes the writer (in arrival order), opens a batch if none is open,
@@ -73,6 +118,12 @@ impl Writer {
             return Err(StoreError::Unavailable("the database writer is busy".to_owned()));
         };
         if guard.is_none() {
+            // The writer thread's jobs go first (see the module's note).
+            if let Some(native) = &self.native
+                && native.in_flight() > 0
+            {
+                native.barrier().await?;
+            }
             let tx = begin_write_transaction(&self.db).await?;
             *guard = Some(Batch { tx, joined: 0, outcome: watch::channel(None).0 });
         }

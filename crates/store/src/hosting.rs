@@ -20,7 +20,7 @@ use crate::tx::Tx;
 /// One cluster's sites' shapes and closures, in one statement (a stay
 /// request reads it on its hot path: one round trip, not three). A shape row
 /// has `at`; a closure row has `closed_on`.
-const OFFERS: &str = "\
+pub(crate) const OFFERS: &str = "\
 SELECT c.site_id, s.timezone, c.at, c.desks, c.open_weekdays, NULL AS closed_on
   FROM site_desk_counts c JOIN sites s ON s.id = c.site_id WHERE s.cluster_id = $1
 UNION ALL
@@ -28,14 +28,15 @@ SELECT x.site_id, s.timezone, NULL, NULL, NULL, x.date
   FROM closures x JOIN sites s ON s.id = x.site_id WHERE s.cluster_id = $1";
 
 /// A row of [`OFFERS`].
+/// One row of [`OFFERS`]: a site's offer change, or one of its closures.
 #[derive(sea_orm::FromQueryResult)]
-struct OfferRow {
-    site_id: Uuid,
-    timezone: String,
-    at: Option<DateTime<Utc>>,
-    desks: Option<i32>,
-    open_weekdays: Option<i16>,
-    closed_on: Option<NaiveDate>,
+pub(crate) struct OfferRow {
+    pub(crate) site_id: Uuid,
+    pub(crate) timezone: String,
+    pub(crate) at: Option<DateTime<Utc>>,
+    pub(crate) desks: Option<i32>,
+    pub(crate) open_weekdays: Option<i16>,
+    pub(crate) closed_on: Option<NaiveDate>,
 }
 
 impl Tx {
@@ -62,25 +63,15 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> Result<Hosting, StoreError> {
         let rows: Vec<OfferRow> = self.rows(OFFERS, vec![cluster.as_uuid().into()]).await?;
-        // By site id, as the whole network's are.
-        let mut by_site: std::collections::BTreeMap<Uuid, (String, Vec<OfferChange>, Vec<NaiveDate>)> =
-            std::collections::BTreeMap::new();
-        for row in rows {
-            let site = by_site.entry(row.site_id).or_insert_with(|| (row.timezone.clone(), Vec::new(), Vec::new()));
-            match (row.at, row.desks, row.open_weekdays, row.closed_on) {
-                (Some(at), Some(desks), Some(open), _) => {
-                    site.1.push(OfferChange { at, desks: count("desks", desks)?, open: weekdays(open)? })
-                }
-                (_, _, _, Some(date)) => site.2.push(date),
-                _ => return Err(StoreError::Corrupt(format!("an offer row of site {}", row.site_id))),
-            }
-        }
-        let sites = by_site
-            .into_values()
-            .map(|(timezone, changes, closed)| Ok(SiteOffer::new(zone(&timezone)?, changes, closed)))
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let answers = self.answers(Some(cluster), now).await?.get(&cluster.as_uuid()).copied().unwrap_or_default();
-        Ok(Hosting { joined_on: counted_from(joined_on, created_at), sites, answers })
+        let since = answers_since(now);
+        let values = vec![cluster.as_uuid().into(), true.into(), since.into()];
+        let refused: Vec<RefusedRow> = self.rows(REFUSED, values.clone()).await?;
+        let approved = match refused.first() {
+            Some(r) if r.refused > 0 => !self.rows::<ApprovedRow>(APPROVED, values).await?.is_empty(),
+            _ => false,
+        };
+        let answers = answers_of(refused.first().map(|r| (r.refused, r.first_refused_at)), approved);
+        hosting_from(rows, answers, joined_on, created_at)
     }
 
     /// [`Tx::hosting`] for every cluster at once, in five queries over the
@@ -117,7 +108,7 @@ impl Tx {
             closed.entry(site_id).or_default().push(date);
         }
 
-        let answers = self.answers(None, now).await?;
+        let answers = self.answers(now).await?;
 
         let mut offers: HashMap<Uuid, Vec<SiteOffer>> = HashMap::new();
         for (site_id, cluster_id, timezone) in sites {
@@ -145,27 +136,8 @@ impl Tx {
     /// last [`ANSWER_WINDOW_DAYS`]: approved (an approval instant, whatever
     /// came after), refused (declined or expired), and the first refused.
     /// Counted by the database: a busy host's rows never leave it.
-    async fn answers(&self, only: Option<ClusterId>, now: DateTime<Utc>) -> Result<HashMap<Uuid, Answers>, StoreError> {
-        let since = now.checked_sub_signed(TimeDelta::days(i64::from(ANSWER_WINDOW_DAYS))).unwrap_or(now);
-        let answered = || {
-            let query = stay::Entity::find()
-                .select_only()
-                .column(stay::Column::HostClusterId)
-                .filter(stay::Column::WithinGuarantee.eq(true))
-                .filter(stay::Column::CreatedAt.gte(since));
-            match only {
-                Some(cluster) => query.filter(stay::Column::HostClusterId.eq(cluster.as_uuid())),
-                None => query,
-            }
-        };
-        let refused: Vec<(Uuid, i64, Option<DateTime<Utc>>)> = answered()
-            .column_as(Expr::col(stay::Column::Id).count(), "refused")
-            .column_as(Expr::col(stay::Column::CreatedAt).min(), "first_refused_at")
-            .filter(stay::Column::Status.is_in(["declined", "expired"]))
-            .group_by(stay::Column::HostClusterId)
-            .into_tuple()
-            .all(&self.tx)
-            .await?;
+    async fn answers(&self, now: DateTime<Utc>) -> Result<HashMap<Uuid, Answers>, StoreError> {
+        let refused: Vec<(Uuid, i64, Option<DateTime<Utc>>)> = refused_query(now).into_tuple().all(&self.tx).await?;
         let mut answers: HashMap<Uuid, Answers> = HashMap::new();
         for (host, n, first) in refused {
             answers.insert(
@@ -173,29 +145,108 @@ impl Tx {
                 Answers { approved: 0, refused: u32::try_from(n).unwrap_or(u32::MAX), first_refused_at: first },
             );
         }
-        let approved = answered().filter(stay::Column::ApprovedAt.is_not_null());
-        if only.is_some() {
-            // One approval is enough to rule ground (b) out: ask for one row,
-            // not a count of a busy host's every approval.
-            if answers.is_empty() {
-                return Ok(answers);
-            }
-            if let Some(host) = approved.limit(1).into_tuple::<Uuid>().one(&self.tx).await? {
-                answers.entry(host).or_default().approved = 1;
-            }
-        } else {
-            let counts: Vec<(Uuid, i64)> = approved
-                .column_as(Expr::col(stay::Column::Id).count(), "approved")
-                .group_by(stay::Column::HostClusterId)
-                .into_tuple()
-                .all(&self.tx)
-                .await?;
-            for (host, n) in counts {
-                answers.entry(host).or_default().approved = u32::try_from(n).unwrap_or(u32::MAX);
-            }
+        let counts: Vec<(Uuid, i64)> = approved_query(now)
+            .column_as(Expr::col(stay::Column::Id).count(), "approved")
+            .group_by(stay::Column::HostClusterId)
+            .into_tuple()
+            .all(&self.tx)
+            .await?;
+        for (host, n) in counts {
+            answers.entry(host).or_default().approved = u32::try_from(n).unwrap_or(u32::MAX);
         }
         Ok(answers)
     }
+}
+
+/// A cluster's hosting, from its rows of [`OFFERS`] and its answers.
+pub(crate) fn hosting_from(
+    rows: Vec<OfferRow>,
+    answers: Answers,
+    joined_on: NaiveDate,
+    created_at: DateTime<Utc>,
+) -> Result<Hosting, StoreError> {
+    // By site id, as the whole network's are.
+    let mut by_site: std::collections::BTreeMap<Uuid, (String, Vec<OfferChange>, Vec<NaiveDate>)> =
+        std::collections::BTreeMap::new();
+    for row in rows {
+        let site = by_site.entry(row.site_id).or_insert_with(|| (row.timezone.clone(), Vec::new(), Vec::new()));
+        match (row.at, row.desks, row.open_weekdays, row.closed_on) {
+            (Some(at), Some(desks), Some(open), _) => {
+                site.1.push(OfferChange { at, desks: count("desks", desks)?, open: weekdays(open)? })
+            }
+            (_, _, _, Some(date)) => site.2.push(date),
+            _ => return Err(StoreError::Corrupt(format!("an offer row of site {}", row.site_id))),
+        }
+    }
+    let sites = by_site
+        .into_values()
+        .map(|(timezone, changes, closed)| Ok(SiteOffer::new(zone(&timezone)?, changes, closed)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Hosting { joined_on: counted_from(joined_on, created_at), sites, answers })
+}
+
+/// One cluster's (`$1`) refused requests within the guarantee (`$2`,
+/// true) made since `$3`: how many, and the first one's time.
+pub(crate) const REFUSED: &str = "\
+SELECT COUNT(id) AS refused, MIN(created_at) AS first_refused_at FROM stays
+ WHERE host_cluster_id = $1 AND within_guarantee = $2 AND created_at >= $3 AND status IN ('declined', 'expired')";
+
+/// One of the same cluster's approved requests, if any: one approval is
+/// enough to rule ground (b) out, so a busy host's are not counted.
+pub(crate) const APPROVED: &str = "\
+SELECT id FROM stays WHERE host_cluster_id = $1 AND within_guarantee = $2 AND created_at >= $3
+   AND approved_at IS NOT NULL LIMIT 1";
+
+#[derive(sea_orm::FromQueryResult)]
+struct RefusedRow {
+    refused: i64,
+    first_refused_at: Option<DateTime<Utc>>,
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct ApprovedRow {
+    #[allow(dead_code, reason = "the row's presence is the answer")]
+    id: Uuid,
+}
+
+/// When the answers that count began: [`ANSWER_WINDOW_DAYS`] ago.
+pub(crate) fn answers_since(now: DateTime<Utc>) -> DateTime<Utc> {
+    now.checked_sub_signed(TimeDelta::days(i64::from(ANSWER_WINDOW_DAYS))).unwrap_or(now)
+}
+
+/// One cluster's answers from [`REFUSED`]'s row and whether [`APPROVED`]
+/// found one (asked only when something was refused).
+pub(crate) fn answers_of(refused: Option<(i64, Option<DateTime<Utc>>)>, approved: bool) -> Answers {
+    match refused {
+        Some((n, first_refused_at)) if n > 0 => {
+            Answers { approved: u32::from(approved), refused: u32::try_from(n).unwrap_or(u32::MAX), first_refused_at }
+        }
+        _ => Answers::default(),
+    }
+}
+
+/// Requests within the guarantee made over the last [`ANSWER_WINDOW_DAYS`],
+/// selecting their host.
+fn answered_query(now: DateTime<Utc>) -> sea_orm::Select<stay::Entity> {
+    stay::Entity::find()
+        .select_only()
+        .column(stay::Column::HostClusterId)
+        .filter(stay::Column::WithinGuarantee.eq(true))
+        .filter(stay::Column::CreatedAt.gte(answers_since(now)))
+}
+
+/// Each host's refused requests: host, how many, the first one's time.
+fn refused_query(now: DateTime<Utc>) -> sea_orm::Select<stay::Entity> {
+    answered_query(now)
+        .column_as(Expr::col(stay::Column::Id).count(), "refused")
+        .column_as(Expr::col(stay::Column::CreatedAt).min(), "first_refused_at")
+        .filter(stay::Column::Status.is_in(["declined", "expired"]))
+        .group_by(stay::Column::HostClusterId)
+}
+
+/// The approved requests, selecting their host.
+fn approved_query(now: DateTime<Utc>) -> sea_orm::Select<stay::Entity> {
+    answered_query(now).filter(stay::Column::ApprovedAt.is_not_null())
 }
 
 /// Stored opening weekdays.

@@ -5,7 +5,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use deskvisa_rules::{MemberId, StayId};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::entity::idempotency_key;
 use crate::error::StoreError;
@@ -108,12 +108,7 @@ impl Tx {
 
     /// Links the key to the stay its request created (in the stay's transaction).
     pub async fn link_key(&self, member: MemberId, key: &str, stay: StayId) -> Result<(), StoreError> {
-        idempotency_key::Entity::update_many()
-            .col_expr(idempotency_key::Column::StayId, Expr::value(stay.as_uuid()))
-            .filter(idempotency_key::Column::MemberId.eq(member.as_uuid()))
-            .filter(idempotency_key::Column::Key.eq(key))
-            .exec(&self.tx)
-            .await?;
+        self.tx.execute(&key_link(member, key, stay)).await?;
         Ok(())
     }
 
@@ -156,4 +151,15 @@ impl Tx {
             .await?
             .rows_affected)
     }
+}
+
+/// The update that links a claimed key to the stay its request created.
+pub(crate) fn key_link(member: MemberId, key: &str, stay: StayId) -> sea_orm::sea_query::UpdateStatement {
+    use sea_orm::sea_query::ExprTrait as _;
+    sea_orm::sea_query::Query::update()
+        .table(idempotency_key::Entity)
+        .value(idempotency_key::Column::StayId, stay.as_uuid())
+        .and_where(Expr::col(idempotency_key::Column::MemberId).eq(member.as_uuid()))
+        .and_where(Expr::col(idempotency_key::Column::Key).eq(key))
+        .to_owned()
 }

@@ -74,20 +74,9 @@ impl Tx {
             }
             return Ok(());
         }
-        let mut sql = String::from("INSERT INTO ledger_days (host_cluster_id, home_cluster_id, date, days) VALUES ");
-        let mut values: Vec<Value> = Vec::with_capacity(dates.len() * 4);
-        for (i, date) in dates.iter().enumerate() {
-            let n = i * 4;
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
-            values.extend([host.as_uuid().into(), home.as_uuid().into(), (*date).into(), delta.into()]);
+        if let Some((sql, values)) = ledger_days_added(host, home, &dates, delta) {
+            self.run(&sql, values).await?;
         }
-        sql.push_str(
-            " ON CONFLICT (host_cluster_id, home_cluster_id, date) DO UPDATE SET days = ledger_days.days + excluded.days",
-        );
-        self.run(&sql, values).await?;
         Ok(())
     }
 
@@ -98,26 +87,9 @@ impl Tx {
         requested_at: DateTime<Utc>,
         tally: RequestTally,
     ) -> Result<(), StoreError> {
-        if tally.is_empty() {
-            return Ok(());
+        if let Some((sql, values)) = ledger_request_added(host, requested_at, tally) {
+            self.run(sql, values).await?;
         }
-        let sql = "INSERT INTO ledger_requests (host_cluster_id, date, received, approved, declined, expired, answered) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (host_cluster_id, date) DO UPDATE SET \
-                   received = ledger_requests.received + excluded.received, \
-                   approved = ledger_requests.approved + excluded.approved, \
-                   declined = ledger_requests.declined + excluded.declined, \
-                   expired = ledger_requests.expired + excluded.expired, \
-                   answered = ledger_requests.answered + excluded.answered";
-        let values = vec![
-            host.as_uuid().into(),
-            requested_at.date_naive().into(),
-            tally.received.into(),
-            tally.approved.into(),
-            tally.declined.into(),
-            tally.expired.into(),
-            tally.answered.into(),
-        ];
-        self.run(sql, values).await?;
         Ok(())
     }
 
@@ -128,18 +100,85 @@ impl Tx {
         stay: StayId,
         entry: &crate::HistoryEntry,
     ) -> Result<(), StoreError> {
-        if !entry.guarantee_exception {
-            return Ok(());
+        if let Some((sql, values)) = ledger_exception_added(stay, entry) {
+            self.run(sql, values).await?;
         }
-        let sql = "INSERT INTO ledger_exceptions (stay_id, host_cluster_id, home_cluster_id, at, to_status, reason) \
-                   SELECT s.id, s.host_cluster_id, s.home_cluster_id, $2, $3, $4 FROM stays s WHERE s.id = $1";
-        let values = vec![
-            stay.as_uuid().into(),
-            entry.at.into(),
-            entry.to.as_str().into(),
-            entry.reason.as_ref().map(Reason::as_str).into(),
-        ];
-        self.run(sql, values).await?;
         Ok(())
     }
+}
+
+/// The upsert that adds `delta` (> 0) counted days on each of `dates` to
+/// the (host, home) totals, keys in order; none when nothing is added.
+pub(crate) fn ledger_days_added(
+    host: ClusterId,
+    home: ClusterId,
+    dates: &[NaiveDate],
+    delta: i32,
+) -> Option<(String, Vec<Value>)> {
+    if dates.is_empty() || delta <= 0 {
+        return None;
+    }
+    let mut dates = dates.to_vec();
+    dates.sort_unstable();
+    dates.dedup();
+    let mut sql = String::from("INSERT INTO ledger_days (host_cluster_id, home_cluster_id, date, days) VALUES ");
+    let mut values: Vec<Value> = Vec::with_capacity(dates.len() * 4);
+    for (i, date) in dates.iter().enumerate() {
+        let n = i * 4;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!("(${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4));
+        values.extend([host.as_uuid().into(), home.as_uuid().into(), (*date).into(), delta.into()]);
+    }
+    sql.push_str(
+        " ON CONFLICT (host_cluster_id, home_cluster_id, date) DO UPDATE SET days = ledger_days.days + excluded.days",
+    );
+    Some((sql, values))
+}
+
+/// The upsert that adds a request's tally to its host's totals on the UTC
+/// date of the request; none for an empty tally.
+pub(crate) fn ledger_request_added(
+    host: ClusterId,
+    requested_at: DateTime<Utc>,
+    tally: RequestTally,
+) -> Option<(&'static str, Vec<Value>)> {
+    if tally.is_empty() {
+        return None;
+    }
+    let sql = "INSERT INTO ledger_requests (host_cluster_id, date, received, approved, declined, expired, answered) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (host_cluster_id, date) DO UPDATE SET \
+               received = ledger_requests.received + excluded.received, \
+               approved = ledger_requests.approved + excluded.approved, \
+               declined = ledger_requests.declined + excluded.declined, \
+               expired = ledger_requests.expired + excluded.expired, \
+               answered = ledger_requests.answered + excluded.answered";
+    let values = vec![
+        host.as_uuid().into(),
+        requested_at.date_naive().into(),
+        tally.received.into(),
+        tally.approved.into(),
+        tally.declined.into(),
+        tally.expired.into(),
+        tally.answered.into(),
+    ];
+    Some((sql, values))
+}
+
+/// The copy of a history line that is a guarantee exception into the
+/// ledger's list, with its stay's host and home; none for other lines.
+pub(crate) fn ledger_exception_added(stay: StayId, entry: &crate::HistoryEntry) -> Option<(&'static str, Vec<Value>)> {
+    if !entry.guarantee_exception {
+        return None;
+    }
+    let sql = "INSERT INTO ledger_exceptions (stay_id, host_cluster_id, home_cluster_id, at, to_status, reason) \
+               SELECT s.id, s.host_cluster_id, s.home_cluster_id, $2, $3, $4 FROM stays s WHERE s.id = $1";
+    let values = vec![
+        stay.as_uuid().into(),
+        entry.at.into(),
+        entry.to.as_str().into(),
+        entry.reason.as_ref().map(Reason::as_str).into(),
+    ];
+    Some((sql, values))
 }

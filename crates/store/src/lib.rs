@@ -6,7 +6,9 @@
 //!
 //! Concurrency, as measured in CONCURRENCY.md: write transactions begin
 //! `IMMEDIATE` on SQLite ([`Store::begin_write`]), where queued writes share
-//! one durable commit ([`group_commit`]); capacity is taken with
+//! one durable commit ([`group_commit`]), and the stay request's transaction
+//! runs whole on the writer's own thread ([`Store::write_whole`],
+//! `native/`); capacity is taken with
 //! conditional updates on per-site per-day counters ([`Tx::hold_days`]);
 //! status changes are compare-and-swap from the expected status; a member's
 //! stay-writing transactions are serialized ([`Tx::lock_member`]); and the
@@ -34,6 +36,7 @@ mod letters;
 mod mail_facts;
 mod map;
 mod migrate;
+mod native;
 mod outbox;
 mod personal;
 mod reminders;
@@ -46,10 +49,11 @@ mod tokens;
 mod tx;
 mod visitors;
 mod waitlist;
+mod writer_thread;
 
 pub use availability::SiteDays;
 pub use backup::{Backup, Restored, restore_sqlite, verify_sqlite};
-pub use connect::{Backend, ConnectError, DatabaseConfig, connect_store, redact};
+pub use connect::{Backend, ConnectError, DatabaseConfig, connect_store, redact, sqlite_file};
 pub use delegations::DelegationRow;
 pub use error::StoreError;
 pub use events::{EventChange, EventMailFacts, EventRecord, NewEvent, RegistrationRecord, RegistrationStatus};
@@ -61,6 +65,7 @@ pub use letters::{LetterCheck, Letterhead, NewLetter, StoredLetter};
 pub use mail_facts::{MailContext, MailFacts};
 pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};
 pub use migrate::MigrationStatus;
+pub use native::{NativeRow, NativeTx};
 pub use outbox::{MailRow, NewMail, member_recipient};
 pub use personal::{
     CredentialExport, ERASED_NAME, EmailExport, Erased, FirmExport, IntroductionExport, KeyExport, LetterExport,

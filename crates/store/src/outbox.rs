@@ -119,7 +119,8 @@ pub(crate) fn mail_insert(
         ],
         mails.iter().map(|mail| {
             [
-                uuid::Uuid::new_v4().into(),
+                // Time-ordered, as the rows are written: appended to the index.
+                uuid::Uuid::now_v7().into(),
                 mail.kind.as_str().into(),
                 mail.recipient.clone().into(),
                 "".into(),

@@ -101,6 +101,10 @@ impl Tx {
     }
 }
 
+/// Counts `$3` hits on a bucket's window; the hits so far, these included.
+pub(crate) const HIT: &str = "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, $3) \
+                              ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + $3 RETURNING hits";
+
 impl Tx {
     /// Counts one hit on `bucket` in the window starting at `window_start`:
     /// the hits so far in it, this one included (one upsert, so concurrent
@@ -113,11 +117,7 @@ impl Tx {
     /// so far in the window, these included.
     pub async fn hit_by(&self, bucket: &str, window_start: DateTime<Utc>, n: u32) -> Result<u32, StoreError> {
         let n = i32::try_from(n).unwrap_or(i32::MAX);
-        let statement = self.statement(
-            "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, $3) \
-             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limits.hits + $3 RETURNING hits",
-            [bucket.into(), window_start.into(), n.into()],
-        );
+        let statement = self.statement(HIT, [bucket.into(), window_start.into(), n.into()]);
         let row = self.tx.query_one_raw(statement).await?;
         let hits = row.map(|r| r.try_get_by_index::<i32>(0)).transpose()?.unwrap_or(1);
         Ok(u32::try_from(hits).unwrap_or(u32::MAX))

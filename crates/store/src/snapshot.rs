@@ -5,11 +5,10 @@ use deskvisa_rules::{
     ClusterId, ClusterStatus, DeskLoad, HomeCluster, HostCluster, HostPolicy, MemberFacts, MemberId, MemberStatus,
     MemberStay, NetworkPolicy, PolicyDraft, SiteCalendar, SiteFacts, SiteId, Snapshot, StayId, StayRequest, WeekdaySet,
 };
-use sea_orm::sea_query::{Alias, Expr, JoinType, Query, UnionType};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
+use sea_orm::{EntityTrait, FromQueryResult, QuerySelect};
 
 use crate::convert::{approval_mode, count, on_no_answer, parse, zone};
-use crate::entity::{closure, cluster, member, network_policy, policy, site, site_day, stay};
+use crate::entity::{member, network_policy, policy, site};
 use crate::error::StoreError;
 use crate::tx::Tx;
 
@@ -79,39 +78,8 @@ impl Tx {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<(SiteCalendar, DeskLoad), StoreError> {
-        use sea_orm::sea_query::ExprTrait as _;
-        let mut query = Query::select()
-            .column(site_day::Column::Date)
-            .column(site_day::Column::Held)
-            .expr_as(Expr::val(0), "closed")
-            .from(site_day::Entity)
-            .and_where(Expr::col(site_day::Column::SiteId).eq(site.as_uuid()))
-            .and_where(Expr::col(site_day::Column::Date).between(from, to))
-            .to_owned();
-        query.union(
-            UnionType::All,
-            Query::select()
-                .column(closure::Column::Date)
-                .expr_as(Expr::val(0), "held")
-                .expr_as(Expr::val(1), "closed")
-                .from(closure::Entity)
-                .and_where(Expr::col(closure::Column::SiteId).eq(site.as_uuid()))
-                .and_where(Expr::col(closure::Column::Date).between(from, to))
-                .to_owned(),
-        );
-        let mut closures = Vec::new();
-        let mut load = Vec::new();
-        for row in self.tx.query_all(&query).await? {
-            let date: NaiveDate = row.try_get("", "date")?;
-            if row.try_get::<i32>("", "closed")? == 1 {
-                closures.push(date);
-            } else {
-                load.push((date, Ord::max(row.try_get::<i32>("", "held")?, 0).unsigned_abs()));
-            }
-        }
-        let bits =
-            u8::try_from(open_weekdays).map_err(|_| StoreError::Corrupt(format!("open weekdays {open_weekdays}")))?;
-        Ok((SiteCalendar::new(WeekdaySet::from_bits(bits), closures), load.into_iter().collect()))
+        let rows: Vec<SiteDayRow> = self.rows(SITE_DAYS, vec![site.as_uuid().into(), from.into(), to.into()]).await?;
+        calendar_and_load(open_weekdays, rows.into_iter().map(|r| (r.date, r.held, r.closed == 1)).collect())
     }
 
     /// Everything `decide` needs for `request` by `member` at `site`.
@@ -139,57 +107,84 @@ impl Tx {
                 SnapshotError::UnknownSite
             });
         };
-        let home_id = ClusterId::from_uuid(row.home_id);
-        let host_id = ClusterId::from_uuid(row.host_id);
-        let (first, last) = (request.start_date.min(request.end_date), request.start_date.max(request.end_date));
-        // Stays that can overlap the range or share a quota window with its start.
-        let window_start = request.start_date.checked_sub_days(Days::new(365)).unwrap_or(NaiveDate::MIN);
-        let window_end = last.max(request.start_date.checked_add_days(Days::new(365)).unwrap_or(NaiveDate::MAX));
-        let stays = stay::Entity::find()
-            .filter(stay::Column::MemberId.eq(member_id.as_uuid()))
-            .filter(stay::Column::Status.is_in(["pending", "approved"]))
-            .filter(stay::Column::EndDate.gte(window_start.min(first)))
-            .filter(stay::Column::StartDate.lte(window_end))
-            .all(&self.tx)
-            .await?;
-        let member_stays = stays
+        let window = StayWindow::of(request);
+        let rows: Vec<MemberStayRow> = self.rows(MEMBER_STAYS, window.values(member_id)).await?;
+        let member_stays = rows
             .into_iter()
-            .map(|s| {
-                Ok(MemberStay {
-                    id: StayId::from_uuid(s.id),
-                    site: SiteId::from_uuid(s.site_id),
-                    host_cluster: ClusterId::from_uuid(s.host_cluster_id),
-                    start_date: s.start_date,
-                    end_date: s.end_date,
-                    status: parse("stay status", &s.status)?,
-                    no_show: s.no_show,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+            .map(|r| member_stay(r.id, r.site_id, r.host_cluster_id, (r.start_date, r.end_date), &r.status, r.no_show))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (calendar, held) = self.site_days(site_id, row.site_open_weekdays, window.first, window.last).await?;
+        let hosting =
+            self.hosting_of(ClusterId::from_uuid(row.home_id), row.home_joined_on, row.home_created_at, now).await?;
+        row.snapshot(member_id, site_id, (calendar, held), hosting, member_stays)
+    }
 
-        let (calendar, held) = self.site_days(site_id, row.site_open_weekdays, first, last).await?;
+    /// The member, the site, both clusters and both policies in one query.
+    async fn snapshot_row(&self, member_id: MemberId, site_id: SiteId) -> Result<Option<SnapshotRow>, StoreError> {
+        let values = vec![member_id.as_uuid().into(), site_id.as_uuid().into()];
+        Ok(self.rows(SNAPSHOT, values).await?.into_iter().next())
+    }
+}
+
+/// One row of [`Tx::snapshot_row`]: the policies are absent (NULL) until saved.
+#[derive(Debug, FromQueryResult)]
+pub(crate) struct SnapshotRow {
+    pub(crate) member_status: String,
+    pub(crate) vouched_until: Option<NaiveDate>,
+    pub(crate) home_id: uuid::Uuid,
+    pub(crate) home_status: String,
+    pub(crate) home_timezone: String,
+    pub(crate) home_joined_on: NaiveDate,
+    pub(crate) home_created_at: DateTime<Utc>,
+    pub(crate) host_id: uuid::Uuid,
+    pub(crate) host_status: String,
+    pub(crate) site_timezone: String,
+    pub(crate) site_desks: i32,
+    pub(crate) site_open_weekdays: i16,
+    pub(crate) max_days_per_stay: Option<i32>,
+    pub(crate) stays_per_year: Option<i32>,
+    pub(crate) min_notice_days: Option<i32>,
+    pub(crate) horizon_days: Option<i32>,
+    pub(crate) approval_mode: Option<String>,
+    pub(crate) answer_window_days: Option<i32>,
+    pub(crate) on_no_answer: Option<String>,
+    pub(crate) offer_hold_hours: Option<i32>,
+    pub(crate) guaranteed_days: Option<i32>,
+    pub(crate) reciprocity_grace_days: Option<i32>,
+}
+
+impl SnapshotRow {
+    /// The snapshot, from this row and what was loaded beside it.
+    pub(crate) fn snapshot(
+        &self,
+        member_id: MemberId,
+        site_id: SiteId,
+        (calendar, held): (SiteCalendar, DeskLoad),
+        hosting: deskvisa_rules::Hosting,
+        member_stays: Vec<MemberStay>,
+    ) -> Result<Snapshot, SnapshotError> {
         Ok(Snapshot {
-            network: row.network_policy()?,
+            network: self.network_policy()?,
             member: MemberFacts {
                 id: member_id,
-                status: parse::<MemberStatus>("member status", &row.member_status)?,
-                vouched_until: row.vouched_until,
+                status: parse::<MemberStatus>("member status", &self.member_status)?,
+                vouched_until: self.vouched_until,
             },
             home: HomeCluster {
-                id: home_id,
-                status: parse::<ClusterStatus>("cluster status", &row.home_status)?,
-                zone: zone(&row.home_timezone)?,
-                hosting: self.hosting_of(home_id, row.home_joined_on, row.home_created_at, now).await?,
+                id: ClusterId::from_uuid(self.home_id),
+                status: parse::<ClusterStatus>("cluster status", &self.home_status)?,
+                zone: zone(&self.home_timezone)?,
+                hosting,
             },
             host: HostCluster {
-                id: host_id,
-                status: parse::<ClusterStatus>("cluster status", &row.host_status)?,
-                policy: row.host_policy()?,
+                id: ClusterId::from_uuid(self.host_id),
+                status: parse::<ClusterStatus>("cluster status", &self.host_status)?,
+                policy: self.host_policy()?,
             },
             site: SiteFacts {
                 id: site_id,
-                zone: zone(&row.site_timezone)?,
-                desks: count("desks", row.site_desks)?,
+                zone: zone(&self.site_timezone)?,
+                desks: count("desks", self.site_desks)?,
                 calendar,
             },
             member_stays,
@@ -197,97 +192,6 @@ impl Tx {
         })
     }
 
-    /// The member, the site, both clusters and both policies in one query.
-    async fn snapshot_row(&self, member_id: MemberId, site_id: SiteId) -> Result<Option<SnapshotRow>, StoreError> {
-        use sea_orm::sea_query::ExprTrait as _;
-        let (m, s, home, host, p, n) = (
-            Alias::new("m"),
-            Alias::new("s"),
-            Alias::new("home"),
-            Alias::new("host"),
-            Alias::new("p"),
-            Alias::new("n"),
-        );
-        let col = |table: &Alias, column: &str| Expr::col((table.clone(), Alias::new(column)));
-        let mut query = Query::select();
-        query
-            .expr_as(col(&m, "status"), "member_status")
-            .expr_as(col(&m, "vouched_until"), "vouched_until")
-            .expr_as(col(&home, "id"), "home_id")
-            .expr_as(col(&home, "status"), "home_status")
-            .expr_as(col(&home, "timezone"), "home_timezone")
-            .expr_as(col(&home, "joined_on"), "home_joined_on")
-            .expr_as(col(&home, "created_at"), "home_created_at")
-            .expr_as(col(&host, "id"), "host_id")
-            .expr_as(col(&host, "status"), "host_status")
-            .expr_as(col(&s, "timezone"), "site_timezone")
-            .expr_as(col(&s, "desks"), "site_desks")
-            .expr_as(col(&s, "open_weekdays"), "site_open_weekdays")
-            .expr_as(col(&p, "max_days_per_stay"), "max_days_per_stay")
-            .expr_as(col(&p, "stays_per_year"), "stays_per_year")
-            .expr_as(col(&p, "min_notice_days"), "min_notice_days")
-            .expr_as(col(&p, "horizon_days"), "horizon_days")
-            .expr_as(col(&p, "approval_mode"), "approval_mode")
-            .expr_as(col(&p, "answer_window_days"), "answer_window_days")
-            .expr_as(col(&p, "offer_hold_hours"), "offer_hold_hours")
-            .expr_as(col(&p, "on_no_answer"), "on_no_answer")
-            .expr_as(col(&n, "guaranteed_days"), "guaranteed_days")
-            .expr_as(col(&n, "reciprocity_grace_days"), "reciprocity_grace_days")
-            .from_as(member::Entity, m.clone())
-            .join_as(JoinType::InnerJoin, site::Entity, s.clone(), col(&s, "id").eq(site_id.as_uuid()))
-            .join_as(
-                JoinType::InnerJoin,
-                cluster::Entity,
-                home.clone(),
-                col(&home, "id").equals((m.clone(), Alias::new("cluster_id"))),
-            )
-            .join_as(
-                JoinType::InnerJoin,
-                cluster::Entity,
-                host.clone(),
-                col(&host, "id").equals((s.clone(), Alias::new("cluster_id"))),
-            )
-            .join_as(
-                JoinType::LeftJoin,
-                policy::Entity,
-                p.clone(),
-                col(&p, "cluster_id").equals((s.clone(), Alias::new("cluster_id"))),
-            )
-            .join_as(JoinType::LeftJoin, network_policy::Entity, n.clone(), col(&n, "id").eq(1))
-            .and_where(col(&m, "id").eq(member_id.as_uuid()));
-        let statement = self.tx.get_database_backend().build(&query);
-        Ok(SnapshotRow::find_by_statement(statement).one(&self.tx).await?)
-    }
-}
-
-/// One row of [`Tx::snapshot_row`]: the policies are absent (NULL) until saved.
-#[derive(Debug, FromQueryResult)]
-struct SnapshotRow {
-    member_status: String,
-    vouched_until: Option<NaiveDate>,
-    home_id: uuid::Uuid,
-    home_status: String,
-    home_timezone: String,
-    home_joined_on: NaiveDate,
-    home_created_at: DateTime<Utc>,
-    host_id: uuid::Uuid,
-    host_status: String,
-    site_timezone: String,
-    site_desks: i32,
-    site_open_weekdays: i16,
-    max_days_per_stay: Option<i32>,
-    stays_per_year: Option<i32>,
-    min_notice_days: Option<i32>,
-    horizon_days: Option<i32>,
-    approval_mode: Option<String>,
-    answer_window_days: Option<i32>,
-    on_no_answer: Option<String>,
-    offer_hold_hours: Option<i32>,
-    guaranteed_days: Option<i32>,
-    reciprocity_grace_days: Option<i32>,
-}
-
-impl SnapshotRow {
     fn network_policy(&self) -> Result<NetworkPolicy, StoreError> {
         match (self.guaranteed_days, self.reciprocity_grace_days) {
             (Some(days), Some(grace)) => network_policy_from(days, grace),
@@ -355,4 +259,122 @@ fn host_policy_from(
         offer_hold_hours: count("offer_hold_hours", offer_hold_hours)?,
     })
     .map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// The member (`$1`), the site (`$2`), both clusters and both policies,
+/// as one row; the policies are NULL until saved. Written once for both
+/// databases and both paths (the pool's and the writer thread's).
+pub(crate) const SNAPSHOT: &str = "\
+SELECT m.status AS member_status, m.vouched_until AS vouched_until, home.id AS home_id,
+       home.status AS home_status, home.timezone AS home_timezone, home.joined_on AS home_joined_on,
+       home.created_at AS home_created_at, host.id AS host_id, host.status AS host_status,
+       s.timezone AS site_timezone, s.desks AS site_desks, s.open_weekdays AS site_open_weekdays,
+       p.max_days_per_stay AS max_days_per_stay, p.stays_per_year AS stays_per_year,
+       p.min_notice_days AS min_notice_days, p.horizon_days AS horizon_days, p.approval_mode AS approval_mode,
+       p.answer_window_days AS answer_window_days, p.offer_hold_hours AS offer_hold_hours,
+       p.on_no_answer AS on_no_answer, n.guaranteed_days AS guaranteed_days,
+       n.reciprocity_grace_days AS reciprocity_grace_days
+  FROM members m
+  JOIN sites s ON s.id = $2
+  JOIN clusters home ON home.id = m.cluster_id
+  JOIN clusters host ON host.id = s.cluster_id
+  LEFT JOIN policies p ON p.cluster_id = s.cluster_id
+  LEFT JOIN network_policy n ON n.id = 1
+ WHERE m.id = $1";
+
+/// The dates a stay request's snapshot looks at.
+pub(crate) struct StayWindow {
+    /// The request's first and last day.
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    /// Stays that end on or after `from` and begin on or before `to` can
+    /// overlap the range or share a quota window with its start.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl StayWindow {
+    pub(crate) fn of(request: &StayRequest) -> StayWindow {
+        let (first, last) = (request.start_date.min(request.end_date), request.start_date.max(request.end_date));
+        let from = request.start_date.checked_sub_days(Days::new(365)).unwrap_or(NaiveDate::MIN).min(first);
+        let to = last.max(request.start_date.checked_add_days(Days::new(365)).unwrap_or(NaiveDate::MAX));
+        StayWindow { first, last, from, to }
+    }
+
+    /// The values of [`MEMBER_STAYS`] for `member`.
+    pub(crate) fn values(&self, member: MemberId) -> Vec<sea_orm::Value> {
+        vec![member.as_uuid().into(), self.from.into(), self.to.into()]
+    }
+}
+
+/// The member's (`$1`) live stays that end on or after `$2` and begin on
+/// or before `$3` (see [`StayWindow`]).
+pub(crate) const MEMBER_STAYS: &str = "\
+SELECT id, site_id, host_cluster_id, start_date, end_date, status, no_show FROM stays
+ WHERE member_id = $1 AND status IN ('pending', 'approved') AND end_date >= $2 AND start_date <= $3";
+
+/// One row of [`MEMBER_STAYS`].
+#[derive(FromQueryResult)]
+pub(crate) struct MemberStayRow {
+    pub(crate) id: uuid::Uuid,
+    pub(crate) site_id: uuid::Uuid,
+    pub(crate) host_cluster_id: uuid::Uuid,
+    pub(crate) start_date: NaiveDate,
+    pub(crate) end_date: NaiveDate,
+    pub(crate) status: String,
+    pub(crate) no_show: bool,
+}
+
+/// One of the member's stays, from a row of [`MEMBER_STAYS`].
+pub(crate) fn member_stay(
+    id: uuid::Uuid,
+    site: uuid::Uuid,
+    host_cluster: uuid::Uuid,
+    (start_date, end_date): (NaiveDate, NaiveDate),
+    status: &str,
+    no_show: bool,
+) -> Result<MemberStay, StoreError> {
+    Ok(MemberStay {
+        id: StayId::from_uuid(id),
+        site: SiteId::from_uuid(site),
+        host_cluster: ClusterId::from_uuid(host_cluster),
+        start_date,
+        end_date,
+        status: parse("stay status", status)?,
+        no_show,
+    })
+}
+
+/// A site's (`$1`) day counters and closures from `$2` to `$3`: date,
+/// held, closed (0 or 1).
+pub(crate) const SITE_DAYS: &str = "\
+SELECT date, held, 0 AS closed FROM site_days WHERE site_id = $1 AND date BETWEEN $2 AND $3
+UNION ALL
+SELECT date, 0 AS held, 1 AS closed FROM closures WHERE site_id = $1 AND date BETWEEN $2 AND $3";
+
+/// One row of [`SITE_DAYS`].
+#[derive(FromQueryResult)]
+pub(crate) struct SiteDayRow {
+    pub(crate) date: NaiveDate,
+    pub(crate) held: i32,
+    pub(crate) closed: i32,
+}
+
+/// The calendar and the desks held, from the rows of [`SITE_DAYS`].
+pub(crate) fn calendar_and_load(
+    open_weekdays: i16,
+    rows: Vec<(NaiveDate, i32, bool)>,
+) -> Result<(SiteCalendar, DeskLoad), StoreError> {
+    let mut closures = Vec::new();
+    let mut load = Vec::new();
+    for (date, held, closed) in rows {
+        if closed {
+            closures.push(date);
+        } else {
+            load.push((date, Ord::max(held, 0).unsigned_abs()));
+        }
+    }
+    let bits =
+        u8::try_from(open_weekdays).map_err(|_| StoreError::Corrupt(format!("open weekdays {open_weekdays}")))?;
+    Ok((SiteCalendar::new(WeekdaySet::from_bits(bits), closures), load.into_iter().collect()))
 }

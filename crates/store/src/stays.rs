@@ -7,12 +7,14 @@ use deskvisa_rules::{
     counts_held_days,
 };
 use sea_orm::sea_query::{Expr, InsertStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement, Value,
+};
 
 use crate::convert::{parse, zone};
 use crate::entity::{site, stay, stay_day, stay_history};
 use crate::error::StoreError;
-use crate::ledger_totals::RequestTally;
+use crate::ledger_totals::{RequestTally, ledger_days_added, ledger_exception_added, ledger_request_added};
 use crate::tx::{Tx, insert_rows};
 
 /// A stay to write, as the rules accepted it.
@@ -134,6 +136,84 @@ impl StayRecord {
     }
 }
 
+/// SQL written with `$n` placeholders, and its values.
+pub(crate) type RawStatement = (String, Vec<Value>);
+
+/// The statements that write a new stay: the rows of the stay, its
+/// desk-days, its history and its emails, then the ledger's totals.
+pub(crate) fn stay_statements(
+    new: &NewStay,
+    history: &[HistoryEntry],
+    mails: &[crate::NewMail],
+) -> Result<(Vec<InsertStatement>, Vec<RawStatement>), StoreError> {
+    let mut statements = vec![insert_rows(
+        stay::Entity,
+        [
+            stay::Column::Id,
+            stay::Column::MemberId,
+            stay::Column::SiteId,
+            stay::Column::HostClusterId,
+            stay::Column::HomeClusterId,
+            stay::Column::StartDate,
+            stay::Column::EndDate,
+            stay::Column::Status,
+            stay::Column::Purpose,
+            stay::Column::AnswerDeadline,
+            stay::Column::WithinGuarantee,
+            stay::Column::CheckedIn,
+            stay::Column::NoShow,
+            stay::Column::CreatedAt,
+            stay::Column::UpdatedAt,
+            stay::Column::ApprovedAt,
+        ],
+        [[
+            new.id.as_uuid().into(),
+            new.member.as_uuid().into(),
+            new.site.as_uuid().into(),
+            new.host_cluster.as_uuid().into(),
+            new.home_cluster.as_uuid().into(),
+            new.start_date.into(),
+            new.end_date.into(),
+            new.status.as_str().into(),
+            new.purpose.clone().into(),
+            new.answer_deadline.into(),
+            new.within_guarantee.into(),
+            false.into(),
+            false.into(),
+            new.created_at.into(),
+            new.created_at.into(),
+            (new.status == StayStatus::Approved).then_some(new.created_at).into(),
+        ]],
+    )?];
+    if !new.held_days.is_empty() {
+        statements.push(insert_rows(
+            stay_day::Entity,
+            [stay_day::Column::StayId, stay_day::Column::Date, stay_day::Column::SiteId, stay_day::Column::MemberId],
+            new.held_days.iter().map(|date| {
+                [new.id.as_uuid().into(), (*date).into(), new.site.as_uuid().into(), new.member.as_uuid().into()]
+            }),
+        )?);
+    }
+    for entry in history {
+        statements.push(history_insert(new.id, entry)?);
+    }
+    if !mails.is_empty() {
+        statements.push(crate::outbox::mail_insert(mails, new.created_at)?);
+    }
+    let mut totals: Vec<RawStatement> = history
+        .iter()
+        .filter_map(|entry| ledger_exception_added(new.id, entry))
+        .map(|(sql, values)| (sql.to_owned(), values))
+        .collect();
+    // The ledger's totals: a stay approved at once counts its days.
+    if counts_held_days(new.status, true, false) {
+        totals.extend(ledger_days_added(new.host_cluster, new.home_cluster, &new.held_days, 1));
+    }
+    let tally = RequestTally { received: 1, ..RequestTally::answered(new.status) };
+    totals.extend(ledger_request_added(new.host_cluster, new.created_at, tally).map(|(sql, v)| (sql.to_owned(), v)));
+    Ok((statements, totals))
+}
+
 /// The insert of one history line.
 pub(crate) fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<InsertStatement, StoreError> {
     insert_rows(
@@ -204,75 +284,12 @@ impl Tx {
         history: &[HistoryEntry],
         mails: &[crate::NewMail],
     ) -> Result<(), StoreError> {
-        let mut statements = vec![insert_rows(
-            stay::Entity,
-            [
-                stay::Column::Id,
-                stay::Column::MemberId,
-                stay::Column::SiteId,
-                stay::Column::HostClusterId,
-                stay::Column::HomeClusterId,
-                stay::Column::StartDate,
-                stay::Column::EndDate,
-                stay::Column::Status,
-                stay::Column::Purpose,
-                stay::Column::AnswerDeadline,
-                stay::Column::WithinGuarantee,
-                stay::Column::CheckedIn,
-                stay::Column::NoShow,
-                stay::Column::CreatedAt,
-                stay::Column::UpdatedAt,
-                stay::Column::ApprovedAt,
-            ],
-            [[
-                new.id.as_uuid().into(),
-                new.member.as_uuid().into(),
-                new.site.as_uuid().into(),
-                new.host_cluster.as_uuid().into(),
-                new.home_cluster.as_uuid().into(),
-                new.start_date.into(),
-                new.end_date.into(),
-                new.status.as_str().into(),
-                new.purpose.clone().into(),
-                new.answer_deadline.into(),
-                new.within_guarantee.into(),
-                false.into(),
-                false.into(),
-                new.created_at.into(),
-                new.created_at.into(),
-                (new.status == StayStatus::Approved).then_some(new.created_at).into(),
-            ]],
-        )?];
-        if !new.held_days.is_empty() {
-            statements.push(insert_rows(
-                stay_day::Entity,
-                [
-                    stay_day::Column::StayId,
-                    stay_day::Column::Date,
-                    stay_day::Column::SiteId,
-                    stay_day::Column::MemberId,
-                ],
-                new.held_days.iter().map(|date| {
-                    [new.id.as_uuid().into(), (*date).into(), new.site.as_uuid().into(), new.member.as_uuid().into()]
-                }),
-            )?);
+        let (inserts, totals) = stay_statements(new, history, mails)?;
+        self.execute_all(&inserts).await?;
+        for (sql, values) in totals {
+            self.run(&sql, values).await?;
         }
-        for entry in history {
-            statements.push(history_insert(new.id, entry)?);
-        }
-        if !mails.is_empty() {
-            statements.push(crate::outbox::mail_insert(mails, new.created_at)?);
-        }
-        self.execute_all(&statements).await?;
-        for entry in history {
-            self.add_ledger_exception(new.id, entry).await?;
-        }
-        // The ledger's totals: a stay approved at once counts its days.
-        if counts_held_days(new.status, true, false) {
-            self.add_ledger_days(new.host_cluster, new.home_cluster, &new.held_days, 1).await?;
-        }
-        let tally = RequestTally { received: 1, ..RequestTally::answered(new.status) };
-        self.add_ledger_request(new.host_cluster, new.created_at, tally).await
+        Ok(())
     }
 
     /// Appends a line to a stay's history.

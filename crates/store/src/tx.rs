@@ -15,6 +15,7 @@ use sea_orm::{
 
 use crate::error::{StoreError, statement_error};
 use crate::group_commit::{Slot, Writer, begin_write_transaction};
+use crate::writer_thread::NativeWriter;
 
 /// The database, for the service: a pool for transactions that write and
 /// one for those that only read. On PostgreSQL they are the same pool; on a
@@ -36,14 +37,24 @@ impl Store {
 
     /// A store whose reads and writes share one pool.
     pub(crate) fn new(db: DatabaseConnection) -> Self {
-        Store::with_readers(db.clone(), db)
+        Store::with_readers(db.clone(), db, None)
     }
 
-    /// A store with a pool of its own for read-only transactions.
-    pub(crate) fn with_readers(db: DatabaseConnection, reads: DatabaseConnection) -> Self {
+    /// A store with a pool of its own for read-only transactions, and on a
+    /// SQLite file the thread that runs whole write transactions.
+    pub(crate) fn with_readers(
+        db: DatabaseConnection,
+        reads: DatabaseConnection,
+        native: Option<NativeWriter>,
+    ) -> Self {
         let writer = (db.get_database_backend() == DbBackend::Sqlite)
-            .then(|| Writer::new(db.clone(), std::time::Duration::from_secs(10)));
+            .then(|| Writer::new(db.clone(), std::time::Duration::from_secs(10), native));
         Store { db, reads, writer }
+    }
+
+    /// SQLite's writer (none on PostgreSQL).
+    pub(crate) fn writer(&self) -> Option<&Arc<Writer>> {
+        self.writer.as_ref()
     }
 
     /// Whether the database answers.
