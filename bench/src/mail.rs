@@ -28,13 +28,13 @@ use sea_orm::ConnectionTrait;
 use crate::{fresh_dir, percentile, setup, sqlite_url};
 
 /// A local SMTP server that accepts and forgets.
-struct Sink {
+pub(crate) struct Sink {
     child: Child,
     port: u16,
 }
 
 impl Sink {
-    fn start(delay: Option<Duration>) -> Result<Sink> {
+    pub(crate) fn start(delay: Option<Duration>) -> Result<Sink> {
         let python = std::env::var("DESKVISA_TEST_PYTHON")
             .map(PathBuf::from)
             .unwrap_or_else(|_| PathBuf::from("var/tools/py/bin/python"));
@@ -52,7 +52,7 @@ impl Sink {
         Ok(Sink { child, port })
     }
 
-    fn transport(&self) -> TransportConfig {
+    pub(crate) fn transport(&self) -> TransportConfig {
         TransportConfig::Smtp {
             host: "127.0.0.1".to_owned(),
             port: self.port,

@@ -15,6 +15,10 @@
 //! - **F1**, the firm directory's search: 10,000 firms (`--firms N`) over
 //!   the demo's clusters, a mix of searches through the router against a
 //!   static signed-in route, on SQLite and on PostgreSQL (see `firms.rs`).
+//! - **S1**, the network grown 1×, 10×, 100× (`--workload scale
+//!   --factors 1,10,100 [--databases sqlite,postgres] [--chart FILE]`): how
+//!   the search, the pages, the ledger, W1 and the outbox drain grow with
+//!   the network (see `scale.rs`); not part of the default run.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 // A benchmark scenario is a script read top to bottom: setup, load, measure, report.
 #![allow(clippy::too_many_lines)]
@@ -32,13 +36,16 @@ use deskvisa_service::{
 };
 use deskvisa_store::{DatabaseConfig, connect_store};
 
+mod chart;
 mod firms;
+mod grown;
 mod limit;
 mod mail;
 mod pages;
 mod postgres;
 mod raw_sqlite;
 mod reports;
+mod scale;
 
 /// Members who send requests (each asks for one stay at a time).
 const MEMBERS: usize = 800;
@@ -65,9 +72,15 @@ async fn setup(url: &str, span: usize) -> Result<Setup> {
     // The server's own defaults: one writer and four readers on SQLite.
     let store = connect_store(&DatabaseConfig::new(url)).await?;
     store.migrate().await?;
+    world(Service::with_store(store, Arc::new(SystemClock)), span).await
+}
+
+/// W1's world in `service`'s network: a home and a host cluster, a host
+/// site with more desks than requests, `MEMBERS` members who ask.
+async fn world(service: Service, span: usize) -> Result<Setup> {
     // The workload's members ask far more often than people do.
-    let service = Service::with_store(store, Arc::new(SystemClock))
-        .with_rate_limits(RateLimits { stay_requests_per_member_per_hour: u32::MAX, ..RateLimits::default() });
+    let service =
+        service.with_rate_limits(RateLimits { stay_requests_per_member_per_hour: u32::MAX, ..RateLimits::default() });
     let cluster = |name: &str, zone: &str| -> Result<NewCluster> {
         Ok(NewCluster {
             name: name.to_owned(),
@@ -699,8 +712,54 @@ async fn main() -> Result<()> {
         f1.print();
         failed += f1.failed() as u64;
     }
+    if only.as_deref() == Some("scale") {
+        let sizes = scale_run(seconds).await?;
+        let misses = scale::misses(&sizes);
+        for miss in &misses {
+            println!("S1 target missed: {miss}");
+        }
+        if misses.is_empty() {
+            println!("S1 every target met at the largest size");
+        }
+    }
     if failed > 0 {
         bail!("{failed} requests failed; every request of the workloads is valid");
     }
     Ok(())
+}
+
+/// S1 at every size of `--factors` on every database of `--databases`,
+/// each printed as it ends; with `--chart FILE`, the chart of them all.
+async fn scale_run(seconds: u64) -> Result<Vec<scale::Size>> {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |name: &str, default: &str| {
+        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned().unwrap_or_else(|| default.to_owned())
+    };
+    let factors: Vec<usize> = value("--factors", "1,10,100")
+        .split(',')
+        .map(|f| f.trim().parse().with_context(|| format!("--factors: `{f}` is not a whole number")))
+        .collect::<Result<_>>()?;
+    let mut databases = Vec::new();
+    for name in value("--databases", "sqlite,postgres").split(',') {
+        databases.push(match name.trim() {
+            "sqlite" => scale::Database::Sqlite,
+            "postgres" => scale::Database::Postgres(postgres_server()),
+            other => bail!("--databases: `{other}` is neither sqlite nor postgres"),
+        });
+    }
+    println!("| S1 size and cost | rate | p99 | weight |");
+    println!("| --- | --- | --- | --- |");
+    let mut sizes = Vec::new();
+    for database in &databases {
+        for factor in &factors {
+            let size = scale::s1(database, *factor, seconds).await?;
+            scale::print(&size);
+            sizes.push(size);
+        }
+    }
+    if let Some(at) = args.iter().position(|a| a == "--chart").and_then(|i| args.get(i + 1)) {
+        std::fs::write(at, chart::svg(&sizes))?;
+        println!("S1 chart written to {at}");
+    }
+    Ok(sizes)
 }

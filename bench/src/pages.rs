@@ -38,7 +38,7 @@ pub struct PageFigures {
 
 /// A session for `email`, signed in as a browser would: the link the
 /// server mails (read from the file it writes), then the link's token.
-async fn session(service: &Service, mailer: &Arc<Mailer>, dir: &Path, email: &str) -> Result<String> {
+pub(crate) async fn session(service: &Service, mailer: &Arc<Mailer>, dir: &Path, email: &str) -> Result<String> {
     service.request_sign_in(&Email::parse(email)?, None).await?;
     service.deliver_mail(mailer).await?;
     let mut newest = None;
@@ -57,15 +57,23 @@ async fn session(service: &Service, mailer: &Arc<Mailer>, dir: &Path, email: &st
     Ok(service.sign_in(&token).await?.0)
 }
 
-async fn get(app: &axum::Router, path: &str, cookie: &str) -> Result<(StatusCode, Vec<u8>)> {
-    let request = Request::get(path).header("cookie", cookie).header("accept", "text/html").body(Body::empty())?;
+pub(crate) async fn get(app: &axum::Router, path: &str, cookie: &str) -> Result<(StatusCode, Vec<u8>)> {
+    send(app, Request::get(path).header("cookie", cookie).header("accept", "text/html").body(Body::empty())?).await
+}
+
+/// A GET of the API with a bearer token.
+pub(crate) async fn get_bearer(app: &axum::Router, path: &str, token: &str) -> Result<(StatusCode, Vec<u8>)> {
+    send(app, Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty())?).await
+}
+
+async fn send(app: &axum::Router, request: Request<Body>) -> Result<(StatusCode, Vec<u8>)> {
     let response = app.clone().oneshot(request).await?;
     let status = response.status();
     Ok((status, axum::body::to_bytes(response.into_body(), usize::MAX).await?.to_vec()))
 }
 
 /// Every `/assets/...` a page references.
-fn assets(html: &str) -> Vec<String> {
+pub(crate) fn assets(html: &str) -> Vec<String> {
     let mut found: Vec<String> = html
         .match_indices("\"/assets/")
         .filter_map(|(at, _)| html[at + 1..].split('"').next().map(str::to_owned))

@@ -17,6 +17,7 @@
 
 mod availability;
 mod backup;
+mod bulk;
 mod calendar_feeds;
 mod connect;
 mod convert;
@@ -53,6 +54,7 @@ mod writer_thread;
 
 pub use availability::SiteDays;
 pub use backup::{Backup, Restored, restore_sqlite, verify_sqlite};
+pub use bulk::{Loaded, LoadedStay, NetworkBlock};
 pub use connect::{Backend, ConnectError, DatabaseConfig, connect_store, redact, sqlite_file};
 pub use delegations::DelegationRow;
 pub use error::StoreError;

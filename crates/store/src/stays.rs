@@ -194,8 +194,8 @@ pub(crate) fn stay_statements(
             }),
         )?);
     }
-    for entry in history {
-        statements.push(history_insert(new.id, entry)?);
+    if !history.is_empty() {
+        statements.push(history_insert(history.iter().map(|entry| (new.id, entry)))?);
     }
     if !mails.is_empty() {
         statements.push(crate::outbox::mail_insert(mails, new.created_at)?);
@@ -214,8 +214,10 @@ pub(crate) fn stay_statements(
     Ok((statements, totals))
 }
 
-/// The insert of one history line.
-pub(crate) fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<InsertStatement, StoreError> {
+/// The insert of history lines, each of its stay, in their order.
+pub(crate) fn history_insert<'a>(
+    entries: impl IntoIterator<Item = (StayId, &'a HistoryEntry)>,
+) -> Result<InsertStatement, StoreError> {
     insert_rows(
         stay_history::Entity,
         [
@@ -233,21 +235,23 @@ pub(crate) fn history_insert(stay: StayId, entry: &HistoryEntry) -> Result<Inser
             stay_history::Column::MovedToStart,
             stay_history::Column::MovedToEnd,
         ],
-        [[
-            stay.as_uuid().into(),
-            entry.at.into(),
-            entry.actor.as_str().into(),
-            entry.by.map(|m| m.as_uuid()).into(),
-            entry.from.map(|s| s.as_str()).into(),
-            entry.to.as_str().into(),
-            entry.action.as_str().into(),
-            entry.reason.as_ref().map(Reason::as_str).into(),
-            entry.guarantee_exception.into(),
-            entry.moved.map(|m| m.from.0).into(),
-            entry.moved.map(|m| m.from.1).into(),
-            entry.moved.map(|m| m.to.0).into(),
-            entry.moved.map(|m| m.to.1).into(),
-        ]],
+        entries.into_iter().map(|(stay, entry)| {
+            [
+                stay.as_uuid().into(),
+                entry.at.into(),
+                entry.actor.as_str().into(),
+                entry.by.map(|m| m.as_uuid()).into(),
+                entry.from.map(|s| s.as_str()).into(),
+                entry.to.as_str().into(),
+                entry.action.as_str().into(),
+                entry.reason.as_ref().map(Reason::as_str).into(),
+                entry.guarantee_exception.into(),
+                entry.moved.map(|m| m.from.0).into(),
+                entry.moved.map(|m| m.from.1).into(),
+                entry.moved.map(|m| m.to.0).into(),
+                entry.moved.map(|m| m.to.1).into(),
+            ]
+        }),
     )
 }
 
@@ -294,7 +298,7 @@ impl Tx {
 
     /// Appends a line to a stay's history.
     pub async fn record_history(&self, stay: StayId, entry: &HistoryEntry) -> Result<(), StoreError> {
-        self.execute_all(&[history_insert(stay, entry)?]).await?;
+        self.execute_all(&[history_insert([(stay, entry)])?]).await?;
         self.add_ledger_exception(stay, entry).await
     }
 
