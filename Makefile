@@ -6,7 +6,7 @@ CARGO ?= cargo
 # `cargo test` is the fallback where it is not installed.
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: run test test-tools browser-test screenshots check fmt fmt-check lint purity cycles openapi-check fuzz fuzz-smoke scale chaos chaos-smoke bench bench-smoke deb deb-check wrk build clean
+.PHONY: run test test-tools browser-test screenshots check fmt fmt-check lint purity cycles openapi-check fuzz fuzz-smoke scale chaos chaos-smoke bench bench-smoke bench-scale deb deb-check wrk build clean
 
 ## run: deskvisa on embedded SQLite (var/deskvisa.sqlite) with the demo network, at http://127.0.0.1:8080
 run:
@@ -102,12 +102,20 @@ bench: wrk test-tools
 	$(CARGO) build --release -p deskvisa -p deskvisa-bench
 	./target/release/deskvisa-bench --seconds 10 --connections 16 --firms 10000
 
-## bench-smoke: each benchmark once, briefly, as CI runs it
+## bench-scale: S1, the network grown 1×, 10× and 100× (4,300 clusters, 430,000 members, five million
+## stays) on SQLite and on PostgreSQL: each cost against the network's size, as a table and as the
+## chart docs/bench/scale.svg (about an hour: most of it loading the 100× networks)
+bench-scale: test-tools
+	$(CARGO) build --release -p deskvisa-bench
+	./target/release/deskvisa-bench --workload scale --factors 1,10,100 --seconds 5 --chart docs/bench/scale.svg
+
+## bench-smoke: each benchmark once, briefly, as CI runs it (S1 at 1× only, on both databases)
 bench-smoke: wrk test-tools
 	$(CARGO) bench -p deskvisa-rules --bench decide -- --test
 	$(CARGO) bench -p deskvisa-letter --bench render -- --test
 	$(CARGO) build -p deskvisa -p deskvisa-bench
 	./target/debug/deskvisa-bench --seconds 2 --connections 4 --stays 20 --ledger-stays 2000 --firms 500
+	./target/debug/deskvisa-bench --workload scale --factors 1 --seconds 1
 
 ## deb: the Debian package in target/debian/ (cargo-deb 3.8.0 from crates.io, installed when missing or
 ## another version): the release binary, /etc/deskvisa, the systemd units of serve and worker

@@ -253,46 +253,56 @@ impl Ledger {
             .collect();
         let mut exceptions = counts.exceptions;
         exceptions.sort_by_key(|e| (e.at, e.stay_id));
+        // Each cluster's sums, gathered in one pass over each list: the
+        // network holds thousands of clusters and millions of cells, so no
+        // list is read once per cluster.
+        let mut sums: BTreeMap<ClusterId, Sums> = BTreeMap::new();
+        for cell in &matrix {
+            sums.entry(cell.host_cluster_id).or_default().days_hosted += cell.visitor_days;
+            sums.entry(cell.home_cluster_id).or_default().days_used += cell.visitor_days;
+        }
+        for (host, r) in &counts.requests {
+            let sum = &mut sums.entry(*host).or_default().requests;
+            sum.received += r.received;
+            sum.approved += r.approved;
+            sum.declined += r.declined;
+            sum.expired += r.expired;
+        }
+        for cell in &counts.introductions {
+            let host = sums.entry(cell.host_cluster_id).or_default();
+            host.introductions_hosted += cell.asked;
+            host.introductions_hosted_accepted += cell.accepted;
+            let home = sums.entry(cell.home_cluster_id).or_default();
+            home.introductions_asked += cell.asked;
+            home.introductions_asked_accepted += cell.accepted;
+        }
+        for e in &exceptions {
+            sums.entry(e.host_cluster_id).or_default().guarantee_exceptions += 1;
+        }
+        for (host, seconds) in &counts.median_answer_seconds {
+            sums.entry(*host).or_default().median_answer_seconds.get_or_insert(*seconds);
+        }
         let clusters = counts
             .clusters
             .iter()
             .map(|&(cluster, standing)| {
-                let days_hosted: u64 =
-                    matrix.iter().filter(|c| c.host_cluster_id == cluster).map(|c| c.visitor_days).sum();
-                let days_used: u64 =
-                    matrix.iter().filter(|c| c.home_cluster_id == cluster).map(|c| c.visitor_days).sum();
-                let requests = counts.requests.iter().filter(|(host, _)| *host == cluster).fold(
-                    RequestCounts::default(),
-                    |sum, (_, r)| RequestCounts {
-                        received: sum.received + r.received,
-                        approved: sum.approved + r.approved,
-                        declined: sum.declined + r.declined,
-                        expired: sum.expired + r.expired,
-                    },
-                );
-                let sum = |of: fn(&IntroductionCell) -> ClusterId, count: fn(&IntroductionCell) -> u64| -> u64 {
-                    counts.introductions.iter().filter(|c| of(c) == cluster).map(count).sum()
-                };
+                let sum = sums.get(&cluster).copied().unwrap_or_default();
                 ClusterFigures {
-                    introductions_hosted: sum(|c| c.host_cluster_id, |c| c.asked),
-                    introductions_hosted_accepted: sum(|c| c.host_cluster_id, |c| c.accepted),
-                    introductions_asked: sum(|c| c.home_cluster_id, |c| c.asked),
-                    introductions_asked_accepted: sum(|c| c.home_cluster_id, |c| c.accepted),
+                    introductions_hosted: sum.introductions_hosted,
+                    introductions_hosted_accepted: sum.introductions_hosted_accepted,
+                    introductions_asked: sum.introductions_asked,
+                    introductions_asked_accepted: sum.introductions_asked_accepted,
                     cluster_id: cluster,
                     standing,
-                    days_hosted,
-                    days_used,
-                    balance: signed(days_hosted) - signed(days_used),
-                    requests_received: requests.received,
-                    requests_approved: requests.approved,
-                    requests_declined: requests.declined,
-                    requests_expired: requests.expired,
-                    guarantee_exceptions: exceptions.iter().filter(|e| e.host_cluster_id == cluster).count() as u64,
-                    median_answer_seconds: counts
-                        .median_answer_seconds
-                        .iter()
-                        .find(|(host, _)| *host == cluster)
-                        .map(|(_, s)| *s),
+                    days_hosted: sum.days_hosted,
+                    days_used: sum.days_used,
+                    balance: signed(sum.days_hosted) - signed(sum.days_used),
+                    requests_received: sum.requests.received,
+                    requests_approved: sum.requests.approved,
+                    requests_declined: sum.requests.declined,
+                    requests_expired: sum.requests.expired,
+                    guarantee_exceptions: sum.guarantee_exceptions,
+                    median_answer_seconds: sum.median_answer_seconds,
                 }
             })
             .collect();
@@ -311,6 +321,20 @@ impl Ledger {
         self.introductions.retain(|c| c.host_cluster_id == cluster || c.home_cluster_id == cluster);
         self
     }
+}
+
+/// One cluster's figures summed over the period's lists.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    days_hosted: u64,
+    days_used: u64,
+    requests: RequestCounts,
+    introductions_hosted: u64,
+    introductions_hosted_accepted: u64,
+    introductions_asked: u64,
+    introductions_asked_accepted: u64,
+    guarantee_exceptions: u64,
+    median_answer_seconds: Option<i64>,
 }
 
 fn signed(n: u64) -> i64 {

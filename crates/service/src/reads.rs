@@ -47,11 +47,15 @@ impl Service {
     pub async fn map(&self) -> Result<Vec<(ClusterRecord, Vec<SiteRecord>)>, ServiceError> {
         let tx = self.store.begin_read().await?;
         let clusters = tx.clusters().await?;
-        let sites = tx.sites(None).await?;
+        // Grouped in one pass: a large network has thousands of each.
+        let mut sites_of: std::collections::HashMap<ClusterId, Vec<SiteRecord>> = std::collections::HashMap::new();
+        for site in tx.sites(None).await? {
+            sites_of.entry(site.cluster_id).or_default().push(site);
+        }
         Ok(clusters
             .into_iter()
             .map(|c| {
-                let own = sites.iter().filter(|s| s.cluster_id == c.id).cloned().collect();
+                let own = sites_of.remove(&c.id).unwrap_or_default();
                 (c, own)
             })
             .collect())

@@ -82,7 +82,10 @@ impl Service {
             let tx = self.store.begin_read().await?;
             tx.host_policies().await?
         };
-        let days = self.store.all_site_days(query.window.start(), query.window.end()).await?;
+        // By id: a large network has thousands of clusters and sites.
+        let policies: std::collections::HashMap<_, _> = policies.into_iter().collect();
+        let days: std::collections::HashMap<SiteId, _> =
+            self.store.all_site_days(query.window.start(), query.window.end()).await?.into_iter().collect();
         let country = query.country;
         let mut found = Vec::new();
         for (cluster, sites) in map {
@@ -93,9 +96,9 @@ impl Service {
             if !wanted {
                 continue;
             }
-            let policy = policies.iter().find(|(c, _)| *c == cluster.id).map(|(_, p)| *p).unwrap_or_default();
+            let policy = policies.get(&cluster.id).copied().unwrap_or_default();
             for site in sites {
-                let Some((_, site_days)) = days.iter().find(|(id, _)| *id == site.id) else { continue };
+                let Some(site_days) = days.get(&site.id) else { continue };
                 // Exact dates are every open day of the window at this site.
                 let wanted = if query.exact {
                     u32::try_from(site_days.calendar.count_open_days(query.window)).unwrap_or(u32::MAX)

@@ -17,16 +17,18 @@ use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{ConnectionTrait, Value};
 
 use crate::error::StoreError;
-use crate::ledger_totals::{RequestTally, ledger_exception_added};
+use crate::ledger_totals::RequestTally;
 use crate::map::{ClusterRecord, MemberRecord, SiteRecord};
 use crate::stays::{HistoryEntry, NewStay, history_insert};
 use crate::tx::{Store, Tx, insert_rows};
 use crate::{FirmProfile, NewEvent};
 
-/// Bound values a statement carries: far under SQLite's 32,766 and
-/// PostgreSQL's 65,535, since sqlx looks each one's name up in a list as
-/// long as the statement's (30,000 a statement spent 40 % of a load there).
-const VALUES_PER_STATEMENT: usize = 1_000;
+/// Bound values a statement carries on SQLite: far under its 32,766, since
+/// sqlx looks each one's name up in a list as long as the statement's
+/// (30,000 a statement spent 40 % of a load there).
+const SQLITE_VALUES: usize = 1_000;
+/// And on PostgreSQL, under its 65,535: each statement is a round trip.
+const POSTGRES_VALUES: usize = 30_000;
 
 /// Clusters with their sites, members, firms and events, written in one
 /// transaction. Stays come after, in their own blocks
@@ -109,15 +111,13 @@ impl Store {
         rows += tx.add_held(&days).await?;
         rows += tx.insert_chunked(&days, |(s, d)| stay_day_values(s, *d)).await?;
         let history: Vec<_> = stays.iter().flat_map(|s| s.history.iter().map(move |h| (s, h))).collect();
-        for chunk in history.chunks(VALUES_PER_STATEMENT / 13) {
+        for chunk in history.chunks(tx.values_per_statement() / 13) {
             let statement = history_insert(chunk.iter().map(|(s, h)| (s.stay.id, *h)))?;
             rows += tx.tx.execute(&statement).await?.rows_affected();
         }
-        for (s, h) in &history {
-            if let Some((sql, values)) = ledger_exception_added(s.stay.id, h) {
-                rows += tx.run(sql, values).await?;
-            }
-        }
+        // The ledger's list of exceptions, as `ledger_exception_added` copies them.
+        let exceptions: Vec<_> = history.iter().filter(|(_, h)| h.guarantee_exception).collect();
+        rows += tx.insert_chunked(&exceptions, |(s, h)| exception_values(s, h)).await?;
         rows += tx.add_totals(stays).await?;
         tx.commit().await?;
         Ok(Loaded { rows })
@@ -125,6 +125,11 @@ impl Store {
 }
 
 impl Tx {
+    /// Bound values a bulk statement carries on this database.
+    fn values_per_statement(&self) -> usize {
+        if self.is_postgres() { POSTGRES_VALUES } else { SQLITE_VALUES }
+    }
+
     /// Inserts one row per item in statements of as many rows as fit.
     async fn insert_chunked<T, const N: usize>(
         &self,
@@ -132,7 +137,7 @@ impl Tx {
         values: impl Fn(&T) -> RowOf<N>,
     ) -> Result<u64, StoreError> {
         let mut rows = 0;
-        for chunk in items.chunks((VALUES_PER_STATEMENT / N).max(1)) {
+        for chunk in items.chunks((self.values_per_statement() / N).max(1)) {
             let Some(first) = chunk.first() else { continue };
             let (table, columns, _) = values(first);
             let statement = insert_rows(table, columns, chunk.iter().map(|item| values(item).2))?;
@@ -154,7 +159,7 @@ impl Tx {
             sites
         };
         let mut desks: HashMap<SiteId, i32> = HashMap::new();
-        for chunk in sites.chunks(VALUES_PER_STATEMENT) {
+        for chunk in sites.chunks(self.values_per_statement()) {
             let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!("SELECT id, desks FROM sites WHERE id IN ({})", marks.join(", "));
             let found: Vec<SiteDesks> = self.rows(&sql, chunk.iter().map(|s| s.as_uuid().into()).collect()).await?;
@@ -244,7 +249,7 @@ impl Tx {
         on_conflict: &str,
     ) -> Result<u64, StoreError> {
         let mut changed = 0;
-        for chunk in rows.chunks((VALUES_PER_STATEMENT / N).max(1)) {
+        for chunk in rows.chunks((self.values_per_statement() / N).max(1)) {
             let marks: Vec<String> = (0..chunk.len())
                 .map(|r| {
                     let row: Vec<String> = (1..=N).map(|c| format!("${}", r * N + c)).collect();
@@ -401,6 +406,21 @@ fn stay_values(s: &LoadedStay) -> RowOf<18> {
             s.approved_at.into(),
             answer_seconds.into(),
             Option::<uuid::Uuid>::None.into(),
+        ],
+    )
+}
+
+fn exception_values(s: &LoadedStay, h: &HistoryEntry) -> RowOf<6> {
+    (
+        "ledger_exceptions",
+        ["stay_id", "host_cluster_id", "home_cluster_id", "at", "to_status", "reason"],
+        [
+            s.stay.id.as_uuid().into(),
+            s.stay.host_cluster.as_uuid().into(),
+            s.stay.home_cluster.as_uuid().into(),
+            h.at.into(),
+            h.to.as_str().into(),
+            h.reason.as_ref().map(deskvisa_rules::Reason::as_str).into(),
         ],
     )
 }

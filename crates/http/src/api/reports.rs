@@ -141,7 +141,10 @@ fn kind_name(kind: ExceptionKind) -> &'static str {
 impl LedgerBody {
     /// The report as the API shows it.
     pub(crate) fn new(report: &LedgerReport) -> LedgerBody {
-        let cluster = |id: ClusterId| report.clusters.iter().find(|c| c.id == id);
+        // By id: the matrix of a large network has millions of cells.
+        let by_id: std::collections::HashMap<ClusterId, &deskvisa_service::ClusterRecord> =
+            report.clusters.iter().map(|c| (c.id, c)).collect();
+        let cluster = |id: ClusterId| by_id.get(&id).copied();
         let name = |id: ClusterId| cluster(id).map(|c| c.name.clone()).unwrap_or_default();
         let Ledger { period, clusters, matrix, exceptions, introductions } = &report.ledger;
         LedgerBody {

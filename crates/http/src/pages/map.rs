@@ -67,7 +67,7 @@ struct MapPage {
     /// continent's countries (`href`, label, current).
     zoom: Vec<Chip>,
     country_zoom: Vec<Chip>,
-    areas: Vec<(String, Vec<SiteLine>)>,
+    areas: Vec<AreaList>,
     continents: Vec<Choice>,
     countries: Vec<Choice>,
     from: String,
@@ -134,26 +134,71 @@ async fn search(
     Ok((fits, None))
 }
 
+/// Sites a continent lists by name; past this it lists its countries, each
+/// a link to its own zoomed map, where that country's sites are listed. A
+/// network of thousands of sites keeps a page of a few hundred kilobytes.
+const SITES_LISTED: usize = 60;
+
+/// One continent of the list of every site.
+struct AreaList {
+    label: String,
+    /// Its sites.
+    count: usize,
+    /// Its countries (link, name, sites) when it has too many sites to list.
+    countries: Vec<(String, String, usize)>,
+    /// The sites listed: all of them, or those of the country in view.
+    sites: Vec<SiteLine>,
+}
+
+/// A site with its cluster.
+type SiteOf<'a> = (&'a ClusterRecord, &'a SiteRecord);
+
 /// Every site, by continent in the network's order of continents.
 fn sites_by_continent(
     map: &[(ClusterRecord, Vec<SiteRecord>)],
     photos: &std::collections::HashMap<deskvisa_rules::SiteId, String>,
+    area: Area,
     w: &'static super::Words,
-) -> Vec<(String, Vec<SiteLine>)> {
-    let mut areas: BTreeMap<usize, (String, Vec<SiteLine>)> = BTreeMap::new();
+) -> Vec<AreaList> {
+    let mut by_continent: BTreeMap<usize, (Continent, Vec<SiteOf<'_>>)> = BTreeMap::new();
     for (cluster, sites) in map {
         let continent = cluster.country.continent();
         let order = Continent::ALL.iter().position(|a| *a == continent).unwrap_or(usize::MAX);
-        for site in sites {
-            areas.entry(order).or_insert_with(|| (w.continent(continent).to_owned(), Vec::new())).1.push(SiteLine {
-                href: format!("/sites/{}", site.id.as_uuid()),
-                name: site.name.clone(),
-                place: place(cluster, w),
-                thumb: photos.get(&site.id).map(|v| super::site_faces::photo_url(site.id, v, true)),
-            });
-        }
+        let entry = by_continent.entry(order).or_insert_with(|| (continent, Vec::new()));
+        entry.1.extend(sites.iter().map(|site| (cluster, site)));
     }
-    areas.into_values().collect()
+    let line = |(cluster, site): &SiteOf<'_>| SiteLine {
+        href: format!("/sites/{}", site.id.as_uuid()),
+        name: site.name.clone(),
+        place: place(cluster, w),
+        thumb: photos.get(&site.id).map(|v| super::site_faces::photo_url(site.id, v, true)),
+    };
+    by_continent
+        .into_values()
+        .map(|(continent, sites)| {
+            let label = w.continent(continent).to_owned();
+            if sites.len() <= SITES_LISTED {
+                return AreaList {
+                    label,
+                    count: sites.len(),
+                    countries: Vec::new(),
+                    sites: sites.iter().map(line).collect(),
+                };
+            }
+            let mut countries: BTreeMap<String, (String, usize)> = BTreeMap::new();
+            for (cluster, _) in &sites {
+                let href = format!("/?area=country%3A{}#all-sites", cluster.country);
+                countries.entry(w.country(cluster.country)).or_insert((href, 0)).1 += 1;
+            }
+            let shown = sites.iter().filter(|(c, _)| area == Area::Country(c.country)).map(line).collect();
+            AreaList {
+                label,
+                count: sites.len(),
+                countries: countries.into_iter().map(|(name, (href, n))| (href, name, n)).collect(),
+                sites: shown,
+            }
+        })
+        .collect()
 }
 
 /// A chip that zooms the map: its link, its label, whether it is the view.
@@ -261,7 +306,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
     };
 
     let fitting: Vec<String> = fits.iter().map(|f| f.href.clone()).collect();
-    let areas = sites_by_continent(&map, &service.site_photo_versions().await?, w);
+    let areas = sites_by_continent(&map, &service.site_photo_versions().await?, area, w);
     let placed = map_drawing::place(&map, caller.cluster, &fitting, |cluster, site| {
         let mut title = format!("{} — {}", site.name, place(cluster, w));
         if caller.cluster == Some(cluster.id) {

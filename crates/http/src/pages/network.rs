@@ -196,12 +196,22 @@ struct Story {
     hosts: Vec<(String, String)>,
     senders: Vec<(String, String)>,
     lapsed: Vec<(String, String)>,
+    /// Lapsed clusters past the ones named.
+    lapsed_more: usize,
 }
 
 /// How many hosts and homes the heatmap names; the rest are one "others".
 const HEAT_NAMED: usize = 10;
 /// How many clusters each list of the story names.
 const STORY_NAMED: usize = 5;
+/// How many clusters the balance bars show, the busiest first; the figures
+/// table and the CSV hold every cluster.
+const BARS_SHOWN: usize = 30;
+/// Rows of the figures table a page: a network of thousands of clusters
+/// pages through them by name.
+const FIGURES_A_PAGE: usize = 100;
+/// Clusters not hosting in return the story names; the rest are counted.
+const LAPSED_NAMED: usize = 20;
 
 /// A column of the figures table: the API's field name (the cell's
 /// `data-field`), its heading, its value.
@@ -250,7 +260,20 @@ struct LedgerPage {
     bars: Vec<Bar>,
     columns: Vec<&'static str>,
     figures: Vec<FigureRow>,
+    /// Where the page of figures is among all of them, when there are several.
+    paging: Option<FiguresPaging>,
+    /// The bars show only the busiest clusters.
+    bars_cut: bool,
     error: Option<String>,
+}
+
+/// The figures table's place: rows `first..=last` of `of`, and the pages around.
+struct FiguresPaging {
+    first: usize,
+    last: usize,
+    of: usize,
+    back: Option<String>,
+    next: Option<String>,
 }
 
 /// The period asked for, or the year up to today.
@@ -280,14 +303,13 @@ fn busiest(
     body: &LedgerBody,
     of: fn(&crate::api::reports::MatrixCellBody) -> (uuid::Uuid, &str),
 ) -> Vec<(uuid::Uuid, String, u64)> {
-    let mut found: Vec<(uuid::Uuid, String, u64)> = Vec::new();
+    let mut sums: std::collections::HashMap<uuid::Uuid, (&str, u64)> = std::collections::HashMap::new();
     for cell in &body.matrix {
         let (id, name) = of(cell);
-        match found.iter_mut().find(|(i, _, _)| *i == id) {
-            Some((_, _, days)) => *days += cell.visitor_days,
-            None => found.push((id, name.to_owned(), cell.visitor_days)),
-        }
+        sums.entry(id).or_insert((name, 0)).1 += cell.visitor_days;
     }
+    let mut found: Vec<(uuid::Uuid, String, u64)> =
+        sums.into_iter().map(|(id, (name, days))| (id, name.to_owned(), days)).collect();
     found.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
     found
 }
@@ -297,13 +319,18 @@ fn busiest(
 fn heat_map(body: &LedgerBody, others: &str) -> Heat {
     let hosts = busiest(body, |c| (c.host_cluster_id, &c.host_name));
     let homes = busiest(body, |c| (c.home_cluster_id, &c.home_name));
-    let slot = |list: &[(uuid::Uuid, String, u64)], id: uuid::Uuid| {
-        list.iter().position(|(i, _, _)| *i == id).map_or(HEAT_NAMED, |p| p.min(HEAT_NAMED))
+    // The named few by id; every other cluster is in the "others" slot.
+    let named = |list: &[(uuid::Uuid, String, u64)]| -> std::collections::HashMap<uuid::Uuid, usize> {
+        list.iter().take(HEAT_NAMED).enumerate().map(|(p, (id, _, _))| (*id, p)).collect()
+    };
+    let (host_slots, home_slots) = (named(&hosts), named(&homes));
+    let slot = |slots: &std::collections::HashMap<uuid::Uuid, usize>, id: uuid::Uuid| {
+        slots.get(&id).copied().unwrap_or(HEAT_NAMED)
     };
     let (rows_n, cols_n) = (hosts.len().min(HEAT_NAMED + 1), homes.len().min(HEAT_NAMED + 1));
     let mut days = vec![vec![0u64; cols_n]; rows_n];
     for cell in &body.matrix {
-        days[slot(&hosts, cell.host_cluster_id)][slot(&homes, cell.home_cluster_id)] += cell.visitor_days;
+        days[slot(&host_slots, cell.host_cluster_id)][slot(&home_slots, cell.home_cluster_id)] += cell.visitor_days;
     }
     let most = days.iter().flatten().copied().max().unwrap_or(0).max(1);
     let label = |list: &[(uuid::Uuid, String, u64)], i: usize| {
@@ -347,6 +374,7 @@ fn balance_bars(body: &LedgerBody) -> Vec<Bar> {
         })
         .collect();
     bars.sort_by(|a, b| (b.hosted + b.used).cmp(&(a.hosted + a.used)).then_with(|| a.name.cmp(&b.name)));
+    bars.truncate(BARS_SHOWN);
     bars
 }
 
@@ -358,7 +386,13 @@ fn story(body: &LedgerBody, figures: &[FigureRow]) -> Story {
     Story {
         hosts: by_balance.iter().filter(|c| c.balance > 0).take(STORY_NAMED).map(line).collect(),
         senders: by_balance.iter().rev().filter(|c| c.balance < 0).take(STORY_NAMED).map(line).collect(),
-        lapsed: figures.iter().filter(|f| f.lapsed).map(|f| (f.name.clone(), f.why.clone())).collect(),
+        lapsed: figures
+            .iter()
+            .filter(|f| f.lapsed)
+            .take(LAPSED_NAMED)
+            .map(|f| (f.name.clone(), f.why.clone()))
+            .collect(),
+        lapsed_more: figures.iter().filter(|f| f.lapsed).count().saturating_sub(LAPSED_NAMED),
     }
 }
 
@@ -380,6 +414,8 @@ pub(crate) async fn ledger(Page { service, viewer, query }: Page) -> Result<Resp
 
     let heat = heat_map(&body, w.others);
     let bars = balance_bars(&body);
+    let standings: std::collections::HashMap<uuid::Uuid, &deskvisa_rules::Standing> =
+        report.ledger.clusters.iter().map(|f| (f.cluster_id.as_uuid(), &f.standing)).collect();
     let mut figures: Vec<FigureRow> = body
         .clusters
         .iter()
@@ -388,19 +424,27 @@ pub(crate) async fn ledger(Page { service, viewer, query }: Page) -> Result<Resp
             name: c.name.clone(),
             standing: standing_words(w, c.standing),
             lapsed: c.standing == "not_reciprocating",
-            why: report
-                .ledger
-                .clusters
-                .iter()
-                .find(|f| f.cluster_id.as_uuid() == c.cluster_id)
-                .map(|f| w.standing_reason(&f.standing))
-                .unwrap_or_default(),
+            why: standings.get(&c.cluster_id).map(|s| w.standing_reason(s)).unwrap_or_default(),
             cells: COLUMNS.iter().map(|(field, _, value)| (*field, value(c))).collect(),
         })
         .collect();
     figures.sort_by(|a, b| a.name.cmp(&b.name));
     let story = story(&body, &figures);
     let (from, to) = (period.from().to_string(), period.to().to_string());
+    let pages = figures.len().div_ceil(FIGURES_A_PAGE).max(1);
+    let page_no = query.get("page").parse::<usize>().unwrap_or(1).clamp(1, pages);
+    let shown = figures.len();
+    let figures: Vec<FigureRow> =
+        figures.into_iter().skip((page_no - 1) * FIGURES_A_PAGE).take(FIGURES_A_PAGE).collect();
+    let link = |n: usize| format!("/network/ledger?from={from}&to={to}&page={n}#figures-title");
+    let paging = (pages > 1).then(|| FiguresPaging {
+        first: (page_no - 1) * FIGURES_A_PAGE + 1,
+        last: (page_no - 1) * FIGURES_A_PAGE + figures.len(),
+        of: shown,
+        back: (page_no > 1).then(|| link(page_no - 1)),
+        next: (page_no < pages).then(|| link(page_no + 1)),
+    });
+    let bars_cut = body.clusters.iter().filter(|c| c.days_hosted > 0 || c.days_used > 0).count() > bars.len();
     let page = LedgerPage {
         c: Chrome::new(&viewer, w.ledger_title, if caller.network_admin { "network" } else { "host" }),
         period: w.range(period.from(), period.to()),
@@ -412,6 +456,8 @@ pub(crate) async fn ledger(Page { service, viewer, query }: Page) -> Result<Resp
         bars,
         columns: COLUMNS.iter().map(|(_, label, _)| label(w)).collect(),
         figures,
+        paging,
+        bars_cut,
         error,
     };
     html(StatusCode::OK, &page)

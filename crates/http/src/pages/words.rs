@@ -375,6 +375,10 @@ words! {
     firm_add: "Add a firm of", "Dodaj firmę klastra";
     firm_add_button: "Add the firm", "Dodaj firmę";
     next_page: "More", "Więcej";
+    next_clusters: "Next clusters", "Następne klastry";
+    previous_clusters: "Previous clusters", "Poprzednie klastry";
+    bars_busiest: "The 30 busiest clusters; every cluster is in the figures below and in the CSV.",
+        "30 najbardziej zajętych klastrów; wszystkie są w tabeli poniżej i w pliku CSV.";
     my_firm: "The firm I work for", "Firma, w której pracuję";
     feed_title: "My calendar feed", "Mój kalendarz do subskrypcji";
     feed_intro: "A secret address your calendar program subscribes to: your stays and the events you registered for, kept up to date. Anyone with the address can read it; make a new one (the old one stops working) or stop it at any time.",

@@ -16,6 +16,7 @@ mod feeds;
 mod firm_pages;
 mod firms;
 mod introductions;
+mod large_network;
 mod letter_pages;
 mod letters;
 mod openapi;

@@ -77,18 +77,14 @@ async fn weigh(
     w: &'static Words,
     stay: &StayRecord,
     visitor: &deskvisa_service::MemberRecord,
+    days: &[deskvisa_service::DayAvailability],
 ) -> Result<Weigh, PageError> {
     let record = service.visit_record(caller, stay).await?;
-    let fullest = match deskvisa_rules::DateRange::new(stay.start_date, stay.end_date) {
-        Some(range) if range.len() <= deskvisa_service::MAX_AVAILABILITY_DAYS => service
-            .availability(stay.site, range)
-            .await?
-            .into_iter()
-            .filter(|d| stay.days.contains(&d.date))
-            .min_by_key(|d| d.free)
-            .map(|d| format!("{} ({})", w.desks_free(d.free, d.desks), w.date(d.date))),
-        _ => None,
-    };
+    let fullest = days
+        .iter()
+        .filter(|d| stay.days.contains(&d.date))
+        .min_by_key(|d| d.free)
+        .map(|d| format!("{} ({})", w.desks_free(d.free, d.desks), w.date(d.date)));
     let id = stay.id.as_uuid().to_string();
     Ok(Weigh {
         company: visitor.company.clone(),
@@ -103,6 +99,26 @@ async fn weigh(
             id,
         },
     })
+}
+
+/// The site's desks over the days its waiting requests ask for, read once
+/// for all of them (as far as one read reaches from the first).
+async fn waiting_days(
+    service: &deskvisa_service::Service,
+    site: deskvisa_rules::SiteId,
+    waiting: &[StayRecord],
+) -> Result<Vec<deskvisa_service::DayAvailability>, PageError> {
+    let (Some(first), Some(last)) =
+        (waiting.iter().map(|s| s.start_date).min(), waiting.iter().map(|s| s.end_date).max())
+    else {
+        return Ok(Vec::new());
+    };
+    let reach = deskvisa_service::MAX_AVAILABILITY_DAYS.saturating_sub(1);
+    let last = last.min(first + Days::new(reach));
+    match deskvisa_rules::DateRange::new(first, last) {
+        Some(range) => Ok(service.availability(site, range).await?),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// `GET /host`.
@@ -125,7 +141,9 @@ pub(crate) async fn inbox(Page { service, viewer, query }: Page) -> Result<Respo
         let approved =
             service.site_stays(caller, site.id, Some(StayStatus::Approved), Some(today), Some(week_end)).await?;
         // A delegation's stays are answered together, as its group.
-        let waiting = waiting.into_iter().filter(|s| s.delegation.is_none());
+        let waiting: Vec<StayRecord> = waiting.into_iter().filter(|s| s.delegation.is_none()).collect();
+        let days = waiting_days(&service, site.id, &waiting).await?;
+        let waiting = waiting.into_iter();
         for (stay, list) in waiting.map(|s| (s, 0)).chain(
             approved.into_iter().filter(|s| s.start_date <= week_end && s.end_date >= today).map(|s| {
                 let list = if s.start_date <= today { 1 } else { 2 };
@@ -136,7 +154,7 @@ pub(crate) async fn inbox(Page { service, viewer, query }: Page) -> Result<Respo
                 let visitor = service.member(stay.member).await?;
                 let mut line =
                     stay_line(w, &stay, site, visitor.name.clone(), clusters.get(&stay.home_cluster).cloned());
-                line.weigh = Some(weigh(&service, caller, w, &stay, &visitor).await?);
+                line.weigh = Some(weigh(&service, caller, w, &stay, &visitor, &days).await?);
                 pending.push(line);
                 continue;
             }

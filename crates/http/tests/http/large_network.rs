@@ -1,0 +1,122 @@
+//! Pages of a network too large to list whole, written with the store's
+//! bulk loader: the map lists a crowded continent's countries, each a link
+//! to that country's map listing its sites; the ledger pages through the
+//! clusters' figures.
+
+use axum::http::StatusCode;
+use deskvisa_rules::{
+    ClusterId, ClusterStatus, Country, DeskCount, HostPolicy, Latitude, Longitude, SiteId, TimeZone, WeekdaySet,
+};
+use deskvisa_store::{ClusterRecord, NetworkBlock, SiteRecord};
+use deskvisa_testing::on_both_backends;
+use deskvisa_testing::world::{World, d};
+
+use crate::support::{Web, get, send, session, unescape};
+
+fn cluster_record(id: ClusterId, name: String) -> ClusterRecord {
+    ClusterRecord {
+        id,
+        name,
+        city: "Helsinki".to_owned(),
+        country: Country::parse("FI").unwrap(),
+        timezone: TimeZone::parse("Europe/Helsinki").unwrap(),
+        latitude: Latitude::new(60.17).unwrap(),
+        longitude: Longitude::new(24.94).unwrap(),
+        joined_on: d("2020-01-01"),
+        status: ClusterStatus::Active,
+    }
+}
+
+/// Seventy sites of a Finnish cluster, written in bulk: Europe then has 72.
+async fn finland(w: &Web) -> Vec<SiteId> {
+    let cluster = ClusterId::from_uuid(uuid::Uuid::now_v7());
+    let sites: Vec<SiteRecord> = (0..70)
+        .map(|n| SiteRecord {
+            id: SiteId::from_uuid(uuid::Uuid::now_v7()),
+            cluster_id: cluster,
+            name: format!("Loft {n:02}"),
+            address: format!("Mannerheimintie {n}"),
+            timezone: TimeZone::parse("Europe/Helsinki").unwrap(),
+            desks: DeskCount::new(4).unwrap(),
+            open_weekdays: WeekdaySet::MON_TO_FRI,
+            contact_email: format!("loft{n}@helsinki.example"),
+            house_rules: String::new(),
+        })
+        .collect();
+    let ids = sites.iter().map(|s| s.id).collect();
+    let block = NetworkBlock {
+        clusters: vec![(cluster_record(cluster, "Helsinki Lofts".to_owned()), HostPolicy::default())],
+        sites,
+        ..NetworkBlock::default()
+    };
+    w.service.store().load_network(&block, w.service.now()).await.unwrap();
+    ids
+}
+
+#[tokio::test]
+async fn a_continent_of_many_sites_lists_its_countries_and_each_country_its_sites() {
+    on_both_backends(async |db| {
+        let w = Web::new(World::new(db, 2).await);
+        let lofts = finland(&w).await;
+        let cookie = session(&w.app, &w.service, "anna@hubclub.example").await;
+
+        let map = send(&w.app, get("/", &cookie)).await;
+        assert_eq!(map.status, StatusCode::OK);
+        let all = unescape(&map.body[map.body.find("id=\"all-sites\"").unwrap()..]);
+        assert!(all.contains("(72)"), "Europe counts every site: {all}");
+        assert!(all.contains(">Finland</a> <span class=\"muted\">(70)</span>"), "{all}");
+        assert!(!all.contains("Loft 07"), "seventy lofts are not listed on the world map");
+        let link = "/?area=country%3AFI#all-sites";
+        assert!(all.contains(&format!("href=\"{link}\"")));
+
+        // The link: Finland's map lists every loft, each a link to its page.
+        let finland = send(&w.app, get(link.trim_end_matches("#all-sites"), &cookie)).await;
+        assert_eq!(finland.status, StatusCode::OK);
+        let listed = unescape(&finland.body[finland.body.find("id=\"all-sites\"").unwrap()..]);
+        for (n, loft) in lofts.iter().enumerate() {
+            assert!(listed.contains(&format!("href=\"/sites/{}\">Loft {n:02}</a>", loft.as_uuid())), "Loft {n:02}");
+        }
+        let page = send(&w.app, get(&format!("/sites/{}", lofts[7].as_uuid()), &cookie)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(unescape(&page.body).contains("Loft 07"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_ledger_of_many_clusters_pages_through_their_figures_by_name() {
+    on_both_backends(async |db| {
+        let w = Web::new(World::new(db, 2).await);
+        let block = NetworkBlock {
+            clusters: (0..110)
+                .map(|n| {
+                    let id = ClusterId::from_uuid(uuid::Uuid::now_v7());
+                    (cluster_record(id, format!("Finnish cluster {n:03}")), HostPolicy::default())
+                })
+                .collect(),
+            ..NetworkBlock::default()
+        };
+        w.service.store().load_network(&block, w.service.now()).await.unwrap();
+        w.add_network_admin(w.home, deskvisa_testing::world::member("net@hubclub.example")).await;
+        let cookie = session(&w.app, &w.service, "net@hubclub.example").await;
+
+        let first = send(&w.app, get("/network/ledger", &cookie)).await;
+        assert_eq!(first.status, StatusCode::OK);
+        let rows = |body: &str| body.matches("<tr data-cluster=").count();
+        assert_eq!(rows(&first.body), 100, "a page of figures");
+        let pages = unescape(&first.body[first.body.find("id=\"figures-pages\"").unwrap()..]);
+        assert!(pages.starts_with("id=\"figures-pages\">1–100 / 112"), "{pages}");
+        let next = pages.split("href=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        assert!(pages.contains("Next clusters"));
+
+        // The link: the last twelve, by name, and the way back.
+        let second = send(&w.app, get(&next, &cookie)).await;
+        assert_eq!(second.status, StatusCode::OK);
+        assert_eq!(rows(&second.body), 12);
+        let body = unescape(&second.body);
+        assert!(body.contains("Finnish cluster 109"));
+        assert!(!body.contains("Finnish cluster 000<"), "the first page's clusters are not repeated");
+        assert!(body.contains("101–112 / 112") && body.contains("Previous clusters"));
+    })
+    .await;
+}
