@@ -9,7 +9,8 @@
 //! sites, 430,000 members and five million stays.
 //!
 //! The stays keep every rule the service keeps: a member's stays never
-//! overlap (each has its own weeks), a visit is to another cluster's site,
+//! overlap (each has its own weeks), a visit is to a site of one of the 20
+//! partner clusters of the member's own (clusters keep partners),
 //! a site holds fewer desk-days a day than it has desks, and the statuses,
 //! held days, history and ledger totals are those the service writes for
 //! the same story (requested, approved or declined or expired, checked in
@@ -72,9 +73,16 @@ pub struct Shape {
     pub sites: Vec<(SiteId, ClusterId)>,
     /// Every generated member and their cluster.
     pub members: Vec<(MemberId, ClusterId)>,
+    /// Where each cluster's sites begin in `sites`, and how many it has.
+    cluster_sites: Vec<(usize, usize)>,
     /// Times larger than one unit.
     pub factor: usize,
 }
+
+/// Clusters a cluster's members visit: clusters keep partners, so a network
+/// a hundred times larger has a hundred times the pairs that meet, not ten
+/// thousand times.
+const PARTNERS: u64 = 20;
 
 /// A stable pseudo-random number for `i` (SplitMix64): the same network
 /// every run.
@@ -90,22 +98,21 @@ impl Shape {
     pub fn new(factor: usize) -> Shape {
         let clusters: Vec<ClusterId> =
             (0..factor * UNIT_CLUSTERS).map(|_| ClusterId::from_uuid(uuid::Uuid::now_v7())).collect();
-        let sites = clusters
-            .iter()
-            .enumerate()
-            .flat_map(|(c, cluster)| {
-                let two = c % UNIT_CLUSTERS < UNIT_SITES - UNIT_CLUSTERS;
-                let n = if two { 2 } else { 1 };
-                (0..n).map(move |_| (SiteId::from_uuid(uuid::Uuid::now_v7()), *cluster))
-            })
-            .collect();
+        let mut sites = Vec::new();
+        let mut cluster_sites = Vec::new();
+        for (c, cluster) in clusters.iter().enumerate() {
+            let two = c % UNIT_CLUSTERS < UNIT_SITES - UNIT_CLUSTERS;
+            let n = if two { 2 } else { 1 };
+            cluster_sites.push((sites.len(), n));
+            sites.extend((0..n).map(|_| (SiteId::from_uuid(uuid::Uuid::now_v7()), *cluster)));
+        }
         let members = clusters
             .iter()
             .flat_map(|cluster| {
                 (0..MEMBERS_PER_CLUSTER).map(move |_| (MemberId::from_uuid(uuid::Uuid::now_v7()), *cluster))
             })
             .collect();
-        Shape { clusters, sites, members, factor }
+        Shape { clusters, sites, members, cluster_sites, factor }
     }
 
     /// Unit `unit`'s clusters with their sites, members, firms and events.
@@ -229,10 +236,15 @@ impl Shape {
         let start = monday + Days::new(week as u64 * 7);
         let length = 1 + (h >> 8) % 5;
         let end = start + Days::new(length - 1);
-        // Another cluster's site.
-        let (site, host) = (0..self.sites.len())
-            .map(|k| self.sites[(h as usize + k) % self.sites.len()])
-            .find(|(_, host)| *host != home)?;
+        // A site of one of the home cluster's partners, never its own.
+        let clusters = self.clusters.len() as u64;
+        let c = (i % self.members.len() / MEMBERS_PER_CLUSTER) as u64;
+        let partner = (c + 1 + mix(c * 131 + (h >> 48) % PARTNERS) % (clusters - 1).max(1)) % clusters;
+        let (first, n) = self.cluster_sites[partner as usize];
+        let (site, host) = self.sites[first + (h >> 56) as usize % n];
+        if host == home {
+            return None;
+        }
         let past = start <= today;
         let created = if past {
             (start - Days::new(7 + (h >> 16) % 30)).and_time(NaiveTime::from_hms_opt(9, 0, 0)?).and_utc()

@@ -30,6 +30,7 @@ mod m20261208_000003_event_series;
 mod m20261209_000001_stay_moves;
 mod m20261209_000002_waitlist;
 mod m20261209_000003_delegations;
+mod m20261210_000001_search_indexes;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000001_stay_moves::Migration),
             Box::new(m20261209_000002_waitlist::Migration),
             Box::new(m20261209_000003_delegations::Migration),
+            Box::new(m20261210_000001_search_indexes::Migration),
         ]
     }
 }

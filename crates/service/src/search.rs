@@ -85,7 +85,7 @@ impl Service {
         // By id: a large network has thousands of clusters and sites.
         let policies: std::collections::HashMap<_, _> = policies.into_iter().collect();
         let days: std::collections::HashMap<SiteId, _> =
-            self.store.all_site_days(query.window.start(), query.window.end()).await?.into_iter().collect();
+            self.store.full_site_days(query.window.start(), query.window.end()).await?.into_iter().collect();
         let country = query.country;
         let mut found = Vec::new();
         for (cluster, sites) in map {
@@ -111,16 +111,18 @@ impl Service {
                 let load = SiteLoad { calendar: &site_days.calendar, held: &site_days.held, desks: site_days.desks };
                 let allowed = starts(&policy, site.timezone.date_at(now));
                 let fits = first_fits(load, query.window, wanted, allowed, FITS_PER_SITE);
-                let Some(first) = fits.first() else { continue };
-                let free = site_days
-                    .calendar
-                    .open_days(*first)
-                    .map(|d| site_days.desks.saturating_sub(site_days.held.held_on(d)))
-                    .min()
-                    .unwrap_or(0);
-                let approval = policy.approval_mode();
+                if fits.is_empty() {
+                    continue;
+                }
+                let (approval, free) = (policy.approval_mode(), site_days.desks);
                 found.push(SiteFits { cluster: cluster.clone(), site, fits, open_days: wanted, free, approval });
             }
+        }
+        // Desks free on the first fit's fullest day, read for the sites found.
+        let firsts: Vec<(SiteId, DateRange)> = found.iter().map(|f| (f.site.id, f.fits[0])).collect();
+        let most = self.store.most_held(&firsts).await?;
+        for f in &mut found {
+            f.free = f.free.saturating_sub(most.get(&f.site.id).copied().unwrap_or(0));
         }
         found.sort_by(|a, b| {
             (a.fits[0].start(), &a.cluster.name, &a.site.name).cmp(&(b.fits[0].start(), &b.cluster.name, &b.site.name))

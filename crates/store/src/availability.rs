@@ -32,12 +32,16 @@ pub struct SiteDays {
     pub held: DeskLoad,
 }
 
-/// Every site's days over a window, for the availability search.
-const ALL_SITES: &str = "\
+/// Every site with the days over a window it cannot offer, for the
+/// availability search: its full days (every desk held; `site_days_full`, a
+/// partial index, holds only those) and its closures. A day with a free desk
+/// is all a fit needs to know of it, so the other day counters, nearly all
+/// of them, are never read.
+const FULL_DAYS: &str = "\
 SELECT s.id AS site_id, s.desks AS desks, s.open_weekdays AS open_weekdays, d.date AS date, d.held AS held,
        d.closed AS closed
   FROM sites s
-  LEFT JOIN (SELECT site_id, date, held, 0 AS closed FROM site_days WHERE date BETWEEN $1 AND $2
+  LEFT JOIN (SELECT site_id, date, held, 0 AS closed FROM site_days WHERE date BETWEEN $1 AND $2 AND held >= desks
              UNION ALL
              SELECT site_id, date, 0 AS held, 1 AS closed FROM closures WHERE date BETWEEN $1 AND $2) d
     ON d.site_id = s.id
@@ -85,10 +89,11 @@ impl Store {
         site_days_of(&rows)
     }
 
-    /// Every site's desks, calendar and held desks over `from..=to`, in one
-    /// statement.
-    pub async fn all_site_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(SiteId, SiteDays)>, StoreError> {
-        let statement = self.statement(ALL_SITES, [from.into(), to.into()]);
+    /// Every site's desks and calendar over `from..=to`, with only its full
+    /// days as held (each held to its desks), in one statement: where a stay
+    /// fits reads the same from them as from every day's count.
+    pub async fn full_site_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(SiteId, SiteDays)>, StoreError> {
+        let statement = self.statement(FULL_DAYS, [from.into(), to.into()]);
         let rows = self.reads().query_all_raw(statement).await?;
         let mut sites = Vec::new();
         let mut start = 0;
@@ -104,5 +109,41 @@ impl Store {
             start = end;
         }
         Ok(sites)
+    }
+}
+
+/// Ranges a statement asks about: three values each, under SQLite's limit
+/// and far from the cost sqlx pays per value on long statements.
+const RANGES_A_STATEMENT: usize = 300;
+
+impl Store {
+    /// The most desks held on any day of each site's range (0 where none is
+    /// held): how many are free on a fit's fullest day.
+    pub async fn most_held(
+        &self,
+        ranges: &[(SiteId, deskvisa_rules::DateRange)],
+    ) -> Result<std::collections::HashMap<SiteId, u32>, StoreError> {
+        let mut most = std::collections::HashMap::with_capacity(ranges.len());
+        for chunk in ranges.chunks(RANGES_A_STATEMENT) {
+            let rows: Vec<String> =
+                (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
+            let sql = format!(
+                "WITH f (site_id, first_day, last_day) AS (VALUES {})
+                 SELECT d.site_id AS site_id, MAX(d.held) AS held
+                   FROM f JOIN site_days d ON d.site_id = f.site_id AND d.date BETWEEN f.first_day AND f.last_day
+                  GROUP BY d.site_id",
+                rows.join(", ")
+            );
+            let values = chunk.iter().flat_map(|(site, range)| {
+                [site.as_uuid().into(), range.start().into(), range.end().into()] as [sea_orm::Value; 3]
+            });
+            let found = self.reads().query_all_raw(self.statement(&sql, values)).await?;
+            for row in found {
+                let site = SiteId::from_uuid(row.try_get::<uuid::Uuid>("", "site_id")?);
+                let held: i32 = row.try_get("", "held")?;
+                most.insert(site, held.max(0).unsigned_abs());
+            }
+        }
+        Ok(most)
     }
 }

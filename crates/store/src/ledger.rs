@@ -255,6 +255,11 @@ SELECT stay_id, host_cluster_id, home_cluster_id, at, to_status, reason
                 vec![start.date_naive().into(), end.date_naive().into()],
             )
             .await?;
+        // SQLite's planner, once it has statistics, prefers the narrower
+        // `(host, created_at)` range and sorts it: for each host. Walking
+        // `stays_answers` in order is what makes the middle cheap (seen at
+        // ten times the demo: half a second for 470 hosts, the sorts).
+        let by_answers = if self.is_postgres() { "" } else { "INDEXED BY stays_answers" };
         let mut medians = Vec::with_capacity(counts.len());
         for count in counts {
             let offset = (count.answers - 1) / 2;
@@ -262,7 +267,7 @@ SELECT stay_id, host_cluster_id, home_cluster_id, at, to_status, reason
             let middle: Vec<MedianRow> = self
                 .rows(
                     &format!(
-                        "SELECT answer_seconds AS seconds FROM stays
+                        "SELECT answer_seconds AS seconds FROM stays {by_answers}
                           WHERE host_cluster_id = $3 AND {ANSWERED}
                           ORDER BY answer_seconds LIMIT $4 OFFSET $5"
                     ),
