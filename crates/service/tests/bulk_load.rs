@@ -5,14 +5,12 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use deskvisa_rules::{
-    Actor, ClusterId, ClusterStatus, Country, DeskCount, Email, HistoryAction, HostPolicy, Latitude, Locale, Longitude,
-    MemberId, MemberStatus, Period, SiteId, StayId, StayStatus, TimeZone, ViolationCode, WeekdaySet,
+    Actor, ClusterId, DeskCount, Email, HistoryAction, HostPolicy, Locale, MemberId, MemberStatus, Period, SiteId,
+    StayId, StayStatus, TimeZone, ViolationCode, WeekdaySet,
 };
 use deskvisa_service::*;
-use deskvisa_store::{
-    ClusterRecord, HistoryEntry, LoadedStay, MemberRecord, NetworkBlock, NewStay, SiteRecord, StoreError,
-};
-use deskvisa_testing::world::{World, d, t};
+use deskvisa_store::{HistoryEntry, LoadedStay, MemberRecord, NetworkBlock, NewStay, SiteRecord, StoreError};
+use deskvisa_testing::world::{World, d, helsinki_cluster, t};
 
 /// A stay of `member` (of `home`) at `site` (of `host`), asked at `asked`,
 /// approved an hour later and holding `days`.
@@ -58,24 +56,12 @@ fn approved(member: &Caller, site: SiteId, host: ClusterId, days: &[NaiveDate], 
 
 /// A cluster in Helsinki with one site of `desks` desks and one member.
 fn helsinki(desks: u32) -> (NetworkBlock, SiteId, MemberId, ClusterId) {
-    let cluster = ClusterId::from_uuid(uuid::Uuid::now_v7());
+    let record = helsinki_cluster("Helsinki Loaded");
+    let cluster = record.id;
     let site = SiteId::from_uuid(uuid::Uuid::now_v7());
     let member = MemberId::from_uuid(uuid::Uuid::now_v7());
     let block = NetworkBlock {
-        clusters: vec![(
-            ClusterRecord {
-                id: cluster,
-                name: "Helsinki Loaded".to_owned(),
-                city: "Helsinki".to_owned(),
-                country: Country::parse("FI").unwrap(),
-                timezone: TimeZone::parse("Europe/Helsinki").unwrap(),
-                latitude: Latitude::new(60.17).unwrap(),
-                longitude: Longitude::new(24.94).unwrap(),
-                joined_on: d("2020-01-01"),
-                status: ClusterStatus::Active,
-            },
-            HostPolicy::default(),
-        )],
+        clusters: vec![(record, HostPolicy::default())],
         sites: vec![SiteRecord {
             id: site,
             cluster_id: cluster,

@@ -279,3 +279,19 @@ pub fn smtp_sink(config: DeliveryConfig) -> (SmtpSink, Arc<Mailer>) {
     let mailer = mailer_to(&sink, config);
     (sink, mailer)
 }
+
+/// A cluster in Helsinki (FI) as the store's bulk loader takes it: a new
+/// id, `name`, active since 2020.
+pub fn helsinki_cluster(name: &str) -> deskvisa_store::ClusterRecord {
+    deskvisa_store::ClusterRecord {
+        id: ClusterId::from_uuid(uuid::Uuid::now_v7()),
+        name: name.to_owned(),
+        city: "Helsinki".to_owned(),
+        country: Country::parse("FI").expect("FI"),
+        timezone: TimeZone::parse("Europe/Helsinki").expect("a zone"),
+        latitude: Latitude::new(60.17).expect("a latitude"),
+        longitude: Longitude::new(24.94).expect("a longitude"),
+        joined_on: d("2020-01-01"),
+        status: deskvisa_rules::ClusterStatus::Active,
+    }
+}

@@ -4,36 +4,20 @@
 //! clusters' figures.
 
 use axum::http::StatusCode;
-use deskvisa_rules::{
-    ClusterId, ClusterStatus, Country, DeskCount, HostPolicy, Latitude, Longitude, SiteId, TimeZone, WeekdaySet,
-};
-use deskvisa_store::{ClusterRecord, NetworkBlock, SiteRecord};
+use deskvisa_rules::{DeskCount, HostPolicy, SiteId, TimeZone, WeekdaySet};
+use deskvisa_store::{NetworkBlock, SiteRecord};
 use deskvisa_testing::on_both_backends;
-use deskvisa_testing::world::{World, d};
+use deskvisa_testing::world::{World, helsinki_cluster};
 
 use crate::support::{Web, get, send, session, unescape};
 
-fn cluster_record(id: ClusterId, name: String) -> ClusterRecord {
-    ClusterRecord {
-        id,
-        name,
-        city: "Helsinki".to_owned(),
-        country: Country::parse("FI").unwrap(),
-        timezone: TimeZone::parse("Europe/Helsinki").unwrap(),
-        latitude: Latitude::new(60.17).unwrap(),
-        longitude: Longitude::new(24.94).unwrap(),
-        joined_on: d("2020-01-01"),
-        status: ClusterStatus::Active,
-    }
-}
-
 /// Seventy sites of a Finnish cluster, written in bulk: Europe then has 72.
 async fn finland(w: &Web) -> Vec<SiteId> {
-    let cluster = ClusterId::from_uuid(uuid::Uuid::now_v7());
+    let cluster = helsinki_cluster("Helsinki Lofts");
     let sites: Vec<SiteRecord> = (0..70)
         .map(|n| SiteRecord {
             id: SiteId::from_uuid(uuid::Uuid::now_v7()),
-            cluster_id: cluster,
+            cluster_id: cluster.id,
             name: format!("Loft {n:02}"),
             address: format!("Mannerheimintie {n}"),
             timezone: TimeZone::parse("Europe/Helsinki").unwrap(),
@@ -44,11 +28,7 @@ async fn finland(w: &Web) -> Vec<SiteId> {
         })
         .collect();
     let ids = sites.iter().map(|s| s.id).collect();
-    let block = NetworkBlock {
-        clusters: vec![(cluster_record(cluster, "Helsinki Lofts".to_owned()), HostPolicy::default())],
-        sites,
-        ..NetworkBlock::default()
-    };
+    let block = NetworkBlock { clusters: vec![(cluster, HostPolicy::default())], sites, ..NetworkBlock::default() };
     w.service.store().load_network(&block, w.service.now()).await.unwrap();
     ids
 }
@@ -89,10 +69,7 @@ async fn the_ledger_of_many_clusters_pages_through_their_figures_by_name() {
         let w = Web::new(World::new(db, 2).await);
         let block = NetworkBlock {
             clusters: (0..110)
-                .map(|n| {
-                    let id = ClusterId::from_uuid(uuid::Uuid::now_v7());
-                    (cluster_record(id, format!("Finnish cluster {n:03}")), HostPolicy::default())
-                })
+                .map(|n| (helsinki_cluster(&format!("Finnish cluster {n:03}")), HostPolicy::default()))
                 .collect(),
             ..NetworkBlock::default()
         };
