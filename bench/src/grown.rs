@@ -205,19 +205,15 @@ impl Shape {
     /// Writes the whole grown network: every unit's block, then the stays.
     pub async fn load(&self, store: &Store, now: DateTime<Utc>) -> Result<u64> {
         let mut rows = 0;
-        let t = std::time::Instant::now();
         for unit in 0..self.factor {
             rows += store.load_network(&self.block(unit, now)?, now).await?.rows;
         }
-        eprintln!("TIMING network {:?}", t.elapsed());
         let total = self.factor * UNIT_STAYS;
         let mut first = 0;
         while first < total {
             let last = (first + STAYS_PER_BLOCK).min(total);
             let stays: Vec<LoadedStay> = (first..last).filter_map(|i| self.stay(i, now)).collect();
-            let t = std::time::Instant::now();
             rows += store.load_stays(&stays).await?.rows;
-            eprintln!("TIMING stays block {:?}", t.elapsed());
             first = last;
         }
         Ok(rows)
