@@ -28,6 +28,10 @@ use deskvisa_store::{
     Store,
 };
 
+/// The first grown cluster's first member, who S1 makes its host admin:
+/// its two sites take visitors from the whole grown network.
+pub const GROWN_ADMIN: &str = "m0-0@grown.example";
+
 /// Clusters of one unit.
 pub const UNIT_CLUSTERS: usize = 43;
 /// Sites of one unit: the first 24 clusters have two.
@@ -209,35 +213,57 @@ impl Shape {
             rows += store.load_network(&self.block(unit, now)?, now).await?.rows;
         }
         let total = self.factor * UNIT_STAYS;
+        // Desk-days held a site a day, so a stay that would fill a desk
+        // past the site's count is left out, as the service would refuse
+        // it: partners are drawn at random, and at 100× one cluster's week
+        // can draw more than its desks.
+        let mut held = vec![0u8; self.sites.len() * SPAN_DAYS];
+        let span = span_start(now.date_naive());
         let mut first = 0;
         while first < total {
             let last = (first + STAYS_PER_BLOCK).min(total);
-            let stays: Vec<LoadedStay> = (first..last).filter_map(|i| self.stay(i, now)).collect();
+            let stays: Vec<LoadedStay> = (first..last)
+                .filter_map(|i| self.stay(i, now))
+                .filter_map(|(site, stay)| {
+                    let cells: Vec<usize> = stay
+                        .stay
+                        .held_days
+                        .iter()
+                        .map(|day| site * SPAN_DAYS + (*day - span).num_days() as usize)
+                        .collect();
+                    if cells.iter().any(|cell| u32::from(held[*cell]) >= DESKS) {
+                        return None;
+                    }
+                    cells.iter().for_each(|cell| held[*cell] += 1);
+                    Some(stay)
+                })
+                .collect();
             rows += store.load_stays(&stays).await?.rows;
             first = last;
         }
         Ok(rows)
     }
 
-    /// Stay `i`: its member's `i / members`th, in weeks of its own.
-    fn stay(&self, i: usize, now: DateTime<Utc>) -> Option<LoadedStay> {
+    /// Stay `i`: its member's `i / members`th, in weeks of its own, with
+    /// the index of its site in `sites`.
+    fn stay(&self, i: usize, now: DateTime<Utc>) -> Option<(usize, LoadedStay)> {
         let h = mix(i as u64);
         let (member, home) = self.members[i % self.members.len()];
         let per_member = (self.factor * UNIT_STAYS).div_ceil(self.members.len()).max(1);
         let spacing = (156 / per_member).max(1);
         let week = (i / self.members.len()) * spacing + (i % self.members.len()) % spacing;
         let today = now.date_naive();
-        let start_of_span = today - Days::new(728);
-        let monday = start_of_span + Days::new(u64::from((7 - start_of_span.weekday().num_days_from_monday()) % 7));
-        let start = monday + Days::new(week as u64 * 7);
         let length = 1 + (h >> 8) % 5;
+        // Any weekday that leaves the stay within its week.
+        let start = span_start(today) + Days::new(week as u64 * 7 + (h >> 40) % (6 - length));
         let end = start + Days::new(length - 1);
         // A site of one of the home cluster's partners, never its own.
         let clusters = self.clusters.len() as u64;
         let c = (i % self.members.len() / MEMBERS_PER_CLUSTER) as u64;
         let partner = (c + 1 + mix(c * 131 + (h >> 48) % PARTNERS) % (clusters - 1).max(1)) % clusters;
         let (first, n) = self.cluster_sites[partner as usize];
-        let (site, host) = self.sites[first + (h >> 56) as usize % n];
+        let index = first + (h >> 56) as usize % n;
+        let (site, host) = self.sites[index];
         if host == home {
             return None;
         }
@@ -271,16 +297,8 @@ impl Shape {
             .map(|d| start + Days::new(d))
             .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
             .collect();
-        let entry = |at, actor, from, to, action, exception| HistoryEntry {
-            at,
-            actor,
-            by: None,
-            from,
-            to,
-            action,
-            reason: None,
-            guarantee_exception: exception,
-            moved: None,
+        let entry = |at, actor, from, to, action, exception: bool| {
+            HistoryEntry::change(at, actor, from, to, action).exception(exception)
         };
         let mut history = vec![entry(created, Actor::Member, None, StayStatus::Pending, HistoryAction::Request, false)];
         let pending = Some(StayStatus::Pending);
@@ -321,27 +339,41 @@ impl Shape {
                 i % 40 == 2,
             ));
         }
-        Some(LoadedStay {
-            stay: NewStay {
-                id,
-                member,
-                site,
-                host_cluster: host,
-                home_cluster: home,
-                start_date: start,
-                end_date: end,
-                status,
-                purpose: "Meeting the host's firms".to_owned(),
-                answer_deadline: (status == StayStatus::Pending).then(|| created + TimeDelta::days(5)),
-                within_guarantee: length <= 5,
-                held_days,
-                created_at: created,
+        Some((
+            index,
+            LoadedStay {
+                stay: NewStay {
+                    id,
+                    member,
+                    site,
+                    host_cluster: host,
+                    home_cluster: home,
+                    start_date: start,
+                    end_date: end,
+                    status,
+                    purpose: "Meeting the host's firms".to_owned(),
+                    answer_deadline: (status == StayStatus::Pending).then(|| created + TimeDelta::days(5)),
+                    within_guarantee: length <= 5,
+                    held_days,
+                    created_at: created,
+                },
+                approved_at: approved.then_some(answered),
+                answered_at: by_host.then_some(answered),
+                checked_in: past && status == StayStatus::Approved && !no_show && i.is_multiple_of(3),
+                no_show,
+                history,
             },
-            approved_at: approved.then_some(answered),
-            answered_at: by_host.then_some(answered),
-            checked_in: past && status == StayStatus::Approved && !no_show && i.is_multiple_of(3),
-            no_show,
-            history,
-        })
+        ))
     }
+}
+
+/// Days the stays' weeks cover: 156 weeks and the days before the first
+/// Monday.
+const SPAN_DAYS: usize = 1_100;
+
+/// The first Monday of the three years the stays cover, two years before
+/// `today`.
+fn span_start(today: NaiveDate) -> NaiveDate {
+    let start = today - Days::new(728);
+    start + Days::new(u64::from((7 - start.weekday().num_days_from_monday()) % 7))
 }

@@ -72,12 +72,12 @@ async fn setup(url: &str, span: usize) -> Result<Setup> {
     // The server's own defaults: one writer and four readers on SQLite.
     let store = connect_store(&DatabaseConfig::new(url)).await?;
     store.migrate().await?;
-    world(Service::with_store(store, Arc::new(SystemClock)), span).await
+    world(Service::with_store(store, Arc::new(SystemClock)), span, "").await
 }
 
 /// W1's world in `service`'s network: a home and a host cluster, a host
 /// site with more desks than requests, `MEMBERS` members who ask.
-async fn world(service: Service, span: usize) -> Result<Setup> {
+async fn world(service: Service, span: usize, tag: &str) -> Result<Setup> {
     // The workload's members ask far more often than people do.
     let service =
         service.with_rate_limits(RateLimits { stay_requests_per_member_per_hour: u32::MAX, ..RateLimits::default() });
@@ -92,8 +92,10 @@ async fn world(service: Service, span: usize) -> Result<Setup> {
             joined_on: NaiveDate::from_ymd_opt(2013, 1, 15).unwrap_or_default(),
         })
     };
-    let home = service.add_cluster(cluster("Home", "Europe/Warsaw")?).await?;
-    let host = service.add_cluster(cluster("Host", "Europe/Copenhagen")?).await?;
+    // `tag` tells this world's names and addresses from an earlier one's in
+    // the same database (S1 measures a kept network again).
+    let home = service.add_cluster(cluster(&format!("Home{tag}"), "Europe/Warsaw")?).await?;
+    let host = service.add_cluster(cluster(&format!("Host{tag}"), "Europe/Copenhagen")?).await?;
     let site = |name: &str| NewSite {
         name: name.to_owned(),
         address: "Bench 1".to_owned(),
@@ -110,7 +112,7 @@ async fn world(service: Service, span: usize) -> Result<Setup> {
         .add_member(
             host.id,
             NewMember {
-                email: Email::parse("admin@host.example")?,
+                email: Email::parse(&format!("admin{tag}@host.example"))?,
                 name: "A".into(),
                 company: "H".into(),
                 locale: Locale::En,
@@ -125,7 +127,7 @@ async fn world(service: Service, span: usize) -> Result<Setup> {
         .await?;
     let mut members = Vec::with_capacity(MEMBERS);
     for i in 0..MEMBERS {
-        let email = Email::parse(&format!("m{i}@home.example"))?;
+        let email = Email::parse(&format!("m{i}{tag}@home.example"))?;
         let m = service
             .add_member(
                 home.id,

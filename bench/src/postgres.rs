@@ -58,14 +58,23 @@ pub struct PgDatabase {
 impl PgDatabase {
     /// Creates a fresh database.
     pub async fn create(server: &str, tag: &str) -> Result<PgDatabase> {
-        let name = format!("deskvisa_bench_{tag}_{}", std::process::id());
+        PgDatabase::create_named(server, &format!("deskvisa_bench_{tag}_{}", std::process::id())).await
+    }
+
+    /// A database of this name, empty: dropped first if it is there.
+    pub async fn create_named(server: &str, name: &str) -> Result<PgDatabase> {
         let admin = Database::connect(format!("{server}/postgres"))
             .await
             .with_context(|| format!("PostgreSQL at {server} (DESKVISA_BENCH_POSTGRES)"))?;
         admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
         admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
         admin.close().await?;
-        Ok(PgDatabase { server: server.to_owned(), name })
+        Ok(PgDatabase { server: server.to_owned(), name: name.to_owned() })
+    }
+
+    /// A database kept from an earlier run.
+    pub fn existing(server: &str, name: &str) -> PgDatabase {
+        PgDatabase { server: server.to_owned(), name: name.to_owned() }
     }
 
     /// Its URL.

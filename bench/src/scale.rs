@@ -27,12 +27,13 @@ use anyhow::{Context, Result, bail};
 use axum::http::StatusCode;
 use chrono::{Days, Utc};
 use deskvisa_mail::{Sender, TransportConfig};
+use deskvisa_rules::Email;
 use deskvisa_rules::MailKind;
 use deskvisa_service::seed::{DEMO_MEMBER, DEMO_NETWORK_ADMIN};
 use deskvisa_service::{DeliveryConfig, Mailer, Role, Service, StayEvent, StayRequestInput, SystemClock};
 use deskvisa_store::{DatabaseConfig, NewMail, connect_store};
 
-use crate::grown::Shape;
+use crate::grown::{GROWN_ADMIN, Shape};
 use crate::pages::{assets, get, get_bearer, session};
 use crate::{fresh_dir, percentile, postgres};
 
@@ -46,6 +47,14 @@ pub enum Database {
 }
 
 impl Database {
+    /// How the kept networks' directories are named.
+    fn tag(&self) -> &'static str {
+        match self {
+            Database::Sqlite => "sqlite",
+            Database::Postgres(_) => "postgres",
+        }
+    }
+
     fn name(&self) -> &'static str {
         match self {
             Database::Sqlite => "SQLite",
@@ -84,17 +93,51 @@ pub struct Size {
     pub costs: Vec<Cost>,
 }
 
+/// Where S1 keeps its grown networks between runs, when
+/// `DESKVISA_S1_KEEP` names a directory: a network a hundred times the
+/// demo's takes most of an hour to load, and a kept one is measured again
+/// at once, migrated to the schema of the day. SQLite's file is
+/// `DIR/sqlite-N/bench.sqlite`, PostgreSQL's database `deskvisa_s1_N`; the
+/// file `loaded` beside them holds the load's rows and seconds.
+fn kept_dir(database: &Database, factor: usize) -> Option<std::path::PathBuf> {
+    let root = std::env::var_os("DESKVISA_S1_KEEP")?;
+    Some(std::path::PathBuf::from(root).join(format!("{}-{factor}", database.tag())))
+}
+
+/// A kept network's load: rows and seconds, once it finished.
+fn kept_load(dir: &std::path::Path) -> Option<(u64, f64)> {
+    let text = std::fs::read_to_string(dir.join("loaded")).ok()?;
+    let (rows, seconds) = text.trim().split_once(' ')?;
+    Some((rows.parse().ok()?, seconds.parse().ok()?))
+}
+
 /// Measures one size: `seconds` is each measurement's budget.
 pub async fn s1(database: &Database, factor: usize, seconds: u64) -> Result<Size> {
-    let dir = fresh_dir(&format!("s1-{factor}"))?;
+    let kept = kept_dir(database, factor);
+    let loaded = kept.as_deref().and_then(kept_load);
+    let dir = match &kept {
+        Some(dir) => {
+            if loaded.is_none() {
+                // A load that never finished starts again.
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            std::fs::create_dir_all(dir)?;
+            dir.clone()
+        }
+        None => fresh_dir(&format!("s1-{factor}"))?,
+    };
     let pg = match database {
-        Database::Postgres(server) => Some(postgres::PgDatabase::create(server, &format!("s1_{factor}")).await?),
+        Database::Postgres(server) => Some(match (&kept, loaded) {
+            (Some(_), Some(_)) => postgres::PgDatabase::existing(server, &format!("deskvisa_s1_{factor}")),
+            (Some(_), None) => postgres::PgDatabase::create_named(server, &format!("deskvisa_s1_{factor}")).await?,
+            (None, _) => postgres::PgDatabase::create(server, &format!("s1_{factor}")).await?,
+        }),
         Database::Sqlite => None,
     };
     let url = pg.as_ref().map_or_else(|| crate::sqlite_url(&dir), postgres::PgDatabase::url);
-    let result = measure_size(database, &url, &dir, factor, seconds).await;
-    if std::env::var_os("DESKVISA_BENCH_KEEP").is_some() {
-        eprintln!("S1 database kept: {url}");
+    let result = measure_size(database, &url, &dir, factor, seconds, loaded).await;
+    if kept.is_some() {
+        eprintln!("S1 network kept: {url}");
     } else {
         if let Some(pg) = pg {
             pg.drop_now().await?;
@@ -110,18 +153,27 @@ async fn measure_size(
     dir: &std::path::Path,
     factor: usize,
     seconds: u64,
+    loaded: Option<(u64, f64)>,
 ) -> Result<Size> {
     let store = connect_store(&DatabaseConfig::new(url)).await?;
     store.migrate().await?;
     let service = Service::with_store(store, Arc::new(SystemClock));
-    let report = service.seed_demo().await?;
     let now = Utc::now();
-    let shape = Shape::new(factor);
-    let started = Instant::now();
-    let rows = shape.load(service.store(), now).await?;
-    service.store().refresh_statistics().await?;
-    let load_seconds = started.elapsed().as_secs_f64();
+    let (rows, load_seconds) = match loaded {
+        Some(load) => load,
+        None => {
+            service.seed_demo().await?;
+            let started = Instant::now();
+            let rows = Shape::new(factor).load(service.store(), now).await?;
+            service.store().refresh_statistics().await?;
+            let load = (rows, started.elapsed().as_secs_f64());
+            std::fs::write(dir.join("loaded"), format!("{} {}", load.0, load.1))?;
+            load
+        }
+    };
     let counts = service.store().network_counts().await?;
+    // A long load's end, so a watcher knows the measurements begin.
+    eprintln!("S1 {} {factor}×: {rows} rows loaded in {load_seconds:.0} s; measuring", database.name());
 
     let mail_dir = dir.join("mail");
     std::fs::create_dir_all(&mail_dir)?;
@@ -133,19 +185,24 @@ async fn measure_size(
     }
     // The host admin of the first grown cluster, whose two sites take
     // visitors from the whole grown network.
-    let (admin, _) = shape.members[0];
-    service.grant_role(admin, Role::ClusterAdmin).await?;
-    let admin_email = service.store().begin_read().await?.member(admin).await?.context("the grown admin")?.email;
+    let admin_email = Email::parse(GROWN_ADMIN)?;
+    let read = service.store().begin_read().await?;
+    let admin = read.member_by_email(&admin_email).await?.context("the grown admin")?;
+    let cluster = admin.cluster_id.context("the grown admin's cluster")?;
+    let site = read.sites(Some(cluster)).await?.into_iter().map(|s| s.id).min().context("a grown site")?;
+    drop(read);
+    service.grant_role(admin.id, Role::ClusterAdmin).await?;
     let cookie = |s: String| format!("deskvisa_session={s}");
     let member = cookie(session(&service, &files, &mail_dir, DEMO_MEMBER).await?);
     let network = cookie(session(&service, &files, &mail_dir, DEMO_NETWORK_ADMIN).await?);
     let host = cookie(session(&service, &files, &mail_dir, admin_email.as_str()).await?);
+    let member_token = service.create_token(&Email::parse(DEMO_MEMBER)?, "S1").await?;
+    let network_token = service.create_token(&Email::parse(DEMO_NETWORK_ADMIN)?, "S1").await?;
 
     let app = deskvisa_http::router(service.clone(), deskvisa_http::Limits::default());
     let today = now.date_naive();
     let (from, to) = (today + Days::new(7), today + Days::new(66));
     let year = today - Days::new(364);
-    let site = shape.sites[0].0;
     let budget = Duration::from_secs(seconds.max(1));
     let mut costs = Vec::new();
     let pages: [(&'static str, String, &str); 6] = [
@@ -161,7 +218,7 @@ async fn measure_size(
             "search API, every site, 60 days",
             &app,
             &format!("/api/v1/availability/search?from={from}&to={to}&days=3"),
-            Auth::Bearer(&report.member_token),
+            Auth::Bearer(&member_token),
             budget,
         )
         .await?,
@@ -174,12 +231,12 @@ async fn measure_size(
             "ledger API, a year",
             &app,
             &format!("/api/v1/reports/reciprocity?from={year}&to={today}"),
-            Auth::Bearer(&report.network_admin_token),
+            Auth::Bearer(&network_token),
             budget,
         )
         .await?,
     );
-    let w1 = crate::world(service.clone(), 1).await?;
+    let w1 = crate::world(service.clone(), 1, &format!("-{}", now.timestamp())).await?;
     let (rate, p99, failures) = crate::direct(&w1, 16, seconds.max(1)).await?;
     if failures > 0 {
         bail!("S1 W1 at {factor}×: {failures} stay requests failed");

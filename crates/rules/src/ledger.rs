@@ -212,8 +212,14 @@ pub struct LedgerCounts {
     pub visitor_days: Vec<MatrixCell>,
     /// Requests per host.
     pub requests: Vec<(ClusterId, RequestCounts)>,
-    /// The exceptions in the period.
+    /// The exceptions listed: every one in the period, or a page of them.
     pub exceptions: Vec<GuaranteeException>,
+    /// Every exception in the period, counted per host: the figures come
+    /// from these, never from the list, which may be a page.
+    pub exception_counts: Vec<(ClusterId, u64)>,
+    /// How many exceptions the list is a page of: those in the period the
+    /// report's reader may see.
+    pub exceptions_total: u64,
     /// Median answer time per host.
     pub median_answer_seconds: Vec<(ClusterId, i64)>,
     /// Introductions per (host, home), asked in the period.
@@ -229,8 +235,10 @@ pub struct Ledger {
     pub clusters: Vec<ClusterFigures>,
     /// The non-zero cells of the host × home matrix, by host then home.
     pub matrix: Vec<MatrixCell>,
-    /// The guarantee exceptions, oldest first.
+    /// The guarantee exceptions listed (all, or a page), oldest first.
     pub exceptions: Vec<GuaranteeException>,
+    /// How many exceptions there are in all, of those the reader may see.
+    pub exceptions_total: u64,
     /// The non-zero introduction cells, by host then home.
     pub introductions: Vec<IntroductionCell>,
 }
@@ -276,8 +284,8 @@ impl Ledger {
             home.introductions_asked += cell.asked;
             home.introductions_asked_accepted += cell.accepted;
         }
-        for e in &exceptions {
-            sums.entry(e.host_cluster_id).or_default().guarantee_exceptions += 1;
+        for (host, n) in &counts.exception_counts {
+            sums.entry(*host).or_default().guarantee_exceptions += n;
         }
         for (host, seconds) in &counts.median_answer_seconds {
             sums.entry(*host).or_default().median_answer_seconds.get_or_insert(*seconds);
@@ -309,7 +317,7 @@ impl Ledger {
         let mut introductions: Vec<IntroductionCell> =
             counts.introductions.into_iter().filter(|c| c.asked > 0).collect();
         introductions.sort_by_key(|c| (c.host_cluster_id, c.home_cluster_id));
-        Ledger { period, clusters, matrix, exceptions, introductions }
+        Ledger { period, clusters, matrix, exceptions, exceptions_total: counts.exceptions_total, introductions }
     }
 
     /// What a cluster admin of `cluster` sees: the matrix row and column of
@@ -317,7 +325,13 @@ impl Ledger {
     pub fn seen_by(mut self, cluster: ClusterId) -> Ledger {
         self.clusters.retain(|c| c.cluster_id == cluster);
         self.matrix.retain(|c| c.host_cluster_id == cluster || c.home_cluster_id == cluster);
+        // A complete list is counted again; a page was listed for this
+        // reader already, with its total.
+        let complete = self.exceptions.len() as u64 == self.exceptions_total;
         self.exceptions.retain(|e| e.host_cluster_id == cluster || e.home_cluster_id == cluster);
+        if complete {
+            self.exceptions_total = self.exceptions.len() as u64;
+        }
         self.introductions.retain(|c| c.host_cluster_id == cluster || c.home_cluster_id == cluster);
         self
     }
@@ -420,6 +434,8 @@ mod tests {
                 kind: ExceptionKind::Declined,
                 reason: Some("Full".into()),
             }],
+            exception_counts: vec![(a, 1)],
+            exceptions_total: 1,
             median_answer_seconds: vec![],
             introductions: vec![],
         };
@@ -437,5 +453,6 @@ mod tests {
         assert_eq!(seen.clusters.len(), 1);
         assert_eq!(seen.matrix, vec![cell(b, c, 2)], "C sees its own column, not B's row with A");
         assert!(seen.exceptions.is_empty());
+        assert_eq!(seen.exceptions_total, 0, "C was part of no exception");
     }
 }

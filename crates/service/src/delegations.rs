@@ -188,12 +188,7 @@ impl Service {
     async fn read_delegation(&self, id: uuid::Uuid) -> Result<Delegation, ServiceError> {
         let tx = self.store.begin_read().await?;
         let row = tx.delegation(id).await?.ok_or(ServiceError::NotFound)?;
-        let mut stays = Vec::with_capacity(row.stays.len());
-        for stay in &row.stays {
-            if let Some(record) = tx.stay(*stay, false).await? {
-                stays.push(record);
-            }
-        }
+        let stays = tx.stays(&row.stays).await?;
         Ok(Delegation { row, stays })
     }
 

@@ -4,7 +4,7 @@
 //! figures; anyone else is refused.
 
 use deskvisa_rules::{Ledger, LedgerCounts, MatrixCell, Period, is_visitor_day, standing};
-use deskvisa_store::ClusterRecord;
+use deskvisa_store::{ClusterRecord, ExceptionPage};
 
 use crate::Service;
 use crate::caller::Caller;
@@ -19,13 +19,52 @@ pub struct LedgerReport {
     pub clusters: Vec<ClusterRecord>,
 }
 
+/// Guarantee exceptions on a page of the API's report: a year of a large
+/// network has hundreds of thousands, and the figures count them all.
+pub const EXCEPTIONS_A_PAGE: u32 = 1_000;
+
+/// Which guarantee exceptions a report lists; the figures count every one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExceptionsListed {
+    /// Every one (the network's own reports).
+    All,
+    /// None (the pages show the counts only).
+    Nothing,
+    /// Page `n` (from 1) of [`EXCEPTIONS_A_PAGE`].
+    Page(std::num::NonZeroU32),
+}
+
+impl ExceptionsListed {
+    fn page(self) -> Option<ExceptionPage> {
+        match self {
+            ExceptionsListed::All => None,
+            ExceptionsListed::Nothing => Some(ExceptionPage { limit: 0, offset: 0 }),
+            ExceptionsListed::Page(n) => Some(ExceptionPage {
+                limit: EXCEPTIONS_A_PAGE,
+                offset: u64::from(n.get() - 1) * u64::from(EXCEPTIONS_A_PAGE),
+            }),
+        }
+    }
+}
+
 impl Service {
-    /// The ledger over `period`, as the caller may see it.
-    pub async fn reciprocity_ledger(&self, caller: &Caller, period: Period) -> Result<LedgerReport, ServiceError> {
+    /// The ledger over `period`, as the caller may see it, listing the
+    /// exceptions `listed` asks for.
+    pub async fn reciprocity_ledger(
+        &self,
+        caller: &Caller,
+        period: Period,
+        listed: ExceptionsListed,
+    ) -> Result<LedgerReport, ServiceError> {
         if !caller.network_admin && !caller.cluster_admin {
             return Err(ServiceError::Forbidden);
         }
-        let ledger = self.ledger(period).await?;
+        // A cluster admin's list is of the exceptions their cluster took part in.
+        let scope = if caller.network_admin { None } else { caller.cluster };
+        if !caller.network_admin && scope.is_none() {
+            return Err(ServiceError::Forbidden);
+        }
+        let ledger = self.ledger_listing(period, scope, listed).await?;
         let report = LedgerReport {
             ledger: match (caller.network_admin, caller.cluster) {
                 (false, Some(own)) => ledger.ledger.seen_by(own),
@@ -36,8 +75,20 @@ impl Service {
         Ok(report)
     }
 
-    /// The whole ledger, for the network's own reports (`deskvisa report`).
+    /// The whole ledger with every exception, for the network's own reports
+    /// (`deskvisa report`).
     pub async fn ledger(&self, period: Period) -> Result<LedgerReport, ServiceError> {
+        self.ledger_listing(period, None, ExceptionsListed::All).await
+    }
+
+    /// The whole ledger's figures, listing the exceptions `scope` took part
+    /// in (every one when none) as `listed` asks.
+    async fn ledger_listing(
+        &self,
+        period: Period,
+        scope: Option<deskvisa_rules::ClusterId>,
+        listed: ExceptionsListed,
+    ) -> Result<LedgerReport, ServiceError> {
         let now = self.now();
         let utc_today = now.date_naive();
         let (start, end) = period.utc_bounds();
@@ -54,7 +105,15 @@ impl Service {
             }
         }
         let requests = tx.request_counts(start, end).await?;
-        let exceptions = tx.guarantee_exceptions(start, end).await?;
+        let exceptions = match listed {
+            ExceptionsListed::Nothing => Vec::new(),
+            _ => tx.guarantee_exceptions(start, end, scope, listed.page()).await?,
+        };
+        let exception_counts = tx.exception_counts(start, end).await?;
+        let exceptions_total = match scope {
+            None => exception_counts.iter().map(|(_, n)| n).sum(),
+            Some(cluster) => tx.exceptions_involving(start, end, cluster).await?,
+        };
         let median_answer_seconds = tx.median_answer_seconds(start, end).await?;
         let introductions = tx.introduction_counts(start, end).await?;
         let network = tx.network_policy().await?;
@@ -70,6 +129,8 @@ impl Service {
             visitor_days,
             requests,
             exceptions,
+            exception_counts,
+            exceptions_total,
             median_answer_seconds,
             introductions,
         };

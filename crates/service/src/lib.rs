@@ -62,7 +62,7 @@ pub use events::{DEFAULT_EVENT_DAYS, EventDraft, EventPatch, MAX_EVENT_WINDOW_DA
 pub use firms::{FirmPatch, FirmQuery};
 pub use idempotency::{KeyedAnswer, request_hash};
 pub use introductions::{IntroductionAnswer, IntroductionNotice, MAX_LISTED_INTRODUCTIONS};
-pub use ledger::LedgerReport;
+pub use ledger::{EXCEPTIONS_A_PAGE, ExceptionsListed, LedgerReport};
 pub use letters::{LetterMade, LetterheadView, MAX_LETTERHEAD_ADDRESS_CHARS, Verification};
 pub use mail_events::{EventNotice, StayEvent};
 pub use map::{MAX_CLOSED_AT_ONCE, NewCluster, NewMember, NewSite};

@@ -36,11 +36,7 @@ impl Service {
     ) -> Result<Vec<StayRecord>, ServiceError> {
         let tx = self.store.begin_read().await?;
         let ids = tx.member_stays(caller.member, limit, before).await?;
-        let mut stays = Vec::with_capacity(ids.len());
-        for id in ids {
-            stays.extend(tx.stay(id, false).await?);
-        }
-        Ok(stays)
+        Ok(tx.stays(&ids).await?)
     }
 
     /// Every cluster with its sites.
@@ -123,6 +119,28 @@ impl Service {
     pub async fn member(&self, id: deskvisa_rules::MemberId) -> Result<deskvisa_store::MemberRecord, ServiceError> {
         let tx = self.store.begin_read().await?;
         tx.member(id).await?.ok_or(ServiceError::NotFound)
+    }
+
+    /// The records of these members that exist, by id: read together, as
+    /// an inbox names its visitors.
+    pub async fn members(
+        &self,
+        ids: &[deskvisa_rules::MemberId],
+    ) -> Result<std::collections::HashMap<deskvisa_rules::MemberId, deskvisa_store::MemberRecord>, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        Ok(tx.members(ids).await?.into_iter().map(|m| (m.id, m)).collect())
+    }
+
+    /// These sites' records, by name.
+    pub async fn sites_named(&self, ids: &[SiteId]) -> Result<Vec<SiteRecord>, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        Ok(tx.sites_by_id(ids).await?)
+    }
+
+    /// These clusters' records, by id.
+    pub async fn clusters_named(&self, ids: &[ClusterId]) -> Result<Vec<ClusterRecord>, ServiceError> {
+        let tx = self.store.begin_read().await?;
+        Ok(tx.clusters_by_id(ids).await?)
     }
 }
 

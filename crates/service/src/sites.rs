@@ -104,11 +104,8 @@ impl Service {
         if !caller.admin_of(record.cluster_id) {
             return Err(ServiceError::Forbidden);
         }
-        let mut stays = Vec::new();
-        for id in tx.site_stays(site, status, from, to, None, 500).await?.unwrap_or_default() {
-            stays.extend(tx.stay(id, false).await?);
-        }
-        Ok(stays)
+        let ids = tx.site_stays(site, status, from, to, None, 500).await?.unwrap_or_default();
+        Ok(tx.stays(&ids).await?)
     }
 
     /// A page of the stays at a site (the host's inbox, by start date), for
@@ -129,10 +126,7 @@ impl Service {
             .site_stays(site, filter.status, filter.from, filter.to, page.after, page.rows())
             .await?
             .ok_or_else(foreign_cursor)?;
-        let mut stays = Vec::with_capacity(ids.len());
-        for id in ids {
-            stays.extend(tx.stay(id, false).await?);
-        }
+        let stays = tx.stays(&ids).await?;
         Ok(page.page(stays, |s| s.id))
     }
 
@@ -155,15 +149,9 @@ impl Service {
         }
         // A stay holding `first` began at most a year before it.
         let from = first.checked_sub_days(chrono::Days::new(366)).unwrap_or(*first);
-        let mut stays = Vec::new();
-        for id in tx.site_stays(site, None, Some(from), Some(*last), None, 500).await?.unwrap_or_default() {
-            if let Some(stay) = tx.stay(id, false).await?
-                && stay.status.is_live()
-                && stay.days.iter().any(|d| dates.contains(d))
-            {
-                stays.push(stay);
-            }
-        }
+        let ids = tx.site_stays(site, None, Some(from), Some(*last), None, 500).await?.unwrap_or_default();
+        let mut stays = tx.stays(&ids).await?;
+        stays.retain(|stay| stay.status.is_live() && stay.days.iter().any(|d| dates.contains(d)));
         Ok(stays)
     }
 }

@@ -16,17 +16,6 @@ use deskvisa_testing::world::{World, d, helsinki_cluster, t};
 /// approved an hour later and holding `days`.
 fn approved(member: &Caller, site: SiteId, host: ClusterId, days: &[NaiveDate], asked: DateTime<Utc>) -> LoadedStay {
     let answered = asked + TimeDelta::hours(1);
-    let entry = |at, actor, from, to, action| HistoryEntry {
-        at,
-        actor,
-        by: None,
-        from,
-        to,
-        action,
-        reason: None,
-        guarantee_exception: false,
-        moved: None,
-    };
     LoadedStay {
         stay: NewStay {
             id: StayId::from_uuid(uuid::Uuid::now_v7()),
@@ -48,8 +37,14 @@ fn approved(member: &Caller, site: SiteId, host: ClusterId, days: &[NaiveDate], 
         checked_in: false,
         no_show: false,
         history: vec![
-            entry(asked, Actor::Member, None, StayStatus::Pending, HistoryAction::Request),
-            entry(answered, Actor::HostAdmin, Some(StayStatus::Pending), StayStatus::Approved, HistoryAction::Approve),
+            HistoryEntry::change(asked, Actor::Member, None, StayStatus::Pending, HistoryAction::Request),
+            HistoryEntry::change(
+                answered,
+                Actor::HostAdmin,
+                Some(StayStatus::Pending),
+                StayStatus::Approved,
+                HistoryAction::Approve,
+            ),
         ],
     }
 }

@@ -146,11 +146,22 @@ async fn the_worked_example_of_domain_md_gives_exactly_its_figures() {
         // Who sees what: a network admin everything, a cluster admin their
         // own row, column and figures, a member nothing.
         let period = Period::new(d("2026-03-01"), d("2026-03-31")).unwrap();
-        let seen = net.service.reciprocity_ledger(&c.admin, period).await.unwrap().ledger;
+        let seen = net.service.reciprocity_ledger(&c.admin, period, ExceptionsListed::All).await.unwrap().ledger;
         assert_eq!(seen.matrix, vec![cell(&b, &c, 2)]);
         assert_eq!(seen.clusters.iter().map(|f| f.cluster_id).collect::<Vec<_>>(), [c.cluster]);
         assert!(seen.exceptions.is_empty());
-        let refused = net.service.reciprocity_ledger(&c.member, period).await;
+        assert_eq!(seen.exceptions_total, 0);
+        // A declined B's member: A's admin lists that exception on the first
+        // page, and B's figures count it under A.
+        let first = std::num::NonZeroU32::MIN;
+        let seen =
+            net.service.reciprocity_ledger(&a.admin, period, ExceptionsListed::Page(first)).await.unwrap().ledger;
+        assert_eq!(seen.exceptions.iter().map(|e| e.stay_id).collect::<Vec<_>>(), [b_at_a]);
+        assert_eq!((seen.exceptions_total, seen.clusters[0].guarantee_exceptions), (1, 1));
+        let counted = net.service.reciprocity_ledger(&a.admin, period, ExceptionsListed::Nothing).await.unwrap().ledger;
+        assert!(counted.exceptions.is_empty(), "the pages list none");
+        assert_eq!((counted.exceptions_total, counted.clusters[0].guarantee_exceptions), (1, 1));
+        let refused = net.service.reciprocity_ledger(&c.member, period, ExceptionsListed::All).await;
         assert!(matches!(refused, Err(ServiceError::Forbidden)), "{refused:?}");
         support::assert_ledger_totals_sound(&test_db).await;
     })

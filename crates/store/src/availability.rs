@@ -129,9 +129,10 @@ impl Store {
                 (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
             let sql = format!(
                 "WITH f (site_id, first_day, last_day) AS (VALUES {})
-                 SELECT d.site_id AS site_id, MAX(d.held) AS held
-                   FROM f JOIN site_days d ON d.site_id = f.site_id AND d.date BETWEEN f.first_day AND f.last_day
-                  GROUP BY d.site_id",
+                 SELECT f.site_id AS site_id,
+                        (SELECT MAX(d.held) FROM site_days d
+                          WHERE d.site_id = f.site_id AND d.date BETWEEN f.first_day AND f.last_day) AS held
+                   FROM f",
                 rows.join(", ")
             );
             let values = chunk.iter().flat_map(|(site, range)| {
@@ -140,8 +141,8 @@ impl Store {
             let found = self.reads().query_all_raw(self.statement(&sql, values)).await?;
             for row in found {
                 let site = SiteId::from_uuid(row.try_get::<uuid::Uuid>("", "site_id")?);
-                let held: i32 = row.try_get("", "held")?;
-                most.insert(site, held.max(0).unsigned_abs());
+                let held: Option<i32> = row.try_get("", "held")?;
+                most.insert(site, held.unwrap_or(0).max(0).unsigned_abs());
             }
         }
         Ok(most)

@@ -17,7 +17,7 @@ use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{ConnectionTrait, Value};
 
 use crate::error::StoreError;
-use crate::ledger_totals::RequestTally;
+use crate::ledger_totals::{RequestTally, month_of};
 use crate::map::{ClusterRecord, MemberRecord, SiteRecord};
 use crate::stays::{HistoryEntry, NewStay, history_insert};
 use crate::tx::{Store, Tx, insert_rows};
@@ -199,11 +199,24 @@ impl Tx {
             tally.expired += i32::from(new.status == StayStatus::Expired);
             tally.answered += i32::from(s.answered_at.is_some());
         }
-        let days: Vec<[Value; 4]> = counted
-            .iter()
-            .map(|((host, home, date), n)| [host.as_uuid().into(), home.as_uuid().into(), (*date).into(), (*n).into()])
-            .collect();
+        let mut by_month: BTreeMap<(ClusterId, ClusterId, NaiveDate), i32> = BTreeMap::new();
+        for ((host, home, date), n) in &counted {
+            *by_month.entry((*host, *home, month_of(*date))).or_default() += n;
+        }
+        let as_row = |((host, home, date), n): (&(ClusterId, ClusterId, NaiveDate), &i32)| -> [Value; 4] {
+            [host.as_uuid().into(), home.as_uuid().into(), (*date).into(), (*n).into()]
+        };
+        let months: Vec<[Value; 4]> = by_month.iter().map(as_row).collect();
         let mut rows = self
+            .upsert_adding(
+                "ledger_months",
+                ["host_cluster_id", "home_cluster_id", "month", "days"],
+                &months,
+                "(host_cluster_id, home_cluster_id, month) DO UPDATE SET days = ledger_months.days + excluded.days",
+            )
+            .await?;
+        let days: Vec<[Value; 4]> = counted.iter().map(as_row).collect();
+        rows += self
             .upsert_adding(
                 "ledger_days",
                 ["host_cluster_id", "home_cluster_id", "date", "days"],

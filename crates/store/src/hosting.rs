@@ -8,12 +8,11 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use deskvisa_rules::{ANSWER_WINDOW_DAYS, Answers, ClusterId, Hosting, OfferChange, SiteOffer, WeekdaySet};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::convert::{count, zone};
-use crate::entity::{closure, cluster, site, site_desk_count, stay};
+use crate::entity::{closure, cluster, site, site_desk_count};
 use crate::error::StoreError;
 use crate::tx::Tx;
 
@@ -136,20 +135,30 @@ impl Tx {
     /// Each host's answers to requests within the guarantee made over the
     /// last [`ANSWER_WINDOW_DAYS`]: approved (an approval instant, whatever
     /// came after), refused (declined or expired), and the first refused.
-    /// Counted by the database: a busy host's rows never leave it.
+    /// Counted by the database in one statement: a busy host's rows never
+    /// leave it, and whether a host that refused some approved any is one
+    /// `EXISTS` each (a round trip a host was a second on PostgreSQL for a
+    /// network of thousands).
     async fn answers(&self, now: DateTime<Utc>) -> Result<HashMap<Uuid, Answers>, StoreError> {
-        let refused: Vec<(Uuid, i64, Option<DateTime<Utc>>)> = refused_query(now).into_tuple().all(&self.tx).await?;
-        let mut answers: HashMap<Uuid, Answers> = HashMap::new();
-        let since = answers_since(now);
-        for (host, n, first) in refused {
-            // As one by one: whether the host approved any, asked only where
-            // it refused some, one row each, so a busy network's approvals
-            // are never counted (a quarter of a second at ten times the demo).
-            let approved = n > 0
-                && !self.rows::<ApprovedRow>(APPROVED, vec![host.into(), true.into(), since.into()]).await?.is_empty();
-            answers.insert(host, answers_of(Some((n, first)), approved));
+        #[derive(sea_orm::FromQueryResult)]
+        struct Row {
+            host_cluster_id: Uuid,
+            refused: i64,
+            first_refused_at: Option<DateTime<Utc>>,
+            approved: bool,
         }
-        Ok(answers)
+        let sql = "\
+SELECT r.host_cluster_id, r.refused, r.first_refused_at,
+       EXISTS (SELECT 1 FROM stays a WHERE a.host_cluster_id = r.host_cluster_id AND a.within_guarantee = $1
+                  AND a.created_at >= $2 AND a.approved_at IS NOT NULL) AS approved
+  FROM (SELECT host_cluster_id, COUNT(id) AS refused, MIN(created_at) AS first_refused_at FROM stays
+         WHERE within_guarantee = $1 AND created_at >= $2 AND status IN ('declined', 'expired')
+         GROUP BY host_cluster_id) r";
+        let rows: Vec<Row> = self.rows(sql, vec![true.into(), answers_since(now).into()]).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.host_cluster_id, answers_of(Some((r.refused, r.first_refused_at)), r.approved)))
+            .collect())
     }
 }
 
@@ -218,25 +227,6 @@ pub(crate) fn answers_of(refused: Option<(i64, Option<DateTime<Utc>>)>, approved
         }
         _ => Answers::default(),
     }
-}
-
-/// Requests within the guarantee made over the last [`ANSWER_WINDOW_DAYS`],
-/// selecting their host.
-fn answered_query(now: DateTime<Utc>) -> sea_orm::Select<stay::Entity> {
-    stay::Entity::find()
-        .select_only()
-        .column(stay::Column::HostClusterId)
-        .filter(stay::Column::WithinGuarantee.eq(true))
-        .filter(stay::Column::CreatedAt.gte(answers_since(now)))
-}
-
-/// Each host's refused requests: host, how many, the first one's time.
-fn refused_query(now: DateTime<Utc>) -> sea_orm::Select<stay::Entity> {
-    answered_query(now)
-        .column_as(Expr::col(stay::Column::Id).count(), "refused")
-        .column_as(Expr::col(stay::Column::CreatedAt).min(), "first_refused_at")
-        .filter(stay::Column::Status.is_in(["declined", "expired"]))
-        .group_by(stay::Column::HostClusterId)
 }
 
 /// Stored opening weekdays.

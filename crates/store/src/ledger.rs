@@ -8,7 +8,7 @@
 //! passed everywhere and are counted in SQL; the two days around it come back
 //! one by one with the site's zone and are judged by the rules.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use deskvisa_rules::{
     ClusterId, ExceptionKind, GuaranteeException, HeldDay, MatrixCell, RequestCounts, StayId, StayStatus, TimeZone,
 };
@@ -33,6 +33,15 @@ pub struct BoundaryDay {
     pub zone: TimeZone,
     /// The day, as the rules judge it.
     pub day: HeldDay,
+}
+
+/// One page of a list: at most `limit` rows after the first `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExceptionPage {
+    /// Rows on the page.
+    pub limit: u32,
+    /// Rows before it.
+    pub offset: u64,
 }
 
 #[derive(FromQueryResult)]
@@ -80,6 +89,25 @@ struct MedianRow {
     seconds: i64,
 }
 
+/// `first..=last` cut into the days before its first whole month, its
+/// whole months (the first's first day, and the first day after the last),
+/// and the days after them; a period within one month is days only.
+type MonthSplit = (Option<(NaiveDate, NaiveDate)>, Option<(NaiveDate, NaiveDate)>, Option<(NaiveDate, NaiveDate)>);
+
+fn split_by_month(first: NaiveDate, last: NaiveDate) -> MonthSplit {
+    let next_month = |d: NaiveDate| d.with_day(1).and_then(|m| m.checked_add_months(Months::new(1)));
+    let whole_from = if first.day() == 1 { Some(first) } else { next_month(first) };
+    let whole_end = last.succ_opt().filter(|d| d.day() == 1).or_else(|| last.with_day(1));
+    match (whole_from, whole_end) {
+        (Some(from), Some(end)) if from < end => (
+            (first < from).then(|| (first, from.pred_opt().unwrap_or(from))),
+            Some((from, end)),
+            (end <= last).then_some((end, last)),
+        ),
+        _ => (Some((first, last)), None, None),
+    }
+}
+
 fn unsigned(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -99,12 +127,22 @@ impl Tx {
         if certain < from {
             return Ok(Vec::new());
         }
-        // The running totals (see `ledger_totals`), one row per host, home and date.
-        let sql = "SELECT host_cluster_id, home_cluster_id, SUM(days) AS days FROM ledger_days
-                    WHERE date >= $1 AND date <= $2
-                    GROUP BY host_cluster_id, home_cluster_id";
-        let rows: Vec<PairRow> = self.rows(sql, vec![from.into(), certain.into()]).await?;
-        Ok(rows
+        // The running totals (see `ledger_totals`): a row a pair for each
+        // whole month of the period, a row a pair and date for the days of
+        // the months it cuts. A pair comes once from each.
+        let (days_before, whole, days_after) = split_by_month(from, certain);
+        let mut cells = Vec::new();
+        if let Some((first, end)) = whole {
+            let sql = "SELECT host_cluster_id, home_cluster_id, SUM(days) AS days FROM ledger_months
+                        WHERE month >= $1 AND month < $2 GROUP BY host_cluster_id, home_cluster_id";
+            cells.extend(self.rows::<PairRow>(sql, vec![first.into(), end.into()]).await?);
+        }
+        for (first, last) in [days_before, days_after].into_iter().flatten() {
+            let sql = "SELECT host_cluster_id, home_cluster_id, SUM(days) AS days FROM ledger_days
+                        WHERE date >= $1 AND date <= $2 GROUP BY host_cluster_id, home_cluster_id";
+            cells.extend(self.rows::<PairRow>(sql, vec![first.into(), last.into()]).await?);
+        }
+        Ok(cells
             .into_iter()
             .map(|r| MatrixCell {
                 host_cluster_id: ClusterId::from_uuid(r.host_cluster_id),
@@ -206,16 +244,32 @@ impl Tx {
             .collect())
     }
 
-    /// The guarantee exceptions recorded in `[start, end)`.
+    /// The guarantee exceptions recorded in `[start, end)`, oldest first:
+    /// those `scope` took part in (as host or home; every one when none),
+    /// all of them or one page (`limit`, after `offset`).
     pub async fn guarantee_exceptions(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
+        scope: Option<ClusterId>,
+        page: Option<ExceptionPage>,
     ) -> Result<Vec<GuaranteeException>, StoreError> {
-        let sql = "\
-SELECT stay_id, host_cluster_id, home_cluster_id, at, to_status, reason
-  FROM ledger_exceptions WHERE at >= $1 AND at < $2 ORDER BY at, id";
-        let rows: Vec<ExceptionRow> = self.rows(sql, vec![start.into(), end.into()]).await?;
+        let mut values: Vec<sea_orm::Value> = vec![start.into(), end.into()];
+        let mut sql = String::from(
+            "SELECT stay_id, host_cluster_id, home_cluster_id, at, to_status, reason
+               FROM ledger_exceptions WHERE at >= $1 AND at < $2",
+        );
+        if let Some(cluster) = scope {
+            sql.push_str(" AND (host_cluster_id = $3 OR home_cluster_id = $3)");
+            values.push(cluster.as_uuid().into());
+        }
+        sql.push_str(" ORDER BY at, id");
+        if let Some(page) = page {
+            let n = values.len();
+            sql.push_str(&format!(" LIMIT ${} OFFSET ${}", n + 1, n + 2));
+            values.extend([i64::from(page.limit).into(), i64::try_from(page.offset).unwrap_or(i64::MAX).into()]);
+        }
+        let rows: Vec<ExceptionRow> = self.rows(&sql, values).await?;
         rows.into_iter()
             .map(|r| {
                 let kind = match r.to_status.as_str() {
@@ -234,6 +288,37 @@ SELECT stay_id, host_cluster_id, home_cluster_id, at, to_status, reason
                 })
             })
             .collect()
+    }
+
+    /// Every guarantee exception recorded in `[start, end)`, counted per
+    /// host (by the covering index on `at`: no row leaves the database).
+    pub async fn exception_counts(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<(ClusterId, u64)>, StoreError> {
+        let sql = "SELECT host_cluster_id, COUNT(*) AS answers FROM ledger_exceptions
+                    WHERE at >= $1 AND at < $2 GROUP BY host_cluster_id";
+        let rows: Vec<CountRow> = self.rows(sql, vec![start.into(), end.into()]).await?;
+        Ok(rows.into_iter().map(|r| (ClusterId::from_uuid(r.host_cluster_id), unsigned(r.answers))).collect())
+    }
+
+    /// How many guarantee exceptions recorded in `[start, end)` `cluster`
+    /// took part in, as host or home.
+    pub async fn exceptions_involving(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        cluster: ClusterId,
+    ) -> Result<u64, StoreError> {
+        #[derive(FromQueryResult)]
+        struct Total {
+            n: i64,
+        }
+        let sql = "SELECT COUNT(*) AS n FROM ledger_exceptions
+                    WHERE at >= $1 AND at < $2 AND (host_cluster_id = $3 OR home_cluster_id = $3)";
+        let rows: Vec<Total> = self.rows(sql, vec![start.into(), end.into(), cluster.as_uuid().into()]).await?;
+        Ok(rows.first().map_or(0, |r| unsigned(r.n)))
     }
 
     /// Per host, the median time from a request made in `[start, end)` to a
@@ -255,6 +340,9 @@ SELECT stay_id, host_cluster_id, home_cluster_id, at, to_status, reason
                 vec![start.date_naive().into(), end.date_naive().into()],
             )
             .await?;
+        if self.is_postgres() {
+            return self.medians_at_once(start, end).await;
+        }
         // SQLite's planner, once it has statistics, prefers the narrower
         // `(host, created_at)` range and sorts it: for each host. Walking
         // `stays_answers` in order is what makes the middle cheap (seen at
@@ -280,5 +368,87 @@ SELECT stay_id, host_cluster_id, home_cluster_id, at, to_status, reason
             }
         }
         Ok(medians)
+    }
+
+    /// [`Tx::median_answer_seconds`] in one statement, for PostgreSQL: a
+    /// correlated subquery's `OFFSET` may name the outer row there (SQLite
+    /// refuses it), so each host's middle one or two are read off
+    /// `stays_answers` without a round trip a host.
+    async fn medians_at_once(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<(ClusterId, i64)>, StoreError> {
+        #[derive(FromQueryResult)]
+        struct MiddleRow {
+            host_cluster_id: uuid::Uuid,
+            answers: i64,
+            low: Option<i64>,
+            high: Option<i64>,
+        }
+        let middle = |offset: &str| {
+            format!(
+                "(SELECT s.answer_seconds FROM stays s
+                   WHERE s.host_cluster_id = c.host_cluster_id AND s.answer_seconds IS NOT NULL
+                     AND s.created_at >= $1 AND s.created_at < $2
+                   ORDER BY s.answer_seconds LIMIT 1 OFFSET {offset})"
+            )
+        };
+        let sql = format!(
+            "SELECT c.host_cluster_id, c.answers, {} AS low, {} AS high
+               FROM (SELECT host_cluster_id, SUM(answered) AS answers FROM ledger_requests
+                      WHERE date >= $3 AND date < $4 GROUP BY host_cluster_id HAVING SUM(answered) > 0) c",
+            middle("(c.answers - 1) / 2"),
+            middle("c.answers / 2")
+        );
+        let values = vec![start.into(), end.into(), start.date_naive().into(), end.date_naive().into()];
+        let rows: Vec<MiddleRow> = self.rows(&sql, values).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                // The middle one of an odd count, or the middle two of an even one.
+                let mut middle: Vec<i64> = if r.answers % 2 == 1 {
+                    r.low.into_iter().collect()
+                } else {
+                    r.low.into_iter().chain(r.high).collect()
+                };
+                deskvisa_rules::median(&mut middle).map(|m| (ClusterId::from_uuid(r.host_cluster_id), m))
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::split_by_month;
+    use chrono::NaiveDate;
+
+    fn d(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_period_is_cut_into_whole_months_and_the_days_around_them() {
+        let year = split_by_month(d("2025-12-08"), d("2026-12-05"));
+        assert_eq!(
+            year,
+            (
+                Some((d("2025-12-08"), d("2025-12-31"))),
+                Some((d("2026-01-01"), d("2026-12-01"))),
+                Some((d("2026-12-01"), d("2026-12-05")))
+            )
+        );
+        let march = split_by_month(d("2026-03-01"), d("2026-03-31"));
+        assert_eq!(march, (None, Some((d("2026-03-01"), d("2026-04-01"))), None));
+        let within = split_by_month(d("2026-03-02"), d("2026-03-20"));
+        assert_eq!(within, (Some((d("2026-03-02"), d("2026-03-20"))), None, None));
+        let across = split_by_month(d("2026-02-20"), d("2026-03-10"));
+        assert_eq!(across, (Some((d("2026-02-20"), d("2026-03-10"))), None, None), "no whole month between");
+        let ends_on_a_month = split_by_month(d("2026-02-20"), d("2026-04-30"));
+        assert_eq!(
+            ends_on_a_month,
+            (Some((d("2026-02-20"), d("2026-02-28"))), Some((d("2026-03-01"), d("2026-05-01"))), None)
+        );
     }
 }

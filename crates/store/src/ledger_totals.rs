@@ -1,11 +1,12 @@
-//! The ledger's running totals (`ledger_days`, `ledger_requests`), moved in
-//! the same transaction as the stay they count: an approval adds its held
-//! days, a cancellation takes away the days it gives back, a no-show all of
-//! them; every request counts on its UTC date, and its outcome with it.
-//! Upserts run with their keys in order, so two transactions that touch the
-//! same totals take their row locks in the same order on PostgreSQL.
+//! The ledger's running totals (`ledger_days` and their sums by month,
+//! `ledger_months`; `ledger_requests`), moved in the same transaction as
+//! the stay they count: an approval adds its held days, a cancellation takes
+//! away the days it gives back, a no-show all of them; every request counts
+//! on its UTC date, and its outcome with it. Upserts run with their keys in
+//! order, months before days, so two transactions that touch the same
+//! totals take their row locks in the same order on PostgreSQL.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use deskvisa_rules::{ClusterId, Reason, StayId, StayStatus};
 use sea_orm::Value;
 
@@ -58,6 +59,17 @@ impl Tx {
             // Taking days away cannot be an upsert: the row it would insert
             // breaks `CHECK days >= 0` before the conflict is seen. The rows
             // exist, since the days were added when they began to count.
+            for (month, n) in by_month(&dates) {
+                let changed = self
+                    .run(
+                        "UPDATE ledger_months SET days = days + $3 WHERE host_cluster_id = $1 AND home_cluster_id = $2 AND month = $4",
+                        vec![host.as_uuid().into(), home.as_uuid().into(), (delta * n).into(), month.into()],
+                    )
+                    .await?;
+                if changed != 1 {
+                    return Err(StoreError::Corrupt(format!("ledger_months has no row for {month} a stay counted")));
+                }
+            }
             let placeholders: Vec<String> = (0..dates.len()).map(|i| format!("${}", i + 4)).collect();
             let sql = format!(
                 "UPDATE ledger_days SET days = days + $3 WHERE host_cluster_id = $1 AND home_cluster_id = $2 AND date IN ({})",
@@ -74,7 +86,7 @@ impl Tx {
             }
             return Ok(());
         }
-        if let Some((sql, values)) = ledger_days_added(host, home, &dates, delta) {
+        for (sql, values) in ledger_days_added(host, home, &dates, delta) {
             self.run(&sql, values).await?;
         }
         Ok(())
@@ -107,20 +119,52 @@ impl Tx {
     }
 }
 
-/// The upsert that adds `delta` (> 0) counted days on each of `dates` to
-/// the (host, home) totals, keys in order; none when nothing is added.
+/// The first day of `date`'s month: the key of its monthly total.
+pub(crate) fn month_of(date: NaiveDate) -> NaiveDate {
+    date.with_day(1).unwrap_or(date)
+}
+
+/// Distinct `dates` (in order) counted by month, months in order.
+fn by_month(dates: &[NaiveDate]) -> Vec<(NaiveDate, i32)> {
+    let mut months: Vec<(NaiveDate, i32)> = Vec::new();
+    for date in dates {
+        let month = month_of(*date);
+        match months.last_mut() {
+            Some((last, n)) if *last == month => *n += 1,
+            _ => months.push((month, 1)),
+        }
+    }
+    months
+}
+
+/// The upserts that add `delta` (> 0) counted days on each of `dates` to
+/// the (host, home) totals, monthly then daily, keys in order; none when
+/// nothing is added.
 pub(crate) fn ledger_days_added(
     host: ClusterId,
     home: ClusterId,
     dates: &[NaiveDate],
     delta: i32,
-) -> Option<(String, Vec<Value>)> {
+) -> Vec<(String, Vec<Value>)> {
     if dates.is_empty() || delta <= 0 {
-        return None;
+        return Vec::new();
     }
     let mut dates = dates.to_vec();
     dates.sort_unstable();
     dates.dedup();
+    let mut months = String::from("INSERT INTO ledger_months (host_cluster_id, home_cluster_id, month, days) VALUES ");
+    let mut month_values: Vec<Value> = Vec::new();
+    for (i, (month, n)) in by_month(&dates).into_iter().enumerate() {
+        let k = i * 4;
+        if i > 0 {
+            months.push_str(", ");
+        }
+        months.push_str(&format!("(${}, ${}, ${}, ${})", k + 1, k + 2, k + 3, k + 4));
+        month_values.extend([host.as_uuid().into(), home.as_uuid().into(), month.into(), (delta * n).into()]);
+    }
+    months.push_str(
+        " ON CONFLICT (host_cluster_id, home_cluster_id, month) DO UPDATE SET days = ledger_months.days + excluded.days",
+    );
     let mut sql = String::from("INSERT INTO ledger_days (host_cluster_id, home_cluster_id, date, days) VALUES ");
     let mut values: Vec<Value> = Vec::with_capacity(dates.len() * 4);
     for (i, date) in dates.iter().enumerate() {
@@ -134,7 +178,7 @@ pub(crate) fn ledger_days_added(
     sql.push_str(
         " ON CONFLICT (host_cluster_id, home_cluster_id, date) DO UPDATE SET days = ledger_days.days + excluded.days",
     );
-    Some((sql, values))
+    vec![(months, month_values), (sql, values)]
 }
 
 /// The upsert that adds a request's tally to its host's totals on the UTC

@@ -62,7 +62,7 @@ pub use events::{EventChange, EventMailFacts, EventRecord, NewEvent, Registratio
 pub use firms::{FirmFilter, FirmProfile, FirmRecord, sort_name};
 pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};
 pub use introductions::{IntroductionRecord, NewIntroduction, Party};
-pub use ledger::BoundaryDay;
+pub use ledger::{BoundaryDay, ExceptionPage};
 pub use letters::{LetterCheck, Letterhead, NewLetter, StoredLetter};
 pub use mail_facts::{MailContext, MailFacts};
 pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};
@@ -77,7 +77,7 @@ pub use reminders::ReminderCandidate;
 pub use site_faces::SitePhoto;
 pub use snapshot::SnapshotError;
 pub use stay_moves::{MoveWrite, MoveWritten};
-pub use stays::{DatesMoved, HistoryEntry, NewStay, StayRecord, VisitRecord};
+pub use stays::{DatesMoved, HistoryEntry, NewStay, StayRecord, VisitAsked, VisitRecord};
 pub use tx::{Store, Tx};
 pub use visitors::Visitor;
 pub use waitlist::WaitEntry;

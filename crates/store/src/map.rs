@@ -195,6 +195,22 @@ impl Tx {
         cluster::Entity::find_by_id(id.as_uuid()).one(&self.tx).await?.map(cluster_record).transpose()
     }
 
+    /// The clusters of `ids` that exist, by name (looked up 500 at a time).
+    pub async fn clusters_by_id(&self, ids: &[ClusterId]) -> Result<Vec<ClusterRecord>, StoreError> {
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let rows = cluster::Entity::find()
+                .filter(cluster::Column::Id.is_in(chunk.iter().map(|id| id.as_uuid())))
+                .all(&self.tx)
+                .await?;
+            for row in rows {
+                found.push(cluster_record(row)?);
+            }
+        }
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(found)
+    }
+
     /// Every cluster, by name.
     pub async fn clusters(&self) -> Result<Vec<ClusterRecord>, StoreError> {
         cluster::Entity::find()
@@ -236,6 +252,22 @@ impl Tx {
         site::Entity::find_by_id(id.as_uuid()).one(&self.tx).await?.map(site_record).transpose()
     }
 
+    /// The sites of `ids` that exist, by name (looked up 500 at a time).
+    pub async fn sites_by_id(&self, ids: &[SiteId]) -> Result<Vec<SiteRecord>, StoreError> {
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let rows = site::Entity::find()
+                .filter(site::Column::Id.is_in(chunk.iter().map(|id| id.as_uuid())))
+                .all(&self.tx)
+                .await?;
+            for row in rows {
+                found.push(site_record(row)?);
+            }
+        }
+        found.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(found)
+    }
+
     /// Every site, or a cluster's, by name.
     pub async fn sites(&self, cluster: Option<ClusterId>) -> Result<Vec<SiteRecord>, StoreError> {
         let mut query = site::Entity::find().order_by_asc(site::Column::Name);
@@ -267,6 +299,21 @@ impl Tx {
     /// One member.
     pub async fn member(&self, id: MemberId) -> Result<Option<MemberRecord>, StoreError> {
         member::Entity::find_by_id(id.as_uuid()).one(&self.tx).await?.map(member_record).transpose()
+    }
+
+    /// The members of `ids` that exist (looked up 500 at a time).
+    pub async fn members(&self, ids: &[MemberId]) -> Result<Vec<MemberRecord>, StoreError> {
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let rows = member::Entity::find()
+                .filter(member::Column::Id.is_in(chunk.iter().map(|id| id.as_uuid())))
+                .all(&self.tx)
+                .await?;
+            for row in rows {
+                found.push(member_record(row)?);
+            }
+        }
+        Ok(found)
     }
 
     /// A member by email.

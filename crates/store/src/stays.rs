@@ -1,10 +1,12 @@
 //! Stays: writing a new one with its desk-days and history, reading one back,
 //! and moving it on with a compare-and-swap from the status it was read in.
 
+use std::collections::{BTreeSet, HashMap};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{
-    Actor, ClusterId, DateRange, HistoryAction, MemberId, Reason, SiteId, StayFacts, StayId, StayStatus, Transition,
-    counts_held_days,
+    Actor, ClusterId, DateRange, HistoryAction, MemberId, Reason, SiteId, StayFacts, StayId, StayStatus, TimeZone,
+    Transition, counts_held_days,
 };
 use sea_orm::sea_query::{Expr, InsertStatement};
 use sea_orm::{
@@ -69,6 +71,26 @@ pub struct HistoryEntry {
     pub guarantee_exception: bool,
     /// For a move: the dates it moved from and to.
     pub moved: Option<DatesMoved>,
+}
+
+impl HistoryEntry {
+    /// A plain change of status: by no one named, with no reason, no
+    /// exception and no move (as a bulk load or a test writes them).
+    pub fn change(
+        at: DateTime<Utc>,
+        actor: Actor,
+        from: Option<StayStatus>,
+        to: StayStatus,
+        action: HistoryAction,
+    ) -> HistoryEntry {
+        HistoryEntry { at, actor, by: None, from, to, action, reason: None, guarantee_exception: false, moved: None }
+    }
+
+    /// The same entry recorded as a guarantee exception, or not.
+    #[must_use]
+    pub fn exception(self, guarantee_exception: bool) -> HistoryEntry {
+        HistoryEntry { guarantee_exception, ..self }
+    }
 }
 
 /// The first and last days a move took a stay from, and to.
@@ -214,6 +236,54 @@ pub(crate) fn stay_statements(
     Ok((statements, totals))
 }
 
+/// Stays, sites or days named in one `IN (...)` list.
+const STAYS_A_STATEMENT: usize = 500;
+
+/// A stay's record from its row, its site's zone, its held days (in order)
+/// and its history.
+fn stay_record(
+    row: stay::Model,
+    zone: TimeZone,
+    days: Vec<NaiveDate>,
+    history: Vec<HistoryEntry>,
+) -> Result<StayRecord, StoreError> {
+    let status: StayStatus = parse("stay status", &row.status)?;
+    let facts = StayFacts {
+        status,
+        checked_in: row.checked_in,
+        no_show: row.no_show,
+        start_date: row.start_date,
+        end_date: row.end_date,
+        held_days: days.clone(),
+        days: days.clone(),
+        answer_deadline: row.answer_deadline,
+        within_guarantee: row.within_guarantee,
+        zone,
+    };
+    Ok(StayRecord {
+        id: StayId::from_uuid(row.id),
+        member: MemberId::from_uuid(row.member_id),
+        site: SiteId::from_uuid(row.site_id),
+        host_cluster: ClusterId::from_uuid(row.host_cluster_id),
+        home_cluster: ClusterId::from_uuid(row.home_cluster_id),
+        start_date: row.start_date,
+        end_date: row.end_date,
+        days,
+        status,
+        purpose: row.purpose,
+        decline_reason: row.decline_reason.as_deref().map(|r| parse("decline reason", r)).transpose()?,
+        cancel_reason: row.cancel_reason.as_deref().map(|r| parse("cancel reason", r)).transpose()?,
+        answer_deadline: row.answer_deadline,
+        within_guarantee: row.within_guarantee,
+        checked_in: row.checked_in,
+        no_show: row.no_show,
+        created_at: row.created_at,
+        history,
+        facts,
+        delegation: row.delegation_id,
+    })
+}
+
 /// The insert of history lines, each of its stay, in their order.
 pub(crate) fn history_insert<'a>(
     entries: impl IntoIterator<Item = (StayId, &'a HistoryEntry)>,
@@ -335,64 +405,78 @@ impl Tx {
         let Some(row) = query.one(&self.tx).await? else {
             return Ok(None);
         };
-        let timezone: Option<String> = site::Entity::find_by_id(row.site_id)
-            .select_only()
-            .column(site::Column::Timezone)
-            .into_tuple()
-            .one(&self.tx)
-            .await?;
-        let zone = zone(&timezone.ok_or_else(|| StoreError::Corrupt(format!("site of stay {id} missing")))?)?;
-        let days: Vec<NaiveDate> = stay_day::Entity::find()
-            .select_only()
-            .column(stay_day::Column::Date)
-            .filter(stay_day::Column::StayId.eq(row.id))
-            .order_by_asc(stay_day::Column::Date)
-            .into_tuple()
-            .all(&self.tx)
-            .await?;
-        let history = stay_history::Entity::find()
-            .filter(stay_history::Column::StayId.eq(row.id))
-            .order_by_asc(stay_history::Column::Id)
-            .all(&self.tx)
-            .await?
-            .into_iter()
-            .map(history_entry)
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        let status: StayStatus = parse("stay status", &row.status)?;
-        let facts = StayFacts {
-            status,
-            checked_in: row.checked_in,
-            no_show: row.no_show,
-            start_date: row.start_date,
-            end_date: row.end_date,
-            held_days: days.clone(),
-            days: days.clone(),
-            answer_deadline: row.answer_deadline,
-            within_guarantee: row.within_guarantee,
-            zone,
-        };
-        Ok(Some(StayRecord {
-            id,
-            member: MemberId::from_uuid(row.member_id),
-            site: SiteId::from_uuid(row.site_id),
-            host_cluster: ClusterId::from_uuid(row.host_cluster_id),
-            home_cluster: ClusterId::from_uuid(row.home_cluster_id),
-            start_date: row.start_date,
-            end_date: row.end_date,
-            days,
-            status,
-            purpose: row.purpose,
-            decline_reason: row.decline_reason.as_deref().map(|r| parse("decline reason", r)).transpose()?,
-            cancel_reason: row.cancel_reason.as_deref().map(|r| parse("cancel reason", r)).transpose()?,
-            answer_deadline: row.answer_deadline,
-            within_guarantee: row.within_guarantee,
-            checked_in: row.checked_in,
-            no_show: row.no_show,
-            created_at: row.created_at,
-            history,
-            facts,
-            delegation: row.delegation_id,
-        }))
+        Ok(self.stay_records(vec![row]).await?.pop())
+    }
+
+    /// The stays of `ids` that exist, in that order, read together: four
+    /// statements for a page of an inbox, not four a stay.
+    pub async fn stays(&self, ids: &[StayId]) -> Result<Vec<StayRecord>, StoreError> {
+        let mut rows = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(STAYS_A_STATEMENT) {
+            rows.extend(
+                stay::Entity::find()
+                    .filter(stay::Column::Id.is_in(chunk.iter().map(|id| id.as_uuid())))
+                    .all(&self.tx)
+                    .await?,
+            );
+        }
+        let mut records: HashMap<StayId, StayRecord> =
+            self.stay_records(rows).await?.into_iter().map(|r| (r.id, r)).collect();
+        Ok(ids.iter().filter_map(|id| records.remove(id)).collect())
+    }
+
+    /// The records of these stays' rows: their sites' zones, held days and
+    /// history, each read for all of them at once.
+    async fn stay_records(&self, rows: Vec<stay::Model>) -> Result<Vec<StayRecord>, StoreError> {
+        let mut zones: HashMap<uuid::Uuid, TimeZone> = HashMap::new();
+        let mut days: HashMap<uuid::Uuid, Vec<NaiveDate>> = HashMap::new();
+        let mut histories: HashMap<uuid::Uuid, Vec<HistoryEntry>> = HashMap::new();
+        let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+        let sites: BTreeSet<uuid::Uuid> = rows.iter().map(|r| r.site_id).collect();
+        for chunk in sites.into_iter().collect::<Vec<_>>().chunks(STAYS_A_STATEMENT) {
+            let found: Vec<(uuid::Uuid, String)> = site::Entity::find()
+                .select_only()
+                .columns([site::Column::Id, site::Column::Timezone])
+                .filter(site::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(&self.tx)
+                .await?;
+            for (site, timezone) in found {
+                zones.insert(site, zone(&timezone)?);
+            }
+        }
+        for chunk in ids.chunks(STAYS_A_STATEMENT) {
+            let held: Vec<(uuid::Uuid, NaiveDate)> = stay_day::Entity::find()
+                .select_only()
+                .columns([stay_day::Column::StayId, stay_day::Column::Date])
+                .filter(stay_day::Column::StayId.is_in(chunk.iter().copied()))
+                .order_by_asc(stay_day::Column::Date)
+                .into_tuple()
+                .all(&self.tx)
+                .await?;
+            for (stay, date) in held {
+                days.entry(stay).or_default().push(date);
+            }
+            let lines = stay_history::Entity::find()
+                .filter(stay_history::Column::StayId.is_in(chunk.iter().copied()))
+                .order_by_asc(stay_history::Column::Id)
+                .all(&self.tx)
+                .await?;
+            for line in lines {
+                let stay = line.stay_id;
+                histories.entry(stay).or_default().push(history_entry(line)?);
+            }
+        }
+        rows.into_iter()
+            .map(|row| {
+                let zone = *zones
+                    .get(&row.site_id)
+                    .ok_or_else(|| StoreError::Corrupt(format!("site of stay {} missing", row.id)))?;
+                let days = days.remove(&row.id).unwrap_or_default();
+                let history = histories.remove(&row.id).unwrap_or_default();
+                stay_record(row, zone, days, history)
+            })
+            .collect()
     }
 
     /// Applies a transition the rules allowed, as a compare-and-swap from the
@@ -624,6 +708,18 @@ impl Tx {
     }
 }
 
+/// Whose visit record is asked: the visitor, the first day of the stay
+/// being weighed (earlier stays began before it), and that stay itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VisitAsked {
+    /// The visitor.
+    pub member: MemberId,
+    /// Stays that began before this day count.
+    pub before: NaiveDate,
+    /// The stay being weighed, which does not.
+    pub except: StayId,
+}
+
 /// What a host knows of a visitor from their earlier stays with it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct VisitRecord {
@@ -644,22 +740,48 @@ impl Tx {
         before: NaiveDate,
         except: StayId,
     ) -> Result<VisitRecord, StoreError> {
-        #[derive(sea_orm::FromQueryResult)]
-        struct Row {
-            visits: i64,
-            no_shows: i64,
+        let records = self.visit_records(host, &[VisitAsked { member, before, except }]).await?;
+        Ok(records.first().copied().unwrap_or_default())
+    }
+
+    /// [`Tx::visit_record`] of each of `asked` at one host, read together
+    /// (an inbox weighs every waiting request): the approved stays of the
+    /// members named, counted for each.
+    pub async fn visit_records(&self, host: ClusterId, asked: &[VisitAsked]) -> Result<Vec<VisitRecord>, StoreError> {
+        let members: BTreeSet<uuid::Uuid> = asked.iter().map(|a| a.member.as_uuid()).collect();
+        let mut approved: HashMap<uuid::Uuid, Vec<(uuid::Uuid, NaiveDate, bool)>> = HashMap::new();
+        for chunk in members.into_iter().collect::<Vec<_>>().chunks(STAYS_A_STATEMENT) {
+            let rows: Vec<(uuid::Uuid, uuid::Uuid, NaiveDate, bool)> = stay::Entity::find()
+                .select_only()
+                .columns([stay::Column::MemberId, stay::Column::Id, stay::Column::StartDate, stay::Column::NoShow])
+                .filter(stay::Column::HostClusterId.eq(host.as_uuid()))
+                .filter(stay::Column::Status.eq(StayStatus::Approved.as_str()))
+                .filter(stay::Column::MemberId.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(&self.tx)
+                .await?;
+            for (member, id, start, no_show) in rows {
+                approved.entry(member).or_default().push((id, start, no_show));
+            }
         }
-        let row = self
-            .rows::<Row>(
-                "SELECT COALESCE(SUM(CASE WHEN no_show THEN 0 ELSE 1 END), 0) AS visits, \
-                 COALESCE(SUM(CASE WHEN no_show THEN 1 ELSE 0 END), 0) AS no_shows \
-                 FROM stays WHERE member_id = $1 AND host_cluster_id = $2 AND status = 'approved' \
-                 AND start_date < $3 AND id <> $4",
-                vec![member.as_uuid().into(), host.as_uuid().into(), before.into(), except.as_uuid().into()],
-            )
-            .await?
-            .pop();
-        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
-        Ok(row.map(|r| VisitRecord { visits: count(r.visits), no_shows: count(r.no_shows) }).unwrap_or_default())
+        Ok(asked
+            .iter()
+            .map(|a| {
+                let earlier = approved
+                    .get(&a.member.as_uuid())
+                    .into_iter()
+                    .flatten()
+                    .filter(|(id, start, _)| *start < a.before && *id != a.except.as_uuid());
+                let (mut visits, mut no_shows) = (0u32, 0u32);
+                for (_, _, no_show) in earlier {
+                    if *no_show {
+                        no_shows = no_shows.saturating_add(1);
+                    } else {
+                        visits = visits.saturating_add(1);
+                    }
+                }
+                VisitRecord { visits, no_shows }
+            })
+            .collect())
     }
 }

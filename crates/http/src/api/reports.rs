@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{ClusterId, ExceptionKind, Ledger, Period, Standing, parse_date};
-use deskvisa_service::{LedgerReport, Service};
+use deskvisa_service::{EXCEPTIONS_A_PAGE, ExceptionsListed, LedgerReport, Service};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -34,6 +34,9 @@ struct LedgerQuery {
     to: String,
     /// For `Accept: text/csv`: `clusters` (default), `matrix`, `exceptions` or `introductions`.
     table: Option<String>,
+    /// Which page of the guarantee exceptions the JSON lists, from 1 (the
+    /// default), 1,000 a page; the CSV table `exceptions` lists them all.
+    exceptions_page: Option<u32>,
 }
 
 /// One cluster's figures over the period.
@@ -124,7 +127,16 @@ pub(crate) struct LedgerBody {
     pub(crate) clusters: Vec<ClusterFiguresBody>,
     /// The non-zero cells of host × home (a cluster admin: their row and column).
     pub(crate) matrix: Vec<MatrixCellBody>,
+    /// The guarantee exceptions, oldest first: in JSON one page of
+    /// `exceptions_total` (1,000 a page).
     pub(crate) exceptions: Vec<ExceptionBody>,
+    /// How many guarantee exceptions the period holds (a cluster admin:
+    /// those their cluster took part in).
+    pub(crate) exceptions_total: u64,
+    /// The page `exceptions` is, from 1.
+    pub(crate) exceptions_page: u32,
+    /// The address of the next page of exceptions, when there is one.
+    pub(crate) exceptions_next: Option<String>,
     /// Introductions asked in the period, per host × home (a cluster admin:
     /// their row and column): the business the visits were for.
     pub(crate) introductions: Vec<IntroductionCellBody>,
@@ -140,14 +152,18 @@ fn kind_name(kind: ExceptionKind) -> &'static str {
 
 impl LedgerBody {
     /// The report as the API shows it.
-    pub(crate) fn new(report: &LedgerReport) -> LedgerBody {
+    pub(crate) fn new(report: &LedgerReport, listed: ExceptionsListed) -> LedgerBody {
         // By id: the matrix of a large network has millions of cells.
         let by_id: std::collections::HashMap<ClusterId, &deskvisa_service::ClusterRecord> =
             report.clusters.iter().map(|c| (c.id, c)).collect();
         let cluster = |id: ClusterId| by_id.get(&id).copied();
         let name = |id: ClusterId| cluster(id).map(|c| c.name.clone()).unwrap_or_default();
-        let Ledger { period, clusters, matrix, exceptions, introductions } = &report.ledger;
+        let Ledger { period, clusters, matrix, exceptions, exceptions_total, introductions } = &report.ledger;
+        let (exceptions_page, exceptions_next) = exceptions_paging(period, *exceptions_total, listed);
         LedgerBody {
+            exceptions_total: *exceptions_total,
+            exceptions_page,
+            exceptions_next,
             from: period.from(),
             to: period.to(),
             clusters: clusters
@@ -218,6 +234,22 @@ impl LedgerBody {
                 .collect(),
         }
     }
+}
+
+/// Which page of exceptions a report lists, and the address of the next
+/// one when there is one.
+fn exceptions_paging(period: &Period, total: u64, listed: ExceptionsListed) -> (u32, Option<String>) {
+    let ExceptionsListed::Page(page) = listed else { return (1, None) };
+    let listed_through = u64::from(page.get()) * u64::from(EXCEPTIONS_A_PAGE);
+    let next = (listed_through < total).then(|| {
+        format!(
+            "/api/v1/reports/reciprocity?from={}&to={}&exceptions_page={}",
+            period.from(),
+            period.to(),
+            page.get().saturating_add(1)
+        )
+    });
+    (page.get(), next)
 }
 
 /// A CSV field: quoted when it must be, and a text that a spreadsheet would
@@ -387,7 +419,7 @@ fn wants_csv(headers: &HeaderMap) -> bool {
     responses(
         (status = 200, description = "The ledger (as CSV with `Accept: text/csv`)",
          content((LedgerBody = "application/json"), (String = "text/csv"))),
-        (status = 400, description = "`malformed_request`: bad dates or table, a period backwards or over 1830 days", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`: bad dates, table or exceptions page, a period backwards or over 1830 days", body = ProblemBody, content_type = "application/problem+json"),
         Unauthenticated,
         (status = 403, description = "`forbidden`: neither a network admin nor a cluster admin", body = ProblemBody, content_type = "application/problem+json"),
     )
@@ -401,12 +433,29 @@ async fn reciprocity(
     let from = parse_date(&query.from).map_err(|e| Problem::malformed(format!("from: {e}")))?;
     let to = parse_date(&query.to).map_err(|e| Problem::malformed(format!("to: {e}")))?;
     let period = Period::new(from, to).map_err(|e| Problem::malformed(e.to_string()))?;
-    let report = service.reciprocity_ledger(&caller, period).await?;
-    let body = LedgerBody::new(&report);
+    let page = match query.exceptions_page {
+        None => std::num::NonZeroU32::MIN,
+        Some(n) => std::num::NonZeroU32::new(n)
+            .ok_or_else(|| Problem::malformed("exceptions_page: pages are counted from 1".to_owned()))?,
+    };
+    let table = query.table.as_deref().unwrap_or("clusters");
+    let listed = exceptions_listed(wants_csv(&headers).then_some(table), page);
+    let report = service.reciprocity_ledger(&caller, period, listed).await?;
+    let body = LedgerBody::new(&report, listed);
     if !wants_csv(&headers) {
         return Ok(Json(body).into_response());
     }
-    csv_download(&body, query.table.as_deref().unwrap_or("clusters"))
+    csv_download(&body, table)
+}
+
+/// The exceptions a report lists: in a CSV file every one when it is the
+/// table asked for and none otherwise; in JSON, the page.
+pub(crate) fn exceptions_listed(csv_table: Option<&str>, page: std::num::NonZeroU32) -> ExceptionsListed {
+    match csv_table {
+        Some("exceptions") => ExceptionsListed::All,
+        Some(_) => ExceptionsListed::Nothing,
+        None => ExceptionsListed::Page(page),
+    }
 }
 
 /// The ledger as a CSV file to download (the API's `Accept: text/csv`, and

@@ -11,12 +11,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Days, NaiveDate};
 use deskvisa_rules::{ClusterId, ClusterStatus, Period, parse_date};
-use deskvisa_service::{ClusterPatch, NewCluster, NewMember, Service, ServiceError};
+use deskvisa_service::{ClusterPatch, ExceptionsListed, NewCluster, NewMember, Service, ServiceError};
 
 use super::form::{Fields, FormRefusal, Shown, SignedForm};
 use super::view::{Chrome, html};
 use super::{PageError, Viewer, Words, redirect};
-use crate::api::reports::{ClusterFiguresBody, LedgerBody, csv_download};
+use crate::api::reports::{ClusterFiguresBody, LedgerBody, csv_download, exceptions_listed};
 use crate::input::{ClusterForm, FieldError};
 
 /// The ledger page's default period: the year up to today.
@@ -409,8 +409,9 @@ pub(crate) async fn ledger(Page { service, viewer, query }: Page) -> Result<Resp
             Some(w.bad_period.to_owned()),
         ),
     };
-    let report = service.reciprocity_ledger(caller, period).await?;
-    let body = LedgerBody::new(&report);
+    // The page shows each cluster's count of exceptions, not the list.
+    let report = service.reciprocity_ledger(caller, period, ExceptionsListed::Nothing).await?;
+    let body = LedgerBody::new(&report, ExceptionsListed::Nothing);
 
     let heat = heat_map(&body, w.others);
     let bars = balance_bars(&body);
@@ -468,7 +469,8 @@ pub(crate) async fn ledger_csv(Page { service, viewer, query }: Page) -> Result<
     let caller = viewer.caller()?;
     let today = service.now().date_naive();
     let period = period(&query, today).map_err(|()| ServiceError::Invalid(viewer.words().bad_period.to_owned()))?;
-    let report = service.reciprocity_ledger(caller, period).await?;
     let table = Some(query.get("table")).filter(|t| !t.is_empty()).unwrap_or("clusters");
-    Ok(csv_download(&LedgerBody::new(&report), table)?)
+    let listed = exceptions_listed(Some(table), std::num::NonZeroU32::MIN);
+    let report = service.reciprocity_ledger(caller, period, listed).await?;
+    Ok(csv_download(&LedgerBody::new(&report, listed), table)?)
 }

@@ -121,14 +121,19 @@ struct StaysPage {
 pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let w = viewer.words();
+    let stays = service.my_stays(caller, STAYS_SHOWN, None).await?;
+    // The sites of these stays only: the network may have thousands.
+    let mut named: Vec<SiteId> = stays.iter().map(|s| s.site).collect();
+    named.sort_unstable();
+    named.dedup();
     let sites: HashMap<SiteId, (String, deskvisa_rules::TimeZone)> =
-        service.map().await?.into_iter().flat_map(|(_, sites)| sites).map(|s| (s.id, (s.name, s.timezone))).collect();
+        service.sites_named(&named).await?.into_iter().map(|s| (s.id, (s.name, s.timezone))).collect();
     let registrations = service.my_registrations(caller).await?;
     let registered: HashSet<EventId> =
         registrations.iter().filter(|(r, _)| r.status == RegistrationStatus::Registered).map(|(_, e)| e.id).collect();
     let mut coming = Vec::new();
     let mut past = Vec::new();
-    for stay in service.my_stays(caller, STAYS_SHOWN, None).await? {
+    for stay in stays {
         let (site_name, zone) =
             sites.get(&stay.site).cloned().unwrap_or_else(|| ("—".to_owned(), deskvisa_rules::TimeZone::UTC));
         let today = zone.date_at(service.now());

@@ -8,9 +8,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
 use deskvisa_http::{Limits, router};
-use deskvisa_rules::{ClusterId, Email, Locale};
+use deskvisa_rules::{Actor, ClusterId, Email, HistoryAction, Locale, StayId, StayStatus};
 use deskvisa_service::*;
-use deskvisa_testing::world::{Setup, World, add_person, cluster, member_named, t};
+use deskvisa_store::{HistoryEntry, LoadedStay, NewStay};
+use deskvisa_testing::world::{Setup, World, add_person, cluster, d, member_named, t};
 use deskvisa_testing::{Backend, TestDatabase, on_both_backends, races};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -900,6 +901,100 @@ async fn the_reciprocity_ledger_comes_as_json_and_as_csv_to_those_who_may_see_it
         }
         let (status, _, _) = get_csv(&api.app, &format!("{path}&table=everything"), &api.network).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
+    })
+    .await;
+}
+
+/// A busy host's year: 1,050 requests declined inside the guarantee,
+/// written in bulk. The JSON lists them a thousand a page and links the
+/// next; the figures and the CSV count every one.
+#[tokio::test]
+async fn the_ledger_pages_its_guarantee_exceptions_and_counts_them_all() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let asked = t("2026-02-02T09:00:00Z");
+        let declined: Vec<LoadedStay> = (0..1_050)
+            .map(|n| {
+                let at = asked + chrono::TimeDelta::minutes(n);
+                let refused = at + chrono::TimeDelta::hours(1);
+                LoadedStay {
+                    stay: NewStay {
+                        id: StayId::from_uuid(uuid::Uuid::now_v7()),
+                        member: api.world.member.member,
+                        site: api.world.site,
+                        host_cluster: api.world.host,
+                        home_cluster: api.world.home,
+                        start_date: d("2026-03-02"),
+                        end_date: d("2026-03-06"),
+                        status: StayStatus::Declined,
+                        purpose: "Meeting the host's firms".to_owned(),
+                        answer_deadline: None,
+                        within_guarantee: true,
+                        held_days: Vec::new(),
+                        created_at: at,
+                    },
+                    approved_at: None,
+                    answered_at: Some(refused),
+                    checked_in: false,
+                    no_show: false,
+                    history: vec![
+                        HistoryEntry::change(at, Actor::Member, None, StayStatus::Pending, HistoryAction::Request),
+                        HistoryEntry::change(
+                            refused,
+                            Actor::HostAdmin,
+                            Some(StayStatus::Pending),
+                            StayStatus::Declined,
+                            HistoryAction::Decline,
+                        )
+                        .exception(true),
+                    ],
+                }
+            })
+            .collect();
+        api.service.store().load_stays(&declined).await.unwrap();
+        let path = "/api/v1/reports/reciprocity?from=2026-02-01&to=2026-02-28";
+
+        let (status, first) = api.call("GET", path, Some(&api.network), None).await;
+        assert_eq!(status, StatusCode::OK, "{first}");
+        assert_eq!(first["exceptions"].as_array().unwrap().len(), 1_000, "a page");
+        assert_eq!((first["exceptions_total"].as_u64(), first["exceptions_page"].as_u64()), (Some(1_050), Some(1)));
+        assert_eq!(first["exceptions"][0]["stay_id"], declined[0].stay.id.as_uuid().to_string(), "oldest first");
+        let host = first["clusters"].as_array().unwrap().iter().find(|c| c["cluster_id"] == api.host.as_str()).unwrap();
+        assert_eq!(host["guarantee_exceptions"].as_u64(), Some(1_050), "the figures count every one");
+
+        // The link: the last fifty, and no further page.
+        let next = first["exceptions_next"].as_str().unwrap().to_owned();
+        assert_eq!(next, format!("{path}&exceptions_page=2"));
+        let (status, second) = api.call("GET", &next, Some(&api.network), None).await;
+        assert_eq!(status, StatusCode::OK);
+        let listed = second["exceptions"].as_array().unwrap();
+        assert_eq!(listed.len(), 50);
+        assert_eq!(listed[49]["stay_id"], declined[1_049].stay.id.as_uuid().to_string());
+        assert_eq!(second["exceptions_next"], Value::Null);
+
+        // The host's admin took part in every one; the third cluster's in none.
+        let (_, own) = api.call("GET", path, Some(&api.admin), None).await;
+        assert_eq!(
+            (own["exceptions_total"].as_u64(), own["exceptions"].as_array().unwrap().len()),
+            (Some(1_050), 1_000)
+        );
+        let (_, other) = api.call("GET", path, Some(&api.stranger_admin), None).await;
+        assert_eq!((other["exceptions_total"].as_u64(), other["exceptions_next"].is_null()), (Some(0), true));
+
+        // The CSV is the whole list, for a spreadsheet.
+        let (status, _, csv) = get_csv(&api.app, &format!("{path}&table=exceptions"), &api.network).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(csv.lines().count(), 1 + 1_050, "a header and every exception");
+
+        for bad in ["0", "-1", "two"] {
+            let (status, problem) =
+                api.call("GET", &format!("{path}&exceptions_page={bad}"), Some(&api.network), None).await;
+            assert_eq!(
+                (status, problem["code"].as_str()),
+                (StatusCode::BAD_REQUEST, Some("malformed_request")),
+                "{bad}"
+            );
+        }
     })
     .await;
 }

@@ -146,3 +146,36 @@ async fn the_roster_names_who_is_coming_and_a_range_of_days_closes_all_or_none()
     })
     .await;
 }
+
+/// The inbox weighs every waiting request, however far apart: one next
+/// fortnight and one 400 days ahead each show the fullest of their days and
+/// the visitor's earlier approved visit, read together for the whole inbox.
+#[tokio::test]
+async fn the_inbox_weighs_requests_far_apart_each_with_its_fullest_day() {
+    on_both_backends(|db| async move {
+        let w = Web::new(World::with(db, setup()).await);
+        let (app, service) = (&w.app, &w.service);
+        let draft = deskvisa_rules::PolicyDraft {
+            stays_per_year: 52,
+            horizon_days: 730,
+            ..deskvisa_rules::PolicyDraft::default()
+        };
+        service.save_policy(&w.host_admin, w.host, draft).await.unwrap();
+        let lars = session(app, service, "lars@cph.example").await;
+        let first = service.request_stay(&w.member, &w.input("2026-03-10", "2026-03-11")).await.unwrap();
+        service.act_on_stay(&w.host_admin, first.id, StayCommand::Approve).await.unwrap();
+        service.request_stay(&w.member, &w.input("2026-03-17", "2026-03-18")).await.unwrap();
+        service.request_stay(&w.member, &w.input("2027-04-12", "2027-04-13")).await.unwrap();
+
+        let inbox = send(app, get("/host", &lars)).await;
+        assert_eq!(inbox.status, StatusCode::OK);
+        let body = unescape(&inbox.body);
+        let fullest: Vec<&str> =
+            body.split(" desks free (").skip(1).map(|rest| rest.split(')').next().unwrap()).collect();
+        assert_eq!(fullest.len(), 2, "each waiting request's fullest day: {body}");
+        assert!(fullest.iter().any(|day| day.contains("2026")), "next fortnight's: {fullest:?}");
+        assert!(fullest.iter().any(|day| day.contains("2027")), "the far one's, read on its own: {fullest:?}");
+        assert_eq!(body.matches("1 earlier visit").count(), 2, "both count the approved visit: {body}");
+    })
+    .await;
+}

@@ -56,6 +56,28 @@ pub async fn assert_ledger_totals_sound(t: &TestDatabase) {
         ))
         .await;
     assert_eq!((missing, extra), (0, 0), "ledger_days equals the held days it counts");
+    let month = match t.backend() {
+        deskvisa_testing::Backend::Postgres => "CAST(date_trunc('month', date) AS DATE)",
+        deskvisa_testing::Backend::Sqlite => "date(date, 'start of month')",
+    };
+    let by_month = format!(
+        "SELECT host_cluster_id AS host, home_cluster_id AS home, {month} AS month, SUM(days) AS days
+           FROM ledger_days GROUP BY host_cluster_id, home_cluster_id, {month}"
+    );
+    let unequal = t
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM ({by_month}) d LEFT JOIN ledger_months m
+                ON m.host_cluster_id = d.host AND m.home_cluster_id = d.home AND m.month = d.month
+              WHERE COALESCE(m.days, 0) <> d.days"
+        ))
+        .await
+        + t.scalar(&format!(
+            "SELECT COUNT(*) FROM ledger_months m WHERE m.days <> 0 AND NOT EXISTS (
+                SELECT 1 FROM ({by_month}) d
+                 WHERE m.host_cluster_id = d.host AND m.home_cluster_id = d.home AND m.month = d.month)"
+        ))
+        .await;
+    assert_eq!(unequal, 0, "ledger_months sums ledger_days by month");
     let requests = t
         .scalar(
             "SELECT COUNT(*) FROM (

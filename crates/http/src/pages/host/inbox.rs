@@ -71,22 +71,21 @@ struct InboxPage {
 
 /// What the host weighs for a waiting stay: the visitor's firm, earlier
 /// visits and no-shows here, the fullest of its days, the time left.
-async fn weigh(
+fn weigh(
     service: &deskvisa_service::Service,
-    caller: &deskvisa_service::Caller,
     w: &'static Words,
     stay: &StayRecord,
     visitor: &deskvisa_service::MemberRecord,
+    record: deskvisa_service::VisitRecord,
     days: &[deskvisa_service::DayAvailability],
-) -> Result<Weigh, PageError> {
-    let record = service.visit_record(caller, stay).await?;
+) -> Weigh {
     let fullest = days
         .iter()
         .filter(|d| stay.days.contains(&d.date))
         .min_by_key(|d| d.free)
         .map(|d| format!("{} ({})", w.desks_free(d.free, d.desks), w.date(d.date)));
     let id = stay.id.as_uuid().to_string();
-    Ok(Weigh {
+    Weigh {
         company: visitor.company.clone(),
         visits: w.visit_count(record.visits),
         no_shows: record.no_shows,
@@ -98,27 +97,35 @@ async fn weigh(
             who: visitor.name.clone(),
             id,
         },
-    })
+    }
 }
 
-/// The site's desks over the days its waiting requests ask for, read once
-/// for all of them (as far as one read reaches from the first).
+/// The site's desks over the days its waiting requests ask for: one read
+/// for all the requests within a read's reach of the first, another for
+/// those beyond it (a request may be asked up to the policy's horizon).
 async fn waiting_days(
     service: &deskvisa_service::Service,
     site: deskvisa_rules::SiteId,
     waiting: &[StayRecord],
 ) -> Result<Vec<deskvisa_service::DayAvailability>, PageError> {
-    let (Some(first), Some(last)) =
-        (waiting.iter().map(|s| s.start_date).min(), waiting.iter().map(|s| s.end_date).max())
-    else {
-        return Ok(Vec::new());
-    };
-    let reach = deskvisa_service::MAX_AVAILABILITY_DAYS.saturating_sub(1);
-    let last = last.min(first + Days::new(reach));
-    match deskvisa_rules::DateRange::new(first, last) {
-        Some(range) => Ok(service.availability(site, range).await?),
-        None => Ok(Vec::new()),
+    let mut asked: Vec<(chrono::NaiveDate, chrono::NaiveDate)> =
+        waiting.iter().map(|s| (s.start_date, s.end_date)).collect();
+    asked.sort_unstable();
+    let reach = Days::new(deskvisa_service::MAX_AVAILABILITY_DAYS.saturating_sub(1));
+    let mut reads: Vec<(chrono::NaiveDate, chrono::NaiveDate)> = Vec::new();
+    for (start, end) in asked {
+        match reads.last_mut() {
+            Some((first, last)) if end <= *first + reach => *last = (*last).max(end),
+            _ => reads.push((start, end.min(start + reach))),
+        }
     }
+    let mut days = Vec::new();
+    for (first, last) in reads {
+        if let Some(range) = deskvisa_rules::DateRange::new(first, last) {
+            days.extend(service.availability(site, range).await?);
+        }
+    }
+    Ok(days)
 }
 
 /// `GET /host`.
@@ -126,14 +133,9 @@ pub(crate) async fn inbox(Page { service, viewer, query }: Page) -> Result<Respo
     let caller = viewer.cluster_admin()?;
     let w = viewer.words();
     let sites = own_sites(&service, caller).await?;
-    let clusters: HashMap<ClusterId, String> = service
-        .map()
-        .await?
-        .into_iter()
-        .map(|(c, _)| (c.id, format!("{} ({})", c.name, w.country(c.country))))
-        .collect();
-    let mut names: HashMap<MemberId, String> = HashMap::new();
-    let (mut pending, mut today_lines, mut week) = (Vec::new(), Vec::new(), Vec::new());
+    // Every stay first, then their visitors, home clusters and records, each
+    // read once for the whole inbox.
+    let mut listed = Vec::with_capacity(sites.len());
     for site in &sites {
         let today = site.timezone.date_at(service.now());
         let week_end = today + Days::new(7);
@@ -143,26 +145,39 @@ pub(crate) async fn inbox(Page { service, viewer, query }: Page) -> Result<Respo
         // A delegation's stays are answered together, as its group.
         let waiting: Vec<StayRecord> = waiting.into_iter().filter(|s| s.delegation.is_none()).collect();
         let days = waiting_days(&service, site.id, &waiting).await?;
-        let waiting = waiting.into_iter();
-        for (stay, list) in waiting.map(|s| (s, 0)).chain(
-            approved.into_iter().filter(|s| s.start_date <= week_end && s.end_date >= today).map(|s| {
-                let list = if s.start_date <= today { 1 } else { 2 };
-                (s, list)
-            }),
-        ) {
-            if list == 0 {
-                let visitor = service.member(stay.member).await?;
-                let mut line =
-                    stay_line(w, &stay, site, visitor.name.clone(), clusters.get(&stay.home_cluster).cloned());
-                line.weigh = Some(weigh(&service, caller, w, &stay, &visitor, &days).await?);
-                pending.push(line);
-                continue;
-            }
-            let visitor = member_name(&service, &mut names, stay.member).await;
-            let line = stay_line(w, &stay, site, visitor, clusters.get(&stay.home_cluster).cloned());
-            match list {
-                1 => today_lines.push(line),
-                _ => week.push(line),
+        let records = service.visit_records(caller, &waiting).await?;
+        let approved: Vec<StayRecord> =
+            approved.into_iter().filter(|s| s.start_date <= week_end && s.end_date >= today).collect();
+        listed.push((site, today, waiting, records, days, approved));
+    }
+    let stays = listed.iter().flat_map(|(_, _, waiting, _, _, approved)| waiting.iter().chain(approved));
+    let (mut members, mut homes): (Vec<MemberId>, Vec<ClusterId>) = stays.map(|s| (s.member, s.home_cluster)).unzip();
+    members.sort_unstable();
+    members.dedup();
+    homes.sort_unstable();
+    homes.dedup();
+    let visitors = service.members(&members).await?;
+    let clusters: HashMap<ClusterId, String> = service
+        .clusters_named(&homes)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, format!("{} ({})", c.name, w.country(c.country))))
+        .collect();
+    let name = |member: MemberId| visitors.get(&member).map_or_else(|| "—".to_owned(), |m| m.name.clone());
+    let (mut pending, mut today_lines, mut week) = (Vec::new(), Vec::new(), Vec::new());
+    for (site, today, waiting, records, days, approved) in &listed {
+        for (stay, record) in waiting.iter().zip(records) {
+            let Some(visitor) = visitors.get(&stay.member) else { continue };
+            let mut line = stay_line(w, stay, site, visitor.name.clone(), clusters.get(&stay.home_cluster).cloned());
+            line.weigh = Some(weigh(&service, w, stay, visitor, *record, days));
+            pending.push(line);
+        }
+        for stay in approved {
+            let line = stay_line(w, stay, site, name(stay.member), clusters.get(&stay.home_cluster).cloned());
+            if stay.start_date <= *today {
+                today_lines.push(line);
+            } else {
+                week.push(line);
             }
         }
     }
