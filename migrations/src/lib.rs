@@ -31,7 +31,7 @@ mod m20261209_000001_stay_moves;
 mod m20261209_000002_waitlist;
 mod m20261209_000003_delegations;
 mod m20261210_000001_search_indexes;
-mod m20261211_000001_ledger_exceptions_by_time;
+mod m20261211_000001_ledger_scale_indexes;
 mod m20261211_000002_ledger_months;
 
 /// Every migration, oldest first.
@@ -60,7 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000002_waitlist::Migration),
             Box::new(m20261209_000003_delegations::Migration),
             Box::new(m20261210_000001_search_indexes::Migration),
-            Box::new(m20261211_000001_ledger_exceptions_by_time::Migration),
+            Box::new(m20261211_000001_ledger_scale_indexes::Migration),
             Box::new(m20261211_000002_ledger_months::Migration),
         ]
     }

@@ -224,32 +224,55 @@ impl Tx {
                 "(host_cluster_id, home_cluster_id, date) DO UPDATE SET days = ledger_days.days + excluded.days",
             )
             .await?;
-        let totals: Vec<[Value; 7]> = requests
-            .iter()
-            .map(|((host, date), t)| {
-                [
-                    host.as_uuid().into(),
-                    (*date).into(),
-                    t.received.into(),
-                    t.approved.into(),
-                    t.declined.into(),
-                    t.expired.into(),
-                    t.answered.into(),
-                ]
-            })
-            .collect();
-        rows += self
-            .upsert_adding(
-                "ledger_requests",
-                ["host_cluster_id", "date", "received", "approved", "declined", "expired", "answered"],
-                &totals,
-                "(host_cluster_id, date) DO UPDATE SET received = ledger_requests.received + excluded.received, \
-                 approved = ledger_requests.approved + excluded.approved, \
-                 declined = ledger_requests.declined + excluded.declined, \
-                 expired = ledger_requests.expired + excluded.expired, \
-                 answered = ledger_requests.answered + excluded.answered",
-            )
-            .await?;
+        rows += self.add_request_totals(&requests).await?;
+        Ok(rows)
+    }
+
+    /// Adds requests' tallies per host and UTC date to the request totals,
+    /// by month and by day.
+    async fn add_request_totals(
+        &self,
+        requests: &BTreeMap<(ClusterId, NaiveDate), RequestTally>,
+    ) -> Result<u64, StoreError> {
+        let mut rows = 0;
+        let mut request_months: BTreeMap<(ClusterId, NaiveDate), RequestTally> = BTreeMap::new();
+        for ((host, date), t) in requests {
+            let month = request_months.entry((*host, month_of(*date))).or_default();
+            month.received += t.received;
+            month.approved += t.approved;
+            month.declined += t.declined;
+            month.expired += t.expired;
+            month.answered += t.answered;
+        }
+        let tally_row = |((host, date), t): (&(ClusterId, NaiveDate), &RequestTally)| -> [Value; 7] {
+            [
+                host.as_uuid().into(),
+                (*date).into(),
+                t.received.into(),
+                t.approved.into(),
+                t.declined.into(),
+                t.expired.into(),
+                t.answered.into(),
+            ]
+        };
+        for (table, key, tallies) in
+            [("ledger_request_months", "month", &request_months), ("ledger_requests", "date", requests)]
+        {
+            let totals: Vec<[Value; 7]> = tallies.iter().map(tally_row).collect();
+            let on_conflict = format!(
+                "(host_cluster_id, {key}) DO UPDATE SET received = {table}.received + excluded.received, \
+                 approved = {table}.approved + excluded.approved, declined = {table}.declined + excluded.declined, \
+                 expired = {table}.expired + excluded.expired, answered = {table}.answered + excluded.answered"
+            );
+            rows += self
+                .upsert_adding(
+                    table,
+                    ["host_cluster_id", key, "received", "approved", "declined", "expired", "answered"],
+                    &totals,
+                    &on_conflict,
+                )
+                .await?;
+        }
         Ok(rows)
     }
 

@@ -147,14 +147,22 @@ impl Tx {
             first_refused_at: Option<DateTime<Utc>>,
             approved: bool,
         }
-        let sql = "\
+        // The refused ones are read off the partial index `stays_refused`,
+        // whose predicate this repeats word for word. SQLite's planner, with
+        // the statistics of a load, walks every declined and expired stay
+        // through the status index instead (6 s against 0.1 s at 100×), so
+        // it is told.
+        let refused = if self.is_postgres() { "" } else { "INDEXED BY stays_refused" };
+        let sql = format!(
+            "\
 SELECT r.host_cluster_id, r.refused, r.first_refused_at,
-       EXISTS (SELECT 1 FROM stays a WHERE a.host_cluster_id = r.host_cluster_id AND a.within_guarantee = $1
-                  AND a.created_at >= $2 AND a.approved_at IS NOT NULL) AS approved
-  FROM (SELECT host_cluster_id, COUNT(id) AS refused, MIN(created_at) AS first_refused_at FROM stays
-         WHERE within_guarantee = $1 AND created_at >= $2 AND status IN ('declined', 'expired')
-         GROUP BY host_cluster_id) r";
-        let rows: Vec<Row> = self.rows(sql, vec![true.into(), answers_since(now).into()]).await?;
+       EXISTS (SELECT 1 FROM stays a WHERE a.host_cluster_id = r.host_cluster_id AND a.within_guarantee = TRUE
+                  AND a.created_at >= $1 AND a.approved_at IS NOT NULL) AS approved
+  FROM (SELECT host_cluster_id, COUNT(*) AS refused, MIN(created_at) AS first_refused_at FROM stays {refused}
+         WHERE within_guarantee = TRUE AND status IN ('declined', 'expired') AND created_at >= $1
+         GROUP BY host_cluster_id) r"
+        );
+        let rows: Vec<Row> = self.rows(&sql, vec![answers_since(now).into()]).await?;
         Ok(rows
             .into_iter()
             .map(|r| (r.host_cluster_id, answers_of(Some((r.refused, r.first_refused_at)), r.approved)))

@@ -99,7 +99,7 @@ impl Tx {
         requested_at: DateTime<Utc>,
         tally: RequestTally,
     ) -> Result<(), StoreError> {
-        if let Some((sql, values)) = ledger_request_added(host, requested_at, tally) {
+        for (sql, values) in ledger_request_added(host, requested_at, tally) {
             self.run(sql, values).await?;
         }
         Ok(())
@@ -181,34 +181,51 @@ pub(crate) fn ledger_days_added(
     vec![(months, month_values), (sql, values)]
 }
 
-/// The upsert that adds a request's tally to its host's totals on the UTC
-/// date of the request; none for an empty tally.
+/// The upserts that add a request's tally to its host's totals for the
+/// month and on the UTC date of the request, in that order; none for an
+/// empty tally.
 pub(crate) fn ledger_request_added(
     host: ClusterId,
     requested_at: DateTime<Utc>,
     tally: RequestTally,
-) -> Option<(&'static str, Vec<Value>)> {
+) -> Vec<(&'static str, Vec<Value>)> {
     if tally.is_empty() {
-        return None;
+        return Vec::new();
     }
-    let sql = "INSERT INTO ledger_requests (host_cluster_id, date, received, approved, declined, expired, answered) \
-               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (host_cluster_id, date) DO UPDATE SET \
-               received = ledger_requests.received + excluded.received, \
-               approved = ledger_requests.approved + excluded.approved, \
-               declined = ledger_requests.declined + excluded.declined, \
-               expired = ledger_requests.expired + excluded.expired, \
-               answered = ledger_requests.answered + excluded.answered";
-    let values = vec![
-        host.as_uuid().into(),
-        requested_at.date_naive().into(),
-        tally.received.into(),
-        tally.approved.into(),
-        tally.declined.into(),
-        tally.expired.into(),
-        tally.answered.into(),
-    ];
-    Some((sql, values))
+    let values = |date: NaiveDate| -> Vec<Value> {
+        vec![
+            host.as_uuid().into(),
+            date.into(),
+            tally.received.into(),
+            tally.approved.into(),
+            tally.declined.into(),
+            tally.expired.into(),
+            tally.answered.into(),
+        ]
+    };
+    let day = requested_at.date_naive();
+    vec![(REQUEST_MONTH_ADDED, values(month_of(day))), (REQUEST_DAY_ADDED, values(day))]
 }
+
+/// Adds a tally to a host's requests of a month (`$2`, its first day).
+const REQUEST_MONTH_ADDED: &str = "\
+INSERT INTO ledger_request_months (host_cluster_id, month, received, approved, declined, expired, answered) \
+VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (host_cluster_id, month) DO UPDATE SET \
+received = ledger_request_months.received + excluded.received, \
+approved = ledger_request_months.approved + excluded.approved, \
+declined = ledger_request_months.declined + excluded.declined, \
+expired = ledger_request_months.expired + excluded.expired, \
+answered = ledger_request_months.answered + excluded.answered";
+
+/// Adds a tally to a host's requests of a day.
+const REQUEST_DAY_ADDED: &str = "\
+INSERT INTO ledger_requests (host_cluster_id, date, received, approved, declined, expired, answered) \
+VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (host_cluster_id, date) DO UPDATE SET \
+received = ledger_requests.received + excluded.received, \
+approved = ledger_requests.approved + excluded.approved, \
+declined = ledger_requests.declined + excluded.declined, \
+expired = ledger_requests.expired + excluded.expired, \
+answered = ledger_requests.answered + excluded.answered";
 
 /// The copy of a history line that is a guarantee exception into the
 /// ledger's list, with its stay's host and home; none for other lines.

@@ -232,7 +232,9 @@ pub(crate) fn stay_statements(
         totals.extend(ledger_days_added(new.host_cluster, new.home_cluster, &new.held_days, 1));
     }
     let tally = RequestTally { received: 1, ..RequestTally::answered(new.status) };
-    totals.extend(ledger_request_added(new.host_cluster, new.created_at, tally).map(|(sql, v)| (sql.to_owned(), v)));
+    totals.extend(
+        ledger_request_added(new.host_cluster, new.created_at, tally).into_iter().map(|(sql, v)| (sql.to_owned(), v)),
+    );
     Ok((statements, totals))
 }
 
