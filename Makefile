@@ -104,7 +104,8 @@ bench: wrk test-tools
 
 ## bench-scale: S1, the network grown 1×, 10× and 100× (4,300 clusters, 430,000 members, five million
 ## stays) on SQLite and on PostgreSQL: each cost against the network's size, as a table and as the
-## chart docs/bench/scale.svg (about an hour: most of it loading the 100× networks)
+## chart docs/bench/scale.svg (about an hour: most of it loading the 100× networks; DESKVISA_S1_KEEP=DIR
+## keeps each grown network for the next run, migrated and measured at once)
 bench-scale: test-tools
 	$(CARGO) build --release -p deskvisa-bench
 	./target/release/deskvisa-bench --workload scale --factors 1,10,100 --seconds 5 --chart docs/bench/scale.svg
