@@ -17,7 +17,7 @@ use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{ConnectionTrait, Value};
 
 use crate::error::StoreError;
-use crate::ledger_totals::{RequestTally, month_of};
+use crate::ledger_totals::{RequestTally, month_of, requests_added_on_conflict};
 use crate::map::{ClusterRecord, MemberRecord, SiteRecord};
 use crate::stays::{HistoryEntry, NewStay, history_insert};
 use crate::tx::{Store, Tx, insert_rows};
@@ -259,11 +259,7 @@ impl Tx {
             [("ledger_request_months", "month", &request_months), ("ledger_requests", "date", requests)]
         {
             let totals: Vec<[Value; 7]> = tallies.iter().map(tally_row).collect();
-            let on_conflict = format!(
-                "(host_cluster_id, {key}) DO UPDATE SET received = {table}.received + excluded.received, \
-                 approved = {table}.approved + excluded.approved, declined = {table}.declined + excluded.declined, \
-                 expired = {table}.expired + excluded.expired, answered = {table}.answered + excluded.answered"
-            );
+            let on_conflict = requests_added_on_conflict(table, key);
             rows += self
                 .upsert_adding(
                     table,

@@ -6,6 +6,8 @@
 //! order, months before days, so two transactions that touch the same
 //! totals take their row locks in the same order on PostgreSQL.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use deskvisa_rules::{ClusterId, Reason, StayId, StayStatus};
 use sea_orm::Value;
@@ -204,28 +206,42 @@ pub(crate) fn ledger_request_added(
         ]
     };
     let day = requested_at.date_naive();
-    vec![(REQUEST_MONTH_ADDED, values(month_of(day))), (REQUEST_DAY_ADDED, values(day))]
+    vec![(REQUEST_MONTH_ADDED.as_str(), values(month_of(day))), (REQUEST_DAY_ADDED.as_str(), values(day))]
 }
 
 /// Adds a tally to a host's requests of a month (`$2`, its first day).
-const REQUEST_MONTH_ADDED: &str = "\
-INSERT INTO ledger_request_months (host_cluster_id, month, received, approved, declined, expired, answered) \
-VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (host_cluster_id, month) DO UPDATE SET \
-received = ledger_request_months.received + excluded.received, \
-approved = ledger_request_months.approved + excluded.approved, \
-declined = ledger_request_months.declined + excluded.declined, \
-expired = ledger_request_months.expired + excluded.expired, \
-answered = ledger_request_months.answered + excluded.answered";
+static REQUEST_MONTH_ADDED: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT {}",
+        request_insert("ledger_request_months", "month"),
+        requests_added_on_conflict("ledger_request_months", "month")
+    )
+});
 
 /// Adds a tally to a host's requests of a day.
-const REQUEST_DAY_ADDED: &str = "\
-INSERT INTO ledger_requests (host_cluster_id, date, received, approved, declined, expired, answered) \
-VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (host_cluster_id, date) DO UPDATE SET \
-received = ledger_requests.received + excluded.received, \
-approved = ledger_requests.approved + excluded.approved, \
-declined = ledger_requests.declined + excluded.declined, \
-expired = ledger_requests.expired + excluded.expired, \
-answered = ledger_requests.answered + excluded.answered";
+static REQUEST_DAY_ADDED: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT {}",
+        request_insert("ledger_requests", "date"),
+        requests_added_on_conflict("ledger_requests", "date")
+    )
+});
+
+/// The start of an insert into a table of request totals keyed by host and
+/// `key` (a day, or a month's first day).
+fn request_insert(table: &str, key: &str) -> String {
+    format!("INSERT INTO {table} (host_cluster_id, {key}, received, approved, declined, expired, answered)")
+}
+
+/// What an insert into a table of request totals does where the host's
+/// row for `key` exists: adds to it.
+pub(crate) fn requests_added_on_conflict(table: &str, key: &str) -> String {
+    format!(
+        "(host_cluster_id, {key}) DO UPDATE SET received = {table}.received + excluded.received, \
+         approved = {table}.approved + excluded.approved, declined = {table}.declined + excluded.declined, \
+         expired = {table}.expired + excluded.expired, answered = {table}.answered + excluded.answered"
+    )
+}
 
 /// The copy of a history line that is a guarantee exception into the
 /// ledger's list, with its stay's host and home; none for other lines.
