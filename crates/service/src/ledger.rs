@@ -66,9 +66,9 @@ impl Service {
         }
         let ledger = self.ledger_listing(period, scope, listed).await?;
         let report = LedgerReport {
-            ledger: match (caller.network_admin, caller.cluster) {
-                (false, Some(own)) => ledger.ledger.seen_by(own),
-                _ => ledger.ledger,
+            ledger: match scope {
+                Some(own) => ledger.ledger.seen_by(own),
+                None => ledger.ledger,
             },
             clusters: ledger.clusters,
         };

@@ -733,22 +733,10 @@ pub struct VisitRecord {
 }
 
 impl Tx {
-    /// The member's earlier stays at any of `host`'s sites: approved ones
-    /// that began before `before`, other than `except`.
-    pub async fn visit_record(
-        &self,
-        member: MemberId,
-        host: ClusterId,
-        before: NaiveDate,
-        except: StayId,
-    ) -> Result<VisitRecord, StoreError> {
-        let records = self.visit_records(host, &[VisitAsked { member, before, except }]).await?;
-        Ok(records.first().copied().unwrap_or_default())
-    }
-
-    /// [`Tx::visit_record`] of each of `asked` at one host, read together
-    /// (an inbox weighs every waiting request): the approved stays of the
-    /// members named, counted for each.
+    /// Each of `asked`'s earlier stays at any of `host`'s sites: approved
+    /// ones that began before its `before`, other than its `except`. Read
+    /// together (an inbox weighs every waiting request): the approved stays
+    /// of the members named, counted for each.
     pub async fn visit_records(&self, host: ClusterId, asked: &[VisitAsked]) -> Result<Vec<VisitRecord>, StoreError> {
         let members: BTreeSet<uuid::Uuid> = asked.iter().map(|a| a.member.as_uuid()).collect();
         let mut approved: HashMap<uuid::Uuid, Vec<(uuid::Uuid, NaiveDate, bool)>> = HashMap::new();
