@@ -342,8 +342,14 @@ async fn seed_firms(
     count: usize,
 ) -> Result<(Vec<ClusterRecord>, (Duration, usize), Duration)> {
     let admin = service.authenticate(admin_token).await?;
-    let clusters: Vec<ClusterRecord> =
-        service.map().await?.into_iter().map(|(c, _)| c).filter(|c| c.status == ClusterStatus::Active).collect();
+    let clusters: Vec<ClusterRecord> = service
+        .map()
+        .await?
+        .clusters
+        .iter()
+        .map(|(c, _)| c.clone())
+        .filter(|c| c.status == ClusterStatus::Active)
+        .collect();
     if clusters.is_empty() {
         bail!("F1: the demo network has no active cluster");
     }

@@ -483,6 +483,7 @@ async fn w2(connections: usize, seconds: u64) -> Result<(WrkResult, WrkResult)> 
     let paths: Vec<String> = service
         .map()
         .await?
+        .clusters
         .iter()
         .flat_map(|(_, sites)| sites.iter().map(|s| format!("/api/v1/sites/{}/availability?from={from}&to={to}", s.id)))
         .collect();

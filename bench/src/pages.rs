@@ -103,7 +103,7 @@ pub async fn p1(seconds: u64) -> Result<Vec<PageFigures>> {
 
     let map = service.map().await?;
     let (copenhagen, sites) =
-        map.iter().find(|(c, _)| c.name == "Copenhagen Digital Cluster").context("Copenhagen in the demo")?;
+        map.clusters.iter().find(|(c, _)| c.name == "Copenhagen Digital Cluster").context("Copenhagen in the demo")?;
     let nyhavn = sites.first().context("a Copenhagen site")?.id.as_uuid();
     let copenhagen = copenhagen.id.as_uuid();
     let today = chrono::Utc::now().date_naive();

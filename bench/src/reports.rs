@@ -114,13 +114,16 @@ async fn insert_then(
 /// Writes `stays` stays over the year before today into the demo network.
 async fn fill(service: &Service, url: &str, stays: usize) -> Result<(NaiveDate, NaiveDate)> {
     let map = service.map().await?;
-    let sites: Vec<(uuid::Uuid, uuid::Uuid)> =
-        map.iter().flat_map(|(c, sites)| sites.iter().map(move |s| (s.id.as_uuid(), c.id.as_uuid()))).collect();
+    let sites: Vec<(uuid::Uuid, uuid::Uuid)> = map
+        .clusters
+        .iter()
+        .flat_map(|(c, sites)| sites.iter().map(move |s| (s.id.as_uuid(), c.id.as_uuid())))
+        .collect();
     // Two thousand visiting members, spread over the clusters; each visits
     // once a week at most, so no two of their stays share a day.
-    let members_per_cluster = 2000 / map.len().max(1) + 1;
+    let members_per_cluster = 2000 / map.clusters.len().max(1) + 1;
     let mut members = Vec::new();
-    for (c, (cluster, _)) in map.iter().enumerate() {
+    for (c, (cluster, _)) in map.clusters.iter().enumerate() {
         for m in 0..members_per_cluster {
             let new = NewMember {
                 email: deskvisa_rules::Email::parse(&format!("bench{c}-{m}@bench.example"))?,

@@ -24,6 +24,7 @@ mod ledger;
 mod letters;
 mod mail_events;
 mod map;
+mod map_copy;
 mod meeting;
 mod member_import;
 mod network_staff;
@@ -51,8 +52,8 @@ pub use delegations::{Delegation, DelegationInput, DelegationNotice, GroupAnswer
 pub use delivery::{DeliveryConfig, DeliveryReport, Mailer, backoff};
 pub use deskvisa_store::{
     ClusterRecord, DatesMoved, DelegationRow, EventRecord, FirmProfile, FirmRecord, HistoryEntry, IntroductionRecord,
-    MemberRecord, Party, RegistrationRecord, RegistrationStatus, Role, SitePatch, SiteRecord, StayRecord, Store,
-    VisitRecord, Visitor,
+    MemberRecord, NetworkMap, Party, RegistrationRecord, RegistrationStatus, Role, SitePatch, SiteRecord, StayRecord,
+    Store, VisitRecord, Visitor,
 };
 pub use error::ServiceError;
 pub use waitlist::{MyWait, WaitNotice};
@@ -66,6 +67,7 @@ pub use ledger::{EXCEPTIONS_A_PAGE, ExceptionsListed, LedgerReport};
 pub use letters::{LetterMade, LetterheadView, MAX_LETTERHEAD_ADDRESS_CHARS, Verification};
 pub use mail_events::{EventNotice, StayEvent};
 pub use map::{MAX_CLOSED_AT_ONCE, NewCluster, NewMember, NewSite};
+pub use map_copy::FRESH_FOR;
 pub use meeting::{MAX_VISITOR_WINDOW_DAYS, SUGGESTED_FIRMS, Suggestion, VisitorWithFirm};
 pub use member_import::{ImportRow, ImportVerdict, MAX_IMPORT_ROWS};
 pub use network_staff::{Appointment, IssuedLink};
@@ -73,7 +75,7 @@ pub use paging::{Page, PageRequest};
 pub use personal::{EXPORT_FORMAT, Erasure, MemberExport, Retention};
 pub use photos::{FULL_SIDE, MAX_PHOTO_BYTES, PhotoError, THUMBNAIL};
 pub use reads::{DayAvailability, Gauges, MAX_AVAILABILITY_DAYS};
-pub use search::{SearchQuery, SiteFits};
+pub use search::{FirstFitFacts, SearchQuery, SiteFits};
 pub use sign_in::{AccountEvent, RateLimits, SESSION_LIFETIME, SIGN_IN_LINK_LIFETIME, secret};
 pub use sites::InboxFilter;
 pub use stays::{StayCommand, StayRequestInput};
@@ -95,6 +97,8 @@ pub struct Service {
     event_horizon_days: u32,
     /// Whether the schema was found current (see [`Service::ready`]).
     schema_current: Arc<std::sync::atomic::AtomicBool>,
+    /// The network's map, kept ([`map_copy`]).
+    map_copy: Arc<map_copy::MapCopy>,
 }
 
 impl Service {
@@ -107,6 +111,7 @@ impl Service {
             rate_limits: RateLimits::default(),
             event_horizon_days: deskvisa_rules::DEFAULT_EVENT_HORIZON_DAYS,
             schema_current: Arc::default(),
+            map_copy: Arc::default(),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deskvisa_rules::{ClusterId, DateRange, HostPolicy, SiteId, StayId};
-use deskvisa_store::{ClusterRecord, SiteRecord, StayRecord};
+use deskvisa_store::{ClusterRecord, NetworkMap, SiteRecord, StayRecord};
 
 use crate::Service;
 use crate::caller::Caller;
@@ -39,22 +39,10 @@ impl Service {
         Ok(tx.stays(&ids).await?)
     }
 
-    /// Every cluster with its sites.
-    pub async fn map(&self) -> Result<Vec<(ClusterRecord, Vec<SiteRecord>)>, ServiceError> {
-        let tx = self.store.begin_read().await?;
-        let clusters = tx.clusters().await?;
-        // Grouped in one pass: a large network has thousands of each.
-        let mut sites_of: std::collections::HashMap<ClusterId, Vec<SiteRecord>> = std::collections::HashMap::new();
-        for site in tx.sites(None).await? {
-            sites_of.entry(site.cluster_id).or_default().push(site);
-        }
-        Ok(clusters
-            .into_iter()
-            .map(|c| {
-                let own = sites_of.remove(&c.id).unwrap_or_default();
-                (c, own)
-            })
-            .collect())
+    /// Every cluster with its sites, and the host policies: this service's
+    /// copy, read again after a change (see [`crate::map_copy`]).
+    pub async fn map(&self) -> Result<std::sync::Arc<NetworkMap>, ServiceError> {
+        Ok(self.map_copy.map(&self.store).await?)
     }
 
     /// One cluster with its sites.

@@ -9,7 +9,7 @@ use deskvisa_rules::{
     ClusterStatus, Continent, Country, DateRange, HostPolicy, SiteId, SiteLoad, Starts, StayRequest, first_fits,
     nearest_fits,
 };
-use deskvisa_store::{ClusterRecord, SiteRecord};
+use deskvisa_store::{ClusterRecord, SiteDays, SiteRecord};
 
 use crate::Service;
 use crate::caller::Caller;
@@ -48,10 +48,17 @@ pub struct SiteFits {
     pub fits: Vec<DateRange>,
     /// The open days each range holds.
     pub open_days: u32,
-    /// The fewest desks free on an open day of the first range.
-    pub free: u32,
     /// How the host answers.
     pub approval: deskvisa_rules::ApprovalMode,
+}
+
+/// What a result card says of a site's first fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FirstFitFacts {
+    /// The fewest desks free on a day of it.
+    pub free: u32,
+    /// Events open to visitors at the site during it.
+    pub events: u32,
 }
 
 /// The starts a host's policy accepts, from today at the site.
@@ -78,17 +85,10 @@ impl Service {
         }
         let now = self.now();
         let map = self.map().await?;
-        let policies = {
-            let tx = self.store.begin_read().await?;
-            tx.host_policies().await?
-        };
-        // By id: a large network has thousands of clusters and sites.
-        let policies: std::collections::HashMap<_, _> = policies.into_iter().collect();
-        let days: std::collections::HashMap<SiteId, _> =
-            self.store.full_site_days(query.window.start(), query.window.end()).await?.into_iter().collect();
+        let in_the_way = self.store.days_in_the_way(query.window.start(), query.window.end()).await?;
         let country = query.country;
         let mut found = Vec::new();
-        for (cluster, sites) in map {
+        for (cluster, sites) in &map.clusters {
             let wanted = Some(cluster.id) != caller.cluster
                 && cluster.status == ClusterStatus::Active
                 && country.is_none_or(|c| c == cluster.country)
@@ -96,9 +96,9 @@ impl Service {
             if !wanted {
                 continue;
             }
-            let policy = policies.get(&cluster.id).copied().unwrap_or_default();
+            let policy = map.policy(cluster.id);
             for site in sites {
-                let Some(site_days) = days.get(&site.id) else { continue };
+                let site_days = SiteDays::around(site.desks.get(), site.open_weekdays, in_the_way.get(&site.id));
                 // Exact dates are every open day of the window at this site.
                 let wanted = if query.exact {
                     u32::try_from(site_days.calendar.count_open_days(query.window)).unwrap_or(u32::MAX)
@@ -114,20 +114,40 @@ impl Service {
                 if fits.is_empty() {
                     continue;
                 }
-                let (approval, free) = (policy.approval_mode(), site_days.desks);
-                found.push(SiteFits { cluster: cluster.clone(), site, fits, open_days: wanted, free, approval });
+                let approval = policy.approval_mode();
+                found.push(SiteFits {
+                    cluster: cluster.clone(),
+                    site: site.clone(),
+                    fits,
+                    open_days: wanted,
+                    approval,
+                });
             }
-        }
-        // Desks free on the first fit's fullest day, read for the sites found.
-        let firsts: Vec<(SiteId, DateRange)> = found.iter().map(|f| (f.site.id, f.fits[0])).collect();
-        let most = self.store.most_held(&firsts).await?;
-        for f in &mut found {
-            f.free = f.free.saturating_sub(most.get(&f.site.id).copied().unwrap_or(0));
         }
         found.sort_by(|a, b| {
             (a.fits[0].start(), &a.cluster.name, &a.site.name).cmp(&(b.fits[0].start(), &b.cluster.name, &b.site.name))
         });
         Ok(found)
+    }
+
+    /// What the cards of the sites a page shows say of each site's first
+    /// fit: the fewest desks free on a day of it, and the events there
+    /// during it. A network's search finds thousands of sites; this is read
+    /// for those shown only.
+    pub async fn first_fit_facts(
+        &self,
+        shown: &[SiteFits],
+    ) -> Result<std::collections::HashMap<SiteId, FirstFitFacts>, ServiceError> {
+        let firsts: Vec<(SiteId, DateRange)> = shown.iter().map(|f| (f.site.id, f.fits[0])).collect();
+        let facts = self.store.range_facts(&firsts).await?;
+        Ok(shown
+            .iter()
+            .map(|f| {
+                let range = facts.get(&f.site.id).copied().unwrap_or_default();
+                let free = f.site.desks.get().saturating_sub(range.most_held);
+                (f.site.id, FirstFitFacts { free, events: range.events })
+            })
+            .collect())
     }
 
     /// The nearest ranges with as many open days as `request` at `site`

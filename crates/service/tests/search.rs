@@ -81,7 +81,8 @@ async fn the_search_answers_around_closures_full_days_filters_and_policies() {
         let shown = s.search_availability(&w.member, &exact).await.unwrap();
         let nyhavn = shown.iter().find(|f| f.site.name == "Nyhavn House").unwrap();
         assert_eq!(found(std::slice::from_ref(nyhavn))[0].1, fits(&[("2026-03-09", "2026-03-12")]));
-        assert_eq!((nyhavn.free, nyhavn.approval), (1, deskvisa_rules::ApprovalMode::Manual));
+        let facts = s.first_fit_facts(std::slice::from_ref(nyhavn)).await.unwrap();
+        assert_eq!((facts[&nyhavn.site.id].free, nyhavn.approval), (1, deskvisa_rules::ApprovalMode::Manual));
         let full_week = SearchQuery { exact: true, ..query("2026-03-16", "2026-03-18", 0) };
         let shown = s.search_availability(&w.member, &full_week).await.unwrap();
         assert!(shown.iter().all(|f| f.site.name != "Nyhavn House"), "the full 16th is in the way");
@@ -113,6 +114,35 @@ async fn the_search_answers_around_closures_full_days_filters_and_policies() {
             query("2026-01-01", "2027-06-01", 3),
         ] {
             assert!(matches!(s.search_availability(&w.member, &bad).await, Err(ServiceError::Invalid(_))));
+        }
+    })
+    .await;
+}
+
+/// The search reads the service's copy of the map: a suspension made
+/// through this service is seen by its next search; one made by another
+/// instance on the same database, within `FRESH_FOR` (polled, never slept).
+#[tokio::test]
+async fn a_change_of_the_map_is_seen_at_once_here_and_soon_by_another_instance() {
+    World::on_both_backends(1, async |w| {
+        let here = &w.service;
+        let other = Service::with_store(w.test_db.store().await, std::sync::Arc::new(w.clock.clone()));
+        let week = query("2026-03-09", "2026-03-13", 3);
+        let names = async |s: &Service| found(&s.search_availability(&w.member, &week).await.unwrap());
+        assert_eq!(names(here).await.len(), 1, "Nyhavn House");
+        assert_eq!(names(&other).await.len(), 1, "the other instance reads its copy");
+
+        // Through this service: its next search no longer offers the site.
+        let network = w.add_network_admin(w.home, member("network@deskvisa.example")).await;
+        let patch = ClusterPatch { status: Some(ClusterStatus::Suspended), ..ClusterPatch::default() };
+        here.update_cluster(&network, w.host, patch).await.unwrap();
+        assert!(names(here).await.is_empty(), "seen at once where it was made");
+
+        // The other instance: within its copy's freshness and one read.
+        let deadline = std::time::Instant::now() + FRESH_FOR * 5;
+        while !names(&other).await.is_empty() {
+            assert!(std::time::Instant::now() < deadline, "the other instance never saw the suspension");
+            tokio::task::yield_now().await;
         }
     })
     .await;

@@ -55,7 +55,7 @@ async fn every_clusters_hosting_reads_the_same_at_once_and_one_by_one() {
     let admin = deskvisa_rules::Email::parse("admin@hubclub.example").unwrap();
     let host = service.caller(service.member_by_email(&admin).await.unwrap().id).await.unwrap();
     let map = service.map().await.unwrap();
-    let (hubclub, sites) = map.iter().find(|(c, _)| Some(c.id) == host.cluster).unwrap();
+    let (hubclub, sites) = map.clusters.iter().find(|(c, _)| Some(c.id) == host.cluster).unwrap();
     assert_eq!(sites.len(), 3, "HubClub has three sites");
     for site in sites {
         let patch =
@@ -65,9 +65,9 @@ async fn every_clusters_hosting_reads_the_same_at_once_and_one_by_one() {
     let now = chrono::Utc::now();
     let tx = service.store().begin_read().await.unwrap();
     let at_once = tx.hostings(now).await.unwrap();
-    assert_eq!(at_once.len(), map.len());
+    assert_eq!(at_once.len(), map.clusters.len());
     let network = NetworkPolicy::default();
-    for (cluster, _) in &map {
+    for (cluster, _) in &map.clusters {
         let (all, one) = (&at_once[&cluster.id], tx.hosting(cluster.id, now).await.unwrap());
         assert_eq!((all.joined_on, &all.sites), (one.joined_on, &one.sites), "cluster {}", cluster.name);
         // One by one, the store stops counting approvals at the first.
@@ -76,7 +76,7 @@ async fn every_clusters_hosting_reads_the_same_at_once_and_one_by_one() {
         assert_eq!(standing(all, &network, today), standing(&one, &network, today), "cluster {}", cluster.name);
     }
     let standing_of = |name: &str, days_ahead: u64| {
-        let (cluster, _) = map.iter().find(|(c, _)| c.name == name).unwrap();
+        let (cluster, _) = map.clusters.iter().find(|(c, _)| c.name == name).unwrap();
         let today = cluster.timezone.date_at(now) + chrono::Days::new(days_ahead);
         standing(&at_once[&cluster.id], &network, today)
     };
@@ -101,7 +101,7 @@ async fn every_clusters_hosting_reads_the_same_at_once_and_one_by_one() {
     let lapsed = at_once
         .iter()
         .filter(|(id, h)| {
-            let c = &map.iter().find(|(c, _)| c.id == **id).unwrap().0;
+            let c = &map.clusters.iter().find(|(c, _)| c.id == **id).unwrap().0;
             !standing(h, &network, c.timezone.date_at(now)).may_send()
         })
         .count();

@@ -77,6 +77,7 @@ impl Store {
     /// Writes a block of the network in one transaction.
     pub async fn load_network(&self, block: &NetworkBlock, now: DateTime<Utc>) -> Result<Loaded, StoreError> {
         let tx = self.begin_write().await?;
+        tx.map_changed();
         let mut rows = 0;
         rows += tx.insert_chunked(&block.clusters, |(c, _)| cluster_values(c, now)).await?;
         for (c, policy) in &block.clusters {

@@ -38,6 +38,7 @@ mod mail_facts;
 mod map;
 mod migrate;
 mod native;
+mod network_map;
 mod outbox;
 mod personal;
 mod reminders;
@@ -52,7 +53,7 @@ mod visitors;
 mod waitlist;
 mod writer_thread;
 
-pub use availability::SiteDays;
+pub use availability::{DaysInTheWay, RangeFacts, SiteDays};
 pub use backup::{Backup, Restored, restore_sqlite, verify_sqlite};
 pub use bulk::{Loaded, LoadedStay, NetworkBlock};
 pub use connect::{Backend, ConnectError, DatabaseConfig, connect_store, redact, sqlite_file};
@@ -68,6 +69,7 @@ pub use mail_facts::{MailContext, MailFacts};
 pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};
 pub use migrate::MigrationStatus;
 pub use native::{NativeRow, NativeTx};
+pub use network_map::NetworkMap;
 pub use outbox::{MailRow, NewMail, member_recipient};
 pub use personal::{
     CredentialExport, ERASED_NAME, EmailExport, Erased, FirmExport, IntroductionExport, KeyExport, LetterExport,

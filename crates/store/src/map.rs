@@ -187,6 +187,7 @@ pub(crate) fn member_record(row: member::Model) -> Result<MemberRecord, StoreErr
 impl Tx {
     /// Adds a cluster.
     pub async fn insert_cluster(&self, c: &ClusterRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.map_changed();
         self.insert_row(cluster::ActiveModel { created_at: Set(now), ..cluster_row(c) }).await
     }
 
@@ -224,6 +225,7 @@ impl Tx {
 
     /// Adds a site and records its first desk count.
     pub async fn insert_site(&self, s: &SiteRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.map_changed();
         self.insert_row(site::ActiveModel { created_at: Set(now), ..site_row(s, now) }).await?;
         self.record_offer(s.id, s.desks.get(), s.open_weekdays, now).await
     }
@@ -383,6 +385,7 @@ impl Tx {
 
     /// Saves a cluster's host policy.
     pub async fn save_policy(&self, cluster: ClusterId, p: &HostPolicy, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.map_changed();
         let d = p.draft();
         let model = policy::ActiveModel {
             cluster_id: Set(cluster.as_uuid()),
@@ -528,6 +531,7 @@ impl Tx {
         now: DateTime<Utc>,
     ) -> Result<SiteRecord, StoreError> {
         use sea_orm::sea_query::Expr;
+        self.map_changed();
         let patched = |new: &Option<String>, old: &String| new.as_ref().unwrap_or(old).clone();
         let next = SiteRecord {
             name: patched(&patch.name, &current.name),
@@ -586,6 +590,7 @@ impl Tx {
 
     /// Changes a cluster's fields.
     pub async fn update_cluster(&self, c: &ClusterRecord) -> Result<(), StoreError> {
+        self.map_changed();
         // The date a cluster joined the network stays as it was.
         cluster::Entity::update_many()
             .set(cluster::ActiveModel { id: NotSet, joined_on: NotSet, ..cluster_row(c) })

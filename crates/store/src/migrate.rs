@@ -60,6 +60,10 @@ impl Store {
             deskvisa_migrations::Migrator::up(&locked, None).await?;
         }
         locked.commit().await?;
+        if pending > 0 {
+            // A migration may fill or change what the map holds.
+            self.count_map_change();
+        }
         Ok(pending)
     }
 

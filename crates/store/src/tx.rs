@@ -6,6 +6,7 @@
 //! updates are safe and losers see `no_capacity`, not 40001.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use sea_orm::sea_query::{InsertStatement, IntoIden, IntoTableRef, OnConflict, Query, SimpleExpr};
 use sea_orm::{
@@ -27,6 +28,8 @@ pub struct Store {
     reads: DatabaseConnection,
     /// SQLite's group-committing writer (none on PostgreSQL).
     writer: Option<Arc<Writer>>,
+    /// How many commits changed the network's map ([`Store::map_changes`]).
+    map_changes: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -49,7 +52,19 @@ impl Store {
     ) -> Self {
         let writer = (db.get_database_backend() == DbBackend::Sqlite)
             .then(|| Writer::new(db.clone(), std::time::Duration::from_secs(10), native));
-        Store { db, reads, writer }
+        Store { db, reads, writer, map_changes: Arc::default() }
+    }
+
+    /// How many commits through this store changed the network's map (a
+    /// cluster, a site or a host policy written, or a migration applied):
+    /// a copy of the map read before the count moved is stale.
+    pub fn map_changes(&self) -> u64 {
+        self.map_changes.load(Ordering::Acquire)
+    }
+
+    /// Counts a change of the map made outside a transaction's commit.
+    pub(crate) fn count_map_change(&self) {
+        self.map_changes.fetch_add(1, Ordering::AcqRel);
     }
 
     /// SQLite's writer (none on PostgreSQL).
@@ -94,16 +109,21 @@ impl Store {
     pub async fn begin_write(&self) -> Result<Tx, StoreError> {
         if let Some(writer) = &self.writer {
             let (tx, slot) = writer.begin().await?;
-            return Ok(Tx { tx, backend: self.db_backend(), slot: Some(slot) });
+            return Ok(self.tx(tx, Some(slot)));
         }
         let tx = begin_write_transaction(&self.db).await?;
-        Ok(Tx { tx, backend: self.db_backend(), slot: None })
+        Ok(self.tx(tx, None))
     }
 
     /// Begins a read-only transaction (a consistent view across queries).
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
         let tx = self.reads.begin().await?;
-        Ok(Tx { tx, backend: self.db_backend(), slot: None })
+        Ok(self.tx(tx, None))
+    }
+
+    fn tx(&self, tx: DatabaseTransaction, slot: Option<Slot>) -> Tx {
+        let map = (Arc::clone(&self.map_changes), AtomicBool::new(false));
+        Tx { tx, backend: self.db_backend(), slot, map }
     }
 }
 
@@ -115,6 +135,9 @@ pub struct Tx {
     pub(crate) tx: DatabaseTransaction,
     pub(crate) backend: DbBackend,
     slot: Option<Slot>,
+    /// The store's count of the map's changes, and whether this
+    /// transaction wrote a cluster, a site or a policy.
+    map: (Arc<AtomicU64>, AtomicBool),
 }
 
 impl Tx {
@@ -122,12 +145,23 @@ impl Tx {
     /// On SQLite this releases the write's savepoint and waits for its
     /// batch to commit.
     pub async fn commit(self) -> Result<(), StoreError> {
-        let Tx { tx, slot, .. } = self;
+        let Tx { tx, slot, map: (changes, touched), .. } = self;
         tx.commit().await?;
-        match slot {
-            Some(slot) => slot.committed().await,
-            None => Ok(()),
+        if let Some(slot) = slot {
+            slot.committed().await?;
         }
+        // Once readers can see the change, not before: a copy read in
+        // between would be kept as new.
+        if touched.into_inner() {
+            changes.fetch_add(1, Ordering::AcqRel);
+        }
+        Ok(())
+    }
+
+    /// This transaction writes a cluster, a site or a host policy: its
+    /// commit counts a change of the network's map.
+    pub(crate) fn map_changed(&self) {
+        self.map.1.store(true, Ordering::Release);
     }
 
     /// Raw SQL written with `$n` placeholders, for this database.

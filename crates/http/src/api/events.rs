@@ -112,8 +112,12 @@ async fn programme(
     let found = service.programme(&caller, window, (country.as_ref(), continent), page).await?;
     let map = service.map().await?;
     let (items, next_cursor) = shown(found, |e| {
-        let (cluster, sites) =
-            map.iter().find(|(c, _)| c.id == e.cluster).map(|(c, s)| (Some(c), s.as_slice())).unwrap_or((None, &[]));
+        let (cluster, sites) = map
+            .clusters
+            .iter()
+            .find(|(c, _)| c.id == e.cluster)
+            .map(|(c, s)| (Some(c), s.as_slice()))
+            .unwrap_or((None, &[]));
         ProgrammeEvent {
             site_name: sites.iter().find(|s| s.id == e.site).map(|s| s.name.clone()).unwrap_or_default(),
             cluster_name: cluster.map(|c| c.name.clone()).unwrap_or_default(),

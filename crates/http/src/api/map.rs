@@ -61,7 +61,10 @@ async fn clusters(
     Authenticated(_): Authenticated,
 ) -> Result<Json<ClusterList>, Problem> {
     let map = service.map().await?;
-    Ok(Json(ClusterList { items: map.iter().map(|(c, sites)| Cluster::new(c, sites)).collect(), next_cursor: None }))
+    Ok(Json(ClusterList {
+        items: map.clusters.iter().map(|(c, sites)| Cluster::new(c, sites)).collect(),
+        next_cursor: None,
+    }))
 }
 
 /// One cluster with its sites.
@@ -194,7 +197,13 @@ struct SearchParams {
     country: Option<String>,
     /// Only clusters on this continent: `europe`, `africa`, `asia`, `oceania`, `north_america`, `south_america`.
     continent: Option<String>,
+    /// Which page of the sites found, from 1 (the default), 200 a page.
+    page: Option<u32>,
 }
+
+/// How many sites a page of the search lists: a network of thousands of
+/// sites finds thousands for a week next month.
+const SITES_A_PAGE: usize = 200;
 
 /// The sites that can take a stay of `days` open days inside a window, each
 /// with the first dates that fit (the host's longest stay, notice and
@@ -204,7 +213,7 @@ struct SearchParams {
     params(SearchParams),
     responses(
         (status = 200, description = "The sites that fit", body = SearchAnswer),
-        (status = 400, description = "`malformed_request`: bad dates, days, country or continent", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 400, description = "`malformed_request`: bad dates, days, country, continent or page", body = ProblemBody, content_type = "application/problem+json"),
         Unauthenticated,
     )
 )]
@@ -230,15 +239,39 @@ async fn search(
         Some(c) => Some(Continent::parse(c).map_err(|e| Problem::malformed(format!("continent: {e}")))?),
         None => None,
     };
+    let page = match params.page {
+        None => 1,
+        Some(0) => return Err(Problem::malformed("page: pages are counted from 1")),
+        Some(n) => n,
+    };
     let query = SearchQuery { window, days, exact: false, country, continent };
     let found = service.search_availability(&caller, &query).await?;
     let found = if nowhere { Vec::new() } else { found };
+    let skipped = usize::try_from(page.saturating_sub(1)).unwrap_or(usize::MAX).saturating_mul(SITES_A_PAGE);
+    let next = (skipped.saturating_add(SITES_A_PAGE) < found.len()).then(|| {
+        let mut next = form_urlencoded::Serializer::new(String::new());
+        next.append_pair("from", &from.to_string()).append_pair("to", &to.to_string());
+        next.append_pair("days", &days.to_string());
+        if let Some(country) = &params.country {
+            next.append_pair("country", country);
+        }
+        if let Some(continent) = &params.continent {
+            next.append_pair("continent", continent);
+        }
+        next.append_pair("page", &page.saturating_add(1).to_string());
+        format!("/api/v1/availability/search?{}", next.finish())
+    });
     Ok(Json(SearchAnswer {
         from,
         to,
         days,
+        total: found.len(),
+        page,
+        next,
         sites: found
             .iter()
+            .skip(skipped)
+            .take(SITES_A_PAGE)
             .map(|f| SiteFit {
                 site_id: f.site.id.as_uuid(),
                 site_name: f.site.name.clone(),
@@ -281,6 +314,12 @@ struct SearchAnswer {
     from: NaiveDate,
     to: NaiveDate,
     days: u32,
-    /// Soonest first fit first.
+    /// How many sites fit, on every page.
+    total: usize,
+    /// This page, from 1.
+    page: u32,
+    /// The next page's address, while there are more sites.
+    next: Option<String>,
+    /// Soonest first fit first, 200 a page.
     sites: Vec<SiteFit>,
 }

@@ -147,7 +147,7 @@ impl DirectoryPage<'_> {
 
 /// The names of the clusters, by id.
 async fn cluster_names(service: &Service) -> Result<std::collections::HashMap<ClusterId, String>, PageError> {
-    Ok(service.map().await?.into_iter().map(|(c, _)| (c.id, c.name)).collect())
+    Ok(service.map().await?.clusters.iter().map(|(c, _)| (c.id, c.name.clone())).collect())
 }
 
 /// `GET /firms`.

@@ -10,8 +10,8 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Datelike, Months};
-use deskvisa_rules::{ClusterStatus, Continent, Country, DateRange, parse_date};
-use deskvisa_service::{ClusterRecord, SearchQuery, Service, SiteRecord};
+use deskvisa_rules::{ClusterStatus, Continent, Country, DateRange, SiteId, parse_date};
+use deskvisa_service::{ClusterRecord, SearchQuery, Service, SiteFits, SiteRecord};
 
 use super::PageError;
 use super::calendar::{first_of_month, month_key, month_range, parse_month};
@@ -25,8 +25,8 @@ const FITS_SHOWN: usize = 3;
 /// How many sites the results show before "show all".
 const RESULTS_SHOWN: usize = 12;
 
-/// The most events of the search's window counted on the result cards.
-const EVENTS_LOOKED_AT: u64 = 200;
+/// How many sites a page of "show all" lists.
+const RESULTS_A_PAGE: usize = 100;
 
 /// The months the flexible search offers, from this one.
 const MONTHS_OFFERED: u32 = 12;
@@ -49,6 +49,15 @@ struct Fit {
     requests: Vec<(String, String)>,
     /// "2 desks free · the host decides · 1 event during your stay".
     facts: Vec<String>,
+}
+
+/// A page of the sites found: `first..=last` of `of`, and the pages around.
+struct ResultsPaging {
+    first: usize,
+    last: usize,
+    of: usize,
+    back: Option<String>,
+    next: Option<String>,
 }
 
 /// A choice in a `<select>`.
@@ -82,6 +91,8 @@ struct MapPage {
     /// first are shown.
     found: usize,
     every: Option<String>,
+    /// Where the page of "show all" is among the sites found, when there are several.
+    results_pages: Option<ResultsPaging>,
     fits: Vec<Fit>,
     error: Option<String>,
 }
@@ -90,24 +101,29 @@ fn place(cluster: &ClusterRecord, w: &'static super::Words) -> String {
     format!("{}, {} · {}", cluster.city, w.country(cluster.country), cluster.name)
 }
 
-/// The sites that fit the search the form sent, or why it cannot be run.
+/// The sites that fit the search the form sent, soonest first, or why it
+/// cannot be run.
 async fn search(
     service: &Service,
     caller: &deskvisa_service::Caller,
     query: &Fields,
     area: &Area,
     w: &'static super::Words,
-) -> Result<(Vec<Fit>, Option<String>), PageError> {
+) -> Result<Result<Vec<SiteFits>, String>, PageError> {
     let search = match search_query(query, area) {
         Ok(search) => search,
-        Err(message) => return Ok((Vec::new(), Some(message(w)))),
+        Err(message) => return Ok(Err(message(w))),
     };
-    let mut fits = Vec::new();
+    Ok(Ok(service.search_availability(caller, &search).await?))
+}
+
+/// The cards of the sites shown: their free desks, events and photos are
+/// read for these alone (a network's search finds thousands of sites).
+async fn cards(service: &Service, shown: &[SiteFits], w: &'static super::Words) -> Result<Vec<Fit>, PageError> {
     let photos = service.site_photo_versions().await?;
-    let page = deskvisa_service::PageRequest { after: None, limit: EVENTS_LOOKED_AT };
-    let window = (Some(search.window.start()), Some(search.window.end()));
-    let events = service.programme(caller, window, (None, None), page).await?.items;
-    for found in service.search_availability(caller, &search).await? {
+    let first_fits = service.first_fit_facts(shown).await?;
+    let mut fits = Vec::with_capacity(shown.len());
+    for found in shown {
         let href = format!("/sites/{}", found.site.id.as_uuid());
         let requests = found
             .fits
@@ -118,20 +134,20 @@ async fn search(
                 (format!("{href}?start={}&end={}#request-card", r.start(), r.end()), label)
             })
             .collect();
-        let first = found.fits[0];
-        let during = events.iter().filter(|e| e.site == found.site.id && first.contains(e.starts_at.date())).count();
+        let (free, during) = first_fits.get(&found.site.id).map_or((0, 0), |f| (f.free, f.events));
         let approval = match found.approval {
             deskvisa_rules::ApprovalMode::Auto => w.approved_at_once,
             deskvisa_rules::ApprovalMode::Manual => w.host_decides,
         };
-        let mut facts = vec![w.free(found.free), approval.to_owned()];
+        let mut facts = vec![w.free(free), approval.to_owned()];
         if during > 0 {
-            facts.push(w.events_during_count(during));
+            facts.push(w.events_during_count(usize::try_from(during).unwrap_or(usize::MAX)));
         }
         let thumb = photos.get(&found.site.id).map(|v| super::site_faces::photo_url(found.site.id, v, true));
-        fits.push(Fit { href, name: found.site.name, place: place(&found.cluster, w), requests, thumb, facts });
+        let place = place(&found.cluster, w);
+        fits.push(Fit { href, name: found.site.name.clone(), place, requests, thumb, facts });
     }
-    Ok((fits, None))
+    Ok(fits)
 }
 
 /// Sites a continent lists by name; past this it lists its countries, each
@@ -153,9 +169,12 @@ struct AreaList {
 /// A site with its cluster.
 type SiteOf<'a> = (&'a ClusterRecord, &'a SiteRecord);
 
+/// A cluster with its sites, as the network's map holds them.
+pub(super) type ClusterSites<'a> = &'a (ClusterRecord, Vec<SiteRecord>);
+
 /// Every site, by continent in the network's order of continents.
 fn sites_by_continent(
-    map: &[(ClusterRecord, Vec<SiteRecord>)],
+    map: &[ClusterSites<'_>],
     photos: &std::collections::HashMap<deskvisa_rules::SiteId, String>,
     area: Area,
     w: &'static super::Words,
@@ -207,12 +226,7 @@ type Chip = (String, String, bool);
 /// The chips that zoom the map: the world and each continent with sites;
 /// once an area is chosen, its continent's countries by name. `keep`
 /// carries a search's dates along.
-fn zoom_chips(
-    map: &[(ClusterRecord, Vec<SiteRecord>)],
-    area: Area,
-    keep: &str,
-    w: &'static super::Words,
-) -> (Vec<Chip>, Vec<Chip>) {
+fn zoom_chips(map: &[ClusterSites<'_>], area: Area, keep: &str, w: &'static super::Words) -> (Vec<Chip>, Vec<Chip>) {
     let chip = |a: Area, label: String| (format!("/?area={}{keep}#map", a.key()), label, a == area);
     let mut zoom = vec![chip(Area::Anywhere, w.world.to_owned())];
     zoom.extend(continent_choices(map, "", w).into_iter().map(|c| chip(Area::parse(&c.value), c.label)));
@@ -229,7 +243,7 @@ fn zoom_chips(
 }
 
 /// The area chooser's continents that have sites, `area` selected.
-fn continent_choices(map: &[(ClusterRecord, Vec<SiteRecord>)], area: &str, w: &'static super::Words) -> Vec<Choice> {
+fn continent_choices(map: &[ClusterSites<'_>], area: &str, w: &'static super::Words) -> Vec<Choice> {
     Continent::ALL
         .iter()
         .filter(|c| map.iter().any(|(cluster, sites)| cluster.country.continent() == **c && !sites.is_empty()))
@@ -241,7 +255,7 @@ fn continent_choices(map: &[(ClusterRecord, Vec<SiteRecord>)], area: &str, w: &'
 }
 
 /// The area chooser's countries by name, with their cities, `area` selected.
-fn country_choices(map: &[(ClusterRecord, Vec<SiteRecord>)], area: &str, w: &'static super::Words) -> Vec<Choice> {
+fn country_choices(map: &[ClusterSites<'_>], area: &str, w: &'static super::Words) -> Vec<Choice> {
     let mut choices: Vec<Choice> = countries(map)
         .into_iter()
         .map(|(code, cities)| {
@@ -253,25 +267,61 @@ fn country_choices(map: &[(ClusterRecord, Vec<SiteRecord>)], area: &str, w: &'st
     choices
 }
 
-/// The countries on the map that have sites, each with its cities.
-fn countries(map: &[(ClusterRecord, Vec<SiteRecord>)]) -> Vec<(Country, Vec<String>)> {
+/// The most cities a country's choice names; the rest are "…".
+const CITIES_NAMED: usize = 4;
+
+/// The countries on the map that have sites, each with its first cities
+/// (at most [`CITIES_NAMED`] and "…"), in the order the map has them.
+fn countries(map: &[ClusterSites<'_>]) -> Vec<(Country, Vec<String>)> {
     let mut countries: Vec<(Country, Vec<String>)> = Vec::new();
+    // Found by code, not by a walk of the list: a large network has
+    // thousands of clusters in a few hundred countries.
+    let mut at: std::collections::HashMap<Country, usize> = std::collections::HashMap::new();
     for (cluster, _) in map.iter().filter(|(_, sites)| !sites.is_empty()) {
-        match countries.iter_mut().find(|(code, _)| *code == cluster.country) {
-            Some((_, cities)) if !cities.contains(&cluster.city) => cities.push(cluster.city.clone()),
-            Some(_) => {}
-            None => countries.push((cluster.country, vec![cluster.city.clone()])),
+        let i = *at.entry(cluster.country).or_insert_with(|| {
+            countries.push((cluster.country, Vec::new()));
+            countries.len() - 1
+        });
+        let cities = &mut countries[i].1;
+        if cities.len() <= CITIES_NAMED && !cities.contains(&cluster.city) {
+            cities.push(if cities.len() == CITIES_NAMED { "…".to_owned() } else { cluster.city.clone() });
         }
     }
     countries
+}
+
+/// Which of the `found` sites, soonest first, the page shows: a screenful,
+/// or with "show all" a page of them; the "show all" link, or where the
+/// page is among the pages of all.
+fn results_shown(query: &Fields, found: usize) -> (std::ops::Range<usize>, Option<String>, Option<ResultsPaging>) {
+    let all = query.get("all") == "1";
+    let pages = found.div_ceil(RESULTS_A_PAGE).max(1);
+    let page_no = if all { query.get("page").parse::<usize>().unwrap_or(1).clamp(1, pages) } else { 1 };
+    let shown = if all {
+        (page_no - 1) * RESULTS_A_PAGE..(page_no * RESULTS_A_PAGE).min(found)
+    } else {
+        0..found.min(RESULTS_SHOWN)
+    };
+    let kept = super::form::query_string(query, &["all", "page"]);
+    let every = (!all && found > RESULTS_SHOWN).then(|| format!("/?{kept}&all=1#results"));
+    let link = |n: usize| format!("/?{kept}&all=1&page={n}#results");
+    let paging = (all && pages > 1).then(|| ResultsPaging {
+        first: shown.start + 1,
+        last: shown.end,
+        of: found,
+        back: (page_no > 1).then(|| link(page_no - 1)),
+        next: (page_no < pages).then(|| link(page_no + 1)),
+    });
+    (shown, every, paging)
 }
 
 /// `GET /`: the map, and the search when the form was sent.
 pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Response, PageError> {
     let caller = viewer.caller()?;
     let w = viewer.words();
-    let map: Vec<(ClusterRecord, Vec<SiteRecord>)> =
-        service.map().await?.into_iter().filter(|(c, _)| c.status == ClusterStatus::Active).collect();
+    let network = service.map().await?;
+    let map: Vec<ClusterSites<'_>> =
+        network.clusters.iter().filter(|(c, _)| c.status == ClusterStatus::Active).collect();
     let today = service.now().date_naive();
     let next_month = first_of_month(today).checked_add_months(Months::new(1)).unwrap_or(today);
     let area_text = query.get("area").to_owned();
@@ -295,17 +345,21 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
         .filter_map(|n| first_of_month(today).checked_add_months(Months::new(n)))
         .map(|m| (month_key(m), w.month(m), m == chosen_month))
         .collect();
-    let (mut fits, error) =
-        if searched { search(&service, caller, &query, &area, w).await? } else { (Vec::new(), None) };
-    // The soonest first, a screenful of them unless all are asked for.
-    let found = fits.len();
-    let every = if query.get("all") == "1" || found <= RESULTS_SHOWN {
-        None
+    let (searched_sites, error) = if searched {
+        match search(&service, caller, &query, &area, w).await? {
+            Ok(found) => (Some(found), None),
+            Err(message) => (None, Some(message)),
+        }
     } else {
-        Some(format!("/?{}&all=1#results", super::form::query_string(&query, &["all"])))
+        (None, None)
     };
-
-    let fitting: Vec<String> = fits.iter().map(|f| f.href.clone()).collect();
+    let found = searched_sites.as_ref().map_or(0, Vec::len);
+    let (shown, every, results_pages) = results_shown(&query, found);
+    let fits = match &searched_sites {
+        Some(sites) => cards(&service, &sites[shown], w).await?,
+        None => Vec::new(),
+    };
+    let fitting: std::collections::HashSet<SiteId> = searched_sites.iter().flatten().map(|f| f.site.id).collect();
     let areas = sites_by_continent(&map, &service.site_photo_versions().await?, area, w);
     let placed = map_drawing::place(&map, caller.cluster, &fitting, |cluster, site| {
         let mut title = format!("{} — {}", site.name, place(cluster, w));
@@ -319,10 +373,6 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
     let drawing = map_drawing::draw(placed, area, |n, names| w.group_title(n, names));
     let keep = if searched { format!("&from={from}&to={to}&days={days}") } else { String::new() };
     let (zoom, country_zoom) = zoom_chips(&map, area, &keep, w);
-    if every.is_some() {
-        fits.truncate(RESULTS_SHOWN);
-    }
-
     let page = MapPage {
         c: Chrome::new(&viewer, w.map_title, "map"),
         drawing,
@@ -339,6 +389,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
         searched,
         found,
         every,
+        results_pages,
         fits,
         error,
     };

@@ -5,7 +5,9 @@
 //! scale with the view, so a pin's target stays about 24 px wide on a
 //! phone's world map and groups do not overlap.
 
-use deskvisa_rules::{ClusterId, Continent, Country};
+use std::collections::{HashMap, HashSet};
+
+use deskvisa_rules::{ClusterId, Continent, Country, SiteId};
 use deskvisa_service::{ClusterRecord, SiteRecord};
 
 /// The world picture's size (equirectangular, from 90° N to 60° S).
@@ -132,9 +134,9 @@ pub(super) fn view_box(points: &[(f64, f64)]) -> (f64, f64, f64, f64) {
 
 /// Every site of the map placed, sites of one cluster set around its point.
 pub(super) fn place(
-    map: &[(ClusterRecord, Vec<SiteRecord>)],
+    map: &[super::map::ClusterSites<'_>],
     own: Option<ClusterId>,
-    fitting: &[String],
+    fitting: &HashSet<SiteId>,
     title: impl Fn(&ClusterRecord, &SiteRecord) -> String,
 ) -> Vec<Placed> {
     let mut placed = Vec::new();
@@ -153,7 +155,7 @@ pub(super) fn place(
                 y: y + dy,
                 country: cluster.country,
                 pin: Pin {
-                    fits: fitting.contains(&href),
+                    fits: fitting.contains(&site.id),
                     off: own == Some(cluster.id) || site.desks.get() == 0,
                     x: format!("{:.2}", x + dx),
                     y: format!("{:.2}", y + dy),
@@ -184,22 +186,28 @@ pub(super) fn draw(placed: Vec<Placed>, area: Area, group_title: impl Fn(usize, 
     let (vx, vy, width, height) = view_box(&focus);
     let scale = width / WORLD.0;
     let labels = matches!(area, Area::Country(_));
-    let mut cells: Vec<((i64, i64), Vec<Placed>)> = Vec::new();
+    // Cells in the order their first pin came, found by their place: a
+    // network has thousands of pins.
+    let mut cells: Vec<Vec<Placed>> = Vec::new();
+    let mut cell_at: HashMap<(i64, i64), usize> = HashMap::new();
     for p in placed {
-        let cell = if labels {
+        if labels {
             // A country's view names every pin: no groups.
-            (cells.len() as i64, 0)
-        } else {
-            let size = width / CELLS_ACROSS;
-            (((p.x - vx) / size).floor() as i64, ((p.y - vy) / size).floor() as i64)
-        };
-        match cells.iter_mut().find(|(c, _)| *c == cell) {
-            Some((_, members)) => members.push(p),
-            None => cells.push((cell, vec![p])),
+            cells.push(vec![p]);
+            continue;
+        }
+        let size = width / CELLS_ACROSS;
+        let cell = (((p.x - vx) / size).floor() as i64, ((p.y - vy) / size).floor() as i64);
+        match cell_at.get(&cell) {
+            Some(&at) => cells[at].push(p),
+            None => {
+                cell_at.insert(cell, cells.len());
+                cells.push(vec![p]);
+            }
         }
     }
     let (mut pins, mut groups) = (Vec::new(), Vec::new());
-    for (_, mut members) in cells {
+    for mut members in cells {
         if members.len() == 1 {
             pins.extend(members.pop().map(|p| p.pin));
             continue;

@@ -57,7 +57,8 @@ async fn network_page_with(
     let mut clusters: Vec<ClusterLine> = service
         .map()
         .await?
-        .into_iter()
+        .clusters
+        .iter()
         .map(|(c, sites)| ClusterLine {
             id: c.id.as_uuid().to_string(),
             place: format!("{}, {}", c.city, c.country),
@@ -65,7 +66,7 @@ async fn network_page_with(
             status_words: w.cluster_status(c.status),
             sites: sites.len(),
             joined: w.range(c.joined_on, c.joined_on),
-            name: c.name,
+            name: c.name.clone(),
         })
         .collect();
     clusters.sort_by(|a, b| a.name.cmp(&b.name));

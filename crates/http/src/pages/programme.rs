@@ -175,6 +175,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
     let mut days: Vec<(NaiveDate, Vec<Item>)> = Vec::new();
     for e in &found.items {
         let (cluster, site) = map
+            .clusters
             .iter()
             .find(|(c, _)| c.id == e.cluster)
             .map(|(c, sites)| (c.name.as_str(), sites.iter().find(|s| s.id == e.site).map_or("", |s| s.name.as_str())))

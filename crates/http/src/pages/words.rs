@@ -377,6 +377,8 @@ words! {
     next_page: "More", "Więcej";
     next_clusters: "Next clusters", "Następne klastry";
     previous_clusters: "Previous clusters", "Poprzednie klastry";
+    next_sites: "Next sites", "Następne miejsca";
+    previous_sites: "Previous sites", "Poprzednie miejsca";
     bars_busiest: "The 30 busiest clusters; every cluster is in the figures below and in the CSV.",
         "30 najbardziej zajętych klastrów; wszystkie są w tabeli poniżej i w pliku CSV.";
     my_firm: "The firm I work for", "Firma, w której pracuję";

@@ -909,6 +909,59 @@ async fn the_reciprocity_ledger_comes_as_json_and_as_csv_to_those_who_may_see_it
 /// written in bulk. The JSON lists them a thousand a page and links the
 /// next; the figures and the CSV count every one.
 #[tokio::test]
+async fn the_search_lists_two_hundred_sites_a_page_with_the_next_pages_address() {
+    on_both_backends(|db| async move {
+        let api = Api::new(db, 2).await;
+        let lofts = crate::large_network::lofts(&api.service, 450).await;
+        let path = "/api/v1/availability/search?from=2026-03-09&to=2026-03-27&days=3&continent=europe";
+        let (status, first) = api.call("GET", path, Some(&api.member), None).await;
+        assert_eq!(status, StatusCode::OK, "{first}");
+        let total = first["total"].as_u64().unwrap();
+        assert!(total > 450, "every loft and the host's site: {total}");
+        assert_eq!((first["page"].as_u64(), first["sites"].as_array().unwrap().len()), (Some(1), 200));
+
+        // The links, followed: every site once, soonest first across pages.
+        let mut seen = Vec::new();
+        let mut answer = first;
+        let mut pages = 1;
+        loop {
+            for site in answer["sites"].as_array().unwrap() {
+                seen.push((site["fits"][0]["start_date"].as_str().unwrap().to_owned(), site["site_id"].clone()));
+            }
+            let Some(next) = answer["next"].as_str().map(str::to_owned) else { break };
+            pages += 1;
+            assert_eq!(next, format!("{path}&page={pages}"));
+            let (status, page) = api.call("GET", &next, Some(&api.member), None).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            assert_eq!(page["total"].as_u64(), Some(total));
+            answer = page;
+        }
+        assert_eq!((pages, seen.len() as u64), (3, total), "200 + 200 + the rest");
+        assert!(seen.is_sorted_by(|a, b| a.0 <= b.0), "soonest first");
+        let ids: std::collections::HashSet<String> =
+            seen.iter().map(|(_, id)| id.as_str().unwrap().to_owned()).collect();
+        assert_eq!(ids.len() as u64, total, "none twice");
+        assert!(lofts.iter().all(|l| ids.contains(&l.as_uuid().to_string())), "every loft");
+
+        // Past the last page: nothing more; page 0 and words are refused.
+        let (status, past) = api.call("GET", &format!("{path}&page=9"), Some(&api.member), None).await;
+        assert_eq!(
+            (status, past["sites"].as_array().map(Vec::len), past["next"].is_null()),
+            (StatusCode::OK, Some(0), true)
+        );
+        for bad in ["0", "-1", "two"] {
+            let (status, problem) = api.call("GET", &format!("{path}&page={bad}"), Some(&api.member), None).await;
+            assert_eq!(
+                (status, problem["code"].as_str()),
+                (StatusCode::BAD_REQUEST, Some("malformed_request")),
+                "{bad}"
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn the_ledger_pages_its_guarantee_exceptions_and_counts_them_all() {
     on_both_backends(|db| async move {
         let api = Api::new(db, 2).await;
@@ -1473,8 +1526,8 @@ async fn a_cluster_that_declines_every_visitor_stops_sending_and_the_ledger_says
     on_both_backends(|db| async move {
         let api = Api::new(db, 2).await;
         let map = api.service.map().await.unwrap();
-        let (hubclub, hub_sites) = map.iter().find(|(c, _)| c.name == "HubClub").unwrap();
-        let (copenhagen, _) = map.iter().find(|(c, _)| c.name == "Copenhagen Digital").unwrap();
+        let (hubclub, hub_sites) = map.clusters.iter().find(|(c, _)| c.name == "HubClub").unwrap();
+        let (copenhagen, _) = map.clusters.iter().find(|(c, _)| c.name == "Copenhagen Digital").unwrap();
         let hub_admin = person(&api.service, hubclub.id, "boss@hubclub.example", true).await;
         let hub_site = hub_sites[0].id.to_string();
         let mut asked = Vec::new();

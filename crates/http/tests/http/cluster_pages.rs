@@ -210,13 +210,13 @@ async fn a_cluster_comes_with_its_first_admin_and_a_status_change_is_confirmed()
                 ("admin_locale", "en"),
             ])
         };
-        let before = w.service.map().await.unwrap().len();
+        let before = w.service.map().await.unwrap().clusters.len();
         let taken = send(&w.app, post("/network/clusters", &ops, &cluster("anna@hubclub.example"))).await;
         assert_eq!(taken.status, StatusCode::CONFLICT);
         assert!(
             taken.body.contains("already belongs to someone") && taken.body.contains("value=\"Tokyo Creative Tech\"")
         );
-        assert_eq!(w.service.map().await.unwrap().len(), before, "nothing added");
+        assert_eq!(w.service.map().await.unwrap().clusters.len(), before, "nothing added");
         let bad = send(&w.app, post("/network/clusters", &ops, &cluster("not an address"))).await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(bad.body.contains("Admin&#39;s email: not an email address"), "{}", bad.body);

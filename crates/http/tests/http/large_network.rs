@@ -1,7 +1,8 @@
 //! Pages of a network too large to list whole, written with the store's
 //! bulk loader: the map lists a crowded continent's countries, each a link
-//! to that country's map listing its sites; the ledger pages through the
-//! clusters' figures.
+//! to that country's map listing its sites; the availability search, in the
+//! API and on the map, pages through the sites it finds; the ledger pages
+//! through the clusters' figures.
 
 use axum::http::StatusCode;
 use deskvisa_rules::{DeskCount, HostPolicy, SiteId, TimeZone, WeekdaySet};
@@ -13,12 +14,17 @@ use crate::support::{Web, get, send, session, unescape};
 
 /// Seventy sites of a Finnish cluster, written in bulk: Europe then has 72.
 async fn finland(w: &Web) -> Vec<SiteId> {
+    lofts(&w.service, 70).await
+}
+
+/// `n` sites of a Finnish cluster ("Loft 00", …, four desks each), written in bulk.
+pub(crate) async fn lofts(service: &deskvisa_service::Service, n: usize) -> Vec<SiteId> {
     let cluster = helsinki_cluster("Helsinki Lofts");
-    let sites: Vec<SiteRecord> = (0..70)
+    let sites: Vec<SiteRecord> = (0..n)
         .map(|n| SiteRecord {
             id: SiteId::from_uuid(uuid::Uuid::now_v7()),
             cluster_id: cluster.id,
-            name: format!("Loft {n:02}"),
+            name: format!("Loft {n:03}"),
             address: format!("Mannerheimintie {n}"),
             timezone: TimeZone::parse("Europe/Helsinki").unwrap(),
             desks: DeskCount::new(4).unwrap(),
@@ -29,7 +35,7 @@ async fn finland(w: &Web) -> Vec<SiteId> {
         .collect();
     let ids = sites.iter().map(|s| s.id).collect();
     let block = NetworkBlock { clusters: vec![(cluster, HostPolicy::default())], sites, ..NetworkBlock::default() };
-    w.service.store().load_network(&block, w.service.now()).await.unwrap();
+    service.store().load_network(&block, service.now()).await.unwrap();
     ids
 }
 
@@ -45,7 +51,7 @@ async fn a_continent_of_many_sites_lists_its_countries_and_each_country_its_site
         let all = unescape(&map.body[map.body.find("id=\"all-sites\"").unwrap()..]);
         assert!(all.contains("(72)"), "Europe counts every site: {all}");
         assert!(all.contains(">Finland</a> <span class=\"muted\">(70)</span>"), "{all}");
-        assert!(!all.contains("Loft 07"), "seventy lofts are not listed on the world map");
+        assert!(!all.contains("Loft 007"), "seventy lofts are not listed on the world map");
         let link = "/?area=country%3AFI#all-sites";
         assert!(all.contains(&format!("href=\"{link}\"")));
 
@@ -54,11 +60,80 @@ async fn a_continent_of_many_sites_lists_its_countries_and_each_country_its_site
         assert_eq!(finland.status, StatusCode::OK);
         let listed = unescape(&finland.body[finland.body.find("id=\"all-sites\"").unwrap()..]);
         for (n, loft) in lofts.iter().enumerate() {
-            assert!(listed.contains(&format!("href=\"/sites/{}\">Loft {n:02}</a>", loft.as_uuid())), "Loft {n:02}");
+            assert!(listed.contains(&format!("href=\"/sites/{}\">Loft {n:03}</a>", loft.as_uuid())), "Loft {n:03}");
         }
         let page = send(&w.app, get(&format!("/sites/{}", lofts[7].as_uuid()), &cookie)).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(unescape(&page.body).contains("Loft 07"));
+        assert!(unescape(&page.body).contains("Loft 007"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_map_search_shows_a_screenful_and_pages_through_every_site_found() {
+    on_both_backends(async |db| {
+        let w = Web::new(World::new(db, 2).await);
+        let lofts = lofts(&w.service, 230).await;
+        let cookie = session(&w.app, &w.service, "anna@hubclub.example").await;
+        let cards = |body: &str| body.matches("<li class=\"card fit\">").count();
+        // A breakfast at the host's site during its first fit, the first card.
+        let time = |t: &str| deskvisa_rules::parse_local_time(t).unwrap();
+        let breakfast = deskvisa_service::EventDraft {
+            title: "Harbour business breakfast".into(),
+            description: String::new(),
+            starts_at: time("2026-03-10T08:00"),
+            ends_at: time("2026-03-10T10:00"),
+            capacity: 20,
+            open_to_visitors: true,
+        };
+        w.service.publish_event(&w.host_admin, w.site, breakfast).await.unwrap();
+
+        let search = "/?from=2026-03-09&to=2026-03-27&days=3";
+        let first = send(&w.app, get(search, &cookie)).await;
+        assert_eq!(first.status, StatusCode::OK);
+        let body = unescape(&first.body);
+        let found: usize =
+            body.split("Sites that can take your stay (").nth(1).unwrap().split(')').next().unwrap().parse().unwrap();
+        assert!(found > 230, "every loft and the host's site: {found}");
+        assert_eq!(cards(&first.body), 12, "a screenful");
+        assert!(body.contains("4 desks free"), "the cards shown count their free desks: {body}");
+        let first = &body[body.find("<li class=\"card fit\">").unwrap()..];
+        let first = &first[..first.find("</li>").unwrap()];
+        assert!(first.contains("1 event during your stay"), "{first}");
+        assert_eq!(body.matches("event during your stay").count(), 1, "at the host's site only");
+        // Every site that fits is marked on the map, not only those listed:
+        // the lofts' pins, one group on the world's map.
+        assert!(body.contains("class=\"pin group fits\""), "{body}");
+
+        let every = body.split("href=\"").find(|h| h.contains("all=1")).unwrap().split('"').next().unwrap().to_owned();
+        let mut page = send(&w.app, get(&every, &cookie)).await;
+        let mut seen: std::collections::HashSet<&SiteId> = std::collections::HashSet::new();
+        let mut pages = 0;
+        loop {
+            assert_eq!(page.status, StatusCode::OK);
+            pages += 1;
+            let body = unescape(&page.body);
+            let listed = &body[body.find("id=\"results\"").unwrap()..body.find("id=\"all-sites\"").unwrap()];
+            let shown = cards(listed);
+            assert_eq!(shown, if pages < 3 { 100 } else { found - 200 }, "page {pages}");
+            let place = listed.split("id=\"results-pages\">").nth(1).unwrap();
+            let (first, last) = (100 * (pages - 1) + 1, (100 * pages).min(found));
+            assert!(place.starts_with(&format!("{first}–{last} / {found}")), "{place}");
+            assert_eq!(place.contains("Previous sites"), pages > 1);
+            seen.extend(lofts.iter().filter(|l| listed.contains(&format!("href=\"/sites/{}\"", l.as_uuid()))));
+            let Some(next) = place
+                .split("href=\"")
+                .skip(1)
+                .map(|h| h.split('"').next().unwrap())
+                .find(|h| h.contains(&format!("page={}", pages + 1)))
+            else {
+                break;
+            };
+            let next = next.to_owned();
+            page = send(&w.app, get(&next, &cookie)).await;
+        }
+        assert_eq!(pages, 3);
+        assert_eq!(seen.len(), 230, "every loft listed over the pages");
     })
     .await;
 }

@@ -159,7 +159,7 @@ impl Service {
             past.demo_past_visits(&clock, &clusters).await?;
             self.demo_stays_and_closures(&clusters).await?;
         }
-        let clusters = self.map().await?.len();
+        let clusters = self.map().await?.clusters.len();
         let token = |email: &'static str| async move {
             let email = Email::parse(email).map_err(|e| bad("email", e))?;
             self.create_token(&email, "demo").await
@@ -266,7 +266,7 @@ impl Service {
     ) -> Result<(), ServiceError> {
         let map = self.map().await?;
         for n in 0..clusters.len() {
-            let Some((home, host, site)) = demo_visit(clusters, &map, n * 5, n * 11 + 2) else {
+            let Some((home, host, site)) = demo_visit(clusters, &map.clusters, n * 5, n * 11 + 2) else {
                 continue;
             };
             let monday = next_weekday(self.now().date_naive(), Weekday::Mon, 1 + (n as u64 % 5));
@@ -291,7 +291,7 @@ impl Service {
             let _ = self.act_on_stay(&admin, stay.id, command).await;
         }
         // The refusing host declines three visitors, each inside the guarantee.
-        let Some((refusing, refusing_sites)) = map.iter().find(|(c, _)| c.name == DEMO_REFUSING_HOST) else {
+        let Some((refusing, refusing_sites)) = map.clusters.iter().find(|(c, _)| c.name == DEMO_REFUSING_HOST) else {
             return Ok(());
         };
         let Some(site) = refusing_sites.first() else { return Ok(()) };
@@ -353,7 +353,7 @@ impl Service {
         }
         // Members of the first clusters visit the next ones.
         for n in 0..12usize {
-            let Some((home, host, site)) = demo_visit(clusters, &map, n, n * 7 + 3) else {
+            let Some((home, host, site)) = demo_visit(clusters, &map.clusters, n, n * 7 + 3) else {
                 continue;
             };
             let member = self.visitor_caller(home).await?;
@@ -382,7 +382,7 @@ impl Service {
         // and Copenhagen's inbox (the demo host admin's) have it waiting.
         let anna = Email::parse(DEMO_MEMBER).map_err(|e| bad("demo member", e))?;
         let anna = self.caller(self.member_by_email(&anna).await?.id).await?;
-        let copenhagen = map.iter().find(|(c, _)| c.name == "Copenhagen Digital Cluster");
+        let copenhagen = map.clusters.iter().find(|(c, _)| c.name == "Copenhagen Digital Cluster");
         if let Some(site) = copenhagen.and_then(|(_, sites)| sites.first()) {
             let monday = next_weekday(today, Weekday::Mon, 2);
             let input = StayRequestInput {

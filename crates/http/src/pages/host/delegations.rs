@@ -103,9 +103,10 @@ async fn render(
     let sites = service
         .map()
         .await?
-        .into_iter()
+        .clusters
+        .iter()
         .filter(|(c, _)| c.id != cluster)
-        .flat_map(|(c, sites)| sites.into_iter().map(move |s| (s, c.name.clone())))
+        .flat_map(|(c, sites)| sites.iter().map(move |s| (s, c.name.as_str())))
         .map(|(s, cluster_name)| {
             let id = s.id.as_uuid().to_string();
             let chosen = id == chosen_site;
