@@ -468,12 +468,19 @@ fn stay_day_values(s: &NewStay, date: NaiveDate) -> RowOf<4> {
 
 impl Store {
     /// Refreshes the query planner's statistics after a bulk load, as the
-    /// database would soon do by itself: PostgreSQL's `ANALYZE` (what
-    /// autovacuum runs after many inserts), SQLite's `PRAGMA optimize`.
+    /// database would soon do by itself: PostgreSQL's `VACUUM (ANALYZE)`
+    /// (what autovacuum runs after many inserts; the vacuum marks the pages
+    /// all-visible, without which an index-only scan reads every row's
+    /// page too: the ledger's medians at 100×, 1.4 s against 0.2 s), SQLite's
+    /// `PRAGMA optimize`.
     pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        if self.backend() == crate::Backend::Postgres {
+            // Outside a transaction: PostgreSQL refuses to vacuum in one.
+            self.connection().execute_unprepared("VACUUM (ANALYZE)").await?;
+            return Ok(());
+        }
         let tx = self.begin_write().await?;
-        let sql = if tx.is_postgres() { "ANALYZE" } else { "PRAGMA optimize" };
-        tx.tx.execute_unprepared(sql).await?;
+        tx.tx.execute_unprepared("PRAGMA optimize").await?;
         tx.commit().await
     }
 
