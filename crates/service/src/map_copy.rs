@@ -8,9 +8,11 @@
 //! call reads the map again and waits for it, so whoever made a change
 //! sees it. A change by another instance (PostgreSQL with several) or by
 //! another process on the same file (the command line) is seen within
-//! [`FRESH_FOR`] and one read: a copy older than that is still served while
-//! a task reads the next one, so no call waits for a read it did not ask
-//! for. Booking never reads the copy: a stay request checks the site, its
+//! [`FRESH_FOR`] and one read while calls come in: a copy older than that
+//! is still served while a task reads the next one, so no call waits for a
+//! read it did not ask for (and an instance that sat idle answers its first
+//! call from the copy it had; bounding that too is left to do). Booking
+//! never reads the copy: a stay request checks the site, its
 //! cluster and the policy in its own transaction, so a stale copy can show
 //! a site, never book a wrong one.
 
