@@ -33,6 +33,7 @@ mod m20261209_000003_delegations;
 mod m20261210_000001_search_indexes;
 mod m20261211_000001_ledger_scale_indexes;
 mod m20261211_000002_ledger_months;
+mod m20261212_000001_ledger_exception_totals;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_search_indexes::Migration),
             Box::new(m20261211_000001_ledger_scale_indexes::Migration),
             Box::new(m20261211_000002_ledger_months::Migration),
+            Box::new(m20261212_000001_ledger_exception_totals::Migration),
         ]
     }
 }

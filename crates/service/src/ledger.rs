@@ -104,17 +104,20 @@ impl Service {
                 });
             }
         }
-        let requests = tx.request_counts(start, end).await?;
+        // Requests, answers and exceptions per host from the running totals, read once.
+        let totals = tx.request_totals(start, end).await?;
+        let requests = totals.iter().map(|(host, t)| (*host, t.counts)).collect();
+        let exception_counts: Vec<_> =
+            totals.iter().filter(|(_, t)| t.exceptions > 0).map(|(host, t)| (*host, t.exceptions)).collect();
         let exceptions = match listed {
             ExceptionsListed::Nothing => Vec::new(),
             _ => tx.guarantee_exceptions(start, end, scope, listed.page()).await?,
         };
-        let exception_counts = tx.exception_counts(start, end).await?;
         let exceptions_total = match scope {
             None => exception_counts.iter().map(|(_, n)| n).sum(),
             Some(cluster) => tx.exceptions_involving(start, end, cluster).await?,
         };
-        let median_answer_seconds = tx.median_answer_seconds(start, end).await?;
+        let median_answer_seconds = tx.median_answer_seconds(start, end, &totals).await?;
         let introductions = tx.introduction_counts(start, end).await?;
         let network = tx.network_policy().await?;
         let clusters = tx.clusters().await?;

@@ -67,7 +67,7 @@ pub use ledger::{EXCEPTIONS_A_PAGE, ExceptionsListed, LedgerReport};
 pub use letters::{LetterMade, LetterheadView, MAX_LETTERHEAD_ADDRESS_CHARS, Verification};
 pub use mail_events::{EventNotice, StayEvent};
 pub use map::{MAX_CLOSED_AT_ONCE, NewCluster, NewMember, NewSite};
-pub use map_copy::FRESH_FOR;
+pub use map_copy::{FRESH_FOR, SERVED_AT_MOST};
 pub use meeting::{MAX_VISITOR_WINDOW_DAYS, SUGGESTED_FIRMS, Suggestion, VisitorWithFirm};
 pub use member_import::{ImportRow, ImportVerdict, MAX_IMPORT_ROWS};
 pub use network_staff::{Appointment, IssuedLink};

@@ -199,6 +199,9 @@ impl Tx {
             tally.declined += i32::from(new.status == StayStatus::Declined);
             tally.expired += i32::from(new.status == StayStatus::Expired);
             tally.answered += i32::from(s.answered_at.is_some());
+            for h in s.history.iter().filter(|h| h.guarantee_exception) {
+                requests.entry((new.host_cluster, h.at.date_naive())).or_default().exceptions += 1;
+            }
         }
         let mut by_month: BTreeMap<(ClusterId, ClusterId, NaiveDate), i32> = BTreeMap::new();
         for ((host, home, date), n) in &counted {
@@ -244,8 +247,9 @@ impl Tx {
             month.declined += t.declined;
             month.expired += t.expired;
             month.answered += t.answered;
+            month.exceptions += t.exceptions;
         }
-        let tally_row = |((host, date), t): (&(ClusterId, NaiveDate), &RequestTally)| -> [Value; 7] {
+        let tally_row = |((host, date), t): (&(ClusterId, NaiveDate), &RequestTally)| -> [Value; 8] {
             [
                 host.as_uuid().into(),
                 (*date).into(),
@@ -254,17 +258,18 @@ impl Tx {
                 t.declined.into(),
                 t.expired.into(),
                 t.answered.into(),
+                t.exceptions.into(),
             ]
         };
         for (table, key, tallies) in
             [("ledger_request_months", "month", &request_months), ("ledger_requests", "date", requests)]
         {
-            let totals: Vec<[Value; 7]> = tallies.iter().map(tally_row).collect();
+            let totals: Vec<[Value; 8]> = tallies.iter().map(tally_row).collect();
             let on_conflict = requests_added_on_conflict(table, key);
             rows += self
                 .upsert_adding(
                     table,
-                    ["host_cluster_id", key, "received", "approved", "declined", "expired", "answered"],
+                    ["host_cluster_id", key, "received", "approved", "declined", "expired", "answered", "exceptions"],
                     &totals,
                     &on_conflict,
                 )

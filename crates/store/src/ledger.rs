@@ -61,7 +61,7 @@ struct BoundaryRow {
     date: NaiveDate,
 }
 
-#[derive(FromQueryResult, Default)]
+#[derive(FromQueryResult)]
 struct RequestRow {
     host_cluster_id: uuid::Uuid,
     received: i64,
@@ -69,6 +69,19 @@ struct RequestRow {
     declined: i64,
     expired: i64,
     answered: i64,
+    exceptions: i64,
+}
+
+/// A host's requests over a period, and the guarantee exceptions recorded
+/// at it then.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestTotals {
+    /// How the requests ended.
+    pub counts: RequestCounts,
+    /// How many a host admin answered (approve or decline).
+    pub answered: u64,
+    /// Guarantee exceptions recorded at the host on the period's days.
+    pub exceptions: u64,
 }
 
 #[derive(FromQueryResult)]
@@ -79,12 +92,6 @@ struct ExceptionRow {
     at: DateTime<Utc>,
     to_status: String,
     reason: Option<String>,
-}
-
-#[derive(FromQueryResult)]
-struct CountRow {
-    host_cluster_id: uuid::Uuid,
-    answers: i64,
 }
 
 #[derive(FromQueryResult)]
@@ -229,40 +236,19 @@ impl Tx {
             .collect())
     }
 
-    /// How the requests made in `[start, end)` ended, per host.
-    pub async fn request_counts(
-        &self,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-    ) -> Result<Vec<(ClusterId, RequestCounts)>, StoreError> {
-        Ok(self
-            .request_totals(start, end)
-            .await?
-            .into_iter()
-            .map(|(host, r)| {
-                let counts = RequestCounts {
-                    received: unsigned(r.received),
-                    approved: unsigned(r.approved),
-                    declined: unsigned(r.declined),
-                    expired: unsigned(r.expired),
-                };
-                (host, counts)
-            })
-            .collect())
-    }
-
     /// Each host's request totals for the requests made on the UTC dates of
-    /// `[start, end)`: a row a host for each whole month of them
-    /// (`ledger_request_months`), a row a host and date for the days of the
-    /// months they cut (`ledger_requests`), summed by host.
-    async fn request_totals(
+    /// `[start, end)`, and its guarantee exceptions recorded on them: a row
+    /// a host for each whole month (`ledger_request_months`), a row a host
+    /// and date for the days of the months they cut (`ledger_requests`, by
+    /// its date index), summed by host.
+    pub async fn request_totals(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
-    ) -> Result<BTreeMap<ClusterId, RequestRow>, StoreError> {
+    ) -> Result<BTreeMap<ClusterId, RequestTotals>, StoreError> {
         const SUMS: &str = "SUM(received) AS received, SUM(approved) AS approved, SUM(declined) AS declined,
-                            SUM(expired) AS expired, SUM(answered) AS answered";
-        let mut totals: BTreeMap<ClusterId, RequestRow> = BTreeMap::new();
+                            SUM(expired) AS expired, SUM(answered) AS answered, SUM(exceptions) AS exceptions";
+        let mut totals: BTreeMap<ClusterId, RequestTotals> = BTreeMap::new();
         let (first, Some(last)) = (start.date_naive(), end.date_naive().pred_opt()) else { return Ok(totals) };
         if last < first {
             return Ok(totals);
@@ -276,22 +262,24 @@ impl Tx {
             );
             rows.extend(self.rows::<RequestRow>(&sql, vec![from.into(), end.into()]).await?);
         }
+        // As for `ledger_days`: SQLite's planner may walk the primary key
+        // (every host's every day) rather than the dates asked.
+        let by_date = if self.is_postgres() { "" } else { "INDEXED BY ledger_requests_by_date" };
         for (from, to) in [days_before, days_after].into_iter().flatten() {
             let sql = format!(
-                "SELECT host_cluster_id, {SUMS} FROM ledger_requests
+                "SELECT host_cluster_id, {SUMS} FROM ledger_requests {by_date}
                   WHERE date >= $1 AND date <= $2 GROUP BY host_cluster_id"
             );
             rows.extend(self.rows::<RequestRow>(&sql, vec![from.into(), to.into()]).await?);
         }
         for r in rows {
-            let sum = totals
-                .entry(ClusterId::from_uuid(r.host_cluster_id))
-                .or_insert(RequestRow { host_cluster_id: r.host_cluster_id, ..RequestRow::default() });
-            sum.received += r.received;
-            sum.approved += r.approved;
-            sum.declined += r.declined;
-            sum.expired += r.expired;
-            sum.answered += r.answered;
+            let sum = totals.entry(ClusterId::from_uuid(r.host_cluster_id)).or_default();
+            sum.counts.received += unsigned(r.received);
+            sum.counts.approved += unsigned(r.approved);
+            sum.counts.declined += unsigned(r.declined);
+            sum.counts.expired += unsigned(r.expired);
+            sum.answered += unsigned(r.answered);
+            sum.exceptions += unsigned(r.exceptions);
         }
         Ok(totals)
     }
@@ -342,19 +330,6 @@ impl Tx {
             .collect()
     }
 
-    /// Every guarantee exception recorded in `[start, end)`, counted per
-    /// host (by the covering index on `at`: no row leaves the database).
-    pub async fn exception_counts(
-        &self,
-        start: DateTime<Utc>,
-        end: DateTime<Utc>,
-    ) -> Result<Vec<(ClusterId, u64)>, StoreError> {
-        let sql = "SELECT host_cluster_id, COUNT(*) AS answers FROM ledger_exceptions
-                    WHERE at >= $1 AND at < $2 GROUP BY host_cluster_id";
-        let rows: Vec<CountRow> = self.rows(sql, vec![start.into(), end.into()]).await?;
-        Ok(rows.into_iter().map(|r| (ClusterId::from_uuid(r.host_cluster_id), unsigned(r.answers))).collect())
-    }
-
     /// How many guarantee exceptions recorded in `[start, end)` `cluster`
     /// took part in, as host or home.
     pub async fn exceptions_involving(
@@ -375,21 +350,20 @@ impl Tx {
 
     /// Per host, the median time from a request made in `[start, end)` to a
     /// host admin's answer (approve or decline), in seconds. How many answers
-    /// each host gave comes from the running totals; the middle one or two
+    /// each host gave comes from the running totals (`totals`, of
+    /// [`Tx::request_totals`] over the same period); the middle one or two
     /// are read off the index `(host, answer_seconds, created_at)`: no sort,
     /// and two values a host leave the database.
     pub async fn median_answer_seconds(
         &self,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
+        totals: &BTreeMap<ClusterId, RequestTotals>,
     ) -> Result<Vec<(ClusterId, i64)>, StoreError> {
-        // How many answers each host gave, from the running totals.
-        let counts: Vec<(ClusterId, i64)> = self
-            .request_totals(start, end)
-            .await?
-            .into_iter()
+        let counts: Vec<(ClusterId, i64)> = totals
+            .iter()
             .filter(|(_, r)| r.answered > 0)
-            .map(|(host, r)| (host, r.answered))
+            .map(|(host, r)| (*host, i64::try_from(r.answered).unwrap_or(i64::MAX)))
             .collect();
         if self.is_postgres() {
             return self.medians_at_once(start, end, &counts).await;

@@ -2,7 +2,8 @@
 //! `ledger_months`; `ledger_requests`), moved in the same transaction as
 //! the stay they count: an approval adds its held days, a cancellation takes
 //! away the days it gives back, a no-show all of them; every request counts
-//! on its UTC date, and its outcome with it. Upserts run with their keys in
+//! on its UTC date, and its outcome with it; every guarantee exception on
+//! its own UTC date, at its host. Upserts run with their keys in
 //! order, months before days, so two transactions that touch the same
 //! totals take their row locks in the same order on PostgreSQL.
 
@@ -24,6 +25,9 @@ pub(crate) struct RequestTally {
     pub expired: i32,
     /// Answered by a host admin (approve or decline).
     pub answered: i32,
+    /// Guarantee exceptions recorded (counted on their own date, not the
+    /// request's).
+    pub exceptions: i32,
 }
 
 impl RequestTally {
@@ -108,13 +112,13 @@ impl Tx {
     }
 
     /// Copies a history line that is a guarantee exception into the
-    /// ledger's list, with its stay's host and home.
+    /// ledger's list, with its stay's host and home, and counts it.
     pub(crate) async fn add_ledger_exception(
         &self,
         stay: StayId,
         entry: &crate::HistoryEntry,
     ) -> Result<(), StoreError> {
-        if let Some((sql, values)) = ledger_exception_added(stay, entry) {
+        for (sql, values) in ledger_exception_added(stay, entry) {
             self.run(sql, values).await?;
         }
         Ok(())
@@ -203,6 +207,7 @@ pub(crate) fn ledger_request_added(
             tally.declined.into(),
             tally.expired.into(),
             tally.answered.into(),
+            tally.exceptions.into(),
         ]
     };
     let day = requested_at.date_naive();
@@ -212,7 +217,7 @@ pub(crate) fn ledger_request_added(
 /// Adds a tally to a host's requests of a month (`$2`, its first day).
 static REQUEST_MONTH_ADDED: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "{} VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT {}",
+        "{} VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT {}",
         request_insert("ledger_request_months", "month"),
         requests_added_on_conflict("ledger_request_months", "month")
     )
@@ -221,16 +226,19 @@ static REQUEST_MONTH_ADDED: LazyLock<String> = LazyLock::new(|| {
 /// Adds a tally to a host's requests of a day.
 static REQUEST_DAY_ADDED: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "{} VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT {}",
+        "{} VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT {}",
         request_insert("ledger_requests", "date"),
         requests_added_on_conflict("ledger_requests", "date")
     )
 });
 
+/// The totals of a row of requests, after its host and day (month).
+pub(crate) const REQUEST_TOTALS: &str = "received, approved, declined, expired, answered, exceptions";
+
 /// The start of an insert into a table of request totals keyed by host and
 /// `key` (a day, or a month's first day).
 fn request_insert(table: &str, key: &str) -> String {
-    format!("INSERT INTO {table} (host_cluster_id, {key}, received, approved, declined, expired, answered)")
+    format!("INSERT INTO {table} (host_cluster_id, {key}, {REQUEST_TOTALS})")
 }
 
 /// What an insert into a table of request totals does where the host's
@@ -239,15 +247,18 @@ pub(crate) fn requests_added_on_conflict(table: &str, key: &str) -> String {
     format!(
         "(host_cluster_id, {key}) DO UPDATE SET received = {table}.received + excluded.received, \
          approved = {table}.approved + excluded.approved, declined = {table}.declined + excluded.declined, \
-         expired = {table}.expired + excluded.expired, answered = {table}.answered + excluded.answered"
+         expired = {table}.expired + excluded.expired, answered = {table}.answered + excluded.answered, \
+         exceptions = {table}.exceptions + excluded.exceptions"
     )
 }
 
 /// The copy of a history line that is a guarantee exception into the
-/// ledger's list, with its stay's host and home; none for other lines.
-pub(crate) fn ledger_exception_added(stay: StayId, entry: &crate::HistoryEntry) -> Option<(&'static str, Vec<Value>)> {
+/// ledger's list, with its stay's host and home, then its count at the
+/// host for the month and the UTC date it was recorded on; none for other
+/// lines.
+pub(crate) fn ledger_exception_added(stay: StayId, entry: &crate::HistoryEntry) -> Vec<(&'static str, Vec<Value>)> {
     if !entry.guarantee_exception {
-        return None;
+        return Vec::new();
     }
     let sql = "INSERT INTO ledger_exceptions (stay_id, host_cluster_id, home_cluster_id, at, to_status, reason) \
                SELECT s.id, s.host_cluster_id, s.home_cluster_id, $2, $3, $4 FROM stays s WHERE s.id = $1";
@@ -257,5 +268,27 @@ pub(crate) fn ledger_exception_added(stay: StayId, entry: &crate::HistoryEntry) 
         entry.to.as_str().into(),
         entry.reason.as_ref().map(Reason::as_str).into(),
     ];
-    Some((sql, values))
+    let day = entry.at.date_naive();
+    vec![
+        (sql, values),
+        (EXCEPTION_MONTH_ADDED.as_str(), vec![stay.as_uuid().into(), month_of(day).into()]),
+        (EXCEPTION_DAY_ADDED.as_str(), vec![stay.as_uuid().into(), day.into()]),
+    ]
+}
+
+/// Counts an exception of stay `$1` at its host in the month of `$2`.
+static EXCEPTION_MONTH_ADDED: LazyLock<String> =
+    LazyLock::new(|| exception_counted(&request_insert("ledger_request_months", "month"), "ledger_request_months", "month"));
+
+/// Counts an exception of stay `$1` at its host on the day `$2`.
+static EXCEPTION_DAY_ADDED: LazyLock<String> =
+    LazyLock::new(|| exception_counted(&request_insert("ledger_requests", "date"), "ledger_requests", "date"));
+
+/// An upsert adding one exception to the host's row of `table` by `key`,
+/// the host read off the stay.
+fn exception_counted(insert: &str, table: &str, key: &str) -> String {
+    format!(
+        "{insert} SELECT s.host_cluster_id, $2, 0, 0, 0, 0, 0, 1 FROM stays s WHERE s.id = $1 ON CONFLICT {}",
+        requests_added_on_conflict(table, key)
+    )
 }

@@ -63,7 +63,7 @@ pub use events::{EventChange, EventMailFacts, EventRecord, NewEvent, Registratio
 pub use firms::{FirmFilter, FirmProfile, FirmRecord, sort_name};
 pub use idempotency::{ANSWER_KEPT, IN_FLIGHT_TIMEOUT, KeyState};
 pub use introductions::{IntroductionRecord, NewIntroduction, Party};
-pub use ledger::{BoundaryDay, ExceptionPage};
+pub use ledger::{BoundaryDay, ExceptionPage, RequestTotals};
 pub use letters::{LetterCheck, Letterhead, NewLetter, StoredLetter};
 pub use mail_facts::{MailContext, MailFacts};
 pub use map::{ClusterRecord, MemberRecord, Role, SitePatch, SiteRecord};

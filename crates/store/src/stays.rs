@@ -222,18 +222,20 @@ pub(crate) fn stay_statements(
     if !mails.is_empty() {
         statements.push(crate::outbox::mail_insert(mails, new.created_at)?);
     }
-    let mut totals: Vec<RawStatement> = history
-        .iter()
-        .filter_map(|entry| ledger_exception_added(new.id, entry))
-        .map(|(sql, values)| (sql.to_owned(), values))
-        .collect();
-    // The ledger's totals: a stay approved at once counts its days.
+    // The ledger's totals: a stay approved at once counts its days. The
+    // request's totals come before its exceptions' (on the same day or
+    // later), so the row locks are taken in the order of their keys.
+    let mut totals: Vec<RawStatement> = Vec::new();
     if counts_held_days(new.status, true, false) {
         totals.extend(ledger_days_added(new.host_cluster, new.home_cluster, &new.held_days, 1));
     }
     let tally = RequestTally { received: 1, ..RequestTally::answered(new.status) };
+    let exceptions = history.iter().flat_map(|entry| ledger_exception_added(new.id, entry));
     totals.extend(
-        ledger_request_added(new.host_cluster, new.created_at, tally).into_iter().map(|(sql, v)| (sql.to_owned(), v)),
+        ledger_request_added(new.host_cluster, new.created_at, tally)
+            .into_iter()
+            .chain(exceptions)
+            .map(|(sql, v)| (sql.to_owned(), v)),
     );
     Ok((statements, totals))
 }

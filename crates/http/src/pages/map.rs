@@ -5,6 +5,7 @@
 
 use super::page::Page;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -17,6 +18,7 @@ use super::PageError;
 use super::calendar::{first_of_month, month_key, month_range, parse_month};
 use super::form::Fields;
 use super::map_drawing::{self, Area, Drawing};
+use super::numbered::{Numbered, Pages};
 use super::view::{Chrome, html};
 
 /// The most date ranges shown per site in the results.
@@ -51,15 +53,6 @@ struct Fit {
     facts: Vec<String>,
 }
 
-/// A page of the sites found: `first..=last` of `of`, and the pages around.
-struct ResultsPaging {
-    first: usize,
-    last: usize,
-    of: usize,
-    back: Option<String>,
-    next: Option<String>,
-}
-
 /// A choice in a `<select>`.
 struct Choice {
     value: String,
@@ -92,7 +85,7 @@ struct MapPage {
     found: usize,
     every: Option<String>,
     /// Where the page of "show all" is among the sites found, when there are several.
-    results_pages: Option<ResultsPaging>,
+    results_pages: Option<Numbered>,
     fits: Vec<Fit>,
     error: Option<String>,
 }
@@ -293,26 +286,16 @@ fn countries(map: &[ClusterSites<'_>]) -> Vec<(Country, Vec<String>)> {
 /// Which of the `found` sites, soonest first, the page shows: a screenful,
 /// or with "show all" a page of them; the "show all" link, or where the
 /// page is among the pages of all.
-fn results_shown(query: &Fields, found: usize) -> (std::ops::Range<usize>, Option<String>, Option<ResultsPaging>) {
-    let all = query.get("all") == "1";
-    let pages = found.div_ceil(RESULTS_A_PAGE).max(1);
-    let page_no = if all { query.get("page").parse::<usize>().unwrap_or(1).clamp(1, pages) } else { 1 };
-    let shown = if all {
-        (page_no - 1) * RESULTS_A_PAGE..(page_no * RESULTS_A_PAGE).min(found)
-    } else {
-        0..found.min(RESULTS_SHOWN)
-    };
+fn results_shown(query: &Fields, found: usize, w: &'static super::Words) -> (Range<usize>, Option<String>, Option<Numbered>) {
     let kept = super::form::query_string(query, &["all", "page"]);
-    let every = (!all && found > RESULTS_SHOWN).then(|| format!("/?{kept}&all=1#results"));
+    if query.get("all") != "1" {
+        let every = (found > RESULTS_SHOWN).then(|| format!("/?{kept}&all=1#results"));
+        return (0..found.min(RESULTS_SHOWN), every, None);
+    }
     let link = |n: usize| format!("/?{kept}&all=1&page={n}#results");
-    let paging = (all && pages > 1).then(|| ResultsPaging {
-        first: shown.start + 1,
-        last: shown.end,
-        of: found,
-        back: (page_no > 1).then(|| link(page_no - 1)),
-        next: (page_no < pages).then(|| link(page_no + 1)),
-    });
-    (shown, every, paging)
+    let pages = Pages { id: "results-pages", size: RESULTS_A_PAGE, words: (w.previous_sites, w.next_sites), link: &link };
+    let (shown, line) = pages.cut(found, query.get("page"));
+    (shown, None, line)
 }
 
 /// `GET /`: the map, and the search when the form was sent.
@@ -354,7 +337,7 @@ pub(crate) async fn page(Page { service, viewer, query }: Page) -> Result<Respon
         (None, None)
     };
     let found = searched_sites.as_ref().map_or(0, Vec::len);
-    let (shown, every, results_pages) = results_shown(&query, found);
+    let (shown, every, results_pages) = results_shown(&query, found, w);
     let fits = match &searched_sites {
         Some(sites) => cards(&service, &sites[shown], w).await?,
         None => Vec::new(),

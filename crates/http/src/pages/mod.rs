@@ -24,6 +24,7 @@ pub(crate) mod letters;
 mod map;
 mod map_drawing;
 mod network;
+mod numbered;
 mod page;
 mod programme;
 pub(crate) mod sign_in;

@@ -14,6 +14,7 @@ use deskvisa_rules::{ClusterId, ClusterStatus, Period, parse_date};
 use deskvisa_service::{ClusterPatch, ExceptionsListed, NewCluster, NewMember, Service, ServiceError};
 
 use super::form::{Fields, FormRefusal, Shown, SignedForm};
+use super::numbered::{Numbered, Pages};
 use super::view::{Chrome, html};
 use super::{PageError, Viewer, Words, redirect};
 use crate::api::reports::{ClusterFiguresBody, LedgerBody, csv_download, exceptions_listed};
@@ -33,11 +34,24 @@ struct ClusterLine {
     joined: String,
 }
 
+/// Rows of the clusters table a page: a network of thousands of clusters,
+/// each row with its status form, would be megabytes.
+const CLUSTERS_A_PAGE: usize = 100;
+
 #[derive(Template)]
 #[template(path = "network.html")]
 struct NetworkPage<'a> {
     c: Chrome,
+    /// The page of clusters shown, of those found.
     clusters: Vec<ClusterLine>,
+    /// Clusters in the network.
+    in_all: usize,
+    /// Clusters found by `find` (all when it is empty).
+    found: usize,
+    /// What the find box holds.
+    find: String,
+    /// Where the page is among the pages of clusters found.
+    paging: Option<Numbered>,
     statuses: Vec<(&'static str, &'static str)>,
     /// The add-cluster form as typed, empty when fresh.
     draft: &'a Fields,
@@ -54,11 +68,16 @@ async fn network_page_with(
     let Shown { query, typed: fields, refusal: refused, status } = shown;
     viewer.network_admin()?;
     let w = viewer.words();
-    let mut clusters: Vec<ClusterLine> = service
-        .map()
-        .await?
+    let map = service.map().await?;
+    let find = query.get("find").trim().to_owned();
+    let wanted = find.to_lowercase();
+    let mut clusters: Vec<ClusterLine> = map
         .clusters
         .iter()
+        .filter(|(c, _)| {
+            wanted.is_empty()
+                || [&c.name, &c.city, c.country.as_str()].iter().any(|t| t.to_lowercase().contains(&wanted))
+        })
         .map(|(c, sites)| ClusterLine {
             id: c.id.as_uuid().to_string(),
             place: format!("{}, {}", c.city, c.country),
@@ -70,9 +89,24 @@ async fn network_page_with(
         })
         .collect();
     clusters.sort_by(|a, b| a.name.cmp(&b.name));
+    let kept = super::form::query_string(query, &["page", "done"]);
+    let link = |n: usize| format!("/network?{kept}&page={n}#clusters-title");
+    let pages = Pages {
+        id: "clusters-pages",
+        size: CLUSTERS_A_PAGE,
+        words: (w.previous_clusters, w.next_clusters),
+        link: &link,
+    };
+    let found = clusters.len();
+    let (shown, paging) = pages.cut(found, query.get("page"));
+    let clusters: Vec<ClusterLine> = clusters.into_iter().skip(shown.start).take(shown.len()).collect();
     let page = NetworkPage {
         c: Chrome::new(viewer, w.network_title, "network").done(query),
         clusters,
+        in_all: map.clusters.len(),
+        found,
+        find,
+        paging,
         statuses: [ClusterStatus::Active, ClusterStatus::Suspended, ClusterStatus::Left]
             .iter()
             .map(|s| (s.as_str(), w.cluster_status(*s)))
@@ -262,19 +296,10 @@ struct LedgerPage {
     columns: Vec<&'static str>,
     figures: Vec<FigureRow>,
     /// Where the page of figures is among all of them, when there are several.
-    paging: Option<FiguresPaging>,
+    paging: Option<Numbered>,
     /// The bars show only the busiest clusters.
     bars_cut: bool,
     error: Option<String>,
-}
-
-/// The figures table's place: rows `first..=last` of `of`, and the pages around.
-struct FiguresPaging {
-    first: usize,
-    last: usize,
-    of: usize,
-    back: Option<String>,
-    next: Option<String>,
 }
 
 /// The period asked for, or the year up to today.
@@ -433,19 +458,15 @@ pub(crate) async fn ledger(Page { service, viewer, query }: Page) -> Result<Resp
     figures.sort_by(|a, b| a.name.cmp(&b.name));
     let story = story(&body, &figures);
     let (from, to) = (period.from().to_string(), period.to().to_string());
-    let pages = figures.len().div_ceil(FIGURES_A_PAGE).max(1);
-    let page_no = query.get("page").parse::<usize>().unwrap_or(1).clamp(1, pages);
-    let shown = figures.len();
-    let figures: Vec<FigureRow> =
-        figures.into_iter().skip((page_no - 1) * FIGURES_A_PAGE).take(FIGURES_A_PAGE).collect();
     let link = |n: usize| format!("/network/ledger?from={from}&to={to}&page={n}#figures-title");
-    let paging = (pages > 1).then(|| FiguresPaging {
-        first: (page_no - 1) * FIGURES_A_PAGE + 1,
-        last: (page_no - 1) * FIGURES_A_PAGE + figures.len(),
-        of: shown,
-        back: (page_no > 1).then(|| link(page_no - 1)),
-        next: (page_no < pages).then(|| link(page_no + 1)),
-    });
+    let pages = Pages {
+        id: "figures-pages",
+        size: FIGURES_A_PAGE,
+        words: (w.previous_clusters, w.next_clusters),
+        link: &link,
+    };
+    let (shown, paging) = pages.cut(figures.len(), query.get("page"));
+    let figures: Vec<FigureRow> = figures.into_iter().skip(shown.start).take(shown.len()).collect();
     let bars_cut = body.clusters.iter().filter(|c| c.days_hosted > 0 || c.days_used > 0).count() > bars.len();
     let page = LedgerPage {
         c: Chrome::new(&viewer, w.ledger_title, if caller.network_admin { "network" } else { "host" }),

@@ -64,6 +64,8 @@ struct SitePage {
     summary: Option<String>,
     /// Why there is no form: staff, one's own cluster, no visitor desks.
     closed_note: Option<String>,
+    /// A cluster admin's link to the delegation form, this site chosen.
+    delegation: Option<String>,
     /// Whether the calendar's days are links.
     picking: bool,
     /// The site's page, for "choose other dates".
@@ -152,7 +154,11 @@ async fn render(
     let left =
         if closed_note.is_none() { Some(service.stays_left(caller, cluster.id, &policy, today).await?) } else { None };
     let face = super::site_faces::Face::of(service, id, w.locale()).await?;
+    let delegation = (caller.cluster_admin && closed_note.is_none()).then(|| {
+        format!("/host/delegations?country={}&site_id={}#send-title", cluster.country.as_str(), id.as_uuid())
+    });
     let page = SitePage {
+        delegation,
         face,
         c: Chrome::new(viewer, site.name.clone(), "map"),
         action: format!("/sites/{}/request", id.as_uuid()),

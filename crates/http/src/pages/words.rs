@@ -322,9 +322,14 @@ words! {
     delegations_sent: "Delegations you sent", "Wysłane delegacje";
     no_delegations: "None now.", "Obecnie brak.";
     send_delegation: "Send a delegation", "Wyślij delegację";
+    send_delegation_here: "Send a delegation of your members here", "Wyślij tu delegację swoich członków";
     delegation_intro: "One request for 2 to 20 of your members at one site: each is judged by their own rules, desks for all or for none; the host answers once, and each member gets their own stay.",
         "Jeden wniosek dla od 2 do 20 członków Twojego klastra w jednej lokalizacji: każda osoba jest oceniana według własnych zasad, biurka dla wszystkich albo dla nikogo; gospodarz odpowiada raz, a każda osoba otrzymuje własny pobyt.";
     delegation_members: "Members", "Uczestnicy";
+    delegation_country: "Country of the site", "Kraj miejsca";
+    delegation_country_sites: "Show its sites", "Pokaż jego miejsca";
+    delegation_country_first: "Choose the country first: the network has too many sites for one list.",
+        "Najpierw wybierz kraj: sieć ma zbyt wiele miejsc na jedną listę.";
     delegation_size: "Choose 2 to 20 members of your cluster.", "Wybierz od 2 do 20 członków swojego klastra.";
     choose_site: "Choose a site.", "Wybierz lokalizację.";
     delegation_refused: "The delegation cannot go: nothing was booked.", "Delegacja nie może zostać wysłana: niczego nie zarezerwowano.";
@@ -379,6 +384,9 @@ words! {
     previous_clusters: "Previous clusters", "Poprzednie klastry";
     next_sites: "Next sites", "Następne miejsca";
     previous_sites: "Previous sites", "Poprzednie miejsca";
+    find_cluster: "Find a cluster by name, city or country", "Znajdź klaster po nazwie, mieście lub kraju";
+    no_cluster_found: "No cluster matches.", "Żaden klaster nie pasuje.";
+    every_cluster: "Every cluster", "Wszystkie klastry";
     bars_busiest: "The 30 busiest clusters; every cluster is in the figures below and in the CSV.",
         "30 najbardziej zajętych klastrów; wszystkie są w tabeli poniżej i w pliku CSV.";
     my_firm: "The firm I work for", "Firma, w której pracuję";

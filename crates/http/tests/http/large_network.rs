@@ -2,7 +2,8 @@
 //! bulk loader: the map lists a crowded continent's countries, each a link
 //! to that country's map listing its sites; the availability search, in the
 //! API and on the map, pages through the sites it finds; the ledger pages
-//! through the clusters' figures.
+//! through the clusters' figures, the network page through the clusters
+//! (and finds one); the delegation form asks for the site's country first.
 
 use axum::http::StatusCode;
 use deskvisa_rules::{DeskCount, HostPolicy, SiteId, TimeZone, WeekdaySet};
@@ -169,6 +170,101 @@ async fn the_ledger_of_many_clusters_pages_through_their_figures_by_name() {
         assert!(body.contains("Finnish cluster 109"));
         assert!(!body.contains("Finnish cluster 000<"), "the first page's clusters are not repeated");
         assert!(body.contains("101–112 / 112") && body.contains("Previous clusters"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_network_page_pages_through_the_clusters_and_finds_one_by_name_city_or_country() {
+    on_both_backends(async |db| {
+        let w = Web::new(World::new(db, 2).await);
+        let block = NetworkBlock {
+            clusters: (0..110)
+                .map(|n| (helsinki_cluster(&format!("Finnish cluster {n:03}")), HostPolicy::default()))
+                .collect(),
+            ..NetworkBlock::default()
+        };
+        w.service.store().load_network(&block, w.service.now()).await.unwrap();
+        w.add_network_admin(w.home, deskvisa_testing::world::member("net@hubclub.example")).await;
+        let cookie = session(&w.app, &w.service, "net@hubclub.example").await;
+        let rows = |body: &str| body.matches("<tr id=\"cluster-").count();
+
+        let first = send(&w.app, get("/network", &cookie)).await;
+        assert_eq!(first.status, StatusCode::OK);
+        assert_eq!(rows(&first.body), 100, "a page of clusters");
+        let body = unescape(&first.body);
+        assert!(body.contains("Clusters (112)"), "every cluster counted");
+        let pages = &body[body.find("id=\"clusters-pages\"").unwrap()..];
+        assert!(pages.starts_with("id=\"clusters-pages\">1–100 / 112"), "{pages}");
+        assert!(pages.contains("Next clusters"));
+        let next = pages.split("href=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+
+        // The link: the last twelve, by name, each with its status form.
+        let second = send(&w.app, get(&next, &cookie)).await;
+        assert_eq!(second.status, StatusCode::OK);
+        assert_eq!(rows(&second.body), 12);
+        let body = unescape(&second.body);
+        assert!(body.contains("101–112 / 112") && body.contains("Previous clusters"));
+        assert!(body.contains(">Finnish cluster 109</a>") && !body.contains(">Finnish cluster 000</a>"));
+        assert!(body.contains("action=\"/network/clusters/"), "the status forms are on every page");
+
+        // The find box: by name, by city, by country; nothing found is said.
+        let found = send(&w.app, get("/network?find=cluster+10", &cookie)).await;
+        assert_eq!(found.status, StatusCode::OK);
+        assert_eq!(rows(&found.body), 10, "Finnish cluster 100 to 109");
+        let body = unescape(&found.body);
+        assert!(body.contains("Clusters (10 / 112)") && !body.contains("id=\"clusters-pages\""), "one page");
+        assert!(body.contains("value=\"cluster 10\""), "the box keeps what was typed");
+        assert!(body.contains("href=\"/network\">Every cluster</a>"));
+        let home = w.service.cluster_with_sites(w.home).await.unwrap().0;
+        let city: String = form_urlencoded::byte_serialize(home.city.to_uppercase().as_bytes()).collect();
+        let by_city = send(&w.app, get(&format!("/network?find={city}"), &cookie)).await;
+        assert!(unescape(&by_city.body).contains(&format!(">{}</a>", home.name)), "found by its city");
+        assert_eq!(rows(&send(&w.app, get("/network?find=fi", &cookie)).await.body), 100, "found by country, paged");
+        let none = send(&w.app, get("/network?find=Atlantis", &cookie)).await;
+        assert_eq!(none.status, StatusCode::OK);
+        assert!(none.body.contains("id=\"no-cluster-found\"") && rows(&none.body) == 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_delegation_to_a_network_of_many_sites_is_sent_from_the_site_or_its_country() {
+    on_both_backends(async |db| {
+        let w = Web::new(World::new(db, 2).await);
+        let lofts = lofts(&w.service, 230).await;
+        w.add_admin(w.home, deskvisa_testing::world::member("boss@hubclub.example")).await;
+        let boss = session(&w.app, &w.service, "boss@hubclub.example").await;
+        let options = |body: &str| {
+            let menu = &body[body.find("id=\"site_id\"").unwrap()..];
+            menu[..menu.find("</select>").unwrap()].matches("<option value=\"").count() - 1
+        };
+
+        // Too many sites for one menu: the country first, none listed yet.
+        let page = send(&w.app, get("/host/delegations", &boss)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let body = unescape(&page.body);
+        assert!(body.contains("id=\"delegation-country-first\""), "{body}");
+        assert!(body.contains("<option value=\"FI\">Finland (230)</option>"), "each country with its sites counted");
+        assert_eq!(options(&page.body), 0, "no site listed before the country");
+
+        // Finland: its 230 lofts in the menu, the country kept for the post.
+        let finland = send(&w.app, get("/host/delegations?country=FI", &boss)).await;
+        assert_eq!(finland.status, StatusCode::OK);
+        assert_eq!(options(&finland.body), 230);
+        assert!(finland.body.contains("<input type=\"hidden\" name=\"country\" value=\"FI\">"));
+        assert!(unescape(&finland.body).contains("Loft 007 (Helsinki Lofts, Helsinki)"));
+
+        // From a loft's page: the form with that loft chosen.
+        let site = send(&w.app, get(&format!("/sites/{}", lofts[7].as_uuid()), &boss)).await;
+        assert_eq!(site.status, StatusCode::OK);
+        let link = site.body.split("id=\"send-delegation-here\" href=\"").nth(1).unwrap().split('"').next().unwrap();
+        let form = send(&w.app, get(&unescape(link), &boss)).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains(&format!("<option value=\"{}\" selected>", lofts[7].as_uuid())), "{}", form.body);
+        let member = session(&w.app, &w.service, "anna@hubclub.example").await;
+        let as_member = send(&w.app, get(&format!("/sites/{}", lofts[7].as_uuid()), &member)).await;
+        assert!(!as_member.body.contains("send-delegation-here"), "a member sends no delegation");
     })
     .await;
 }

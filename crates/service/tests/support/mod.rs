@@ -82,12 +82,13 @@ pub async fn assert_ledger_totals_sound(t: &TestDatabase) {
         .scalar(&format!(
             "SELECT COUNT(*) FROM (SELECT host_cluster_id AS host, {month} AS month, SUM(received) AS received,
                                           SUM(approved) AS approved, SUM(declined) AS declined,
-                                          SUM(expired) AS expired, SUM(answered) AS answered
+                                          SUM(expired) AS expired, SUM(answered) AS answered,
+                                          SUM(exceptions) AS exceptions
                                      FROM ledger_requests GROUP BY host_cluster_id, {month}) d
                FULL JOIN ledger_request_months m ON m.host_cluster_id = d.host AND m.month = d.month
               WHERE d.host IS NULL OR m.host_cluster_id IS NULL OR m.received <> d.received
                  OR m.approved <> d.approved OR m.declined <> d.declined OR m.expired <> d.expired
-                 OR m.answered <> d.answered"
+                 OR m.answered <> d.answered OR m.exceptions <> d.exceptions"
         ))
         .await;
     assert_eq!(requests_unequal, 0, "ledger_request_months sums ledger_requests by month");
@@ -131,4 +132,18 @@ pub async fn assert_ledger_totals_sound(t: &TestDatabase) {
         t.scalar("SELECT COUNT(*) FROM ledger_exceptions").await,
     );
     assert_eq!((listed, list), (history, history), "ledger_exceptions lists every exception once");
+    let day = match t.backend() {
+        deskvisa_testing::Backend::Postgres => "CAST(at AT TIME ZONE 'UTC' AS DATE)",
+        deskvisa_testing::Backend::Sqlite => "substr(at, 1, 10)",
+    };
+    let exceptions_uncounted = t
+        .scalar(&format!(
+            "SELECT COUNT(*) FROM (SELECT host_cluster_id AS host, {day} AS day, COUNT(*) AS n
+                                     FROM ledger_exceptions GROUP BY host_cluster_id, {day}) e
+               FULL JOIN (SELECT host_cluster_id, date, exceptions FROM ledger_requests WHERE exceptions <> 0) r
+                 ON r.host_cluster_id = e.host AND r.date = e.day
+              WHERE e.host IS NULL OR r.host_cluster_id IS NULL OR r.exceptions <> e.n"
+        ))
+        .await;
+    assert_eq!(exceptions_uncounted, 0, "ledger_requests counts each exception at its host on its UTC day");
 }

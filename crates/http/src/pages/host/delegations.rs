@@ -56,8 +56,16 @@ pub(super) async fn group(service: &Service, w: &Words, d: &Delegation, back: &s
     })
 }
 
+/// Sites the form's menu lists at once. A network with more lists one
+/// country's sites, the country chosen first: thousands of sites in one
+/// menu are hundreds of kilobytes, and no one scrolls them.
+const SITES_LISTED: usize = 200;
+
 /// What the send form shows: the choices and what was typed.
 struct SendForm {
+    /// Where the sites are many: each country with sites (code, name and
+    /// count, chosen), and the country chosen.
+    countries: Option<(Vec<(String, String, bool)>, String)>,
     sites: Vec<(String, String, bool)>,
     members: Vec<(String, String, bool)>,
     start: String,
@@ -98,19 +106,37 @@ async fn render(
     for d in service.open_delegations(caller, cluster, true).await? {
         sent.push(group(service, w, &d, "/host/delegations").await?);
     }
-    let chosen_site = typed.map(|f| f.get("site_id").to_owned()).unwrap_or_default();
+    let chosen_site = typed.map_or_else(|| query.get("site_id"), |f| f.get("site_id")).to_owned();
     let chosen: Vec<String> = typed.map(|f| f.all("member_id").map(str::to_owned).collect()).unwrap_or_default();
-    let sites = service
-        .map()
-        .await?
-        .clusters
+    let map = service.map().await?;
+    let elsewhere: Vec<_> = map.clusters.iter().filter(|(c, _)| c.id != cluster).collect();
+    let countries = (elsewhere.iter().map(|(_, sites)| sites.len()).sum::<usize>() > SITES_LISTED).then(|| {
+        let country = typed.map_or_else(|| query.get("country"), |f| f.get("country")).to_owned();
+        let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for (c, sites) in elsewhere.iter().filter(|(_, sites)| !sites.is_empty()) {
+            *counts.entry(c.country.as_str()).or_default() += sites.len();
+        }
+        let mut choices: Vec<(String, String, bool)> = counts
+            .into_iter()
+            .filter_map(|(code, n)| {
+                let name = w.country(deskvisa_rules::Country::parse(code).ok()?);
+                Some((code.to_owned(), format!("{name} ({n})"), code == country))
+            })
+            .collect();
+        choices.sort_by(|a, b| a.1.cmp(&b.1));
+        (choices, country)
+    });
+    let sites = elsewhere
         .iter()
-        .filter(|(c, _)| c.id != cluster)
-        .flat_map(|(c, sites)| sites.iter().map(move |s| (s, c.name.as_str())))
-        .map(|(s, cluster_name)| {
+        .flat_map(|(c, sites)| sites.iter().map(move |s| (s, c)))
+        .filter(|(s, c)| {
+            countries.as_ref().is_none_or(|(_, country)| c.country.as_str() == country)
+                || s.id.as_uuid().to_string() == chosen_site
+        })
+        .map(|(s, c)| {
             let id = s.id.as_uuid().to_string();
             let chosen = id == chosen_site;
-            (id, format!("{} ({cluster_name})", s.name), chosen)
+            (id, format!("{} ({}, {})", s.name, c.name, c.city), chosen)
         })
         .collect();
     let members = service
@@ -130,6 +156,7 @@ async fn render(
         to_answer,
         sent,
         form: SendForm {
+            countries,
             sites,
             members,
             start: typed.map(|f| f.get("start_date").to_owned()).unwrap_or_default(),
