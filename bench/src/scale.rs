@@ -19,6 +19,9 @@
 //!
 //! Targets at 100×: search p99 ≤ 100 ms, any page p99 ≤ 50 ms, the ledger
 //! for a year ≤ 1 s, W1 within 20 % of its 1× figure, the map page ≤ 300 KB.
+//!
+//! `DESKVISA_S1_ONLY=ledger,W1` measures only the costs whose names hold
+//! one of the words (a kept network's investigation: each cost alone).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -211,6 +214,8 @@ async fn measure_size(
     let year = today - Days::new(364);
     let budget = Duration::from_secs(seconds.max(1));
     let mut costs = Vec::new();
+    let only = std::env::var("DESKVISA_S1_ONLY").ok();
+    let wanted = |name: &str| only.as_deref().is_none_or(|only| only.split(',').any(|w| name.contains(w)));
     let pages: [(&'static str, String, &str); 6] = [
         ("map with a search, every site, 60 days", format!("/?from={from}&to={to}&days=3"), &member),
         ("map", "/".to_owned(), &member),
@@ -219,36 +224,38 @@ async fn measure_size(
         ("ledger page, a year", format!("/network/ledger?from={year}&to={today}"), &network),
         ("my stays", "/stays".to_owned(), &member),
     ];
-    costs.push(
-        latency(
+    let apis: [(&'static str, String, &str); 2] = [
+        (
             "search API, every site, 60 days",
-            &app,
-            &format!("/api/v1/availability/search?from={from}&to={to}&days=3"),
-            Auth::Bearer(&member_token),
-            budget,
-        )
-        .await?,
-    );
-    for (name, path, cookie) in &pages {
+            format!("/api/v1/availability/search?from={from}&to={to}&days=3"),
+            &member_token,
+        ),
+        ("ledger API, a year", format!("/api/v1/reports/reciprocity?from={year}&to={today}"), &network_token),
+    ];
+    for (name, path, token) in apis.iter().take(1) {
+        if wanted(name) {
+            costs.push(latency(name, &app, path, Auth::Bearer(token), budget).await?);
+        }
+    }
+    for (name, path, cookie) in pages.iter().filter(|(name, _, _)| wanted(name)) {
         costs.push(latency(name, &app, path, Auth::Cookie(cookie), budget).await?);
     }
-    costs.push(
-        latency(
-            "ledger API, a year",
-            &app,
-            &format!("/api/v1/reports/reciprocity?from={year}&to={today}"),
-            Auth::Bearer(&network_token),
-            budget,
-        )
-        .await?,
-    );
-    let w1 = crate::world(service.clone(), 1, &format!("-{}", now.timestamp())).await?;
-    let (rate, p99, failures) = crate::direct(&w1, 16, seconds.max(1)).await?;
-    if failures > 0 {
-        bail!("S1 W1 at {factor}×: {failures} stay requests failed");
+    for (name, path, token) in apis.iter().skip(1) {
+        if wanted(name) {
+            costs.push(latency(name, &app, path, Auth::Bearer(token), budget).await?);
+        }
     }
-    costs.push(Cost { name: "W1 stay requests in-process", p99: Some(p99), rate: Some(rate), bytes: None });
-    costs.push(drain(&service, &w1).await?);
+    if wanted("W1 stay requests in-process") || wanted("outbox drain") {
+        let w1 = crate::world(service.clone(), 1, &format!("-{}", now.timestamp())).await?;
+        let (rate, p99, failures) = crate::direct(&w1, 16, seconds.max(1)).await?;
+        if failures > 0 {
+            bail!("S1 W1 at {factor}×: {failures} stay requests failed");
+        }
+        costs.push(Cost { name: "W1 stay requests in-process", p99: Some(p99), rate: Some(rate), bytes: None });
+        if wanted("outbox drain") {
+            costs.push(drain(&service, &w1).await?);
+        }
+    }
     Ok(Size { database: database.name(), factor, counts, load_seconds, rows, costs })
 }
 

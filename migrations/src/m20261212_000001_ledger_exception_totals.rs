@@ -35,10 +35,9 @@ impl MigrationTrait for Migration {
         // The UTC day of an exception's time: PostgreSQL holds a timestamp
         // with a zone, SQLite the RFC 3339 text of a UTC time.
         let (day, month) = match backend {
-            DbBackend::Postgres => (
-                "CAST(at AT TIME ZONE 'UTC' AS DATE)",
-                "CAST(date_trunc('month', at AT TIME ZONE 'UTC') AS DATE)",
-            ),
+            DbBackend::Postgres => {
+                ("CAST(at AT TIME ZONE 'UTC' AS DATE)", "CAST(date_trunc('month', at AT TIME ZONE 'UTC') AS DATE)")
+            }
             _ => ("substr(at, 1, 10)", "substr(at, 1, 7) || '-01'"),
         };
         let db = manager.get_connection();

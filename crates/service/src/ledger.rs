@@ -100,7 +100,7 @@ impl Service {
                 visitor_days.push(MatrixCell {
                     host_cluster_id: near.host,
                     home_cluster_id: near.home,
-                    visitor_days: 1,
+                    visitor_days: near.desks,
                 });
             }
         }

@@ -24,17 +24,20 @@ use crate::tx::Tx;
 /// the stay is approved, or cancelled after an approval, and not a no-show.
 const COUNTED_STAY: &str = "s.no_show = $1 AND s.approved_at IS NOT NULL AND s.status IN ('approved', 'cancelled')";
 
-/// A held day near today, to be judged in its site's zone.
+/// Held days near today of one (host, home) at sites of one zone, to be
+/// judged in that zone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoundaryDay {
     /// The host cluster.
     pub host: ClusterId,
     /// The visitor's home cluster.
     pub home: ClusterId,
-    /// The host site's zone.
+    /// The host sites' zone.
     pub zone: TimeZone,
     /// The day, as the rules judge it.
     pub day: HeldDay,
+    /// How many desks were held that day.
+    pub desks: u64,
 }
 
 /// One page of a list: at most `limit` rows after the first `offset`.
@@ -59,6 +62,7 @@ struct BoundaryRow {
     home_cluster_id: uuid::Uuid,
     timezone: String,
     date: NaiveDate,
+    desks: i64,
 }
 
 #[derive(FromQueryResult)]
@@ -169,7 +173,8 @@ impl Tx {
     }
 
     /// The held days of counted stays on the day before `utc_today` and on
-    /// it (within `from..=to`), each with its site's zone.
+    /// it (within `from..=to`), counted by (host, home, site's zone, date):
+    /// tens of thousands of held days at 100×, a few thousand groups.
     pub async fn boundary_days(
         &self,
         from: NaiveDate,
@@ -185,21 +190,29 @@ impl Tx {
         // `stay_days.date` index) instead of every approved stay; PostgreSQL
         // plans it as the inner join it is.
         let sql = format!(
-            "SELECT s.host_cluster_id, s.home_cluster_id, t.timezone, d.date
+            "SELECT s.host_cluster_id, s.home_cluster_id, t.timezone, d.date, COUNT(*) AS desks
                FROM stay_days d CROSS JOIN stays s CROSS JOIN sites t
               WHERE s.id = d.stay_id AND t.id = s.site_id
-                AND d.date >= $2 AND d.date <= $3 AND {COUNTED_STAY}"
+                AND d.date >= $2 AND d.date <= $3 AND {COUNTED_STAY}
+              GROUP BY s.host_cluster_id, s.home_cluster_id, t.timezone, d.date"
         );
         let rows: Vec<BoundaryRow> = self.rows(&sql, vec![false.into(), first.into(), last.into()]).await?;
+        // A few hundred zones at most: each parsed once.
+        let mut zones: std::collections::HashMap<String, TimeZone> = std::collections::HashMap::new();
         rows.into_iter()
             .map(|r| {
+                let zone = match zones.get(&r.timezone) {
+                    Some(z) => *z,
+                    None => *zones.entry(r.timezone.clone()).or_insert(zone(&r.timezone)?),
+                };
                 Ok(BoundaryDay {
                     host: ClusterId::from_uuid(r.host_cluster_id),
                     home: ClusterId::from_uuid(r.home_cluster_id),
-                    zone: zone(&r.timezone)?,
+                    zone,
                     // The query keeps counted stays only: approved, or
                     // cancelled after an approval, not no-show.
                     day: HeldDay { status: StayStatus::Approved, was_approved: true, no_show: false, date: r.date },
+                    desks: unsigned(r.desks),
                 })
             })
             .collect()

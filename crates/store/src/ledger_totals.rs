@@ -277,8 +277,9 @@ pub(crate) fn ledger_exception_added(stay: StayId, entry: &crate::HistoryEntry) 
 }
 
 /// Counts an exception of stay `$1` at its host in the month of `$2`.
-static EXCEPTION_MONTH_ADDED: LazyLock<String> =
-    LazyLock::new(|| exception_counted(&request_insert("ledger_request_months", "month"), "ledger_request_months", "month"));
+static EXCEPTION_MONTH_ADDED: LazyLock<String> = LazyLock::new(|| {
+    exception_counted(&request_insert("ledger_request_months", "month"), "ledger_request_months", "month")
+});
 
 /// Counts an exception of stay `$1` at its host on the day `$2`.
 static EXCEPTION_DAY_ADDED: LazyLock<String> =

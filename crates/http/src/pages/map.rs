@@ -286,14 +286,19 @@ fn countries(map: &[ClusterSites<'_>]) -> Vec<(Country, Vec<String>)> {
 /// Which of the `found` sites, soonest first, the page shows: a screenful,
 /// or with "show all" a page of them; the "show all" link, or where the
 /// page is among the pages of all.
-fn results_shown(query: &Fields, found: usize, w: &'static super::Words) -> (Range<usize>, Option<String>, Option<Numbered>) {
+fn results_shown(
+    query: &Fields,
+    found: usize,
+    w: &'static super::Words,
+) -> (Range<usize>, Option<String>, Option<Numbered>) {
     let kept = super::form::query_string(query, &["all", "page"]);
     if query.get("all") != "1" {
         let every = (found > RESULTS_SHOWN).then(|| format!("/?{kept}&all=1#results"));
         return (0..found.min(RESULTS_SHOWN), every, None);
     }
     let link = |n: usize| format!("/?{kept}&all=1&page={n}#results");
-    let pages = Pages { id: "results-pages", size: RESULTS_A_PAGE, words: (w.previous_sites, w.next_sites), link: &link };
+    let pages =
+        Pages { id: "results-pages", size: RESULTS_A_PAGE, words: (w.previous_sites, w.next_sites), link: &link };
     let (shown, line) = pages.cut(found, query.get("page"));
     (shown, None, line)
 }

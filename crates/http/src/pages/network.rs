@@ -459,12 +459,8 @@ pub(crate) async fn ledger(Page { service, viewer, query }: Page) -> Result<Resp
     let story = story(&body, &figures);
     let (from, to) = (period.from().to_string(), period.to().to_string());
     let link = |n: usize| format!("/network/ledger?from={from}&to={to}&page={n}#figures-title");
-    let pages = Pages {
-        id: "figures-pages",
-        size: FIGURES_A_PAGE,
-        words: (w.previous_clusters, w.next_clusters),
-        link: &link,
-    };
+    let pages =
+        Pages { id: "figures-pages", size: FIGURES_A_PAGE, words: (w.previous_clusters, w.next_clusters), link: &link };
     let (shown, paging) = pages.cut(figures.len(), query.get("page"));
     let figures: Vec<FigureRow> = figures.into_iter().skip(shown.start).take(shown.len()).collect();
     let bars_cut = body.clusters.iter().filter(|c| c.days_hosted > 0 || c.days_used > 0).count() > bars.len();

@@ -154,9 +154,8 @@ async fn render(
     let left =
         if closed_note.is_none() { Some(service.stays_left(caller, cluster.id, &policy, today).await?) } else { None };
     let face = super::site_faces::Face::of(service, id, w.locale()).await?;
-    let delegation = (caller.cluster_admin && closed_note.is_none()).then(|| {
-        format!("/host/delegations?country={}&site_id={}#send-title", cluster.country.as_str(), id.as_uuid())
-    });
+    let delegation = (caller.cluster_admin && closed_note.is_none())
+        .then(|| format!("/host/delegations?country={}&site_id={}#send-title", cluster.country.as_str(), id.as_uuid()));
     let page = SitePage {
         delegation,
         face,

@@ -61,13 +61,16 @@ pub(super) async fn group(service: &Service, w: &Words, d: &Delegation, back: &s
 /// menu are hundreds of kilobytes, and no one scrolls them.
 const SITES_LISTED: usize = 200;
 
+/// A choice of a menu: its value, its words, whether it is chosen.
+type Choice = (String, String, bool);
+
 /// What the send form shows: the choices and what was typed.
 struct SendForm {
     /// Where the sites are many: each country with sites (code, name and
     /// count, chosen), and the country chosen.
-    countries: Option<(Vec<(String, String, bool)>, String)>,
-    sites: Vec<(String, String, bool)>,
-    members: Vec<(String, String, bool)>,
+    countries: Option<(Vec<Choice>, String)>,
+    sites: Vec<Choice>,
+    members: Vec<Choice>,
     start: String,
     end: String,
     purpose: String,
@@ -116,7 +119,7 @@ async fn render(
         for (c, sites) in elsewhere.iter().filter(|(_, sites)| !sites.is_empty()) {
             *counts.entry(c.country.as_str()).or_default() += sites.len();
         }
-        let mut choices: Vec<(String, String, bool)> = counts
+        let mut choices: Vec<Choice> = counts
             .into_iter()
             .filter_map(|(code, n)| {
                 let name = w.country(deskvisa_rules::Country::parse(code).ok()?);
