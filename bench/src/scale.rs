@@ -317,7 +317,10 @@ const QUEUED: usize = 2_000;
 async fn drain(service: &Service, w1: &crate::Setup) -> Result<Cost> {
     let (caller, _) = &w1.members[0];
     let last = w1.dates.last().copied().context("W1's dates")?;
-    let stay = service
+    // Through W1's service, whose members' hourly limit W1 lifted: a fast
+    // W1 leaves the member past the default one.
+    let stay = w1
+        .service
         .request_stay(
             caller,
             &StayRequestInput {

@@ -4,7 +4,7 @@
 //! figures; anyone else is refused.
 
 use deskvisa_rules::{Ledger, LedgerCounts, MatrixCell, Period, is_visitor_day, standing};
-use deskvisa_store::{ClusterRecord, ExceptionPage};
+use deskvisa_store::{ClusterRecord, ExceptionPage, Tx};
 
 use crate::Service;
 use crate::caller::Caller;
@@ -92,20 +92,36 @@ impl Service {
         let now = self.now();
         let utc_today = now.date_naive();
         let (start, end) = period.utc_bounds();
-        // One read transaction: every figure from the same moment.
-        let tx = self.store.begin_read().await?;
-        let mut visitor_days = tx.visitor_days(period.from(), period.to(), utc_today).await?;
-        for near in tx.boundary_days(period.from(), period.to(), utc_today).await? {
-            if is_visitor_day(&near.day, near.zone.date_at(now)) {
-                visitor_days.push(MatrixCell {
-                    host_cluster_id: near.host,
-                    home_cluster_id: near.home,
-                    visitor_days: near.desks,
-                });
+        // Every figure from the same moment: one read transaction, or on
+        // PostgreSQL two at one snapshot, each half read on its own core.
+        let (tx, beside) = self.store.begin_read_pair().await?;
+        // The visitor-days: the running totals, and the days around today
+        // judged in each site's zone.
+        let days = async |tx: &Tx| -> Result<Vec<MatrixCell>, ServiceError> {
+            let mut visitor_days = tx.visitor_days(period.from(), period.to(), utc_today).await?;
+            for near in tx.boundary_days(period.from(), period.to(), utc_today).await? {
+                if is_visitor_day(&near.day, near.zone.date_at(now)) {
+                    visitor_days.push(MatrixCell {
+                        host_cluster_id: near.host,
+                        home_cluster_id: near.home,
+                        visitor_days: near.desks,
+                    });
+                }
             }
-        }
-        // Requests, answers and exceptions per host from the running totals, read once.
-        let totals = tx.request_totals(start, end).await?;
+            Ok(visitor_days)
+        };
+        // Requests, answers and exceptions per host from the running totals,
+        // read once, and the median answer time each.
+        let answers = async |tx: &Tx| -> Result<_, ServiceError> {
+            let totals = tx.request_totals(start, end).await?;
+            let medians = tx.median_answer_seconds(start, end, &totals).await?;
+            Ok((totals, medians))
+        };
+        let (visitor_days, (totals, median_answer_seconds)) = match &beside {
+            Some(beside) => tokio::try_join!(days(&tx), answers(beside))?,
+            None => (days(&tx).await?, answers(&tx).await?),
+        };
+        drop(beside);
         let requests = totals.iter().map(|(host, t)| (*host, t.counts)).collect();
         let exception_counts: Vec<_> =
             totals.iter().filter(|(_, t)| t.exceptions > 0).map(|(host, t)| (*host, t.exceptions)).collect();
@@ -117,7 +133,6 @@ impl Service {
             None => exception_counts.iter().map(|(_, n)| n).sum(),
             Some(cluster) => tx.exceptions_involving(start, end, cluster).await?,
         };
-        let median_answer_seconds = tx.median_answer_seconds(start, end, &totals).await?;
         let introductions = tx.introduction_counts(start, end).await?;
         let network = tx.network_policy().await?;
         let clusters = tx.clusters().await?;

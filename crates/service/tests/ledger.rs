@@ -314,3 +314,35 @@ async fn a_cluster_without_desks_past_the_grace_period_loses_its_standing_and_re
     })
     .await;
 }
+
+/// The ledger's two halves, read side by side on PostgreSQL, see the
+/// database at one moment: a commit after they began shows in neither.
+/// SQLite reads the whole report in one transaction; and at most two
+/// reports at once are read in halves, so they cannot take the pool.
+#[tokio::test]
+async fn a_report_read_in_two_halves_sees_one_moment() {
+    on_both_backends(|test_db| async move {
+        let net = Network::new(test_db.store().await);
+        net.party("Alpha", "PL", "Europe/Warsaw").await;
+        let store = net.service.store();
+        let (first, beside) = store.begin_read_pair().await.unwrap();
+        let before = first.clusters().await.unwrap().len();
+        net.party("Beta", "DK", "Europe/Copenhagen").await;
+        assert_eq!(first.clusters().await.unwrap().len(), before, "the first half keeps its moment");
+        assert_eq!(store.begin_read().await.unwrap().clusters().await.unwrap().len(), before + 1);
+        match test_db.backend() {
+            deskvisa_testing::Backend::Postgres => {
+                let beside = beside.expect("a second half on PostgreSQL");
+                assert_eq!(beside.clusters().await.unwrap().len(), before, "the second half sees the same moment");
+                let (_second, also) = store.begin_read_pair().await.unwrap();
+                assert!(also.is_some(), "two reports at once are read in halves");
+                let (_third, none) = store.begin_read_pair().await.unwrap();
+                assert!(none.is_none(), "the third reads alone");
+                drop((beside, also));
+                assert!(store.begin_read_pair().await.unwrap().1.is_some(), "a place given back is taken again");
+            }
+            deskvisa_testing::Backend::Sqlite => assert!(beside.is_none()),
+        }
+    })
+    .await;
+}

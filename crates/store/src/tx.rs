@@ -30,7 +30,15 @@ pub struct Store {
     writer: Option<Arc<Writer>>,
     /// How many commits changed the network's map ([`Store::map_changes`]).
     map_changes: Arc<AtomicU64>,
+    /// Second connections lent to reports read in two halves
+    /// ([`Store::begin_read_pair`]): bounded, so reports cannot take the
+    /// pool between them, each holding one connection and waiting for
+    /// another.
+    pairs: Arc<tokio::sync::Semaphore>,
 }
+
+/// Reports read in two halves at once, at most ([`Store::begin_read_pair`]).
+const PAIRS: usize = 2;
 
 impl Store {
     /// Opens the store `config` names: see [`crate::connect_store`].
@@ -52,7 +60,7 @@ impl Store {
     ) -> Self {
         let writer = (db.get_database_backend() == DbBackend::Sqlite)
             .then(|| Writer::new(db.clone(), std::time::Duration::from_secs(10), native));
-        Store { db, reads, writer, map_changes: Arc::default() }
+        Store { db, reads, writer, map_changes: Arc::default(), pairs: Arc::new(tokio::sync::Semaphore::new(PAIRS)) }
     }
 
     /// How many commits through this store changed the network's map (a
@@ -121,9 +129,42 @@ impl Store {
         Ok(self.tx(tx, None))
     }
 
+    /// Begins a read-only transaction and, where it can, a second one that
+    /// sees the database at the same moment, for a report whose parts are
+    /// read side by side (the ledger of a large network: its costliest
+    /// parts are each a few hundred milliseconds of one core). On
+    /// PostgreSQL both are REPEATABLE READ and the second imports the
+    /// first's snapshot (`SET TRANSACTION SNAPSHOT`, as `pg_dump --jobs`
+    /// does); SQLite's connections cannot share a snapshot, and while
+    /// [`PAIRS`] reports are being read in halves the next gets no second
+    /// either: then the report reads every part in the first.
+    pub async fn begin_read_pair(&self) -> Result<(Tx, Option<Tx>), StoreError> {
+        use sea_orm::{AccessMode, IsolationLevel};
+        let permit = match Arc::clone(&self.pairs).try_acquire_owned() {
+            Ok(permit) if self.db_backend() == DbBackend::Postgres => permit,
+            _ => return Ok((self.begin_read().await?, None)),
+        };
+        let begin = || self.reads.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly));
+        let first = self.tx(begin().await?, None);
+        #[derive(FromQueryResult)]
+        struct Exported {
+            snapshot: String,
+        }
+        let exported: Vec<Exported> = first.rows("SELECT pg_export_snapshot() AS snapshot", Vec::new()).await?;
+        let snapshot = exported.into_iter().next().map(|e| e.snapshot).unwrap_or_default();
+        // An id such as `00000003-0000001B-1`; checked, as it is written into the statement.
+        if snapshot.is_empty() || !snapshot.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            return Err(StoreError::Corrupt(format!("PostgreSQL exported the snapshot {snapshot:?}")));
+        }
+        let mut second = self.tx(begin().await?, None);
+        second.run(&format!("SET TRANSACTION SNAPSHOT '{snapshot}'"), Vec::new()).await?;
+        second.pair = Some(permit);
+        Ok((first, Some(second)))
+    }
+
     fn tx(&self, tx: DatabaseTransaction, slot: Option<Slot>) -> Tx {
         let map = (Arc::clone(&self.map_changes), AtomicBool::new(false));
-        Tx { tx, backend: self.db_backend(), slot, map }
+        Tx { tx, backend: self.db_backend(), slot, map, pair: None }
     }
 }
 
@@ -138,6 +179,8 @@ pub struct Tx {
     /// The store's count of the map's changes, and whether this
     /// transaction wrote a cluster, a site or a policy.
     map: (Arc<AtomicU64>, AtomicBool),
+    /// The second of a pair holds its place among [`PAIRS`] until dropped.
+    pair: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl Tx {
