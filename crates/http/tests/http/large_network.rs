@@ -139,19 +139,25 @@ async fn the_map_search_shows_a_screenful_and_pages_through_every_site_found() {
     .await;
 }
 
+/// 110 Finnish clusters ("Finnish cluster 000", …), written in bulk beside
+/// the world's two; the session cookie of a network admin.
+async fn finnish_clusters(w: &Web) -> String {
+    let block = NetworkBlock {
+        clusters: (0..110)
+            .map(|n| (helsinki_cluster(&format!("Finnish cluster {n:03}")), HostPolicy::default()))
+            .collect(),
+        ..NetworkBlock::default()
+    };
+    w.service.store().load_network(&block, w.service.now()).await.unwrap();
+    w.add_network_admin(w.home, deskvisa_testing::world::member("net@hubclub.example")).await;
+    session(&w.app, &w.service, "net@hubclub.example").await
+}
+
 #[tokio::test]
 async fn the_ledger_of_many_clusters_pages_through_their_figures_by_name() {
     on_both_backends(async |db| {
         let w = Web::new(World::new(db, 2).await);
-        let block = NetworkBlock {
-            clusters: (0..110)
-                .map(|n| (helsinki_cluster(&format!("Finnish cluster {n:03}")), HostPolicy::default()))
-                .collect(),
-            ..NetworkBlock::default()
-        };
-        w.service.store().load_network(&block, w.service.now()).await.unwrap();
-        w.add_network_admin(w.home, deskvisa_testing::world::member("net@hubclub.example")).await;
-        let cookie = session(&w.app, &w.service, "net@hubclub.example").await;
+        let cookie = finnish_clusters(&w).await;
 
         let first = send(&w.app, get("/network/ledger", &cookie)).await;
         assert_eq!(first.status, StatusCode::OK);
@@ -178,15 +184,7 @@ async fn the_ledger_of_many_clusters_pages_through_their_figures_by_name() {
 async fn the_network_page_pages_through_the_clusters_and_finds_one_by_name_city_or_country() {
     on_both_backends(async |db| {
         let w = Web::new(World::new(db, 2).await);
-        let block = NetworkBlock {
-            clusters: (0..110)
-                .map(|n| (helsinki_cluster(&format!("Finnish cluster {n:03}")), HostPolicy::default()))
-                .collect(),
-            ..NetworkBlock::default()
-        };
-        w.service.store().load_network(&block, w.service.now()).await.unwrap();
-        w.add_network_admin(w.home, deskvisa_testing::world::member("net@hubclub.example")).await;
-        let cookie = session(&w.app, &w.service, "net@hubclub.example").await;
+        let cookie = finnish_clusters(&w).await;
         let rows = |body: &str| body.matches("<tr id=\"cluster-").count();
 
         let first = send(&w.app, get("/network", &cookie)).await;
