@@ -346,3 +346,28 @@ async fn a_report_read_in_two_halves_sees_one_moment() {
     })
     .await;
 }
+
+/// Two members of Alpha hold desks at Beta on the same days: on Friday 6
+/// March at noon UTC (13:00 in Copenhagen), the 2nd to the 4th have passed
+/// everywhere (the running totals), the 5th has passed at Beta (judged in
+/// its zone, two desks of one host, home, zone and day), the 6th has not.
+#[tokio::test]
+async fn two_desks_held_the_same_day_around_today_count_two_visitor_days() {
+    on_both_backends(|test_db| async move {
+        let (net, a, b) = Network::alpha_and_beta(&test_db).await;
+        let second = add_person(&net.service, a.cluster, member("second@alpha.example"), None).await;
+        net.clock.set(t("2026-02-20T09:00:00Z"));
+        for who in [&a.member, &second] {
+            let stay = net.request(who, &b, "2026-03-02", "2026-03-06").await;
+            net.act(&b.admin, stay, StayCommand::Approve).await;
+        }
+        net.clock.set(t("2026-03-06T12:00:00Z"));
+        let march = net.ledger("2026-03-01", "2026-03-31").await;
+        assert_eq!(march.matrix, vec![cell(&b, &a, 8)], "three days twice, and the 5th twice");
+        assert_eq!((figures(&march, b.cluster).days_hosted, figures(&march, a.cluster).days_used), (8, 8));
+        net.clock.set(t("2026-03-09T12:00:00Z"));
+        let march = net.ledger("2026-03-01", "2026-03-31").await;
+        assert_eq!(march.matrix, vec![cell(&b, &a, 10)], "once the 6th has passed: five days twice");
+    })
+    .await;
+}
