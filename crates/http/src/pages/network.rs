@@ -71,13 +71,27 @@ async fn network_page_with(
     let map = service.map().await?;
     let find = query.get("find").trim().to_owned();
     let wanted = find.to_lowercase();
-    let mut clusters: Vec<ClusterLine> = map
+    let mut found: Vec<_> = map
         .clusters
         .iter()
         .filter(|(c, _)| {
             wanted.is_empty()
                 || [&c.name, &c.city, c.country.as_str()].iter().any(|t| t.to_lowercase().contains(&wanted))
         })
+        .collect();
+    found.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name));
+    let kept = super::form::query_string(query, &["page", "done"]);
+    let link = |n: usize| format!("/network?{kept}&page={n}#clusters-title");
+    let pages = Pages {
+        id: "clusters-pages",
+        size: CLUSTERS_A_PAGE,
+        words: (w.previous_clusters, w.next_clusters),
+        link: &link,
+    };
+    let (shown, paging) = pages.cut(found.len(), query.get("page"));
+    // Lines for the page shown only.
+    let clusters: Vec<ClusterLine> = found[shown]
+        .iter()
         .map(|(c, sites)| ClusterLine {
             id: c.id.as_uuid().to_string(),
             place: format!("{}, {}", c.city, c.country),
@@ -88,18 +102,7 @@ async fn network_page_with(
             name: c.name.clone(),
         })
         .collect();
-    clusters.sort_by(|a, b| a.name.cmp(&b.name));
-    let kept = super::form::query_string(query, &["page", "done"]);
-    let link = |n: usize| format!("/network?{kept}&page={n}#clusters-title");
-    let pages = Pages {
-        id: "clusters-pages",
-        size: CLUSTERS_A_PAGE,
-        words: (w.previous_clusters, w.next_clusters),
-        link: &link,
-    };
-    let found = clusters.len();
-    let (shown, paging) = pages.cut(found, query.get("page"));
-    let clusters: Vec<ClusterLine> = clusters.into_iter().skip(shown.start).take(shown.len()).collect();
+    let found = found.len();
     let page = NetworkPage {
         c: Chrome::new(viewer, w.network_title, "network").done(query),
         clusters,
