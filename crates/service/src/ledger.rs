@@ -91,9 +91,10 @@ impl Service {
     ) -> Result<LedgerReport, ServiceError> {
         let now = self.now();
         let (start, end) = period.utc_bounds();
-        // Every figure from the same moment: one read transaction, or on
-        // PostgreSQL two at one snapshot, each half read on its own core
-        // (about half a second each at a hundred times the demo).
+        // Every figure from the same moment: two read transactions at one
+        // snapshot, each half read on its own core (about half a second
+        // each at a hundred times the demo), or one when the store lends no
+        // second.
         let (tx, beside) = self.store.begin_read_pair().await?;
         let report = Report { period, scope, listed, now };
         // Requests, answers and exceptions per host from the running totals,

@@ -169,7 +169,7 @@ pub async fn connect_store(config: &DatabaseConfig) -> Result<Store, ConnectErro
         }
         None => None,
     };
-    Ok(Store::with_readers(db, reads, native))
+    Ok(Store::with_readers(db, reads, config.readers, native))
 }
 
 /// The file behind a `sqlite://` URL, if it names one (not `:memory:`).

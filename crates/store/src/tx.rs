@@ -40,6 +40,10 @@ pub struct Store {
 /// Reports read in two halves at once, at most ([`Store::begin_read_pair`]).
 const PAIRS: usize = 2;
 
+/// SQLite readers left to the pages while reports are read in halves: a
+/// report's two take no more than the readers beyond these.
+const READERS_KEPT: u32 = 2;
+
 impl Store {
     /// Opens the store `config` names: see [`crate::connect_store`].
     pub async fn open(config: &crate::DatabaseConfig) -> Result<Store, crate::ConnectError> {
@@ -48,19 +52,28 @@ impl Store {
 
     /// A store whose reads and writes share one pool.
     pub(crate) fn new(db: DatabaseConnection) -> Self {
-        Store::with_readers(db.clone(), db, None)
+        let sqlite = db.get_database_backend() == DbBackend::Sqlite;
+        // One SQLite connection for both (in memory): no second half.
+        Store::build(db.clone(), db, None, if sqlite { 0 } else { PAIRS })
     }
 
-    /// A store with a pool of its own for read-only transactions, and on a
-    /// SQLite file the thread that runs whole write transactions.
+    /// A store with a pool of its own for read-only transactions (`readers`
+    /// connections, on a SQLite file), and the thread that runs whole
+    /// write transactions there.
     pub(crate) fn with_readers(
         db: DatabaseConnection,
         reads: DatabaseConnection,
+        readers: u32,
         native: Option<NativeWriter>,
     ) -> Self {
+        let pairs = usize::try_from(readers.saturating_sub(READERS_KEPT) / 2).unwrap_or(0).min(PAIRS);
+        Store::build(db, reads, native, pairs)
+    }
+
+    fn build(db: DatabaseConnection, reads: DatabaseConnection, native: Option<NativeWriter>, pairs: usize) -> Self {
         let writer = (db.get_database_backend() == DbBackend::Sqlite)
             .then(|| Writer::new(db.clone(), std::time::Duration::from_secs(10), native));
-        Store { db, reads, writer, map_changes: Arc::default(), pairs: Arc::new(tokio::sync::Semaphore::new(PAIRS)) }
+        Store { db, reads, writer, map_changes: Arc::default(), pairs: Arc::new(tokio::sync::Semaphore::new(pairs)) }
     }
 
     /// How many commits through this store changed the network's map (a
@@ -135,15 +148,21 @@ impl Store {
     /// parts are each a few hundred milliseconds of one core). On
     /// PostgreSQL both are REPEATABLE READ and the second imports the
     /// first's snapshot (`SET TRANSACTION SNAPSHOT`, as `pg_dump --jobs`
-    /// does); SQLite's connections cannot share a snapshot, and while
-    /// [`PAIRS`] reports are being read in halves the next gets no second
-    /// either: then the report reads every part in the first.
+    /// does). On a SQLite file both take their snapshot while the writer is
+    /// held (see [`Store::sqlite_pair`]). While as many reports as the
+    /// store allows are being read in halves ([`PAIRS`]; on SQLite as many
+    /// as leave [`READERS_KEPT`] readers to the pages), or in memory, the
+    /// next gets no second: then the report reads every part in the first.
     pub async fn begin_read_pair(&self) -> Result<(Tx, Option<Tx>), StoreError> {
         use sea_orm::{AccessMode, IsolationLevel};
-        let permit = match Arc::clone(&self.pairs).try_acquire_owned() {
-            Ok(permit) if self.db_backend() == DbBackend::Postgres => permit,
-            _ => return Ok((self.begin_read().await?, None)),
+        let Ok(permit) = Arc::clone(&self.pairs).try_acquire_owned() else {
+            return Ok((self.begin_read().await?, None));
         };
+        if self.db_backend() == DbBackend::Sqlite {
+            let (first, mut second) = self.sqlite_pair().await?;
+            second.pair = Some(permit);
+            return Ok((first, Some(second)));
+        }
         let begin = || self.reads.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly));
         let first = self.tx(begin().await?, None);
         #[derive(FromQueryResult)]
@@ -160,6 +179,33 @@ impl Store {
         second.run(&format!("SET TRANSACTION SNAPSHOT '{snapshot}'"), Vec::new()).await?;
         second.pair = Some(permit);
         Ok((first, Some(second)))
+    }
+
+    /// Two SQLite read transactions at one moment. A read transaction in
+    /// WAL mode takes its snapshot at its first read, not at `BEGIN`, and
+    /// two connections cannot share one; but two snapshots taken while no
+    /// commit can happen are the same. So the two readers are taken first
+    /// (a report never holds the writer waiting for the pool), then a write
+    /// transaction is begun and held: its batch's `BEGIN IMMEDIATE` holds
+    /// the file's write lock, which keeps every writer out, this process's
+    /// and any other's (a `deskvisa` command on the same file), and writes
+    /// of its batch not yet committed are seen by neither. Each reader
+    /// reads once, and the write is rolled back: the writer is held for two
+    /// reads of the schema's first page.
+    async fn sqlite_pair(&self) -> Result<(Tx, Tx), StoreError> {
+        let first = self.begin_read().await?;
+        let second = self.begin_read().await?;
+        let hold = self.begin_write().await?;
+        #[derive(FromQueryResult)]
+        struct Read {
+            #[allow(dead_code, reason = "read for the snapshot it takes, not for its value")]
+            n: i64,
+        }
+        const FIRST_READ: &str = "SELECT COUNT(*) AS n FROM sqlite_schema WHERE type = 'table'";
+        first.rows::<Read>(FIRST_READ, Vec::new()).await?;
+        second.rows::<Read>(FIRST_READ, Vec::new()).await?;
+        drop(hold);
+        Ok((first, second))
     }
 
     fn tx(&self, tx: DatabaseTransaction, slot: Option<Slot>) -> Tx {

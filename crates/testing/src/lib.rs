@@ -127,10 +127,11 @@ impl TestDatabase {
     }
 
     /// The store the application opens on this database: on SQLite, a
-    /// writer and two readers of its own; on PostgreSQL, a small pool.
+    /// writer and four readers of its own (as configured by default); on
+    /// PostgreSQL, a small pool.
     pub async fn store(&self) -> Store {
         let config = match self.backend {
-            Backend::Sqlite => DatabaseConfig { readers: 2, ..DatabaseConfig::new(self.url.clone()) },
+            Backend::Sqlite => DatabaseConfig { readers: 4, ..DatabaseConfig::new(self.url.clone()) },
             Backend::Postgres => DatabaseConfig { max_connections: 6, ..DatabaseConfig::new(self.url.clone()) },
         };
         Store::open(&config).await.expect("open the store")
