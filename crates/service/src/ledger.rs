@@ -104,17 +104,42 @@ impl Service {
             let medians = tx.median_answer_seconds(start, end, &totals).await?;
             Ok((totals, medians))
         };
-        let (first, (totals, median_answer_seconds)) = match &beside {
-            Some(beside) => tokio::try_join!(report.first_half(&tx), answers(beside))?,
-            None => (report.first_half(&tx).await?, answers(&tx).await?),
+        // What every cluster offers and answered (for its standing) is read
+        // by whichever half is done first: which half weighs more depends
+        // on the database (on SQLite the visitor-days, on PostgreSQL the
+        // medians) and on the period.
+        let (first, (totals, median_answer_seconds), hostings) = match &beside {
+            Some(beside) => {
+                let (first_half, answers) = (report.first_half(&tx), answers(beside));
+                tokio::pin!(first_half, answers);
+                tokio::select! {
+                    first = &mut first_half => {
+                        let first = first?;
+                        let (hostings, answers) = tokio::try_join!(hostings(&tx, now), &mut answers)?;
+                        (first, answers, hostings)
+                    }
+                    done = &mut answers => {
+                        let done = done?;
+                        let (hostings, first) = tokio::try_join!(hostings(beside, now), &mut first_half)?;
+                        (first, done, hostings)
+                    }
+                }
+            }
+            None => (report.first_half(&tx).await?, answers(&tx).await?, hostings(&tx, now).await?),
         };
         drop((tx, beside));
         let requests = totals.iter().map(|(host, t)| (*host, t.counts)).collect();
         let exception_counts: Vec<_> =
             totals.iter().filter(|(_, t)| t.exceptions > 0).map(|(host, t)| (*host, t.exceptions)).collect();
         let exceptions_total = first.involving.unwrap_or_else(|| exception_counts.iter().map(|(_, n)| n).sum());
+        // Each cluster's standing, on its own today.
+        let standings = first
+            .clusters
+            .iter()
+            .filter_map(|c| hostings.get(&c.id).map(|h| (c.id, standing(h, &first.network, c.timezone.date_at(now)))))
+            .collect();
         let counts = LedgerCounts {
-            clusters: first.standings,
+            clusters: standings,
             visitor_days: first.visitor_days,
             requests,
             exceptions: first.exceptions,
@@ -125,6 +150,15 @@ impl Service {
         };
         Ok(LedgerReport { ledger: Ledger::assemble(period, counts), clusters: first.clusters })
     }
+}
+
+/// Every cluster's hosting (sites, offers, closures, answers), as its
+/// standing is judged.
+async fn hostings(
+    tx: &Tx,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<std::collections::HashMap<deskvisa_rules::ClusterId, deskvisa_rules::Hosting>, ServiceError> {
+    Ok(tx.hostings(now).await?)
 }
 
 /// What a ledger is asked for, and when.
@@ -144,13 +178,13 @@ struct FirstHalf {
     involving: Option<u64>,
     introductions: Vec<deskvisa_rules::IntroductionCell>,
     clusters: Vec<ClusterRecord>,
-    standings: Vec<(deskvisa_rules::ClusterId, deskvisa_rules::Standing)>,
+    network: deskvisa_rules::NetworkPolicy,
 }
 
 impl Report {
     /// The visitor-days (the running totals, and the days around today
     /// judged in each site's zone), the exceptions listed, the
-    /// introductions and each cluster's standing on its own today.
+    /// introductions, the clusters and the network's policy.
     async fn first_half(&self, tx: &Tx) -> Result<FirstHalf, ServiceError> {
         let (period, now) = (self.period, self.now);
         let (start, end) = period.utc_bounds();
@@ -176,11 +210,6 @@ impl Report {
         let introductions = tx.introduction_counts(start, end).await?;
         let network = tx.network_policy().await?;
         let clusters = tx.clusters().await?;
-        let hostings = tx.hostings(now).await?;
-        let standings = clusters
-            .iter()
-            .filter_map(|c| hostings.get(&c.id).map(|h| (c.id, standing(h, &network, c.timezone.date_at(now)))))
-            .collect();
-        Ok(FirstHalf { visitor_days, exceptions, involving, introductions, clusters, standings })
+        Ok(FirstHalf { visitor_days, exceptions, involving, introductions, clusters, network })
     }
 }

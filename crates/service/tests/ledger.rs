@@ -378,3 +378,142 @@ async fn two_desks_held_the_same_day_around_today_count_two_visitor_days() {
     })
     .await;
 }
+
+/// Visitor-days per (host, home), and per cluster (in id order): days
+/// hosted and used, requests received, approved, declined and expired,
+/// guarantee exceptions.
+type Additive = (std::collections::BTreeMap<(ClusterId, ClusterId), u64>, Vec<[u64; 7]>);
+
+/// What a period's ledger adds up, as sums that any cut of the period into
+/// parts must give again: visitor-days per (host, home), and per cluster the
+/// requests and their outcomes, the days hosted and used, the exceptions.
+fn additive(ledger: &Ledger) -> Additive {
+    let matrix = ledger.matrix.iter().map(|c| ((c.host_cluster_id, c.home_cluster_id), c.visitor_days)).collect();
+    let mut figures: Vec<_> = ledger.clusters.iter().map(|f| (f.cluster_id, f)).collect();
+    figures.sort_by_key(|(id, _)| *id);
+    let figures = figures
+        .into_iter()
+        .map(|(_, f)| {
+            [
+                f.days_hosted,
+                f.days_used,
+                f.requests_received,
+                f.requests_approved,
+                f.requests_declined,
+                f.requests_expired,
+                f.guarantee_exceptions,
+            ]
+        })
+        .collect();
+    (matrix, figures)
+}
+
+/// The running totals are read as whole months plus the days of the months
+/// a period cuts, or as a cut month less the days outside the period,
+/// whichever reads fewer rows. Either way a period's ledger is the sum of
+/// its days' ledgers: checked for periods starting and ending early, late
+/// and in the middle of months, against every day of the quarter read
+/// alone (a day is read from the daily rows only).
+#[tokio::test]
+async fn a_period_cut_anywhere_in_its_months_counts_the_sum_of_its_days() {
+    on_both_backends(|test_db| async move {
+        let (net, a, b) = Network::alpha_and_beta(&test_db).await;
+        let second = add_person(&net.service, a.cluster, member("second@alpha.example"), None).await;
+        // Requests made on the 2nd, 5th and 27th of January, the 3rd, 10th
+        // and 26th of February; stays from late January to mid-March.
+        net.clock.set(t("2026-01-02T10:00:00Z"));
+        let first = net.request(&a.member, &b, "2026-01-26", "2026-01-30").await;
+        net.act(&b.admin, first, StayCommand::Approve).await;
+        net.clock.set(t("2026-01-05T10:00:00Z"));
+        let across = net.request(&second, &b, "2026-01-29", "2026-02-04").await;
+        net.act(&b.admin, across, StayCommand::Approve).await;
+        net.clock.set(t("2026-01-27T10:00:00Z"));
+        let back = net.request(&b.member, &a, "2026-02-23", "2026-02-27").await;
+        net.act(&a.admin, back, StayCommand::Approve).await;
+        net.clock.set(t("2026-02-03T10:00:00Z"));
+        let declined = net.request(&a.member, &b, "2026-03-02", "2026-03-06").await;
+        net.act(&b.admin, declined, StayCommand::Decline(Reason::parse("Fully booked").unwrap())).await;
+        net.clock.set(t("2026-02-10T10:00:00Z"));
+        let march = net.request(&second, &b, "2026-03-09", "2026-03-13").await;
+        net.act(&b.admin, march, StayCommand::Approve).await;
+        net.clock.set(t("2026-02-26T10:00:00Z"));
+        let late = net.request(&b.member, &a, "2026-03-27", "2026-03-31").await;
+        net.act(&a.admin, late, StayCommand::Approve).await;
+
+        net.clock.set(t("2026-04-10T12:00:00Z"));
+        let mut days = Vec::new();
+        let mut day = d("2026-01-01");
+        while day <= d("2026-03-31") {
+            days.push((day, additive(&net.ledger(&day.to_string(), &day.to_string()).await)));
+            day = day.succ_opt().unwrap();
+        }
+        let starts = ["2026-01-01", "2026-01-04", "2026-01-27", "2026-02-03", "2026-02-25"];
+        let ends = ["2026-02-02", "2026-02-26", "2026-03-03", "2026-03-30", "2026-03-31"];
+        let mut cut_months = 0;
+        for (start, end) in starts.iter().flat_map(|s| ends.iter().map(move |e| (d(s), d(e)))) {
+            if end < start {
+                continue;
+            }
+            let (mut matrix, mut figures) = (std::collections::BTreeMap::new(), vec![[0u64; 7]; 2]);
+            for (_, (day_matrix, day_figures)) in days.iter().filter(|(day, _)| (start..=end).contains(day)) {
+                for (pair, n) in day_matrix {
+                    *matrix.entry(*pair).or_insert(0) += n;
+                }
+                for (sum, day) in figures.iter_mut().zip(day_figures) {
+                    for (total, n) in sum.iter_mut().zip(day) {
+                        *total += n;
+                    }
+                }
+            }
+            let whole = additive(&net.ledger(&start.to_string(), &end.to_string()).await);
+            assert_eq!(whole, (matrix, figures), "{start} to {end}");
+            cut_months += 1;
+        }
+        assert_eq!(cut_months, 23);
+        let everything = additive(&net.ledger("2026-01-04", "2026-03-30").await);
+        assert_eq!(
+            everything.0.values().sum::<u64>(),
+            5 + 5 + 5 + 5 + 2,
+            "every approved stay's days to the 30th of March"
+        );
+        assert_eq!(everything.1.iter().map(|f| f[2]).sum::<u64>(), 5, "requests from the 4th of January");
+    })
+    .await;
+}
+
+/// A host with sites in two zones: the days around today are judged in
+/// each site's zone, not in one zone for the host. On Thursday 5 March at
+/// 20:00 UTC it is Friday morning in Auckland and Thursday noon in Los
+/// Angeles: the 2nd and 3rd have passed everywhere; the 4th has passed at
+/// both sites, the 5th at the Auckland site only. At noon UTC on Friday it
+/// is Saturday in Auckland: all five days have passed there, four in Los
+/// Angeles.
+#[tokio::test]
+async fn a_host_with_sites_in_two_zones_counts_the_days_around_today_in_each_sites_zone() {
+    on_both_backends(|test_db| async move {
+        let (net, a, _) = Network::alpha_and_beta(&test_db).await;
+        let gamma = net.party("Gamma", "NZ", "Pacific/Auckland").await;
+        let mut west = site("Gamma West", 3);
+        west.timezone = Some(deskvisa_rules::TimeZone::parse("America/Los_Angeles").unwrap());
+        let west = net.service.add_site(gamma.cluster, west).await.unwrap().id;
+        let second = add_person(&net.service, a.cluster, member("second@alpha.example"), None).await;
+        let in_auckland = net.request(&a.member, &gamma, "2026-03-02", "2026-03-06").await;
+        let input = StayRequestInput {
+            site: west,
+            start_date: d("2026-03-02"),
+            end_date: d("2026-03-06"),
+            purpose: "Partners".into(),
+        };
+        let in_los_angeles = net.service.request_stay(&second, &input).await.unwrap().id;
+        for stay in [in_auckland, in_los_angeles] {
+            net.act(&gamma.admin, stay, StayCommand::Approve).await;
+        }
+        net.clock.set(t("2026-03-05T20:00:00Z"));
+        let march = net.ledger("2026-03-01", "2026-03-31").await;
+        assert_eq!(march.matrix, vec![cell(&gamma, &a, 2 + 2 + 2 + 1)], "the 2nd to the 4th at both, the 5th at one");
+        net.clock.set(t("2026-03-06T12:00:00Z"));
+        let march = net.ledger("2026-03-01", "2026-03-31").await;
+        assert_eq!(march.matrix, vec![cell(&gamma, &a, 5 + 4)], "Friday has passed in Auckland (1:00 on Saturday)");
+    })
+    .await;
+}

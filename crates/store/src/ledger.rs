@@ -8,7 +8,7 @@
 //! passed everywhere and are counted in SQL; the two days around it come back
 //! one by one with the site's zone and are judged by the rules.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use deskvisa_rules::{
@@ -122,6 +122,53 @@ fn split_by_month(first: NaiveDate, last: NaiveDate) -> MonthSplit {
     }
 }
 
+/// How the running totals give `first..=last`: the monthly rows of
+/// `months` (its first month's first day, and the first day after its
+/// last month), plus the daily rows of the ranges in `add`, minus those in
+/// `subtract`. A month the period cuts is read as its own days or as the
+/// whole month less the days outside the period, whichever is fewer daily
+/// rows: a year from the 8th reads seven days of its first month, not
+/// twenty-four. A month's row is the sum of its days (they move in the
+/// same transaction), so both give the same count.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct MonthParts {
+    months: Option<(NaiveDate, NaiveDate)>,
+    add: Vec<(NaiveDate, NaiveDate)>,
+    subtract: Vec<(NaiveDate, NaiveDate)>,
+}
+
+fn month_parts(first: NaiveDate, last: NaiveDate) -> MonthParts {
+    let (before, whole, after) = split_by_month(first, last);
+    let Some((mut from, mut end)) = whole else {
+        return MonthParts { months: None, add: before.into_iter().collect(), subtract: Vec::new() };
+    };
+    let mut parts = MonthParts::default();
+    if let Some((first, month_end)) = before {
+        // The month's days before the period: from its first day to the day before `first`.
+        let month_start = first.with_day(1).unwrap_or(first);
+        match first.pred_opt() {
+            Some(excluded_last) if (first - month_start) < (month_end - first) => {
+                parts.subtract.push((month_start, excluded_last));
+                from = month_start;
+            }
+            _ => parts.add.push((first, month_end)),
+        }
+    }
+    if let Some((month_start, last)) = after {
+        // The month's days after the period: from the day after `last` to its last day.
+        let next = month_start.checked_add_months(Months::new(1));
+        match (last.succ_opt(), next.and_then(|n| n.pred_opt())) {
+            (Some(excluded_first), Some(month_end)) if (month_end - last) < (last - month_start) => {
+                parts.subtract.push((excluded_first, month_end));
+                end = next.unwrap_or(end);
+            }
+            _ => parts.add.push((month_start, last)),
+        }
+    }
+    parts.months = Some((from, end));
+    parts
+}
+
 fn unsigned(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
@@ -143,31 +190,37 @@ impl Tx {
         }
         // The running totals (see `ledger_totals`): a row a pair for each
         // whole month of the period, a row a pair and date for the days of
-        // the months it cuts. A pair comes once from each.
-        let (days_before, whole, days_after) = split_by_month(from, certain);
-        let mut cells = Vec::new();
-        if let Some((first, end)) = whole {
+        // the months it cuts (added, or taken from the month's row).
+        let parts = month_parts(from, certain);
+        let mut days: HashMap<(uuid::Uuid, uuid::Uuid), i64> = HashMap::new();
+        if let Some((first, end)) = parts.months {
             let sql = "SELECT host_cluster_id, home_cluster_id, SUM(days) AS days FROM ledger_months
                         WHERE month >= $1 AND month < $2 GROUP BY host_cluster_id, home_cluster_id";
-            cells.extend(self.rows::<PairRow>(sql, vec![first.into(), end.into()]).await?);
+            for r in self.rows::<PairRow>(sql, vec![first.into(), end.into()]).await? {
+                days.insert((r.host_cluster_id, r.home_cluster_id), r.days);
+            }
         }
         // SQLite's planner, with the statistics of a load, skip-scans the
         // primary key (every pair's every date) rather than read the dates
         // asked off `ledger_days_by_date`: 14 s against 0.2 s at 100×.
         let by_date = if self.is_postgres() { "" } else { "INDEXED BY ledger_days_by_date" };
-        for (first, last) in [days_before, days_after].into_iter().flatten() {
+        let signed = parts.add.iter().map(|r| (1, r)).chain(parts.subtract.iter().map(|r| (-1, r)));
+        for (sign, (first, last)) in signed {
             let sql = format!(
                 "SELECT host_cluster_id, home_cluster_id, SUM(days) AS days FROM ledger_days {by_date}
                   WHERE date >= $1 AND date <= $2 GROUP BY host_cluster_id, home_cluster_id"
             );
-            cells.extend(self.rows::<PairRow>(&sql, vec![first.into(), last.into()]).await?);
+            for r in self.rows::<PairRow>(&sql, vec![(*first).into(), (*last).into()]).await? {
+                *days.entry((r.host_cluster_id, r.home_cluster_id)).or_default() += sign * r.days;
+            }
         }
-        Ok(cells
+        Ok(days
             .into_iter()
-            .map(|r| MatrixCell {
-                host_cluster_id: ClusterId::from_uuid(r.host_cluster_id),
-                home_cluster_id: ClusterId::from_uuid(r.home_cluster_id),
-                visitor_days: unsigned(r.days),
+            .filter(|(_, days)| *days > 0)
+            .map(|((host, home), days)| MatrixCell {
+                host_cluster_id: ClusterId::from_uuid(host),
+                home_cluster_id: ClusterId::from_uuid(home),
+                visitor_days: unsigned(days),
             })
             .collect())
     }
@@ -186,17 +239,46 @@ impl Tx {
         if last < first {
             return Ok(Vec::new());
         }
-        // CROSS JOIN keeps SQLite's planner on the two days' held days (the
-        // `stay_days.date` index) instead of every approved stay; PostgreSQL
-        // plans it as the inner join it is.
-        let sql = format!(
-            "SELECT s.host_cluster_id, s.home_cluster_id, t.timezone, d.date, COUNT(*) AS desks
-               FROM stay_days d CROSS JOIN stays s CROSS JOIN sites t
-              WHERE s.id = d.stay_id AND t.id = s.site_id
-                AND d.date >= $2 AND d.date <= $3 AND {COUNTED_STAY}
-              GROUP BY s.host_cluster_id, s.home_cluster_id, t.timezone, d.date"
+        // A host whose sites all keep one zone (nearly all): its counted
+        // days are the running totals' (`ledger_days`, by date), judged in
+        // that zone. A host with sites in several zones: its held days with
+        // each site's zone, from its stays. CROSS JOIN keeps SQLite's
+        // planner on the rows of the two days (the date index), then the
+        // host's zone; PostgreSQL plans them as the joins they are.
+        let by_date = if self.is_postgres() { "" } else { "INDEXED BY ledger_days_by_date" };
+        let zones = |one: bool| {
+            let same = if one { "=" } else { "<>" };
+            format!(
+                "SELECT cluster_id, MIN(timezone) AS timezone FROM sites
+                  GROUP BY cluster_id HAVING MIN(timezone) {same} MAX(timezone)"
+            )
+        };
+        let one_zone = format!(
+            "SELECT l.host_cluster_id, l.home_cluster_id, z.timezone, l.date, CAST(l.days AS BIGINT) AS desks
+               FROM ledger_days l {by_date} CROSS JOIN ({}) z
+              WHERE z.cluster_id = l.host_cluster_id AND l.date >= $1 AND l.date <= $2 AND l.days > 0",
+            zones(true)
         );
-        let rows: Vec<BoundaryRow> = self.rows(&sql, vec![false.into(), first.into(), last.into()]).await?;
+        let mut rows: Vec<BoundaryRow> = self.rows(&one_zone, vec![first.into(), last.into()]).await?;
+        #[derive(FromQueryResult)]
+        struct Host {
+            #[allow(dead_code, reason = "asked for whether there is one")]
+            cluster_id: uuid::Uuid,
+        }
+        // Asked first: PostgreSQL plans the join below over every held day
+        // of the two days even when no host has a second zone.
+        let several: Vec<Host> = self.rows(&format!("{} LIMIT 1", zones(false)), Vec::new()).await?;
+        if !several.is_empty() {
+            let sql = format!(
+                "SELECT s.host_cluster_id, s.home_cluster_id, t.timezone, d.date, COUNT(*) AS desks
+                   FROM ({}) z CROSS JOIN stays s CROSS JOIN stay_days d CROSS JOIN sites t
+                  WHERE s.host_cluster_id = z.cluster_id AND d.stay_id = s.id AND t.id = s.site_id
+                    AND d.date >= $2 AND d.date <= $3 AND {COUNTED_STAY}
+                  GROUP BY s.host_cluster_id, s.home_cluster_id, t.timezone, d.date",
+                zones(false)
+            );
+            rows.extend(self.rows::<BoundaryRow>(&sql, vec![false.into(), first.into(), last.into()]).await?);
+        }
         // A few hundred zones at most: each parsed once.
         let mut zones: std::collections::HashMap<String, TimeZone> = std::collections::HashMap::new();
         rows.into_iter()
@@ -266,33 +348,50 @@ impl Tx {
         if last < first {
             return Ok(totals);
         }
-        let (days_before, whole, days_after) = split_by_month(first, last);
-        let mut rows: Vec<RequestRow> = Vec::new();
-        if let Some((from, end)) = whole {
+        let parts = month_parts(first, last);
+        let mut rows: Vec<(i64, RequestRow)> = Vec::new();
+        if let Some((from, end)) = parts.months {
             let sql = format!(
                 "SELECT host_cluster_id, {SUMS} FROM ledger_request_months
                   WHERE month >= $1 AND month < $2 GROUP BY host_cluster_id"
             );
-            rows.extend(self.rows::<RequestRow>(&sql, vec![from.into(), end.into()]).await?);
+            rows.extend(
+                self.rows::<RequestRow>(&sql, vec![from.into(), end.into()]).await?.into_iter().map(|r| (1, r)),
+            );
         }
         // As for `ledger_days`: SQLite's planner may walk the primary key
         // (every host's every day) rather than the dates asked.
         let by_date = if self.is_postgres() { "" } else { "INDEXED BY ledger_requests_by_date" };
-        for (from, to) in [days_before, days_after].into_iter().flatten() {
+        let signed = parts.add.iter().map(|r| (1, r)).chain(parts.subtract.iter().map(|r| (-1, r)));
+        for (sign, (from, to)) in signed {
             let sql = format!(
                 "SELECT host_cluster_id, {SUMS} FROM ledger_requests {by_date}
                   WHERE date >= $1 AND date <= $2 GROUP BY host_cluster_id"
             );
-            rows.extend(self.rows::<RequestRow>(&sql, vec![from.into(), to.into()]).await?);
+            let days = self.rows::<RequestRow>(&sql, vec![(*from).into(), (*to).into()]).await?;
+            rows.extend(days.into_iter().map(|r| (sign, r)));
         }
-        for r in rows {
-            let sum = totals.entry(ClusterId::from_uuid(r.host_cluster_id)).or_default();
-            sum.counts.received += unsigned(r.received);
-            sum.counts.approved += unsigned(r.approved);
-            sum.counts.declined += unsigned(r.declined);
-            sum.counts.expired += unsigned(r.expired);
-            sum.answered += unsigned(r.answered);
-            sum.exceptions += unsigned(r.exceptions);
+        let mut sums: HashMap<uuid::Uuid, [i64; 6]> = HashMap::new();
+        for (sign, r) in rows {
+            let sum = sums.entry(r.host_cluster_id).or_default();
+            for (total, n) in
+                sum.iter_mut().zip([r.received, r.approved, r.declined, r.expired, r.answered, r.exceptions])
+            {
+                *total += sign * n;
+            }
+        }
+        for (host, [received, approved, declined, expired, answered, exceptions]) in sums {
+            if [received, approved, declined, expired, answered, exceptions].iter().all(|n| *n == 0) {
+                continue;
+            }
+            let counts = RequestCounts {
+                received: unsigned(received),
+                approved: unsigned(approved),
+                declined: unsigned(declined),
+                expired: unsigned(expired),
+            };
+            let total = RequestTotals { counts, answered: unsigned(answered), exceptions: unsigned(exceptions) };
+            totals.insert(ClusterId::from_uuid(host), total);
         }
         Ok(totals)
     }
@@ -465,7 +564,7 @@ impl Tx {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
-    use super::split_by_month;
+    use super::{MonthParts, month_parts, split_by_month};
     use chrono::NaiveDate;
 
     fn d(text: &str) -> NaiveDate {
@@ -493,6 +592,49 @@ mod tests {
         assert_eq!(
             ends_on_a_month,
             (Some((d("2026-02-20"), d("2026-02-28"))), Some((d("2026-03-01"), d("2026-05-01"))), None)
+        );
+    }
+
+    #[test]
+    fn a_month_cut_is_read_as_its_days_or_as_the_month_less_the_others_whichever_is_fewer() {
+        let r = |a: &str, b: &str| (d(a), d(b));
+        // A year from the 8th: December less its first seven days, and the
+        // six days of the last month added.
+        assert_eq!(
+            month_parts(d("2025-12-08"), d("2026-12-06")),
+            MonthParts {
+                months: Some(r("2025-12-01", "2026-12-01")),
+                add: vec![r("2026-12-01", "2026-12-06")],
+                subtract: vec![r("2025-12-01", "2025-12-07")],
+            }
+        );
+        // From the 20th: its twelve days added; to the 28th of a 30-day
+        // month: the month less its last two days.
+        assert_eq!(
+            month_parts(d("2026-01-20"), d("2026-04-28")),
+            MonthParts {
+                months: Some(r("2026-02-01", "2026-05-01")),
+                add: vec![r("2026-01-20", "2026-01-31")],
+                subtract: vec![r("2026-04-29", "2026-04-30")],
+            }
+        );
+        // Whole months only, and a period within one month: days only.
+        assert_eq!(
+            month_parts(d("2026-03-01"), d("2026-03-31")),
+            MonthParts { months: Some(r("2026-03-01", "2026-04-01")), add: vec![], subtract: vec![] }
+        );
+        assert_eq!(
+            month_parts(d("2026-03-02"), d("2026-03-30")),
+            MonthParts { months: None, add: vec![r("2026-03-02", "2026-03-30")], subtract: vec![] }
+        );
+        // Half and half: the days themselves (as many rows either way).
+        assert_eq!(
+            month_parts(d("2026-02-15"), d("2026-03-31")),
+            MonthParts {
+                months: Some(r("2026-03-01", "2026-04-01")),
+                add: vec![r("2026-02-15", "2026-02-28")],
+                subtract: vec![]
+            }
         );
     }
 }
