@@ -6,7 +6,7 @@
 //! A visitor-day must lie before today in the host site's zone. Every zone's
 //! today is within a day of UTC's, so days two or more before UTC's today have
 //! passed everywhere and are counted in SQL; the two days around it come back
-//! one by one with the site's zone and are judged by the rules.
+//! counted by host, home, site's zone and day, and are judged by the rules.
 
 use std::collections::{BTreeMap, HashMap};
 
